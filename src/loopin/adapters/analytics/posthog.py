@@ -1,0 +1,22 @@
+"""PostHog: receives pseudonymous ids and event properties only."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+
+from posthog import Posthog
+
+from loopin.usecases.shared.ports import JsonScalar
+
+
+class PostHogAnalytics:
+    def __init__(self, api_key: str, host: str) -> None:
+        self._client = Posthog(api_key, host=host, disable_geoip=True, sync_mode=True, timeout=5)
+
+    async def capture(self, distinct_id: str, event: str, properties: Mapping[str, JsonScalar]) -> None:
+        """Sent synchronously from the worker (in a thread) so a failure makes the job retry."""
+        await asyncio.to_thread(self._client.capture, event, distinct_id=distinct_id, properties=dict(properties))
+
+    def close(self) -> None:
+        self._client.shutdown()

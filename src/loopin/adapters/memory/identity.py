@@ -1,0 +1,113 @@
+"""In-memory identity repositories and token revocations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from loopin.adapters.memory.store import MemoryTransaction
+from loopin.domain.identity.interest import SEED_INTERESTS, EventInterest, slugify
+from loopin.domain.identity.member import Member, MemberStatus
+from loopin.domain.identity.otp import OtpChallenge
+from loopin.domain.identity.phone import PhoneNumber
+from loopin.domain.shared.errors import Conflict
+from loopin.usecases.shared.ports import Clock
+
+MEMBERS, PHONES, OTPS, INTERESTS = "members", "member_phones", "otp_challenges", "event_interests"
+
+
+class MemoryMemberRepository:
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def get(self, member_id: int) -> Member | None:
+        member: Member | None = self._tx.read(MEMBERS, member_id)
+        return member
+
+    async def get_for_update(self, member_id: int) -> Member | None:
+        await self._tx.lock(MEMBERS, member_id)
+        return await self.get(member_id)
+
+    async def find_by_phone(self, phone: PhoneNumber) -> Member | None:
+        member_id = self._tx.read(PHONES, phone.e164)
+        return await self.get(member_id) if member_id is not None else None
+
+    async def add(self, member: Member) -> Member:
+        if self._tx.read(PHONES, member.phone.e164) is not None:
+            raise Conflict("An account with this phone number already exists.", code="ACCOUNT_EXISTS")
+        member.id = self._tx.next_id(MEMBERS)
+        self._tx.write(PHONES, member.phone.e164, member.id)
+        self._tx.write(MEMBERS, member.id, member)
+        return member
+
+    async def save(self, member: Member) -> None:
+        if self._tx.read(MEMBERS, member.id) is None:
+            raise LookupError(f"member {member.id} is not stored")
+        self._tx.write(MEMBERS, member.id, member)
+
+    async def lock_due_for_promotion(self, now: datetime, limit: int) -> list[Member]:
+        due = sorted(
+            (m for m in self._tx.rows(MEMBERS) if m.status is MemberStatus.WAITLISTED and m.is_due_for_promotion(now)),
+            key=lambda m: m.promote_at,
+        )[:limit]
+        for member in due:
+            await self._tx.lock(MEMBERS, member.id)
+        return [m for m in (await self.get(d.id) for d in due) if m is not None]
+
+
+class MemoryOtpChallengeRepository:
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def get_for_update(self, phone: PhoneNumber) -> OtpChallenge | None:
+        await self._tx.lock(OTPS, phone.e164)
+        challenge: OtpChallenge | None = self._tx.read(OTPS, phone.e164)
+        return challenge
+
+    async def put(self, challenge: OtpChallenge) -> None:
+        self._tx.write(OTPS, challenge.phone.e164, challenge)
+
+
+class MemoryInterestRepository:
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def list_active(self) -> list[EventInterest]:
+        return sorted((i for i in self._tx.rows(INTERESTS) if i.is_active), key=lambda i: i.name)
+
+    async def get_many(self, ids: Sequence[int]) -> list[EventInterest]:
+        found = (self._tx.read(INTERESTS, i) for i in dict.fromkeys(ids))
+        return [i for i in found if i is not None]
+
+    def add(self, interest: EventInterest) -> EventInterest:
+        interest.id = self._tx.next_id(INTERESTS)
+        self._tx.write(INTERESTS, interest.id, interest)
+        return interest
+
+
+def seed_interests(tx: MemoryTransaction, clock: Clock) -> None:
+    """The same starting list the first migration inserts into PostgreSQL."""
+    repo = MemoryInterestRepository(tx)
+    now = clock.now()
+    for name in SEED_INTERESTS:
+        repo.add(EventInterest(0, name, slugify(name), True, now, now))
+    tx.commit()
+
+
+class MemoryTokenRevocations:
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._until: dict[str, datetime] = {}
+
+    async def revoke(self, token_id: str, *, until: datetime, now: datetime) -> None:
+        if until > now:
+            self._until[token_id] = until
+
+    async def is_revoked(self, token_id: str) -> bool:
+        until = self._until.get(token_id)
+        if until is None:
+            return False
+        if until <= self._clock.now():
+            del self._until[token_id]
+            return False
+        return True

@@ -1,0 +1,105 @@
+"""In-memory rate limiter, analytics recorder, file storage and SMS outbox."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from loopin.domain.identity.phone import PhoneNumber
+from loopin.usecases.platform.ports import RateLimit
+from loopin.usecases.shared.ports import JsonScalar
+
+
+class MemoryRateLimiter:
+    """Sliding-window log, the same algorithm as the Redis adapter."""
+
+    def __init__(self) -> None:
+        self._hits: defaultdict[str, list[float]] = defaultdict(list)
+        self._lock = asyncio.Lock()
+
+    async def acquire(self, hits: Sequence[tuple[RateLimit, str]], *, now: datetime) -> int:
+        t = now.timestamp()
+        async with self._lock:
+            wait = 0.0
+            for limit, subject in hits:
+                log = self._window(limit, subject, t)
+                if len(log) >= limit.limit:
+                    wait = max(wait, log[len(log) - limit.limit] + limit.window_seconds - t)
+            if wait > 0:
+                return max(1, int(-(-wait // 1)))
+            for limit, subject in hits:
+                self._hits[_key(limit, subject)].append(t)
+            return 0
+
+    async def reset(self, limit: RateLimit, subject: str) -> None:
+        self._hits.pop(_key(limit, subject), None)
+
+    def _window(self, limit: RateLimit, subject: str, t: float) -> list[float]:
+        key = _key(limit, subject)
+        kept = [h for h in self._hits[key] if h > t - limit.window_seconds]
+        self._hits[key] = kept
+        return kept
+
+
+def _key(limit: RateLimit, subject: str) -> str:
+    return f"{limit.name}:{subject}"
+
+
+@dataclass(frozen=True, slots=True)
+class CapturedEvent:
+    distinct_id: str
+    event: str
+    properties: Mapping[str, JsonScalar]
+
+
+class RecordingAnalytics:
+    """Keeps events in memory; the no-op analytics of embedded mode and the recorder of tests."""
+
+    def __init__(self) -> None:
+        self.events: list[CapturedEvent] = []
+
+    async def capture(self, distinct_id: str, event: str, properties: Mapping[str, JsonScalar]) -> None:
+        self.events.append(CapturedEvent(distinct_id, event, dict(properties)))
+
+
+class MemoryFileStorage:
+    def __init__(self, url_prefix: str = "/api/media") -> None:
+        self.files: dict[str, tuple[bytes, str]] = {}
+        self._prefix = url_prefix.rstrip("/")
+
+    async def save(self, key: str, data: bytes, content_type: str) -> None:
+        self.files[key] = (data, content_type)
+
+    async def delete(self, key: str) -> None:
+        self.files.pop(key, None)
+
+    async def exists(self, key: str) -> bool:
+        return key in self.files
+
+    def url_for(self, key: str) -> str:
+        return f"{self._prefix}/{key}"
+
+
+@dataclass(frozen=True, slots=True)
+class SentSms:
+    to: str
+    body: str
+
+
+class SmsOutbox:
+    """Records messages instead of sending them; tests read sign-in codes from here."""
+
+    def __init__(self) -> None:
+        self.sent: list[SentSms] = []
+
+    async def send(self, to: PhoneNumber, body: str) -> None:
+        self.sent.append(SentSms(to.e164, body))
+
+    def last_code_for(self, phone: str) -> str:
+        for sms in reversed(self.sent):
+            if sms.to == phone:
+                return next(w.rstrip(".") for w in sms.body.split() if w.rstrip(".").isdigit())
+        raise LookupError(f"no SMS was sent to {phone}")

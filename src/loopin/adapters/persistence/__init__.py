@@ -1,0 +1,1 @@
+"""PostgreSQL persistence: advanced-alchemy rows, explicit row<->entity mapping, Alembic migrations."""

@@ -1,0 +1,43 @@
+"""Engine construction and schema migrations (Alembic, driven from code so no alembic.ini is needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def create_engine(url: str, pool_size: int = 10, max_overflow: int = 20) -> AsyncEngine:
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={"server_settings": {"application_name": "loopin", "timezone": "UTC"}},
+    )
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Synchronous (Alembic runs its own event loop): call from a CLI or a sync fixture."""
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    command.downgrade(alembic_config(url), revision)
+
+
+def make_revision(url: str, message: str) -> None:
+    command.revision(alembic_config(url), message=message, autogenerate=True)

@@ -1,0 +1,162 @@
+"""Identity repositories over PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from loopin.adapters.persistence.orm import EventInterestRow, MemberRow, OtpChallengeRow
+from loopin.domain.identity.interest import EventInterest
+from loopin.domain.identity.member import Member, MemberStatus, Role
+from loopin.domain.identity.otp import OtpChallenge
+from loopin.domain.identity.phone import PhoneNumber
+from loopin.domain.identity.profile import Gender, Profile
+from loopin.domain.shared.errors import Conflict
+
+
+def member_from_row(row: MemberRow) -> Member:
+    return Member(
+        id=row.id,
+        phone=PhoneNumber(row.phone_number),
+        role=Role(row.role),
+        status=MemberStatus(row.status),
+        profile=Profile(
+            name=row.name,
+            birth_date=row.birth_date,
+            gender=Gender(row.gender) if row.gender else None,
+            bio=row.bio,
+            location=row.location,
+            interest_ids=tuple(row.interest_ids or ()),
+            picture_keys=tuple(row.picture_keys or ()),
+        ),
+        waitlisted_at=row.waitlisted_at,
+        promote_at=row.promote_at,
+        joined_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _copy_to_row(member: Member, row: MemberRow) -> None:
+    p = member.profile
+    row.phone_number = member.phone.e164
+    row.role = member.role.value
+    row.status = member.status.value
+    row.name = p.name
+    row.birth_date = p.birth_date
+    row.gender = p.gender.value if p.gender else None
+    row.bio = p.bio
+    row.location = p.location
+    row.interest_ids = list(p.interest_ids)
+    row.picture_keys = list(p.picture_keys)
+    row.waitlisted_at = member.waitlisted_at
+    row.promote_at = member.promote_at
+
+
+class SqlMemberRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, member_id: int) -> Member | None:
+        row = await self._session.get(MemberRow, member_id)
+        return member_from_row(row) if row else None
+
+    async def get_for_update(self, member_id: int) -> Member | None:
+        row = await self._session.get(MemberRow, member_id, with_for_update=True, populate_existing=True)
+        return member_from_row(row) if row else None
+
+    async def find_by_phone(self, phone: PhoneNumber) -> Member | None:
+        row = await self._session.scalar(select(MemberRow).where(MemberRow.phone_number == phone.e164))
+        return member_from_row(row) if row else None
+
+    async def add(self, member: Member) -> Member:
+        row = MemberRow()
+        _copy_to_row(member, row)
+        if member.joined_at is not None:
+            row.created_at = member.joined_at
+        self._session.add(row)
+        try:
+            await self._session.flush()
+        except IntegrityError as exc:
+            raise Conflict("An account with this phone number already exists.", code="ACCOUNT_EXISTS") from exc
+        member.id = row.id
+        member.joined_at = row.created_at
+        return member
+
+    async def save(self, member: Member) -> None:
+        row = await self._session.get(MemberRow, member.id)
+        if row is None:
+            raise LookupError(f"member {member.id} is not stored")
+        _copy_to_row(member, row)
+
+    async def lock_due_for_promotion(self, now: datetime, limit: int) -> list[Member]:
+        rows = await self._session.scalars(
+            select(MemberRow)
+            .where(MemberRow.status == MemberStatus.WAITLISTED.value, MemberRow.promote_at <= now)
+            .order_by(MemberRow.promote_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [member_from_row(r) for r in rows]
+
+
+class SqlOtpChallengeRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get_for_update(self, phone: PhoneNumber) -> OtpChallenge | None:
+        row = await self._session.scalar(
+            select(OtpChallengeRow)
+            .where(OtpChallengeRow.phone_number == phone.e164)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if row is None:
+            return None
+        return OtpChallenge(
+            phone=PhoneNumber(row.phone_number),
+            code_digest=row.code_digest,
+            issued_at=row.issued_at,
+            expires_at=row.expires_at,
+            attempts=row.attempts,
+            consumed_at=row.consumed_at,
+        )
+
+    async def put(self, challenge: OtpChallenge) -> None:
+        values = {
+            "code_digest": challenge.code_digest,
+            "issued_at": challenge.issued_at,
+            "expires_at": challenge.expires_at,
+            "attempts": challenge.attempts,
+            "consumed_at": challenge.consumed_at,
+        }
+        statement = insert(OtpChallengeRow).values(phone_number=challenge.phone.e164, **values)
+        await self._session.execute(
+            statement.on_conflict_do_update(index_elements=[OtpChallengeRow.phone_number], set_=values),
+            execution_options={"synchronize_session": False},
+        )
+
+
+def interest_from_row(row: EventInterestRow) -> EventInterest:
+    return EventInterest(row.id, row.name, row.slug, row.is_active, row.created_at, row.updated_at)
+
+
+class SqlInterestRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def list_active(self) -> list[EventInterest]:
+        rows = await self._session.scalars(
+            select(EventInterestRow).where(EventInterestRow.is_active.is_(True)).order_by(EventInterestRow.name)
+        )
+        return [interest_from_row(r) for r in rows]
+
+    async def get_many(self, ids: Sequence[int]) -> list[EventInterest]:
+        if not ids:
+            return []
+        rows = await self._session.scalars(select(EventInterestRow).where(EventInterestRow.id.in_(list(ids))))
+        return [interest_from_row(r) for r in rows]

@@ -1,0 +1,1 @@
+"""Redis adapters: sliding-window rate limits and revoked-token ids."""

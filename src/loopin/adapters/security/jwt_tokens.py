@@ -1,0 +1,66 @@
+"""Session JWTs (PyJWT): integer ``user_id`` and ``phone_number`` claims, as the app decodes them."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from loopin.domain.identity.member import Member
+from loopin.usecases.identity.ports import IssuedToken
+
+
+@dataclass(frozen=True, slots=True)
+class SessionClaims:
+    member_id: int
+    phone_number: str
+    token_id: str
+    expires_at: datetime
+
+
+class JwtSessionTokens:
+    """Issues and reads tokens; verification requires signature, ``exp``, ``iat``, ``jti`` and issuer."""
+
+    def __init__(self, secret: str, *, algorithm: str = "HS256", lifetime: timedelta, issuer: str = "loopin") -> None:
+        self._secret = secret
+        self._algorithm = algorithm
+        self._lifetime = lifetime
+        self._issuer = issuer
+
+    def issue(self, member: Member, *, now: datetime) -> IssuedToken:
+        expires = now + self._lifetime
+        token_id = secrets.token_urlsafe(16)
+        claims = {
+            "user_id": member.id,
+            "phone_number": member.phone.e164,
+            "sub": str(member.id),
+            "iss": self._issuer,
+            "iat": int(now.timestamp()),
+            "exp": int(expires.timestamp()),
+            "jti": token_id,
+        }
+        token = jwt.encode(claims, self._secret, algorithm=self._algorithm)
+        return IssuedToken(token=token, token_id=token_id, expires_at=expires)
+
+    def read(self, token: str) -> SessionClaims | None:
+        try:
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[self._algorithm],
+                issuer=self._issuer,
+                options={"require": ["exp", "iat", "jti", "user_id", "iss"]},
+            )
+        except jwt.PyJWTError:
+            return None
+        member_id = claims.get("user_id")
+        if not isinstance(member_id, int) or isinstance(member_id, bool):
+            return None
+        return SessionClaims(
+            member_id=member_id,
+            phone_number=str(claims.get("phone_number", "")),
+            token_id=str(claims["jti"]),
+            expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+        )

@@ -1,0 +1,1 @@
+"""File storage adapters and image sniffing."""

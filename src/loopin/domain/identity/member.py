@@ -1,0 +1,112 @@
+"""A Loopin account: the phone that proves who someone is, their profile, and where they stand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+from loopin.domain.identity.phone import PhoneNumber
+from loopin.domain.identity.profile import Profile
+from loopin.domain.identity.waitlist import WaitlistPolicy
+from loopin.domain.shared.errors import Forbidden
+
+
+class Role(Enum):
+    MEMBER = "member"
+    STAFF = "staff"
+    SUPERUSER = "superuser"
+
+
+class MemberStatus(Enum):
+    ONBOARDING = "onboarding"  # verified the phone, has not completed a profile yet
+    WAITLISTED = "waitlisted"  # completed the profile, waiting to be let in
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"  # switched off by staff; never undone by the waitlist clock
+
+
+class Access(Enum):
+    """How far a use case lets a member in."""
+
+    SELF = "self"  # own profile, devices and the interest list: onboarding and waitlisted members too
+    MEMBER = "member"  # everything else: active members only
+
+
+class MemberWaitlisted(Forbidden):
+    code = "WAITLISTED"
+
+
+class MemberDeactivated(Forbidden):
+    code = "ACCOUNT_DEACTIVATED"
+    default_message = "Your account has been deactivated. Please contact support."
+
+
+class ProfileIncomplete(Forbidden):
+    code = "PROFILE_INCOMPLETE"
+    default_message = "Please complete your profile first."
+
+
+@dataclass(slots=True)
+class Member:
+    id: int
+    phone: PhoneNumber
+    role: Role = Role.MEMBER
+    status: MemberStatus = MemberStatus.ONBOARDING
+    profile: Profile = field(default_factory=Profile)
+    waitlisted_at: datetime | None = None
+    promote_at: datetime | None = None
+    joined_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @classmethod
+    def register(cls, phone: PhoneNumber, *, now: datetime) -> Member:
+        """Id 0 means "not stored yet"; the repository assigns the real id."""
+        return cls(id=0, phone=phone, joined_at=now, updated_at=now)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is MemberStatus.ACTIVE
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.STAFF, Role.SUPERUSER)
+
+    def complete_profile(self, profile: Profile, *, now: datetime, waitlist: WaitlistPolicy) -> bool:
+        """Replaces the profile; the first completion puts the member on the waitlist. Returns that fact."""
+        first_time = self.status is MemberStatus.ONBOARDING
+        self.profile = profile
+        self.updated_at = now
+        if first_time:
+            self.status = MemberStatus.WAITLISTED
+            self.waitlisted_at = now
+            self.promote_at = waitlist.promotion_time(now)
+        return first_time
+
+    def is_due_for_promotion(self, now: datetime) -> bool:
+        return self.status is MemberStatus.WAITLISTED and self.promote_at is not None and now >= self.promote_at
+
+    def promote_if_due(self, now: datetime) -> bool:
+        if not self.is_due_for_promotion(now):
+            return False
+        self.status = MemberStatus.ACTIVE
+        self.updated_at = now
+        return True
+
+    def deactivate(self, now: datetime) -> None:
+        self.status = MemberStatus.DEACTIVATED
+        self.updated_at = now
+
+    def require(self, access: Access, waitlist: WaitlistPolicy) -> None:
+        """Raises the error the app shows when this member may not do what they asked."""
+        if self.status is MemberStatus.DEACTIVATED:
+            raise MemberDeactivated()
+        if access is Access.SELF or self.status is MemberStatus.ACTIVE:
+            return
+        if self.status is MemberStatus.ONBOARDING:
+            raise ProfileIncomplete()
+        raise MemberWaitlisted(
+            "Your account is on the waitlist. You can only access your profile for now; "
+            f"new members are let in within {waitlist.describe()} of completing their profile."
+        )
+
+

@@ -1,0 +1,95 @@
+"""One-time codes proving that a person holds a phone."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from loopin.domain.identity.phone import PhoneNumber
+from loopin.domain.shared.errors import DomainError, ErrorKind, NotFound
+from loopin.domain.shared.keyed_digest import KeyedDigest
+
+
+@dataclass(frozen=True, slots=True)
+class OtpPolicy:
+    length: int = 4
+    validity: timedelta = timedelta(minutes=10)
+    max_attempts: int = 3
+
+    def new_code(self) -> str:
+        return f"{secrets.randbelow(10**self.length):0{self.length}d}"
+
+
+class OtpOutcome(Enum):
+    VERIFIED = "verified"
+    WRONG_CODE = "wrong_code"
+    EXPIRED = "expired"
+    EXHAUSTED = "exhausted"
+    ALREADY_USED = "already_used"
+
+
+@dataclass(slots=True)
+class OtpChallenge:
+    """The live code of one phone. Only its keyed digest is kept; a new code replaces the old one."""
+
+    phone: PhoneNumber
+    code_digest: str
+    issued_at: datetime
+    expires_at: datetime
+    attempts: int = 0
+    consumed_at: datetime | None = None
+
+    @classmethod
+    def issue(
+        cls, phone: PhoneNumber, code: str, *, now: datetime, policy: OtpPolicy, digest: KeyedDigest
+    ) -> OtpChallenge:
+        return cls(
+            phone=phone,
+            code_digest=digest.digest(code, context=_context(phone)),
+            issued_at=now,
+            expires_at=now + policy.validity,
+        )
+
+    def attempt(self, code: str, *, now: datetime, policy: OtpPolicy, digest: KeyedDigest) -> OtpOutcome:
+        """Checks a candidate code; a wrong code uses up one try even when the caller then fails."""
+        if self.consumed_at is not None:
+            return OtpOutcome.ALREADY_USED
+        if now >= self.expires_at:
+            return OtpOutcome.EXPIRED
+        if self.attempts >= policy.max_attempts:
+            return OtpOutcome.EXHAUSTED
+        if digest.matches(code, self.code_digest, context=_context(self.phone)):
+            self.consumed_at = now
+            return OtpOutcome.VERIFIED
+        self.attempts += 1
+        return OtpOutcome.WRONG_CODE
+
+    def attempts_left(self, policy: OtpPolicy) -> int:
+        return max(0, policy.max_attempts - self.attempts)
+
+
+def _context(phone: PhoneNumber) -> str:
+    return f"otp:{phone.e164}"
+
+
+class OtpRejected(DomainError):
+    kind = ErrorKind.INVALID
+    code = "OTP_INVALID"
+
+    @classmethod
+    def for_outcome(cls, outcome: OtpOutcome, attempts_left: int) -> OtpRejected:
+        if outcome is OtpOutcome.WRONG_CODE and attempts_left > 0:
+            noun = "attempt" if attempts_left == 1 else "attempts"
+            return cls(f"Invalid code. {attempts_left} {noun} remaining.", code="OTP_INVALID")
+        if outcome is OtpOutcome.WRONG_CODE or outcome is OtpOutcome.EXHAUSTED:
+            return cls("Too many wrong attempts. Please request a new code.", code="OTP_ATTEMPTS_EXCEEDED")
+        if outcome is OtpOutcome.EXPIRED:
+            return cls("This code has expired. Please request a new code.", code="OTP_EXPIRED")
+        return cls("This code has already been used. Please request a new code.", code="OTP_ALREADY_USED")
+
+
+class OtpNotRequested(NotFound):
+    code = "OTP_NOT_FOUND"
+    default_message = "No code was requested for this number. Please request a new code."

@@ -1,0 +1,55 @@
+"""Phone numbers as identities: one person, one E.164 string."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+
+from loopin.domain.shared.errors import InvalidInput
+
+DEFAULT_REGION = "IN"
+_STRIP = str.maketrans("", "", " -().\t")
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneNumber:
+    """A validated number in E.164 form (``+919812345678``).
+
+    Every entry point parses through here, so ``919812345678``, ``+91 98123-45678`` and ``09812345678``
+    all name the same account.
+    """
+
+    e164: str
+
+    @classmethod
+    def parse(cls, raw: str, *, field: str = "phone_number") -> PhoneNumber:
+        text = (raw or "").translate(_STRIP)
+        if not text:
+            raise InvalidInput.single(field, "Phone number is required", code="INVALID_PHONE_NUMBER")
+        if text.startswith("00"):
+            text = "+" + text[2:]
+        elif not text.startswith("+") and len(text) > 10:
+            text = "+" + text
+        try:
+            parsed = phonenumbers.parse(text, DEFAULT_REGION)
+        except phonenumbers.NumberParseException:
+            parsed = None
+        if parsed is None or not phonenumbers.is_valid_number(parsed):
+            raise InvalidInput.single(
+                field, "Enter a valid mobile number with its country code", code="INVALID_PHONE_NUMBER"
+            )
+        return cls(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+
+    def masked(self) -> str:
+        """For logs and messages: keeps the country code and the last two digits."""
+        return mask_phone(self.e164)
+
+    def __str__(self) -> str:
+        return self.e164
+
+
+def mask_phone(e164: str) -> str:
+    if len(e164) <= 6:
+        return "*" * len(e164)
+    return e164[:3] + "*" * (len(e164) - 5) + e164[-2:]

@@ -1,0 +1,121 @@
+"""What a member tells about themselves, and the rules those answers must follow."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+
+from loopin.domain.shared.errors import FieldProblem, InvalidInput
+
+MIN_AGE_YEARS = 16
+NAME_MIN, NAME_MAX = 2, 100
+BIO_MAX = 500
+LOCATION_MAX = 100
+MIN_INTERESTS, MAX_INTERESTS = 1, 5
+MIN_PICTURES, MAX_PICTURES = 1, 6
+_NAME_PUNCTUATION = frozenset(" -'.’")
+
+
+class Gender(Enum):
+    MALE = "male"
+    FEMALE = "female"
+    OTHER = "other"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say"
+
+    @classmethod
+    def parse(cls, raw: str, problems: list[FieldProblem]) -> Gender | None:
+        value = raw.strip().lower().replace(" ", "_")
+        if value in ("others",):
+            value = "other"
+        try:
+            return cls(value)
+        except ValueError:
+            allowed = ", ".join(g.value for g in cls)
+            problems.append(FieldProblem("gender", f"Gender must be one of: {allowed}"))
+            return None
+
+
+@dataclass(slots=True)
+class Profile:
+    name: str = ""
+    birth_date: date | None = None
+    gender: Gender | None = None
+    bio: str = ""
+    location: str = ""
+    interest_ids: tuple[int, ...] = ()
+    picture_keys: tuple[str, ...] = field(default=())
+
+    @property
+    def is_complete(self) -> bool:
+        """A profile is complete once it has a name and at least one picture (the app's definition)."""
+        return bool(self.name) and bool(self.picture_keys)
+
+
+def clean_name(raw: str, problems: list[FieldProblem]) -> str:
+    """Letters of any script (with their combining marks), spaces, hyphens, apostrophes and dots."""
+    name = " ".join(raw.split())
+    if not name:
+        problems.append(FieldProblem("name", "Name cannot be empty"))
+    elif len(name) < NAME_MIN:
+        problems.append(FieldProblem("name", f"Name must be at least {NAME_MIN} characters long"))
+    elif len(name) > NAME_MAX:
+        problems.append(FieldProblem("name", f"Name must be at most {NAME_MAX} characters long"))
+    elif not all(_is_name_char(ch) for ch in name) or not any(ch.isalpha() for ch in name):
+        problems.append(
+            FieldProblem("name", "Name may contain only letters, spaces, hyphens, apostrophes and dots")
+        )
+    return name
+
+
+def _is_name_char(ch: str) -> bool:
+    return ch in _NAME_PUNCTUATION or unicodedata.category(ch)[0] in ("L", "M")
+
+
+def parse_birth_date(raw: str, today: date, problems: list[FieldProblem]) -> date | None:
+    try:
+        born = date.fromisoformat(raw.strip())
+    except ValueError:
+        problems.append(FieldProblem("birth_date", "Invalid date format. Use YYYY-MM-DD"))
+        return None
+    return check_birth_date(born, today, problems)
+
+
+def check_birth_date(born: date, today: date, problems: list[FieldProblem]) -> date | None:
+    if born > today:
+        problems.append(FieldProblem("birth_date", "Birth date cannot be in the future"))
+        return None
+    if born.year < 1900:
+        problems.append(FieldProblem("birth_date", "Birth date is not plausible"))
+        return None
+    if age_on(born, today) < MIN_AGE_YEARS:
+        problems.append(FieldProblem("birth_date", f"You must be {MIN_AGE_YEARS} years or older"))
+        return None
+    return born
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def clean_text(raw: str, field_name: str, limit: int, problems: list[FieldProblem]) -> str:
+    text = raw.strip()
+    if len(text) > limit:
+        problems.append(FieldProblem(field_name, f"{field_name.capitalize()} must be at most {limit} characters"))
+    return text
+
+
+def check_interest_ids(ids: Sequence[int], problems: list[FieldProblem]) -> tuple[int, ...]:
+    unique = tuple(dict.fromkeys(ids))
+    if len(unique) < MIN_INTERESTS:
+        problems.append(FieldProblem("event_interests", "At least one event interest is required"))
+    elif len(unique) > MAX_INTERESTS:
+        problems.append(FieldProblem("event_interests", f"Maximum {MAX_INTERESTS} event interests allowed"))
+    return unique
+
+
+def raise_if_any(problems: list[FieldProblem]) -> None:
+    if problems:
+        raise InvalidInput(problems)

@@ -1,0 +1,97 @@
+"""Errors raised by domain rules and use cases.
+
+Each error names a *kind* (what went wrong from the caller's point of view) and a stable machine-readable
+``code``; the HTTP layer maps kinds to status codes, so no business module ever mentions HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+
+class ErrorKind(Enum):
+    INVALID = "invalid"  # a request that breaks a business rule
+    INVALID_INPUT = "invalid_input"  # one or more fields are malformed
+    UNAUTHENTICATED = "unauthenticated"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    RATE_LIMITED = "rate_limited"
+    UNAVAILABLE = "unavailable"
+
+
+class DomainError(Exception):
+    """Base of every expected failure; anything else is a bug and becomes a 500."""
+
+    kind: ErrorKind = ErrorKind.INVALID
+    code: str = "INVALID_REQUEST"
+    default_message: str = "The request cannot be processed."
+
+    def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
+        self.message = message or self.default_message
+        if code is not None:
+            self.code = code
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    field: str
+    message: str
+
+
+class InvalidInput(DomainError):
+    """One or more fields failed validation; every problem is reported at once."""
+
+    kind = ErrorKind.INVALID_INPUT
+    code = "VALIDATION_ERROR"
+
+    def __init__(self, problems: Sequence[FieldProblem], *, code: str | None = None) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(p.message for p in self.problems), code=code)
+
+    @classmethod
+    def single(cls, field: str, message: str, *, code: str | None = None) -> InvalidInput:
+        return cls([FieldProblem(field, message)], code=code)
+
+
+class NotFound(DomainError):
+    kind = ErrorKind.NOT_FOUND
+    code = "NOT_FOUND"
+    default_message = "Not found."
+
+
+class Forbidden(DomainError):
+    kind = ErrorKind.FORBIDDEN
+    code = "FORBIDDEN"
+    default_message = "You do not have permission to do this."
+
+
+class Unauthenticated(DomainError):
+    kind = ErrorKind.UNAUTHENTICATED
+    code = "NOT_AUTHENTICATED"
+    default_message = "Please log in again."
+
+
+class Conflict(DomainError):
+    kind = ErrorKind.CONFLICT
+    code = "CONFLICT"
+    default_message = "The request conflicts with the current state."
+
+
+class RateLimited(DomainError):
+    kind = ErrorKind.RATE_LIMITED
+    code = "RATE_LIMITED"
+    default_message = "Too many requests. Please wait and try again."
+
+    def __init__(self, retry_after_seconds: int, message: str | None = None, *, code: str | None = None) -> None:
+        self.retry_after_seconds = max(1, retry_after_seconds)
+        super().__init__(message, code=code)
+
+
+class Unavailable(DomainError):
+    kind = ErrorKind.UNAVAILABLE
+    code = "SERVICE_UNAVAILABLE"
+    default_message = "A service we depend on is unavailable. Please try again shortly."

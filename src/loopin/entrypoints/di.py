@@ -1,0 +1,273 @@
+"""The composition root: one dishka container for the API, the worker and the CLI.
+
+Each infrastructure switch is independent: ``DATABASE_URL`` picks PostgreSQL over the in-memory store,
+``REDIS_URL`` picks Redis limits, revocations and the SAQ queue over their in-process equivalents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
+
+from dishka import AsyncContainer, Provider, Scope, from_context, make_async_container, provide, provide_all
+from redis.asyncio import Redis
+from saq import Queue
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from loopin.adapters.analytics.posthog import PostHogAnalytics
+from loopin.adapters.clock import SystemClock
+from loopin.adapters.jobs.dispatch import InProcessJobDispatcher, JobBuffer, JobDispatcher
+from loopin.adapters.jobs.saq_dispatch import SaqJobDispatcher
+from loopin.adapters.memory.identity import (
+    MemoryInterestRepository,
+    MemoryMemberRepository,
+    MemoryOtpChallengeRepository,
+    MemoryTokenRevocations,
+    seed_interests,
+)
+from loopin.adapters.memory.platform import MemoryRateLimiter, RecordingAnalytics
+from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
+from loopin.adapters.persistence.database import create_engine
+from loopin.adapters.persistence.health import PostgresReadiness
+from loopin.adapters.persistence.identity import (
+    SqlInterestRepository,
+    SqlMemberRepository,
+    SqlOtpChallengeRepository,
+)
+from loopin.adapters.persistence.uow import SqlUnitOfWork
+from loopin.adapters.redis.health import RedisReadiness
+from loopin.adapters.redis.rate_limit import RedisRateLimiter
+from loopin.adapters.redis.revocations import RedisTokenRevocations
+from loopin.adapters.security.jwt_tokens import JwtSessionTokens
+from loopin.adapters.sms.console import ConsoleSmsSender
+from loopin.adapters.sms.twilio import TwilioSmsSender
+from loopin.adapters.storage.images import MagicBytesImageInspector
+from loopin.adapters.storage.local_disk import LocalDiskStorage
+from loopin.domain.shared.keyed_digest import KeyedDigest
+from loopin.entrypoints.health import Readiness, ReadinessCheck
+from loopin.entrypoints.settings import Settings
+from loopin.entrypoints.worker.registry import run_job
+from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.complete_profile import CompleteProfile
+from loopin.usecases.identity.config import IdentityConfig
+from loopin.usecases.identity.interests import ListEventInterests
+from loopin.usecases.identity.logout import Logout
+from loopin.usecases.identity.ports import (
+    InterestRepository,
+    MemberRepository,
+    OtpChallengeRepository,
+    SmsSender,
+    TokenIssuer,
+    TokenRevocations,
+)
+from loopin.usecases.identity.profile import GetProfile, UpdateProfile
+from loopin.usecases.identity.request_otp import RequestOtp
+from loopin.usecases.identity.sms import DeliverOtpSms
+from loopin.usecases.identity.verify_otp import VerifyOtp
+from loopin.usecases.identity.waitlist import PromoteDueMembers
+from loopin.usecases.platform.analytics import Pseudonyms, RecordAnalyticsEvent
+from loopin.usecases.platform.files import DeleteStoredFiles
+from loopin.usecases.platform.ports import Analytics, FileStorage, ImageInspector, RateLimiter
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+
+
+class CoreProvider(Provider):
+    """Settings-derived policies, keys and vendor-free services."""
+
+    scope = Scope.APP
+    settings = from_context(provides=Settings, scope=Scope.APP)
+
+    @provide
+    def identity_config(self, settings: Settings) -> IdentityConfig:
+        return settings.identity_config()
+
+    @provide
+    def digest(self, settings: Settings) -> KeyedDigest:
+        return KeyedDigest(settings.derived_key("digest"))
+
+    @provide
+    def session_tokens(self, settings: Settings) -> JwtSessionTokens:
+        return JwtSessionTokens(
+            settings.session_secret, algorithm=settings.jwt_algorithm, lifetime=settings.jwt_lifetime
+        )
+
+    @provide
+    def token_issuer(self, tokens: JwtSessionTokens) -> TokenIssuer:
+        return tokens
+
+    clock = provide(SystemClock, provides=Clock)
+    inspector = provide(MagicBytesImageInspector, provides=ImageInspector)
+    pseudonyms = provide(Pseudonyms)
+
+    @provide
+    def storage(self, settings: Settings) -> FileStorage:
+        return LocalDiskStorage(Path(settings.media_root))
+
+    @provide
+    async def sms(self, settings: Settings) -> AsyncIterator[SmsSender]:
+        if settings.uses_twilio:
+            sender = TwilioSmsSender(
+                settings.twilio_account_sid or "",
+                settings.twilio_auth_token or "",
+                from_number=settings.twilio_from_number,
+                messaging_service_sid=settings.twilio_messaging_service_sid,
+            )
+            yield sender
+            await sender.close()
+        else:
+            yield ConsoleSmsSender()
+
+    @provide
+    def analytics(self, settings: Settings) -> Iterable[Analytics]:
+        if settings.posthog_api_key:
+            client = PostHogAnalytics(settings.posthog_api_key, settings.posthog_host)
+            yield client
+            client.close()
+        else:
+            yield RecordingAnalytics()
+
+    @provide(scope=Scope.REQUEST)
+    def job_buffer(self) -> JobBuffer:
+        return JobBuffer()
+
+    @provide(scope=Scope.REQUEST)
+    def job_queue(self, buffer: JobBuffer) -> JobQueue:
+        return buffer
+
+
+class SqlProvider(Provider):
+    scope = Scope.REQUEST
+
+    @provide(scope=Scope.APP)
+    async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
+        engine = create_engine(settings.database_url or "", settings.db_pool_size, settings.db_max_overflow)
+        yield engine
+        await engine.dispose()
+
+    @provide(scope=Scope.APP)
+    def sessionmaker(self, engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+        return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+    @provide
+    async def session(self, sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+        async with sessionmaker() as session:  # closing rolls back whatever the use case did not commit
+            yield session
+
+    uow = provide(SqlUnitOfWork, provides=UnitOfWork)
+    members = provide(SqlMemberRepository, provides=MemberRepository)
+    otps = provide(SqlOtpChallengeRepository, provides=OtpChallengeRepository)
+    interests = provide(SqlInterestRepository, provides=InterestRepository)
+
+    @provide(scope=Scope.APP)
+    def readiness(self, engine: AsyncEngine) -> PostgresReadiness:
+        return PostgresReadiness(engine)
+
+
+class MemoryPersistenceProvider(Provider):
+    scope = Scope.REQUEST
+
+    @provide(scope=Scope.APP)
+    def store(self, clock: Clock) -> MemoryStore:
+        store = MemoryStore()
+        seed_interests(MemoryTransaction(store), clock)
+        return store
+
+    @provide
+    def transaction(self, store: MemoryStore) -> Iterable[MemoryTransaction]:
+        tx = MemoryTransaction(store)
+        yield tx
+        tx.rollback()  # releases locks of a use case that failed before committing
+
+    uow = provide(MemoryUnitOfWork, provides=UnitOfWork)
+    members = provide(MemoryMemberRepository, provides=MemberRepository)
+    otps = provide(MemoryOtpChallengeRepository, provides=OtpChallengeRepository)
+    interests = provide(MemoryInterestRepository, provides=InterestRepository)
+
+
+class RedisProvider(Provider):
+    scope = Scope.APP
+
+    @provide
+    async def redis(self, settings: Settings) -> AsyncIterator[Redis]:
+        client = Redis.from_url(settings.redis_url or "", socket_timeout=5, socket_connect_timeout=3)
+        yield client
+        await client.aclose()
+
+    @provide
+    async def queue(self, settings: Settings) -> AsyncIterator[Queue]:
+        queue = Queue.from_url(settings.redis_url or "", name=settings.queue_name)
+        await queue.connect()
+        yield queue
+        await queue.disconnect()
+
+    limiter = provide(RedisRateLimiter, provides=RateLimiter)
+    revocations = provide(RedisTokenRevocations, provides=TokenRevocations)
+    dispatcher = provide(SaqJobDispatcher, provides=JobDispatcher)
+    readiness = provide(RedisReadiness)
+
+
+class InProcessServicesProvider(Provider):
+    """Embedded mode: no Redis, jobs run in this process."""
+
+    scope = Scope.APP
+    limiter = provide(MemoryRateLimiter, provides=RateLimiter)
+    revocations = provide(MemoryTokenRevocations, provides=TokenRevocations)
+
+    @provide
+    async def in_process_dispatcher(self, container: AsyncContainer) -> AsyncIterator[InProcessJobDispatcher]:
+        dispatcher = InProcessJobDispatcher(lambda job: run_job(container, job))
+        yield dispatcher
+        await dispatcher.settle()
+
+    @provide
+    def dispatcher(self, in_process: InProcessJobDispatcher) -> JobDispatcher:
+        return in_process
+
+
+class UseCaseProvider(Provider):
+    scope = Scope.REQUEST
+    use_cases = provide_all(
+        MemberAccess,
+        RequestOtp,
+        VerifyOtp,
+        CompleteProfile,
+        GetProfile,
+        UpdateProfile,
+        ListEventInterests,
+        Logout,
+        PromoteDueMembers,
+        DeliverOtpSms,
+        RecordAnalyticsEvent,
+        DeleteStoredFiles,
+    )
+
+
+def readiness_provider(settings: Settings) -> Provider:
+    provider = Provider(scope=Scope.APP)
+    uses_sql, uses_redis = bool(settings.database_url), bool(settings.redis_url)
+
+    @provider.provide
+    def readiness(container: AsyncContainer) -> Readiness:
+        checks: list[tuple[str, type[ReadinessCheck]]] = []
+        if uses_sql:
+            checks.append(("postgres", PostgresReadiness))
+        if uses_redis:
+            checks.append(("redis", RedisReadiness))
+        return Readiness(container, checks)
+
+    return provider
+
+
+def providers_for(settings: Settings) -> list[Provider]:
+    return [
+        CoreProvider(),
+        SqlProvider() if settings.database_url else MemoryPersistenceProvider(),
+        RedisProvider() if settings.redis_url else InProcessServicesProvider(),
+        UseCaseProvider(),
+        readiness_provider(settings),
+    ]
+
+
+def make_container(settings: Settings, *overrides: Provider) -> AsyncContainer:
+    """``overrides`` replace bindings (tests swap the clock, SMS or dispatcher this way)."""
+    return make_async_container(*providers_for(settings), *overrides, context={Settings: settings})

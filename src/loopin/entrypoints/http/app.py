@@ -1,0 +1,105 @@
+"""The Litestar application factory: ``uvicorn --factory loopin.entrypoints.http.app:create_app``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import structlog
+from dishka import AsyncContainer
+from dishka.integrations.litestar import setup_dishka
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+
+from loopin import __version__
+from loopin.entrypoints.di import make_container
+from loopin.entrypoints.http.auth import bearer_auth
+from loopin.entrypoints.http.errors import EXCEPTION_HANDLERS
+from loopin.entrypoints.http.request_context import request_context_middleware
+from loopin.entrypoints.http.routes.health import health, ready
+from loopin.entrypoints.http.routes.identity import AuthController
+from loopin.entrypoints.logging import configure_logging
+from loopin.entrypoints.settings import Settings, load_settings
+from loopin.entrypoints.worker.registry import run_job
+from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
+from loopin.usecases.shared.ports import Job
+
+log = structlog.get_logger("loopin.app")
+PROMOTION_INTERVAL_SECONDS = 60.0
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Loopin API",
+        version=__version__,
+        description="Backend of the Loopin app. Send `Authorization: Bearer <token>` from verify-otp.",
+        path="/api/docs",
+        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin()],
+        components=Components(
+            security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+        ),
+        security=[{"BearerToken": []}],
+    )
+
+
+def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # type: ignore[no-untyped-def]
+    """Embedded mode has no SAQ worker, so the waitlist sweep runs here on a timer."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        if settings.redis_url:
+            yield
+            return
+
+        async def sweep() -> None:
+            while True:
+                await asyncio.sleep(PROMOTION_INTERVAL_SECONDS)
+                try:
+                    await run_job(container, Job(PROMOTE_DUE_MEMBERS))
+                except Exception:
+                    log.exception("waitlist sweep failed")
+
+        task = asyncio.create_task(sweep())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return lifespan
+
+
+def create_app(settings: Settings | None = None, container: AsyncContainer | None = None) -> Litestar:
+    settings = settings or load_settings()
+    settings.check()
+    configure_logging(settings)
+    container = container or make_container(settings)
+    media_root = Path(settings.media_root)
+    media_root.mkdir(parents=True, exist_ok=True)
+    origins = [o.strip() for o in settings.cors_allow_origins.split(",") if o.strip()]
+    app = Litestar(
+        route_handlers=[
+            AuthController,
+            health,
+            ready,
+            create_static_files_router(path="/api/media", directories=[media_root], include_in_schema=False,
+                                       opt={"public": True}),
+        ],
+        middleware=[request_context_middleware, bearer_auth],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=_openapi(),
+        cors_config=CORSConfig(allow_origins=origins) if origins else None,
+        lifespan=[_in_process_scheduler(settings, container)],
+        on_shutdown=[container.close],
+        logging_config=None,
+        debug=False,
+    )
+    setup_dishka(container, app)
+    return app

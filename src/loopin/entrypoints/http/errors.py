@@ -1,0 +1,100 @@
+"""Every failure leaves in the app's envelope: ``success:false``, text in ``detail`` (and ``message``),
+a stable ``error_code``; validation failures are 422 with ``detail`` as a list of ``{loc, msg, type}``."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import structlog
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
+from redis.exceptions import RedisError
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from loopin.domain.shared.errors import DomainError, ErrorKind, InvalidInput, Unavailable
+
+log = structlog.get_logger("loopin.http")
+
+STATUS = {
+    ErrorKind.INVALID: 400,
+    ErrorKind.INVALID_INPUT: 422,
+    ErrorKind.UNAUTHENTICATED: 401,
+    ErrorKind.FORBIDDEN: 403,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.RATE_LIMITED: 429,
+    ErrorKind.UNAVAILABLE: 503,
+}
+_HTTP_CODES = {
+    400: "BAD_REQUEST", 401: "NOT_AUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 429: "RATE_LIMITED",
+}
+
+
+def envelope(status: int, detail: Any, code: str, headers: dict[str, str] | None = None) -> Response[Any]:
+    message = detail if isinstance(detail, str) else "; ".join(str(d.get("msg", "")) for d in detail)
+    body = {"success": False, "detail": detail, "message": message, "error_code": code}
+    return Response(body, status_code=status, headers=headers)
+
+
+def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    headers = None
+    if isinstance(exc, InvalidInput):
+        detail: Any = [{"loc": ["body", p.field], "msg": p.message, "type": "value_error"} for p in exc.problems]
+        return envelope(HTTP_422_UNPROCESSABLE_ENTITY, detail, exc.code)
+    if exc.kind is ErrorKind.RATE_LIMITED:
+        headers = {"Retry-After": str(getattr(exc, "retry_after_seconds", 60))}
+    return envelope(STATUS[exc.kind], exc.message, exc.code, headers)
+
+
+def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    """Litestar's decode failures (400) become the 422 list the app joins with "; "."""
+    items = exc.extra if isinstance(exc.extra, list) else []
+    detail = [
+        {
+            "loc": [str(item.get("source") or "body"), *([str(item["key"])] if item.get("key") else [])],
+            "msg": _clean(str(item.get("message") or exc.detail)),
+            "type": "value_error",
+        }
+        for item in items
+        if isinstance(item, dict)
+    ] or [{"loc": ["body"], "msg": _clean(str(exc.detail)), "type": "value_error"}]
+    return envelope(HTTP_422_UNPROCESSABLE_ENTITY, detail, "VALIDATION_ERROR")
+
+
+def _clean(text: str) -> str:
+    return text.replace("Validation failed for POST /", "Invalid request to /").strip()
+
+
+def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail else "Request failed"
+    if isinstance(exc, NotFoundException) and detail == "Not Found":
+        detail = "Not found."
+    return envelope(status, detail, _HTTP_CODES.get(status, "HTTP_ERROR"), dict(exc.headers or {}) or None)
+
+
+def infrastructure_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.error("dependency unavailable", path=request.url.path, error=type(exc).__name__, exc_info=exc)
+    return envelope(503, Unavailable.default_message, Unavailable.code, {"Retry-After": "5"})
+
+
+def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    error_id = secrets.token_hex(8)
+    log.error("unhandled error", path=request.url.path, error_id=error_id, exc_info=exc)
+    return envelope(500, f"Something went wrong on our side (error {error_id}). Please try again.",
+                    "INTERNAL_SERVER_ERROR")
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    DomainError: domain_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    OperationalError: infrastructure_error,
+    DBAPIError: infrastructure_error,
+    RedisError: infrastructure_error,
+    ConnectionError: infrastructure_error,
+    Exception: unexpected_error,
+}

@@ -1,0 +1,293 @@
+"""``/api/auth``: phone sign-in, profile completion and the member's own profile, as the app calls them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import msgspec
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, Request, get, post, put
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+from loopin.domain.shared.errors import FieldProblem, InvalidInput
+from loopin.entrypoints.http.auth import Session
+from loopin.usecases.identity.complete_profile import CompleteProfile, CompleteProfileInput
+from loopin.usecases.identity.interests import ListEventInterests
+from loopin.usecases.identity.logout import Logout
+from loopin.usecases.identity.pictures import UploadedFile
+from loopin.usecases.identity.profile import UNSET as KEEP
+from loopin.usecases.identity.profile import GetProfile, ProfileChanges, UpdateProfile
+from loopin.usecases.identity.request_otp import OtpSent, RequestOtp, RequestOtpInput
+from loopin.usecases.identity.verify_otp import SessionStarted, VerifyOtp, VerifyOtpInput
+from loopin.usecases.identity.views import InterestView, ProfileView
+
+MAX_UPLOAD_BYTES = 70 * 1024 * 1024
+
+
+class PhoneIn(msgspec.Struct):
+    phone_number: str
+
+
+class VerifyOtpIn(msgspec.Struct):
+    phone_number: str
+    otp_code: str
+
+
+class OtpSentData(msgspec.Struct):
+    phone_number: str
+    otp_sent: bool
+    expires_in_seconds: int
+    resend_after_seconds: int
+
+
+class OtpSentOut(msgspec.Struct):
+    success: bool
+    message: str
+    data: OtpSentData
+    token: None = None
+
+
+class SessionData(msgspec.Struct):
+    user_id: int
+    phone_number: str
+    name: str
+    needs_profile_completion: bool
+    is_verified: bool
+    is_new_user: bool
+
+
+class SessionOut(msgspec.Struct):
+    success: bool
+    message: str
+    token: str
+    needs_profile_completion: bool
+    is_verified: bool
+    data: SessionData
+
+
+class InterestOut(msgspec.Struct):
+    id: int
+    name: str
+    slug: str
+    is_active: bool
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class InterestListOut(msgspec.Struct):
+    success: bool
+    message: str
+    data: list[InterestOut]
+
+
+class ProfileOut(msgspec.Struct):
+    success: bool
+    id: int
+    user_id: int
+    name: str
+    phone_number: str
+    gender: str
+    bio: str
+    location: str
+    birth_date: date | None
+    event_interests: list[InterestOut]
+    profile_pictures: list[str]
+    is_verified: bool
+    is_active: bool
+    status: str
+    role: str
+    profile_complete: bool
+    waitlist_promote_at: datetime | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class ProfileCompletedData(msgspec.Struct):
+    user_id: int
+    profile_id: int
+    name: str
+    phone_number: str
+    gender: str
+    event_interests_count: int
+    profile_pictures_count: int
+    profile_complete: bool
+    is_active: bool
+    status: str
+    waitlist_promote_at: datetime | None
+
+
+class ProfileCompletedOut(msgspec.Struct):
+    success: bool
+    message: str
+    data: ProfileCompletedData
+    token: None = None
+
+
+class MessageOut(msgspec.Struct):
+    success: bool
+    message: str
+
+
+class ProfileUpdateIn(msgspec.Struct, omit_defaults=True):
+    """Absent keys stay as they are; explicit nulls clear optional fields."""
+
+    name: str | msgspec.UnsetType = msgspec.UNSET
+    bio: str | None | msgspec.UnsetType = msgspec.UNSET
+    location: str | None | msgspec.UnsetType = msgspec.UNSET
+    birth_date: date | None | msgspec.UnsetType = msgspec.UNSET
+    gender: str | None | msgspec.UnsetType = msgspec.UNSET
+    event_interests: list[int] | msgspec.UnsetType = msgspec.UNSET
+    profile_pictures: list[str] | msgspec.UnsetType = msgspec.UNSET
+
+
+@dataclass
+class CompleteProfileForm:
+    name: str
+    birth_date: str
+    gender: str
+    event_interests: str
+    profile_pictures: list[UploadFile]
+    phone_number: str | None = None
+    bio: str = ""
+    location: str = field(default="")
+
+
+def _interest_out(i: InterestView) -> InterestOut:
+    return InterestOut(i.id, i.name, i.slug, i.is_active, i.created_at, i.updated_at)
+
+
+def _profile_out(p: ProfileView) -> ProfileOut:
+    return ProfileOut(
+        success=True, id=p.id, user_id=p.id, name=p.name, phone_number=p.phone_number, gender=p.gender,
+        bio=p.bio, location=p.location, birth_date=p.birth_date,
+        event_interests=[_interest_out(i) for i in p.interests], profile_pictures=list(p.picture_urls),
+        is_verified=p.is_active, is_active=p.is_active, status=p.status.value, role=p.role,
+        profile_complete=p.profile_complete, waitlist_promote_at=p.promote_at, created_at=p.created_at,
+        updated_at=p.updated_at,
+    )
+
+
+def _otp_sent(sent: OtpSent, message: str) -> OtpSentOut:
+    data = OtpSentData(sent.phone_number, True, sent.expires_in_seconds, sent.resend_after_seconds)
+    return OtpSentOut(success=True, message=message, data=data)
+
+
+def _session_out(s: SessionStarted) -> SessionOut:
+    if s.needs_profile_completion:
+        message = "Code verified. Please complete your profile to continue."
+    elif s.admitted:
+        message = "Code verified. You are logged in."
+    else:
+        message = "Code verified. Your account is on the waitlist; we will let you in soon."
+    data = SessionData(s.member_id, s.phone_number, s.name, s.needs_profile_completion, s.admitted, s.created)
+    return SessionOut(True, message, s.token, s.needs_profile_completion, s.admitted, data)
+
+
+def _client_address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _parse_interest_ids(raw: str) -> list[int]:
+    try:
+        value = json.loads(raw) if raw.strip() else None
+    except ValueError:
+        value = None
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        raise InvalidInput([FieldProblem("event_interests",
+                                         "event_interests must be a JSON array of interest ids, e.g. [1,4,7]")])
+    return value
+
+
+class AuthController(Controller):
+    path = "/api/auth"
+    tags = ["identity"]
+
+    @post("/signup", status_code=200, summary="Send a sign-in code by SMS (new and existing members)")
+    @inject
+    async def signup(self, request: Request[Any, Any, Any], data: PhoneIn,
+                     request_otp: FromDishka[RequestOtp]) -> OtpSentOut:
+        sent = await request_otp(RequestOtpInput(data.phone_number, _client_address(request)))
+        return _otp_sent(sent, "We sent a 4-digit code to your phone. Enter it to continue.")
+
+    @post("/login", status_code=200, summary="Send a sign-in code (older route, same as signup)")
+    @inject
+    async def login(self, request: Request[Any, Any, Any], data: PhoneIn,
+                    request_otp: FromDishka[RequestOtp]) -> OtpSentOut:
+        sent = await request_otp(RequestOtpInput(data.phone_number, _client_address(request)))
+        return _otp_sent(sent, "We sent a 4-digit code to your phone.")
+
+    @post("/verify-otp", status_code=200, summary="Verify the code; creates the account on first sign-in")
+    @inject
+    async def verify_otp(self, data: VerifyOtpIn, verify: FromDishka[VerifyOtp]) -> SessionOut:
+        return _session_out(await verify(VerifyOtpInput(data.phone_number, data.otp_code)))
+
+    @post("/verify-login", status_code=200, summary="Verify the code for an existing account only")
+    @inject
+    async def verify_login(self, data: VerifyOtpIn, verify: FromDishka[VerifyOtp]) -> SessionOut:
+        return _session_out(await verify(VerifyOtpInput(data.phone_number, data.otp_code, create_account=False)))
+
+    @get("/event-interests", summary="Interests to choose from (open to waitlisted members)")
+    @inject
+    async def event_interests(self, request: Request[Session, Any, Any],
+                              list_interests: FromDishka[ListEventInterests]) -> InterestListOut:
+        found = await list_interests(request.user.member_id)
+        return InterestListOut(True, "Event interests retrieved successfully", [_interest_out(i) for i in found])
+
+    @post("/complete-profile", status_code=200, request_max_body_size=MAX_UPLOAD_BYTES,
+          summary="Complete the profile with 1-6 pictures; the first completion joins the waitlist")
+    @inject
+    async def complete_profile(
+        self,
+        request: Request[Session, Any, Any],
+        data: Annotated[CompleteProfileForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        complete: FromDishka[CompleteProfile],
+    ) -> ProfileCompletedOut:
+        pictures = [UploadedFile(f.filename or "", await f.read()) for f in data.profile_pictures]
+        done = await complete(CompleteProfileInput(
+            member_id=request.user.member_id, phone_number=data.phone_number, name=data.name,
+            birth_date=data.birth_date, gender=data.gender, interest_ids=_parse_interest_ids(data.event_interests),
+            pictures=pictures, bio=data.bio, location=data.location,
+        ))
+        p = done.profile
+        message = (
+            f"Profile completed. You are on the waitlist until {p.promote_at:%H:%M} UTC; we will let you in then."
+            if p.promote_at and not p.is_active else "Profile saved."
+        )
+        return ProfileCompletedOut(True, message, ProfileCompletedData(
+            user_id=p.id, profile_id=p.id, name=p.name, phone_number=p.phone_number, gender=p.gender,
+            event_interests_count=len(p.interests), profile_pictures_count=len(p.picture_urls),
+            profile_complete=p.profile_complete, is_active=p.is_active, status=p.status.value,
+            waitlist_promote_at=p.promote_at,
+        ))
+
+    @get("/profile", summary="The signed-in member's profile; is_active=false means waitlisted")
+    @inject
+    async def profile(self, request: Request[Session, Any, Any], get_profile: FromDishka[GetProfile]) -> ProfileOut:
+        return _profile_out(await get_profile(request.user.member_id))
+
+    @put("/profile", summary="Edit the profile; only the keys sent change")
+    @inject
+    async def update_profile(self, request: Request[Session, Any, Any], data: ProfileUpdateIn,
+                             update: FromDishka[UpdateProfile]) -> ProfileOut:
+        changes = ProfileChanges(
+            member_id=request.user.member_id,
+            name=KEEP if data.name is msgspec.UNSET else data.name,
+            bio=KEEP if data.bio is msgspec.UNSET else data.bio,
+            location=KEEP if data.location is msgspec.UNSET else data.location,
+            birth_date=KEEP if data.birth_date is msgspec.UNSET else data.birth_date,
+            gender=KEEP if data.gender is msgspec.UNSET else data.gender,
+            interest_ids=KEEP if data.event_interests is msgspec.UNSET else data.event_interests,
+            picture_urls=KEEP if data.profile_pictures is msgspec.UNSET else data.profile_pictures,
+        )
+        return _profile_out(await update(changes))
+
+    @post("/logout", status_code=200, summary="End this session: the token stops working")
+    @inject
+    async def logout(self, request: Request[Session, Any, Any], logout: FromDishka[Logout]) -> MessageOut:
+        await logout(request.user.token_id, request.user.expires_at)
+        return MessageOut(True, "Logged out successfully")

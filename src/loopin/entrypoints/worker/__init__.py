@@ -1,0 +1,1 @@
+"""The SAQ worker: same container as the API, one request scope per job."""

@@ -1,0 +1,49 @@
+"""Job name -> use case. Shared by the SAQ worker and the in-process dispatcher of embedded mode."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+
+from dishka import AsyncContainer
+
+from loopin.usecases.identity import jobs as identity_jobs
+from loopin.usecases.identity.sms import DeliverOtpSms
+from loopin.usecases.identity.waitlist import PromoteDueMembers
+from loopin.usecases.platform import analytics
+from loopin.usecases.platform.analytics import RecordAnalyticsEvent
+from loopin.usecases.platform.files import DeleteStoredFiles
+from loopin.usecases.shared.ports import Job, JsonScalar
+
+Handler = Callable[[AsyncContainer, Mapping[str, JsonScalar]], Awaitable[object]]
+
+
+async def _send_otp_sms(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
+    await (await scope.get(DeliverOtpSms))(phone=str(payload["phone"]), code=str(payload["code"]))
+
+
+async def _capture_analytics(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
+    await (await scope.get(RecordAnalyticsEvent))(payload)
+
+
+async def _delete_files(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
+    keys = [k for k in str(payload.get("keys", "")).split("\n") if k]
+    await (await scope.get(DeleteStoredFiles))(keys)
+
+
+async def _promote_due_members(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return await (await scope.get(PromoteDueMembers))()
+
+
+HANDLERS: dict[str, Handler] = {
+    identity_jobs.SEND_OTP_SMS: _send_otp_sms,
+    identity_jobs.DELETE_FILES: _delete_files,
+    identity_jobs.PROMOTE_DUE_MEMBERS: _promote_due_members,
+    analytics.CAPTURE: _capture_analytics,
+}
+
+
+async def run_job(container: AsyncContainer, job: Job) -> object:
+    """Runs one job in its own request scope (its own session and transaction)."""
+    handler = HANDLERS[job.name]
+    async with container() as scope:
+        return await handler(scope, job.payload)

@@ -1,0 +1,38 @@
+"""The gate every member-facing use case passes: who is calling, and may they do this?"""
+
+from __future__ import annotations
+
+from loopin.domain.identity.member import Access, Member
+from loopin.domain.shared.errors import Unauthenticated
+from loopin.usecases.identity.config import IdentityConfig
+from loopin.usecases.identity.ports import MemberRepository
+from loopin.usecases.platform.analytics import analytics_event
+from loopin.usecases.shared.ports import Clock, JobQueue
+
+
+class MemberAccess:
+    """Loads the caller, lets them off the waitlist when their time has come, and applies the access rule.
+
+    Promotion happens here, on the member's own request, as well as in the scheduled job, so nobody waits
+    on the scheduler. The caller's use case commits it with the rest of its transaction.
+    """
+
+    def __init__(self, members: MemberRepository, clock: Clock, jobs: JobQueue, config: IdentityConfig) -> None:
+        self._members = members
+        self._clock = clock
+        self._jobs = jobs
+        self._config = config
+
+    async def load(self, member_id: int, access: Access, *, for_update: bool = False) -> Member:
+        member = await (self._members.get_for_update if for_update else self._members.get)(member_id)
+        if member is None:
+            raise Unauthenticated("Your account was not found. Please sign up again.", code="ACCOUNT_NOT_FOUND")
+        now = self._clock.now()
+        if member.is_due_for_promotion(now):
+            if not for_update:
+                member = await self._members.get_for_update(member_id) or member
+            if member.promote_if_due(now):
+                await self._members.save(member)
+                self._jobs.enqueue(analytics_event("member_promoted", member.id))
+        member.require(access, self._config.waitlist)
+        return member

@@ -1,0 +1,117 @@
+"""First-time (or repeated) profile completion from the app's onboarding photo step."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from loopin.domain.identity.member import Access
+from loopin.domain.identity.phone import PhoneNumber
+from loopin.domain.identity.profile import (
+    BIO_MAX,
+    LOCATION_MAX,
+    Gender,
+    Profile,
+    check_interest_ids,
+    clean_name,
+    clean_text,
+    parse_birth_date,
+    raise_if_any,
+)
+from loopin.domain.shared.errors import FieldProblem, Forbidden, InvalidInput
+from loopin.usecases.identity import jobs
+from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.config import IdentityConfig
+from loopin.usecases.identity.pictures import UploadedFile, check_pictures, discard, store_pictures
+from loopin.usecases.identity.ports import InterestRepository, MemberRepository
+from loopin.usecases.identity.views import ProfileView
+from loopin.usecases.platform.analytics import analytics_event
+from loopin.usecases.platform.ports import FileStorage, ImageInspector
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteProfileInput:
+    member_id: int
+    phone_number: str | None
+    name: str
+    birth_date: str
+    gender: str
+    interest_ids: Sequence[int]
+    pictures: Sequence[UploadedFile]
+    bio: str = ""
+    location: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileCompleted:
+    profile: ProfileView
+    waitlisted_now: bool
+
+
+class CompleteProfile:
+    """Validates everything before touching storage; pictures replaced by a retry are removed after commit."""
+
+    def __init__(
+        self,
+        access: MemberAccess,
+        members: MemberRepository,
+        interests: InterestRepository,
+        storage: FileStorage,
+        inspector: ImageInspector,
+        uow: UnitOfWork,
+        jobs: JobQueue,
+        clock: Clock,
+        config: IdentityConfig,
+    ) -> None:
+        self._access = access
+        self._members = members
+        self._interests = interests
+        self._storage = storage
+        self._inspector = inspector
+        self._uow = uow
+        self._jobs = jobs
+        self._clock = clock
+        self._config = config
+
+    async def __call__(self, data: CompleteProfileInput) -> ProfileCompleted:
+        now = self._clock.now()
+        today = now.astimezone(self._config.timezone).date()
+        problems: list[FieldProblem] = []
+        name = clean_name(data.name, problems)
+        born = parse_birth_date(data.birth_date, today, problems)
+        gender = Gender.parse(data.gender, problems)
+        bio = clean_text(data.bio, "bio", BIO_MAX, problems)
+        location = clean_text(data.location, "location", LOCATION_MAX, problems)
+        interest_ids = check_interest_ids(data.interest_ids, problems)
+        pictures = check_pictures(data.pictures, self._inspector, self._config, problems)
+        raise_if_any(problems)
+
+        member = await self._access.load(data.member_id, Access.SELF, for_update=True)
+        if data.phone_number and PhoneNumber.parse(data.phone_number) != member.phone:
+            raise Forbidden("Phone number does not match the signed-in account.", code="PHONE_MISMATCH")
+        found = await self._interests.get_many(interest_ids)
+        if len([i for i in found if i.is_active]) != len(interest_ids):
+            raise InvalidInput.single("event_interests", "One or more selected interests are not available",
+                                      code="INVALID_EVENT_INTERESTS")
+
+        new_keys = await store_pictures(self._storage, member.id, pictures)
+        try:
+            replaced = member.profile.picture_keys
+            waitlisted_now = member.complete_profile(
+                Profile(name=name, birth_date=born, gender=gender, bio=bio, location=location,
+                        interest_ids=interest_ids, picture_keys=tuple(new_keys)),
+                now=now,
+                waitlist=self._config.waitlist,
+            )
+            await self._members.save(member)
+            if replaced:
+                self._jobs.enqueue(jobs.delete_files(replaced))
+            self._jobs.enqueue(analytics_event("profile_completed", member.id, first_time=waitlisted_now,
+                                               pictures=len(new_keys), interests=len(interest_ids)))
+            await self._uow.commit()
+        except BaseException:
+            await self._uow.rollback()
+            await discard(self._storage, new_keys)
+            raise
+        return ProfileCompleted(ProfileView.of(member, found, self._storage), waitlisted_now)

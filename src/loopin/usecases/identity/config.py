@@ -1,0 +1,22 @@
+"""Tunable numbers of the identity rules, filled from settings by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from loopin.domain.identity.otp import OtpPolicy
+from loopin.domain.identity.waitlist import WaitlistPolicy
+from loopin.usecases.platform.ports import RateLimit
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityConfig:
+    otp: OtpPolicy = field(default_factory=OtpPolicy)
+    waitlist: WaitlistPolicy = field(default_factory=WaitlistPolicy)
+    otp_resend_cooldown: RateLimit = RateLimit("otp-resend", 1, 30)
+    otp_per_phone: RateLimit = RateLimit("otp-phone-hour", 5, 3600)
+    otp_per_address: RateLimit = RateLimit("otp-address-hour", 20, 3600)
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Kolkata"))
+    picture_max_bytes: int = 10 * 1024 * 1024
+    picture_min_bytes: int = 100

@@ -1,0 +1,70 @@
+"""Ports the identity use cases depend on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from loopin.domain.identity.interest import EventInterest
+from loopin.domain.identity.member import Member
+from loopin.domain.identity.otp import OtpChallenge
+from loopin.domain.identity.phone import PhoneNumber
+
+
+class MemberRepository(Protocol):
+    async def get(self, member_id: int) -> Member | None: ...
+
+    async def get_for_update(self, member_id: int) -> Member | None:
+        """Loads and locks the member until the transaction ends."""
+        ...
+
+    async def find_by_phone(self, phone: PhoneNumber) -> Member | None: ...
+
+    async def add(self, member: Member) -> Member:
+        """Stores a new member and returns it with its id; a second account for a phone is a Conflict."""
+        ...
+
+    async def save(self, member: Member) -> None: ...
+
+    async def lock_due_for_promotion(self, now: datetime, limit: int) -> list[Member]:
+        """Waitlisted members whose time has come, locked, skipping rows another worker holds."""
+        ...
+
+
+class OtpChallengeRepository(Protocol):
+    async def get_for_update(self, phone: PhoneNumber) -> OtpChallenge | None: ...
+
+    async def put(self, challenge: OtpChallenge) -> None:
+        """Stores the phone's challenge, replacing any earlier one."""
+        ...
+
+
+class InterestRepository(Protocol):
+    async def list_active(self) -> list[EventInterest]: ...
+
+    async def get_many(self, ids: Sequence[int]) -> list[EventInterest]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    token: str
+    token_id: str
+    expires_at: datetime
+
+
+class TokenIssuer(Protocol):
+    def issue(self, member: Member, *, now: datetime) -> IssuedToken: ...
+
+
+class TokenRevocations(Protocol):
+    async def revoke(self, token_id: str, *, until: datetime, now: datetime) -> None: ...
+
+    async def is_revoked(self, token_id: str) -> bool: ...
+
+
+class SmsSender(Protocol):
+    async def send(self, to: PhoneNumber, body: str) -> None:
+        """Raises ``SmsNotSent`` when the provider refuses or cannot be reached."""
+        ...

@@ -1,0 +1,42 @@
+"""Ports every bounded context uses: time, transactions and after-commit jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+JsonScalar = str | int | float | bool | None
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware, in UTC."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """The use case's transaction. ``commit`` also releases the jobs enqueued during it."""
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A side effect that must happen after, and only after, the transaction that asked for it commits."""
+
+    name: str
+    payload: Mapping[str, JsonScalar] = field(default_factory=dict)
+    key: str | None = None  # jobs with the same key are deduplicated while one is pending
+    attempts: int = 5
+    timeout_seconds: int = 30
+    keep_result: bool = True  # False for payloads that must not linger (an OTP in an SMS body)
+
+
+class JobQueue(Protocol):
+    def enqueue(self, job: Job) -> None:
+        """Buffers the job; the unit of work dispatches it after commit and drops it on rollback."""
+        ...
