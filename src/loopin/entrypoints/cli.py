@@ -27,8 +27,14 @@ def dev(host: str, port: int) -> None:
     click.echo(f"Loopin API on http://{host}:{port}  (docs: http://{host}:{port}/api/docs)")
     if not settings.database_url:
         click.echo("Embedded mode: in-memory data, console SMS (codes are printed below), in-process jobs.")
-    uvicorn.run("loopin.entrypoints.http.app:create_app", factory=True, host=host, port=port,
-                log_level="warning", access_log=False)
+    uvicorn.run(
+        "loopin.entrypoints.http.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 @main.command()
@@ -39,9 +45,18 @@ def serve(host: str, port: int, workers: int) -> None:
     """Production server: uvicorn with uvloop/httptools, several worker processes."""
     import uvicorn
 
-    uvicorn.run("loopin.entrypoints.http.app:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-                access_log=False, log_level="warning", timeout_keep_alive=30)
+    uvicorn.run(
+        "loopin.entrypoints.http.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        access_log=False,
+        log_level="warning",
+        timeout_keep_alive=30,
+    )
 
 
 @main.command()

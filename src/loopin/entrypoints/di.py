@@ -200,8 +200,14 @@ class RedisProvider(Provider):
         yield queue
         await queue.disconnect()
 
-    limiter = provide(RedisRateLimiter, provides=RateLimiter)
-    revocations = provide(RedisTokenRevocations, provides=TokenRevocations)
+    @provide
+    def limiter(self, redis: Redis) -> RateLimiter:
+        return RedisRateLimiter(redis)
+
+    @provide
+    def revocations(self, redis: Redis) -> TokenRevocations:
+        return RedisTokenRevocations(redis)
+
     dispatcher = provide(SaqJobDispatcher, provides=JobDispatcher)
     readiness = provide(RedisReadiness)
 

@@ -17,7 +17,7 @@ from loopin.domain.identity.waitlist import WaitlistPolicy
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.platform.ports import RateLimit
 
-DEVELOPMENT_SECRET = "loopin-development-secret-do-not-use-in-production"
+DEVELOPMENT_SECRET = "loopin-development-secret-do-not-use-in-production"  # noqa: S105  (refused in production)
 
 
 class Environment(Enum):

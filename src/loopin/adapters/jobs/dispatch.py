@@ -12,7 +12,7 @@ from loopin.usecases.shared.ports import Job
 
 log = structlog.get_logger(__name__)
 
-JobRunner = Callable[[Job], Awaitable[None]]
+JobRunner = Callable[[Job], Awaitable[object]]
 
 
 class JobBuffer:

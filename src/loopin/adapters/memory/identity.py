@@ -47,12 +47,16 @@ class MemoryMemberRepository:
 
     async def lock_due_for_promotion(self, now: datetime, limit: int) -> list[Member]:
         due = sorted(
-            (m for m in self._tx.rows(MEMBERS) if m.status is MemberStatus.WAITLISTED and m.is_due_for_promotion(now)),
+            (
+                m
+                for m in self._tx.rows(MEMBERS)
+                if m.status is MemberStatus.WAITLISTED and m.is_due_for_promotion(now)
+            ),
             key=lambda m: m.promote_at,
         )[:limit]
         for member in due:
             await self._tx.lock(MEMBERS, member.id)
-        return [m for m in (await self.get(d.id) for d in due) if m is not None]
+        return [m for m in [await self.get(d.id) for d in due] if m is not None]
 
 
 class MemoryOtpChallengeRepository:

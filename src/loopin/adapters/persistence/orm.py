@@ -19,7 +19,7 @@ class MemberRow(IdentityAuditBase):
 
     phone_number: Mapped[str] = mapped_column(String(16), unique=True)
     role: Mapped[str] = mapped_column(String(16), default="member", server_default="member")
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     birth_date: Mapped[date | None] = mapped_column(Date)
     gender: Mapped[str | None] = mapped_column(String(24))

@@ -8,4 +8,5 @@ class RedisReadiness:
         self._redis = redis
 
     async def check(self) -> None:
-        await self._redis.ping()
+        if not await self._redis.ping():  # type: ignore[misc]
+            raise ConnectionError("redis did not answer PING")

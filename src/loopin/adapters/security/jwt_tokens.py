@@ -23,7 +23,9 @@ class SessionClaims:
 class JwtSessionTokens:
     """Issues and reads tokens; verification requires signature, ``exp``, ``iat``, ``jti`` and issuer."""
 
-    def __init__(self, secret: str, *, algorithm: str = "HS256", lifetime: timedelta, issuer: str = "loopin") -> None:
+    def __init__(
+        self, secret: str, *, algorithm: str = "HS256", lifetime: timedelta, issuer: str = "loopin"
+    ) -> None:
         self._secret = secret
         self._algorithm = algorithm
         self._lifetime = lifetime

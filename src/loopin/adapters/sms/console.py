@@ -14,4 +14,4 @@ class ConsoleSmsSender:
 
     async def send(self, to: PhoneNumber, body: str) -> None:
         log.warning("console sms (not sent)", to=to.masked(), sms_body=body)
-        print(f"[console-sms] to {to.masked()}: {body}", flush=True)  # noqa: T201
+        print(f"[console-sms] to {to.masked()}: {body}", flush=True)

@@ -24,9 +24,9 @@ class TwilioSmsSender:
             raise ValueError("Twilio needs a sender: a from number or a messaging service sid")
         self._http = http_client or AsyncTwilioHttpClient(timeout=10)
         self._client = Client(account_sid, auth_token, http_client=self._http)
-        self._sender = {"messaging_service_sid": messaging_service_sid} if messaging_service_sid else {
-            "from_": from_number
-        }
+        self._sender = (
+            {"messaging_service_sid": messaging_service_sid} if messaging_service_sid else {"from_": from_number}
+        )
 
     async def send(self, to: PhoneNumber, body: str) -> None:
         try:

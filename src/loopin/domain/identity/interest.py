@@ -24,7 +24,24 @@ def slugify(name: str) -> str:
 
 
 SEED_INTERESTS = (
-    "Music", "Sports", "Food & Drink", "Technology", "Art & Culture", "Travel", "Fitness", "Business",
-    "Education", "Entertainment", "Gaming", "Photography", "Dance", "Comedy", "Fashion",
-    "Health & Wellness", "Volunteering", "Outdoor", "Networking", "Workshop",
+    "Music",
+    "Sports",
+    "Food & Drink",
+    "Technology",
+    "Art & Culture",
+    "Travel",
+    "Fitness",
+    "Business",
+    "Education",
+    "Entertainment",
+    "Gaming",
+    "Photography",
+    "Dance",
+    "Comedy",
+    "Fashion",
+    "Health & Wellness",
+    "Volunteering",
+    "Outdoor",
+    "Networking",
+    "Workshop",
 )

@@ -108,5 +108,3 @@ class Member:
             "Your account is on the waitlist. You can only access your profile for now; "
             f"new members are let in within {waitlist.describe()} of completing their profile."
         )
-
-

@@ -89,8 +89,9 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             AuthController,
             health,
             ready,
-            create_static_files_router(path="/api/media", directories=[media_root], include_in_schema=False,
-                                       opt={"public": True}),
+            create_static_files_router(
+                path="/api/media", directories=[media_root], include_in_schema=False, opt={"public": True}
+            ),
         ],
         middleware=[request_context_middleware, bearer_auth],
         exception_handlers=EXCEPTION_HANDLERS,

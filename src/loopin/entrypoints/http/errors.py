@@ -28,8 +28,14 @@ STATUS = {
     ErrorKind.UNAVAILABLE: 503,
 }
 _HTTP_CODES = {
-    400: "BAD_REQUEST", 401: "NOT_AUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 429: "RATE_LIMITED",
+    400: "BAD_REQUEST",
+    401: "NOT_AUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    429: "RATE_LIMITED",
 }
 
 
@@ -84,8 +90,9 @@ def infrastructure_error(request: Request[Any, Any, Any], exc: Exception) -> Res
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     error_id = secrets.token_hex(8)
     log.error("unhandled error", path=request.url.path, error_id=error_id, exc_info=exc)
-    return envelope(500, f"Something went wrong on our side (error {error_id}). Please try again.",
-                    "INTERNAL_SERVER_ERROR")
+    return envelope(
+        500, f"Something went wrong on our side (error {error_id}). Please try again.", "INTERNAL_SERVER_ERROR"
+    )
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

@@ -24,7 +24,9 @@ def _task(name: str) -> Callable[..., Awaitable[object]]:
     return task
 
 
-def build_settings(settings: Settings | None = None, *, container_overrides: tuple[Any, ...] = ()) -> SettingsDict:
+def build_settings(
+    settings: Settings | None = None, *, container_overrides: tuple[Any, ...] = ()
+) -> SettingsDict[Context]:
     settings = settings or load_settings()
     settings.check()
     if not settings.redis_url:
@@ -49,6 +51,6 @@ def build_settings(settings: Settings | None = None, *, container_overrides: tup
     }
 
 
-def settings() -> SettingsDict:
+def settings() -> SettingsDict[Context]:
     """Entry point for the ``saq`` CLI, which accepts a callable."""
     return build_settings()

@@ -92,23 +92,40 @@ class CompleteProfile:
             raise Forbidden("Phone number does not match the signed-in account.", code="PHONE_MISMATCH")
         found = await self._interests.get_many(interest_ids)
         if len([i for i in found if i.is_active]) != len(interest_ids):
-            raise InvalidInput.single("event_interests", "One or more selected interests are not available",
-                                      code="INVALID_EVENT_INTERESTS")
+            raise InvalidInput.single(
+                "event_interests",
+                "One or more selected interests are not available",
+                code="INVALID_EVENT_INTERESTS",
+            )
 
         new_keys = await store_pictures(self._storage, member.id, pictures)
         try:
             replaced = member.profile.picture_keys
             waitlisted_now = member.complete_profile(
-                Profile(name=name, birth_date=born, gender=gender, bio=bio, location=location,
-                        interest_ids=interest_ids, picture_keys=tuple(new_keys)),
+                Profile(
+                    name=name,
+                    birth_date=born,
+                    gender=gender,
+                    bio=bio,
+                    location=location,
+                    interest_ids=interest_ids,
+                    picture_keys=tuple(new_keys),
+                ),
                 now=now,
                 waitlist=self._config.waitlist,
             )
             await self._members.save(member)
             if replaced:
                 self._jobs.enqueue(jobs.delete_files(replaced))
-            self._jobs.enqueue(analytics_event("profile_completed", member.id, first_time=waitlisted_now,
-                                               pictures=len(new_keys), interests=len(interest_ids)))
+            self._jobs.enqueue(
+                analytics_event(
+                    "profile_completed",
+                    member.id,
+                    first_time=waitlisted_now,
+                    pictures=len(new_keys),
+                    interests=len(interest_ids),
+                )
+            )
             await self._uow.commit()
         except BaseException:
             await self._uow.rollback()

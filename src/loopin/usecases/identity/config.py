@@ -14,9 +14,9 @@ from loopin.usecases.platform.ports import RateLimit
 class IdentityConfig:
     otp: OtpPolicy = field(default_factory=OtpPolicy)
     waitlist: WaitlistPolicy = field(default_factory=WaitlistPolicy)
-    otp_resend_cooldown: RateLimit = RateLimit("otp-resend", 1, 30)
-    otp_per_phone: RateLimit = RateLimit("otp-phone-hour", 5, 3600)
-    otp_per_address: RateLimit = RateLimit("otp-address-hour", 20, 3600)
+    otp_resend_cooldown: RateLimit = field(default_factory=lambda: RateLimit("otp-resend", 1, 30))
+    otp_per_phone: RateLimit = field(default_factory=lambda: RateLimit("otp-phone-hour", 5, 3600))
+    otp_per_address: RateLimit = field(default_factory=lambda: RateLimit("otp-address-hour", 20, 3600))
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Kolkata"))
     picture_max_bytes: int = 10 * 1024 * 1024
     picture_min_bytes: int = 100

@@ -124,8 +124,11 @@ class UpdateProfile:
         if not isinstance(changes.interest_ids, _Unset) and len([i for i in chosen if i.is_active]) != len(
             profile.interest_ids
         ):
-            raise InvalidInput.single("event_interests", "One or more selected interests are not available",
-                                      code="INVALID_EVENT_INTERESTS")
+            raise InvalidInput.single(
+                "event_interests",
+                "One or more selected interests are not available",
+                code="INVALID_EVENT_INTERESTS",
+            )
         member.updated_at = now
         await self._members.save(member)
         if removed:
@@ -133,14 +136,22 @@ class UpdateProfile:
         await self._uow.commit()
         return ProfileView.of(member, chosen, self._storage)
 
-    def _pictures_kept(self, current: tuple[str, ...], urls: list[str], problems: list[FieldProblem]) -> tuple[str, ...]:
+    def _pictures_kept(
+        self, current: tuple[str, ...], urls: list[str], problems: list[FieldProblem]
+    ) -> tuple[str, ...]:
         by_url = {self._storage.url_for(k): k for k in current}
         keys = tuple(dict.fromkeys(by_url.get(u.strip().rstrip("?")) or "" for u in urls))
         if "" in keys:
-            problems.append(FieldProblem("profile_pictures",
-                                         "Pictures can only be reordered or removed here; upload new ones "
-                                         "through profile completion"))
+            problems.append(
+                FieldProblem(
+                    "profile_pictures",
+                    "Pictures can only be reordered or removed here; upload new ones through profile completion",
+                )
+            )
         elif not MIN_PICTURES <= len(keys) <= MAX_PICTURES:
-            problems.append(FieldProblem("profile_pictures",
-                                         f"Keep between {MIN_PICTURES} and {MAX_PICTURES} profile pictures"))
+            problems.append(
+                FieldProblem(
+                    "profile_pictures", f"Keep between {MIN_PICTURES} and {MAX_PICTURES} profile pictures"
+                )
+            )
         return keys

@@ -62,8 +62,9 @@ class RequestOtp:
             now=now,
         )
         if wait:
-            raise RateLimited(wait, f"Too many code requests. Please try again in {wait} seconds.",
-                              code="OTP_RATE_LIMITED")
+            raise RateLimited(
+                wait, f"Too many code requests. Please try again in {wait} seconds.", code="OTP_RATE_LIMITED"
+            )
         code = cfg.otp.new_code()
         await self._otps.put(OtpChallenge.issue(phone, code, now=now, policy=cfg.otp, digest=self._digest))
         self._jobs.enqueue(jobs.send_otp_sms(phone, code, int(now.timestamp() * 1000)))

@@ -13,8 +13,5 @@ class DeliverOtpSms:
         self._minutes = int(config.otp.validity.total_seconds() // 60)
 
     async def __call__(self, phone: str, code: str) -> None:
-        body = (
-            f"Your Loopin code is {code}. It expires in {self._minutes} minutes. "
-            "Never share it with anyone."
-        )
+        body = f"Your Loopin code is {code}. It expires in {self._minutes} minutes. Never share it with anyone."
         await self._sms.send(PhoneNumber(phone), body)

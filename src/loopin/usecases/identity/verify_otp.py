@@ -66,8 +66,9 @@ class VerifyOtp:
         policy = self._config.otp
         code = data.otp_code.strip()
         if len(code) != policy.length or not code.isascii() or not code.isdigit():
-            raise InvalidInput.single("otp_code", f"The code must be exactly {policy.length} digits",
-                                      code="INVALID_OTP_FORMAT")
+            raise InvalidInput.single(
+                "otp_code", f"The code must be exactly {policy.length} digits", code="INVALID_OTP_FORMAT"
+            )
         now = self._clock.now()
         challenge = await self._otps.get_for_update(phone)
         if challenge is None:

@@ -22,7 +22,7 @@ def _configure(connection: Connection) -> None:
         compare_type=True,
         render_as_batch=False,
         version_table="alembic_version",
-        user_module_prefix="sa.",
+        user_module_prefix="advanced_alchemy.types.",
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -36,8 +36,12 @@ async def _run_online() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, compare_type=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        compare_type=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:

@@ -15,8 +15,12 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/health/ready", opt={"public": True}, tags=["platform"],
-     summary="Readiness: PostgreSQL and Redis answer (503 when one does not)")
+@get(
+    "/health/ready",
+    opt={"public": True},
+    tags=["platform"],
+    summary="Readiness: PostgreSQL and Redis answer (503 when one does not)",
+)
 @inject
 async def ready(readiness: FromDishka[Readiness]) -> Response[dict[str, Any]]:
     checks = await readiness.report()
@@ -24,5 +28,6 @@ async def ready(readiness: FromDishka[Readiness]) -> Response[dict[str, Any]]:
     body: dict[str, Any] = {"success": ok, "status": "ready" if ok else "unavailable", "checks": checks}
     if not ok:
         body["detail"] = "Some dependencies are unavailable: " + ", ".join(
-            k for k, v in checks.items() if v != "ok")
+            k for k, v in checks.items() if v != "ok"
+        )
     return Response(body, status_code=200 if ok else 503)

@@ -12,7 +12,7 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, JSONBody
 
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.entrypoints.http.auth import Session
@@ -163,11 +163,24 @@ def _interest_out(i: InterestView) -> InterestOut:
 
 def _profile_out(p: ProfileView) -> ProfileOut:
     return ProfileOut(
-        success=True, id=p.id, user_id=p.id, name=p.name, phone_number=p.phone_number, gender=p.gender,
-        bio=p.bio, location=p.location, birth_date=p.birth_date,
-        event_interests=[_interest_out(i) for i in p.interests], profile_pictures=list(p.picture_urls),
-        is_verified=p.is_active, is_active=p.is_active, status=p.status.value, role=p.role,
-        profile_complete=p.profile_complete, waitlist_promote_at=p.promote_at, created_at=p.created_at,
+        success=True,
+        id=p.id,
+        user_id=p.id,
+        name=p.name,
+        phone_number=p.phone_number,
+        gender=p.gender,
+        bio=p.bio,
+        location=p.location,
+        birth_date=p.birth_date,
+        event_interests=[_interest_out(i) for i in p.interests],
+        profile_pictures=list(p.picture_urls),
+        is_verified=p.is_active,
+        is_active=p.is_active,
+        status=p.status.value,
+        role=p.role,
+        profile_complete=p.profile_complete,
+        waitlist_promote_at=p.promote_at,
+        created_at=p.created_at,
         updated_at=p.updated_at,
     )
 
@@ -198,8 +211,9 @@ def _parse_interest_ids(raw: str) -> list[int]:
     except ValueError:
         value = None
     if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-        raise InvalidInput([FieldProblem("event_interests",
-                                         "event_interests must be a JSON array of interest ids, e.g. [1,4,7]")])
+        raise InvalidInput(
+            [FieldProblem("event_interests", "event_interests must be a JSON array of interest ids, e.g. [1,4,7]")]
+        )
     return value
 
 
@@ -209,37 +223,44 @@ class AuthController(Controller):
 
     @post("/signup", status_code=200, summary="Send a sign-in code by SMS (new and existing members)")
     @inject
-    async def signup(self, request: Request[Any, Any, Any], data: PhoneIn,
-                     request_otp: FromDishka[RequestOtp]) -> OtpSentOut:
+    async def signup(
+        self, request: Request[Any, Any, Any], data: JSONBody[PhoneIn], request_otp: FromDishka[RequestOtp]
+    ) -> OtpSentOut:
         sent = await request_otp(RequestOtpInput(data.phone_number, _client_address(request)))
         return _otp_sent(sent, "We sent a 4-digit code to your phone. Enter it to continue.")
 
     @post("/login", status_code=200, summary="Send a sign-in code (older route, same as signup)")
     @inject
-    async def login(self, request: Request[Any, Any, Any], data: PhoneIn,
-                    request_otp: FromDishka[RequestOtp]) -> OtpSentOut:
+    async def login(
+        self, request: Request[Any, Any, Any], data: JSONBody[PhoneIn], request_otp: FromDishka[RequestOtp]
+    ) -> OtpSentOut:
         sent = await request_otp(RequestOtpInput(data.phone_number, _client_address(request)))
         return _otp_sent(sent, "We sent a 4-digit code to your phone.")
 
     @post("/verify-otp", status_code=200, summary="Verify the code; creates the account on first sign-in")
     @inject
-    async def verify_otp(self, data: VerifyOtpIn, verify: FromDishka[VerifyOtp]) -> SessionOut:
+    async def verify_otp(self, data: JSONBody[VerifyOtpIn], verify: FromDishka[VerifyOtp]) -> SessionOut:
         return _session_out(await verify(VerifyOtpInput(data.phone_number, data.otp_code)))
 
     @post("/verify-login", status_code=200, summary="Verify the code for an existing account only")
     @inject
-    async def verify_login(self, data: VerifyOtpIn, verify: FromDishka[VerifyOtp]) -> SessionOut:
+    async def verify_login(self, data: JSONBody[VerifyOtpIn], verify: FromDishka[VerifyOtp]) -> SessionOut:
         return _session_out(await verify(VerifyOtpInput(data.phone_number, data.otp_code, create_account=False)))
 
     @get("/event-interests", summary="Interests to choose from (open to waitlisted members)")
     @inject
-    async def event_interests(self, request: Request[Session, Any, Any],
-                              list_interests: FromDishka[ListEventInterests]) -> InterestListOut:
+    async def event_interests(
+        self, request: Request[Session, Any, Any], list_interests: FromDishka[ListEventInterests]
+    ) -> InterestListOut:
         found = await list_interests(request.user.member_id)
         return InterestListOut(True, "Event interests retrieved successfully", [_interest_out(i) for i in found])
 
-    @post("/complete-profile", status_code=200, request_max_body_size=MAX_UPLOAD_BYTES,
-          summary="Complete the profile with 1-6 pictures; the first completion joins the waitlist")
+    @post(
+        "/complete-profile",
+        status_code=200,
+        request_max_body_size=MAX_UPLOAD_BYTES,
+        summary="Complete the profile with 1-6 pictures; the first completion joins the waitlist",
+    )
     @inject
     async def complete_profile(
         self,
@@ -248,32 +269,58 @@ class AuthController(Controller):
         complete: FromDishka[CompleteProfile],
     ) -> ProfileCompletedOut:
         pictures = [UploadedFile(f.filename or "", await f.read()) for f in data.profile_pictures]
-        done = await complete(CompleteProfileInput(
-            member_id=request.user.member_id, phone_number=data.phone_number, name=data.name,
-            birth_date=data.birth_date, gender=data.gender, interest_ids=_parse_interest_ids(data.event_interests),
-            pictures=pictures, bio=data.bio, location=data.location,
-        ))
+        done = await complete(
+            CompleteProfileInput(
+                member_id=request.user.member_id,
+                phone_number=data.phone_number,
+                name=data.name,
+                birth_date=data.birth_date,
+                gender=data.gender,
+                interest_ids=_parse_interest_ids(data.event_interests),
+                pictures=pictures,
+                bio=data.bio,
+                location=data.location,
+            )
+        )
         p = done.profile
         message = (
             f"Profile completed. You are on the waitlist until {p.promote_at:%H:%M} UTC; we will let you in then."
-            if p.promote_at and not p.is_active else "Profile saved."
+            if p.promote_at and not p.is_active
+            else "Profile saved."
         )
-        return ProfileCompletedOut(True, message, ProfileCompletedData(
-            user_id=p.id, profile_id=p.id, name=p.name, phone_number=p.phone_number, gender=p.gender,
-            event_interests_count=len(p.interests), profile_pictures_count=len(p.picture_urls),
-            profile_complete=p.profile_complete, is_active=p.is_active, status=p.status.value,
-            waitlist_promote_at=p.promote_at,
-        ))
+        return ProfileCompletedOut(
+            True,
+            message,
+            ProfileCompletedData(
+                user_id=p.id,
+                profile_id=p.id,
+                name=p.name,
+                phone_number=p.phone_number,
+                gender=p.gender,
+                event_interests_count=len(p.interests),
+                profile_pictures_count=len(p.picture_urls),
+                profile_complete=p.profile_complete,
+                is_active=p.is_active,
+                status=p.status.value,
+                waitlist_promote_at=p.promote_at,
+            ),
+        )
 
     @get("/profile", summary="The signed-in member's profile; is_active=false means waitlisted")
     @inject
-    async def profile(self, request: Request[Session, Any, Any], get_profile: FromDishka[GetProfile]) -> ProfileOut:
+    async def profile(
+        self, request: Request[Session, Any, Any], get_profile: FromDishka[GetProfile]
+    ) -> ProfileOut:
         return _profile_out(await get_profile(request.user.member_id))
 
     @put("/profile", summary="Edit the profile; only the keys sent change")
     @inject
-    async def update_profile(self, request: Request[Session, Any, Any], data: ProfileUpdateIn,
-                             update: FromDishka[UpdateProfile]) -> ProfileOut:
+    async def update_profile(
+        self,
+        request: Request[Session, Any, Any],
+        data: JSONBody[ProfileUpdateIn],
+        update: FromDishka[UpdateProfile],
+    ) -> ProfileOut:
         changes = ProfileChanges(
             member_id=request.user.member_id,
             name=KEEP if data.name is msgspec.UNSET else data.name,
