@@ -25,6 +25,7 @@ from loopin.adapters.memory.identity import (
     MemoryTokenRevocations,
     seed_interests,
 )
+from loopin.adapters.memory.notifications import MemoryDeviceRepository
 from loopin.adapters.memory.platform import MemoryRateLimiter, RecordingAnalytics
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
 from loopin.adapters.persistence.database import create_engine
@@ -34,6 +35,7 @@ from loopin.adapters.persistence.identity import (
     SqlMemberRepository,
     SqlOtpChallengeRepository,
 )
+from loopin.adapters.persistence.notifications import SqlDeviceRepository
 from loopin.adapters.persistence.uow import SqlUnitOfWork
 from loopin.adapters.redis.health import RedisReadiness
 from loopin.adapters.redis.rate_limit import RedisRateLimiter
@@ -65,6 +67,8 @@ from loopin.usecases.identity.request_otp import RequestOtp
 from loopin.usecases.identity.sms import DeliverOtpSms
 from loopin.usecases.identity.verify_otp import VerifyOtp
 from loopin.usecases.identity.waitlist import PromoteDueMembers
+from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice
+from loopin.usecases.notifications.ports import DeviceRepository
 from loopin.usecases.platform.analytics import Pseudonyms, RecordAnalyticsEvent
 from loopin.usecases.platform.files import DeleteStoredFiles
 from loopin.usecases.platform.ports import Analytics, FileStorage, ImageInspector, RateLimiter
@@ -157,6 +161,7 @@ class SqlProvider(Provider):
     members = provide(SqlMemberRepository, provides=MemberRepository)
     otps = provide(SqlOtpChallengeRepository, provides=OtpChallengeRepository)
     interests = provide(SqlInterestRepository, provides=InterestRepository)
+    devices = provide(SqlDeviceRepository, provides=DeviceRepository)
 
     @provide(scope=Scope.APP)
     def readiness(self, engine: AsyncEngine) -> PostgresReadiness:
@@ -182,6 +187,7 @@ class MemoryPersistenceProvider(Provider):
     members = provide(MemoryMemberRepository, provides=MemberRepository)
     otps = provide(MemoryOtpChallengeRepository, provides=OtpChallengeRepository)
     interests = provide(MemoryInterestRepository, provides=InterestRepository)
+    devices = provide(MemoryDeviceRepository, provides=DeviceRepository)
 
 
 class RedisProvider(Provider):
@@ -245,6 +251,8 @@ class UseCaseProvider(Provider):
         DeliverOtpSms,
         RecordAnalyticsEvent,
         DeleteStoredFiles,
+        RegisterDevice,
+        DeactivateDevice,
     )
 
 

@@ -24,6 +24,7 @@ from loopin.entrypoints.http.errors import EXCEPTION_HANDLERS
 from loopin.entrypoints.http.request_context import request_context_middleware
 from loopin.entrypoints.http.routes.health import health, ready
 from loopin.entrypoints.http.routes.identity import AuthController
+from loopin.entrypoints.http.routes.notifications import DeviceController
 from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Settings, load_settings
 from loopin.entrypoints.worker.registry import run_job
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
     app = Litestar(
         route_handlers=[
             AuthController,
+            DeviceController,
             health,
             ready,
             create_static_files_router(

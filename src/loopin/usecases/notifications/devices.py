@@ -1,0 +1,61 @@
+"""Registering and retiring push devices (open to waitlisted members: the app registers right after sign-in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from loopin.domain.identity.member import Access
+from loopin.domain.notifications.device import Device, DevicePlatform, check_player_id
+from loopin.domain.shared.errors import NotFound
+from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.notifications.ports import DeviceRepository
+from loopin.usecases.shared.ports import Clock, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterDeviceInput:
+    member_id: int
+    player_id: str
+    platform: str
+
+
+class RegisterDevice:
+    def __init__(self, access: MemberAccess, devices: DeviceRepository, uow: UnitOfWork, clock: Clock) -> None:
+        self._access = access
+        self._devices = devices
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, data: RegisterDeviceInput) -> Device:
+        player_id = check_player_id(data.player_id)
+        platform = DevicePlatform.parse(data.platform)
+        member = await self._access.load(data.member_id, Access.SELF)
+        device = await self._devices.register(member.id, player_id, platform, now=self._clock.now())
+        await self._uow.commit()
+        return device
+
+
+class DeviceNotFound(NotFound):
+    code = "DEVICE_NOT_FOUND"
+    default_message = "This device is not registered to your account."
+
+
+class DeactivateDevice:
+    """Only the member the device belongs to may retire it; anyone else sees 404, not someone else's device."""
+
+    def __init__(self, access: MemberAccess, devices: DeviceRepository, uow: UnitOfWork, clock: Clock) -> None:
+        self._access = access
+        self._devices = devices
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, member_id: int, player_id: str) -> Device:
+        member = await self._access.load(member_id, Access.SELF)
+        device = await self._devices.get_by_player_id(player_id.strip())
+        if device is None or device.member_id != member.id:
+            raise DeviceNotFound()
+        device.is_active = False
+        device.updated_at = self._clock.now()
+        await self._devices.save(device)
+        await self._uow.commit()
+        return device
