@@ -284,7 +284,7 @@ class AuthController(Controller):
         )
         p = done.profile
         message = (
-            f"Profile completed. You are on the waitlist until {p.promote_at:%H:%M} UTC; we will let you in then."
+            "Profile completed. You are on the waitlist for a few hours; we will let you in automatically."
             if p.promote_at and not p.is_active
             else "Profile saved."
         )

@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, delete, post
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 
 from loopin.entrypoints.http.auth import Session
 from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice, RegisterDeviceInput
@@ -45,7 +45,10 @@ class DeviceController(Controller):
     @delete("/{player_id:str}", status_code=200, summary="Stop push to this phone (at logout)")
     @inject
     async def deactivate(
-        self, request: Request[Session, Any, Any], player_id: str, deactivate: FromDishka[DeactivateDevice]
+        self,
+        request: Request[Session, Any, Any],
+        player_id: FromPath[str],
+        deactivate: FromDishka[DeactivateDevice],
     ) -> DeviceOut:
         device = await deactivate(request.user.member_id, player_id)
         return DeviceOut(True, "Device deactivated", device.id, device.is_active)
