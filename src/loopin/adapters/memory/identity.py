@@ -33,6 +33,7 @@ class MemoryMemberRepository:
         return await self.get(member_id) if member_id is not None else None
 
     async def add(self, member: Member) -> Member:
+        await self._tx.lock(PHONES, member.phone.e164)  # a unique index: a concurrent add waits, then fails
         if self._tx.read(PHONES, member.phone.e164) is not None:
             raise Conflict("An account with this phone number already exists.", code="ACCOUNT_EXISTS")
         member.id = self._tx.next_id(MEMBERS)
@@ -47,16 +48,16 @@ class MemoryMemberRepository:
 
     async def lock_due_for_promotion(self, now: datetime, limit: int) -> list[Member]:
         due = sorted(
-            (
-                m
-                for m in self._tx.rows(MEMBERS)
-                if m.status is MemberStatus.WAITLISTED and m.is_due_for_promotion(now)
-            ),
+            (m for m in self._tx.rows(MEMBERS) if m.is_due_for_promotion(now)),
             key=lambda m: m.promote_at,
-        )[:limit]
+        )
+        locked: list[Member] = []
         for member in due:
-            await self._tx.lock(MEMBERS, member.id)
-        return [m for m in [await self.get(d.id) for d in due] if m is not None]
+            if len(locked) >= limit:
+                break
+            if await self._tx.try_lock(MEMBERS, member.id):  # rows another transaction holds are skipped
+                locked.append(member)
+        return locked
 
 
 class MemoryOtpChallengeRepository:

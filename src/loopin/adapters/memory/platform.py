@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import posixpath
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -71,16 +72,24 @@ class MemoryFileStorage:
         self._prefix = url_prefix.rstrip("/")
 
     async def save(self, key: str, data: bytes, content_type: str) -> None:
-        self.files[key] = (data, content_type)
+        self.files[_storage_key(key)] = (data, content_type)
 
     async def delete(self, key: str) -> None:
-        self.files.pop(key, None)
+        self.files.pop(_storage_key(key), None)
 
     async def exists(self, key: str) -> bool:
-        return key in self.files
+        return _storage_key(key) in self.files
 
     def url_for(self, key: str) -> str:
         return f"{self._prefix}/{key}"
+
+
+def _storage_key(key: str) -> str:
+    """The key as the disk storage resolves it; keys that would leave its root are refused the same way."""
+    normal = posixpath.normpath(key) if key else "."
+    if key.startswith("/") or normal in (".", "..") or normal.startswith("../"):
+        raise ValueError(f"storage key escapes the media root: {key!r}")
+    return normal
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,6 @@ from typing import Any
 
 from loopin.adapters.jobs.dispatch import JobBuffer, JobDispatcher
 
-_MISSING = object()
-
-
 class MemoryStore:
     """Shared by every request of one process (APP scope)."""
 
@@ -30,12 +27,15 @@ class MemoryStore:
 
 
 class MemoryTransaction:
-    """Reads and writes copies, so an entity changed but not saved never leaks into the store."""
+    """Reads and writes copies, so an entity changed but not saved never leaks into the store.
+
+    Writes stay with the transaction until ``commit`` (other transactions read committed rows only, as in
+    PostgreSQL); row locks last until the transaction ends.
+    """
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
-        self._undo: list[tuple[str, Hashable, Any]] = []
-        self._touched: set[tuple[str, Hashable]] = set()
+        self._writes: dict[tuple[str, Hashable], Any] = {}
         self._held: list[asyncio.Lock] = []
 
     async def lock(self, table: str, key: Hashable) -> None:
@@ -45,36 +45,43 @@ class MemoryTransaction:
         await lock.acquire()
         self._held.append(lock)
 
+    async def try_lock(self, table: str, key: Hashable) -> bool:
+        """Takes the row lock unless another transaction holds it (``SKIP LOCKED``)."""
+        lock = self._store.lock_for(table, key)
+        if lock in self._held:
+            return True
+        if lock.locked():
+            return False
+        await lock.acquire()
+        self._held.append(lock)
+        return True
+
     def read(self, table: str, key: Hashable) -> Any:
-        value = self._store.tables[table].get(key)
-        return copy.deepcopy(value)
+        if (table, key) in self._writes:
+            return copy.deepcopy(self._writes[table, key])
+        return copy.deepcopy(self._store.tables[table].get(key))
 
     def rows(self, table: str) -> Iterator[Any]:
-        for value in list(self._store.tables[table].values()):
+        current = dict(self._store.tables[table])
+        current.update({key: value for (t, key), value in self._writes.items() if t == table})
+        for value in current.values():
             yield copy.deepcopy(value)
 
     def write(self, table: str, key: Hashable, value: Any) -> None:
-        rows = self._store.tables[table]
-        if (table, key) not in self._touched:
-            self._touched.add((table, key))
-            self._undo.append((table, key, rows.get(key, _MISSING)))
-        rows[key] = copy.deepcopy(value)
+        self._writes[table, key] = copy.deepcopy(value)
 
     def next_id(self, table: str) -> int:
         return self._store.next_id(table)
 
     def commit(self) -> None:
-        self._undo.clear()
-        self._touched.clear()
+        for (table, key), value in self._writes.items():
+            self._store.tables[table][key] = value
+        self._writes.clear()
         self._release()
 
     def rollback(self) -> None:
-        for table, key, old in reversed(self._undo):
-            if old is _MISSING:
-                self._store.tables[table].pop(key, None)
-            else:
-                self._store.tables[table][key] = old
-        self.commit()
+        self._writes.clear()
+        self._release()
 
     def _release(self) -> None:
         while self._held:

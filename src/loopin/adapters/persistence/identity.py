@@ -55,6 +55,8 @@ def _copy_to_row(member: Member, row: MemberRow) -> None:
     row.picture_keys = list(p.picture_keys)
     row.waitlisted_at = member.waitlisted_at
     row.promote_at = member.promote_at
+    if member.updated_at is not None:  # the entity's time (from the Clock), not the flush's wall clock
+        row.updated_at = member.updated_at
 
 
 class SqlMemberRepository:
