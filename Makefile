@@ -15,8 +15,8 @@ test: install  ## the whole suite; needs PostgreSQL and Redis (TEST_DATABASE_URL
 	$(UV) run pytest
 
 lint: install
-	$(UV) run ruff check src tests
-	$(UV) run ruff format --check src tests
+	$(UV) run ruff check src tests bench
+	$(UV) run ruff format --check src tests bench
 
 typecheck: install
 	$(UV) run mypy

@@ -228,7 +228,9 @@ async def verify_otp(data: VerifyOtpIn) -> SessionOut:
     }
     token = jwt.encode(claims, JWT_KEY, algorithm="HS256")
     data_out = SessionData(member_id, phone, "", True, False, True)
-    return SessionOut(True, "Code verified. Please complete your profile to continue.", token, True, False, data_out)
+    return SessionOut(
+        True, "Code verified. Please complete your profile to continue.", token, True, False, data_out
+    )
 
 
 @asynccontextmanager

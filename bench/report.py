@@ -49,9 +49,7 @@ def main() -> int:
     raw, output, *header = sys.argv[1:]
     raw_dir = Path(raw)
     lines = [*header, ""]
-    lines.append(
-        "| scenario | req/s | p50 ms | p99 ms | non-2xx | floor req/s | floor p50 | floor p99 | ratio |"
-    )
+    lines.append("| scenario | req/s | p50 ms | p99 ms | non-2xx | floor req/s | floor p50 | floor p99 | ratio |")
     lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     problems: list[str] = []
     details: list[str] = []
@@ -90,7 +88,8 @@ def main() -> int:
         )
     lines += [
         "",
-        "ratio = API req/s ÷ floor req/s (1.00 = no cost over the bare-Litestar floor doing the same SQL/Redis work).",
+        "ratio = API req/s ÷ floor req/s (1.00 = no cost over the bare-Litestar floor"
+        " doing the same SQL/Redis work).",
         "non-2xx counts non-2xx responses plus socket errors and timeouts; any of them fails the run.",
         "",
         *details,

@@ -114,7 +114,9 @@ async def test_save_persists_only_after_commit(any_container: AsyncContainer, fa
     assert after == changed
 
 
-async def test_uncommitted_changes_vanish_when_the_scope_closes(any_container: AsyncContainer, fakes: Fakes) -> None:
+async def test_uncommitted_changes_vanish_when_the_scope_closes(
+    any_container: AsyncContainer, fakes: Fakes
+) -> None:
     now = fakes.clock.now()
     (member,) = await store_members(any_container, full_member(1, now))
 
@@ -223,7 +225,9 @@ async def test_lock_due_for_promotion_returns_due_waitlisted_members_in_order(
     deactivated = waitlisted(7, now - timedelta(hours=3))
     deactivated.status = MemberStatus.DEACTIVATED
     onboarding = Member.register(phone(8), now=now)
-    await store_members(any_container, later, earliest, exactly_now, not_yet, middle, active, deactivated, onboarding)
+    await store_members(
+        any_container, later, earliest, exactly_now, not_yet, middle, active, deactivated, onboarding
+    )
 
     async with any_container() as scope:
         repo = await scope.get(MemberRepository)

@@ -121,6 +121,8 @@ def _diff_with_schema_changes(conn: Connection) -> list[Any]:
 def test_the_drift_check_sees_drift(scratch_url: str) -> None:
     """Guards the empty diff above: a schema that differs from the models does produce a diff."""
     upgrade(scratch_url)
-    kinds = {d[0] if isinstance(d, tuple) else d[0][0] for d in _run(_inspect(scratch_url, _diff_with_schema_changes))}
+    kinds = {
+        d[0] if isinstance(d, tuple) else d[0][0] for d in _run(_inspect(scratch_url, _diff_with_schema_changes))
+    }
     assert kinds == {"add_index", "modify_type"}
     assert _run(_inspect(scratch_url, _diff)) == []  # the changes were rolled back

@@ -102,7 +102,9 @@ async def test_a_failing_job_is_retried(queue_settings: Settings, fakes: Fakes) 
     assert [s.to for s in fakes.sms.sent] == [number.e164]
 
 
-async def test_the_worker_registers_every_job_and_the_waitlist_cron(queue_settings: Settings, fakes: Fakes) -> None:
+async def test_the_worker_registers_every_job_and_the_waitlist_cron(
+    queue_settings: Settings, fakes: Fakes
+) -> None:
     async with running_worker(queue_settings, fakes_provider(fakes, inline_jobs=False)) as worker:
         functions: dict[str, Any] = worker.functions
         assert set(HANDLERS) <= set(functions)
