@@ -12,11 +12,12 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def create_engine(url: str, pool_size: int = 10, max_overflow: int = 20) -> AsyncEngine:
+    """No pre-ping: it costs a round trip on every checkout. A connection the server dropped fails one request
+    (SQLAlchemy then invalidates the pool), and ``pool_recycle`` retires connections before idle timeouts."""
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
         pool_recycle=1800,
         connect_args={"server_settings": {"application_name": "loopin", "timezone": "UTC"}},
     )
