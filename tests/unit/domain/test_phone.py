@@ -22,14 +22,7 @@ E164 = "+919812345678"
         "0091 98123 45678",
         "+91 (98123) 45678",
         "  +91.98123.45678\t",
-        pytest.param(
-            "09812345678",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: phone.py:32 prefixes '+' to any 11+ digit string, so the national trunk form "
-                "'09812345678' becomes '+09812345678' and is refused instead of meaning +919812345678",
-            ),
-        ),
+        "09812345678",
     ],
 )
 def test_every_spelling_of_an_indian_mobile_is_one_e164_number(raw: str) -> None:

@@ -29,7 +29,7 @@ class PhoneNumber:
             raise InvalidInput.single(field, "Phone number is required", code="INVALID_PHONE_NUMBER")
         if text.startswith("00"):
             text = "+" + text[2:]
-        elif not text.startswith("+") and len(text) > 10:
+        elif not text.startswith(("+", "0")) and len(text) > 10:  # a leading 0 is the national trunk prefix
             text = "+" + text
         try:
             parsed = phonenumbers.parse(text, DEFAULT_REGION)
