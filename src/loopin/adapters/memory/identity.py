@@ -7,7 +7,7 @@ from datetime import datetime
 
 from loopin.adapters.memory.store import MemoryTransaction
 from loopin.domain.identity.interest import SEED_INTERESTS, EventInterest, slugify
-from loopin.domain.identity.member import Member, MemberStatus
+from loopin.domain.identity.member import Member
 from loopin.domain.identity.otp import OtpChallenge
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared.errors import Conflict

@@ -10,6 +10,7 @@ from typing import Any
 
 from loopin.adapters.jobs.dispatch import JobBuffer, JobDispatcher
 
+
 class MemoryStore:
     """Shared by every request of one process (APP scope)."""
 
