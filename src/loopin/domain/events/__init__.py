@@ -1,0 +1,1 @@
+"""Events: what hosts publish (events and the venues they happen at) and who may see them."""

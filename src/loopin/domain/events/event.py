@@ -1,0 +1,259 @@
+"""An event a host publishes: when and where, for how many, at what price, for whom, and its lifecycle."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+from typing import ClassVar
+
+from loopin.domain.events.slugs import generate_slug, new_canonical_id
+from loopin.domain.shared.errors import Conflict, DomainError, ErrorKind, NotFound
+from loopin.domain.shared.money import ZERO
+
+
+class EventStatus(Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    POSTPONED = "postponed"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (EventStatus.CANCELLED, EventStatus.COMPLETED)
+
+
+# The only moves a status can make; cancelled and completed are final.
+TRANSITIONS: dict[EventStatus, frozenset[EventStatus]] = {
+    EventStatus.DRAFT: frozenset({EventStatus.PUBLISHED, EventStatus.CANCELLED}),
+    EventStatus.PUBLISHED: frozenset({EventStatus.POSTPONED, EventStatus.CANCELLED, EventStatus.COMPLETED}),
+    EventStatus.POSTPONED: frozenset({EventStatus.PUBLISHED, EventStatus.CANCELLED}),
+    EventStatus.CANCELLED: frozenset(),
+    EventStatus.COMPLETED: frozenset(),
+}
+# Statuses other members find in feeds and search (the host and staff see every status).
+LISTED_STATUSES: frozenset[EventStatus] = frozenset({EventStatus.PUBLISHED, EventStatus.POSTPONED})
+
+
+class AllowedGenders(Enum):
+    ALL = "all"
+    MALE = "male"
+    FEMALE = "female"
+    NON_BINARY = "non_binary"
+
+
+class RsvpExpiryPolicy(Enum):
+    """How long an invitation or an accepted request stays open (set from the host dashboard)."""
+
+    HOURS_48 = "48h"
+    DAYS_7 = "7d"
+    DAY_BEFORE_EVENT = "day_before_event"
+    EVENT_START = "event_start"
+
+
+class EventNotFound(NotFound):
+    code = "EVENT_NOT_FOUND"
+    default_message = "Event not found."
+
+
+class InvalidStatusTransition(Conflict):
+    code = "INVALID_STATUS_TRANSITION"
+
+
+class EventNotEditable(Conflict):
+    code = "EVENT_NOT_EDITABLE"
+
+
+class CapacityExceeded(DomainError):
+    kind = ErrorKind.INVALID
+    code = "CAPACITY_EXCEEDED"
+    default_message = "Not enough seats left for this event."
+
+    def __init__(self, requested: int, available: int | None, message: str | None = None) -> None:
+        self.requested = requested
+        self.available = available
+        super().__init__(message)
+
+
+@dataclass(slots=True)
+class Event:
+    """Times are UTC instants; ``timezone`` is where the event happens (its wall clock, shown to the app).
+
+    ``seats_taken`` and ``requests_count`` are counters the attendance context keeps, under the row lock of
+    ``EventRepository.get_for_update``, through ``take_seats``/``release_seats``/``request_opened``/
+    ``request_closed``. ``max_capacity`` 0 means unlimited.
+    """
+
+    id: int
+    uuid: uuid.UUID
+    canonical_id: str
+    host_id: int
+    title: str
+    start_time: datetime
+    end_time: datetime
+    timezone: str
+    description: str = ""
+    venue_id: int | None = None
+    max_capacity: int = 0
+    seats_taken: int = 0
+    requests_count: int = 0
+    is_paid: bool = False
+    ticket_price: Decimal = ZERO
+    allow_plus_one: bool = True
+    gst_number: str = ""
+    allowed_genders: AllowedGenders = AllowedGenders.ALL
+    rsvp_expiry_policy: RsvpExpiryPolicy = RsvpExpiryPolicy.EVENT_START
+    status: EventStatus = EventStatus.DRAFT
+    is_public: bool = True
+    interest_ids: tuple[int, ...] = ()
+    cover_image_keys: tuple[str, ...] = field(default=())
+    deleted_at: datetime | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    MAX_COVER_IMAGES: ClassVar[int] = 3
+
+    @classmethod
+    def new(
+        cls,
+        *,
+        host_id: int,
+        title: str,
+        start_time: datetime,
+        end_time: datetime,
+        timezone: str,
+        now: datetime,
+        canonical_id: str | None = None,
+        **details: object,
+    ) -> Event:
+        """Id 0 means "not stored yet"; the repository assigns the real id."""
+        event = cls(
+            id=0,
+            uuid=uuid.uuid4(),
+            canonical_id=canonical_id or new_canonical_id(),
+            host_id=host_id,
+            title=title,
+            start_time=start_time,
+            end_time=end_time,
+            timezone=timezone,
+            created_at=now,
+            updated_at=now,
+            **details,  # type: ignore[arg-type]
+        )
+        if event.end_time <= event.start_time:
+            raise ValueError("an event ends after it starts")
+        return event
+
+    # --- reading -------------------------------------------------------------------------------------------
+
+    @property
+    def slug(self) -> str:
+        """Follows the title; the canonical id, not the slug, identifies the event in links."""
+        return generate_slug(self.title)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_unlimited(self) -> bool:
+        return self.max_capacity == 0
+
+    @property
+    def seats_left(self) -> int | None:
+        """None when unlimited."""
+        return None if self.is_unlimited else max(0, self.max_capacity - self.seats_taken)
+
+    @property
+    def is_full(self) -> bool:
+        """Never true for an unlimited event."""
+        return not self.is_unlimited and self.seats_taken >= self.max_capacity
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end_time - self.start_time
+
+    def is_upcoming(self, now: datetime) -> bool:
+        """Not over yet: it may already have started."""
+        return self.end_time > now
+
+    def has_seats_for(self, seats: int) -> bool:
+        return self.is_unlimited or self.seats_taken + seats <= self.max_capacity
+
+    # --- lifecycle -----------------------------------------------------------------------------------------
+
+    def ensure_editable(self) -> None:
+        if self.is_deleted:
+            raise EventNotFound()
+        if self.status.is_final:
+            raise EventNotEditable(f"A {self.status.value} event can no longer be changed.")
+
+    def change_status(self, new: EventStatus, now: datetime) -> bool:
+        """Returns whether the status changed; the same status again is a no-op."""
+        if new is self.status:
+            return False
+        allowed = TRANSITIONS[self.status]
+        if new not in allowed:
+            hint = f" Allowed: {', '.join(sorted(s.value for s in allowed))}." if allowed else ""
+            raise InvalidStatusTransition(f"An event cannot go from {self.status.value} to {new.value}.{hint}")
+        self.status = new
+        self.updated_at = now
+        return True
+
+    def set_capacity(self, max_capacity: int) -> None:
+        if max_capacity != 0 and max_capacity < self.seats_taken:
+            raise Conflict(
+                f"{self.seats_taken} seats are already taken; capacity cannot go below that.",
+                code="CAPACITY_BELOW_SEATS_TAKEN",
+            )
+        self.max_capacity = max_capacity
+
+    def set_pricing(self, is_paid: bool, ticket_price: Decimal) -> None:
+        """Once anyone holds a seat, what they were charged stays the price."""
+        if (is_paid, ticket_price) != (self.is_paid, self.ticket_price) and self.seats_taken > 0:
+            raise Conflict(
+                "Guests already hold seats at the current price; the price can no longer change.",
+                code="PRICE_LOCKED",
+            )
+        self.is_paid = is_paid
+        self.ticket_price = ticket_price
+
+    def soft_delete(self, now: datetime) -> None:
+        if self.is_deleted:
+            raise EventNotFound()
+        self.deleted_at = now
+        self.updated_at = now
+
+    # --- counters (attendance) -----------------------------------------------------------------------------
+
+    def take_seats(self, seats: int, now: datetime | None = None) -> None:
+        """Call on an event loaded with ``get_for_update``; raises ``CapacityExceeded`` when they do not fit."""
+        if seats < 1:
+            raise ValueError("take at least one seat")
+        if not self.has_seats_for(seats):
+            raise CapacityExceeded(seats, self.seats_left)
+        self.seats_taken += seats
+        if now is not None:
+            self.updated_at = now
+
+    def release_seats(self, seats: int, now: datetime | None = None) -> None:
+        if seats < 1 or seats > self.seats_taken:
+            raise ValueError(f"cannot release {seats} of {self.seats_taken} taken seats")
+        self.seats_taken -= seats
+        if now is not None:
+            self.updated_at = now
+
+    def request_opened(self, now: datetime | None = None) -> None:
+        self.requests_count += 1
+        if now is not None:
+            self.updated_at = now
+
+    def request_closed(self, now: datetime | None = None) -> None:
+        if self.requests_count < 1:
+            raise ValueError("no open request to close")
+        self.requests_count -= 1
+        if now is not None:
+            self.updated_at = now

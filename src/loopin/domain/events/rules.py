@@ -1,0 +1,342 @@
+"""Field rules of events and venues: each cleaner returns the clean value, or notes a problem and None.
+
+Multipart sends everything as text (``true``, ``3.0``, ``[1,4]``), so these parse text; JSON callers
+pass already-typed values through the same checks.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from loopin.domain.events.event import AllowedGenders, EventStatus, RsvpExpiryPolicy
+from loopin.domain.events.problems import Problems
+from loopin.domain.events.venue import ADDRESS_MAX, CITY_MAX, NAME_MAX, PLACE_ID_MAX, VenueType
+from loopin.domain.shared.money import ZERO, to_money
+
+TITLE_MIN, TITLE_MAX = 3, 200
+DESCRIPTION_MAX = 20_000
+DURATION_MIN_HOURS, DURATION_MAX_HOURS = 0.25, 168.0
+CAPACITY_MAX = 100_000
+PRICE_MIN, PRICE_MAX = Decimal("1.00"), Decimal("100000.00")
+INTERESTS_MAX = 10
+FURTHEST_START = timedelta(days=3 * 366)
+_GSTIN = re.compile(r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
+_TRUE = frozenset({"true", "1", "yes", "y", "on", "t"})
+_FALSE = frozenset({"false", "0", "no", "n", "off", "f"})
+
+
+def clean_title(raw: str | None, problems: Problems) -> str | None:
+    title = " ".join((raw or "").split())
+    if not title:
+        problems.add("title", "Event title is required", "TITLE_REQUIRED")
+        return None
+    if len(title) < TITLE_MIN:
+        problems.add("title", f"Event title must be at least {TITLE_MIN} characters", "INVALID_TITLE")
+        return None
+    if len(title) > TITLE_MAX:
+        problems.add("title", f"Event title must be at most {TITLE_MAX} characters", "INVALID_TITLE")
+        return None
+    return title
+
+
+def clean_description(raw: str | None, problems: Problems) -> str | None:
+    text = (raw or "").strip()
+    if len(text) > DESCRIPTION_MAX:
+        problems.add(
+            "description", f"Description must be at most {DESCRIPTION_MAX} characters", "INVALID_DESCRIPTION"
+        )
+        return None
+    return text
+
+
+def parse_timezone(raw: str | None, default: str, problems: Problems) -> ZoneInfo | None:
+    name = (raw or "").strip() or default
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.add("timezone", "Unknown time zone; use an IANA name such as Asia/Kolkata", "INVALID_TIMEZONE")
+        return None
+
+
+def parse_start_time(
+    raw: str | datetime | None, zone: ZoneInfo, now: datetime, problems: Problems, *, field: str = "start_time"
+) -> datetime | None:
+    """ISO-8601. With ``Z`` or an offset it is that instant; without, it is the event's local wall-clock time."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        problems.add(field, "Start time is required", "INVALID_DATETIME_FORMAT")
+        return None
+    if isinstance(raw, datetime):
+        value = raw
+    else:
+        try:
+            value = datetime.fromisoformat(raw.strip())
+        except ValueError:
+            problems.add(
+                field,
+                "Invalid start time; use ISO-8601 such as 2025-12-20T18:30:00Z or 2025-12-21T00:00:00+05:30",
+                "INVALID_DATETIME_FORMAT",
+            )
+            return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    value = value.astimezone(now.tzinfo)
+    if value <= now:
+        problems.add(field, "Start time must be in the future", "START_TIME_IN_PAST")
+        return None
+    if value > now + FURTHEST_START:
+        problems.add(field, "Start time is too far in the future", "INVALID_DATETIME_FORMAT")
+        return None
+    return value
+
+
+def parse_duration(raw: str | float | None, problems: Problems) -> timedelta | None:
+    """Hours as a decimal (``3.0``); at least 15 minutes, at most a week; kept to the minute."""
+    hours: float | None
+    if raw is None or isinstance(raw, bool):
+        hours = None
+    elif isinstance(raw, int | float):
+        hours = float(raw)
+    else:
+        try:
+            hours = float(raw.strip())
+        except ValueError:
+            hours = None
+    if hours is None or not math.isfinite(hours):
+        problems.add("duration_hours", "Duration must be a number of hours, e.g. 3.0", "INVALID_DURATION")
+        return None
+    if not DURATION_MIN_HOURS <= hours <= DURATION_MAX_HOURS:
+        problems.add(
+            "duration_hours",
+            f"Duration must be between {DURATION_MIN_HOURS:g} and {DURATION_MAX_HOURS:g} hours",
+            "INVALID_DURATION",
+        )
+        return None
+    return timedelta(minutes=round(hours * 60))
+
+
+def parse_bool(raw: str | bool | None, field: str, default: bool, problems: Problems) -> bool:
+    if raw is None:
+        return default
+    if isinstance(raw, bool):
+        return raw
+    text = raw.strip().lower()
+    if not text:
+        return default
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    problems.add(field, f"{field} must be true or false", "INVALID_BOOLEAN")
+    return default
+
+
+def parse_int(raw: str | int | None, field: str, default: int, problems: Problems) -> int | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return default
+    if isinstance(raw, bool):
+        problems.add(field, f"{field} must be a whole number", "VALIDATION_ERROR")
+        return None
+    if isinstance(raw, int):
+        return raw
+    text = raw.strip()
+    try:
+        number = float(text) if "." in text else int(text)
+    except ValueError:
+        number = None
+    if number is None or (isinstance(number, float) and not number.is_integer()):
+        problems.add(field, f"{field} must be a whole number", "VALIDATION_ERROR")
+        return None
+    return int(number)
+
+
+def check_capacity(value: int | None, problems: Problems) -> int | None:
+    if value is None:
+        return None
+    if not 0 <= value <= CAPACITY_MAX:
+        problems.add(
+            "max_capacity", f"Capacity must be between 0 (unlimited) and {CAPACITY_MAX}", "INVALID_CAPACITY"
+        )
+        return None
+    return value
+
+
+def parse_price(raw: str | float | Decimal | None, problems: Problems) -> Decimal | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return ZERO
+    if isinstance(raw, bool):
+        problems.add("ticket_price", "Ticket price must be an amount in rupees", "INVALID_TICKET_PRICE")
+        return None
+    try:
+        return to_money(raw if isinstance(raw, str | Decimal) else repr(raw))
+    except ValueError:
+        problems.add("ticket_price", "Ticket price must be an amount in rupees", "INVALID_TICKET_PRICE")
+        return None
+
+
+def check_pricing(is_paid: bool, price: Decimal | None, problems: Problems) -> Decimal | None:
+    """Free events cost nothing; paid events cost between ₹1 and ₹1,00,000 (the base the host earns)."""
+    if price is None:
+        return None
+    if price < 0:
+        problems.add("ticket_price", "Ticket price cannot be negative", "INVALID_TICKET_PRICE")
+        return None
+    if not is_paid:
+        if price != 0:
+            problems.add("ticket_price", "A free event cannot have a ticket price", "INVALID_TICKET_PRICE")
+            return None
+        return ZERO
+    if not PRICE_MIN <= price <= PRICE_MAX:
+        problems.add(
+            "ticket_price",
+            f"Ticket price of a paid event must be between ₹{PRICE_MIN} and ₹{PRICE_MAX}",
+            "INVALID_TICKET_PRICE",
+        )
+        return None
+    return price
+
+
+def clean_gst_number(raw: str | None, problems: Problems) -> str | None:
+    text = (raw or "").strip().upper().replace(" ", "")
+    if text and not _GSTIN.match(text):
+        problems.add("gst_number", "GST number must be a 15-character GSTIN", "INVALID_GST_NUMBER")
+        return None
+    return text
+
+
+def parse_allowed_genders(raw: str | None, problems: Problems) -> AllowedGenders | None:
+    text = (raw or "").strip().lower().replace("-", "_").replace(" ", "_") or "all"
+    if text == "nonbinary":
+        text = "non_binary"
+    try:
+        return AllowedGenders(text)
+    except ValueError:
+        allowed = ", ".join(g.value for g in AllowedGenders)
+        problems.add("allowed_genders", f"allowed_genders must be one of: {allowed}", "INVALID_ALLOWED_GENDERS")
+        return None
+
+
+def parse_rsvp_policy(raw: str | None, problems: Problems) -> RsvpExpiryPolicy | None:
+    text = (raw or "").strip().lower()
+    try:
+        return RsvpExpiryPolicy(text)
+    except ValueError:
+        allowed = ", ".join(p.value for p in RsvpExpiryPolicy)
+        problems.add(
+            "rsvp_expiry_policy", f"rsvp_expiry_policy must be one of: {allowed}", "INVALID_RSVP_EXPIRY_POLICY"
+        )
+        return None
+
+
+def parse_status(raw: str | None, problems: Problems) -> EventStatus | None:
+    text = (raw or "").strip().lower()
+    try:
+        return EventStatus(text)
+    except ValueError:
+        allowed = ", ".join(s.value for s in EventStatus)
+        problems.add("status", f"status must be one of: {allowed}", "INVALID_STATUS")
+        return None
+
+
+def parse_interest_ids(raw: str | list[int] | None, problems: Problems) -> tuple[int, ...] | None:
+    """A JSON array of interest ids (multipart sends ``[1,4,7]`` as text); duplicates count once."""
+    value: object
+    if raw is None:
+        value = []
+    elif isinstance(raw, str):
+        try:
+            value = json.loads(raw) if raw.strip() else []
+        except ValueError:
+            value = None
+    else:
+        value = raw
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        problems.add(
+            "event_interest_ids",
+            "event_interest_ids must be a JSON array of interest ids, e.g. [1,4,7]",
+            "INVALID_INTEREST_IDS_FORMAT",
+        )
+        return None
+    unique = tuple(dict.fromkeys(value))
+    if len(unique) > INTERESTS_MAX:
+        problems.add(
+            "event_interest_ids", f"At most {INTERESTS_MAX} interests per event", "INVALID_INTEREST_IDS_FORMAT"
+        )
+        return None
+    return unique
+
+
+def clean_text_field(
+    raw: str | None, field: str, limit: int, problems: Problems, *, required_code: str | None = None
+) -> str | None:
+    text = " ".join((raw or "").split())
+    if not text and required_code:
+        problems.add(field, f"{field} is required", required_code)
+        return None
+    if len(text) > limit:
+        problems.add(field, f"{field} must be at most {limit} characters", "VALIDATION_ERROR")
+        return None
+    return text
+
+
+def clean_venue_name(raw: str | None, problems: Problems) -> str | None:
+    name = " ".join((raw or "").split())
+    if not name:
+        problems.add("venue_name", "Venue name is required (venue_name)", "VENUE_NAME_REQUIRED")
+        return None
+    if len(name) > NAME_MAX:
+        problems.add("venue_name", f"venue_name must be at most {NAME_MAX} characters", "VENUE_NAME_REQUIRED")
+        return None
+    return name
+
+
+def clean_address(raw: str | None, problems: Problems, field: str = "location_address") -> str | None:
+    return clean_text_field(raw, field, ADDRESS_MAX, problems)
+
+
+def clean_city(raw: str | None, problems: Problems, field: str = "location_city") -> str | None:
+    return clean_text_field(raw, field, CITY_MAX, problems)
+
+
+def clean_place_id(raw: str | None, problems: Problems) -> str | None:
+    text = (raw or "").strip()
+    if len(text) > PLACE_ID_MAX or any(c.isspace() for c in text):
+        problems.add("location_place_id", "location_place_id is not a valid place id", "VALIDATION_ERROR")
+        return None
+    return text
+
+
+def parse_coordinate(raw: str | float | None, field: str, bound: float, problems: Problems) -> float | None:
+    """A coordinate in degrees, kept to 6 decimals (about 10 cm); None when absent."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        value = float(raw.strip()) if isinstance(raw, str) else float(raw)
+    except (TypeError, ValueError):
+        value = math.nan
+    if isinstance(raw, bool) or not math.isfinite(value) or not -bound <= value <= bound:
+        problems.add(field, f"{field} must be a number between -{bound:g} and {bound:g}", "INVALID_COORDINATES")
+        return None
+    return round(value, 6)
+
+
+def clean_country_code(raw: str | None, problems: Problems, field: str = "location_country_code") -> str:
+    text = (raw or "").strip().lower() or "in"
+    if not re.fullmatch(r"[a-z]{2}", text):
+        problems.add(field, f"{field} must be a 2-letter country code such as IN", "VALIDATION_ERROR")
+        return "in"
+    return text
+
+
+def parse_venue_type(raw: str | None, problems: Problems) -> VenueType | None:
+    text = (raw or "").strip().lower() or VenueType.INDOOR.value
+    try:
+        return VenueType(text)
+    except ValueError:
+        allowed = ", ".join(v.value for v in VenueType)
+        problems.add("venue_type", f"venue_type must be one of: {allowed}", "VALIDATION_ERROR")
+        return None

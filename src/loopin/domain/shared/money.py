@@ -1,0 +1,20 @@
+"""Money: ``Decimal`` with 2 places, rounded half up, in Indian rupees (spec README, decision 4)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CURRENCY = "INR"
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def to_money(value: Decimal | int | str) -> Decimal:
+    """Rounds to paise (half up). Raises ``ValueError`` for text that is not a finite number."""
+    try:
+        amount = Decimal(value.strip() if isinstance(value, str) else value)
+    except (InvalidOperation, ValueError) as exc:
+        raise ValueError(f"not an amount: {value!r}") from exc
+    if not amount.is_finite():
+        raise ValueError(f"not a finite amount: {value!r}")
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)

@@ -1,0 +1,1 @@
+"""Use cases of the events context: publishing, discovering, sharing events; venues; host leads."""

@@ -1,0 +1,155 @@
+"""Ports the events use cases depend on (and the ones the attendance context shares).
+
+Attendance changes an event's counters like this, inside its own transaction::
+
+    event = await events.get_for_update(event_id)   # SELECT … FOR UPDATE: concurrent takers queue here
+    if event is None or event.is_deleted: raise EventNotFound()
+    event.take_seats(seats, now)                      # raises CapacityExceeded (400) when they do not fit
+    await events.save(event)
+    await uow.commit()
+    await cache.invalidate()                          # EventCache: feeds and details show the new counts
+
+The ``events`` table also carries ``CHECK (max_capacity = 0 OR seats_taken <= max_capacity)``, so even a
+code path that forgot the lock cannot oversell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, TypeVar
+
+from loopin.domain.events.event import Event
+from loopin.domain.events.feed import FeedQuery
+from loopin.domain.events.host_lead import HostLead
+from loopin.domain.events.venue import Venue, VenueType
+from loopin.domain.events.visibility import Viewer
+from loopin.domain.identity.interest import EventInterest
+from loopin.domain.identity.phone import PhoneNumber
+
+T = TypeVar("T")
+
+
+class EventRepository(Protocol):
+    """The write side: whole events, by id."""
+
+    async def get(self, event_id: int) -> Event | None:
+        """Soft-deleted events too: the caller decides what a deleted event means."""
+        ...
+
+    async def get_for_update(self, event_id: int) -> Event | None:
+        """Loads and locks the event row until the transaction ends (``SELECT … FOR UPDATE``).
+
+        The only safe way to read-modify-write ``seats_taken``/``requests_count`` or the capacity.
+        """
+        ...
+
+    async def add(self, event: Event) -> Event:
+        """Stores a new event and returns it with its id."""
+        ...
+
+    async def save(self, event: Event) -> None:
+        """Writes every field of a stored event (counters included)."""
+        ...
+
+    async def canonical_id_taken(self, canonical_id: str) -> bool: ...
+
+    async def hosts_any(self, host_id: int) -> bool:
+        """Whether the member hosts at least one event that is not deleted."""
+        ...
+
+
+class VenueRepository(Protocol):
+    async def get(self, venue_id: int) -> Venue | None: ...
+
+    async def find_or_add(self, venue: Venue) -> tuple[Venue, bool]:
+        """The stored venue for the same place, or ``venue`` stored now; the flag says it was created.
+
+        The same place is the same external place id or, without one, the same name, address and city
+        (case, accents, spacing and punctuation aside). Safe against two requests adding it at once.
+        """
+        ...
+
+    async def list_active(
+        self, *, city: str | None, venue_type: VenueType | None, offset: int, limit: int
+    ) -> tuple[int, list[Venue]]:
+        """Active venues, by name then id; ``city`` is a case-insensitive substring of the city."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class HostCard:
+    """What an event shows of its host."""
+
+    id: int
+    name: str
+    picture_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """An event with everything its wire object shows, read together."""
+
+    event: Event
+    host: HostCard
+    venue: Venue | None
+    interests: tuple[EventInterest, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    total: int
+    records: list[EventRecord]
+
+
+class EventReader(Protocol):
+    """The read side. A page costs a constant number of queries whatever its size."""
+
+    async def record(self, event_id: int) -> EventRecord | None:
+        """Deleted events too (visibility is the caller's rule)."""
+        ...
+
+    async def record_by_canonical_id(self, canonical_id: str) -> EventRecord | None: ...
+
+    async def page(self, query: FeedQuery, viewer: Viewer, now: datetime) -> EventPage:
+        """Events ``viewer`` may find (``is_listed``) that match ``query``, soonest first, and their total."""
+        ...
+
+
+class EventAccessGrants(Protocol):
+    """Private events opened to a member (invited, accepted, holding a ticket). Implemented by attendance;
+    until then nothing is granted."""
+
+    async def granted_event_ids(self, member_id: int) -> frozenset[int]: ...
+
+
+class EventCache(Protocol):
+    """Read-through cache of feed pages and event details, invalidated by a generation counter.
+
+    Keys are built by the use cases and always include the current ``generation()`` and the viewer's
+    visibility class, so a bump makes every earlier entry unreachable and nobody reads another class's page.
+    """
+
+    async def generation(self) -> int: ...
+
+    async def get(self, key: str, kind: type[T]) -> T | None:
+        """None on a miss, and when the cache cannot be reached (reads fall back to the database)."""
+        ...
+
+    async def put(self, key: str, value: object, ttl_seconds: int) -> None: ...
+
+    async def invalidate(self) -> None:
+        """Call after every commit that changes what an event shows (the event, its counters, its venue)."""
+        ...
+
+
+class HostLeadRepository(Protocol):
+    async def find_by_phone(self, phone: PhoneNumber) -> HostLead | None: ...
+
+    async def add(self, lead: HostLead) -> tuple[HostLead, bool]:
+        """Stores the lead, or returns the one already stored for its phone (flag False), even in a race."""
+        ...
+
+    async def list_recent(self, *, offset: int, limit: int) -> tuple[int, list[HostLead]]:
+        """Newest first."""
+        ...

@@ -1,0 +1,163 @@
+"""Event lifecycle, capacity counters and pricing rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from loopin.domain.events.event import (
+    TRANSITIONS,
+    CapacityExceeded,
+    Event,
+    EventNotEditable,
+    EventNotFound,
+    EventStatus,
+    InvalidStatusTransition,
+)
+from loopin.domain.shared.errors import Conflict
+
+NOW = datetime(2030, 1, 1, 12, tzinfo=UTC)
+
+
+def make_event(**details: object) -> Event:
+    return Event.new(
+        host_id=1,
+        title="Sunset Jam Session",
+        start_time=NOW + timedelta(days=1),
+        end_time=NOW + timedelta(days=1, hours=3),
+        timezone="Asia/Kolkata",
+        now=NOW,
+        **details,
+    )
+
+
+def test_new_event_is_a_draft_with_random_ids() -> None:
+    first, second = make_event(), make_event()
+    assert first.status is EventStatus.DRAFT
+    assert first.id == 0
+    assert first.uuid != second.uuid
+    assert first.canonical_id != second.canonical_id
+    assert len(first.canonical_id) == 8
+    assert first.slug == "sunset-jam-session"
+    assert first.duration == timedelta(hours=3)
+
+
+def test_an_event_must_end_after_it_starts() -> None:
+    with pytest.raises(ValueError, match="ends after"):
+        Event.new(host_id=1, title="x", start_time=NOW, end_time=NOW, timezone="UTC", now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (EventStatus.DRAFT, EventStatus.PUBLISHED),
+        (EventStatus.DRAFT, EventStatus.CANCELLED),
+        (EventStatus.PUBLISHED, EventStatus.POSTPONED),
+        (EventStatus.PUBLISHED, EventStatus.CANCELLED),
+        (EventStatus.PUBLISHED, EventStatus.COMPLETED),
+        (EventStatus.POSTPONED, EventStatus.PUBLISHED),
+        (EventStatus.POSTPONED, EventStatus.CANCELLED),
+    ],
+)
+def test_allowed_transitions(start: EventStatus, end: EventStatus) -> None:
+    event = make_event(status=start)
+    assert event.change_status(end, NOW + timedelta(minutes=1)) is True
+    assert event.status is end
+    assert event.updated_at == NOW + timedelta(minutes=1)
+
+
+def test_every_other_transition_is_refused() -> None:
+    refused = [(a, b) for a in EventStatus for b in EventStatus if a is not b and b not in TRANSITIONS[a]]
+    assert (EventStatus.CANCELLED, EventStatus.PUBLISHED) in refused
+    assert (EventStatus.COMPLETED, EventStatus.DRAFT) in refused
+    assert (EventStatus.PUBLISHED, EventStatus.DRAFT) in refused
+    for start, end in refused:
+        event = make_event(status=start)
+        with pytest.raises(InvalidStatusTransition):
+            event.change_status(end, NOW)
+        assert event.status is start
+
+
+def test_same_status_is_a_no_op() -> None:
+    event = make_event(status=EventStatus.CANCELLED)
+    assert event.change_status(EventStatus.CANCELLED, NOW) is False
+
+
+def test_final_and_deleted_events_are_not_editable() -> None:
+    for status in (EventStatus.CANCELLED, EventStatus.COMPLETED):
+        with pytest.raises(EventNotEditable):
+            make_event(status=status).ensure_editable()
+    deleted = make_event()
+    deleted.soft_delete(NOW)
+    with pytest.raises(EventNotFound):
+        deleted.ensure_editable()
+    with pytest.raises(EventNotFound):
+        deleted.soft_delete(NOW)
+    make_event(status=EventStatus.POSTPONED).ensure_editable()
+
+
+def test_seats_are_counted_against_capacity() -> None:
+    event = make_event(max_capacity=5)
+    event.take_seats(3)
+    assert event.seats_left == 2
+    assert not event.is_full
+    with pytest.raises(CapacityExceeded) as raised:
+        event.take_seats(3)
+    assert raised.value.available == 2
+    assert event.seats_taken == 3
+    event.take_seats(2, NOW + timedelta(hours=1))
+    assert event.is_full
+    assert event.updated_at == NOW + timedelta(hours=1)
+    event.release_seats(4)
+    assert event.seats_taken == 1
+    with pytest.raises(ValueError, match="release"):
+        event.release_seats(2)
+    with pytest.raises(ValueError, match="at least one"):
+        event.take_seats(0)
+
+
+def test_unlimited_events_are_never_full() -> None:
+    event = make_event(max_capacity=0)
+    event.take_seats(10_000)
+    assert event.seats_left is None
+    assert not event.is_full
+    assert event.has_seats_for(1_000_000)
+
+
+def test_request_counter() -> None:
+    event = make_event()
+    event.request_opened()
+    event.request_opened()
+    event.request_closed()
+    assert event.requests_count == 1
+    event.request_closed()
+    with pytest.raises(ValueError, match="no open request"):
+        event.request_closed()
+
+
+def test_capacity_cannot_drop_below_seats_taken() -> None:
+    event = make_event(max_capacity=10)
+    event.take_seats(4)
+    event.set_capacity(4)
+    event.set_capacity(0)
+    with pytest.raises(Conflict) as raised:
+        event.set_capacity(3)
+    assert raised.value.code == "CAPACITY_BELOW_SEATS_TAKEN"
+
+
+def test_price_is_locked_once_seats_are_taken() -> None:
+    event = make_event(is_paid=True, ticket_price=Decimal("500.00"))
+    event.set_pricing(True, Decimal("450.00"))
+    event.take_seats(1)
+    event.set_pricing(True, Decimal("450.00"))  # unchanged is fine
+    with pytest.raises(Conflict) as raised:
+        event.set_pricing(True, Decimal("400.00"))
+    assert raised.value.code == "PRICE_LOCKED"
+
+
+def test_upcoming_until_it_ends() -> None:
+    event = make_event()
+    assert event.is_upcoming(event.start_time + timedelta(hours=2))
+    assert not event.is_upcoming(event.end_time)
