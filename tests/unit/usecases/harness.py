@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -16,11 +16,13 @@ from dishka import AsyncContainer, Provider, Scope
 
 from loopin.adapters.jobs.dispatch import InProcessJobDispatcher, JobDispatcher
 from loopin.adapters.memory.identity import MEMBERS, OTPS
+from loopin.adapters.memory.notifications import DEVICES
 from loopin.adapters.memory.platform import CapturedEvent, MemoryRateLimiter
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction
 from loopin.domain.identity.member import Member
 from loopin.domain.identity.otp import OtpChallenge
 from loopin.domain.identity.phone import PhoneNumber
+from loopin.domain.notifications.device import Device
 from loopin.domain.shared.errors import Unavailable
 from loopin.entrypoints.settings import Settings
 from loopin.entrypoints.worker.registry import run_job
@@ -185,6 +187,10 @@ class App:
             await repo.save(member)
             await (await scope.get(UnitOfWork)).commit()
 
+    async def device(self, player_id: str) -> Device | None:
+        found: Device | None = (await self.store()).tables[DEVICES].get(player_id)
+        return found
+
     async def storage(self) -> FileStorage:
         storage: FileStorage = await self.container.get(FileStorage)
         return storage
@@ -219,11 +225,12 @@ class App:
 
 
 class Gate:
-    """Once armed, holds the first caller that passes until the test opens it (a deterministic interleaving)."""
+    """Once armed, the first caller that passes sets ``reached`` and, if ``hold``, waits until ``open()``."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, hold: bool = True) -> None:
         self.reached = asyncio.Event()
         self._open = asyncio.Event()
+        self._hold = hold
         self._armed = False
 
     def arm(self) -> None:
@@ -234,7 +241,8 @@ class Gate:
             return
         self._armed = False
         self.reached.set()
-        await self._open.wait()
+        if self._hold:
+            await self._open.wait()
 
     def open(self) -> None:
         self._open.set()
@@ -251,35 +259,43 @@ class Pausable(Protocol):
     async def pass_through(self) -> None: ...
 
 
-class PauseAfter:
-    """Delegates to a real adapter, passing ``point`` right after each call of the named methods."""
+class Paused:
+    """Delegates to a real adapter, passing a point just before or just after calls of the named methods."""
 
-    def __init__(self, inner: object, methods: Sequence[str], point: Pausable) -> None:
+    def __init__(self, inner: object, before: Mapping[str, Pausable], after: Mapping[str, Pausable]) -> None:
         self._inner = inner
-        self._methods = frozenset(methods)
-        self._point = point
+        self._before = before
+        self._after = after
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._inner, name)
-        if name not in self._methods:
+        before, after = self._before.get(name), self._after.get(name)
+        if before is None and after is None:
             return attr
 
         async def paused(*args: Any, **kwargs: Any) -> Any:
+            if before is not None:
+                await before.pass_through()
             result = await attr(*args, **kwargs)
-            await self._point.pass_through()
+            if after is not None:
+                await after.pass_through()
             return result
 
         return paused
 
 
 def pause_provider(
-    port: type[Any], adapter: Callable[[MemoryTransaction], object], *methods: str, point: Pausable
+    port: type[Any],
+    adapter: Callable[[MemoryTransaction], object],
+    *,
+    before: Mapping[str, Pausable] | None = None,
+    after: Mapping[str, Pausable] | None = None,
 ) -> Provider:
-    """Replaces ``port`` with its in-memory adapter wrapped in ``PauseAfter``."""
+    """Replaces ``port`` with its in-memory adapter wrapped in ``Paused``."""
     provider = Provider(scope=Scope.REQUEST)
 
     def make(tx: MemoryTransaction) -> Any:
-        return PauseAfter(adapter(tx), methods, point)
+        return Paused(adapter(tx), before or {}, after or {})
 
     provider.provide(make, provides=port, override=True)
     return provider

@@ -1,0 +1,171 @@
+"""Interleavings at the points where a real database waits on the network, made deterministic with a Gate.
+
+Each test pauses one request right after a read, lets a second request run to its commit, then resumes the
+first. The failing ones are real lost updates in the use cases (or in an in-memory adapter); see the reasons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from loopin.adapters.memory.identity import MemoryMemberRepository, MemoryOtpChallengeRepository
+from loopin.adapters.memory.notifications import MemoryDeviceRepository
+from loopin.domain.identity.member import MemberDeactivated, MemberStatus
+from loopin.domain.identity.otp import OtpRejected
+from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository
+from loopin.usecases.identity.profile import GetProfile
+from loopin.usecases.identity.request_otp import RequestOtp, RequestOtpInput
+from loopin.usecases.identity.verify_otp import SessionStarted
+from loopin.usecases.identity.waitlist import PromoteDueMembers
+from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice, RegisterDeviceInput
+from loopin.usecases.notifications.ports import DeviceRepository
+from tests.unit.usecases.conftest import MakeApp
+from tests.unit.usecases.harness import ADDRESS, PHONE, START, App, Gate, pause_provider, phone, within
+
+WAIT = timedelta(minutes=215)
+
+
+async def due_member_with_fresh_code(app: App) -> tuple[int, str]:
+    """A waitlisted member whose promotion time has passed, and a new code in their SMS inbox."""
+    member_id = await app.onboard()
+    app.fakes.clock.advance(WAIT + timedelta(minutes=1))
+    return member_id, await app.request_code()
+
+
+async def test_a_request_holding_the_member_lock_makes_promotion_wait_not_duplicate(make_app: MakeApp) -> None:
+    """MemberAccess re-reads the member under its lock before promoting: a parallel scheduled run that
+    promoted first is seen, so one promotion is recorded."""
+    gate = Gate()
+    app = await make_app(
+        pause_provider(MemberRepository, MemoryMemberRepository, after={"get": gate}),
+        waitlist_min_minutes=215,
+        waitlist_max_minutes=215,
+    )
+    member_id = await app.onboard()
+    app.fakes.clock.advance(WAIT)
+    gate.arm()
+    reader = asyncio.create_task(app.call(GetProfile, member_id))
+    await within(gate.reached.wait())  # read the member unlocked, still waitlisted
+    assert await within(app.call(PromoteDueMembers)) == 1
+    gate.open()
+    view = await within(reader)
+    assert view.status is MemberStatus.ACTIVE
+    assert len(app.events("member_promoted")) == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="BUG: usecases/identity/verify_otp.py:82,90-94 promotes and saves the member read by find_by_phone "
+    "without a row lock; a deactivation committed in between is overwritten with status active",
+)
+async def test_signing_in_never_undoes_a_deactivation_committed_meanwhile(make_app: MakeApp) -> None:
+    gate = Gate()
+    app = await make_app(
+        pause_provider(MemberRepository, MemoryMemberRepository, after={"find_by_phone": gate}),
+        waitlist_min_minutes=215,
+        waitlist_max_minutes=215,
+    )
+    member_id, code = await due_member_with_fresh_code(app)
+    gate.arm()
+    sign_in = asyncio.create_task(app.verify(PHONE, code))
+    await within(gate.reached.wait())
+    await within(app.change_member(member_id, lambda m: m.deactivate(START + WAIT)))
+    gate.open()
+    outcome = await within(asyncio.gather(sign_in, return_exceptions=True))
+    assert (await app.member(member_id)).status is MemberStatus.DEACTIVATED
+    assert isinstance(outcome[0], MemberDeactivated)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="BUG: usecases/identity/verify_otp.py:82,93-95 promotes an unlocked copy of the member; when the "
+    "scheduled PromoteDueMembers promotes the same member meanwhile, member_promoted is recorded twice",
+)
+async def test_a_promotion_is_recorded_once_when_sign_in_and_the_scheduler_race(make_app: MakeApp) -> None:
+    gate = Gate()
+    app = await make_app(
+        pause_provider(MemberRepository, MemoryMemberRepository, after={"find_by_phone": gate}),
+        waitlist_min_minutes=215,
+        waitlist_max_minutes=215,
+    )
+    member_id, code = await due_member_with_fresh_code(app)
+    gate.arm()
+    sign_in = asyncio.create_task(app.verify(PHONE, code))
+    await within(gate.reached.wait())
+    assert await within(app.call(PromoteDueMembers)) == 1
+    gate.open()
+    session: SessionStarted = await within(sign_in)
+    assert session.admitted is True
+    assert (await app.member(member_id)).status is MemberStatus.ACTIVE
+    assert len(app.events("member_promoted")) == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="BUG: usecases/notifications/devices.py:54-59 checks ownership on an unlocked read and saves it "
+    "back; if the player id moved to another member meanwhile, the old owner's call deactivates (in memory "
+    "also re-assigns) the new owner's device",
+)
+async def test_retiring_a_device_does_not_touch_it_after_it_moved_to_another_member(make_app: MakeApp) -> None:
+    gate = Gate()
+    app = await make_app(
+        pause_provider(DeviceRepository, MemoryDeviceRepository, after={"get_by_player_id": gate})
+    )
+    first = (await app.sign_in(phone(1))).member_id
+    second = (await app.sign_in(phone(2))).member_id
+    await app.call(RegisterDevice, RegisterDeviceInput(first, "player-1", "android"))
+    gate.arm()
+    retire = asyncio.create_task(app.call(DeactivateDevice, first, "player-1"))
+    await within(gate.reached.wait())
+    await within(
+        app.call(RegisterDevice, RegisterDeviceInput(second, "player-1", "ios"))
+    )  # the phone changed hands
+    gate.open()
+    await within(asyncio.gather(retire, return_exceptions=True))
+    device = await app.device("player-1")
+    assert device is not None
+    assert (device.member_id, device.is_active) == (second, True)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="BUG: adapters/memory/identity.py:72-73 MemoryOtpChallengeRepository.put writes without the row "
+    "lock (the SQL upsert waits for it), so a verification holding the old challenge commits after a new code "
+    "was issued and brings the old challenge back: the code just sent by SMS no longer works",
+)
+@pytest.mark.usefixtures("issued_codes")
+async def test_a_new_code_issued_during_a_wrong_guess_still_works(make_app: MakeApp) -> None:
+    held, putting = Gate(), Gate(hold=False)
+    app = await make_app(
+        pause_provider(
+            OtpChallengeRepository,
+            MemoryOtpChallengeRepository,
+            after={"get_for_update": held},
+            before={"put": putting},
+        ),
+    )
+    old = await app.request_code()
+    app.fakes.clock.advance(timedelta(seconds=30))
+    held.arm()
+    guess = asyncio.create_task(app.verify(PHONE, "9999"))
+    await within(held.reached.wait())  # the guess holds the challenge lock, the old challenge in hand
+    putting.arm()
+    resend = asyncio.create_task(app.call(RequestOtp, RequestOtpInput(PHONE, ADDRESS)))
+    await within(putting.reached.wait())  # the resend is storing the new challenge (or waiting for the lock)
+    held.open()
+    outcomes = await within(asyncio.gather(guess, resend, return_exceptions=True))
+    assert isinstance(outcomes[0], OtpRejected)
+    new = app.fakes.sms.last_code_for(PHONE)
+    assert (old, new) == ("1111", "2222")
+    try:
+        session = await app.verify(PHONE, new)
+    except OtpRejected as exc:
+        raise AssertionError(f"the code just sent was refused: {exc.code} {exc.message}") from exc
+    assert session.created
