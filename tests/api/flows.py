@@ -114,7 +114,7 @@ def assert_invalid(response: Any, field: str, error_code: str | None = None) -> 
     """A 422 whose ``detail`` list names ``field``; returns the messages about that field."""
     body = assert_error(response, 422, error_code)
     assert isinstance(body["detail"], list), body
-    messages = [item["msg"] for item in body["detail"] if item["loc"][-1] == field]
+    messages = [item["msg"] for item in body["detail"] if str(item["loc"][-1]).split("[")[0] == field]
     assert messages, body
     return messages
 
