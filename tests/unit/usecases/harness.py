@@ -19,6 +19,7 @@ from loopin.adapters.memory.identity import MEMBERS, OTPS
 from loopin.adapters.memory.notifications import DEVICES
 from loopin.adapters.memory.platform import CapturedEvent, MemoryRateLimiter
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction
+from loopin.adapters.storage.local_disk import LocalDiskStorage
 from loopin.domain.identity.member import Member
 from loopin.domain.identity.otp import OtpChallenge
 from loopin.domain.identity.phone import PhoneNumber
@@ -195,6 +196,13 @@ class App:
         storage: FileStorage = await self.container.get(FileStorage)
         return storage
 
+    async def stored_files(self) -> dict[str, bytes]:
+        """Every file in the media root, by key."""
+        storage = await self.storage()
+        assert isinstance(storage, LocalDiskStorage)
+        root = storage.root
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
     async def limiter(self) -> MemoryRateLimiter:
         limiter = await self.container.get(RateLimiter)
         assert isinstance(limiter, MemoryRateLimiter)
@@ -246,6 +254,22 @@ class Gate:
 
     def open(self) -> None:
         self._open.set()
+
+
+class Failure:
+    """Once armed, the first caller that passes gets ``error`` raised at it."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+        self._armed = False
+
+    def arm(self) -> None:
+        self._armed = True
+
+    async def pass_through(self) -> None:
+        if self._armed:
+            self._armed = False
+            raise self.error
 
 
 class YieldPoint:
