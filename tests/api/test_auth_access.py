@@ -1,0 +1,301 @@
+"""Who may call what: bearer tokens (401), the waitlist gate (403) and deactivated accounts."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from dishka import AsyncContainer
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Request, get
+from litestar.testing import AsyncTestClient
+
+from loopin.domain.identity.member import Access
+from loopin.entrypoints.http.app import create_app
+from loopin.entrypoints.http.auth import Session
+from loopin.entrypoints.settings import Settings
+from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.shared.ports import UnitOfWork
+from tests.api.flows import (
+    PHONE,
+    assert_error,
+    bearer,
+    member_row,
+    onboard,
+    pictures,
+    profile_form,
+    request_code,
+    sign_in,
+    sql,
+    stored_files,
+)
+from tests.support import Fakes
+
+MEMBER_AREA = "/api/test-only/member-area"
+
+
+@get(MEMBER_AREA)
+@inject
+async def member_area(
+    request: Request[Session, Any, Any], access: FromDishka[MemberAccess], uow: FromDishka[UnitOfWork]
+) -> dict[str, Any]:
+    """Stands in for the member-only routes (events, requests, tickets...) that are not built yet: it applies
+    the same gate they will, ``MemberAccess.load(..., Access.MEMBER)``."""
+    member = await access.load(request.user.member_id, Access.MEMBER)
+    await uow.commit()
+    return {"success": True, "user_id": member.id}
+
+
+@pytest.fixture
+async def gated_api(
+    service_settings: Settings, service_container: AsyncContainer
+) -> AsyncIterator[AsyncTestClient]:
+    """The ``api`` app plus one member-only route."""
+    app = create_app(service_settings, service_container)
+    app.register(member_area)
+    async with AsyncTestClient(app) as client:
+        yield client
+
+
+# every route that needs a session, with a body it would accept
+PROTECTED: list[tuple[str, str, dict[str, Any]]] = [
+    ("GET", "/api/auth/profile", {}),
+    ("PUT", "/api/auth/profile", {"json": {"bio": "hi"}}),
+    ("GET", "/api/auth/event-interests", {}),
+    ("POST", "/api/auth/complete-profile", {"data": profile_form(), "files": pictures()}),
+    ("POST", "/api/auth/logout", {}),
+    ("POST", "/api/notifications/devices/register", {"json": {"onesignal_player_id": "p-1", "platform": "ios"}}),
+    ("DELETE", "/api/notifications/devices/p-1", {}),
+]
+
+
+def token(settings: Settings, *, secret: str | None = None, algorithm: str = "HS256", **overrides: Any) -> str:
+    """A token minted like the app's own, with some claims changed (``None`` removes a claim)."""
+    now = int(datetime.now(UTC).timestamp())  # PyJWT checks iat/exp against the wall clock
+    claims: dict[str, Any] = {
+        "user_id": 1,
+        "phone_number": PHONE,
+        "sub": "1",
+        "iss": "loopin",
+        "iat": now,
+        "exp": now + 3600,
+        "jti": "test-token-id-0123456789",
+    }
+    claims.update(overrides)
+    claims = {k: v for k, v in claims.items() if v is not None}
+    return jwt.encode(claims, secret if secret is not None else settings.session_secret, algorithm=algorithm)
+
+
+async def test_a_minted_token_is_accepted(api: AsyncTestClient, fakes: Fakes, service_settings: Settings) -> None:
+    """The control for the refusals below: a token minted like the app's own works."""
+    await sign_in(api, fakes)
+    response = await api.get("/api/auth/profile", headers=bearer(token(service_settings)))
+    assert response.status_code == 200, response.text
+    assert response.json()["phone_number"] == PHONE
+
+
+def week_ago() -> int:
+    return int((datetime.now(UTC) - timedelta(days=7)).timestamp())
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        pytest.param({"exp": week_ago(), "iat": week_ago() - 3600}, id="expired"),
+        pytest.param({"secret": "a-different-secret-of-enough-length!!"}, id="wrong-key"),
+        pytest.param({"algorithm": "HS512"}, id="other-algorithm"),
+        pytest.param({"jti": None}, id="no-jti"),
+        pytest.param({"exp": None}, id="no-exp"),
+        pytest.param({"iat": None}, id="no-iat"),
+        pytest.param({"user_id": None}, id="no-user-id"),
+        pytest.param({"user_id": "1"}, id="string-user-id"),
+        pytest.param({"user_id": True}, id="boolean-user-id"),
+        pytest.param({"iss": "someone-else"}, id="wrong-issuer"),
+        pytest.param({"iss": None}, id="no-issuer"),
+        pytest.param({"iat": int(datetime.now(UTC).timestamp()) + 3600}, id="issued-in-the-future"),
+    ],
+)
+async def test_bad_tokens_are_401(
+    api: AsyncTestClient, fakes: Fakes, service_settings: Settings, variant: dict[str, Any]
+) -> None:
+    await sign_in(api, fakes)
+    response = await api.get("/api/auth/profile", headers=bearer(token(service_settings, **variant)))
+    assert "log in again" in assert_error(response, 401, "NOT_AUTHENTICATED")["detail"]
+
+
+async def test_an_unsigned_token_is_401(api: AsyncTestClient, fakes: Fakes) -> None:
+    await sign_in(api, fakes)
+    claims = jwt.decode((await sign_in(api, fakes, "+919812340001"))["token"], options={"verify_signature": False})
+    unsigned = jwt.encode(claims, None, algorithm="none")
+    assert_error(await api.get("/api/auth/profile", headers=bearer(unsigned)), 401, "NOT_AUTHENTICATED")
+    tampered = jwt.encode({**claims, "user_id": 1}, None, algorithm="none")
+    assert_error(await api.get("/api/auth/profile", headers=bearer(tampered)), 401, "NOT_AUTHENTICATED")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "",
+        "Bearer",
+        "Bearer    ",
+        "Basic dXNlcjpwYXNz",
+        "Token {token}",
+        "{token}",
+        "Bearer {token}x",
+        "Bearer abc.def.ghi",
+    ],
+)
+async def test_bad_authorization_headers_are_401(api: AsyncTestClient, fakes: Fakes, header: str) -> None:
+    session = await sign_in(api, fakes)
+    value = header.format(token=session["token"])
+    response = await api.get("/api/auth/profile", headers={"Authorization": value} if value else {})
+    assert_error(response, 401, "NOT_AUTHENTICATED")
+
+
+async def test_the_scheme_is_case_insensitive(api: AsyncTestClient, fakes: Fakes) -> None:
+    session = await sign_in(api, fakes)
+    response = await api.get("/api/auth/profile", headers={"Authorization": f"bearer {session['token']}"})
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs"), PROTECTED)
+@pytest.mark.parametrize("header", [None, "Bearer not-a-jwt", "expired"])
+async def test_every_protected_route_answers_401_in_the_envelope(
+    api: AsyncTestClient,
+    service_settings: Settings,
+    method: str,
+    path: str,
+    kwargs: dict[str, Any],
+    header: str | None,
+) -> None:
+    if header == "expired":
+        header = "Bearer " + token(service_settings, exp=week_ago(), iat=week_ago() - 60)
+    headers = {"Authorization": header} if header else {}
+    response = await api.request(method, path, headers=headers, **kwargs)
+    assert_error(response, 401, "NOT_AUTHENTICATED")
+
+
+async def test_a_token_of_an_account_that_no_longer_exists_is_401(
+    api: AsyncTestClient, fakes: Fakes, service_settings: Settings
+) -> None:
+    headers = bearer((await sign_in(api, fakes))["token"])
+    await sql("DELETE FROM members")
+    response = await api.get("/api/auth/profile", headers=headers)
+    assert_error(response, 401, "ACCOUNT_NOT_FOUND")
+    minted = bearer(token(service_settings, user_id=424242, sub="424242"))
+    assert_error(await api.get("/api/auth/event-interests", headers=minted), 401, "ACCOUNT_NOT_FOUND")
+
+
+async def test_public_routes_need_no_token(api: AsyncTestClient, fakes: Fakes) -> None:
+    assert (await api.get("/health")).status_code == 200
+    assert (await api.get("/api/docs")).status_code == 200
+    code = await request_code(api, fakes)
+    assert (
+        await api.post("/api/auth/verify-otp", json={"phone_number": PHONE, "otp_code": code})
+    ).status_code == 200
+
+
+# --- the waitlist gate --------------------------------------------------------------------------------------
+
+
+async def test_a_member_who_has_not_completed_their_profile_is_kept_to_onboarding(
+    gated_api: AsyncTestClient, fakes: Fakes
+) -> None:
+    headers = bearer((await sign_in(gated_api, fakes))["token"])
+    response = await gated_api.get(MEMBER_AREA, headers=headers)
+    assert "complete your profile" in assert_error(response, 403, "PROFILE_INCOMPLETE")["detail"]
+    assert (await gated_api.get("/api/auth/profile", headers=headers)).status_code == 200
+    assert (await gated_api.get("/api/auth/event-interests", headers=headers)).status_code == 200
+
+
+async def test_a_waitlisted_member_gets_a_clear_403_but_keeps_their_own_area(
+    gated_api: AsyncTestClient, fakes: Fakes
+) -> None:
+    headers = bearer(await onboard(gated_api, fakes))
+    response = await gated_api.get(MEMBER_AREA, headers=headers)
+    body = assert_error(response, 403, "WAITLISTED")
+    assert "waitlist" in body["detail"]
+    assert "3.5–4 hours" in body["detail"]
+    assert "UTC" not in body["detail"]
+
+    assert (await gated_api.get("/api/auth/profile", headers=headers)).json()["status"] == "waitlisted"
+    edited = await gated_api.put("/api/auth/profile", headers=headers, json={"location": "Pune"})
+    assert edited.status_code == 200, edited.text
+    assert (await gated_api.get("/api/auth/event-interests", headers=headers)).status_code == 200
+    device = {"onesignal_player_id": "waiting-phone", "platform": "android"}
+    registered = await gated_api.post("/api/notifications/devices/register", headers=headers, json=device)
+    assert registered.status_code == 201, registered.text
+    assert (await member_row()).status == "waitlisted"
+
+
+async def test_the_member_is_let_in_on_their_first_request_after_the_wait(
+    gated_api: AsyncTestClient, fakes: Fakes
+) -> None:
+    headers = bearer(await onboard(gated_api, fakes))
+    promote_at = datetime.fromisoformat(
+        (await gated_api.get("/api/auth/profile", headers=headers)).json()["waitlist_promote_at"]
+    )
+    fakes.clock.advance(promote_at - fakes.clock.now() - timedelta(seconds=1))
+    assert_error(await gated_api.get(MEMBER_AREA, headers=headers), 403, "WAITLISTED")
+    fakes.clock.advance(timedelta(seconds=1))
+    response = await gated_api.get(MEMBER_AREA, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["user_id"] == (await member_row()).id
+    assert (await member_row()).status == "active"
+    assert [e.event for e in fakes.analytics.events].count("member_promoted") == 1
+
+
+# --- deactivated accounts -----------------------------------------------------------------------------------
+
+
+async def deactivate(phone_number: str = PHONE) -> None:
+    """Staff switch a member off (no route for it yet); the waitlist time is left in the past on purpose."""
+    await sql(
+        "UPDATE members SET status = 'deactivated', promote_at = now() - interval '1 day' WHERE phone_number = :p",
+        p=phone_number,
+    )
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs"), [*PROTECTED[:4], PROTECTED[5], ("GET", MEMBER_AREA, {})])
+async def test_a_deactivated_member_is_refused_everywhere(
+    gated_api: AsyncTestClient,
+    fakes: Fakes,
+    service_settings: Settings,
+    method: str,
+    path: str,
+    kwargs: dict[str, Any],
+) -> None:
+    headers = bearer(await onboard(gated_api, fakes))
+    files_before = stored_files(Path(service_settings.media_root))
+    await deactivate()
+    fakes.clock.advance(timedelta(hours=5))  # the waitlist clock never switches an account back on
+    response = await gated_api.request(method, path, headers=headers, **kwargs)
+    assert "deactivated" in assert_error(response, 403, "ACCOUNT_DEACTIVATED")["detail"]
+    row = await member_row()
+    assert (row.status, row.name, row.bio) == ("deactivated", "Asha Rao", "")
+    assert stored_files(Path(service_settings.media_root)) == files_before
+    assert await sql("SELECT id FROM devices") == []
+
+
+async def test_a_deactivated_member_cannot_sign_in_but_signup_does_not_tell(
+    api: AsyncTestClient, fakes: Fakes
+) -> None:
+    fakes.clock.advance(timedelta(minutes=-5))  # so tokens issued later are not ahead of the wall clock
+    await onboard(api, fakes)
+    await deactivate()
+    fakes.clock.advance(timedelta(seconds=30))
+    sent = await api.post("/api/auth/signup", json={"phone_number": PHONE})
+    assert sent.status_code == 200, sent.text  # the same answer as for anyone (no enumeration)
+    code = fakes.sms.last_code_for(PHONE)
+    response = await api.post("/api/auth/verify-otp", json={"phone_number": PHONE, "otp_code": code})
+    body = assert_error(response, 403, "ACCOUNT_DEACTIVATED")
+    assert "token" not in body
+    fakes.clock.advance(timedelta(seconds=30))
+    code = await request_code(api, fakes)
+    response = await api.post("/api/auth/verify-login", json={"phone_number": PHONE, "otp_code": code})
+    assert_error(response, 403, "ACCOUNT_DEACTIVATED")
+    assert (await member_row()).status == "deactivated"
