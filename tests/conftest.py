@@ -20,7 +20,7 @@ from loopin.entrypoints.http.app import create_app
 from loopin.entrypoints.settings import Settings, load_settings
 from tests.support import TEST_DATABASE_URL, TEST_REDIS_URL, Fakes, fakes_provider
 
-MUTABLE_TABLES = ("members", "otp_challenges", "devices")
+MUTABLE_TABLES = ("members", "otp_challenges", "devices", "venues", "events", "host_leads", "audit_entries")
 
 
 def _check_services() -> None:

@@ -21,7 +21,16 @@ import loopin.adapters.persistence.orm  # noqa: F401  (registers the tables)
 from loopin.adapters.persistence.database import alembic_config, downgrade, upgrade
 from loopin.domain.identity.interest import SEED_INTERESTS
 
-APP_TABLES = {"members", "otp_challenges", "event_interests", "devices"}
+APP_TABLES = {
+    "members",
+    "otp_challenges",
+    "event_interests",
+    "devices",
+    "venues",
+    "events",
+    "host_leads",
+    "audit_entries",
+}
 
 
 def _run(coro: Any) -> Any:
@@ -95,10 +104,15 @@ def test_upgrade_downgrade_upgrade(scratch_url: str) -> None:
 
 
 def test_each_revision_downgrades_one_step(scratch_url: str) -> None:
+    """A stairway down from head: every revision's downgrade runs on its own and lands on its parent."""
+    from alembic.script import ScriptDirectory
+
     upgrade(scratch_url)
-    downgrade(scratch_url, "-1")
-    assert "devices" not in _run(_inspect(scratch_url, _tables))
-    assert "members" in _run(_inspect(scratch_url, _tables))
+    script = ScriptDirectory.from_config(alembic_config(scratch_url))
+    for revision in script.walk_revisions():  # head first
+        downgrade(scratch_url, "-1")
+        assert _run(_inspect(scratch_url, _head)) == revision.down_revision
+    assert _run(_inspect(scratch_url, _tables)) <= {"alembic_version"}
     upgrade(scratch_url)
     assert _run(_inspect(scratch_url, _tables)) >= APP_TABLES
 

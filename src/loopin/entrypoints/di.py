@@ -18,6 +18,15 @@ from loopin.adapters.analytics.posthog import PostHogAnalytics
 from loopin.adapters.clock import SystemClock
 from loopin.adapters.jobs.dispatch import InProcessJobDispatcher, JobBuffer, JobDispatcher
 from loopin.adapters.jobs.saq_dispatch import SaqJobDispatcher
+from loopin.adapters.memory.audit import MemoryAuditLog
+from loopin.adapters.memory.cache import MemoryEventCache
+from loopin.adapters.memory.events import (
+    MemoryEventReader,
+    MemoryEventRepository,
+    MemoryHostLeadRepository,
+    MemoryVenueRepository,
+    NoEventAccessGrants,
+)
 from loopin.adapters.memory.identity import (
     MemoryInterestRepository,
     MemoryMemberRepository,
@@ -28,7 +37,14 @@ from loopin.adapters.memory.identity import (
 from loopin.adapters.memory.notifications import MemoryDeviceRepository
 from loopin.adapters.memory.platform import MemoryRateLimiter, RecordingAnalytics
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
+from loopin.adapters.persistence.audit import SqlAuditLog
 from loopin.adapters.persistence.database import create_engine
+from loopin.adapters.persistence.events import (
+    SqlEventReader,
+    SqlEventRepository,
+    SqlHostLeadRepository,
+    SqlVenueRepository,
+)
 from loopin.adapters.persistence.health import PostgresReadiness
 from loopin.adapters.persistence.identity import (
     SqlInterestRepository,
@@ -37,6 +53,7 @@ from loopin.adapters.persistence.identity import (
 )
 from loopin.adapters.persistence.notifications import SqlDeviceRepository
 from loopin.adapters.persistence.uow import SqlUnitOfWork
+from loopin.adapters.redis.event_cache import RedisEventCache
 from loopin.adapters.redis.health import RedisReadiness
 from loopin.adapters.redis.rate_limit import RedisRateLimiter
 from loopin.adapters.redis.revocations import RedisTokenRevocations
@@ -49,6 +66,24 @@ from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.entrypoints.health import Readiness, ReadinessCheck
 from loopin.entrypoints.settings import Settings
 from loopin.entrypoints.worker.registry import run_job
+from loopin.usecases.audit.ports import AuditLog
+from loopin.usecases.audit.record import RecordAuditEntry
+from loopin.usecases.events.config import EventsConfig
+from loopin.usecases.events.create import CreateEvent
+from loopin.usecases.events.hosts import BecomeAHost, ListHostLeads
+from loopin.usecases.events.manage import DeleteEvent, UpdateEvent
+from loopin.usecases.events.ports import (
+    EventAccessGrants,
+    EventCache,
+    EventReader,
+    EventRepository,
+    HostLeadRepository,
+    VenueRepository,
+)
+from loopin.usecases.events.public import CityEvents, EventSeo, PublicEvent
+from loopin.usecases.events.read import GetEvent, GetShareUrl, ListFeed
+from loopin.usecases.events.reading import Audience, EventViews
+from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.complete_profile import CompleteProfile
 from loopin.usecases.identity.config import IdentityConfig
@@ -84,6 +119,14 @@ class CoreProvider(Provider):
     @provide
     def identity_config(self, settings: Settings) -> IdentityConfig:
         return settings.identity_config()
+
+    @provide
+    def events_config(self, settings: Settings) -> EventsConfig:
+        return EventsConfig(
+            timezone=settings.platform_timezone,
+            site_url=settings.site_url,
+            cache_ttl_seconds=settings.event_cache_ttl_seconds,
+        )
 
     @provide
     def digest(self, settings: Settings) -> KeyedDigest:
@@ -162,6 +205,12 @@ class SqlProvider(Provider):
     otps = provide(SqlOtpChallengeRepository, provides=OtpChallengeRepository)
     interests = provide(SqlInterestRepository, provides=InterestRepository)
     devices = provide(SqlDeviceRepository, provides=DeviceRepository)
+    events = provide(SqlEventRepository, provides=EventRepository)
+    event_reader = provide(SqlEventReader, provides=EventReader)
+    venues = provide(SqlVenueRepository, provides=VenueRepository)
+    host_leads = provide(SqlHostLeadRepository, provides=HostLeadRepository)
+    grants = provide(NoEventAccessGrants, provides=EventAccessGrants)  # attendance replaces this binding
+    audit_log = provide(SqlAuditLog, provides=AuditLog)
 
     @provide(scope=Scope.APP)
     def readiness(self, engine: AsyncEngine) -> PostgresReadiness:
@@ -188,6 +237,12 @@ class MemoryPersistenceProvider(Provider):
     otps = provide(MemoryOtpChallengeRepository, provides=OtpChallengeRepository)
     interests = provide(MemoryInterestRepository, provides=InterestRepository)
     devices = provide(MemoryDeviceRepository, provides=DeviceRepository)
+    events = provide(MemoryEventRepository, provides=EventRepository)
+    event_reader = provide(MemoryEventReader, provides=EventReader)
+    venues = provide(MemoryVenueRepository, provides=VenueRepository)
+    host_leads = provide(MemoryHostLeadRepository, provides=HostLeadRepository)
+    grants = provide(NoEventAccessGrants, provides=EventAccessGrants)  # attendance replaces this binding
+    audit_log = provide(MemoryAuditLog, provides=AuditLog)
 
 
 class RedisProvider(Provider):
@@ -214,6 +269,10 @@ class RedisProvider(Provider):
     def revocations(self, redis: Redis) -> TokenRevocations:
         return RedisTokenRevocations(redis)
 
+    @provide
+    def event_cache(self, redis: Redis) -> EventCache:
+        return RedisEventCache(redis)
+
     dispatcher = provide(SaqJobDispatcher, provides=JobDispatcher)
     readiness = provide(RedisReadiness)
 
@@ -224,6 +283,10 @@ class InProcessServicesProvider(Provider):
     scope = Scope.APP
     limiter = provide(MemoryRateLimiter, provides=RateLimiter)
     revocations = provide(MemoryTokenRevocations, provides=TokenRevocations)
+
+    @provide
+    def event_cache(self, clock: Clock) -> EventCache:
+        return MemoryEventCache(clock)
 
     @provide
     async def in_process_dispatcher(self, container: AsyncContainer) -> AsyncIterator[InProcessJobDispatcher]:
@@ -253,6 +316,23 @@ class UseCaseProvider(Provider):
         DeleteStoredFiles,
         RegisterDevice,
         DeactivateDevice,
+        RecordAuditEntry,
+        Audience,
+        EventViews,
+        CreateEvent,
+        ListFeed,
+        GetEvent,
+        GetShareUrl,
+        UpdateEvent,
+        DeleteEvent,
+        CreateVenue,
+        GetVenue,
+        ListVenues,
+        PublicEvent,
+        EventSeo,
+        CityEvents,
+        BecomeAHost,
+        ListHostLeads,
     )
 
 

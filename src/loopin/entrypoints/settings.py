@@ -53,6 +53,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "INFO"
     log_json: bool = False
     cors_allow_origins: str = ""
+    site_url: str = "https://loopinsocial.in"  # share links and public event pages
+    event_cache_ttl_seconds: int = 60
 
     @property
     def uses_twilio(self) -> bool:

@@ -10,8 +10,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from loopin.domain.events.event import LISTED_STATUSES, Event, EventStatus
+from loopin.domain.events.event import LISTED_STATUSES, EventStatus
+
+
+class Shown(Protocol):
+    """What the rule reads: an ``Event``, or a view of one (a cached detail is checked the same way)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def host_id(self) -> int: ...
+
+    @property
+    def status(self) -> EventStatus: ...
+
+    @property
+    def is_public(self) -> bool: ...
+
+    @property
+    def is_deleted(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,14 +44,18 @@ class Viewer:
     def anonymous(cls) -> Viewer:
         return cls(None)
 
-    def owns(self, event: Event) -> bool:
+    def owns(self, event: Shown) -> bool:
         return self.member_id is not None and event.host_id == self.member_id
 
-    def sees_everything(self, event: Event) -> bool:
+    def sees_everything(self, event: Shown) -> bool:
         return self.owns(event) or self.is_staff
 
+    def needs_grants(self, event: Shown) -> bool:
+        """Whether ``can_view`` depends on ``granted`` (so callers fetch grants only then)."""
+        return not event.is_public and not event.is_deleted and not self.sees_everything(event)
 
-def can_view(event: Event, viewer: Viewer) -> bool:
+
+def can_view(event: Shown, viewer: Viewer) -> bool:
     """Detail and share link."""
     if event.is_deleted:
         return False
@@ -42,7 +66,7 @@ def can_view(event: Event, viewer: Viewer) -> bool:
     return event.is_public or event.id in viewer.granted
 
 
-def is_listed(event: Event, viewer: Viewer) -> bool:
+def is_listed(event: Shown, viewer: Viewer) -> bool:
     """Feeds and search."""
     if event.is_deleted:
         return False

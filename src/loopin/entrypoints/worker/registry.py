@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from dishka import AsyncContainer
 
+from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY, RecordAuditEntry
 from loopin.usecases.identity import jobs as identity_jobs
 from loopin.usecases.identity.sms import DeliverOtpSms
 from loopin.usecases.identity.waitlist import PromoteDueMembers
@@ -34,11 +35,16 @@ async def _promote_due_members(scope: AsyncContainer, payload: Mapping[str, Json
     return await (await scope.get(PromoteDueMembers))()
 
 
+async def _record_audit_entry(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> bool:
+    return await (await scope.get(RecordAuditEntry))(payload)
+
+
 HANDLERS: dict[str, Handler] = {
     identity_jobs.SEND_OTP_SMS: _send_otp_sms,
     identity_jobs.DELETE_FILES: _delete_files,
     identity_jobs.PROMOTE_DUE_MEMBERS: _promote_due_members,
     analytics.CAPTURE: _capture_analytics,
+    RECORD_AUDIT_ENTRY: _record_audit_entry,
 }
 
 

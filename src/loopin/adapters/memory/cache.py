@@ -1,0 +1,41 @@
+"""In-memory event cache: entries are stored encoded, exactly as Redis would hold them, with expiry."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import msgspec
+
+from loopin.usecases.shared.ports import Clock
+
+T = TypeVar("T")
+
+
+class MemoryEventCache:
+    def __init__(self, clock: Clock, max_entries: int = 10_000) -> None:
+        self._clock = clock
+        self._max = max_entries
+        self._generation = 0
+        self._entries: dict[str, tuple[float, bytes]] = {}
+
+    async def generation(self) -> int:
+        return self._generation
+
+    async def get(self, key: str, kind: type[T]) -> T | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        expires, raw = entry
+        if expires <= self._clock.now().timestamp():
+            self._entries.pop(key, None)
+            return None
+        return msgspec.json.decode(raw, type=kind)
+
+    async def put(self, key: str, value: object, ttl_seconds: int) -> None:
+        if len(self._entries) >= self._max:
+            self._entries.clear()  # entries of old generations are unreachable anyway
+        self._entries[key] = (self._clock.now().timestamp() + ttl_seconds, msgspec.json.encode(value))
+
+    async def invalidate(self) -> None:
+        self._generation += 1
+        self._entries.clear()

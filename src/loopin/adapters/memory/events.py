@@ -1,0 +1,165 @@
+"""In-memory events, venues, host leads and the event reader (the same rules as the SQL adapters)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from loopin.adapters.memory.identity import INTERESTS, MEMBERS
+from loopin.adapters.memory.store import MemoryTransaction
+from loopin.domain.events.event import Event
+from loopin.domain.events.feed import FeedQuery
+from loopin.domain.events.host_lead import HostLead
+from loopin.domain.events.venue import Venue, VenueType
+from loopin.domain.events.visibility import Viewer
+from loopin.domain.identity.interest import EventInterest
+from loopin.domain.identity.member import Member
+from loopin.domain.identity.phone import PhoneNumber
+from loopin.usecases.events.ports import EventPage, EventRecord, HostCard
+
+EVENTS, CANONICAL_IDS = "events", "event_canonical_ids"
+VENUES, VENUE_KEYS = "venues", "venue_keys"
+HOST_LEADS, LEAD_PHONES = "host_leads", "host_lead_phones"
+
+
+class MemoryEventRepository:
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def get(self, event_id: int) -> Event | None:
+        event: Event | None = self._tx.read(EVENTS, event_id)
+        return event
+
+    async def get_for_update(self, event_id: int) -> Event | None:
+        await self._tx.lock(EVENTS, event_id)
+        return await self.get(event_id)
+
+    async def add(self, event: Event) -> Event:
+        await self._tx.lock(CANONICAL_IDS, event.canonical_id)
+        if self._tx.read(CANONICAL_IDS, event.canonical_id) is not None:
+            raise LookupError(f"canonical id {event.canonical_id} is taken")  # the SQL unique index would refuse
+        event.id = self._tx.next_id(EVENTS)
+        self._tx.write(CANONICAL_IDS, event.canonical_id, event.id)
+        self._tx.write(EVENTS, event.id, event)
+        return event
+
+    async def save(self, event: Event) -> None:
+        if self._tx.read(EVENTS, event.id) is None:
+            raise LookupError(f"event {event.id} is not stored")
+        if not event.is_unlimited and event.seats_taken > event.max_capacity:
+            raise ValueError("seats_taken exceeds max_capacity")  # the SQL CHECK constraint would refuse
+        self._tx.write(EVENTS, event.id, event)
+
+    async def canonical_id_taken(self, canonical_id: str) -> bool:
+        return self._tx.read(CANONICAL_IDS, canonical_id) is not None
+
+    async def hosts_any(self, host_id: int) -> bool:
+        return any(e.host_id == host_id and not e.is_deleted for e in self._tx.rows(EVENTS))
+
+
+class MemoryVenueRepository:
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def get(self, venue_id: int) -> Venue | None:
+        venue: Venue | None = self._tx.read(VENUES, venue_id)
+        return venue
+
+    async def find_or_add(self, venue: Venue) -> tuple[Venue, bool]:
+        keys = [f"key:{venue.match_key}"] + ([f"place:{venue.place_id}"] if venue.place_id else [])
+        for key in sorted(keys):  # a fixed order, so two adders never wait on each other crosswise
+            await self._tx.lock(VENUE_KEYS, key)
+        for key in reversed(keys):  # the place id first, then the name/address/city key
+            found_id = self._tx.read(VENUE_KEYS, key)
+            if found_id is not None:
+                found = await self.get(found_id)
+                if found is not None:
+                    return found, False
+        venue.id = self._tx.next_id(VENUES)
+        for key in keys:
+            self._tx.write(VENUE_KEYS, key, venue.id)
+        self._tx.write(VENUES, venue.id, venue)
+        return venue, True
+
+    async def list_active(
+        self, *, city: str | None, venue_type: VenueType | None, offset: int, limit: int
+    ) -> tuple[int, list[Venue]]:
+        needle = (city or "").strip().casefold()
+        found = sorted(
+            (
+                v
+                for v in self._tx.rows(VENUES)
+                if v.is_active
+                and (not needle or needle in v.city.casefold())
+                and (venue_type is None or v.venue_type is venue_type)
+            ),
+            key=lambda v: (v.name.casefold(), v.id),
+        )
+        return len(found), found[offset : offset + limit]
+
+
+class MemoryEventReader:
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def record(self, event_id: int) -> EventRecord | None:
+        event: Event | None = self._tx.read(EVENTS, event_id)
+        return self._record(event) if event is not None else None
+
+    async def record_by_canonical_id(self, canonical_id: str) -> EventRecord | None:
+        event_id = self._tx.read(CANONICAL_IDS, canonical_id)
+        return await self.record(event_id) if event_id is not None else None
+
+    async def page(self, query: FeedQuery, viewer: Viewer, now: datetime) -> EventPage:
+        matching = sorted(
+            (
+                e
+                for e in self._tx.rows(EVENTS)
+                if query.matches(e, self._tx.read(VENUES, e.venue_id) if e.venue_id else None, viewer, now)
+            ),
+            key=lambda e: (e.start_time, e.id),
+        )
+        page = matching[query.offset : query.offset + query.limit]
+        return EventPage(len(matching), [self._record(e) for e in page])
+
+    def _record(self, event: Event) -> EventRecord:
+        member: Member | None = self._tx.read(MEMBERS, event.host_id)
+        host = (
+            HostCard(member.id, member.profile.name, next(iter(member.profile.picture_keys), None))
+            if member is not None
+            else HostCard(event.host_id, "", None)
+        )
+        venue: Venue | None = self._tx.read(VENUES, event.venue_id) if event.venue_id else None
+        found: list[EventInterest | None] = [self._tx.read(INTERESTS, i) for i in event.interest_ids]
+        interests = tuple(sorted((i for i in found if i is not None), key=lambda i: (i.name, i.id)))
+        return EventRecord(event, host, venue, interests)
+
+
+class NoEventAccessGrants:
+    """Until the attendance context exists, no private event is opened to anyone but its host and staff."""
+
+    async def granted_event_ids(self, member_id: int) -> frozenset[int]:
+        return frozenset()
+
+
+class MemoryHostLeadRepository:
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def find_by_phone(self, phone: PhoneNumber) -> HostLead | None:
+        lead_id = self._tx.read(LEAD_PHONES, phone.e164)
+        lead: HostLead | None = self._tx.read(HOST_LEADS, lead_id) if lead_id is not None else None
+        return lead
+
+    async def add(self, lead: HostLead) -> tuple[HostLead, bool]:
+        await self._tx.lock(LEAD_PHONES, lead.phone.e164)
+        existing = await self.find_by_phone(lead.phone)
+        if existing is not None:
+            return existing, False
+        lead.id = self._tx.next_id(HOST_LEADS)
+        self._tx.write(LEAD_PHONES, lead.phone.e164, lead.id)
+        self._tx.write(HOST_LEADS, lead.id, lead)
+        return lead, True
+
+    async def list_recent(self, *, offset: int, limit: int) -> tuple[int, list[HostLead]]:
+        leads = sorted(self._tx.rows(HOST_LEADS), key=lambda lead: lead.id, reverse=True)
+        return len(leads), leads[offset : offset + limit]

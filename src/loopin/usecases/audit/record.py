@@ -1,0 +1,66 @@
+"""Audit entries leave a use case as a job (after its commit) and are written by the worker."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+
+from loopin.domain.audit.entry import AuditEntry, JsonValue
+from loopin.usecases.audit.ports import AuditLog
+from loopin.usecases.shared.ports import Job, JsonScalar, UnitOfWork
+
+RECORD_AUDIT_ENTRY = "audit.record_audit_entry"
+
+
+def audit_entry(
+    action: str,
+    *,
+    actor_id: int | None,
+    target_type: str,
+    target_id: int | None,
+    at: datetime,
+    details: Mapping[str, JsonValue] | None = None,
+) -> Job:
+    """The job that records one entry. Its ``entry_id`` is fixed now, so retries write the entry once."""
+    entry_id = str(uuid.uuid4())
+    payload: dict[str, JsonScalar] = {
+        "entry_id": entry_id,
+        "actor_id": actor_id,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "at": at.isoformat(),
+        "details": json.dumps(dict(details or {}), sort_keys=True, default=str),
+    }
+    return Job(RECORD_AUDIT_ENTRY, payload, key=f"audit:{entry_id}", attempts=8, timeout_seconds=30)
+
+
+def entry_from_payload(payload: Mapping[str, JsonScalar]) -> AuditEntry:
+    actor_id, target_id = payload.get("actor_id"), payload.get("target_id")
+    details = json.loads(str(payload.get("details") or "{}"))
+    if not isinstance(details, dict):
+        raise TypeError("audit details are a JSON object")
+    return AuditEntry(
+        entry_id=uuid.UUID(str(payload["entry_id"])),
+        actor_id=int(actor_id) if actor_id is not None else None,
+        action=str(payload["action"]),
+        target_type=str(payload["target_type"]),
+        target_id=int(target_id) if target_id is not None else None,
+        at=datetime.fromisoformat(str(payload["at"])),
+        details=details,
+    )
+
+
+class RecordAuditEntry:
+    """Job handler: appends the entry (idempotent on its ``entry_id``)."""
+
+    def __init__(self, log: AuditLog, uow: UnitOfWork) -> None:
+        self._log = log
+        self._uow = uow
+
+    async def __call__(self, payload: Mapping[str, JsonScalar]) -> bool:
+        recorded = await self._log.record(entry_from_payload(payload))
+        await self._uow.commit()
+        return recorded

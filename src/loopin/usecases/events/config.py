@@ -1,0 +1,16 @@
+"""Tunable numbers of the events context, filled from settings by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class EventsConfig:
+    timezone: str = "Asia/Kolkata"  # events without a time zone of their own happen here
+    site_url: str = "https://loopinsocial.in"  # share links and public pages
+    cover_max_bytes: int = 5 * 1024 * 1024
+    cover_min_bytes: int = 100
+    cache_ttl_seconds: int = 60  # bounds staleness the generation cannot see (a host renaming themselves)
+    pinned_own_events: int = 100  # the app's feed always carries the caller's own upcoming events
+    lead_limit_per_address_per_hour: int = 10

@@ -1,0 +1,205 @@
+"""A host creates an event from the app's "Go live" button (multipart: every value arrives as text)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
+
+from loopin.domain.events.event import Event, EventStatus
+from loopin.domain.events.problems import Problems
+from loopin.domain.events.rules import (
+    check_capacity,
+    check_pricing,
+    clean_description,
+    clean_gst_number,
+    clean_title,
+    parse_allowed_genders,
+    parse_bool,
+    parse_duration,
+    parse_int,
+    parse_interest_ids,
+    parse_price,
+    parse_rsvp_policy,
+    parse_start_time,
+    parse_timezone,
+)
+from loopin.domain.events.slugs import new_canonical_id
+from loopin.domain.events.venue import Venue
+from loopin.domain.identity.member import Access
+from loopin.domain.shared.errors import Conflict, InvalidInput
+from loopin.usecases.events import jobs
+from loopin.usecases.events.config import EventsConfig
+from loopin.usecases.events.covers import check_covers, store_covers
+from loopin.usecases.events.ports import EventRecord, EventRepository, HostCard, VenueRepository
+from loopin.usecases.events.reading import EventViews
+from loopin.usecases.events.venues import PlaceInput, active_venue, venue_from_place
+from loopin.usecases.events.views import EventView
+from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.pictures import UploadedFile, discard
+from loopin.usecases.identity.ports import InterestRepository
+from loopin.usecases.platform.ports import FileStorage, ImageInspector
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+
+CREATE_STATUSES = (EventStatus.DRAFT, EventStatus.PUBLISHED)
+T = TypeVar("T")
+
+
+def checked(value: T | None) -> T:
+    """A value its cleaner accepted (the cleaner returns None only after noting a problem)."""
+    if value is None:
+        raise AssertionError("a field was used before its problems were raised")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class CreateEventInput:
+    """Text as the multipart form carries it; None when the field was not sent."""
+
+    member_id: int
+    title: str | None = None
+    description: str | None = None
+    start_time: str | None = None
+    duration_hours: str | None = None
+    timezone: str | None = None
+    venue_id: str | None = None
+    place: PlaceInput = field(default_factory=PlaceInput)
+    venue_text: str | None = None
+    max_capacity: str | None = None
+    is_paid: str | None = None
+    ticket_price: str | None = None
+    allow_plus_one: str | None = None
+    gst_number: str | None = None
+    allowed_genders: str | None = None
+    rsvp_expiry_policy: str | None = None
+    status: str | None = None
+    publish: str | None = None
+    is_public: str | None = None
+    event_interest_ids: str | None = None
+    cover_images: Sequence[UploadedFile] = ()
+
+
+class CreateEvent:
+    """Publishes at once: the app's create call *is* its "Go live" button, although it sends ``status=draft``.
+
+    A client that wants a draft sends ``publish=false``. Every field is checked before anything is stored;
+    covers are written before the commit and removed again if the transaction fails.
+    """
+
+    def __init__(
+        self,
+        access: MemberAccess,
+        events: EventRepository,
+        venues: VenueRepository,
+        interests: InterestRepository,
+        views: EventViews,
+        storage: FileStorage,
+        inspector: ImageInspector,
+        uow: UnitOfWork,
+        jobs: JobQueue,
+        clock: Clock,
+        config: EventsConfig,
+    ) -> None:
+        self._access = access
+        self._events = events
+        self._venues = venues
+        self._interests = interests
+        self._views = views
+        self._storage = storage
+        self._inspector = inspector
+        self._uow = uow
+        self._jobs = jobs
+        self._clock = clock
+        self._config = config
+
+    async def __call__(self, data: CreateEventInput) -> EventView:
+        member = await self._access.load(data.member_id, Access.MEMBER)
+        now = self._clock.now()
+        p = Problems()
+        # The codes the app recognises come first: the first coded problem names the error.
+        title = clean_title(data.title, p)
+        venue_id = parse_int(data.venue_id, "venue_id", 0, p) or None
+        place = data.place
+        if not (place.venue_name or "").strip() and (data.venue_text or "").strip():
+            place = replace(place, venue_name=data.venue_text)
+        draft: Venue | None = None
+        if venue_id is None:
+            draft = venue_from_place(place, p, now=now, created_by=member.id)
+        duration = parse_duration(data.duration_hours, p)
+        zone = parse_timezone(data.timezone, self._config.timezone, p)
+        start = parse_start_time(data.start_time, zone, now, p) if zone is not None else None
+        description = clean_description(data.description, p)
+        capacity = check_capacity(parse_int(data.max_capacity, "max_capacity", 0, p), p)
+        is_paid = parse_bool(data.is_paid, "is_paid", False, p)
+        price = check_pricing(is_paid, parse_price(data.ticket_price, p), p)
+        allow_plus_one = parse_bool(data.allow_plus_one, "allow_plus_one", True, p)
+        gst_number = clean_gst_number(data.gst_number, p)
+        genders = parse_allowed_genders(data.allowed_genders, p)
+        policy = parse_rsvp_policy(data.rsvp_expiry_policy or "event_start", p)
+        if data.status is not None and data.status.strip().lower() not in {s.value for s in CREATE_STATUSES}:
+            p.add("status", "A new event is created as draft or published", "INVALID_STATUS")
+        publish = parse_bool(data.publish, "publish", True, p)
+        is_public = parse_bool(data.is_public, "is_public", True, p)
+        interest_ids = parse_interest_ids(data.event_interest_ids, p)
+        covers = check_covers(data.cover_images, self._inspector, self._config, p)
+        p.raise_if_any()
+        interest_ids = checked(interest_ids)
+        zone, start = checked(zone), checked(start)
+
+        interests = await self._interests.get_many(interest_ids) if interest_ids else []
+        if len([i for i in interests if i.is_active]) != len(interest_ids):
+            raise InvalidInput.single(
+                "event_interest_ids",
+                "One or more selected interests are not available",
+                code="INVALID_EVENT_INTERESTS",
+            )
+        venue = await active_venue(self._venues, venue_id) if venue_id is not None else None
+        canonical_id = await self._free_canonical_id()
+        keys = await store_covers(self._storage, member.id, covers)
+        try:
+            if venue is None:
+                assert draft is not None
+                venue, _ = await self._venues.find_or_add(draft)
+            event = Event.new(
+                host_id=member.id,
+                title=checked(title),
+                start_time=start,
+                end_time=start + checked(duration),
+                timezone=zone.key,
+                now=now,
+                canonical_id=canonical_id,
+                description=checked(description),
+                venue_id=venue.id,
+                max_capacity=checked(capacity),
+                is_paid=is_paid,
+                ticket_price=checked(price),
+                allow_plus_one=allow_plus_one,
+                gst_number=checked(gst_number),
+                allowed_genders=checked(genders),
+                rsvp_expiry_policy=checked(policy),
+                status=EventStatus.PUBLISHED if publish else EventStatus.DRAFT,
+                is_public=is_public,
+                interest_ids=interest_ids,
+                cover_image_keys=tuple(keys),
+            )
+            await self._events.add(event)
+            self._jobs.enqueue(jobs.audited("created", event, member.id, now, title=event.title))
+            self._jobs.enqueue(jobs.tracked("event_created", event, member.id))
+            await self._uow.commit()
+        except BaseException:
+            await self._uow.rollback()
+            await discard(self._storage, keys)
+            raise
+        await self._views.invalidate()
+        picture = next(iter(member.profile.picture_keys), None)
+        ordered = tuple(sorted(interests, key=lambda i: (i.name, i.id)))
+        return self._views.view(
+            EventRecord(event, HostCard(member.id, member.profile.name, picture), venue, ordered)
+        )
+
+    async def _free_canonical_id(self) -> str:
+        for _ in range(5):
+            candidate = new_canonical_id()
+            if not await self._events.canonical_id_taken(candidate):
+                return candidate
+        raise Conflict("Could not allocate a share link id. Please retry.", code="CANONICAL_ID_EXHAUSTED")

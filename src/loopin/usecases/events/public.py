@@ -1,0 +1,305 @@
+"""Public pages (no sign-in): an event by its canonical id, its SEO metadata, a city's upcoming events.
+
+Only what any member could find is shown: public, published or postponed, not deleted (other statuses of a
+public event are shown by canonical id, so a shared link to a cancelled event says it was cancelled; drafts
+and private events are 404 here whoever asks).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from loopin.domain.events.event import EventStatus
+from loopin.domain.events.feed import MAX_LIMIT, FeedQuery
+from loopin.domain.events.slugs import is_canonical_id
+from loopin.domain.events.venue import KNOWN_CITIES, city_display_name, city_slug
+from loopin.domain.events.visibility import Viewer
+from loopin.domain.shared.errors import FieldProblem, InvalidInput, NotFound
+from loopin.domain.shared.money import CURRENCY
+from loopin.usecases.events.config import EventsConfig
+from loopin.usecases.events.reading import Audience, EventViews
+from loopin.usecases.events.views import EventView, FeedPageView, InterestRef
+from loopin.usecases.identity.ports import InterestRepository
+from loopin.usecases.shared.ports import Clock, UnitOfWork
+
+Json = dict[str, object]
+DESCRIPTION_MAX = 160
+
+
+class InterestNotFound(NotFound):
+    code = "INTEREST_NOT_FOUND"
+    default_message = "Interest not found."
+
+
+class PublicEvent:
+    def __init__(self, audience: Audience, views: EventViews, uow: UnitOfWork) -> None:
+        self._audience = audience
+        self._views = views
+        self._uow = uow
+
+    async def __call__(self, canonical_id: str) -> EventView:
+        view = await self._views.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
+        view = await self._audience.require_visible(view, None)
+        await self._uow.commit()
+        return view
+
+
+@dataclass(frozen=True, slots=True)
+class SeoPage:
+    event: EventView
+    seo: Json
+    schema: Json
+    redirect_to: str | None  # the current canonical URL when the link used a stale city or slug
+
+
+class EventSeo:
+    def __init__(self, audience: Audience, views: EventViews, uow: UnitOfWork, config: EventsConfig) -> None:
+        self._audience = audience
+        self._views = views
+        self._uow = uow
+        self._config = config
+
+    async def __call__(
+        self, canonical_id: str, *, url_city_slug: str | None = None, url_event_slug: str | None = None
+    ) -> SeoPage:
+        view = await self._views.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
+        view = await self._audience.require_visible(view, None)
+        await self._uow.commit()
+        current_city = view.venue.city_slug if view.venue else "unknown"
+        stale = (url_city_slug is not None and url_city_slug != current_city) or (
+            url_event_slug is not None and url_event_slug != view.slug
+        )
+        site = self._config.site_url.rstrip("/")
+        return SeoPage(
+            view,
+            seo_of(view, site),
+            {"event": schema_event(view, site), "breadcrumb": breadcrumb(view, site)},
+            view.share_url if stale else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CityPage:
+    page: FeedPageView
+    number: int
+    seo: Json
+    schema: Json
+    pagination: Json
+    interest: InterestRef | None
+
+
+class CityEvents:
+    """Upcoming public events at venues in one city, soonest first; optionally of one interest."""
+
+    def __init__(
+        self,
+        views: EventViews,
+        interests: InterestRepository,
+        uow: UnitOfWork,
+        clock: Clock,
+        config: EventsConfig,
+    ) -> None:
+        self._views = views
+        self._interests = interests
+        self._uow = uow
+        self._clock = clock
+        self._config = config
+
+    async def __call__(
+        self, country_code: str, city: str, *, interest_slug: str | None = None, page: int = 1, limit: int = 20
+    ) -> CityPage:
+        problems = []
+        if page < 1:
+            problems.append(FieldProblem("page", "page must be 1 or more"))
+        if not 1 <= limit <= MAX_LIMIT:
+            problems.append(FieldProblem("limit", f"limit must be between 1 and {MAX_LIMIT}"))
+        if len(country_code) != 2 or not country_code.isalpha():
+            problems.append(FieldProblem("country_code", "country_code must be a 2-letter country code"))
+        if problems:
+            raise InvalidInput(problems)
+        cc, slug = country_code.lower(), city_slug(city)
+        interest: InterestRef | None = None
+        if interest_slug:
+            match = next((i for i in await self._interests.list_active() if i.slug == interest_slug), None)
+            if match is None:
+                raise InterestNotFound()
+            interest = InterestRef.of(match)
+        query = FeedQuery(
+            statuses=(EventStatus.PUBLISHED, EventStatus.POSTPONED),
+            city=slug,
+            country_code=cc,
+            interest_id=interest.id if interest else None,
+            offset=(page - 1) * limit,
+            limit=limit,
+        )
+        found = await self._views.page(query, Viewer.anonymous(), "public", self._clock.now())
+        await self._uow.commit()
+        site = self._config.site_url.rstrip("/")
+        name = city_display_name(slug)
+        base = f"/{cc}/{slug}/events" + (f"/{interest.slug}" if interest else "")
+        pages = max(1, math.ceil(found.total / limit))
+        seo: Json = {
+            "title": f"Events in {name} | Loopin",
+            "description": f"Discover {found.total} upcoming events in {name} on Loopin."
+            if found.total
+            else f"Discover upcoming events in {name} on Loopin.",
+            "h1": f"Events in {name}" + (f": {interest.name}" if interest else ""),
+            "city_name": name,
+            "city_slug": slug,
+            "country_code": cc,
+            "canonical_url": site + base,
+            "is_known_city": slug in KNOWN_CITIES,
+        }
+        schema: Json = {
+            "breadcrumb": _breadcrumb_list(
+                [("Home", site + "/"), (cc.upper(), f"{site}/{cc}"), (name, f"{site}/{cc}/{slug}")]
+                + [("Events", f"{site}/{cc}/{slug}/events")]
+                + ([(interest.name, site + base)] if interest else [])
+            ),
+            "city_page": {
+                "@context": "https://schema.org",
+                "@type": "CollectionPage",
+                "name": f"Events in {name}",
+                "description": seo["description"],
+                "url": site + base,
+                "about": {"@type": "City", "name": name, "addressCountry": cc.upper()},
+            },
+        }
+        pagination: Json = {
+            "page": page,
+            "limit": limit,
+            "total": found.total,
+            "total_pages": pages,
+            "has_next": page < pages,
+            "has_prev": page > 1,
+            "next_page": page + 1 if page < pages else None,
+            "prev_page": page - 1 if page > 1 else None,
+            "next_url": f"{base}?page={page + 1}" if page < pages else None,
+            "prev_url": f"{base}?page={page - 1}" if page > 1 else None,
+        }
+        return CityPage(found, page, seo, schema, pagination, interest)
+
+
+def local_iso(moment: datetime, zone: str) -> str:
+    """The event's wall-clock time with its offset (``2025-12-21T00:00:00+05:30``)."""
+    return moment.astimezone(ZoneInfo(zone)).isoformat()
+
+
+def _absolute(url: str, site: str) -> str:
+    return url if url.startswith(("http://", "https://")) else site + url
+
+
+def _description(view: EventView, city: str) -> str:
+    text = " ".join(view.description.split()) or f"Join us for {view.title} in {city}"
+    return text if len(text) <= DESCRIPTION_MAX else text[: DESCRIPTION_MAX - 1].rstrip() + "…"
+
+
+def seo_of(view: EventView, site: str) -> Json:
+    city = view.city_name or "Unknown"
+    description = _description(view, city)
+    image = _absolute(view.cover_images[0], site) if view.cover_images else ""
+    return {
+        "title": f"{view.title} in {city} | Loopin",
+        "description": description,
+        "canonical_url": view.share_url,
+        "og_title": view.title,
+        "og_description": description,
+        "og_image": image,
+        "og_url": view.share_url,
+        "og_type": "website",
+        "og_site_name": "Loopin",
+        "twitter_card": "summary_large_image",
+        "twitter_title": view.title,
+        "twitter_description": description,
+        "twitter_image": image,
+        "event_id": view.canonical_id,
+        "event_slug": view.slug,
+        "event_start_time": local_iso(view.start_time, view.timezone),
+        "event_end_time": local_iso(view.end_time, view.timezone),
+        "event_location": view.venue.name if view.venue else "",
+    }
+
+
+_SCHEMA_STATUS = {
+    EventStatus.CANCELLED: "https://schema.org/EventCancelled",
+    EventStatus.POSTPONED: "https://schema.org/EventPostponed",
+}
+_ATTENDANCE_MODE = {
+    "virtual": "https://schema.org/OnlineEventAttendanceMode",
+    "hybrid": "https://schema.org/MixedEventAttendanceMode",
+}
+
+
+def schema_event(view: EventView, site: str) -> Json:
+    """schema.org ``Event``: unlimited events are in stock, coordinates are numbers."""
+    event: Json = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": view.title,
+        "description": (" ".join(view.description.split()) or f"Join us for {view.title}")[:500],
+        "startDate": local_iso(view.start_time, view.timezone),
+        "endDate": local_iso(view.end_time, view.timezone),
+        "url": view.share_url,
+        "eventStatus": _SCHEMA_STATUS.get(view.status, "https://schema.org/EventScheduled"),
+        "eventAttendanceMode": _ATTENDANCE_MODE.get(
+            view.venue.venue_type if view.venue else "", "https://schema.org/OfflineEventAttendanceMode"
+        ),
+        "organizer": {"@type": "Person", "name": view.host.name or "Loopin host"},
+        "offers": {
+            "@type": "Offer",
+            "price": str(view.ticket_price) if view.is_paid else "0",
+            "priceCurrency": CURRENCY,
+            "availability": "https://schema.org/SoldOut" if view.is_full else "https://schema.org/InStock",
+            "url": view.share_url,
+        },
+    }
+    if view.cover_images:
+        event["image"] = [_absolute(u, site) for u in view.cover_images]
+    if view.venue:
+        place: Json = {
+            "@type": "Place",
+            "name": view.venue.name,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": view.venue.address,
+                "addressLocality": view.venue.city,
+                "addressCountry": view.venue.country_code.upper(),
+            },
+        }
+        if view.venue.latitude is not None and view.venue.longitude is not None:
+            place["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": view.venue.latitude,
+                "longitude": view.venue.longitude,
+            }
+        event["location"] = place
+    return event
+
+
+def breadcrumb(view: EventView, site: str) -> Json:
+    cc = view.venue.country_code if view.venue else "in"
+    slug = view.venue.city_slug if view.venue else "unknown"
+    city = view.venue.city if view.venue else "Unknown"
+    return _breadcrumb_list(
+        [
+            ("Home", site + "/"),
+            (cc.upper(), f"{site}/{cc}"),
+            (city, f"{site}/{cc}/{slug}"),
+            ("Events", f"{site}/{cc}/{slug}/events"),
+            (view.title, view.share_url),
+        ]
+    )
+
+
+def _breadcrumb_list(items: list[tuple[str, str]]) -> Json:
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": url}
+            for n, (name, url) in enumerate(items, start=1)
+        ],
+    }

@@ -1,0 +1,119 @@
+"""Reading events through the cache, and deciding whose eyes a read is for.
+
+Cache keys carry the cache generation (bumped after every change) and the viewer's visibility class:
+``public`` for everyone who sees only what any member sees, ``staff``, or ``m<id>`` for a member who hosts
+events or was granted private ones. Two viewers share cached pages only when they see exactly the same events.
+Details are cached per event whatever the viewer; who may see one is checked on every read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from loopin.domain.events.event import EventNotFound
+from loopin.domain.events.feed import MAX_LIMIT, FeedQuery
+from loopin.domain.events.visibility import Viewer, can_view
+from loopin.domain.identity.member import Member
+from loopin.usecases.events.config import EventsConfig
+from loopin.usecases.events.ports import EventAccessGrants, EventCache, EventReader, EventRecord, EventRepository
+from loopin.usecases.events.views import EventView, FeedPageView
+from loopin.usecases.platform.ports import FileStorage
+
+
+class Audience:
+    """Who is looking: their visibility, and the cache class that goes with it."""
+
+    def __init__(self, events: EventRepository, grants: EventAccessGrants) -> None:
+        self._events = events
+        self._grants = grants
+
+    async def viewer(self, member: Member) -> Viewer:
+        granted = frozenset() if member.is_staff else await self._grants.granted_event_ids(member.id)
+        return Viewer(member.id, member.is_staff, granted)
+
+    async def cache_class(self, viewer: Viewer) -> str:
+        if viewer.is_staff:
+            return "staff"
+        if viewer.member_id is None:
+            return "public"
+        if viewer.granted or await self._events.hosts_any(viewer.member_id):
+            return f"m{viewer.member_id}"
+        return "public"
+
+    async def require_visible(self, view: EventView | None, member: Member | None) -> EventView:
+        """The event, or 404 for anyone who may not see it (never revealing that it exists)."""
+        if view is None:
+            raise EventNotFound()
+        if member is None:
+            viewer = Viewer.anonymous()
+        else:
+            viewer = Viewer(member.id, member.is_staff)
+            if viewer.needs_grants(view):
+                viewer = Viewer(member.id, member.is_staff, await self._grants.granted_event_ids(member.id))
+        if not can_view(view, viewer):
+            raise EventNotFound()
+        return view
+
+
+class EventViews:
+    """Event details and feed pages, read through the cache."""
+
+    def __init__(self, reader: EventReader, cache: EventCache, storage: FileStorage, config: EventsConfig) -> None:
+        self._reader = reader
+        self._cache = cache
+        self._storage = storage
+        self._config = config
+
+    def view(self, record: EventRecord) -> EventView:
+        return EventView.of(record, self._storage, self._config)
+
+    async def detail(self, event_id: int) -> EventView | None:
+        key = f"event:{await self._cache.generation()}:{event_id}"
+        cached = await self._cache.get(key, EventView)
+        if cached is not None:
+            return cached
+        record = await self._reader.record(event_id)
+        if record is None:
+            return None
+        view = self.view(record)
+        await self._cache.put(key, view, self._config.cache_ttl_seconds)
+        return view
+
+    async def by_canonical_id(self, canonical_id: str) -> EventView | None:
+        key = f"canonical:{await self._cache.generation()}:{canonical_id}"
+        cached = await self._cache.get(key, EventView)
+        if cached is not None:
+            return cached
+        record = await self._reader.record_by_canonical_id(canonical_id)
+        if record is None:
+            return None
+        view = self.view(record)
+        await self._cache.put(key, view, self._config.cache_ttl_seconds)
+        return view
+
+    async def page(
+        self, query: FeedQuery, viewer: Viewer, cache_class: str, now: datetime, *, pin_own: bool = False
+    ) -> FeedPageView:
+        """One page; with ``pin_own`` the viewer's own upcoming events are added when the page missed them."""
+        key = f"feed:{await self._cache.generation()}:{cache_class}:{query.cache_key()}:{int(pin_own)}"
+        cached = await self._cache.get(key, FeedPageView)
+        if cached is not None:
+            return cached
+        found = await self._reader.page(query, viewer, now)
+        records = list(found.records)
+        own_elsewhere = found.total > query.offset + len(records) or query.offset > 0
+        if pin_own and viewer.member_id is not None and cache_class != "public" and own_elsewhere:
+            own = await self._reader.page(
+                FeedQuery(host_id=viewer.member_id, limit=min(self._config.pinned_own_events, MAX_LIMIT)),
+                viewer,
+                now,
+            )
+            seen = {r.event.id for r in records}
+            records += [r for r in own.records if r.event.id not in seen]
+            records.sort(key=lambda r: (r.event.start_time, r.event.id))
+        page = FeedPageView(found.total, query.offset, query.limit, tuple(self.view(r) for r in records))
+        await self._cache.put(key, page, self._config.cache_ttl_seconds)
+        return page
+
+    async def invalidate(self) -> None:
+        await self._cache.invalidate()

@@ -1,0 +1,223 @@
+"""What events use cases hand back: plain, cacheable data (no entities, no wire format)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from loopin.domain.events.event import EventStatus
+from loopin.domain.events.host_lead import HostLead
+from loopin.domain.events.slugs import canonical_path
+from loopin.domain.events.venue import Venue
+from loopin.domain.identity.interest import EventInterest
+from loopin.usecases.events.config import EventsConfig
+from loopin.usecases.events.ports import EventRecord
+from loopin.usecases.platform.ports import FileStorage
+
+
+@dataclass(frozen=True, slots=True)
+class HostView:
+    id: int
+    name: str
+    profile_image: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VenueView:
+    id: int
+    uuid: uuid.UUID
+    name: str
+    address: str
+    city: str
+    city_slug: str
+    country_code: str
+    latitude: float | None
+    longitude: float | None
+    place_id: str | None
+    venue_type: str
+    capacity: int
+    metadata: dict[str, str]
+    is_active: bool
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, v: Venue) -> VenueView:
+        return cls(
+            v.id,
+            v.uuid,
+            v.name,
+            v.address,
+            v.city,
+            v.city_slug,
+            v.country_code,
+            v.latitude,
+            v.longitude,
+            v.place_id,
+            v.venue_type.value,
+            v.capacity,
+            dict(v.metadata),
+            v.is_active,
+            v.created_at,
+            v.updated_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class InterestRef:
+    id: int
+    name: str
+    slug: str
+
+    @classmethod
+    def of(cls, interest: EventInterest) -> InterestRef:
+        return cls(interest.id, interest.name, interest.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """Times are UTC instants plus the event's ``timezone``; the wire shows the local wall-clock time."""
+
+    id: int
+    uuid: uuid.UUID
+    canonical_id: str
+    slug: str
+    canonical_path: str
+    share_url: str
+    title: str
+    description: str
+    host: HostView
+    venue: VenueView | None
+    start_time: datetime
+    end_time: datetime
+    timezone: str
+    max_capacity: int
+    seats_taken: int
+    requests_count: int
+    is_paid: bool
+    ticket_price: Decimal
+    allow_plus_one: bool
+    gst_number: str
+    allowed_genders: str
+    rsvp_expiry_policy: str
+    cover_images: tuple[str, ...]
+    status: EventStatus
+    is_public: bool
+    is_deleted: bool
+    interests: tuple[InterestRef, ...]
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @property
+    def host_id(self) -> int:
+        return self.host.id
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.max_capacity == 0 else max(0, self.max_capacity - self.seats_taken)
+
+    @property
+    def is_full(self) -> bool:
+        return self.max_capacity != 0 and self.seats_taken >= self.max_capacity
+
+    @property
+    def city_name(self) -> str:
+        return self.venue.city if self.venue else ""
+
+    @classmethod
+    def of(cls, record: EventRecord, storage: FileStorage, config: EventsConfig) -> EventView:
+        e, venue = record.event, record.venue
+        path = canonical_path(
+            venue.country_code if venue else "in", venue.city_slug if venue else "unknown", e.slug, e.canonical_id
+        )
+        picture = record.host.picture_key
+        return cls(
+            id=e.id,
+            uuid=e.uuid,
+            canonical_id=e.canonical_id,
+            slug=e.slug,
+            canonical_path=path,
+            share_url=config.site_url.rstrip("/") + path,
+            title=e.title,
+            description=e.description,
+            host=HostView(record.host.id, record.host.name, storage.url_for(picture) if picture else None),
+            venue=VenueView.of(venue) if venue else None,
+            start_time=e.start_time,
+            end_time=e.end_time,
+            timezone=e.timezone,
+            max_capacity=e.max_capacity,
+            seats_taken=e.seats_taken,
+            requests_count=e.requests_count,
+            is_paid=e.is_paid,
+            ticket_price=e.ticket_price,
+            allow_plus_one=e.allow_plus_one,
+            gst_number=e.gst_number,
+            allowed_genders=e.allowed_genders.value,
+            rsvp_expiry_policy=e.rsvp_expiry_policy.value,
+            cover_images=tuple(storage.url_for(k) for k in e.cover_image_keys),
+            status=e.status,
+            is_public=e.is_public,
+            is_deleted=e.is_deleted,
+            interests=tuple(InterestRef.of(i) for i in record.interests),
+            created_at=e.created_at,
+            updated_at=e.updated_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPageView:
+    """``events`` may hold more than ``limit`` when the caller's own upcoming events were pinned in."""
+
+    total: int
+    offset: int
+    limit: int
+    events: tuple[EventView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ShareLink:
+    canonical_id: str
+    canonical_url: str
+    canonical_path: str
+    slug: str
+
+    @classmethod
+    def of(cls, view: EventView) -> ShareLink:
+        return cls(view.canonical_id, view.share_url, view.canonical_path, view.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class VenuePage:
+    total: int
+    offset: int
+    limit: int
+    venues: tuple[VenueView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HostLeadView:
+    id: int
+    first_name: str
+    last_name: str
+    phone_number: str
+    message: str
+    is_contacted: bool
+    is_converted: bool
+    submitted_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, lead: HostLead) -> HostLeadView:
+        return cls(
+            lead.id,
+            lead.first_name,
+            lead.last_name,
+            lead.phone.e164,
+            lead.message,
+            lead.is_contacted,
+            lead.is_converted,
+            lead.created_at,
+            lead.updated_at,
+        )
