@@ -108,3 +108,14 @@ async def test_retiring_an_unknown_device_is_not_found(app: App) -> None:
     member_id = (await app.sign_in()).member_id
     with pytest.raises(DeviceNotFound):
         await deactivate(app, member_id, "never-registered")
+
+
+async def test_a_deactivated_member_cannot_retire_a_device_either(app: App) -> None:
+    member_id = (await app.sign_in()).member_id
+    await register(app, member_id)
+    await app.change_member(member_id, lambda m: m.deactivate(START))
+    with pytest.raises(MemberDeactivated):
+        await deactivate(app, member_id)
+    stored = await app.device(PLAYER)
+    assert stored is not None
+    assert stored.is_active
