@@ -1,0 +1,1 @@
+"""Attendance: join requests, invitations, tickets and door check-in."""
