@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from loopin.domain.notifications.device import Device, DevicePlatform
+from loopin.domain.notifications.notification import Notification
 
 
 class DeviceRepository(Protocol):
@@ -18,3 +21,29 @@ class DeviceRepository(Protocol):
     async def save(self, device: Device) -> None: ...
 
     async def active_for(self, member_id: int) -> list[Device]: ...
+
+
+class NotificationRepository(Protocol):
+    async def lock_by_key(self, key: str) -> Notification | None: ...
+
+    async def add(self, notification: Notification) -> Notification:
+        """Stores it and returns it with its id (the key is unique)."""
+        ...
+
+    async def save(self, notification: Notification) -> None: ...
+
+    async def for_member(self, member_id: int, limit: int) -> list[Notification]:
+        """Newest first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    delivered: int
+    invalid_player_ids: tuple[str, ...] = ()  # subscriptions the provider no longer knows
+
+
+class PushSender(Protocol):
+    async def send(self, player_ids: Sequence[str], title: str, body: str, data: Mapping[str, str]) -> PushResult:
+        """Raises on a provider failure (the job retries); unknown devices come back in the result."""
+        ...

@@ -1,0 +1,387 @@
+"""In-memory join requests, invitations, tickets, the attendance reader and event access grants.
+
+The same rules as the SQL adapters: one row per member and event (a pair index that refuses a second
+insert), row locks by id, a unique lookup index on ticket code digests, ``SKIP LOCKED`` sweeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from datetime import datetime
+from typing import Any
+
+from loopin.adapters.memory.events import EVENTS, VENUES
+from loopin.adapters.memory.identity import MEMBERS
+from loopin.adapters.memory.store import MemoryTransaction
+from loopin.domain.attendance.invitation import Invitation, InvitationStatus
+from loopin.domain.attendance.request import JoinRequest, RequestStatus
+from loopin.domain.attendance.ticket import Ticket, TicketStatus
+from loopin.domain.events.event import Event
+from loopin.domain.events.venue import Venue
+from loopin.domain.identity.member import Member
+from loopin.domain.shared.errors import Conflict
+from loopin.usecases.attendance.ports import (
+    EventBrief,
+    InvitationCard,
+    MemberCard,
+    RequestCard,
+    TicketCard,
+)
+
+REQUESTS, REQUEST_PAIRS = "join_requests", "join_request_pairs"
+INVITATIONS, INVITATION_PAIRS = "invitations", "invitation_pairs"
+TICKETS, TICKET_PAIRS, TICKET_DIGESTS = "tickets", "ticket_pairs", "ticket_digests"
+
+
+class _PairTable:
+    """A table of entities with ``id``, a unique (event, member) index and row locks by id."""
+
+    table: str
+    pairs: str
+
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    def _pair(self, row: Any) -> tuple[int, int]:
+        raise NotImplementedError
+
+    def _read(self, row_id: Hashable | None) -> Any:
+        return self._tx.read(self.table, row_id) if row_id is not None else None
+
+    async def _lock_id(self, row_id: int) -> Any:
+        await self._tx.lock(self.table, row_id)
+        return self._read(row_id)
+
+    async def _lock_pair(self, event_id: int, member_id: int) -> Any:
+        await self._tx.lock(self.pairs, (event_id, member_id))
+        row_id = self._tx.read(self.pairs, (event_id, member_id))
+        return await self._lock_id(row_id) if row_id is not None else None
+
+    async def _add(self, row: Any) -> Any:
+        pair = self._pair(row)
+        await self._tx.lock(self.pairs, pair)
+        if self._tx.read(self.pairs, pair) is not None:
+            raise Conflict("This change conflicts with data saved at the same time. Please retry.")
+        row.id = self._tx.next_id(self.table)
+        await self._tx.lock(self.table, row.id)
+        self._tx.write(self.pairs, pair, row.id)
+        self._tx.write(self.table, row.id, row)
+        return row
+
+    def _save(self, row: Any) -> None:
+        if self._read(row.id) is None:
+            raise LookupError(f"{self.table} {row.id} is not stored")
+        self._tx.write(self.table, row.id, row)
+
+    async def _lock_overdue(self, due: list[Any], limit: int) -> list[Any]:
+        locked: list[Any] = []
+        for row in due:
+            if len(locked) >= limit:
+                break
+            if await self._tx.try_lock(self.table, row.id):
+                fresh = self._read(row.id)  # read again under the lock
+                if fresh is not None:
+                    locked.append(fresh)
+        return locked
+
+
+class MemoryJoinRequestRepository(_PairTable):
+    table, pairs = REQUESTS, REQUEST_PAIRS
+
+    def _pair(self, row: Any) -> tuple[int, int]:
+        return (row.event_id, row.requester_id)
+
+    async def get(self, request_id: int) -> JoinRequest | None:
+        found: JoinRequest | None = self._read(request_id)
+        return found
+
+    async def lock(self, event_id: int, member_id: int) -> JoinRequest | None:
+        found: JoinRequest | None = await self._lock_pair(event_id, member_id)
+        return found
+
+    async def lock_by_id(self, request_id: int) -> JoinRequest | None:
+        found: JoinRequest | None = await self._lock_id(request_id)
+        return found
+
+    async def lock_many(self, event_id: int, request_ids: Sequence[int]) -> list[JoinRequest]:
+        found: list[JoinRequest] = []
+        for request_id in sorted(set(request_ids)):
+            request = await self.get(request_id)
+            if request is not None and request.event_id == event_id:
+                locked = await self.lock_by_id(request_id)
+                if locked is not None:
+                    found.append(locked)
+        return found
+
+    async def add(self, request: JoinRequest) -> JoinRequest:
+        stored: JoinRequest = await self._add(request)
+        return stored
+
+    async def save(self, request: JoinRequest) -> None:
+        self._save(request)
+
+    async def lock_overdue(self, now: datetime, limit: int) -> list[JoinRequest]:
+        due = sorted(
+            (
+                r
+                for r in self._tx.rows(REQUESTS)
+                if r.status is RequestStatus.ACCEPTED and r.confirm_by is not None and r.confirm_by <= now
+            ),
+            key=lambda r: (r.confirm_by, r.id),
+        )
+        return await self._lock_overdue(due, limit)
+
+
+class MemoryInvitationRepository(_PairTable):
+    table, pairs = INVITATIONS, INVITATION_PAIRS
+
+    def _pair(self, row: Any) -> tuple[int, int]:
+        return (row.event_id, row.invitee_id)
+
+    async def get(self, invitation_id: int) -> Invitation | None:
+        found: Invitation | None = self._read(invitation_id)
+        return found
+
+    async def lock(self, event_id: int, member_id: int) -> Invitation | None:
+        found: Invitation | None = await self._lock_pair(event_id, member_id)
+        return found
+
+    async def lock_by_id(self, invitation_id: int) -> Invitation | None:
+        found: Invitation | None = await self._lock_id(invitation_id)
+        return found
+
+    async def lock_for_members(self, event_id: int, member_ids: Sequence[int]) -> dict[int, Invitation]:
+        found: dict[int, Invitation] = {}
+        for member_id in sorted(set(member_ids)):
+            row_id = self._tx.read(INVITATION_PAIRS, (event_id, member_id))
+            if row_id is not None:
+                invitation = await self.lock_by_id(row_id)
+                if invitation is not None:
+                    found[member_id] = invitation
+        return found
+
+    async def add(self, invitation: Invitation) -> Invitation:
+        stored: Invitation = await self._add(invitation)
+        return stored
+
+    async def save(self, invitation: Invitation) -> None:
+        self._save(invitation)
+
+    async def lock_overdue(self, now: datetime, limit: int) -> list[Invitation]:
+        due = sorted(
+            (
+                i
+                for i in self._tx.rows(INVITATIONS)
+                if i.status is InvitationStatus.PENDING and i.expires_at <= now
+            ),
+            key=lambda i: (i.expires_at, i.id),
+        )
+        return await self._lock_overdue(due, limit)
+
+
+class MemoryTicketRepository(_PairTable):
+    table, pairs = TICKETS, TICKET_PAIRS
+
+    def _pair(self, row: Any) -> tuple[int, int]:
+        return (row.event_id, row.member_id)
+
+    async def find(self, event_id: int, member_id: int) -> Ticket | None:
+        found: Ticket | None = self._read(self._tx.read(TICKET_PAIRS, (event_id, member_id)))
+        return found
+
+    async def lock(self, event_id: int, member_id: int) -> Ticket | None:
+        found: Ticket | None = await self._lock_pair(event_id, member_id)
+        return found
+
+    async def lock_by_digest(self, secret_digest: str) -> Ticket | None:
+        row_id = self._tx.read(TICKET_DIGESTS, secret_digest)
+        if row_id is None:
+            return None
+        ticket: Ticket | None = await self._lock_id(row_id)
+        return ticket if ticket is not None and ticket.secret_digest == secret_digest else None
+
+    async def add(self, ticket: Ticket) -> Ticket:
+        await self._tx.lock(TICKET_DIGESTS, ticket.secret_digest)
+        if self._tx.read(TICKET_DIGESTS, ticket.secret_digest) is not None:
+            raise Conflict("This change conflicts with data saved at the same time. Please retry.")
+        stored: Ticket = await self._add(ticket)
+        self._tx.write(TICKET_DIGESTS, stored.secret_digest, stored.id)
+        return stored
+
+    async def save(self, ticket: Ticket) -> None:
+        previous: Ticket | None = self._read(ticket.id)
+        if previous is not None and previous.secret_digest != ticket.secret_digest:
+            self._tx.write(TICKET_DIGESTS, previous.secret_digest, None)  # the old code opens nothing
+            self._tx.write(TICKET_DIGESTS, ticket.secret_digest, ticket.id)
+        self._save(ticket)
+
+
+def _card(member: Member | None, member_id: int) -> MemberCard:
+    if member is None:
+        return MemberCard(member_id, "", None, False)
+    return MemberCard(
+        member.id, member.profile.name, next(iter(member.profile.picture_keys), None), member.is_active
+    )
+
+
+class MemoryAttendanceReader:
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    def _member(self, member_id: int) -> MemberCard:
+        member: Member | None = self._tx.read(MEMBERS, member_id)
+        return _card(member, member_id)
+
+    def _event(self, event_id: int) -> Event | None:
+        event: Event | None = self._tx.read(EVENTS, event_id)
+        return event
+
+    def _brief(self, event: Event) -> EventBrief:
+        venue: Venue | None = self._tx.read(VENUES, event.venue_id) if event.venue_id else None
+        return EventBrief(
+            id=event.id,
+            title=event.title,
+            start_time=event.start_time,
+            end_time=event.end_time,
+            timezone=event.timezone,
+            venue_name=venue.name if venue else None,
+            cover_image_key=next(iter(event.cover_image_keys), None),
+            is_paid=event.is_paid,
+            host_id=event.host_id,
+            is_deleted=event.is_deleted,
+        )
+
+    def _has_ticket(self, event_id: int, member_id: int) -> bool:
+        row_id = self._tx.read(TICKET_PAIRS, (event_id, member_id))
+        ticket: Ticket | None = self._tx.read(TICKETS, row_id) if row_id is not None else None
+        return ticket is not None and ticket.is_live
+
+    def _request_card(self, r: JoinRequest) -> RequestCard | None:
+        event = self._event(r.event_id)
+        if event is None:
+            return None
+        return RequestCard(r, event.title, event.is_deleted, self._has_ticket(r.event_id, r.requester_id))
+
+    async def request_card(self, event_id: int, member_id: int) -> RequestCard | None:
+        row_id = self._tx.read(REQUEST_PAIRS, (event_id, member_id))
+        request: JoinRequest | None = self._tx.read(REQUESTS, row_id) if row_id is not None else None
+        return self._request_card(request) if request is not None else None
+
+    async def member_requests(self, member_id: int) -> list[RequestCard]:
+        mine = sorted(
+            (r for r in self._tx.rows(REQUESTS) if r.requester_id == member_id),
+            key=lambda r: (r.updated_at, r.id),
+            reverse=True,
+        )
+        return [c for c in (self._request_card(r) for r in mine) if c is not None]
+
+    async def event_requests(self, event_id: int) -> list[tuple[JoinRequest, MemberCard]]:
+        rows = sorted(
+            (r for r in self._tx.rows(REQUESTS) if r.event_id == event_id),
+            key=lambda r: (r.created_at, r.id),
+            reverse=True,
+        )
+        return [(r, self._member(r.requester_id)) for r in rows]
+
+    async def member_invitations(self, member_id: int) -> list[InvitationCard]:
+        rows = sorted(
+            (i for i in self._tx.rows(INVITATIONS) if i.invitee_id == member_id),
+            key=lambda i: (i.updated_at, i.id),
+            reverse=True,
+        )
+        cards = []
+        for i in rows:
+            event = self._event(i.event_id)
+            if event is not None and not event.is_deleted:
+                cards.append(InvitationCard(i, self._brief(event), self._member(i.host_id).name))
+        return cards
+
+    async def event_invitations(self, event_id: int) -> list[tuple[Invitation, MemberCard]]:
+        rows = sorted(
+            (i for i in self._tx.rows(INVITATIONS) if i.event_id == event_id),
+            key=lambda i: (i.created_at, i.id),
+            reverse=True,
+        )
+        return [(i, self._member(i.invitee_id)) for i in rows]
+
+    async def member_tickets(self, member_id: int, event_id: int | None = None) -> list[TicketCard]:
+        cards = []
+        for t in self._tx.rows(TICKETS):
+            if t.member_id != member_id or not t.is_live or (event_id is not None and t.event_id != event_id):
+                continue
+            event = self._event(t.event_id)
+            if event is not None and not event.is_deleted:
+                cards.append(TicketCard(t, self._brief(event)))
+        return sorted(cards, key=lambda c: (c.event.start_time, c.ticket.id))
+
+    async def event_brief(self, event_id: int) -> EventBrief | None:
+        event = self._event(event_id)
+        return self._brief(event) if event is not None else None
+
+    async def attendees(self, event_id: int) -> list[tuple[Ticket, MemberCard]]:
+        rows = [
+            (t, self._member(t.member_id)) for t in self._tx.rows(TICKETS) if t.event_id == event_id and t.is_live
+        ]
+        return sorted(rows, key=lambda row: (row[0].issued_at, row[1].name.casefold(), row[0].id))
+
+    async def member_cards(self, member_ids: Sequence[int]) -> dict[int, MemberCard]:
+        found: dict[int, MemberCard] = {}
+        for member_id in set(member_ids):
+            member: Member | None = self._tx.read(MEMBERS, member_id)
+            if member is not None:
+                found[member_id] = _card(member, member_id)
+        return found
+
+    async def search_members(
+        self, search: str | None, exclude_id: int, offset: int, limit: int
+    ) -> tuple[int, list[MemberCard]]:
+        needle = (search or "").casefold()
+        matching = sorted(
+            (
+                _card(m, m.id)
+                for m in self._tx.rows(MEMBERS)
+                if m.is_active and m.id != exclude_id and needle in m.profile.name.casefold()
+            ),
+            key=lambda c: (c.name.casefold(), c.id),
+        )
+        return len(matching), matching[offset : offset + limit]
+
+    async def invited_among(self, event_id: int, member_ids: Sequence[int]) -> frozenset[int]:
+        return frozenset(m for m in member_ids if self._tx.read(INVITATION_PAIRS, (event_id, m)) is not None)
+
+    async def engaged_among(self, event_id: int, member_ids: Sequence[int]) -> dict[int, str]:
+        engaged: dict[int, str] = {}
+        for member_id in member_ids:
+            if self._has_ticket(event_id, member_id):
+                engaged[member_id] = "going"
+                continue
+            row_id = self._tx.read(REQUEST_PAIRS, (event_id, member_id))
+            request: JoinRequest | None = self._tx.read(REQUESTS, row_id) if row_id is not None else None
+            if request is not None and request.status in (RequestStatus.PENDING, RequestStatus.ACCEPTED):
+                engaged[member_id] = "requested"
+        return engaged
+
+
+class MemoryEventAccessGrants:
+    """Private events a member was invited to (pending or accepted), accepted into, or holds a ticket for."""
+
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def granted_event_ids(self, member_id: int) -> frozenset[int]:
+        granted = {
+            i.event_id
+            for i in self._tx.rows(INVITATIONS)
+            if i.invitee_id == member_id and i.status in (InvitationStatus.PENDING, InvitationStatus.ACCEPTED)
+        }
+        granted |= {
+            r.event_id
+            for r in self._tx.rows(REQUESTS)
+            if r.requester_id == member_id and r.status is RequestStatus.ACCEPTED
+        }
+        granted |= {
+            t.event_id
+            for t in self._tx.rows(TICKETS)
+            if t.member_id == member_id and t.status is not TicketStatus.CANCELLED
+        }
+        return frozenset(granted)

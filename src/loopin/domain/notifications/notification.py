@@ -1,0 +1,25 @@
+"""An in-app notification: stored for the member to read, and pushed to their phones."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(slots=True)
+class Notification:
+    """``key`` makes delivery idempotent: a retried job stores (and pushes) one notification."""
+
+    id: int
+    key: str
+    recipient_id: int
+    kind: str  # event_request, event_invite, reminder, ... (the app's notification types)
+    template: str  # request_approved, request_declined, event_invite, ticket_confirmed, ...
+    title: str
+    body: str
+    data: Mapping[str, str] = field(default_factory=dict)  # the push's additionalData (route, event_id, ...)
+    sender_id: int | None = None
+    created_at: datetime | None = None
+    pushed_at: datetime | None = None
+    read_at: datetime | None = None

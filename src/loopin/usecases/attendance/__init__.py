@@ -1,0 +1,1 @@
+"""Attendance use cases: join requests, invitations, tickets and the door."""

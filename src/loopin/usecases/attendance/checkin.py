@@ -1,0 +1,142 @@
+"""The door: the host (or staff) lists attendees, checks guests in by ticket code or by member, and out.
+
+Check-in locks only the ticket row (not the event), so a busy door does not queue behind anything but a
+second scan of the same ticket, which then changes nothing and says ``already``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from loopin.domain.attendance.errors import CheckInClosed, TicketNotFound
+from loopin.domain.attendance.secret import TicketCodes
+from loopin.domain.attendance.ticket import DoorResult, Ticket
+from loopin.domain.events.event import Event, EventStatus
+from loopin.domain.shared.errors import InvalidInput
+from loopin.usecases.attendance import jobs
+from loopin.usecases.attendance.config import AttendanceConfig
+from loopin.usecases.attendance.gate import AttendanceGate
+from loopin.usecases.attendance.ports import AttendanceReader, MemberCard, TicketRepository
+from loopin.usecases.attendance.views import AttendeeList, AttendeeView, DoorView
+from loopin.usecases.platform.ports import FileStorage
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+
+DOOR_STATUSES = frozenset({EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.COMPLETED})
+
+
+class ListAttendees:
+    """Live tickets with their codes (the app checks guests in from this list), seats and door state."""
+
+    def __init__(
+        self,
+        gate: AttendanceGate,
+        reader: AttendanceReader,
+        codes: TicketCodes,
+        storage: FileStorage,
+        uow: UnitOfWork,
+    ) -> None:
+        self._gate = gate
+        self._reader = reader
+        self._codes = codes
+        self._storage = storage
+        self._uow = uow
+
+    async def __call__(self, member_id: int, event_id: int) -> AttendeeList:
+        member = await self._gate.member(member_id)
+        event = await self._gate.hosted(event_id, member, staff=True)
+        rows = await self._reader.attendees(event.id)
+        await self._uow.commit()
+        attendees = tuple(AttendeeView.of(t, card, self._codes, self._storage) for t, card in rows)
+        return AttendeeList(event.id, attendees, event.seats_taken, sum(1 for a in attendees if a.checked_in))
+
+
+@dataclass(frozen=True, slots=True)
+class DoorInput:
+    member_id: int  # who is at the door (the host or staff)
+    event_id: int
+    ticket_secret: str | None = None  # the code, or the QR payload EVENT:<id>:TICKET:<code>
+    user_id: int | None = None  # or the guest
+
+
+class _Door:
+    def __init__(
+        self,
+        gate: AttendanceGate,
+        tickets: TicketRepository,
+        reader: AttendanceReader,
+        codes: TicketCodes,
+        storage: FileStorage,
+        jobs: JobQueue,
+        uow: UnitOfWork,
+        clock: Clock,
+        config: AttendanceConfig,
+    ) -> None:
+        self._gate = gate
+        self._tickets = tickets
+        self._reader = reader
+        self._codes = codes
+        self._storage = storage
+        self._jobs = jobs
+        self._uow = uow
+        self._clock = clock
+        self._config = config
+
+    def _check_window(self, event: Event, now: datetime) -> None:
+        if event.status not in DOOR_STATUSES:
+            raise CheckInClosed(f"This event is {event.status.value}; its door is closed.")
+        opens = event.start_time - self._config.check_in_opens_before
+        closes = event.end_time + self._config.check_in_closes_after
+        if now < opens:
+            hours = round(self._config.check_in_opens_before.total_seconds() / 3600)
+            raise CheckInClosed(f"Check-in opens {hours} hours before the event starts.")
+        if now > closes:
+            raise CheckInClosed("Check-in for this event has closed.")
+
+    async def _ticket(self, data: DoorInput, event: Event) -> Ticket:
+        if (data.ticket_secret is None) == (data.user_id is None):
+            raise InvalidInput.single("ticket_secret", "Send either ticket_secret or user_id")
+        if data.ticket_secret is not None:
+            parsed = TicketCodes.parse(data.ticket_secret)
+            if parsed is None:
+                raise TicketNotFound("This is not a valid ticket code.")
+            qr_event, secret = parsed
+            ticket = await self._tickets.lock_by_digest(self._codes.lookup_digest(secret))
+            if ticket is None:
+                raise TicketNotFound("No ticket has this code.")
+            if ticket.event_id != event.id or (qr_event is not None and qr_event != event.id):
+                raise TicketNotFound("This ticket is for another event.")
+            return ticket
+        assert data.user_id is not None
+        found = await self._tickets.lock(event.id, data.user_id)
+        if found is None:
+            raise TicketNotFound("This member has no ticket for this event.")
+        return found
+
+    async def _run(self, data: DoorInput, action: str) -> DoorView:
+        member = await self._gate.member(data.member_id)
+        event = await self._gate.hosted(data.event_id, member, staff=True)
+        now = self._clock.now()
+        self._check_window(event, now)
+        ticket = await self._ticket(data, event)
+        before = ticket.status
+        result: DoorResult = ticket.check_in(now) if action == "checked_in" else ticket.check_out(now)
+        if ticket.status is not before:
+            await self._tickets.save(ticket)
+            self._jobs.enqueue(jobs.audited_ticket(action, ticket, member.id, now, by_code=data.user_id is None))
+        await self._uow.commit()
+        cards = await self._reader.member_cards([ticket.member_id])
+        card = cards.get(ticket.member_id) or MemberCard(ticket.member_id, "", None)
+        return DoorView(event.id, result.already, AttendeeView.of(ticket, card, self._codes, self._storage))
+
+
+class CheckIn(_Door):
+    """Idempotent: a second scan answers ``already`` and changes nothing."""
+
+    async def __call__(self, data: DoorInput) -> DoorView:
+        return await self._run(data, "checked_in")
+
+
+class CheckOut(_Door):
+    async def __call__(self, data: DoorInput) -> DoorView:
+        return await self._run(data, "checked_out")

@@ -1,0 +1,379 @@
+"""Invitations: the host finds members and invites them; the invitee answers; a sweep expires the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from loopin.domain.attendance.errors import InvitationExpired, InvitationNotFound
+from loopin.domain.attendance.invitation import Invitation, InvitationStatus
+from loopin.domain.attendance.rules import (
+    HOST_MESSAGE_MAX,
+    answer_deadline,
+    check_seats_left,
+    check_text,
+    parse_policy,
+    require_open,
+)
+from loopin.domain.events.event import Event, EventNotFound
+from loopin.domain.shared.errors import FieldProblem, InvalidInput
+from loopin.usecases.attendance import jobs
+from loopin.usecases.attendance.config import AttendanceConfig
+from loopin.usecases.attendance.gate import AttendanceGate
+from loopin.usecases.attendance.ports import (
+    AttendanceReader,
+    EventBrief,
+    InvitationRepository,
+    JoinRequestRepository,
+    TicketRepository,
+)
+from loopin.usecases.attendance.views import (
+    InvitationAnswer,
+    InvitationsSent,
+    InvitationView,
+    SearchHit,
+    SearchPage,
+)
+from loopin.usecases.events.ports import EventCache, EventRepository
+from loopin.usecases.platform.ports import FileStorage
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+
+SEARCH_MAX = 100
+
+
+def parse_invitation_status(raw: str | None) -> InvitationStatus | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return InvitationStatus.parse(raw)
+    except ValueError:
+        allowed = ", ".join(s.value for s in InvitationStatus)
+        raise InvalidInput.single("status_filter", f"status_filter must be one of: {allowed}") from None
+
+
+def event_brief(event: Event) -> EventBrief:
+    return EventBrief(
+        id=event.id,
+        title=event.title,
+        start_time=event.start_time,
+        end_time=event.end_time,
+        timezone=event.timezone,
+        venue_name=None,
+        cover_image_key=next(iter(event.cover_image_keys), None),
+        is_paid=event.is_paid,
+        host_id=event.host_id,
+        is_deleted=event.is_deleted,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SearchInput:
+    member_id: int
+    event_id: int
+    search: str | None = None
+    offset: int = 0
+    limit: int | None = None
+
+
+class SearchInvitees:
+    """Active members by name for the host to invite, with ``already_invited``. Never phone numbers."""
+
+    def __init__(
+        self,
+        gate: AttendanceGate,
+        reader: AttendanceReader,
+        storage: FileStorage,
+        uow: UnitOfWork,
+        config: AttendanceConfig,
+    ) -> None:
+        self._gate = gate
+        self._reader = reader
+        self._storage = storage
+        self._uow = uow
+        self._config = config
+
+    async def __call__(self, data: SearchInput) -> SearchPage:
+        limit = self._config.search_default_limit if data.limit is None else data.limit
+        problems: list[FieldProblem] = []
+        if data.offset < 0:
+            problems.append(FieldProblem("offset", "offset must be 0 or more"))
+        if not 1 <= limit <= self._config.search_max_limit:
+            problems.append(FieldProblem("limit", f"limit must be between 1 and {self._config.search_max_limit}"))
+        search = " ".join((data.search or "").split())
+        if len(search) > SEARCH_MAX:
+            problems.append(FieldProblem("search", f"search must be at most {SEARCH_MAX} characters"))
+        if problems:
+            raise InvalidInput(problems)
+        host = await self._gate.member(data.member_id)
+        event = await self._gate.hosted(data.event_id, host)
+        total, cards = await self._reader.search_members(search or None, host.id, data.offset, limit)
+        invited = await self._reader.invited_among(event.id, [c.id for c in cards])
+        await self._uow.commit()
+        hits = tuple(
+            SearchHit(
+                c.id, c.name, self._storage.url_for(c.picture_key) if c.picture_key else None, c.id in invited
+            )
+            for c in cards
+        )
+        return SearchPage(total, data.offset, limit, hits)
+
+
+@dataclass(frozen=True, slots=True)
+class InviteInput:
+    member_id: int
+    event_id: int
+    user_ids: Sequence[int]
+    expiry_policy: str | None = None
+    message: str | None = None
+
+
+class SendInvitations:
+    """Invites up to 50 members at once. Members who cannot be invited (unknown, inactive, the host, already
+    invited, already asking or going) are reported in ``skipped`` with a reason, never as a failure of the
+    whole call; an expired invitation is sent again."""
+
+    def __init__(
+        self,
+        gate: AttendanceGate,
+        invitations: InvitationRepository,
+        reader: AttendanceReader,
+        storage: FileStorage,
+        cache: EventCache,
+        jobs: JobQueue,
+        uow: UnitOfWork,
+        clock: Clock,
+        config: AttendanceConfig,
+    ) -> None:
+        self._gate = gate
+        self._invitations = invitations
+        self._reader = reader
+        self._storage = storage
+        self._cache = cache
+        self._jobs = jobs
+        self._uow = uow
+        self._clock = clock
+        self._config = config
+
+    async def __call__(self, data: InviteInput) -> InvitationsSent:
+        ids = list(dict.fromkeys(data.user_ids))
+        if not 1 <= len(ids) <= self._config.invite_max_users:
+            raise InvalidInput.single("user_ids", f"user_ids must hold 1 to {self._config.invite_max_users} ids")
+        policy = parse_policy(data.expiry_policy)
+        message = check_text(data.message, "message", HOST_MESSAGE_MAX)
+        host = await self._gate.member(data.member_id)
+        event = await self._gate.hosted(data.event_id, host, lock=True)
+        now = self._clock.now()
+        require_open(event, now)
+        cards = await self._reader.member_cards(ids)
+        engaged = await self._reader.engaged_among(event.id, ids)
+        existing = await self._invitations.lock_for_members(event.id, ids)
+        expires_at = answer_deadline(policy, now, event.start_time)
+        brief = event_brief(event)
+        created: list[InvitationView] = []
+        skipped: list[tuple[int, str]] = []
+        for user_id in ids:
+            card = cards.get(user_id)
+            invitation = existing.get(user_id)
+            if user_id == host.id:
+                skipped.append((user_id, "You host this event."))
+            elif card is None or not card.is_active:
+                skipped.append((user_id, "This member cannot be invited."))
+            elif engaged.get(user_id) == "going":
+                skipped.append((user_id, "Already going."))
+            elif engaged.get(user_id) == "requested":
+                skipped.append((user_id, "Already asked to join: answer their request instead."))
+            elif invitation is not None and not invitation.can_resend(now):
+                skipped.append((user_id, f"Already invited ({invitation.status_at(now).value})."))
+            else:
+                if invitation is None:
+                    invitation = await self._invitations.add(
+                        Invitation.send(
+                            event.id,
+                            user_id,
+                            host.id,
+                            policy=policy,
+                            expires_at=expires_at,
+                            message=message,
+                            now=now,
+                        )
+                    )
+                    action = "sent"
+                else:
+                    invitation.resend(policy=policy, expires_at=expires_at, message=message, now=now)
+                    await self._invitations.save(invitation)
+                    action = "resent"
+                self._jobs.enqueue(jobs.audited_invitation(action, invitation, host.id, now))
+                self._jobs.enqueue(jobs.invited(invitation, event, host.profile.name))
+                created.append(InvitationView.of(invitation, now, brief, invitee=card, storage=self._storage))
+        await self._uow.commit()
+        if created:
+            await self._cache.invalidate()  # invitees may now see a private event
+        return InvitationsSent(tuple(created), tuple(skipped))
+
+
+class ListEventInvitations:
+    def __init__(
+        self,
+        gate: AttendanceGate,
+        reader: AttendanceReader,
+        storage: FileStorage,
+        uow: UnitOfWork,
+        clock: Clock,
+    ) -> None:
+        self._gate = gate
+        self._reader = reader
+        self._storage = storage
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, member_id: int, event_id: int, status: str | None = None) -> list[InvitationView]:
+        wanted = parse_invitation_status(status)
+        member = await self._gate.member(member_id)
+        event = await self._gate.hosted(event_id, member, staff=True)
+        rows = await self._reader.event_invitations(event.id)
+        await self._uow.commit()
+        now, brief = self._clock.now(), event_brief(event)
+        views = [InvitationView.of(i, now, brief, invitee=card, storage=self._storage) for i, card in rows]
+        return [v for v in views if wanted is None or v.status == wanted.value]
+
+
+class ListMyInvitations:
+    def __init__(self, gate: AttendanceGate, reader: AttendanceReader, uow: UnitOfWork, clock: Clock) -> None:
+        self._gate = gate
+        self._reader = reader
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, member_id: int, status: str | None = None) -> list[InvitationView]:
+        wanted = parse_invitation_status(status)
+        member = await self._gate.member(member_id)
+        cards = await self._reader.member_invitations(member.id)
+        await self._uow.commit()
+        now = self._clock.now()
+        views = [InvitationView.of(c.invitation, now, c.event, host_name=c.host_name) for c in cards]
+        return [v for v in views if wanted is None or v.status == wanted.value]
+
+
+def parse_response(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value == "going":
+        return True
+    if value in ("declined", "not_going"):
+        return False
+    raise InvalidInput.single("response", "response must be going or declined")
+
+
+@dataclass(frozen=True, slots=True)
+class RespondInput:
+    member_id: int
+    invitation_id: int
+    response: str
+    message: str | None = None  # the app sends one; it is not kept
+
+
+class RespondToInvitation:
+    """``going`` accepts (no seats yet: free events then confirm, paid events pay); ``declined`` declines. An
+    answer after the deadline records the expiry and answers ``INVITATION_EXPIRED``."""
+
+    def __init__(
+        self,
+        gate: AttendanceGate,
+        events: EventRepository,
+        invitations: InvitationRepository,
+        tickets: TicketRepository,
+        cache: EventCache,
+        jobs: JobQueue,
+        uow: UnitOfWork,
+        clock: Clock,
+    ) -> None:
+        self._gate = gate
+        self._events = events
+        self._invitations = invitations
+        self._tickets = tickets
+        self._cache = cache
+        self._jobs = jobs
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, data: RespondInput) -> InvitationAnswer:
+        going = parse_response(data.response)
+        member = await self._gate.member(data.member_id)
+        found = await self._invitations.get(data.invitation_id)
+        if found is None or found.invitee_id != member.id:
+            raise InvitationNotFound()
+        event = await self._events.get_for_update(found.event_id)  # the event first: one lock order
+        if event is None or event.is_deleted:
+            raise EventNotFound()
+        invitation = await self._invitations.lock_by_id(data.invitation_id)
+        if invitation is None:
+            raise InvitationNotFound()
+        now = self._clock.now()
+        if invitation.expire(now):
+            await self._invitations.save(invitation)
+            self._jobs.enqueue(jobs.audited_invitation("expired", invitation, None, now))
+            await self._uow.commit()
+            await self._cache.invalidate()
+            raise InvitationExpired()
+        ticket = await self._tickets.find(event.id, member.id)
+        has_ticket = ticket is not None and ticket.is_live
+        if going and invitation.status is not InvitationStatus.ACCEPTED:
+            require_open(event, now)
+            check_seats_left(event, 1, code="CAPACITY_FULL")
+        changed = invitation.answer(going, now, has_ticket=has_ticket)
+        if changed:
+            await self._invitations.save(invitation)
+            self._jobs.enqueue(
+                jobs.audited_invitation("accepted" if going else "declined", invitation, member.id, now)
+            )
+            self._jobs.enqueue(jobs.invitation_answered(invitation, event, member.profile.name))
+        await self._uow.commit()
+        if changed:
+            await self._cache.invalidate()
+        return InvitationAnswer(
+            invitation=InvitationView.of(invitation, now, event_brief(event)),
+            is_paid=event.is_paid,
+            ticket_price=event.ticket_price,
+            requires_payment=going and event.is_paid and not has_ticket,
+            requires_confirmation=going and not event.is_paid and not has_ticket,
+        )
+
+
+class ExpireOverdue:
+    """Scheduled job: marks pending invitations and unconfirmed accepted requests past their deadlines as
+    expired, a batch per run, skipping rows a request is working on. Returns how many it expired."""
+
+    def __init__(
+        self,
+        invitations: InvitationRepository,
+        requests: JoinRequestRepository,
+        cache: EventCache,
+        jobs: JobQueue,
+        uow: UnitOfWork,
+        clock: Clock,
+        config: AttendanceConfig,
+    ) -> None:
+        self._invitations = invitations
+        self._requests = requests
+        self._cache = cache
+        self._jobs = jobs
+        self._uow = uow
+        self._clock = clock
+        self._config = config
+
+    async def __call__(self) -> int:
+        now = self._clock.now()
+        expired = 0
+        for invitation in await self._invitations.lock_overdue(now, self._config.sweep_batch):
+            if invitation.expire(now):
+                await self._invitations.save(invitation)
+                self._jobs.enqueue(jobs.audited_invitation("expired", invitation, None, now))
+                expired += 1
+        for request in await self._requests.lock_overdue(now, self._config.sweep_batch):
+            if request.expire(now):
+                await self._requests.save(request)
+                self._jobs.enqueue(jobs.audited_request("expired", request, None, now))
+                expired += 1
+        await self._uow.commit()
+        if expired:
+            await self._cache.invalidate()
+        return expired

@@ -1,0 +1,164 @@
+"""Side effects attendance use cases leave behind after commit: audit entries and notifications.
+
+Notification texts never carry phone numbers; push ``data`` carries the keys the app routes on
+(``route``, ``type``, ``event_id``, ``request_id``, ``invite_id``, ``ticket_id``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from loopin.domain.attendance.invitation import Invitation
+from loopin.domain.attendance.request import JoinRequest
+from loopin.domain.attendance.ticket import Ticket
+from loopin.domain.audit.entry import JsonValue
+from loopin.domain.events.event import Event
+from loopin.usecases.audit.record import audit_entry
+from loopin.usecases.notifications.deliver import notification_job
+from loopin.usecases.shared.ports import Job
+
+EXPIRE_ATTENDANCE = "attendance.expire_overdue"
+
+
+def audited_request(action: str, r: JoinRequest, actor_id: int | None, at: datetime, **details: JsonValue) -> Job:
+    """``join_request.created|renewed|accepted|declined|withdrawn|expired``."""
+    facts: dict[str, JsonValue] = {
+        "event_id": r.event_id,
+        "requester_id": r.requester_id,
+        "status": r.status.value,
+        "seats_requested": r.seats_requested,
+        **details,
+    }
+    return audit_entry(
+        f"join_request.{action}",
+        actor_id=actor_id,
+        target_type="join_request",
+        target_id=r.id,
+        at=at,
+        details=facts,
+    )
+
+
+def audited_invitation(
+    action: str, i: Invitation, actor_id: int | None, at: datetime, **details: JsonValue
+) -> Job:
+    """``invitation.sent|resent|accepted|declined|expired``."""
+    facts: dict[str, JsonValue] = {
+        "event_id": i.event_id,
+        "invitee_id": i.invitee_id,
+        "status": i.status.value,
+        "expires_at": i.expires_at.isoformat(),
+        "expiry_policy": i.expiry_policy.value,
+        **details,
+    }
+    return audit_entry(
+        f"invitation.{action}", actor_id=actor_id, target_type="invitation", target_id=i.id, at=at, details=facts
+    )
+
+
+def audited_ticket(action: str, t: Ticket, actor_id: int | None, at: datetime, **details: JsonValue) -> Job:
+    """``ticket.issued|cancelled|checked_in|checked_out`` (never the code)."""
+    facts: dict[str, JsonValue] = {
+        "event_id": t.event_id,
+        "member_id": t.member_id,
+        "seats": t.seats,
+        "status": t.status.value,
+        "source": t.source.value,
+        **details,
+    }
+    return audit_entry(
+        f"ticket.{action}", actor_id=actor_id, target_type="ticket", target_id=t.id, at=at, details=facts
+    )
+
+
+# --- notifications (templates as the spec names them) ------------------------------------------------------
+
+
+def request_accepted(r: JoinRequest, event: Event) -> Job:
+    route = "event_payment_or_ticket" if event.is_paid else "event_details"
+    then = "Complete the payment to get your ticket." if event.is_paid else "Confirm your spot to get your ticket."
+    return notification_job(
+        "request_approved",
+        recipient_id=r.requester_id,
+        sender_id=event.host_id,
+        kind="event_request",
+        title=f"Request Accepted: {event.title}",
+        body=f"Your request to join {event.title} was accepted. {then}",
+        data={
+            "type": "event_request",
+            "route": route,
+            "action": "accepted",
+            "event_id": event.id,
+            "request_id": r.id,
+        },
+    )
+
+
+def request_declined(r: JoinRequest, event: Event) -> Job:
+    return notification_job(
+        "request_declined",
+        recipient_id=r.requester_id,
+        sender_id=event.host_id,
+        kind="event_request",
+        title=f"Request Declined: {event.title}",
+        body=f"Your request to join {event.title} was declined.",
+        data={
+            "type": "event_request",
+            "route": "event_detail",
+            "action": "declined",
+            "event_id": event.id,
+            "request_id": r.id,
+        },
+    )
+
+
+def new_request(r: JoinRequest, event: Event, requester_name: str) -> Job:
+    who = requester_name or "Someone"
+    return notification_job(
+        "new_join_request",
+        recipient_id=event.host_id,
+        sender_id=r.requester_id,
+        kind="event_request",
+        title=f"New request: {event.title}",
+        body=f"{who} asked to join {event.title}.",
+        data={"type": "event_request", "route": "event_requests", "event_id": event.id, "request_id": r.id},
+    )
+
+
+def invited(i: Invitation, event: Event, host_name: str) -> Job:
+    who = host_name or "A host"
+    return notification_job(
+        "event_invite",
+        recipient_id=i.invitee_id,
+        sender_id=event.host_id,
+        kind="event_invite",
+        title=f"You're invited: {event.title}",
+        body=f"{who} invited you to {event.title}.",
+        data={"type": "event_invite", "route": "event_invites", "event_id": event.id, "invite_id": i.id},
+    )
+
+
+def ticket_issued(t: Ticket, event: Event) -> Job:
+    seats = f" for {t.seats} seats" if t.seats > 1 else ""
+    return notification_job(
+        "ticket_confirmed",
+        recipient_id=t.member_id,
+        kind="reminder",
+        title=f"You're going: {event.title}",
+        body=f"Your ticket{seats} is confirmed. Show it at the door.",
+        data={"type": "reminder", "route": "ticket_detail", "event_id": event.id, "ticket_id": t.id},
+    )
+
+
+def invitation_answered(i: Invitation, event: Event, guest_name: str) -> Job:
+    who = guest_name or "A guest"
+    going = i.status.value == "accepted"
+    return notification_job(
+        "invite_accepted" if going else "invite_declined",
+        recipient_id=event.host_id,
+        sender_id=i.invitee_id,
+        kind="event_invite",
+        title=f"{'Going' if going else 'Not going'}: {event.title}",
+        body=f"{who} {'accepted' if going else 'declined'} your invitation to {event.title}.",
+        data={"type": "event_invite", "route": "event_invites", "event_id": event.id, "invite_id": i.id},
+    )

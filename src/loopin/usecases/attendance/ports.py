@@ -1,0 +1,176 @@
+"""Ports of the attendance context.
+
+Every write that touches a member's requests, invitations or tickets for an event first locks the event row
+(``EventRepository.get_for_update``), then the attendance rows it changes; the door locks only the ticket row.
+One lock order, so no two use cases wait on each other crosswise, and capacity is counted under the event
+lock. The sweeps lock rows with ``SKIP LOCKED`` and never wait.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from loopin.domain.attendance.invitation import Invitation
+from loopin.domain.attendance.request import JoinRequest
+from loopin.domain.attendance.ticket import Ticket
+
+
+@dataclass(frozen=True, slots=True)
+class MemberCard:
+    """What hosts and guests see of another member (never the phone number)."""
+
+    id: int
+    name: str
+    picture_key: str | None
+    is_active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class EventBrief:
+    """What a ticket or an invitation shows of its event."""
+
+    id: int
+    title: str
+    start_time: datetime
+    end_time: datetime
+    timezone: str
+    venue_name: str | None
+    cover_image_key: str | None
+    is_paid: bool
+    host_id: int
+    is_deleted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RequestCard:
+    request: JoinRequest
+    event_title: str
+    event_deleted: bool
+    has_ticket: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationCard:
+    invitation: Invitation
+    event: EventBrief
+    host_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketCard:
+    ticket: Ticket
+    event: EventBrief
+
+
+class JoinRequestRepository(Protocol):
+    async def get(self, request_id: int) -> JoinRequest | None: ...
+
+    async def lock(self, event_id: int, member_id: int) -> JoinRequest | None:
+        """The member's request for the event, locked until the transaction ends."""
+        ...
+
+    async def lock_by_id(self, request_id: int) -> JoinRequest | None: ...
+
+    async def lock_many(self, event_id: int, request_ids: Sequence[int]) -> list[JoinRequest]:
+        """The event's requests among ``request_ids``, locked in id order (others are left out)."""
+        ...
+
+    async def add(self, request: JoinRequest) -> JoinRequest:
+        """Stores a new request and returns it with its id."""
+        ...
+
+    async def save(self, request: JoinRequest) -> None: ...
+
+    async def lock_overdue(self, now: datetime, limit: int) -> list[JoinRequest]:
+        """Accepted requests past their confirmation deadline, skipping rows another transaction holds."""
+        ...
+
+
+class InvitationRepository(Protocol):
+    async def get(self, invitation_id: int) -> Invitation | None: ...
+
+    async def lock(self, event_id: int, member_id: int) -> Invitation | None: ...
+
+    async def lock_by_id(self, invitation_id: int) -> Invitation | None: ...
+
+    async def lock_for_members(self, event_id: int, member_ids: Sequence[int]) -> dict[int, Invitation]:
+        """The event's invitations to these members, by member id, locked."""
+        ...
+
+    async def add(self, invitation: Invitation) -> Invitation: ...
+
+    async def save(self, invitation: Invitation) -> None: ...
+
+    async def lock_overdue(self, now: datetime, limit: int) -> list[Invitation]:
+        """Pending invitations past ``expires_at``, skipping rows another transaction holds."""
+        ...
+
+
+class TicketRepository(Protocol):
+    async def find(self, event_id: int, member_id: int) -> Ticket | None:
+        """The member's ticket for the event, in any status."""
+        ...
+
+    async def lock(self, event_id: int, member_id: int) -> Ticket | None: ...
+
+    async def lock_by_digest(self, secret_digest: str) -> Ticket | None:
+        """The ticket whose code has this lookup digest, locked."""
+        ...
+
+    async def add(self, ticket: Ticket) -> Ticket: ...
+
+    async def save(self, ticket: Ticket) -> None: ...
+
+
+class AttendanceReader(Protocol):
+    """The read side: each method is one query (or two), whatever the number of rows."""
+
+    async def request_card(self, event_id: int, member_id: int) -> RequestCard | None:
+        """The member's request for one event, with the event's title and whether they hold a ticket."""
+        ...
+
+    async def member_requests(self, member_id: int) -> list[RequestCard]:
+        """Newest first."""
+        ...
+
+    async def event_requests(self, event_id: int) -> list[tuple[JoinRequest, MemberCard]]:
+        """Newest first."""
+        ...
+
+    async def member_invitations(self, member_id: int) -> list[InvitationCard]:
+        """Newest first, deleted events left out."""
+        ...
+
+    async def event_invitations(self, event_id: int) -> list[tuple[Invitation, MemberCard]]:
+        """Newest first."""
+        ...
+
+    async def member_tickets(self, member_id: int, event_id: int | None = None) -> list[TicketCard]:
+        """Live tickets (not cancelled) of events that are not deleted, soonest event first."""
+        ...
+
+    async def event_brief(self, event_id: int) -> EventBrief | None: ...
+
+    async def attendees(self, event_id: int) -> list[tuple[Ticket, MemberCard]]:
+        """Live tickets of the event, by arrival then name."""
+        ...
+
+    async def member_cards(self, member_ids: Sequence[int]) -> dict[int, MemberCard]: ...
+
+    async def search_members(
+        self, search: str | None, exclude_id: int, offset: int, limit: int
+    ) -> tuple[int, list[MemberCard]]:
+        """Active members whose name contains ``search`` (any case), by name then id, and their total."""
+        ...
+
+    async def invited_among(self, event_id: int, member_ids: Sequence[int]) -> frozenset[int]:
+        """Which of these members have an invitation to the event (any status)."""
+        ...
+
+    async def engaged_among(self, event_id: int, member_ids: Sequence[int]) -> dict[int, str]:
+        """Members already on their way in by themselves: ``requested`` (a pending or accepted request) or
+        ``going`` (a live ticket)."""
+        ...

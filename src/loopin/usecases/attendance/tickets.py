@@ -1,0 +1,325 @@
+"""Confirming attendance, the guest's tickets, and cancelling them.
+
+Seats are taken in exactly one place, ``TicketDesk.issue``, under the event row lock, so no number of
+parallel confirmations can take more seats than ``max_capacity`` and ``seats_taken`` (the app's
+``going_count``) is always the seats held by live tickets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from loopin.domain.attendance.errors import (
+    AlreadyConfirmed,
+    ConfirmationExpired,
+    EventStarted,
+    NoAcceptedRequest,
+    PaymentRequired,
+    RefundRequired,
+    SeatsUnavailable,
+    TicketNotFound,
+)
+from loopin.domain.attendance.invitation import Invitation, InvitationStatus
+from loopin.domain.attendance.request import JoinRequest, RequestStatus
+from loopin.domain.attendance.rules import check_plus_ones, check_seat_count, require_guest, require_open
+from loopin.domain.attendance.secret import TicketCodes
+from loopin.domain.attendance.ticket import PaymentStatus, Ticket, TicketSource
+from loopin.domain.events.event import CapacityExceeded, Event
+from loopin.usecases.attendance import jobs
+from loopin.usecases.attendance.gate import AttendanceGate
+from loopin.usecases.attendance.ports import (
+    AttendanceReader,
+    EventBrief,
+    InvitationRepository,
+    JoinRequestRepository,
+    TicketRepository,
+)
+from loopin.usecases.attendance.views import Cancelled, TicketView
+from loopin.usecases.events.ports import EventCache, EventRepository, VenueRepository
+from loopin.usecases.platform.ports import FileStorage
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    """Why a member may hold a ticket: an accepted request or an accepted invitation."""
+
+    source: TicketSource
+    request: JoinRequest | None
+    invitation: Invitation | None
+
+
+class TicketDesk:
+    """Issues tickets. Call with the event locked (``EventRepository.get_for_update``) inside the caller's
+    transaction, then commit.
+
+    ``ConfirmAttendance`` uses it for free events. **The payments context finishes paid events here**: on a
+    verified payment success, lock the event, ``eligibility`` (or trust the order's own checks), then
+    ``issue(..., payment_order_id=order.order_id)`` — it takes the seats (``SeatsUnavailable`` when they are
+    gone: refund), creates or reissues the ticket as ``paid``, and enqueues the audit entry and the
+    ``ticket_confirmed`` notification.
+    """
+
+    def __init__(
+        self,
+        events: EventRepository,
+        requests: JoinRequestRepository,
+        invitations: InvitationRepository,
+        tickets: TicketRepository,
+        codes: TicketCodes,
+        jobs: JobQueue,
+    ) -> None:
+        self._events = events
+        self._requests = requests
+        self._invitations = invitations
+        self._tickets = tickets
+        self._codes = codes
+        self._jobs = jobs
+
+    async def eligibility(self, event: Event, member_id: int, now: datetime) -> Eligibility:
+        request = await self._requests.lock(event.id, member_id)
+        if request is not None and request.status_at(now) is RequestStatus.ACCEPTED:
+            return Eligibility(TicketSource.REQUEST, request, None)
+        invitation = await self._invitations.lock(event.id, member_id)
+        if invitation is not None and invitation.status is InvitationStatus.ACCEPTED:
+            return Eligibility(TicketSource.INVITATION, None, invitation)
+        if request is not None and request.status_at(now) is RequestStatus.EXPIRED:
+            raise ConfirmationExpired()
+        raise NoAcceptedRequest()
+
+    async def issue(
+        self,
+        event: Event,
+        member_id: int,
+        seats: int,
+        eligibility: Eligibility,
+        now: datetime,
+        *,
+        existing: Ticket | None = None,
+        payment_order_id: str | None = None,
+    ) -> Ticket:
+        """``existing`` is the member's cancelled ticket for the event, if any (it is issued again)."""
+        check_plus_ones(event, seats)
+        try:
+            event.take_seats(seats, now)
+        except CapacityExceeded as exc:
+            raise SeatsUnavailable(seats, exc.available, code="CAPACITY_FULL") from None
+        await self._events.save(event)
+        request_id = eligibility.request.id if eligibility.request else None
+        invitation_id = eligibility.invitation.id if eligibility.invitation else None
+        if existing is None:
+            ticket = Ticket.issue(
+                event.id,
+                member_id,
+                seats,
+                source=eligibility.source,
+                codes=self._codes,
+                now=now,
+                request_id=request_id,
+                invitation_id=invitation_id,
+                payment_order_id=payment_order_id,
+            )
+            ticket = await self._tickets.add(ticket)
+        else:
+            existing.reissue(
+                seats,
+                source=eligibility.source,
+                codes=self._codes,
+                now=now,
+                request_id=request_id,
+                invitation_id=invitation_id,
+                payment_order_id=payment_order_id,
+            )
+            ticket = existing
+            await self._tickets.save(ticket)
+        if eligibility.request is not None:
+            eligibility.request.ticket_issued(now)
+            await self._requests.save(eligibility.request)
+        self._jobs.enqueue(
+            jobs.audited_ticket("issued", ticket, member_id, now, paid=payment_order_id is not None)
+        )
+        self._jobs.enqueue(jobs.ticket_issued(ticket, event))
+        return ticket
+
+
+async def brief_of(event: Event, venues: VenueRepository) -> EventBrief:
+    venue = await venues.get(event.venue_id) if event.venue_id else None
+    return EventBrief(
+        id=event.id,
+        title=event.title,
+        start_time=event.start_time,
+        end_time=event.end_time,
+        timezone=event.timezone,
+        venue_name=venue.name if venue else None,
+        cover_image_key=next(iter(event.cover_image_keys), None),
+        is_paid=event.is_paid,
+        host_id=event.host_id,
+        is_deleted=event.is_deleted,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmInput:
+    member_id: int
+    event_id: int
+    seats: int = 1
+
+
+class ConfirmAttendance:
+    """Turns an accepted request or invitation into a ticket (free events). The same confirmation again is
+    answered with the same ticket; paid events answer ``PAYMENT_REQUIRED`` (the payment issues the ticket)."""
+
+    def __init__(
+        self,
+        gate: AttendanceGate,
+        desk: TicketDesk,
+        tickets: TicketRepository,
+        venues: VenueRepository,
+        codes: TicketCodes,
+        storage: FileStorage,
+        cache: EventCache,
+        uow: UnitOfWork,
+        clock: Clock,
+    ) -> None:
+        self._gate = gate
+        self._desk = desk
+        self._tickets = tickets
+        self._venues = venues
+        self._codes = codes
+        self._storage = storage
+        self._cache = cache
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, data: ConfirmInput) -> TicketView:
+        seats = check_seat_count(data.seats, "seats")
+        member = await self._gate.member(data.member_id)
+        event = await self._gate.event(data.event_id, member, lock=True)
+        now = self._clock.now()
+        ticket = await self._tickets.lock(event.id, member.id)
+        if ticket is not None and ticket.is_live:
+            if ticket.seats != seats:
+                raise AlreadyConfirmed(
+                    f"You already hold a ticket for {ticket.seats} seat{'s' if ticket.seats != 1 else ''}. "
+                    "Cancel it first to change the number of seats."
+                )
+            await self._uow.commit()  # a retried confirmation: the same ticket again
+            return TicketView.of(ticket, await brief_of(event, self._venues), self._codes, self._storage)
+        require_guest(event, member.id)
+        require_open(event, now)
+        eligibility = await self._desk.eligibility(event, member.id, now)
+        check_plus_ones(event, seats)
+        if event.is_paid:
+            raise PaymentRequired(
+                f"{event.title} is a paid event (₹{event.ticket_price} a seat): complete the payment to get "
+                "your ticket."
+            )
+        ticket = await self._desk.issue(event, member.id, seats, eligibility, now, existing=ticket)
+        brief = await brief_of(event, self._venues)
+        await self._uow.commit()
+        await self._cache.invalidate()
+        return TicketView.of(ticket, brief, self._codes, self._storage)
+
+
+class GetMyTicket:
+    """Two queries: the caller, and their live ticket with its event."""
+
+    def __init__(
+        self,
+        gate: AttendanceGate,
+        reader: AttendanceReader,
+        codes: TicketCodes,
+        storage: FileStorage,
+        uow: UnitOfWork,
+    ) -> None:
+        self._gate = gate
+        self._reader = reader
+        self._codes = codes
+        self._storage = storage
+        self._uow = uow
+
+    async def __call__(self, member_id: int, event_id: int) -> TicketView:
+        member = await self._gate.member(member_id)
+        cards = await self._reader.member_tickets(member.id, event_id)
+        await self._uow.commit()
+        if not cards:
+            raise TicketNotFound("You have no ticket for this event.")
+        return TicketView.of(cards[0].ticket, cards[0].event, self._codes, self._storage)
+
+
+class ListMyTickets:
+    def __init__(
+        self,
+        gate: AttendanceGate,
+        reader: AttendanceReader,
+        codes: TicketCodes,
+        storage: FileStorage,
+        uow: UnitOfWork,
+    ) -> None:
+        self._gate = gate
+        self._reader = reader
+        self._codes = codes
+        self._storage = storage
+        self._uow = uow
+
+    async def __call__(self, member_id: int, event_id: int | None = None) -> list[TicketView]:
+        member = await self._gate.member(member_id)
+        cards = await self._reader.member_tickets(member.id, event_id or None)
+        await self._uow.commit()
+        return [TicketView.of(c.ticket, c.event, self._codes, self._storage) for c in cards]
+
+
+class CancelAttendance:
+    """The guest gives their seats back (before the event starts). Their request or invitation closes with
+    it: coming back means asking (or being invited) again."""
+
+    def __init__(
+        self,
+        gate: AttendanceGate,
+        events: EventRepository,
+        requests: JoinRequestRepository,
+        invitations: InvitationRepository,
+        tickets: TicketRepository,
+        cache: EventCache,
+        jobs: JobQueue,
+        uow: UnitOfWork,
+        clock: Clock,
+    ) -> None:
+        self._gate = gate
+        self._events = events
+        self._requests = requests
+        self._invitations = invitations
+        self._tickets = tickets
+        self._cache = cache
+        self._jobs = jobs
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, member_id: int, event_id: int) -> Cancelled:
+        member = await self._gate.member(member_id)
+        event = await self._gate.event(event_id, member, lock=True)
+        ticket = await self._tickets.lock(event.id, member.id)
+        if ticket is None or not ticket.is_live:
+            raise TicketNotFound("You have no ticket for this event.")
+        now = self._clock.now()
+        if now >= event.start_time:
+            raise EventStarted("The event has already started; the ticket can no longer be cancelled.")
+        if ticket.payment_status is PaymentStatus.PAID:
+            raise RefundRequired()
+        released = ticket.cancel(now)
+        event.release_seats(released, now)
+        await self._events.save(event)
+        await self._tickets.save(ticket)
+        request = await self._requests.lock(event.id, member.id)
+        if request is not None and request.status is RequestStatus.ACCEPTED:
+            request.withdraw(now)
+            await self._requests.save(request)
+        invitation = await self._invitations.lock(event.id, member.id)
+        if invitation is not None and invitation.status is InvitationStatus.ACCEPTED:
+            invitation.withdrawn_by_guest(now)
+            await self._invitations.save(invitation)
+        self._jobs.enqueue(jobs.audited_ticket("cancelled", ticket, member.id, now, seats_released=released))
+        await self._uow.commit()
+        await self._cache.invalidate()
+        return Cancelled(ticket.id, event.id, released, event.seats_taken)

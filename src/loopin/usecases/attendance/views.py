@@ -1,0 +1,278 @@
+"""What attendance use cases hand back: plain data (no entities, no wire format)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from loopin.domain.attendance.invitation import Invitation
+from loopin.domain.attendance.request import JoinRequest
+from loopin.domain.attendance.secret import TicketCodes
+from loopin.domain.attendance.ticket import Ticket
+from loopin.usecases.attendance.ports import EventBrief, MemberCard
+from loopin.usecases.platform.ports import FileStorage
+
+
+def picture_url(storage: FileStorage, key: str | None) -> str | None:
+    return storage.url_for(key) if key else None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestView:
+    id: int
+    uuid: uuid.UUID
+    event_id: int
+    event_title: str
+    requester_id: int
+    requester_name: str
+    picture_url: str | None
+    status: str  # as of now: an accepted request past its deadline reads "expired"
+    message: str
+    host_message: str
+    seats_requested: int
+    can_confirm: bool
+    confirm_by: datetime | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def of(
+        cls,
+        r: JoinRequest,
+        now: datetime,
+        *,
+        event_title: str = "",
+        requester: MemberCard | None = None,
+        has_ticket: bool = False,
+        storage: FileStorage | None = None,
+    ) -> RequestView:
+        return cls(
+            id=r.id,
+            uuid=r.uuid,
+            event_id=r.event_id,
+            event_title=event_title,
+            requester_id=r.requester_id,
+            requester_name=requester.name if requester else "",
+            picture_url=picture_url(storage, requester.picture_key) if requester and storage else None,
+            status=r.status_at(now).value,
+            message=r.message,
+            host_message=r.host_message,
+            seats_requested=r.seats_requested,
+            can_confirm=r.can_confirm(now, has_ticket=has_ticket),
+            confirm_by=r.confirm_by,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BulkOutcome:
+    accepted: tuple[int, ...]
+    declined: tuple[int, ...]
+    errors: tuple[tuple[int, str], ...]  # (request id, why it was left as it was)
+
+
+@dataclass(frozen=True, slots=True)
+class InterestItem:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class RequesterProfile:
+    user_id: int
+    name: str
+    phone_number: str | None  # only once the host accepted the request
+    bio: str
+    gender: str
+    location: str
+    picture_urls: tuple[str, ...]
+    interests: tuple[InterestItem, ...]
+    is_verified: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationView:
+    id: int
+    event_id: int
+    event_title: str
+    event_start_time: datetime
+    event_timezone: str
+    user_id: int
+    full_name: str
+    picture_url: str | None
+    host_id: int
+    host_name: str
+    status: str  # as of now: a pending invitation past its deadline reads "expired"
+    message: str
+    expires_at: datetime
+    expiry_policy: str
+    created_at: datetime | None
+
+    @classmethod
+    def of(
+        cls,
+        i: Invitation,
+        now: datetime,
+        event: EventBrief,
+        *,
+        invitee: MemberCard | None = None,
+        host_name: str = "",
+        storage: FileStorage | None = None,
+    ) -> InvitationView:
+        return cls(
+            id=i.id,
+            event_id=i.event_id,
+            event_title=event.title,
+            event_start_time=event.start_time,
+            event_timezone=event.timezone,
+            user_id=i.invitee_id,
+            full_name=invitee.name if invitee else "",
+            picture_url=picture_url(storage, invitee.picture_key) if invitee and storage else None,
+            host_id=i.host_id,
+            host_name=host_name,
+            status=i.status_at(now).value,
+            message=i.message,
+            expires_at=i.expires_at,
+            expiry_policy=i.expiry_policy.value,
+            created_at=i.created_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationsSent:
+    created: tuple[InvitationView, ...]
+    skipped: tuple[tuple[int, str], ...]  # (user id, why no invitation was sent)
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationAnswer:
+    invitation: InvitationView
+    is_paid: bool
+    ticket_price: Decimal
+    requires_payment: bool
+    requires_confirmation: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TicketView:
+    ticket_id: int
+    member_id: int
+    event_id: int
+    event_title: str
+    event_start_time: datetime
+    event_end_time: datetime
+    event_timezone: str
+    venue_name: str | None
+    cover_image_url: str | None
+    ticket_secret: str
+    qr_code_data: str
+    seats: int
+    is_paid: bool
+    payment_status: str
+    status: str
+    checked_in_at: datetime | None
+    checked_out_at: datetime | None
+    issued_at: datetime | None
+    created_at: datetime | None
+
+    @classmethod
+    def of(cls, t: Ticket, event: EventBrief, codes: TicketCodes, storage: FileStorage) -> TicketView:
+        secret = t.secret(codes)
+        return cls(
+            ticket_id=t.id,
+            member_id=t.member_id,
+            event_id=t.event_id,
+            event_title=event.title,
+            event_start_time=event.start_time,
+            event_end_time=event.end_time,
+            event_timezone=event.timezone,
+            venue_name=event.venue_name,
+            cover_image_url=picture_url(storage, event.cover_image_key),
+            ticket_secret=secret,
+            qr_code_data=codes.qr_payload(t.event_id, secret),
+            seats=t.seats,
+            is_paid=event.is_paid,
+            payment_status=t.payment_status.value,
+            status=t.status.value,
+            checked_in_at=t.checked_in_at,
+            checked_out_at=t.checked_out_at,
+            issued_at=t.issued_at,
+            created_at=t.created_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    ticket_id: int
+    event_id: int
+    seats_released: int
+    going_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class AttendeeView:
+    user_id: int
+    full_name: str
+    picture_url: str | None
+    ticket_id: int
+    ticket_secret: str
+    seats: int
+    status: str
+    payment_status: str
+    checked_in: bool
+    checked_in_at: datetime | None
+    checked_out_at: datetime | None
+
+    @classmethod
+    def of(cls, t: Ticket, member: MemberCard, codes: TicketCodes, storage: FileStorage) -> AttendeeView:
+        return cls(
+            user_id=t.member_id,
+            full_name=member.name,
+            picture_url=picture_url(storage, member.picture_key),
+            ticket_id=t.id,
+            ticket_secret=t.secret(codes),
+            seats=t.seats,
+            status=t.status.value,
+            payment_status=t.payment_status.value,
+            checked_in=t.is_checked_in,
+            checked_in_at=t.checked_in_at,
+            checked_out_at=t.checked_out_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AttendeeList:
+    event_id: int
+    attendees: tuple[AttendeeView, ...]
+    going_count: int  # seats held (the event's counter)
+    checked_in_count: int  # guests at the door now
+
+    @property
+    def checked_in(self) -> tuple[AttendeeView, ...]:
+        return tuple(a for a in self.attendees if a.checked_in)
+
+
+@dataclass(frozen=True, slots=True)
+class DoorView:
+    event_id: int
+    already: bool  # the scan changed nothing (already checked in / out)
+    attendee: AttendeeView
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    id: int
+    full_name: str
+    picture_url: str | None
+    already_invited: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    total: int
+    offset: int
+    limit: int
+    hits: tuple[SearchHit, ...]
