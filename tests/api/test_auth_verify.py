@@ -225,48 +225,46 @@ async def test_verify_accepts_any_spelling_of_the_phone(api: AsyncTestClient, fa
     assert response.json()["data"]["phone_number"] == PHONE
 
 
-@pytest.mark.parametrize("path", [VERIFY, VERIFY_LOGIN])
-@pytest.mark.parametrize("bad", ["", "123", "12345", "12a4", "12 34", "-123", "１２３４", "1.23"])
 async def test_a_malformed_code_is_a_422_and_costs_no_try(
-    api: AsyncTestClient, fakes: Fakes, path: str, bad: str
+    api: AsyncTestClient, fakes: Fakes, subtests: pytest.Subtests
 ) -> None:
     code = await request_code(api, fakes)
-    for _ in range(4):
-        assert_invalid(await api.post(path, json={"phone_number": PHONE, "otp_code": bad}), "otp_code")
+    for path in (VERIFY, VERIFY_LOGIN):
+        for bad in ["", "123", "12345", "12a4", "12 34", "-123", "１２３４", "1.23"]:
+            with subtests.test(path=path, code=bad):
+                assert_invalid(await api.post(path, json={"phone_number": PHONE, "otp_code": bad}), "otp_code")
     (challenge,) = await sql("SELECT attempts FROM otp_challenges WHERE phone_number = :p", p=PHONE)
     assert challenge.attempts == 0
     assert (await api.post(VERIFY, json={"phone_number": PHONE, "otp_code": code})).status_code == 200
 
 
-@pytest.mark.parametrize("path", [VERIFY, VERIFY_LOGIN])
-@pytest.mark.parametrize(
-    ("body", "field"),
-    [
+async def test_mistyped_or_invalid_fields_are_422_naming_them(
+    api: AsyncTestClient, fakes: Fakes, subtests: pytest.Subtests
+) -> None:
+    await request_code(api, fakes)
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"phone_number": PHONE, "otp_code": 1234}, "otp_code"),
         ({"phone_number": PHONE, "otp_code": None}, "otp_code"),
         ({"phone_number": 919812345678, "otp_code": "1234"}, "phone_number"),
         ({"phone_number": "12345", "otp_code": "1234"}, "phone_number"),
         ({"phone_number": "", "otp_code": "1234"}, "phone_number"),
-    ],
-)
-async def test_missing_mistyped_or_invalid_fields_are_422(
-    api: AsyncTestClient, fakes: Fakes, path: str, body: dict[str, Any], field: str
-) -> None:
-    await request_code(api, fakes)
-    assert_invalid(await api.post(path, json=body), field)
+    ]
+    for path in (VERIFY, VERIFY_LOGIN):
+        for body, field in cases:
+            with subtests.test(path=path, body=body):
+                assert_invalid(await api.post(path, json=body), field)
     assert await member_row() is None
 
 
-@pytest.mark.parametrize("path", [VERIFY, VERIFY_LOGIN])
-@pytest.mark.parametrize(
-    ("body", "field"), [({"phone_number": PHONE}, "otp_code"), ({"otp_code": "1234"}, "phone_number")]
-)
 async def test_a_missing_field_is_a_422_naming_it(
-    api: AsyncTestClient, fakes: Fakes, path: str, body: dict[str, Any], field: str
+    api: AsyncTestClient, fakes: Fakes, subtests: pytest.Subtests
 ) -> None:
     await request_code(api, fakes)
-    response = assert_error(await api.post(path, json=body), 422, "VALIDATION_ERROR")
-    assert any(field in item["msg"] for item in response["detail"]), response
+    for path in (VERIFY, VERIFY_LOGIN):
+        for body, field in [({"phone_number": PHONE}, "otp_code"), ({"otp_code": "1234"}, "phone_number")]:
+            with subtests.test(path=path, missing=field):
+                response = assert_error(await api.post(path, json=body), 422, "VALIDATION_ERROR")
+                assert any(field in item["msg"] for item in response["detail"]), response
     assert await member_row() is None
 
 
