@@ -25,6 +25,17 @@ KNOWN_CITIES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 _ALIASES = {alias: slug for slug, (_, aliases) in KNOWN_CITIES.items() for alias in aliases}
 _POSTAL = re.compile(r"\b\d{5,6}\b")
+_COUNTRIES = frozenset({"india", "in", "bharat"})
+_STATES = frozenset(
+    {
+        "andhra pradesh", "arunachal pradesh", "assam", "bihar", "chhattisgarh", "goa", "gujarat", "haryana",
+        "himachal pradesh", "jharkhand", "karnataka", "kerala", "madhya pradesh", "maharashtra", "manipur",
+        "meghalaya", "mizoram", "nagaland", "odisha", "punjab", "rajasthan", "sikkim", "tamil nadu", "telangana",
+        "tripura", "uttar pradesh", "uttarakhand", "west bengal", "andaman and nicobar islands", "chandigarh",
+        "dadra and nagar haveli and daman and diu", "delhi", "jammu and kashmir", "ladakh", "lakshadweep",
+        "puducherry",
+    }
+)  # fmt: skip
 
 
 class VenueType(Enum):
@@ -105,26 +116,19 @@ def guess_city(address: str, declared: str, venue_name: str) -> str:
     """The city of a Google formatted address.
 
     The app sends the venue name again as ``location_city``; when the declared city is missing or just the
-    venue name, the city is read from the address: a known city among its parts, else the part before the
-    "State PIN" part (``…, Kurla West, Mumbai, Maharashtra 400070, India`` → ``Mumbai``).
+    venue name, the city is read from the address: a known city among its parts, else the last part once
+    the country, the PIN code and the state are dropped (``…, Jaipur, Rajasthan 302001, India`` → ``Jaipur``).
     """
     declared = " ".join(declared.split())
     if declared and _fold(declared) != _fold(venue_name):
         return declared
-    parts = [p.strip() for p in address.split(",") if p.strip()]
+    parts = [p for p in (" ".join(_POSTAL.sub("", part).split()) for part in address.split(",")) if p]
     for part in reversed(parts):
-        slug = _ALIASES.get(_fold(_POSTAL.sub("", part)))
+        slug = _ALIASES.get(_fold(part))
         if slug:
             return KNOWN_CITIES[slug][0]
-    if parts and _fold(parts[-1]) in ("india", "in", "bharat"):
+    if parts and _fold(parts[-1]) in _COUNTRIES:
         parts = parts[:-1]
-    for index in range(len(parts) - 1, 0, -1):
-        if _POSTAL.search(parts[index]):
-            candidate = _POSTAL.sub("", parts[index - 1]).strip()
-            if candidate:
-                return candidate
-    if len(parts) >= 3:  # "…, City, State"
-        return parts[-2]
-    if parts:  # "Place, City" or "City"
-        return parts[-1]
-    return venue_name
+    if len(parts) > 1 and _fold(parts[-1]) in _STATES:
+        parts = parts[:-1]
+    return parts[-1] if parts else venue_name

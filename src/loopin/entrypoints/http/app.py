@@ -22,6 +22,12 @@ from loopin.entrypoints.di import make_container
 from loopin.entrypoints.http.auth import bearer_auth
 from loopin.entrypoints.http.errors import EXCEPTION_HANDLERS
 from loopin.entrypoints.http.request_context import request_context_middleware
+from loopin.entrypoints.http.routes.events import (
+    EventController,
+    HostController,
+    PublicEventController,
+    VenueController,
+)
 from loopin.entrypoints.http.routes.health import health, ready
 from loopin.entrypoints.http.routes.identity import AuthController
 from loopin.entrypoints.http.routes.notifications import DeviceController
@@ -89,6 +95,10 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
         route_handlers=[
             AuthController,
             DeviceController,
+            EventController,
+            VenueController,
+            PublicEventController,
+            HostController,
             health,
             ready,
             create_static_files_router(
