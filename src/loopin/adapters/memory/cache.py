@@ -29,7 +29,10 @@ class MemoryEventCache:
         if expires <= self._clock.now().timestamp():
             self._entries.pop(key, None)
             return None
-        return msgspec.json.decode(raw, type=kind)
+        try:
+            return msgspec.json.decode(raw, type=kind)
+        except msgspec.DecodeError:  # an entry of another shape: a miss, as in Redis
+            return None
 
     async def put(self, key: str, value: object, ttl_seconds: int) -> None:
         if len(self._entries) >= self._max:

@@ -274,7 +274,7 @@ class SqlEventReader:
 
     async def _records(self, statement: _RecordSelect) -> list[EventRecord]:
         rows = (await self._session.execute(statement)).all()
-        interest_ids = {i for row in rows for i in (row.tuple()[0].interest_ids or ())}
+        interest_ids = {i for row in rows for i in (row[0].interest_ids or ())}
         interests = await self._interests(sorted(interest_ids))
         records = []
         for event_row, host_name, picture_keys, venue_row in rows:

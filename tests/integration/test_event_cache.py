@@ -1,0 +1,95 @@
+"""EventCache contract on the in-memory cache and on Redis: typed round trips, expiry, generations."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from dishka import AsyncContainer
+
+from loopin.domain.events.event import EventStatus
+from loopin.usecases.events.ports import EventCache
+from loopin.usecases.events.views import EventView, FeedPageView, HostView, InterestRef, VenueView
+from tests.support import Fakes
+
+NOW = datetime(2030, 1, 1, 12, 30, 15, 123456, tzinfo=UTC)
+
+
+def view(n: int = 1) -> EventView:
+    return EventView(
+        id=n,
+        uuid=uuid.UUID(int=n),
+        canonical_id="Ab12Cd34",
+        slug="sunset-jam",
+        canonical_path="/in/mumbai/events/sunset-jam--Ab12Cd34",
+        share_url="https://loopinsocial.in/in/mumbai/events/sunset-jam--Ab12Cd34",
+        title="Sunset Jam",
+        description="Bring a guitar",
+        host=HostView(7, "Asha Rao", None),
+        venue=VenueView(
+            3, uuid.UUID(int=3), "Amphi", "Carter Rd", "Mumbai", "mumbai", "in", 19.0658, 72.8226, "p-1",
+            "outdoor", 0, {"parking": "yes"}, True, NOW, NOW,
+        ),
+        start_time=NOW,
+        end_time=NOW + timedelta(hours=3),
+        timezone="Asia/Kolkata",
+        max_capacity=40,
+        seats_taken=3,
+        requests_count=1,
+        is_paid=True,
+        ticket_price=Decimal("499.50"),
+        allow_plus_one=True,
+        gst_number="",
+        allowed_genders="all",
+        rsvp_expiry_policy="48h",
+        cover_images=("/api/media/events/1/a.png",),
+        status=EventStatus.POSTPONED,
+        is_public=False,
+        is_deleted=False,
+        interests=(InterestRef(1, "Music", "music"),),
+        created_at=NOW,
+        updated_at=None,
+    )  # fmt: skip
+
+
+async def test_views_round_trip_exactly(any_container: AsyncContainer) -> None:
+    cache = await any_container.get(EventCache)
+    page = FeedPageView(2, 0, 50, (view(1), view(2)))
+    await cache.put("t:page", page, 60)
+    await cache.put("t:event", view(1), 60)
+    assert await cache.get("t:page", FeedPageView) == page
+    assert await cache.get("t:event", EventView) == view(1)
+    assert await cache.get("t:missing", EventView) is None
+
+
+async def test_entries_expire(any_container: AsyncContainer, fakes: Fakes) -> None:
+    cache = await any_container.get(EventCache)
+    await cache.put("t:short", view(), 1)
+    assert await cache.get("t:short", EventView) is not None
+    fakes.clock.advance(timedelta(seconds=2))  # the memory cache follows the clock
+    if await cache.get("t:short", EventView) is not None:  # Redis follows its own clock
+        import asyncio
+
+        await asyncio.sleep(1.2)
+    assert await cache.get("t:short", EventView) is None
+
+
+async def test_invalidate_moves_to_a_new_generation(any_container: AsyncContainer) -> None:
+    cache = await any_container.get(EventCache)
+    first = await cache.generation()
+    await cache.invalidate()
+    second = await cache.generation()
+    await cache.invalidate()
+    assert first < second < await cache.generation()
+
+
+async def test_an_entry_of_another_shape_is_a_miss(any_container: AsyncContainer) -> None:
+    @dataclass(frozen=True)
+    class Old:
+        id: int
+
+    cache = await any_container.get(EventCache)
+    await cache.put("t:old", Old(1), 60)
+    assert await cache.get("t:old", EventView) is None

@@ -1,0 +1,150 @@
+"""EventRepository contract: each test runs on the in-memory store and on PostgreSQL (``any_container``)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from dishka import AsyncContainer
+
+from loopin.domain.events.event import CapacityExceeded, Event
+from loopin.domain.shared.errors import Conflict
+from loopin.usecases.events.ports import EventRepository
+from loopin.usecases.shared.ports import UnitOfWork
+from tests.integration.events_support import event, full_event, members, store_events, store_venues, venue
+from tests.support import Fakes
+
+
+async def test_every_field_round_trips(any_container: AsyncContainer, fakes: Fakes) -> None:
+    now = fakes.clock.now()
+    (host,) = await members(any_container, now, 1)
+    (place,) = await store_venues(any_container, venue(now))
+    original = full_event(host, now, place.id)
+    expected = replace(original)
+    (stored,) = await store_events(any_container, original)
+    assert stored.id > 0
+    expected.id = stored.id
+    async with any_container() as scope:
+        repo = await scope.get(EventRepository)
+        found = await repo.get(stored.id)
+        locked = await repo.get_for_update(stored.id)
+    assert found == expected
+    assert locked == expected
+    assert found is not None
+    assert found.interest_ids == (7, 1, 4)  # order kept
+    assert found.start_time.utcoffset() == timedelta(0)
+
+
+async def test_unknown_event_is_none(any_container: AsyncContainer) -> None:
+    async with any_container() as scope:
+        repo = await scope.get(EventRepository)
+        assert await repo.get(424242) is None
+        assert await repo.get_for_update(424242) is None
+
+
+async def test_save_writes_every_field_only_on_commit(any_container: AsyncContainer, fakes: Fakes) -> None:
+    now = fakes.clock.now()
+    (host,) = await members(any_container, now, 1)
+    (stored,) = await store_events(any_container, event(host, now, max_capacity=10))
+    async with any_container() as scope:
+        repo = await scope.get(EventRepository)
+        e = await repo.get_for_update(stored.id)
+        assert e is not None
+        e.title = "Renamed"
+        e.take_seats(3, now)
+        e.request_opened(now)
+        e.soft_delete(now + timedelta(seconds=1))
+        await repo.save(e)
+        async with any_container() as other:  # not visible before the commit
+            before = await (await other.get(EventRepository)).get(stored.id)
+            assert before is not None
+            assert before.title == stored.title
+        await (await scope.get(UnitOfWork)).commit()
+    async with any_container() as scope:
+        after = await (await scope.get(EventRepository)).get(stored.id)
+    assert after is not None
+    assert (after.title, after.seats_taken, after.requests_count) == ("Renamed", 3, 1)
+    assert after.deleted_at == now + timedelta(seconds=1)
+
+
+async def test_canonical_ids_and_hosting(any_container: AsyncContainer, fakes: Fakes) -> None:
+    now = fakes.clock.now()
+    host, other = await members(any_container, now, 2)
+    (stored,) = await store_events(any_container, event(host, now))
+    async with any_container() as scope:
+        repo = await scope.get(EventRepository)
+        assert await repo.canonical_id_taken(stored.canonical_id)
+        assert not await repo.canonical_id_taken("Zz9Zz9Zz")
+        assert await repo.hosts_any(host.id)
+        assert not await repo.hosts_any(other.id)
+    async with any_container() as scope:
+        repo = await scope.get(EventRepository)
+        e = await repo.get_for_update(stored.id)
+        assert e is not None
+        e.soft_delete(now)
+        await repo.save(e)
+        await (await scope.get(UnitOfWork)).commit()
+    async with any_container() as scope:
+        assert not await (await scope.get(EventRepository)).hosts_any(host.id)
+
+
+async def test_seats_are_taken_under_the_row_lock(any_container: AsyncContainer, fakes: Fakes) -> None:
+    """Concurrent takers queue on get_for_update: 8 takers of 2 seats on a 10-seat event, 5 succeed."""
+    now = fakes.clock.now()
+    (host,) = await members(any_container, now, 1)
+    (stored,) = await store_events(any_container, event(host, now, max_capacity=10))
+
+    async def take() -> bool:
+        async with any_container() as scope:
+            repo = await scope.get(EventRepository)
+            e = await repo.get_for_update(stored.id)
+            assert e is not None
+            await asyncio.sleep(0.01)  # hold the lock a moment so the others pile up behind it
+            try:
+                e.take_seats(2, now)
+            except CapacityExceeded:
+                await (await scope.get(UnitOfWork)).rollback()
+                return False
+            await repo.save(e)
+            await (await scope.get(UnitOfWork)).commit()
+            return True
+
+    results = await asyncio.gather(*(take() for _ in range(8)))
+    assert results.count(True) == 5
+    async with any_container() as scope:
+        final = await (await scope.get(EventRepository)).get(stored.id)
+    assert final is not None
+    assert final.seats_taken == 10
+
+
+async def test_the_store_refuses_seats_beyond_capacity(any_container: AsyncContainer, fakes: Fakes) -> None:
+    """Even a writer that skipped the domain rule cannot oversell (a CHECK constraint in PostgreSQL)."""
+    now = fakes.clock.now()
+    (host,) = await members(any_container, now, 1)
+    (stored,) = await store_events(any_container, event(host, now, max_capacity=2))
+
+    async def oversell() -> None:
+        async with any_container() as scope:
+            repo = await scope.get(EventRepository)
+            e = await repo.get_for_update(stored.id)
+            assert e is not None
+            e.seats_taken = 3
+            await repo.save(e)
+            await (await scope.get(UnitOfWork)).commit()
+
+    with pytest.raises((Conflict, ValueError)):
+        await oversell()
+    async with any_container() as scope:
+        after = await (await scope.get(EventRepository)).get(stored.id)
+    assert after is not None
+    assert after.seats_taken == 0
+
+
+async def test_ids_increase(any_container: AsyncContainer, fakes: Fakes) -> None:
+    now = fakes.clock.now()
+    (host,) = await members(any_container, now, 1)
+    first, second = await store_events(any_container, event(host, now), event(host, now))
+    assert 0 < first.id < second.id
+    assert isinstance(first, Event)
