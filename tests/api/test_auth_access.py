@@ -102,29 +102,28 @@ def week_ago() -> int:
     return int((datetime.now(UTC) - timedelta(days=7)).timestamp())
 
 
-@pytest.mark.parametrize(
-    "variant",
-    [
-        pytest.param({"exp": week_ago(), "iat": week_ago() - 3600}, id="expired"),
-        pytest.param({"secret": "a-different-secret-of-enough-length!!"}, id="wrong-key"),
-        pytest.param({"algorithm": "HS512"}, id="other-algorithm"),
-        pytest.param({"jti": None}, id="no-jti"),
-        pytest.param({"exp": None}, id="no-exp"),
-        pytest.param({"iat": None}, id="no-iat"),
-        pytest.param({"user_id": None}, id="no-user-id"),
-        pytest.param({"user_id": "1"}, id="string-user-id"),
-        pytest.param({"user_id": True}, id="boolean-user-id"),
-        pytest.param({"iss": "someone-else"}, id="wrong-issuer"),
-        pytest.param({"iss": None}, id="no-issuer"),
-        pytest.param({"iat": int(datetime.now(UTC).timestamp()) + 3600}, id="issued-in-the-future"),
-    ],
-)
 async def test_bad_tokens_are_401(
-    api: AsyncTestClient, fakes: Fakes, service_settings: Settings, variant: dict[str, Any]
+    api: AsyncTestClient, fakes: Fakes, service_settings: Settings, subtests: pytest.Subtests
 ) -> None:
     await sign_in(api, fakes)
-    response = await api.get("/api/auth/profile", headers=bearer(token(service_settings, **variant)))
-    assert "log in again" in assert_error(response, 401, "NOT_AUTHENTICATED")["detail"]
+    variants: dict[str, dict[str, Any]] = {
+        "expired": {"exp": week_ago(), "iat": week_ago() - 3600},
+        "wrong key": {"secret": "a-different-secret-of-enough-length!!"},
+        "other algorithm": {"algorithm": "HS512"},
+        "no jti": {"jti": None},
+        "no exp": {"exp": None},
+        "no iat": {"iat": None},
+        "no user_id": {"user_id": None},
+        "string user_id": {"user_id": "1"},
+        "boolean user_id": {"user_id": True},
+        "wrong issuer": {"iss": "someone-else"},
+        "no issuer": {"iss": None},
+        "issued in the future": {"iat": int(datetime.now(UTC).timestamp()) + 3600},
+    }
+    for name, variant in variants.items():
+        with subtests.test(token=name):
+            response = await api.get("/api/auth/profile", headers=bearer(token(service_settings, **variant)))
+            assert "log in again" in assert_error(response, 401, "NOT_AUTHENTICATED")["detail"]
 
 
 async def test_an_unsigned_token_is_401(api: AsyncTestClient, fakes: Fakes) -> None:
@@ -136,9 +135,11 @@ async def test_an_unsigned_token_is_401(api: AsyncTestClient, fakes: Fakes) -> N
     assert_error(await api.get("/api/auth/profile", headers=bearer(tampered)), 401, "NOT_AUTHENTICATED")
 
 
-@pytest.mark.parametrize(
-    "header",
-    [
+async def test_bad_authorization_headers_are_401(
+    api: AsyncTestClient, fakes: Fakes, subtests: pytest.Subtests
+) -> None:
+    session = await sign_in(api, fakes)
+    for header in [
         "",
         "Bearer",
         "Bearer    ",
@@ -147,13 +148,11 @@ async def test_an_unsigned_token_is_401(api: AsyncTestClient, fakes: Fakes) -> N
         "{token}",
         "Bearer {token}x",
         "Bearer abc.def.ghi",
-    ],
-)
-async def test_bad_authorization_headers_are_401(api: AsyncTestClient, fakes: Fakes, header: str) -> None:
-    session = await sign_in(api, fakes)
-    value = header.format(token=session["token"])
-    response = await api.get("/api/auth/profile", headers={"Authorization": value} if value else {})
-    assert_error(response, 401, "NOT_AUTHENTICATED")
+    ]:
+        with subtests.test(header=header):
+            value = header.format(token=session["token"])
+            response = await api.get("/api/auth/profile", headers={"Authorization": value} if value else {})
+            assert_error(response, 401, "NOT_AUTHENTICATED")
 
 
 async def test_the_scheme_is_case_insensitive(api: AsyncTestClient, fakes: Fakes) -> None:
@@ -162,21 +161,16 @@ async def test_the_scheme_is_case_insensitive(api: AsyncTestClient, fakes: Fakes
     assert response.status_code == 200, response.text
 
 
-@pytest.mark.parametrize(("method", "path", "kwargs"), PROTECTED)
-@pytest.mark.parametrize("header", [None, "Bearer not-a-jwt", "expired"])
 async def test_every_protected_route_answers_401_in_the_envelope(
-    api: AsyncTestClient,
-    service_settings: Settings,
-    method: str,
-    path: str,
-    kwargs: dict[str, Any],
-    header: str | None,
+    api: AsyncTestClient, service_settings: Settings, subtests: pytest.Subtests
 ) -> None:
-    if header == "expired":
-        header = "Bearer " + token(service_settings, exp=week_ago(), iat=week_ago() - 60)
-    headers = {"Authorization": header} if header else {}
-    response = await api.request(method, path, headers=headers, **kwargs)
-    assert_error(response, 401, "NOT_AUTHENTICATED")
+    expired = "Bearer " + token(service_settings, exp=week_ago(), iat=week_ago() - 60)
+    for method, path, kwargs in PROTECTED:
+        for header in (None, "Bearer not-a-jwt", expired):
+            with subtests.test(method=method, path=path, header=(header or "")[:20]):
+                headers = {"Authorization": header} if header else {}
+                response = await api.request(method, path, headers=headers, **kwargs)
+                assert_error(response, 401, "NOT_AUTHENTICATED")
 
 
 async def test_a_token_of_an_account_that_no_longer_exists_is_401(
@@ -260,25 +254,24 @@ async def deactivate(phone_number: str = PHONE) -> None:
     )
 
 
-@pytest.mark.parametrize(("method", "path", "kwargs"), [*PROTECTED[:4], PROTECTED[5], ("GET", MEMBER_AREA, {})])
 async def test_a_deactivated_member_is_refused_everywhere(
-    gated_api: AsyncTestClient,
-    fakes: Fakes,
-    service_settings: Settings,
-    method: str,
-    path: str,
-    kwargs: dict[str, Any],
+    gated_api: AsyncTestClient, fakes: Fakes, service_settings: Settings, subtests: pytest.Subtests
 ) -> None:
     headers = bearer(await onboard(gated_api, fakes))
+    device = {"onesignal_player_id": "p-1", "platform": "ios"}
+    assert (await gated_api.post(PROTECTED[5][1], headers=headers, json=device)).status_code == 201
     files_before = stored_files(Path(service_settings.media_root))
     await deactivate()
     fakes.clock.advance(timedelta(hours=5))  # the waitlist clock never switches an account back on
-    response = await gated_api.request(method, path, headers=headers, **kwargs)
-    assert "deactivated" in assert_error(response, 403, "ACCOUNT_DEACTIVATED")["detail"]
+    for method, path, kwargs in [*PROTECTED[:4], *PROTECTED[5:], ("GET", MEMBER_AREA, {})]:
+        with subtests.test(method=method, path=path):
+            response = await gated_api.request(method, path, headers=headers, **kwargs)
+            assert "deactivated" in assert_error(response, 403, "ACCOUNT_DEACTIVATED")["detail"]
     row = await member_row()
     assert (row.status, row.name, row.bio) == ("deactivated", "Asha Rao", "")
     assert stored_files(Path(service_settings.media_root)) == files_before
-    assert await sql("SELECT id FROM devices") == []
+    (registered,) = await sql("SELECT player_id, is_active FROM devices")
+    assert (registered.player_id, registered.is_active) == ("p-1", True)
 
 
 async def test_a_deactivated_member_cannot_sign_in_but_signup_does_not_tell(
