@@ -1,7 +1,7 @@
 """Races through real HTTP: a uvicorn server on a free port, on PostgreSQL and Redis, hit by concurrent requests
 (``asyncio.gather`` over an ``httpx.AsyncClient`` with its own connection per request in flight).
 
-Every test also checks that the server really had several requests in flight at once, so a passing test is not
+Every burst also checks that the server really had several requests in flight at once, so a passing test is not
 an accident of requests being served one after the other."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pytest
 import uvicorn
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from loopin.adapters.memory.store import MemoryStore
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.http.app import create_app
 from loopin.entrypoints.settings import Settings
@@ -68,6 +69,20 @@ class Live:
     in_flight: InFlight
     fakes: Fakes
     media_root: Path
+    store: MemoryStore | None  # None: the app runs on PostgreSQL
+
+    async def members(self) -> list[tuple[int, str]]:
+        """(id, phone) of every account, read from where the app keeps them."""
+        if self.store is None:
+            rows = await sql("SELECT id, phone_number FROM members ORDER BY id")
+            return [(r.id, r.phone_number) for r in rows]
+        return sorted((m.id, m.phone.e164) for m in self.store.tables["members"].values())
+
+    async def attempts(self, phone_number: str = PHONE) -> int:
+        if self.store is None:
+            (row,) = await sql("SELECT attempts FROM otp_challenges WHERE phone_number = :p", p=phone_number)
+            return int(row.attempts)
+        return int(self.store.tables["otp_challenges"][phone_number].attempts)
 
     async def burst(self, calls: list[tuple[str, dict[str, Any]]]) -> list[httpx.Response]:
         """All requests at once; returns when every one has answered."""
@@ -92,10 +107,23 @@ class Live:
 
 
 @pytest.fixture
-async def live(clean_services: None, service_settings: Settings, fakes: Fakes) -> AsyncIterator[Live]:
-    """uvicorn serving the app on 127.0.0.1 (a free port) in this event loop, with the test's fakes."""
-    container = make_container(service_settings, fakes_provider(fakes))
-    in_flight = InFlight(create_app(service_settings, container))
+async def live(
+    request: pytest.FixtureRequest,
+    clean_services: None,
+    service_settings: Settings,
+    memory_settings: Settings,
+    fakes: Fakes,
+) -> AsyncIterator[Live]:
+    """uvicorn serving the app on 127.0.0.1 (a free port) in this event loop, with the test's fakes; on
+    PostgreSQL and Redis, or with ``indirect`` parametrisation "memory", on the embedded in-memory adapters.
+
+    The in-memory adapters never wait on I/O, so their requests only interleave where a use case awaits
+    something real (the picture files); the OTP races are a PostgreSQL matter."""
+    backend = getattr(request, "param", "postgres")
+    settings = service_settings if backend == "postgres" else memory_settings
+    container = make_container(settings, fakes_provider(fakes))
+    in_flight = InFlight(create_app(settings, container))
+    store = await container.get(MemoryStore) if backend == "memory" else None
     config = uvicorn.Config(in_flight, lifespan="off", log_level="warning", access_log=False)
     config.load()
     server = uvicorn.Server(config)
@@ -110,7 +138,7 @@ async def live(clean_services: None, service_settings: Settings, fakes: Fakes) -
             # open the database pool's connections first, so that connecting does not stagger the bursts
             warm = await asyncio.gather(*(client.get("/health/ready") for _ in range(BURST)))
             assert [r.status_code for r in warm] == [200] * BURST
-            yield Live(client, in_flight, fakes, Path(service_settings.media_root))
+            yield Live(client, in_flight, fakes, Path(settings.media_root), store)
     finally:
         await server.shutdown(sockets=[sock])
         await container.close()
@@ -125,12 +153,11 @@ async def test_parallel_wrong_codes_cannot_exceed_the_attempt_limit(live: Live) 
     assert outcomes == {(400, "OTP_INVALID"): 2, (400, "OTP_ATTEMPTS_EXCEEDED"): BURST - 2}
     remaining = sorted(r.json()["detail"] for r in responses if r.json()["error_code"] == "OTP_INVALID")
     assert remaining == ["Invalid code. 1 attempt remaining.", "Invalid code. 2 attempts remaining."]
-    (challenge,) = await sql("SELECT attempts FROM otp_challenges WHERE phone_number = :p", p=PHONE)
-    assert challenge.attempts == 3
+    assert await live.attempts() == 3
 
     right = await live.client.post(VERIFY, json={"phone_number": PHONE, "otp_code": code})
     assert_error(right, 400, "OTP_ATTEMPTS_EXCEEDED")
-    assert await sql("SELECT id FROM members") == []
+    assert await live.members() == []
 
 
 async def test_parallel_right_codes_create_exactly_one_account_and_one_session(live: Live) -> None:
@@ -146,8 +173,7 @@ async def test_parallel_right_codes_create_exactly_one_account_and_one_session(l
 
     session = winners[0].json()
     assert session["data"]["is_new_user"] is True
-    rows = await sql("SELECT id FROM members WHERE phone_number = :p", p=PHONE)
-    assert [r.id for r in rows] == [session["data"]["user_id"]]
+    assert await live.members() == [(session["data"]["user_id"], PHONE)]
     assert [e.event for e in live.fakes.analytics.events].count("member_signed_up") == 1
     profile = await live.client.get("/api/auth/profile", headers=bearer(session["token"]))
     assert profile.status_code == 200, profile.text
@@ -155,7 +181,7 @@ async def test_parallel_right_codes_create_exactly_one_account_and_one_session(l
     # and sequentially, the used code never works again on either route
     for path in (VERIFY, VERIFY_LOGIN, VERIFY):
         assert_error(await live.client.post(path, **right), 400, "OTP_ALREADY_USED")
-    assert len(await sql("SELECT id FROM members")) == 1
+    assert len(await live.members()) == 1
 
 
 async def test_parallel_verify_otp_and_verify_login_share_one_code(live: Live) -> None:
@@ -171,7 +197,7 @@ async def test_parallel_verify_otp_and_verify_login_share_one_code(live: Live) -
             assert_error(response, 400, "OTP_ALREADY_USED")
     (winner,) = (r.json() for r in responses if r.status_code == 200)
     assert winner["data"]["user_id"] == first["data"]["user_id"]
-    assert len(await sql("SELECT id FROM members")) == 1
+    assert await live.members() == [(first["data"]["user_id"], PHONE)]
 
 
 async def test_parallel_first_verifications_of_many_phones_make_one_account_each(live: Live) -> None:
@@ -180,8 +206,7 @@ async def test_parallel_first_verifications_of_many_phones_make_one_account_each
     calls = [(VERIFY, {"json": {"phone_number": p, "otp_code": codes[p]}}) for p in phones for _ in range(2)]
     responses = await live.burst(calls)
     assert Counter(r.status_code for r in responses) == {200: 10, 400: 10}
-    rows = await sql("SELECT phone_number FROM members ORDER BY phone_number")
-    assert [r.phone_number for r in rows] == sorted(phones)
+    assert sorted(p for _, p in await live.members()) == sorted(phones)
 
 
 async def test_a_burst_of_signups_for_one_phone_sends_one_sms(live: Live) -> None:
@@ -212,6 +237,7 @@ async def test_a_burst_of_signups_from_one_address_respects_its_hourly_cap(live:
     assert len(live.fakes.sms.sent) == BURST
 
 
+@pytest.mark.parametrize("live", ["postgres", "memory"], indirect=True)
 async def test_parallel_retries_of_complete_profile_waitlist_once_and_leave_no_orphans(live: Live) -> None:
     session = await live.sign_in()
     upload = {
