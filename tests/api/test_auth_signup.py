@@ -172,12 +172,6 @@ async def test_a_body_that_is_not_json_is_refused_in_the_envelope(
     assert fakes.sms.sent == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a body that is not JSON (form-encoded or malformed) answers 400 BAD_REQUEST with a string "
-    "detail; the contract (spec README decision 1, users.md §1.1) wants 422 with a detail list "
-    "(errors.py only maps ValidationException, not Litestar's SerializationException)",
-)
 @pytest.mark.parametrize(
     ("content", "content_type"),
     [

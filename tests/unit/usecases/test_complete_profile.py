@@ -239,13 +239,6 @@ async def test_a_failed_transaction_removes_the_pictures_it_stored(make_app: Mak
     assert app.events("profile_completed") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: usecases/identity/complete_profile.py:129-133 treats a failure of uow.commit() as a failed "
-    "transaction; when the commit succeeded and only queueing its jobs failed (Unavailable), it deletes the "
-    "new pictures that the committed profile points to",
-)
 async def test_pictures_of_a_committed_profile_survive_a_queue_outage(make_app: MakeApp) -> None:
     dispatchers: list[FailingDispatcher] = []
 

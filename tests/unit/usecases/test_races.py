@@ -56,12 +56,6 @@ async def test_a_request_holding_the_member_lock_makes_promotion_wait_not_duplic
     assert len(app.events("member_promoted")) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: usecases/identity/verify_otp.py:82,90-94 promotes and saves the member read by find_by_phone "
-    "without a row lock; a deactivation committed in between is overwritten with status active",
-)
 async def test_signing_in_never_undoes_a_deactivation_committed_meanwhile(make_app: MakeApp) -> None:
     gate = Gate()
     app = await make_app(
@@ -80,12 +74,6 @@ async def test_signing_in_never_undoes_a_deactivation_committed_meanwhile(make_a
     assert isinstance(outcome[0], MemberDeactivated)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: usecases/identity/verify_otp.py:82,93-95 promotes an unlocked copy of the member; when the "
-    "scheduled PromoteDueMembers promotes the same member meanwhile, member_promoted is recorded twice",
-)
 async def test_a_promotion_is_recorded_once_when_sign_in_and_the_scheduler_race(make_app: MakeApp) -> None:
     gate = Gate()
     app = await make_app(
@@ -105,17 +93,11 @@ async def test_a_promotion_is_recorded_once_when_sign_in_and_the_scheduler_race(
     assert len(app.events("member_promoted")) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: usecases/notifications/devices.py:54-59 checks ownership on an unlocked read and saves it "
-    "back; if the player id moved to another member meanwhile, the old owner's call deactivates (in memory "
-    "also re-assigns) the new owner's device",
-)
 async def test_retiring_a_device_does_not_touch_it_after_it_moved_to_another_member(make_app: MakeApp) -> None:
+    """The retirement holds the device row: the phone changing hands waits for it, then wins."""
     gate = Gate()
     app = await make_app(
-        pause_provider(DeviceRepository, MemoryDeviceRepository, after={"get_by_player_id": gate})
+        pause_provider(DeviceRepository, MemoryDeviceRepository, after={"get_by_player_id_for_update": gate})
     )
     first = (await app.sign_in(phone(1))).member_id
     second = (await app.sign_in(phone(2))).member_id
@@ -123,23 +105,17 @@ async def test_retiring_a_device_does_not_touch_it_after_it_moved_to_another_mem
     gate.arm()
     retire = asyncio.create_task(app.call(DeactivateDevice, first, "player-1"))
     await within(gate.reached.wait())
-    await within(
-        app.call(RegisterDevice, RegisterDeviceInput(second, "player-1", "ios"))
-    )  # the phone changed hands
+    moved = asyncio.create_task(app.call(RegisterDevice, RegisterDeviceInput(second, "player-1", "ios")))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert not moved.done()  # waits for the row the retirement holds
     gate.open()
-    await within(asyncio.gather(retire, return_exceptions=True))
+    await within(asyncio.gather(retire, moved))
     device = await app.device("player-1")
     assert device is not None
     assert (device.member_id, device.is_active) == (second, True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: adapters/memory/identity.py:72-73 MemoryOtpChallengeRepository.put writes without the row "
-    "lock (the SQL upsert waits for it), so a verification holding the old challenge commits after a new code "
-    "was issued and brings the old challenge back: the code just sent by SMS no longer works",
-)
 @pytest.mark.usefixtures("issued_codes")
 async def test_a_new_code_issued_during_a_wrong_guess_still_works(make_app: MakeApp) -> None:
     held, putting = Gate(), Gate(hold=False)

@@ -8,7 +8,7 @@ from typing import Protocol
 
 import structlog
 
-from loopin.usecases.shared.ports import Job
+from loopin.usecases.shared.ports import Job, JobsNotQueued
 
 log = structlog.get_logger(__name__)
 
@@ -84,3 +84,13 @@ class InProcessJobDispatcher:
             else:
                 return
         log.error("job gave up", job=job.name, attempts=job.attempts)
+
+
+async def release_after_commit(dispatcher: JobDispatcher, jobs: Sequence[Job]) -> None:
+    """Hands a committed transaction's jobs over; a failure says the commit itself stands."""
+    try:
+        await dispatcher.dispatch(jobs)
+    except JobsNotQueued:
+        raise
+    except Exception as exc:
+        raise JobsNotQueued() from exc

@@ -70,6 +70,7 @@ class MemoryOtpChallengeRepository:
         return challenge
 
     async def put(self, challenge: OtpChallenge) -> None:
+        await self._tx.lock(OTPS, challenge.phone.e164)  # as the SQL upsert waits for the row lock
         self._tx.write(OTPS, challenge.phone.e164, challenge)
 
 

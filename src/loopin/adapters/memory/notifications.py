@@ -32,6 +32,10 @@ class MemoryDeviceRepository:
         device: Device | None = self._tx.read(DEVICES, player_id)
         return device
 
+    async def get_by_player_id_for_update(self, player_id: str) -> Device | None:
+        await self._tx.lock(DEVICES, player_id)
+        return await self.get_by_player_id(player_id)
+
     async def save(self, device: Device) -> None:
         self._tx.write(DEVICES, device.player_id, device)
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterator
 from typing import Any
 
-from loopin.adapters.jobs.dispatch import JobBuffer, JobDispatcher
+from loopin.adapters.jobs.dispatch import JobBuffer, JobDispatcher, release_after_commit
 
 
 class MemoryStore:
@@ -97,7 +97,7 @@ class MemoryUnitOfWork:
 
     async def commit(self) -> None:
         self._tx.commit()
-        await self._dispatcher.dispatch(self._buffer.drain())
+        await release_after_commit(self._dispatcher, self._buffer.drain())
 
     async def rollback(self) -> None:
         self._tx.rollback()

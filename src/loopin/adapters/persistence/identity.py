@@ -59,6 +59,9 @@ def _copy_to_row(member: Member, row: MemberRow) -> None:
         row.updated_at = member.updated_at
 
 
+BIGINT_END = 2**63
+
+
 class SqlMemberRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -158,7 +161,8 @@ class SqlInterestRepository:
         return [interest_from_row(r) for r in rows]
 
     async def get_many(self, ids: Sequence[int]) -> list[EventInterest]:
-        if not ids:
+        keys = [i for i in ids if 0 < i < BIGINT_END]  # others cannot be keys, and asyncpg would refuse them
+        if not keys:
             return []
-        rows = await self._session.scalars(select(EventInterestRow).where(EventInterestRow.id.in_(list(ids))))
+        rows = await self._session.scalars(select(EventInterestRow).where(EventInterestRow.id.in_(keys)))
         return [interest_from_row(r) for r in rows]

@@ -43,6 +43,11 @@ class SqlDeviceRepository:
         row = await self._session.scalar(select(DeviceRow).where(DeviceRow.player_id == player_id))
         return device_from_row(row) if row else None
 
+    async def get_by_player_id_for_update(self, player_id: str) -> Device | None:
+        statement = select(DeviceRow).where(DeviceRow.player_id == player_id).with_for_update()
+        row = await self._session.scalar(statement, execution_options={"populate_existing": True})
+        return device_from_row(row) if row else None
+
     async def save(self, device: Device) -> None:
         row = await self._session.get(DeviceRow, device.id)
         if row is None:

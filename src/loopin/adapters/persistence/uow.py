@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from loopin.adapters.jobs.dispatch import JobBuffer, JobDispatcher
+from loopin.adapters.jobs.dispatch import JobBuffer, JobDispatcher, release_after_commit
 from loopin.domain.shared.errors import Conflict
 
 
@@ -22,7 +22,7 @@ class SqlUnitOfWork:
             await self._session.rollback()
             self._buffer.drain()
             raise Conflict("This change conflicts with data saved at the same time. Please retry.") from exc
-        await self._dispatcher.dispatch(self._buffer.drain())
+        await release_after_commit(self._dispatcher, self._buffer.drain())
 
     async def rollback(self) -> None:
         await self._session.rollback()

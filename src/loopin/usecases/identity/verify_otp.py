@@ -80,6 +80,8 @@ class VerifyOtp:
             raise OtpRejected.for_outcome(outcome, challenge.attempts_left(policy))
 
         member = await self._members.find_by_phone(phone)
+        if member is not None:  # re-read under the row lock: a deactivation or a promotion may be committing
+            member = await self._members.get_for_update(member.id)
         created = member is None
         if member is None:
             if not data.create_account:

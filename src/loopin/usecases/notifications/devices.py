@@ -51,7 +51,7 @@ class DeactivateDevice:
 
     async def __call__(self, member_id: int, player_id: str) -> Device:
         member = await self._access.load(member_id, Access.SELF)
-        device = await self._devices.get_by_player_id(player_id.strip())
+        device = await self._devices.get_by_player_id_for_update(player_id.strip())
         if device is None or device.member_id != member.id:
             raise DeviceNotFound()
         device.is_active = False

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from loopin.domain.shared.errors import Unavailable
+
 JsonScalar = str | int | float | bool | None
 
 
@@ -16,8 +18,17 @@ class Clock(Protocol):
         ...
 
 
+class JobsNotQueued(Unavailable):
+    """Raised by ``UnitOfWork.commit`` when the transaction committed but its jobs could not be queued.
+
+    The change is saved: a use case must not undo what it wrote outside the database (stored files).
+    """
+
+    default_message = "Your change was saved, but a follow-up step could not be started. Please try again shortly."
+
+
 class UnitOfWork(Protocol):
-    """The use case's transaction. ``commit`` also releases the jobs enqueued during it."""
+    """The use case's transaction. ``commit`` also releases the jobs enqueued during it (``JobsNotQueued``)."""
 
     async def commit(self) -> None: ...
 
