@@ -21,6 +21,7 @@ from loopin.entrypoints.settings import Settings, load_settings
 from tests.support import TEST_DATABASE_URL, TEST_REDIS_URL, Fakes, fakes_provider
 
 MUTABLE_TABLES = ("members", "otp_challenges", "devices", "venues", "events", "host_leads", "audit_entries")
+MUTABLE_TABLES += ("join_requests", "invitations", "tickets", "notifications")  # attendance
 
 
 def _check_services() -> None:

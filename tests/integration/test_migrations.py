@@ -30,6 +30,10 @@ APP_TABLES = {
     "events",
     "host_leads",
     "audit_entries",
+    "join_requests",
+    "invitations",
+    "tickets",
+    "notifications",
 }
 
 

@@ -17,6 +17,7 @@ from loopin.domain.identity.phone import PhoneNumber
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.settings import Settings
 from loopin.entrypoints.worker.registry import HANDLERS
+from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.identity.ports import MemberRepository, SmsSender
 from loopin.usecases.identity.request_otp import RequestOtp, RequestOtpInput
@@ -108,6 +109,6 @@ async def test_the_worker_registers_every_job_and_the_waitlist_cron(
     async with running_worker(queue_settings, fakes_provider(fakes, inline_jobs=False)) as worker:
         functions: dict[str, Any] = worker.functions
         assert set(HANDLERS) <= set(functions)
-        assert [c.function.__qualname__ for c in worker.cron_jobs] == [PROMOTE_DUE_MEMBERS]
+        assert [c.function.__qualname__ for c in worker.cron_jobs] == [PROMOTE_DUE_MEMBERS, EXPIRE_ATTENDANCE]
         assert worker.queue.name == queue_settings.queue_name
         assert isinstance(worker, Worker)

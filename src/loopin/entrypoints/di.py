@@ -18,6 +18,13 @@ from loopin.adapters.analytics.posthog import PostHogAnalytics
 from loopin.adapters.clock import SystemClock
 from loopin.adapters.jobs.dispatch import InProcessJobDispatcher, JobBuffer, JobDispatcher
 from loopin.adapters.jobs.saq_dispatch import SaqJobDispatcher
+from loopin.adapters.memory.attendance import (
+    MemoryAttendanceReader,
+    MemoryEventAccessGrants,
+    MemoryInvitationRepository,
+    MemoryJoinRequestRepository,
+    MemoryTicketRepository,
+)
 from loopin.adapters.memory.audit import MemoryAuditLog
 from loopin.adapters.memory.cache import MemoryEventCache
 from loopin.adapters.memory.events import (
@@ -25,7 +32,6 @@ from loopin.adapters.memory.events import (
     MemoryEventRepository,
     MemoryHostLeadRepository,
     MemoryVenueRepository,
-    NoEventAccessGrants,
 )
 from loopin.adapters.memory.identity import (
     MemoryInterestRepository,
@@ -34,9 +40,17 @@ from loopin.adapters.memory.identity import (
     MemoryTokenRevocations,
     seed_interests,
 )
-from loopin.adapters.memory.notifications import MemoryDeviceRepository
+from loopin.adapters.memory.notifications import MemoryDeviceRepository, MemoryNotificationRepository
 from loopin.adapters.memory.platform import MemoryRateLimiter, RecordingAnalytics
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
+from loopin.adapters.persistence.attendance import (
+    SqlAttendanceReader,
+    SqlEventAccessGrants,
+    SqlInvitationRepository,
+    SqlJoinRequestRepository,
+    SqlNotificationRepository,
+    SqlTicketRepository,
+)
 from loopin.adapters.persistence.audit import SqlAuditLog
 from loopin.adapters.persistence.database import create_engine
 from loopin.adapters.persistence.events import (
@@ -53,6 +67,7 @@ from loopin.adapters.persistence.identity import (
 )
 from loopin.adapters.persistence.notifications import SqlDeviceRepository
 from loopin.adapters.persistence.uow import SqlUnitOfWork
+from loopin.adapters.push.logging import LoggingPushSender
 from loopin.adapters.redis.event_cache import RedisEventCache
 from loopin.adapters.redis.health import RedisReadiness
 from loopin.adapters.redis.rate_limit import RedisRateLimiter
@@ -62,10 +77,46 @@ from loopin.adapters.sms.console import ConsoleSmsSender
 from loopin.adapters.sms.twilio import TwilioSmsSender
 from loopin.adapters.storage.images import MagicBytesImageInspector
 from loopin.adapters.storage.local_disk import LocalDiskStorage
+from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.entrypoints.health import Readiness, ReadinessCheck
 from loopin.entrypoints.settings import Settings
 from loopin.entrypoints.worker.registry import run_job
+from loopin.usecases.attendance.checkin import CheckIn, CheckOut, ListAttendees
+from loopin.usecases.attendance.config import AttendanceConfig
+from loopin.usecases.attendance.gate import AttendanceGate
+from loopin.usecases.attendance.invitations import (
+    ExpireOverdue,
+    ListEventInvitations,
+    ListMyInvitations,
+    RespondToInvitation,
+    SearchInvitees,
+    SendInvitations,
+)
+from loopin.usecases.attendance.ports import (
+    AttendanceReader,
+    InvitationRepository,
+    JoinRequestRepository,
+    TicketRepository,
+)
+from loopin.usecases.attendance.requests import (
+    AcceptJoinRequest,
+    BulkRequestAction,
+    CreateJoinRequest,
+    DeclineJoinRequest,
+    GetMyRequest,
+    GetRequesterProfile,
+    ListEventRequests,
+    ListMyRequests,
+    WithdrawJoinRequest,
+)
+from loopin.usecases.attendance.tickets import (
+    CancelAttendance,
+    ConfirmAttendance,
+    GetMyTicket,
+    ListMyTickets,
+    TicketDesk,
+)
 from loopin.usecases.audit.ports import AuditLog
 from loopin.usecases.audit.record import RecordAuditEntry
 from loopin.usecases.events.config import EventsConfig
@@ -102,8 +153,9 @@ from loopin.usecases.identity.request_otp import RequestOtp
 from loopin.usecases.identity.sms import DeliverOtpSms
 from loopin.usecases.identity.verify_otp import VerifyOtp
 from loopin.usecases.identity.waitlist import PromoteDueMembers
+from loopin.usecases.notifications.deliver import DeliverNotification
 from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice
-from loopin.usecases.notifications.ports import DeviceRepository
+from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository, PushSender
 from loopin.usecases.platform.analytics import Pseudonyms, RecordAnalyticsEvent
 from loopin.usecases.platform.files import DeleteStoredFiles
 from loopin.usecases.platform.ports import Analytics, FileStorage, ImageInspector, RateLimiter
@@ -131,6 +183,18 @@ class CoreProvider(Provider):
     @provide
     def digest(self, settings: Settings) -> KeyedDigest:
         return KeyedDigest(settings.derived_key("digest"))
+
+    # --- attendance ---------------------------------------------------------------------------------------
+    @provide
+    def ticket_codes(self, settings: Settings) -> TicketCodes:
+        return TicketCodes(settings.derived_key("ticket"))
+
+    @provide
+    def attendance_config(self) -> AttendanceConfig:
+        return AttendanceConfig()
+
+    push = provide(LoggingPushSender, provides=PushSender)  # a OneSignal adapter replaces this binding
+    # --- end attendance -----------------------------------------------------------------------------------
 
     @provide
     def session_tokens(self, settings: Settings) -> JwtSessionTokens:
@@ -209,8 +273,14 @@ class SqlProvider(Provider):
     event_reader = provide(SqlEventReader, provides=EventReader)
     venues = provide(SqlVenueRepository, provides=VenueRepository)
     host_leads = provide(SqlHostLeadRepository, provides=HostLeadRepository)
-    grants = provide(NoEventAccessGrants, provides=EventAccessGrants)  # attendance replaces this binding
     audit_log = provide(SqlAuditLog, provides=AuditLog)
+    # attendance
+    grants = provide(SqlEventAccessGrants, provides=EventAccessGrants)
+    join_requests = provide(SqlJoinRequestRepository, provides=JoinRequestRepository)
+    invitations = provide(SqlInvitationRepository, provides=InvitationRepository)
+    tickets = provide(SqlTicketRepository, provides=TicketRepository)
+    attendance_reader = provide(SqlAttendanceReader, provides=AttendanceReader)
+    notifications = provide(SqlNotificationRepository, provides=NotificationRepository)
 
     @provide(scope=Scope.APP)
     def readiness(self, engine: AsyncEngine) -> PostgresReadiness:
@@ -241,8 +311,14 @@ class MemoryPersistenceProvider(Provider):
     event_reader = provide(MemoryEventReader, provides=EventReader)
     venues = provide(MemoryVenueRepository, provides=VenueRepository)
     host_leads = provide(MemoryHostLeadRepository, provides=HostLeadRepository)
-    grants = provide(NoEventAccessGrants, provides=EventAccessGrants)  # attendance replaces this binding
     audit_log = provide(MemoryAuditLog, provides=AuditLog)
+    # attendance
+    grants = provide(MemoryEventAccessGrants, provides=EventAccessGrants)
+    join_requests = provide(MemoryJoinRequestRepository, provides=JoinRequestRepository)
+    invitations = provide(MemoryInvitationRepository, provides=InvitationRepository)
+    tickets = provide(MemoryTicketRepository, provides=TicketRepository)
+    attendance_reader = provide(MemoryAttendanceReader, provides=AttendanceReader)
+    notifications = provide(MemoryNotificationRepository, provides=NotificationRepository)
 
 
 class RedisProvider(Provider):
@@ -333,6 +409,32 @@ class UseCaseProvider(Provider):
         CityEvents,
         BecomeAHost,
         ListHostLeads,
+        # attendance
+        DeliverNotification,
+        AttendanceGate,
+        TicketDesk,
+        CreateJoinRequest,
+        GetMyRequest,
+        ListMyRequests,
+        ListEventRequests,
+        GetRequesterProfile,
+        AcceptJoinRequest,
+        DeclineJoinRequest,
+        BulkRequestAction,
+        WithdrawJoinRequest,
+        SearchInvitees,
+        SendInvitations,
+        ListEventInvitations,
+        ListMyInvitations,
+        RespondToInvitation,
+        ExpireOverdue,
+        ConfirmAttendance,
+        GetMyTicket,
+        ListMyTickets,
+        CancelAttendance,
+        ListAttendees,
+        CheckIn,
+        CheckOut,
     )
 
 

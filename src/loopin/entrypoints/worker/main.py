@@ -12,6 +12,7 @@ from loopin.entrypoints.di import make_container
 from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Settings, load_settings
 from loopin.entrypoints.worker.registry import HANDLERS, run_job
+from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.shared.ports import Job
 
@@ -44,7 +45,10 @@ def build_settings(
     return {
         "queue": Queue.from_url(settings.redis_url, name=settings.queue_name),
         "functions": functions,
-        "cron_jobs": [CronJob(promote, cron="* * * * *", timeout=120, retries=1)],
+        "cron_jobs": [
+            CronJob(promote, cron="* * * * *", timeout=120, retries=1),
+            CronJob(_task(EXPIRE_ATTENDANCE), cron="* * * * *", timeout=120, retries=1),  # invitations, requests
+        ],
         "concurrency": 20,
         "startup": startup,
         "shutdown": shutdown,

@@ -6,10 +6,13 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from dishka import AsyncContainer
 
+from loopin.usecases.attendance.invitations import ExpireOverdue
+from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
 from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY, RecordAuditEntry
 from loopin.usecases.identity import jobs as identity_jobs
 from loopin.usecases.identity.sms import DeliverOtpSms
 from loopin.usecases.identity.waitlist import PromoteDueMembers
+from loopin.usecases.notifications.deliver import DELIVER_NOTIFICATION, DeliverNotification
 from loopin.usecases.platform import analytics
 from loopin.usecases.platform.analytics import RecordAnalyticsEvent
 from loopin.usecases.platform.files import DeleteStoredFiles
@@ -39,12 +42,25 @@ async def _record_audit_entry(scope: AsyncContainer, payload: Mapping[str, JsonS
     return await (await scope.get(RecordAuditEntry))(payload)
 
 
+# --- attendance and notifications ---
+
+
+async def _deliver_notification(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> bool:
+    return await (await scope.get(DeliverNotification))(payload)
+
+
+async def _expire_attendance(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return await (await scope.get(ExpireOverdue))()
+
+
 HANDLERS: dict[str, Handler] = {
     identity_jobs.SEND_OTP_SMS: _send_otp_sms,
     identity_jobs.DELETE_FILES: _delete_files,
     identity_jobs.PROMOTE_DUE_MEMBERS: _promote_due_members,
     analytics.CAPTURE: _capture_analytics,
     RECORD_AUDIT_ENTRY: _record_audit_entry,
+    DELIVER_NOTIFICATION: _deliver_notification,
+    EXPIRE_ATTENDANCE: _expire_attendance,
 }
 
 
