@@ -93,3 +93,14 @@ def test_masking_keeps_only_the_country_code_and_last_two_digits() -> None:
 @pytest.mark.parametrize("short", ["", "+1", "+12345"])
 def test_masking_a_short_string_hides_everything(short: str) -> None:
     assert mask_phone(short) == "*" * len(short)
+
+
+@pytest.mark.parametrize("raw", ["+91 11 2338 2338", "+91 1800 180 1961", "+44 20 7946 0018"])
+def test_numbers_that_cannot_receive_an_sms_are_refused(raw: str) -> None:
+    with pytest.raises(InvalidInput):
+        PhoneNumber.parse(raw)
+
+
+@pytest.mark.parametrize("raw", ["+1 650 253 0000", "+44 7911 123456"])
+def test_mobile_numbers_of_other_countries_are_accepted(raw: str) -> None:
+    assert PhoneNumber.parse(raw).e164 == "+" + "".join(ch for ch in raw if ch.isdigit())

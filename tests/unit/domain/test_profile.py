@@ -46,6 +46,8 @@ def name_problems(raw: str) -> tuple[str, list[FieldProblem]]:
         "আনন্দ",  # Bengali
         "ಕನ್ನಡ",  # Kannada
         "മലയാളം",  # Malayalam
+        "क्\u200dष",  # Devanagari with a zero-width joiner
+        "می\u200cخواهم",  # Persian with a zero-width non-joiner
         "a" * 100,
     ],
 )

@@ -55,3 +55,7 @@ def test_an_impossible_window_is_refused(low: int, high: int) -> None:
 )
 def test_the_window_is_described_in_hours(low: int, high: int, text: str) -> None:
     assert WaitlistPolicy(low, high).describe() == text
+
+
+def test_a_window_of_odd_minutes_is_described_in_minutes() -> None:
+    assert WaitlistPolicy(215, 230).describe() == "215–230 minutes"

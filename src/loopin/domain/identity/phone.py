@@ -35,7 +35,7 @@ class PhoneNumber:
             parsed = phonenumbers.parse(text, DEFAULT_REGION)
         except phonenumbers.NumberParseException:
             parsed = None
-        if parsed is None or not phonenumbers.is_valid_number(parsed):
+        if parsed is None or not phonenumbers.is_valid_number(parsed) or not _takes_sms(parsed):
             raise InvalidInput.single(
                 field, "Enter a valid mobile number with its country code", code="INVALID_PHONE_NUMBER"
             )
@@ -47,6 +47,12 @@ class PhoneNumber:
 
     def __str__(self) -> str:
         return self.e164
+
+
+def _takes_sms(number: phonenumbers.PhoneNumber) -> bool:
+    """The code goes by SMS: landlines, toll-free and premium numbers cannot receive it."""
+    kind = phonenumbers.number_type(number)
+    return kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
 def mask_phone(e164: str) -> str:

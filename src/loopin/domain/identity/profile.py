@@ -16,7 +16,7 @@ BIO_MAX = 500
 LOCATION_MAX = 100
 MIN_INTERESTS, MAX_INTERESTS = 1, 5
 MIN_PICTURES, MAX_PICTURES = 1, 6
-_NAME_PUNCTUATION = frozenset(" -'.’")
+_NAME_PUNCTUATION = frozenset(" -'.’\u200c\u200d")  # ZWNJ/ZWJ shape Indic and Persian spellings
 
 
 class Gender(Enum):
