@@ -23,7 +23,7 @@ class WaitlistPolicy:
         return joined_at + timedelta(minutes=self.min_minutes + secrets.randbelow(span + 1))
 
     def describe(self) -> str:
-        """``3.5–4 hours``; windows that are not whole quarter hours read in minutes (``215–230 minutes``)."""
+        """In hours for windows of whole quarter hours (3.5 to 4 hours), otherwise in minutes."""
         if self.min_minutes % 15 or self.max_minutes % 15:
             return f"{self.min_minutes}–{self.max_minutes} minutes"
         low, high = self.min_minutes / 60, self.max_minutes / 60
