@@ -20,6 +20,9 @@ class SessionClaims:
     expires_at: datetime
 
 
+CLOCK_SKEW_SECONDS = 30
+
+
 class JwtSessionTokens:
     """Issues and reads tokens; verification requires signature, ``exp``, ``iat``, ``jti`` and issuer."""
 
@@ -47,12 +50,14 @@ class JwtSessionTokens:
         return IssuedToken(token=token, token_id=token_id, expires_at=expires)
 
     def read(self, token: str) -> SessionClaims | None:
+        """Times are checked with a little leeway: the server that issued the token may run slightly ahead."""
         try:
             claims = jwt.decode(
                 token,
                 self._secret,
                 algorithms=[self._algorithm],
                 issuer=self._issuer,
+                leeway=CLOCK_SKEW_SECONDS,
                 options={"require": ["exp", "iat", "jti", "user_id", "iss"]},
             )
         except jwt.PyJWTError:

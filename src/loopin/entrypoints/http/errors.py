@@ -52,6 +52,8 @@ def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
         return envelope(HTTP_422_UNPROCESSABLE_ENTITY, detail, exc.code)
     if exc.kind is ErrorKind.RATE_LIMITED:
         headers = {"Retry-After": str(getattr(exc, "retry_after_seconds", 60))}
+    elif exc.kind is ErrorKind.UNAVAILABLE:
+        headers = {"Retry-After": "5"}
     return envelope(STATUS[exc.kind], exc.message, exc.code, headers)
 
 
