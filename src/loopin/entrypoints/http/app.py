@@ -21,7 +21,7 @@ from loopin import __version__
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.http.auth import bearer_auth
 from loopin.entrypoints.http.errors import EXCEPTION_HANDLERS
-from loopin.entrypoints.http.request_context import request_context_middleware
+from loopin.entrypoints.http.request_context import request_context_middleware, stamp_request_id
 from loopin.entrypoints.http.routes.events import (
     EventController,
     HostController,
@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             ),
         ],
         middleware=[request_context_middleware, bearer_auth],
+        before_send=[stamp_request_id],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=_openapi(),
         cors_config=CORSConfig(allow_origins=origins) if origins else None,

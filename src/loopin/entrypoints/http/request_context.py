@@ -36,6 +36,9 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
 
         try:
             await app(scope, receive, send_with_id)
+        except Exception as exc:  # answered by the app's outer exception handler (e.g. a refused token)
+            status = getattr(exc, "status_code", 500)
+            raise
         finally:
             log.info(
                 "request",
@@ -46,3 +49,12 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
             )
 
     return middleware
+
+
+async def stamp_request_id(message: Message, scope: Scope) -> None:
+    """``before_send`` hook: responses built outside the middleware (refused tokens) carry the id too."""
+    if message["type"] == "http.response.start":
+        request_id = structlog.contextvars.get_contextvars().get("request_id")
+        headers = MutableScopeHeaders.from_message(message)
+        if request_id and "x-request-id" not in headers:
+            headers["x-request-id"] = request_id
