@@ -283,13 +283,13 @@ def clean_text_field(
     return text
 
 
-def clean_venue_name(raw: str | None, problems: Problems) -> str | None:
+def clean_venue_name(raw: str | None, problems: Problems, field: str = "venue_name") -> str | None:
     name = " ".join((raw or "").split())
     if not name:
-        problems.add("venue_name", "Venue name is required (venue_name)", "VENUE_NAME_REQUIRED")
+        problems.add(field, f"Venue name is required ({field})", "VENUE_NAME_REQUIRED")
         return None
     if len(name) > NAME_MAX:
-        problems.add("venue_name", f"venue_name must be at most {NAME_MAX} characters", "VENUE_NAME_REQUIRED")
+        problems.add(field, f"{field} must be at most {NAME_MAX} characters", "VENUE_NAME_REQUIRED")
         return None
     return name
 
@@ -302,10 +302,10 @@ def clean_city(raw: str | None, problems: Problems, field: str = "location_city"
     return clean_text_field(raw, field, CITY_MAX, problems)
 
 
-def clean_place_id(raw: str | None, problems: Problems) -> str | None:
+def clean_place_id(raw: str | None, problems: Problems, field: str = "location_place_id") -> str | None:
     text = (raw or "").strip()
     if len(text) > PLACE_ID_MAX or any(c.isspace() for c in text):
-        problems.add("location_place_id", "location_place_id is not a valid place id", "VALIDATION_ERROR")
+        problems.add(field, f"{field} is not a valid place id", "VALIDATION_ERROR")
         return None
     return text
 

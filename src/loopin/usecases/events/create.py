@@ -39,7 +39,7 @@ from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.pictures import UploadedFile, discard
 from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.platform.ports import FileStorage, ImageInspector
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, JobQueue, JobsNotQueued, UnitOfWork
 
 CREATE_STATUSES = (EventStatus.DRAFT, EventStatus.PUBLISHED)
 T = TypeVar("T")
@@ -185,12 +185,13 @@ class CreateEvent:
             await self._events.add(event)
             self._jobs.enqueue(jobs.audited("created", event, member.id, now, title=event.title))
             self._jobs.enqueue(jobs.tracked("event_created", event, member.id))
-            await self._uow.commit()
+            await self._views.commit(self._uow)
+        except JobsNotQueued:
+            raise  # committed: the covers belong to the stored event now
         except BaseException:
             await self._uow.rollback()
             await discard(self._storage, keys)
             raise
-        await self._views.invalidate()
         picture = next(iter(member.profile.picture_keys), None)
         ordered = tuple(sorted(interests, key=lambda i: (i.name, i.id)))
         return self._views.view(

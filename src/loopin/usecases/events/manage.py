@@ -227,8 +227,7 @@ class UpdateEvent:
         self._jobs.enqueue(jobs.tracked(f"event_{action}", event, member.id, changed))
         if removed_covers:
             self._jobs.enqueue(delete_files(removed_covers))
-        await self._uow.commit()
-        await self._views.invalidate()
+        await self._views.commit(self._uow)
         view = await self._views.detail(event.id)
         if view is None:
             raise EventNotFound()
@@ -325,5 +324,4 @@ class DeleteEvent:
         await self._events.save(event)
         self._jobs.enqueue(jobs.audited("deleted", event, member.id, now, title=event.title))
         self._jobs.enqueue(jobs.tracked("event_deleted", event, member.id))
-        await self._uow.commit()
-        await self._views.invalidate()
+        await self._views.commit(self._uow)

@@ -27,6 +27,23 @@ METADATA_MAX_KEYS, METADATA_MAX_CHARS = 20, 500
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceFields:
+    """The names problems are reported under: the create form's ``location_*`` fields, or the venue API's."""
+
+    name: str = "venue_name"
+    address: str = "location_address"
+    city: str = "location_city"
+    latitude: str = "location_latitude"
+    longitude: str = "location_longitude"
+    place_id: str = "location_place_id"
+    country_code: str = "location_country_code"
+
+
+FORM_FIELDS = PlaceFields()
+VENUE_API_FIELDS = PlaceFields("name", "address", "city", "latitude", "longitude", "place_id", "country_code")
+
+
+@dataclass(frozen=True, slots=True)
 class PlaceInput:
     """A place as the app sends it (text fields of the create form), or as the venue API takes it."""
 
@@ -40,6 +57,7 @@ class PlaceInput:
     venue_type: str | None = None
     capacity: int | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    fields: PlaceFields = FORM_FIELDS
 
     @property
     def given(self) -> bool:
@@ -48,16 +66,16 @@ class PlaceInput:
 
 def venue_from_place(place: PlaceInput, problems: Problems, *, now: datetime, created_by: int) -> Venue | None:
     """A new (unsaved) venue, or None with the problems noted. A missing city is read from the address."""
-    before = len(problems.items)
-    name = clean_venue_name(place.venue_name, problems)
-    address = clean_address(place.address, problems) or ""
-    declared_city = clean_city(place.city, problems) or ""
-    latitude = parse_coordinate(place.latitude, "location_latitude", 90, problems)
-    longitude = parse_coordinate(place.longitude, "location_longitude", 180, problems)
+    before, f = len(problems.items), place.fields
+    name = clean_venue_name(place.venue_name, problems, f.name)
+    address = clean_address(place.address, problems, f.address) or ""
+    declared_city = clean_city(place.city, problems, f.city) or ""
+    latitude = parse_coordinate(place.latitude, f.latitude, 90, problems)
+    longitude = parse_coordinate(place.longitude, f.longitude, 180, problems)
     if (latitude is None) != (longitude is None) and len(problems.items) == before:
-        problems.add("location_latitude", "Send both latitude and longitude, or neither", "INVALID_COORDINATES")
-    place_id = clean_place_id(place.place_id, problems)
-    country = clean_country_code(place.country_code, problems)
+        problems.add(f.latitude, "Send both latitude and longitude, or neither", "INVALID_COORDINATES")
+    place_id = clean_place_id(place.place_id, problems, f.place_id)
+    country = clean_country_code(place.country_code, problems, f.country_code)
     venue_type = parse_venue_type(place.venue_type, problems)
     capacity = check_capacity(place.capacity if place.capacity is not None else 0, problems)
     metadata = _clean_metadata(place.metadata, problems)

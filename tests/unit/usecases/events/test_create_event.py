@@ -249,3 +249,34 @@ async def test_times_without_offset_are_the_events_local_time(world: World) -> N
     assert view.timezone == "Europe/Berlin"
     expected = datetime(day.year, day.month, day.day, 18, tzinfo=UTC)  # 19:00 CET
     assert view.start_time == expected
+
+
+async def test_an_event_committed_whose_jobs_could_not_be_queued_keeps_its_covers(
+    fakes: Fakes, tmp_path: Path
+) -> None:
+    from collections.abc import Sequence
+
+    from loopin.adapters.jobs.dispatch import JobDispatcher
+    from loopin.usecases.events.read import GetEvent
+    from loopin.usecases.shared.ports import Job, JobsNotQueued
+
+    class QueueDown:
+        async def dispatch(self, jobs: Sequence[Job]) -> None:
+            if jobs:
+                raise ConnectionError("redis is down")
+
+    override = Provider(scope=Scope.APP)
+    override.provide(lambda: QueueDown(), provides=JobDispatcher, override=True)
+    settings = load_settings({}, environment="test", media_root=str(tmp_path / "media"))
+    container = make_container(settings, fakes_provider(fakes), override)
+    try:
+        world = World(container, fakes, tmp_path / "media")
+        host = await world.member(1)
+        with pytest.raises(JobsNotQueued):
+            await world.run(CreateEvent, event_input(fakes, host.id, cover_images=[cover(1)]))
+        assert len(world.files()) == 1  # the event is stored, so its cover stays
+        assert await count_events(world) == 1
+        event = await world.run(GetEvent, host.id, 1)  # and the cache was told
+        assert len(event.cover_images) == 1
+    finally:
+        await container.close()

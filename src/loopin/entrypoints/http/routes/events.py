@@ -28,7 +28,7 @@ from loopin.usecases.events.hosts import BecomeAHost, HostLeadInput, ListHostLea
 from loopin.usecases.events.manage import KEEP, DeleteEvent, EventChanges, UpdateEvent
 from loopin.usecases.events.public import CityEvents, CityPage, EventSeo, PublicEvent
 from loopin.usecases.events.read import FeedInput, GetEvent, GetShareUrl, ListFeed
-from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues, PlaceInput
+from loopin.usecases.events.venues import VENUE_API_FIELDS, CreateVenue, GetVenue, ListVenues, PlaceInput
 from loopin.usecases.events.views import EventView, FeedPageView, HostLeadView, VenueView
 from loopin.usecases.identity.pictures import UploadedFile
 from loopin.usecases.identity.ports import TokenRevocations
@@ -691,6 +691,7 @@ class VenueController(Controller):
                 venue_type=data.venue_type,
                 capacity=data.capacity,
                 metadata=data.metadata,
+                fields=VENUE_API_FIELDS,
             ),
         )
         return Response(venue_out(view), status_code=201 if created else 200)
