@@ -9,6 +9,7 @@ Details are cached per event whatever the viewer; who may see one is checked on 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from loopin.domain.events.event import EventNotFound
 from loopin.domain.events.feed import MAX_LIMIT, FeedQuery
@@ -19,6 +20,8 @@ from loopin.usecases.events.ports import EventAccessGrants, EventCache, EventRea
 from loopin.usecases.events.views import EventView, FeedPageView
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import JobsNotQueued, UnitOfWork
+
+T = TypeVar("T")
 
 
 class Audience:
@@ -68,36 +71,50 @@ class EventViews:
     def view(self, record: EventRecord) -> EventView:
         return EventView.of(record, self._storage, self._config)
 
+    @property
+    def _caching(self) -> bool:
+        return self._config.cache_ttl_seconds > 0  # EVENT_CACHE_TTL_SECONDS=0 turns the cache off
+
+    async def _key(self, kind: str, rest: str) -> str | None:
+        return f"{kind}:{await self._cache.generation()}:{rest}" if self._caching else None
+
+    async def _cached(self, key: str | None, kind: type[T]) -> T | None:
+        return await self._cache.get(key, kind) if key is not None else None
+
+    async def _keep(self, key: str | None, value: object) -> None:
+        if key is not None:
+            await self._cache.put(key, value, self._config.cache_ttl_seconds)
+
     async def detail(self, event_id: int) -> EventView | None:
-        key = f"event:{await self._cache.generation()}:{event_id}"
-        cached = await self._cache.get(key, EventView)
+        key = await self._key("event", str(event_id))
+        cached = await self._cached(key, EventView)
         if cached is not None:
             return cached
         record = await self._reader.record(event_id)
         if record is None:
             return None
         view = self.view(record)
-        await self._cache.put(key, view, self._config.cache_ttl_seconds)
+        await self._keep(key, view)
         return view
 
     async def by_canonical_id(self, canonical_id: str) -> EventView | None:
-        key = f"canonical:{await self._cache.generation()}:{canonical_id}"
-        cached = await self._cache.get(key, EventView)
+        key = await self._key("canonical", canonical_id)
+        cached = await self._cached(key, EventView)
         if cached is not None:
             return cached
         record = await self._reader.record_by_canonical_id(canonical_id)
         if record is None:
             return None
         view = self.view(record)
-        await self._cache.put(key, view, self._config.cache_ttl_seconds)
+        await self._keep(key, view)
         return view
 
     async def page(
         self, query: FeedQuery, viewer: Viewer, cache_class: str, now: datetime, *, pin_own: bool = False
     ) -> FeedPageView:
         """One page; with ``pin_own`` the viewer's own upcoming events are added when the page missed them."""
-        key = f"feed:{await self._cache.generation()}:{cache_class}:{query.cache_key()}:{int(pin_own)}"
-        cached = await self._cache.get(key, FeedPageView)
+        key = await self._key("feed", f"{cache_class}:{query.cache_key()}:{int(pin_own)}")
+        cached = await self._cached(key, FeedPageView)
         if cached is not None:
             return cached
         found = await self._reader.page(query, viewer, now)
@@ -113,7 +130,7 @@ class EventViews:
             records += [r for r in own.records if r.event.id not in seen]
             records.sort(key=lambda r: (r.event.start_time, r.event.id))
         page = FeedPageView(found.total, query.offset, query.limit, tuple(self.view(r) for r in records))
-        await self._cache.put(key, page, self._config.cache_ttl_seconds)
+        await self._keep(key, page)
         return page
 
     async def invalidate(self) -> None:

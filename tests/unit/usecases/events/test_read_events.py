@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from loopin.domain.events.event import EventNotFound, EventStatus
 from loopin.domain.identity.member import Member, MemberStatus, MemberWaitlisted, Role
 from loopin.domain.shared.errors import InvalidInput
+from loopin.entrypoints.di import make_container
+from loopin.entrypoints.settings import load_settings
 from loopin.usecases.events.manage import EventChanges, UpdateEvent
 from loopin.usecases.events.read import FeedInput, GetEvent, GetShareUrl, ListFeed
 from loopin.usecases.events.views import EventView, FeedPageView, ShareLink
+from tests.support import Fakes, fakes_provider
 from tests.unit.usecases.events.conftest import World, start_in
 
 
@@ -189,3 +193,18 @@ async def test_a_status_filter_of_cancelled_shows_only_own_cancelled_events(worl
     own = await feed(world, host, status="cancelled")
     assert [e.status for e in own.events] == [EventStatus.CANCELLED]
     assert (await feed(world, guest, status="cancelled")).events == ()
+
+
+async def test_a_ttl_of_zero_turns_the_cache_off(fakes: Fakes, tmp_path: Path) -> None:
+    settings = load_settings({}, environment="test", media_root=str(tmp_path / "m"), event_cache_ttl_seconds=0)
+    container = make_container(settings, fakes_provider(fakes))
+    try:
+        world = World(container, fakes, tmp_path / "m")
+        host, guest = await world.member(1), await world.member(2)
+        event = await world.create(host)
+        assert (await feed(world, guest)).events[0].seats_taken == 0
+        await world.change(event.id, seats_taken=4)  # behind the cache's back: nothing was cached
+        assert (await feed(world, guest)).events[0].seats_taken == 4
+        assert (await world.run(GetEvent, guest.id, event.id)).seats_taken == 4
+    finally:
+        await container.close()
