@@ -22,6 +22,8 @@ from loopin.entrypoints.di import make_container
 from loopin.entrypoints.http.auth import bearer_auth
 from loopin.entrypoints.http.errors import EXCEPTION_HANDLERS
 from loopin.entrypoints.http.request_context import request_context_middleware, stamp_request_id
+from loopin.entrypoints.http.routes.attendance import AttendanceController
+from loopin.entrypoints.http.routes.attendances import AttendancesController
 from loopin.entrypoints.http.routes.events import (
     EventController,
     HostController,
@@ -34,6 +36,7 @@ from loopin.entrypoints.http.routes.notifications import DeviceController
 from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Settings, load_settings
 from loopin.entrypoints.worker.registry import run_job
+from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.shared.ports import Job
 
@@ -71,6 +74,10 @@ def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # typ
                     await run_job(container, Job(PROMOTE_DUE_MEMBERS))
                 except Exception:
                     log.exception("waitlist sweep failed")
+                try:  # attendance: expire invitations and unconfirmed acceptances
+                    await run_job(container, Job(EXPIRE_ATTENDANCE))
+                except Exception:
+                    log.exception("attendance expiry sweep failed")
 
         task = asyncio.create_task(sweep())
         try:
@@ -99,6 +106,8 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             VenueController,
             PublicEventController,
             HostController,
+            AttendanceController,
+            AttendancesController,
             health,
             ready,
             create_static_files_router(
