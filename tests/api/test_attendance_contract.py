@@ -18,7 +18,10 @@ from tests.api.attendance_rig import Guest, Rig, app_object
 
 rig = attendance_rig.rig  # fixture
 
-CONTRACT = Path(os.environ.get("CLIENT_CONTRACT", "/work/shared/spec/client-contract.json"))
+# The attendance calls of spec/client-contract.json, copied verbatim (refresh with the spec).
+CONTRACT = Path(
+    os.environ.get("CLIENT_CONTRACT", Path(__file__).with_name("data") / "client-contract-attendance.json")
+)
 AREAS = ("requests.", "tickets.", "invites.", "checkin.")
 RAW_ARRAYS = {"tickets.mine_all", "invites.mine"}  # raw-http readers: exactly 200 and a top-level array
 
