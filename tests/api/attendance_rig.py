@@ -256,3 +256,17 @@ async def inline_rig(
             yield Rig(client, container, fakes, push, settings)
     finally:
         await container.close()
+
+
+@pytest.fixture
+async def memory_rig(memory_settings: Settings, fakes: Fakes) -> AsyncIterator[Rig]:
+    """The embedded mode (in-memory store, in-process jobs) behind the same client."""
+    push = RecordingPushSender()
+    container = make_container(memory_settings, fakes_provider(fakes, inline_jobs=False), push_provider(push))
+    app = create_app(memory_settings, container)
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://loopin.test", timeout=120) as client:
+            yield Rig(client, container, fakes, push, memory_settings)
+    finally:
+        await container.close()

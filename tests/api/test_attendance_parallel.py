@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import httpx
 
@@ -20,7 +22,7 @@ from tests.api import attendance_rig
 from tests.api.attendance_rig import Guest, Rig, app_object
 from tests.api.flows import sql
 
-rig = attendance_rig.rig  # fixture
+rig, memory_rig = attendance_rig.rig, attendance_rig.memory_rig  # fixtures
 
 CAPACITY = 50
 RUSH = 200
@@ -39,6 +41,30 @@ async def accepted_requests(rig: Rig, event_id: int, seats: dict[int, int]) -> N
 
 
 async def test_two_hundred_parallel_confirmations_sell_exactly_the_seats_there_are(rig: Rig) -> None:
+    done = await rush(rig)
+    [(held, tickets, holders)] = await sql(
+        "SELECT COALESCE(SUM(seats), 0), COUNT(*), COUNT(DISTINCT member_id) FROM tickets "
+        "WHERE event_id = :e AND status <> 'cancelled'",
+        e=done.event_id,
+    )
+    assert (held, tickets, holders) == (CAPACITY, len(done.sold), len(done.sold))
+    await seats_come_back(rig, done)
+
+
+async def test_the_embedded_mode_holds_the_same_line(memory_rig: Rig) -> None:
+    await seats_come_back(memory_rig, await rush(memory_rig))
+
+
+@dataclass
+class Rush:
+    event_id: int
+    seats: dict[int, int]
+    sold: list[tuple[Guest, dict[str, Any]]]
+    refused: list[Guest]
+
+
+async def rush(rig: Rig) -> Rush:
+    """RUSH guests with accepted requests for 1-3 seats confirm at once."""
     host = await rig.member()
     guests = await rig.members(RUSH)
     event = await rig.event(host, max_capacity=CAPACITY)
@@ -56,30 +82,27 @@ async def test_two_hundred_parallel_confirmations_sell_exactly_the_seats_there_a
     refused = [r.json() for r in responses if r.status_code == 400]
     assert all(body["error_code"] == "CAPACITY_FULL" and body["detail"] for body in refused), refused[:3]
     assert all(body["success"] is False for body in refused)
-    seats_sold = sum(body["seats"] for _, body in sold)
     assert all(body["seats"] == seats[g.id] for g, body in sold)
-    assert seats_sold == CAPACITY  # every seat sold, none more
+    assert sum(body["seats"] for _, body in sold) == CAPACITY  # every seat sold, none more
     assert len({body["ticket_secret"] for _, body in sold}) == len(sold)
-
-    stored = await rig.stored_event(event.id)
-    assert stored.seats_taken == CAPACITY
-    [(held, tickets, holders)] = await sql(
-        "SELECT COALESCE(SUM(seats), 0), COUNT(*), COUNT(DISTINCT member_id) FROM tickets "
-        "WHERE event_id = :e AND status <> 'cancelled'",
-        e=event.id,
-    )
-    assert (held, tickets, holders) == (CAPACITY, len(sold), len(sold))
+    assert (await rig.stored_event(event.id)).seats_taken == CAPACITY
     detail = app_object(await rig.client.get(f"/api/events/{event.id}", headers=host.headers))
     assert detail["going_count"] == CAPACITY  # going_count is the seats held
     listed = app_object(await rig.client.get(f"/api/events/{event.id}/attendees", headers=host.headers))
     assert listed["going_count"] == sum(a["seats"] for a in listed["attendees"]) == CAPACITY
+    assert len(listed["attendees"]) == len(sold)
+    refused_guests = [g for g, r in zip(guests, responses, strict=True) if r.status_code == 400]
+    return Rush(event.id, seats, sold, refused_guests)
 
-    # A refused guest still has their accepted request: a cancellation frees seats they can then take.
-    lucky_guest, lucky_ticket = sold[0]
-    cancel = await rig.client.post(f"/api/events/{event.id}/cancel-attendance", headers=lucky_guest.headers)
+
+async def seats_come_back(rig: Rig, done: Rush) -> None:
+    """A refused guest keeps their accepted request: a cancellation frees seats they can then take."""
+    lucky_guest, lucky_ticket = done.sold[0]
+    cancel = await rig.client.post(f"/api/events/{done.event_id}/cancel-attendance", headers=lucky_guest.headers)
     assert app_object(cancel)["going_count"] == CAPACITY - lucky_ticket["seats"]
-    waiting = next(g for g, r in zip(guests, responses, strict=True) if r.status_code == 400 and seats[g.id] == 1)
-    assert (await rig.confirm(waiting, event.id, 1)).status_code == 200
+    waiting = next(g for g in done.refused if done.seats[g.id] == 1)
+    assert (await rig.confirm(waiting, done.event_id, 1)).status_code == 200
+    assert (await rig.stored_event(done.event_id)).seats_taken == CAPACITY - lucky_ticket["seats"] + 1
 
 
 async def test_fifty_parallel_scans_of_one_ticket_record_one_check_in(rig: Rig) -> None:
