@@ -212,3 +212,27 @@ async def test_accepting_notifies_and_audits(inline_rig: Rig) -> None:
     assert notes[1][2]["request_id"] == str(created["id"])
     actions = await sql("SELECT action FROM audit_entries WHERE target_type = 'join_request' ORDER BY id")
     assert [a[0] for a in actions] == ["join_request.created", "join_request.accepted"]
+
+
+async def test_my_request_costs_two_statements(rig: Rig) -> None:
+    """The app calls it once per feed card: the caller, then the request with its event and ticket, joined."""
+    from sqlalchemy import event as sa_event
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    host, guest = await rig.members(2)
+    event = await rig.event(host)
+    await rig.ask(guest, event.id)
+    engine = await rig.container.get(AsyncEngine)
+    statements: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    sa_event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        for _ in range(3):
+            statements.clear()
+            app_object(await rig.client.get(f"/api/events/{event.id}/my-request", headers=guest.headers))
+            assert 1 <= len(statements) <= 2, statements
+    finally:
+        sa_event.remove(engine.sync_engine, "before_cursor_execute", count)
