@@ -183,11 +183,23 @@ async def test_covers_are_optional_and_named_by_the_server(
     (host,) = await active_members(api, fakes, HOST)
     none = await create_event(api, fakes, host)
     assert none["cover_images"] == []
-    named = await create_event(api, fakes, host, cover_files=[("../../etc/passwd.png", png_bytes(), "image/png")])
+    named = await create_event(
+        api, fakes, host, title="Named", cover_files=[("../../etc/passwd.png", png_bytes(), "image/png")]
+    )
     (url,) = named["cover_images"]
     assert "passwd" not in url
     assert url.startswith(f"/api/media/events/{named['host']['id']}/")
     assert all(Path(service_settings.media_root) in p.parents for p in stored_files(service_settings.media_root))
+
+
+async def test_a_retried_go_live_does_not_make_a_second_event(api: AsyncTestClient, fakes: Fakes) -> None:
+    (host,) = await active_members(api, fakes, HOST)
+    form = app_form(fakes)
+    first = await api.post("/api/events", headers=bearer(host), files=multipart(form, covers(1)))
+    again = await api.post("/api/events", headers=bearer(host), files=multipart(form, covers(1)))
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert await event_count() == 1
 
 
 async def test_publish_false_creates_a_draft_only_the_host_sees(api: AsyncTestClient, fakes: Fakes) -> None:

@@ -76,7 +76,7 @@ async def test_what_members_may_not_see_is_404_by_id_and_absent_from_feed_and_se
 async def test_staff_see_private_events(api: AsyncTestClient, fakes: Fakes) -> None:
     host, staff = await active_members(api, fakes, HOST, OTHER)
     await sql("UPDATE members SET role = 'staff' WHERE phone_number = :p", p=OTHER)
-    private = await create_event(api, fakes, host, is_public="false")
+    private = await create_event(api, fakes, host, title="Private supper", is_public="false")
     assert (await api.get(f"/api/events/{private['id']}", headers=bearer(staff))).status_code == 200
 
 
@@ -103,7 +103,7 @@ async def test_share_links(api: AsyncTestClient, fakes: Fakes) -> None:
         assert body["canonical_url"] == f"https://loopinsocial.in{body['canonical_path']}"
         assert body["canonical_path"] == f"/in/mumbai/events/sunset-jam-session--{event['canonical_id']}"
     assert_error(await api.get(f"/api/events/{event['id']}/share-url", headers=bearer("junk")), 401)
-    private = await create_event(api, fakes, host, is_public="false")
+    private = await create_event(api, fakes, host, title="Private supper", is_public="false")
     assert_error(await api.get(f"/api/events/{private['id']}/share-url"), 404, "EVENT_NOT_FOUND")
     assert (await api.get(f"/api/events/{private['id']}/share-url", headers=bearer(host))).status_code == 200
 

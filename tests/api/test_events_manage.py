@@ -122,7 +122,7 @@ async def test_only_the_host_or_staff_edit_or_delete(api: AsyncTestClient, fakes
     host, guest, staff = await active_members(api, fakes, HOST, GUEST, OTHER)
     await sql("UPDATE members SET role = 'staff' WHERE phone_number = :p", p=OTHER)
     public = await create_event(api, fakes, host)
-    private = await create_event(api, fakes, host, is_public="false")
+    private = await create_event(api, fakes, host, title="Private supper", is_public="false")
     url = f"/api/events/{public['id']}"
     assert_error(await api.put(url, headers=bearer(guest), json={"title": "Hijacked"}), 403, "NOT_EVENT_HOST")
     assert_error(await api.delete(url, headers=bearer(guest)), 403, "NOT_EVENT_HOST")

@@ -21,7 +21,7 @@ from tests.support import Fakes
 async def test_a_public_event_by_its_canonical_id_needs_no_sign_in(api: AsyncTestClient, fakes: Fakes) -> None:
     (host,) = await active_members(api, fakes, HOST)
     event = await create_event(api, fakes, host)
-    private = await create_event(api, fakes, host, is_public="false")
+    private = await create_event(api, fakes, host, title="Private supper", is_public="false")
     for path in (f"/api/public/events/{event['canonical_id']}", f"/api/events/canonical/{event['canonical_id']}"):
         for headers in ({}, {"Authorization": "Bearer junk"}):  # a token is not even looked at
             response = await api.get(path, headers=headers)

@@ -148,3 +148,20 @@ async def test_ids_increase(any_container: AsyncContainer, fakes: Fakes) -> None
     first, second = await store_events(any_container, event(host, now), event(host, now))
     assert 0 < first.id < second.id
     assert isinstance(first, Event)
+
+
+async def test_find_duplicate(any_container: AsyncContainer, fakes: Fakes) -> None:
+    now = fakes.clock.now()
+    host, other = await members(any_container, now, 2)
+    original = event(host, now, title="Jam")
+    (stored,) = await store_events(any_container, original)
+    async with any_container() as scope:
+        repo = await scope.get(EventRepository)
+        found = await repo.find_duplicate(host.id, "Jam", stored.start_time, now - timedelta(minutes=10))
+        assert found is not None
+        assert found.id == stored.id
+        assert await repo.find_duplicate(host.id, "Jam", stored.start_time, now + timedelta(seconds=1)) is None
+        assert await repo.find_duplicate(other.id, "Jam", stored.start_time, now - timedelta(minutes=10)) is None
+        assert await repo.find_duplicate(host.id, "Jam!", stored.start_time, now - timedelta(minutes=10)) is None
+        later = stored.start_time + timedelta(minutes=1)
+        assert await repo.find_duplicate(host.id, "Jam", later, now - timedelta(minutes=10)) is None

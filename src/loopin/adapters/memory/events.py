@@ -52,6 +52,19 @@ class MemoryEventRepository:
     async def canonical_id_taken(self, canonical_id: str) -> bool:
         return self._tx.read(CANONICAL_IDS, canonical_id) is not None
 
+    async def find_duplicate(
+        self, host_id: int, title: str, start_time: datetime, since: datetime
+    ) -> Event | None:
+        found = [
+            e
+            for e in self._tx.rows(EVENTS)
+            if (e.host_id, e.title, e.start_time) == (host_id, title, start_time)
+            and not e.is_deleted
+            and e.created_at is not None
+            and e.created_at >= since
+        ]
+        return min(found, key=lambda e: e.id) if found else None
+
     async def hosts_any(self, host_id: int) -> bool:
         return any(e.host_id == host_id and not e.is_deleted for e in self._tx.rows(EVENTS))
 

@@ -130,6 +130,23 @@ class SqlEventRepository:
     async def canonical_id_taken(self, canonical_id: str) -> bool:
         return bool(await self._session.scalar(select(exists().where(EventRow.canonical_id == canonical_id))))
 
+    async def find_duplicate(
+        self, host_id: int, title: str, start_time: datetime, since: datetime
+    ) -> Event | None:
+        row = await self._session.scalar(
+            select(EventRow)
+            .where(
+                EventRow.host_id == host_id,
+                EventRow.start_time == start_time,
+                EventRow.title == title,
+                EventRow.deleted_at.is_(None),
+                EventRow.created_at >= since,
+            )
+            .order_by(EventRow.id)
+            .limit(1)
+        )
+        return event_from_row(row) if row else None
+
     async def hosts_any(self, host_id: int) -> bool:
         return bool(
             await self._session.scalar(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,3 +15,4 @@ class EventsConfig:
     cache_ttl_seconds: int = 60  # bounds staleness the generation cannot see (a host renaming themselves)
     pinned_own_events: int = 100  # the app's feed always carries the caller's own upcoming events
     lead_limit_per_address_per_hour: int = 10
+    duplicate_window: timedelta = field(default_factory=lambda: timedelta(minutes=10))  # retried creates

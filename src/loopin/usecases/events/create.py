@@ -144,8 +144,13 @@ class CreateEvent:
         covers = check_covers(data.cover_images, self._inspector, self._config, p)
         p.raise_if_any()
         interest_ids = checked(interest_ids)
-        zone, start = checked(zone), checked(start)
-
+        zone, start, title = checked(zone), checked(start), checked(title)
+        repeat = await self._events.find_duplicate(member.id, title, start, now - self._config.duplicate_window)
+        if repeat is not None:  # the app retried a create that had gone through: answer with that event
+            await self._uow.commit()
+            view = await self._views.detail(repeat.id)
+            if view is not None:
+                return view
         interests = await self._interests.get_many(interest_ids) if interest_ids else []
         if len([i for i in interests if i.is_active]) != len(interest_ids):
             raise InvalidInput.single(
@@ -162,7 +167,7 @@ class CreateEvent:
                 venue, _ = await self._venues.find_or_add(draft)
             event = Event.new(
                 host_id=member.id,
-                title=checked(title),
+                title=title,
                 start_time=start,
                 end_time=start + checked(duration),
                 timezone=zone.key,

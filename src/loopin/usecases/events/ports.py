@@ -54,6 +54,12 @@ class EventRepository(Protocol):
 
     async def canonical_id_taken(self, canonical_id: str) -> bool: ...
 
+    async def find_duplicate(
+        self, host_id: int, title: str, start_time: datetime, since: datetime
+    ) -> Event | None:
+        """The host's live event with this title and start, created at or after ``since`` (a retried create)."""
+        ...
+
     async def hosts_any(self, host_id: int) -> bool:
         """Whether the member hosts at least one event that is not deleted."""
         ...

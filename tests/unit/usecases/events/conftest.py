@@ -39,6 +39,7 @@ class World:
     fakes: Fakes
     media_root: Path
     recorder: RecordingJobDispatcher | None = None
+    created: int = 0
 
     async def run(self, kind: type[Any], *args: Any, **kwargs: Any) -> Any:
         async with self.container() as scope:
@@ -67,6 +68,9 @@ class World:
         return stored
 
     async def create(self, host: Member, **fields: Any) -> EventView:
+        """Each event starts a second after the last unless told, so none is taken for a retried create."""
+        self.created += 1
+        fields.setdefault("start_time", start_in(self.fakes, second=self.created))
         view: EventView = await self.run(CreateEvent, event_input(self.fakes, host.id, **fields))
         return view
 
@@ -95,10 +99,10 @@ class World:
         return sorted(p for p in self.media_root.rglob("*") if p.is_file()) if self.media_root.exists() else []
 
 
-def start_in(fakes: Fakes, days: int = 3) -> str:
+def start_in(fakes: Fakes, days: int = 3, second: int = 0) -> str:
     """What the app sends: local (IST) midnight of a coming day, in UTC with ``Z``."""
     day = (fakes.clock.now() + timedelta(days=days)).date()
-    return f"{day - timedelta(days=1)}T18:30:00.000Z"
+    return f"{day - timedelta(days=1)}T18:30:{second % 60:02d}.000Z"
 
 
 def event_input(fakes: Fakes, member_id: int, **fields: Any) -> CreateEventInput:

@@ -24,7 +24,7 @@ from loopin.usecases.events.create import CreateEvent
 from loopin.usecases.events.ports import EventReader, EventRepository
 from loopin.usecases.platform.analytics import CAPTURE
 from tests.support import Fakes, fakes_provider
-from tests.unit.usecases.events.conftest import World, cover, event_input
+from tests.unit.usecases.events.conftest import World, cover, event_input, start_in
 
 
 async def count_events(world: World) -> int:
@@ -280,3 +280,19 @@ async def test_an_event_committed_whose_jobs_could_not_be_queued_keeps_its_cover
         assert len(event.cover_images) == 1
     finally:
         await container.close()
+
+
+async def test_a_retried_create_answers_with_the_event_it_already_made(world: World) -> None:
+    host = await world.member(1)
+    start = start_in(world.fakes)
+    first = await world.create(host, start_time=start, cover_images=[cover(1)])
+    again = await world.create(host, start_time=start, cover_images=[cover(1)])  # the app timed out: tapped again
+    assert again.id == first.id
+    assert len(world.files()) == 1  # the repeat stored no second cover
+    assert len(await world.audit(first.id)) == 1
+    other_title = await world.create(host, start_time=start, title="Another jam")
+    assert other_title.id != first.id
+    world.fakes.clock.advance(timedelta(minutes=11))
+    later = await world.create(host, start_time=start)
+    assert later.id not in (first.id, other_title.id)  # outside the window it is a new event
+    assert await count_events(world) == 3
