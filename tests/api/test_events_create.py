@@ -124,6 +124,7 @@ async def test_missing_fields_are_named_not_a_500(api: AsyncTestClient, fakes: F
         ({"is_public": "nope"}, "is_public"),
         ({"event_interest_ids": "1,2"}, "event_interest_ids"),
         ({"event_interest_ids": "[1, 999]"}, "event_interest_ids"),
+        ({"event_interest_ids": "[99999999999999999999]"}, "event_interest_ids"),
         ({"rsvp_expiry_policy": "forever"}, "rsvp_expiry_policy"),
         ({"timezone": "Mars/Base"}, "timezone"),
         ({"venue_id": "abc"}, "venue_id"),

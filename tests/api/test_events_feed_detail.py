@@ -166,6 +166,16 @@ async def test_unknown_or_malformed_ids(api: AsyncTestClient, fakes: Fakes) -> N
     (guest,) = await active_members(api, fakes, GUEST)
     assert_error(await api.get("/api/events/999999", headers=bearer(guest)), 404, "EVENT_NOT_FOUND")
     assert_error(await api.get("/api/events/abc", headers=bearer(guest)), 404)
+    huge = "99999999999999999999"  # beyond bigint: not an id, never a database error
+    for path in (f"/api/events/{huge}", f"/api/events/{huge}/share-url", f"/api/events/venues/{huge}"):
+        assert_error(await api.get(path, headers=bearer(guest)), 404)
+    assert_error(await api.put(f"/api/events/{huge}", headers=bearer(guest), json={"title": "Jam"}), 404)
+    assert_error(await api.delete(f"/api/events/{huge}", headers=bearer(guest)), 404)
+    for params in ({"host_id": huge}, {"interest_id": huge}):
+        response = await api.get("/api/events", headers=bearer(guest), params=params)
+        assert response.status_code == 200
+        assert response.json()["data"] == []
+    assert_error(await api.get("/api/events", headers=bearer(guest), params={"offset": huge}), 422)
 
 
 async def test_the_apps_page_pins_the_hosts_own_later_events(api: AsyncTestClient, fakes: Fakes) -> None:

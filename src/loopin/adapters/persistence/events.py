@@ -11,12 +11,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from loopin.adapters.persistence.identity import interest_from_row
+from loopin.adapters.persistence.identity import BIGINT_END, interest_from_row
 from loopin.adapters.persistence.orm import EventInterestRow, EventRow, HostLeadRow, MemberRow, VenueRow
 from loopin.domain.events.event import (
     LISTED_STATUSES,
@@ -33,6 +33,11 @@ from loopin.domain.identity.interest import EventInterest
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.events.ports import EventPage, EventRecord, HostCard
+
+
+def _key(value: int) -> bool:
+    """Whether ``value`` can be a bigint key at all (asyncpg refuses larger numbers): others match nothing."""
+    return 0 < value < BIGINT_END
 
 
 def event_from_row(row: EventRow) -> Event:
@@ -99,10 +104,12 @@ class SqlEventRepository:
         self._session = session
 
     async def get(self, event_id: int) -> Event | None:
-        row = await self._session.get(EventRow, event_id)
+        row = await self._session.get(EventRow, event_id) if _key(event_id) else None
         return event_from_row(row) if row else None
 
     async def get_for_update(self, event_id: int) -> Event | None:
+        if not _key(event_id):
+            return None
         row = await self._session.get(EventRow, event_id, with_for_update=True, populate_existing=True)
         return event_from_row(row) if row else None
 
@@ -203,7 +210,7 @@ class SqlVenueRepository:
         self._session = session
 
     async def get(self, venue_id: int) -> Venue | None:
-        row = await self._session.get(VenueRow, venue_id)
+        row = await self._session.get(VenueRow, venue_id) if _key(venue_id) else None
         return venue_from_row(row) if row else None
 
     async def find_or_add(self, venue: Venue) -> tuple[Venue, bool]:
@@ -260,6 +267,8 @@ class SqlEventReader:
         self._session = session
 
     async def record(self, event_id: int) -> EventRecord | None:
+        if not _key(event_id):
+            return None
         records = await self._records(self._base().where(EventRow.id == event_id))
         return records[0] if records else None
 
@@ -317,10 +326,11 @@ def _visible_to(viewer: Viewer) -> ColumnElement[bool]:
     if viewer.is_staff:
         return alive
     reachable: ColumnElement[bool] = EventRow.is_public.is_(True)
-    if viewer.granted:
-        reachable = or_(reachable, EventRow.id.in_(sorted(viewer.granted)))
+    granted = sorted(i for i in viewer.granted if _key(i))
+    if granted:
+        reachable = or_(reachable, EventRow.id.in_(granted))
     listed = and_(EventRow.status.in_(sorted(s.value for s in LISTED_STATUSES)), reachable)
-    if viewer.member_id is not None:
+    if viewer.member_id is not None and _key(viewer.member_id):
         listed = or_(EventRow.host_id == viewer.member_id, listed)
     return and_(alive, listed)
 
@@ -332,11 +342,11 @@ def _filters(query: FeedQuery, now: datetime) -> list[ColumnElement[bool]]:
     if query.is_public is not None:
         where.append(EventRow.is_public.is_(query.is_public))
     if query.host_id is not None:
-        where.append(EventRow.host_id == query.host_id)
+        where.append(EventRow.host_id == query.host_id if _key(query.host_id) else false())
     if query.upcoming:
         where.append(EventRow.end_time > now)
     if query.interest_id is not None:
-        where.append(EventRow.interest_ids.contains([query.interest_id]))
+        where.append(EventRow.interest_ids.contains([query.interest_id]) if _key(query.interest_id) else false())
     if query.city_slug is not None:
         where.append(VenueRow.city_slug == query.city_slug)
     if query.country_code is not None:

@@ -24,6 +24,7 @@ DURATION_MIN_HOURS, DURATION_MAX_HOURS = 0.25, 168.0
 CAPACITY_MAX = 100_000
 PRICE_MIN, PRICE_MAX = Decimal("1.00"), Decimal("100000.00")
 INTERESTS_MAX = 10
+ID_END = 2**63  # ids are bigints
 FURTHEST_START = timedelta(days=3 * 366)
 _GSTIN = re.compile(r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
 _TRUE = frozenset({"true", "1", "yes", "y", "on", "t"})
@@ -254,7 +255,9 @@ def parse_interest_ids(raw: str | list[int] | None, problems: Problems) -> tuple
             value = None
     else:
         value = raw
-    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+    if not isinstance(value, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and 0 < v < ID_END for v in value
+    ):
         problems.add(
             "event_interest_ids",
             "event_interest_ids must be a JSON array of interest ids, e.g. [1,4,7]",

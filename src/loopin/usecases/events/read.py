@@ -14,6 +14,8 @@ from loopin.usecases.events.views import EventView, FeedPageView, ShareLink
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
+MAX_OFFSET = 1_000_000
+
 
 @dataclass(frozen=True, slots=True)
 class FeedInput:
@@ -59,8 +61,8 @@ class FeedInput:
                     statuses.append(status)
         offset = 0 if self.offset is None else self.offset
         limit = DEFAULT_LIMIT if self.limit is None else self.limit
-        if offset < 0:
-            p.add("offset", "offset must be 0 or more")
+        if not 0 <= offset <= MAX_OFFSET:
+            p.add("offset", f"offset must be between 0 and {MAX_OFFSET}")
         if not 1 <= limit <= MAX_LIMIT:
             p.add("limit", f"limit must be between 1 and {MAX_LIMIT}")
         search = " ".join((self.search or "").split())
