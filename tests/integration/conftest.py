@@ -117,9 +117,18 @@ def queue_settings(service_settings: Settings, clean_services: None) -> Settings
 
 
 @asynccontextmanager
-async def running_worker(settings: Settings, *overrides: Provider) -> AsyncIterator[Worker[Any]]:
-    """A real SAQ worker (not burst mode) on ``settings.queue_name``, stopped on exit."""
-    worker: Worker[Any] = Worker(**build_settings(settings, container_overrides=overrides))
+async def running_worker(
+    settings: Settings, *overrides: Provider, with_cron: bool = False
+) -> AsyncIterator[Worker[Any]]:
+    """A real SAQ worker (not burst mode) on ``settings.queue_name``, stopped on exit.
+
+    Without ``with_cron`` the per-minute sweeps are left out: one firing at a minute boundary would race the
+    job a test runs by hand.
+    """
+    worker_settings = build_settings(settings, container_overrides=overrides)
+    if not with_cron:
+        worker_settings["cron_jobs"] = []
+    worker: Worker[Any] = Worker(**worker_settings)
     task = asyncio.create_task(worker.start())
     try:
         async with asyncio.timeout(10):
@@ -135,7 +144,7 @@ async def running_worker(settings: Settings, *overrides: Provider) -> AsyncItera
         await worker.queue.disconnect()
 
 
-async def eventually(condition: Any, *, what: str, timeout: float = 10.0) -> None:
+async def eventually(condition: Any, *, what: str, timeout: float = 30.0) -> None:
     """Polls ``condition()`` until it is truthy; fails (with ``what``) after ``timeout`` seconds."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

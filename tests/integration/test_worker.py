@@ -106,7 +106,7 @@ async def test_a_failing_job_is_retried(queue_settings: Settings, fakes: Fakes) 
 async def test_the_worker_registers_every_job_and_the_waitlist_cron(
     queue_settings: Settings, fakes: Fakes
 ) -> None:
-    async with running_worker(queue_settings, fakes_provider(fakes, inline_jobs=False)) as worker:
+    async with running_worker(queue_settings, fakes_provider(fakes, inline_jobs=False), with_cron=True) as worker:
         functions: dict[str, Any] = worker.functions
         assert set(HANDLERS) <= set(functions)
         assert [c.function.__qualname__ for c in worker.cron_jobs] == [PROMOTE_DUE_MEMBERS, EXPIRE_ATTENDANCE]

@@ -12,6 +12,7 @@ from litestar.exceptions import HTTPException, NotFoundException, SerializationE
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from loopin.domain.shared.errors import DomainError, ErrorKind, InvalidInput, Unavailable
 
@@ -109,6 +110,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     HTTPException: http_error,
     OperationalError: infrastructure_error,
     DBAPIError: infrastructure_error,
+    PoolTimeout: infrastructure_error,  # every pooled connection busy for pool_timeout seconds
     RedisError: infrastructure_error,
     ConnectionError: infrastructure_error,
     Exception: unexpected_error,
