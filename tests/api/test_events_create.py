@@ -100,6 +100,11 @@ async def test_missing_fields_are_named_not_a_500(api: AsyncTestClient, fakes: F
     [
         ({"title": "x" * 201}, "title"),
         ({"title": "ab"}, "title"),
+        ({"title": "Jam\x00night"}, "title"),
+        ({"description": "nul\x00byte"}, "description"),
+        ({"venue_name": "Cafe\x00"}, "venue_name"),
+        ({"location_address": "Road\x00"}, "location_address"),
+        ({"timezone": "Asia/Kol\x00kata"}, "timezone"),
         ({"description": "x" * 20_001}, "description"),
         ({"venue_name": "v" * 151}, "venue_name"),
         ({"location_address": "a" * 501}, "location_address"),

@@ -154,6 +154,8 @@ async def test_feed_filters_and_paging_for_other_clients(api: AsyncTestClient, f
         {"is_public": "perhaps"},
         {"status": "bogus"},
         {"search": "x" * 101},
+        {"search": "jam\x00"},
+        {"city": "pu\x00ne"},
     ],
 )
 async def test_bad_feed_parameters_are_422(api: AsyncTestClient, fakes: Fakes, params: dict[str, str]) -> None:

@@ -70,6 +70,8 @@ async def test_partial_edits_keep_the_rest(api: AsyncTestClient, fakes: Fakes) -
     [
         ({"title": ""}, "title", "TITLE_REQUIRED"),
         ({"title": None}, "title", None),
+        ({"title": "Jam\u0000"}, "title", "INVALID_TITLE"),
+        ({"description": "\u0000"}, "description", "INVALID_DESCRIPTION"),
         ({"max_capacity": -1}, "max_capacity", "INVALID_CAPACITY"),
         ({"max_capacity": "ten"}, "max_capacity", None),
         ({"is_paid": "yes"}, "is_paid", None),

@@ -145,6 +145,7 @@ async def test_become_a_host_without_signing_in(api: AsyncTestClient) -> None:
         (lead(phone_number="12345"), "phone_number"),
         (lead(message="m" * 1001), "message"),
         (lead(first_name="<script>"), "first_name"),
+        (lead(message="hi\x00"), "message"),
     ],
 )
 async def test_bad_host_leads_are_422(api: AsyncTestClient, body: dict[str, str], field: str) -> None:

@@ -51,6 +51,8 @@ def new_lead(first_name: str, last_name: str, phone: str, message: str, *, now: 
     text = (message or "").strip()
     if len(text) > MESSAGE_MAX:
         problems.add("message", f"message must be at most {MESSAGE_MAX} characters")
+    elif any(ch < " " and ch not in "\t\n\r" for ch in text):
+        problems.add("message", "message contains characters that are not allowed")
     number: PhoneNumber | None = None
     try:
         number = PhoneNumber.parse(phone)

@@ -31,8 +31,17 @@ _TRUE = frozenset({"true", "1", "yes", "y", "on", "t"})
 _FALSE = frozenset({"false", "0", "no", "n", "off", "f"})
 
 
+def _unprintable(text: str) -> bool:
+    """NUL and other control characters (tabs and newlines aside) have no place in these fields, and
+    PostgreSQL refuses NUL outright."""
+    return any(ch < " " and ch not in "\t\n\r" for ch in text)
+
+
 def clean_title(raw: str | None, problems: Problems) -> str | None:
     title = " ".join((raw or "").split())
+    if _unprintable(title):
+        problems.add("title", "Event title contains characters that are not allowed", "INVALID_TITLE")
+        return None
     if not title:
         problems.add("title", "Event title is required", "TITLE_REQUIRED")
         return None
@@ -47,6 +56,9 @@ def clean_title(raw: str | None, problems: Problems) -> str | None:
 
 def clean_description(raw: str | None, problems: Problems) -> str | None:
     text = (raw or "").strip()
+    if _unprintable(text):
+        problems.add("description", "Description contains characters that are not allowed", "INVALID_DESCRIPTION")
+        return None
     if len(text) > DESCRIPTION_MAX:
         problems.add(
             "description", f"Description must be at most {DESCRIPTION_MAX} characters", "INVALID_DESCRIPTION"
@@ -277,6 +289,9 @@ def clean_text_field(
     raw: str | None, field: str, limit: int, problems: Problems, *, required_code: str | None = None
 ) -> str | None:
     text = " ".join((raw or "").split())
+    if _unprintable(text):
+        problems.add(field, f"{field} contains characters that are not allowed", "VALIDATION_ERROR")
+        return None
     if not text and required_code:
         problems.add(field, f"{field} is required", required_code)
         return None
@@ -288,6 +303,9 @@ def clean_text_field(
 
 def clean_venue_name(raw: str | None, problems: Problems, field: str = "venue_name") -> str | None:
     name = " ".join((raw or "").split())
+    if _unprintable(name):
+        problems.add(field, f"{field} contains characters that are not allowed", "VENUE_NAME_REQUIRED")
+        return None
     if not name:
         problems.add(field, f"Venue name is required ({field})", "VENUE_NAME_REQUIRED")
         return None
@@ -307,7 +325,7 @@ def clean_city(raw: str | None, problems: Problems, field: str = "location_city"
 
 def clean_place_id(raw: str | None, problems: Problems, field: str = "location_place_id") -> str | None:
     text = (raw or "").strip()
-    if len(text) > PLACE_ID_MAX or any(c.isspace() for c in text):
+    if len(text) > PLACE_ID_MAX or any(c.isspace() for c in text) or _unprintable(text):
         problems.add(field, f"{field} is not a valid place id", "VALIDATION_ERROR")
         return None
     return text
