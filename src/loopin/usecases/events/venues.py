@@ -98,7 +98,11 @@ def venue_from_place(place: PlaceInput, problems: Problems, *, now: datetime, cr
 
 
 def _clean_metadata(raw: dict[str, str], problems: Problems) -> dict[str, str]:
-    if len(raw) > METADATA_MAX_KEYS or any(len(str(k)) + len(str(v)) > METADATA_MAX_CHARS for k, v in raw.items()):
+    if (
+        len(raw) > METADATA_MAX_KEYS
+        or any(len(str(k)) + len(str(v)) > METADATA_MAX_CHARS for k, v in raw.items())
+        or any(ch < " " for k, v in raw.items() for ch in f"{k}{v}")
+    ):
         problems.add("metadata", f"metadata holds at most {METADATA_MAX_KEYS} short text values")
         return {}
     return {str(k): str(v) for k, v in raw.items()}
