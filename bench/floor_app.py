@@ -12,9 +12,26 @@ secret), so the seeded OTP digests and the minted tokens are valid here too.
 * ``POST /api/auth/verify-otp``: ``SELECT ... FOR UPDATE`` of the OTP row, digest check, ``UPDATE`` (consumed),
   ``INSERT`` of the member ``RETURNING id``, ``COMMIT``, then a session JWT.
 
+* ``GET /api/events`` (the feed, default page) and ``GET /api/events/{id}`` (the detail): JWT check and
+  revocation ``EXISTS`` as above, then in one transaction the statements the API runs: the member row; for the
+  feed the access grants (one ``UNION``) and, without grants, whether the member hosts anything (their cache
+  class: ``public`` or ``m<id>``); with ``EVENT_CACHE_TTL_SECONDS`` > 0, Redis ``GET`` of the cache generation
+  and of the page/detail key; on a miss (or with the cache off: no Redis then, as the API) the count, the page
+  (events joined with host and venue) and the interests it mentions (for a host whose own upcoming events fall
+  beyond the page, their own page and its interests too), then ``SET ... EX``; for a private event not the
+  caller's, the grants. The cached value is the wire object itself (decoded into its msgspec struct on a hit,
+  encoded by Litestar).
+* ``POST /api/events/{id}/confirm-attendance``: member row, event ``FOR UPDATE``, the member's ticket, join
+  request (then invitation) ``FOR UPDATE``, the seat check, ``UPDATE`` of the event counter, ``INSERT`` of the
+  ticket, ``UPDATE`` of the request, the venue row, ``COMMIT``, then Redis ``INCR`` of the cache generation.
+* ``POST /api/events/{id}/check-in``: member row, event row, ticket ``FOR UPDATE`` by the keyed digest of the
+  code, ``UPDATE`` of the ticket (a repeated scan changes nothing), ``COMMIT``, then the guest's card.
+
 Deliberately absent (the API does them; the difference is what the ratio measures): phone parsing/validation,
-the ``SELECT`` of an existing member by phone, the SAQ enqueue of analytics jobs after commit, the pool's
-pre-ping, request-id/access-log middleware, dependency injection and entity mapping.
+the ``SELECT`` of an existing member by phone, the SAQ enqueue of analytics, audit and notification jobs after
+commit, the pool's pre-ping, request-id/access-log middleware, dependency injection and entity mapping, and
+statements whose result the API throws away (a second read of a row it already holds before writing it, the
+count of a host's own events when they are pinned into the feed).
 """
 
 from __future__ import annotations
@@ -22,16 +39,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
+import unicodedata
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 import jwt
 import msgspec
 from litestar import Litestar, Request, Response, get, post
-from litestar.exceptions import NotAuthorizedException, NotFoundException, ValidationException
+from litestar.exceptions import (
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from redis.asyncio import Redis
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -49,6 +75,13 @@ DIGEST_KEY = _derived_key("digest")
 JWT_KEY = os.environ.get("JWT_SECRET") or _derived_key("jwt").hex()
 JWT_LIFETIME = timedelta(days=30)
 MEDIA_PREFIX = "/api/media"
+TICKET_KEY = _derived_key("ticket")
+TICKET_LOOKUP_KEY = hashlib.sha256(b"ticket-lookup\x1f" + TICKET_KEY).digest()
+CACHE_TTL = int(os.environ.get("EVENT_CACHE_TTL_SECONDS") or "60")
+SITE_URL = os.environ.get("SITE_URL") or "https://loopinsocial.in"
+FEED_LIMIT = 50
+PINNED_OWN = 100
+CACHE = "floor:events"
 
 SELECT_MEMBER = text(
     "SELECT id, phone_number, role, status, name, birth_date, gender, bio, location, interest_ids, "
@@ -62,6 +95,86 @@ LOCK_OTP = text(
     "WHERE phone_number = :phone FOR UPDATE"
 )
 CONSUME_OTP = text("UPDATE otp_challenges SET consumed_at = :now WHERE phone_number = :phone")
+MEMBER_ROW = text(
+    "SELECT id, phone_number, role, status, name, birth_date, gender, bio, location, interest_ids, picture_keys, "
+    "waitlisted_at, promote_at, password_hash, created_at, updated_at FROM members WHERE id = :id"
+)
+GRANTS = text(
+    "SELECT event_id FROM invitations WHERE invitee_id = :m AND status IN ('pending', 'accepted') "
+    "UNION SELECT event_id FROM join_requests WHERE requester_id = :m AND status = 'accepted' "
+    "UNION SELECT event_id FROM tickets WHERE member_id = :m AND status != 'cancelled'"
+)
+HOSTS_ANY = text("SELECT EXISTS (SELECT * FROM events WHERE host_id = :m AND deleted_at IS NULL)")
+EVENT_COLUMNS = (
+    "events.id, events.uuid, events.canonical_id, events.host_id, events.title, events.description, "
+    "events.venue_id, events.start_time, events.end_time, events.timezone, events.max_capacity, "
+    "events.seats_taken, events.requests_count, events.is_paid, events.ticket_price, events.allow_plus_one, "
+    "events.gst_number, events.allowed_genders, events.rsvp_expiry_policy, events.status, events.is_public, "
+    "events.interest_ids, events.cover_image_keys, events.deleted_at, events.created_at, events.updated_at"
+)
+VENUE_COLUMNS = (
+    "venues.id AS v_id, venues.uuid AS v_uuid, venues.name AS v_name, venues.address AS v_address, "
+    "venues.city AS v_city, venues.city_slug AS v_city_slug, venues.country_code AS v_country_code, "
+    "venues.latitude AS v_latitude, venues.longitude AS v_longitude, venues.place_id AS v_place_id, "
+    "venues.match_key AS v_match_key, venues.venue_type AS v_venue_type, venues.capacity AS v_capacity, "
+    "venues.metadata AS v_metadata, venues.is_active AS v_is_active, venues.created_by AS v_created_by, "
+    "venues.created_at AS v_created_at, venues.updated_at AS v_updated_at"
+)
+RECORDS = (  # the constant column lists above: no input is ever formatted into SQL here
+    f"SELECT {EVENT_COLUMNS}, members.name AS host_name, members.picture_keys AS host_pictures, "  # noqa: S608
+    f"{VENUE_COLUMNS} FROM events JOIN members ON members.id = events.host_id "
+    "LEFT OUTER JOIN venues ON venues.id = events.venue_id "
+)
+# visibility.is_listed for a member (not staff): their own events, or listed statuses and public or granted
+LISTED = (
+    "events.deleted_at IS NULL AND (events.host_id = :m OR events.status IN ('postponed', 'published') "
+    "AND (events.is_public IS true OR events.id = ANY(:granted))) AND events.end_time > :now"
+)
+FEED_COUNT = text(f"SELECT count(*) FROM events WHERE {LISTED}").bindparams(  # noqa: S608
+    bindparam("granted", type_=ARRAY(BigInteger))
+)
+FEED_PAGE = text(
+    f"{RECORDS} WHERE {LISTED} ORDER BY events.start_time, events.id LIMIT :limit OFFSET :offset"
+).bindparams(bindparam("granted", type_=ARRAY(BigInteger)))
+OWN_PAGE = text(
+    f"{RECORDS} WHERE {LISTED} AND events.host_id = :m ORDER BY events.start_time, events.id LIMIT :limit"
+).bindparams(bindparam("granted", type_=ARRAY(BigInteger)))
+EVENT_RECORD = text(f"{RECORDS} WHERE events.id = :id")
+LOCK_EVENT = text(f"SELECT {EVENT_COLUMNS} FROM events WHERE events.id = :id FOR UPDATE")  # noqa: S608
+EVENT_ROW = text(f"SELECT {EVENT_COLUMNS} FROM events WHERE events.id = :id")  # noqa: S608
+TICKET_COLUMNS = (
+    "id, uuid, event_id, member_id, seats, source, nonce, secret_digest, status, payment_status, "
+    "payment_order_id, request_id, invitation_id, issued_at, checked_in_at, checked_out_at, cancelled_at, "
+    "created_at, updated_at"
+)
+TICKETS = f"SELECT {TICKET_COLUMNS} FROM tickets"  # noqa: S608
+LOCK_TICKET = text(f"{TICKETS} WHERE event_id = :e AND member_id = :m FOR UPDATE")
+LOCK_TICKET_BY_DIGEST = text(f"{TICKETS} WHERE secret_digest = :d FOR UPDATE")
+LOCK_REQUEST = text(
+    "SELECT id, uuid, event_id, requester_id, status, message, host_message, seats_requested, confirm_by, "
+    "decided_at, created_at, updated_at FROM join_requests WHERE event_id = :e AND requester_id = :m FOR UPDATE"
+)
+LOCK_INVITATION = text(
+    "SELECT id, uuid, event_id, invitee_id, host_id, status, message, expires_at, expiry_policy, answered_at, "
+    "created_at, updated_at FROM invitations WHERE event_id = :e AND invitee_id = :m FOR UPDATE"
+)
+TAKE_SEATS = text("UPDATE events SET seats_taken = :seats, updated_at = :now WHERE id = :id")
+INSERT_TICKET = text(
+    "INSERT INTO tickets (uuid, event_id, member_id, seats, source, nonce, secret_digest, status, payment_status, "
+    "payment_order_id, request_id, invitation_id, issued_at, checked_in_at, checked_out_at, cancelled_at, "
+    "created_at, updated_at) VALUES (:uuid, :e, :m, :seats, :source, :nonce, :digest, 'going', 'unpaid', NULL, "
+    ":request_id, :invitation_id, :now, NULL, NULL, NULL, :now, :now) RETURNING id"
+)
+REQUEST_TICKETED = text("UPDATE join_requests SET confirm_by = NULL, updated_at = :now WHERE id = :id")
+VENUE_ROW = text(
+    "SELECT id, uuid, name, address, city, city_slug, country_code, latitude, longitude, place_id, match_key, "
+    "venue_type, capacity, metadata, is_active, created_by, created_at, updated_at FROM venues WHERE id = :id"
+)
+CHECK_IN = text(
+    "UPDATE tickets SET status = 'checked_in', checked_in_at = :checked_in_at, checked_out_at = NULL, "
+    "updated_at = :now WHERE id = :id"
+)
+MEMBER_CARD = text("SELECT id, name, picture_keys[1] AS picture, status FROM members WHERE id = :id")
 INSERT_MEMBER = text(
     "INSERT INTO members (phone_number, status, created_at, updated_at) "
     "VALUES (:phone, 'onboarding', :now, :now) RETURNING id"
@@ -128,6 +241,318 @@ class SessionOut(msgspec.Struct):
     needs_profile_completion: bool
     is_verified: bool
     data: SessionData
+
+
+class HostOut(msgspec.Struct):
+    id: int
+    user_id: int
+    name: str
+    username: str | None
+    profile_image: str | None
+
+
+class LocationOut(msgspec.Struct):
+    venue_id: int
+    venue_name: str
+    name: str
+    address: str
+    city: str
+    city_slug: str
+    country_code: str
+    latitude: float | None
+    longitude: float | None
+    place_id: str | None
+
+
+class VenueRefOut(msgspec.Struct):
+    id: int
+    uuid: str
+    name: str
+    city: str
+    venue_type: str
+    address: str
+
+
+class InterestRefOut(msgspec.Struct):
+    id: int
+    name: str
+    slug: str
+
+
+class EventOut(msgspec.Struct):
+    id: int
+    uuid: str
+    canonical_id: str
+    title: str
+    slug: str
+    canonical_url: str
+    canonical_path: str
+    description: str
+    host: HostOut
+    location: LocationOut | None
+    venue: VenueRefOut | None
+    venue_text: str
+    start_time: str
+    end_time: str
+    start_time_utc: datetime
+    end_time_utc: datetime
+    timezone: str
+    duration_hours: float
+    max_capacity: int
+    going_count: int
+    requests_count: int
+    seats_left: int | None
+    is_full: bool
+    is_paid: bool
+    ticket_price: str
+    currency: str
+    allow_plus_one: bool
+    gst_number: str
+    allowed_genders: str
+    rsvp_expiry_policy: str
+    cover_images: list[str]
+    status: str
+    is_public: bool
+    is_active: bool
+    event_interests: list[InterestRefOut]
+    payout_status: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class FeedOut(msgspec.Struct):
+    success: bool
+    total: int
+    offset: int
+    limit: int
+    data: list[EventOut]
+
+
+class ConfirmIn(msgspec.Struct):
+    seats: int = 1
+
+
+class TicketOut(msgspec.Struct):
+    success: bool
+    ticket_id: int
+    event_id: int
+    event_title: str
+    event_start_time: str
+    event_end_time: str
+    timezone: str
+    venue_name: str | None
+    cover_image_url: str | None
+    ticket_secret: str
+    qr_code_data: str
+    seats: int
+    is_paid: bool
+    payment_status: str
+    status: str
+    checked_in: bool
+    checked_in_at: datetime | None
+    created_at: datetime | None
+
+
+class CheckInIn(msgspec.Struct):
+    ticket_secret: str
+
+
+class AttendeeOut(msgspec.Struct):
+    user_id: int
+    full_name: str
+    username: str | None
+    profile_picture_url: str | None
+    ticket_id: int
+    ticket_secret: str
+    seats: int
+    status: str
+    payment_status: str
+    checked_in: bool
+    is_checked_in: bool
+    checked_in_at: datetime | None
+    checked_out_at: datetime | None
+
+
+class DoorOut(msgspec.Struct):
+    success: bool
+    message: str
+    already_checked_in: bool
+    attendance: AttendeeOut
+
+
+class Refused(Exception):
+    """A business rule said no: the app's envelope with this status and code."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def refused(_: Request[Any, Any, Any], exc: Refused) -> Response[dict[str, Any]]:
+    body = {"success": False, "detail": exc.message, "message": exc.message, "error_code": exc.code}
+    return Response(body, status_code=exc.status)
+
+
+# --- helpers: the same rules and derivations the API applies ---------------------------------------------
+
+
+async def session_claims(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        raise NotAuthorizedException("Authentication required.")
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token.strip(),
+            JWT_KEY,
+            algorithms=["HS256"],
+            issuer="loopin",
+            leeway=30,
+            options={"require": ["exp", "iat", "jti", "user_id", "iss"]},
+        )
+    except jwt.PyJWTError as exc:
+        raise NotAuthorizedException("Invalid session.") from exc
+    if await infra.redis.exists(f"loopin:revoked:{claims['jti']}"):
+        raise NotAuthorizedException("Logged out.")
+    return claims
+
+
+async def active_member(conn: Any, member_id: int) -> Any:
+    m = (await conn.execute(MEMBER_ROW, {"id": member_id})).mappings().one_or_none()
+    if m is None:
+        raise NotAuthorizedException("Account not found.")
+    if m["status"] != "active":
+        raise PermissionDeniedException("Members only.")
+    return m
+
+
+def _slug(text_: str, max_length: int = 70) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text_).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[\s_]+", "-", ascii_text.lower())
+    slug = re.sub(r"[^a-z0-9-]", "", slug)
+    slug = re.sub(r"-{2,}", "-", slug).strip("-")
+    if len(slug) > max_length:
+        cut = slug[:max_length]
+        boundary = cut.rfind("-")
+        slug = (cut[:boundary] if boundary > max_length * 0.6 else cut).strip("-")
+    return slug or "event"
+
+
+def _wall_clock(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def event_out(r: Any, interests: dict[int, Any], phone: str | None, viewer_id: int) -> EventOut:
+    """One wire event from a ``RECORDS`` row (``phone`` is shown back to the host only)."""
+    slug = _slug(r["title"])
+    has_venue = r["v_id"] is not None
+    country = (r["v_country_code"] if has_venue else "in") or "in"
+    city = (r["v_city_slug"] if has_venue else "") or "unknown"
+    path = f"/{country}/{city}/events/{slug}--{r['canonical_id']}"
+    lat = float(r["v_latitude"]) if has_venue and r["v_latitude"] is not None else None
+    lng = float(r["v_longitude"]) if has_venue and r["v_longitude"] is not None else None
+    chosen = sorted((interests[i] for i in r["interest_ids"] or () if i in interests), key=lambda i: (i[1], i[0]))
+    capacity, taken = r["max_capacity"], r["seats_taken"]
+    pictures = r["host_pictures"]
+    return EventOut(
+        id=r["id"],
+        uuid=str(r["uuid"]),
+        canonical_id=r["canonical_id"],
+        title=r["title"],
+        slug=slug,
+        canonical_url=SITE_URL + path,
+        canonical_path=path,
+        description=r["description"],
+        host=HostOut(
+            r["host_id"],
+            r["host_id"],
+            r["host_name"],
+            phone if viewer_id == r["host_id"] else None,
+            f"{MEDIA_PREFIX}/{pictures[0]}" if pictures else None,
+        ),
+        location=LocationOut(
+            r["v_id"],
+            r["v_name"],
+            r["v_name"],
+            r["v_address"],
+            r["v_city"],
+            r["v_city_slug"],
+            r["v_country_code"],
+            lat,
+            lng,
+            r["v_place_id"],
+        )
+        if has_venue
+        else None,
+        venue=VenueRefOut(r["v_id"], str(r["v_uuid"]), r["v_name"], r["v_city"], r["v_venue_type"], r["v_address"])
+        if has_venue
+        else None,
+        venue_text=r["v_name"] if has_venue else "",
+        start_time=_wall_clock(r["start_time"], r["timezone"]),
+        end_time=_wall_clock(r["end_time"], r["timezone"]),
+        start_time_utc=r["start_time"],
+        end_time_utc=r["end_time"],
+        timezone=r["timezone"],
+        duration_hours=round((r["end_time"] - r["start_time"]).total_seconds() / 3600, 2),
+        max_capacity=capacity,
+        going_count=taken,
+        requests_count=r["requests_count"],
+        seats_left=None if capacity == 0 else max(0, capacity - taken),
+        is_full=capacity != 0 and taken >= capacity,
+        is_paid=r["is_paid"],
+        ticket_price=str(r["ticket_price"]),
+        currency="INR",
+        allow_plus_one=r["allow_plus_one"],
+        gst_number=r["gst_number"],
+        allowed_genders=r["allowed_genders"],
+        rsvp_expiry_policy=r["rsvp_expiry_policy"],
+        cover_images=[f"{MEDIA_PREFIX}/{k}" for k in r["cover_image_keys"] or ()],
+        status=r["status"],
+        is_public=r["is_public"],
+        is_active=r["deleted_at"] is None,
+        event_interests=[InterestRefOut(i[0], i[1], i[2]) for i in chosen],
+        payout_status=None,
+        created_at=r["created_at"],
+        updated_at=r["updated_at"],
+    )
+
+
+async def interests_of(conn: Any, rows: list[Any]) -> dict[int, Any]:
+    ids = sorted({i for r in rows for i in r["interest_ids"] or ()})
+    if not ids:
+        return {}
+    found = (await conn.execute(SELECT_INTERESTS, {"ids": ids})).all()
+    return {r[0]: r for r in found}
+
+
+async def cache_get(key: str) -> tuple[str, bytes | None]:
+    """The key under the current generation and its value; no Redis at all when caching is off (as the API)."""
+    if CACHE_TTL <= 0:
+        return "", None
+    generation = int(await infra.redis.get(f"{CACHE}:generation") or 0)
+    full = f"{CACHE}:{key.format(generation=generation)}"
+    return full, await infra.redis.get(full)
+
+
+async def cache_put(key: str, value: object) -> None:
+    if CACHE_TTL > 0:
+        await infra.redis.set(key, msgspec.json.encode(value), ex=CACHE_TTL)
+
+
+def ticket_secret(ticket_uuid: UUID, nonce: str) -> str:
+    mac = hmac.new(TICKET_KEY, f"ticket\x1f{ticket_uuid}\x1f{nonce}".encode(), hashlib.sha256).digest()
+    number, digits = int.from_bytes(mac, "big"), []
+    while number:
+        number, rest = divmod(number, 62)
+        digits.append(BASE62[rest])
+    return "".join(reversed(digits)).rjust(43, "0")[-32:]
+
+
+def lookup_digest(secret: str) -> str:
+    return hmac.new(TICKET_LOOKUP_KEY, f"ticket\x1f{secret}".encode(), hashlib.sha256).hexdigest()
+
+
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+CODE = re.compile(r"^(?:EVENT:(\d+):TICKET:)?([0-9A-Za-z]{32})$")
 
 
 @get("/health")
@@ -233,6 +658,226 @@ async def verify_otp(data: VerifyOtpIn) -> SessionOut:
     )
 
 
+@get("/api/events")
+async def feed(request: Request[Any, Any, Any]) -> FeedOut:
+    """The app's call: no parameters, the default page (50 upcoming events, soonest first)."""
+    claims = await session_claims(request)
+    me = int(claims["user_id"])
+    now = datetime.now(UTC)
+    async with infra.engine.connect() as conn:
+        m = await active_member(conn, me)
+        staff = m["role"] in ("staff", "superuser")
+        granted = [] if staff else list((await conn.execute(GRANTS, {"m": me})).scalars())
+        if staff:
+            cache_class = "staff"
+        elif granted or (await conn.execute(HOSTS_ANY, {"m": me})).scalar():
+            cache_class = f"m{me}"
+        else:
+            cache_class = "public"
+        key, raw = await cache_get(f"feed:{{generation}}:{cache_class}:0:{FEED_LIMIT}:1")
+        if raw is not None:
+            await conn.commit()
+            return msgspec.json.decode(raw, type=FeedOut)
+        params = {"m": me, "granted": granted, "now": now}
+        total = (await conn.execute(FEED_COUNT, params)).scalar_one()
+        rows = list((await conn.execute(FEED_PAGE, {**params, "limit": FEED_LIMIT, "offset": 0})).mappings())
+        interests = await interests_of(conn, rows)
+        if cache_class != "public" and total > len(rows):
+            seen = {r["id"] for r in rows}
+            own = [
+                r
+                for r in (await conn.execute(OWN_PAGE, {**params, "limit": PINNED_OWN})).mappings()
+                if r["id"] not in seen
+            ]
+            if own:
+                interests |= await interests_of(conn, own)
+                rows = sorted(rows + own, key=lambda r: (r["start_time"], r["id"]))
+        page = FeedOut(True, total, 0, FEED_LIMIT, [event_out(r, interests, m["phone_number"], me) for r in rows])
+        await cache_put(key, page)
+        await conn.commit()
+    return page
+
+
+@get("/api/events/{event_id:int}")
+async def detail(request: Request[Any, Any, Any], event_id: int) -> EventOut:
+    claims = await session_claims(request)
+    me = int(claims["user_id"])
+    async with infra.engine.connect() as conn:
+        m = await active_member(conn, me)
+        key, raw = await cache_get(f"event:{{generation}}:{event_id}")
+        if raw is not None:
+            event = msgspec.json.decode(raw, type=EventOut)
+        else:
+            r = (await conn.execute(EVENT_RECORD, {"id": event_id})).mappings().one_or_none()
+            if r is None:
+                raise NotFoundException("Event not found.")
+            event = event_out(r, await interests_of(conn, [r]), None, 0)
+            await cache_put(key, event)
+        own = event.host.id == me
+        staff = m["role"] in ("staff", "superuser")
+        visible = event.is_active and (
+            own
+            or staff
+            or (
+                event.status != "draft"
+                and (event.is_public or event_id in set((await conn.execute(GRANTS, {"m": me})).scalars()))
+            )
+        )
+        await conn.commit()
+    if not visible:
+        raise NotFoundException("Event not found.")
+    if own:
+        host = msgspec.structs.replace(event.host, username=m["phone_number"])
+        event = msgspec.structs.replace(event, host=host)
+    return event
+
+
+@post("/api/events/{event_id:int}/confirm-attendance", status_code=200)
+async def confirm_attendance(request: Request[Any, Any, Any], event_id: int, data: ConfirmIn) -> TicketOut:
+    claims = await session_claims(request)
+    me, seats = int(claims["user_id"]), data.seats
+    if not 1 <= seats <= 10:
+        raise ValidationException("seats must be between 1 and 10")
+    now = datetime.now(UTC)
+    async with infra.engine.connect() as conn:
+        await active_member(conn, me)
+        e = (await conn.execute(LOCK_EVENT, {"id": event_id})).mappings().one_or_none()
+        if e is None or e["deleted_at"] is not None:
+            raise NotFoundException("Event not found.")
+        hidden = e["host_id"] != me and (e["status"] == "draft" or not e["is_public"])
+        if hidden and (
+            e["status"] == "draft" or event_id not in set((await conn.execute(GRANTS, {"m": me})).scalars())
+        ):
+            raise NotFoundException("Event not found.")
+        t = (await conn.execute(LOCK_TICKET, {"e": event_id, "m": me})).mappings().one_or_none()
+        if t is not None and t["status"] != "cancelled":
+            raise Refused(409, "ALREADY_CONFIRMED", "You already hold a ticket.")  # (never in the rush)
+        if e["host_id"] == me:
+            raise Refused(400, "HOST_CANNOT_JOIN", "You host this event.")
+        if e["status"] != "published" or now >= e["start_time"]:
+            raise Refused(400, "EVENT_NOT_OPEN", "This event does not take guests right now.")
+        request_id = invitation_id = None
+        r = (await conn.execute(LOCK_REQUEST, {"e": event_id, "m": me})).mappings().one_or_none()
+        if r is not None and r["status"] == "accepted" and (r["confirm_by"] is None or now < r["confirm_by"]):
+            request_id = r["id"]
+        else:
+            i = (await conn.execute(LOCK_INVITATION, {"e": event_id, "m": me})).mappings().one_or_none()
+            if i is None or i["status"] != "accepted":
+                raise Refused(400, "NO_ACCEPTED_REQUEST", "You need an accepted request or invitation.")
+            invitation_id = i["id"]
+        if seats > 1 and not e["allow_plus_one"]:
+            raise Refused(400, "PLUS_ONES_NOT_ALLOWED", "This event does not allow plus-ones.")
+        if e["is_paid"]:
+            raise Refused(400, "PAYMENT_REQUIRED", "This is a paid event.")
+        capacity, taken = e["max_capacity"], e["seats_taken"]
+        if capacity and taken + seats > capacity:
+            left = max(0, capacity - taken)
+            raise Refused(400, "CAPACITY_FULL", f"Only {left} seats left; you asked for {seats}.")
+        await conn.execute(TAKE_SEATS, {"seats": taken + seats, "now": now, "id": event_id})
+        ticket_uuid, nonce = uuid4(), secrets.token_hex(16)
+        secret = ticket_secret(ticket_uuid, nonce)
+        ticket_id = (
+            await conn.execute(
+                INSERT_TICKET,
+                {
+                    "uuid": ticket_uuid,
+                    "e": event_id,
+                    "m": me,
+                    "seats": seats,
+                    "source": "request" if request_id else "invitation",
+                    "nonce": nonce,
+                    "digest": lookup_digest(secret),
+                    "request_id": request_id,
+                    "invitation_id": invitation_id,
+                    "now": now,
+                },
+            )
+        ).scalar_one()
+        if request_id is not None:
+            await conn.execute(REQUEST_TICKETED, {"now": now, "id": request_id})
+        venue = None
+        if e["venue_id"]:
+            venue = (await conn.execute(VENUE_ROW, {"id": e["venue_id"]})).mappings().one_or_none()
+        await conn.commit()
+    await infra.redis.incr(f"{CACHE}:generation")
+    covers = e["cover_image_keys"] or ()
+    return TicketOut(
+        success=True,
+        ticket_id=ticket_id,
+        event_id=event_id,
+        event_title=e["title"],
+        event_start_time=_wall_clock(e["start_time"], e["timezone"]),
+        event_end_time=_wall_clock(e["end_time"], e["timezone"]),
+        timezone=e["timezone"],
+        venue_name=venue["name"] if venue else None,
+        cover_image_url=f"{MEDIA_PREFIX}/{covers[0]}" if covers else None,
+        ticket_secret=secret,
+        qr_code_data=f"EVENT:{event_id}:TICKET:{secret}",
+        seats=seats,
+        is_paid=False,
+        payment_status="unpaid",
+        status="going",
+        checked_in=False,
+        checked_in_at=None,
+        created_at=now,
+    )
+
+
+@post("/api/events/{event_id:int}/check-in", status_code=200)
+async def check_in(request: Request[Any, Any, Any], event_id: int, data: CheckInIn) -> DoorOut:
+    claims = await session_claims(request)
+    me = int(claims["user_id"])
+    now = datetime.now(UTC)
+    async with infra.engine.connect() as conn:
+        m = await active_member(conn, me)
+        e = (await conn.execute(EVENT_ROW, {"id": event_id})).mappings().one_or_none()
+        if e is None or e["deleted_at"] is not None:
+            raise NotFoundException("Event not found.")
+        if e["host_id"] != me and m["role"] not in ("staff", "superuser"):
+            raise PermissionDeniedException("Only the host of this event can do this.")
+        if e["status"] not in ("published", "postponed", "completed"):
+            raise Refused(409, "CHECK_IN_CLOSED", "The door is closed.")
+        if not e["start_time"] - timedelta(hours=12) <= now <= e["end_time"] + timedelta(hours=12):
+            raise Refused(409, "CHECK_IN_CLOSED", "Check-in is not open.")
+        code = CODE.match(data.ticket_secret.strip())
+        if code is None:
+            raise Refused(404, "TICKET_NOT_FOUND", "This is not a valid ticket code.")
+        digest = lookup_digest(code.group(2))
+        t = (await conn.execute(LOCK_TICKET_BY_DIGEST, {"d": digest})).mappings().one_or_none()
+        if t is None or t["event_id"] != event_id:
+            raise Refused(404, "TICKET_NOT_FOUND", "No ticket for this event has this code.")
+        if t["status"] == "cancelled":
+            raise Refused(409, "TICKET_CANCELLED", "This ticket was cancelled.")
+        already = t["status"] == "checked_in"
+        checked_in_at = t["checked_in_at"]
+        if not already:
+            checked_in_at = checked_in_at or now
+            await conn.execute(CHECK_IN, {"checked_in_at": checked_in_at, "now": now, "id": t["id"]})
+        await conn.commit()
+        card = (await conn.execute(MEMBER_CARD, {"id": t["member_id"]})).mappings().one_or_none()
+    name = (card["name"] if card else "") or "Guest"
+    return DoorOut(
+        True,
+        f"{name} was already checked in." if already else f"{name} checked in.",
+        already,
+        AttendeeOut(
+            user_id=t["member_id"],
+            full_name=card["name"] if card else "",
+            username=None,
+            profile_picture_url=f"{MEDIA_PREFIX}/{card['picture']}" if card and card["picture"] else None,
+            ticket_id=t["id"],
+            ticket_secret=ticket_secret(t["uuid"], t["nonce"]),
+            seats=t["seats"],
+            status="checked_in",
+            payment_status=t["payment_status"],
+            checked_in=True,
+            is_checked_in=True,
+            checked_in_at=checked_in_at,
+            checked_out_at=None,
+        ),
+    )
+
+
 @asynccontextmanager
 async def lifespan(_: Litestar) -> AsyncIterator[None]:
     url = os.environ["DATABASE_URL"]
@@ -252,9 +897,10 @@ async def lifespan(_: Litestar) -> AsyncIterator[None]:
 
 def create_app() -> Litestar:
     return Litestar(
-        route_handlers=[health, ready, profile, verify_otp],
+        route_handlers=[health, ready, profile, verify_otp, feed, detail, confirm_attendance, check_in],
+        exception_handlers={Refused: refused},
         lifespan=[lifespan],
         logging_config=None,
         openapi_config=None,
-        debug=False,
+        debug=os.environ.get("FLOOR_DEBUG") == "1",  # tracebacks in 500 bodies, to diagnose
     )

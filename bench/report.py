@@ -4,7 +4,12 @@
 
 Reads the wrk outputs ``<raw dir>/<scenario>.<target>.txt`` (target ``api`` or ``floor``; ``.warmup.txt`` for the
 warm-up runs) and their ``BENCH_JSON`` lines printed by ``bench/lua/report.lua``. Not clean: any non-2xx response,
-socket error or timeout (measured or warm-up), or a missing result.
+socket error or timeout (measured or warm-up), or a result missing for one server of a scenario that ran.
+
+The rush (``rush.<target>.txt`` from ``bench/lua/rush.lua`` and ``rush.<target>.check.txt`` from
+``bench/seed_events.py rush-check``) has its own table: refusals are expected there (4xx), so it is clean when
+every guest got an answer, none a 5xx or a socket error, the tickets sold exactly the seats (counted in seats, by
+the database), ``going_count`` equals the seats held, and every answer was a ticket or a 4xx.
 """
 
 from __future__ import annotations
@@ -17,6 +22,12 @@ from typing import Any
 SCENARIOS = [
     ("verify-otp", "POST /api/auth/verify-otp"),
     ("profile", "GET /api/auth/profile"),
+    ("feed-cold", "GET /api/events (feed), cache off"),
+    ("feed-cached", "GET /api/events (feed), cached"),
+    ("detail-cold", "GET /api/events/{id}, cache off"),
+    ("detail-cached", "GET /api/events/{id}, cached"),
+    ("door", "POST /api/events/{id}/check-in (door)"),
+    ("door-repeat", "POST …/check-in, repeated scans"),
 ]
 
 
@@ -45,6 +56,71 @@ def _errors(result: dict[str, Any]) -> int:
     return sum(int(v) for k, v in errors.items() if k != "status")
 
 
+def _rush_check(raw: Path, target: str) -> dict[str, Any] | None:
+    path = raw / f"rush.{target}.check.txt"
+    if not path.is_file():
+        return None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("RUSH_CHECK "):
+            found: dict[str, Any] = json.loads(line.removeprefix("RUSH_CHECK "))
+            return found
+    return None
+
+
+def rush_section(raw: Path, problems: list[str], details: list[str]) -> list[str]:
+    """The rush table (empty when the rush did not run), its checks into ``problems``."""
+    runs = {t: parse_wrk(raw / f"rush.{t}.txt") for t in ("api", "floor")}
+    if all(r is None for r in runs.values()):
+        return []
+    lines = [
+        "",
+        "Rush: every guest confirms once, as fast as the connections allow; refusals are the expected 4xx.",
+        "",
+        "| server | guests | seats | confirmations/s | p50 ms | p99 ms | burst s | tickets (2xx) "
+        "| seats sold | going_count | 4xx | 5xx |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    rates: dict[str, float] = {}
+    for target in ("api", "floor"):
+        warm = parse_wrk(raw / f"rush.{target}.warmup.txt")
+        if warm is not None:
+            bad = sum(n for s, n in warm.get("statuses", {}).items() if int(s) >= 500)
+            if bad:
+                problems.append(f"rush ({target} warm-up): {bad} 5xx")
+        run, check = runs[target], _rush_check(raw, target)
+        if run is None or check is None:
+            problems.append(f"rush ({target}): no result")
+            continue
+        statuses = {int(k): int(v) for k, v in run.get("statuses", {}).items()}
+        ok = sum(n for s, n in statuses.items() if 200 <= s <= 299)
+        refused = sum(n for s, n in statuses.items() if 400 <= s <= 499)
+        failed = sum(n for s, n in statuses.items() if s >= 500 or s < 200 or 300 <= s <= 399)
+        guests, answered = int(run["guests"]), sum(statuses.values())
+        burst = float(run["burst_ms"]) / 1000
+        rates[target] = guests / burst if burst > 0 else 0.0
+        if answered != guests:  # socket errors alone are idle connections closed after their answer
+            problems.append(f"rush ({target}): {answered} of {guests} answered, socket errors {run['errors']}")
+        if failed:
+            problems.append(f"rush ({target}): {failed} answers neither a ticket nor a 4xx: {statuses}")
+        if check["seats_held"] != check["capacity"]:
+            problems.append(f"rush ({target}): {check['seats_held']} seats sold for {check['capacity']} seats")
+        if check["going_count"] != check["seats_held"]:
+            problems.append(f"rush ({target}): going_count {check['going_count']} != {check['seats_held']} held")
+        if check["tickets"] != ok:
+            problems.append(f"rush ({target}): {ok} tickets answered but {check['tickets']} stored")
+        lines.append(
+            f"| {target} | {guests:,} | {check['capacity']} | {rates[target]:,.0f} | {float(run['p50_ms']):.0f} "
+            f"| {float(run['p99_ms']):.0f} | {burst:.1f} | {ok} | {check['seats_held']} | {check['going_count']} "
+            f"| {refused} | {failed} |"
+        )
+        samples = "; ".join(f"{s}: {text[:160]}" for s, text in sorted(run.get("samples", {}).items()))
+        sockets = {k: v for k, v in run["errors"].items() if k != "status"}
+        details.append(f"- rush {target}: statuses {statuses}, socket errors {sockets}; first answers: {samples}")
+    if rates.get("floor"):
+        lines += ["", f"rush ratio (API ÷ floor confirmations/s): {rates.get('api', 0.0) / rates['floor']:.2f}"]
+    return lines
+
+
 def main() -> int:
     raw, output, *header = sys.argv[1:]
     raw_dir = Path(raw)
@@ -55,6 +131,8 @@ def main() -> int:
     details: list[str] = []
     for scenario, label in SCENARIOS:
         api, floor = _load(raw_dir, scenario, "api"), _load(raw_dir, scenario, "floor")
+        if api is None and floor is None:
+            continue  # not selected
         for target in ("api", "floor"):
             warm = _load(raw_dir, scenario, f"{target}.warmup")
             if warm is not None and (int(warm["non2xx"]) or _errors(warm)):
@@ -86,6 +164,7 @@ def main() -> int:
             f"| {float(floor['rps']):,.0f} | {float(floor['p50_ms']):.2f} | {float(floor['p99_ms']):.2f} "
             f"| {ratio:.2f} |"
         )
+    lines += rush_section(raw_dir, problems, details)
     lines += [
         "",
         "ratio = API req/s ÷ floor req/s (1.00 = no cost over the bare-Litestar floor"

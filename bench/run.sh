@@ -2,18 +2,29 @@
 # `make bench`: throughput and latency of the API on real PostgreSQL and Redis, each scenario beside a floor
 # (bench/floor_app.py: bare Litestar doing the same SQL/Redis work), served the same way (uvicorn, 1 worker).
 #
-#   bash bench/run.sh                     # ~2 minutes; table on stdout and in bench/results/latest.md
-#   DURATION=30 CONNECTIONS=64 bash bench/run.sh
+#   bash bench/run.sh                              # every scenario, ~5 minutes; table in bench/results/latest.md
+#   SCENARIOS="feed-cold feed-cached" bash bench/run.sh
+#   SCENARIOS="feed detail" bash bench/run.sh      # "feed" = feed-cold + feed-cached, same for "detail"
+#   DURATION=15 CONNECTIONS=64 bash bench/run.sh
+#
+# Scenarios (docs/benchmarks.md explains each): verify-otp, profile, feed-cold, feed-cached, detail-cold,
+# detail-cached, door, door-repeat, rush.
 #
 # What it does, every run from scratch (re-runnable):
 #   1. DROP/CREATE the database $BENCH_DB (loopin_bench; never `test`), `loopin db upgrade`, FLUSHDB Redis db 14;
 #   2. bench/seed.py: $BENCH_MEMBERS active members with profiles (+ one bearer token each, JwtSessionTokens) and
 #      $BENCH_OTPS OTP challenges per server with known codes (KeyedDigest under the SECRET_KEY of this run);
-#   3. starts `uv run loopin serve --workers 1` and the floor (uvicorn, 1 worker), waits for /health/ready,
-#      checks one request per route and server (must be 200);
+#      bench/seed_events.py (when an events or attendance scenario is selected): venues, events, invitations,
+#      accepted requests and tickets through the project's domain objects and SQL repositories;
+#   3. per phase, starts `uv run loopin serve --workers 1` and the floor (uvicorn, 1 worker) while the data is
+#      seeded, waits for /health/ready, checks one request per route and server (must be 200). Phase "cache on"
+#      (:18080/:18081) runs with the default EVENT_CACHE_TTL_SECONDS, phase "cache off" (feed-cold, detail-cold;
+#      :18082/:18083) with EVENT_CACHE_TTL_SECONDS=0;
 #   4. per scenario and server: wrk warm-up ($WARMUP s) then the measured run ($DURATION s), each bounded by
-#      `timeout`; VACUUM + CHECKPOINT between runs;
-#   5. bench/report.py: the Markdown table; exit 1 if any response was not 2xx (or a socket error/timeout).
+#      `timeout`; VACUUM + CHECKPOINT between runs. The rush is a one-shot burst instead (bench/lua/rush.lua):
+#      a warm-up burst on its own event, then every rush guest's confirmation once, $RUSH_CONNECTIONS at a time;
+#   5. bench/report.py: the Markdown table; exit 1 if any response was not 2xx (or a socket error/timeout), or
+#      the rush sold other than exactly its seats, answered a 5xx, or left going_count off the seats held.
 #
 # Needs: uv, wrk, curl; PostgreSQL and Redis reachable at the URLs below. Servers are killed on exit.
 set -euo pipefail
@@ -23,13 +34,21 @@ PG_URL=${BENCH_PG_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432}  # server, 
 BENCH_DB=${BENCH_DB:-loopin_bench}
 REDIS_BASE=${BENCH_REDIS_URL:-redis://127.0.0.1:6379}
 REDIS_DB=${BENCH_REDIS_DB:-14}
-DURATION=${DURATION:-15}         # seconds measured per scenario and server
-WARMUP=${WARMUP:-3}              # seconds of warm-up before each measured run (same connections)
+ALL_SCENARIOS="verify-otp profile feed-cached detail-cached door door-repeat rush feed-cold detail-cold"
+SCENARIOS=${SCENARIOS:-$ALL_SCENARIOS}
+DURATION=${DURATION:-8}          # seconds measured per scenario and server
+WARMUP=${WARMUP:-2}              # seconds of warm-up before each measured run (same connections)
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
+WRK_TIMEOUT=${WRK_TIMEOUT:-10}   # seconds before wrk counts a request as timed out (an error: fails the run)
 BENCH_MEMBERS=${BENCH_MEMBERS:-10000}
 BENCH_OTPS=${BENCH_OTPS:-120000}  # per server; single use, so >= (warm-up + measured) * the fastest req/s
-APP_PORT=${APP_PORT:-18080}
+RUSH_GUESTS=${RUSH_GUESTS:-2000}  # members confirming once each, as fast as they can ...
+RUSH_SEATS=${RUSH_SEATS:-500}     # ... for this many seats of a free event ...
+RUSH_CONNECTIONS=${RUSH_CONNECTIONS:-500}  # ... this many at a time (2000: every guest at once; see docs)
+RUSH_LIMIT=${RUSH_LIMIT:-150}     # seconds the rush may take before it counts as failed
+DOOR_GUESTS=${DOOR_GUESTS:-2000}  # tickets per door event (6 events): >= (warm-up + measured) * check-ins/s
+APP_PORT=${APP_PORT:-18080}      # phase "cache on"; phase "cache off" serves on these + 2
 FLOOR_PORT=${FLOOR_PORT:-18081}
 # 2 cores: wrk (1 thread) on the last core; the servers, PostgreSQL and Redis are free to use both.
 NCPU=$(nproc)
@@ -38,17 +57,30 @@ SERVER_CPUS=${SERVER_CPUS:-0-$((NCPU - 1))}
 
 RESULTS=bench/results
 RAW=$RESULTS/raw
+EVENTS=$RESULTS/events
 APP_PHONE_BASE=9800000000    # as bench/seed.py
 FLOOR_PHONE_BASE=9810000000
 
 die() { echo "bench: $*" >&2; exit 1; }
-log() { echo "bench: $*" >&2; }
+log() { echo "bench [+${SECONDS}s]: $*" >&2; }
 
 [[ "$BENCH_DB" == *bench* ]] || die "BENCH_DB must be a dedicated *bench* database (got $BENCH_DB)"
 [[ "$REDIS_DB" != 0 && "$REDIS_DB" != 15 ]] || die "BENCH_REDIS_DB must not be 0 (default) or 15 (tests)"
 for tool in uv wrk curl timeout; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed"
 done
+# "feed" and "detail" name both variants
+selected=" "
+for name in $SCENARIOS; do
+  case $name in
+    feed | detail) selected+="$name-cold $name-cached " ;;
+    verify-otp | profile | feed-cold | feed-cached | detail-cold | detail-cached | door | door-repeat | rush)
+      selected+="$name " ;;
+    *) die "unknown scenario $name (known: $ALL_SCENARIOS, feed, detail)" ;;
+  esac
+done
+wants() { [[ "$selected" == *" $1 "* ]]; }
+wants_any() { local n; for n in "$@"; do wants "$n" && return 0; done; return 1; }
 (( DURATION + WARMUP <= 20 )) || log "warning: WARMUP + DURATION = $((DURATION + WARMUP)) s exceeds the 20 s budget"
 SERVER_PIN=() WRK_PIN=()
 if command -v taskset >/dev/null 2>&1; then
@@ -67,24 +99,25 @@ SECRET_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')  # a real random 
 export MEDIA_ROOT=$RESULTS/media
 export PYTHONDONTWRITEBYTECODE=1
 
-mkdir -p "$RAW" "$MEDIA_ROOT"
-rm -f "$RAW"/*.txt "$RESULTS"/*.log
+mkdir -p "$RAW" "$MEDIA_ROOT" "$EVENTS"
+rm -f "$RAW"/*.txt "$RESULTS"/*.log "$EVENTS"/*
 
 SERVER_PIDS=()
-cleanup() {
+stop_servers() {
   local pid
   for pid in "${SERVER_PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
   for pid in "${SERVER_PIDS[@]}"; do
     for _ in $(seq 1 50); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$pid" 2>/dev/null || true
   done
+  SERVER_PIDS=()
 }
-trap cleanup EXIT
+trap stop_servers EXIT
 trap 'exit 130' INT TERM
 
 start_server() { # name command...: own session (the whole tree can be killed), pinned, logged; sets LAST_PID
   local name=$1; shift
-  setsid "${SERVER_PIN[@]}" "$@" >"$RESULTS/$name.log" 2>&1 </dev/null &
+  setsid "${SERVER_PIN[@]}" "$@" >>"$RESULTS/$name.log" 2>&1 </dev/null &
   LAST_PID=$!
   SERVER_PIDS+=("$LAST_PID")
 }
@@ -120,65 +153,210 @@ next_index() { sed -n 's/^BENCH_JSON .*"next_index":\([0-9]*\).*/\1/p' "$1"; }
 run_wrk() { # out seconds url script args...
   local out=$1 seconds=$2 url=$3 script=$4; shift 4
   # -d bounds the run; timeout is the backstop (wrk ignores a dead server only after --timeout per request).
-  if ! timeout --signal=INT --kill-after=3 $((seconds + 4)) "${WRK_PIN[@]}" \
-      wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s --latency -s "$script" "$url" -- "$@" \
-      >"$out" 2>&1; then
+  if ! timeout --signal=INT --kill-after=3 $((seconds + WRK_TIMEOUT + 4)) "${WRK_PIN[@]}" \
+      wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout "${WRK_TIMEOUT}s" --latency -s "$script" "$url" \
+      -- "$@" >"$out" 2>&1; then
     cat "$out" >&2
     die "wrk failed or overran its time bound ($out)"
   fi
   grep -q '^BENCH_JSON ' "$out" || { cat "$out" >&2; die "no BENCH_JSON line in $out"; }
 }
 
-settle() { "${UV[@]}" python bench/seed.py settle; }
+settle() { "${UV[@]}" python bench/settle.py "$@"; }  # [--door-events ids --door-state going|checked_in]
+
+# Phase "on": the default EVENT_CACHE_TTL_SECONDS; phase "off": EVENT_CACHE_TTL_SECONDS=0 (feed-cold, detail-cold).
+phase_scenarios() { # phase: the selected scenarios it runs, in order
+  local scenario
+  for scenario in $ALL_SCENARIOS; do
+    wants "$scenario" || continue
+    if [[ $1 == off && $scenario == *-cold ]] || [[ $1 == on && $scenario != *-cold ]]; then echo "$scenario"; fi
+  done
+}
+phase_offset() { if [[ $1 == off ]]; then echo 2; else echo 0; fi; }
+target_port() { # target (api|floor), for the current $PHASE
+  local base=$FLOOR_PORT
+  [[ $1 == api ]] && base=$APP_PORT
+  echo $((base + $(phase_offset "$PHASE")))
+}
+
+declare -A READY_PIDS=()
+start_servers() { # phase: both servers of the phase, in the background (wait_servers waits for them)
+  local phase=$1 suffix="" ttl=(env -u EVENT_CACHE_TTL_SECONDS) offset
+  offset=$(phase_offset "$phase")
+  if [[ $phase == off ]]; then suffix=-cold ttl=(env EVENT_CACHE_TTL_SECONDS=0); fi
+  log "starting the API (:$((APP_PORT + offset))) and the floor (:$((FLOOR_PORT + offset))) with the event cache \
+$phase, cpus $SERVER_CPUS"
+  start_server "api$suffix" "${ttl[@]}" "${UV[@]}" loopin serve --host 127.0.0.1 --port $((APP_PORT + offset)) \
+    --workers 1
+  READY_PIDS["api$suffix"]="$LAST_PID http://127.0.0.1:$((APP_PORT + offset))/health/ready"
+  start_server "floor$suffix" "${ttl[@]}" "${UV[@]}" uvicorn --app-dir bench --factory floor_app:create_app \
+    --host 127.0.0.1 --port $((FLOOR_PORT + offset)) --workers 1 --no-access-log --log-level warning \
+    --timeout-keep-alive 30
+  READY_PIDS["floor$suffix"]="$LAST_PID http://127.0.0.1:$((FLOOR_PORT + offset))/health/ready"
+}
+
+wait_servers() {
+  local name
+  for name in "${!READY_PIDS[@]}"; do
+    # shellcheck disable=SC2086
+    wait_ready "$name" ${READY_PIDS[$name]}
+  done
+  log "servers ready; wrk on cpu $WRK_CPUS"
+}
+
+smoke() { # one request per selected route and server; each must be 200
+  local target port base token feed_token event_id
+  token=$(head -n 1 "$RESULTS/tokens.txt")
+  for target in api floor; do
+    port=$(target_port "$target")
+    if wants verify-otp && [[ -z ${SMOKED_OTP:-} ]]; then
+      if [[ $target == api ]]; then base=$APP_PHONE_BASE; else base=$FLOOR_PHONE_BASE; fi
+      expect_200 "$target verify-otp" -X POST -H 'Content-Type: application/json' \
+        -d "$(otp_body "$base" 0)" "http://127.0.0.1:$port/api/auth/verify-otp"
+    fi
+    if wants profile; then
+      expect_200 "$target profile" -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/auth/profile"
+    fi
+    if wants_any feed-cold feed-cached detail-cold detail-cached; then
+      feed_token=$(head -n 1 "$EVENTS/feed_tokens.txt") event_id=$(head -n 1 "$EVENTS/detail_ids.txt")
+      expect_200 "$target feed" -H "Authorization: Bearer $feed_token" "http://127.0.0.1:$port/api/events"
+      expect_200 "$target detail" -H "Authorization: Bearer $feed_token" "http://127.0.0.1:$port/api/events/$event_id"
+    fi
+  done
+  SMOKED_OTP=1  # each OTP index is single use: index 0 was the smoke request, the runs start at 1
+}
+
+prime() { # out url script args...: each request of the script once (its "once" mode), all 2xx
+  local out=$1 url=$2 script=$3; shift 3
+  if ! timeout --signal=INT --kill-after=3 100 "${WRK_PIN[@]}" wrk -t1 -c"$CONNECTIONS" -d90s \
+      --timeout "${WRK_TIMEOUT}s" -s "$script" "$url" -- "$@" >"$out" 2>&1 \
+      || ! grep -q '^BENCH_JSON .*"non2xx":0,' "$out"; then
+    cat "$out" >&2
+    die "priming the cache failed ($out)"
+  fi
+}
+
+run_pair() { # scenario: the API then its floor, each warm-up + measured
+  local scenario=$1 target port url index out seconds phase
+  for target in api floor; do
+    port=$(target_port "$target")
+    case $scenario in
+      door) settle --door-events "$DOOR_EVENTS" --door-state going ;;  # every scan checks a guest in
+      door-repeat) settle --door-events "$DOOR_EVENTS" --door-state checked_in ;;  # every scan a repeat
+      *) settle ;;
+    esac
+    log "$scenario on $target: ${WARMUP}s warm-up + ${DURATION}s, -t$THREADS -c$CONNECTIONS"
+    case $scenario in
+      verify-otp | door | door-repeat)
+        if [[ $scenario == verify-otp ]]; then
+          url="http://127.0.0.1:$port/api/auth/verify-otp" script=bench/lua/verify_otp.lua index=1
+          if [[ $target == api ]]; then base=$APP_PHONE_BASE; else base=$FLOOR_PHONE_BASE; fi
+          args=("$base")
+        else
+          url="http://127.0.0.1:$port/" script=bench/lua/door.lua index=0 args=("$EVENTS/door.txt")
+        fi
+        for phase in warmup measured; do
+          out=$RAW/$scenario.$target.txt seconds=$DURATION
+          if [[ $phase == warmup ]]; then out=$RAW/$scenario.$target.warmup.txt seconds=$WARMUP; fi
+          run_wrk "$out" "$seconds" "$url" "$script" "${args[@]}" "$index" "$THREADS"
+          index=$(next_index "$out")
+        done
+        if [[ $scenario == verify-otp ]]; then
+          ((index <= BENCH_OTPS)) || die "verify-otp used $index codes but only $BENCH_OTPS were seeded: raise BENCH_OTPS"
+        elif [[ $scenario == door ]]; then
+          ((index <= DOOR_TICKETS)) || die "door scanned $index codes but only $DOOR_TICKETS tickets were seeded (some \
+scans were repeats): raise DOOR_GUESTS"
+        fi
+        ;;
+      profile | feed-cold | feed-cached)
+        if [[ $scenario == profile ]]; then
+          url="http://127.0.0.1:$port/api/auth/profile" tokens=$RESULTS/tokens.txt
+        else
+          url="http://127.0.0.1:$port/api/events" tokens=$EVENTS/feed_tokens.txt
+        fi
+        if [[ $scenario == feed-cached ]]; then  # a page per cache class in the cache first: the scenario measures hits
+          prime "$RAW/$scenario.$target.prime.txt" "$url" bench/lua/profile.lua "$EVENTS/feed_prime_tokens.txt" 0 once
+        fi
+        run_wrk "$RAW/$scenario.$target.warmup.txt" "$WARMUP" "$url" bench/lua/profile.lua "$tokens" 0
+        run_wrk "$RAW/$scenario.$target.txt" "$DURATION" "$url" bench/lua/profile.lua "$tokens" 5000
+        ;;
+      detail-cold | detail-cached)
+        url="http://127.0.0.1:$port/"
+        if [[ $scenario == detail-cached ]]; then  # every detail in the cache first: the scenario measures hits
+          prime "$RAW/$scenario.$target.prime.txt" "$url" bench/lua/event_detail.lua "$EVENTS/feed_tokens.txt" \
+            "$EVENTS/detail_ids.txt" 0 once
+        fi
+        run_wrk "$RAW/$scenario.$target.warmup.txt" "$WARMUP" "$url" bench/lua/event_detail.lua \
+          "$EVENTS/feed_tokens.txt" "$EVENTS/detail_ids.txt" 0
+        run_wrk "$RAW/$scenario.$target.txt" "$DURATION" "$url" bench/lua/event_detail.lua \
+          "$EVENTS/feed_tokens.txt" "$EVENTS/detail_ids.txt" 5000
+        ;;
+    esac
+  done
+}
+
+run_burst() { # out guests-file event-id url
+  local out=$1 file=$2 event=$3 url=$4 connections
+  connections=$(grep -c . "$file")
+  ((connections <= RUSH_CONNECTIONS)) || connections=$RUSH_CONNECTIONS
+  # One thread; each guest's confirmation sent once; rush.lua stops wrk (SIGINT to itself) once all are answered.
+  if ! timeout --signal=INT --kill-after=3 $((RUSH_LIMIT + 10)) "${WRK_PIN[@]}" \
+      wrk -t1 -c"$connections" -d"${RUSH_LIMIT}s" --timeout "${RUSH_LIMIT}s" --latency -s bench/lua/rush.lua "$url" \
+      -- "$file" "$event" >"$out" 2>&1; then
+    cat "$out" >&2
+    die "wrk failed or overran its time bound ($out)"
+  fi
+  grep -q '^BENCH_JSON ' "$out" || { cat "$out" >&2; die "no BENCH_JSON line in $out"; }
+}
+
+run_rush() {
+  local target port upper
+  for target in api floor; do
+    port=$(target_port "$target") upper=${target^^}
+    settle
+    local warm_event=RUSH_EVENT_WARM_$upper event=RUSH_EVENT_$upper
+    log "rush on $target: warm-up burst (event ${!warm_event}), then $RUSH_GUESTS guests for $RUSH_SEATS seats \
+(event ${!event}), $RUSH_CONNECTIONS connections"
+    run_burst "$RAW/rush.$target.warmup.txt" "$EVENTS/rush.warm-$target.txt" "${!warm_event}" \
+      "http://127.0.0.1:$port/"
+    settle
+    run_burst "$RAW/rush.$target.txt" "$EVENTS/rush.$target.txt" "${!event}" "http://127.0.0.1:$port/"
+    settle rush-check --event-id "${!event}" >"$RAW/rush.$target.check.txt"
+  done
+}
 
 # 1-2. database, Redis, data
 started=$(date +%s)
+log "scenarios:$selected"
 log "database $BENCH_DB and redis db $REDIS_DB: reset, migrate, seed"
 "${UV[@]}" python bench/seed.py reset
 "${UV[@]}" loopin db upgrade >/dev/null
-"${UV[@]}" python bench/seed.py seed --members "$BENCH_MEMBERS" --otps "$BENCH_OTPS" --tokens "$RESULTS/tokens.txt"
-
-# 3. servers
-log "starting the API (:$APP_PORT) and the floor (:$FLOOR_PORT), cpus $SERVER_CPUS; wrk on cpu $WRK_CPUS"
-start_server api "${UV[@]}" loopin serve --host 127.0.0.1 --port "$APP_PORT" --workers 1
-app_pid=$LAST_PID
-start_server floor "${UV[@]}" uvicorn --app-dir bench --factory floor_app:create_app \
-  --host 127.0.0.1 --port "$FLOOR_PORT" --workers 1 --no-access-log --log-level warning --timeout-keep-alive 30
-floor_pid=$LAST_PID
-wait_ready api "$app_pid" "http://127.0.0.1:$APP_PORT/health/ready"
-wait_ready floor "$floor_pid" "http://127.0.0.1:$FLOOR_PORT/health/ready"
-
-token=$(head -n 1 "$RESULTS/tokens.txt")
-for target in api floor; do
-  if [[ $target == api ]]; then port=$APP_PORT base=$APP_PHONE_BASE; else port=$FLOOR_PORT base=$FLOOR_PHONE_BASE; fi
-  expect_200 "$target verify-otp" -X POST -H 'Content-Type: application/json' \
-    -d "$(otp_body "$base" 0)" "http://127.0.0.1:$port/api/auth/verify-otp"
-  expect_200 "$target profile" -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/auth/profile"
+# The servers start while the data is seeded (they need only the schema); each phase has its own pair, so the
+# "cache off" pair waits idle through phase "on" instead of a restart in between.
+for phase in on off; do
+  if [[ -n $(phase_scenarios "$phase") ]]; then start_servers "$phase"; fi
 done
+"${UV[@]}" python bench/seed.py seed --members "$BENCH_MEMBERS" --otps "$BENCH_OTPS" --tokens "$RESULTS/tokens.txt"
+if wants_any feed-cold feed-cached detail-cold detail-cached door door-repeat rush; then
+  "${UV[@]}" python bench/seed_events.py --out "$EVENTS" --rush "$RUSH_GUESTS" --rush-seats "$RUSH_SEATS" \
+    --door-guests "$DOOR_GUESTS"
+  # shellcheck disable=SC1091
+  source "$EVENTS/env.sh"
+fi
 
-# 4. scenarios: the API then its floor, each warm-up + measured
-for scenario in verify-otp profile; do
-  for target in api floor; do
-    if [[ $target == api ]]; then port=$APP_PORT base=$APP_PHONE_BASE; else port=$FLOOR_PORT base=$FLOOR_PHONE_BASE; fi
-    settle
-    log "$scenario on $target: ${WARMUP}s warm-up + ${DURATION}s, -t$THREADS -c$CONNECTIONS"
-    if [[ $scenario == verify-otp ]]; then
-      url="http://127.0.0.1:$port/api/auth/verify-otp"
-      index=1  # 0 was the smoke request
-      for phase in warmup measured; do
-        out=$RAW/$scenario.$target.txt seconds=$DURATION
-        if [[ $phase == warmup ]]; then out=$RAW/$scenario.$target.warmup.txt seconds=$WARMUP; fi
-        run_wrk "$out" "$seconds" "$url" bench/lua/verify_otp.lua "$base" "$index" "$THREADS"
-        index=$(next_index "$out")
-        ((index <= BENCH_OTPS)) || die "verify-otp used $index codes but only $BENCH_OTPS were seeded: raise BENCH_OTPS"
-      done
-    else
-      url="http://127.0.0.1:$port/api/auth/profile"
-      run_wrk "$RAW/$scenario.$target.warmup.txt" "$WARMUP" "$url" bench/lua/profile.lua "$RESULTS/tokens.txt" 0
-      run_wrk "$RAW/$scenario.$target.txt" "$DURATION" "$url" bench/lua/profile.lua "$RESULTS/tokens.txt" 5000
-    fi
+wait_servers
+
+# 3-4. phase "cache on" (the default TTL), then phase "cache off" (EVENT_CACHE_TTL_SECONDS=0)
+for PHASE in on off; do
+  scenarios=$(phase_scenarios "$PHASE")
+  [[ -n $scenarios ]] || continue
+  log "phase: the event cache $PHASE"
+  smoke
+  for scenario in $scenarios; do
+    if [[ $scenario == rush ]]; then run_rush; else run_pair "$scenario"; fi
   done
 done
+stop_servers
 
 # 5. the table
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -189,13 +367,21 @@ async def v():
     c = await asyncpg.connect(os.environ["DATABASE_URL"].replace("+asyncpg", ""))
     print((await c.fetchval("show server_version")).split()[0]); await c.close()
 asyncio.run(v())' 2>/dev/null || echo "?")
+dataset="$BENCH_MEMBERS members (profile rotates over their tokens), every verify-otp a distinct phone and valid code."
+if [[ -n ${DATASET_EVENTS:-} ]]; then
+  dataset+=" Events: $DATASET_EVENTS by $DATASET_HOSTS hosts at $DATASET_VENUES venues ($DATASET_PRIVATE private, \
+$DATASET_DRAFT draft, $DATASET_PAST past, $DATASET_DELETED deleted; $DATASET_LISTED in a member's feed, \
+$DATASET_VISIBLE visible by id); feed/detail rotate over $FEED_MEMBERS members ($FEED_HOSTS hosts, $FEED_INVITED \
+invited to private events); door: $DOOR_TICKETS tickets over 6 events; rush: $RUSH_GUESTS guests, $RUSH_SEATS seats."
+fi
 "${UV[@]}" python bench/report.py "$RAW" "$RESULTS/latest.md" \
   "## Loopin bench — $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit" \
   "" \
   "$NCPU × ${cpu:-unknown cpu}; PostgreSQL $pg (db $BENCH_DB), Redis db $REDIS_DB;" \
   "\`loopin serve --workers 1\` vs floor (\`bench/floor_app.py\`, uvicorn 1 worker) on cpus $SERVER_CPUS;" \
-  "\`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency\` on cpu $WRK_CPUS after ${WARMUP}s warm-up;" \
-  "$BENCH_MEMBERS members (profile rotates over their tokens), every verify-otp a distinct phone and valid code." \
+  "\`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency\` on cpu $WRK_CPUS after ${WARMUP}s warm-up" \
+  "(the rush: one burst of $RUSH_GUESTS confirmations over $RUSH_CONNECTIONS connections);" \
+  "$dataset" \
   || status=$?
 log "done in $(($(date +%s) - started)) s; raw wrk output in $RAW, server logs in $RESULTS/*.log"
 exit "${status:-0}"

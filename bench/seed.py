@@ -2,7 +2,6 @@
 
     python bench/seed.py reset   # DROP/CREATE the bench database, FLUSHDB the bench Redis db
     python bench/seed.py seed --members 10000 --otps 120000 --tokens bench/results/tokens.txt
-    python bench/seed.py settle  # VACUUM ANALYZE + CHECKPOINT between runs
 
 Reads DATABASE_URL, REDIS_URL and SECRET_KEY like the server does (``load_settings``), so the OTP digests
 (``KeyedDigest`` under ``Settings.derived_key("digest")``) and the session tokens (``JwtSessionTokens`` under
@@ -198,22 +197,10 @@ async def seed(members: int, otps: int, tokens_path: Path) -> None:
     )
 
 
-async def settle() -> None:
-    """Between runs: vacuum what the last run churned and checkpoint, so no run pays for the previous one."""
-    conn = await asyncpg.connect(asyncpg_dsn(_require("DATABASE_URL")))
-    try:
-        await conn.execute("VACUUM ANALYZE members")
-        await conn.execute("VACUUM ANALYZE otp_challenges")
-        await conn.execute("CHECKPOINT")
-    finally:
-        await conn.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("reset")
-    sub.add_parser("settle")
     seed_cmd = sub.add_parser("seed")
     seed_cmd.add_argument("--members", type=int, default=10_000)
     seed_cmd.add_argument("--otps", type=int, default=120_000, help="OTP challenges per phone range")
@@ -221,8 +208,6 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "reset":
         asyncio.run(reset())
-    elif args.command == "settle":
-        asyncio.run(settle())
     else:
         asyncio.run(seed(args.members, args.otps, args.tokens))
 

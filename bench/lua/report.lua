@@ -2,7 +2,10 @@
 -- prints one machine-readable line for bench/run.sh:
 --   BENCH_JSON {"requests":..,"rps":..,"p50_ms":..,"p90_ms":..,"p99_ms":..,"non2xx":..,"errors":{..},..}
 -- plus BENCH_FIRST_ERROR <status> <body...> when a response was not 2xx.
--- A script may define extra_json(threads) (main state) returning more ',"key":value' text.
+-- A script may define extra_json(threads) (main state) returning more ',"key":value' text, and call
+-- once(n) from init() to send exactly n requests (over all connections of its one thread) and stop wrk as
+-- soon as all n are answered (SIGINT to itself; wrk's main thread otherwise sleeps out -d): run.sh primes the
+-- event cache this way.
 
 threads = {}
 
@@ -41,4 +44,24 @@ function done(summary, latency, requests)
       latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
       latency.max / 1000, bad, e.connect, e.read, e.write, e.status, e.timeout, extra))
    if first then io.write("BENCH_FIRST_ERROR " .. first .. "\n") end
+end
+
+function once(total)
+   local ffi = require("ffi")
+   ffi.cdef [[
+   int kill(int pid, int sig);
+   int getpid(void);
+   ]]
+   local reserved, answered = 0, 0
+   function delay() -- one request per slot, then every connection waits out the run
+      if reserved >= total then return 3600000 end
+      reserved = reserved + 1
+      return 0
+   end
+   local count = response
+   function response(status, headers, body)
+      count(status, headers, body)
+      answered = answered + 1
+      if answered == total then ffi.C.kill(ffi.C.getpid(), 2) end
+   end
 end

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from dishka import AsyncContainer
+from structlog.testing import capture_logs
 
 from loopin.domain.events.event import EventStatus
 from loopin.usecases.events.ports import EventCache
@@ -93,3 +94,15 @@ async def test_an_entry_of_another_shape_is_a_miss(any_container: AsyncContainer
     cache = await any_container.get(EventCache)
     await cache.put("t:old", Old(1), 60)
     assert await cache.get("t:old", EventView) is None
+
+
+async def test_a_ttl_of_zero_or_less_stores_nothing(any_container: AsyncContainer) -> None:
+    """EVENT_CACHE_TTL_SECONDS=0 turns the cache off: nothing is written (and no error logged: Redis refuses
+    an expiry of 0), so every read goes to the database."""
+    cache = await any_container.get(EventCache)
+    with capture_logs() as logs:
+        await cache.put("t:off", view(), 0)
+        await cache.put("t:negative", view(), -5)
+    assert logs == []
+    assert await cache.get("t:off", EventView) is None
+    assert await cache.get("t:negative", EventView) is None

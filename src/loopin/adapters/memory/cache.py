@@ -35,6 +35,8 @@ class MemoryEventCache:
             return None
 
     async def put(self, key: str, value: object, ttl_seconds: int) -> None:
+        if ttl_seconds <= 0:  # caching off (EVENT_CACHE_TTL_SECONDS=0)
+            return
         if len(self._entries) >= self._max:
             self._entries.clear()  # entries of old generations are unreachable anyway
         self._entries[key] = (self._clock.now().timestamp() + ttl_seconds, msgspec.json.encode(value))

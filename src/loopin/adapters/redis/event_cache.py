@@ -44,6 +44,8 @@ class RedisEventCache:
             return None
 
     async def put(self, key: str, value: object, ttl_seconds: int) -> None:
+        if ttl_seconds <= 0:  # caching off (EVENT_CACHE_TTL_SECONDS=0)
+            return
         try:
             await self._redis.set(f"{self._prefix}:{key}", msgspec.json.encode(value), ex=ttl_seconds)
         except RedisError:
