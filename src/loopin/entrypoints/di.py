@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
 from dishka import AsyncContainer, Provider, Scope, from_context, make_async_container, provide, provide_all
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from saq import Queue
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -326,9 +326,16 @@ class RedisProvider(Provider):
 
     @provide
     async def redis(self, settings: Settings) -> AsyncIterator[Redis]:
-        client = Redis.from_url(settings.redis_url or "", socket_timeout=5, socket_connect_timeout=3)
+        pool = BlockingConnectionPool.from_url(
+            settings.redis_url or "",
+            max_connections=settings.redis_max_connections,
+            timeout=5,  # seconds a request may wait for a free connection
+            socket_timeout=5,
+            socket_connect_timeout=3,
+        )
+        client = Redis(connection_pool=pool)
         yield client
-        await client.aclose()
+        await client.aclose(close_connection_pool=True)
 
     @provide
     async def queue(self, settings: Settings) -> AsyncIterator[Queue]:

@@ -30,6 +30,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     environment: Environment = Environment.DEVELOPMENT
     database_url: str | None = None  # unset: the embedded in-memory store
     redis_url: str | None = None  # unset: in-memory limits and in-process jobs
+    redis_max_connections: int = 50  # per process; a burst beyond it queues for a connection instead of failing
     secret_key: str = DEVELOPMENT_SECRET
     jwt_secret: str | None = None  # defaults to a key derived from secret_key
     jwt_algorithm: str = "HS256"
