@@ -402,3 +402,15 @@ async def test_a_notification_is_stored_once_per_key(any_container: AsyncContain
         [listed] = await repo.for_member(guest.id, 10)
         assert listed.pushed_at == now
         assert await repo.lock_by_key("notification:other") is None
+
+
+async def test_public_events_need_no_grant(any_container: AsyncContainer, fakes: Fakes) -> None:
+    """A ticket to a public event grants nothing, so its holder keeps sharing the public feed cache."""
+    host, guest = await members(any_container, fakes, "H", "G")
+    public = await an_event(any_container, fakes, host, is_public=True)
+    private = await an_event(any_container, fakes, host, is_public=False)
+    now = fakes.clock.now()
+    await put(any_container, TicketRepository, ticket(public, guest, now))
+    await put(any_container, TicketRepository, ticket(private, guest, now))
+    async with any_container() as scope:
+        assert await (await scope.get(EventAccessGrants)).granted_event_ids(guest.id) == frozenset({private.id})

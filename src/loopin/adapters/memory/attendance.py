@@ -384,4 +384,5 @@ class MemoryEventAccessGrants:
             for t in self._tx.rows(TICKETS)
             if t.member_id == member_id and t.status is not TicketStatus.CANCELLED
         }
-        return frozenset(granted)
+        private = {i for i in granted if (e := self._tx.read(EVENTS, i)) is not None and not e.is_public}
+        return frozenset(private)  # public events need no grant (and must not split caches)

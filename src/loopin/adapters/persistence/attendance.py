@@ -504,7 +504,9 @@ class SqlEventAccessGrants:
             JoinRequestRow.requester_id == member_id, JoinRequestRow.status == RequestStatus.ACCEPTED.value
         )
         ticketed = select(TicketRow.event_id).where(TicketRow.member_id == member_id, LIVE)
-        rows = await self._session.scalars(union(invited, accepted, ticketed))
+        granted = union(invited, accepted, ticketed).subquery()
+        private = select(EventRow.id).where(EventRow.id.in_(select(granted)), EventRow.is_public.is_(False))
+        rows = await self._session.scalars(private)  # public events need no grant (and must not split caches)
         return frozenset(rows)
 
 

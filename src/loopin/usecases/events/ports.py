@@ -123,8 +123,10 @@ class EventReader(Protocol):
 
 
 class EventAccessGrants(Protocol):
-    """Private events opened to a member (invited, accepted, holding a ticket). Implemented by attendance;
-    until then nothing is granted."""
+    """Private events opened to a member (invited, accepted, holding a ticket). Implemented by attendance.
+
+    Only private events: public ones need no grant, and a grant puts the member in a feed cache of their own.
+    """
 
     async def granted_event_ids(self, member_id: int) -> frozenset[int]: ...
 
