@@ -52,7 +52,7 @@ from loopin.adapters.persistence.attendance import (
     SqlTicketRepository,
 )
 from loopin.adapters.persistence.audit import SqlAuditLog
-from loopin.adapters.persistence.database import create_engine
+from loopin.adapters.persistence.database import UseCaseSession, create_engine
 from loopin.adapters.persistence.events import (
     SqlEventReader,
     SqlEventRepository,
@@ -257,7 +257,9 @@ class SqlProvider(Provider):
 
     @provide(scope=Scope.APP)
     def sessionmaker(self, engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-        return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        return async_sessionmaker(
+            engine, expire_on_commit=False, autoflush=False, sync_session_class=UseCaseSession
+        )
 
     @provide
     async def session(self, sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:

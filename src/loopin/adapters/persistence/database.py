@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.orm import Session
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class UseCaseSession(Session):
+    """A session that keeps every row it loaded or stored until it closes.
+
+    The identity map holds rows weakly: once a repository has turned a row into an entity, the row can be
+    collected, and ``save`` would read it from the database again (under a lock, in the middle of a rush).
+    A use case touches few rows and its session lives for one request or job.
+    """
+
+
+@event.listens_for(UseCaseSession, "loaded_as_persistent")
+@event.listens_for(UseCaseSession, "pending_to_persistent")
+def _keep_row(session: Session, instance: Any) -> None:
+    session.info.setdefault("rows", []).append(instance)
 
 
 def create_engine(url: str, pool_size: int = 10, max_overflow: int = 20) -> AsyncEngine:
