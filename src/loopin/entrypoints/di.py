@@ -68,6 +68,7 @@ from loopin.adapters.persistence.identity import (
 from loopin.adapters.persistence.notifications import SqlDeviceRepository
 from loopin.adapters.persistence.uow import SqlUnitOfWork
 from loopin.adapters.push.logging import LoggingPushSender
+from loopin.adapters.push.onesignal import OneSignalPushSender
 from loopin.adapters.redis.event_cache import RedisEventCache
 from loopin.adapters.redis.health import RedisReadiness
 from loopin.adapters.redis.rate_limit import RedisRateLimiter
@@ -193,7 +194,15 @@ class CoreProvider(Provider):
     def attendance_config(self) -> AttendanceConfig:
         return AttendanceConfig()
 
-    push = provide(LoggingPushSender, provides=PushSender)  # a OneSignal adapter replaces this binding
+    @provide
+    async def push(self, settings: Settings) -> AsyncIterator[PushSender]:
+        if settings.onesignal_app_id and settings.onesignal_api_key:
+            sender = OneSignalPushSender(settings.onesignal_app_id, settings.onesignal_api_key)
+            yield sender
+            await sender.close()
+        else:
+            yield LoggingPushSender()
+
     # --- end attendance -----------------------------------------------------------------------------------
 
     @provide

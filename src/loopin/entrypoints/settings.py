@@ -45,6 +45,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     twilio_messaging_service_sid: str | None = None
     posthog_api_key: str | None = None
     posthog_host: str = "https://eu.i.posthog.com"
+    onesignal_app_id: str | None = None  # both set: push through OneSignal; otherwise pushes are only logged
+    onesignal_api_key: str | None = None
     waitlist_min_minutes: int = 210
     waitlist_max_minutes: int = 240
     otp_resend_cooldown_seconds: int = 30
