@@ -6,6 +6,7 @@ insert), row locks by id, a unique lookup index on ticket code digests, ``SKIP L
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Hashable, Sequence
 from datetime import datetime
 from typing import Any
@@ -33,7 +34,7 @@ INVITATIONS, INVITATION_PAIRS = "invitations", "invitation_pairs"
 TICKETS, TICKET_PAIRS, TICKET_DIGESTS = "tickets", "ticket_pairs", "ticket_digests"
 
 
-class _PairTable:
+class _PairTable(ABC):
     """A table of entities with ``id``, a unique (event, member) index and row locks by id."""
 
     table: str
@@ -42,8 +43,9 @@ class _PairTable:
     def __init__(self, tx: MemoryTransaction) -> None:
         self._tx = tx
 
+    @abstractmethod
     def _pair(self, row: Any) -> tuple[int, int]:
-        raise NotImplementedError
+        """The (event id, member id) the row is unique for."""
 
     def _read(self, row_id: Hashable | None) -> Any:
         return self._tx.read(self.table, row_id) if row_id is not None else None

@@ -147,13 +147,6 @@ class MemoryEventReader:
         return EventRecord(event, host, venue, interests)
 
 
-class NoEventAccessGrants:
-    """Until the attendance context exists, no private event is opened to anyone but its host and staff."""
-
-    async def granted_event_ids(self, member_id: int) -> frozenset[int]:
-        return frozenset()
-
-
 class MemoryHostLeadRepository:
     def __init__(self, tx: MemoryTransaction) -> None:
         self._tx = tx

@@ -16,8 +16,15 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from loopin.adapters.persistence.identity import BIGINT_END, interest_from_row
-from loopin.adapters.persistence.orm import EventInterestRow, EventRow, HostLeadRow, MemberRow, VenueRow
+from loopin.adapters.persistence.identity import interest_from_row
+from loopin.adapters.persistence.orm import (
+    EventInterestRow,
+    EventRow,
+    HostLeadRow,
+    MemberRow,
+    VenueRow,
+    is_storable_id,
+)
 from loopin.domain.events.event import (
     LISTED_STATUSES,
     AllowedGenders,
@@ -33,11 +40,6 @@ from loopin.domain.identity.interest import EventInterest
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.events.ports import EventPage, EventRecord, HostCard
-
-
-def _key(value: int) -> bool:
-    """Whether ``value`` can be a bigint key at all (asyncpg refuses larger numbers): others match nothing."""
-    return 0 < value < BIGINT_END
 
 
 def event_from_row(row: EventRow) -> Event:
@@ -104,11 +106,11 @@ class SqlEventRepository:
         self._session = session
 
     async def get(self, event_id: int) -> Event | None:
-        row = await self._session.get(EventRow, event_id) if _key(event_id) else None
+        row = await self._session.get(EventRow, event_id) if is_storable_id(event_id) else None
         return event_from_row(row) if row else None
 
     async def get_for_update(self, event_id: int) -> Event | None:
-        if not _key(event_id):
+        if not is_storable_id(event_id):
             return None
         row = await self._session.get(EventRow, event_id, with_for_update=True, populate_existing=True)
         return event_from_row(row) if row else None
@@ -210,7 +212,7 @@ class SqlVenueRepository:
         self._session = session
 
     async def get(self, venue_id: int) -> Venue | None:
-        row = await self._session.get(VenueRow, venue_id) if _key(venue_id) else None
+        row = await self._session.get(VenueRow, venue_id) if is_storable_id(venue_id) else None
         return venue_from_row(row) if row else None
 
     async def find_or_add(self, venue: Venue) -> tuple[Venue, bool]:
@@ -267,7 +269,7 @@ class SqlEventReader:
         self._session = session
 
     async def record(self, event_id: int) -> EventRecord | None:
-        if not _key(event_id):
+        if not is_storable_id(event_id):
             return None
         records = await self._records(self._base().where(EventRow.id == event_id))
         return records[0] if records else None
@@ -326,11 +328,11 @@ def _visible_to(viewer: Viewer) -> ColumnElement[bool]:
     if viewer.is_staff:
         return alive
     reachable: ColumnElement[bool] = EventRow.is_public.is_(True)
-    granted = sorted(i for i in viewer.granted if _key(i))
+    granted = sorted(i for i in viewer.granted if is_storable_id(i))
     if granted:
         reachable = or_(reachable, EventRow.id.in_(granted))
     listed = and_(EventRow.status.in_(sorted(s.value for s in LISTED_STATUSES)), reachable)
-    if viewer.member_id is not None and _key(viewer.member_id):
+    if viewer.member_id is not None and is_storable_id(viewer.member_id):
         listed = or_(EventRow.host_id == viewer.member_id, listed)
     return and_(alive, listed)
 
@@ -342,11 +344,13 @@ def _filters(query: FeedQuery, now: datetime) -> list[ColumnElement[bool]]:
     if query.is_public is not None:
         where.append(EventRow.is_public.is_(query.is_public))
     if query.host_id is not None:
-        where.append(EventRow.host_id == query.host_id if _key(query.host_id) else false())
+        where.append(EventRow.host_id == query.host_id if is_storable_id(query.host_id) else false())
     if query.upcoming:
         where.append(EventRow.end_time > now)
     if query.interest_id is not None:
-        where.append(EventRow.interest_ids.contains([query.interest_id]) if _key(query.interest_id) else false())
+        where.append(
+            EventRow.interest_ids.contains([query.interest_id]) if is_storable_id(query.interest_id) else false()
+        )
     if query.city_slug is not None:
         where.append(VenueRow.city_slug == query.city_slug)
     if query.country_code is not None:

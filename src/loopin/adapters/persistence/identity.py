@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from loopin.adapters.persistence.orm import EventInterestRow, MemberRow, OtpChallengeRow
+from loopin.adapters.persistence.orm import EventInterestRow, MemberRow, OtpChallengeRow, is_storable_id
 from loopin.domain.identity.interest import EventInterest
 from loopin.domain.identity.member import Member, MemberStatus, Role
 from loopin.domain.identity.otp import OtpChallenge
@@ -57,9 +57,6 @@ def _copy_to_row(member: Member, row: MemberRow) -> None:
     row.promote_at = member.promote_at
     if member.updated_at is not None:  # the entity's time (from the Clock), not the flush's wall clock
         row.updated_at = member.updated_at
-
-
-BIGINT_END = 2**63
 
 
 class SqlMemberRepository:
@@ -161,7 +158,7 @@ class SqlInterestRepository:
         return [interest_from_row(r) for r in rows]
 
     async def get_many(self, ids: Sequence[int]) -> list[EventInterest]:
-        keys = [i for i in ids if 0 < i < BIGINT_END]  # others cannot be keys, and asyncpg would refuse them
+        keys = [i for i in ids if is_storable_id(i)]
         if not keys:
             return []
         rows = await self._session.scalars(select(EventInterestRow).where(EventInterestRow.id.in_(keys)))
