@@ -1,0 +1,51 @@
+"""Failures of the payments context, each with the stable code clients and tests rely on.
+
+Messages of refusals that are *not* about capacity avoid the words "seat" and "capacity": the app shows its
+own "sold out" text for 400s that mention them.
+"""
+
+from __future__ import annotations
+
+from loopin.domain.shared.errors import Conflict, DomainError, ErrorKind, NotFound
+
+
+class PaymentRefused(DomainError):
+    """A business rule says no (400)."""
+
+    kind = ErrorKind.INVALID
+
+
+class OrderNotFound(NotFound):
+    code = "ORDER_NOT_FOUND"
+    default_message = "Payment order not found."
+
+
+class PaymentNotRequired(PaymentRefused):
+    code = "PAYMENT_NOT_REQUIRED"
+    default_message = "This event is free: it does not require payment."
+
+
+class PriceChanged(PaymentRefused):
+    code = "PRICE_CHANGED"
+
+
+class InvalidOrderTransition(Conflict):
+    code = "INVALID_ORDER_TRANSITION"
+
+
+class ForgedNotice(PaymentRefused):
+    """A callback or webhook whose signature (reverse hash) or merchant key does not verify."""
+
+    code = "INVALID_PAYMENT_SIGNATURE"
+    default_message = "The payment response could not be verified."
+
+
+class NoticeMismatch(PaymentRefused):
+    """A correctly signed notice that does not describe the stored order (another amount)."""
+
+    code = "PAYMENT_MISMATCH"
+    default_message = "The payment response does not match the order."
+
+
+class RefundNotAllowed(Conflict):
+    code = "REFUND_NOT_ALLOWED"

@@ -1,0 +1,165 @@
+"""The money ledger: append-only, double-entry, in rupees to the paisa.
+
+Every movement is one transaction of entries whose amounts sum to zero (debits positive, credits negative),
+identified by a unique idempotency key, so a retried job or a duplicated callback can never record it twice.
+
+Accounts::
+
+    <gateway>_receivable     what the gateway (PayU) holds for us: in on capture, out on refund
+    host_payable:<host id>   what the platform owes a host (payouts draw on it)
+    platform_fee_revenue     the platform's fee
+    refunds_payable          owed back to buyers until the gateway has refunded them
+
+A paid order:          Dr receivable amount | Cr host_payable base x seats | Cr platform_fee_revenue fee
+An unfulfilled capture: Dr receivable amount | Cr refunds_payable amount
+A refund owed:         Dr host_payable, Dr platform_fee_revenue (the same split) | Cr refunds_payable
+A refund paid:         Dr refunds_payable | Cr receivable
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
+
+from loopin.domain.payments.order import PaymentOrder
+from loopin.domain.payments.refund import Refund, RefundReason
+from loopin.domain.shared.money import CENT, CURRENCY, ZERO
+
+PLATFORM_FEE_REVENUE = "platform_fee_revenue"
+REFUNDS_PAYABLE = "refunds_payable"
+HOST_PAYABLE_PREFIX = "host_payable:"
+
+
+def receivable(gateway: str) -> str:
+    return f"{gateway}_receivable"
+
+
+def host_payable(host_id: int) -> str:
+    return f"{HOST_PAYABLE_PREFIX}{host_id}"
+
+
+class UnbalancedTransaction(ValueError):
+    pass
+
+
+class LedgerKind(Enum):
+    PAYMENT = "payment"
+    UNFULFILLED_PAYMENT = "unfulfilled_payment"
+    REFUND_OWED = "refund_owed"
+    REFUND_PAID = "refund_paid"
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    account: str
+    amount: Decimal  # debit > 0, credit < 0
+
+    def __post_init__(self) -> None:
+        if not self.amount.is_finite() or self.amount != self.amount.quantize(CENT) or self.amount == ZERO:
+            raise UnbalancedTransaction(f"an entry moves a non-zero amount in paise, not {self.amount}")
+        if not self.account:
+            raise UnbalancedTransaction("an entry names its account")
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerTransaction:
+    key: str  # unique: the same movement is never recorded twice
+    kind: LedgerKind
+    event_id: int
+    order_id: int  # the order's row id
+    entries: tuple[LedgerEntry, ...]
+    at: datetime
+    currency: str = CURRENCY
+
+    def __post_init__(self) -> None:
+        if len(self.entries) < 2:
+            raise UnbalancedTransaction("a transaction moves money between at least two accounts")
+        total = sum((e.amount for e in self.entries), ZERO)
+        if total != ZERO:
+            raise UnbalancedTransaction(f"entries of {self.key} sum to {total}, not 0")
+
+    def total(self, account: str) -> Decimal:
+        return sum((e.amount for e in self.entries if e.account == account), ZERO)
+
+
+def _entries(*pairs: tuple[str, Decimal]) -> tuple[LedgerEntry, ...]:
+    return tuple(LedgerEntry(account, amount) for account, amount in pairs if amount != ZERO)
+
+
+def payment_captured(order: PaymentOrder, at: datetime) -> LedgerTransaction:
+    """A paid order: the buyer's money split between the host and the platform."""
+    q = order.quote
+    return LedgerTransaction(
+        key=f"order:{order.order_id}:capture",
+        kind=LedgerKind.PAYMENT,
+        event_id=order.event_id,
+        order_id=order.id,
+        entries=_entries(
+            (receivable(order.gateway), q.amount),
+            (host_payable(order.host_id), -q.host_share),
+            (PLATFORM_FEE_REVENUE, -q.platform_fee),
+        ),
+        at=at,
+    )
+
+
+def unfulfilled_capture(order: PaymentOrder, at: datetime) -> LedgerTransaction:
+    """Money captured for an order that got no ticket: all of it is owed back to the buyer. Same key as
+    ``payment_captured``: an order's capture is recorded once, whichever way it went."""
+    return LedgerTransaction(
+        key=f"order:{order.order_id}:capture",
+        kind=LedgerKind.UNFULFILLED_PAYMENT,
+        event_id=order.event_id,
+        order_id=order.id,
+        entries=_entries(
+            (receivable(order.gateway), order.captured_amount), (REFUNDS_PAYABLE, -order.captured_amount)
+        ),
+        at=at,
+    )
+
+
+def refund_owed(order: PaymentOrder, refund: Refund, at: datetime) -> LedgerTransaction | None:
+    """The host and the platform give back their parts of a refund of a *fulfilled* order (a full refund
+    exactly reverses the payment; a partial one splits in proportion, the platform's part rounded half up).
+    None for an unfulfilled capture: that money is already owed back."""
+    if refund.reason is RefundReason.UNFULFILLED:
+        return None
+    q = order.quote
+    platform_part = (q.platform_fee * refund.amount / q.amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    host_part = refund.amount - platform_part
+    return LedgerTransaction(
+        key=f"refund:{refund.idempotency_key}:owed",
+        kind=LedgerKind.REFUND_OWED,
+        event_id=order.event_id,
+        order_id=order.id,
+        entries=_entries(
+            (host_payable(order.host_id), host_part),
+            (PLATFORM_FEE_REVENUE, platform_part),
+            (REFUNDS_PAYABLE, -refund.amount),
+        ),
+        at=at,
+    )
+
+
+def refund_paid(order: PaymentOrder, refund: Refund, at: datetime) -> LedgerTransaction:
+    """The gateway has given the money back."""
+    return LedgerTransaction(
+        key=f"refund:{refund.idempotency_key}:paid",
+        kind=LedgerKind.REFUND_PAID,
+        event_id=order.event_id,
+        order_id=order.id,
+        entries=_entries((REFUNDS_PAYABLE, refund.amount), (receivable(order.gateway), -refund.amount)),
+        at=at,
+    )
+
+
+def balances(transactions: Iterable[LedgerTransaction]) -> dict[str, Decimal]:
+    """Account → balance (debits minus credits) over ``transactions``."""
+    totals: dict[str, Decimal] = {}
+    for txn in transactions:
+        for entry in txn.entries:
+            totals[entry.account] = totals.get(entry.account, ZERO) + entry.amount
+    return totals
