@@ -99,6 +99,7 @@ class PaymentOrder:
     refunded_amount: Decimal = ZERO  # refunds requested or done (in flight included)
     captured_at: datetime | None = None
     closed_at: datetime | None = None  # when it left created/pending
+    checked_at: datetime | None = None  # when the gateway was last asked about it
     uuid: uuid.UUID = field(default_factory=uuid.uuid4)
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -172,8 +173,15 @@ class PaymentOrder:
 
     # --- transitions ---------------------------------------------------------------------------------------
 
-    def mark_pending(self, now: datetime) -> None:
+    def checked(self, now: datetime) -> None:
+        """The gateway was asked (reconciliation asks the least recently checked first)."""
+        self.checked_at = now
+
+    def mark_pending(self, now: datetime, hold_until: datetime) -> None:
+        """The payment is in progress at the gateway (a UPI approval pending): the hold lasts at least until
+        ``hold_until``, so the seats are not released under a payment that may still succeed."""
         self._move(OrderStatus.PENDING, now)
+        self.expires_at = max(self.expires_at, hold_until)
 
     def mark_paid(self, capture: Capture, now: datetime) -> None:
         """The held seats (or seats taken again, from ``expired``) become the ticket."""

@@ -64,7 +64,7 @@ def test_every_transition_is_allowed_or_refused(source: OrderStatus, target: Ord
     assert o.can_become(target) is ((source, target) in ALLOWED)
     assert (source in sources_of(target)) is ((source, target) in ALLOWED)
     moves = {
-        S.PENDING: lambda: o.mark_pending(NOW),
+        S.PENDING: lambda: o.mark_pending(NOW, NOW),
         S.PAID: lambda: o.mark_paid(capture(o), NOW),
         S.FAILED: lambda: o.mark_failed("bank said no", NOW),
         S.EXPIRED: lambda: o.expire(NOW),
@@ -187,6 +187,16 @@ def test_nothing_captured_means_nothing_to_refund() -> None:
     o = order()
     with pytest.raises(InvalidOrderTransition):
         o.add_refund(D("1.00"), NOW)
+
+
+def test_pending_keeps_the_hold_at_least_as_long_again() -> None:
+    o = order()
+    o.mark_pending(NOW + timedelta(minutes=14), NOW + timedelta(minutes=29))
+    assert (o.status, o.expires_at) == (S.PENDING, NOW + timedelta(minutes=29))
+    assert o.holds_seats
+    early = order()
+    early.mark_pending(NOW, NOW + timedelta(minutes=5))
+    assert early.expires_at == NOW + timedelta(minutes=15)  # never shortened
 
 
 def test_a_failure_keeps_a_reason() -> None:

@@ -1,0 +1,239 @@
+"""In-memory payment orders, refunds, ledger, notice log, fee config and fee cache (the rules of the SQL
+adapters: a unique open order per member and event, unique keys, conditional expiry that skips locked rows)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from loopin.adapters.memory.store import MemoryTransaction
+from loopin.domain.payments.fee import PlatformFeeConfig
+from loopin.domain.payments.ledger import LedgerTransaction, host_payable
+from loopin.domain.payments.order import OPEN_STATUSES, OrderStatus, PaymentOrder
+from loopin.domain.payments.refund import Refund, RefundStatus
+from loopin.domain.shared.money import ZERO
+from loopin.usecases.payments.ports import (
+    FeeConfigCache,
+    FeeConfigRepository,
+    Ledger,
+    NoticeLog,
+    OpenOrderExists,
+    PaymentOrderRepository,
+    ReceivedNotice,
+    RefundRepository,
+    ReleasedHold,
+)
+from loopin.usecases.shared.ports import Clock
+
+ORDERS, ORDER_REFS, OPEN_ORDERS = "payment_orders", "payment_order_refs", "payment_open_orders"
+REFUNDS, REFUND_KEYS = "refunds", "refund_keys"
+LEDGER, NOTICES, FEE_CONFIG = "ledger_transactions", "payment_notices", "platform_fee_config"
+
+
+class MemoryPaymentOrderRepository(PaymentOrderRepository):
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def add(self, order: PaymentOrder) -> PaymentOrder:
+        pair = (order.event_id, order.member_id)
+        await self._tx.lock(OPEN_ORDERS, pair)
+        current = self._tx.read(OPEN_ORDERS, pair)
+        if current is not None and self._tx.read(ORDERS, current).holds_seats:
+            raise OpenOrderExists()
+        order.id = self._tx.next_id(ORDERS)
+        self._tx.write(ORDER_REFS, order.order_id, order.id)
+        self._tx.write(OPEN_ORDERS, pair, order.id)
+        self._tx.write(ORDERS, order.id, order)
+        return order
+
+    def _id(self, reference: str) -> int | None:
+        found: int | None = self._tx.read(ORDER_REFS, reference)
+        return found
+
+    async def get(self, reference: str) -> PaymentOrder | None:
+        row_id = self._id(reference)
+        order: PaymentOrder | None = self._tx.read(ORDERS, row_id) if row_id else None
+        return order
+
+    async def lock(self, reference: str) -> PaymentOrder | None:
+        row_id = self._id(reference)
+        if row_id is None:
+            return None
+        await self._tx.lock(ORDERS, row_id)
+        order: PaymentOrder | None = self._tx.read(ORDERS, row_id)
+        return order
+
+    async def open_for(self, event_id: int, member_id: int) -> PaymentOrder | None:
+        row_id = self._tx.read(OPEN_ORDERS, (event_id, member_id))
+        order: PaymentOrder | None = self._tx.read(ORDERS, row_id) if row_id else None
+        return order if order is not None and order.holds_seats else None
+
+    async def save(self, order: PaymentOrder) -> None:
+        if self._tx.read(ORDERS, order.id) is None:
+            raise LookupError(f"order {order.id} is not stored")
+        self._tx.write(ORDERS, order.id, order)
+
+    async def expire_overdue(self, now: datetime, *, event_id: int | None, limit: int) -> list[ReleasedHold]:
+        released: list[ReleasedHold] = []
+        candidates = sorted(
+            (o for o in self._tx.rows(ORDERS) if o.is_overdue(now) and event_id in (None, o.event_id)),
+            key=lambda o: o.id,
+        )
+        for candidate in candidates[:limit]:
+            if not await self._tx.try_lock(ORDERS, candidate.id):
+                continue  # a settlement holds it: it decides
+            order: PaymentOrder = self._tx.read(ORDERS, candidate.id)
+            if order.status not in OPEN_STATUSES:
+                continue
+            order.expire(now)
+            self._tx.write(ORDERS, order.id, order)
+            released.append(ReleasedHold(order.id, order.order_id, order.event_id, order.member_id, order.seats))
+        return released
+
+    async def captured_for_event(self, event_id: int) -> list[str]:
+        found = [o for o in self._tx.rows(ORDERS) if o.event_id == event_id and o.refundable_amount > ZERO]
+        return [o.order_id for o in sorted(found, key=lambda o: o.id)]
+
+    async def due_for_check(
+        self, *, opened_before: datetime, released_after: datetime, checked_before: datetime, limit: int
+    ) -> list[str]:
+        def due(o: PaymentOrder) -> bool:
+            if o.checked_at is not None and o.checked_at > checked_before:
+                return False
+            if o.holds_seats:
+                return o.created_at is not None and o.created_at <= opened_before
+            return (
+                o.status is OrderStatus.EXPIRED
+                and not o.is_captured
+                and o.closed_at is not None
+                and o.closed_at >= released_after
+            )
+
+        found = sorted(
+            (o for o in self._tx.rows(ORDERS) if due(o)),
+            key=lambda o: (o.checked_at is not None, o.checked_at or o.created_at, o.id),
+        )
+        return [o.order_id for o in found[:limit]]
+
+
+class MemoryRefundRepository(RefundRepository):
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def add(self, refund: Refund) -> tuple[Refund, bool]:
+        await self._tx.lock(REFUND_KEYS, refund.idempotency_key)
+        existing_id = self._tx.read(REFUND_KEYS, refund.idempotency_key)
+        if existing_id is not None:
+            existing: Refund = self._tx.read(REFUNDS, existing_id)
+            return existing, False
+        refund.id = self._tx.next_id(REFUNDS)
+        self._tx.write(REFUND_KEYS, refund.idempotency_key, refund.id)
+        self._tx.write(REFUNDS, refund.id, refund)
+        return refund, True
+
+    async def lock(self, refund_id: int) -> Refund | None:
+        await self._tx.lock(REFUNDS, refund_id)
+        refund: Refund | None = self._tx.read(REFUNDS, refund_id)
+        return refund
+
+    async def for_order(self, order_id: int) -> list[Refund]:
+        return sorted((r for r in self._tx.rows(REFUNDS) if r.order_id == order_id), key=lambda r: r.id)
+
+    async def save(self, refund: Refund) -> None:
+        if self._tx.read(REFUNDS, refund.id) is None:
+            raise LookupError(f"refund {refund.id} is not stored")
+        self._tx.write(REFUNDS, refund.id, refund)
+
+    async def unfinished(self, *, updated_before: datetime, limit: int) -> list[int]:
+        found = sorted(
+            (
+                r
+                for r in self._tx.rows(REFUNDS)
+                if r.status in (RefundStatus.PENDING, RefundStatus.REQUESTED)
+                and r.updated_at is not None
+                and r.updated_at <= updated_before
+            ),
+            key=lambda r: (r.updated_at, r.id),
+        )
+        return [r.id for r in found[:limit]]
+
+
+class MemoryLedger(Ledger):
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def record(self, transaction: LedgerTransaction) -> bool:
+        await self._tx.lock(LEDGER, transaction.key)
+        if self._tx.read(LEDGER, transaction.key) is not None:
+            return False
+        self._tx.write(LEDGER, transaction.key, transaction)
+        return True
+
+    async def transactions(self, *, event_id: int) -> list[LedgerTransaction]:
+        found = [t for t in self._tx.rows(LEDGER) if t.event_id == event_id]
+        return sorted(found, key=lambda t: (t.at, t.key))
+
+    async def host_share(self, host_id: int, event_id: int) -> Decimal:
+        account = host_payable(host_id)
+        entries = (
+            e.amount
+            for t in self._tx.rows(LEDGER)
+            if t.event_id == event_id
+            for e in t.entries
+            if e.account == account
+        )
+        return -sum(entries, ZERO)
+
+
+class MemoryNoticeLog(NoticeLog):
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def record(self, notice: ReceivedNotice) -> bool:
+        await self._tx.lock(NOTICES, notice.key)
+        if self._tx.read(NOTICES, notice.key) is not None:
+            return False
+        self._tx.write(NOTICES, notice.key, notice)
+        return True
+
+    async def count(self, txnid: str) -> int:
+        return sum(1 for n in self._tx.rows(NOTICES) if n.txnid == txnid)
+
+
+class MemoryFeeConfigRepository(FeeConfigRepository):
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def get(self) -> PlatformFeeConfig:
+        config: PlatformFeeConfig | None = self._tx.read(FEE_CONFIG, 1)
+        return config or PlatformFeeConfig()
+
+    async def lock(self) -> PlatformFeeConfig:
+        await self._tx.lock(FEE_CONFIG, 1)
+        return await self.get()
+
+    async def save(self, config: PlatformFeeConfig) -> None:
+        self._tx.write(FEE_CONFIG, 1, config)
+
+
+class MemoryFeeConfigCache(FeeConfigCache):
+    """Process-wide (APP scope), entries expire as in Redis."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._generation = 0
+        self._entry: tuple[int, float, Decimal] | None = None
+
+    async def get(self) -> tuple[int, Decimal | None]:
+        entry = self._entry
+        if entry is None or entry[0] != self._generation or entry[1] <= self._clock.now().timestamp():
+            return self._generation, None
+        return self._generation, entry[2]
+
+    async def put(self, generation: int, percentage: Decimal, ttl_seconds: int) -> None:
+        if ttl_seconds > 0 and generation == self._generation:
+            self._entry = (generation, self._clock.now().timestamp() + ttl_seconds, percentage)
+
+    async def invalidate(self) -> None:
+        self._generation += 1
+        self._entry = None
