@@ -60,7 +60,10 @@ class MemoryPaymentOrderRepository(PaymentOrderRepository):
         if row_id is None:
             return None
         await self._tx.lock(ORDERS, row_id)
-        order: PaymentOrder | None = self._tx.read(ORDERS, row_id)
+        return await self.get_by_id(row_id)
+
+    async def get_by_id(self, order_id: int) -> PaymentOrder | None:
+        order: PaymentOrder | None = self._tx.read(ORDERS, order_id)
         return order
 
     async def open_for(self, event_id: int, member_id: int) -> PaymentOrder | None:

@@ -139,6 +139,10 @@ class SqlPaymentOrderRepository(PaymentOrderRepository):
     async def lock(self, reference: str) -> PaymentOrder | None:
         return await self._one(reference, lock=True)
 
+    async def get_by_id(self, order_id: int) -> PaymentOrder | None:
+        row = await self._session.get(PaymentOrderRow, order_id, populate_existing=True)
+        return order_from_row(row) if row else None
+
     async def open_for(self, event_id: int, member_id: int) -> PaymentOrder | None:
         row = await self._session.scalar(
             select(PaymentOrderRow)

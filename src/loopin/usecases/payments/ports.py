@@ -159,6 +159,10 @@ class PaymentOrderRepository(Protocol):
 
     async def lock(self, reference: str) -> PaymentOrder | None: ...
 
+    async def get_by_id(self, order_id: int) -> PaymentOrder | None:
+        """By row id (what refunds and ledger transactions point at)."""
+        ...
+
     async def open_for(self, event_id: int, member_id: int) -> PaymentOrder | None:
         """The member's order for the event still holding seats (created or pending), if any."""
         ...

@@ -1,0 +1,97 @@
+"""The platform fee: read through a one-hour cache, changed by staff (audited, the cache invalidated at once)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from loopin.domain.identity.member import Access
+from loopin.domain.payments.fee import PlatformFeeConfig, PlatformFeePolicy
+from loopin.domain.shared.errors import Forbidden
+from loopin.usecases.audit.record import audit_entry
+from loopin.usecases.events.ports import EventCache
+from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.payments.config import PaymentsConfig
+from loopin.usecases.payments.ports import FeeConfigCache, FeeConfigRepository
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class FeeView:
+    percentage: Decimal
+    description: str
+    updated_by: int | None
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, config: PlatformFeeConfig) -> FeeView:
+        return cls(config.percentage, config.description, config.updated_by, config.updated_at)
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentFee:
+    """The policy every price is computed with (orders, and ``platform_fee`` on events)."""
+
+    configs: FeeConfigRepository
+    cache: FeeConfigCache
+    config: PaymentsConfig
+
+    async def policy(self) -> PlatformFeePolicy:
+        generation, percentage = await self.cache.get()
+        if percentage is None:
+            percentage = (await self.configs.get()).percentage
+            await self.cache.put(generation, percentage, self.config.fee_cache_ttl_seconds)
+        return PlatformFeePolicy(percentage)
+
+
+@dataclass(frozen=True, slots=True)
+class GetPlatformFee:
+    """What buyers pay on top of a base price (any member may know: the app shows it)."""
+
+    access: MemberAccess
+    configs: FeeConfigRepository
+    uow: UnitOfWork
+
+    async def __call__(self, member_id: int) -> FeeView:
+        await self.access.load(member_id, Access.MEMBER)
+        config = await self.configs.get()
+        await self.uow.commit()
+        return FeeView.of(config)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePlatformFee:
+    """Staff only. Takes effect for every order created after the commit; orders already made keep theirs."""
+
+    access: MemberAccess
+    configs: FeeConfigRepository
+    cache: FeeConfigCache
+    events: EventCache
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, member_id: int, percentage: Decimal | str, description: str | None) -> FeeView:
+        member = await self.access.load(member_id, Access.MEMBER)
+        if not member.is_staff:
+            raise Forbidden("Only staff can change the platform fee.", code="STAFF_ONLY")
+        config = await self.configs.lock()
+        now = self.clock.now()
+        change = config.change(percentage, by=member.id, now=now, description=description)
+        if change is not None:
+            await self.configs.save(config)
+            self.jobs.enqueue(
+                audit_entry(
+                    "platform_fee.changed",
+                    actor_id=member.id,
+                    target_type="platform_fee_config",
+                    target_id=1,
+                    at=now,
+                    details={"old": str(change.old), "new": str(change.new), "description": config.description},
+                )
+            )
+        await self.uow.commit()
+        await self.cache.invalidate()  # even when unchanged: a retry after a failed invalidation heals it
+        await self.events.invalidate()  # events show the fee
+        return FeeView.of(config)

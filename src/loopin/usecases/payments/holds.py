@@ -1,0 +1,72 @@
+"""Seat holds of orders that were not paid in time go back: lazily (a refused hold, an order read past its
+window) and every minute by a scheduled job.
+
+An order releases its seats only when its own conditional transition to ``expired`` succeeded
+(``PaymentOrderRepository.expire_overdue``), so a seat is never released twice, and an order a settlement
+holds is skipped (the settlement decides it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from loopin.usecases.events.ports import EventCache, EventRepository
+from loopin.usecases.payments import jobs
+from loopin.usecases.payments.config import PaymentsConfig
+from loopin.usecases.payments.ports import PaymentOrderRepository, ReleasedHold, SeatInventory
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class HoldRelease:
+    """Expires overdue orders and gives their seats back, inside the caller's transaction."""
+
+    orders: PaymentOrderRepository
+    seats: SeatInventory
+    events: EventRepository
+    jobs: JobQueue
+
+    async def overdue(self, now: datetime, *, event_id: int | None, limit: int) -> list[ReleasedHold]:
+        released = await self.orders.expire_overdue(now, event_id=event_id, limit=limit)
+        await self._give_back(released, now)
+        return released
+
+    async def _give_back(self, released: Sequence[ReleasedHold], now: datetime) -> None:
+        per_event: defaultdict[int, int] = defaultdict(int)
+        for hold in released:
+            per_event[hold.event_id] += hold.seats
+        for event_id in sorted(per_event):  # one lock order for every releaser
+            await self.seats.release_held(event_id, per_event[event_id])
+        titles: dict[int, str] = {}
+        for hold in released:
+            if hold.event_id not in titles:
+                event = await self.events.get(hold.event_id)
+                titles[hold.event_id] = event.title if event else "your event"
+            self.jobs.enqueue(jobs.audited_expiry(hold, now))
+            self.jobs.enqueue(jobs.payment_expired(hold, titles[hold.event_id]))
+
+
+@dataclass(frozen=True, slots=True)
+class ExpireHolds:
+    """The scheduled sweep (every minute): every overdue order, in batches of one transaction each."""
+
+    release: HoldRelease
+    cache: EventCache
+    uow: UnitOfWork
+    clock: Clock
+    config: PaymentsConfig
+
+    async def __call__(self) -> int:
+        total = 0
+        while True:
+            released = await self.release.overdue(self.clock.now(), event_id=None, limit=self.config.sweep_batch)
+            await self.uow.commit()
+            total += len(released)
+            if len(released) < self.config.sweep_batch:
+                break
+        if total:
+            await self.cache.invalidate()
+        return total

@@ -1,0 +1,158 @@
+"""Side effects payments leave behind after commit: refund calls, audit entries, notifications; and the names
+of the scheduled sweeps.
+
+Push ``data`` carries what the app routes on: ``type``, ``route`` (``payment_retry`` after a failure or an
+expiry, ``ticket_detail`` after a payment), ``event_id``, ``payment_order_id``. Texts never carry phone numbers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from loopin.domain.audit.entry import JsonValue
+from loopin.domain.payments.order import PaymentOrder
+from loopin.domain.payments.refund import Refund
+from loopin.usecases.audit.record import audit_entry
+from loopin.usecases.notifications.deliver import notification_job
+from loopin.usecases.payments.ports import ReleasedHold
+from loopin.usecases.shared.ports import Job
+
+EXPIRE_HOLDS = "payments.expire_holds"
+RECONCILE_ORDERS = "payments.reconcile_orders"
+RETRY_REFUNDS = "payments.retry_refunds"
+PROCESS_REFUND = "payments.process_refund"
+REFUND_EVENT = "payments.refund_event"
+REFUND_ORDER = "payments.refund_order"
+
+
+def process_refund(refund: Refund) -> Job:
+    return process_refund_by_id(refund.id)
+
+
+def process_refund_by_id(refund_id: int) -> Job:
+    """One job per refund; its key dedupes it while queued, the refund's token makes a rerun harmless."""
+    return Job(PROCESS_REFUND, {"refund_id": refund_id}, key=f"refund:{refund_id}", attempts=8, timeout_seconds=60)
+
+
+def refund_event(event_id: int, actor_id: int | None) -> Job:
+    return Job(REFUND_EVENT, {"event_id": event_id, "actor_id": actor_id}, key=f"refund-event:{event_id}")
+
+
+def refund_order(reference: str, reason: str, actor_id: int | None) -> Job:
+    return Job(
+        REFUND_ORDER,
+        {"reference": reference, "reason": reason, "actor_id": actor_id},
+        key=f"refund-order:{reference}",
+        attempts=8,
+    )
+
+
+def audited_order(action: str, o: PaymentOrder, actor_id: int | None, at: datetime, **details: JsonValue) -> Job:
+    """``payment_order.created|paid|failed|expired|captured_unfulfilled|refund_opened|…`` (never the hash)."""
+    facts: dict[str, JsonValue] = {
+        "order_id": o.order_id,
+        "event_id": o.event_id,
+        "member_id": o.member_id,
+        "status": o.status.value,
+        "amount": str(o.amount),
+        "seats": o.seats,
+        "gateway": o.gateway,
+        **details,
+    }
+    return audit_entry(
+        f"payment_order.{action}",
+        actor_id=actor_id,
+        target_type="payment_order",
+        target_id=o.id,
+        at=at,
+        details=facts,
+    )
+
+
+def audited_notice(action: str, txnid: str, at: datetime, **details: JsonValue) -> Job:
+    """``payment_notice.forged|mismatch|unknown_order``: evidence of a callback that was refused."""
+    return audit_entry(
+        f"payment_notice.{action}",
+        actor_id=None,
+        target_type="payment_notice",
+        target_id=None,
+        at=at,
+        details={"txnid": txnid[:64], **details},
+    )
+
+
+def audited_refund(action: str, r: Refund, o: PaymentOrder, at: datetime, **details: JsonValue) -> Job:
+    facts: dict[str, JsonValue] = {
+        "order_id": o.order_id,
+        "amount": str(r.amount),
+        "reason": r.reason.value,
+        "status": r.status.value,
+        "attempts": r.attempts,
+        **details,
+    }
+    return audit_entry(
+        f"refund.{action}", actor_id=None, target_type="refund", target_id=r.id, at=at, details=facts
+    )
+
+
+def _data(o: PaymentOrder, route: str, kind: str) -> dict[str, str | int]:
+    return {"type": kind, "route": route, "event_id": o.event_id, "payment_order_id": o.order_id}
+
+
+def audited_expiry(hold: ReleasedHold, at: datetime) -> Job:
+    return audit_entry(
+        "payment_order.expired",
+        actor_id=None,
+        target_type="payment_order",
+        target_id=hold.order_id,
+        at=at,
+        details={
+            "order_id": hold.reference,
+            "event_id": hold.event_id,
+            "member_id": hold.member_id,
+            "seats_released": hold.seats,
+        },
+    )
+
+
+def payment_failed(o: PaymentOrder, event_title: str) -> Job:
+    return notification_job(
+        "payment_failed",
+        recipient_id=o.member_id,
+        kind="payment_failed",
+        title="Payment Failed",
+        body=f"Your payment for {event_title} did not go through. You can try again.",
+        data=_data(o, "payment_retry", "payment_failed"),
+    )
+
+
+def payment_expired(hold: ReleasedHold, event_title: str) -> Job:
+    return notification_job(
+        "payment_expired",
+        recipient_id=hold.member_id,
+        kind="payment_failed",
+        title="Payment window closed",
+        body=f"Your checkout for {event_title} timed out before the payment completed. You can try again.",
+        data={
+            "type": "payment_failed",
+            "route": "payment_retry",
+            "event_id": hold.event_id,
+            "payment_order_id": hold.reference,
+        },
+    )
+
+
+def refund_opened(o: PaymentOrder, r: Refund, event_title: str) -> Job:
+    why = {
+        "guest_cancelled": "You cancelled your ticket",
+        "event_cancelled": f"{event_title} was cancelled",
+        "unfulfilled": "Your payment arrived after the tickets were gone",
+    }[r.reason.value]
+    return notification_job(
+        "refund_initiated",
+        recipient_id=o.member_id,
+        kind="payment_refund",
+        title="Refund on its way",
+        body=f"{why}: ₹{r.amount} is being refunded to your original payment method.",
+        data=_data(o, "event_detail", "payment_refund"),
+    )

@@ -1,0 +1,121 @@
+"""Callbacks (the buyer's browser at ``surl``/``furl``) and webhooks (PayU's server), handled alike.
+
+1. recorded first, in its own transaction, deduplicated by a digest of source and fields, forged ones too;
+2. verified (merchant key, reverse hash, constant time) — refused and audited when it does not;
+3. matched with the order (known txnid, same amount) — refused and audited when it does not;
+4. confirmed with the gateway (``verify``): the order settles on the gateway's record, never on what was
+   posted, so a signed failure replayed to ``surl`` cannot pay (spec weakness W1);
+5. settled in one transaction (``OrderSettlement``); side effects leave after the commit.
+
+A notice for an order already decided the same way costs no gateway call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from loopin.domain.payments.errors import ForgedNotice, NoticeMismatch, OrderNotFound
+from loopin.domain.payments.order import OrderStatus
+from loopin.usecases.events.ports import EventCache
+from loopin.usecases.payments import jobs
+from loopin.usecases.payments.ports import (
+    NoticeLog,
+    Outcome,
+    PaymentGateway,
+    PaymentOrderRepository,
+    ReceivedNotice,
+)
+from loopin.usecases.payments.settlement import OrderSettlement
+from loopin.usecases.payments.views import NoticeHandled
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+
+SOURCES = frozenset({"surl", "furl", "webhook"})
+_EVIDENCE = ("txnid", "status", "amount", "mihpayid", "mode", "unmappedstatus", "error", "error_Message")
+
+
+def delivery_key(source: str, fields: Mapping[str, str]) -> str:
+    canonical = json.dumps([source, sorted((str(k), str(v)) for k, v in fields.items())], ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _short(value: object, limit: int) -> str:
+    text = "".join(c for c in str(value) if c.isprintable())
+    return text[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeInput:
+    source: str  # surl | furl | webhook
+    fields: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class HandlePaymentNotice:
+    gateway: PaymentGateway
+    notices: NoticeLog
+    orders: PaymentOrderRepository
+    settlement: OrderSettlement
+    cache: EventCache
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, data: NoticeInput) -> NoticeHandled:
+        if data.source not in SOURCES:
+            raise ValueError(f"unknown notice source {data.source!r}")
+        now = self.clock.now()
+        key = delivery_key(data.source, data.fields)
+        claimed_txnid = _short(data.fields.get("txnid", ""), 64)
+        try:
+            notice = self.gateway.read_notice(data.fields)
+        except ForgedNotice as refused:
+            evidence = {name: _short(data.fields[name], 200) for name in _EVIDENCE if name in data.fields}
+            claimed = _short(data.fields.get("status", ""), 16)
+            if await self.notices.record(
+                ReceivedNotice(key, data.source, claimed_txnid, False, claimed, evidence, now)
+            ):
+                self.jobs.enqueue(
+                    jobs.audited_notice("forged", claimed_txnid, now, source=data.source, reason=refused.message)
+                )
+            await self.uow.commit()
+            raise
+        fresh = await self.notices.record(
+            ReceivedNotice(key, data.source, notice.txnid, True, notice.outcome.value, notice.details, now)
+        )
+        await self.uow.commit()  # the record survives whatever follows
+        order = await self.orders.get(notice.txnid)
+        if order is None:
+            if fresh:
+                self.jobs.enqueue(jobs.audited_notice("unknown_order", notice.txnid, now, source=data.source))
+            await self.uow.commit()
+            raise OrderNotFound()
+        if notice.amount != order.amount:
+            if fresh:
+                self.jobs.enqueue(
+                    jobs.audited_notice(
+                        "mismatch", notice.txnid, now, source=data.source, amount=str(notice.amount)
+                    )
+                )
+            await self.uow.commit()
+            raise NoticeMismatch()
+        if _decided(order.status, notice.outcome):
+            await self.uow.commit()
+            return NoticeHandled(order.order_id, order.status.value, changed=False)
+        verdict = await self.gateway.verify(notice.txnid)  # GatewayUnavailable: 503, PayU retries
+        settled = await self.settlement.apply(notice.txnid, verdict, self.clock.now())
+        await self.uow.commit()
+        if settled.changed:
+            await self.cache.invalidate()
+        if settled.mismatch:
+            raise NoticeMismatch()
+        return NoticeHandled(settled.order.order_id, settled.order.status.value, settled.changed)
+
+
+def _decided(status: OrderStatus, claimed: Outcome) -> bool:
+    """Nothing this notice says can change the order (a duplicate, a failure after a success)."""
+    if status in (OrderStatus.PAID, OrderStatus.REFUNDED):
+        return True
+    return status in (OrderStatus.FAILED, OrderStatus.EXPIRED) and claimed is not Outcome.SUCCESS

@@ -1,0 +1,166 @@
+"""Refunds: opened by a decision (a guest cancels, an event is cancelled, a capture could not be fulfilled),
+paid back by one job per refund that asks the gateway once per token.
+
+The job works in two transactions around the gateway call (no database lock is held while PayU thinks):
+it counts the attempt, calls (or, when an earlier attempt may have gone through, looks the refund up by its
+token first — PayU refuses a reused token), then records the answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from loopin.domain.attendance.ticket import Ticket
+from loopin.domain.events.event import Event
+from loopin.domain.payments import ledger
+from loopin.domain.payments.refund import Refund, RefundReason
+from loopin.usecases.events.ports import EventRepository
+from loopin.usecases.payments import jobs
+from loopin.usecases.payments.config import PaymentsConfig
+from loopin.usecases.payments.ports import (
+    Ledger,
+    PaymentGateway,
+    PaymentOrderRepository,
+    RefundOutcome,
+    RefundReceipt,
+    RefundRepository,
+)
+from loopin.usecases.payments.settlement import Refunding
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class GuestRefunds:
+    """What a guest cancelling a paid ticket gets back (the refund policy), inside the cancellation's
+    transaction."""
+
+    orders: PaymentOrderRepository
+    refunding: Refunding
+    config: PaymentsConfig
+
+    async def for_cancellation(self, ticket: Ticket, event: Event, now: datetime) -> Refund | None:
+        if ticket.payment_order_id is None:
+            return None
+        order = await self.orders.lock(ticket.payment_order_id)
+        if order is None:
+            return None
+        amount = self.config.refunds.for_guest_cancellation(order, event.start_time, now)
+        return await self.refunding.open(order, amount, RefundReason.GUEST_CANCELLED, now, event.title)
+
+
+@dataclass(frozen=True, slots=True)
+class RefundEventOrders:
+    """Job, after an event is cancelled: one refund job per order holding money (each exactly once)."""
+
+    orders: PaymentOrderRepository
+    jobs: JobQueue
+    uow: UnitOfWork
+
+    async def __call__(self, event_id: int, actor_id: int | None) -> int:
+        references = await self.orders.captured_for_event(event_id)
+        for reference in references:
+            self.jobs.enqueue(jobs.refund_order(reference, RefundReason.EVENT_CANCELLED.value, actor_id))
+        await self.uow.commit()
+        return len(references)
+
+
+@dataclass(frozen=True, slots=True)
+class RefundOrder:
+    """Job: refunds one order in full (a cancelled event). Run twice, it opens one refund."""
+
+    orders: PaymentOrderRepository
+    events: EventRepository
+    refunding: Refunding
+    uow: UnitOfWork
+    clock: Clock
+    config: PaymentsConfig
+
+    async def __call__(self, reference: str, reason: RefundReason) -> Refund | None:
+        order = await self.orders.lock(reference)
+        if order is None:
+            await self.uow.commit()
+            return None
+        event = await self.events.get(order.event_id)
+        amount = self.config.refunds.for_event_cancellation(order)
+        refund = await self.refunding.open(order, amount, reason, self.clock.now(), event.title if event else "")
+        await self.uow.commit()
+        return refund
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessRefund:
+    refunds: RefundRepository
+    orders: PaymentOrderRepository
+    gateway: PaymentGateway
+    ledger: Ledger
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, refund_id: int) -> str:
+        refund = await self.refunds.lock(refund_id)
+        if refund is None or refund.status.is_final:
+            await self.uow.commit()
+            return refund.status.value if refund else "missing"
+        order = await self.orders.get_by_id(refund.order_id)
+        if order is None or order.gateway_payment_id is None:
+            raise LookupError(f"refund {refund_id} has no captured order")
+        asked_before = refund.attempts > 0
+        refund.sent(self.clock.now())
+        await self.refunds.save(refund)
+        await self.uow.commit()  # the attempt counts even if the call below never returns
+
+        payment_id, token = order.gateway_payment_id, refund.token
+        receipt = await self.gateway.refund_status(payment_id, token) if asked_before else None
+        if receipt is None or receipt.outcome is RefundOutcome.NOT_FOUND:
+            receipt = await self.gateway.refund(payment_id, token, refund.amount)
+        if receipt.outcome is RefundOutcome.DUPLICATE:
+            receipt = await self.gateway.refund_status(payment_id, token)
+
+        refund = await self.refunds.lock(refund_id)
+        if refund is None or refund.status.is_final:
+            await self.uow.commit()
+            return refund.status.value if refund else "missing"
+        now = self.clock.now()
+        self._apply(refund, receipt, now)
+        await self.refunds.save(refund)
+        if refund.status.value == "succeeded":
+            await self.ledger.record(ledger.refund_paid(order, refund, now))
+        if refund.status.is_final:
+            self.jobs.enqueue(
+                jobs.audited_refund(refund.status.value, refund, order, now, message=receipt.message)
+            )
+        await self.uow.commit()
+        return refund.status.value
+
+    @staticmethod
+    def _apply(refund: Refund, receipt: RefundReceipt, now: datetime) -> None:
+        if receipt.outcome is RefundOutcome.SUCCEEDED:
+            refund.succeeded(receipt.gateway_refund_id, now)
+        elif receipt.outcome is RefundOutcome.ACCEPTED:
+            refund.accepted(receipt.gateway_refund_id, now)
+        elif receipt.outcome is RefundOutcome.REJECTED:
+            refund.failed(receipt.message, now)
+        # NOT_FOUND/DUPLICATE after a lookup: nothing known yet; the retry sweep asks again
+
+
+@dataclass(frozen=True, slots=True)
+class RetryRefunds:
+    """Scheduled: refunds still pending (their job died) or requested (PayU still processing) get their job
+    again."""
+
+    refunds: RefundRepository
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
+    config: PaymentsConfig
+
+    async def __call__(self) -> int:
+        due = await self.refunds.unfinished(
+            updated_before=self.clock.now() - self.config.refund_retry_after, limit=self.config.sweep_batch
+        )
+        for refund_id in due:
+            self.jobs.enqueue(jobs.process_refund_by_id(refund_id))
+        await self.uow.commit()
+        return len(due)

@@ -1,0 +1,171 @@
+"""Settling an order on the gateway's verdict, and opening refunds — always inside the caller's transaction.
+
+``OrderSettlement.apply`` locks the order first (one lock order: order, then the event's seat counters, then
+the member's ticket and request), so the notices of one order settle one after another and the first
+verified outcome wins; what comes after changes nothing, or — money that arrived for an order that cannot
+become a ticket — is refunded automatically, never kept (spec weakness W16).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from loopin.domain.attendance.errors import SeatsUnavailable
+from loopin.domain.events.event import Event, EventStatus
+from loopin.domain.payments import ledger
+from loopin.domain.payments.errors import OrderNotFound
+from loopin.domain.payments.order import Capture, OrderStatus, PaymentOrder
+from loopin.domain.payments.refund import Refund, RefundReason, full_refund_key
+from loopin.domain.shared.money import ZERO
+from loopin.usecases.attendance.ports import TicketRepository
+from loopin.usecases.attendance.tickets import TicketDesk
+from loopin.usecases.events.ports import EventRepository
+from loopin.usecases.payments import jobs
+from loopin.usecases.payments.config import PaymentsConfig
+from loopin.usecases.payments.ports import (
+    Ledger,
+    Outcome,
+    PaymentOrderRepository,
+    PaymentVerdict,
+    RefundRepository,
+    SeatInventory,
+)
+from loopin.usecases.shared.ports import JobQueue
+
+UNFULFILLABLE = (EventStatus.CANCELLED, EventStatus.COMPLETED)
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    order: PaymentOrder
+    changed: bool  # False: the verdict was already known (a duplicate) or came too late to matter
+    mismatch: bool = False  # the gateway captured another amount: nothing done, audited (commit, then refuse)
+
+
+@dataclass(frozen=True, slots=True)
+class Refunding:
+    """Opens a refund once per order (unique key ``<order_id>:full``), writes what the host and the platform
+    owe back, and leaves the gateway call to the refund's job (after the commit)."""
+
+    orders: PaymentOrderRepository
+    refunds: RefundRepository
+    ledger: Ledger
+    jobs: JobQueue
+
+    async def open(
+        self, order: PaymentOrder, amount: Decimal, reason: RefundReason, now: datetime, event_title: str
+    ) -> Refund | None:
+        """Call on a locked order. None when there is nothing to refund."""
+        if amount <= ZERO or order.refundable_amount <= ZERO:
+            return None
+        refund, created = await self.refunds.add(Refund.open(order, amount, reason, full_refund_key(order), now))
+        if not created:
+            return refund
+        order.add_refund(refund.amount, now)
+        await self.orders.save(order)
+        owed = ledger.refund_owed(order, refund, now)
+        if owed is not None:
+            await self.ledger.record(owed)
+        self.jobs.enqueue(jobs.process_refund(refund))
+        self.jobs.enqueue(jobs.audited_order("refund_opened", order, None, now, reason=reason.value))
+        self.jobs.enqueue(jobs.refund_opened(order, refund, event_title))
+        return refund
+
+
+@dataclass(frozen=True, slots=True)
+class OrderSettlement:
+    orders: PaymentOrderRepository
+    events: EventRepository
+    tickets: TicketRepository
+    desk: TicketDesk
+    seats: SeatInventory
+    refunding: Refunding
+    ledger: Ledger
+    jobs: JobQueue
+    config: PaymentsConfig
+
+    async def apply(self, reference: str, verdict: PaymentVerdict, now: datetime) -> Settled:
+        order = await self.orders.lock(reference)
+        if order is None:
+            raise OrderNotFound()
+        order.checked(now)
+        if verdict.outcome is Outcome.SUCCESS:
+            return await self._captured(order, verdict, now)
+        changed = False
+        if verdict.outcome is Outcome.FAILURE and order.holds_seats:
+            order.mark_failed(verdict.message, now)
+            await self.seats.release_held(order.event_id, order.seats)
+            event = await self.events.get(order.event_id)
+            self.jobs.enqueue(jobs.audited_order("failed", order, None, now, reason=order.failure_reason))
+            self.jobs.enqueue(jobs.payment_failed(order, event.title if event else "your event"))
+            changed = True
+        elif verdict.outcome is Outcome.PENDING and order.status is OrderStatus.CREATED:
+            order.mark_pending(now, now + self.config.payment_window)
+            changed = True
+        elif order.is_overdue(now):
+            order.expire(now)
+            await self.seats.release_held(order.event_id, order.seats)
+            self.jobs.enqueue(jobs.audited_order("expired", order, None, now, seats_released=order.seats))
+            changed = True
+        await self.orders.save(order)
+        return Settled(order, changed)
+
+    async def _captured(self, order: PaymentOrder, verdict: PaymentVerdict, now: datetime) -> Settled:
+        if verdict.amount != order.amount or not verdict.gateway_payment_id:
+            await self.orders.save(order)
+            self.jobs.enqueue(
+                jobs.audited_order("amount_mismatch", order, None, now, captured=str(verdict.amount))
+            )
+            return Settled(order, False, mismatch=True)
+        if order.status in (OrderStatus.PAID, OrderStatus.REFUNDED) or order.is_captured:
+            await self.orders.save(order)
+            return Settled(order, False)
+        capture = Capture(verdict.gateway_payment_id, verdict.amount, verdict.bank_ref_num)
+        event = await self.events.get(order.event_id)
+        fulfillable = event is not None and not event.is_deleted and event.status not in UNFULFILLABLE
+        if event is not None and fulfillable and order.status is not OrderStatus.FAILED:
+            try:
+                await self._fulfil(order, event, capture, now, from_hold=order.holds_seats)
+                return Settled(order, True)
+            except SeatsUnavailable:
+                pass  # the seats went to someone else while this payment was late: refund it
+        if order.holds_seats:  # the event went away under the checkout
+            order.expire(now)
+            await self.seats.release_held(order.event_id, order.seats)
+        await self._unfulfilled(order, capture, now, event.title if event else "your event")
+        return Settled(order, True)
+
+    async def _fulfil(
+        self, order: PaymentOrder, event: Event, capture: Capture, now: datetime, *, from_hold: bool
+    ) -> None:
+        """The ticket first: it takes (or converts) the seats and raises ``SeatsUnavailable`` before anything
+        is written when a late payment finds them gone."""
+        existing = await self.tickets.lock(event.id, order.member_id)
+        if existing is not None and existing.is_live:
+            raise SeatsUnavailable(order.seats, 0)  # already holds a ticket (paid through another order)
+        eligibility = await self.desk.order_eligibility(event, order.member_id)
+        await self.desk.issue(
+            event,
+            order.member_id,
+            order.seats,
+            eligibility,
+            now,
+            existing=existing,
+            payment_order_id=order.order_id,
+            from_hold=from_hold,
+        )
+        order.mark_paid(capture, now)
+        await self.orders.save(order)
+        await self.ledger.record(ledger.payment_captured(order, now))
+        self.jobs.enqueue(
+            jobs.audited_order("paid", order, None, now, gateway_payment_id=capture.gateway_payment_id)
+        )
+
+    async def _unfulfilled(self, order: PaymentOrder, capture: Capture, now: datetime, event_title: str) -> None:
+        order.record_unfulfilled_capture(capture, now)
+        await self.orders.save(order)
+        await self.ledger.record(ledger.unfulfilled_capture(order, now))
+        self.jobs.enqueue(jobs.audited_order("captured_unfulfilled", order, None, now))
+        await self.refunding.open(order, order.refundable_amount, RefundReason.UNFULFILLED, now, event_title)

@@ -1,0 +1,87 @@
+"""What payments use cases hand back: plain data (no entities, no wire format)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from loopin.domain.payments.order import PaymentOrder
+from loopin.domain.payments.refund import Refund
+from loopin.usecases.payments.ports import Checkout
+
+
+@dataclass(frozen=True, slots=True)
+class RefundView:
+    amount: Decimal
+    status: str
+    reason: str
+    created_at: datetime | None
+    completed_at: datetime | None
+
+    @classmethod
+    def of(cls, r: Refund) -> RefundView:
+        return cls(r.amount, r.status.value, r.reason.value, r.created_at, r.completed_at)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderView:
+    id: int
+    order_id: str
+    event_id: int
+    member_id: int
+    amount: Decimal
+    currency: str
+    status: str
+    seats: int
+    base_price: Decimal
+    buyer_price: Decimal
+    platform_fee: Decimal
+    fee_percentage: Decimal
+    expires_at: datetime
+    failure_reason: str
+    refunded_amount: Decimal
+    refunds: tuple[RefundView, ...]
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, o: PaymentOrder, refunds: Sequence[Refund] = ()) -> OrderView:
+        q = o.quote
+        return cls(
+            id=o.id,
+            order_id=o.order_id,
+            event_id=o.event_id,
+            member_id=o.member_id,
+            amount=o.amount,
+            currency=o.currency,
+            status=o.status.value,
+            seats=o.seats,
+            base_price=q.base_price,
+            buyer_price=q.buyer_price,
+            platform_fee=q.platform_fee,
+            fee_percentage=q.fee_percentage,
+            expires_at=o.expires_at,
+            failure_reason=o.failure_reason,
+            refunded_amount=o.refunded_amount,
+            refunds=tuple(RefundView.of(r) for r in refunds),
+            created_at=o.created_at,
+            updated_at=o.updated_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCreated:
+    order: OrderView
+    checkout: Checkout
+    reused: bool  # an open order of the same member and event answered again (a retry)
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeHandled:
+    """What a callback route needs to answer: the order's status once the notice was dealt with."""
+
+    txnid: str
+    status: str
+    changed: bool
