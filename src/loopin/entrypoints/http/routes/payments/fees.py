@@ -1,0 +1,50 @@
+"""``/api/platform/fee``: what buyers pay on top of a base price (any member), and its change (staff only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, get, put
+from litestar.params import JSONBody
+
+from loopin.entrypoints.http.auth import MemberRequest
+from loopin.usecases.payments.fees import ChangePlatformFee, FeeView, GetPlatformFee
+
+
+class FeeIn(msgspec.Struct):
+    fee_percentage: str | float | int
+    description: str | None = None
+
+
+class FeeOut(msgspec.Struct):
+    success: bool
+    fee_percentage: str
+    multiplier: str
+    description: str
+    updated_by: int | None
+    updated_at: datetime | None
+
+
+def fee_out(v: FeeView) -> FeeOut:
+    return FeeOut(True, str(v.percentage), f"{v.percentage / 100:.4f}", v.description, v.updated_by, v.updated_at)
+
+
+class PlatformFeeController(Controller):
+    path = "/api/platform/fee"
+    tags = ["payments"]
+
+    @get("/", summary="The platform fee percentage")
+    @inject
+    async def read(self, request: MemberRequest, read: FromDishka[GetPlatformFee]) -> FeeOut:
+        return fee_out(await read(request.user.member_id))
+
+    @put("/", summary="Change the platform fee (staff; audited; applies to orders created afterwards)")
+    @inject
+    async def change(
+        self, request: MemberRequest, data: JSONBody[FeeIn], change: FromDishka[ChangePlatformFee]
+    ) -> FeeOut:
+        raw = data.fee_percentage
+        percentage = raw if isinstance(raw, str) else repr(raw)
+        return fee_out(await change(request.user.member_id, percentage, data.description))

@@ -1,0 +1,182 @@
+"""``POST /api/payments/orders`` and ``GET /api/payments/orders/{order_id}``, exactly as the app reads them."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from decimal import Decimal
+
+import msgspec
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, get, post
+from litestar.params import FromPath, JSONBody
+
+from loopin.domain.shared.errors import InvalidInput
+from loopin.entrypoints.http.auth import MemberRequest
+from loopin.usecases.payments.orders import CreateOrderInput, CreatePaymentOrder, GetPaymentOrder
+from loopin.usecases.payments.views import OrderCreated, OrderView
+
+MAX_AMOUNT = 10_000_000  # rupees: far above any ticket; beyond it the number is not a price at all
+
+
+class CreateOrderIn(msgspec.Struct):
+    """``amount`` is the event's base price per seat as the app shows it (a number; strings are refused)."""
+
+    event_id: int
+    amount: float | int
+    seats_count: int = 1
+
+
+class OrderOut(msgspec.Struct):
+    id: int
+    order_id: str
+    event_id: int
+    amount: str
+    currency: str
+    status: str
+    seats_count: int
+    base_price: str
+    platform_fee: str
+    fee_percentage: str
+    expires_at: datetime
+    created_at: datetime | None
+
+
+class PayuRedirectOut(msgspec.Struct):
+    payu_url: str
+    payload: dict[str, str]
+
+
+class CreatedDataOut(msgspec.Struct):
+    order: OrderOut
+    payu_redirect: PayuRedirectOut
+
+
+class CreatedOut(msgspec.Struct):
+    success: bool
+    message: str
+    data: CreatedDataOut
+
+
+class RefundOut(msgspec.Struct):
+    amount: str
+    status: str
+    reason: str
+    created_at: datetime | None
+    completed_at: datetime | None
+
+
+class OrderDetailOut(msgspec.Struct):
+    """Flat order fields in ``data`` (the app reads ``data.order`` when present, else ``data`` itself)."""
+
+    id: int
+    order_id: str
+    event_id: int
+    amount: str
+    currency: str
+    status: str
+    seats_count: int
+    base_price: str
+    platform_fee: str
+    fee_percentage: str
+    failure_reason: str
+    refunded_amount: str
+    refunds: list[RefundOut]
+    expires_at: datetime
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class OrderDetailEnvelope(msgspec.Struct):
+    success: bool
+    message: str
+    data: OrderDetailOut
+
+
+def _order_out(v: OrderView) -> OrderOut:
+    return OrderOut(
+        id=v.id,
+        order_id=v.order_id,
+        event_id=v.event_id,
+        amount=str(v.amount),
+        currency=v.currency,
+        status=v.status,
+        seats_count=v.seats,
+        base_price=str(v.base_price),
+        platform_fee=str(v.platform_fee),
+        fee_percentage=str(v.fee_percentage),
+        expires_at=v.expires_at,
+        created_at=v.created_at,
+    )
+
+
+def created_out(c: OrderCreated) -> CreatedOut:
+    return CreatedOut(
+        success=True,
+        message="Order ready: complete the payment within the time shown." if not c.reused else "Order resumed.",
+        data=CreatedDataOut(
+            order=_order_out(c.order),
+            payu_redirect=PayuRedirectOut(payu_url=c.checkout.url, payload=dict(c.checkout.fields)),
+        ),
+    )
+
+
+def detail_out(v: OrderView) -> OrderDetailEnvelope:
+    return OrderDetailEnvelope(
+        success=True,
+        message="Order retrieved",
+        data=OrderDetailOut(
+            id=v.id,
+            order_id=v.order_id,
+            event_id=v.event_id,
+            amount=str(v.amount),
+            currency=v.currency,
+            status=v.status,
+            seats_count=v.seats,
+            base_price=str(v.base_price),
+            platform_fee=str(v.platform_fee),
+            fee_percentage=str(v.fee_percentage),
+            failure_reason=v.failure_reason,
+            refunded_amount=str(v.refunded_amount),
+            refunds=[
+                RefundOut(str(r.amount), r.status, r.reason, r.created_at, r.completed_at) for r in v.refunds
+            ],
+            expires_at=v.expires_at,
+            created_at=v.created_at,
+            updated_at=v.updated_at,
+        ),
+    )
+
+
+def _amount(raw: float | int) -> Decimal:
+    if isinstance(raw, bool) or not math.isfinite(raw) or not 0 <= raw <= MAX_AMOUNT:
+        raise InvalidInput.single("amount", "amount must be the ticket price in rupees (a number from 0)")
+    return Decimal(str(raw))
+
+
+class PaymentOrderController(Controller):
+    path = "/api/payments/orders"
+    tags = ["payments"]
+
+    @post("/", status_code=201, summary="Start paying for a paid event: holds the seats, returns the PayU form")
+    @inject
+    async def create(
+        self, request: MemberRequest, data: JSONBody[CreateOrderIn], create: FromDishka[CreatePaymentOrder]
+    ) -> CreatedOut:
+        created = await create(
+            CreateOrderInput(
+                member_id=request.user.member_id,
+                event_id=data.event_id,
+                amount=_amount(data.amount),
+                seats=data.seats_count,
+                base_url=str(request.base_url),
+            )
+        )
+        return created_out(created)
+
+    @get("/{order_id:str}", summary="The order (its owner or staff); settled on read when PayU already knows")
+    @inject
+    async def read(
+        self, request: MemberRequest, order_id: FromPath[str], read: FromDishka[GetPaymentOrder]
+    ) -> OrderDetailEnvelope:
+        return detail_out(await read(request.user.member_id, order_id))
