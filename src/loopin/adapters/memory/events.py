@@ -43,10 +43,12 @@ class MemoryEventRepository:
         return event
 
     async def save(self, event: Event) -> None:
-        if self._tx.read(EVENTS, event.id) is None:
+        stored: Event | None = self._tx.read(EVENTS, event.id)
+        if stored is None:
             raise LookupError(f"event {event.id} is not stored")
-        if not event.is_unlimited and event.seats_taken > event.max_capacity:
-            raise ValueError("seats_taken exceeds max_capacity")  # the SQL CHECK constraint would refuse
+        event.seats_held = stored.seats_held  # written only by the seat inventory, as in SQL
+        if not event.is_unlimited and event.seats_taken + event.seats_held > event.max_capacity:
+            raise ValueError("seats exceed max_capacity")  # the SQL CHECK constraint would refuse
         self._tx.write(EVENTS, event.id, event)
 
     async def canonical_id_taken(self, canonical_id: str) -> bool:

@@ -56,6 +56,7 @@ def event_from_row(row: EventRow) -> Event:
         venue_id=row.venue_id,
         max_capacity=row.max_capacity,
         seats_taken=row.seats_taken,
+        seats_held=row.seats_held,
         requests_count=row.requests_count,
         is_paid=row.is_paid,
         ticket_price=row.ticket_price,

@@ -116,8 +116,11 @@ class EventRow(IdentityAuditBase):
     __table_args__ = (
         CheckConstraint("max_capacity >= 0", name="max_capacity_not_negative"),
         CheckConstraint("seats_taken >= 0", name="seats_taken_not_negative"),
+        CheckConstraint("seats_held >= 0", name="seats_held_not_negative"),
         CheckConstraint("requests_count >= 0", name="requests_count_not_negative"),
-        CheckConstraint("max_capacity = 0 OR seats_taken <= max_capacity", name="seats_within_capacity"),
+        CheckConstraint(
+            "max_capacity = 0 OR seats_taken + seats_held <= max_capacity", name="seats_within_capacity"
+        ),
         CheckConstraint("ticket_price >= 0", name="ticket_price_not_negative"),
         CheckConstraint("end_time > start_time", name="ends_after_start"),
         # The feed: visible, not deleted, soonest first; the host's own events; interest filter.
@@ -139,6 +142,7 @@ class EventRow(IdentityAuditBase):
     timezone: Mapped[str] = mapped_column(String(64))
     max_capacity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     seats_taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    seats_held: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # open paid checkouts
     requests_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     is_paid: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     ticket_price: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal(0), server_default="0")

@@ -82,9 +82,10 @@ class CapacityExceeded(DomainError):
 class Event:
     """Times are UTC instants; ``timezone`` is where the event happens (its wall clock, shown to the app).
 
-    ``seats_taken`` and ``requests_count`` are counters the attendance context keeps, under the row lock of
-    ``EventRepository.get_for_update``, through ``take_seats``/``release_seats``/``request_opened``/
-    ``request_closed``. ``max_capacity`` 0 means unlimited.
+    ``seats_taken`` (tickets) and ``seats_held`` (checkouts of paid orders still open) share the capacity:
+    ``max_capacity`` 0 means unlimited, otherwise taken + held never exceed it. They are changed only by the
+    conditional statements of ``SeatInventory``; ``requests_count`` is kept under the row lock of
+    ``EventRepository.get_for_update`` through ``request_opened``/``request_closed``.
     """
 
     id: int
@@ -99,6 +100,7 @@ class Event:
     venue_id: int | None = None
     max_capacity: int = 0
     seats_taken: int = 0
+    seats_held: int = 0
     requests_count: int = 0
     is_paid: bool = False
     ticket_price: Decimal = ZERO
@@ -164,13 +166,13 @@ class Event:
 
     @property
     def seats_left(self) -> int | None:
-        """None when unlimited."""
-        return None if self.is_unlimited else max(0, self.max_capacity - self.seats_taken)
+        """None when unlimited. Seats held by open checkouts are not left (they come back if unpaid)."""
+        return None if self.is_unlimited else max(0, self.max_capacity - self.seats_taken - self.seats_held)
 
     @property
     def is_full(self) -> bool:
         """Never true for an unlimited event."""
-        return not self.is_unlimited and self.seats_taken >= self.max_capacity
+        return not self.is_unlimited and self.seats_taken + self.seats_held >= self.max_capacity
 
     @property
     def duration(self) -> timedelta:
@@ -181,7 +183,7 @@ class Event:
         return self.end_time > now
 
     def has_seats_for(self, seats: int) -> bool:
-        return self.is_unlimited or self.seats_taken + seats <= self.max_capacity
+        return self.is_unlimited or self.seats_taken + self.seats_held + seats <= self.max_capacity
 
     # --- lifecycle -----------------------------------------------------------------------------------------
 
@@ -204,16 +206,17 @@ class Event:
         return True
 
     def set_capacity(self, max_capacity: int) -> None:
-        if max_capacity != 0 and max_capacity < self.seats_taken:
+        spoken_for = self.seats_taken + self.seats_held
+        if max_capacity != 0 and max_capacity < spoken_for:
             raise Conflict(
-                f"{self.seats_taken} seats are already taken; capacity cannot go below that.",
+                f"{spoken_for} seats are already taken or being paid for; capacity cannot go below that.",
                 code="CAPACITY_BELOW_SEATS_TAKEN",
             )
         self.max_capacity = max_capacity
 
     def set_pricing(self, is_paid: bool, ticket_price: Decimal) -> None:
-        """Once anyone holds a seat, what they were charged stays the price."""
-        if (is_paid, ticket_price) != (self.is_paid, self.ticket_price) and self.seats_taken > 0:
+        """Once anyone holds a seat (or is paying for one), what they were charged stays the price."""
+        if (is_paid, ticket_price) != (self.is_paid, self.ticket_price) and self.seats_taken + self.seats_held > 0:
             raise Conflict(
                 "Guests already hold seats at the current price; the price can no longer change.",
                 code="PRICE_LOCKED",

@@ -95,6 +95,7 @@ class EventView:
     timezone: str
     max_capacity: int
     seats_taken: int
+    seats_held: int
     requests_count: int
     is_paid: bool
     ticket_price: Decimal
@@ -116,11 +117,11 @@ class EventView:
 
     @property
     def seats_left(self) -> int | None:
-        return None if self.max_capacity == 0 else max(0, self.max_capacity - self.seats_taken)
+        return None if self.max_capacity == 0 else max(0, self.max_capacity - self.seats_taken - self.seats_held)
 
     @property
     def is_full(self) -> bool:
-        return self.max_capacity != 0 and self.seats_taken >= self.max_capacity
+        return self.max_capacity != 0 and self.seats_taken + self.seats_held >= self.max_capacity
 
     @property
     def city_name(self) -> str:
@@ -149,6 +150,7 @@ class EventView:
             timezone=e.timezone,
             max_capacity=e.max_capacity,
             seats_taken=e.seats_taken,
+            seats_held=e.seats_held,
             requests_count=e.requests_count,
             is_paid=e.is_paid,
             ticket_price=e.ticket_price,

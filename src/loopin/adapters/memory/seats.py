@@ -1,0 +1,57 @@
+"""The seat counters of in-memory events, with the rules of the SQL statements (the row lock until the
+transaction ends, fit-or-nothing, never below zero)."""
+
+from __future__ import annotations
+
+from loopin.adapters.memory.events import EVENTS
+from loopin.adapters.memory.store import MemoryTransaction
+from loopin.domain.events.event import Event
+from loopin.usecases.payments.ports import SeatInventory
+
+
+class MemorySeatInventory(SeatInventory):
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def _event(self, event_id: int) -> Event | None:
+        await self._tx.lock(EVENTS, event_id)
+        event: Event | None = self._tx.read(EVENTS, event_id)
+        return event
+
+    async def hold(self, event_id: int, seats: int) -> bool:
+        event = await self._event(event_id)
+        if event is None or event.is_deleted or not event.has_seats_for(seats):
+            return False
+        event.seats_held += seats
+        self._tx.write(EVENTS, event_id, event)
+        return True
+
+    async def take(self, event_id: int, seats: int) -> bool:
+        event = await self._event(event_id)
+        if event is None or not event.has_seats_for(seats):
+            return False
+        event.seats_taken += seats
+        self._tx.write(EVENTS, event_id, event)
+        return True
+
+    async def convert_held(self, event_id: int, seats: int) -> None:
+        event = await self._event(event_id)
+        if event is None or event.seats_held < seats:
+            raise LookupError(f"event {event_id} does not hold {seats} seats")
+        event.seats_held -= seats
+        event.seats_taken += seats
+        self._tx.write(EVENTS, event_id, event)
+
+    async def release_held(self, event_id: int, seats: int) -> None:
+        event = await self._event(event_id)
+        if event is None or event.seats_held < seats:
+            raise LookupError(f"event {event_id} does not hold {seats} seats")
+        event.seats_held -= seats
+        self._tx.write(EVENTS, event_id, event)
+
+    async def release_taken(self, event_id: int, seats: int) -> None:
+        event = await self._event(event_id)
+        if event is None or event.seats_taken < seats:
+            raise LookupError(f"event {event_id} has not {seats} seats taken")
+        event.seats_taken -= seats
+        self._tx.write(EVENTS, event_id, event)
