@@ -34,6 +34,12 @@ APP_TABLES = {
     "invitations",
     "tickets",
     "notifications",
+    "payment_orders",
+    "refunds",
+    "ledger_transactions",
+    "ledger_entries",
+    "payment_notices",
+    "platform_fee_config",
 }
 
 
