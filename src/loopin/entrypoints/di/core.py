@@ -5,9 +5,9 @@ from __future__ import annotations
 from dishka import Provider, Scope, from_context, provide
 
 from loopin.adapters.clock import SystemClock
-from loopin.adapters.jobs.dispatch import JobBuffer
 from loopin.adapters.security.jwt_tokens import JwtSessionTokens
 from loopin.adapters.storage.images import MagicBytesImageInspector
+from loopin.adapters.unit_of_work import AfterCommit
 from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.entrypoints.settings import Settings
@@ -62,8 +62,8 @@ class CoreProvider(Provider):
     inspector = provide(MagicBytesImageInspector, provides=ImageInspector)
     pseudonyms = provide(Pseudonyms)
 
-    job_buffer = provide(JobBuffer, scope=Scope.REQUEST)
+    after_commit = provide(AfterCommit, scope=Scope.REQUEST)
 
     @provide(scope=Scope.REQUEST)
-    def job_queue(self, buffer: JobBuffer) -> JobQueue:
-        return buffer
+    def job_queue(self, pending: AfterCommit) -> JobQueue:
+        return pending

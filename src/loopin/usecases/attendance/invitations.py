@@ -205,9 +205,9 @@ class SendInvitations:
                 self._jobs.enqueue(jobs.audited_invitation(action, invitation, host.id, now))
                 self._jobs.enqueue(jobs.invited(invitation, event, host.profile.name))
                 created.append(InvitationView.of(invitation, now, brief, invitee=card, storage=self._storage))
-        await self._uow.commit()
         if created:
-            await self._cache.invalidate()  # invitees may now see a private event
+            self._uow.after_commit(self._cache.invalidate)  # invitees may now see a private event
+        await self._uow.commit()
         return InvitationsSent(tuple(created), tuple(skipped))
 
 
@@ -311,8 +311,8 @@ class RespondToInvitation:
         if invitation.expire(now):
             await self._invitations.save(invitation)
             self._jobs.enqueue(jobs.audited_invitation("expired", invitation, None, now))
+            self._uow.after_commit(self._cache.invalidate)
             await self._uow.commit()
-            await self._cache.invalidate()
             raise InvitationExpired()
         ticket = await self._tickets.find(event.id, member.id)
         has_ticket = ticket is not None and ticket.is_live
@@ -326,9 +326,8 @@ class RespondToInvitation:
                 jobs.audited_invitation("accepted" if going else "declined", invitation, member.id, now)
             )
             self._jobs.enqueue(jobs.invitation_answered(invitation, event, member.profile.name))
+            self._uow.after_commit(self._cache.invalidate)
         await self._uow.commit()
-        if changed:
-            await self._cache.invalidate()
         return InvitationAnswer(
             invitation=InvitationView.of(invitation, now, event_brief(event)),
             is_paid=event.is_paid,
@@ -373,7 +372,7 @@ class ExpireOverdue:
                 await self._requests.save(request)
                 self._jobs.enqueue(jobs.audited_request("expired", request, None, now))
                 expired += 1
-        await self._uow.commit()
         if expired:
-            await self._cache.invalidate()
+            self._uow.after_commit(self._cache.invalidate)
+        await self._uow.commit()
         return expired

@@ -125,8 +125,8 @@ class CreateJoinRequest:
         await self._events.save(event)
         self._jobs.enqueue(jobs.audited_request(action, request, member.id, now))
         self._jobs.enqueue(jobs.new_request(request, event, member.profile.name))
+        self._uow.after_commit(self._cache.invalidate)
         await self._uow.commit()
-        await self._cache.invalidate()
         return RequestView.of(request, now, event_title=event.title)
 
 
@@ -288,10 +288,8 @@ class _HostDecision:
         ticket = await self._tickets.find(request.event_id, request.requester_id)
         return ticket is not None and ticket.is_live
 
-    async def _finish(self, event: Event, request: JoinRequest, changed: bool) -> RequestView:
+    async def _finish(self, event: Event, request: JoinRequest) -> RequestView:
         await self._uow.commit()
-        if changed:
-            await self._cache.invalidate()
         cards = await self._reader.member_cards([request.requester_id])
         return RequestView.of(
             request,
@@ -326,7 +324,8 @@ class AcceptJoinRequest(_HostDecision):
                 await self._events.save(event)
             self._jobs.enqueue(jobs.audited_request("accepted", request, host_id, now))
             self._jobs.enqueue(jobs.request_accepted(request, event))
-        return await self._finish(event, request, changed)
+            self._uow.after_commit(self._cache.invalidate)
+        return await self._finish(event, request)
 
 
 class DeclineJoinRequest(_HostDecision):
@@ -345,7 +344,8 @@ class DeclineJoinRequest(_HostDecision):
                 await self._events.save(event)
             self._jobs.enqueue(jobs.audited_request("declined", request, host_id, now))
             self._jobs.enqueue(jobs.request_declined(request, event))
-        return await self._finish(event, request, changed)
+            self._uow.after_commit(self._cache.invalidate)
+        return await self._finish(event, request)
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,9 +433,8 @@ class BulkRequestAction:
             event.request_closed(now)
         if accepted or declined:
             await self._events.save(event)
+            self._uow.after_commit(self._cache.invalidate)
         await self._uow.commit()
-        if accepted or declined:
-            await self._cache.invalidate()
         return BulkOutcome(tuple(accepted), tuple(declined), tuple(errors))
 
 
@@ -477,6 +476,6 @@ class WithdrawJoinRequest:
             await self._events.save(event)
         await self._requests.save(request)
         self._jobs.enqueue(jobs.audited_request("withdrawn", request, member.id, now))
+        self._uow.after_commit(self._cache.invalidate)
         await self._uow.commit()
-        await self._cache.invalidate()
         return RequestView.of(request, now, event_title=event.title)

@@ -52,7 +52,7 @@ class Eligibility:
 
 class TicketDesk:
     """Issues tickets. Call with the event locked (``EventRepository.get_for_update``) inside the caller's
-    transaction, then commit.
+    transaction, then commit (the event cache is told after the commit).
 
     ``ConfirmAttendance`` uses it for free events. **The payments context finishes paid events here**: on a
     verified payment success, lock the event, ``eligibility`` (or trust the order's own checks), then
@@ -68,14 +68,18 @@ class TicketDesk:
         invitations: InvitationRepository,
         tickets: TicketRepository,
         codes: TicketCodes,
+        cache: EventCache,
         jobs: JobQueue,
+        uow: UnitOfWork,
     ) -> None:
         self._events = events
         self._requests = requests
         self._invitations = invitations
         self._tickets = tickets
         self._codes = codes
+        self._cache = cache
         self._jobs = jobs
+        self._uow = uow
 
     async def eligibility(self, event: Event, member_id: int, now: datetime) -> Eligibility:
         request = await self._requests.lock(event.id, member_id)
@@ -140,6 +144,7 @@ class TicketDesk:
             jobs.audited_ticket("issued", ticket, member_id, now, paid=payment_order_id is not None)
         )
         self._jobs.enqueue(jobs.ticket_issued(ticket, event))
+        self._uow.after_commit(self._cache.invalidate)  # the event's going count changed
         return ticket
 
 
@@ -178,7 +183,6 @@ class ConfirmAttendance:
         venues: VenueRepository,
         codes: TicketCodes,
         storage: FileStorage,
-        cache: EventCache,
         uow: UnitOfWork,
         clock: Clock,
     ) -> None:
@@ -188,7 +192,6 @@ class ConfirmAttendance:
         self._venues = venues
         self._codes = codes
         self._storage = storage
-        self._cache = cache
         self._uow = uow
         self._clock = clock
 
@@ -218,7 +221,6 @@ class ConfirmAttendance:
         ticket = await self._desk.issue(event, member.id, seats, eligibility, now, existing=ticket)
         brief = await brief_of(event, self._venues)
         await self._uow.commit()
-        await self._cache.invalidate()
         return TicketView.of(ticket, brief, self._codes, self._storage)
 
 
@@ -320,6 +322,6 @@ class CancelAttendance:
             invitation.withdrawn_by_guest(now)
             await self._invitations.save(invitation)
         self._jobs.enqueue(jobs.audited_ticket("cancelled", ticket, member.id, now, seats_released=released))
+        self._uow.after_commit(self._cache.invalidate)
         await self._uow.commit()
-        await self._cache.invalidate()
         return Cancelled(ticket.id, event.id, released, event.seats_taken)

@@ -32,7 +32,7 @@ from loopin.domain.shared.errors import Conflict, Forbidden, InvalidInput
 from loopin.domain.shared.money import ZERO
 from loopin.usecases.events import jobs
 from loopin.usecases.events.config import EventsConfig
-from loopin.usecases.events.ports import EventAccessGrants, EventRepository, VenueRepository
+from loopin.usecases.events.ports import EventAccessGrants, EventCache, EventRepository, VenueRepository
 from loopin.usecases.events.reading import EventViews
 from loopin.usecases.events.venues import PlaceInput, active_venue, venue_from_place
 from loopin.usecases.events.views import EventView
@@ -114,6 +114,7 @@ class UpdateEvent:
         venues: VenueRepository,
         interests: InterestRepository,
         views: EventViews,
+        cache: EventCache,
         storage: FileStorage,
         uow: UnitOfWork,
         jobs: JobQueue,
@@ -126,6 +127,7 @@ class UpdateEvent:
         self._venues = venues
         self._interests = interests
         self._views = views
+        self._cache = cache
         self._storage = storage
         self._uow = uow
         self._jobs = jobs
@@ -227,7 +229,8 @@ class UpdateEvent:
         self._jobs.enqueue(jobs.tracked(f"event_{action}", event, member.id, changed))
         if removed_covers:
             self._jobs.enqueue(delete_files(removed_covers))
-        await self._views.commit(self._uow)
+        self._uow.after_commit(self._cache.invalidate)
+        await self._uow.commit()
         view = await self._views.detail(event.id)
         if view is None:
             raise EventNotFound()
@@ -299,6 +302,7 @@ class DeleteEvent:
         events: EventRepository,
         grants: EventAccessGrants,
         views: EventViews,
+        cache: EventCache,
         uow: UnitOfWork,
         jobs: JobQueue,
         clock: Clock,
@@ -307,6 +311,7 @@ class DeleteEvent:
         self._events = events
         self._grants = grants
         self._views = views
+        self._cache = cache
         self._uow = uow
         self._jobs = jobs
         self._clock = clock
@@ -324,4 +329,5 @@ class DeleteEvent:
         await self._events.save(event)
         self._jobs.enqueue(jobs.audited("deleted", event, member.id, now, title=event.title))
         self._jobs.enqueue(jobs.tracked("event_deleted", event, member.id))
-        await self._views.commit(self._uow)
+        self._uow.after_commit(self._cache.invalidate)
+        await self._uow.commit()

@@ -19,7 +19,6 @@ from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import EventAccessGrants, EventCache, EventReader, EventRecord, EventRepository
 from loopin.usecases.events.views import EventView, FeedPageView
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import JobsNotQueued, UnitOfWork
 
 T = TypeVar("T")
 
@@ -132,15 +131,3 @@ class EventViews:
         page = FeedPageView(found.total, query.offset, query.limit, tuple(self.view(r) for r in records))
         await self._keep(key, page)
         return page
-
-    async def invalidate(self) -> None:
-        await self._cache.invalidate()
-
-    async def commit(self, uow: UnitOfWork) -> None:
-        """Commits, then makes every cached read see the change (even when its jobs could not be queued)."""
-        try:
-            await uow.commit()
-        except JobsNotQueued:
-            await self._cache.invalidate()  # committed all the same
-            raise
-        await self._cache.invalidate()
