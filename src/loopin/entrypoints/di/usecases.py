@@ -6,7 +6,6 @@ from __future__ import annotations
 from dishka import Provider, Scope, provide_all
 
 from loopin.usecases.attendance.checkin import CheckIn, CheckOut, ListAttendees
-from loopin.usecases.attendance.gate import AttendanceGate
 from loopin.usecases.attendance.invitations import (
     ExpireOverdue,
     ListEventInvitations,
@@ -34,12 +33,13 @@ from loopin.usecases.attendance.tickets import (
     TicketDesk,
 )
 from loopin.usecases.audit.record import RecordAuditEntry
+from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.create import CreateEvent
 from loopin.usecases.events.hosts import BecomeAHost, ListHostLeads
 from loopin.usecases.events.manage import DeleteEvent, UpdateEvent
 from loopin.usecases.events.public import CityEvents, EventSeo, PublicEvent
 from loopin.usecases.events.read import GetEvent, GetShareUrl, ListFeed
-from loopin.usecases.events.reading import Audience, EventViews
+from loopin.usecases.events.reading import EventViews
 from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.complete_profile import CompleteProfile
@@ -68,7 +68,7 @@ IDENTITY = (
     DeliverOtpSms,
 )
 EVENTS = (
-    Audience,
+    EventAccess,
     EventViews,
     CreateEvent,
     ListFeed,
@@ -86,7 +86,6 @@ EVENTS = (
     ListHostLeads,
 )
 ATTENDANCE = (
-    AttendanceGate,
     TicketDesk,
     CreateJoinRequest,
     GetMyRequest,
