@@ -37,9 +37,10 @@ return 0
 
 
 class RedisRateLimiter:
-    def __init__(self, redis: Redis, prefix: str = "loopin:rl") -> None:
+    prefix = "loopin:rl"
+
+    def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._prefix = prefix
         self._script = redis.register_script(_ACQUIRE)
 
     async def acquire(self, hits: Sequence[tuple[RateLimit, str]], *, now: datetime) -> int:
@@ -57,4 +58,4 @@ class RedisRateLimiter:
         await self._redis.delete(self._key(limit, subject))
 
     def _key(self, limit: RateLimit, subject: str) -> str:
-        return f"{self._prefix}:{limit.name}:{subject}"
+        return f"{self.prefix}:{limit.name}:{subject}"
