@@ -15,6 +15,7 @@ from loopin.domain.events.visibility import Viewer
 from loopin.usecases.events.ports import EventReader
 from loopin.usecases.events.read import FeedInput, GetEvent, ListFeed
 from loopin.usecases.events.views import FeedPageView
+from loopin.usecases.payments.fees import CurrentFee
 from tests.integration.events_support import event, members, store_events, store_venues, venue
 from tests.support import Fakes
 
@@ -60,6 +61,8 @@ async def test_a_page_of_20_and_a_page_of_100_cost_the_same_statements(
     people = await seed(service_container, fakes, 120)
     guest, host = people[11], people[0]
     engine = await service_container.get(AsyncEngine)
+    async with service_container() as scope:  # the fee config is read once an hour, not per page: warm it
+        await (await scope.get(CurrentFee)).policy()
     costs: dict[tuple[str, int], int] = {}
     for who in (guest, host):
         for limit in (20, 100):

@@ -108,11 +108,8 @@ async def case(request: pytest.FixtureRequest) -> AsyncIterator[Case]:
         await gateway.close()
         return
     redis = Redis.from_url(TEST_REDIS_URL)
-    records = (
-        RedisSandboxRecords(redis, prefix=f"test:{secrets.token_hex(4)}")
-        if request.param == "sandbox-redis"
-        else MemorySandboxRecords()
-    )
+    isolated = type("IsolatedRecords", (RedisSandboxRecords,), {"PREFIX": f"test:{secrets.token_hex(4)}"})
+    records = isolated(redis) if request.param == "sandbox-redis" else MemorySandboxRecords()
     sandbox = SandboxGateway(SALT, records)
 
     async def settle_sandbox(fields: dict[str, str], status: str) -> str:

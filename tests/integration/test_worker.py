@@ -21,6 +21,7 @@ from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.identity.ports import MemberRepository, SmsSender
 from loopin.usecases.identity.request_otp import RequestOtp, RequestOtpInput
+from loopin.usecases.payments import jobs as payment_jobs
 from tests.integration.conftest import eventually, phone, running_worker, store_members, waitlisted
 from tests.support import Fakes, fakes_provider
 
@@ -109,6 +110,12 @@ async def test_the_worker_registers_every_job_and_the_waitlist_cron(
     async with running_worker(queue_settings, fakes_provider(fakes, inline_jobs=False), with_cron=True) as worker:
         functions: dict[str, Any] = worker.functions
         assert set(HANDLERS) <= set(functions)
-        assert [c.function.__qualname__ for c in worker.cron_jobs] == [PROMOTE_DUE_MEMBERS, EXPIRE_ATTENDANCE]
+        assert [c.function.__qualname__ for c in worker.cron_jobs] == [
+            PROMOTE_DUE_MEMBERS,
+            EXPIRE_ATTENDANCE,
+            payment_jobs.EXPIRE_HOLDS,
+            payment_jobs.RECONCILE_ORDERS,
+            payment_jobs.RETRY_REFUNDS,
+        ]
         assert worker.queue.name == queue_settings.queue_name
         assert isinstance(worker, Worker)

@@ -14,7 +14,9 @@ import msgspec
 
 from loopin.domain.identity.otp import OtpPolicy
 from loopin.domain.identity.waitlist import WaitlistPolicy
+from loopin.domain.payments.refund import RefundPolicy
 from loopin.usecases.identity.config import IdentityConfig
+from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.platform.ports import RateLimit
 
 DEVELOPMENT_SECRET = "loopin-development-secret-do-not-use-in-production"  # noqa: S105  (refused in production)
@@ -58,10 +60,29 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     cors_allow_origins: str = ""
     site_url: str = "https://loopinsocial.in"  # share links and public event pages
     event_cache_ttl_seconds: int = 60
+    payu_key: str | None = None  # both set: PayU; unset outside production: the sandbox gateway
+    payu_salt: str | None = None
+    payu_env: str = "test"  # test | production: PayU's endpoints (the key and salt must be of the same one)
+    public_api_url: str | None = None  # this API's public origin, where PayU posts back (required in production)
+    payment_window_minutes: int = 15  # how long an order holds its seats
+    full_refund_notice_hours: int = 24  # guests cancelling at least this long before the start get it all back
+    payu_email_domain: str = "guests.loopinsocial.in"  # PayU requires an email; members have none
 
     @property
     def uses_twilio(self) -> bool:
         return bool(self.twilio_account_sid and self.twilio_auth_token)
+
+    @property
+    def uses_payu(self) -> bool:
+        return bool(self.payu_key and self.payu_salt)
+
+    def payments_config(self) -> PaymentsConfig:
+        return PaymentsConfig(
+            payment_window=timedelta(minutes=self.payment_window_minutes),
+            refunds=RefundPolicy(full_refund_notice=timedelta(hours=self.full_refund_notice_hours)),
+            email_domain=self.payu_email_domain,
+            public_base_url=self.public_api_url.rstrip("/") if self.public_api_url else None,
+        )
 
     def derived_key(self, purpose: str) -> bytes:
         """Separate keys per purpose from one master secret, so no key serves two jobs."""
@@ -100,6 +121,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             problems.append("REDIS_URL is required")
         if not self.uses_twilio or not (self.twilio_from_number or self.twilio_messaging_service_sid):
             problems.append("Twilio credentials and a sender are required (the console SMS is for development)")
+        if not self.uses_payu:
+            problems.append("PAYU_KEY and PAYU_SALT are required (the sandbox gateway is for development)")
+        if self.payu_env not in ("test", "production"):
+            problems.append("PAYU_ENV must be test or production")
+        if not (self.public_api_url or "").startswith("https://"):
+            problems.append("PUBLIC_API_URL must be this API's public https:// origin (PayU posts back there)")
         if problems:
             raise SettingsError("; ".join(problems))
 

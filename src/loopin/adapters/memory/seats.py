@@ -6,7 +6,7 @@ from __future__ import annotations
 from loopin.adapters.memory.events import EVENTS
 from loopin.adapters.memory.store import MemoryTransaction
 from loopin.domain.events.event import Event
-from loopin.usecases.payments.ports import SeatInventory
+from loopin.usecases.events.ports import SeatInventory
 
 
 class MemorySeatInventory(SeatInventory):

@@ -102,9 +102,11 @@ class MemorySandboxRecords(SandboxRecords):
 
 
 class RedisSandboxRecords(SandboxRecords):
-    def __init__(self, redis: Redis, prefix: str = "loopin:sandbox") -> None:
+    PREFIX = "loopin:sandbox"
+
+    def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._prefix = prefix
+        self._prefix = self.PREFIX
 
     async def add_payment(self, payment: SandboxPayment) -> SandboxPayment:
         key = f"{self._prefix}:payment:{payment.txnid}"

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.orm import EventRow, is_storable_id
-from loopin.usecases.payments.ports import SeatInventory
+from loopin.usecases.events.ports import SeatInventory
 
 E = EventRow
 

@@ -23,9 +23,11 @@ return {generation, redis.call('GET', KEYS[2] .. generation)}
 
 
 class RedisFeeConfigCache(FeeConfigCache):
-    def __init__(self, redis: Redis, prefix: str = "loopin:fee") -> None:
+    PREFIX = "loopin:fee"
+
+    def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._prefix = prefix
+        self._prefix = self.PREFIX
         self._read = redis.register_script(_READ)
 
     async def get(self) -> tuple[int, Decimal | None]:

@@ -15,6 +15,7 @@ from loopin.usecases.attendance.config import AttendanceConfig
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import TokenIssuer
+from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.platform.analytics import Pseudonyms
 from loopin.usecases.platform.ports import ImageInspector
 from loopin.usecases.shared.ports import Clock, JobQueue
@@ -39,6 +40,10 @@ class CoreProvider(Provider):
     @provide
     def attendance_config(self) -> AttendanceConfig:
         return AttendanceConfig()
+
+    @provide
+    def payments_config(self, settings: Settings) -> PaymentsConfig:
+        return settings.payments_config()
 
     @provide
     def digest(self, settings: Settings) -> KeyedDigest:

@@ -28,6 +28,14 @@ from loopin.adapters.memory.identity import (
     seed_interests,
 )
 from loopin.adapters.memory.notifications import MemoryDeviceRepository, MemoryNotificationRepository
+from loopin.adapters.memory.payments import (
+    MemoryFeeConfigRepository,
+    MemoryLedger,
+    MemoryNoticeLog,
+    MemoryPaymentOrderRepository,
+    MemoryRefundRepository,
+)
+from loopin.adapters.memory.seats import MemorySeatInventory
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
 from loopin.adapters.persistence.attendance import (
     SqlAttendanceReader,
@@ -52,6 +60,14 @@ from loopin.adapters.persistence.identity import (
     SqlOtpChallengeRepository,
 )
 from loopin.adapters.persistence.notifications import SqlDeviceRepository
+from loopin.adapters.persistence.payments import (
+    SqlFeeConfigRepository,
+    SqlLedger,
+    SqlNoticeLog,
+    SqlPaymentOrderRepository,
+    SqlRefundRepository,
+)
+from loopin.adapters.persistence.seats import SqlSeatInventory
 from loopin.adapters.persistence.uow import SqlUnitOfWork
 from loopin.entrypoints.di.bindings import Binding, bind
 from loopin.entrypoints.settings import Settings
@@ -67,10 +83,18 @@ from loopin.usecases.events.ports import (
     EventReader,
     EventRepository,
     HostLeadRepository,
+    SeatInventory,
     VenueRepository,
 )
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository, OtpChallengeRepository
 from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository
+from loopin.usecases.payments.ports import (
+    FeeConfigRepository,
+    Ledger,
+    NoticeLog,
+    PaymentOrderRepository,
+    RefundRepository,
+)
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 PERSISTENCE = (
@@ -90,6 +114,13 @@ PERSISTENCE = (
     Binding(InvitationRepository, SqlInvitationRepository, MemoryInvitationRepository),
     Binding(TicketRepository, SqlTicketRepository, MemoryTicketRepository),
     Binding(AttendanceReader, SqlAttendanceReader, MemoryAttendanceReader),
+    Binding(SeatInventory, SqlSeatInventory, MemorySeatInventory),
+    # payments
+    Binding(PaymentOrderRepository, SqlPaymentOrderRepository, MemoryPaymentOrderRepository),
+    Binding(RefundRepository, SqlRefundRepository, MemoryRefundRepository),
+    Binding(Ledger, SqlLedger, MemoryLedger),
+    Binding(NoticeLog, SqlNoticeLog, MemoryNoticeLog),
+    Binding(FeeConfigRepository, SqlFeeConfigRepository, MemoryFeeConfigRepository),
     # notifications, audit
     Binding(DeviceRepository, SqlDeviceRepository, MemoryDeviceRepository),
     Binding(NotificationRepository, SqlNotificationRepository, MemoryNotificationRepository),

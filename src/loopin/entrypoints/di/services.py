@@ -15,11 +15,20 @@ from loopin.adapters.jobs.dispatch import InProcessJobDispatcher, JobDispatcher
 from loopin.adapters.jobs.saq_dispatch import SaqJobDispatcher
 from loopin.adapters.memory.cache import MemoryEventCache
 from loopin.adapters.memory.identity import MemoryTokenRevocations
+from loopin.adapters.memory.payments import MemoryFeeConfigCache
 from loopin.adapters.memory.platform import MemoryRateLimiter, RecordingAnalytics
+from loopin.adapters.payments.payu import PayUGateway
+from loopin.adapters.payments.sandbox import (
+    MemorySandboxRecords,
+    RedisSandboxRecords,
+    SandboxGateway,
+    SandboxRecords,
+)
 from loopin.adapters.persistence.health import PostgresReadiness
 from loopin.adapters.push.logging import LoggingPushSender
 from loopin.adapters.push.onesignal import OneSignalPushSender
 from loopin.adapters.redis.event_cache import RedisEventCache
+from loopin.adapters.redis.fee_cache import RedisFeeConfigCache
 from loopin.adapters.redis.health import RedisReadiness
 from loopin.adapters.redis.rate_limit import RedisRateLimiter
 from loopin.adapters.redis.revocations import RedisTokenRevocations
@@ -33,12 +42,15 @@ from loopin.entrypoints.worker.registry import run_job
 from loopin.usecases.events.ports import EventCache
 from loopin.usecases.identity.ports import SmsSender, TokenRevocations
 from loopin.usecases.notifications.ports import PushSender
+from loopin.usecases.payments.ports import FeeConfigCache, PaymentGateway
 from loopin.usecases.platform.ports import Analytics, FileStorage, RateLimiter
 
 SHARED_STATE = (
     Binding(RateLimiter, RedisRateLimiter, MemoryRateLimiter),
     Binding(TokenRevocations, RedisTokenRevocations, MemoryTokenRevocations),
     Binding(EventCache, RedisEventCache, MemoryEventCache),
+    Binding(FeeConfigCache, RedisFeeConfigCache, MemoryFeeConfigCache),
+    Binding(SandboxRecords, RedisSandboxRecords, MemorySandboxRecords),
 )
 
 
@@ -82,6 +94,20 @@ class VendorProvider(Provider):
     @provide
     def storage(self, settings: Settings) -> FileStorage:
         return LocalDiskStorage(Path(settings.media_root))
+
+    @provide
+    def sandbox(self, settings: Settings, records: SandboxRecords) -> SandboxGateway:
+        return SandboxGateway(settings.derived_key("payu-sandbox").hex()[:32], records)
+
+    @provide
+    async def payments(self, settings: Settings, sandbox: SandboxGateway) -> AsyncIterator[PaymentGateway]:
+        """PayU with its credentials; the sandbox without them (production refuses to start without them)."""
+        if settings.uses_payu:
+            gateway = PayUGateway(settings.payu_key or "", settings.payu_salt or "", settings.payu_env)
+            yield gateway
+            await gateway.close()
+        else:
+            yield sandbox
 
 
 class RedisProvider(Provider):

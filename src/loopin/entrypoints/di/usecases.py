@@ -52,6 +52,20 @@ from loopin.usecases.identity.verify_otp import VerifyOtp
 from loopin.usecases.identity.waitlist import PromoteDueMembers
 from loopin.usecases.notifications.deliver import DeliverNotification
 from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice
+from loopin.usecases.payments.fees import ChangePlatformFee, CurrentFee, GetPlatformFee
+from loopin.usecases.payments.holds import ExpireHolds, HoldRelease
+from loopin.usecases.payments.notices import HandlePaymentNotice
+from loopin.usecases.payments.orders import CreatePaymentOrder, GetPaymentOrder
+from loopin.usecases.payments.reconcile import ReconcileOrders
+from loopin.usecases.payments.refunds import (
+    GuestRefunds,
+    ProcessRefund,
+    RefundEventOrders,
+    Refunding,
+    RefundOrder,
+    RetryRefunds,
+)
+from loopin.usecases.payments.settlement import OrderSettlement
 from loopin.usecases.platform.analytics import RecordAnalyticsEvent
 from loopin.usecases.platform.files import DeleteStoredFiles
 
@@ -110,10 +124,28 @@ ATTENDANCE = (
     CheckIn,
     CheckOut,
 )
+PAYMENTS = (
+    CurrentFee,
+    GetPlatformFee,
+    ChangePlatformFee,
+    HoldRelease,
+    ExpireHolds,
+    Refunding,
+    OrderSettlement,
+    GuestRefunds,
+    CreatePaymentOrder,
+    GetPaymentOrder,
+    HandlePaymentNotice,
+    RefundEventOrders,
+    RefundOrder,
+    ProcessRefund,
+    RetryRefunds,
+    ReconcileOrders,
+)
 NOTIFICATIONS = (RegisterDevice, DeactivateDevice, DeliverNotification)
 PLATFORM = (RecordAnalyticsEvent, DeleteStoredFiles, RecordAuditEntry)
 
 
 class UseCaseProvider(Provider):
     scope = Scope.REQUEST
-    use_cases = provide_all(*IDENTITY, *EVENTS, *ATTENDANCE, *NOTIFICATIONS, *PLATFORM)
+    use_cases = provide_all(*IDENTITY, *EVENTS, *ATTENDANCE, *PAYMENTS, *NOTIFICATIONS, *PLATFORM)

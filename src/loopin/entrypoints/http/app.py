@@ -33,11 +33,16 @@ from loopin.entrypoints.http.routes.events.venues import VenueController
 from loopin.entrypoints.http.routes.health import health, ready
 from loopin.entrypoints.http.routes.identity import AuthController
 from loopin.entrypoints.http.routes.notifications import DeviceController
+from loopin.entrypoints.http.routes.payments.callbacks import PayUCallbackController
+from loopin.entrypoints.http.routes.payments.fees import PlatformFeeController
+from loopin.entrypoints.http.routes.payments.orders import PaymentOrderController
+from loopin.entrypoints.http.routes.payments.sandbox import SandboxCheckoutController
 from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Settings, load_settings
 from loopin.entrypoints.worker.registry import run_job
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
+from loopin.usecases.payments.jobs import EXPIRE_HOLDS, RECONCILE_ORDERS, RETRY_REFUNDS
 from loopin.usecases.shared.ports import Job
 
 log = structlog.get_logger("loopin.app")
@@ -68,6 +73,7 @@ def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # typ
             return
 
         async def sweep() -> None:
+            sweeps = 0
             while True:
                 await asyncio.sleep(PROMOTION_INTERVAL_SECONDS)
                 try:
@@ -78,6 +84,13 @@ def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # typ
                     await run_job(container, Job(EXPIRE_ATTENDANCE))
                 except Exception:
                     log.exception("attendance expiry sweep failed")
+                sweeps += 1
+                for name, every in ((EXPIRE_HOLDS, 1), (RECONCILE_ORDERS, 5), (RETRY_REFUNDS, 10)):
+                    if sweeps % every == 0:
+                        try:  # payments: seat holds past their window, lost callbacks, unfinished refunds
+                            await run_job(container, Job(name))
+                        except Exception:
+                            log.exception("payments sweep failed", job=name)
 
         task = asyncio.create_task(sweep())
         try:
@@ -109,6 +122,10 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             JoinRequestController,
             InvitationController,
             TicketController,
+            PaymentOrderController,
+            PayUCallbackController,
+            PlatformFeeController,
+            *([] if settings.uses_payu else [SandboxCheckoutController]),
             DoorController,
             AttendancesController,
             health,

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from dishka import AsyncContainer
 
+from loopin.domain.payments.refund import RefundReason
 from loopin.usecases.attendance.invitations import ExpireOverdue
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
 from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY, RecordAuditEntry
@@ -13,6 +14,10 @@ from loopin.usecases.identity import jobs as identity_jobs
 from loopin.usecases.identity.sms import DeliverOtpSms
 from loopin.usecases.identity.waitlist import PromoteDueMembers
 from loopin.usecases.notifications.deliver import DELIVER_NOTIFICATION, DeliverNotification
+from loopin.usecases.payments import jobs as payment_jobs
+from loopin.usecases.payments.holds import ExpireHolds
+from loopin.usecases.payments.reconcile import ReconcileOrders
+from loopin.usecases.payments.refunds import ProcessRefund, RefundEventOrders, RefundOrder, RetryRefunds
 from loopin.usecases.platform import analytics
 from loopin.usecases.platform.analytics import RecordAnalyticsEvent
 from loopin.usecases.platform.files import DeleteStoredFiles
@@ -53,6 +58,37 @@ async def _expire_attendance(scope: AsyncContainer, payload: Mapping[str, JsonSc
     return await (await scope.get(ExpireOverdue))()
 
 
+# --- payments ---
+
+
+async def _expire_holds(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return await (await scope.get(ExpireHolds))()
+
+
+async def _reconcile_orders(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return await (await scope.get(ReconcileOrders))()
+
+
+async def _retry_refunds(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return await (await scope.get(RetryRefunds))()
+
+
+async def _process_refund(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> str:
+    return await (await scope.get(ProcessRefund))(int(str(payload["refund_id"])))
+
+
+async def _refund_event(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    actor = payload.get("actor_id")
+    return await (await scope.get(RefundEventOrders))(
+        int(str(payload["event_id"])), int(str(actor)) if actor is not None else None
+    )
+
+
+async def _refund_order(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> bool:
+    refund = await (await scope.get(RefundOrder))(str(payload["reference"]), RefundReason(str(payload["reason"])))
+    return refund is not None
+
+
 HANDLERS: dict[str, Handler] = {
     identity_jobs.SEND_OTP_SMS: _send_otp_sms,
     identity_jobs.DELETE_FILES: _delete_files,
@@ -61,6 +97,12 @@ HANDLERS: dict[str, Handler] = {
     RECORD_AUDIT_ENTRY: _record_audit_entry,
     DELIVER_NOTIFICATION: _deliver_notification,
     EXPIRE_ATTENDANCE: _expire_attendance,
+    payment_jobs.EXPIRE_HOLDS: _expire_holds,
+    payment_jobs.RECONCILE_ORDERS: _reconcile_orders,
+    payment_jobs.RETRY_REFUNDS: _retry_refunds,
+    payment_jobs.PROCESS_REFUND: _process_refund,
+    payment_jobs.REFUND_EVENT: _refund_event,
+    payment_jobs.REFUND_ORDER: _refund_order,
 }
 
 

@@ -1,8 +1,9 @@
 """Confirming attendance, the guest's tickets, and cancelling them.
 
-Seats are taken in exactly one place, ``TicketDesk.issue``, under the event row lock, so no number of
-parallel confirmations can take more seats than ``max_capacity`` and ``seats_taken`` (the app's
-``going_count``) is always the seats held by live tickets.
+Tickets take seats in exactly one place, ``TicketDesk.issue``, by one conditional statement
+(``SeatInventory.take``, or ``convert_held`` for a paid order's held seats), so no number of parallel
+confirmations can take more seats than ``max_capacity`` and ``seats_taken`` (the app's ``going_count``) is
+always the seats held by live tickets.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from loopin.domain.attendance.errors import (
     EventStarted,
     NoAcceptedRequest,
     PaymentRequired,
-    RefundRequired,
     SeatsUnavailable,
     TicketNotFound,
 )
@@ -25,8 +25,9 @@ from loopin.domain.attendance.request import JoinRequest, RequestStatus
 from loopin.domain.attendance.rules import check_plus_ones, check_seat_count, require_guest, require_open
 from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.attendance.ticket import PaymentStatus, Ticket, TicketSource
-from loopin.domain.events.event import CapacityExceeded, Event
+from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access
+from loopin.domain.shared.money import ZERO
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.ports import (
     AttendanceReader,
@@ -37,8 +38,9 @@ from loopin.usecases.attendance.ports import (
 )
 from loopin.usecases.attendance.views import Cancelled, TicketView
 from loopin.usecases.events.access import EventAccess
-from loopin.usecases.events.ports import EventCache, EventRepository, VenueRepository
+from loopin.usecases.events.ports import EventCache, EventRepository, SeatInventory, VenueRepository
 from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.payments.refunds import GuestRefunds
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
@@ -53,19 +55,19 @@ class Eligibility:
 
 
 class TicketDesk:
-    """Issues tickets. Call with the event locked (``EventRepository.get_for_update``) inside the caller's
-    transaction, then commit (the event cache is told after the commit).
+    """Issues tickets inside the caller's transaction, then the caller commits (the event cache is told after
+    the commit).
 
     ``ConfirmAttendance`` uses it for free events. **The payments context finishes paid events here**: on a
-    verified payment success, lock the event, ``eligibility`` (or trust the order's own checks), then
-    ``issue(..., payment_order_id=order.order_id)`` — it takes the seats (``SeatsUnavailable`` when they are
-    gone: refund), creates or reissues the ticket as ``paid``, and enqueues the audit entry and the
-    ``ticket_confirmed`` notification.
+    verified payment, ``order_eligibility`` then ``issue(..., payment_order_id=…, from_hold=True)`` turns the
+    order's held seats into the ticket (``from_hold=False`` for a late payment whose hold had expired: the seats
+    are taken again, ``SeatsUnavailable`` when they are gone, and the payment is refunded). The ticket is
+    created or reissued as ``paid``; the audit entry and the ``ticket_confirmed`` notification are enqueued.
     """
 
     def __init__(
         self,
-        events: EventRepository,
+        seats: SeatInventory,
         requests: JoinRequestRepository,
         invitations: InvitationRepository,
         tickets: TicketRepository,
@@ -74,7 +76,7 @@ class TicketDesk:
         jobs: JobQueue,
         uow: UnitOfWork,
     ) -> None:
-        self._events = events
+        self._seats = seats
         self._requests = requests
         self._invitations = invitations
         self._tickets = tickets
@@ -94,6 +96,15 @@ class TicketDesk:
             raise ConfirmationExpired()
         raise NoAcceptedRequest()
 
+    async def order_eligibility(self, event: Event, member_id: int) -> Eligibility:
+        """For a paid order being settled: the order was created while the member was eligible and the money
+        is in, so whatever became of the request or invitation since, the ticket is issued on it."""
+        request = await self._requests.lock(event.id, member_id)
+        if request is not None:
+            return Eligibility(TicketSource.REQUEST, request, None)
+        invitation = await self._invitations.lock(event.id, member_id)
+        return Eligibility(TicketSource.INVITATION, None, invitation)
+
     async def issue(
         self,
         event: Event,
@@ -104,14 +115,18 @@ class TicketDesk:
         *,
         existing: Ticket | None = None,
         payment_order_id: str | None = None,
+        from_hold: bool = False,
     ) -> Ticket:
-        """``existing`` is the member's cancelled ticket for the event, if any (it is issued again)."""
-        check_plus_ones(event, seats)
-        try:
-            event.take_seats(seats, now)
-        except CapacityExceeded as exc:
-            raise SeatsUnavailable(seats, exc.available, code="CAPACITY_FULL") from None
-        await self._events.save(event)
+        """``existing`` is the member's cancelled ticket for the event, if any (it is issued again);
+        ``from_hold``: the seats are the ones a paid order held. ``event`` keeps its counters in step."""
+        if from_hold:
+            await self._seats.convert_held(event.id, seats)
+            event.seats_held -= seats
+        else:
+            check_plus_ones(event, seats)
+            if not await self._seats.take(event.id, seats):
+                raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
+        event.seats_taken += seats
         request_id = eligibility.request.id if eligibility.request else None
         invitation_id = eligibility.invitation.id if eligibility.invitation else None
         if existing is None:
@@ -139,7 +154,7 @@ class TicketDesk:
             )
             ticket = existing
             await self._tickets.save(ticket)
-        if eligibility.request is not None:
+        if eligibility.request is not None and eligibility.request.status is RequestStatus.ACCEPTED:
             eligibility.request.ticket_issued(now)
             await self._requests.save(eligibility.request)
         self._jobs.enqueue(
@@ -282,12 +297,14 @@ class ListMyTickets:
 
 class CancelAttendance:
     """The guest gives their seats back (before the event starts). Their request or invitation closes with
-    it: coming back means asking (or being invited) again."""
+    it: coming back means asking (or being invited) again. A paid ticket is refunded as the refund policy says
+    (in full until 24 hours before the start by default, nothing after)."""
 
     def __init__(
         self,
         access: MemberAccess,
         event_access: EventAccess,
+        refunds: GuestRefunds,
         events: EventRepository,
         requests: JoinRequestRepository,
         invitations: InvitationRepository,
@@ -299,6 +316,7 @@ class CancelAttendance:
     ) -> None:
         self._access = access
         self._event_access = event_access
+        self._refunds = refunds
         self._events = events
         self._requests = requests
         self._invitations = invitations
@@ -317,8 +335,10 @@ class CancelAttendance:
         now = self._clock.now()
         if now >= event.start_time:
             raise EventStarted("The event has already started; the ticket can no longer be cancelled.")
+        refund_amount = None
         if ticket.payment_status is PaymentStatus.PAID:
-            raise RefundRequired()
+            refund = await self._refunds.for_cancellation(ticket, event, now)
+            refund_amount = refund.amount if refund is not None else ZERO
         released = ticket.cancel(now)
         event.release_seats(released, now)
         await self._events.save(event)
@@ -334,4 +354,4 @@ class CancelAttendance:
         self._jobs.enqueue(jobs.audited_ticket("cancelled", ticket, member.id, now, seats_released=released))
         self._uow.after_commit(self._cache.invalidate)
         await self._uow.commit()
-        return Cancelled(ticket.id, event.id, released, event.seats_taken)
+        return Cancelled(ticket.id, event.id, released, event.seats_taken, refund_amount)

@@ -210,6 +210,7 @@ class Cancelled:
     event_id: int
     seats_released: int
     going_count: int
+    refund_amount: Decimal | None = None  # a paid ticket: what the refund policy gives back (0.00: nothing)
 
 
 @dataclass(frozen=True, slots=True)

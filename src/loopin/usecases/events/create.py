@@ -202,7 +202,7 @@ class CreateEvent:
             raise
         picture = next(iter(member.profile.picture_keys), None)
         ordered = tuple(sorted(interests, key=lambda i: (i.name, i.id)))
-        return self._views.view(
+        return await self._views.view(
             EventRecord(event, HostCard(member.id, member.profile.name, picture), venue, ordered)
         )
 

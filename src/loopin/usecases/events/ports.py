@@ -1,16 +1,15 @@
 """Ports the events use cases depend on (and the ones the attendance context shares).
 
-Attendance changes an event's counters like this, inside its own transaction::
+Seats are counted by ``SeatInventory``, one conditional statement per change (``seats_taken`` for tickets,
+through ``TicketDesk.issue``; ``seats_held`` for the checkouts of paid orders)::
 
-    event = await events.get_for_update(event_id)   # SELECT … FOR UPDATE: concurrent takers queue here
-    if event is None or event.is_deleted: raise EventNotFound()
-    event.take_seats(seats, now)                      # raises CapacityExceeded (400) when they do not fit
-    await events.save(event)
-    uow.after_commit(cache.invalidate)                # EventCache: feeds and details show the new counts
+    if not await seats.take(event.id, n): raise SeatsUnavailable(...)   # fits, or nothing changes
+    uow.after_commit(cache.invalidate)                                  # feeds and details show the counts
     await uow.commit()
 
-The ``events`` table also carries ``CHECK (max_capacity = 0 OR seats_taken <= max_capacity)``, so even a
-code path that forgot the lock cannot oversell.
+The ``events`` table also carries ``CHECK (max_capacity = 0 OR seats_taken + seats_held <= max_capacity)``,
+so even a code path that forgot the rule cannot oversell. ``requests_count`` and the capacity are changed on an
+event loaded with ``get_for_update``.
 """
 
 from __future__ import annotations
@@ -162,3 +161,25 @@ class HostLeadRepository(Protocol):
     async def list_recent(self, *, offset: int, limit: int) -> tuple[int, list[HostLead]]:
         """Newest first."""
         ...
+
+
+class SeatInventory(Protocol):
+    """The seat counters of an event (``seats_taken`` for tickets, ``seats_held`` for open checkouts), changed
+    only by single conditional statements: nothing is read and written back, and the event's row lock lasts
+    from the statement to the commit. Taken + held never exceed the capacity (0: unlimited)."""
+
+    async def hold(self, event_id: int, seats: int) -> bool:
+        """Holds seats for a checkout if they fit; False otherwise (nothing changed)."""
+        ...
+
+    async def take(self, event_id: int, seats: int) -> bool:
+        """Takes seats for a ticket if they fit; False otherwise (nothing changed)."""
+        ...
+
+    async def convert_held(self, event_id: int, seats: int) -> None:
+        """Held seats become taken ones (a paid order's ticket): always fits."""
+        ...
+
+    async def release_held(self, event_id: int, seats: int) -> None: ...
+
+    async def release_taken(self, event_id: int, seats: int) -> None: ...

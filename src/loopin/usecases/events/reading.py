@@ -16,6 +16,7 @@ from loopin.domain.events.visibility import Viewer
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import EventCache, EventReader, EventRecord, EventRepository
 from loopin.usecases.events.views import EventView, FeedPageView
+from loopin.usecases.payments.fees import CurrentFee
 from loopin.usecases.platform.ports import FileStorage
 
 T = TypeVar("T")
@@ -31,15 +32,18 @@ class EventViews:
         cache: EventCache,
         storage: FileStorage,
         config: EventsConfig,
+        fees: CurrentFee,
     ) -> None:
         self._reader = reader
         self._events = events
         self._cache = cache
         self._storage = storage
         self._config = config
+        self._fees = fees
 
-    def view(self, record: EventRecord) -> EventView:
-        return EventView.of(record, self._storage, self._config)
+    async def view(self, record: EventRecord) -> EventView:
+        """With the fee buyers pay on top of its price now (a fee change invalidates the cache)."""
+        return EventView.of(record, self._storage, self._config, await self._fees.policy())
 
     async def cache_class(self, viewer: Viewer) -> str:
         """Whose cached pages ``viewer`` may share (see the module's docstring)."""
@@ -73,7 +77,7 @@ class EventViews:
         record = await self._reader.record(event_id)
         if record is None:
             return None
-        view = self.view(record)
+        view = await self.view(record)
         await self._keep(key, view)
         return view
 
@@ -85,7 +89,7 @@ class EventViews:
         record = await self._reader.record_by_canonical_id(canonical_id)
         if record is None:
             return None
-        view = self.view(record)
+        view = await self.view(record)
         await self._keep(key, view)
         return view
 
@@ -109,6 +113,8 @@ class EventViews:
             seen = {r.event.id for r in records}
             records += [r for r in own.records if r.event.id not in seen]
             records.sort(key=lambda r: (r.event.start_time, r.event.id))
-        page = FeedPageView(found.total, query.offset, query.limit, tuple(self.view(r) for r in records))
+        fee = await self._fees.policy()
+        views = tuple(EventView.of(r, self._storage, self._config, fee) for r in records)
+        page = FeedPageView(found.total, query.offset, query.limit, views)
         await self._keep(key, page)
         return page

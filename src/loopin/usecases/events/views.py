@@ -12,6 +12,8 @@ from loopin.domain.events.host_lead import HostLead
 from loopin.domain.events.slugs import canonical_path
 from loopin.domain.events.venue import Venue
 from loopin.domain.identity.interest import EventInterest
+from loopin.domain.payments.fee import PlatformFeePolicy
+from loopin.domain.shared.money import ZERO
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import EventRecord
 from loopin.usecases.platform.ports import FileStorage
@@ -99,6 +101,7 @@ class EventView:
     requests_count: int
     is_paid: bool
     ticket_price: Decimal
+    platform_fee: Decimal  # per seat, on top of the price (the same policy as what orders charge)
     allow_plus_one: bool
     gst_number: str
     allowed_genders: str
@@ -128,7 +131,9 @@ class EventView:
         return self.venue.city if self.venue else ""
 
     @classmethod
-    def of(cls, record: EventRecord, storage: FileStorage, config: EventsConfig) -> EventView:
+    def of(
+        cls, record: EventRecord, storage: FileStorage, config: EventsConfig, fee: PlatformFeePolicy
+    ) -> EventView:
         e, venue = record.event, record.venue
         path = canonical_path(
             venue.country_code if venue else "in", venue.city_slug if venue else "unknown", e.slug, e.canonical_id
@@ -154,6 +159,7 @@ class EventView:
             requests_count=e.requests_count,
             is_paid=e.is_paid,
             ticket_price=e.ticket_price,
+            platform_fee=fee.fee_per_seat(e.ticket_price) if e.is_paid else ZERO,
             allow_plus_one=e.allow_plus_one,
             gst_number=e.gst_number,
             allowed_genders=e.allowed_genders.value,

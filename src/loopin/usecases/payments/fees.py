@@ -91,7 +91,7 @@ class ChangePlatformFee:
                     details={"old": str(change.old), "new": str(change.new), "description": config.description},
                 )
             )
+        self.uow.after_commit(self.cache.invalidate)  # even unchanged: a retry heals a failed invalidation
+        self.uow.after_commit(self.events.invalidate)  # events show the fee
         await self.uow.commit()
-        await self.cache.invalidate()  # even when unchanged: a retry after a failed invalidation heals it
-        await self.events.invalidate()  # events show the fee
         return FeeView.of(config)

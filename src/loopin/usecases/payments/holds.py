@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from loopin.usecases.events.ports import EventCache, EventRepository
+from loopin.usecases.events.ports import EventCache, EventRepository, SeatInventory
 from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
-from loopin.usecases.payments.ports import PaymentOrderRepository, ReleasedHold, SeatInventory
+from loopin.usecases.payments.ports import PaymentOrderRepository, ReleasedHold
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 
@@ -63,10 +63,10 @@ class ExpireHolds:
         total = 0
         while True:
             released = await self.release.overdue(self.clock.now(), event_id=None, limit=self.config.sweep_batch)
+            if released:
+                self.uow.after_commit(self.cache.invalidate)
             await self.uow.commit()
             total += len(released)
             if len(released) < self.config.sweep_batch:
                 break
-        if total:
-            await self.cache.invalidate()
         return total

@@ -106,9 +106,9 @@ class HandlePaymentNotice:
             return NoticeHandled(order.order_id, order.status.value, changed=False)
         verdict = await self.gateway.verify(notice.txnid)  # GatewayUnavailable: 503, PayU retries
         settled = await self.settlement.apply(notice.txnid, verdict, self.clock.now())
-        await self.uow.commit()
         if settled.changed:
-            await self.cache.invalidate()
+            self.uow.after_commit(self.cache.invalidate)
+        await self.uow.commit()
         if settled.mismatch:
             raise NoticeMismatch()
         return NoticeHandled(settled.order.order_id, settled.order.status.value, settled.changed)

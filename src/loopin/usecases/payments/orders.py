@@ -18,10 +18,10 @@ from loopin.domain.identity.member import Access, Member
 from loopin.domain.payments.errors import OrderNotFound, PaymentNotRequired, PriceChanged
 from loopin.domain.payments.order import PaymentOrder
 from loopin.domain.shared.money import to_money
-from loopin.usecases.attendance.gate import AttendanceGate
 from loopin.usecases.attendance.ports import TicketRepository
 from loopin.usecases.attendance.tickets import TicketDesk
-from loopin.usecases.events.ports import EventCache
+from loopin.usecases.events.access import EventAccess
+from loopin.usecases.events.ports import EventCache, SeatInventory
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
@@ -36,7 +36,6 @@ from loopin.usecases.payments.ports import (
     PaymentOrderRepository,
     PaymentVerdict,
     RefundRepository,
-    SeatInventory,
 )
 from loopin.usecases.payments.settlement import OrderSettlement
 from loopin.usecases.payments.views import OrderCreated, OrderView
@@ -69,7 +68,8 @@ def checkout_request(
 
 @dataclass(frozen=True, slots=True)
 class CreatePaymentOrder:
-    gate: AttendanceGate
+    access: MemberAccess
+    events: EventAccess
     desk: TicketDesk
     tickets: TicketRepository
     orders: PaymentOrderRepository
@@ -85,8 +85,8 @@ class CreatePaymentOrder:
 
     async def __call__(self, data: CreateOrderInput) -> OrderCreated:
         seats = check_seat_count(data.seats, "seats_count")
-        member = await self.gate.member(data.member_id)
-        event = await self.gate.event(data.event_id, member)
+        member = await self.access.load(data.member_id, Access.MEMBER)
+        event = await self.events.visible(data.event_id, member)
         now = self.clock.now()
         if not event.is_paid:
             raise PaymentNotRequired()
@@ -109,6 +109,7 @@ class CreatePaymentOrder:
             await self._drop(existing.order_id, now)  # overdue, or another number of seats: start again
         await self.desk.eligibility(event, member.id, now)
         if not await self._hold(event, seats, now):
+            self.uow.after_commit(self.cache.invalidate)
             await self.uow.commit()  # keeps the overdue holds it released
             raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
         quote = (await self.fees.policy()).quote(event.ticket_price, seats)
@@ -131,8 +132,8 @@ class CreatePaymentOrder:
                 raise
             return self._created(again, member, event, data.base_url, reused=True)
         self.jobs.enqueue(jobs.audited_order("created", order, member.id, now))
+        self.uow.after_commit(self.cache.invalidate)  # seats left changed
         await self.uow.commit()
-        await self.cache.invalidate()  # seats left changed
         return self._created(order, member, event, data.base_url, reused=False)
 
     async def _hold(self, event: Event, seats: int, now: datetime) -> bool:
@@ -192,7 +193,7 @@ class GetPaymentOrder:
         if verdict.outcome is Outcome.NOT_FOUND and not order.is_overdue(self.clock.now()):
             return order
         settled = await self.settlement.apply(order.order_id, verdict, self.clock.now())
-        await self.uow.commit()
         if settled.changed:
-            await self.cache.invalidate()
+            self.uow.after_commit(self.cache.invalidate)
+        await self.uow.commit()
         return settled.order

@@ -267,25 +267,3 @@ class FeeConfigCache(Protocol):
     async def put(self, generation: int, percentage: Decimal, ttl_seconds: int) -> None: ...
 
     async def invalidate(self) -> None: ...
-
-
-class SeatInventory(Protocol):
-    """The seat counters of an event (``seats_taken`` for tickets, ``seats_held`` for open checkouts), changed
-    only by single conditional statements: nothing is read and written back, and the event's row lock lasts
-    from the statement to the commit. Taken + held never exceed the capacity (0: unlimited)."""
-
-    async def hold(self, event_id: int, seats: int) -> bool:
-        """Holds seats for a checkout if they fit; False otherwise (nothing changed)."""
-        ...
-
-    async def take(self, event_id: int, seats: int) -> bool:
-        """Takes seats for a ticket if they fit; False otherwise (nothing changed)."""
-        ...
-
-    async def convert_held(self, event_id: int, seats: int) -> None:
-        """Held seats become taken ones (a paid order's ticket): always fits."""
-        ...
-
-    async def release_held(self, event_id: int, seats: int) -> None: ...
-
-    async def release_taken(self, event_id: int, seats: int) -> None: ...

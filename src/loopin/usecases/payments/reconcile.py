@@ -42,8 +42,8 @@ class ReconcileOrders:
             except GatewayUnavailable:
                 break  # the next run tries again
             settled = await self.settlement.apply(reference, verdict, self.clock.now())
+            if settled.changed:
+                self.uow.after_commit(self.cache.invalidate)
             await self.uow.commit()
             changed += settled.changed
-        if changed:
-            await self.cache.invalidate()
         return changed

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from loopin.domain.attendance.ticket import Ticket
 from loopin.domain.events.event import Event
 from loopin.domain.payments import ledger
-from loopin.domain.payments.refund import Refund, RefundReason
+from loopin.domain.payments.order import PaymentOrder
+from loopin.domain.payments.refund import Refund, RefundReason, full_refund_key
+from loopin.domain.shared.money import ZERO
 from loopin.usecases.events.ports import EventRepository
 from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
@@ -26,8 +29,37 @@ from loopin.usecases.payments.ports import (
     RefundReceipt,
     RefundRepository,
 )
-from loopin.usecases.payments.settlement import Refunding
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Refunding:
+    """Opens a refund once per order (unique key ``<order_id>:full``), writes what the host and the platform
+    owe back, and leaves the gateway call to the refund's job (after the commit)."""
+
+    orders: PaymentOrderRepository
+    refunds: RefundRepository
+    ledger: Ledger
+    jobs: JobQueue
+
+    async def open(
+        self, order: PaymentOrder, amount: Decimal, reason: RefundReason, now: datetime, event_title: str
+    ) -> Refund | None:
+        """Call on a locked order. None when there is nothing to refund."""
+        if amount <= ZERO or order.refundable_amount <= ZERO:
+            return None
+        refund, created = await self.refunds.add(Refund.open(order, amount, reason, full_refund_key(order), now))
+        if not created:
+            return refund
+        order.add_refund(refund.amount, now)
+        await self.orders.save(order)
+        owed = ledger.refund_owed(order, refund, now)
+        if owed is not None:
+            await self.ledger.record(owed)
+        self.jobs.enqueue(jobs.process_refund(refund))
+        self.jobs.enqueue(jobs.audited_order("refund_opened", order, None, now, reason=reason.value))
+        self.jobs.enqueue(jobs.refund_opened(order, refund, event_title))
+        return refund
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from loopin.domain.attendance.errors import SeatsUnavailable
 from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.payments import ledger
 from loopin.domain.payments.errors import OrderNotFound
 from loopin.domain.payments.order import Capture, OrderStatus, PaymentOrder
-from loopin.domain.payments.refund import Refund, RefundReason, full_refund_key
-from loopin.domain.shared.money import ZERO
+from loopin.domain.payments.refund import RefundReason
 from loopin.usecases.attendance.ports import TicketRepository
 from loopin.usecases.attendance.tickets import TicketDesk
-from loopin.usecases.events.ports import EventRepository
+from loopin.usecases.events.ports import EventRepository, SeatInventory
 from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.ports import (
@@ -29,9 +27,8 @@ from loopin.usecases.payments.ports import (
     Outcome,
     PaymentOrderRepository,
     PaymentVerdict,
-    RefundRepository,
-    SeatInventory,
 )
+from loopin.usecases.payments.refunds import Refunding
 from loopin.usecases.shared.ports import JobQueue
 
 UNFULFILLABLE = (EventStatus.CANCELLED, EventStatus.COMPLETED)
@@ -42,36 +39,6 @@ class Settled:
     order: PaymentOrder
     changed: bool  # False: the verdict was already known (a duplicate) or came too late to matter
     mismatch: bool = False  # the gateway captured another amount: nothing done, audited (commit, then refuse)
-
-
-@dataclass(frozen=True, slots=True)
-class Refunding:
-    """Opens a refund once per order (unique key ``<order_id>:full``), writes what the host and the platform
-    owe back, and leaves the gateway call to the refund's job (after the commit)."""
-
-    orders: PaymentOrderRepository
-    refunds: RefundRepository
-    ledger: Ledger
-    jobs: JobQueue
-
-    async def open(
-        self, order: PaymentOrder, amount: Decimal, reason: RefundReason, now: datetime, event_title: str
-    ) -> Refund | None:
-        """Call on a locked order. None when there is nothing to refund."""
-        if amount <= ZERO or order.refundable_amount <= ZERO:
-            return None
-        refund, created = await self.refunds.add(Refund.open(order, amount, reason, full_refund_key(order), now))
-        if not created:
-            return refund
-        order.add_refund(refund.amount, now)
-        await self.orders.save(order)
-        owed = ledger.refund_owed(order, refund, now)
-        if owed is not None:
-            await self.ledger.record(owed)
-        self.jobs.enqueue(jobs.process_refund(refund))
-        self.jobs.enqueue(jobs.audited_order("refund_opened", order, None, now, reason=reason.value))
-        self.jobs.enqueue(jobs.refund_opened(order, refund, event_title))
-        return refund
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,7 @@ class CancelledOut(msgspec.Struct):
     status: str
     seats_released: int
     going_count: int
+    refund_amount: str | None = None  # paid tickets: what the refund policy gives back ("0.00": nothing)
 
 
 def ticket_out(t: TicketView) -> TicketOut:
@@ -129,4 +130,5 @@ class TicketController(Controller):
             "cancelled",
             done.seats_released,
             done.going_count,
+            None if done.refund_amount is None else str(done.refund_amount),
         )

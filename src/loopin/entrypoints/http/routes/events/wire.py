@@ -73,6 +73,7 @@ class EventOut(msgspec.Struct):
     is_full: bool
     is_paid: bool
     ticket_price: str
+    platform_fee: str  # per seat, on top of ticket_price (what the order will charge); "0.00" for free events
     currency: str
     allow_plus_one: bool
     gst_number: str
@@ -139,6 +140,7 @@ def event_out(v: EventView, viewer: Session | None = None) -> EventOut:
         is_full=v.is_full,
         is_paid=v.is_paid,
         ticket_price=str(v.ticket_price),
+        platform_fee=str(v.platform_fee),
         currency="INR",
         allow_plus_one=v.allow_plus_one,
         gst_number=v.gst_number,
