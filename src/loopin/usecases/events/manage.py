@@ -39,6 +39,7 @@ from loopin.usecases.events.views import EventView
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.jobs import delete_files
 from loopin.usecases.identity.ports import InterestRepository
+from loopin.usecases.payments.jobs import refund_event
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
@@ -207,6 +208,8 @@ class UpdateEvent:
         self._jobs.enqueue(jobs.tracked(f"event_{action}", event, member.id, changed))
         if removed_covers:
             self._jobs.enqueue(delete_files(removed_covers))
+        if cancelled:  # every paid guest is refunded in full, one job per order
+            self._jobs.enqueue(refund_event(event.id, member.id))
         self._uow.after_commit(self._cache.invalidate)
         await self._uow.commit()
         view = await self._views.detail(event.id)
@@ -298,7 +301,7 @@ class DeleteEvent:
         member = await self._access.load(member_id, Access.MEMBER)
         now = self._clock.now()
         event = await self._event_access.hosted(event_id, member, lock=True, staff=True)
-        if event.seats_taken > 0 and event.status is not EventStatus.CANCELLED:
+        if event.seats_taken + event.seats_held > 0 and event.status is not EventStatus.CANCELLED:
             raise Conflict(
                 "Guests hold seats for this event. Cancel it first, so they are told and refunded.",
                 code="EVENT_HAS_GUESTS",
