@@ -18,6 +18,7 @@ from tests.api.attendance_rig import Guest, Rig, app_error, app_object, check_ty
 from tests.api.payments_rig import ORDER_FIELDS, PAYLOAD_KEYS, PaymentRig
 
 inline_rig, memory_rig = attendance_rig.inline_rig, attendance_rig.memory_rig  # fixtures
+APP_ORDER = {"id": int, "order_id": str, "event_id": int, "amount": str, "currency": str, "status": str}
 
 
 @pytest.fixture(params=["memory", "postgres"])
@@ -85,7 +86,7 @@ async def test_paying_in_the_sandbox_makes_the_order_paid_before_the_single_poll
 
     polled = app_object(await pay.poll(guest, checkout.order_id))  # the app's single poll
     data = polled["data"]
-    check_types(data, {"id": int, "order_id": str, "event_id": int, "amount": str, "currency": str, "status": str})
+    check_types(data, APP_ORDER)
     assert (data["status"], data["order_id"], data["event_id"], data["amount"]) == (
         "paid",
         checkout.order_id,
