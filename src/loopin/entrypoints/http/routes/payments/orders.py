@@ -23,7 +23,7 @@ class CreateOrderIn(msgspec.Struct):
     """``amount`` is the event's base price per seat as the app shows it (a number; strings are refused)."""
 
     event_id: int
-    amount: float | int
+    amount: float | int | str | bool | None  # anything JSON may carry: only a number is an amount
     seats_count: int = 1
 
 
@@ -148,9 +148,15 @@ def detail_out(v: OrderView) -> OrderDetailEnvelope:
     )
 
 
-def _amount(raw: float | int) -> Decimal:
-    if isinstance(raw, bool) or not math.isfinite(raw) or not 0 <= raw <= MAX_AMOUNT:
-        raise InvalidInput.single("amount", "amount must be the ticket price in rupees (a number from 0)")
+def _amount(raw: float | int | str | bool | None) -> Decimal:
+    """A JSON number (the app parses the price to a float); a string, a boolean or null is not one."""
+    if (
+        isinstance(raw, bool)
+        or not isinstance(raw, float | int)
+        or not math.isfinite(raw)
+        or not 0 <= raw <= MAX_AMOUNT
+    ):
+        raise InvalidInput.single("amount", "amount must be the ticket price in rupees, as a number")
     return Decimal(str(raw))
 
 
