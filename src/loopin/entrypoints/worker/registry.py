@@ -31,12 +31,12 @@ async def _send_otp_sms(scope: AsyncContainer, payload: Mapping[str, JsonScalar]
 
 
 async def _capture_analytics(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
-    await (await scope.get(RecordAnalyticsEvent))(payload)
+    await (await scope.get(RecordAnalyticsEvent))(payload=payload)
 
 
 async def _delete_files(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
     keys = [k for k in str(payload.get("keys", "")).split("\n") if k]
-    await (await scope.get(DeleteStoredFiles))(keys)
+    await (await scope.get(DeleteStoredFiles))(keys=keys)
 
 
 async def _promote_due_members(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
@@ -44,14 +44,14 @@ async def _promote_due_members(scope: AsyncContainer, payload: Mapping[str, Json
 
 
 async def _record_audit_entry(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> bool:
-    return await (await scope.get(RecordAuditEntry))(payload)
+    return await (await scope.get(RecordAuditEntry))(payload=payload)
 
 
 # --- attendance and notifications ---
 
 
 async def _deliver_notification(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> bool:
-    return await (await scope.get(DeliverNotification))(payload)
+    return await (await scope.get(DeliverNotification))(payload=payload)
 
 
 async def _expire_attendance(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
@@ -74,18 +74,20 @@ async def _retry_refunds(scope: AsyncContainer, payload: Mapping[str, JsonScalar
 
 
 async def _process_refund(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> str:
-    return await (await scope.get(ProcessRefund))(int(str(payload["refund_id"])))
+    return await (await scope.get(ProcessRefund))(refund_id=int(str(payload["refund_id"])))
 
 
 async def _refund_event(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
     actor = payload.get("actor_id")
     return await (await scope.get(RefundEventOrders))(
-        int(str(payload["event_id"])), int(str(actor)) if actor is not None else None
+        event_id=int(str(payload["event_id"])), actor_id=int(str(actor)) if actor is not None else None
     )
 
 
 async def _refund_order(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> bool:
-    refund = await (await scope.get(RefundOrder))(str(payload["reference"]), RefundReason(str(payload["reason"])))
+    refund = await (await scope.get(RefundOrder))(
+        reference=str(payload["reference"]), reason=RefundReason(str(payload["reason"]))
+    )
     return refund is not None
 
 

@@ -53,7 +53,7 @@ class GetPlatformFee:
     configs: FeeConfigRepository
     uow: UnitOfWork
 
-    async def __call__(self, member_id: int) -> FeeView:
+    async def __call__(self, *, member_id: int) -> FeeView:
         await self.access.load(member_id, Access.MEMBER)
         config = await self.configs.get()
         await self.uow.commit()
@@ -72,7 +72,9 @@ class ChangePlatformFee:
     uow: UnitOfWork
     clock: Clock
 
-    async def __call__(self, member_id: int, percentage: Decimal | str, description: str | None) -> FeeView:
+    async def __call__(
+        self, *, member_id: int, percentage: Decimal | str, description: str | None = None
+    ) -> FeeView:
         member = await self.access.load(member_id, Access.MEMBER)
         if not member.is_staff:
             raise Forbidden("Only staff can change the platform fee.", code="STAFF_ONLY")

@@ -47,12 +47,6 @@ def _short(value: object, limit: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class NoticeInput:
-    source: str  # surl | furl | webhook
-    fields: Mapping[str, str]
-
-
-@dataclass(frozen=True, slots=True)
 class HandlePaymentNotice:
     gateway: PaymentGateway
     notices: NoticeLog
@@ -63,41 +57,40 @@ class HandlePaymentNotice:
     uow: UnitOfWork
     clock: Clock
 
-    async def __call__(self, data: NoticeInput) -> NoticeHandled:
-        if data.source not in SOURCES:
-            raise ValueError(f"unknown notice source {data.source!r}")
+    async def __call__(self, *, source: str, fields: Mapping[str, str]) -> NoticeHandled:
+        """``source``: surl, furl or webhook; ``fields``: what was posted, as strings."""
+        if source not in SOURCES:
+            raise ValueError(f"unknown notice source {source!r}")
         now = self.clock.now()
-        key = delivery_key(data.source, data.fields)
-        claimed_txnid = _short(data.fields.get("txnid", ""), 64)
+        key = delivery_key(source, fields)
+        claimed_txnid = _short(fields.get("txnid", ""), 64)
         try:
-            notice = self.gateway.read_notice(data.fields)
+            notice = self.gateway.read_notice(fields)
         except ForgedNotice as refused:
-            evidence = {name: _short(data.fields[name], 200) for name in _EVIDENCE if name in data.fields}
-            claimed = _short(data.fields.get("status", ""), 16)
+            evidence = {name: _short(fields[name], 200) for name in _EVIDENCE if name in fields}
+            claimed = _short(fields.get("status", ""), 16)
             if await self.notices.record(
-                ReceivedNotice(key, data.source, claimed_txnid, False, claimed, evidence, now)
+                ReceivedNotice(key, source, claimed_txnid, False, claimed, evidence, now)
             ):
                 self.jobs.enqueue(
-                    jobs.audited_notice("forged", claimed_txnid, now, source=data.source, reason=refused.message)
+                    jobs.audited_notice("forged", claimed_txnid, now, source=source, reason=refused.message)
                 )
             await self.uow.commit()
             raise
         fresh = await self.notices.record(
-            ReceivedNotice(key, data.source, notice.txnid, True, notice.outcome.value, notice.details, now)
+            ReceivedNotice(key, source, notice.txnid, True, notice.outcome.value, notice.details, now)
         )
         await self.uow.commit()  # the record survives whatever follows
         order = await self.orders.get(notice.txnid)
         if order is None:
             if fresh:
-                self.jobs.enqueue(jobs.audited_notice("unknown_order", notice.txnid, now, source=data.source))
+                self.jobs.enqueue(jobs.audited_notice("unknown_order", notice.txnid, now, source=source))
             await self.uow.commit()
             raise OrderNotFound()
         if notice.amount != order.amount:
             if fresh:
                 self.jobs.enqueue(
-                    jobs.audited_notice(
-                        "mismatch", notice.txnid, now, source=data.source, amount=str(notice.amount)
-                    )
+                    jobs.audited_notice("mismatch", notice.txnid, now, source=source, amount=str(notice.amount))
                 )
             await self.uow.commit()
             raise NoticeMismatch()

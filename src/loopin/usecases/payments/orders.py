@@ -42,15 +42,6 @@ from loopin.usecases.payments.views import OrderCreated, OrderView
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 
-@dataclass(frozen=True, slots=True)
-class CreateOrderInput:
-    member_id: int
-    event_id: int
-    amount: Decimal  # the base price per seat the app shows (without the fee)
-    seats: int
-    base_url: str  # this API's origin as the caller reached it (used when PUBLIC_API_URL is unset)
-
-
 def checkout_request(
     order: PaymentOrder, member: Member, event: Event, config: PaymentsConfig, base_url: str
 ) -> CheckoutRequest:
@@ -83,17 +74,21 @@ class CreatePaymentOrder:
     clock: Clock
     config: PaymentsConfig
 
-    async def __call__(self, data: CreateOrderInput) -> OrderCreated:
-        seats = check_seat_count(data.seats, "seats_count")
-        member = await self.access.load(data.member_id, Access.MEMBER)
-        event = await self.events.visible(data.event_id, member)
+    async def __call__(
+        self, *, member_id: int, event_id: int, amount: Decimal, seats: int, base_url: str
+    ) -> OrderCreated:
+        """``amount``: the base price per seat the app shows (without the fee); ``base_url``: this API's origin
+        as the caller reached it (used when PUBLIC_API_URL is unset)."""
+        seats = check_seat_count(seats, "seats_count")
+        member = await self.access.load(member_id, Access.MEMBER)
+        event = await self.events.visible(event_id, member)
         now = self.clock.now()
         if not event.is_paid:
             raise PaymentNotRequired()
         require_guest(event, member.id)
         require_open(event, now)
         check_plus_ones(event, seats)
-        if to_money(data.amount) != event.ticket_price:
+        if to_money(amount) != event.ticket_price:
             raise PriceChanged(
                 f"The price of {event.title} is now ₹{event.ticket_price} (plus the platform fee). "
                 "Please check it and try again."
@@ -105,7 +100,7 @@ class CreatePaymentOrder:
         if existing is not None:
             if not existing.is_overdue(now) and existing.seats == seats:
                 await self.uow.commit()
-                return self._created(existing, member, event, data.base_url, reused=True)
+                return self._created(existing, member, event, base_url, reused=True)
             await self._drop(existing.order_id, now)  # overdue, or another number of seats: start again
         await self.desk.eligibility(event, member.id, now)
         if not await self._hold(event, seats, now):
@@ -130,11 +125,11 @@ class CreatePaymentOrder:
             await self.uow.commit()
             if again is None:
                 raise
-            return self._created(again, member, event, data.base_url, reused=True)
+            return self._created(again, member, event, base_url, reused=True)
         self.jobs.enqueue(jobs.audited_order("created", order, member.id, now))
         self.uow.after_commit(self.cache.invalidate)  # seats left changed
         await self.uow.commit()
-        return self._created(order, member, event, data.base_url, reused=False)
+        return self._created(order, member, event, base_url, reused=False)
 
     async def _hold(self, event: Event, seats: int, now: datetime) -> bool:
         """The lock only for those who can still win: the unlocked snapshot first, then this event's overdue
@@ -174,7 +169,7 @@ class GetPaymentOrder:
     uow: UnitOfWork
     clock: Clock
 
-    async def __call__(self, member_id: int, reference: str) -> OrderView:
+    async def __call__(self, *, member_id: int, reference: str) -> OrderView:
         member = await self.access.load(member_id, Access.MEMBER)
         order = await self.orders.get(reference)
         if order is None or (order.member_id != member.id and not member.is_staff):

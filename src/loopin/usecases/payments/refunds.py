@@ -89,7 +89,7 @@ class RefundEventOrders:
     jobs: JobQueue
     uow: UnitOfWork
 
-    async def __call__(self, event_id: int, actor_id: int | None) -> int:
+    async def __call__(self, *, event_id: int, actor_id: int | None) -> int:
         references = await self.orders.captured_for_event(event_id)
         for reference in references:
             self.jobs.enqueue(jobs.refund_order(reference, RefundReason.EVENT_CANCELLED.value, actor_id))
@@ -108,7 +108,7 @@ class RefundOrder:
     clock: Clock
     config: PaymentsConfig
 
-    async def __call__(self, reference: str, reason: RefundReason) -> Refund | None:
+    async def __call__(self, *, reference: str, reason: RefundReason) -> Refund | None:
         order = await self.orders.lock(reference)
         if order is None:
             await self.uow.commit()
@@ -130,7 +130,7 @@ class ProcessRefund:
     uow: UnitOfWork
     clock: Clock
 
-    async def __call__(self, refund_id: int) -> str:
+    async def __call__(self, *, refund_id: int) -> str:
         refund = await self.refunds.lock(refund_id)
         if refund is None or refund.status.is_final:
             await self.uow.commit()

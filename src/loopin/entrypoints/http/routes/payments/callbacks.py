@@ -19,7 +19,7 @@ from loopin.entrypoints.http.auth import PUBLIC, AnyRequest
 from loopin.entrypoints.http.errors import STATUS
 from loopin.entrypoints.http.routes.payments import pages
 from loopin.entrypoints.http.routes.payments.forms import MAX_NOTICE_BYTES, posted_fields
-from loopin.usecases.payments.notices import HandlePaymentNotice, NoticeInput
+from loopin.usecases.payments.notices import HandlePaymentNotice
 
 log = structlog.get_logger("loopin.payments")
 
@@ -42,7 +42,7 @@ async def _browser(request: AnyRequest, source: str, path: str, handle: HandlePa
     fields: dict[str, str] = {}
     try:
         fields = await posted_fields(request)
-        handled = await handle(NoticeInput(source, fields))
+        handled = await handle(source=source, fields=fields)
     except DomainError as exc:
         if exc.kind is ErrorKind.UNAVAILABLE:  # PayU unreachable: the webhook and reconciliation settle it
             txnid = "".join(c for c in str(fields.get("txnid", "")) if c.isalnum())[:25]
@@ -77,5 +77,5 @@ class PayUCallbackController(Controller):
     @post(WEBHOOK_PATH, status_code=200, request_max_body_size=MAX_NOTICE_BYTES, summary="PayU webhook")
     @inject
     async def webhook(self, request: AnyRequest, handle: FromDishka[HandlePaymentNotice]) -> NoticeOut:
-        handled = await handle(NoticeInput("webhook", await posted_fields(request)))
+        handled = await handle(source="webhook", fields=await posted_fields(request))
         return NoticeOut(success=True, order_id=handled.txnid, status=handled.status)

@@ -38,7 +38,7 @@ class PlatformFeeController(Controller):
     @get("/", summary="The platform fee percentage")
     @inject
     async def read(self, request: MemberRequest, read: FromDishka[GetPlatformFee]) -> FeeOut:
-        return fee_out(await read(request.user.member_id))
+        return fee_out(await read(member_id=request.user.member_id))
 
     @put("/", summary="Change the platform fee (staff; audited; applies to orders created afterwards)")
     @inject
@@ -47,4 +47,6 @@ class PlatformFeeController(Controller):
     ) -> FeeOut:
         raw = data.fee_percentage
         percentage = raw if isinstance(raw, str) else repr(raw)
-        return fee_out(await change(request.user.member_id, percentage, data.description))
+        return fee_out(
+            await change(member_id=request.user.member_id, percentage=percentage, description=data.description)
+        )

@@ -13,7 +13,7 @@ from litestar.params import FromPath, JSONBody
 
 from loopin.domain.shared.errors import InvalidInput
 from loopin.entrypoints.http.auth import MemberRequest
-from loopin.usecases.payments.orders import CreateOrderInput, CreatePaymentOrder, GetPaymentOrder
+from loopin.usecases.payments.orders import CreatePaymentOrder, GetPaymentOrder
 from loopin.usecases.payments.views import OrderCreated, OrderView
 
 MAX_AMOUNT = 10_000_000  # rupees: far above any ticket; beyond it the number is not a price at all
@@ -170,13 +170,11 @@ class PaymentOrderController(Controller):
         self, request: MemberRequest, data: JSONBody[CreateOrderIn], create: FromDishka[CreatePaymentOrder]
     ) -> CreatedOut:
         created = await create(
-            CreateOrderInput(
-                member_id=request.user.member_id,
-                event_id=data.event_id,
-                amount=_amount(data.amount),
-                seats=data.seats_count,
-                base_url=str(request.base_url),
-            )
+            member_id=request.user.member_id,
+            event_id=data.event_id,
+            amount=_amount(data.amount),
+            seats=data.seats_count,
+            base_url=str(request.base_url),
         )
         return created_out(created)
 
@@ -185,4 +183,4 @@ class PaymentOrderController(Controller):
     async def read(
         self, request: MemberRequest, order_id: FromPath[str], read: FromDishka[GetPaymentOrder]
     ) -> OrderDetailEnvelope:
-        return detail_out(await read(request.user.member_id, order_id))
+        return detail_out(await read(member_id=request.user.member_id, reference=order_id))
