@@ -19,8 +19,12 @@ td{padding:8px 0;border-bottom:1px solid #eee} td:last-child{text-align:right;fo
 tr.total td{font-weight:700;font-size:17px;border-bottom:none}
 .buttons{display:flex;gap:12px} .buttons form{flex:1}
 button{flex:1;font-size:16px;font-weight:600;border:0;border-radius:12px;padding:14px 0;cursor:pointer;width:100%}
-.pay{background:#5b2be0;color:#fff} .fail{background:#fff;color:#b3261e;border:2px solid #b3261e}
-.result{text-align:center} .icon{font-size:48px;line-height:1;margin-bottom:12px}
+.pay{background:#5b2be0;color:#fff;border:2px solid #5b2be0}
+.fail{background:#fff;color:#b3261e;border:2px solid #b3261e}
+.result{text-align:center}
+.icon{width:56px;height:56px;border-radius:50%;margin:0 auto 14px;color:#fff;font-size:30px;line-height:56px;
+font-weight:700}
+.ok{background:#1e8e3e} .wait{background:#b26a00} .no{background:#b3261e} .back{background:#5b2be0}
 """.strip()
 
 
@@ -75,20 +79,32 @@ def post_back(url: str, fields: Mapping[str, str]) -> str:
     return page("Returning to Loopin", body)
 
 
+CONFIRMING = "We are confirming your payment; the app will show it shortly."
+# (status) -> (icon class, mark, title, text); marks are plain text symbols every system font has (no emoji).
 RESULTS = {
-    "paid": ("✅", "Payment successful", "Your ticket is ready in the app."),
-    "pending": ("⏳", "Payment processing", "We are confirming your payment; the app will show it shortly."),
-    "created": ("⏳", "Payment processing", "We are confirming your payment; the app will show it shortly."),
-    "failed": ("❌", "Payment failed", "No money was taken. You can try again from the app."),
-    "expired": ("⌛", "Checkout timed out", "Your seats were released. You can try again from the app."),
-    "refunded": ("↩️", "Payment refunded", "The money is on its way back to you."),
+    "paid": ("ok", "✓", "Payment successful", "Your ticket is ready in the app."),
+    "pending": (
+        "wait",
+        "…",
+        "Payment processing",
+        "We are confirming your payment; the app will show it shortly.",
+    ),
+    "created": (
+        "wait",
+        "…",
+        "Payment processing",
+        "We are confirming your payment; the app will show it shortly.",
+    ),
+    "failed": ("no", "✕", "Payment failed", "No money was taken. You can try again from the app."),
+    "expired": ("no", "✕", "Checkout timed out", "Your seats were released. You can try again from the app."),
+    "refunded": ("back", "↺", "Payment refunded", "The money is on its way back to you."),
 }
 
 
 def result(status: str) -> str:
-    icon, title, text = RESULTS.get(status, RESULTS["pending"])
+    kind, mark, title, text = RESULTS.get(status, RESULTS["pending"])
     body = (
-        f'<div class="card result"><div class="icon">{icon}</div><h1>{escape(title)}</h1>'
+        f'<div class="card result"><div class="icon {kind}">{mark}</div><h1>{escape(title)}</h1>'
         f'<p class="muted">{escape(text)}</p></div>'
     )
     return page(title, body)
@@ -96,7 +112,7 @@ def result(status: str) -> str:
 
 def refused(message: str) -> str:
     body = (
-        '<div class="card result"><div class="icon">⚠️</div><h1>We could not process this payment response</h1>'
+        '<div class="card result"><div class="icon no">!</div><h1>We could not process this payment response</h1>'
         f'<p class="muted">{escape(message)}</p></div>'
     )
     return page("Payment response refused", body)
