@@ -26,6 +26,15 @@ secret), so the seeded OTP digests and the minted tokens are valid here too.
   ticket, ``UPDATE`` of the request, the venue row, ``COMMIT``, then Redis ``INCR`` of the cache generation.
 * ``POST /api/events/{id}/check-in``: member row, event row, ticket ``FOR UPDATE`` by the keyed digest of the
   code, ``UPDATE`` of the ticket (a repeated scan changes nothing), ``COMMIT``, then the guest's card.
+* ``POST /api/payments/orders``: JWT check and revocation ``EXISTS``, the member row, the event row, the
+  member's ticket and open order, the join request ``FOR UPDATE``, Redis ``GET`` of the fee, the conditional
+  hold (``UPDATE events SET seats_held = seats_held + n WHERE … fits RETURNING``), ``INSERT`` of the order,
+  ``COMMIT``, Redis ``INCR`` of the cache generation, then the signed PayU form (SHA-512).
+* ``POST /api/payments/payu/success``: the form, the reverse hash (SHA-512, constant-time compare), ``INSERT … ON
+  CONFLICT DO NOTHING`` of the notice and ``COMMIT``, the order row, Redis ``GET`` of the sandbox's record (its
+  verify), then in one transaction the order ``FOR UPDATE``, ``UPDATE`` to paid, the hold converted, the ticket
+  and request ``FOR UPDATE``, ``INSERT`` of the ticket, ``UPDATE`` of the request, ``INSERT`` of the ledger
+  transaction and its three entries; ``COMMIT``, Redis ``INCR``; a 303 to the result page.
 
 Deliberately absent (the API does them; the difference is what the ratio measures): phone parsing/validation,
 the ``SELECT`` of an existing member by phone, the SAQ enqueue of analytics, audit and notification jobs after
@@ -45,6 +54,7 @@ import unicodedata
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
@@ -878,6 +888,237 @@ async def check_in(request: Request[Any, Any, Any], event_id: int, data: CheckIn
     )
 
 
+# --- payments --------------------------------------------------------------------------------------------------
+
+PAY_SALT = _derived_key("payu-sandbox").hex()[:32]
+PAY_KEY = "SANDBOX"
+EMAIL_DOMAIN = os.environ.get("PAYU_EMAIL_DOMAIN") or "guests.loopinsocial.in"
+ORDER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+OPEN_ORDER = text(
+    "SELECT order_id FROM payment_orders WHERE event_id = :e AND member_id = :m "
+    "AND status IN ('created', 'pending')"
+)
+HOLD = text(
+    "UPDATE events SET seats_held = seats_held + :n WHERE id = :id AND deleted_at IS NULL "
+    "AND (max_capacity = 0 OR seats_taken + seats_held + :n <= max_capacity) RETURNING seats_held"
+)
+INSERT_ORDER = text(
+    "INSERT INTO payment_orders (order_id, uuid, event_id, member_id, host_id, seats, base_price, fee_percentage, "
+    "buyer_price, amount, host_share, platform_fee, currency, status, gateway, expires_at, bank_ref_num, "
+    "failure_reason, captured_amount, refunded_amount, created_at, updated_at) "
+    "VALUES (:ref, :uuid, :e, :m, :host, :seats, :base, :pct, :buyer, :amount, :host_share, :fee, 'INR', "
+    "'created', 'sandbox', :expires, '', '', 0, 0, :now, :now) RETURNING id"
+)
+INSERT_NOTICE = text(
+    "INSERT INTO payment_notices (key, source, txnid, verified, outcome, details, received_at) "
+    "VALUES (:key, 'surl', :txnid, true, :outcome, '{}', :now) ON CONFLICT (key) DO NOTHING"
+)
+ORDER_ROW = text("SELECT id, status, amount, event_id, member_id FROM payment_orders WHERE order_id = :ref")
+LOCK_ORDER = text(
+    "SELECT id, status, amount, event_id, member_id, host_id, seats, host_share, platform_fee "
+    "FROM payment_orders WHERE order_id = :ref FOR UPDATE"
+)
+ORDER_PAID = text(
+    "UPDATE payment_orders SET status = 'paid', gateway_payment_id = :pid, bank_ref_num = :bank, "
+    "captured_amount = amount, captured_at = :now, closed_at = :now, checked_at = :now, updated_at = :now "
+    "WHERE id = :id"
+)
+CONVERT = text(
+    "UPDATE events SET seats_held = seats_held - :n, seats_taken = seats_taken + :n WHERE id = :id "
+    "AND seats_held >= :n"
+)
+INSERT_PAID_TICKET = text(
+    "INSERT INTO tickets (uuid, event_id, member_id, seats, source, nonce, secret_digest, status, payment_status, "
+    "payment_order_id, request_id, invitation_id, issued_at, created_at, updated_at) "
+    "VALUES (:uuid, :e, :m, :seats, 'request', :nonce, :digest, 'going', 'paid', :ref, :request_id, NULL, "
+    ":now, :now, :now) RETURNING id"
+)
+INSERT_LEDGER_TXN = text(
+    "INSERT INTO ledger_transactions (key, kind, event_id, order_id, currency, at) "
+    "VALUES (:key, 'payment', :e, :o, 'INR', :now) ON CONFLICT (key) DO NOTHING RETURNING id"
+)
+INSERT_LEDGER_ENTRY = text(
+    "INSERT INTO ledger_entries (transaction_id, account, amount, event_id) VALUES (:t, :account, :amount, :e)"
+)
+
+
+def _sha512(*parts: str) -> str:
+    return hashlib.sha512("|".join(parts).encode()).hexdigest()
+
+
+class OrderIn(msgspec.Struct):
+    event_id: int
+    amount: float
+    seats_count: int = 1
+
+
+class OrderOut(msgspec.Struct):
+    success: bool
+    data: dict[str, Any]
+
+
+@post("/api/payments/orders", status_code=201)
+async def create_order(request: Request[Any, Any, Any], data: OrderIn) -> OrderOut:
+    claims = await session_claims(request)
+    me, seats, now = int(claims["user_id"]), data.seats_count, datetime.now(UTC)
+    if not 1 <= seats <= 10:
+        raise ValidationException("seats_count must be between 1 and 10")
+    async with infra.engine.connect() as conn:
+        member = await active_member(conn, me)
+        e = (await conn.execute(EVENT_ROW, {"id": data.event_id})).mappings().one_or_none()
+        if e is None or e["deleted_at"] is not None or (e["status"] == "draft" and e["host_id"] != me):
+            raise NotFoundException("Event not found.")
+        if not e["is_paid"]:
+            raise Refused(400, "PAYMENT_NOT_REQUIRED", "This event is free: it does not require payment.")
+        if e["host_id"] == me or e["status"] != "published" or now >= e["start_time"]:
+            raise Refused(400, "EVENT_NOT_OPEN", "This event does not take guests right now.")
+        base = e["ticket_price"]
+        if Decimal(str(data.amount)).quantize(Decimal("0.01")) != base:
+            raise Refused(400, "PRICE_CHANGED", f"The price is now {base}.")
+        t = (await conn.execute(LOCK_TICKET.bindparams(), {"e": data.event_id, "m": me})).first()
+        if t is not None and t.status != "cancelled":
+            raise Refused(409, "ALREADY_CONFIRMED", "You already have a ticket for this event.")
+        if (await conn.execute(OPEN_ORDER, {"e": data.event_id, "m": me})).first() is not None:
+            raise Refused(409, "ORDER_OPEN", "(never in the bench)")
+        r = (await conn.execute(LOCK_REQUEST, {"e": data.event_id, "m": me})).mappings().one_or_none()
+        if r is None or r["status"] != "accepted":
+            raise Refused(400, "NO_ACCEPTED_REQUEST", "You need an accepted request or invitation.")
+        if (await conn.execute(HOLD, {"n": seats, "id": data.event_id})).first() is None:
+            raise Refused(400, "CAPACITY_FULL", "This event is full.")
+        pct = Decimal((await infra.redis.get("floor:fee")) or b"10.00")
+        buyer = (base * (1 + pct / 100)).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+        amount, host_share = buyer * seats, base * seats
+        reference = f"LP{now:%y%m%d}" + "".join(secrets.choice(ORDER_ALPHABET) for _ in range(12))
+        order_id = (
+            await conn.execute(
+                INSERT_ORDER,
+                {
+                    "ref": reference,
+                    "uuid": uuid4(),
+                    "e": data.event_id,
+                    "m": me,
+                    "host": e["host_id"],
+                    "seats": seats,
+                    "base": base,
+                    "pct": pct,
+                    "buyer": buyer,
+                    "amount": amount,
+                    "host_share": host_share,
+                    "fee": amount - host_share,
+                    "expires": now + timedelta(minutes=15),
+                    "now": now,
+                },
+            )
+        ).scalar_one()
+        await conn.commit()
+    await infra.redis.incr(f"{CACHE}:generation")
+    origin = str(request.base_url).rstrip("/")
+    payload = {
+        "key": PAY_KEY,
+        "txnid": reference,
+        "amount": str(amount),
+        "productinfo": f"Event Ticket: {e['title']}",
+        "firstname": member["name"] or "Guest",
+        "email": f"member-{me}@{EMAIL_DOMAIN}",
+        "phone": member["phone_number"].lstrip("+"),
+        "surl": origin + "/api/payments/payu/success",
+        "furl": origin + "/api/payments/payu/failure",
+    }
+    p = payload
+    payload["hash"] = _sha512(
+        PAY_KEY, p["txnid"], p["amount"], p["productinfo"], p["firstname"], p["email"], *[""] * 10, PAY_SALT
+    )
+    order = {"id": order_id, "order_id": reference, "event_id": data.event_id, "amount": str(amount)}
+    order |= {"currency": "INR", "status": "created"}
+    return OrderOut(True, {"order": order, "payu_redirect": {"payu_url": origin + "/sandbox", "payload": payload}})
+
+
+@post("/api/payments/payu/success", status_code=303)
+async def payment_success(request: Request[Any, Any, Any]) -> Response[str]:
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    f, now = form, datetime.now(UTC)
+    expected = _sha512(
+        PAY_SALT,
+        f["status"],
+        *[""] * 10,
+        f["email"],
+        f["firstname"],
+        f["productinfo"],
+        f["amount"],
+        f["txnid"],
+        PAY_KEY,
+    )
+    if f.get("key") != PAY_KEY or not hmac.compare_digest(expected, f.get("hash", "")):
+        raise Refused(400, "INVALID_PAYMENT_SIGNATURE", "The payment response could not be verified.")
+    reference = f["txnid"]
+    async with infra.engine.connect() as conn:
+        key = hashlib.sha256(repr(sorted(form.items())).encode()).hexdigest()
+        await conn.execute(INSERT_NOTICE, {"key": key, "txnid": reference, "outcome": f["status"], "now": now})
+        await conn.commit()
+        o = (await conn.execute(ORDER_ROW, {"ref": reference})).mappings().one_or_none()
+        if o is None or str(o["amount"]) != f["amount"]:
+            raise Refused(400, "PAYMENT_MISMATCH", "The payment response does not match the order.")
+        record = await infra.redis.get(f"loopin:sandbox:payment:{reference}")  # the sandbox's verify
+        verdict = msgspec.json.decode(record) if record else {}
+        if verdict.get("status") == "success":
+            o = (await conn.execute(LOCK_ORDER, {"ref": reference})).mappings().one()
+            if o["status"] == "created":
+                await conn.execute(
+                    ORDER_PAID,
+                    {"pid": verdict["mihpayid"], "bank": verdict["bank_ref_num"], "now": now, "id": o["id"]},
+                )
+                await conn.execute(CONVERT, {"n": o["seats"], "id": o["event_id"]})
+                await conn.execute(LOCK_TICKET, {"e": o["event_id"], "m": o["member_id"]})
+                r = (await conn.execute(LOCK_REQUEST, {"e": o["event_id"], "m": o["member_id"]})).mappings().one()
+                ticket_uuid, nonce = uuid4(), secrets.token_hex(16)
+                await conn.execute(
+                    INSERT_PAID_TICKET,
+                    {
+                        "uuid": ticket_uuid,
+                        "e": o["event_id"],
+                        "m": o["member_id"],
+                        "seats": o["seats"],
+                        "nonce": nonce,
+                        "digest": lookup_digest(ticket_secret(ticket_uuid, nonce)),
+                        "ref": reference,
+                        "request_id": r["id"],
+                        "now": now,
+                    },
+                )
+                await conn.execute(REQUEST_TICKETED, {"now": now, "id": r["id"]})
+                txn = (
+                    await conn.execute(
+                        INSERT_LEDGER_TXN,
+                        {"key": f"order:{reference}:capture", "e": o["event_id"], "o": o["id"], "now": now},
+                    )
+                ).scalar_one()
+                await conn.execute(
+                    INSERT_LEDGER_ENTRY,
+                    [
+                        {"t": txn, "account": "sandbox_receivable", "amount": o["amount"], "e": o["event_id"]},
+                        {
+                            "t": txn,
+                            "account": f"host_payable:{o['host_id']}",
+                            "amount": -o["host_share"],
+                            "e": o["event_id"],
+                        },
+                        {
+                            "t": txn,
+                            "account": "platform_fee_revenue",
+                            "amount": -o["platform_fee"],
+                            "e": o["event_id"],
+                        },
+                    ],
+                )
+            status = "paid"
+        else:
+            status = o["status"]
+        await conn.commit()
+    await infra.redis.incr(f"{CACHE}:generation")
+    location = f"/api/payments/payu/success?status={status}&txnid={reference}"
+    return Response("", status_code=303, headers={"location": location})
+
+
 @asynccontextmanager
 async def lifespan(_: Litestar) -> AsyncIterator[None]:
     url = os.environ["DATABASE_URL"]
@@ -897,7 +1138,18 @@ async def lifespan(_: Litestar) -> AsyncIterator[None]:
 
 def create_app() -> Litestar:
     return Litestar(
-        route_handlers=[health, ready, profile, verify_otp, feed, detail, confirm_attendance, check_in],
+        route_handlers=[
+            health,
+            ready,
+            profile,
+            verify_otp,
+            feed,
+            detail,
+            confirm_attendance,
+            check_in,
+            create_order,
+            payment_success,
+        ],
         exception_handlers={Refused: refused},
         lifespan=[lifespan],
         logging_config=None,

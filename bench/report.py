@@ -121,6 +121,99 @@ def rush_section(raw: Path, problems: list[str], details: list[str]) -> list[str
     return lines
 
 
+def _pay_check(raw: Path, name: str) -> dict[str, Any] | None:
+    path = raw / name
+    if not path.is_file():
+        return None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("PAY_CHECK "):
+            found: dict[str, Any] = json.loads(line.removeprefix("PAY_CHECK "))
+            return found
+    return None
+
+
+def _burst(run: dict[str, Any]) -> tuple[dict[int, int], int, float]:
+    statuses = {int(k): int(v) for k, v in run.get("statuses", {}).items()}
+    return statuses, int(run["guests"]), float(run["burst_ms"]) / 1000
+
+
+def pay_section(raw: Path, problems: list[str], details: list[str]) -> list[str]:
+    """The paid rush (orders) and its callbacks; checks into ``problems``."""
+    runs = {t: parse_wrk(raw / f"pay.{t}.txt") for t in ("api", "floor")}
+    if all(r is None for r in runs.values()):
+        return []
+    lines = [
+        "",
+        "Paid rush: every buyer orders once (`POST /api/payments/orders`), as fast as the connections allow; "
+        "refusals are the expected 400 CAPACITY_FULL. Then PayU's success callback of every order held, once "
+        "each.",
+        "",
+        "| server | buyers | seats | orders/s | p50 ms | p99 ms | burst s | 201 | 4xx | 5xx | seats held |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    callback_lines = [
+        "",
+        "| server | callbacks | callbacks/s | p50 ms | p99 ms | burst s | 303 | other | tickets | ledger captures "
+        "| seats taken / held |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    rates: dict[str, float] = {}
+    callback_rates: dict[str, float] = {}
+    for target in ("api", "floor"):
+        run, held = runs[target], _pay_check(raw, f"pay.{target}.held.txt")
+        callbacks, check = parse_wrk(raw / f"paycb.{target}.txt"), _pay_check(raw, f"pay.{target}.check.txt")
+        if run is None or held is None or callbacks is None or check is None:
+            problems.append(f"pay ({target}): no result")
+            continue
+        statuses, buyers, burst = _burst(run)
+        created = sum(n for s, n in statuses.items() if s == 201)
+        refused = sum(n for s, n in statuses.items() if 400 <= s <= 499)
+        failed = sum(n for s, n in statuses.items() if s >= 500 or s < 200 or (s != 201 and s < 400))
+        rates[target] = buyers / burst if burst > 0 else 0.0
+        if sum(statuses.values()) != buyers:
+            problems.append(f"pay ({target}): {sum(statuses.values())} of {buyers} answered")
+        if failed:
+            problems.append(f"pay ({target}): {failed} answers neither an order nor a 4xx: {statuses}")
+        if held["seats_held"] != held["capacity"] or created != held["capacity"]:
+            problems.append(f"pay ({target}): {created} orders, {held['seats_held']} held for {held['capacity']}")
+        lines.append(
+            f"| {target} | {buyers:,} | {held['capacity']} | {rates[target]:,.0f} | {float(run['p50_ms']):.0f} "
+            f"| {float(run['p99_ms']):.0f} | {burst:.1f} | {created} | {refused} | {failed} "
+            f"| {held['seats_held']} |"
+        )
+        cb_statuses, sent, cb_burst = _burst(callbacks)
+        redirected = cb_statuses.get(303, 0)
+        callback_rates[target] = sent / cb_burst if cb_burst > 0 else 0.0
+        if redirected != sent:
+            problems.append(f"pay callbacks ({target}): {cb_statuses}")
+        expected = held["capacity"]
+        if (check["paid"], check["tickets"], check["captures"], check["seats_taken"], check["seats_held"]) != (
+            expected,
+            expected,
+            expected,
+            expected,
+            0,
+        ) or check["unbalanced"]:
+            problems.append(f"pay callbacks ({target}): after the callbacks {check}")
+        callback_lines.append(
+            f"| {target} | {sent:,} | {callback_rates[target]:,.0f} | {float(callbacks['p50_ms']):.0f} "
+            f"| {float(callbacks['p99_ms']):.0f} | {cb_burst:.1f} | {redirected} | {sent - redirected} "
+            f"| {check['tickets']} | {check['captures']} | {check['seats_taken']} / {check['seats_held']} |"
+        )
+        samples = "; ".join(f"{s}: {text[:160]}" for s, text in sorted(run.get("samples", {}).items()))
+        details.append(
+            f"- pay {target}: order statuses {statuses}; callbacks {cb_statuses}; first answers: {samples}"
+        )
+    lines += callback_lines
+    if rates.get("floor") and callback_rates.get("floor"):
+        lines += [
+            "",
+            f"pay ratios (API ÷ floor): orders/s {rates.get('api', 0.0) / rates['floor']:.2f}, "
+            f"callbacks/s {callback_rates.get('api', 0.0) / callback_rates['floor']:.2f}",
+        ]
+    return lines
+
+
 def main() -> int:
     raw, output, *header = sys.argv[1:]
     raw_dir = Path(raw)
@@ -165,6 +258,7 @@ def main() -> int:
             f"| {ratio:.2f} |"
         )
     lines += rush_section(raw_dir, problems, details)
+    lines += pay_section(raw_dir, problems, details)
     lines += [
         "",
         "ratio = API req/s ÷ floor req/s (1.00 = no cost over the bare-Litestar floor"

@@ -8,7 +8,8 @@
 #   DURATION=15 CONNECTIONS=64 bash bench/run.sh
 #
 # Scenarios (docs/benchmarks.md explains each): verify-otp, profile, feed-cold, feed-cached, detail-cold,
-# detail-cached, door, door-repeat, rush.
+# detail-cached, door, door-repeat, rush, pay (the paid rush: 2,000 buyers ordering 500 seats, then PayU's success
+# callback of every order held).
 #
 # What it does, every run from scratch (re-runnable):
 #   1. DROP/CREATE the database $BENCH_DB (loopin_bench; never `test`), `loopin db upgrade`, FLUSHDB Redis db 14;
@@ -34,7 +35,7 @@ PG_URL=${BENCH_PG_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432}  # server, 
 BENCH_DB=${BENCH_DB:-loopin_bench}
 REDIS_BASE=${BENCH_REDIS_URL:-redis://127.0.0.1:6379}
 REDIS_DB=${BENCH_REDIS_DB:-14}
-ALL_SCENARIOS="verify-otp profile feed-cached detail-cached door door-repeat rush feed-cold detail-cold"
+ALL_SCENARIOS="verify-otp profile feed-cached detail-cached door door-repeat rush pay feed-cold detail-cold"
 SCENARIOS=${SCENARIOS:-$ALL_SCENARIOS}
 DURATION=${DURATION:-8}          # seconds measured per scenario and server
 WARMUP=${WARMUP:-2}              # seconds of warm-up before each measured run (same connections)
@@ -45,6 +46,7 @@ BENCH_MEMBERS=${BENCH_MEMBERS:-10000}
 BENCH_OTPS=${BENCH_OTPS:-120000}  # per server; single use, so >= (warm-up + measured) * the fastest req/s
 RUSH_GUESTS=${RUSH_GUESTS:-2000}  # members confirming once each, as fast as they can ...
 RUSH_SEATS=${RUSH_SEATS:-500}     # ... for this many seats of a free event ...
+PAY_SEATS=${PAY_SEATS:-500}       # the paid rush: the same guests order this many seats of a paid event
 RUSH_CONNECTIONS=${RUSH_CONNECTIONS:-500}  # ... this many at a time (2000: every guest at once; see docs)
 RUSH_LIMIT=${RUSH_LIMIT:-150}     # seconds the rush may take before it counts as failed
 DOOR_GUESTS=${DOOR_GUESTS:-2000}  # tickets per door event (6 events): >= (warm-up + measured) * check-ins/s
@@ -74,7 +76,7 @@ selected=" "
 for name in $SCENARIOS; do
   case $name in
     feed | detail) selected+="$name-cold $name-cached " ;;
-    verify-otp | profile | feed-cold | feed-cached | detail-cold | detail-cached | door | door-repeat | rush)
+    verify-otp | profile | feed-cold | feed-cached | detail-cold | detail-cached | door | door-repeat | rush | pay)
       selected+="$name " ;;
     *) die "unknown scenario $name (known: $ALL_SCENARIOS, feed, detail)" ;;
   esac
@@ -295,14 +297,14 @@ scans were repeats): raise DOOR_GUESTS"
   done
 }
 
-run_burst() { # out guests-file event-id url
+run_burst() { # out guests-file event-id url [mode [price]] (bench/lua/rush.lua)
   local out=$1 file=$2 event=$3 url=$4 connections
   connections=$(grep -c . "$file")
   ((connections <= RUSH_CONNECTIONS)) || connections=$RUSH_CONNECTIONS
   # One thread; each guest's confirmation sent once; rush.lua stops wrk (SIGINT to itself) once all are answered.
   if ! timeout --signal=INT --kill-after=3 $((RUSH_LIMIT + 10)) "${WRK_PIN[@]}" \
       wrk -t1 -c"$connections" -d"${RUSH_LIMIT}s" --timeout "${RUSH_LIMIT}s" --latency -s bench/lua/rush.lua "$url" \
-      -- "$file" "$event" >"$out" 2>&1; then
+      -- "$file" "$event" "${@:5}" >"$out" 2>&1; then
     cat "$out" >&2
     die "wrk failed or overran its time bound ($out)"
   fi
@@ -325,6 +327,28 @@ run_rush() {
   done
 }
 
+run_pay() { # the paid rush, then PayU's success callback of every order it held
+  local target port upper
+  for target in api floor; do
+    port=$(target_port "$target") upper=${target^^}
+    local warm=PAY_EVENT_WARM_$upper event=PAY_EVENT_$upper
+    settle
+    log "paid rush on $target: warm-up (event ${!warm}), then $RUSH_GUESTS buyers for $PAY_SEATS seats (event \
+${!event}), $RUSH_CONNECTIONS connections"
+    run_burst "$RAW/pay.$target.warmup.txt" "$EVENTS/pay.warm-$target.txt" "${!warm}" "http://127.0.0.1:$port/" \
+      order "$PAY_PRICE"
+    settle
+    run_burst "$RAW/pay.$target.txt" "$EVENTS/pay.$target.txt" "${!event}" "http://127.0.0.1:$port/" order "$PAY_PRICE"
+    settle pay-check --event-id "${!event}" >"$RAW/pay.$target.held.txt"
+    "${UV[@]}" python bench/pay_notices.py --event-id "${!event}" --base-url "http://127.0.0.1:$port" \
+      --out "$EVENTS/pay.callbacks.$target.txt"
+    settle
+    log "callbacks on $target: every held order's success notice once"
+    run_burst "$RAW/paycb.$target.txt" "$EVENTS/pay.callbacks.$target.txt" "${!event}" "http://127.0.0.1:$port/" callback
+    settle pay-check --event-id "${!event}" >"$RAW/pay.$target.check.txt"
+  done
+}
+
 # 1-2. database, Redis, data
 started=$(date +%s)
 log "scenarios:$selected"
@@ -337,9 +361,9 @@ for phase in on off; do
   if [[ -n $(phase_scenarios "$phase") ]]; then start_servers "$phase"; fi
 done
 "${UV[@]}" python bench/seed.py seed --members "$BENCH_MEMBERS" --otps "$BENCH_OTPS" --tokens "$RESULTS/tokens.txt"
-if wants_any feed-cold feed-cached detail-cold detail-cached door door-repeat rush; then
+if wants_any feed-cold feed-cached detail-cold detail-cached door door-repeat rush pay; then
   "${UV[@]}" python bench/seed_events.py --out "$EVENTS" --rush "$RUSH_GUESTS" --rush-seats "$RUSH_SEATS" \
-    --door-guests "$DOOR_GUESTS"
+    --pay-seats "$PAY_SEATS" --door-guests "$DOOR_GUESTS"
   # shellcheck disable=SC1091
   source "$EVENTS/env.sh"
 fi
@@ -353,7 +377,7 @@ for PHASE in on off; do
   log "phase: the event cache $PHASE"
   smoke
   for scenario in $scenarios; do
-    if [[ $scenario == rush ]]; then run_rush; else run_pair "$scenario"; fi
+    if [[ $scenario == rush ]]; then run_rush; elif [[ $scenario == pay ]]; then run_pay; else run_pair "$scenario"; fi
   done
 done
 stop_servers

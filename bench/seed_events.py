@@ -23,7 +23,8 @@ The members are the ones ``bench/seed.py`` stored (``+91 97900 00000`` + i, in i
 
 Files written to ``--out``: ``feed_tokens.txt``, ``feed_prime_tokens.txt`` (one reader per feed cache class),
 ``detail_ids.txt`` (the ``--detail-ids`` soonest upcoming events
-a member may open, shuffled), ``rush.<name>.txt`` (``token seats``),
+a member may open, shuffled), ``rush.<name>.txt`` (``token seats``), ``pay.<name>.txt`` (the paid rush: every rush
+guest with an accepted request for one seat of a paid event; ``token 1``),
 ``door.txt`` (``event_id token secret``, shuffled across the door events), ``env.sh`` (ids for ``run.sh``).
 """
 
@@ -65,6 +66,7 @@ from loopin.usecases.events.ports import EventRepository, VenueRepository
 from loopin.usecases.shared.ports import UnitOfWork
 
 MEMBER_PREFIX = "+919790"  # bench/seed.py MEMBER_PHONE_BASE
+PAY_PRICE = Decimal("499.00")  # the paid rush's base price (the buyers send it; the fee comes on top)
 CITIES = [
     ("Bengaluru", 12.9716, 77.5946, "Karnataka 560001"),
     ("Mumbai", 19.0760, 72.8777, "Maharashtra 400001"),
@@ -95,6 +97,7 @@ class Plan:
     rush_seats: int
     rush_warm: int
     rush_warm_seats: int
+    pay_seats: int
     door_events: int
     door_guests: int
     detail_ids: int
@@ -332,6 +335,54 @@ async def seed(out: Path, plan: Plan) -> None:
             await (await scope.get(UnitOfWork)).commit()
         log(f"rush guests: {len(rush_guests)}")
 
+        # 3b. the paid rush: paid events (API, floor, a warm-up one each), every rush guest with an accepted
+        #     request for one seat; they order through POST /api/payments/orders (bench/lua/rush.lua "order")
+        async with container() as scope:
+            session = await scope.get(AsyncSession)
+            events_repo = await scope.get(EventRepository)
+            for name, capacity in (
+                ("warm-api", plan.rush_warm_seats),
+                ("warm-floor", plan.rush_warm_seats),
+                ("api", plan.pay_seats),
+                ("floor", plan.pay_seats),
+            ):
+                start = now + timedelta(days=2)
+                event = await events_repo.add(
+                    Event.new(
+                        host_id=hosts[-2].id,
+                        title=f"Bench Paid Rush {name}",
+                        start_time=start,
+                        end_time=start + timedelta(hours=4),
+                        timezone="Asia/Kolkata",
+                        now=now,
+                        description=DESCRIPTION,
+                        venue_id=venue_ids[0],
+                        max_capacity=capacity,
+                        is_paid=True,
+                        ticket_price=PAY_PRICE,
+                        rsvp_expiry_policy=RsvpExpiryPolicy.EVENT_START,
+                        status=EventStatus.PUBLISHED,
+                        interest_ids=tuple(interests[:2]),
+                    )
+                )
+                guests = rush_guests[: plan.rush_warm] if name.startswith("warm") else rush_guests
+                deadline = answer_deadline(event.rsvp_expiry_policy, now, event.start_time)
+                rows = []
+                for guest in guests:
+                    request = JoinRequest.open(event.id, guest.id, 1, "", now)
+                    request.accept(now, "", deadline)
+                    request_row = JoinRequestRow(created_at=now)
+                    _copy_request(request, request_row)
+                    rows.append(request_row)
+                session.add_all(rows)
+                await session.flush()
+                lines = [f"{tokens.issue(g, now=now).token} 1" for g in guests]
+                (out / f"pay.{name}.txt").write_text("\n".join(lines) + "\n", encoding="ascii")
+                env[f"PAY_EVENT_{name.upper().replace('-', '_')}"] = str(event.id)
+            env["PAY_PRICE"] = str(PAY_PRICE)
+            await (await scope.get(UnitOfWork)).commit()
+        log(f"paid rush: {len(rush_guests)} buyers for {plan.pay_seats} seats")
+
         # 4. door tickets: one per guest and door event, issued as a confirmation issues them
         door_lines = []
         async with container() as scope:
@@ -435,6 +486,7 @@ def main() -> None:
     parser.add_argument("--rush-seats", type=int, default=500)
     parser.add_argument("--rush-warm", type=int, default=100, help="guests of the warm-up burst")
     parser.add_argument("--rush-warm-seats", type=int, default=30)
+    parser.add_argument("--pay-seats", type=int, default=500, help="seats of the paid rush events")
     parser.add_argument("--door-events", type=int, default=6)
     parser.add_argument("--door-guests", type=int, default=2000, help="tickets per door event")
     parser.add_argument("--detail-ids", type=int, default=300, help="events the detail scenarios read")
@@ -451,6 +503,7 @@ def main() -> None:
         rush_seats=args.rush_seats,
         rush_warm=args.rush_warm,
         rush_warm_seats=args.rush_warm_seats,
+        pay_seats=args.pay_seats,
         door_events=args.door_events,
         door_guests=args.door_guests,
         detail_ids=args.detail_ids,

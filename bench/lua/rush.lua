@@ -1,7 +1,11 @@
 -- The rush: every guest confirms once, as fast as the connections allow (run with one thread; with as many
 -- connections as guests, all at once). POST /api/events/{id}/confirm-attendance {"seats": n}.
--- Args: <rush file> <event id>; bench/seed_events.py writes one "token seats" line per guest (an accepted
--- request or invitation each).
+-- Args: <rush file> <event id> [mode [price]]; bench/seed_events.py writes one "token seats" line per guest (an
+-- accepted request or invitation each). Modes:
+--   confirm (default)  the free rush above;
+--   order              the paid rush: POST /api/payments/orders {"event_id", "amount": price, "seats_count"};
+--   callback           PayU's redirect of each paid order: the file holds one form-encoded success notice per
+--                      line (bench/pay_notices.py), POSTed to /api/payments/payu/success (answered 303).
 --
 -- A one-shot burst, not a steady state: delay() lets exactly one request per line through (once every line is
 -- taken, a connection's next request waits out the run), response() stops wrk as soon as the last answer is in
@@ -31,19 +35,35 @@ bodies = {}
 first_ms, last_ms = nil, nil
 
 function init(args)
+   local mode, price = args[3] or "confirm", args[4] or "0"
    confirmations = {}
    for line in assert(io.open(args[1], "r")):lines() do
-      local token, seats = line:match("^(%S+) (%d+)$")
-      if token then
-         table.insert(confirmations, {
-            headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" },
-            body = '{"seats":' .. seats .. "}",
-         })
+      if mode == "callback" then
+         if #line > 0 then
+            table.insert(confirmations, {
+               headers = { ["Content-Type"] = "application/x-www-form-urlencoded" },
+               body = line,
+            })
+         end
+      else
+         local token, seats = line:match("^(%S+) (%d+)$")
+         if token then
+            local body = '{"seats":' .. seats .. "}"
+            if mode == "order" then
+               body = '{"event_id":' .. args[2] .. ',"amount":' .. price .. ',"seats_count":' .. seats .. "}"
+            end
+            table.insert(confirmations, {
+               headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" },
+               body = body,
+            })
+         end
       end
    end
-   assert(#confirmations > 0, "no guests in " .. args[1])
+   assert(#confirmations > 0, "no lines in " .. args[1])
    expected = #confirmations
    path = "/api/events/" .. args[2] .. "/confirm-attendance"
+   if mode == "order" then path = "/api/payments/orders" end
+   if mode == "callback" then path = "/api/payments/payu/success" end
 end
 
 function delay()
@@ -71,7 +91,7 @@ function response(status, headers, body)
    answered = answered + 1
    statuses[status] = (statuses[status] or 0) + 1
    if bodies[status] == nil then bodies[status] = string.sub(body or "", 1, 300):gsub('[\r\n"\\]', " ") end
-   if status < 200 or status > 299 then
+   if status < 200 or status > 303 then
       if first_error == nil then
          first_error = tostring(status) .. " " .. string.sub(body or "", 1, 400):gsub("[\r\n]", " ")
       end
