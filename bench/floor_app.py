@@ -983,9 +983,9 @@ async def create_order(request: Request[Any, Any, Any], data: OrderIn) -> OrderO
         r = (await conn.execute(LOCK_REQUEST, {"e": data.event_id, "m": me})).mappings().one_or_none()
         if r is None or r["status"] != "accepted":
             raise Refused(400, "NO_ACCEPTED_REQUEST", "You need an accepted request or invitation.")
+        pct = Decimal(((await infra.redis.get("floor:fee")) or b"10.00").decode())
         if (await conn.execute(HOLD, {"n": seats, "id": data.event_id})).first() is None:
             raise Refused(400, "CAPACITY_FULL", "This event is full.")
-        pct = Decimal((await infra.redis.get("floor:fee")) or b"10.00")
         buyer = (base * (1 + pct / 100)).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
         amount, host_share = buyer * seats, base * seats
         reference = f"LP{now:%y%m%d}" + "".join(secrets.choice(ORDER_ALPHABET) for _ in range(12))

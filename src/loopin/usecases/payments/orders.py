@@ -1,8 +1,9 @@
 """The app's two payment calls: create an order (holding its seats) and read it back.
 
 Creating checks everything a free confirmation checks, then holds the seats with one conditional statement
-(``SeatInventory.hold``): nothing is read under the event's row lock, and a sold-out event refuses without
-touching it (its unlocked snapshot already says so, and only this event's overdue holds are released first).
+(``SeatInventory.hold``): nothing is read under the event's row lock, whose holder only inserts the order and
+commits. A sold-out event refuses without touching the lock, right after reading it (its unlocked snapshot says
+so, and only this event's overdue holds, if any, are released first).
 """
 
 from __future__ import annotations
@@ -93,21 +94,24 @@ class CreatePaymentOrder:
                 f"The price of {event.title} is now ₹{event.ticket_price} (plus the platform fee). "
                 "Please check it and try again."
             )
-        ticket = await self.tickets.find(event.id, member.id)
-        if ticket is not None and ticket.is_live:
-            raise AlreadyConfirmed("You already have a ticket for this event.")
         existing = await self.orders.open_for(event.id, member.id)
         if existing is not None:
             if not existing.is_overdue(now) and existing.seats == seats:
                 await self.uow.commit()
                 return self._created(existing, member, event, base_url, reused=True)
-            await self._drop(existing.order_id, now)  # overdue, or another number of seats: start again
-        await self.desk.eligibility(event, member.id, now)
-        if not await self._hold(event, seats, now):
-            self.uow.after_commit(self.cache.invalidate)
-            await self.uow.commit()  # keeps the overdue holds it released
+            event.seats_held -= await self._drop(existing.order_id, now)  # overdue, or other seats: start again
+        sold_out = not event.has_seats_for(seats)
+        if sold_out and not await self._release_overdue(event, now):  # at a glance, no lock: refused at once
             raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
-        quote = (await self.fees.policy()).quote(event.ticket_price, seats)
+        ticket = await self.tickets.find(event.id, member.id)
+        if ticket is not None and ticket.is_live:
+            raise AlreadyConfirmed("You already have a ticket for this event.")
+        await self.desk.eligibility(event, member.id, now)
+        quote = (await self.fees.policy()).quote(event.ticket_price, seats)  # before the hold: its lock is short
+        if not await self.seats.hold(event.id, seats):  # lost the race for the last seats: overdue holds, once
+            retried = not sold_out and await self._release_overdue(event, now)
+            if not (retried and await self.seats.hold(event.id, seats)):
+                raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
         order = PaymentOrder.open(
             event_id=event.id,
             member_id=member.id,
@@ -131,22 +135,23 @@ class CreatePaymentOrder:
         await self.uow.commit()
         return self._created(order, member, event, base_url, reused=False)
 
-    async def _hold(self, event: Event, seats: int, now: datetime) -> bool:
-        """The lock only for those who can still win: the unlocked snapshot first, then this event's overdue
-        holds (released only if there are some), then one more try."""
-        if event.has_seats_for(seats) and await self.seats.hold(event.id, seats):
-            return True
+    async def _release_overdue(self, event: Event, now: datetime) -> bool:
+        """This event's holds past their window go back (a refused hold retries once after this)."""
         released = await self.release.overdue(now, event_id=event.id, limit=self.config.sweep_batch)
-        return bool(released) and await self.seats.hold(event.id, seats)
+        if released:
+            self.uow.after_commit(self.cache.invalidate)
+        return bool(released)
 
-    async def _drop(self, reference: str, now: datetime) -> None:
+    async def _drop(self, reference: str, now: datetime) -> int:
+        """Expires the member's previous open order; the seats it gave back."""
         order = await self.orders.lock(reference)
         if order is None or not order.holds_seats:
-            return
+            return 0
         order.expire(now)
         await self.orders.save(order)
         await self.seats.release_held(order.event_id, order.seats)
         self.jobs.enqueue(jobs.audited_order("replaced", order, order.member_id, now, seats_released=order.seats))
+        return order.seats
 
     def _created(
         self, order: PaymentOrder, member: Member, event: Event, base_url: str, *, reused: bool
