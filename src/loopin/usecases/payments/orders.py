@@ -111,7 +111,7 @@ class CreatePaymentOrder:
         if not await self.seats.hold(event.id, seats):  # lost the race for the last seats: overdue holds, once
             retried = not sold_out and await self._release_overdue(event, now)
             if not (retried and await self.seats.hold(event.id, seats)):
-                raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
+                raise SeatsUnavailable(seats, 0, code="CAPACITY_FULL")  # what the snapshot showed is gone
         order = PaymentOrder.open(
             event_id=event.id,
             member_id=member.id,
