@@ -20,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from loopin import __version__
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.http.auth import bearer_auth
+from loopin.entrypoints.http.decoding import LoopinRequest, decode_forms_first, refuse_unreadable_urls
 from loopin.entrypoints.http.errors import EXCEPTION_HANDLERS
 from loopin.entrypoints.http.request_context import request_context_middleware, stamp_request_id
 from loopin.entrypoints.http.routes.attendance import AttendanceController
@@ -114,7 +115,9 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
                 path="/api/media", directories=[media_root], include_in_schema=False, opt={"public": True}
             ),
         ],
-        middleware=[request_context_middleware, bearer_auth],
+        middleware=[request_context_middleware, refuse_unreadable_urls, bearer_auth],
+        request_class=LoopinRequest,
+        before_request=decode_forms_first,
         before_send=[stamp_request_id],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=_openapi(),

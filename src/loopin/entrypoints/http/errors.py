@@ -11,10 +11,11 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, SerializationException, ValidationException
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 from redis.exceptions import RedisError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from loopin.domain.shared.errors import DomainError, ErrorKind, InvalidInput, Unavailable
+from loopin.adapters.persistence.failures import DatabaseFailure, classify, sqlstate
+from loopin.domain.shared.errors import Conflict, DomainError, ErrorKind, InvalidInput, Unavailable
 
 log = structlog.get_logger("loopin.http")
 
@@ -96,6 +97,27 @@ def infrastructure_error(request: Request[Any, Any, Any], exc: Exception) -> Res
     return envelope(503, Unavailable.default_message, Unavailable.code, {"Retry-After": "5"})
 
 
+def database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    """A value PostgreSQL refused is the request's fault (a gap in validation, logged as such), never an
+    outage; a constraint violation outside a commit is a conflict; a statement that cannot run is a bug."""
+    failure = classify(exc)
+    if failure is DatabaseFailure.INPUT:
+        log.warning("database refused a value", path=request.url.path, sqlstate=sqlstate(exc))
+        detail = [
+            {
+                "loc": ["request"],
+                "msg": "A value in this request is out of range or malformed.",
+                "type": "value_error",
+            }
+        ]
+        return envelope(HTTP_422_UNPROCESSABLE_ENTITY, detail, "VALIDATION_ERROR")
+    if failure is DatabaseFailure.CONFLICT:
+        return envelope(409, Conflict.default_message, Conflict.code)
+    if failure is DatabaseFailure.BUG:
+        return unexpected_error(request, exc)
+    return infrastructure_error(request, exc)
+
+
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     error_id = secrets.token_hex(8)
     log.error("unhandled error", path=request.url.path, error_id=error_id, exc_info=exc)
@@ -108,8 +130,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: domain_error,
     ValidationException: validation_error,
     HTTPException: http_error,
-    OperationalError: infrastructure_error,
-    DBAPIError: infrastructure_error,
+    DBAPIError: database_error,
     PoolTimeout: infrastructure_error,  # every pooled connection busy for pool_timeout seconds
     RedisError: infrastructure_error,
     ConnectionError: infrastructure_error,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -15,6 +14,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, JSONBody
 
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
+from loopin.domain.shared.ids import parse_int_array
 from loopin.entrypoints.http.auth import Session
 from loopin.usecases.identity.complete_profile import CompleteProfile, CompleteProfileInput
 from loopin.usecases.identity.interests import ListEventInterests
@@ -206,11 +206,8 @@ def _client_address(request: Request[Any, Any, Any]) -> str:
 
 
 def _parse_interest_ids(raw: str) -> list[int]:
-    try:
-        value = json.loads(raw) if raw.strip() else None
-    except ValueError:
-        value = None
-    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+    value = parse_int_array(raw) if raw.strip() else None
+    if value is None:
         raise InvalidInput(
             [FieldProblem("event_interests", "event_interests must be a JSON array of interest ids, e.g. [1,4,7]")]
         )
