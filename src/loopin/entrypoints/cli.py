@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
+from loopin.entrypoints.server import APP_FACTORY, uvicorn_options
 from loopin.entrypoints.settings import load_settings
 
 
@@ -27,35 +26,28 @@ def dev(host: str, port: int) -> None:
     click.echo(f"Loopin API on http://{host}:{port}  (docs: http://{host}:{port}/api/docs)")
     if not settings.database_url:
         click.echo("Embedded mode: in-memory data, console SMS (codes are printed below), in-process jobs.")
-    uvicorn.run(
-        "loopin.entrypoints.http.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
-    )
+    if settings.waitlist_policy().max_minutes == 0:
+        click.echo("New members are let in as soon as they complete their profile (development).")
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, **uvicorn_options(settings))
 
 
 @main.command()
 @click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104
 @click.option("--port", default=8000, show_default=True)
-@click.option("--workers", default=int(os.environ.get("WEB_CONCURRENCY", "2")), show_default=True)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--workers", type=int, default=None, help="worker processes  [default: WEB_CONCURRENCY or 2]")
+def serve(host: str, port: int, workers: int | None) -> None:
     """Production server: uvicorn with uvloop/httptools, several worker processes."""
     import uvicorn
 
+    settings = load_settings()
     uvicorn.run(
-        "loopin.entrypoints.http.app:create_app",
+        APP_FACTORY,
         factory=True,
         host=host,
         port=port,
-        workers=workers,
-        proxy_headers=True,
-        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-        access_log=False,
-        log_level="warning",
+        workers=workers or settings.web_concurrency,
         timeout_keep_alive=30,
+        **uvicorn_options(settings),
     )
 
 

@@ -45,7 +45,7 @@ async def statuses(app: App, ids: list[int]) -> list[MemberStatus]:
 
 
 def test_the_window_comes_from_the_settings() -> None:
-    assert load_settings({}).identity_config().waitlist == WaitlistPolicy(210, 240)
+    assert load_settings({"ENVIRONMENT": "production"}).identity_config().waitlist == WaitlistPolicy(210, 240)
     settings = load_settings({"WAITLIST_MIN_MINUTES": "5", "WAITLIST_MAX_MINUTES": "7"})
     assert settings.identity_config().waitlist == WaitlistPolicy(5, 7)
 

@@ -126,6 +126,7 @@ class SqlOtpChallengeRepository:
             expires_at=row.expires_at,
             attempts=row.attempts,
             consumed_at=row.consumed_at,
+            requested_from=row.requested_from,
         )
 
     async def put(self, challenge: OtpChallenge) -> None:
@@ -135,6 +136,7 @@ class SqlOtpChallengeRepository:
             "expires_at": challenge.expires_at,
             "attempts": challenge.attempts,
             "consumed_at": challenge.consumed_at,
+            "requested_from": challenge.requested_from,
         }
         statement = insert(OtpChallengeRow).values(phone_number=challenge.phone.e164, **values)
         await self._session.execute(

@@ -65,6 +65,7 @@ class OtpChallengeRow(DefaultBase):
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     consumed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    requested_from: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class EventInterestRow(IdentityAuditBase):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from loopin.domain.identity.otp import OtpChallenge
 from loopin.domain.identity.phone import PhoneNumber
+from loopin.domain.shared.client_network import client_network
 from loopin.domain.shared.errors import RateLimited
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.usecases.identity import jobs
@@ -53,11 +54,13 @@ class RequestOtp:
         phone = PhoneNumber.parse(data.phone_number)
         now = self._clock.now()
         cfg = self._config
+        network = client_network(data.client_address)
         wait = await self._limiter.acquire(
             [
                 (cfg.otp_resend_cooldown, phone.e164),
                 (cfg.otp_per_phone, phone.e164),
-                (cfg.otp_per_address, data.client_address),
+                (cfg.otp_per_phone_daily, phone.e164),
+                (cfg.otp_per_address, network),
             ],
             now=now,
         )
@@ -66,7 +69,10 @@ class RequestOtp:
                 wait, f"Too many code requests. Please try again in {wait} seconds.", code="OTP_RATE_LIMITED"
             )
         code = cfg.otp.new_code()
-        await self._otps.put(OtpChallenge.issue(phone, code, now=now, policy=cfg.otp, digest=self._digest))
+        challenge = OtpChallenge.issue(
+            phone, code, now=now, policy=cfg.otp, digest=self._digest, requested_from=network
+        )
+        await self._otps.put(challenge)
         self._jobs.enqueue(jobs.send_otp_sms(phone, code, int(now.timestamp() * 1000)))
         await self._uow.commit()
         return OtpSent(

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from loopin.domain.identity.member import Member, MemberDeactivated, MemberStatus
-from loopin.domain.identity.otp import OtpNotRequested, OtpOutcome, OtpRejected
+from loopin.domain.identity.otp import OtpLocked, OtpNotRequested, OtpOutcome, OtpRejected
 from loopin.domain.identity.phone import PhoneNumber
+from loopin.domain.shared.client_network import client_network
 from loopin.domain.shared.errors import InvalidInput, NotFound
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository, TokenIssuer
 from loopin.usecases.platform.analytics import analytics_event
+from loopin.usecases.platform.ports import RateLimiter
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 
@@ -20,6 +22,7 @@ class VerifyOtpInput:
     phone_number: str
     otp_code: str
     create_account: bool = True  # False for the older verify-login route: existing accounts only
+    client_address: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +42,20 @@ class AccountNotFound(NotFound):
 
 
 class VerifyOtp:
-    """Consumes the code exactly once: parallel calls with one code yield one session and one account."""
+    """Consumes the code exactly once: parallel calls with one code yield one session and one account.
+
+    Wrong codes are also counted per phone across all its codes (``otp_wrong_codes``); past that limit the
+    phone is locked until the day's wrong codes leave the window, except for one try of a fresh code typed in
+    from the network that asked for it. The phone's row lock serialises every verification of one phone, so
+    the count is exact under parallel guesses.
+    """
 
     def __init__(
         self,
         otps: OtpChallengeRepository,
         members: MemberRepository,
         tokens: TokenIssuer,
+        limiter: RateLimiter,
         uow: UnitOfWork,
         jobs: JobQueue,
         clock: Clock,
@@ -55,6 +65,7 @@ class VerifyOtp:
         self._otps = otps
         self._members = members
         self._tokens = tokens
+        self._limiter = limiter
         self._uow = uow
         self._jobs = jobs
         self._clock = clock
@@ -73,11 +84,24 @@ class VerifyOtp:
         challenge = await self._otps.get_for_update(phone)
         if challenge is None:
             raise OtpNotRequested()
+        wrong_codes = self._config.otp_wrong_codes
+        locked_for = await self._limiter.retry_after(wrong_codes, phone.e164, now=now)
+        if locked_for and not challenge.allows_one_try_from(client_network(data.client_address)):
+            raise OtpLocked(locked_for)
         outcome = challenge.attempt(code, now=now, policy=policy, digest=self._digest)
+        if outcome is OtpOutcome.WRONG_CODE:
+            if locked_for:
+                challenge.spend(policy)
+            locked_for = await self._limiter.acquire([(wrong_codes, phone.e164)], now=now) or (
+                await self._limiter.retry_after(wrong_codes, phone.e164, now=now)
+            )
         await self._otps.put(challenge)
         if outcome is not OtpOutcome.VERIFIED:
             await self._uow.commit()  # the wrong try counts even though the call fails
+            if locked_for:
+                raise OtpLocked(locked_for)
             raise OtpRejected.for_outcome(outcome, challenge.attempts_left(policy))
+        await self._limiter.reset(wrong_codes, phone.e164)  # the phone's owner is in: the lockout ends
 
         member = await self._members.find_by_phone(phone)
         if member is not None:  # re-read under the row lock: a deactivation or a promotion may be committing
