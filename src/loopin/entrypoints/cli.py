@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from loopin.entrypoints.server import APP_FACTORY, uvicorn_options
-from loopin.entrypoints.settings import load_settings
+from loopin.entrypoints.settings import SettingsError, load_settings
 
 
 @click.group()
@@ -107,10 +107,16 @@ def openapi(output: str) -> None:
 
 
 def _database_url() -> str:
-    url = load_settings().database_url
-    if not url:
+    """Checks the settings first: in production the one-shot migration then refuses to run (and the API and
+    worker that wait for it never start) instead of leaving them to restart forever on a missing setting."""
+    settings = load_settings()
+    try:
+        settings.check()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not settings.database_url:
         raise click.ClickException("DATABASE_URL is not set")
-    return url
+    return settings.database_url
 
 
 def _upgrade(url: str, revision: str = "head") -> None:

@@ -114,6 +114,7 @@ class CompleteProfile:
                 now=now,
                 waitlist=self._config.waitlist,
             )
+            admitted_now = waitlisted_now and member.promote_if_due(now)  # a zero-minute window: in at once
             await self._members.save(member)
             if replaced:
                 self._jobs.enqueue(jobs.delete_files(replaced))
@@ -126,6 +127,8 @@ class CompleteProfile:
                     interests=len(interest_ids),
                 )
             )
+            if admitted_now:
+                self._jobs.enqueue(analytics_event("member_promoted", member.id))
             await self._uow.commit()
         except JobsNotQueued:
             raise  # committed: the new pictures are the profile's now
