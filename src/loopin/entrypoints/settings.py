@@ -130,7 +130,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if not self.uses_twilio or not (self.twilio_from_number or self.twilio_messaging_service_sid):
             problems.append("Twilio credentials and a sender are required (the console SMS is for development)")
         if "*" in self.trusted_proxies:
-            problems.append("FORWARDED_ALLOW_IPS must list the proxies' addresses: '*' lets any client spoof its own")
+            problems.append(
+                "FORWARDED_ALLOW_IPS must list the proxies' addresses: '*' lets any client claim any address"
+            )
         if problems:
             raise SettingsError("; ".join(problems))
 

@@ -1,4 +1,4 @@
-"""Log lines: phone numbers masked in the fields that hold them; request ids, timestamps and other numbers whole."""
+"""Log lines: phone numbers masked in the fields that hold them; request ids, times and other numbers whole."""
 
 from __future__ import annotations
 

@@ -37,7 +37,9 @@ def test_no_dot_env_file_is_fine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert load_settings().site_url == Settings().site_url
 
 
-def test_an_explicit_mapping_ignores_the_dot_env_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_explicit_mapping_ignores_the_dot_env_unless_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     env_file = tmp_path / "custom.env"
     env_file.write_text("SITE_URL=https://from-file.example\n")
     (tmp_path / ".env").write_text("SITE_URL=https://ignored.example\n")

@@ -42,7 +42,8 @@ local limit = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
 local hits = redis.call('ZCOUNT', KEYS[1], '(' .. (now - window), '+inf')
 if hits < limit then return 0 end
-local oldest = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (now - window), '+inf', 'WITHSCORES', 'LIMIT', hits - limit, 1)
+local since = '(' .. (now - window)
+local oldest = redis.call('ZRANGEBYSCORE', KEYS[1], since, '+inf', 'WITHSCORES', 'LIMIT', hits - limit, 1)
 return tonumber(oldest[2]) + window - now
 """
 

@@ -19,18 +19,18 @@ from litestar.static_files import create_static_files_router
 
 from loopin import __version__
 from loopin.entrypoints.di import make_container
-from loopin.entrypoints.http.auth import bearer_auth
+from loopin.entrypoints.http.auth import PUBLIC, bearer_auth
 from loopin.entrypoints.http.decoding import LoopinRequest, decode_forms_first, refuse_unreadable_urls
 from loopin.entrypoints.http.errors import EXCEPTION_HANDLERS
 from loopin.entrypoints.http.request_context import request_context_middleware, stamp_request_id
-from loopin.entrypoints.http.routes.attendance import AttendanceController
-from loopin.entrypoints.http.routes.attendances import AttendancesController
-from loopin.entrypoints.http.routes.events import (
-    EventController,
-    HostController,
-    PublicEventController,
-    VenueController,
-)
+from loopin.entrypoints.http.routes.attendance.door import AttendancesController, DoorController
+from loopin.entrypoints.http.routes.attendance.invitations import InvitationController
+from loopin.entrypoints.http.routes.attendance.requests import JoinRequestController
+from loopin.entrypoints.http.routes.attendance.tickets import TicketController
+from loopin.entrypoints.http.routes.events.feed import EventController
+from loopin.entrypoints.http.routes.events.hosts import HostController
+from loopin.entrypoints.http.routes.events.public import PublicEventController
+from loopin.entrypoints.http.routes.events.venues import VenueController
 from loopin.entrypoints.http.routes.health import health, ready
 from loopin.entrypoints.http.routes.identity import AuthController
 from loopin.entrypoints.http.routes.notifications import DeviceController
@@ -107,12 +107,15 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             VenueController,
             PublicEventController,
             HostController,
-            AttendanceController,
+            JoinRequestController,
+            InvitationController,
+            TicketController,
+            DoorController,
             AttendancesController,
             health,
             ready,
             create_static_files_router(
-                path="/api/media", directories=[media_root], include_in_schema=False, opt={"public": True}
+                path="/api/media", directories=[media_root], include_in_schema=False, opt=PUBLIC
             ),
         ],
         middleware=[request_context_middleware, refuse_unreadable_urls, bearer_auth],

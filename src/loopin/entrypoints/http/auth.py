@@ -5,14 +5,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final, TypeAlias
 
+from dishka import AsyncContainer
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
 
 from loopin.adapters.security.jwt_tokens import JwtSessionTokens
 from loopin.usecases.identity.ports import TokenRevocations
+
+PUBLIC: Final = {"public": True}  # a route's ``opt``: no session needed (the middleware's exclude key)
+PUBLIC_PATHS = [
+    "^/health",
+    "^/api/docs",
+    "^/api/media/",
+    "^/api/auth/(signup|verify-otp|login|verify-login)$",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,27 +33,39 @@ class Session:
     expires_at: datetime
 
 
+MemberRequest: TypeAlias = Request[Session, Any, Any]  # a request the middleware let through with a session
+AnyRequest: TypeAlias = Request[Any, Any, Any]
+
+
+async def read_session(header: str, container: AsyncContainer) -> Session:
+    """The session an ``Authorization: Bearer`` header proves, or 401."""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthorizedException("Authentication required. Please log in.")
+    claims = (await container.get(JwtSessionTokens)).read(token.strip())
+    if claims is None:
+        raise NotAuthorizedException("Your session is invalid or has expired. Please log in again.")
+    if await (await container.get(TokenRevocations)).is_revoked(claims.token_id):
+        raise NotAuthorizedException("You have logged out of this session. Please log in again.")
+    return Session(claims.member_id, claims.phone_number, claims.token_id, claims.expires_at)
+
+
+async def optional_session(request: AnyRequest) -> Session | None:
+    """For public routes that read a session when one is sent: a bad token is a 401, never anonymous."""
+    header = request.headers.get("authorization", "").strip()
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthorizedException("Your session is invalid or has expired. Please log in again.")
+    return await read_session(header, request.state.dishka_container)
+
+
 class BearerSessionMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         header = connection.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise NotAuthorizedException("Authentication required. Please log in.")
-        container = connection.state.dishka_container
-        claims = (await container.get(JwtSessionTokens)).read(token.strip())
-        if claims is None:
-            raise NotAuthorizedException("Your session is invalid or has expired. Please log in again.")
-        if await (await container.get(TokenRevocations)).is_revoked(claims.token_id):
-            raise NotAuthorizedException("You have logged out of this session. Please log in again.")
-        session = Session(claims.member_id, claims.phone_number, claims.token_id, claims.expires_at)
-        return AuthenticationResult(user=session, auth=token)
+        session = await read_session(header, connection.state.dishka_container)
+        return AuthenticationResult(user=session, auth=header.partition(" ")[2])
 
-
-PUBLIC_PATHS = [
-    "^/health",
-    "^/api/docs",
-    "^/api/media/",
-    "^/api/auth/(signup|verify-otp|login|verify-login)$",
-]
 
 bearer_auth = DefineMiddleware(BearerSessionMiddleware, exclude=PUBLIC_PATHS, exclude_from_auth_key="public")

@@ -8,16 +8,17 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Response, get
 
 from loopin.entrypoints.health import Readiness
+from loopin.entrypoints.http.auth import PUBLIC
 
 
-@get("/health", opt={"public": True}, tags=["platform"], summary="Liveness: the process answers")
+@get("/health", opt=PUBLIC, tags=["platform"], summary="Liveness: the process answers")
 async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
 @get(
     "/health/ready",
-    opt={"public": True},
+    opt=PUBLIC,
     tags=["platform"],
     summary="Readiness: PostgreSQL and Redis answer (503 when one does not)",
 )

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, JSONBody
 
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.domain.shared.ids import parse_int_array
-from loopin.entrypoints.http.auth import Session
+from loopin.entrypoints.http.auth import AnyRequest, MemberRequest
+from loopin.entrypoints.http.wire import MessageOut, client_address
 from loopin.usecases.identity.complete_profile import CompleteProfile, CompleteProfileInput
 from loopin.usecases.identity.interests import ListEventInterests
 from loopin.usecases.identity.logout import Logout
@@ -128,11 +129,6 @@ class ProfileCompletedOut(msgspec.Struct):
     token: None = None
 
 
-class MessageOut(msgspec.Struct):
-    success: bool
-    message: str
-
-
 class ProfileUpdateIn(msgspec.Struct, omit_defaults=True):
     """Absent keys stay as they are; explicit nulls clear optional fields."""
 
@@ -201,10 +197,6 @@ def _session_out(s: SessionStarted) -> SessionOut:
     return SessionOut(True, message, s.token, s.needs_profile_completion, s.admitted, data)
 
 
-def _client_address(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def _parse_interest_ids(raw: str) -> list[int]:
     value = parse_int_array(raw) if raw.strip() else None
     if value is None:
@@ -221,17 +213,17 @@ class AuthController(Controller):
     @post("/signup", status_code=200, summary="Send a sign-in code by SMS (new and existing members)")
     @inject
     async def signup(
-        self, request: Request[Any, Any, Any], data: JSONBody[PhoneIn], request_otp: FromDishka[RequestOtp]
+        self, request: AnyRequest, data: JSONBody[PhoneIn], request_otp: FromDishka[RequestOtp]
     ) -> OtpSentOut:
-        sent = await request_otp(RequestOtpInput(data.phone_number, _client_address(request)))
+        sent = await request_otp(RequestOtpInput(data.phone_number, client_address(request)))
         return _otp_sent(sent, "We sent a 4-digit code to your phone. Enter it to continue.")
 
     @post("/login", status_code=200, summary="Send a sign-in code (older route, same as signup)")
     @inject
     async def login(
-        self, request: Request[Any, Any, Any], data: JSONBody[PhoneIn], request_otp: FromDishka[RequestOtp]
+        self, request: AnyRequest, data: JSONBody[PhoneIn], request_otp: FromDishka[RequestOtp]
     ) -> OtpSentOut:
-        sent = await request_otp(RequestOtpInput(data.phone_number, _client_address(request)))
+        sent = await request_otp(RequestOtpInput(data.phone_number, client_address(request)))
         return _otp_sent(sent, "We sent a 4-digit code to your phone.")
 
     @post("/verify-otp", status_code=200, summary="Verify the code; creates the account on first sign-in")
@@ -247,7 +239,7 @@ class AuthController(Controller):
     @get("/event-interests", summary="Interests to choose from (open to waitlisted members)")
     @inject
     async def event_interests(
-        self, request: Request[Session, Any, Any], list_interests: FromDishka[ListEventInterests]
+        self, request: MemberRequest, list_interests: FromDishka[ListEventInterests]
     ) -> InterestListOut:
         found = await list_interests(request.user.member_id)
         return InterestListOut(True, "Event interests retrieved successfully", [_interest_out(i) for i in found])
@@ -261,7 +253,7 @@ class AuthController(Controller):
     @inject
     async def complete_profile(
         self,
-        request: Request[Session, Any, Any],
+        request: MemberRequest,
         data: Annotated[CompleteProfileForm, Body(media_type=RequestEncodingType.MULTI_PART)],
         complete: FromDishka[CompleteProfile],
     ) -> ProfileCompletedOut:
@@ -305,16 +297,14 @@ class AuthController(Controller):
 
     @get("/profile", summary="The signed-in member's profile; is_active=false means waitlisted")
     @inject
-    async def profile(
-        self, request: Request[Session, Any, Any], get_profile: FromDishka[GetProfile]
-    ) -> ProfileOut:
+    async def profile(self, request: MemberRequest, get_profile: FromDishka[GetProfile]) -> ProfileOut:
         return _profile_out(await get_profile(request.user.member_id))
 
     @put("/profile", summary="Edit the profile; only the keys sent change")
     @inject
     async def update_profile(
         self,
-        request: Request[Session, Any, Any],
+        request: MemberRequest,
         data: JSONBody[ProfileUpdateIn],
         update: FromDishka[UpdateProfile],
     ) -> ProfileOut:
@@ -332,6 +322,6 @@ class AuthController(Controller):
 
     @post("/logout", status_code=200, summary="End this session: the token stops working")
     @inject
-    async def logout(self, request: Request[Session, Any, Any], logout: FromDishka[Logout]) -> MessageOut:
+    async def logout(self, request: MemberRequest, logout: FromDishka[Logout]) -> MessageOut:
         await logout(request.user.token_id, request.user.expires_at)
         return MessageOut(True, "Logged out successfully")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, Request, Response, delete, post
+from litestar import Controller, Response, delete, post
 from litestar.params import FromPath, JSONBody
 
-from loopin.entrypoints.http.auth import Session
+from loopin.entrypoints.http.auth import MemberRequest
 from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice, RegisterDeviceInput
 
 
@@ -33,7 +31,7 @@ class DeviceController(Controller):
     @inject
     async def register(
         self,
-        request: Request[Session, Any, Any],
+        request: MemberRequest,
         data: JSONBody[RegisterDeviceIn],
         register: FromDishka[RegisterDevice],
     ) -> Response[DeviceOut]:
@@ -46,7 +44,7 @@ class DeviceController(Controller):
     @inject
     async def deactivate(
         self,
-        request: Request[Session, Any, Any],
+        request: MemberRequest,
         player_id: FromPath[str],
         deactivate: FromDishka[DeactivateDevice],
     ) -> DeviceOut:

@@ -1,0 +1,255 @@
+"""``/api/events/...`` invitations: the host finds members and invites them; the invitee answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, get, post, put
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.wire import wall_clock
+from loopin.usecases.attendance.invitations import (
+    InviteInput,
+    ListEventInvitations,
+    ListMyInvitations,
+    RespondInput,
+    RespondToInvitation,
+    SearchInput,
+    SearchInvitees,
+    SendInvitations,
+)
+from loopin.usecases.attendance.views import InvitationView
+
+
+class InviteIn(msgspec.Struct):
+    user_ids: list[int]
+    expiry_policy: str | None = None
+    message: str | None = None
+
+
+class RespondIn(msgspec.Struct):
+    response: str
+    message: str | None = None
+
+
+class SentInviteOut(msgspec.Struct):
+    invite_id: int
+    user_id: int
+    user_name: str
+    status: str
+    message: str
+    expires_at: datetime
+    expiry_policy: str
+
+
+class SkippedOut(msgspec.Struct):
+    user_id: int
+    error: str
+
+
+class InvitesSentOut(msgspec.Struct):
+    """``success`` is true whenever the call worked, even if some members were skipped (the app treats
+    ``success:false`` as a failure of the whole call)."""
+
+    success: bool
+    message: str
+    created_count: int
+    skipped_count: int
+    errors: list[SkippedOut]
+    invites: list[SentInviteOut]
+
+
+class HostInvitationOut(msgspec.Struct):
+    invite_id: int
+    user_id: int
+    full_name: str
+    profile_picture_url: str | None
+    status: str
+    message: str
+    expires_at: datetime
+    expiry_policy: str
+    created_at: datetime | None
+
+
+class HostInvitationsOut(msgspec.Struct):
+    success: bool
+    event_id: int
+    total: int
+    invitations: list[HostInvitationOut]
+
+
+class MyInvitationOut(msgspec.Struct):
+    invite_id: int
+    event_id: int
+    event_title: str
+    event_start_time: str
+    host_name: str
+    status: str
+    message: str
+    expires_at: datetime
+    expiry_policy: str
+    created_at: datetime | None
+
+
+class RespondOut(msgspec.Struct):
+    success: bool
+    message: str
+    invite_id: int
+    status: str
+    event_id: int
+    event_title: str
+    is_paid: bool
+    ticket_price: str
+    requires_payment: bool
+    requires_confirmation: bool
+
+
+class SearchHitOut(msgspec.Struct):
+    id: int
+    user_id: int
+    full_name: str
+    username: str | None  # never a phone number
+    profile_picture_url: str | None
+    already_invited: bool
+
+
+class SearchOut(msgspec.Struct):
+    success: bool
+    total: int
+    offset: int
+    limit: int
+    data: list[SearchHitOut]
+
+
+def sent_invite_out(v: InvitationView) -> SentInviteOut:
+    return SentInviteOut(v.id, v.user_id, v.full_name, v.status, v.message, v.expires_at, v.expiry_policy)
+
+
+def host_invitation_out(v: InvitationView) -> HostInvitationOut:
+    return HostInvitationOut(
+        v.id,
+        v.user_id,
+        v.full_name,
+        v.picture_url,
+        v.status,
+        v.message,
+        v.expires_at,
+        v.expiry_policy,
+        v.created_at,
+    )
+
+
+def my_invitation_out(v: InvitationView) -> MyInvitationOut:
+    return MyInvitationOut(
+        invite_id=v.id,
+        event_id=v.event_id,
+        event_title=v.event_title,
+        event_start_time=wall_clock(v.event_start_time, v.event_timezone),
+        host_name=v.host_name,
+        status=v.status,
+        message=v.message,
+        expires_at=v.expires_at,
+        expiry_policy=v.expiry_policy,
+        created_at=v.created_at,
+    )
+
+
+class InvitationController(Controller):
+    path = "/api/events"
+    tags = ["attendance"]
+
+    # --- invitations ----------------------------------------------------------------------------------------
+
+    @get("/users/search", summary="Members to invite (host of event_id), with already_invited")
+    @inject
+    async def search_users(
+        self,
+        request: MemberRequest,
+        event_id: FromQuery[int],
+        search_invitees: FromDishka[SearchInvitees],
+        offset: FromQuery[int] = 0,
+        limit: FromQuery[int | None] = None,
+        search: FromQuery[str | None] = None,
+    ) -> SearchOut:
+        page = await search_invitees(SearchInput(request.user.member_id, event_id, search, offset, limit))
+        hits = [SearchHitOut(h.id, h.id, h.full_name, None, h.picture_url, h.already_invited) for h in page.hits]
+        return SearchOut(True, page.total, page.offset, page.limit, hits)
+
+    @post("/{event_id:int}/invitations", status_code=201, summary="Invite members (host); skipped ones are listed")
+    @inject
+    async def invite(
+        self,
+        request: MemberRequest,
+        event_id: FromPath[int],
+        data: JSONBody[InviteIn],
+        send: FromDishka[SendInvitations],
+    ) -> InvitesSentOut:
+        sent = await send(
+            InviteInput(request.user.member_id, event_id, data.user_ids, data.expiry_policy, data.message)
+        )
+        created = len(sent.created)
+        return InvitesSentOut(
+            success=True,
+            message=f"{created} invitation{'s' if created != 1 else ''} sent.",
+            created_count=created,
+            skipped_count=len(sent.skipped),
+            errors=[SkippedOut(user_id, error) for user_id, error in sent.skipped],
+            invites=[sent_invite_out(v) for v in sent.created],
+        )
+
+    @get("/{event_id:int}/invitations", summary="The event's invitations (host or staff)")
+    @inject
+    async def event_invitations(
+        self,
+        request: MemberRequest,
+        event_id: FromPath[int],
+        listing: FromDishka[ListEventInvitations],
+        status_filter: FromQuery[str | None] = None,
+    ) -> HostInvitationsOut:
+        views = await listing(request.user.member_id, event_id, status_filter)
+        return HostInvitationsOut(True, event_id, len(views), [host_invitation_out(v) for v in views])
+
+    @get("/my-invitations", summary="Invitations I received, newest first (a top-level array)")
+    @inject
+    async def my_invitations(
+        self,
+        request: MemberRequest,
+        mine: FromDishka[ListMyInvitations],
+        status_filter: FromQuery[str | None] = None,
+    ) -> list[MyInvitationOut]:
+        return [my_invitation_out(v) for v in await mine(request.user.member_id, status_filter)]
+
+    @put("/invitations/{invite_id:int}/respond", summary="Answer an invitation: going or declined")
+    @inject
+    async def respond(
+        self,
+        request: MemberRequest,
+        invite_id: FromPath[int],
+        data: JSONBody[RespondIn],
+        respond: FromDishka[RespondToInvitation],
+    ) -> RespondOut:
+        answer = await respond(RespondInput(request.user.member_id, invite_id, data.response, data.message))
+        going = answer.invitation.status == "accepted"
+        if not going:
+            message = "Invitation declined."
+        elif answer.requires_payment:
+            message = "Invitation accepted. Complete the payment to get your ticket."
+        elif answer.requires_confirmation:
+            message = "Invitation accepted. Confirm your attendance to get your ticket."
+        else:
+            message = "Invitation accepted."
+        return RespondOut(
+            success=True,
+            message=message,
+            invite_id=answer.invitation.id,
+            status=answer.invitation.status,
+            event_id=answer.invitation.event_id,
+            event_title=answer.invitation.event_title,
+            is_paid=answer.is_paid,
+            ticket_price=str(answer.ticket_price),
+            requires_payment=answer.requires_payment,
+            requires_confirmation=answer.requires_confirmation,
+        )

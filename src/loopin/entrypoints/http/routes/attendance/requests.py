@@ -1,0 +1,258 @@
+"""``/api/events/...`` join requests: a member asks to join, the host answers (one by one or in bulk)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, delete, get, post, put
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from loopin.entrypoints.http.auth import MemberRequest
+from loopin.usecases.attendance.requests import (
+    AcceptJoinRequest,
+    BulkInput,
+    BulkRequestAction,
+    CreateJoinRequest,
+    DeclineJoinRequest,
+    GetMyRequest,
+    GetRequesterProfile,
+    JoinRequestInput,
+    ListEventRequests,
+    ListMyRequests,
+    WithdrawJoinRequest,
+)
+from loopin.usecases.attendance.views import RequesterProfile, RequestView
+
+
+class JoinRequestIn(msgspec.Struct):
+    message: str | None = None
+    seats_requested: int = 1
+
+
+class HostMessageIn(msgspec.Struct):
+    host_message: str | None = None
+
+
+class BulkActionIn(msgspec.Struct):
+    request_ids: list[int]
+    action: str
+    host_message: str | None = None
+
+
+class RequestOut(msgspec.Struct):
+    """A request as the host and the member see it (``request_id`` repeats ``id`` for the app's model)."""
+
+    success: bool
+    id: int
+    request_id: int
+    uuid: str
+    event_id: int
+    event_title: str
+    requester_id: int
+    requester_name: str
+    full_name: str
+    profile_picture_url: str | None
+    status: str
+    message: str
+    host_message: str
+    seats_requested: int
+    can_confirm: bool
+    confirm_by: datetime | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class RequestListOut(msgspec.Struct):
+    success: bool
+    event_id: int | None
+    total_requests_count: int
+    requests: list[RequestOut]
+
+
+class ProfileInterestOut(msgspec.Struct):
+    id: int
+    name: str
+
+
+class RequesterProfileOut(msgspec.Struct):
+    success: bool
+    user_id: int
+    name: str
+    phone_number: str | None
+    bio: str
+    gender: str
+    location: str
+    profile_pictures: list[str]
+    event_interests: list[ProfileInterestOut]
+    is_verified: bool
+
+
+class BulkErrorOut(msgspec.Struct):
+    request_id: int
+    error: str
+
+
+class BulkOut(msgspec.Struct):
+    success: bool
+    processed_count: int
+    accepted_count: int
+    declined_count: int
+    errors: list[BulkErrorOut]
+
+
+def request_out(v: RequestView) -> RequestOut:
+    return RequestOut(
+        success=True,
+        id=v.id,
+        request_id=v.id,
+        uuid=str(v.uuid),
+        event_id=v.event_id,
+        event_title=v.event_title,
+        requester_id=v.requester_id,
+        requester_name=v.requester_name,
+        full_name=v.requester_name,
+        profile_picture_url=v.picture_url,
+        status=v.status,
+        message=v.message,
+        host_message=v.host_message,
+        seats_requested=v.seats_requested,
+        can_confirm=v.can_confirm,
+        confirm_by=v.confirm_by,
+        created_at=v.created_at,
+        updated_at=v.updated_at,
+    )
+
+
+def profile_out(p: RequesterProfile) -> RequesterProfileOut:
+    return RequesterProfileOut(
+        success=True,
+        user_id=p.user_id,
+        name=p.name,
+        phone_number=p.phone_number,
+        bio=p.bio,
+        gender=p.gender,
+        location=p.location,
+        profile_pictures=list(p.picture_urls),
+        event_interests=[ProfileInterestOut(i.id, i.name) for i in p.interests],
+        is_verified=p.is_verified,
+    )
+
+
+class JoinRequestController(Controller):
+    path = "/api/events"
+    tags = ["attendance"]
+
+    # --- join requests (guest) ------------------------------------------------------------------------------
+
+    @post("/{event_id:int}/requests", status_code=201, summary="Ask to join an event")
+    @inject
+    async def create_request(
+        self,
+        request: MemberRequest,
+        event_id: FromPath[int],
+        data: JSONBody[JoinRequestIn],
+        create: FromDishka[CreateJoinRequest],
+    ) -> RequestOut:
+        view = await create(JoinRequestInput(request.user.member_id, event_id, data.seats_requested, data.message))
+        return request_out(view)
+
+    @get("/{event_id:int}/my-request", summary="My request for this event (404 when there is none)")
+    @inject
+    async def my_request(
+        self, request: MemberRequest, event_id: FromPath[int], mine: FromDishka[GetMyRequest]
+    ) -> RequestOut:
+        return request_out(await mine(request.user.member_id, event_id))
+
+    @delete("/{event_id:int}/my-request", status_code=200, summary="Withdraw my request")
+    @inject
+    async def withdraw_request(
+        self,
+        request: MemberRequest,
+        event_id: FromPath[int],
+        withdraw: FromDishka[WithdrawJoinRequest],
+    ) -> RequestOut:
+        return request_out(await withdraw(request.user.member_id, event_id))
+
+    @get("/my-requests", summary="All my requests, newest first")
+    @inject
+    async def my_requests(
+        self,
+        request: MemberRequest,
+        mine: FromDishka[ListMyRequests],
+        status_filter: FromQuery[str | None] = None,
+    ) -> RequestListOut:
+        views = await mine(request.user.member_id, status_filter)
+        return RequestListOut(True, None, len(views), [request_out(v) for v in views])
+
+    # --- join requests (host) -------------------------------------------------------------------------------
+
+    @get("/{event_id:int}/requests", summary="The event's requests (host or staff), newest first")
+    @inject
+    async def event_requests(
+        self,
+        request: MemberRequest,
+        event_id: FromPath[int],
+        listing: FromDishka[ListEventRequests],
+        status_filter: FromQuery[str | None] = None,
+    ) -> RequestListOut:
+        views = await listing(request.user.member_id, event_id, status_filter)
+        return RequestListOut(True, event_id, len(views), [request_out(v) for v in views])
+
+    @get("/{event_id:int}/requests/{request_id:int}/profile", summary="A requester's profile (host or staff)")
+    @inject
+    async def requester_profile(
+        self,
+        request: MemberRequest,
+        event_id: FromPath[int],
+        request_id: FromPath[int],
+        profile: FromDishka[GetRequesterProfile],
+    ) -> RequesterProfileOut:
+        return profile_out(await profile(request.user.member_id, event_id, request_id))
+
+    @put("/{event_id:int}/requests/{request_id:int}/accept", summary="Accept a request (host)")
+    @inject
+    async def accept(
+        self,
+        request: MemberRequest,
+        event_id: FromPath[int],
+        request_id: FromPath[int],
+        accept: FromDishka[AcceptJoinRequest],
+        data: JSONBody[HostMessageIn | None] = None,
+    ) -> RequestOut:
+        view = await accept(request.user.member_id, event_id, request_id, data.host_message if data else None)
+        return request_out(view)
+
+    @put("/{event_id:int}/requests/{request_id:int}/decline", summary="Decline a request (host)")
+    @inject
+    async def decline(
+        self,
+        request: MemberRequest,
+        event_id: FromPath[int],
+        request_id: FromPath[int],
+        decline: FromDishka[DeclineJoinRequest],
+        data: JSONBody[HostMessageIn | None] = None,
+    ) -> RequestOut:
+        view = await decline(request.user.member_id, event_id, request_id, data.host_message if data else None)
+        return request_out(view)
+
+    @post("/{event_id:int}/requests/bulk-action", status_code=200, summary="Accept or decline many requests")
+    @inject
+    async def bulk(
+        self,
+        request: MemberRequest,
+        event_id: FromPath[int],
+        data: JSONBody[BulkActionIn],
+        bulk: FromDishka[BulkRequestAction],
+    ) -> BulkOut:
+        done = await bulk(
+            BulkInput(request.user.member_id, event_id, data.request_ids, data.action, data.host_message)
+        )
+        return BulkOut(
+            success=True,
+            processed_count=len(done.accepted) + len(done.declined),
+            accepted_count=len(done.accepted),
+            declined_count=len(done.declined),
+            errors=[BulkErrorOut(request_id, error) for request_id, error in done.errors],
+        )

@@ -1,0 +1,132 @@
+"""``/api/events/...`` confirmation and tickets: the guest confirms (free events), reads and cancels tickets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.wire import wall_clock
+from loopin.usecases.attendance.tickets import (
+    CancelAttendance,
+    ConfirmAttendance,
+    ConfirmInput,
+    GetMyTicket,
+    ListMyTickets,
+)
+from loopin.usecases.attendance.views import TicketView
+
+
+class ConfirmIn(msgspec.Struct):
+    seats: int = 1
+
+
+class TicketOut(msgspec.Struct):
+    success: bool
+    ticket_id: int
+    event_id: int
+    event_title: str
+    event_start_time: str
+    event_end_time: str
+    timezone: str
+    venue_name: str | None
+    cover_image_url: str | None
+    ticket_secret: str
+    qr_code_data: str
+    seats: int
+    is_paid: bool
+    payment_status: str
+    status: str
+    checked_in: bool
+    checked_in_at: datetime | None
+    created_at: datetime | None
+
+
+class CancelledOut(msgspec.Struct):
+    success: bool
+    message: str
+    ticket_id: int
+    event_id: int
+    status: str
+    seats_released: int
+    going_count: int
+
+
+def ticket_out(t: TicketView) -> TicketOut:
+    return TicketOut(
+        success=True,
+        ticket_id=t.ticket_id,
+        event_id=t.event_id,
+        event_title=t.event_title,
+        event_start_time=wall_clock(t.event_start_time, t.event_timezone),
+        event_end_time=wall_clock(t.event_end_time, t.event_timezone),
+        timezone=t.event_timezone,
+        venue_name=t.venue_name,
+        cover_image_url=t.cover_image_url,
+        ticket_secret=t.ticket_secret,
+        qr_code_data=t.qr_code_data,
+        seats=t.seats,
+        is_paid=t.is_paid,
+        payment_status=t.payment_status,
+        status=t.status,
+        checked_in=t.checked_in_at is not None and t.checked_out_at is None,
+        checked_in_at=t.checked_in_at,
+        created_at=t.issued_at,
+    )
+
+
+class TicketController(Controller):
+    path = "/api/events"
+    tags = ["attendance"]
+
+    # --- confirmation and tickets ---------------------------------------------------------------------------
+
+    @post(
+        "/{event_id:int}/confirm-attendance", status_code=200, summary="Confirm and get the ticket (free events)"
+    )
+    @inject
+    async def confirm(
+        self,
+        request: MemberRequest,
+        event_id: FromPath[int],
+        data: JSONBody[ConfirmIn],
+        confirm: FromDishka[ConfirmAttendance],
+    ) -> TicketOut:
+        return ticket_out(await confirm(ConfirmInput(request.user.member_id, event_id, data.seats)))
+
+    @get("/{event_id:int}/my-ticket", summary="My ticket for this event")
+    @inject
+    async def my_ticket(
+        self, request: MemberRequest, event_id: FromPath[int], mine: FromDishka[GetMyTicket]
+    ) -> TicketOut:
+        return ticket_out(await mine(request.user.member_id, event_id))
+
+    @get("/my-tickets", summary="All my live tickets, soonest event first (a top-level array)")
+    @inject
+    async def my_tickets(
+        self,
+        request: MemberRequest,
+        mine: FromDishka[ListMyTickets],
+        event_id: FromQuery[int | None] = None,
+    ) -> list[TicketOut]:
+        return [ticket_out(t) for t in await mine(request.user.member_id, event_id)]
+
+    @post("/{event_id:int}/cancel-attendance", status_code=200, summary="Cancel my ticket; frees its seats")
+    @inject
+    async def cancel(
+        self, request: MemberRequest, event_id: FromPath[int], cancel: FromDishka[CancelAttendance]
+    ) -> CancelledOut:
+        done = await cancel(request.user.member_id, event_id)
+        return CancelledOut(
+            True,
+            "Your attendance was cancelled.",
+            done.ticket_id,
+            done.event_id,
+            "cancelled",
+            done.seats_released,
+            done.going_count,
+        )

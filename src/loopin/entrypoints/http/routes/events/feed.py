@@ -1,0 +1,298 @@
+"""``/api/events``: the feed, and creating, reading, changing, deleting and sharing the events in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import msgspec
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, delete, get, post, put
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery, JSONBody
+
+from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest, Session, optional_session
+from loopin.entrypoints.http.routes.events.wire import EventOut, event_out
+from loopin.entrypoints.http.wire import MessageOut
+from loopin.usecases.events.create import CreateEvent, CreateEventInput
+from loopin.usecases.events.manage import KEEP, DeleteEvent, EventChanges, UpdateEvent
+from loopin.usecases.events.read import FeedInput, GetEvent, GetShareUrl, ListFeed
+from loopin.usecases.events.venues import PlaceInput
+from loopin.usecases.events.views import FeedPageView
+from loopin.usecases.identity.pictures import UploadedFile
+
+MAX_CREATE_BYTES = 20 * 1024 * 1024  # three 5 MB covers and the text fields
+
+
+class FeedOut(msgspec.Struct):
+    success: bool
+    total: int
+    offset: int
+    limit: int
+    data: list[EventOut]
+
+
+class EventUpdatedOut(msgspec.Struct):
+    success: bool
+    message: str
+    data: EventOut
+
+
+class ShareOut(msgspec.Struct):
+    success: bool
+    canonical_id: str
+    canonical_url: str
+    canonical_path: str
+    slug: str
+
+
+@dataclass
+class CreateEventForm:
+    """Every field the app sends (all text in multipart), plus ``publish`` and ``timezone`` for other clients.
+
+    Optional everywhere, so a missing title answers TITLE_REQUIRED rather than a generic 422.
+    """
+
+    title: str | None = None
+    description: str | None = None
+    start_time: str | None = None
+    duration_hours: str | None = None
+    timezone: str | None = None
+    venue_id: str | None = None
+    venue_name: str | None = None
+    venue_text: str | None = None
+    location_address: str | None = None
+    location_city: str | None = None
+    location_latitude: str | None = None
+    location_longitude: str | None = None
+    location_place_id: str | None = None
+    location_country_code: str | None = None
+    max_capacity: str | None = None
+    is_paid: str | None = None
+    ticket_price: str | None = None
+    platform_fee: str | None = None  # sent by the app, ignored: the server computes every fee
+    allow_plus_one: str | None = None
+    gst_number: str | None = None
+    allowed_genders: str | None = None
+    rsvp_expiry_policy: str | None = None
+    status: str | None = None
+    publish: str | None = None
+    is_public: str | None = None
+    event_interest_ids: str | None = None
+    cover_images: list[UploadFile] = field(default_factory=list)
+
+
+class EventUpdateIn(msgspec.Struct, omit_defaults=True):
+    """Absent keys stay as they are. Unknown keys (``going_count``, ``host_id``…) are ignored."""
+
+    title: str | msgspec.UnsetType = msgspec.UNSET
+    description: str | None | msgspec.UnsetType = msgspec.UNSET
+    start_time: str | msgspec.UnsetType = msgspec.UNSET
+    end_time: str | msgspec.UnsetType = msgspec.UNSET
+    duration_hours: float | str | msgspec.UnsetType = msgspec.UNSET
+    timezone: str | msgspec.UnsetType = msgspec.UNSET
+    venue_id: int | msgspec.UnsetType = msgspec.UNSET
+    venue_name: str | msgspec.UnsetType = msgspec.UNSET
+    location_address: str | msgspec.UnsetType = msgspec.UNSET
+    location_city: str | msgspec.UnsetType = msgspec.UNSET
+    location_latitude: float | str | msgspec.UnsetType = msgspec.UNSET
+    location_longitude: float | str | msgspec.UnsetType = msgspec.UNSET
+    location_place_id: str | msgspec.UnsetType = msgspec.UNSET
+    location_country_code: str | msgspec.UnsetType = msgspec.UNSET
+    max_capacity: int | msgspec.UnsetType = msgspec.UNSET
+    is_paid: bool | msgspec.UnsetType = msgspec.UNSET
+    ticket_price: float | str | msgspec.UnsetType = msgspec.UNSET
+    allow_plus_one: bool | msgspec.UnsetType = msgspec.UNSET
+    gst_number: str | None | msgspec.UnsetType = msgspec.UNSET
+    allowed_genders: str | msgspec.UnsetType = msgspec.UNSET
+    rsvp_expiry_policy: str | msgspec.UnsetType = msgspec.UNSET
+    status: str | msgspec.UnsetType = msgspec.UNSET
+    is_public: bool | msgspec.UnsetType = msgspec.UNSET
+    event_interest_ids: list[int] | msgspec.UnsetType = msgspec.UNSET
+    cover_images: list[str] | msgspec.UnsetType = msgspec.UNSET
+
+
+def feed_out(page: FeedPageView, viewer: Session | None) -> FeedOut:
+    return FeedOut(True, page.total, page.offset, page.limit, [event_out(e, viewer) for e in page.events])
+
+
+def _text(value: object) -> str | None:
+    return None if value is msgspec.UNSET or value is None else str(value)
+
+
+def _changes(member_id: int, event_id: int, d: EventUpdateIn) -> EventChanges:
+    def keep(value: Any) -> Any:
+        return KEEP if value is msgspec.UNSET else value
+
+    place_keys = (
+        d.venue_name,
+        d.location_address,
+        d.location_city,
+        d.location_latitude,
+        d.location_longitude,
+        d.location_place_id,
+        d.location_country_code,
+    )
+    place: PlaceInput | Any = KEEP
+    if any(v is not msgspec.UNSET for v in place_keys):
+        place = PlaceInput(
+            venue_name=_text(d.venue_name),
+            address=_text(d.location_address),
+            city=_text(d.location_city),
+            latitude=_text(d.location_latitude),
+            longitude=_text(d.location_longitude),
+            place_id=_text(d.location_place_id),
+            country_code=_text(d.location_country_code),
+        )
+    return EventChanges(
+        member_id=member_id,
+        event_id=event_id,
+        title=keep(d.title),
+        description=keep(d.description),
+        start_time=keep(d.start_time),
+        end_time=keep(d.end_time),
+        duration_hours=keep(d.duration_hours),
+        timezone=keep(d.timezone),
+        venue_id=keep(d.venue_id),
+        place=place,
+        max_capacity=keep(d.max_capacity),
+        is_paid=keep(d.is_paid),
+        ticket_price=keep(d.ticket_price),
+        allow_plus_one=keep(d.allow_plus_one),
+        gst_number=keep(d.gst_number),
+        allowed_genders=keep(d.allowed_genders),
+        rsvp_expiry_policy=keep(d.rsvp_expiry_policy),
+        status=keep(d.status),
+        is_public=keep(d.is_public),
+        interest_ids=keep(d.event_interest_ids),
+        cover_images=keep(d.cover_images),
+    )
+
+
+class EventController(Controller):
+    path = "/api/events"
+    tags = ["events"]
+
+    @get("/", summary="The feed: upcoming events the member may see, soonest first")
+    @inject
+    async def feed(
+        self,
+        request: MemberRequest,
+        list_feed: FromDishka[ListFeed],
+        status: FromQuery[str | None] = None,
+        is_public: FromQuery[bool | None] = None,
+        host_id: FromQuery[int | None] = None,
+        is_upcoming: FromQuery[bool | None] = None,
+        interest_id: FromQuery[int | None] = None,
+        event_interest_id: FromQuery[int | None] = None,
+        city: FromQuery[str | None] = None,
+        country_code: FromQuery[str | None] = None,
+        search: FromQuery[str | None] = None,
+        offset: FromQuery[int | None] = None,
+        limit: FromQuery[int | None] = None,
+    ) -> FeedOut:
+        page = await list_feed(
+            FeedInput(
+                member_id=request.user.member_id,
+                status=status,
+                is_public=is_public,
+                host_id=host_id,
+                is_upcoming=is_upcoming,
+                interest_id=interest_id if interest_id is not None else event_interest_id,
+                city=city,
+                country_code=country_code,
+                search=search,
+                offset=offset,
+                limit=limit,
+            )
+        )
+        return feed_out(page, request.user)
+
+    @post(
+        "/",
+        status_code=201,
+        request_max_body_size=MAX_CREATE_BYTES,
+        summary="Create an event (the app's Go live): published at once unless publish=false",
+    )
+    @inject
+    async def create(
+        self,
+        request: MemberRequest,
+        data: Annotated[CreateEventForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        create: FromDishka[CreateEvent],
+    ) -> EventOut:
+        covers = [UploadedFile(f.filename or "", await f.read()) for f in data.cover_images]
+        view = await create(
+            CreateEventInput(
+                member_id=request.user.member_id,
+                title=data.title,
+                description=data.description,
+                start_time=data.start_time,
+                duration_hours=data.duration_hours,
+                timezone=data.timezone,
+                venue_id=data.venue_id,
+                place=PlaceInput(
+                    venue_name=data.venue_name,
+                    address=data.location_address,
+                    city=data.location_city,
+                    latitude=data.location_latitude,
+                    longitude=data.location_longitude,
+                    place_id=data.location_place_id,
+                    country_code=data.location_country_code,
+                ),
+                venue_text=data.venue_text,
+                max_capacity=data.max_capacity,
+                is_paid=data.is_paid,
+                ticket_price=data.ticket_price,
+                allow_plus_one=data.allow_plus_one,
+                gst_number=data.gst_number,
+                allowed_genders=data.allowed_genders,
+                rsvp_expiry_policy=data.rsvp_expiry_policy,
+                status=data.status,
+                publish=data.publish,
+                is_public=data.is_public,
+                event_interest_ids=data.event_interest_ids,
+                cover_images=covers,
+            )
+        )
+        return event_out(view, request.user)
+
+    @get("/{event_id:int}", summary="One event (404 for events the member may not see)")
+    @inject
+    async def detail(
+        self, request: MemberRequest, event_id: FromPath[int], get_event: FromDishka[GetEvent]
+    ) -> EventOut:
+        return event_out(await get_event(request.user.member_id, event_id), request.user)
+
+    @put("/{event_id:int}", summary="Change an event (host or staff); only the keys sent change")
+    @inject
+    async def update(
+        self,
+        request: MemberRequest,
+        event_id: FromPath[int],
+        data: JSONBody[EventUpdateIn],
+        update: FromDishka[UpdateEvent],
+    ) -> EventUpdatedOut:
+        view = await update(_changes(request.user.member_id, event_id, data))
+        return EventUpdatedOut(True, "Event updated", event_out(view, request.user))
+
+    @delete("/{event_id:int}", status_code=200, summary="Delete an event (host or staff; soft)")
+    @inject
+    async def remove(
+        self, request: MemberRequest, event_id: FromPath[int], delete_event: FromDishka[DeleteEvent]
+    ) -> MessageOut:
+        await delete_event(request.user.member_id, event_id)
+        return MessageOut(True, "Event deleted")
+
+    @get("/{event_id:int}/share-url", opt=PUBLIC, summary="The event's share link (sign-in optional)")
+    @inject
+    async def share_url(
+        self,
+        request: AnyRequest,
+        event_id: FromPath[int],
+        share: FromDishka[GetShareUrl],
+    ) -> ShareOut:
+        session = await optional_session(request)
+        link = await share(session.member_id if session else None, event_id)
+        return ShareOut(True, link.canonical_id, link.canonical_url, link.canonical_path, link.slug)

@@ -1,0 +1,115 @@
+"""``/api/hosts``: people asking to become hosts (no sign-in), and the staff list of them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, get, post
+from litestar.params import JSONBody, QueryParameter
+
+from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest
+from loopin.entrypoints.http.wire import client_address
+from loopin.usecases.events.hosts import BecomeAHost, HostLeadInput, ListHostLeads
+from loopin.usecases.events.views import HostLeadView
+
+
+class HostLeadOut(msgspec.Struct):
+    id: int
+    first_name: str
+    last_name: str
+    phone_number: str
+    message: str
+    submitted_at: datetime | None
+
+
+class HostLeadSubmittedOut(msgspec.Struct):
+    success: bool
+    message: str
+    data: HostLeadOut
+
+
+class HostLeadAdminOut(msgspec.Struct):
+    id: int
+    first_name: str
+    last_name: str
+    phone_number: str
+    message: str
+    is_contacted: bool
+    is_converted: bool
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class HostLeadListData(msgspec.Struct):
+    leads: list[HostLeadAdminOut]
+    total: int
+
+
+class HostLeadListOut(msgspec.Struct):
+    success: bool
+    message: str
+    data: HostLeadListData
+
+
+class HostLeadIn(msgspec.Struct):
+    first_name: str
+    last_name: str
+    phone_number: str
+    message: str = ""
+
+
+def _lead_out(lead: HostLeadView) -> HostLeadAdminOut:
+    return HostLeadAdminOut(
+        lead.id,
+        lead.first_name,
+        lead.last_name,
+        lead.phone_number,
+        lead.message,
+        lead.is_contacted,
+        lead.is_converted,
+        lead.submitted_at,
+        lead.updated_at,
+    )
+
+
+class HostController(Controller):
+    path = "/api/hosts"
+    tags = ["hosts"]
+
+    @post("/become-a-host", status_code=200, opt=PUBLIC, summary="Ask to become a host (no sign-in)")
+    @inject
+    async def become_a_host(
+        self, request: AnyRequest, data: JSONBody[HostLeadIn], become: FromDishka[BecomeAHost]
+    ) -> HostLeadSubmittedOut:
+        done = await become(
+            HostLeadInput(
+                data.first_name, data.last_name, data.phone_number, data.message, client_address(request)
+            )
+        )
+        lead = done.lead
+        message = (
+            "Thank you! Our team will contact you soon about hosting on Loopin."
+            if done.created
+            else "We already have your information; our team will contact you soon."
+        )
+        out = HostLeadOut(
+            lead.id, lead.first_name, lead.last_name, lead.phone_number, lead.message, lead.submitted_at
+        )
+        return HostLeadSubmittedOut(True, message, out)
+
+    @get("/host-leads", summary="Host leads, newest first (staff)")
+    @inject
+    async def host_leads(
+        self,
+        request: MemberRequest,
+        list_leads: FromDishka[ListHostLeads],
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 50,
+    ) -> HostLeadListOut:
+        total, leads = await list_leads(request.user.member_id, offset=offset, limit=limit)
+        return HostLeadListOut(
+            True, f"Retrieved {len(leads)} host leads", HostLeadListData([_lead_out(x) for x in leads], total)
+        )

@@ -1,0 +1,127 @@
+"""``/api/events/venues``: places events happen at, added from the app's place picker or the venue API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from loopin.entrypoints.http.auth import MemberRequest
+from loopin.usecases.events.venues import VENUE_API_FIELDS, CreateVenue, GetVenue, ListVenues, PlaceInput
+from loopin.usecases.events.views import VenueView
+
+
+class VenueOut(msgspec.Struct):
+    id: int
+    uuid: str
+    name: str
+    address: str
+    city: str
+    city_slug: str
+    country_code: str
+    venue_type: str
+    capacity: int
+    latitude: float | None
+    longitude: float | None
+    place_id: str | None
+    metadata: dict[str, str]
+    is_active: bool
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class VenueListOut(msgspec.Struct):
+    success: bool
+    total: int
+    offset: int
+    limit: int
+    data: list[VenueOut]
+
+
+class VenueIn(msgspec.Struct):
+    name: str
+    address: str = ""
+    city: str = ""
+    venue_type: str = "indoor"
+    capacity: int = 0
+    latitude: float | None = None
+    longitude: float | None = None
+    place_id: str | None = None
+    country_code: str | None = None
+    metadata: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+def venue_out(v: VenueView) -> VenueOut:
+    return VenueOut(
+        v.id,
+        str(v.uuid),
+        v.name,
+        v.address,
+        v.city,
+        v.city_slug,
+        v.country_code,
+        v.venue_type,
+        v.capacity,
+        v.latitude,
+        v.longitude,
+        v.place_id,
+        dict(v.metadata),
+        v.is_active,
+        v.created_at,
+        v.updated_at,
+    )
+
+
+class VenueController(Controller):
+    path = "/api/events/venues"
+    tags = ["events"]
+
+    @get("/", summary="Active venues, by name")
+    @inject
+    async def list_venues(
+        self,
+        request: MemberRequest,
+        list_venues: FromDishka[ListVenues],
+        city: FromQuery[str | None] = None,
+        venue_type: FromQuery[str | None] = None,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+    ) -> VenueListOut:
+        found = await list_venues(
+            request.user.member_id, city=city, venue_type=venue_type, offset=offset, limit=limit
+        )
+        return VenueListOut(True, found.total, found.offset, found.limit, [venue_out(v) for v in found.venues])
+
+    @post("/", summary="Add a venue; the same place again returns the stored one (200)")
+    @inject
+    async def create_venue(
+        self, request: MemberRequest, data: JSONBody[VenueIn], create: FromDishka[CreateVenue]
+    ) -> Response[VenueOut]:
+        view, created = await create(
+            request.user.member_id,
+            PlaceInput(
+                venue_name=data.name,
+                address=data.address,
+                city=data.city,
+                latitude=data.latitude,
+                longitude=data.longitude,
+                place_id=data.place_id,
+                country_code=data.country_code,
+                venue_type=data.venue_type,
+                capacity=data.capacity,
+                metadata=data.metadata,
+                fields=VENUE_API_FIELDS,
+            ),
+        )
+        return Response(venue_out(view), status_code=201 if created else 200)
+
+    @get("/{venue_id:int}", summary="One active venue")
+    @inject
+    async def get_venue(
+        self, request: MemberRequest, venue_id: FromPath[int], get_one: FromDishka[GetVenue]
+    ) -> VenueOut:
+        return venue_out(await get_one(request.user.member_id, venue_id))
