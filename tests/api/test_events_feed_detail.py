@@ -173,11 +173,12 @@ async def test_unknown_or_malformed_ids(api: AsyncTestClient, fakes: Fakes) -> N
         assert_error(await api.get(path, headers=bearer(guest)), 404)
     assert_error(await api.put(f"/api/events/{huge}", headers=bearer(guest), json={"title": "Jam"}), 404)
     assert_error(await api.delete(f"/api/events/{huge}", headers=bearer(guest)), 404)
-    for params in ({"host_id": huge}, {"interest_id": huge}):
+    for params in ({"host_id": huge}, {"interest_id": huge}, {"offset": huge}):  # out-of-range numbers
+        assert_error(await api.get("/api/events", headers=bearer(guest), params=params), 422)
+    for params in ({"host_id": "999999"}, {"interest_id": "999999"}):  # ids of nothing match nothing
         response = await api.get("/api/events", headers=bearer(guest), params=params)
         assert response.status_code == 200
         assert response.json()["data"] == []
-    assert_error(await api.get("/api/events", headers=bearer(guest), params={"offset": huge}), 422)
 
 
 async def test_the_apps_page_pins_the_hosts_own_later_events(api: AsyncTestClient, fakes: Fakes) -> None:

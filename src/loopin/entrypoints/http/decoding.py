@@ -23,6 +23,7 @@ from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 
 MAX_JSON_DEPTH = 32
+MULTI_PART = RequestEncodingType.MULTI_PART
 JSON_MEDIA_TYPE = "application/json"
 
 
@@ -121,7 +122,9 @@ class LoopinRequest(Request[Any, Any, Any]):
 async def decode_forms_first(request: Request[Any, Any, Any]) -> None:
     """``before_request`` hook: Litestar's multipart extraction reuses a form the request already decoded, so
     decoding it here puts every form through ``LoopinRequest.form`` and its text rule."""
-    if request.content_type[0] == RequestEncodingType.MULTI_PART:
+    data = request.route_handler.parsed_fn_signature.parameters.get("data")
+    expects_form = data is not None and getattr(data.kwarg_definition, "media_type", None) == MULTI_PART
+    if expects_form and request.content_type[0] == MULTI_PART:
         await request.form()
 
 

@@ -60,8 +60,11 @@ def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
 
 
 def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
-    """Litestar's decode failures (400) become the 422 list the app joins with "; "."""
+    """Litestar's decode failures (400) become the 422 list the app joins with "; ". A path parameter out of its
+    range (an id past 2^63, a zero) names nothing, like a path that matches no route: 404."""
     items = exc.extra if isinstance(exc.extra, list) else []
+    if any(isinstance(item, dict) and item.get("source") == "path" and item.get("key") for item in items):
+        return envelope(404, "Not found.", "NOT_FOUND")
     detail = [
         {
             "loc": [str(item.get("source") or "body"), *([str(item["key"])] if item.get("key") else [])],

@@ -7,9 +7,10 @@ from datetime import datetime
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, delete, get, post, put
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.params import Id, PathId
 from loopin.usecases.attendance.requests import (
     AcceptJoinRequest,
     BulkInput,
@@ -36,7 +37,7 @@ class HostMessageIn(msgspec.Struct):
 
 
 class BulkActionIn(msgspec.Struct):
-    request_ids: list[int]
+    request_ids: list[Id]
     action: str
     host_message: str | None = None
 
@@ -151,7 +152,7 @@ class JoinRequestController(Controller):
     async def create_request(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
+        event_id: PathId,
         data: JSONBody[JoinRequestIn],
         create: FromDishka[CreateJoinRequest],
     ) -> RequestOut:
@@ -161,7 +162,7 @@ class JoinRequestController(Controller):
     @get("/{event_id:int}/my-request", summary="My request for this event (404 when there is none)")
     @inject
     async def my_request(
-        self, request: MemberRequest, event_id: FromPath[int], mine: FromDishka[GetMyRequest]
+        self, request: MemberRequest, event_id: PathId, mine: FromDishka[GetMyRequest]
     ) -> RequestOut:
         return request_out(await mine(request.user.member_id, event_id))
 
@@ -170,7 +171,7 @@ class JoinRequestController(Controller):
     async def withdraw_request(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
+        event_id: PathId,
         withdraw: FromDishka[WithdrawJoinRequest],
     ) -> RequestOut:
         return request_out(await withdraw(request.user.member_id, event_id))
@@ -193,7 +194,7 @@ class JoinRequestController(Controller):
     async def event_requests(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
+        event_id: PathId,
         listing: FromDishka[ListEventRequests],
         status_filter: FromQuery[str | None] = None,
     ) -> RequestListOut:
@@ -205,8 +206,8 @@ class JoinRequestController(Controller):
     async def requester_profile(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
-        request_id: FromPath[int],
+        event_id: PathId,
+        request_id: PathId,
         profile: FromDishka[GetRequesterProfile],
     ) -> RequesterProfileOut:
         return profile_out(await profile(request.user.member_id, event_id, request_id))
@@ -216,8 +217,8 @@ class JoinRequestController(Controller):
     async def accept(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
-        request_id: FromPath[int],
+        event_id: PathId,
+        request_id: PathId,
         accept: FromDishka[AcceptJoinRequest],
         data: JSONBody[HostMessageIn | None] = None,
     ) -> RequestOut:
@@ -229,8 +230,8 @@ class JoinRequestController(Controller):
     async def decline(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
-        request_id: FromPath[int],
+        event_id: PathId,
+        request_id: PathId,
         decline: FromDishka[DeclineJoinRequest],
         data: JSONBody[HostMessageIn | None] = None,
     ) -> RequestOut:
@@ -242,7 +243,7 @@ class JoinRequestController(Controller):
     async def bulk(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
+        event_id: PathId,
         data: JSONBody[BulkActionIn],
         bulk: FromDishka[BulkRequestAction],
     ) -> BulkOut:

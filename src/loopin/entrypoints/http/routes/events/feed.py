@@ -10,9 +10,10 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, delete, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.params import Body, FromQuery, JSONBody
 
 from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest, Session, optional_session
+from loopin.entrypoints.http.params import Id, OptionalQueryId, PathId
 from loopin.entrypoints.http.routes.events.wire import EventOut, event_out
 from loopin.entrypoints.http.wire import MessageOut
 from loopin.usecases.events.create import CreateEvent, CreateEventInput
@@ -92,7 +93,7 @@ class EventUpdateIn(msgspec.Struct, omit_defaults=True):
     end_time: str | msgspec.UnsetType = msgspec.UNSET
     duration_hours: float | str | msgspec.UnsetType = msgspec.UNSET
     timezone: str | msgspec.UnsetType = msgspec.UNSET
-    venue_id: int | msgspec.UnsetType = msgspec.UNSET
+    venue_id: Id | msgspec.UnsetType = msgspec.UNSET
     venue_name: str | msgspec.UnsetType = msgspec.UNSET
     location_address: str | msgspec.UnsetType = msgspec.UNSET
     location_city: str | msgspec.UnsetType = msgspec.UNSET
@@ -109,7 +110,7 @@ class EventUpdateIn(msgspec.Struct, omit_defaults=True):
     rsvp_expiry_policy: str | msgspec.UnsetType = msgspec.UNSET
     status: str | msgspec.UnsetType = msgspec.UNSET
     is_public: bool | msgspec.UnsetType = msgspec.UNSET
-    event_interest_ids: list[int] | msgspec.UnsetType = msgspec.UNSET
+    event_interest_ids: list[Id] | msgspec.UnsetType = msgspec.UNSET
     cover_images: list[str] | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -182,10 +183,10 @@ class EventController(Controller):
         list_feed: FromDishka[ListFeed],
         status: FromQuery[str | None] = None,
         is_public: FromQuery[bool | None] = None,
-        host_id: FromQuery[int | None] = None,
+        host_id: OptionalQueryId = None,
         is_upcoming: FromQuery[bool | None] = None,
-        interest_id: FromQuery[int | None] = None,
-        event_interest_id: FromQuery[int | None] = None,
+        interest_id: OptionalQueryId = None,
+        event_interest_id: OptionalQueryId = None,
         city: FromQuery[str | None] = None,
         country_code: FromQuery[str | None] = None,
         search: FromQuery[str | None] = None,
@@ -260,9 +261,7 @@ class EventController(Controller):
 
     @get("/{event_id:int}", summary="One event (404 for events the member may not see)")
     @inject
-    async def detail(
-        self, request: MemberRequest, event_id: FromPath[int], get_event: FromDishka[GetEvent]
-    ) -> EventOut:
+    async def detail(self, request: MemberRequest, event_id: PathId, get_event: FromDishka[GetEvent]) -> EventOut:
         return event_out(await get_event(request.user.member_id, event_id), request.user)
 
     @put("/{event_id:int}", summary="Change an event (host or staff); only the keys sent change")
@@ -270,7 +269,7 @@ class EventController(Controller):
     async def update(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
+        event_id: PathId,
         data: JSONBody[EventUpdateIn],
         update: FromDishka[UpdateEvent],
     ) -> EventUpdatedOut:
@@ -280,7 +279,7 @@ class EventController(Controller):
     @delete("/{event_id:int}", status_code=200, summary="Delete an event (host or staff; soft)")
     @inject
     async def remove(
-        self, request: MemberRequest, event_id: FromPath[int], delete_event: FromDishka[DeleteEvent]
+        self, request: MemberRequest, event_id: PathId, delete_event: FromDishka[DeleteEvent]
     ) -> MessageOut:
         await delete_event(request.user.member_id, event_id)
         return MessageOut(True, "Event deleted")
@@ -290,7 +289,7 @@ class EventController(Controller):
     async def share_url(
         self,
         request: AnyRequest,
-        event_id: FromPath[int],
+        event_id: PathId,
         share: FromDishka[GetShareUrl],
     ) -> ShareOut:
         session = await optional_session(request)

@@ -15,6 +15,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 
 from loopin.entrypoints.http.auth import PUBLIC
+from loopin.entrypoints.http.params import Page
 from loopin.entrypoints.http.routes.events.wire import EventOut, InterestRefOut, event_out
 from loopin.usecases.events.public import CityEvents, CityPage, EventSeo, PublicEvent
 
@@ -81,7 +82,7 @@ class PublicEventController(Controller):
         city_slug: FromPath[str],
         city_events: FromDishka[CityEvents],
         event_interest_slug: FromQuery[str | None] = None,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        page: Page = 1,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> CityPageOut:
         found = await city_events(

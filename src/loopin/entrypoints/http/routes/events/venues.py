@@ -8,9 +8,10 @@ from typing import Annotated
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Response, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.params import Offset, PathId
 from loopin.usecases.events.venues import VENUE_API_FIELDS, CreateVenue, GetVenue, ListVenues, PlaceInput
 from loopin.usecases.events.views import VenueView
 
@@ -88,7 +89,7 @@ class VenueController(Controller):
         list_venues: FromDishka[ListVenues],
         city: FromQuery[str | None] = None,
         venue_type: FromQuery[str | None] = None,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        offset: Offset = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> VenueListOut:
         found = await list_venues(
@@ -121,7 +122,5 @@ class VenueController(Controller):
 
     @get("/{venue_id:int}", summary="One active venue")
     @inject
-    async def get_venue(
-        self, request: MemberRequest, venue_id: FromPath[int], get_one: FromDishka[GetVenue]
-    ) -> VenueOut:
+    async def get_venue(self, request: MemberRequest, venue_id: PathId, get_one: FromDishka[GetVenue]) -> VenueOut:
         return venue_out(await get_one(request.user.member_id, venue_id))
