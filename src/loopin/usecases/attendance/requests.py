@@ -36,6 +36,7 @@ from loopin.usecases.attendance.ports import (
     AttendanceReader,
     InvitationRepository,
     JoinRequestRepository,
+    MemberCard,
     TicketRepository,
 )
 from loopin.usecases.attendance.views import BulkOutcome, InterestItem, RequesterProfile, RequestView
@@ -76,6 +77,7 @@ class CreateJoinRequest:
         invitations: InvitationRepository,
         tickets: TicketRepository,
         cache: EventCache,
+        storage: FileStorage,
         jobs: JobQueue,
         uow: UnitOfWork,
         clock: Clock,
@@ -86,6 +88,7 @@ class CreateJoinRequest:
         self._invitations = invitations
         self._tickets = tickets
         self._cache = cache
+        self._storage = storage
         self._jobs = jobs
         self._uow = uow
         self._clock = clock
@@ -127,15 +130,20 @@ class CreateJoinRequest:
         self._jobs.enqueue(jobs.new_request(request, event, member.profile.name))
         await self._uow.commit()
         await self._cache.invalidate()
-        return RequestView.of(request, now, event_title=event.title)
+        return RequestView.of(
+            request, now, event_title=event.title, requester=MemberCard.of(member), storage=self._storage
+        )
 
 
 class GetMyRequest:
     """The caller's request for one event: the app asks once per feed card, so two queries at most."""
 
-    def __init__(self, gate: AttendanceGate, reader: AttendanceReader, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(
+        self, gate: AttendanceGate, reader: AttendanceReader, storage: FileStorage, uow: UnitOfWork, clock: Clock
+    ) -> None:
         self._gate = gate
         self._reader = reader
+        self._storage = storage
         self._uow = uow
         self._clock = clock
 
@@ -146,14 +154,22 @@ class GetMyRequest:
         if card is None or card.event_deleted:
             raise RequestNotFound("You have not asked to join this event.")
         return RequestView.of(
-            card.request, self._clock.now(), event_title=card.event_title, has_ticket=card.has_ticket
+            card.request,
+            self._clock.now(),
+            event_title=card.event_title,
+            has_ticket=card.has_ticket,
+            requester=MemberCard.of(member),
+            storage=self._storage,
         )
 
 
 class ListMyRequests:
-    def __init__(self, gate: AttendanceGate, reader: AttendanceReader, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(
+        self, gate: AttendanceGate, reader: AttendanceReader, storage: FileStorage, uow: UnitOfWork, clock: Clock
+    ) -> None:
         self._gate = gate
         self._reader = reader
+        self._storage = storage
         self._uow = uow
         self._clock = clock
 
@@ -162,9 +178,16 @@ class ListMyRequests:
         member = await self._gate.member(member_id)
         cards = await self._reader.member_requests(member.id)
         await self._uow.commit()
-        now = self._clock.now()
+        now, mine = self._clock.now(), MemberCard.of(member)
         views = [
-            RequestView.of(c.request, now, event_title=c.event_title, has_ticket=c.has_ticket)
+            RequestView.of(
+                c.request,
+                now,
+                event_title=c.event_title,
+                has_ticket=c.has_ticket,
+                requester=mine,
+                storage=self._storage,
+            )
             for c in cards
             if not c.event_deleted
         ]
@@ -449,6 +472,7 @@ class WithdrawJoinRequest:
         requests: JoinRequestRepository,
         tickets: TicketRepository,
         cache: EventCache,
+        storage: FileStorage,
         jobs: JobQueue,
         uow: UnitOfWork,
         clock: Clock,
@@ -458,6 +482,7 @@ class WithdrawJoinRequest:
         self._requests = requests
         self._tickets = tickets
         self._cache = cache
+        self._storage = storage
         self._jobs = jobs
         self._uow = uow
         self._clock = clock
@@ -479,4 +504,6 @@ class WithdrawJoinRequest:
         self._jobs.enqueue(jobs.audited_request("withdrawn", request, member.id, now))
         await self._uow.commit()
         await self._cache.invalidate()
-        return RequestView.of(request, now, event_title=event.title)
+        return RequestView.of(
+            request, now, event_title=event.title, requester=MemberCard.of(member), storage=self._storage
+        )
