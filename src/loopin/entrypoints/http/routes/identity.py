@@ -197,6 +197,17 @@ def _session_out(s: SessionStarted) -> SessionOut:
     return SessionOut(True, message, s.token, s.needs_profile_completion, s.admitted, data)
 
 
+def _completed_message(first_time: bool, p: ProfileView) -> str:
+    """Promises only the wait this member really has left (none at all when the window is zero)."""
+    if p.is_active:
+        return "Profile completed. Welcome to Loopin!" if first_time else "Profile saved."
+    if p.promote_at is None or p.updated_at is None:
+        return "Profile completed. You are on the waitlist; we will let you in automatically."
+    minutes = max(1, round((p.promote_at - p.updated_at).total_seconds() / 60))
+    wait = f"{round(minutes / 30) / 2:g} hours" if minutes >= 90 else f"{minutes} minutes"
+    return f"Profile completed. You are on the waitlist; we will let you in automatically in about {wait}."
+
+
 def _parse_interest_ids(raw: str) -> list[int]:
     value = parse_int_array(raw) if raw.strip() else None
     if value is None:
@@ -272,11 +283,7 @@ class AuthController(Controller):
             )
         )
         p = done.profile
-        message = (
-            "Profile completed. You are on the waitlist for a few hours; we will let you in automatically."
-            if p.promote_at and not p.is_active
-            else "Profile saved."
-        )
+        message = _completed_message(done.waitlisted_now, p)
         return ProfileCompletedOut(
             True,
             message,

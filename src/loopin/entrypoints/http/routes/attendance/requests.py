@@ -153,10 +153,11 @@ class JoinRequestController(Controller):
         self,
         request: MemberRequest,
         event_id: PathId,
-        data: JSONBody[JoinRequestIn],
         create: FromDishka[CreateJoinRequest],
+        data: JSONBody[JoinRequestIn | None] = None,  # no body at all: every default
     ) -> RequestOut:
-        view = await create(JoinRequestInput(request.user.member_id, event_id, data.seats_requested, data.message))
+        ask = data or JoinRequestIn()
+        view = await create(JoinRequestInput(request.user.member_id, event_id, ask.seats_requested, ask.message))
         return request_out(view)
 
     @get("/{event_id:int}/my-request", summary="My request for this event (404 when there is none)")

@@ -94,10 +94,11 @@ class TicketController(Controller):
         self,
         request: MemberRequest,
         event_id: PathId,
-        data: JSONBody[ConfirmIn],
         confirm: FromDishka[ConfirmAttendance],
+        data: JSONBody[ConfirmIn | None] = None,  # no body at all: every default (one seat)
     ) -> TicketOut:
-        return ticket_out(await confirm(ConfirmInput(request.user.member_id, event_id, data.seats)))
+        seats = (data or ConfirmIn()).seats
+        return ticket_out(await confirm(ConfirmInput(request.user.member_id, event_id, seats)))
 
     @get("/{event_id:int}/my-ticket", summary="My ticket for this event")
     @inject
