@@ -1,12 +1,16 @@
-"""UnitOfWork + JobQueue contract: jobs leave only after, and only once per, commit (in-memory and SQL)."""
+"""UnitOfWork + JobQueue contract: jobs and effects leave only after, and only once per, commit (in-memory and
+SQL)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
+
+import pytest
 from dishka import AsyncContainer
 
 from loopin.domain.identity.member import Member
 from loopin.usecases.identity.ports import MemberRepository
-from loopin.usecases.shared.ports import Job, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Job, JobQueue, JobsNotQueued, UnitOfWork
 from tests.integration.conftest import Recorded, phone
 from tests.support import Fakes
 
@@ -74,3 +78,67 @@ async def test_each_scope_has_its_own_job_buffer(recorded: Recorded) -> None:
         await other_uow.rollback()
         await uow.commit()
     assert recorded.dispatcher.jobs == [mine]
+
+
+class Effects:
+    """After-commit effects that note when they ran, and what the dispatcher held by then."""
+
+    def __init__(self, recorded: Recorded) -> None:
+        self.ran: list[tuple[str, int]] = []
+        self._recorded = recorded
+
+    def named(self, name: str) -> Callable[[], Awaitable[None]]:
+        async def effect() -> None:
+            self.ran.append((name, len(self._recorded.dispatcher.jobs)))
+
+        return effect
+
+
+async def test_effects_run_after_the_commit_and_its_jobs(recorded: Recorded, fakes: Fakes) -> None:
+    effects = Effects(recorded)
+    first, second = effects.named("first"), effects.named("second")
+    async with recorded.container() as scope:
+        repo, uow, jobs = await ports(scope)
+        await repo.add(Member.register(phone(1), now=fakes.clock.now()))
+        uow.after_commit(first)
+        jobs.enqueue(Job("test.job"))
+        uow.after_commit(second)
+        uow.after_commit(first)  # registered twice, runs once
+        assert effects.ran == []
+        await uow.commit()
+        assert effects.ran == [("first", 1), ("second", 1)]  # in order, once the job was handed over
+        await uow.commit()
+    assert effects.ran == [("first", 1), ("second", 1)]
+
+
+async def test_rollback_drops_the_effects(recorded: Recorded) -> None:
+    effects = Effects(recorded)
+    async with recorded.container() as scope:
+        _, uow, _ = await ports(scope)
+        uow.after_commit(effects.named("dropped"))
+        await uow.rollback()
+        uow.after_commit(effects.named("kept"))
+        await uow.commit()
+    async with recorded.container() as scope:
+        (await scope.get(UnitOfWork)).after_commit(effects.named("abandoned"))  # scope closed uncommitted
+    assert effects.ran == [("kept", 0)]
+
+
+async def test_effects_run_when_the_jobs_could_not_be_queued(recorded: Recorded, fakes: Fakes) -> None:
+    """The transaction committed: what it changed must be seen (the event cache is told) even so."""
+    effects = Effects(recorded)
+
+    async def refuse(jobs: Sequence[Job]) -> None:
+        raise ConnectionError("redis is down")
+
+    recorded.dispatcher.dispatch = refuse  # type: ignore[method-assign]
+    async with recorded.container() as scope:
+        repo, uow, jobs = await ports(scope)
+        await repo.add(Member.register(phone(1), now=fakes.clock.now()))
+        jobs.enqueue(Job("test.lost"))
+        uow.after_commit(effects.named("cache"))
+        with pytest.raises(JobsNotQueued):
+            await uow.commit()
+    assert effects.ran == [("cache", 0)]
+    async with recorded.container() as scope:
+        assert await (await scope.get(MemberRepository)).find_by_phone(phone(1)) is not None

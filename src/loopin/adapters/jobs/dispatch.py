@@ -1,4 +1,4 @@
-"""The JobQueue port's buffer, and the dispatchers a unit of work hands committed jobs to."""
+"""The dispatchers a unit of work hands committed jobs to (``adapters.unit_of_work`` decides when)."""
 
 from __future__ import annotations
 
@@ -8,27 +8,11 @@ from typing import Protocol
 
 import structlog
 
-from loopin.usecases.shared.ports import Job, JobsNotQueued
+from loopin.usecases.shared.ports import Job
 
 log = structlog.get_logger(__name__)
 
 JobRunner = Callable[[Job], Awaitable[object]]
-
-
-class JobBuffer:
-    """Implements the JobQueue port for one transaction: holds jobs until the unit of work decides."""
-
-    __slots__ = ("_jobs",)
-
-    def __init__(self) -> None:
-        self._jobs: list[Job] = []
-
-    def enqueue(self, job: Job) -> None:
-        self._jobs.append(job)
-
-    def drain(self) -> list[Job]:
-        jobs, self._jobs = self._jobs, []
-        return jobs
 
 
 class JobDispatcher(Protocol):
@@ -84,13 +68,3 @@ class InProcessJobDispatcher:
             else:
                 return
         log.error("job gave up", job=job.name, attempts=job.attempts)
-
-
-async def release_after_commit(dispatcher: JobDispatcher, jobs: Sequence[Job]) -> None:
-    """Hands a committed transaction's jobs over; a failure says the commit itself stands."""
-    try:
-        await dispatcher.dispatch(jobs)
-    except JobsNotQueued:
-        raise
-    except Exception as exc:
-        raise JobsNotQueued() from exc

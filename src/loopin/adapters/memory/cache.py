@@ -12,9 +12,10 @@ T = TypeVar("T")
 
 
 class MemoryEventCache:
-    def __init__(self, clock: Clock, max_entries: int = 10_000) -> None:
+    max_entries = 10_000
+
+    def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self._max = max_entries
         self._generation = 0
         self._entries: dict[str, tuple[float, bytes]] = {}
 
@@ -37,7 +38,7 @@ class MemoryEventCache:
     async def put(self, key: str, value: object, ttl_seconds: int) -> None:
         if ttl_seconds <= 0:  # caching off (EVENT_CACHE_TTL_SECONDS=0)
             return
-        if len(self._entries) >= self._max:
+        if len(self._entries) >= self.max_entries:
             self._entries.clear()  # entries of old generations are unreachable anyway
         self._entries[key] = (self._clock.now().timestamp() + ttl_seconds, msgspec.json.encode(value))
 

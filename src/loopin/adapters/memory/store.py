@@ -8,7 +8,8 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterator
 from typing import Any
 
-from loopin.adapters.jobs.dispatch import JobBuffer, JobDispatcher, release_after_commit
+from loopin.adapters.jobs.dispatch import JobDispatcher
+from loopin.adapters.unit_of_work import AfterCommit, BufferedUnitOfWork
 
 
 class MemoryStore:
@@ -89,16 +90,13 @@ class MemoryTransaction:
             self._held.pop().release()
 
 
-class MemoryUnitOfWork:
-    def __init__(self, tx: MemoryTransaction, buffer: JobBuffer, dispatcher: JobDispatcher) -> None:
+class MemoryUnitOfWork(BufferedUnitOfWork):
+    def __init__(self, tx: MemoryTransaction, pending: AfterCommit, dispatcher: JobDispatcher) -> None:
+        super().__init__(pending, dispatcher)
         self._tx = tx
-        self._buffer = buffer
-        self._dispatcher = dispatcher
 
-    async def commit(self) -> None:
+    async def _commit(self) -> None:
         self._tx.commit()
-        await release_after_commit(self._dispatcher, self._buffer.drain())
 
-    async def rollback(self) -> None:
+    async def _rollback(self) -> None:
         self._tx.rollback()
-        self._buffer.drain()

@@ -18,13 +18,14 @@ T = TypeVar("T")
 
 
 class RedisEventCache:
-    def __init__(self, redis: Redis, prefix: str = "loopin:events") -> None:
+    prefix = "loopin:events"
+
+    def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._prefix = prefix
 
     async def generation(self) -> int:
         try:
-            raw = await self._redis.get(f"{self._prefix}:generation")
+            raw = await self._redis.get(f"{self.prefix}:generation")
         except RedisError:
             log.warning("event cache unavailable", exc_info=True)
             return -1  # a generation no entry is ever written under while Redis is down
@@ -32,7 +33,7 @@ class RedisEventCache:
 
     async def get(self, key: str, kind: type[T]) -> T | None:
         try:
-            raw = await self._redis.get(f"{self._prefix}:{key}")
+            raw = await self._redis.get(f"{self.prefix}:{key}")
         except RedisError:
             log.warning("event cache unavailable", exc_info=True)
             return None
@@ -47,12 +48,12 @@ class RedisEventCache:
         if ttl_seconds <= 0:  # caching off (EVENT_CACHE_TTL_SECONDS=0)
             return
         try:
-            await self._redis.set(f"{self._prefix}:{key}", msgspec.json.encode(value), ex=ttl_seconds)
+            await self._redis.set(f"{self.prefix}:{key}", msgspec.json.encode(value), ex=ttl_seconds)
         except RedisError:
             log.warning("event cache unavailable", exc_info=True)
 
     async def invalidate(self) -> None:
         try:
-            await self._redis.incr(f"{self._prefix}:generation")
+            await self._redis.incr(f"{self.prefix}:generation")
         except RedisError:
             log.error("event cache could not be invalidated; entries expire on their own", exc_info=True)

@@ -49,9 +49,10 @@ return tonumber(oldest[2]) + window - now
 
 
 class RedisRateLimiter:
-    def __init__(self, redis: Redis, prefix: str = "loopin:rl") -> None:
+    prefix = "loopin:rl"
+
+    def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._prefix = prefix
         self._script = redis.register_script(_ACQUIRE)
         self._peek = redis.register_script(_RETRY_AFTER)
 
@@ -78,4 +79,4 @@ class RedisRateLimiter:
         await self._redis.delete(self._key(limit, subject))
 
     def _key(self, limit: RateLimit, subject: str) -> str:
-        return f"{self._prefix}:{limit.name}:{subject}"
+        return f"{self.prefix}:{limit.name}:{subject}"

@@ -11,20 +11,21 @@ from loopin.domain.shared.errors import Unavailable
 
 
 class RedisTokenRevocations:
-    def __init__(self, redis: Redis, prefix: str = "loopin:revoked") -> None:
+    prefix = "loopin:revoked"
+
+    def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._prefix = prefix
 
     async def revoke(self, token_id: str, *, until: datetime, now: datetime) -> None:
         ttl_ms = int((until - now).total_seconds() * 1000)
         if ttl_ms > 0:
             try:
-                await self._redis.set(f"{self._prefix}:{token_id}", b"1", px=ttl_ms)
+                await self._redis.set(f"{self.prefix}:{token_id}", b"1", px=ttl_ms)
             except RedisError as exc:
                 raise Unavailable() from exc
 
     async def is_revoked(self, token_id: str) -> bool:
         try:
-            return bool(await self._redis.exists(f"{self._prefix}:{token_id}"))
+            return bool(await self._redis.exists(f"{self.prefix}:{token_id}"))
         except RedisError as exc:
             raise Unavailable() from exc

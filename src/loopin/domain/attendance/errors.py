@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from loopin.domain.shared.errors import Conflict, DomainError, ErrorKind, Forbidden, NotFound
+from loopin.domain.events.event import NotEventHost
+from loopin.domain.shared.errors import Conflict, DomainError, ErrorKind, NotFound
 
 
 class Refused(DomainError):
@@ -11,7 +12,9 @@ class Refused(DomainError):
     kind = ErrorKind.INVALID
 
 
-class NotEventHost(Forbidden):
+class HostOnly(NotEventHost):
+    """Attendance's answer to a member who does not host the event (the code the app knows for these calls)."""
+
     code = "NOT_HOST"
     default_message = "Only the host of this event can do this."
 

@@ -10,7 +10,7 @@ from enum import Enum
 from typing import ClassVar
 
 from loopin.domain.events.slugs import generate_slug, new_canonical_id
-from loopin.domain.shared.errors import Conflict, DomainError, ErrorKind, NotFound
+from loopin.domain.shared.errors import Conflict, DomainError, ErrorKind, Forbidden, NotFound
 from loopin.domain.shared.money import ZERO
 
 
@@ -57,6 +57,11 @@ class RsvpExpiryPolicy(Enum):
 class EventNotFound(NotFound):
     code = "EVENT_NOT_FOUND"
     default_message = "Event not found."
+
+
+class NotEventHost(Forbidden):
+    code = "NOT_EVENT_HOST"
+    default_message = "Only the host of this event can change it."
 
 
 class InvalidStatusTransition(Conflict):

@@ -9,16 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from loopin.domain.attendance.errors import CheckInClosed, TicketNotFound
+from loopin.domain.attendance.errors import CheckInClosed, HostOnly, TicketNotFound
 from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.attendance.ticket import DoorResult, Ticket
 from loopin.domain.events.event import Event, EventStatus
+from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.config import AttendanceConfig
-from loopin.usecases.attendance.gate import AttendanceGate
 from loopin.usecases.attendance.ports import AttendanceReader, MemberCard, TicketRepository
 from loopin.usecases.attendance.views import AttendeeList, AttendeeView, DoorView
+from loopin.usecases.events.access import EventAccess
+from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
@@ -30,21 +32,23 @@ class ListAttendees:
 
     def __init__(
         self,
-        gate: AttendanceGate,
+        access: MemberAccess,
+        event_access: EventAccess,
         reader: AttendanceReader,
         codes: TicketCodes,
         storage: FileStorage,
         uow: UnitOfWork,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._reader = reader
         self._codes = codes
         self._storage = storage
         self._uow = uow
 
     async def __call__(self, member_id: int, event_id: int) -> AttendeeList:
-        member = await self._gate.member(member_id)
-        event = await self._gate.hosted(event_id, member, staff=True)
+        member = await self._access.load(member_id, Access.MEMBER)
+        event = await self._event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
         rows = await self._reader.attendees(event.id)
         await self._uow.commit()
         attendees = tuple(AttendeeView.of(t, card, self._codes, self._storage) for t, card in rows)
@@ -62,7 +66,8 @@ class DoorInput:
 class _Door:
     def __init__(
         self,
-        gate: AttendanceGate,
+        access: MemberAccess,
+        event_access: EventAccess,
         tickets: TicketRepository,
         reader: AttendanceReader,
         codes: TicketCodes,
@@ -72,7 +77,8 @@ class _Door:
         clock: Clock,
         config: AttendanceConfig,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._tickets = tickets
         self._reader = reader
         self._codes = codes
@@ -114,8 +120,8 @@ class _Door:
         return found
 
     async def _run(self, data: DoorInput, action: str) -> DoorView:
-        member = await self._gate.member(data.member_id)
-        event = await self._gate.hosted(data.event_id, member, staff=True)
+        member = await self._access.load(data.member_id, Access.MEMBER)
+        event = await self._event_access.hosted(data.event_id, member, staff=True, refusal=HostOnly)
         now = self._clock.now()
         self._check_window(event, now)
         ticket = await self._ticket(data, event)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from loopin.domain.attendance.errors import InvitationExpired, InvitationNotFound
+from loopin.domain.attendance.errors import HostOnly, InvitationExpired, InvitationNotFound
 from loopin.domain.attendance.invitation import Invitation, InvitationStatus
 from loopin.domain.attendance.rules import (
     HOST_MESSAGE_MAX,
@@ -15,11 +15,11 @@ from loopin.domain.attendance.rules import (
     parse_policy,
     require_open,
 )
-from loopin.domain.events.event import Event, EventNotFound
+from loopin.domain.events.event import Event
+from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.config import AttendanceConfig
-from loopin.usecases.attendance.gate import AttendanceGate
 from loopin.usecases.attendance.ports import (
     AttendanceReader,
     EventBrief,
@@ -34,7 +34,9 @@ from loopin.usecases.attendance.views import (
     SearchHit,
     SearchPage,
 )
+from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, EventRepository
+from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
@@ -80,13 +82,15 @@ class SearchInvitees:
 
     def __init__(
         self,
-        gate: AttendanceGate,
+        access: MemberAccess,
+        event_access: EventAccess,
         reader: AttendanceReader,
         storage: FileStorage,
         uow: UnitOfWork,
         config: AttendanceConfig,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._reader = reader
         self._storage = storage
         self._uow = uow
@@ -104,8 +108,8 @@ class SearchInvitees:
             problems.append(FieldProblem("search", f"search must be at most {SEARCH_MAX} characters"))
         if problems:
             raise InvalidInput(problems)
-        host = await self._gate.member(data.member_id)
-        event = await self._gate.hosted(data.event_id, host)
+        host = await self._access.load(data.member_id, Access.MEMBER)
+        event = await self._event_access.hosted(data.event_id, host, refusal=HostOnly)
         total, cards = await self._reader.search_members(search or None, host.id, data.offset, limit)
         invited = await self._reader.invited_among(event.id, [c.id for c in cards])
         await self._uow.commit()
@@ -134,7 +138,8 @@ class SendInvitations:
 
     def __init__(
         self,
-        gate: AttendanceGate,
+        access: MemberAccess,
+        event_access: EventAccess,
         invitations: InvitationRepository,
         reader: AttendanceReader,
         storage: FileStorage,
@@ -144,7 +149,8 @@ class SendInvitations:
         clock: Clock,
         config: AttendanceConfig,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._invitations = invitations
         self._reader = reader
         self._storage = storage
@@ -160,8 +166,8 @@ class SendInvitations:
             raise InvalidInput.single("user_ids", f"user_ids must hold 1 to {self._config.invite_max_users} ids")
         policy = parse_policy(data.expiry_policy)
         message = check_text(data.message, "message", HOST_MESSAGE_MAX)
-        host = await self._gate.member(data.member_id)
-        event = await self._gate.hosted(data.event_id, host, lock=True)
+        host = await self._access.load(data.member_id, Access.MEMBER)
+        event = await self._event_access.hosted(data.event_id, host, lock=True, refusal=HostOnly)
         now = self._clock.now()
         require_open(event, now)
         cards = await self._reader.member_cards(ids)
@@ -205,22 +211,24 @@ class SendInvitations:
                 self._jobs.enqueue(jobs.audited_invitation(action, invitation, host.id, now))
                 self._jobs.enqueue(jobs.invited(invitation, event, host.profile.name))
                 created.append(InvitationView.of(invitation, now, brief, invitee=card, storage=self._storage))
-        await self._uow.commit()
         if created:
-            await self._cache.invalidate()  # invitees may now see a private event
+            self._uow.after_commit(self._cache.invalidate)  # invitees may now see a private event
+        await self._uow.commit()
         return InvitationsSent(tuple(created), tuple(skipped))
 
 
 class ListEventInvitations:
     def __init__(
         self,
-        gate: AttendanceGate,
+        access: MemberAccess,
+        event_access: EventAccess,
         reader: AttendanceReader,
         storage: FileStorage,
         uow: UnitOfWork,
         clock: Clock,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._reader = reader
         self._storage = storage
         self._uow = uow
@@ -228,8 +236,8 @@ class ListEventInvitations:
 
     async def __call__(self, member_id: int, event_id: int, status: str | None = None) -> list[InvitationView]:
         wanted = parse_invitation_status(status)
-        member = await self._gate.member(member_id)
-        event = await self._gate.hosted(event_id, member, staff=True)
+        member = await self._access.load(member_id, Access.MEMBER)
+        event = await self._event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
         rows = await self._reader.event_invitations(event.id)
         await self._uow.commit()
         now, brief = self._clock.now(), event_brief(event)
@@ -238,15 +246,23 @@ class ListEventInvitations:
 
 
 class ListMyInvitations:
-    def __init__(self, gate: AttendanceGate, reader: AttendanceReader, uow: UnitOfWork, clock: Clock) -> None:
-        self._gate = gate
+    def __init__(
+        self,
+        access: MemberAccess,
+        event_access: EventAccess,
+        reader: AttendanceReader,
+        uow: UnitOfWork,
+        clock: Clock,
+    ) -> None:
+        self._access = access
+        self._event_access = event_access
         self._reader = reader
         self._uow = uow
         self._clock = clock
 
     async def __call__(self, member_id: int, status: str | None = None) -> list[InvitationView]:
         wanted = parse_invitation_status(status)
-        member = await self._gate.member(member_id)
+        member = await self._access.load(member_id, Access.MEMBER)
         cards = await self._reader.member_invitations(member.id)
         await self._uow.commit()
         now = self._clock.now()
@@ -277,7 +293,8 @@ class RespondToInvitation:
 
     def __init__(
         self,
-        gate: AttendanceGate,
+        access: MemberAccess,
+        event_access: EventAccess,
         events: EventRepository,
         invitations: InvitationRepository,
         tickets: TicketRepository,
@@ -286,7 +303,8 @@ class RespondToInvitation:
         uow: UnitOfWork,
         clock: Clock,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._events = events
         self._invitations = invitations
         self._tickets = tickets
@@ -297,13 +315,11 @@ class RespondToInvitation:
 
     async def __call__(self, data: RespondInput) -> InvitationAnswer:
         going = parse_response(data.response)
-        member = await self._gate.member(data.member_id)
+        member = await self._access.load(data.member_id, Access.MEMBER)
         found = await self._invitations.get(data.invitation_id)
         if found is None or found.invitee_id != member.id:
             raise InvitationNotFound()
-        event = await self._events.get_for_update(found.event_id)  # the event first: one lock order
-        if event is None or event.is_deleted:
-            raise EventNotFound()
+        event = await self._event_access.existing(found.event_id, lock=True)  # the event first: one lock order
         invitation = await self._invitations.lock_by_id(data.invitation_id)
         if invitation is None:
             raise InvitationNotFound()
@@ -311,8 +327,8 @@ class RespondToInvitation:
         if invitation.expire(now):
             await self._invitations.save(invitation)
             self._jobs.enqueue(jobs.audited_invitation("expired", invitation, None, now))
+            self._uow.after_commit(self._cache.invalidate)
             await self._uow.commit()
-            await self._cache.invalidate()
             raise InvitationExpired()
         ticket = await self._tickets.find(event.id, member.id)
         has_ticket = ticket is not None and ticket.is_live
@@ -326,9 +342,8 @@ class RespondToInvitation:
                 jobs.audited_invitation("accepted" if going else "declined", invitation, member.id, now)
             )
             self._jobs.enqueue(jobs.invitation_answered(invitation, event, member.profile.name))
+            self._uow.after_commit(self._cache.invalidate)
         await self._uow.commit()
-        if changed:
-            await self._cache.invalidate()
         return InvitationAnswer(
             invitation=InvitationView.of(invitation, now, event_brief(event)),
             is_paid=event.is_paid,
@@ -373,7 +388,7 @@ class ExpireOverdue:
                 await self._requests.save(request)
                 self._jobs.enqueue(jobs.audited_request("expired", request, None, now))
                 expired += 1
-        await self._uow.commit()
         if expired:
-            await self._cache.invalidate()
+            self._uow.after_commit(self._cache.invalidate)
+        await self._uow.commit()
         return expired

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from loopin.domain.attendance.errors import (
     AlreadyConfirmed,
     AlreadyInvited,
+    HostOnly,
     NoPendingRequests,
     RequestNotFound,
     SeatsUnavailable,
@@ -28,10 +29,10 @@ from loopin.domain.attendance.rules import (
     require_open,
 )
 from loopin.domain.events.event import Event
+from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.config import AttendanceConfig
-from loopin.usecases.attendance.gate import AttendanceGate
 from loopin.usecases.attendance.ports import (
     AttendanceReader,
     InvitationRepository,
@@ -40,7 +41,9 @@ from loopin.usecases.attendance.ports import (
     TicketRepository,
 )
 from loopin.usecases.attendance.views import BulkOutcome, InterestItem, RequesterProfile, RequestView
+from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, EventRepository
+from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
@@ -71,7 +74,8 @@ class CreateJoinRequest:
 
     def __init__(
         self,
-        gate: AttendanceGate,
+        access: MemberAccess,
+        event_access: EventAccess,
         events: EventRepository,
         requests: JoinRequestRepository,
         invitations: InvitationRepository,
@@ -82,7 +86,8 @@ class CreateJoinRequest:
         uow: UnitOfWork,
         clock: Clock,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._events = events
         self._requests = requests
         self._invitations = invitations
@@ -96,8 +101,8 @@ class CreateJoinRequest:
     async def __call__(self, data: JoinRequestInput) -> RequestView:
         seats = check_seat_count(data.seats_requested, "seats_requested")
         message = check_text(data.message, "message", MESSAGE_MAX)
-        member = await self._gate.member(data.member_id)
-        event = await self._gate.event(data.event_id, member, lock=True)
+        member = await self._access.load(data.member_id, Access.MEMBER)
+        event = await self._event_access.visible(data.event_id, member, lock=True)
         now = self._clock.now()
         require_guest(event, member.id)
         require_open(event, now)
@@ -128,8 +133,8 @@ class CreateJoinRequest:
         await self._events.save(event)
         self._jobs.enqueue(jobs.audited_request(action, request, member.id, now))
         self._jobs.enqueue(jobs.new_request(request, event, member.profile.name))
+        self._uow.after_commit(self._cache.invalidate)
         await self._uow.commit()
-        await self._cache.invalidate()
         return RequestView.of(
             request, now, event_title=event.title, requester=MemberCard.of(member), storage=self._storage
         )
@@ -139,16 +144,23 @@ class GetMyRequest:
     """The caller's request for one event: the app asks once per feed card, so two queries at most."""
 
     def __init__(
-        self, gate: AttendanceGate, reader: AttendanceReader, storage: FileStorage, uow: UnitOfWork, clock: Clock
+        self,
+        access: MemberAccess,
+        event_access: EventAccess,
+        reader: AttendanceReader,
+        storage: FileStorage,
+        uow: UnitOfWork,
+        clock: Clock,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._reader = reader
         self._storage = storage
         self._uow = uow
         self._clock = clock
 
     async def __call__(self, member_id: int, event_id: int) -> RequestView:
-        member = await self._gate.member(member_id)
+        member = await self._access.load(member_id, Access.MEMBER)
         card = await self._reader.request_card(event_id, member.id)
         await self._uow.commit()
         if card is None or card.event_deleted:
@@ -165,9 +177,16 @@ class GetMyRequest:
 
 class ListMyRequests:
     def __init__(
-        self, gate: AttendanceGate, reader: AttendanceReader, storage: FileStorage, uow: UnitOfWork, clock: Clock
+        self,
+        access: MemberAccess,
+        event_access: EventAccess,
+        reader: AttendanceReader,
+        storage: FileStorage,
+        uow: UnitOfWork,
+        clock: Clock,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._reader = reader
         self._storage = storage
         self._uow = uow
@@ -175,7 +194,7 @@ class ListMyRequests:
 
     async def __call__(self, member_id: int, status: str | None = None) -> list[RequestView]:
         wanted = parse_request_status(status)
-        member = await self._gate.member(member_id)
+        member = await self._access.load(member_id, Access.MEMBER)
         cards = await self._reader.member_requests(member.id)
         await self._uow.commit()
         now, mine = self._clock.now(), MemberCard.of(member)
@@ -199,13 +218,15 @@ class ListEventRequests:
 
     def __init__(
         self,
-        gate: AttendanceGate,
+        access: MemberAccess,
+        event_access: EventAccess,
         reader: AttendanceReader,
         storage: FileStorage,
         uow: UnitOfWork,
         clock: Clock,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._reader = reader
         self._storage = storage
         self._uow = uow
@@ -213,8 +234,8 @@ class ListEventRequests:
 
     async def __call__(self, member_id: int, event_id: int, status: str | None = None) -> list[RequestView]:
         wanted = parse_request_status(status)
-        member = await self._gate.member(member_id)
-        event = await self._gate.hosted(event_id, member, staff=True)
+        member = await self._access.load(member_id, Access.MEMBER)
+        event = await self._event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
         rows = await self._reader.event_requests(event.id)
         await self._uow.commit()
         now = self._clock.now()
@@ -230,7 +251,8 @@ class GetRequesterProfile:
 
     def __init__(
         self,
-        gate: AttendanceGate,
+        access: MemberAccess,
+        event_access: EventAccess,
         requests: JoinRequestRepository,
         members: MemberRepository,
         interests: InterestRepository,
@@ -238,7 +260,8 @@ class GetRequesterProfile:
         uow: UnitOfWork,
         clock: Clock,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._requests = requests
         self._members = members
         self._interests = interests
@@ -247,8 +270,8 @@ class GetRequesterProfile:
         self._clock = clock
 
     async def __call__(self, member_id: int, event_id: int, request_id: int) -> RequesterProfile:
-        host = await self._gate.member(member_id)
-        event = await self._gate.hosted(event_id, host, staff=True)
+        host = await self._access.load(member_id, Access.MEMBER)
+        event = await self._event_access.hosted(event_id, host, staff=True, refusal=HostOnly)
         request = await self._requests.get(request_id)
         if request is None or request.event_id != event.id:
             raise RequestNotFound()
@@ -277,7 +300,8 @@ class _HostDecision:
 
     def __init__(
         self,
-        gate: AttendanceGate,
+        access: MemberAccess,
+        event_access: EventAccess,
         events: EventRepository,
         requests: JoinRequestRepository,
         tickets: TicketRepository,
@@ -288,7 +312,8 @@ class _HostDecision:
         uow: UnitOfWork,
         clock: Clock,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._events = events
         self._requests = requests
         self._tickets = tickets
@@ -300,8 +325,8 @@ class _HostDecision:
         self._clock = clock
 
     async def _load(self, member_id: int, event_id: int, request_id: int) -> tuple[int, Event, JoinRequest]:
-        host = await self._gate.member(member_id)
-        event = await self._gate.hosted(event_id, host, lock=True)
+        host = await self._access.load(member_id, Access.MEMBER)
+        event = await self._event_access.hosted(event_id, host, lock=True, refusal=HostOnly)
         request = await self._requests.lock_by_id(request_id)
         if request is None or request.event_id != event.id:
             raise RequestNotFound()
@@ -311,10 +336,8 @@ class _HostDecision:
         ticket = await self._tickets.find(request.event_id, request.requester_id)
         return ticket is not None and ticket.is_live
 
-    async def _finish(self, event: Event, request: JoinRequest, changed: bool) -> RequestView:
+    async def _finish(self, event: Event, request: JoinRequest) -> RequestView:
         await self._uow.commit()
-        if changed:
-            await self._cache.invalidate()
         cards = await self._reader.member_cards([request.requester_id])
         return RequestView.of(
             request,
@@ -349,7 +372,8 @@ class AcceptJoinRequest(_HostDecision):
                 await self._events.save(event)
             self._jobs.enqueue(jobs.audited_request("accepted", request, host_id, now))
             self._jobs.enqueue(jobs.request_accepted(request, event))
-        return await self._finish(event, request, changed)
+            self._uow.after_commit(self._cache.invalidate)
+        return await self._finish(event, request)
 
 
 class DeclineJoinRequest(_HostDecision):
@@ -368,7 +392,8 @@ class DeclineJoinRequest(_HostDecision):
                 await self._events.save(event)
             self._jobs.enqueue(jobs.audited_request("declined", request, host_id, now))
             self._jobs.enqueue(jobs.request_declined(request, event))
-        return await self._finish(event, request, changed)
+            self._uow.after_commit(self._cache.invalidate)
+        return await self._finish(event, request)
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,7 +412,8 @@ class BulkRequestAction:
 
     def __init__(
         self,
-        gate: AttendanceGate,
+        access: MemberAccess,
+        event_access: EventAccess,
         events: EventRepository,
         requests: JoinRequestRepository,
         cache: EventCache,
@@ -396,7 +422,8 @@ class BulkRequestAction:
         clock: Clock,
         config: AttendanceConfig,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._events = events
         self._requests = requests
         self._cache = cache
@@ -415,8 +442,8 @@ class BulkRequestAction:
         if action not in ("accept", "decline"):
             raise InvalidInput.single("action", "action must be accept or decline")
         message = check_text(data.host_message, "host_message", HOST_MESSAGE_MAX)
-        host = await self._gate.member(data.member_id)
-        event = await self._gate.hosted(data.event_id, host, lock=True)
+        host = await self._access.load(data.member_id, Access.MEMBER)
+        event = await self._event_access.hosted(data.event_id, host, lock=True, refusal=HostOnly)
         now = self._clock.now()
         if action == "accept":
             require_open(event, now)
@@ -456,9 +483,8 @@ class BulkRequestAction:
             event.request_closed(now)
         if accepted or declined:
             await self._events.save(event)
+            self._uow.after_commit(self._cache.invalidate)
         await self._uow.commit()
-        if accepted or declined:
-            await self._cache.invalidate()
         return BulkOutcome(tuple(accepted), tuple(declined), tuple(errors))
 
 
@@ -467,7 +493,8 @@ class WithdrawJoinRequest:
 
     def __init__(
         self,
-        gate: AttendanceGate,
+        access: MemberAccess,
+        event_access: EventAccess,
         events: EventRepository,
         requests: JoinRequestRepository,
         tickets: TicketRepository,
@@ -477,7 +504,8 @@ class WithdrawJoinRequest:
         uow: UnitOfWork,
         clock: Clock,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._events = events
         self._requests = requests
         self._tickets = tickets
@@ -488,8 +516,8 @@ class WithdrawJoinRequest:
         self._clock = clock
 
     async def __call__(self, member_id: int, event_id: int) -> RequestView:
-        member = await self._gate.member(member_id)
-        event = await self._gate.event(event_id, member, lock=True)
+        member = await self._access.load(member_id, Access.MEMBER)
+        event = await self._event_access.visible(event_id, member, lock=True)
         request = await self._requests.lock(event.id, member.id)
         if request is None:
             raise RequestNotFound("You have not asked to join this event.")
@@ -502,8 +530,8 @@ class WithdrawJoinRequest:
             await self._events.save(event)
         await self._requests.save(request)
         self._jobs.enqueue(jobs.audited_request("withdrawn", request, member.id, now))
+        self._uow.after_commit(self._cache.invalidate)
         await self._uow.commit()
-        await self._cache.invalidate()
         return RequestView.of(
             request, now, event_title=event.title, requester=MemberCard.of(member), storage=self._storage
         )

@@ -26,8 +26,8 @@ from loopin.domain.attendance.rules import check_plus_ones, check_seat_count, re
 from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.attendance.ticket import PaymentStatus, Ticket, TicketSource
 from loopin.domain.events.event import CapacityExceeded, Event
+from loopin.domain.identity.member import Access
 from loopin.usecases.attendance import jobs
-from loopin.usecases.attendance.gate import AttendanceGate
 from loopin.usecases.attendance.ports import (
     AttendanceReader,
     EventBrief,
@@ -36,7 +36,9 @@ from loopin.usecases.attendance.ports import (
     TicketRepository,
 )
 from loopin.usecases.attendance.views import Cancelled, TicketView
+from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, EventRepository, VenueRepository
+from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
@@ -52,7 +54,7 @@ class Eligibility:
 
 class TicketDesk:
     """Issues tickets. Call with the event locked (``EventRepository.get_for_update``) inside the caller's
-    transaction, then commit.
+    transaction, then commit (the event cache is told after the commit).
 
     ``ConfirmAttendance`` uses it for free events. **The payments context finishes paid events here**: on a
     verified payment success, lock the event, ``eligibility`` (or trust the order's own checks), then
@@ -68,14 +70,18 @@ class TicketDesk:
         invitations: InvitationRepository,
         tickets: TicketRepository,
         codes: TicketCodes,
+        cache: EventCache,
         jobs: JobQueue,
+        uow: UnitOfWork,
     ) -> None:
         self._events = events
         self._requests = requests
         self._invitations = invitations
         self._tickets = tickets
         self._codes = codes
+        self._cache = cache
         self._jobs = jobs
+        self._uow = uow
 
     async def eligibility(self, event: Event, member_id: int, now: datetime) -> Eligibility:
         request = await self._requests.lock(event.id, member_id)
@@ -140,6 +146,7 @@ class TicketDesk:
             jobs.audited_ticket("issued", ticket, member_id, now, paid=payment_order_id is not None)
         )
         self._jobs.enqueue(jobs.ticket_issued(ticket, event))
+        self._uow.after_commit(self._cache.invalidate)  # the event's going count changed
         return ticket
 
 
@@ -172,30 +179,30 @@ class ConfirmAttendance:
 
     def __init__(
         self,
-        gate: AttendanceGate,
+        access: MemberAccess,
+        event_access: EventAccess,
         desk: TicketDesk,
         tickets: TicketRepository,
         venues: VenueRepository,
         codes: TicketCodes,
         storage: FileStorage,
-        cache: EventCache,
         uow: UnitOfWork,
         clock: Clock,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._desk = desk
         self._tickets = tickets
         self._venues = venues
         self._codes = codes
         self._storage = storage
-        self._cache = cache
         self._uow = uow
         self._clock = clock
 
     async def __call__(self, data: ConfirmInput) -> TicketView:
         seats = check_seat_count(data.seats, "seats")
-        member = await self._gate.member(data.member_id)
-        event = await self._gate.event(data.event_id, member, lock=True)
+        member = await self._access.load(data.member_id, Access.MEMBER)
+        event = await self._event_access.visible(data.event_id, member, lock=True)
         now = self._clock.now()
         ticket = await self._tickets.lock(event.id, member.id)
         if ticket is not None and ticket.is_live:
@@ -218,7 +225,6 @@ class ConfirmAttendance:
         ticket = await self._desk.issue(event, member.id, seats, eligibility, now, existing=ticket)
         brief = await brief_of(event, self._venues)
         await self._uow.commit()
-        await self._cache.invalidate()
         return TicketView.of(ticket, brief, self._codes, self._storage)
 
 
@@ -227,20 +233,22 @@ class GetMyTicket:
 
     def __init__(
         self,
-        gate: AttendanceGate,
+        access: MemberAccess,
+        event_access: EventAccess,
         reader: AttendanceReader,
         codes: TicketCodes,
         storage: FileStorage,
         uow: UnitOfWork,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._reader = reader
         self._codes = codes
         self._storage = storage
         self._uow = uow
 
     async def __call__(self, member_id: int, event_id: int) -> TicketView:
-        member = await self._gate.member(member_id)
+        member = await self._access.load(member_id, Access.MEMBER)
         cards = await self._reader.member_tickets(member.id, event_id)
         await self._uow.commit()
         if not cards:
@@ -251,20 +259,22 @@ class GetMyTicket:
 class ListMyTickets:
     def __init__(
         self,
-        gate: AttendanceGate,
+        access: MemberAccess,
+        event_access: EventAccess,
         reader: AttendanceReader,
         codes: TicketCodes,
         storage: FileStorage,
         uow: UnitOfWork,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._reader = reader
         self._codes = codes
         self._storage = storage
         self._uow = uow
 
     async def __call__(self, member_id: int, event_id: int | None = None) -> list[TicketView]:
-        member = await self._gate.member(member_id)
+        member = await self._access.load(member_id, Access.MEMBER)
         cards = await self._reader.member_tickets(member.id, event_id or None)
         await self._uow.commit()
         return [TicketView.of(c.ticket, c.event, self._codes, self._storage) for c in cards]
@@ -276,7 +286,8 @@ class CancelAttendance:
 
     def __init__(
         self,
-        gate: AttendanceGate,
+        access: MemberAccess,
+        event_access: EventAccess,
         events: EventRepository,
         requests: JoinRequestRepository,
         invitations: InvitationRepository,
@@ -286,7 +297,8 @@ class CancelAttendance:
         uow: UnitOfWork,
         clock: Clock,
     ) -> None:
-        self._gate = gate
+        self._access = access
+        self._event_access = event_access
         self._events = events
         self._requests = requests
         self._invitations = invitations
@@ -297,8 +309,8 @@ class CancelAttendance:
         self._clock = clock
 
     async def __call__(self, member_id: int, event_id: int) -> Cancelled:
-        member = await self._gate.member(member_id)
-        event = await self._gate.event(event_id, member, lock=True)
+        member = await self._access.load(member_id, Access.MEMBER)
+        event = await self._event_access.visible(event_id, member, lock=True)
         ticket = await self._tickets.lock(event.id, member.id)
         if ticket is None or not ticket.is_live:
             raise TicketNotFound("You have no ticket for this event.")
@@ -320,6 +332,6 @@ class CancelAttendance:
             invitation.withdrawn_by_guest(now)
             await self._invitations.save(invitation)
         self._jobs.enqueue(jobs.audited_ticket("cancelled", ticket, member.id, now, seats_released=released))
+        self._uow.after_commit(self._cache.invalidate)
         await self._uow.commit()
-        await self._cache.invalidate()
         return Cancelled(ticket.id, event.id, released, event.seats_taken)

@@ -31,7 +31,7 @@ from loopin.domain.shared.errors import Conflict, InvalidInput
 from loopin.usecases.events import jobs
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.covers import check_covers, store_covers
-from loopin.usecases.events.ports import EventRecord, EventRepository, HostCard, VenueRepository
+from loopin.usecases.events.ports import EventCache, EventRecord, EventRepository, HostCard, VenueRepository
 from loopin.usecases.events.reading import EventViews
 from loopin.usecases.events.venues import PlaceInput, active_venue, venue_from_place
 from loopin.usecases.events.views import EventView
@@ -93,6 +93,7 @@ class CreateEvent:
         venues: VenueRepository,
         interests: InterestRepository,
         views: EventViews,
+        cache: EventCache,
         storage: FileStorage,
         inspector: ImageInspector,
         uow: UnitOfWork,
@@ -105,6 +106,7 @@ class CreateEvent:
         self._venues = venues
         self._interests = interests
         self._views = views
+        self._cache = cache
         self._storage = storage
         self._inspector = inspector
         self._uow = uow
@@ -190,7 +192,8 @@ class CreateEvent:
             await self._events.add(event)
             self._jobs.enqueue(jobs.audited("created", event, member.id, now, title=event.title))
             self._jobs.enqueue(jobs.tracked("event_created", event, member.id))
-            await self._views.commit(self._uow)
+            self._uow.after_commit(self._cache.invalidate)
+            await self._uow.commit()
         except JobsNotQueued:
             raise  # committed: the covers belong to the stored event now
         except BaseException:

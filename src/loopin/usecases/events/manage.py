@@ -26,13 +26,13 @@ from loopin.domain.events.rules import (
     parse_timezone,
 )
 from loopin.domain.events.venue import Venue
-from loopin.domain.events.visibility import Viewer, can_view
-from loopin.domain.identity.member import Access, Member
-from loopin.domain.shared.errors import Conflict, Forbidden, InvalidInput
+from loopin.domain.identity.member import Access
+from loopin.domain.shared.errors import Conflict, InvalidInput
 from loopin.domain.shared.money import ZERO
 from loopin.usecases.events import jobs
+from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.config import EventsConfig
-from loopin.usecases.events.ports import EventAccessGrants, EventRepository, VenueRepository
+from loopin.usecases.events.ports import EventCache, EventRepository, VenueRepository
 from loopin.usecases.events.reading import EventViews
 from loopin.usecases.events.venues import PlaceInput, active_venue, venue_from_place
 from loopin.usecases.events.views import EventView
@@ -51,11 +51,6 @@ class Keep:
 
 
 KEEP: Final = Keep()
-
-
-class NotEventHost(Forbidden):
-    code = "NOT_EVENT_HOST"
-    default_message = "Only the host of this event can change it."
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,23 +80,6 @@ class EventChanges:
     cover_images: list[str] | Keep = KEEP
 
 
-async def load_for_change(
-    events: EventRepository, grants: EventAccessGrants, member: Member, event_id: int
-) -> Event:
-    """The locked event, if this member may change it: 404 when they may not even see it, else 403."""
-    event = await events.get_for_update(event_id)
-    if event is None or event.is_deleted:
-        raise EventNotFound()
-    viewer = Viewer(member.id, member.is_staff)
-    if viewer.sees_everything(event):
-        return event
-    if viewer.needs_grants(event):
-        viewer = Viewer(member.id, member.is_staff, await grants.granted_event_ids(member.id))
-    if not can_view(event, viewer):
-        raise EventNotFound()
-    raise NotEventHost()
-
-
 class UpdateEvent:
     """Partial update. Status moves only along the lifecycle; cancelled and completed events are final;
     capacity never drops below the seats taken; the price is locked once anyone holds a seat."""
@@ -110,10 +88,11 @@ class UpdateEvent:
         self,
         access: MemberAccess,
         events: EventRepository,
-        grants: EventAccessGrants,
+        event_access: EventAccess,
         venues: VenueRepository,
         interests: InterestRepository,
         views: EventViews,
+        cache: EventCache,
         storage: FileStorage,
         uow: UnitOfWork,
         jobs: JobQueue,
@@ -122,10 +101,11 @@ class UpdateEvent:
     ) -> None:
         self._access = access
         self._events = events
-        self._grants = grants
+        self._event_access = event_access
         self._venues = venues
         self._interests = interests
         self._views = views
+        self._cache = cache
         self._storage = storage
         self._uow = uow
         self._jobs = jobs
@@ -135,7 +115,7 @@ class UpdateEvent:
     async def __call__(self, c: EventChanges) -> EventView:
         member = await self._access.load(c.member_id, Access.MEMBER)
         now = self._clock.now()
-        event = await load_for_change(self._events, self._grants, member, c.event_id)
+        event = await self._event_access.hosted(c.event_id, member, lock=True, staff=True)
         event.ensure_editable()
         p = Problems()
         changed: list[str] = []
@@ -227,7 +207,8 @@ class UpdateEvent:
         self._jobs.enqueue(jobs.tracked(f"event_{action}", event, member.id, changed))
         if removed_covers:
             self._jobs.enqueue(delete_files(removed_covers))
-        await self._views.commit(self._uow)
+        self._uow.after_commit(self._cache.invalidate)
+        await self._uow.commit()
         view = await self._views.detail(event.id)
         if view is None:
             raise EventNotFound()
@@ -297,16 +278,18 @@ class DeleteEvent:
         self,
         access: MemberAccess,
         events: EventRepository,
-        grants: EventAccessGrants,
+        event_access: EventAccess,
         views: EventViews,
+        cache: EventCache,
         uow: UnitOfWork,
         jobs: JobQueue,
         clock: Clock,
     ) -> None:
         self._access = access
         self._events = events
-        self._grants = grants
+        self._event_access = event_access
         self._views = views
+        self._cache = cache
         self._uow = uow
         self._jobs = jobs
         self._clock = clock
@@ -314,7 +297,7 @@ class DeleteEvent:
     async def __call__(self, member_id: int, event_id: int) -> None:
         member = await self._access.load(member_id, Access.MEMBER)
         now = self._clock.now()
-        event = await load_for_change(self._events, self._grants, member, event_id)
+        event = await self._event_access.hosted(event_id, member, lock=True, staff=True)
         if event.seats_taken > 0 and event.status is not EventStatus.CANCELLED:
             raise Conflict(
                 "Guests hold seats for this event. Cancel it first, so they are told and refunded.",
@@ -324,4 +307,5 @@ class DeleteEvent:
         await self._events.save(event)
         self._jobs.enqueue(jobs.audited("deleted", event, member.id, now, title=event.title))
         self._jobs.enqueue(jobs.tracked("event_deleted", event, member.id))
-        await self._views.commit(self._uow)
+        self._uow.after_commit(self._cache.invalidate)
+        await self._uow.commit()

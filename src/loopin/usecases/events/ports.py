@@ -6,8 +6,8 @@ Attendance changes an event's counters like this, inside its own transaction::
     if event is None or event.is_deleted: raise EventNotFound()
     event.take_seats(seats, now)                      # raises CapacityExceeded (400) when they do not fit
     await events.save(event)
+    uow.after_commit(cache.invalidate)                # EventCache: feeds and details show the new counts
     await uow.commit()
-    await cache.invalidate()                          # EventCache: feeds and details show the new counts
 
 The ``events`` table also carries ``CHECK (max_capacity = 0 OR seats_taken <= max_capacity)``, so even a
 code path that forgot the lock cannot oversell.
@@ -147,7 +147,8 @@ class EventCache(Protocol):
     async def put(self, key: str, value: object, ttl_seconds: int) -> None: ...
 
     async def invalidate(self) -> None:
-        """Call after every commit that changes what an event shows (the event, its counters, its venue)."""
+        """Register with ``UnitOfWork.after_commit`` in every transaction that changes what an event shows (the
+        event, its counters, its venue) or who may see it (grants)."""
         ...
 
 

@@ -19,8 +19,9 @@ from loopin.domain.events.venue import KNOWN_CITIES, city_display_name, city_slu
 from loopin.domain.events.visibility import Viewer
 from loopin.domain.shared.errors import FieldProblem, InvalidInput, NotFound
 from loopin.domain.shared.money import CURRENCY
+from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.config import EventsConfig
-from loopin.usecases.events.reading import Audience, EventViews
+from loopin.usecases.events.reading import EventViews
 from loopin.usecases.events.views import EventView, FeedPageView, InterestRef
 from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.shared.ports import Clock, UnitOfWork
@@ -35,14 +36,14 @@ class InterestNotFound(NotFound):
 
 
 class PublicEvent:
-    def __init__(self, audience: Audience, views: EventViews, uow: UnitOfWork) -> None:
-        self._audience = audience
+    def __init__(self, event_access: EventAccess, views: EventViews, uow: UnitOfWork) -> None:
+        self._event_access = event_access
         self._views = views
         self._uow = uow
 
     async def __call__(self, canonical_id: str) -> EventView:
         view = await self._views.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
-        view = await self._audience.require_visible(view, None)
+        view = await self._event_access.require_visible(view, None)
         await self._uow.commit()
         return view
 
@@ -56,8 +57,10 @@ class SeoPage:
 
 
 class EventSeo:
-    def __init__(self, audience: Audience, views: EventViews, uow: UnitOfWork, config: EventsConfig) -> None:
-        self._audience = audience
+    def __init__(
+        self, event_access: EventAccess, views: EventViews, uow: UnitOfWork, config: EventsConfig
+    ) -> None:
+        self._event_access = event_access
         self._views = views
         self._uow = uow
         self._config = config
@@ -66,7 +69,7 @@ class EventSeo:
         self, canonical_id: str, *, url_city_slug: str | None = None, url_event_slug: str | None = None
     ) -> SeoPage:
         view = await self._views.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
-        view = await self._audience.require_visible(view, None)
+        view = await self._event_access.require_visible(view, None)
         await self._uow.commit()
         current_city = view.venue.city_slug if view.venue else "unknown"
         stale = (url_city_slug is not None and url_city_slug != current_city) or (

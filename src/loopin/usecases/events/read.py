@@ -9,7 +9,8 @@ from loopin.domain.events.feed import DEFAULT_LIMIT, MAX_LIMIT, SEARCH_MAX, Feed
 from loopin.domain.events.problems import Problems
 from loopin.domain.events.rules import parse_status
 from loopin.domain.identity.member import Access, Member
-from loopin.usecases.events.reading import Audience, EventViews
+from loopin.usecases.events.access import EventAccess
+from loopin.usecases.events.reading import EventViews
 from loopin.usecases.events.views import EventView, FeedPageView, ShareLink
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.shared.ports import Clock, UnitOfWork
@@ -95,10 +96,10 @@ class ListFeed:
     """
 
     def __init__(
-        self, access: MemberAccess, audience: Audience, views: EventViews, uow: UnitOfWork, clock: Clock
+        self, access: MemberAccess, event_access: EventAccess, views: EventViews, uow: UnitOfWork, clock: Clock
     ) -> None:
         self._access = access
-        self._audience = audience
+        self._event_access = event_access
         self._views = views
         self._uow = uow
         self._clock = clock
@@ -106,23 +107,25 @@ class ListFeed:
     async def __call__(self, data: FeedInput) -> FeedPageView:
         query = data.query()
         member = await self._access.load(data.member_id, Access.MEMBER)
-        viewer = await self._audience.viewer(member)
-        cache_class = await self._audience.cache_class(viewer)
+        viewer = await self._event_access.viewer(member)
+        cache_class = await self._views.cache_class(viewer)
         page = await self._views.page(query, viewer, cache_class, self._clock.now(), pin_own=data.is_default_page)
         await self._uow.commit()
         return page
 
 
 class GetEvent:
-    def __init__(self, access: MemberAccess, audience: Audience, views: EventViews, uow: UnitOfWork) -> None:
+    def __init__(
+        self, access: MemberAccess, event_access: EventAccess, views: EventViews, uow: UnitOfWork
+    ) -> None:
         self._access = access
-        self._audience = audience
+        self._event_access = event_access
         self._views = views
         self._uow = uow
 
     async def __call__(self, member_id: int, event_id: int) -> EventView:
         member = await self._access.load(member_id, Access.MEMBER)
-        view = await self._audience.require_visible(await self._views.detail(event_id), member)
+        view = await self._event_access.require_visible(await self._views.detail(event_id), member)
         await self._uow.commit()
         return view
 
@@ -130,9 +133,11 @@ class GetEvent:
 class GetShareUrl:
     """Open without a session for public events; private and draft events need one that may see them."""
 
-    def __init__(self, access: MemberAccess, audience: Audience, views: EventViews, uow: UnitOfWork) -> None:
+    def __init__(
+        self, access: MemberAccess, event_access: EventAccess, views: EventViews, uow: UnitOfWork
+    ) -> None:
         self._access = access
-        self._audience = audience
+        self._event_access = event_access
         self._views = views
         self._uow = uow
 
@@ -140,6 +145,6 @@ class GetShareUrl:
         member: Member | None = None
         if member_id is not None:
             member = await self._access.load(member_id, Access.MEMBER)
-        view = await self._audience.require_visible(await self._views.detail(event_id), member)
+        view = await self._event_access.require_visible(await self._views.detail(event_id), member)
         await self._uow.commit()
         return ShareLink.of(view)

@@ -1,4 +1,4 @@
-"""Reading events through the cache, and deciding whose eyes a read is for.
+"""Reading events through the cache, and deciding which viewers may share cached pages.
 
 Cache keys carry the cache generation (bumped after every change) and the viewer's visibility class:
 ``public`` for everyone who sees only what any member sees, ``staff``, or ``m<id>`` for a member who hosts
@@ -11,31 +11,38 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TypeVar
 
-from loopin.domain.events.event import EventNotFound
 from loopin.domain.events.feed import MAX_LIMIT, FeedQuery
-from loopin.domain.events.visibility import Viewer, can_view
-from loopin.domain.identity.member import Member
+from loopin.domain.events.visibility import Viewer
 from loopin.usecases.events.config import EventsConfig
-from loopin.usecases.events.ports import EventAccessGrants, EventCache, EventReader, EventRecord, EventRepository
+from loopin.usecases.events.ports import EventCache, EventReader, EventRecord, EventRepository
 from loopin.usecases.events.views import EventView, FeedPageView
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import JobsNotQueued, UnitOfWork
 
 T = TypeVar("T")
 
 
-class Audience:
-    """Who is looking: their visibility, and the cache class that goes with it."""
+class EventViews:
+    """Event details and feed pages, read through the cache."""
 
-    def __init__(self, events: EventRepository, grants: EventAccessGrants) -> None:
+    def __init__(
+        self,
+        reader: EventReader,
+        events: EventRepository,
+        cache: EventCache,
+        storage: FileStorage,
+        config: EventsConfig,
+    ) -> None:
+        self._reader = reader
         self._events = events
-        self._grants = grants
+        self._cache = cache
+        self._storage = storage
+        self._config = config
 
-    async def viewer(self, member: Member) -> Viewer:
-        granted = frozenset() if member.is_staff else await self._grants.granted_event_ids(member.id)
-        return Viewer(member.id, member.is_staff, granted)
+    def view(self, record: EventRecord) -> EventView:
+        return EventView.of(record, self._storage, self._config)
 
     async def cache_class(self, viewer: Viewer) -> str:
+        """Whose cached pages ``viewer`` may share (see the module's docstring)."""
         if viewer.is_staff:
             return "staff"
         if viewer.member_id is None:
@@ -43,33 +50,6 @@ class Audience:
         if viewer.granted or await self._events.hosts_any(viewer.member_id):
             return f"m{viewer.member_id}"
         return "public"
-
-    async def require_visible(self, view: EventView | None, member: Member | None) -> EventView:
-        """The event, or 404 for anyone who may not see it (never revealing that it exists)."""
-        if view is None:
-            raise EventNotFound()
-        if member is None:
-            viewer = Viewer.anonymous()
-        else:
-            viewer = Viewer(member.id, member.is_staff)
-            if viewer.needs_grants(view):
-                viewer = Viewer(member.id, member.is_staff, await self._grants.granted_event_ids(member.id))
-        if not can_view(view, viewer):
-            raise EventNotFound()
-        return view
-
-
-class EventViews:
-    """Event details and feed pages, read through the cache."""
-
-    def __init__(self, reader: EventReader, cache: EventCache, storage: FileStorage, config: EventsConfig) -> None:
-        self._reader = reader
-        self._cache = cache
-        self._storage = storage
-        self._config = config
-
-    def view(self, record: EventRecord) -> EventView:
-        return EventView.of(record, self._storage, self._config)
 
     @property
     def _caching(self) -> bool:
@@ -132,15 +112,3 @@ class EventViews:
         page = FeedPageView(found.total, query.offset, query.limit, tuple(self.view(r) for r in records))
         await self._keep(key, page)
         return page
-
-    async def invalidate(self) -> None:
-        await self._cache.invalidate()
-
-    async def commit(self, uow: UnitOfWork) -> None:
-        """Commits, then makes every cached read see the change (even when its jobs could not be queued)."""
-        try:
-            await uow.commit()
-        except JobsNotQueued:
-            await self._cache.invalidate()  # committed all the same
-            raise
-        await self._cache.invalidate()

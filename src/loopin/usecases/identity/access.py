@@ -24,7 +24,10 @@ class MemberAccess:
         self._config = config
 
     async def load(self, member_id: int, access: Access, *, for_update: bool = False) -> Member:
-        member = await (self._members.get_for_update if for_update else self._members.get)(member_id)
+        if for_update:
+            member = await self._members.get_for_update(member_id)
+        else:
+            member = await self._members.get(member_id)
         if member is None:
             raise Unauthenticated("Your account was not found. Please sign up again.", code="ACCOUNT_NOT_FOUND")
         now = self._clock.now()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -10,6 +10,7 @@ from typing import Protocol
 from loopin.domain.shared.errors import Unavailable
 
 JsonScalar = str | int | float | bool | None
+Effect = Callable[[], Awaitable[None]]
 
 
 class Clock(Protocol):
@@ -28,11 +29,23 @@ class JobsNotQueued(Unavailable):
 
 
 class UnitOfWork(Protocol):
-    """The use case's transaction. ``commit`` also releases the jobs enqueued during it (``JobsNotQueued``)."""
+    """The use case's transaction, and what it leaves for after its commit.
+
+    ``commit`` releases the jobs enqueued during the transaction (``JobsNotQueued`` when they could not be
+    queued) and then runs the effects registered with ``after_commit``, in both cases; ``rollback`` drops both.
+    """
 
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+    def after_commit(self, effect: Effect) -> None:
+        """Runs ``effect`` once the transaction committed, never if it rolls back; registered twice, it runs once.
+
+        For in-process consequences of a change (the event cache sees it); work that must survive a crash or
+        be retried is a ``Job``.
+        """
+        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,8 @@ from loopin.domain.attendance.errors import (
     EventStarted,
     GenderNotAllowed,
     HostCannotJoin,
+    HostOnly,
     NoPendingRequests,
-    NotEventHost,
     PlusOnesNotAllowed,
     RequestDeclinedRecently,
     RequestNotFound,
@@ -225,7 +225,7 @@ async def test_accept_is_host_only_idempotent_and_tells_the_guest(world: World) 
     event = await world.event(host, max_capacity=5)
     asked = await ask(world, guest.id, event.id, 2)
     for who in (stranger, guest, staff):  # staff read lists and work the door, but only hosts decide
-        with pytest.raises(NotEventHost):
+        with pytest.raises(HostOnly):
             await world.run(AcceptJoinRequest, who.id, event.id, asked.id, "")
     accepted = await world.run(AcceptJoinRequest, host.id, event.id, asked.id, "Welcome")
     assert (accepted.status, accepted.can_confirm, accepted.requester_name) == (
@@ -302,7 +302,7 @@ async def test_bulk_accept_and_decline_report_what_they_left_alone(world: World)
             await world.run(BulkRequestAction, bad)
     with pytest.raises(InvalidInput):
         await world.run(BulkRequestAction, BulkInput(host.id, event.id, list(range(1, 102)), "accept"))
-    with pytest.raises(NotEventHost):
+    with pytest.raises(HostOnly):
         await world.run(BulkRequestAction, BulkInput(guests[0].id, event.id, [asked[0].id], "accept"))
 
 
@@ -338,7 +338,7 @@ async def test_the_host_and_staff_list_requests_and_nobody_else(world: World) ->
         )
         assert row.picture_url == "/api/media/profiles/2/a.png"
     for who in (guest, stranger):
-        with pytest.raises(NotEventHost):
+        with pytest.raises(HostOnly):
             await world.run(ListEventRequests, who.id, event.id)
     private = await world.event(host, is_public=False)
     with pytest.raises(EventNotFound):  # a private event is not even revealed to strangers
@@ -362,7 +362,7 @@ async def test_the_requester_profile_shows_the_phone_only_once_accepted(world: W
     await world.run(AcceptJoinRequest, host.id, event.id, asked.id, "")
     profile = await world.run(GetRequesterProfile, host.id, event.id, asked.id)
     assert profile.phone_number == guest.phone.e164
-    with pytest.raises(NotEventHost):
+    with pytest.raises(HostOnly):
         await world.run(GetRequesterProfile, stranger.id, event.id, asked.id)
     with pytest.raises(RequestNotFound):
         await world.run(GetRequesterProfile, host.id, event.id, 9999)

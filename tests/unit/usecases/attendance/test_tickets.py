@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from dishka import Provider, Scope
 
+from loopin.adapters.jobs.dispatch import JobDispatcher
 from loopin.adapters.memory.attendance import TICKETS
+from loopin.adapters.memory.notifications import RecordingPushSender
 from loopin.adapters.memory.store import MemoryStore
 from loopin.domain.attendance.errors import (
     AlreadyCheckedIn,
@@ -26,6 +31,8 @@ from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.events.event import EventNotFound, RsvpExpiryPolicy
 from loopin.domain.identity.member import Member
 from loopin.domain.shared.errors import DomainError, InvalidInput
+from loopin.entrypoints.di import make_container
+from loopin.entrypoints.settings import load_settings
 from loopin.usecases.attendance.checkin import CheckIn, DoorInput
 from loopin.usecases.attendance.invitations import InviteInput, RespondInput, RespondToInvitation, SendInvitations
 from loopin.usecases.attendance.requests import (
@@ -42,6 +49,9 @@ from loopin.usecases.attendance.tickets import (
     ListMyTickets,
 )
 from loopin.usecases.attendance.views import TicketView
+from loopin.usecases.events.read import GetEvent
+from loopin.usecases.shared.ports import Job, JobsNotQueued
+from tests.support import Fakes, fakes_provider
 from tests.unit.usecases.attendance.conftest import World
 
 
@@ -237,3 +247,40 @@ async def test_an_event_deleted_after_confirmation_hides_its_tickets(world: Worl
     with pytest.raises(DomainError) as caught:
         await world.run(CancelAttendance, guest.id, event.id)
     assert isinstance(caught.value, EventNotFound)
+
+
+async def test_the_event_cache_is_told_even_when_the_commits_jobs_could_not_be_queued(
+    fakes: Fakes, tmp_path: Path
+) -> None:
+    """The ticket is committed although its notification could not be queued: feeds must show the seats."""
+    queue = SwitchableQueue()
+    override = Provider(scope=Scope.APP)
+    override.provide(lambda: queue, provides=JobDispatcher, override=True)
+    settings = load_settings({}, environment="test", media_root=str(tmp_path / "media"))
+    container = make_container(settings, fakes_provider(fakes), override)
+    try:
+        world = World(container, fakes, RecordingPushSender())
+        host, guest = await world.member(1), await world.member(2)
+        event = await world.event(host, max_capacity=10)
+        await accepted(world, host, guest, event.id)
+        before = await world.run(GetEvent, host.id, event.id)  # cached now
+        queue.down = True
+        with pytest.raises(JobsNotQueued):
+            await confirm(world, guest, event.id, 2)
+        after = await world.run(GetEvent, host.id, event.id)
+        assert (before.seats_taken, after.seats_taken) == (0, 2)
+    finally:
+        await container.close()
+
+
+class SwitchableQueue:
+    """Runs jobs inline like the test dispatcher, or refuses them as SAQ does when Redis is down."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self.jobs: list[Job] = []
+
+    async def dispatch(self, jobs: Sequence[Job]) -> None:
+        if self.down:
+            raise ConnectionError("redis is down")
+        self.jobs.extend(jobs)

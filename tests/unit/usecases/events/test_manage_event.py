@@ -13,11 +13,12 @@ from loopin.domain.events.event import (
     EventNotFound,
     EventStatus,
     InvalidStatusTransition,
+    NotEventHost,
     RsvpExpiryPolicy,
 )
 from loopin.domain.identity.member import MemberStatus, MemberWaitlisted, Role
 from loopin.domain.shared.errors import Conflict, InvalidInput
-from loopin.usecases.events.manage import DeleteEvent, EventChanges, NotEventHost, UpdateEvent
+from loopin.usecases.events.manage import DeleteEvent, EventChanges, UpdateEvent
 from loopin.usecases.events.read import GetEvent
 from loopin.usecases.events.venues import PlaceInput
 from loopin.usecases.events.views import EventView

@@ -1,0 +1,69 @@
+"""Settings, the policies and keys derived from them, and the vendor-free services every context uses."""
+
+from __future__ import annotations
+
+from dishka import Provider, Scope, from_context, provide
+
+from loopin.adapters.clock import SystemClock
+from loopin.adapters.security.jwt_tokens import JwtSessionTokens
+from loopin.adapters.storage.images import MagicBytesImageInspector
+from loopin.adapters.unit_of_work import AfterCommit
+from loopin.domain.attendance.secret import TicketCodes
+from loopin.domain.shared.keyed_digest import KeyedDigest
+from loopin.entrypoints.settings import Settings
+from loopin.usecases.attendance.config import AttendanceConfig
+from loopin.usecases.events.config import EventsConfig
+from loopin.usecases.identity.config import IdentityConfig
+from loopin.usecases.identity.ports import TokenIssuer
+from loopin.usecases.platform.analytics import Pseudonyms
+from loopin.usecases.platform.ports import ImageInspector
+from loopin.usecases.shared.ports import Clock, JobQueue
+
+
+class CoreProvider(Provider):
+    scope = Scope.APP
+    settings = from_context(provides=Settings, scope=Scope.APP)
+
+    @provide
+    def identity_config(self, settings: Settings) -> IdentityConfig:
+        return settings.identity_config()
+
+    @provide
+    def events_config(self, settings: Settings) -> EventsConfig:
+        return EventsConfig(
+            timezone=settings.platform_timezone,
+            site_url=settings.site_url,
+            cache_ttl_seconds=settings.event_cache_ttl_seconds,
+        )
+
+    @provide
+    def attendance_config(self) -> AttendanceConfig:
+        return AttendanceConfig()
+
+    @provide
+    def digest(self, settings: Settings) -> KeyedDigest:
+        return KeyedDigest(settings.derived_key("digest"))
+
+    @provide
+    def ticket_codes(self, settings: Settings) -> TicketCodes:
+        return TicketCodes(settings.derived_key("ticket"))
+
+    @provide
+    def session_tokens(self, settings: Settings) -> JwtSessionTokens:
+        return JwtSessionTokens(
+            settings.session_secret, algorithm=settings.jwt_algorithm, lifetime=settings.jwt_lifetime
+        )
+
+    @provide
+    def token_issuer(self, tokens: JwtSessionTokens) -> TokenIssuer:
+        return tokens
+
+    clock = provide(SystemClock, provides=Clock)
+    inspector = provide(MagicBytesImageInspector, provides=ImageInspector)
+    pseudonyms = provide(Pseudonyms)
+
+    after_commit = provide(AfterCommit, scope=Scope.REQUEST)
+
+    @provide(scope=Scope.REQUEST)
+    def job_queue(self, pending: AfterCommit) -> JobQueue:
+        return pending

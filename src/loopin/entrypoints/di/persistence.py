@@ -1,0 +1,150 @@
+"""Where data lives: PostgreSQL (``DATABASE_URL``) or the in-memory store, and every repository over either."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+
+from dishka import Provider, Scope, provide
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from loopin.adapters.memory.attendance import (
+    MemoryAttendanceReader,
+    MemoryEventAccessGrants,
+    MemoryInvitationRepository,
+    MemoryJoinRequestRepository,
+    MemoryTicketRepository,
+)
+from loopin.adapters.memory.audit import MemoryAuditLog
+from loopin.adapters.memory.events import (
+    MemoryEventReader,
+    MemoryEventRepository,
+    MemoryHostLeadRepository,
+    MemoryVenueRepository,
+)
+from loopin.adapters.memory.identity import (
+    MemoryInterestRepository,
+    MemoryMemberRepository,
+    MemoryOtpChallengeRepository,
+    seed_interests,
+)
+from loopin.adapters.memory.notifications import MemoryDeviceRepository, MemoryNotificationRepository
+from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
+from loopin.adapters.persistence.attendance import (
+    SqlAttendanceReader,
+    SqlEventAccessGrants,
+    SqlInvitationRepository,
+    SqlJoinRequestRepository,
+    SqlNotificationRepository,
+    SqlTicketRepository,
+)
+from loopin.adapters.persistence.audit import SqlAuditLog
+from loopin.adapters.persistence.database import UseCaseSession, create_engine
+from loopin.adapters.persistence.events import (
+    SqlEventReader,
+    SqlEventRepository,
+    SqlHostLeadRepository,
+    SqlVenueRepository,
+)
+from loopin.adapters.persistence.health import PostgresReadiness
+from loopin.adapters.persistence.identity import (
+    SqlInterestRepository,
+    SqlMemberRepository,
+    SqlOtpChallengeRepository,
+)
+from loopin.adapters.persistence.notifications import SqlDeviceRepository
+from loopin.adapters.persistence.uow import SqlUnitOfWork
+from loopin.entrypoints.di.bindings import Binding, bind
+from loopin.entrypoints.settings import Settings
+from loopin.usecases.attendance.ports import (
+    AttendanceReader,
+    InvitationRepository,
+    JoinRequestRepository,
+    TicketRepository,
+)
+from loopin.usecases.audit.ports import AuditLog
+from loopin.usecases.events.ports import (
+    EventAccessGrants,
+    EventReader,
+    EventRepository,
+    HostLeadRepository,
+    VenueRepository,
+)
+from loopin.usecases.identity.ports import InterestRepository, MemberRepository, OtpChallengeRepository
+from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository
+from loopin.usecases.shared.ports import Clock, UnitOfWork
+
+PERSISTENCE = (
+    Binding(UnitOfWork, SqlUnitOfWork, MemoryUnitOfWork),
+    # identity
+    Binding(MemberRepository, SqlMemberRepository, MemoryMemberRepository),
+    Binding(OtpChallengeRepository, SqlOtpChallengeRepository, MemoryOtpChallengeRepository),
+    Binding(InterestRepository, SqlInterestRepository, MemoryInterestRepository),
+    # events
+    Binding(EventRepository, SqlEventRepository, MemoryEventRepository),
+    Binding(EventReader, SqlEventReader, MemoryEventReader),
+    Binding(EventAccessGrants, SqlEventAccessGrants, MemoryEventAccessGrants),
+    Binding(VenueRepository, SqlVenueRepository, MemoryVenueRepository),
+    Binding(HostLeadRepository, SqlHostLeadRepository, MemoryHostLeadRepository),
+    # attendance
+    Binding(JoinRequestRepository, SqlJoinRequestRepository, MemoryJoinRequestRepository),
+    Binding(InvitationRepository, SqlInvitationRepository, MemoryInvitationRepository),
+    Binding(TicketRepository, SqlTicketRepository, MemoryTicketRepository),
+    Binding(AttendanceReader, SqlAttendanceReader, MemoryAttendanceReader),
+    # notifications, audit
+    Binding(DeviceRepository, SqlDeviceRepository, MemoryDeviceRepository),
+    Binding(NotificationRepository, SqlNotificationRepository, MemoryNotificationRepository),
+    Binding(AuditLog, SqlAuditLog, MemoryAuditLog),
+)
+
+
+class PostgresProvider(Provider):
+    """One engine per process; one session per use case (a request or a job), closed with its scope."""
+
+    scope = Scope.REQUEST
+
+    @provide(scope=Scope.APP)
+    async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
+        engine = create_engine(settings.database_url or "", settings.db_pool_size, settings.db_max_overflow)
+        yield engine
+        await engine.dispose()
+
+    @provide(scope=Scope.APP)
+    def sessionmaker(self, engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+        return async_sessionmaker(
+            engine, expire_on_commit=False, autoflush=False, sync_session_class=UseCaseSession
+        )
+
+    @provide
+    async def session(self, sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+        async with sessionmaker() as session:  # closing rolls back whatever the use case did not commit
+            yield session
+
+    @provide(scope=Scope.APP)
+    def readiness(self, engine: AsyncEngine) -> PostgresReadiness:
+        return PostgresReadiness(engine)
+
+
+class MemoryStoreProvider(Provider):
+    """One store per process, seeded with the interests; one transaction per use case."""
+
+    scope = Scope.REQUEST
+
+    @provide(scope=Scope.APP)
+    def store(self, clock: Clock) -> MemoryStore:
+        store = MemoryStore()
+        seed_interests(MemoryTransaction(store), clock)
+        return store
+
+    @provide
+    def transaction(self, store: MemoryStore) -> Iterable[MemoryTransaction]:
+        tx = MemoryTransaction(store)
+        yield tx
+        tx.rollback()  # releases locks of a use case that failed before committing
+
+
+def sql_persistence() -> list[Provider]:
+    return [PostgresProvider(), bind(PERSISTENCE, real=True, scope=Scope.REQUEST)]
+
+
+def memory_persistence() -> list[Provider]:
+    return [MemoryStoreProvider(), bind(PERSISTENCE, real=False, scope=Scope.REQUEST)]
