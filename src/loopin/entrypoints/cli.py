@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from loopin.entrypoints.server import APP_FACTORY, uvicorn_options
@@ -88,6 +90,67 @@ def db_revision(message: str) -> None:
     from loopin.adapters.persistence.database import make_revision
 
     make_revision(_database_url(), message)
+
+
+@main.group()
+def members() -> None:
+    """Staff: the member waitlist. Works on the database (DATABASE_URL); the embedded default keeps its members
+    in the server's own memory, and development lets new members in at once anyway."""
+
+
+@members.command("promote")
+@click.argument("phone")
+def members_promote(phone: str) -> None:
+    """Let the member with PHONE in now (a waitlisted member only)."""
+    from loopin.usecases.identity.waitlist import AdmitMember
+
+    member = _run_use_case(AdmitMember, phone)
+    click.echo(
+        f"member {member.id} ({member.phone.e164}, {member.profile.name or 'no name'}) is {member.status.value}"
+    )
+
+
+@members.command("list")
+@click.option("--waitlisted", is_flag=True, default=True, help="members on the waitlist (the only list so far)")
+@click.option("--limit", default=100, show_default=True)
+def members_list(waitlisted: bool, limit: int) -> None:
+    """Waitlisted members, the soonest to be let in first."""
+    from loopin.usecases.identity.waitlist import ListWaitlistedMembers
+
+    waiting = _run_use_case(ListWaitlistedMembers, limit)
+    if not waiting:
+        click.echo("nobody is on the waitlist")
+    for m in waiting:
+        due = m.promote_at.isoformat(timespec="minutes") if m.promote_at else "-"
+        click.echo(f"{m.id}\t{m.phone.e164}\t{due}\t{m.profile.name}")
+
+
+def _run_use_case(use_case: type[Any], *args: Any) -> Any:
+    """One use case in one request scope of a fresh container, its refusals printed as the error."""
+    import asyncio
+
+    from loopin.domain.shared.errors import DomainError
+    from loopin.entrypoints.di import make_container
+
+    settings = load_settings()
+    if not settings.database_url:
+        raise click.ClickException(
+            "DATABASE_URL is not set: the embedded default keeps members in the running server's memory "
+            "(and development lets new members in as they complete their profile)."
+        )
+
+    async def run() -> Any:
+        container = make_container(settings)
+        try:
+            async with container() as scope:
+                return await (await scope.get(use_case))(*args)
+        finally:
+            await container.close()
+
+    try:
+        return asyncio.run(run())
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
 
 
 @main.command()

@@ -105,6 +105,15 @@ class SqlMemberRepository:
         )
         return [member_from_row(r) for r in rows]
 
+    async def list_waitlisted(self, limit: int) -> list[Member]:
+        rows = await self._session.scalars(
+            select(MemberRow)
+            .where(MemberRow.status == MemberStatus.WAITLISTED.value)
+            .order_by(MemberRow.promote_at, MemberRow.id)
+            .limit(limit)
+        )
+        return [member_from_row(r) for r in rows]
+
 
 class SqlOtpChallengeRepository:
     def __init__(self, session: AsyncSession) -> None:
