@@ -15,13 +15,13 @@ from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.static_files import create_static_files_router
 
 from loopin import __version__
 from loopin.entrypoints.di import make_container
-from loopin.entrypoints.http.auth import PUBLIC, bearer_auth
+from loopin.entrypoints.http.auth import bearer_auth
 from loopin.entrypoints.http.decoding import LoopinRequest, decode_forms_first, refuse_unreadable_urls
 from loopin.entrypoints.http.errors import EXCEPTION_HANDLERS
+from loopin.entrypoints.http.media import media_router
 from loopin.entrypoints.http.request_context import request_context_middleware, stamp_request_id
 from loopin.entrypoints.http.routes.attendance.door import AttendancesController, DoorController
 from loopin.entrypoints.http.routes.attendance.invitations import InvitationController
@@ -114,9 +114,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             AttendancesController,
             health,
             ready,
-            create_static_files_router(
-                path="/api/media", directories=[media_root], include_in_schema=False, opt=PUBLIC
-            ),
+            media_router(media_root),
         ],
         middleware=[request_context_middleware, refuse_unreadable_urls, bearer_auth],
         request_class=LoopinRequest,

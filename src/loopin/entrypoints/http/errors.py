@@ -90,7 +90,7 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if status == 400 and detail == "Invalid multipart/form-data":  # e.g. a url-encoded form where files go
         body = [{"loc": ["body"], "msg": "Send this form as multipart/form-data.", "type": "value_error"}]
         return envelope(HTTP_422_UNPROCESSABLE_ENTITY, body, "VALIDATION_ERROR")
-    if isinstance(exc, NotFoundException) and detail == "Not Found":
+    if isinstance(exc, NotFoundException):  # Litestar's own texts can name paths on this server's disk
         detail = "Not found."
     return envelope(status, detail, _HTTP_CODES.get(status, "HTTP_ERROR"), dict(exc.headers or {}) or None)
 
