@@ -68,6 +68,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     cors_allow_origins: str = ""
     site_url: str = "https://loopinsocial.in"  # share links and public event pages
     event_cache_ttl_seconds: int = 60
+    events_max_per_member_per_day: int = 20  # creations per member: events and venues are shown to everyone
+    venues_max_per_member_per_hour: int = 10
     web_concurrency: int = 2  # worker processes of ``loopin serve``
     forwarded_allow_ips: str = ""  # proxies whose X-Forwarded-For/-Proto are believed; empty: none
 

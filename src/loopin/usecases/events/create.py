@@ -38,7 +38,7 @@ from loopin.usecases.events.views import EventView
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.pictures import UploadedFile, discard
 from loopin.usecases.identity.ports import InterestRepository
-from loopin.usecases.platform.ports import FileStorage, ImageInspector
+from loopin.usecases.platform.ports import FileStorage, ImageInspector, RateLimiter
 from loopin.usecases.shared.ports import Clock, JobQueue, JobsNotQueued, UnitOfWork
 
 CREATE_STATUSES = (EventStatus.DRAFT, EventStatus.PUBLISHED)
@@ -96,6 +96,7 @@ class CreateEvent:
         cache: EventCache,
         storage: FileStorage,
         inspector: ImageInspector,
+        limiter: RateLimiter,
         uow: UnitOfWork,
         jobs: JobQueue,
         clock: Clock,
@@ -109,6 +110,7 @@ class CreateEvent:
         self._cache = cache
         self._storage = storage
         self._inspector = inspector
+        self._limiter = limiter
         self._uow = uow
         self._jobs = jobs
         self._clock = clock
@@ -161,6 +163,9 @@ class CreateEvent:
                 code="INVALID_EVENT_INTERESTS",
             )
         venue = await active_venue(self._venues, venue_id) if venue_id is not None else None
+        await self._config.events_per_member.count(
+            self._limiter, member.id, now
+        )  # a retried create is not counted
         canonical_id = await self._free_canonical_id()
         keys = await store_covers(self._storage, member.id, covers)
         try:

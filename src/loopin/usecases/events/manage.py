@@ -304,7 +304,10 @@ class DeleteEvent:
                 code="EVENT_HAS_GUESTS",
             )
         event.soft_delete(now)
+        covers, event.cover_image_keys = event.cover_image_keys, ()
         await self._events.save(event)
+        if covers:  # nobody can see a deleted event's covers: their files go too
+            self._jobs.enqueue(delete_files(covers))
         self._jobs.enqueue(jobs.audited("deleted", event, member.id, now, title=event.title))
         self._jobs.enqueue(jobs.tracked("event_deleted", event, member.id))
         self._uow.after_commit(self._cache.invalidate)

@@ -18,9 +18,11 @@ from loopin.domain.events.rules import (
 )
 from loopin.domain.events.venue import Venue, VenueNotFound, VenueType, guess_city
 from loopin.domain.identity.member import Access
+from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import VenueRepository
 from loopin.usecases.events.views import VenuePage, VenueView
 from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.platform.ports import RateLimiter
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 METADATA_MAX_KEYS, METADATA_MAX_CHARS = 20, 500
@@ -118,18 +120,30 @@ async def active_venue(venues: VenueRepository, venue_id: int) -> Venue:
 class CreateVenue:
     """Any active member may add a venue; the same place again returns the stored one (no duplicates)."""
 
-    def __init__(self, access: MemberAccess, venues: VenueRepository, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(
+        self,
+        access: MemberAccess,
+        venues: VenueRepository,
+        limiter: RateLimiter,
+        uow: UnitOfWork,
+        clock: Clock,
+        config: EventsConfig,
+    ) -> None:
         self._access = access
         self._venues = venues
+        self._limiter = limiter
         self._uow = uow
         self._clock = clock
+        self._config = config
 
     async def __call__(self, member_id: int, place: PlaceInput) -> tuple[VenueView, bool]:
         member = await self._access.load(member_id, Access.MEMBER)
+        now = self._clock.now()
         problems = Problems()
-        draft = venue_from_place(place, problems, now=self._clock.now(), created_by=member.id)
+        draft = venue_from_place(place, problems, now=now, created_by=member.id)
         problems.raise_if_any()
         assert draft is not None
+        await self._config.venues_per_member.count(self._limiter, member.id, now)
         venue, created = await self._venues.find_or_add(draft)
         await self._uow.commit()
         return VenueView.of(venue), created
