@@ -239,13 +239,19 @@ class AuthController(Controller):
 
     @post("/verify-otp", status_code=200, summary="Verify the code; creates the account on first sign-in")
     @inject
-    async def verify_otp(self, data: JSONBody[VerifyOtpIn], verify: FromDishka[VerifyOtp]) -> SessionOut:
-        return _session_out(await verify(VerifyOtpInput(data.phone_number, data.otp_code)))
+    async def verify_otp(
+        self, request: AnyRequest, data: JSONBody[VerifyOtpIn], verify: FromDishka[VerifyOtp]
+    ) -> SessionOut:
+        address = client_address(request)
+        return _session_out(await verify(VerifyOtpInput(data.phone_number, data.otp_code, True, address)))
 
     @post("/verify-login", status_code=200, summary="Verify the code for an existing account only")
     @inject
-    async def verify_login(self, data: JSONBody[VerifyOtpIn], verify: FromDishka[VerifyOtp]) -> SessionOut:
-        return _session_out(await verify(VerifyOtpInput(data.phone_number, data.otp_code, create_account=False)))
+    async def verify_login(
+        self, request: AnyRequest, data: JSONBody[VerifyOtpIn], verify: FromDishka[VerifyOtp]
+    ) -> SessionOut:
+        address = client_address(request)
+        return _session_out(await verify(VerifyOtpInput(data.phone_number, data.otp_code, False, address)))
 
     @get("/event-interests", summary="Interests to choose from (open to waitlisted members)")
     @inject
