@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from loopin.domain.events.host_lead import new_lead
 from loopin.domain.identity.member import Access
+from loopin.domain.shared.client_network import client_network
 from loopin.domain.shared.errors import Forbidden, RateLimited
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import HostLeadRepository
@@ -51,7 +52,7 @@ class BecomeAHost:
         now = self._clock.now()
         lead = new_lead(data.first_name, data.last_name, data.phone_number, data.message, now=now)
         per_address = RateLimit("host-lead-address-hour", self._config.lead_limit_per_address_per_hour, 3600)
-        wait = await self._limiter.acquire([(per_address, data.client_address)], now=now)
+        wait = await self._limiter.acquire([(per_address, client_network(data.client_address))], now=now)
         if wait:
             raise RateLimited(wait, "Too many requests. Please try again later.", code="HOST_LEAD_RATE_LIMITED")
         stored, created = await self._leads.add(lead)
