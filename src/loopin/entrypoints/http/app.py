@@ -18,7 +18,7 @@ from loopin.entrypoints.http.auth import bearer_auth
 from loopin.entrypoints.http.decoding import LoopinRequest, decode_forms_first, refuse_unreadable_urls
 from loopin.entrypoints.http.errors import EXCEPTION_HANDLERS
 from loopin.entrypoints.http.media import media_router
-from loopin.entrypoints.http.openapi import docs_assets_router, openapi_config
+from loopin.entrypoints.http.openapi import docs_assets_router, document_answers, openapi_config
 from loopin.entrypoints.http.request_context import request_context_middleware, stamp_request_id
 from loopin.entrypoints.http.routes.attendance.door import AttendancesController, DoorController
 from loopin.entrypoints.http.routes.attendance.invitations import InvitationController
@@ -113,4 +113,5 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
         debug=False,
     )
     setup_dishka(container, app)
+    document_answers(app)
     return app

@@ -3,21 +3,38 @@
 
 The assets are vendored from the npm registry (versions, sources and checksums in docs_assets/README.md);
 their paths carry the version, so they are cached for good.
+
+Litestar's document is completed with what the service really answers (``describe_answers``): the app's error
+envelope instead of Litestar's own 400 shape (which ``errors.py`` never sends), the 422 list wherever a request
+is decoded, 401 where a token is needed and ``security: []`` where none is. It is built once, on first use.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from litestar import Router
+from litestar import Litestar, Router
+from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.datastructures import CacheControlHeader
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import (
+    Components,
+    OpenAPI,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Reference,
+    Schema,
+    SecurityScheme,
+)
+from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
 
 from loopin import __version__
-from loopin.entrypoints.http.auth import PUBLIC
+from loopin.entrypoints.http.auth import PUBLIC, PUBLIC_PATHS
 
 DOCS_PATH = "/api/docs"
 ASSETS_PATH = f"{DOCS_PATH}/assets"
@@ -63,3 +80,108 @@ def docs_assets_router() -> Router:
         cache_control=CacheControlHeader(max_age=365 * 24 * 3600, public=True),
         name="docs-assets",
     )
+
+
+# --- the document's answers ------------------------------------------------------------------------------
+
+ERROR = Schema(
+    type=OpenAPIType.OBJECT,
+    required=["success", "detail", "message", "error_code"],
+    properties={
+        "success": Schema(type=OpenAPIType.BOOLEAN, const=False),
+        "detail": Schema(type=OpenAPIType.STRING, description="What went wrong, for people."),
+        "message": Schema(type=OpenAPIType.STRING, description="The same text (the app shows either)."),
+        "error_code": Schema(type=OpenAPIType.STRING, description="A stable code, e.g. EVENT_NOT_FOUND."),
+    },
+    description="Every failure of this service.",
+)
+VALIDATION_ERROR = Schema(
+    type=OpenAPIType.OBJECT,
+    required=["success", "detail", "message", "error_code"],
+    properties={
+        "success": Schema(type=OpenAPIType.BOOLEAN, const=False),
+        "detail": Schema(
+            type=OpenAPIType.ARRAY,
+            items=Schema(
+                type=OpenAPIType.OBJECT,
+                required=["loc", "msg", "type"],
+                properties={
+                    "loc": Schema(
+                        type=OpenAPIType.ARRAY,
+                        items=Schema(one_of=[Schema(type=OpenAPIType.STRING), Schema(type=OpenAPIType.INTEGER)]),
+                        description='Where: e.g. ["body", "title"] or ["query", "offset"].',
+                    ),
+                    "msg": Schema(type=OpenAPIType.STRING),
+                    "type": Schema(type=OpenAPIType.STRING),
+                },
+            ),
+        ),
+        "message": Schema(type=OpenAPIType.STRING, description='Every "msg", joined with "; ".'),
+        "error_code": Schema(type=OpenAPIType.STRING, description="VALIDATION_ERROR or a field's own code."),
+    },
+    description="Invalid fields: each one named.",
+)
+_HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _answer(description: str, schema: str) -> OpenAPIResponse:
+    ref = Reference(ref=f"#/components/schemas/{schema}")
+    return OpenAPIResponse(description=description, content={"application/json": OpenAPIMediaType(schema=ref)})
+
+
+def _is_litestars_400(response: OpenAPIResponse | Reference) -> bool:
+    if not isinstance(response, OpenAPIResponse) or not response.content:
+        return False
+    schema = next(iter(response.content.values())).schema
+    return isinstance(schema, Schema) and bool(schema.properties) and "status_code" in (schema.properties or {})
+
+
+def describe_answers(document: OpenAPI, app: Litestar) -> OpenAPI:
+    components = document.components
+    components.schemas = {**(components.schemas or {}), "Error": ERROR, "ValidationError": VALIDATION_ERROR}
+    open_paths = [re.compile(p) for p in PUBLIC_PATHS]
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or route.path_format not in (document.paths or {}):
+            continue
+        item = (document.paths or {})[route.path_format]
+        for handler in route.route_handlers:
+            for method in handler.http_methods:
+                op = getattr(item, method.lower(), None) if method.lower() in _HTTP_METHODS else None
+                if not isinstance(op, Operation):
+                    continue
+                token_free = any(p.match(route.path) for p in open_paths)
+                _complete(op, public=token_free or bool(handler.opt.get("public")), sends_token=not token_free)
+    return document
+
+
+def _complete(op: Operation, *, public: bool, sends_token: bool) -> None:
+    responses = dict(op.responses or {})
+    if _is_litestars_400(responses.get("400", OpenAPIResponse(description=""))):
+        del responses["400"]
+    if op.parameters or op.request_body:
+        responses["422"] = _answer("Invalid fields, each one named.", "ValidationError")
+    if sends_token:
+        responses.setdefault("401", _answer("No session, or the token was refused.", "Error"))
+    if public:
+        op.security = []  # overrides the document-wide bearer requirement
+    responses["default"] = _answer(
+        "Any other failure in the app's envelope: 400 a broken business rule, 403, 404 (also a path id that "
+        "names nothing), 409, 415 a body that is not JSON, 429 and 503 (both with Retry-After).",
+        "Error",
+    )
+    op.responses = responses
+
+
+class DocumentedOpenAPIPlugin(OpenAPIPlugin):
+    """Litestar's OpenAPI plugin, its document completed by ``describe_answers`` each time it is built."""
+
+    __slots__ = ()
+
+    def _build_openapi(self) -> OpenAPI:
+        return describe_answers(super()._build_openapi(), self.app)
+
+
+def document_answers(app: Litestar) -> None:
+    """Litestar always creates its own plugin instance; ours only adds to how that instance builds the
+    document (no state of its own), so the instance takes our class."""
+    app.plugins.get(OpenAPIPlugin).__class__ = DocumentedOpenAPIPlugin

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, JSONBody
+from litestar.params import Body, JSONBody, Parameter
 
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.domain.shared.ids import parse_int_array
@@ -143,14 +143,29 @@ class ProfileUpdateIn(msgspec.Struct, omit_defaults=True):
 
 @dataclass
 class CompleteProfileForm:
-    name: str
-    birth_date: str
-    gender: str
-    event_interests: str
-    profile_pictures: list[UploadFile] = field(default_factory=list)  # none at all: the use case's clear 422
-    phone_number: str | None = None
-    bio: str = ""
-    location: str = field(default="")
+    """``profile_pictures`` may be missing in decoding (the use case answers it clearly); the document lists
+    it as required, as it is."""
+
+    REQUIRED: ClassVar[list[str]] = ["name", "birth_date", "gender", "event_interests", "profile_pictures"]
+
+    name: Annotated[str, Parameter(description="Full name, 2-100 characters.")]
+    birth_date: Annotated[str, Parameter(description="YYYY-MM-DD; members are at least 16.")]
+    gender: Annotated[str, Parameter(description="female, male, other or prefer_not_to_say.")]
+    event_interests: Annotated[
+        str,
+        Parameter(
+            description="A JSON array of 1-5 interest ids as text, e.g. [1,4,7] (GET /api/auth/event-interests)."
+        ),
+    ]
+    profile_pictures: Annotated[
+        list[UploadFile],
+        Parameter(description="1-6 pictures (JPEG, PNG or WebP, 10 MB each); the first is shown."),
+    ] = field(default_factory=list)
+    phone_number: Annotated[
+        str | None, Parameter(description="The signed-in number, if sent; another number is refused.")
+    ] = None
+    bio: Annotated[str, Parameter(description="Up to 500 characters.")] = ""
+    location: Annotated[str, Parameter(description="Up to 100 characters.")] = field(default="")
 
 
 def _interest_out(i: InterestView) -> InterestOut:
@@ -271,7 +286,12 @@ class AuthController(Controller):
     async def complete_profile(
         self,
         request: MemberRequest,
-        data: Annotated[CompleteProfileForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[
+            CompleteProfileForm,
+            Body(
+                media_type=RequestEncodingType.MULTI_PART, schema_extra={"required": CompleteProfileForm.REQUIRED}
+            ),
+        ],
         complete: FromDishka[CompleteProfile],
     ) -> ProfileCompletedOut:
         pictures = [UploadedFile(f.filename or "", await f.read()) for f in data.profile_pictures]
