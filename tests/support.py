@@ -83,11 +83,13 @@ class Fakes:
         self.analytics = RecordingAnalytics()
 
 
-def fakes_provider(fakes: Fakes, *, inline_jobs: bool = True) -> Provider:
-    """Overrides the clock, SMS and analytics; with ``inline_jobs`` jobs run right after commit, in-process,
-    instead of going to SAQ (the worker itself is tested separately)."""
+def fakes_provider(fakes: Fakes, *, inline_jobs: bool = True, fake_clock: bool = True) -> Provider:
+    """Overrides the clock (unless ``fake_clock`` is off: tokens are then checked against the time they were
+    issued at), SMS and analytics; with ``inline_jobs`` jobs run right after commit, in-process, instead of
+    going to SAQ (the worker itself is tested separately)."""
     provider = Provider(scope=Scope.APP)
-    provider.provide(lambda: fakes.clock, provides=Clock, override=True)
+    if fake_clock:
+        provider.provide(lambda: fakes.clock, provides=Clock, override=True)
     provider.provide(lambda: fakes.sms, provides=SmsSender, override=True)
     provider.provide(lambda: fakes.analytics, provides=Analytics, override=True)
     if inline_jobs:

@@ -61,13 +61,22 @@ def operations(app: Litestar) -> list[Operation]:
 
 
 @cache
-def app_operations() -> list[Operation]:
-    """The operations of an app built like production's (read at collection time, no service needed)."""
+def _app() -> Litestar:
+    """An app built like production's, read at collection time (no service needed)."""
     from loopin.entrypoints.http.app import create_app
     from loopin.entrypoints.settings import load_settings
 
-    media = tempfile.mkdtemp(prefix="loopin-routes-")
-    return operations(create_app(load_settings({}, environment="test", media_root=media)))
+    return create_app(load_settings({}, environment="test", media_root=tempfile.mkdtemp(prefix="loopin-routes-")))
+
+
+def app_operations() -> list[Operation]:
+    return operations(_app())
+
+
+def app_document() -> dict[str, Any]:
+    """The OpenAPI document exactly as /api/docs/openapi.json serves it."""
+    document: dict[str, Any] = _app().openapi_schema.to_schema()
+    return document
 
 
 # A body each JSON route accepts, so that a hostile path or value reaches the use case instead of stopping at a

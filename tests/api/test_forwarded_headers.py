@@ -34,7 +34,9 @@ async def test_a_client_cannot_claim_another_address(
     assert statuses == [200] * PER_ADDRESS + [429]
 
 
-async def test_a_configured_proxy_is_believed(service_settings: Settings, fakes: Fakes, clean_services: None) -> None:
+async def test_a_configured_proxy_is_believed(
+    service_settings: Settings, fakes: Fakes, clean_services: None
+) -> None:
     behind_proxy = msgspec.structs.replace(service_settings, forwarded_allow_ips="127.0.0.1")
     with live_server(behind_proxy, [fakes_provider(fakes)]) as server:
         statuses = await signups_with_spoofed_addresses(server.url, PER_ADDRESS + 1)
