@@ -104,7 +104,7 @@ def members_promote(phone: str) -> None:
     """Let the member with PHONE in now (a waitlisted member only)."""
     from loopin.usecases.identity.waitlist import AdmitMember
 
-    member = _run_use_case(AdmitMember, phone)
+    member = _run_use_case(AdmitMember, phone_number=phone)
     click.echo(
         f"member {member.id} ({member.phone.e164}, {member.profile.name or 'no name'}) is {member.status.value}"
     )
@@ -117,7 +117,7 @@ def members_list(waitlisted: bool, limit: int) -> None:
     """Waitlisted members, the soonest to be let in first."""
     from loopin.usecases.identity.waitlist import ListWaitlistedMembers
 
-    waiting = _run_use_case(ListWaitlistedMembers, limit)
+    waiting = _run_use_case(ListWaitlistedMembers, limit=limit)
     if not waiting:
         click.echo("nobody is on the waitlist")
     for m in waiting:
@@ -125,7 +125,7 @@ def members_list(waitlisted: bool, limit: int) -> None:
         click.echo(f"{m.id}\t{m.phone.e164}\t{due}\t{m.profile.name}")
 
 
-def _run_use_case(use_case: type[Any], *args: Any) -> Any:
+def _run_use_case(use_case: type[Any], **kwargs: Any) -> Any:
     """One use case in one request scope of a fresh container, its refusals printed as the error."""
     import asyncio
 
@@ -143,7 +143,7 @@ def _run_use_case(use_case: type[Any], *args: Any) -> Any:
         container = make_container(settings)
         try:
             async with container() as scope:
-                return await (await scope.get(use_case))(*args)
+                return await (await scope.get(use_case))(**kwargs)
         finally:
             await container.close()
 

@@ -15,13 +15,13 @@ from tests.unit.usecases.harness import PHONE, START, App, phone
 async def test_staff_admit_a_waitlisted_member_at_once(app: App) -> None:
     member_id = await app.onboard()
     assert (await app.member(member_id)).status is MemberStatus.WAITLISTED
-    admitted = await app.call(AdmitMember, " +91 98123 45678 ")
+    admitted = await app.call(AdmitMember, phone_number=" +91 98123 45678 ")
     assert (admitted.id, admitted.status) == (member_id, MemberStatus.ACTIVE)
     stored = await app.member(member_id)
     assert stored.status is MemberStatus.ACTIVE
     assert stored.updated_at == START
     assert [e.event for e in app.events()][-1] == "member_promoted"
-    again = await app.call(AdmitMember, PHONE)  # admitting twice changes nothing
+    again = await app.call(AdmitMember, phone_number=PHONE)  # admitting twice changes nothing
     assert again.status is MemberStatus.ACTIVE
     assert len(app.events("member_promoted")) == 1
 
@@ -29,13 +29,13 @@ async def test_staff_admit_a_waitlisted_member_at_once(app: App) -> None:
 async def test_only_waitlisted_members_can_be_admitted(app: App) -> None:
     onboarding = (await app.sign_in(phone(1))).member_id
     with pytest.raises(ProfileIncomplete):
-        await app.call(AdmitMember, phone(1))
+        await app.call(AdmitMember, phone_number=phone(1))
     with pytest.raises(NotFound):
-        await app.call(AdmitMember, phone(2))
+        await app.call(AdmitMember, phone_number=phone(2))
     deactivated = await app.onboard(phone(3))
     await app.change_member(deactivated, lambda m: m.deactivate(START))
     with pytest.raises(MemberDeactivated):
-        await app.call(AdmitMember, phone(3))
+        await app.call(AdmitMember, phone_number=phone(3))
     assert (await app.member(onboarding)).status is MemberStatus.ONBOARDING
 
 

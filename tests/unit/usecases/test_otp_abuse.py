@@ -13,7 +13,7 @@ import pytest
 
 from loopin.domain.identity.otp import OtpLocked, OtpRejected
 from loopin.domain.shared.errors import ErrorKind, RateLimited
-from loopin.usecases.identity.request_otp import RequestOtp, RequestOtpInput
+from loopin.usecases.identity.request_otp import RequestOtp
 from loopin.usecases.identity.verify_otp import SessionStarted
 from tests.unit.usecases.harness import ADDRESS, PHONE, App, phone
 
@@ -50,7 +50,7 @@ async def test_a_phone_gets_at_most_ten_codes_a_day(app: App) -> None:
         await app.request_code(PHONE, ADDRESS)
         app.fakes.clock.advance(timedelta(minutes=13))  # within the 5-an-hour limit
     with pytest.raises(RateLimited) as caught:
-        await app.call(RequestOtp, RequestOtpInput(PHONE, ADDRESS))
+        await app.call(RequestOtp, phone_number=PHONE, client_address=ADDRESS)
     assert caught.value.code == "OTP_RATE_LIMITED"
     assert caught.value.retry_after_seconds == 24 * 3600 - 130 * 60  # the first code leaves the day's window
     app.fakes.clock.advance(timedelta(seconds=caught.value.retry_after_seconds))
@@ -126,5 +126,5 @@ async def test_ipv6_senders_are_limited_per_64(app: App) -> None:
     for n in range(20):
         await app.request_code(phone(n), f"2001:db8:1:2::{n + 1:x}")
     with pytest.raises(RateLimited):
-        await app.call(RequestOtp, RequestOtpInput(phone(21), "2001:db8:1:2:ffff:1:2:3"))
+        await app.call(RequestOtp, phone_number=phone(21), client_address="2001:db8:1:2:ffff:1:2:3")
     await app.request_code(phone(22), "2001:db8:1:3::1")  # the next /64 is someone else

@@ -33,7 +33,7 @@ async def test_the_lifetime_in_the_message_follows_the_policy() -> None:
 
     outbox = Outbox()
     deliver = DeliverOtpSms(outbox, IdentityConfig(otp=OtpPolicy(validity=timedelta(minutes=5))))
-    await deliver(PHONE, "1234")
+    await deliver(phone=PHONE, code="1234")
     assert outbox.bodies == ["Your Loopin code is 1234. It expires in 5 minutes. Never share it with anyone."]
 
 
@@ -43,7 +43,7 @@ async def test_a_provider_failure_reaches_the_job_runner_for_a_retry() -> None:
             raise SmsNotSent()
 
     with pytest.raises(SmsNotSent):
-        await DeliverOtpSms(Refusing(), IdentityConfig())(PHONE, "1234")
+        await DeliverOtpSms(Refusing(), IdentityConfig())(phone=PHONE, code="1234")
 
 
 def test_the_sms_job_is_deduplicated_retried_and_not_kept() -> None:

@@ -13,13 +13,11 @@ from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.params import Id, PathId
 from loopin.usecases.attendance.requests import (
     AcceptJoinRequest,
-    BulkInput,
     BulkRequestAction,
     CreateJoinRequest,
     DeclineJoinRequest,
     GetMyRequest,
     GetRequesterProfile,
-    JoinRequestInput,
     ListEventRequests,
     ListMyRequests,
     WithdrawJoinRequest,
@@ -157,7 +155,12 @@ class JoinRequestController(Controller):
         data: JSONBody[JoinRequestIn | None] = None,  # no body at all: every default
     ) -> RequestOut:
         ask = data or JoinRequestIn()
-        view = await create(JoinRequestInput(request.user.member_id, event_id, ask.seats_requested, ask.message))
+        view = await create(
+            member_id=request.user.member_id,
+            event_id=event_id,
+            seats_requested=ask.seats_requested,
+            message=ask.message,
+        )
         return request_out(view)
 
     @get("/{event_id:int}/my-request", summary="My request for this event (404 when there is none)")
@@ -165,7 +168,7 @@ class JoinRequestController(Controller):
     async def my_request(
         self, request: MemberRequest, event_id: PathId, mine: FromDishka[GetMyRequest]
     ) -> RequestOut:
-        return request_out(await mine(request.user.member_id, event_id))
+        return request_out(await mine(member_id=request.user.member_id, event_id=event_id))
 
     @delete("/{event_id:int}/my-request", status_code=200, summary="Withdraw my request")
     @inject
@@ -175,7 +178,7 @@ class JoinRequestController(Controller):
         event_id: PathId,
         withdraw: FromDishka[WithdrawJoinRequest],
     ) -> RequestOut:
-        return request_out(await withdraw(request.user.member_id, event_id))
+        return request_out(await withdraw(member_id=request.user.member_id, event_id=event_id))
 
     @get("/my-requests", summary="All my requests, newest first")
     @inject
@@ -185,7 +188,7 @@ class JoinRequestController(Controller):
         mine: FromDishka[ListMyRequests],
         status_filter: FromQuery[str | None] = None,
     ) -> RequestListOut:
-        views = await mine(request.user.member_id, status_filter)
+        views = await mine(member_id=request.user.member_id, status=status_filter)
         return RequestListOut(True, None, len(views), [request_out(v) for v in views])
 
     # --- join requests (host) -------------------------------------------------------------------------------
@@ -199,7 +202,7 @@ class JoinRequestController(Controller):
         listing: FromDishka[ListEventRequests],
         status_filter: FromQuery[str | None] = None,
     ) -> RequestListOut:
-        views = await listing(request.user.member_id, event_id, status_filter)
+        views = await listing(member_id=request.user.member_id, event_id=event_id, status=status_filter)
         return RequestListOut(True, event_id, len(views), [request_out(v) for v in views])
 
     @get("/{event_id:int}/requests/{request_id:int}/profile", summary="A requester's profile (host or staff)")
@@ -211,7 +214,9 @@ class JoinRequestController(Controller):
         request_id: PathId,
         profile: FromDishka[GetRequesterProfile],
     ) -> RequesterProfileOut:
-        return profile_out(await profile(request.user.member_id, event_id, request_id))
+        return profile_out(
+            await profile(member_id=request.user.member_id, event_id=event_id, request_id=request_id)
+        )
 
     @put("/{event_id:int}/requests/{request_id:int}/accept", summary="Accept a request (host)")
     @inject
@@ -223,7 +228,12 @@ class JoinRequestController(Controller):
         accept: FromDishka[AcceptJoinRequest],
         data: JSONBody[HostMessageIn | None] = None,
     ) -> RequestOut:
-        view = await accept(request.user.member_id, event_id, request_id, data.host_message if data else None)
+        view = await accept(
+            member_id=request.user.member_id,
+            event_id=event_id,
+            request_id=request_id,
+            host_message=data.host_message if data else None,
+        )
         return request_out(view)
 
     @put("/{event_id:int}/requests/{request_id:int}/decline", summary="Decline a request (host)")
@@ -236,7 +246,12 @@ class JoinRequestController(Controller):
         decline: FromDishka[DeclineJoinRequest],
         data: JSONBody[HostMessageIn | None] = None,
     ) -> RequestOut:
-        view = await decline(request.user.member_id, event_id, request_id, data.host_message if data else None)
+        view = await decline(
+            member_id=request.user.member_id,
+            event_id=event_id,
+            request_id=request_id,
+            host_message=data.host_message if data else None,
+        )
         return request_out(view)
 
     @post("/{event_id:int}/requests/bulk-action", status_code=200, summary="Accept or decline many requests")
@@ -249,7 +264,11 @@ class JoinRequestController(Controller):
         bulk: FromDishka[BulkRequestAction],
     ) -> BulkOut:
         done = await bulk(
-            BulkInput(request.user.member_id, event_id, data.request_ids, data.action, data.host_message)
+            member_id=request.user.member_id,
+            event_id=event_id,
+            request_ids=data.request_ids,
+            action=data.action,
+            host_message=data.host_message,
         )
         return BulkOut(
             success=True,

@@ -16,9 +16,9 @@ from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest, Sess
 from loopin.entrypoints.http.params import Id, OptionalQueryId, PathId
 from loopin.entrypoints.http.routes.events.wire import EventOut, event_out
 from loopin.entrypoints.http.wire import MessageOut
-from loopin.usecases.events.create import CreateEvent, CreateEventInput
+from loopin.usecases.events.create import CreateEvent, EventForm
 from loopin.usecases.events.manage import KEEP, DeleteEvent, EventChanges, UpdateEvent
-from loopin.usecases.events.read import FeedInput, GetEvent, GetShareUrl, ListFeed
+from loopin.usecases.events.read import FeedFilters, GetEvent, GetShareUrl, ListFeed
 from loopin.usecases.events.venues import PlaceInput
 from loopin.usecases.events.views import FeedPageView
 from loopin.usecases.identity.pictures import UploadedFile
@@ -164,7 +164,7 @@ def _text(value: object) -> str | None:
     return None if value is msgspec.UNSET or value is None else str(value)
 
 
-def _changes(member_id: int, event_id: int, d: EventUpdateIn) -> EventChanges:
+def _changes(d: EventUpdateIn) -> EventChanges:
     def keep(value: Any) -> Any:
         return KEEP if value is msgspec.UNSET else value
 
@@ -189,8 +189,6 @@ def _changes(member_id: int, event_id: int, d: EventUpdateIn) -> EventChanges:
             country_code=_text(d.location_country_code),
         )
     return EventChanges(
-        member_id=member_id,
-        event_id=event_id,
         title=keep(d.title),
         description=keep(d.description),
         start_time=keep(d.start_time),
@@ -236,8 +234,8 @@ class EventController(Controller):
         limit: FromQuery[int | None] = None,
     ) -> FeedOut:
         page = await list_feed(
-            FeedInput(
-                member_id=request.user.member_id,
+            member_id=request.user.member_id,
+            filters=FeedFilters(
                 status=status,
                 is_public=is_public,
                 host_id=host_id,
@@ -248,7 +246,7 @@ class EventController(Controller):
                 search=search,
                 offset=offset,
                 limit=limit,
-            )
+            ),
         )
         return feed_out(page, request.user)
 
@@ -270,8 +268,8 @@ class EventController(Controller):
     ) -> EventOut:
         covers = [UploadedFile(f.filename or "", await f.read()) for f in data.cover_images]
         view = await create(
-            CreateEventInput(
-                member_id=request.user.member_id,
+            member_id=request.user.member_id,
+            form=EventForm(
                 title=data.title,
                 description=data.description,
                 start_time=data.start_time,
@@ -300,14 +298,14 @@ class EventController(Controller):
                 is_public=data.is_public,
                 event_interest_ids=data.event_interest_ids,
                 cover_images=covers,
-            )
+            ),
         )
         return event_out(view, request.user)
 
     @get("/{event_id:int}", summary="One event (404 for events the member may not see)")
     @inject
     async def detail(self, request: MemberRequest, event_id: PathId, get_event: FromDishka[GetEvent]) -> EventOut:
-        return event_out(await get_event(request.user.member_id, event_id), request.user)
+        return event_out(await get_event(member_id=request.user.member_id, event_id=event_id), request.user)
 
     @put("/{event_id:int}", summary="Change an event (host or staff); only the keys sent change")
     @inject
@@ -318,7 +316,7 @@ class EventController(Controller):
         data: JSONBody[EventUpdateIn],
         update: FromDishka[UpdateEvent],
     ) -> EventUpdatedOut:
-        view = await update(_changes(request.user.member_id, event_id, data))
+        view = await update(member_id=request.user.member_id, event_id=event_id, changes=_changes(data))
         return EventUpdatedOut(True, "Event updated", event_out(view, request.user))
 
     @delete("/{event_id:int}", status_code=200, summary="Delete an event (host or staff; soft)")
@@ -326,7 +324,7 @@ class EventController(Controller):
     async def remove(
         self, request: MemberRequest, event_id: PathId, delete_event: FromDishka[DeleteEvent]
     ) -> MessageOut:
-        await delete_event(request.user.member_id, event_id)
+        await delete_event(member_id=request.user.member_id, event_id=event_id)
         return MessageOut(True, "Event deleted")
 
     @get("/{event_id:int}/share-url", opt=PUBLIC, summary="The event's share link (sign-in optional)")
@@ -338,5 +336,5 @@ class EventController(Controller):
         share: FromDishka[GetShareUrl],
     ) -> ShareOut:
         session = await optional_session(request)
-        link = await share(session.member_id if session else None, event_id)
+        link = await share(member_id=session.member_id if session else None, event_id=event_id)
         return ShareOut(True, link.canonical_id, link.canonical_url, link.canonical_path, link.slug)
