@@ -84,42 +84,44 @@ def docs_assets_router() -> Router:
 
 # --- the document's answers ------------------------------------------------------------------------------
 
-ERROR = Schema(
-    type=OpenAPIType.OBJECT,
-    required=["success", "detail", "message", "error_code"],
-    properties={
-        "success": Schema(type=OpenAPIType.BOOLEAN, const=False),
-        "detail": Schema(type=OpenAPIType.STRING, description="What went wrong, for people."),
-        "message": Schema(type=OpenAPIType.STRING, description="The same text (the app shows either)."),
-        "error_code": Schema(type=OpenAPIType.STRING, description="A stable code, e.g. EVENT_NOT_FOUND."),
-    },
-    description="Every failure of this service.",
-)
-VALIDATION_ERROR = Schema(
-    type=OpenAPIType.OBJECT,
-    required=["success", "detail", "message", "error_code"],
-    properties={
-        "success": Schema(type=OpenAPIType.BOOLEAN, const=False),
-        "detail": Schema(
-            type=OpenAPIType.ARRAY,
-            items=Schema(
-                type=OpenAPIType.OBJECT,
-                required=["loc", "msg", "type"],
-                properties={
-                    "loc": Schema(
-                        type=OpenAPIType.ARRAY,
-                        items=Schema(one_of=[Schema(type=OpenAPIType.STRING), Schema(type=OpenAPIType.INTEGER)]),
-                        description='Where: e.g. ["body", "title"] or ["query", "offset"].',
-                    ),
-                    "msg": Schema(type=OpenAPIType.STRING),
-                    "type": Schema(type=OpenAPIType.STRING),
-                },
+
+def _envelope(detail: Schema, error_code: str, description: str) -> Schema:
+    return Schema(
+        type=OpenAPIType.OBJECT,
+        required=["success", "detail", "message", "error_code"],
+        properties={
+            "success": Schema(type=OpenAPIType.BOOLEAN, const=False),
+            "detail": detail,
+            "message": Schema(
+                type=OpenAPIType.STRING, description="The detail as one text (the app shows either)."
             ),
+            "error_code": Schema(type=OpenAPIType.STRING, description=error_code),
+        },
+        description=description,
+    )
+
+
+ERROR = _envelope(
+    Schema(type=OpenAPIType.STRING, description="What went wrong, for people."),
+    "A stable code, e.g. EVENT_NOT_FOUND.",
+    "Every failure of this service.",
+)
+LOCATION = Schema(one_of=[Schema(type=OpenAPIType.STRING), Schema(type=OpenAPIType.INTEGER)])
+FIELD_PROBLEM = Schema(
+    type=OpenAPIType.OBJECT,
+    required=["loc", "msg", "type"],
+    properties={
+        "loc": Schema(
+            type=OpenAPIType.ARRAY, items=LOCATION, description='e.g. ["body", "title"], ["query", "offset"]'
         ),
-        "message": Schema(type=OpenAPIType.STRING, description='Every "msg", joined with "; ".'),
-        "error_code": Schema(type=OpenAPIType.STRING, description="VALIDATION_ERROR or a field's own code."),
+        "msg": Schema(type=OpenAPIType.STRING),
+        "type": Schema(type=OpenAPIType.STRING),
     },
-    description="Invalid fields: each one named.",
+)
+VALIDATION_ERROR = _envelope(
+    Schema(type=OpenAPIType.ARRAY, items=FIELD_PROBLEM),
+    "VALIDATION_ERROR or a field's own code.",
+    "Invalid fields: each one named.",
 )
 _HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
