@@ -23,7 +23,7 @@ from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 
 MAX_JSON_DEPTH = 32
-MULTI_PART = RequestEncodingType.MULTI_PART
+FORMS = (RequestEncodingType.MULTI_PART, RequestEncodingType.URL_ENCODED)
 JSON_MEDIA_TYPE = "application/json"
 
 
@@ -108,6 +108,10 @@ class LoopinRequest(Request[Any, Any, Any]):
         return value
 
     async def form(self) -> FormMultiDict:
+        if self.content_type[0] == RequestEncodingType.URL_ENCODED and (
+            problem := _url_text_problem(await self.body())
+        ):  # url-decoding would quietly replace bytes that are not UTF-8
+            raise _refuse("body", None, f"Form fields {problem}.")
         try:
             form = await super().form()
         except (UnicodeDecodeError, LookupError) as exc:  # bytes that are not text in the declared charset
@@ -120,11 +124,11 @@ class LoopinRequest(Request[Any, Any, Any]):
 
 
 async def decode_forms_first(request: Request[Any, Any, Any]) -> None:
-    """``before_request`` hook: Litestar's multipart extraction reuses a form the request already decoded, so
-    decoding it here puts every form through ``LoopinRequest.form`` and its text rule."""
+    """``before_request`` hook: Litestar's form extraction (multipart and url-encoded) reuses a form the request
+    already decoded, so decoding it here puts every form through ``LoopinRequest.form`` and its text rule."""
     data = request.route_handler.parsed_fn_signature.parameters.get("data")
-    expects_form = data is not None and getattr(data.kwarg_definition, "media_type", None) == MULTI_PART
-    if expects_form and request.content_type[0] == MULTI_PART:
+    media_type = getattr(data.kwarg_definition, "media_type", None) if data is not None else None
+    if media_type in FORMS and request.content_type[0] == media_type:
         await request.form()
 
 
