@@ -94,3 +94,14 @@ def test_the_event_form_says_what_it_needs(document: dict[str, Any]) -> None:
         assert props[name].get("description"), name
     assert "JSON array" in props["event_interest_ids"]["description"]
     assert props["cover_images"]["items"]["format"] == "binary"
+
+
+def test_the_other_successes_are_documented_with_their_bodies(document: dict[str, Any]) -> None:
+    """Found by the fuzzer: posting a venue that exists answers 200 with the stored venue."""
+    venue = document["paths"]["/api/events/venues"]["post"]["responses"]
+    assert (
+        venue["200"]["content"]["application/json"]["schema"]
+        == venue["201"]["content"]["application/json"]["schema"]
+    )
+    assert "301" in document["paths"]["/api/public/events/{canonical_id}/seo"]["get"]["responses"]
+    assert "503" in document["paths"]["/health/ready"]["get"]["responses"]

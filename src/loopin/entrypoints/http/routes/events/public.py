@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 
@@ -54,6 +55,7 @@ class PublicEventController(Controller):
     @get(
         ["/public/events/{canonical_id:str}/seo", "/events/seo/canonical/{canonical_id:str}/metadata"],
         summary="SEO metadata; 301 to the canonical URL on a stale slug",
+        responses={301: ResponseSpec(None, description="A stale slug: Location holds the canonical URL.")},
     )
     @inject
     async def seo(

@@ -8,6 +8,7 @@ from typing import Annotated
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from loopin.entrypoints.http.auth import MemberRequest
@@ -97,7 +98,11 @@ class VenueController(Controller):
         )
         return VenueListOut(True, found.total, found.offset, found.limit, [venue_out(v) for v in found.venues])
 
-    @post("/", summary="Add a venue; the same place again returns the stored one (200)")
+    @post(
+        "/",
+        summary="Add a venue; the same place again returns the stored one (200)",
+        responses={200: ResponseSpec(VenueOut, description="This place was stored already: the stored venue.")},
+    )
     @inject
     async def create_venue(
         self, request: MemberRequest, data: JSONBody[VenueIn], create: FromDishka[CreateVenue]
