@@ -1,74 +1,106 @@
-"""Browser tests: the system Chromium (``/usr/bin/chromium``, or ``CHROMIUM``) driven by Playwright against the
-app served for real (uvicorn on a free local port, on the test's event loop). A missing browser fails the test
-with a message saying so; nothing is skipped."""
+"""Browser tests: the system Chromium (Debian's ``chromium`` package) driven by Playwright for Python, against the
+app served by a real uvicorn. Nothing is downloaded at test time: Playwright's own browsers are never used.
+
+Missing Chromium is a failure that says how to install it, never a skip. Screenshots land in
+``artifacts/browser/`` (git-ignored) so a person can look at what the browser saw.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
-from dishka import AsyncContainer
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, Route, async_playwright
 
-from loopin.entrypoints.di import make_container
-from loopin.entrypoints.http.app import create_app
 from loopin.entrypoints.settings import Settings
+from tests.live_server import LiveServer, live_server
 from tests.support import Fakes, fakes_provider
 
-CHROMIUM_ARGS = [
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
 ]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
-def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).is_file():
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    found = CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
+    if not found:
         pytest.fail(
-            f"Chromium is needed for the browser tests (apt-get install chromium; or set CHROMIUM): {path}"
+            f"Chromium is needed for the browser tests and was not found at {CHROMIUM}. "
+            "Install it with: apt-get install chromium (or set CHROMIUM to its path).",
+            pytrace=False,
         )
-    return path
+    return found
 
 
 @pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
+async def browser(chromium_executable: str) -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        launched = await playwright.chromium.launch(
+            executable_path=chromium_executable, args=LAUNCH_ARGS, headless=True
+        )
         try:
             yield launched
         finally:
             await launched.close()
 
 
-class LiveServer:
-    def __init__(self, base_url: str, container: AsyncContainer) -> None:
-        self.base_url = base_url
-        self.container = container
+@dataclass
+class OfflinePage:
+    """A page whose every request to anything but this machine is refused, as behind a firewall."""
+
+    page: Page
+    blocked: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    async def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        await self.page.screenshot(path=str(path), full_page=False)
+        return path
 
 
 @pytest.fixture
-async def live_server(memory_settings: Settings, fakes: Fakes) -> AsyncIterator[LiveServer]:
-    """The embedded default (in-memory store, in-process jobs, the sandbox gateway), served over HTTP."""
-    container = make_container(memory_settings, fakes_provider(fakes))
-    app = create_app(memory_settings, container)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
-    task = asyncio.create_task(server.serve())
-    for _ in range(200):
-        if server.started:
-            break
-        await asyncio.sleep(0.02)
-    assert server.started, "the app did not start"
-    port = server.servers[0].sockets[0].getsockname()[1]
+async def offline_context(browser: Browser) -> AsyncIterator[BrowserContext]:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}", container)
+        yield context
     finally:
-        server.should_exit = True
-        await task
+        await context.close()
+
+
+@pytest.fixture
+async def offline_page(offline_context: BrowserContext) -> OfflinePage:
+    page = await offline_context.new_page()
+    offline = OfflinePage(page)
+
+    async def only_this_machine(route: Route) -> None:
+        host = urlsplit(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            await route.continue_()
+        else:
+            offline.blocked.append(route.request.url)
+            await route.abort("blockedbyclient")
+
+    await offline_context.route("**/*", only_this_machine)
+    page.on("console", lambda m: offline.console_errors.append(m.text) if m.type == "error" else None)
+    return offline
+
+
+@pytest.fixture
+def served_app(service_settings: Settings, fakes: Fakes, clean_services: None) -> Iterator[LiveServer]:
+    """The app on PostgreSQL and Redis behind a real uvicorn, with the fake clock, SMS and analytics."""
+    with live_server(service_settings, [fakes_provider(fakes)]) as server:
+        yield server

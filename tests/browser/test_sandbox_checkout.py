@@ -1,20 +1,17 @@
 """The sandbox checkout page in a real browser, as the app's WebView uses it: the app form-POSTs the PayU
 payload to ``payu_url``, the page shows the order, "Pay" goes back to ``surl`` through the very callback route
-PayU would use, and the order is paid. Screenshots of the page and of the result land in the test's tmp dir
-(and in ``$SCREENSHOT_DIR`` when set, to look at them)."""
+PayU would use, and the order is paid. The app runs on PostgreSQL and Redis behind a real uvicorn; the page can
+reach nothing but this machine. Screenshots of the page and of the result land in ``artifacts/browser/``."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from datetime import timedelta
 from decimal import Decimal
 from html import escape
-from pathlib import Path
 
 import httpx
-from playwright.async_api import Browser
+from dishka import AsyncContainer
 
 from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.identity.member import Member, MemberStatus
@@ -23,22 +20,24 @@ from loopin.domain.identity.profile import Gender, Profile
 from loopin.usecases.events.ports import EventRepository
 from loopin.usecases.identity.ports import MemberRepository, TokenIssuer
 from loopin.usecases.shared.ports import UnitOfWork
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import OfflinePage
+from tests.live_server import LiveServer
 from tests.support import Fakes
 
 
-async def member(server: LiveServer, fakes: Fakes, n: int, name: str) -> tuple[Member, dict[str, str]]:
+async def member(container: AsyncContainer, fakes: Fakes, n: int, name: str) -> tuple[Member, dict[str, str]]:
+    """Stored straight through the repositories, on the database the served app reads."""
     m = Member.register(PhoneNumber.parse(f"+9198100{n:05d}"), now=fakes.clock.now())
     m.status = MemberStatus.ACTIVE
     m.profile = Profile(name=name, gender=Gender.FEMALE, interest_ids=(1,), picture_keys=(f"p/{n}.png",))
-    async with server.container() as scope:
+    async with container() as scope:
         stored = await (await scope.get(MemberRepository)).add(m)
         await (await scope.get(UnitOfWork)).commit()
-    token = (await server.container.get(TokenIssuer)).issue(stored, now=fakes.clock.now()).token
+    token = (await container.get(TokenIssuer)).issue(stored, now=fakes.clock.now()).token
     return stored, {"Authorization": f"Bearer {token}"}
 
 
-async def paid_event(server: LiveServer, fakes: Fakes, host: Member) -> Event:
+async def paid_event(container: AsyncContainer, fakes: Fakes, host: Member) -> Event:
     now = fakes.clock.now()
     event = Event.new(
         host_id=host.id,
@@ -52,7 +51,7 @@ async def paid_event(server: LiveServer, fakes: Fakes, host: Member) -> Event:
         max_capacity=40,
     )
     event.status = EventStatus.PUBLISHED
-    async with server.container() as scope:
+    async with container() as scope:
         stored = await (await scope.get(EventRepository)).add(event)
         await (await scope.get(UnitOfWork)).commit()
     return stored
@@ -67,20 +66,13 @@ def webview_form(payu_url: str, payload: dict[str, str]) -> str:
     )
 
 
-def keep(path: Path) -> None:
-    target = os.environ.get("SCREENSHOT_DIR")
-    if target:
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(target) / path.name)
-
-
 async def test_the_sandbox_page_takes_a_payment_in_a_real_browser(
-    live_server: LiveServer, browser: Browser, fakes: Fakes, tmp_path: Path
+    served_app: LiveServer, service_container: AsyncContainer, offline_page: OfflinePage, fakes: Fakes
 ) -> None:
-    host, host_headers = await member(live_server, fakes, 1, "Meera Host")
-    _, headers = await member(live_server, fakes, 2, "Asha Rao")
-    event = await paid_event(live_server, fakes, host)
-    async with httpx.AsyncClient(base_url=live_server.base_url, timeout=30) as api:
+    host, host_headers = await member(service_container, fakes, 1, "Meera Host")
+    _, headers = await member(service_container, fakes, 2, "Asha Rao")
+    event = await paid_event(service_container, fakes, host)
+    async with httpx.AsyncClient(base_url=served_app.url, timeout=30) as api:
         asked = await api.post(f"/api/events/{event.id}/requests", json={"seats_requested": 1}, headers=headers)
         assert asked.status_code == 201, asked.text
         accepted = await api.put(
@@ -93,13 +85,12 @@ async def test_the_sandbox_page_takes_a_payment_in_a_real_browser(
         assert created.status_code == 201, created.text
         redirect = created.json()["data"]["payu_redirect"]
 
-        page = await browser.new_page(viewport={"width": 412, "height": 860})  # a phone-sized WebView
+        page = offline_page.page
+        await page.set_viewport_size({"width": 412, "height": 860})  # a phone-sized WebView
         await page.set_content(webview_form(redirect["payu_url"], redirect["payload"]))
         await page.wait_for_url("**/api/payments/sandbox/checkout")
         await page.wait_for_selector("#pay")
-        checkout_png = tmp_path / "sandbox-checkout.png"
-        await page.screenshot(path=str(checkout_png), full_page=True)
-        keep(checkout_png)
+        checkout_png = await offline_page.screenshot("payments-sandbox-checkout")
         text = await page.inner_text("body")
         assert "Loopin checkout" in text
         assert "₹548.90" in text
@@ -115,12 +106,11 @@ async def test_the_sandbox_page_takes_a_payment_in_a_real_browser(
         assert (url.host, url.path) == ("127.0.0.1", "/api/payments/payu/success")
         assert dict(url.params) == {"status": "paid", "txnid": redirect["payload"]["txnid"]}
         assert "Payment successful" in await page.inner_text("body")
-        result_png = tmp_path / "sandbox-result.png"
-        await page.screenshot(path=str(result_png), full_page=True)
-        keep(result_png)
+        await offline_page.screenshot("payments-sandbox-result")
 
         polled = await api.get(f"/api/payments/orders/{redirect['payload']['txnid']}", headers=headers)
         assert json.loads(polled.text)["data"]["status"] == "paid"
         ticket = await api.get(f"/api/events/{event.id}/my-ticket", headers=headers)
         assert ticket.json()["payment_status"] == "paid"
     assert checkout_png.stat().st_size > 5000
+    assert offline_page.blocked == [], offline_page.blocked

@@ -49,7 +49,7 @@ from loopin.usecases.identity.profile import GetProfile, UpdateProfile
 from loopin.usecases.identity.request_otp import RequestOtp
 from loopin.usecases.identity.sms import DeliverOtpSms
 from loopin.usecases.identity.verify_otp import VerifyOtp
-from loopin.usecases.identity.waitlist import PromoteDueMembers
+from loopin.usecases.identity.waitlist import AdmitMember, ListWaitlistedMembers, PromoteDueMembers
 from loopin.usecases.notifications.deliver import DeliverNotification
 from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice
 from loopin.usecases.payments.fees import ChangePlatformFee, CurrentFee, GetPlatformFee
@@ -79,6 +79,8 @@ IDENTITY = (
     ListEventInterests,
     Logout,
     PromoteDueMembers,
+    AdmitMember,
+    ListWaitlistedMembers,
     DeliverOtpSms,
 )
 EVENTS = (

@@ -5,7 +5,7 @@ indexes). The ledger is append-only (a trigger refuses UPDATE and DELETE) and ea
 to zero (a deferred constraint trigger checks it at commit). Events count held seats in their capacity.
 
 Revision ID: ab0b8f8338cb
-Revises: 50bc2003c2e6
+Revises: 3f1c2a9d7e15
 Create Date: 2026-12-06 09:01:03.261882
 
 """
@@ -45,7 +45,7 @@ LEDGER_TRIGGERS = [
 
 # revision identifiers, used by Alembic.
 revision: str = 'ab0b8f8338cb'
-down_revision: Union[str, Sequence[str], None] = '50bc2003c2e6'
+down_revision: Union[str, Sequence[str], None] = '3f1c2a9d7e15'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
