@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loopin.adapters.persistence.failures import DatabaseFailure, classify
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Member
 from loopin.domain.payments import ledger
@@ -375,12 +376,14 @@ async def test_postgres_refuses_an_unbalanced_or_edited_ledger(
                 "SELECT id, 'c', 0.01, event_id FROM ledger_transactions WHERE key = 'k'"
             )
         )
-        with pytest.raises(DBAPIError, match="does not balance"):
+        with pytest.raises(DBAPIError, match="does not balance") as unbalanced_error:
             await session.commit()
+    assert classify(unbalanced_error.value) is DatabaseFailure.BUG  # a 500 of ours, never a 409 "retry"
     async with service_container() as scope:
         await (await scope.get(Ledger)).record(unbalanced)
         await (await scope.get(UnitOfWork)).commit()
     async with service_container() as scope:
         session = await scope.get(AsyncSession)
-        with pytest.raises(DBAPIError, match="append-only"):
+        with pytest.raises(DBAPIError, match="append-only") as changed_error:
             await session.execute(text("UPDATE ledger_entries SET amount = 2 WHERE account = 'a'"))
+    assert classify(changed_error.value) is DatabaseFailure.BUG

@@ -22,6 +22,7 @@ PUBLIC_PATHS = [
     "^/api/docs",
     "^/api/media/",
     "^/api/auth/(signup|verify-otp|login|verify-login)$",
+    "^/api/payments/(payu|sandbox)/",  # PayU's post-backs and the sandbox pages: a browser or PayU, never a member
 ]
 
 

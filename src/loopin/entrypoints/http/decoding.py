@@ -18,7 +18,7 @@ import msgspec
 from litestar import Request
 from litestar.datastructures import FormMultiDict, UploadFile
 from litestar.enums import RequestEncodingType, ScopeType
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 
@@ -97,12 +97,13 @@ class LoopinRequest(Request[Any, Any, Any]):
                 )
         try:
             value = await super().json()
-        except (RecursionError, UnicodeDecodeError) as exc:
-            message = (
-                f"The JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)."
-                if isinstance(exc, RecursionError)
-                else "The body is not valid UTF-8."
-            )
+        except (RecursionError, UnicodeDecodeError, SerializationException) as exc:
+            if isinstance(exc, RecursionError):
+                message = f"The JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)."
+            elif isinstance(exc, UnicodeDecodeError):
+                message = "The body is not valid UTF-8."
+            else:  # read for a route's data or by a handler itself (the payment webhook): the same answer
+                message = str(exc.detail)
             raise _refuse("body", None, message) from exc
         check_json(value)
         return value

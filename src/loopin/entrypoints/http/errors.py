@@ -8,7 +8,7 @@ from typing import Any
 
 import structlog
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotFoundException, SerializationException, ValidationException
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError
@@ -84,9 +84,6 @@ def _clean(text: str) -> str:
 def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail else "Request failed"
-    if isinstance(exc.__cause__, SerializationException):  # a body that is not the JSON it should be
-        body = [{"loc": ["body"], "msg": _clean(detail), "type": "value_error"}]
-        return envelope(HTTP_422_UNPROCESSABLE_ENTITY, body, "VALIDATION_ERROR")
     if status == 400 and detail == "Invalid multipart/form-data":  # e.g. a url-encoded form where files go
         body = [{"loc": ["body"], "msg": "Send this form as multipart/form-data.", "type": "value_error"}]
         return envelope(HTTP_422_UNPROCESSABLE_ENTITY, body, "VALIDATION_ERROR")

@@ -2,7 +2,8 @@
 
 Money rows never cascade away (RESTRICT). One open and one paid order per member and event (partial unique
 indexes). The ledger is append-only (a trigger refuses UPDATE and DELETE) and each transaction's entries sum
-to zero (a deferred constraint trigger checks it at commit). Events count held seats in their capacity.
+to zero (a deferred constraint trigger checks it at commit). Both raise plain exceptions (SQLSTATE P0001): a
+broken ledger is a bug of this service, never a client's conflict. Events count held seats in their capacity.
 
 Revision ID: ab0b8f8338cb
 Revises: 3f1c2a9d7e15
@@ -27,8 +28,7 @@ DECLARE total numeric;
 BEGIN
     SELECT COALESCE(SUM(amount), 0) INTO total FROM ledger_entries WHERE transaction_id = NEW.transaction_id;
     IF total <> 0 THEN
-        RAISE EXCEPTION 'ledger transaction % does not balance (sum %)', NEW.transaction_id, total
-            USING ERRCODE = 'check_violation';
+        RAISE EXCEPTION 'ledger transaction % does not balance (sum %)', NEW.transaction_id, total;
     END IF;
     RETURN NULL;
 END $$

@@ -7,21 +7,21 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import msgspec
-import structlog
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, MediaType, Response, get, post
+from litestar import Controller, MediaType, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect
 
-from loopin.adapters.payments.payu_protocol import FAILURE_PATH, SUCCESS_PATH, WEBHOOK_PATH
+from loopin.adapters.payments.payu_protocol import FAILURE_PATH, NOTICE_REQUIRED, SUCCESS_PATH, WEBHOOK_PATH
 from loopin.domain.shared.errors import DomainError, ErrorKind
 from loopin.entrypoints.http.auth import PUBLIC, AnyRequest
-from loopin.entrypoints.http.errors import STATUS
 from loopin.entrypoints.http.routes.payments import pages
+from loopin.entrypoints.http.routes.payments.browser import browser_form_post, form_operation, notice_schema
 from loopin.entrypoints.http.routes.payments.forms import MAX_NOTICE_BYTES, posted_fields
 from loopin.usecases.payments.notices import HandlePaymentNotice
 
-log = structlog.get_logger("loopin.payments")
+NOTICE = notice_schema([*NOTICE_REQUIRED, "mihpayid", "mode", "unmappedstatus", "error_Message"], NOTICE_REQUIRED)
+WebhookNotice = form_operation(NOTICE, also_json=True)
 
 
 class NoticeOut(msgspec.Struct):
@@ -30,24 +30,21 @@ class NoticeOut(msgspec.Struct):
     status: str
 
 
-def _html(body: str, status: int = 200) -> Response[str]:
-    return Response(body, status_code=status, media_type=MediaType.HTML)
-
-
 def _result_url(path: str, status: str, txnid: str) -> str:
     return f"{path}?{urlencode({'status': status, 'txnid': txnid})}"
 
 
-async def _browser(request: AnyRequest, source: str, path: str, handle: HandlePaymentNotice) -> Response[str]:
-    fields: dict[str, str] = {}
+async def _browser(request: AnyRequest, source: str, path: str, handle: HandlePaymentNotice) -> Redirect:
+    """A refusal goes on to the route's ``REFUSED_AS_PAGES``."""
+    fields = await posted_fields(request)
     try:
-        fields = await posted_fields(request)
         handled = await handle(source=source, fields=fields)
     except DomainError as exc:
-        if exc.kind is ErrorKind.UNAVAILABLE:  # PayU unreachable: the webhook and reconciliation settle it
-            txnid = "".join(c for c in str(fields.get("txnid", "")) if c.isalnum())[:25]
-            return Redirect(_result_url(path, "pending", txnid), status_code=303)
-        return _html(pages.refused(exc.message), STATUS[exc.kind])
+        if exc.kind is not ErrorKind.UNAVAILABLE:
+            raise
+        # PayU unreachable: the webhook and reconciliation settle it
+        txnid = "".join(c for c in str(fields.get("txnid", "")) if c.isalnum())[:25]
+        return Redirect(_result_url(path, "pending", txnid), status_code=303)
     return Redirect(_result_url(path, handled.status, handled.txnid), status_code=303)
 
 
@@ -56,25 +53,43 @@ class PayUCallbackController(Controller):
     tags = ["payments"]
     opt = PUBLIC
 
-    @post(SUCCESS_PATH, status_code=303, request_max_body_size=MAX_NOTICE_BYTES, summary="PayU success (surl)")
+    @browser_form_post(
+        SUCCESS_PATH, summary="PayU success (surl): 303 to the result page", form=NOTICE, redirects=True
+    )
     @inject
-    async def success(self, request: AnyRequest, handle: FromDishka[HandlePaymentNotice]) -> Response[str]:
+    async def success(self, request: AnyRequest, handle: FromDishka[HandlePaymentNotice]) -> Redirect:
         return await _browser(request, "surl", SUCCESS_PATH, handle)
 
-    @post(FAILURE_PATH, status_code=303, request_max_body_size=MAX_NOTICE_BYTES, summary="PayU failure (furl)")
+    @browser_form_post(
+        FAILURE_PATH, summary="PayU failure (furl): 303 to the result page", form=NOTICE, redirects=True
+    )
     @inject
-    async def failure(self, request: AnyRequest, handle: FromDishka[HandlePaymentNotice]) -> Response[str]:
+    async def failure(self, request: AnyRequest, handle: FromDishka[HandlePaymentNotice]) -> Redirect:
         return await _browser(request, "furl", FAILURE_PATH, handle)
 
-    @get(SUCCESS_PATH, media_type=MediaType.HTML, include_in_schema=False)
+    @get(
+        SUCCESS_PATH,
+        media_type=MediaType.HTML,
+        summary="The result page after surl (the app's WebView stops here)",
+    )
     async def success_page(self, status: FromQuery[str] = "pending", txnid: FromQuery[str] = "") -> str:
         return pages.result(status)
 
-    @get(FAILURE_PATH, media_type=MediaType.HTML, include_in_schema=False)
+    @get(
+        FAILURE_PATH,
+        media_type=MediaType.HTML,
+        summary="The result page after furl (the app's WebView stops here)",
+    )
     async def failure_page(self, status: FromQuery[str] = "failed", txnid: FromQuery[str] = "") -> str:
         return pages.result(status)
 
-    @post(WEBHOOK_PATH, status_code=200, request_max_body_size=MAX_NOTICE_BYTES, summary="PayU webhook")
+    @post(
+        WEBHOOK_PATH,
+        status_code=200,
+        request_max_body_size=MAX_NOTICE_BYTES,
+        summary="PayU webhook (server to server): 200 once the order is settled",
+        operation_class=WebhookNotice,
+    )
     @inject
     async def webhook(self, request: AnyRequest, handle: FromDishka[HandlePaymentNotice]) -> NoticeOut:
         handled = await handle(source="webhook", fields=await posted_fields(request))

@@ -5,24 +5,29 @@ from __future__ import annotations
 import math
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated, TypeAlias
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody, PathParameter
 
 from loopin.domain.shared.errors import InvalidInput
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.params import Id
 from loopin.usecases.payments.orders import CreatePaymentOrder, GetPaymentOrder
 from loopin.usecases.payments.views import OrderCreated, OrderView
 
 MAX_AMOUNT = 10_000_000  # rupees: far above any ticket; beyond it the number is not a price at all
+OrderReference: TypeAlias = Annotated[
+    str, PathParameter(description="The order's `order_id` (LP…, as `POST /api/payments/orders` gave it).")
+]
 
 
 class CreateOrderIn(msgspec.Struct):
     """``amount`` is the event's base price per seat as the app shows it (a number; strings are refused)."""
 
-    event_id: int
+    event_id: Id
     amount: float | int | str | bool | None  # anything JSON may carry: only a number is an amount
     seats_count: int = 1
 
@@ -181,6 +186,6 @@ class PaymentOrderController(Controller):
     @get("/{order_id:str}", summary="The order (its owner or staff); settled on read when PayU already knows")
     @inject
     async def read(
-        self, request: MemberRequest, order_id: FromPath[str], read: FromDishka[GetPaymentOrder]
+        self, request: MemberRequest, order_id: OrderReference, read: FromDishka[GetPaymentOrder]
     ) -> OrderDetailEnvelope:
         return detail_out(await read(member_id=request.user.member_id, reference=order_id))

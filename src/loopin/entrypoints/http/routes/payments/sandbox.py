@@ -5,37 +5,40 @@ back to ``surl``/``furl``."""
 from __future__ import annotations
 
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, MediaType, Response, post
+from litestar import Controller
 
 from loopin.adapters.payments.sandbox import SANDBOX_CHECKOUT_PATH, SANDBOX_COMPLETE_PATH, SandboxGateway
-from loopin.domain.shared.errors import DomainError
 from loopin.entrypoints.http.auth import PUBLIC, AnyRequest
-from loopin.entrypoints.http.errors import STATUS
 from loopin.entrypoints.http.routes.payments import pages
-from loopin.entrypoints.http.routes.payments.forms import MAX_NOTICE_BYTES, posted_fields
+from loopin.entrypoints.http.routes.payments.browser import browser_form_post, checkout_schema
+from loopin.entrypoints.http.routes.payments.forms import posted_fields
+from loopin.usecases.payments.ports import CHECKOUT_FIELDS
 
 
 class SandboxCheckoutController(Controller):
+    """Development only: absent (and not in the document) when PayU is configured."""
+
     path = "/"
     tags = ["payments"]
     opt = PUBLIC
-    include_in_schema = False
 
-    @post(SANDBOX_CHECKOUT_PATH, status_code=200, request_max_body_size=MAX_NOTICE_BYTES)
+    @browser_form_post(
+        SANDBOX_CHECKOUT_PATH,
+        summary="Sandbox checkout page (stands in for PayU's): the order and Pay / Fail",
+        form=checkout_schema(CHECKOUT_FIELDS),
+    )
     @inject
-    async def checkout(self, request: AnyRequest, sandbox: FromDishka[SandboxGateway]) -> Response[str]:
-        try:
-            form = sandbox.read_checkout(await posted_fields(request))
-        except DomainError as exc:
-            return Response(pages.refused(exc.message), status_code=STATUS[exc.kind], media_type=MediaType.HTML)
-        return Response(pages.sandbox_checkout(form, SANDBOX_COMPLETE_PATH), media_type=MediaType.HTML)
+    async def checkout(self, request: AnyRequest, sandbox: FromDishka[SandboxGateway]) -> str:
+        form = sandbox.read_checkout(await posted_fields(request))
+        return pages.sandbox_checkout(form, SANDBOX_COMPLETE_PATH)
 
-    @post(SANDBOX_COMPLETE_PATH, status_code=200, request_max_body_size=MAX_NOTICE_BYTES)
+    @browser_form_post(
+        SANDBOX_COMPLETE_PATH,
+        summary="Sandbox Pay / Fail: records the outcome, posts the signed response back to surl / furl",
+        form=checkout_schema(CHECKOUT_FIELDS, outcome=True),
+    )
     @inject
-    async def complete(self, request: AnyRequest, sandbox: FromDishka[SandboxGateway]) -> Response[str]:
-        try:
-            fields = await posted_fields(request)
-            back = await sandbox.complete(fields, pay=fields.get("outcome") == "pay")
-        except DomainError as exc:
-            return Response(pages.refused(exc.message), status_code=STATUS[exc.kind], media_type=MediaType.HTML)
-        return Response(pages.post_back(back.url, back.fields), media_type=MediaType.HTML)
+    async def complete(self, request: AnyRequest, sandbox: FromDishka[SandboxGateway]) -> str:
+        fields = await posted_fields(request)
+        back = await sandbox.complete(fields, pay=fields.get("outcome") == "pay")
+        return pages.post_back(back.url, back.fields)
