@@ -22,6 +22,7 @@ from tests.support import TEST_DATABASE_URL, TEST_REDIS_URL, Fakes, fakes_provid
 
 MUTABLE_TABLES = ("members", "otp_challenges", "devices", "venues", "events", "host_leads", "audit_entries")
 MUTABLE_TABLES += ("join_requests", "invitations", "tickets", "notifications")  # attendance
+MUTABLE_TABLES += ("outbox",)
 
 
 def _check_services() -> None:

@@ -34,6 +34,7 @@ APP_TABLES = {
     "invitations",
     "tickets",
     "notifications",
+    "outbox",
 }
 
 

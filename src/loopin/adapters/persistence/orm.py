@@ -15,8 +15,10 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Identity,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -165,6 +167,26 @@ class HostLeadRow(IdentityAuditBase):
     is_contacted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     is_converted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+# --- outbox ----------------------------------------------------------------------------------------------
+
+
+class OutboxRow(DefaultBase):
+    """Jobs committed with the change that asked for them, until the relay hands them to SAQ (then deleted)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "available_at", "position"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger, Identity(always=True))  # insertion order, for ties
+    name: Mapped[str] = mapped_column(String(100))
+    body: Mapped[bytes] = mapped_column(LargeBinary)  # JSON, or AES-GCM sealed when ``sealed``
+    sealed: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    available_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 # --- audit -----------------------------------------------------------------------------------------------

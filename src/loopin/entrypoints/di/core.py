@@ -5,6 +5,7 @@ from __future__ import annotations
 from dishka import Provider, Scope, from_context, provide
 
 from loopin.adapters.clock import SystemClock
+from loopin.adapters.jobs.outbox import JobEnvelope, OutboxConfig
 from loopin.adapters.security.jwt_tokens import JwtSessionTokens
 from loopin.adapters.storage.images import MagicBytesImageInspector
 from loopin.adapters.unit_of_work import AfterCommit
@@ -43,6 +44,14 @@ class CoreProvider(Provider):
     @provide
     def digest(self, settings: Settings) -> KeyedDigest:
         return KeyedDigest(settings.derived_key("digest"))
+
+    @provide
+    def job_envelope(self, settings: Settings) -> JobEnvelope:
+        return JobEnvelope(settings.derived_key("outbox"))
+
+    @provide
+    def outbox_config(self) -> OutboxConfig:
+        return OutboxConfig()
 
     @provide
     def ticket_codes(self, settings: Settings) -> TicketCodes:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterable
 from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from loopin.adapters.jobs.outbox import Outbox, OutboxAcknowledgements
 from loopin.adapters.memory.attendance import (
     MemoryAttendanceReader,
     MemoryEventAccessGrants,
@@ -28,6 +29,7 @@ from loopin.adapters.memory.identity import (
     seed_interests,
 )
 from loopin.adapters.memory.notifications import MemoryDeviceRepository, MemoryNotificationRepository
+from loopin.adapters.memory.outbox import MemoryOutbox, MemoryOutboxAcknowledgements
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
 from loopin.adapters.persistence.attendance import (
     SqlAttendanceReader,
@@ -52,6 +54,7 @@ from loopin.adapters.persistence.identity import (
     SqlOtpChallengeRepository,
 )
 from loopin.adapters.persistence.notifications import SqlDeviceRepository
+from loopin.adapters.persistence.outbox import SqlOutbox, SqlOutboxAcknowledgements
 from loopin.adapters.persistence.uow import SqlUnitOfWork
 from loopin.entrypoints.di.bindings import Binding, bind
 from loopin.entrypoints.settings import Settings
@@ -75,6 +78,7 @@ from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 PERSISTENCE = (
     Binding(UnitOfWork, SqlUnitOfWork, MemoryUnitOfWork),
+    Binding(Outbox, SqlOutbox, MemoryOutbox),
     # identity
     Binding(MemberRepository, SqlMemberRepository, MemoryMemberRepository),
     Binding(OtpChallengeRepository, SqlOtpChallengeRepository, MemoryOtpChallengeRepository),
@@ -95,6 +99,9 @@ PERSISTENCE = (
     Binding(NotificationRepository, SqlNotificationRepository, MemoryNotificationRepository),
     Binding(AuditLog, SqlAuditLog, MemoryAuditLog),
 )
+
+# Process-wide, each in short transactions of its own.
+PERSISTENCE_SERVICES = (Binding(OutboxAcknowledgements, SqlOutboxAcknowledgements, MemoryOutboxAcknowledgements),)
 
 
 class PostgresProvider(Provider):
@@ -143,8 +150,16 @@ class MemoryStoreProvider(Provider):
 
 
 def sql_persistence() -> list[Provider]:
-    return [PostgresProvider(), bind(PERSISTENCE, real=True, scope=Scope.REQUEST)]
+    return [
+        PostgresProvider(),
+        bind(PERSISTENCE, real=True, scope=Scope.REQUEST),
+        bind(PERSISTENCE_SERVICES, real=True, scope=Scope.APP),
+    ]
 
 
 def memory_persistence() -> list[Provider]:
-    return [MemoryStoreProvider(), bind(PERSISTENCE, real=False, scope=Scope.REQUEST)]
+    return [
+        MemoryStoreProvider(),
+        bind(PERSISTENCE, real=False, scope=Scope.REQUEST),
+        bind(PERSISTENCE_SERVICES, real=False, scope=Scope.APP),
+    ]

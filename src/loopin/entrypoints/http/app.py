@@ -18,6 +18,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from loopin import __version__
+from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.http.auth import PUBLIC, bearer_auth
 from loopin.entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -56,6 +57,21 @@ def _openapi() -> OpenAPIConfig:
         ),
         security=[{"BearerToken": []}],
     )
+
+
+def _outbox_relay(settings: Settings, container: AsyncContainer):  # type: ignore[no-untyped-def]
+    """The relay loop runs in the worker; here only when there is none (no Redis), or when the outbox lives in
+    this process's memory (no database), where no worker can see it."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        if settings.redis_url and settings.database_url:
+            yield
+            return
+        async with (await container.get(OutboxRelay)).running():
+            yield
+
+    return lifespan
 
 
 def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # type: ignore[no-untyped-def]
@@ -122,7 +138,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=_openapi(),
         cors_config=CORSConfig(allow_origins=origins) if origins else None,
-        lifespan=[_in_process_scheduler(settings, container)],
+        lifespan=[_outbox_relay(settings, container), _in_process_scheduler(settings, container)],
         on_shutdown=[container.close],
         logging_config=None,
         debug=False,

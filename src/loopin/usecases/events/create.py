@@ -39,7 +39,7 @@ from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.pictures import UploadedFile, discard
 from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.platform.ports import FileStorage, ImageInspector
-from loopin.usecases.shared.ports import Clock, JobQueue, JobsNotQueued, UnitOfWork
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 CREATE_STATUSES = (EventStatus.DRAFT, EventStatus.PUBLISHED)
 T = TypeVar("T")
@@ -194,8 +194,6 @@ class CreateEvent:
             self._jobs.enqueue(jobs.tracked("event_created", event, member.id))
             self._uow.after_commit(self._cache.invalidate)
             await self._uow.commit()
-        except JobsNotQueued:
-            raise  # committed: the covers belong to the stored event now
         except BaseException:
             await self._uow.rollback()
             await discard(self._storage, keys)

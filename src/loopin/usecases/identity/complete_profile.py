@@ -27,7 +27,7 @@ from loopin.usecases.identity.ports import InterestRepository, MemberRepository
 from loopin.usecases.identity.views import ProfileView
 from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.platform.ports import FileStorage, ImageInspector
-from loopin.usecases.shared.ports import Clock, JobQueue, JobsNotQueued, UnitOfWork
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +127,6 @@ class CompleteProfile:
                 )
             )
             await self._uow.commit()
-        except JobsNotQueued:
-            raise  # committed: the new pictures are the profile's now
         except BaseException:
             await self._uow.rollback()
             await discard(self._storage, new_keys)
