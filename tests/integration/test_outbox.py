@@ -42,7 +42,9 @@ def numbered(count: int) -> list[Job]:
     return [Job("test.numbered", {"n": n}) for n in range(count)]
 
 
-async def test_jobs_are_stored_with_a_key_each_and_read_back_whole(any_container: AsyncContainer, fakes: Fakes) -> None:
+async def test_jobs_are_stored_with_a_key_each_and_read_back_whole(
+    any_container: AsyncContainer, fakes: Fakes
+) -> None:
     now = fakes.clock.now()
     odd = Job("test.odd", {"text": "nul \x00 and ✓", "big": 2**62, "ratio": 0.25, "flag": False, "none": None})
     own = Job("test.own", {"n": 1}, key="mine:1", attempts=8, timeout_seconds=60)
@@ -105,7 +107,9 @@ async def test_relays_at_once_never_claim_the_same_message(any_container: AsyncC
     assert len(await pending(any_container)) == len(stored)  # neither committed a delivery
 
 
-async def test_claimed_messages_come_back_when_their_relay_dies(any_container: AsyncContainer, fakes: Fakes) -> None:
+async def test_claimed_messages_come_back_when_their_relay_dies(
+    any_container: AsyncContainer, fakes: Fakes
+) -> None:
     now = fakes.clock.now()
     await store(any_container, numbered(3), hold_until=now)
     async with transaction(any_container) as (outbox, _):
@@ -115,7 +119,9 @@ async def test_claimed_messages_come_back_when_their_relay_dies(any_container: A
         assert len(await outbox.claim(now=now, limit=10)) == 3
 
 
-async def test_delivered_messages_are_gone_and_failed_ones_wait(any_container: AsyncContainer, fakes: Fakes) -> None:
+async def test_delivered_messages_are_gone_and_failed_ones_wait(
+    any_container: AsyncContainer, fakes: Fakes
+) -> None:
     now = fakes.clock.now()
     done, failed = await store(any_container, numbered(2), hold_until=now)
     async with transaction(any_container) as (outbox, uow):

@@ -70,9 +70,7 @@ class SqlOutbox(Outbox):
         )
 
     async def pending(self, limit: int = 100) -> list[OutboxMessage]:
-        result = await self._session.execute(
-            select(*_COLUMNS).order_by(OutboxRow.position).limit(limit)
-        )
+        result = await self._session.execute(select(*_COLUMNS).order_by(OutboxRow.position).limit(limit))
         return [self._message(*row) for row in result]
 
     def _message(self, id_: uuid.UUID, name: str, body: bytes, sealed: bool, tries: int) -> OutboxMessage:
