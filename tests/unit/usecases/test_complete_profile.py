@@ -9,10 +9,11 @@ from datetime import date, timedelta
 import pytest
 
 from loopin.adapters.jobs.dispatch import JobDispatcher
+from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.adapters.memory.identity import INTERESTS, MemoryMemberRepository
 from loopin.domain.identity.member import MemberDeactivated, MemberStatus
 from loopin.domain.identity.profile import Gender
-from loopin.domain.shared.errors import ErrorKind, Forbidden, InvalidInput, Unavailable
+from loopin.domain.shared.errors import ErrorKind, Forbidden, InvalidInput
 from loopin.usecases.identity import jobs
 from loopin.usecases.identity.pictures import UploadedFile
 from loopin.usecases.identity.ports import MemberRepository
@@ -249,9 +250,13 @@ async def test_pictures_of_a_committed_profile_survive_a_queue_outage(make_app: 
     app = await make_app(wrap_dispatcher=wrap)
     member_id = (await app.sign_in()).member_id
     dispatchers[0].failing = True
-    with pytest.raises(Unavailable):
-        await app.complete(member_id)
+    await app.complete(member_id)  # committed: the member is told it worked
     member = await app.member(member_id)
-    assert member.status is MemberStatus.WAITLISTED  # the profile was committed
+    assert member.status is MemberStatus.WAITLISTED
     assert member.profile.picture_keys
     assert set(member.profile.picture_keys) <= set(await app.stored_files())
+    assert app.events("profile_completed") == []  # waiting in the outbox
+    dispatchers[0].failing = False
+    app.fakes.clock.advance(timedelta(minutes=1))
+    await (await app.get(OutboxRelay)).relay_due()
+    assert len(app.events("profile_completed")) == 1

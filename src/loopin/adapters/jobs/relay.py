@@ -50,6 +50,7 @@ class OutboxRelay:
         self._config = config
         self._delivered: list[uuid.UUID] = []
         self._flushing: asyncio.Task[None] | None = None
+        self._hurry = asyncio.Event()
 
     @property
     def hold(self) -> timedelta:
@@ -75,7 +76,8 @@ class OutboxRelay:
 
     async def _flush_soon(self) -> None:
         while self._delivered:
-            await asyncio.sleep(self._config.ack_delay_seconds)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._hurry.wait(), self._config.ack_delay_seconds)
             await self.flush()
 
     async def flush(self) -> None:
@@ -90,9 +92,13 @@ class OutboxRelay:
             log.warning("delivered jobs stay in the outbox until the relay passes", count=len(ids), exc_info=True)
 
     async def settle(self) -> None:
-        """Waits until every delivered message is removed (tests, shutdown)."""
-        while self._flushing is not None and not self._flushing.done():
-            await self._flushing
+        """Removes every delivered message now (tests, shutdown)."""
+        self._hurry.set()
+        try:
+            while self._flushing is not None and not self._flushing.done():
+                await self._flushing
+        finally:
+            self._hurry.clear()
         await self.flush()
 
     async def relay_due(self) -> int:

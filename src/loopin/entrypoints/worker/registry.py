@@ -21,8 +21,8 @@ from loopin.usecases.shared.ports import Job, JsonScalar
 Handler = Callable[[AsyncContainer, Mapping[str, JsonScalar]], Awaitable[object]]
 
 
-async def _send_otp_sms(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
-    await (await scope.get(DeliverOtpSms))(phone=str(payload["phone"]), code=str(payload["code"]))
+async def _send_otp_sms(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> bool:
+    return await (await scope.get(DeliverOtpSms))(phone=str(payload["phone"]), code=str(payload["code"]))
 
 
 async def _capture_analytics(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
