@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from loopin.domain.events.feed import FeedQuery
 from loopin.domain.events.visibility import Viewer
 from loopin.usecases.events.ports import EventReader
-from loopin.usecases.events.read import FeedInput, GetEvent, ListFeed
+from loopin.usecases.events.read import FeedFilters, GetEvent, ListFeed
 from loopin.usecases.events.views import FeedPageView
 from tests.integration.events_support import event, members, store_events, store_venues, venue
 from tests.support import Fakes
@@ -66,7 +66,7 @@ async def test_a_page_of_20_and_a_page_of_100_cost_the_same_statements(
             async with service_container() as scope:
                 list_feed = await scope.get(ListFeed)
                 with counting(engine) as statements:
-                    page: FeedPageView = await list_feed(FeedInput(member_id=who.id, limit=limit))
+                    page: FeedPageView = await list_feed(member_id=who.id, filters=FeedFilters(limit=limit))
             assert len(page.events) == limit
             assert all(e.interests and e.venue and e.host.name for e in page.events)
             costs["host" if who is host else "guest", limit] = len(statements)
@@ -99,8 +99,8 @@ async def test_cached_reads_skip_the_event_queries(service_container: AsyncConta
             list_feed = await scope.get(ListFeed)
             get_event = await scope.get(GetEvent)
             with counting(engine) as statements:
-                await list_feed(FeedInput(member_id=guest.id))
-                await get_event(guest.id, 1)
+                await list_feed(member_id=guest.id, filters=FeedFilters())
+                await get_event(member_id=guest.id, event_id=1)
             counts.append(len(statements))
     cold, warm = counts
     assert warm < cold

@@ -20,7 +20,7 @@ from loopin.entrypoints.worker.registry import HANDLERS
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.identity.ports import MemberRepository, SmsSender
-from loopin.usecases.identity.request_otp import RequestOtp, RequestOtpInput
+from loopin.usecases.identity.request_otp import RequestOtp
 from tests.integration.conftest import eventually, phone, running_worker, store_members, waitlisted
 from tests.support import Fakes, fakes_provider
 
@@ -31,7 +31,7 @@ async def request_otp(settings: Settings, fakes: Fakes, number: PhoneNumber) -> 
     try:
         assert isinstance(await container.get(JobDispatcher), SaqJobDispatcher)
         async with container() as scope:
-            await (await scope.get(RequestOtp))(RequestOtpInput(number.e164, "203.0.113.7"))
+            await (await scope.get(RequestOtp))(phone_number=number.e164, client_address="203.0.113.7")
     finally:
         await container.close()
 

@@ -28,12 +28,12 @@ from loopin.domain.shared.errors import Unavailable
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.entrypoints.settings import Settings
 from loopin.entrypoints.worker.registry import run_job
-from loopin.usecases.identity.complete_profile import CompleteProfile, CompleteProfileInput, ProfileCompleted
+from loopin.usecases.identity.complete_profile import CompleteProfile, ProfileCompleted
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.pictures import UploadedFile
 from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository
-from loopin.usecases.identity.request_otp import OtpSent, RequestOtp, RequestOtpInput
-from loopin.usecases.identity.verify_otp import SessionStarted, VerifyOtp, VerifyOtpInput
+from loopin.usecases.identity.request_otp import OtpSent, RequestOtp
+from loopin.usecases.identity.verify_otp import SessionStarted, VerifyOtp
 from loopin.usecases.platform.ports import FileStorage, RateLimiter
 from loopin.usecases.shared.ports import Job, UnitOfWork
 from tests.support import Fakes, png_bytes
@@ -119,10 +119,10 @@ class App:
         self.fakes = fakes
         self.jobs = jobs
 
-    async def call(self, use_case: type[Any], *args: Any, **kwargs: Any) -> Any:
+    async def call(self, use_case: type[Any], **arguments: Any) -> Any:
         async with self.container() as scope:
             handler: Callable[..., Awaitable[Any]] = await scope.get(use_case)
-            return await handler(*args, **kwargs)
+            return await handler(**arguments)
 
     async def get(self, dependency: type[Any]) -> Any:
         """An APP-scoped dependency (store, storage, limiter, revocations, token service...)."""
@@ -131,11 +131,13 @@ class App:
     # --- the onboarding steps --------------------------------------------------------------------------
 
     async def request_code(self, number: str = PHONE, address: str = ADDRESS) -> str:
-        sent: OtpSent = await self.call(RequestOtp, RequestOtpInput(number, address))
+        sent: OtpSent = await self.call(RequestOtp, phone_number=number, client_address=address)
         return self.fakes.sms.last_code_for(sent.phone_number)
 
     async def verify(self, number: str, code: str, *, create_account: bool = True) -> SessionStarted:
-        result: SessionStarted = await self.call(VerifyOtp, VerifyOtpInput(number, code, create_account))
+        result: SessionStarted = await self.call(
+            VerifyOtp, phone_number=number, otp_code=code, create_account=create_account
+        )
         return result
 
     async def sign_in(self, number: str = PHONE, address: str = ADDRESS) -> SessionStarted:
@@ -152,7 +154,7 @@ class App:
             "pictures": [UploadedFile("me.png", png_bytes())],
         }
         data.update(changes)
-        result: ProfileCompleted = await self.call(CompleteProfile, CompleteProfileInput(**data))
+        result: ProfileCompleted = await self.call(CompleteProfile, **data)
         return result
 
     async def onboard(self, number: str = PHONE, address: str = ADDRESS) -> int:

@@ -133,6 +133,6 @@ async def test_parallel_requests_of_a_due_member_promote_once(make_app: MakeApp)
     )
     member_id = await app.onboard()
     app.fakes.clock.advance(WAIT)
-    views = await asyncio.gather(*(app.call(GetProfile, member_id) for _ in range(10)))
+    views = await asyncio.gather(*(app.call(GetProfile, member_id=member_id) for _ in range(10)))
     assert {v.status for v in views} == {MemberStatus.ACTIVE}
     assert len(app.events("member_promoted")) == 1

@@ -43,8 +43,8 @@ async def test_a_capture_the_job_repeats_is_one_event() -> None:
     analytics = RecordingAnalytics()
     record = RecordAnalyticsEvent(analytics, Pseudonyms(KeyedDigest(KEY)))
     job = analytics_event("otp_verified", 7, new_account=True)
-    await record(job.payload)
-    await record(job.payload)
+    await record(payload=job.payload)
+    await record(payload=job.payload)
     [event] = analytics.events
     assert event.capture_id == job.payload["capture_id"]
     assert event.properties == {"new_account": True}
@@ -54,7 +54,7 @@ async def test_the_handler_sends_the_event_under_the_pseudonym_without_the_membe
     analytics = RecordingAnalytics()
     pseudonyms = Pseudonyms(KeyedDigest(KEY))
     record = RecordAnalyticsEvent(analytics, pseudonyms)
-    await record({"event": "otp_verified", "member_id": 7, "new_account": True})
+    await record(payload={"event": "otp_verified", "member_id": 7, "new_account": True})
     [event] = analytics.events
     assert event.distinct_id == pseudonyms.member(7)
     assert event.event == "otp_verified"
@@ -64,7 +64,7 @@ async def test_the_handler_sends_the_event_under_the_pseudonym_without_the_membe
 async def test_the_handler_refuses_an_event_without_an_integer_member_id() -> None:
     record = RecordAnalyticsEvent(RecordingAnalytics(), Pseudonyms(KeyedDigest(KEY)))
     with pytest.raises(TypeError):
-        await record({"event": "otp_verified", "member_id": "+919812345678"})
+        await record(payload={"event": "otp_verified", "member_id": "+919812345678"})
 
 
 async def test_a_whole_onboarding_leaves_no_personal_data_in_analytics(make_app: MakeApp) -> None:

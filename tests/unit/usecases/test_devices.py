@@ -13,7 +13,6 @@ from loopin.usecases.notifications.devices import (
     DeactivateDevice,
     DeviceNotFound,
     RegisterDevice,
-    RegisterDeviceInput,
 )
 from tests.unit.usecases.harness import START, App, phone
 
@@ -21,12 +20,12 @@ PLAYER = "3f1c2b7a-0d4e-4c9a-9b1e-5f6a7b8c9d0e"
 
 
 async def register(app: App, member_id: int, player_id: str = PLAYER, platform: str = "android") -> Device:
-    device: Device = await app.call(RegisterDevice, RegisterDeviceInput(member_id, player_id, platform))
+    device: Device = await app.call(RegisterDevice, member_id=member_id, player_id=player_id, platform=platform)
     return device
 
 
 async def deactivate(app: App, member_id: int, player_id: str = PLAYER) -> Device:
-    device: Device = await app.call(DeactivateDevice, member_id, player_id)
+    device: Device = await app.call(DeactivateDevice, member_id=member_id, player_id=player_id)
     return device
 
 

@@ -13,7 +13,7 @@ from tests.unit.usecases.harness import START, App
 
 
 async def interests(app: App, member_id: int) -> list[InterestView]:
-    found: list[InterestView] = await app.call(ListEventInterests, member_id)
+    found: list[InterestView] = await app.call(ListEventInterests, member_id=member_id)
     return found
 
 

@@ -27,12 +27,12 @@ async def fixed_app(make_app: MakeApp) -> App:
 
 
 async def get(app: App, member_id: int) -> ProfileView:
-    view: ProfileView = await app.call(GetProfile, member_id)
+    view: ProfileView = await app.call(GetProfile, member_id=member_id)
     return view
 
 
 async def update(app: App, member_id: int, **changes: object) -> ProfileView:
-    view: ProfileView = await app.call(UpdateProfile, ProfileChanges(member_id, **changes))  # type: ignore[arg-type]
+    view: ProfileView = await app.call(UpdateProfile, member_id=member_id, changes=ProfileChanges(**changes))  # type: ignore[arg-type]
     return view
 
 

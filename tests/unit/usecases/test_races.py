@@ -17,10 +17,10 @@ from loopin.domain.identity.member import MemberDeactivated, MemberStatus
 from loopin.domain.identity.otp import OtpRejected
 from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository
 from loopin.usecases.identity.profile import GetProfile
-from loopin.usecases.identity.request_otp import RequestOtp, RequestOtpInput
+from loopin.usecases.identity.request_otp import RequestOtp
 from loopin.usecases.identity.verify_otp import SessionStarted
 from loopin.usecases.identity.waitlist import PromoteDueMembers
-from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice, RegisterDeviceInput
+from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice
 from loopin.usecases.notifications.ports import DeviceRepository
 from tests.unit.usecases.conftest import MakeApp
 from tests.unit.usecases.harness import ADDRESS, PHONE, START, App, Gate, pause_provider, phone, within
@@ -47,7 +47,7 @@ async def test_a_request_holding_the_member_lock_makes_promotion_wait_not_duplic
     member_id = await app.onboard()
     app.fakes.clock.advance(WAIT)
     gate.arm()
-    reader = asyncio.create_task(app.call(GetProfile, member_id))
+    reader = asyncio.create_task(app.call(GetProfile, member_id=member_id))
     await within(gate.reached.wait())  # read the member unlocked, still waitlisted
     assert await within(app.call(PromoteDueMembers)) == 1
     gate.open()
@@ -101,11 +101,11 @@ async def test_retiring_a_device_does_not_touch_it_after_it_moved_to_another_mem
     )
     first = (await app.sign_in(phone(1))).member_id
     second = (await app.sign_in(phone(2))).member_id
-    await app.call(RegisterDevice, RegisterDeviceInput(first, "player-1", "android"))
+    await app.call(RegisterDevice, member_id=first, player_id="player-1", platform="android")
     gate.arm()
-    retire = asyncio.create_task(app.call(DeactivateDevice, first, "player-1"))
+    retire = asyncio.create_task(app.call(DeactivateDevice, member_id=first, player_id="player-1"))
     await within(gate.reached.wait())
-    moved = asyncio.create_task(app.call(RegisterDevice, RegisterDeviceInput(second, "player-1", "ios")))
+    moved = asyncio.create_task(app.call(RegisterDevice, member_id=second, player_id="player-1", platform="ios"))
     for _ in range(20):
         await asyncio.sleep(0)
     assert not moved.done()  # waits for the row the retirement holds
@@ -133,7 +133,7 @@ async def test_a_new_code_issued_during_a_wrong_guess_still_works(make_app: Make
     guess = asyncio.create_task(app.verify(PHONE, "9999"))
     await within(held.reached.wait())  # the guess holds the challenge lock, the old challenge in hand
     putting.arm()
-    resend = asyncio.create_task(app.call(RequestOtp, RequestOtpInput(PHONE, ADDRESS)))
+    resend = asyncio.create_task(app.call(RequestOtp, phone_number=PHONE, client_address=ADDRESS))
     await within(putting.reached.wait())  # the resend is storing the new challenge (or waiting for the lock)
     held.open()
     outcomes = await within(asyncio.gather(guess, resend, return_exceptions=True))

@@ -10,13 +10,13 @@ from loopin.domain.identity.otp import OtpRejected
 from loopin.domain.shared.errors import ErrorKind, InvalidInput, RateLimited
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.usecases.identity import jobs
-from loopin.usecases.identity.request_otp import OtpSent, RequestOtp, RequestOtpInput
+from loopin.usecases.identity.request_otp import OtpSent, RequestOtp
 from tests.unit.usecases.conftest import MakeApp
 from tests.unit.usecases.harness import ADDRESS, PHONE, START, App, phone
 
 
 async def request(app: App, number: str = PHONE, address: str = ADDRESS) -> OtpSent:
-    sent: OtpSent = await app.call(RequestOtp, RequestOtpInput(number, address))
+    sent: OtpSent = await app.call(RequestOtp, phone_number=number, client_address=address)
     return sent
 
 

@@ -26,12 +26,12 @@ async def _send_otp_sms(scope: AsyncContainer, payload: Mapping[str, JsonScalar]
 
 
 async def _capture_analytics(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
-    await (await scope.get(RecordAnalyticsEvent))(payload)
+    await (await scope.get(RecordAnalyticsEvent))(payload=payload)
 
 
 async def _delete_files(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
     keys = [k for k in str(payload.get("keys", "")).split("\n") if k]
-    await (await scope.get(DeleteStoredFiles))(keys)
+    await (await scope.get(DeleteStoredFiles))(keys=keys)
 
 
 async def _promote_due_members(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
@@ -39,14 +39,14 @@ async def _promote_due_members(scope: AsyncContainer, payload: Mapping[str, Json
 
 
 async def _record_audit_entry(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> bool:
-    return await (await scope.get(RecordAuditEntry))(payload)
+    return await (await scope.get(RecordAuditEntry))(payload=payload)
 
 
 # --- attendance and notifications ---
 
 
 async def _deliver_notification(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> bool:
-    return await (await scope.get(DeliverNotification))(payload)
+    return await (await scope.get(DeliverNotification))(payload=payload)
 
 
 async def _expire_attendance(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:

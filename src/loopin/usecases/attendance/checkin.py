@@ -27,122 +27,105 @@ from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 DOOR_STATUSES = frozenset({EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.COMPLETED})
 
 
+@dataclass(frozen=True, slots=True)
 class ListAttendees:
     """Live tickets with their codes (the app checks guests in from this list), seats and door state."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        reader: AttendanceReader,
-        codes: TicketCodes,
-        storage: FileStorage,
-        uow: UnitOfWork,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._reader = reader
-        self._codes = codes
-        self._storage = storage
-        self._uow = uow
+    access: MemberAccess
+    event_access: EventAccess
+    reader: AttendanceReader
+    codes: TicketCodes
+    storage: FileStorage
+    uow: UnitOfWork
 
-    async def __call__(self, member_id: int, event_id: int) -> AttendeeList:
-        member = await self._access.load(member_id, Access.MEMBER)
-        event = await self._event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
-        rows = await self._reader.attendees(event.id)
-        await self._uow.commit()
-        attendees = tuple(AttendeeView.of(t, card, self._codes, self._storage) for t, card in rows)
+    async def __call__(self, *, member_id: int, event_id: int) -> AttendeeList:
+        member = await self.access.load(member_id, Access.MEMBER)
+        event = await self.event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
+        rows = await self.reader.attendees(event.id)
+        await self.uow.commit()
+        attendees = tuple(AttendeeView.of(t, card, self.codes, self.storage) for t, card in rows)
         return AttendeeList(event.id, attendees, event.seats_taken, sum(1 for a in attendees if a.checked_in))
 
 
 @dataclass(frozen=True, slots=True)
-class DoorInput:
-    member_id: int  # who is at the door (the host or staff)
-    event_id: int
-    ticket_secret: str | None = None  # the code, or the QR payload EVENT:<id>:TICKET:<code>
-    user_id: int | None = None  # or the guest
-
-
 class _Door:
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        tickets: TicketRepository,
-        reader: AttendanceReader,
-        codes: TicketCodes,
-        storage: FileStorage,
-        jobs: JobQueue,
-        uow: UnitOfWork,
-        clock: Clock,
-        config: AttendanceConfig,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._tickets = tickets
-        self._reader = reader
-        self._codes = codes
-        self._storage = storage
-        self._jobs = jobs
-        self._uow = uow
-        self._clock = clock
-        self._config = config
+    """Who is at the door (``member_id``: the host or staff) scans a guest in or out: by ``ticket_secret`` (the
+    code, or the QR payload ``EVENT:<id>:TICKET:<code>``) or by the guest's ``user_id``, exactly one of them."""
+
+    access: MemberAccess
+    event_access: EventAccess
+    tickets: TicketRepository
+    reader: AttendanceReader
+    codes: TicketCodes
+    storage: FileStorage
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
+    config: AttendanceConfig
 
     def _check_window(self, event: Event, now: datetime) -> None:
         if event.status not in DOOR_STATUSES:
             raise CheckInClosed(f"This event is {event.status.value}; its door is closed.")
-        opens = event.start_time - self._config.check_in_opens_before
-        closes = event.end_time + self._config.check_in_closes_after
+        opens = event.start_time - self.config.check_in_opens_before
+        closes = event.end_time + self.config.check_in_closes_after
         if now < opens:
-            hours = round(self._config.check_in_opens_before.total_seconds() / 3600)
+            hours = round(self.config.check_in_opens_before.total_seconds() / 3600)
             raise CheckInClosed(f"Check-in opens {hours} hours before the event starts.")
         if now > closes:
             raise CheckInClosed("Check-in for this event has closed.")
 
-    async def _ticket(self, data: DoorInput, event: Event) -> Ticket:
-        if (data.ticket_secret is None) == (data.user_id is None):
+    async def _ticket(self, event: Event, ticket_secret: str | None, user_id: int | None) -> Ticket:
+        if (ticket_secret is None) == (user_id is None):
             raise InvalidInput.single("ticket_secret", "Send either ticket_secret or user_id")
-        if data.ticket_secret is not None:
-            parsed = TicketCodes.parse(data.ticket_secret)
+        if ticket_secret is not None:
+            parsed = TicketCodes.parse(ticket_secret)
             if parsed is None:
                 raise TicketNotFound("This is not a valid ticket code.")
             qr_event, secret = parsed
-            ticket = await self._tickets.lock_by_digest(self._codes.lookup_digest(secret))
+            ticket = await self.tickets.lock_by_digest(self.codes.lookup_digest(secret))
             if ticket is None:
                 raise TicketNotFound("No ticket has this code.")
             if ticket.event_id != event.id or (qr_event is not None and qr_event != event.id):
                 raise TicketNotFound("This ticket is for another event.")
             return ticket
-        assert data.user_id is not None
-        found = await self._tickets.lock(event.id, data.user_id)
+        assert user_id is not None
+        found = await self.tickets.lock(event.id, user_id)
         if found is None:
             raise TicketNotFound("This member has no ticket for this event.")
         return found
 
-    async def _run(self, data: DoorInput, action: str) -> DoorView:
-        member = await self._access.load(data.member_id, Access.MEMBER)
-        event = await self._event_access.hosted(data.event_id, member, staff=True, refusal=HostOnly)
-        now = self._clock.now()
+    async def _scan(
+        self, action: str, member_id: int, event_id: int, ticket_secret: str | None, user_id: int | None
+    ) -> DoorView:
+        member = await self.access.load(member_id, Access.MEMBER)
+        event = await self.event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
+        now = self.clock.now()
         self._check_window(event, now)
-        ticket = await self._ticket(data, event)
+        ticket = await self._ticket(event, ticket_secret, user_id)
         before = ticket.status
         result: DoorResult = ticket.check_in(now) if action == "checked_in" else ticket.check_out(now)
         if ticket.status is not before:
-            await self._tickets.save(ticket)
-            self._jobs.enqueue(jobs.audited_ticket(action, ticket, member.id, now, by_code=data.user_id is None))
-        await self._uow.commit()
-        cards = await self._reader.member_cards([ticket.member_id])
+            await self.tickets.save(ticket)
+            self.jobs.enqueue(jobs.audited_ticket(action, ticket, member.id, now, by_code=user_id is None))
+        await self.uow.commit()
+        cards = await self.reader.member_cards([ticket.member_id])
         card = cards.get(ticket.member_id) or MemberCard(ticket.member_id, "", None)
-        return DoorView(event.id, result.already, AttendeeView.of(ticket, card, self._codes, self._storage))
+        return DoorView(event.id, result.already, AttendeeView.of(ticket, card, self.codes, self.storage))
 
 
+@dataclass(frozen=True, slots=True)
 class CheckIn(_Door):
     """Idempotent: a second scan answers ``already`` and changes nothing."""
 
-    async def __call__(self, data: DoorInput) -> DoorView:
-        return await self._run(data, "checked_in")
+    async def __call__(
+        self, *, member_id: int, event_id: int, ticket_secret: str | None = None, user_id: int | None = None
+    ) -> DoorView:
+        return await self._scan("checked_in", member_id, event_id, ticket_secret, user_id)
 
 
+@dataclass(frozen=True, slots=True)
 class CheckOut(_Door):
-    async def __call__(self, data: DoorInput) -> DoorView:
-        return await self._run(data, "checked_out")
+    async def __call__(
+        self, *, member_id: int, event_id: int, ticket_secret: str | None = None, user_id: int | None = None
+    ) -> DoorView:
+        return await self._scan("checked_out", member_id, event_id, ticket_secret, user_id)

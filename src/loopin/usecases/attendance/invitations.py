@@ -35,7 +35,7 @@ from loopin.usecases.attendance.views import (
     SearchPage,
 )
 from loopin.usecases.events.access import EventAccess
-from loopin.usecases.events.ports import EventCache, EventRepository
+from loopin.usecases.events.ports import EventCache
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
@@ -69,110 +69,88 @@ def event_brief(event: Event) -> EventBrief:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchInput:
-    member_id: int
-    event_id: int
-    search: str | None = None
-    offset: int = 0
-    limit: int | None = None
-
-
 class SearchInvitees:
     """Active members by name for the host to invite, with ``already_invited``. Never phone numbers."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        reader: AttendanceReader,
-        storage: FileStorage,
-        uow: UnitOfWork,
-        config: AttendanceConfig,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._reader = reader
-        self._storage = storage
-        self._uow = uow
-        self._config = config
+    access: MemberAccess
+    event_access: EventAccess
+    reader: AttendanceReader
+    storage: FileStorage
+    uow: UnitOfWork
+    config: AttendanceConfig
 
-    async def __call__(self, data: SearchInput) -> SearchPage:
-        limit = self._config.search_default_limit if data.limit is None else data.limit
+    async def __call__(
+        self,
+        *,
+        member_id: int,
+        event_id: int,
+        search: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> SearchPage:
+        limit = self.config.search_default_limit if limit is None else limit
         problems: list[FieldProblem] = []
-        if data.offset < 0:
+        if offset < 0:
             problems.append(FieldProblem("offset", "offset must be 0 or more"))
-        if not 1 <= limit <= self._config.search_max_limit:
-            problems.append(FieldProblem("limit", f"limit must be between 1 and {self._config.search_max_limit}"))
-        search = " ".join((data.search or "").split())
+        if not 1 <= limit <= self.config.search_max_limit:
+            problems.append(FieldProblem("limit", f"limit must be between 1 and {self.config.search_max_limit}"))
+        search = " ".join((search or "").split())
         if len(search) > SEARCH_MAX:
             problems.append(FieldProblem("search", f"search must be at most {SEARCH_MAX} characters"))
         if problems:
             raise InvalidInput(problems)
-        host = await self._access.load(data.member_id, Access.MEMBER)
-        event = await self._event_access.hosted(data.event_id, host, refusal=HostOnly)
-        total, cards = await self._reader.search_members(search or None, host.id, data.offset, limit)
-        invited = await self._reader.invited_among(event.id, [c.id for c in cards])
-        await self._uow.commit()
+        host = await self.access.load(member_id, Access.MEMBER)
+        event = await self.event_access.hosted(event_id, host, refusal=HostOnly)
+        total, cards = await self.reader.search_members(search or None, host.id, offset, limit)
+        invited = await self.reader.invited_among(event.id, [c.id for c in cards])
+        await self.uow.commit()
         hits = tuple(
             SearchHit(
-                c.id, c.name, self._storage.url_for(c.picture_key) if c.picture_key else None, c.id in invited
+                c.id, c.name, self.storage.url_for(c.picture_key) if c.picture_key else None, c.id in invited
             )
             for c in cards
         )
-        return SearchPage(total, data.offset, limit, hits)
+        return SearchPage(total, offset, limit, hits)
 
 
 @dataclass(frozen=True, slots=True)
-class InviteInput:
-    member_id: int
-    event_id: int
-    user_ids: Sequence[int]
-    expiry_policy: str | None = None
-    message: str | None = None
-
-
 class SendInvitations:
     """Invites up to 50 members at once. Members who cannot be invited (unknown, inactive, the host, already
     invited, already asking or going) are reported in ``skipped`` with a reason, never as a failure of the
     whole call; an expired invitation is sent again."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        invitations: InvitationRepository,
-        reader: AttendanceReader,
-        storage: FileStorage,
-        cache: EventCache,
-        jobs: JobQueue,
-        uow: UnitOfWork,
-        clock: Clock,
-        config: AttendanceConfig,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._invitations = invitations
-        self._reader = reader
-        self._storage = storage
-        self._cache = cache
-        self._jobs = jobs
-        self._uow = uow
-        self._clock = clock
-        self._config = config
+    access: MemberAccess
+    event_access: EventAccess
+    invitations: InvitationRepository
+    reader: AttendanceReader
+    storage: FileStorage
+    cache: EventCache
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
+    config: AttendanceConfig
 
-    async def __call__(self, data: InviteInput) -> InvitationsSent:
-        ids = list(dict.fromkeys(data.user_ids))
-        if not 1 <= len(ids) <= self._config.invite_max_users:
-            raise InvalidInput.single("user_ids", f"user_ids must hold 1 to {self._config.invite_max_users} ids")
-        policy = parse_policy(data.expiry_policy)
-        message = check_text(data.message, "message", HOST_MESSAGE_MAX)
-        host = await self._access.load(data.member_id, Access.MEMBER)
-        event = await self._event_access.hosted(data.event_id, host, lock=True, refusal=HostOnly)
-        now = self._clock.now()
+    async def __call__(
+        self,
+        *,
+        member_id: int,
+        event_id: int,
+        user_ids: Sequence[int],
+        expiry_policy: str | None = None,
+        message: str | None = None,
+    ) -> InvitationsSent:
+        ids = list(dict.fromkeys(user_ids))
+        if not 1 <= len(ids) <= self.config.invite_max_users:
+            raise InvalidInput.single("user_ids", f"user_ids must hold 1 to {self.config.invite_max_users} ids")
+        policy = parse_policy(expiry_policy)
+        message = check_text(message, "message", HOST_MESSAGE_MAX)
+        host = await self.access.load(member_id, Access.MEMBER)
+        event = await self.event_access.hosted(event_id, host, lock=True, refusal=HostOnly)
+        now = self.clock.now()
         require_open(event, now)
-        cards = await self._reader.member_cards(ids)
-        engaged = await self._reader.engaged_among(event.id, ids)
-        existing = await self._invitations.lock_for_members(event.id, ids)
+        cards = await self.reader.member_cards(ids)
+        engaged = await self.reader.engaged_among(event.id, ids)
+        existing = await self.invitations.lock_for_members(event.id, ids)
         expires_at = answer_deadline(policy, now, event.start_time)
         brief = event_brief(event)
         created: list[InvitationView] = []
@@ -192,7 +170,7 @@ class SendInvitations:
                 skipped.append((user_id, f"Already invited ({invitation.status_at(now).value})."))
             else:
                 if invitation is None:
-                    invitation = await self._invitations.add(
+                    invitation = await self.invitations.add(
                         Invitation.send(
                             event.id,
                             user_id,
@@ -206,66 +184,50 @@ class SendInvitations:
                     action = "sent"
                 else:
                     invitation.resend(policy=policy, expires_at=expires_at, message=message, now=now)
-                    await self._invitations.save(invitation)
+                    await self.invitations.save(invitation)
                     action = "resent"
-                self._jobs.enqueue(jobs.audited_invitation(action, invitation, host.id, now))
-                self._jobs.enqueue(jobs.invited(invitation, event, host.profile.name))
-                created.append(InvitationView.of(invitation, now, brief, invitee=card, storage=self._storage))
+                self.jobs.enqueue(jobs.audited_invitation(action, invitation, host.id, now))
+                self.jobs.enqueue(jobs.invited(invitation, event, host.profile.name))
+                created.append(InvitationView.of(invitation, now, brief, invitee=card, storage=self.storage))
         if created:
-            self._uow.after_commit(self._cache.invalidate)  # invitees may now see a private event
-        await self._uow.commit()
+            self.uow.after_commit(self.cache.invalidate)  # invitees may now see a private event
+        await self.uow.commit()
         return InvitationsSent(tuple(created), tuple(skipped))
 
 
+@dataclass(frozen=True, slots=True)
 class ListEventInvitations:
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        reader: AttendanceReader,
-        storage: FileStorage,
-        uow: UnitOfWork,
-        clock: Clock,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._reader = reader
-        self._storage = storage
-        self._uow = uow
-        self._clock = clock
+    access: MemberAccess
+    event_access: EventAccess
+    reader: AttendanceReader
+    storage: FileStorage
+    uow: UnitOfWork
+    clock: Clock
 
-    async def __call__(self, member_id: int, event_id: int, status: str | None = None) -> list[InvitationView]:
+    async def __call__(self, *, member_id: int, event_id: int, status: str | None = None) -> list[InvitationView]:
         wanted = parse_invitation_status(status)
-        member = await self._access.load(member_id, Access.MEMBER)
-        event = await self._event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
-        rows = await self._reader.event_invitations(event.id)
-        await self._uow.commit()
-        now, brief = self._clock.now(), event_brief(event)
-        views = [InvitationView.of(i, now, brief, invitee=card, storage=self._storage) for i, card in rows]
+        member = await self.access.load(member_id, Access.MEMBER)
+        event = await self.event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
+        rows = await self.reader.event_invitations(event.id)
+        await self.uow.commit()
+        now, brief = self.clock.now(), event_brief(event)
+        views = [InvitationView.of(i, now, brief, invitee=card, storage=self.storage) for i, card in rows]
         return [v for v in views if wanted is None or v.status == wanted.value]
 
 
+@dataclass(frozen=True, slots=True)
 class ListMyInvitations:
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        reader: AttendanceReader,
-        uow: UnitOfWork,
-        clock: Clock,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._reader = reader
-        self._uow = uow
-        self._clock = clock
+    access: MemberAccess
+    reader: AttendanceReader
+    uow: UnitOfWork
+    clock: Clock
 
-    async def __call__(self, member_id: int, status: str | None = None) -> list[InvitationView]:
+    async def __call__(self, *, member_id: int, status: str | None = None) -> list[InvitationView]:
         wanted = parse_invitation_status(status)
-        member = await self._access.load(member_id, Access.MEMBER)
-        cards = await self._reader.member_invitations(member.id)
-        await self._uow.commit()
-        now = self._clock.now()
+        member = await self.access.load(member_id, Access.MEMBER)
+        cards = await self.reader.member_invitations(member.id)
+        await self.uow.commit()
+        now = self.clock.now()
         views = [InvitationView.of(c.invitation, now, c.event, host_name=c.host_name) for c in cards]
         return [v for v in views if wanted is None or v.status == wanted.value]
 
@@ -280,70 +242,52 @@ def parse_response(raw: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class RespondInput:
-    member_id: int
-    invitation_id: int
-    response: str
-    message: str | None = None  # the app sends one; it is not kept
-
-
 class RespondToInvitation:
     """``going`` accepts (no seats yet: free events then confirm, paid events pay); ``declined`` declines. An
     answer after the deadline records the expiry and answers ``INVITATION_EXPIRED``."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        events: EventRepository,
-        invitations: InvitationRepository,
-        tickets: TicketRepository,
-        cache: EventCache,
-        jobs: JobQueue,
-        uow: UnitOfWork,
-        clock: Clock,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._events = events
-        self._invitations = invitations
-        self._tickets = tickets
-        self._cache = cache
-        self._jobs = jobs
-        self._uow = uow
-        self._clock = clock
+    access: MemberAccess
+    event_access: EventAccess
+    invitations: InvitationRepository
+    tickets: TicketRepository
+    cache: EventCache
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
 
-    async def __call__(self, data: RespondInput) -> InvitationAnswer:
-        going = parse_response(data.response)
-        member = await self._access.load(data.member_id, Access.MEMBER)
-        found = await self._invitations.get(data.invitation_id)
+    async def __call__(
+        self, *, member_id: int, invitation_id: int, response: str, message: str | None = None
+    ) -> InvitationAnswer:
+        going = parse_response(response)
+        member = await self.access.load(member_id, Access.MEMBER)
+        found = await self.invitations.get(invitation_id)
         if found is None or found.invitee_id != member.id:
             raise InvitationNotFound()
-        event = await self._event_access.existing(found.event_id, lock=True)  # the event first: one lock order
-        invitation = await self._invitations.lock_by_id(data.invitation_id)
+        event = await self.event_access.existing(found.event_id, lock=True)  # the event first: one lock order
+        invitation = await self.invitations.lock_by_id(invitation_id)
         if invitation is None:
             raise InvitationNotFound()
-        now = self._clock.now()
+        now = self.clock.now()
         if invitation.expire(now):
-            await self._invitations.save(invitation)
-            self._jobs.enqueue(jobs.audited_invitation("expired", invitation, None, now))
-            self._uow.after_commit(self._cache.invalidate)
-            await self._uow.commit()
+            await self.invitations.save(invitation)
+            self.jobs.enqueue(jobs.audited_invitation("expired", invitation, None, now))
+            self.uow.after_commit(self.cache.invalidate)
+            await self.uow.commit()
             raise InvitationExpired()
-        ticket = await self._tickets.find(event.id, member.id)
+        ticket = await self.tickets.find(event.id, member.id)
         has_ticket = ticket is not None and ticket.is_live
         if going and invitation.status is not InvitationStatus.ACCEPTED:
             require_open(event, now)
             check_seats_left(event, 1, code="CAPACITY_FULL")
         changed = invitation.answer(going, now, has_ticket=has_ticket)
         if changed:
-            await self._invitations.save(invitation)
-            self._jobs.enqueue(
+            await self.invitations.save(invitation)
+            self.jobs.enqueue(
                 jobs.audited_invitation("accepted" if going else "declined", invitation, member.id, now)
             )
-            self._jobs.enqueue(jobs.invitation_answered(invitation, event, member.profile.name))
-            self._uow.after_commit(self._cache.invalidate)
-        await self._uow.commit()
+            self.jobs.enqueue(jobs.invitation_answered(invitation, event, member.profile.name))
+            self.uow.after_commit(self.cache.invalidate)
+        await self.uow.commit()
         return InvitationAnswer(
             invitation=InvitationView.of(invitation, now, event_brief(event)),
             is_paid=event.is_paid,
@@ -353,42 +297,33 @@ class RespondToInvitation:
         )
 
 
+@dataclass(frozen=True, slots=True)
 class ExpireOverdue:
     """Scheduled job: marks pending invitations and unconfirmed accepted requests past their deadlines as
     expired, a batch per run, skipping rows a request is working on. Returns how many it expired."""
 
-    def __init__(
-        self,
-        invitations: InvitationRepository,
-        requests: JoinRequestRepository,
-        cache: EventCache,
-        jobs: JobQueue,
-        uow: UnitOfWork,
-        clock: Clock,
-        config: AttendanceConfig,
-    ) -> None:
-        self._invitations = invitations
-        self._requests = requests
-        self._cache = cache
-        self._jobs = jobs
-        self._uow = uow
-        self._clock = clock
-        self._config = config
+    invitations: InvitationRepository
+    requests: JoinRequestRepository
+    cache: EventCache
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
+    config: AttendanceConfig
 
     async def __call__(self) -> int:
-        now = self._clock.now()
+        now = self.clock.now()
         expired = 0
-        for invitation in await self._invitations.lock_overdue(now, self._config.sweep_batch):
+        for invitation in await self.invitations.lock_overdue(now, self.config.sweep_batch):
             if invitation.expire(now):
-                await self._invitations.save(invitation)
-                self._jobs.enqueue(jobs.audited_invitation("expired", invitation, None, now))
+                await self.invitations.save(invitation)
+                self.jobs.enqueue(jobs.audited_invitation("expired", invitation, None, now))
                 expired += 1
-        for request in await self._requests.lock_overdue(now, self._config.sweep_batch):
+        for request in await self.requests.lock_overdue(now, self.config.sweep_batch):
             if request.expire(now):
-                await self._requests.save(request)
-                self._jobs.enqueue(jobs.audited_request("expired", request, None, now))
+                await self.requests.save(request)
+                self.jobs.enqueue(jobs.audited_request("expired", request, None, now))
                 expired += 1
         if expired:
-            self._uow.after_commit(self._cache.invalidate)
-        await self._uow.commit()
+            self.uow.after_commit(self.cache.invalidate)
+        await self.uow.commit()
         return expired

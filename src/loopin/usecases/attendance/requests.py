@@ -61,60 +61,42 @@ def parse_request_status(raw: str | None) -> RequestStatus | None:
 
 
 @dataclass(frozen=True, slots=True)
-class JoinRequestInput:
-    member_id: int
-    event_id: int
-    seats_requested: int = 1
-    message: str | None = None
-
-
 class CreateJoinRequest:
     """Asks to join. Renews a withdrawn, expired or (after a wait) declined request on the same row."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        events: EventRepository,
-        requests: JoinRequestRepository,
-        invitations: InvitationRepository,
-        tickets: TicketRepository,
-        cache: EventCache,
-        jobs: JobQueue,
-        uow: UnitOfWork,
-        clock: Clock,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._events = events
-        self._requests = requests
-        self._invitations = invitations
-        self._tickets = tickets
-        self._cache = cache
-        self._jobs = jobs
-        self._uow = uow
-        self._clock = clock
+    access: MemberAccess
+    event_access: EventAccess
+    events: EventRepository
+    requests: JoinRequestRepository
+    invitations: InvitationRepository
+    tickets: TicketRepository
+    cache: EventCache
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
 
-    async def __call__(self, data: JoinRequestInput) -> RequestView:
-        seats = check_seat_count(data.seats_requested, "seats_requested")
-        message = check_text(data.message, "message", MESSAGE_MAX)
-        member = await self._access.load(data.member_id, Access.MEMBER)
-        event = await self._event_access.visible(data.event_id, member, lock=True)
-        now = self._clock.now()
+    async def __call__(
+        self, *, member_id: int, event_id: int, seats_requested: int = 1, message: str | None = None
+    ) -> RequestView:
+        seats = check_seat_count(seats_requested, "seats_requested")
+        message = check_text(message, "message", MESSAGE_MAX)
+        member = await self.access.load(member_id, Access.MEMBER)
+        event = await self.event_access.visible(event_id, member, lock=True)
+        now = self.clock.now()
         require_guest(event, member.id)
         require_open(event, now)
         check_gender(event, member.profile.gender)
         check_plus_ones(event, seats)
-        ticket = await self._tickets.find(event.id, member.id)
+        ticket = await self.tickets.find(event.id, member.id)
         if ticket is not None and ticket.is_live:
             raise AlreadyConfirmed("You already hold a ticket for this event.")
-        invitation = await self._invitations.lock(event.id, member.id)
+        invitation = await self.invitations.lock(event.id, member.id)
         if invitation is not None and invitation.status_at(now) in (
             InvitationStatus.PENDING,
             InvitationStatus.ACCEPTED,
         ):
             raise AlreadyInvited()
-        request = await self._requests.lock(event.id, member.id)
+        request = await self.requests.lock(event.id, member.id)
         if request is None:
             request = JoinRequest.open(event.id, member.id, seats, message, now)
             action = "created"
@@ -123,67 +105,51 @@ class CreateJoinRequest:
             action = "renewed"
         check_seats_left(event, seats, code=ACCEPT_CODE)
         if request.id:
-            await self._requests.save(request)
+            await self.requests.save(request)
         else:
-            request = await self._requests.add(request)
+            request = await self.requests.add(request)
         event.request_opened(now)
-        await self._events.save(event)
-        self._jobs.enqueue(jobs.audited_request(action, request, member.id, now))
-        self._jobs.enqueue(jobs.new_request(request, event, member.profile.name))
-        self._uow.after_commit(self._cache.invalidate)
-        await self._uow.commit()
+        await self.events.save(event)
+        self.jobs.enqueue(jobs.audited_request(action, request, member.id, now))
+        self.jobs.enqueue(jobs.new_request(request, event, member.profile.name))
+        self.uow.after_commit(self.cache.invalidate)
+        await self.uow.commit()
         return RequestView.of(request, now, event_title=event.title)
 
 
+@dataclass(frozen=True, slots=True)
 class GetMyRequest:
     """The caller's request for one event: the app asks once per feed card, so two queries at most."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        reader: AttendanceReader,
-        uow: UnitOfWork,
-        clock: Clock,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._reader = reader
-        self._uow = uow
-        self._clock = clock
+    access: MemberAccess
+    reader: AttendanceReader
+    uow: UnitOfWork
+    clock: Clock
 
-    async def __call__(self, member_id: int, event_id: int) -> RequestView:
-        member = await self._access.load(member_id, Access.MEMBER)
-        card = await self._reader.request_card(event_id, member.id)
-        await self._uow.commit()
+    async def __call__(self, *, member_id: int, event_id: int) -> RequestView:
+        member = await self.access.load(member_id, Access.MEMBER)
+        card = await self.reader.request_card(event_id, member.id)
+        await self.uow.commit()
         if card is None or card.event_deleted:
             raise RequestNotFound("You have not asked to join this event.")
         return RequestView.of(
-            card.request, self._clock.now(), event_title=card.event_title, has_ticket=card.has_ticket
+            card.request, self.clock.now(), event_title=card.event_title, has_ticket=card.has_ticket
         )
 
 
+@dataclass(frozen=True, slots=True)
 class ListMyRequests:
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        reader: AttendanceReader,
-        uow: UnitOfWork,
-        clock: Clock,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._reader = reader
-        self._uow = uow
-        self._clock = clock
+    access: MemberAccess
+    reader: AttendanceReader
+    uow: UnitOfWork
+    clock: Clock
 
-    async def __call__(self, member_id: int, status: str | None = None) -> list[RequestView]:
+    async def __call__(self, *, member_id: int, status: str | None = None) -> list[RequestView]:
         wanted = parse_request_status(status)
-        member = await self._access.load(member_id, Access.MEMBER)
-        cards = await self._reader.member_requests(member.id)
-        await self._uow.commit()
-        now = self._clock.now()
+        member = await self.access.load(member_id, Access.MEMBER)
+        cards = await self.reader.member_requests(member.id)
+        await self.uow.commit()
+        now = self.clock.now()
         views = [
             RequestView.of(c.request, now, event_title=c.event_title, has_ticket=c.has_ticket)
             for c in cards
@@ -192,75 +158,57 @@ class ListMyRequests:
         return [v for v in views if wanted is None or v.status == wanted.value]
 
 
+@dataclass(frozen=True, slots=True)
 class ListEventRequests:
     """The host's (or staff's) list, every status, newest first."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        reader: AttendanceReader,
-        storage: FileStorage,
-        uow: UnitOfWork,
-        clock: Clock,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._reader = reader
-        self._storage = storage
-        self._uow = uow
-        self._clock = clock
+    access: MemberAccess
+    event_access: EventAccess
+    reader: AttendanceReader
+    storage: FileStorage
+    uow: UnitOfWork
+    clock: Clock
 
-    async def __call__(self, member_id: int, event_id: int, status: str | None = None) -> list[RequestView]:
+    async def __call__(self, *, member_id: int, event_id: int, status: str | None = None) -> list[RequestView]:
         wanted = parse_request_status(status)
-        member = await self._access.load(member_id, Access.MEMBER)
-        event = await self._event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
-        rows = await self._reader.event_requests(event.id)
-        await self._uow.commit()
-        now = self._clock.now()
+        member = await self.access.load(member_id, Access.MEMBER)
+        event = await self.event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
+        rows = await self.reader.event_requests(event.id)
+        await self.uow.commit()
+        now = self.clock.now()
         views = [
-            RequestView.of(r, now, event_title=event.title, requester=card, storage=self._storage)
+            RequestView.of(r, now, event_title=event.title, requester=card, storage=self.storage)
             for r, card in rows
         ]
         return [v for v in views if wanted is None or v.status == wanted.value]
 
 
+@dataclass(frozen=True, slots=True)
 class GetRequesterProfile:
     """What the host sees of someone who asked: the profile, and the phone number only once accepted."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        requests: JoinRequestRepository,
-        members: MemberRepository,
-        interests: InterestRepository,
-        storage: FileStorage,
-        uow: UnitOfWork,
-        clock: Clock,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._requests = requests
-        self._members = members
-        self._interests = interests
-        self._storage = storage
-        self._uow = uow
-        self._clock = clock
+    access: MemberAccess
+    event_access: EventAccess
+    requests: JoinRequestRepository
+    members: MemberRepository
+    interests: InterestRepository
+    storage: FileStorage
+    uow: UnitOfWork
+    clock: Clock
 
-    async def __call__(self, member_id: int, event_id: int, request_id: int) -> RequesterProfile:
-        host = await self._access.load(member_id, Access.MEMBER)
-        event = await self._event_access.hosted(event_id, host, staff=True, refusal=HostOnly)
-        request = await self._requests.get(request_id)
+    async def __call__(self, *, member_id: int, event_id: int, request_id: int) -> RequesterProfile:
+        host = await self.access.load(member_id, Access.MEMBER)
+        event = await self.event_access.hosted(event_id, host, staff=True, refusal=HostOnly)
+        request = await self.requests.get(request_id)
         if request is None or request.event_id != event.id:
             raise RequestNotFound()
-        requester = await self._members.get(request.requester_id)
+        requester = await self.members.get(request.requester_id)
         if requester is None:
             raise RequestNotFound()
-        interests = await self._interests.get_many(requester.profile.interest_ids)
-        await self._uow.commit()
+        interests = await self.interests.get_many(requester.profile.interest_ids)
+        await self.uow.commit()
         p = requester.profile
-        accepted = request.status_at(self._clock.now()) is RequestStatus.ACCEPTED
+        accepted = request.status_at(self.clock.now()) is RequestStatus.ACCEPTED
         return RequesterProfile(
             user_id=requester.id,
             name=p.name,
@@ -268,76 +216,64 @@ class GetRequesterProfile:
             bio=p.bio,
             gender=p.gender.value if p.gender else "",
             location=p.location,
-            picture_urls=tuple(self._storage.url_for(k) for k in p.picture_keys),
+            picture_urls=tuple(self.storage.url_for(k) for k in p.picture_keys),
             interests=tuple(InterestItem(i.id, i.name) for i in interests if i.is_active)[:10],
             is_verified=requester.is_active,
         )
 
 
+@dataclass(frozen=True, slots=True)
 class _HostDecision:
     """Accept and decline share their loading, their locks and their side effects."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        events: EventRepository,
-        requests: JoinRequestRepository,
-        tickets: TicketRepository,
-        reader: AttendanceReader,
-        storage: FileStorage,
-        cache: EventCache,
-        jobs: JobQueue,
-        uow: UnitOfWork,
-        clock: Clock,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._events = events
-        self._requests = requests
-        self._tickets = tickets
-        self._reader = reader
-        self._storage = storage
-        self._cache = cache
-        self._jobs = jobs
-        self._uow = uow
-        self._clock = clock
+    access: MemberAccess
+    event_access: EventAccess
+    events: EventRepository
+    requests: JoinRequestRepository
+    tickets: TicketRepository
+    reader: AttendanceReader
+    storage: FileStorage
+    cache: EventCache
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
 
     async def _load(self, member_id: int, event_id: int, request_id: int) -> tuple[int, Event, JoinRequest]:
-        host = await self._access.load(member_id, Access.MEMBER)
-        event = await self._event_access.hosted(event_id, host, lock=True, refusal=HostOnly)
-        request = await self._requests.lock_by_id(request_id)
+        host = await self.access.load(member_id, Access.MEMBER)
+        event = await self.event_access.hosted(event_id, host, lock=True, refusal=HostOnly)
+        request = await self.requests.lock_by_id(request_id)
         if request is None or request.event_id != event.id:
             raise RequestNotFound()
         return host.id, event, request
 
     async def _has_ticket(self, request: JoinRequest) -> bool:
-        ticket = await self._tickets.find(request.event_id, request.requester_id)
+        ticket = await self.tickets.find(request.event_id, request.requester_id)
         return ticket is not None and ticket.is_live
 
     async def _finish(self, event: Event, request: JoinRequest) -> RequestView:
-        await self._uow.commit()
-        cards = await self._reader.member_cards([request.requester_id])
+        await self.uow.commit()
+        cards = await self.reader.member_cards([request.requester_id])
         return RequestView.of(
             request,
-            self._clock.now(),
+            self.clock.now(),
             event_title=event.title,
             requester=cards.get(request.requester_id),
             has_ticket=await self._has_ticket(request),
-            storage=self._storage,
+            storage=self.storage,
         )
 
 
+@dataclass(frozen=True, slots=True)
 class AcceptJoinRequest(_HostDecision):
     """Accepting holds no seats (confirmations race for them under the event lock), but refuses a request
     that no longer fits in the seats left."""
 
     async def __call__(
-        self, member_id: int, event_id: int, request_id: int, host_message: str | None
+        self, *, member_id: int, event_id: int, request_id: int, host_message: str | None
     ) -> RequestView:
         message = check_text(host_message, "host_message", HOST_MESSAGE_MAX)
         host_id, event, request = await self._load(member_id, event_id, request_id)
-        now = self._clock.now()
+        now = self.clock.now()
         require_open(event, now)
         was_pending = request.is_pending
         if request.status_at(now) is not RequestStatus.ACCEPTED:
@@ -345,88 +281,77 @@ class AcceptJoinRequest(_HostDecision):
         deadline = answer_deadline(event.rsvp_expiry_policy, now, event.start_time)
         changed = request.accept(now, message, deadline)
         if changed:
-            await self._requests.save(request)
+            await self.requests.save(request)
             if was_pending:
                 event.request_closed(now)
-                await self._events.save(event)
-            self._jobs.enqueue(jobs.audited_request("accepted", request, host_id, now))
-            self._jobs.enqueue(jobs.request_accepted(request, event))
-            self._uow.after_commit(self._cache.invalidate)
-        return await self._finish(event, request)
-
-
-class DeclineJoinRequest(_HostDecision):
-    async def __call__(
-        self, member_id: int, event_id: int, request_id: int, host_message: str | None
-    ) -> RequestView:
-        message = check_text(host_message, "host_message", HOST_MESSAGE_MAX)
-        host_id, event, request = await self._load(member_id, event_id, request_id)
-        now = self._clock.now()
-        was_pending = request.is_pending
-        changed = request.decline(now, message, has_ticket=await self._has_ticket(request))
-        if changed:
-            await self._requests.save(request)
-            if was_pending:
-                event.request_closed(now)
-                await self._events.save(event)
-            self._jobs.enqueue(jobs.audited_request("declined", request, host_id, now))
-            self._jobs.enqueue(jobs.request_declined(request, event))
-            self._uow.after_commit(self._cache.invalidate)
+                await self.events.save(event)
+            self.jobs.enqueue(jobs.audited_request("accepted", request, host_id, now))
+            self.jobs.enqueue(jobs.request_accepted(request, event))
+            self.uow.after_commit(self.cache.invalidate)
         return await self._finish(event, request)
 
 
 @dataclass(frozen=True, slots=True)
-class BulkInput:
-    member_id: int
-    event_id: int
-    request_ids: Sequence[int]
-    action: str
-    host_message: str | None = None
+class DeclineJoinRequest(_HostDecision):
+    async def __call__(
+        self, *, member_id: int, event_id: int, request_id: int, host_message: str | None
+    ) -> RequestView:
+        message = check_text(host_message, "host_message", HOST_MESSAGE_MAX)
+        host_id, event, request = await self._load(member_id, event_id, request_id)
+        now = self.clock.now()
+        was_pending = request.is_pending
+        changed = request.decline(now, message, has_ticket=await self._has_ticket(request))
+        if changed:
+            await self.requests.save(request)
+            if was_pending:
+                event.request_closed(now)
+                await self.events.save(event)
+            self.jobs.enqueue(jobs.audited_request("declined", request, host_id, now))
+            self.jobs.enqueue(jobs.request_declined(request, event))
+            self.uow.after_commit(self.cache.invalidate)
+        return await self._finish(event, request)
 
 
+@dataclass(frozen=True, slots=True)
 class BulkRequestAction:
     """Accepts or declines many pending requests in one transaction. Ids that are not pending requests of the
     event are reported and left alone; a request that does not fit in the seats left is reported, not
     accepted (acceptance holds no seats, so each is checked against what is left now)."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        events: EventRepository,
-        requests: JoinRequestRepository,
-        cache: EventCache,
-        jobs: JobQueue,
-        uow: UnitOfWork,
-        clock: Clock,
-        config: AttendanceConfig,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._events = events
-        self._requests = requests
-        self._cache = cache
-        self._jobs = jobs
-        self._uow = uow
-        self._clock = clock
-        self._config = config
+    access: MemberAccess
+    event_access: EventAccess
+    events: EventRepository
+    requests: JoinRequestRepository
+    cache: EventCache
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
+    config: AttendanceConfig
 
-    async def __call__(self, data: BulkInput) -> BulkOutcome:
-        ids = list(dict.fromkeys(data.request_ids))
-        if not 1 <= len(ids) <= self._config.bulk_max_requests:
+    async def __call__(
+        self,
+        *,
+        member_id: int,
+        event_id: int,
+        request_ids: Sequence[int],
+        action: str,
+        host_message: str | None = None,
+    ) -> BulkOutcome:
+        ids = list(dict.fromkeys(request_ids))
+        if not 1 <= len(ids) <= self.config.bulk_max_requests:
             raise InvalidInput.single(
-                "request_ids", f"request_ids must hold 1 to {self._config.bulk_max_requests} ids"
+                "request_ids", f"request_ids must hold 1 to {self.config.bulk_max_requests} ids"
             )
-        action = data.action.strip().lower()
+        action = action.strip().lower()
         if action not in ("accept", "decline"):
             raise InvalidInput.single("action", "action must be accept or decline")
-        message = check_text(data.host_message, "host_message", HOST_MESSAGE_MAX)
-        host = await self._access.load(data.member_id, Access.MEMBER)
-        event = await self._event_access.hosted(data.event_id, host, lock=True, refusal=HostOnly)
-        now = self._clock.now()
+        message = check_text(host_message, "host_message", HOST_MESSAGE_MAX)
+        host = await self.access.load(member_id, Access.MEMBER)
+        event = await self.event_access.hosted(event_id, host, lock=True, refusal=HostOnly)
+        now = self.clock.now()
         if action == "accept":
             require_open(event, now)
-        found = {r.id: r for r in await self._requests.lock_many(event.id, ids)}
+        found = {r.id: r for r in await self.requests.lock_many(event.id, ids)}
         errors: list[tuple[int, str]] = []
         pending: list[JoinRequest] = []
         for request_id in ids:
@@ -451,62 +376,51 @@ class BulkRequestAction:
                     continue
                 request.accept(now, message, deadline)
                 accepted.append(request.id)
-                self._jobs.enqueue(jobs.audited_request("accepted", request, host.id, now, bulk=True))
-                self._jobs.enqueue(jobs.request_accepted(request, event))
+                self.jobs.enqueue(jobs.audited_request("accepted", request, host.id, now, bulk=True))
+                self.jobs.enqueue(jobs.request_accepted(request, event))
             else:
                 request.decline(now, message, has_ticket=False)
                 declined.append(request.id)
-                self._jobs.enqueue(jobs.audited_request("declined", request, host.id, now, bulk=True))
-                self._jobs.enqueue(jobs.request_declined(request, event))
-            await self._requests.save(request)
+                self.jobs.enqueue(jobs.audited_request("declined", request, host.id, now, bulk=True))
+                self.jobs.enqueue(jobs.request_declined(request, event))
+            await self.requests.save(request)
             event.request_closed(now)
         if accepted or declined:
-            await self._events.save(event)
-            self._uow.after_commit(self._cache.invalidate)
-        await self._uow.commit()
+            await self.events.save(event)
+            self.uow.after_commit(self.cache.invalidate)
+        await self.uow.commit()
         return BulkOutcome(tuple(accepted), tuple(declined), tuple(errors))
 
 
+@dataclass(frozen=True, slots=True)
 class WithdrawJoinRequest:
     """The member takes back a pending or accepted request (a ticket holder cancels the attendance instead)."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        events: EventRepository,
-        requests: JoinRequestRepository,
-        tickets: TicketRepository,
-        cache: EventCache,
-        jobs: JobQueue,
-        uow: UnitOfWork,
-        clock: Clock,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._events = events
-        self._requests = requests
-        self._tickets = tickets
-        self._cache = cache
-        self._jobs = jobs
-        self._uow = uow
-        self._clock = clock
+    access: MemberAccess
+    event_access: EventAccess
+    events: EventRepository
+    requests: JoinRequestRepository
+    tickets: TicketRepository
+    cache: EventCache
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
 
-    async def __call__(self, member_id: int, event_id: int) -> RequestView:
-        member = await self._access.load(member_id, Access.MEMBER)
-        event = await self._event_access.visible(event_id, member, lock=True)
-        request = await self._requests.lock(event.id, member.id)
+    async def __call__(self, *, member_id: int, event_id: int) -> RequestView:
+        member = await self.access.load(member_id, Access.MEMBER)
+        event = await self.event_access.visible(event_id, member, lock=True)
+        request = await self.requests.lock(event.id, member.id)
         if request is None:
             raise RequestNotFound("You have not asked to join this event.")
-        ticket = await self._tickets.find(event.id, member.id)
+        ticket = await self.tickets.find(event.id, member.id)
         if ticket is not None and ticket.is_live:
             raise TicketHeld()
-        now = self._clock.now()
+        now = self.clock.now()
         if request.withdraw(now):
             event.request_closed(now)
-            await self._events.save(event)
-        await self._requests.save(request)
-        self._jobs.enqueue(jobs.audited_request("withdrawn", request, member.id, now))
-        self._uow.after_commit(self._cache.invalidate)
-        await self._uow.commit()
+            await self.events.save(event)
+        await self.requests.save(request)
+        self.jobs.enqueue(jobs.audited_request("withdrawn", request, member.id, now))
+        self.uow.after_commit(self.cache.invalidate)
+        await self.uow.commit()
         return RequestView.of(request, now, event_title=event.title)

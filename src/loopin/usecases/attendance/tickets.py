@@ -52,6 +52,7 @@ class Eligibility:
     invitation: Invitation | None
 
 
+@dataclass(frozen=True, slots=True)
 class TicketDesk:
     """Issues tickets. Call with the event locked (``EventRepository.get_for_update``) inside the caller's
     transaction, then commit (the event cache is told after the commit).
@@ -63,31 +64,20 @@ class TicketDesk:
     ``ticket_confirmed`` notification.
     """
 
-    def __init__(
-        self,
-        events: EventRepository,
-        requests: JoinRequestRepository,
-        invitations: InvitationRepository,
-        tickets: TicketRepository,
-        codes: TicketCodes,
-        cache: EventCache,
-        jobs: JobQueue,
-        uow: UnitOfWork,
-    ) -> None:
-        self._events = events
-        self._requests = requests
-        self._invitations = invitations
-        self._tickets = tickets
-        self._codes = codes
-        self._cache = cache
-        self._jobs = jobs
-        self._uow = uow
+    events: EventRepository
+    requests: JoinRequestRepository
+    invitations: InvitationRepository
+    tickets: TicketRepository
+    codes: TicketCodes
+    cache: EventCache
+    jobs: JobQueue
+    uow: UnitOfWork
 
     async def eligibility(self, event: Event, member_id: int, now: datetime) -> Eligibility:
-        request = await self._requests.lock(event.id, member_id)
+        request = await self.requests.lock(event.id, member_id)
         if request is not None and request.status_at(now) is RequestStatus.ACCEPTED:
             return Eligibility(TicketSource.REQUEST, request, None)
-        invitation = await self._invitations.lock(event.id, member_id)
+        invitation = await self.invitations.lock(event.id, member_id)
         if invitation is not None and invitation.status is InvitationStatus.ACCEPTED:
             return Eligibility(TicketSource.INVITATION, None, invitation)
         if request is not None and request.status_at(now) is RequestStatus.EXPIRED:
@@ -111,7 +101,7 @@ class TicketDesk:
             event.take_seats(seats, now)
         except CapacityExceeded as exc:
             raise SeatsUnavailable(seats, exc.available, code="CAPACITY_FULL") from None
-        await self._events.save(event)
+        await self.events.save(event)
         request_id = eligibility.request.id if eligibility.request else None
         invitation_id = eligibility.invitation.id if eligibility.invitation else None
         if existing is None:
@@ -120,33 +110,31 @@ class TicketDesk:
                 member_id,
                 seats,
                 source=eligibility.source,
-                codes=self._codes,
+                codes=self.codes,
                 now=now,
                 request_id=request_id,
                 invitation_id=invitation_id,
                 payment_order_id=payment_order_id,
             )
-            ticket = await self._tickets.add(ticket)
+            ticket = await self.tickets.add(ticket)
         else:
             existing.reissue(
                 seats,
                 source=eligibility.source,
-                codes=self._codes,
+                codes=self.codes,
                 now=now,
                 request_id=request_id,
                 invitation_id=invitation_id,
                 payment_order_id=payment_order_id,
             )
             ticket = existing
-            await self._tickets.save(ticket)
+            await self.tickets.save(ticket)
         if eligibility.request is not None:
             eligibility.request.ticket_issued(now)
-            await self._requests.save(eligibility.request)
-        self._jobs.enqueue(
-            jobs.audited_ticket("issued", ticket, member_id, now, paid=payment_order_id is not None)
-        )
-        self._jobs.enqueue(jobs.ticket_issued(ticket, event))
-        self._uow.after_commit(self._cache.invalidate)  # the event's going count changed
+            await self.requests.save(eligibility.request)
+        self.jobs.enqueue(jobs.audited_ticket("issued", ticket, member_id, now, paid=payment_order_id is not None))
+        self.jobs.enqueue(jobs.ticket_issued(ticket, event))
+        self.uow.after_commit(self.cache.invalidate)  # the event's going count changed
         return ticket
 
 
@@ -167,171 +155,123 @@ async def brief_of(event: Event, venues: VenueRepository) -> EventBrief:
 
 
 @dataclass(frozen=True, slots=True)
-class ConfirmInput:
-    member_id: int
-    event_id: int
-    seats: int = 1
-
-
 class ConfirmAttendance:
     """Turns an accepted request or invitation into a ticket (free events). The same confirmation again is
     answered with the same ticket; paid events answer ``PAYMENT_REQUIRED`` (the payment issues the ticket)."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        desk: TicketDesk,
-        tickets: TicketRepository,
-        venues: VenueRepository,
-        codes: TicketCodes,
-        storage: FileStorage,
-        uow: UnitOfWork,
-        clock: Clock,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._desk = desk
-        self._tickets = tickets
-        self._venues = venues
-        self._codes = codes
-        self._storage = storage
-        self._uow = uow
-        self._clock = clock
+    access: MemberAccess
+    event_access: EventAccess
+    desk: TicketDesk
+    tickets: TicketRepository
+    venues: VenueRepository
+    codes: TicketCodes
+    storage: FileStorage
+    uow: UnitOfWork
+    clock: Clock
 
-    async def __call__(self, data: ConfirmInput) -> TicketView:
-        seats = check_seat_count(data.seats, "seats")
-        member = await self._access.load(data.member_id, Access.MEMBER)
-        event = await self._event_access.visible(data.event_id, member, lock=True)
-        now = self._clock.now()
-        ticket = await self._tickets.lock(event.id, member.id)
+    async def __call__(self, *, member_id: int, event_id: int, seats: int = 1) -> TicketView:
+        seats = check_seat_count(seats, "seats")
+        member = await self.access.load(member_id, Access.MEMBER)
+        event = await self.event_access.visible(event_id, member, lock=True)
+        now = self.clock.now()
+        ticket = await self.tickets.lock(event.id, member.id)
         if ticket is not None and ticket.is_live:
             if ticket.seats != seats:
                 raise AlreadyConfirmed(
                     f"You already hold a ticket for {ticket.seats} seat{'s' if ticket.seats != 1 else ''}. "
                     "Cancel it first to change the number of seats."
                 )
-            await self._uow.commit()  # a retried confirmation: the same ticket again
-            return TicketView.of(ticket, await brief_of(event, self._venues), self._codes, self._storage)
+            await self.uow.commit()  # a retried confirmation: the same ticket again
+            return TicketView.of(ticket, await brief_of(event, self.venues), self.codes, self.storage)
         require_guest(event, member.id)
         require_open(event, now)
-        eligibility = await self._desk.eligibility(event, member.id, now)
+        eligibility = await self.desk.eligibility(event, member.id, now)
         check_plus_ones(event, seats)
         if event.is_paid:
             raise PaymentRequired(
                 f"{event.title} is a paid event (₹{event.ticket_price} a seat): complete the payment to get "
                 "your ticket."
             )
-        ticket = await self._desk.issue(event, member.id, seats, eligibility, now, existing=ticket)
-        brief = await brief_of(event, self._venues)
-        await self._uow.commit()
-        return TicketView.of(ticket, brief, self._codes, self._storage)
+        ticket = await self.desk.issue(event, member.id, seats, eligibility, now, existing=ticket)
+        brief = await brief_of(event, self.venues)
+        await self.uow.commit()
+        return TicketView.of(ticket, brief, self.codes, self.storage)
 
 
+@dataclass(frozen=True, slots=True)
 class GetMyTicket:
     """Two queries: the caller, and their live ticket with its event."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        reader: AttendanceReader,
-        codes: TicketCodes,
-        storage: FileStorage,
-        uow: UnitOfWork,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._reader = reader
-        self._codes = codes
-        self._storage = storage
-        self._uow = uow
+    access: MemberAccess
+    reader: AttendanceReader
+    codes: TicketCodes
+    storage: FileStorage
+    uow: UnitOfWork
 
-    async def __call__(self, member_id: int, event_id: int) -> TicketView:
-        member = await self._access.load(member_id, Access.MEMBER)
-        cards = await self._reader.member_tickets(member.id, event_id)
-        await self._uow.commit()
+    async def __call__(self, *, member_id: int, event_id: int) -> TicketView:
+        member = await self.access.load(member_id, Access.MEMBER)
+        cards = await self.reader.member_tickets(member.id, event_id)
+        await self.uow.commit()
         if not cards:
             raise TicketNotFound("You have no ticket for this event.")
-        return TicketView.of(cards[0].ticket, cards[0].event, self._codes, self._storage)
+        return TicketView.of(cards[0].ticket, cards[0].event, self.codes, self.storage)
 
 
+@dataclass(frozen=True, slots=True)
 class ListMyTickets:
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        reader: AttendanceReader,
-        codes: TicketCodes,
-        storage: FileStorage,
-        uow: UnitOfWork,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._reader = reader
-        self._codes = codes
-        self._storage = storage
-        self._uow = uow
+    access: MemberAccess
+    reader: AttendanceReader
+    codes: TicketCodes
+    storage: FileStorage
+    uow: UnitOfWork
 
-    async def __call__(self, member_id: int, event_id: int | None = None) -> list[TicketView]:
-        member = await self._access.load(member_id, Access.MEMBER)
-        cards = await self._reader.member_tickets(member.id, event_id or None)
-        await self._uow.commit()
-        return [TicketView.of(c.ticket, c.event, self._codes, self._storage) for c in cards]
+    async def __call__(self, *, member_id: int, event_id: int | None = None) -> list[TicketView]:
+        member = await self.access.load(member_id, Access.MEMBER)
+        cards = await self.reader.member_tickets(member.id, event_id or None)
+        await self.uow.commit()
+        return [TicketView.of(c.ticket, c.event, self.codes, self.storage) for c in cards]
 
 
+@dataclass(frozen=True, slots=True)
 class CancelAttendance:
     """The guest gives their seats back (before the event starts). Their request or invitation closes with
     it: coming back means asking (or being invited) again."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        event_access: EventAccess,
-        events: EventRepository,
-        requests: JoinRequestRepository,
-        invitations: InvitationRepository,
-        tickets: TicketRepository,
-        cache: EventCache,
-        jobs: JobQueue,
-        uow: UnitOfWork,
-        clock: Clock,
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._events = events
-        self._requests = requests
-        self._invitations = invitations
-        self._tickets = tickets
-        self._cache = cache
-        self._jobs = jobs
-        self._uow = uow
-        self._clock = clock
+    access: MemberAccess
+    event_access: EventAccess
+    events: EventRepository
+    requests: JoinRequestRepository
+    invitations: InvitationRepository
+    tickets: TicketRepository
+    cache: EventCache
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
 
-    async def __call__(self, member_id: int, event_id: int) -> Cancelled:
-        member = await self._access.load(member_id, Access.MEMBER)
-        event = await self._event_access.visible(event_id, member, lock=True)
-        ticket = await self._tickets.lock(event.id, member.id)
+    async def __call__(self, *, member_id: int, event_id: int) -> Cancelled:
+        member = await self.access.load(member_id, Access.MEMBER)
+        event = await self.event_access.visible(event_id, member, lock=True)
+        ticket = await self.tickets.lock(event.id, member.id)
         if ticket is None or not ticket.is_live:
             raise TicketNotFound("You have no ticket for this event.")
-        now = self._clock.now()
+        now = self.clock.now()
         if now >= event.start_time:
             raise EventStarted("The event has already started; the ticket can no longer be cancelled.")
         if ticket.payment_status is PaymentStatus.PAID:
             raise RefundRequired()
         released = ticket.cancel(now)
         event.release_seats(released, now)
-        await self._events.save(event)
-        await self._tickets.save(ticket)
-        request = await self._requests.lock(event.id, member.id)
+        await self.events.save(event)
+        await self.tickets.save(ticket)
+        request = await self.requests.lock(event.id, member.id)
         if request is not None and request.status is RequestStatus.ACCEPTED:
             request.withdraw(now)
-            await self._requests.save(request)
-        invitation = await self._invitations.lock(event.id, member.id)
+            await self.requests.save(request)
+        invitation = await self.invitations.lock(event.id, member.id)
         if invitation is not None and invitation.status is InvitationStatus.ACCEPTED:
             invitation.withdrawn_by_guest(now)
-            await self._invitations.save(invitation)
-        self._jobs.enqueue(jobs.audited_ticket("cancelled", ticket, member.id, now, seats_released=released))
-        self._uow.after_commit(self._cache.invalidate)
-        await self._uow.commit()
+            await self.invitations.save(invitation)
+        self.jobs.enqueue(jobs.audited_ticket("cancelled", ticket, member.id, now, seats_released=released))
+        self.uow.after_commit(self.cache.invalidate)
+        await self.uow.commit()
         return Cancelled(ticket.id, event.id, released, event.seats_taken)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from loopin.domain.audit.entry import AuditEntry, JsonValue
@@ -53,14 +54,14 @@ def entry_from_payload(payload: Mapping[str, JsonScalar]) -> AuditEntry:
     )
 
 
+@dataclass(frozen=True, slots=True)
 class RecordAuditEntry:
     """Job handler: appends the entry (idempotent on its ``entry_id``)."""
 
-    def __init__(self, log: AuditLog, uow: UnitOfWork) -> None:
-        self._log = log
-        self._uow = uow
+    log: AuditLog
+    uow: UnitOfWork
 
-    async def __call__(self, payload: Mapping[str, JsonScalar]) -> bool:
-        recorded = await self._log.record(entry_from_payload(payload))
-        await self._uow.commit()
+    async def __call__(self, *, payload: Mapping[str, JsonScalar]) -> bool:
+        recorded = await self.log.record(entry_from_payload(payload))
+        await self.uow.commit()
         return recorded

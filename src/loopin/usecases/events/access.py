@@ -8,6 +8,7 @@ what is ``domain.events.visibility``; this service loads the event and the membe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TypeVar
 
 from loopin.domain.events.event import Event, EventNotFound, NotEventHost
@@ -18,17 +19,17 @@ from loopin.usecases.events.ports import EventAccessGrants, EventRepository
 S = TypeVar("S", bound=Shown)
 
 
+@dataclass(frozen=True, slots=True)
 class EventAccess:
-    def __init__(self, events: EventRepository, grants: EventAccessGrants) -> None:
-        self._events = events
-        self._grants = grants
+    events: EventRepository
+    grants: EventAccessGrants
 
     async def existing(self, event_id: int, *, lock: bool = False) -> Event:
         """The event unless it is deleted (404), whoever asks; ``lock`` takes its row lock (every write does)."""
         if lock:
-            event = await self._events.get_for_update(event_id)
+            event = await self.events.get_for_update(event_id)
         else:
-            event = await self._events.get(event_id)
+            event = await self.events.get(event_id)
         if event is None or event.is_deleted:
             raise EventNotFound()
         return event
@@ -67,5 +68,5 @@ class EventAccess:
 
     async def viewer(self, member: Member) -> Viewer:
         """The member with every private event opened to them (staff need none), for feeds and search."""
-        granted = frozenset() if member.is_staff else await self._grants.granted_event_ids(member.id)
+        granted = frozenset() if member.is_staff else await self.grants.granted_event_ids(member.id)
         return Viewer(member.id, member.is_staff, granted)

@@ -53,10 +53,9 @@ def checked(value: T | None) -> T:
 
 
 @dataclass(frozen=True, slots=True)
-class CreateEventInput:
-    """Text as the multipart form carries it; None when the field was not sent."""
+class EventForm:
+    """A new event's fields as the multipart form carries them: text, None when the field was not sent."""
 
-    member_id: int
     title: str | None = None
     description: str | None = None
     start_time: str | None = None
@@ -79,6 +78,7 @@ class CreateEventInput:
     cover_images: Sequence[UploadedFile] = ()
 
 
+@dataclass(frozen=True, slots=True)
 class CreateEvent:
     """Publishes at once: the app's create call *is* its "Go live" button, although it sends ``status=draft``.
 
@@ -86,87 +86,72 @@ class CreateEvent:
     covers are written before the commit and removed again if the transaction fails.
     """
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        events: EventRepository,
-        venues: VenueRepository,
-        interests: InterestRepository,
-        views: EventViews,
-        cache: EventCache,
-        storage: FileStorage,
-        inspector: ImageInspector,
-        uow: UnitOfWork,
-        jobs: JobQueue,
-        clock: Clock,
-        config: EventsConfig,
-    ) -> None:
-        self._access = access
-        self._events = events
-        self._venues = venues
-        self._interests = interests
-        self._views = views
-        self._cache = cache
-        self._storage = storage
-        self._inspector = inspector
-        self._uow = uow
-        self._jobs = jobs
-        self._clock = clock
-        self._config = config
+    access: MemberAccess
+    events: EventRepository
+    venues: VenueRepository
+    interests: InterestRepository
+    views: EventViews
+    cache: EventCache
+    storage: FileStorage
+    inspector: ImageInspector
+    uow: UnitOfWork
+    jobs: JobQueue
+    clock: Clock
+    config: EventsConfig
 
-    async def __call__(self, data: CreateEventInput) -> EventView:
-        member = await self._access.load(data.member_id, Access.MEMBER)
-        now = self._clock.now()
+    async def __call__(self, *, member_id: int, form: EventForm) -> EventView:
+        member = await self.access.load(member_id, Access.MEMBER)
+        now = self.clock.now()
         p = Problems()
         # The codes the app recognises come first: the first coded problem names the error.
-        title = clean_title(data.title, p)
-        venue_id = parse_int(data.venue_id, "venue_id", 0, p) or None
-        place = data.place
-        if not (place.venue_name or "").strip() and (data.venue_text or "").strip():
-            place = replace(place, venue_name=data.venue_text)
+        title = clean_title(form.title, p)
+        venue_id = parse_int(form.venue_id, "venue_id", 0, p) or None
+        place = form.place
+        if not (place.venue_name or "").strip() and (form.venue_text or "").strip():
+            place = replace(place, venue_name=form.venue_text)
         draft: Venue | None = None
         if venue_id is None:
             draft = venue_from_place(place, p, now=now, created_by=member.id)
-        duration = parse_duration(data.duration_hours, p)
-        zone = parse_timezone(data.timezone, self._config.timezone, p)
-        start = parse_start_time(data.start_time, zone, now, p) if zone is not None else None
-        description = clean_description(data.description, p)
-        capacity = check_capacity(parse_int(data.max_capacity, "max_capacity", 0, p), p)
-        is_paid = parse_bool(data.is_paid, "is_paid", False, p)
-        price = check_pricing(is_paid, parse_price(data.ticket_price, p), p)
-        allow_plus_one = parse_bool(data.allow_plus_one, "allow_plus_one", True, p)
-        gst_number = clean_gst_number(data.gst_number, p)
-        genders = parse_allowed_genders(data.allowed_genders, p)
-        policy = parse_rsvp_policy(data.rsvp_expiry_policy or "event_start", p)
-        if data.status is not None and data.status.strip().lower() not in {s.value for s in CREATE_STATUSES}:
+        duration = parse_duration(form.duration_hours, p)
+        zone = parse_timezone(form.timezone, self.config.timezone, p)
+        start = parse_start_time(form.start_time, zone, now, p) if zone is not None else None
+        description = clean_description(form.description, p)
+        capacity = check_capacity(parse_int(form.max_capacity, "max_capacity", 0, p), p)
+        is_paid = parse_bool(form.is_paid, "is_paid", False, p)
+        price = check_pricing(is_paid, parse_price(form.ticket_price, p), p)
+        allow_plus_one = parse_bool(form.allow_plus_one, "allow_plus_one", True, p)
+        gst_number = clean_gst_number(form.gst_number, p)
+        genders = parse_allowed_genders(form.allowed_genders, p)
+        policy = parse_rsvp_policy(form.rsvp_expiry_policy or "event_start", p)
+        if form.status is not None and form.status.strip().lower() not in {s.value for s in CREATE_STATUSES}:
             p.add("status", "A new event is created as draft or published", "INVALID_STATUS")
-        publish = parse_bool(data.publish, "publish", True, p)
-        is_public = parse_bool(data.is_public, "is_public", True, p)
-        interest_ids = parse_interest_ids(data.event_interest_ids, p)
-        covers = check_covers(data.cover_images, self._inspector, self._config, p)
+        publish = parse_bool(form.publish, "publish", True, p)
+        is_public = parse_bool(form.is_public, "is_public", True, p)
+        interest_ids = parse_interest_ids(form.event_interest_ids, p)
+        covers = check_covers(form.cover_images, self.inspector, self.config, p)
         p.raise_if_any()
         interest_ids = checked(interest_ids)
         zone, start, title = checked(zone), checked(start), checked(title)
-        repeat = await self._events.find_duplicate(member.id, title, start, now - self._config.duplicate_window)
+        repeat = await self.events.find_duplicate(member.id, title, start, now - self.config.duplicate_window)
         if repeat is not None:  # the app retried a create that had gone through: answer with that event
-            await self._uow.commit()
-            view = await self._views.detail(repeat.id)
+            await self.uow.commit()
+            view = await self.views.detail(repeat.id)
             if view is not None:
                 return view
-        interests = await self._interests.get_many(interest_ids) if interest_ids else []
+        interests = await self.interests.get_many(interest_ids) if interest_ids else []
         if len([i for i in interests if i.is_active]) != len(interest_ids):
             raise InvalidInput.single(
                 "event_interest_ids",
                 "One or more selected interests are not available",
                 code="INVALID_EVENT_INTERESTS",
             )
-        venue = await active_venue(self._venues, venue_id) if venue_id is not None else None
+        venue = await active_venue(self.venues, venue_id) if venue_id is not None else None
         canonical_id = await self._free_canonical_id()
-        keys = await store_covers(self._storage, member.id, covers)
+        keys = await store_covers(self.storage, member.id, covers)
         try:
             if venue is None:
                 assert draft is not None
-                venue, _ = await self._venues.find_or_add(draft)
+                venue, _ = await self.venues.find_or_add(draft)
             event = Event.new(
                 host_id=member.id,
                 title=title,
@@ -189,24 +174,24 @@ class CreateEvent:
                 interest_ids=interest_ids,
                 cover_image_keys=tuple(keys),
             )
-            await self._events.add(event)
-            self._jobs.enqueue(jobs.audited("created", event, member.id, now, title=event.title))
-            self._jobs.enqueue(jobs.tracked("event_created", event, member.id))
-            self._uow.after_commit(self._cache.invalidate)
-            await self._uow.commit()
+            await self.events.add(event)
+            self.jobs.enqueue(jobs.audited("created", event, member.id, now, title=event.title))
+            self.jobs.enqueue(jobs.tracked("event_created", event, member.id))
+            self.uow.after_commit(self.cache.invalidate)
+            await self.uow.commit()
         except BaseException:
-            await self._uow.rollback()
-            await discard(self._storage, keys)
+            await self.uow.rollback()
+            await discard(self.storage, keys)
             raise
         picture = next(iter(member.profile.picture_keys), None)
         ordered = tuple(sorted(interests, key=lambda i: (i.name, i.id)))
-        return self._views.view(
+        return self.views.view(
             EventRecord(event, HostCard(member.id, member.profile.name, picture), venue, ordered)
         )
 
     async def _free_canonical_id(self) -> str:
         for _ in range(5):
             candidate = new_canonical_id()
-            if not await self._events.canonical_id_taken(candidate):
+            if not await self.events.canonical_id_taken(candidate):
                 return candidate
         raise Conflict("Could not allocate a share link id. Please retry.", code="CANONICAL_ID_EXHAUSTED")

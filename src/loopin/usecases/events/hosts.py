@@ -16,59 +16,45 @@ from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
-class HostLeadInput:
-    first_name: str
-    last_name: str
-    phone_number: str
-    message: str
-    client_address: str
-
-
-@dataclass(frozen=True, slots=True)
 class HostLeadSubmitted:
     lead: HostLeadView
     created: bool
 
 
+@dataclass(frozen=True, slots=True)
 class BecomeAHost:
     """One lead per phone number (normalised); a repeat returns the stored lead. Rate limited per address."""
 
-    def __init__(
-        self,
-        leads: HostLeadRepository,
-        limiter: RateLimiter,
-        uow: UnitOfWork,
-        clock: Clock,
-        config: EventsConfig,
-    ) -> None:
-        self._leads = leads
-        self._limiter = limiter
-        self._uow = uow
-        self._clock = clock
-        self._config = config
+    leads: HostLeadRepository
+    limiter: RateLimiter
+    uow: UnitOfWork
+    clock: Clock
+    config: EventsConfig
 
-    async def __call__(self, data: HostLeadInput) -> HostLeadSubmitted:
-        now = self._clock.now()
-        lead = new_lead(data.first_name, data.last_name, data.phone_number, data.message, now=now)
-        per_address = RateLimit("host-lead-address-hour", self._config.lead_limit_per_address_per_hour, 3600)
-        wait = await self._limiter.acquire([(per_address, data.client_address)], now=now)
+    async def __call__(
+        self, *, first_name: str, last_name: str, phone_number: str, message: str, client_address: str
+    ) -> HostLeadSubmitted:
+        now = self.clock.now()
+        lead = new_lead(first_name, last_name, phone_number, message, now=now)
+        per_address = RateLimit("host-lead-address-hour", self.config.lead_limit_per_address_per_hour, 3600)
+        wait = await self.limiter.acquire([(per_address, client_address)], now=now)
         if wait:
             raise RateLimited(wait, "Too many requests. Please try again later.", code="HOST_LEAD_RATE_LIMITED")
-        stored, created = await self._leads.add(lead)
-        await self._uow.commit()
+        stored, created = await self.leads.add(lead)
+        await self.uow.commit()
         return HostLeadSubmitted(HostLeadView.of(stored), created)
 
 
+@dataclass(frozen=True, slots=True)
 class ListHostLeads:
-    def __init__(self, access: MemberAccess, leads: HostLeadRepository, uow: UnitOfWork) -> None:
-        self._access = access
-        self._leads = leads
-        self._uow = uow
+    access: MemberAccess
+    leads: HostLeadRepository
+    uow: UnitOfWork
 
-    async def __call__(self, member_id: int, *, offset: int, limit: int) -> tuple[int, list[HostLeadView]]:
-        member = await self._access.load(member_id, Access.MEMBER)
+    async def __call__(self, *, member_id: int, offset: int, limit: int) -> tuple[int, list[HostLeadView]]:
+        member = await self.access.load(member_id, Access.MEMBER)
         if not member.is_staff:
             raise Forbidden("Only staff can see host leads.", code="STAFF_ONLY")
-        total, leads = await self._leads.list_recent(offset=offset, limit=limit)
-        await self._uow.commit()
+        total, leads = await self.leads.list_recent(offset=offset, limit=limit)
+        await self.uow.commit()
         return total, [HostLeadView.of(lead) for lead in leads]

@@ -57,8 +57,6 @@ KEEP: Final = Keep()
 class EventChanges:
     """Only fields that are not KEEP change (the JSON keys the client sent)."""
 
-    member_id: int
-    event_id: int
     title: str | Keep = KEEP
     description: str | None | Keep = KEEP
     start_time: str | Keep = KEEP
@@ -80,42 +78,29 @@ class EventChanges:
     cover_images: list[str] | Keep = KEEP
 
 
+@dataclass(frozen=True, slots=True)
 class UpdateEvent:
     """Partial update. Status moves only along the lifecycle; cancelled and completed events are final;
     capacity never drops below the seats taken; the price is locked once anyone holds a seat."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        events: EventRepository,
-        event_access: EventAccess,
-        venues: VenueRepository,
-        interests: InterestRepository,
-        views: EventViews,
-        cache: EventCache,
-        storage: FileStorage,
-        uow: UnitOfWork,
-        jobs: JobQueue,
-        clock: Clock,
-        config: EventsConfig,
-    ) -> None:
-        self._access = access
-        self._events = events
-        self._event_access = event_access
-        self._venues = venues
-        self._interests = interests
-        self._views = views
-        self._cache = cache
-        self._storage = storage
-        self._uow = uow
-        self._jobs = jobs
-        self._clock = clock
-        self._config = config
+    access: MemberAccess
+    events: EventRepository
+    event_access: EventAccess
+    venues: VenueRepository
+    interests: InterestRepository
+    views: EventViews
+    cache: EventCache
+    storage: FileStorage
+    uow: UnitOfWork
+    jobs: JobQueue
+    clock: Clock
+    config: EventsConfig
 
-    async def __call__(self, c: EventChanges) -> EventView:
-        member = await self._access.load(c.member_id, Access.MEMBER)
-        now = self._clock.now()
-        event = await self._event_access.hosted(c.event_id, member, lock=True, staff=True)
+    async def __call__(self, *, member_id: int, event_id: int, changes: EventChanges) -> EventView:
+        c = changes
+        member = await self.access.load(member_id, Access.MEMBER)
+        now = self.clock.now()
+        event = await self.event_access.hosted(event_id, member, lock=True, staff=True)
         event.ensure_editable()
         p = Problems()
         changed: list[str] = []
@@ -178,7 +163,7 @@ class UpdateEvent:
         p.raise_if_any()
 
         if interest_ids is not None:
-            found = await self._interests.get_many(interest_ids) if interest_ids else []
+            found = await self.interests.get_many(interest_ids) if interest_ids else []
             if len([i for i in found if i.is_active]) != len(interest_ids):
                 raise InvalidInput.single(
                     "event_interest_ids",
@@ -189,9 +174,9 @@ class UpdateEvent:
             event.interest_ids = interest_ids
         venue: Venue | None = None
         if not isinstance(c.venue_id, Keep):
-            venue = await active_venue(self._venues, c.venue_id)
+            venue = await active_venue(self.venues, c.venue_id)
         elif draft is not None:
-            venue, _ = await self._venues.find_or_add(draft)
+            venue, _ = await self.venues.find_or_add(draft)
         if venue is not None:
             note("venue", event.venue_id, venue.id)
             event.venue_id = venue.id
@@ -201,15 +186,15 @@ class UpdateEvent:
             cancelled = new_status is EventStatus.CANCELLED
 
         event.updated_at = now
-        await self._events.save(event)
+        await self.events.save(event)
         action = "cancelled" if cancelled else "updated"
-        self._jobs.enqueue(jobs.audited(action, event, member.id, now, changed=list(changed)))
-        self._jobs.enqueue(jobs.tracked(f"event_{action}", event, member.id, changed))
+        self.jobs.enqueue(jobs.audited(action, event, member.id, now, changed=list(changed)))
+        self.jobs.enqueue(jobs.tracked(f"event_{action}", event, member.id, changed))
         if removed_covers:
-            self._jobs.enqueue(delete_files(removed_covers))
-        self._uow.after_commit(self._cache.invalidate)
-        await self._uow.commit()
-        view = await self._views.detail(event.id)
+            self.jobs.enqueue(delete_files(removed_covers))
+        self.uow.after_commit(self.cache.invalidate)
+        await self.uow.commit()
+        view = await self.views.detail(event.id)
         if view is None:
             raise EventNotFound()
         return view
@@ -218,7 +203,7 @@ class UpdateEvent:
         if all(isinstance(v, Keep) for v in (c.start_time, c.end_time, c.duration_hours, c.timezone)):
             return
         zone = parse_timezone(
-            event.timezone if isinstance(c.timezone, Keep) else c.timezone, self._config.timezone, p
+            event.timezone if isinstance(c.timezone, Keep) else c.timezone, self.config.timezone, p
         )
         if zone is None:
             return
@@ -251,7 +236,7 @@ class UpdateEvent:
         """Covers can be reordered or removed here; new ones come with the event's creation."""
         if isinstance(c.cover_images, Keep):
             return ()
-        by_url = {self._storage.url_for(k): k for k in event.cover_image_keys}
+        by_url = {self.storage.url_for(k): k for k in event.cover_image_keys}
         keys = tuple(dict.fromkeys(by_url.get(u.strip()) or "" for u in c.cover_images))
         if "" in keys:
             p.add("cover_images", "Cover images can only be reordered or removed here", "INVALID_COVER_IMAGE")
@@ -271,41 +256,30 @@ class UpdateEvent:
         return venue_from_place(c.place, p, now=now, created_by=member_id)
 
 
+@dataclass(frozen=True, slots=True)
 class DeleteEvent:
     """Soft delete by the host or staff. An event guests hold seats for is cancelled first."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        events: EventRepository,
-        event_access: EventAccess,
-        views: EventViews,
-        cache: EventCache,
-        uow: UnitOfWork,
-        jobs: JobQueue,
-        clock: Clock,
-    ) -> None:
-        self._access = access
-        self._events = events
-        self._event_access = event_access
-        self._views = views
-        self._cache = cache
-        self._uow = uow
-        self._jobs = jobs
-        self._clock = clock
+    access: MemberAccess
+    events: EventRepository
+    event_access: EventAccess
+    cache: EventCache
+    uow: UnitOfWork
+    jobs: JobQueue
+    clock: Clock
 
-    async def __call__(self, member_id: int, event_id: int) -> None:
-        member = await self._access.load(member_id, Access.MEMBER)
-        now = self._clock.now()
-        event = await self._event_access.hosted(event_id, member, lock=True, staff=True)
+    async def __call__(self, *, member_id: int, event_id: int) -> None:
+        member = await self.access.load(member_id, Access.MEMBER)
+        now = self.clock.now()
+        event = await self.event_access.hosted(event_id, member, lock=True, staff=True)
         if event.seats_taken > 0 and event.status is not EventStatus.CANCELLED:
             raise Conflict(
                 "Guests hold seats for this event. Cancel it first, so they are told and refunded.",
                 code="EVENT_HAS_GUESTS",
             )
         event.soft_delete(now)
-        await self._events.save(event)
-        self._jobs.enqueue(jobs.audited("deleted", event, member.id, now, title=event.title))
-        self._jobs.enqueue(jobs.tracked("event_deleted", event, member.id))
-        self._uow.after_commit(self._cache.invalidate)
-        await self._uow.commit()
+        await self.events.save(event)
+        self.jobs.enqueue(jobs.audited("deleted", event, member.id, now, title=event.title))
+        self.jobs.enqueue(jobs.tracked("event_deleted", event, member.id))
+        self.uow.after_commit(self.cache.invalidate)
+        await self.uow.commit()

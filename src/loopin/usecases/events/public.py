@@ -35,16 +35,16 @@ class InterestNotFound(NotFound):
     default_message = "Interest not found."
 
 
+@dataclass(frozen=True, slots=True)
 class PublicEvent:
-    def __init__(self, event_access: EventAccess, views: EventViews, uow: UnitOfWork) -> None:
-        self._event_access = event_access
-        self._views = views
-        self._uow = uow
+    event_access: EventAccess
+    views: EventViews
+    uow: UnitOfWork
 
-    async def __call__(self, canonical_id: str) -> EventView:
-        view = await self._views.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
-        view = await self._event_access.require_visible(view, None)
-        await self._uow.commit()
+    async def __call__(self, *, canonical_id: str) -> EventView:
+        view = await self.views.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
+        view = await self.event_access.require_visible(view, None)
+        await self.uow.commit()
         return view
 
 
@@ -56,26 +56,24 @@ class SeoPage:
     redirect_to: str | None  # the current canonical URL when the link used a stale city or slug
 
 
+@dataclass(frozen=True, slots=True)
 class EventSeo:
-    def __init__(
-        self, event_access: EventAccess, views: EventViews, uow: UnitOfWork, config: EventsConfig
-    ) -> None:
-        self._event_access = event_access
-        self._views = views
-        self._uow = uow
-        self._config = config
+    event_access: EventAccess
+    views: EventViews
+    uow: UnitOfWork
+    config: EventsConfig
 
     async def __call__(
-        self, canonical_id: str, *, url_city_slug: str | None = None, url_event_slug: str | None = None
+        self, *, canonical_id: str, url_city_slug: str | None = None, url_event_slug: str | None = None
     ) -> SeoPage:
-        view = await self._views.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
-        view = await self._event_access.require_visible(view, None)
-        await self._uow.commit()
+        view = await self.views.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
+        view = await self.event_access.require_visible(view, None)
+        await self.uow.commit()
         current_city = view.venue.city_slug if view.venue else "unknown"
         stale = (url_city_slug is not None and url_city_slug != current_city) or (
             url_event_slug is not None and url_event_slug != view.slug
         )
-        site = self._config.site_url.rstrip("/")
+        site = self.config.site_url.rstrip("/")
         return SeoPage(
             view,
             seo_of(view, site),
@@ -94,25 +92,18 @@ class CityPage:
     interest: InterestRef | None
 
 
+@dataclass(frozen=True, slots=True)
 class CityEvents:
     """Upcoming public events at venues in one city, soonest first; optionally of one interest."""
 
-    def __init__(
-        self,
-        views: EventViews,
-        interests: InterestRepository,
-        uow: UnitOfWork,
-        clock: Clock,
-        config: EventsConfig,
-    ) -> None:
-        self._views = views
-        self._interests = interests
-        self._uow = uow
-        self._clock = clock
-        self._config = config
+    views: EventViews
+    interests: InterestRepository
+    uow: UnitOfWork
+    clock: Clock
+    config: EventsConfig
 
     async def __call__(
-        self, country_code: str, city: str, *, interest_slug: str | None = None, page: int = 1, limit: int = 20
+        self, *, country_code: str, city: str, interest_slug: str | None = None, page: int = 1, limit: int = 20
     ) -> CityPage:
         problems = []
         if page < 1:
@@ -126,7 +117,7 @@ class CityEvents:
         cc, slug = country_code.lower(), city_slug(city)
         interest: InterestRef | None = None
         if interest_slug:
-            match = next((i for i in await self._interests.list_active() if i.slug == interest_slug), None)
+            match = next((i for i in await self.interests.list_active() if i.slug == interest_slug), None)
             if match is None:
                 raise InterestNotFound()
             interest = InterestRef.of(match)
@@ -138,9 +129,9 @@ class CityEvents:
             offset=(page - 1) * limit,
             limit=limit,
         )
-        found = await self._views.page(query, Viewer.anonymous(), "public", self._clock.now())
-        await self._uow.commit()
-        site = self._config.site_url.rstrip("/")
+        found = await self.views.page(query, Viewer.anonymous(), "public", self.clock.now())
+        await self.uow.commit()
+        site = self.config.site_url.rstrip("/")
         name = city_display_name(slug)
         base = f"/{cc}/{slug}/events" + (f"/{interest.slug}" if interest else "")
         pages = max(1, math.ceil(found.total / limit))

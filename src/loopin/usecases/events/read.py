@@ -19,10 +19,9 @@ MAX_OFFSET = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
-class FeedInput:
-    """Query parameters as sent. With none of them (the app), the page is the app's default page."""
+class FeedFilters:
+    """The feed's query parameters as sent. With none of them (the app), the page is the app's default page."""
 
-    member_id: int
     status: str | None = None
     is_public: bool | None = None
     host_id: int | None = None
@@ -88,6 +87,7 @@ class FeedInput:
         )
 
 
+@dataclass(frozen=True, slots=True)
 class ListFeed:
     """Upcoming events the member may see, soonest first.
 
@@ -95,56 +95,49 @@ class ListFeed:
     fall beyond it, because the app finds "my events" (the host dashboard) in the feed.
     """
 
-    def __init__(
-        self, access: MemberAccess, event_access: EventAccess, views: EventViews, uow: UnitOfWork, clock: Clock
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._views = views
-        self._uow = uow
-        self._clock = clock
+    access: MemberAccess
+    event_access: EventAccess
+    views: EventViews
+    uow: UnitOfWork
+    clock: Clock
 
-    async def __call__(self, data: FeedInput) -> FeedPageView:
-        query = data.query()
-        member = await self._access.load(data.member_id, Access.MEMBER)
-        viewer = await self._event_access.viewer(member)
-        cache_class = await self._views.cache_class(viewer)
-        page = await self._views.page(query, viewer, cache_class, self._clock.now(), pin_own=data.is_default_page)
-        await self._uow.commit()
+    async def __call__(self, *, member_id: int, filters: FeedFilters) -> FeedPageView:
+        query = filters.query()
+        member = await self.access.load(member_id, Access.MEMBER)
+        viewer = await self.event_access.viewer(member)
+        cache_class = await self.views.cache_class(viewer)
+        page = await self.views.page(query, viewer, cache_class, self.clock.now(), pin_own=filters.is_default_page)
+        await self.uow.commit()
         return page
 
 
+@dataclass(frozen=True, slots=True)
 class GetEvent:
-    def __init__(
-        self, access: MemberAccess, event_access: EventAccess, views: EventViews, uow: UnitOfWork
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._views = views
-        self._uow = uow
+    access: MemberAccess
+    event_access: EventAccess
+    views: EventViews
+    uow: UnitOfWork
 
-    async def __call__(self, member_id: int, event_id: int) -> EventView:
-        member = await self._access.load(member_id, Access.MEMBER)
-        view = await self._event_access.require_visible(await self._views.detail(event_id), member)
-        await self._uow.commit()
+    async def __call__(self, *, member_id: int, event_id: int) -> EventView:
+        member = await self.access.load(member_id, Access.MEMBER)
+        view = await self.event_access.require_visible(await self.views.detail(event_id), member)
+        await self.uow.commit()
         return view
 
 
+@dataclass(frozen=True, slots=True)
 class GetShareUrl:
     """Open without a session for public events; private and draft events need one that may see them."""
 
-    def __init__(
-        self, access: MemberAccess, event_access: EventAccess, views: EventViews, uow: UnitOfWork
-    ) -> None:
-        self._access = access
-        self._event_access = event_access
-        self._views = views
-        self._uow = uow
+    access: MemberAccess
+    event_access: EventAccess
+    views: EventViews
+    uow: UnitOfWork
 
-    async def __call__(self, member_id: int | None, event_id: int) -> ShareLink:
+    async def __call__(self, *, member_id: int | None, event_id: int) -> ShareLink:
         member: Member | None = None
         if member_id is not None:
-            member = await self._access.load(member_id, Access.MEMBER)
-        view = await self._event_access.require_visible(await self._views.detail(event_id), member)
-        await self._uow.commit()
+            member = await self.access.load(member_id, Access.MEMBER)
+        view = await self.event_access.require_visible(await self.views.detail(event_id), member)
+        await self.uow.commit()
         return ShareLink.of(view)

@@ -8,6 +8,7 @@ Details are cached per event whatever the viewer; who may see one is checked on 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
@@ -21,25 +22,18 @@ from loopin.usecases.platform.ports import FileStorage
 T = TypeVar("T")
 
 
+@dataclass(frozen=True, slots=True)
 class EventViews:
     """Event details and feed pages, read through the cache."""
 
-    def __init__(
-        self,
-        reader: EventReader,
-        events: EventRepository,
-        cache: EventCache,
-        storage: FileStorage,
-        config: EventsConfig,
-    ) -> None:
-        self._reader = reader
-        self._events = events
-        self._cache = cache
-        self._storage = storage
-        self._config = config
+    reader: EventReader
+    events: EventRepository
+    cache: EventCache
+    storage: FileStorage
+    config: EventsConfig
 
     def view(self, record: EventRecord) -> EventView:
-        return EventView.of(record, self._storage, self._config)
+        return EventView.of(record, self.storage, self.config)
 
     async def cache_class(self, viewer: Viewer) -> str:
         """Whose cached pages ``viewer`` may share (see the module's docstring)."""
@@ -47,30 +41,30 @@ class EventViews:
             return "staff"
         if viewer.member_id is None:
             return "public"
-        if viewer.granted or await self._events.hosts_any(viewer.member_id):
+        if viewer.granted or await self.events.hosts_any(viewer.member_id):
             return f"m{viewer.member_id}"
         return "public"
 
     @property
     def _caching(self) -> bool:
-        return self._config.cache_ttl_seconds > 0  # EVENT_CACHE_TTL_SECONDS=0 turns the cache off
+        return self.config.cache_ttl_seconds > 0  # EVENT_CACHE_TTL_SECONDS=0 turns the cache off
 
     async def _key(self, kind: str, rest: str) -> str | None:
-        return f"{kind}:{await self._cache.generation()}:{rest}" if self._caching else None
+        return f"{kind}:{await self.cache.generation()}:{rest}" if self._caching else None
 
     async def _cached(self, key: str | None, kind: type[T]) -> T | None:
-        return await self._cache.get(key, kind) if key is not None else None
+        return await self.cache.get(key, kind) if key is not None else None
 
     async def _keep(self, key: str | None, value: object) -> None:
         if key is not None:
-            await self._cache.put(key, value, self._config.cache_ttl_seconds)
+            await self.cache.put(key, value, self.config.cache_ttl_seconds)
 
     async def detail(self, event_id: int) -> EventView | None:
         key = await self._key("event", str(event_id))
         cached = await self._cached(key, EventView)
         if cached is not None:
             return cached
-        record = await self._reader.record(event_id)
+        record = await self.reader.record(event_id)
         if record is None:
             return None
         view = self.view(record)
@@ -82,7 +76,7 @@ class EventViews:
         cached = await self._cached(key, EventView)
         if cached is not None:
             return cached
-        record = await self._reader.record_by_canonical_id(canonical_id)
+        record = await self.reader.record_by_canonical_id(canonical_id)
         if record is None:
             return None
         view = self.view(record)
@@ -97,12 +91,12 @@ class EventViews:
         cached = await self._cached(key, FeedPageView)
         if cached is not None:
             return cached
-        found = await self._reader.page(query, viewer, now)
+        found = await self.reader.page(query, viewer, now)
         records = list(found.records)
         own_elsewhere = found.total > query.offset + len(records) or query.offset > 0
         if pin_own and viewer.member_id is not None and cache_class != "public" and own_elsewhere:
-            own = await self._reader.page(
-                FeedQuery(host_id=viewer.member_id, limit=min(self._config.pinned_own_events, MAX_LIMIT)),
+            own = await self.reader.page(
+                FeedQuery(host_id=viewer.member_id, limit=min(self.config.pinned_own_events, MAX_LIMIT)),
                 viewer,
                 now,
             )

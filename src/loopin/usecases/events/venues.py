@@ -115,52 +115,52 @@ async def active_venue(venues: VenueRepository, venue_id: int) -> Venue:
     return venue
 
 
+@dataclass(frozen=True, slots=True)
 class CreateVenue:
     """Any active member may add a venue; the same place again returns the stored one (no duplicates)."""
 
-    def __init__(self, access: MemberAccess, venues: VenueRepository, uow: UnitOfWork, clock: Clock) -> None:
-        self._access = access
-        self._venues = venues
-        self._uow = uow
-        self._clock = clock
+    access: MemberAccess
+    venues: VenueRepository
+    uow: UnitOfWork
+    clock: Clock
 
-    async def __call__(self, member_id: int, place: PlaceInput) -> tuple[VenueView, bool]:
-        member = await self._access.load(member_id, Access.MEMBER)
+    async def __call__(self, *, member_id: int, place: PlaceInput) -> tuple[VenueView, bool]:
+        member = await self.access.load(member_id, Access.MEMBER)
         problems = Problems()
-        draft = venue_from_place(place, problems, now=self._clock.now(), created_by=member.id)
+        draft = venue_from_place(place, problems, now=self.clock.now(), created_by=member.id)
         problems.raise_if_any()
         assert draft is not None
-        venue, created = await self._venues.find_or_add(draft)
-        await self._uow.commit()
+        venue, created = await self.venues.find_or_add(draft)
+        await self.uow.commit()
         return VenueView.of(venue), created
 
 
+@dataclass(frozen=True, slots=True)
 class GetVenue:
-    def __init__(self, access: MemberAccess, venues: VenueRepository, uow: UnitOfWork) -> None:
-        self._access = access
-        self._venues = venues
-        self._uow = uow
+    access: MemberAccess
+    venues: VenueRepository
+    uow: UnitOfWork
 
-    async def __call__(self, member_id: int, venue_id: int) -> VenueView:
-        await self._access.load(member_id, Access.MEMBER)
-        venue = await active_venue(self._venues, venue_id)
-        await self._uow.commit()
+    async def __call__(self, *, member_id: int, venue_id: int) -> VenueView:
+        await self.access.load(member_id, Access.MEMBER)
+        venue = await active_venue(self.venues, venue_id)
+        await self.uow.commit()
         return VenueView.of(venue)
 
 
+@dataclass(frozen=True, slots=True)
 class ListVenues:
-    def __init__(self, access: MemberAccess, venues: VenueRepository, uow: UnitOfWork) -> None:
-        self._access = access
-        self._venues = venues
-        self._uow = uow
+    access: MemberAccess
+    venues: VenueRepository
+    uow: UnitOfWork
 
     async def __call__(
-        self, member_id: int, *, city: str | None, venue_type: str | None, offset: int, limit: int
+        self, *, member_id: int, city: str | None, venue_type: str | None, offset: int, limit: int
     ) -> VenuePage:
-        await self._access.load(member_id, Access.MEMBER)
+        await self.access.load(member_id, Access.MEMBER)
         problems = Problems()
         kind: VenueType | None = parse_venue_type(venue_type, problems) if venue_type else None
         problems.raise_if_any()
-        total, found = await self._venues.list_active(city=city, venue_type=kind, offset=offset, limit=limit)
-        await self._uow.commit()
+        total, found = await self.venues.list_active(city=city, venue_type=kind, offset=offset, limit=limit)
+        await self.uow.commit()
         return VenuePage(total, offset, limit, tuple(VenueView.of(v) for v in found))

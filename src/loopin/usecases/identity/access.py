@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from loopin.domain.identity.member import Access, Member
 from loopin.domain.shared.errors import Unauthenticated
 from loopin.usecases.identity.config import IdentityConfig
@@ -10,6 +12,7 @@ from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.shared.ports import Clock, JobQueue
 
 
+@dataclass(frozen=True, slots=True)
 class MemberAccess:
     """Loads the caller, lets them off the waitlist when their time has come, and applies the access rule.
 
@@ -17,25 +20,24 @@ class MemberAccess:
     on the scheduler. The caller's use case commits it with the rest of its transaction.
     """
 
-    def __init__(self, members: MemberRepository, clock: Clock, jobs: JobQueue, config: IdentityConfig) -> None:
-        self._members = members
-        self._clock = clock
-        self._jobs = jobs
-        self._config = config
+    members: MemberRepository
+    clock: Clock
+    jobs: JobQueue
+    config: IdentityConfig
 
     async def load(self, member_id: int, access: Access, *, for_update: bool = False) -> Member:
         if for_update:
-            member = await self._members.get_for_update(member_id)
+            member = await self.members.get_for_update(member_id)
         else:
-            member = await self._members.get(member_id)
+            member = await self.members.get(member_id)
         if member is None:
             raise Unauthenticated("Your account was not found. Please sign up again.", code="ACCOUNT_NOT_FOUND")
-        now = self._clock.now()
+        now = self.clock.now()
         if member.is_due_for_promotion(now):
             if not for_update:
-                member = await self._members.get_for_update(member_id) or member
+                member = await self.members.get_for_update(member_id) or member
             if member.promote_if_due(now):
-                await self._members.save(member)
-                self._jobs.enqueue(analytics_event("member_promoted", member.id))
-        member.require(access, self._config.waitlist)
+                await self.members.save(member)
+                self.jobs.enqueue(analytics_event("member_promoted", member.id))
+        member.require(access, self.config.waitlist)
         return member

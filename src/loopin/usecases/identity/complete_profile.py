@@ -31,66 +31,54 @@ from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
-class CompleteProfileInput:
-    member_id: int
-    phone_number: str | None
-    name: str
-    birth_date: str
-    gender: str
-    interest_ids: Sequence[int]
-    pictures: Sequence[UploadedFile]
-    bio: str = ""
-    location: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class ProfileCompleted:
     profile: ProfileView
     waitlisted_now: bool
 
 
+@dataclass(frozen=True, slots=True)
 class CompleteProfile:
     """Validates everything before touching storage; pictures replaced by a retry are removed after commit."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        members: MemberRepository,
-        interests: InterestRepository,
-        storage: FileStorage,
-        inspector: ImageInspector,
-        uow: UnitOfWork,
-        jobs: JobQueue,
-        clock: Clock,
-        config: IdentityConfig,
-    ) -> None:
-        self._access = access
-        self._members = members
-        self._interests = interests
-        self._storage = storage
-        self._inspector = inspector
-        self._uow = uow
-        self._jobs = jobs
-        self._clock = clock
-        self._config = config
+    access: MemberAccess
+    members: MemberRepository
+    interests: InterestRepository
+    storage: FileStorage
+    inspector: ImageInspector
+    uow: UnitOfWork
+    jobs: JobQueue
+    clock: Clock
+    config: IdentityConfig
 
-    async def __call__(self, data: CompleteProfileInput) -> ProfileCompleted:
-        now = self._clock.now()
-        today = now.astimezone(self._config.timezone).date()
+    async def __call__(
+        self,
+        *,
+        member_id: int,
+        phone_number: str | None,
+        name: str,
+        birth_date: str,
+        gender: str,
+        interest_ids: Sequence[int],
+        pictures: Sequence[UploadedFile],
+        bio: str = "",
+        location: str = "",
+    ) -> ProfileCompleted:
+        now = self.clock.now()
+        today = now.astimezone(self.config.timezone).date()
         problems: list[FieldProblem] = []
-        name = clean_name(data.name, problems)
-        born = parse_birth_date(data.birth_date, today, problems)
-        gender = Gender.parse(data.gender, problems)
-        bio = clean_text(data.bio, "bio", BIO_MAX, problems)
-        location = clean_text(data.location, "location", LOCATION_MAX, problems)
-        interest_ids = check_interest_ids(data.interest_ids, problems)
-        pictures = check_pictures(data.pictures, self._inspector, self._config, problems)
+        name = clean_name(name, problems)
+        born = parse_birth_date(birth_date, today, problems)
+        parsed_gender = Gender.parse(gender, problems)
+        bio = clean_text(bio, "bio", BIO_MAX, problems)
+        location = clean_text(location, "location", LOCATION_MAX, problems)
+        interest_ids = check_interest_ids(interest_ids, problems)
+        checked = check_pictures(pictures, self.inspector, self.config, problems)
         raise_if_any(problems)
 
-        member = await self._access.load(data.member_id, Access.SELF, for_update=True)
-        if data.phone_number and PhoneNumber.parse(data.phone_number) != member.phone:
+        member = await self.access.load(member_id, Access.SELF, for_update=True)
+        if phone_number and PhoneNumber.parse(phone_number) != member.phone:
             raise Forbidden("Phone number does not match the signed-in account.", code="PHONE_MISMATCH")
-        found = await self._interests.get_many(interest_ids)
+        found = await self.interests.get_many(interest_ids)
         if len([i for i in found if i.is_active]) != len(interest_ids):
             raise InvalidInput.single(
                 "event_interests",
@@ -98,26 +86,26 @@ class CompleteProfile:
                 code="INVALID_EVENT_INTERESTS",
             )
 
-        new_keys = await store_pictures(self._storage, member.id, pictures)
+        new_keys = await store_pictures(self.storage, member.id, checked)
         try:
             replaced = member.profile.picture_keys
             waitlisted_now = member.complete_profile(
                 Profile(
                     name=name,
                     birth_date=born,
-                    gender=gender,
+                    gender=parsed_gender,
                     bio=bio,
                     location=location,
                     interest_ids=interest_ids,
                     picture_keys=tuple(new_keys),
                 ),
                 now=now,
-                waitlist=self._config.waitlist,
+                waitlist=self.config.waitlist,
             )
-            await self._members.save(member)
+            await self.members.save(member)
             if replaced:
-                self._jobs.enqueue(jobs.delete_files(replaced))
-            self._jobs.enqueue(
+                self.jobs.enqueue(jobs.delete_files(replaced))
+            self.jobs.enqueue(
                 analytics_event(
                     "profile_completed",
                     member.id,
@@ -126,9 +114,9 @@ class CompleteProfile:
                     interests=len(interest_ids),
                 )
             )
-            await self._uow.commit()
+            await self.uow.commit()
         except BaseException:
-            await self._uow.rollback()
-            await discard(self._storage, new_keys)
+            await self.uow.rollback()
+            await discard(self.storage, new_keys)
             raise
-        return ProfileCompleted(ProfileView.of(member, found, self._storage), waitlisted_now)
+        return ProfileCompleted(ProfileView.of(member, found, self.storage), waitlisted_now)

@@ -37,31 +37,24 @@ class _Unset:
 UNSET: Final = _Unset()
 
 
+@dataclass(frozen=True, slots=True)
 class GetProfile:
-    def __init__(
-        self,
-        access: MemberAccess,
-        interests: InterestRepository,
-        storage: FileStorage,
-        uow: UnitOfWork,
-    ) -> None:
-        self._access = access
-        self._interests = interests
-        self._storage = storage
-        self._uow = uow
+    access: MemberAccess
+    interests: InterestRepository
+    storage: FileStorage
+    uow: UnitOfWork
 
-    async def __call__(self, member_id: int) -> ProfileView:
-        member = await self._access.load(member_id, Access.SELF)
-        chosen = await self._interests.get_many(member.profile.interest_ids) if member.profile.interest_ids else []
-        await self._uow.commit()
-        return ProfileView.of(member, chosen, self._storage)
+    async def __call__(self, *, member_id: int) -> ProfileView:
+        member = await self.access.load(member_id, Access.SELF)
+        chosen = await self.interests.get_many(member.profile.interest_ids) if member.profile.interest_ids else []
+        await self.uow.commit()
+        return ProfileView.of(member, chosen, self.storage)
 
 
 @dataclass(frozen=True, slots=True)
 class ProfileChanges:
     """Only fields that are not UNSET change. Pictures can be reordered or removed, never pointed elsewhere."""
 
-    member_id: int
     name: str | _Unset = UNSET
     bio: str | None | _Unset = UNSET
     location: str | None | _Unset = UNSET
@@ -71,33 +64,23 @@ class ProfileChanges:
     picture_urls: list[str] | _Unset = UNSET
 
 
+@dataclass(frozen=True, slots=True)
 class UpdateProfile:
     """Editing never admits anyone: status only moves through completion and the waitlist."""
 
-    def __init__(
-        self,
-        access: MemberAccess,
-        members: MemberRepository,
-        interests: InterestRepository,
-        storage: FileStorage,
-        uow: UnitOfWork,
-        jobs: JobQueue,
-        clock: Clock,
-        config: IdentityConfig,
-    ) -> None:
-        self._access = access
-        self._members = members
-        self._interests = interests
-        self._storage = storage
-        self._uow = uow
-        self._jobs = jobs
-        self._clock = clock
-        self._config = config
+    access: MemberAccess
+    members: MemberRepository
+    interests: InterestRepository
+    storage: FileStorage
+    uow: UnitOfWork
+    jobs: JobQueue
+    clock: Clock
+    config: IdentityConfig
 
-    async def __call__(self, changes: ProfileChanges) -> ProfileView:
-        now = self._clock.now()
-        today = now.astimezone(self._config.timezone).date()
-        member = await self._access.load(changes.member_id, Access.SELF, for_update=True)
+    async def __call__(self, *, member_id: int, changes: ProfileChanges) -> ProfileView:
+        now = self.clock.now()
+        today = now.astimezone(self.config.timezone).date()
+        member = await self.access.load(member_id, Access.SELF, for_update=True)
         profile = member.profile
         problems: list[FieldProblem] = []
         if not isinstance(changes.name, _Unset):
@@ -120,7 +103,7 @@ class UpdateProfile:
             profile.picture_keys = kept
         raise_if_any(problems)
 
-        chosen = await self._interests.get_many(profile.interest_ids) if profile.interest_ids else []
+        chosen = await self.interests.get_many(profile.interest_ids) if profile.interest_ids else []
         if not isinstance(changes.interest_ids, _Unset) and len([i for i in chosen if i.is_active]) != len(
             profile.interest_ids
         ):
@@ -130,16 +113,16 @@ class UpdateProfile:
                 code="INVALID_EVENT_INTERESTS",
             )
         member.updated_at = now
-        await self._members.save(member)
+        await self.members.save(member)
         if removed:
-            self._jobs.enqueue(jobs.delete_files(removed))
-        await self._uow.commit()
-        return ProfileView.of(member, chosen, self._storage)
+            self.jobs.enqueue(jobs.delete_files(removed))
+        await self.uow.commit()
+        return ProfileView.of(member, chosen, self.storage)
 
     def _pictures_kept(
         self, current: tuple[str, ...], urls: list[str], problems: list[FieldProblem]
     ) -> tuple[str, ...]:
-        by_url = {self._storage.url_for(k): k for k in current}
+        by_url = {self.storage.url_for(k): k for k in current}
         keys = tuple(dict.fromkeys(by_url.get(u.strip().rstrip("?")) or "" for u in urls))
         if "" in keys:
             problems.append(

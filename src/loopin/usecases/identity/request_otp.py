@@ -16,48 +16,33 @@ from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
-class RequestOtpInput:
-    phone_number: str
-    client_address: str
-
-
-@dataclass(frozen=True, slots=True)
 class OtpSent:
     phone_number: str
     expires_in_seconds: int
     resend_after_seconds: int
 
 
+@dataclass(frozen=True, slots=True)
 class RequestOtp:
     """Issues a fresh code within the send limits; the answer is the same for new and existing numbers."""
 
-    def __init__(
-        self,
-        otps: OtpChallengeRepository,
-        limiter: RateLimiter,
-        uow: UnitOfWork,
-        jobs: JobQueue,
-        clock: Clock,
-        digest: KeyedDigest,
-        config: IdentityConfig,
-    ) -> None:
-        self._otps = otps
-        self._limiter = limiter
-        self._uow = uow
-        self._jobs = jobs
-        self._clock = clock
-        self._digest = digest
-        self._config = config
+    otps: OtpChallengeRepository
+    limiter: RateLimiter
+    uow: UnitOfWork
+    jobs: JobQueue
+    clock: Clock
+    digest: KeyedDigest
+    config: IdentityConfig
 
-    async def __call__(self, data: RequestOtpInput) -> OtpSent:
-        phone = PhoneNumber.parse(data.phone_number)
-        now = self._clock.now()
-        cfg = self._config
-        wait = await self._limiter.acquire(
+    async def __call__(self, *, phone_number: str, client_address: str) -> OtpSent:
+        phone = PhoneNumber.parse(phone_number)
+        now = self.clock.now()
+        cfg = self.config
+        wait = await self.limiter.acquire(
             [
                 (cfg.otp_resend_cooldown, phone.e164),
                 (cfg.otp_per_phone, phone.e164),
-                (cfg.otp_per_address, data.client_address),
+                (cfg.otp_per_address, client_address),
             ],
             now=now,
         )
@@ -66,9 +51,9 @@ class RequestOtp:
                 wait, f"Too many code requests. Please try again in {wait} seconds.", code="OTP_RATE_LIMITED"
             )
         code = cfg.otp.new_code()
-        await self._otps.put(OtpChallenge.issue(phone, code, now=now, policy=cfg.otp, digest=self._digest))
-        self._jobs.enqueue(jobs.send_otp_sms(phone, code, int(now.timestamp() * 1000)))
-        await self._uow.commit()
+        await self.otps.put(OtpChallenge.issue(phone, code, now=now, policy=cfg.otp, digest=self.digest))
+        self.jobs.enqueue(jobs.send_otp_sms(phone, code, int(now.timestamp() * 1000)))
+        await self.uow.commit()
         return OtpSent(
             phone_number=phone.e164,
             expires_in_seconds=int(cfg.otp.validity.total_seconds()),

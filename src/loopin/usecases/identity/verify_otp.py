@@ -16,13 +16,6 @@ from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
-class VerifyOtpInput:
-    phone_number: str
-    otp_code: str
-    create_account: bool = True  # False for the older verify-login route: existing accounts only
-
-
-@dataclass(frozen=True, slots=True)
 class SessionStarted:
     token: str
     member_id: int
@@ -38,66 +31,56 @@ class AccountNotFound(NotFound):
     default_message = "There is no account for this number yet. Please sign up."
 
 
+@dataclass(frozen=True, slots=True)
 class VerifyOtp:
     """Consumes the code exactly once: parallel calls with one code yield one session and one account."""
 
-    def __init__(
-        self,
-        otps: OtpChallengeRepository,
-        members: MemberRepository,
-        tokens: TokenIssuer,
-        uow: UnitOfWork,
-        jobs: JobQueue,
-        clock: Clock,
-        digest: KeyedDigest,
-        config: IdentityConfig,
-    ) -> None:
-        self._otps = otps
-        self._members = members
-        self._tokens = tokens
-        self._uow = uow
-        self._jobs = jobs
-        self._clock = clock
-        self._digest = digest
-        self._config = config
+    otps: OtpChallengeRepository
+    members: MemberRepository
+    tokens: TokenIssuer
+    uow: UnitOfWork
+    jobs: JobQueue
+    clock: Clock
+    digest: KeyedDigest
+    config: IdentityConfig
 
-    async def __call__(self, data: VerifyOtpInput) -> SessionStarted:
-        phone = PhoneNumber.parse(data.phone_number)
-        policy = self._config.otp
-        code = data.otp_code.strip()
+    async def __call__(self, *, phone_number: str, otp_code: str, create_account: bool = True) -> SessionStarted:
+        phone = PhoneNumber.parse(phone_number)
+        policy = self.config.otp
+        code = otp_code.strip()
         if len(code) != policy.length or not code.isascii() or not code.isdigit():
             raise InvalidInput.single(
                 "otp_code", f"The code must be exactly {policy.length} digits", code="INVALID_OTP_FORMAT"
             )
-        now = self._clock.now()
-        challenge = await self._otps.get_for_update(phone)
+        now = self.clock.now()
+        challenge = await self.otps.get_for_update(phone)
         if challenge is None:
             raise OtpNotRequested()
-        outcome = challenge.attempt(code, now=now, policy=policy, digest=self._digest)
-        await self._otps.put(challenge)
+        outcome = challenge.attempt(code, now=now, policy=policy, digest=self.digest)
+        await self.otps.put(challenge)
         if outcome is not OtpOutcome.VERIFIED:
-            await self._uow.commit()  # the wrong try counts even though the call fails
+            await self.uow.commit()  # the wrong try counts even though the call fails
             raise OtpRejected.for_outcome(outcome, challenge.attempts_left(policy))
 
-        member = await self._members.find_by_phone(phone)
+        member = await self.members.find_by_phone(phone)
         if member is not None:  # re-read under the row lock: a deactivation or a promotion may be committing
-            member = await self._members.get_for_update(member.id)
+            member = await self.members.get_for_update(member.id)
         created = member is None
         if member is None:
-            if not data.create_account:
-                await self._uow.commit()
+            if not create_account:
+                await self.uow.commit()
                 raise AccountNotFound()
-            member = await self._members.add(Member.register(phone, now=now))
-            self._jobs.enqueue(analytics_event("member_signed_up", member.id))
+            member = await self.members.add(Member.register(phone, now=now))
+            self.jobs.enqueue(analytics_event("member_signed_up", member.id))
         if member.status is MemberStatus.DEACTIVATED:
-            await self._uow.commit()
+            await self.uow.commit()
             raise MemberDeactivated()
         if member.promote_if_due(now):
-            await self._members.save(member)
-            self._jobs.enqueue(analytics_event("member_promoted", member.id))
-        issued = self._tokens.issue(member, now=now)
-        self._jobs.enqueue(analytics_event("otp_verified", member.id, new_account=created))
-        await self._uow.commit()
+            await self.members.save(member)
+            self.jobs.enqueue(analytics_event("member_promoted", member.id))
+        issued = self.tokens.issue(member, now=now)
+        self.jobs.enqueue(analytics_event("otp_verified", member.id, new_account=created))
+        await self.uow.commit()
         return SessionStarted(
             token=issued.token,
             member_id=member.id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from loopin.domain.notifications.notification import Notification
 from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository, PushSender
@@ -60,37 +61,30 @@ def notification_from_payload(payload: Mapping[str, JsonScalar]) -> Notification
     )
 
 
+@dataclass(frozen=True, slots=True)
 class DeliverNotification:
     """Job handler. Returns whether a push went out in this run."""
 
-    def __init__(
-        self,
-        notifications: NotificationRepository,
-        devices: DeviceRepository,
-        push: PushSender,
-        uow: UnitOfWork,
-        clock: Clock,
-    ) -> None:
-        self._notifications = notifications
-        self._devices = devices
-        self._push = push
-        self._uow = uow
-        self._clock = clock
+    notifications: NotificationRepository
+    devices: DeviceRepository
+    push: PushSender
+    uow: UnitOfWork
+    clock: Clock
 
-    async def __call__(self, payload: Mapping[str, JsonScalar]) -> bool:
+    async def __call__(self, *, payload: Mapping[str, JsonScalar]) -> bool:
         wanted = notification_from_payload(payload)
-        notification = await self._notifications.lock_by_key(wanted.key)
+        notification = await self.notifications.lock_by_key(wanted.key)
         if notification is None:
-            wanted.created_at = self._clock.now()
-            notification = await self._notifications.add(wanted)
+            wanted.created_at = self.clock.now()
+            notification = await self.notifications.add(wanted)
         if notification.pushed_at is not None:
-            await self._uow.commit()
+            await self.uow.commit()
             return False
-        await self._uow.commit()  # the in-app row exists whatever happens to the push
-        devices = await self._devices.active_for(notification.recipient_id)
+        await self.uow.commit()  # the in-app row exists whatever happens to the push
+        devices = await self.devices.active_for(notification.recipient_id)
         pushed = False
         if devices:
-            result = await self._push.send(
+            result = await self.push.send(
                 [d.player_id for d in devices],
                 notification.title,
                 notification.body,
@@ -98,13 +92,13 @@ class DeliverNotification:
                 idempotency_key=notification.key,  # a run repeated after the push went out sends nothing
             )
             pushed = result.delivered > 0
-            now = self._clock.now()
+            now = self.clock.now()
             for device in devices:
                 if device.player_id in result.invalid_player_ids:
                     device.is_active = False
                     device.updated_at = now
-                    await self._devices.save(device)
-        notification.pushed_at = self._clock.now()
-        await self._notifications.save(notification)
-        await self._uow.commit()
+                    await self.devices.save(device)
+        notification.pushed_at = self.clock.now()
+        await self.notifications.save(notification)
+        await self.uow.commit()
         return pushed

@@ -13,25 +13,18 @@ from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
-class RegisterDeviceInput:
-    member_id: int
-    player_id: str
-    platform: str
-
-
 class RegisterDevice:
-    def __init__(self, access: MemberAccess, devices: DeviceRepository, uow: UnitOfWork, clock: Clock) -> None:
-        self._access = access
-        self._devices = devices
-        self._uow = uow
-        self._clock = clock
+    access: MemberAccess
+    devices: DeviceRepository
+    uow: UnitOfWork
+    clock: Clock
 
-    async def __call__(self, data: RegisterDeviceInput) -> Device:
-        player_id = check_player_id(data.player_id)
-        platform = DevicePlatform.parse(data.platform)
-        member = await self._access.load(data.member_id, Access.SELF)
-        device = await self._devices.register(member.id, player_id, platform, now=self._clock.now())
-        await self._uow.commit()
+    async def __call__(self, *, member_id: int, player_id: str, platform: str) -> Device:
+        player_id = check_player_id(player_id)
+        kind = DevicePlatform.parse(platform)
+        member = await self.access.load(member_id, Access.SELF)
+        device = await self.devices.register(member.id, player_id, kind, now=self.clock.now())
+        await self.uow.commit()
         return device
 
 
@@ -40,22 +33,22 @@ class DeviceNotFound(NotFound):
     default_message = "This device is not registered to your account."
 
 
+@dataclass(frozen=True, slots=True)
 class DeactivateDevice:
     """Only the member the device belongs to may retire it; anyone else sees 404, not someone else's device."""
 
-    def __init__(self, access: MemberAccess, devices: DeviceRepository, uow: UnitOfWork, clock: Clock) -> None:
-        self._access = access
-        self._devices = devices
-        self._uow = uow
-        self._clock = clock
+    access: MemberAccess
+    devices: DeviceRepository
+    uow: UnitOfWork
+    clock: Clock
 
-    async def __call__(self, member_id: int, player_id: str) -> Device:
-        member = await self._access.load(member_id, Access.SELF)
-        device = await self._devices.get_by_player_id_for_update(player_id.strip())
+    async def __call__(self, *, member_id: int, player_id: str) -> Device:
+        member = await self.access.load(member_id, Access.SELF)
+        device = await self.devices.get_by_player_id_for_update(player_id.strip())
         if device is None or device.member_id != member.id:
             raise DeviceNotFound()
         device.is_active = False
-        device.updated_at = self._clock.now()
-        await self._devices.save(device)
-        await self._uow.commit()
+        device.updated_at = self.clock.now()
+        await self.devices.save(device)
+        await self.uow.commit()
         return device

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.usecases.platform.ports import Analytics
@@ -18,31 +19,29 @@ def analytics_event(event: str, member_id: int, **properties: JsonScalar) -> Job
     return Job(CAPTURE, payload, attempts=3)
 
 
+@dataclass(frozen=True, slots=True)
 class Pseudonyms:
     """Stable ids for analytics that cannot be turned back into a member without the server key."""
 
-    def __init__(self, digest: KeyedDigest) -> None:
-        self._digest = digest
+    digest: KeyedDigest
 
     def member(self, member_id: int) -> str:
-        return "m_" + self._digest.digest(str(member_id), context="analytics")[:32]
+        return "m_" + self.digest.digest(str(member_id), context="analytics")[:32]
 
 
+@dataclass(frozen=True, slots=True)
 class RecordAnalyticsEvent:
     """Job handler: forwards one event to the analytics service under the member's pseudonym."""
 
-    def __init__(self, analytics: Analytics, pseudonyms: Pseudonyms) -> None:
-        self._analytics = analytics
-        self._pseudonyms = pseudonyms
+    analytics: Analytics
+    pseudonyms: Pseudonyms
 
-    async def __call__(self, payload: Mapping[str, JsonScalar]) -> None:
+    async def __call__(self, *, payload: Mapping[str, JsonScalar]) -> None:
         props = dict(payload)
         event = str(props.pop("event"))
         member_id = props.pop("member_id")
         capture_id = props.pop("capture_id", None)
         if not isinstance(member_id, int):
             raise TypeError("analytics events carry an integer member_id")
-        distinct_id = self._pseudonyms.member(member_id)
-        await self._analytics.capture(
-            distinct_id, event, props, capture_id=str(capture_id) if capture_id else None
-        )
+        capture = str(capture_id) if capture_id else None
+        await self.analytics.capture(self.pseudonyms.member(member_id), event, props, capture_id=capture)

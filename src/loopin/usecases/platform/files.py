@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from loopin.usecases.platform.ports import FileStorage
 
 
+@dataclass(frozen=True, slots=True)
 class DeleteStoredFiles:
     """Job handler; deleting a missing file is not an error, so retries are safe."""
 
-    def __init__(self, storage: FileStorage) -> None:
-        self._storage = storage
+    storage: FileStorage
 
-    async def __call__(self, keys: list[str]) -> None:
+    async def __call__(self, *, keys: list[str]) -> None:
         for key in keys:
-            await self._storage.delete(key)
+            await self.storage.delete(key)

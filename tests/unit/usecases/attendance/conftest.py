@@ -51,10 +51,10 @@ class World:
     def advance(self, delta: timedelta) -> None:
         self.fakes.clock.advance(delta)
 
-    async def run(self, kind: type[Any], *args: Any, **kwargs: Any) -> Any:
+    async def run(self, kind: type[Any], **arguments: Any) -> Any:
         async with self.container() as scope:
             use_case = await scope.get(kind)
-            return await use_case(*args, **kwargs)
+            return await use_case(**arguments)
 
     async def member(
         self,

@@ -17,22 +17,22 @@ from loopin.domain.attendance.errors import (
 from loopin.domain.events.event import EventNotFound, EventStatus
 from loopin.domain.identity.member import Member, Role
 from loopin.domain.shared.errors import InvalidInput
-from loopin.usecases.attendance.checkin import CheckIn, CheckOut, DoorInput, ListAttendees
-from loopin.usecases.attendance.requests import AcceptJoinRequest, CreateJoinRequest, JoinRequestInput
-from loopin.usecases.attendance.tickets import CancelAttendance, ConfirmAttendance, ConfirmInput
+from loopin.usecases.attendance.checkin import CheckIn, CheckOut, ListAttendees
+from loopin.usecases.attendance.requests import AcceptJoinRequest, CreateJoinRequest
+from loopin.usecases.attendance.tickets import CancelAttendance, ConfirmAttendance
 from loopin.usecases.attendance.views import DoorView, TicketView
 from tests.unit.usecases.attendance.conftest import World
 
 
 async def ticket_for(world: World, host: Member, guest: Member, event_id: int, seats: int = 1) -> TicketView:
-    asked = await world.run(CreateJoinRequest, JoinRequestInput(guest.id, event_id, seats))
-    await world.run(AcceptJoinRequest, host.id, event_id, asked.id, "")
-    ticket: TicketView = await world.run(ConfirmAttendance, ConfirmInput(guest.id, event_id, seats))
+    asked = await world.run(CreateJoinRequest, member_id=guest.id, event_id=event_id, seats_requested=seats)
+    await world.run(AcceptJoinRequest, member_id=host.id, event_id=event_id, request_id=asked.id, host_message="")
+    ticket: TicketView = await world.run(ConfirmAttendance, member_id=guest.id, event_id=event_id, seats=seats)
     return ticket
 
 
 async def scan(world: World, door: Member, event_id: int, secret: str) -> DoorView:
-    view: DoorView = await world.run(CheckIn, DoorInput(door.id, event_id, ticket_secret=secret))
+    view: DoorView = await world.run(CheckIn, member_id=door.id, event_id=event_id, ticket_secret=secret)
     return view
 
 
@@ -42,7 +42,7 @@ async def test_attendees_carry_codes_seats_and_door_state_for_the_host_and_staff
     event = await world.event(host)
     ta, tb = await ticket_for(world, host, a, event.id, 2), await ticket_for(world, host, b, event.id, 1)
     for who in (host, staff):
-        listed = await world.run(ListAttendees, who.id, event.id)
+        listed = await world.run(ListAttendees, member_id=who.id, event_id=event.id)
         assert [(x.user_id, x.full_name, x.seats, x.ticket_secret, x.checked_in) for x in listed.attendees] == [
             (a.id, "Asha", 2, ta.ticket_secret, False),
             (b.id, "Bina", 1, tb.ticket_secret, False),
@@ -50,7 +50,7 @@ async def test_attendees_carry_codes_seats_and_door_state_for_the_host_and_staff
         assert (listed.going_count, listed.checked_in_count) == (3, 0)
     for who in (a, stranger):
         with pytest.raises(HostOnly):
-            await world.run(ListAttendees, who.id, event.id)
+            await world.run(ListAttendees, member_id=who.id, event_id=event.id)
 
 
 async def test_check_in_by_code_is_idempotent_and_audited_once(world: World) -> None:
@@ -70,7 +70,7 @@ async def test_check_in_by_code_is_idempotent_and_audited_once(world: World) -> 
     assert second.already is True
     assert second.attendee.checked_in_at == first.attendee.checked_in_at
     assert await world.actions("ticket", ticket.ticket_id) == ["ticket.issued", "ticket.checked_in"]
-    listed = await world.run(ListAttendees, host.id, event.id)
+    listed = await world.run(ListAttendees, member_id=host.id, event_id=event.id)
     assert (listed.checked_in_count, [x.user_id for x in listed.checked_in]) == (1, [guest.id])
 
 
@@ -109,20 +109,20 @@ async def test_wrong_codes_and_strangers_are_refused(world: World) -> None:
     with pytest.raises(EventNotFound):
         await scan(world, stranger, private.id, ticket.ticket_secret)
     with pytest.raises(InvalidInput):
-        await world.run(CheckIn, DoorInput(host.id, event.id))
+        await world.run(CheckIn, member_id=host.id, event_id=event.id)
     with pytest.raises(InvalidInput):
-        await world.run(CheckIn, DoorInput(host.id, event.id, ticket_secret="x", user_id=guest.id))
+        await world.run(CheckIn, member_id=host.id, event_id=event.id, ticket_secret="x", user_id=guest.id)
 
 
 async def test_a_cancelled_ticket_does_not_open_the_door(world: World) -> None:
     host, guest = await world.member(1), await world.member(2)
     event = await world.event(host, starts_in=timedelta(hours=2))
     ticket = await ticket_for(world, host, guest, event.id)
-    await world.run(CancelAttendance, guest.id, event.id)
+    await world.run(CancelAttendance, member_id=guest.id, event_id=event.id)
     with pytest.raises(TicketCancelled):
         await scan(world, host, event.id, ticket.ticket_secret)
     with pytest.raises(TicketCancelled):
-        await world.run(CheckIn, DoorInput(host.id, event.id, user_id=guest.id))
+        await world.run(CheckIn, member_id=host.id, event_id=event.id, user_id=guest.id)
 
 
 async def test_the_door_opens_twelve_hours_before_and_closes_twelve_hours_after(world: World) -> None:
@@ -153,15 +153,15 @@ async def test_check_in_by_member_check_out_and_back_in(world: World) -> None:
     event = await world.event(host, starts_in=timedelta(hours=2))
     ticket = await ticket_for(world, host, guest, event.id)
     with pytest.raises(TicketNotFound):
-        await world.run(CheckIn, DoorInput(host.id, event.id, user_id=nobody.id))
+        await world.run(CheckIn, member_id=host.id, event_id=event.id, user_id=nobody.id)
     with pytest.raises(NotCheckedIn):
-        await world.run(CheckOut, DoorInput(host.id, event.id, user_id=guest.id))
-    first = await world.run(CheckIn, DoorInput(staff.id, event.id, user_id=guest.id))
+        await world.run(CheckOut, member_id=host.id, event_id=event.id, user_id=guest.id)
+    first = await world.run(CheckIn, member_id=staff.id, event_id=event.id, user_id=guest.id)
     assert first.already is False
-    out = await world.run(CheckOut, DoorInput(host.id, event.id, ticket_secret=ticket.ticket_secret))
+    out = await world.run(CheckOut, member_id=host.id, event_id=event.id, ticket_secret=ticket.ticket_secret)
     assert (out.already, out.attendee.status, out.attendee.checked_in) == (False, "checked_out", False)
-    assert (await world.run(CheckOut, DoorInput(host.id, event.id, user_id=guest.id))).already is True
-    back = await world.run(CheckIn, DoorInput(host.id, event.id, user_id=guest.id))
+    assert (await world.run(CheckOut, member_id=host.id, event_id=event.id, user_id=guest.id)).already is True
+    back = await world.run(CheckIn, member_id=host.id, event_id=event.id, user_id=guest.id)
     assert (back.already, back.attendee.status) == (True, "checked_in")
     assert await world.actions("ticket", ticket.ticket_id) == [
         "ticket.issued",
@@ -169,5 +169,5 @@ async def test_check_in_by_member_check_out_and_back_in(world: World) -> None:
         "ticket.checked_out",
         "ticket.checked_in",
     ]
-    listed = await world.run(ListAttendees, host.id, event.id)
+    listed = await world.run(ListAttendees, member_id=host.id, event_id=event.id)
     assert listed.going_count == 1  # a guest who left still held their seat

@@ -20,17 +20,14 @@ from loopin.domain.identity.member import MemberStatus, Role
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.attendance.invitations import (
     ExpireOverdue,
-    InviteInput,
     ListEventInvitations,
     ListMyInvitations,
-    RespondInput,
     RespondToInvitation,
-    SearchInput,
     SearchInvitees,
     SendInvitations,
 )
-from loopin.usecases.attendance.requests import AcceptJoinRequest, CreateJoinRequest, JoinRequestInput
-from loopin.usecases.attendance.tickets import ConfirmAttendance, ConfirmInput
+from loopin.usecases.attendance.requests import AcceptJoinRequest, CreateJoinRequest
+from loopin.usecases.attendance.tickets import ConfirmAttendance
 from loopin.usecases.attendance.views import InvitationsSent
 from loopin.usecases.events.read import GetEvent
 from tests.unit.usecases.attendance.conftest import World
@@ -39,7 +36,9 @@ from tests.unit.usecases.attendance.conftest import World
 async def invite(
     world: World, host_id: int, event_id: int, ids: list[int], policy: str | None = None
 ) -> InvitationsSent:
-    sent: InvitationsSent = await world.run(SendInvitations, InviteInput(host_id, event_id, ids, policy, "Come!"))
+    sent: InvitationsSent = await world.run(
+        SendInvitations, member_id=host_id, event_id=event_id, user_ids=ids, expiry_policy=policy, message="Come!"
+    )
     return sent
 
 
@@ -51,21 +50,23 @@ async def test_search_finds_active_members_by_name_and_marks_the_invited(world: 
     await world.member(5, name="Bina")
     event = await world.event(host)
     await invite(world, host.id, event.id, [ashok.id])
-    page = await world.run(SearchInvitees, SearchInput(host.id, event.id, "  ash "))
+    page = await world.run(SearchInvitees, member_id=host.id, event_id=event.id, search="  ash ")
     assert (page.total, page.offset, page.limit) == (2, 0, 50)
     assert [(h.id, h.full_name, h.already_invited) for h in page.hits] == [
         (asha.id, "Asha Rao", False),
         (ashok.id, "Ashok Kumar", True),
     ]
     assert page.hits[0].picture_url == "/api/media/profiles/2/a.png"
-    everyone = await world.run(SearchInvitees, SearchInput(host.id, event.id, None, 1, 2))
+    everyone = await world.run(
+        SearchInvitees, member_id=host.id, event_id=event.id, search=None, offset=1, limit=2
+    )
     assert everyone.total == 3  # never the host, never a waitlisted member
     assert [h.full_name for h in everyone.hits] == ["Ashok Kumar", "Bina"]
-    for bad in (SearchInput(host.id, event.id, limit=0), SearchInput(host.id, event.id, offset=-1)):
+    for bad in ({"limit": 0}, {"offset": -1}):
         with pytest.raises(InvalidInput):
-            await world.run(SearchInvitees, bad)
+            await world.run(SearchInvitees, member_id=host.id, event_id=event.id, **bad)
     with pytest.raises(HostOnly):
-        await world.run(SearchInvitees, SearchInput(asha.id, event.id))
+        await world.run(SearchInvitees, member_id=asha.id, event_id=event.id)
 
 
 async def test_bulk_invitations_report_whom_they_skipped_and_why(world: World) -> None:
@@ -75,10 +76,12 @@ async def test_bulk_invitations_report_whom_they_skipped_and_why(world: World) -
     already = await world.member(6)
     event = await world.event(host, starts_in=timedelta(days=10))
     await invite(world, host.id, event.id, [already.id])
-    await world.run(CreateJoinRequest, JoinRequestInput(asker.id, event.id))
-    request = await world.run(CreateJoinRequest, JoinRequestInput(going.id, event.id))
-    await world.run(AcceptJoinRequest, host.id, event.id, request.id, "")
-    await world.run(ConfirmAttendance, ConfirmInput(going.id, event.id, 1))
+    await world.run(CreateJoinRequest, member_id=asker.id, event_id=event.id)
+    request = await world.run(CreateJoinRequest, member_id=going.id, event_id=event.id)
+    await world.run(
+        AcceptJoinRequest, member_id=host.id, event_id=event.id, request_id=request.id, host_message=""
+    )
+    await world.run(ConfirmAttendance, member_id=going.id, event_id=event.id, seats=1)
     sent = await invite(
         world,
         host.id,
@@ -152,13 +155,13 @@ async def test_the_host_and_staff_list_invitations_and_the_guest_lists_theirs(wo
     event = await world.event(host, is_public=False)
     [created] = (await invite(world, host.id, event.id, [guest.id])).created
     for who in (host, staff):
-        [row] = await world.run(ListEventInvitations, who.id, event.id)
+        [row] = await world.run(ListEventInvitations, member_id=who.id, event_id=event.id)
         assert (row.id, row.user_id, row.full_name, row.status) == (created.id, guest.id, "Asha Rao", "pending")
     with pytest.raises(EventNotFound):  # private: a stranger does not learn it exists
-        await world.run(ListEventInvitations, stranger.id, event.id)
+        await world.run(ListEventInvitations, member_id=stranger.id, event_id=event.id)
     with pytest.raises(HostOnly):  # the invitee sees the event, but not who else was invited
-        await world.run(ListEventInvitations, guest.id, event.id)
-    [mine] = await world.run(ListMyInvitations, guest.id)
+        await world.run(ListEventInvitations, member_id=guest.id, event_id=event.id)
+    [mine] = await world.run(ListMyInvitations, member_id=guest.id)
     assert (mine.id, mine.event_id, mine.event_title, mine.host_name, mine.status, mine.message) == (
         created.id,
         event.id,
@@ -168,36 +171,42 @@ async def test_the_host_and_staff_list_invitations_and_the_guest_lists_theirs(wo
         "Come!",
     )
     assert mine.event_start_time == event.start_time
-    assert await world.run(ListMyInvitations, stranger.id) == []
-    assert await world.run(ListMyInvitations, guest.id, "accepted") == []
+    assert await world.run(ListMyInvitations, member_id=stranger.id) == []
+    assert await world.run(ListMyInvitations, member_id=guest.id, status="accepted") == []
     with pytest.raises(InvalidInput):
-        await world.run(ListMyInvitations, guest.id, "bogus")
+        await world.run(ListMyInvitations, member_id=guest.id, status="bogus")
 
 
 async def test_an_invitation_opens_a_private_event_to_the_invitee(world: World) -> None:
     host, guest = await world.member(1), await world.member(2)
     event = await world.event(host, is_public=False)
     with pytest.raises(EventNotFound):
-        await world.run(GetEvent, guest.id, event.id)
+        await world.run(GetEvent, member_id=guest.id, event_id=event.id)
     await invite(world, host.id, event.id, [guest.id])
-    assert (await world.run(GetEvent, guest.id, event.id)).id == event.id
+    assert (await world.run(GetEvent, member_id=guest.id, event_id=event.id)).id == event.id
 
 
 async def test_going_then_confirming_for_a_free_event(world: World) -> None:
     host, guest = await world.member(1), await world.member(2, name="Asha Rao")
     event = await world.event(host)
     [created] = (await invite(world, host.id, event.id, [guest.id])).created
-    answer = await world.run(RespondToInvitation, RespondInput(guest.id, created.id, "going", "I will attend!"))
+    answer = await world.run(
+        RespondToInvitation,
+        member_id=guest.id,
+        invitation_id=created.id,
+        response="going",
+        message="I will attend!",
+    )
     assert answer.invitation.status == "accepted"
     assert (answer.is_paid, answer.requires_payment, answer.requires_confirmation) == (False, False, True)
     assert (await world.reload(event)).seats_taken == 0  # going holds no seat until confirmed
-    again = await world.run(RespondToInvitation, RespondInput(guest.id, created.id, "going"))
+    again = await world.run(RespondToInvitation, member_id=guest.id, invitation_id=created.id, response="going")
     assert again.invitation.status == "accepted"
-    await world.run(ConfirmAttendance, ConfirmInput(guest.id, event.id, 1))
-    after = await world.run(RespondToInvitation, RespondInput(guest.id, created.id, "going"))
+    await world.run(ConfirmAttendance, member_id=guest.id, event_id=event.id, seats=1)
+    after = await world.run(RespondToInvitation, member_id=guest.id, invitation_id=created.id, response="going")
     assert (after.requires_confirmation, after.requires_payment) == (False, False)
     with pytest.raises(TicketHeld):
-        await world.run(RespondToInvitation, RespondInput(guest.id, created.id, "declined"))
+        await world.run(RespondToInvitation, member_id=guest.id, invitation_id=created.id, response="declined")
     assert await world.actions("invitation", created.id) == ["invitation.sent", "invitation.accepted"]
     assert await world.templates(host) == ["invite_accepted"]
 
@@ -206,7 +215,7 @@ async def test_going_to_a_paid_event_asks_for_payment(world: World) -> None:
     host, guest = await world.member(1), await world.member(2)
     event = await world.event(host, is_paid=True, ticket_price=Decimal("250.00"))
     [created] = (await invite(world, host.id, event.id, [guest.id])).created
-    answer = await world.run(RespondToInvitation, RespondInput(guest.id, created.id, "going"))
+    answer = await world.run(RespondToInvitation, member_id=guest.id, invitation_id=created.id, response="going")
     assert (answer.is_paid, answer.requires_payment, answer.requires_confirmation) == (True, True, False)
     assert answer.ticket_price == Decimal("250.00")
 
@@ -216,11 +225,13 @@ async def test_declining_and_changing_ones_mind(world: World) -> None:
     event = await world.event(host)
     [created] = (await invite(world, host.id, event.id, [guest.id])).created
     for response, status in (("declined", "declined"), ("going", "accepted"), ("not_going", "declined")):
-        answer = await world.run(RespondToInvitation, RespondInput(guest.id, created.id, response))
+        answer = await world.run(
+            RespondToInvitation, member_id=guest.id, invitation_id=created.id, response=response
+        )
         assert answer.invitation.status == status
         assert not answer.requires_confirmation or status == "accepted"
     with pytest.raises(InvalidInput):
-        await world.run(RespondToInvitation, RespondInput(guest.id, created.id, "maybe"))
+        await world.run(RespondToInvitation, member_id=guest.id, invitation_id=created.id, response="maybe")
 
 
 async def test_only_the_invitee_answers(world: World) -> None:
@@ -229,17 +240,17 @@ async def test_only_the_invitee_answers(world: World) -> None:
     [created] = (await invite(world, host.id, event.id, [guest.id])).created
     for who, invitation_id in ((other.id, created.id), (host.id, created.id), (guest.id, 999)):
         with pytest.raises(InvitationNotFound):
-            await world.run(RespondToInvitation, RespondInput(who, invitation_id, "going"))
+            await world.run(RespondToInvitation, member_id=who, invitation_id=invitation_id, response="going")
 
 
 async def test_going_is_refused_when_the_event_is_full(world: World) -> None:
     host, a, b = await world.member(1), await world.member(2), await world.member(3)
     event = await world.event(host, max_capacity=1)
     sent = await invite(world, host.id, event.id, [a.id, b.id])
-    await world.run(RespondToInvitation, RespondInput(a.id, sent.created[0].id, "going"))
-    await world.run(ConfirmAttendance, ConfirmInput(a.id, event.id, 1))
+    await world.run(RespondToInvitation, member_id=a.id, invitation_id=sent.created[0].id, response="going")
+    await world.run(ConfirmAttendance, member_id=a.id, event_id=event.id, seats=1)
     with pytest.raises(SeatsUnavailable, match="full"):
-        await world.run(RespondToInvitation, RespondInput(b.id, sent.created[1].id, "going"))
+        await world.run(RespondToInvitation, member_id=b.id, invitation_id=sent.created[1].id, response="going")
 
 
 async def test_a_late_answer_records_the_expiry(world: World) -> None:
@@ -247,13 +258,13 @@ async def test_a_late_answer_records_the_expiry(world: World) -> None:
     event = await world.event(host, starts_in=timedelta(days=5))
     [created] = (await invite(world, host.id, event.id, [guest.id], "48h")).created
     world.advance(timedelta(hours=48))
-    [listed] = await world.run(ListMyInvitations, guest.id)
+    [listed] = await world.run(ListMyInvitations, member_id=guest.id)
     assert listed.status == "expired"  # shown as expired before anything marked it
     with pytest.raises(InvitationExpired):
-        await world.run(RespondToInvitation, RespondInput(guest.id, created.id, "going"))
+        await world.run(RespondToInvitation, member_id=guest.id, invitation_id=created.id, response="going")
     assert await world.actions("invitation", created.id) == ["invitation.sent", "invitation.expired"]
     with pytest.raises(InvitationExpired):
-        await world.run(RespondToInvitation, RespondInput(guest.id, created.id, "declined"))
+        await world.run(RespondToInvitation, member_id=guest.id, invitation_id=created.id, response="declined")
     [again] = (await invite(world, host.id, event.id, [guest.id], "event_start")).created  # sent again
     assert (again.id, again.status, again.expires_at) == (created.id, "pending", event.start_time)
 
@@ -262,15 +273,19 @@ async def test_the_sweep_expires_invitations_and_unconfirmed_acceptances(world: 
     host, a, b, c = await world.member(1), await world.member(2), await world.member(3), await world.member(4)
     event = await world.event(host, starts_in=timedelta(days=5))
     sent = await invite(world, host.id, event.id, [a.id, b.id], "48h")
-    await world.run(RespondToInvitation, RespondInput(b.id, sent.created[1].id, "going"))
+    await world.run(RespondToInvitation, member_id=b.id, invitation_id=sent.created[1].id, response="going")
     await world.change_event(event, rsvp_expiry_policy=RsvpExpiryPolicy.HOURS_48)
-    request = await world.run(CreateJoinRequest, JoinRequestInput(c.id, event.id))
-    await world.run(AcceptJoinRequest, host.id, event.id, request.id, "")
+    request = await world.run(CreateJoinRequest, member_id=c.id, event_id=event.id)
+    await world.run(
+        AcceptJoinRequest, member_id=host.id, event_id=event.id, request_id=request.id, host_message=""
+    )
     assert await world.run(ExpireOverdue) == 0
     world.advance(timedelta(hours=48))
     assert await world.run(ExpireOverdue) == 2
     assert await world.run(ExpireOverdue) == 0
-    statuses = {i.user_id: i.status for i in await world.run(ListEventInvitations, host.id, event.id)}
+    statuses = {
+        i.user_id: i.status for i in await world.run(ListEventInvitations, member_id=host.id, event_id=event.id)
+    }
     assert statuses == {a.id: "expired", b.id: "accepted"}
     assert await world.actions("invitation", sent.created[0].id) == ["invitation.sent", "invitation.expired"]
     assert (await world.actions("join_request", request.id))[-1] == "join_request.expired"

@@ -8,7 +8,7 @@ import pytest
 
 from loopin.domain.notifications.device import DevicePlatform
 from loopin.usecases.notifications.deliver import DeliverNotification, notification_job
-from loopin.usecases.notifications.devices import RegisterDevice, RegisterDeviceInput
+from loopin.usecases.notifications.devices import RegisterDevice
 from loopin.usecases.notifications.ports import DeviceRepository
 from loopin.usecases.shared.ports import UnitOfWork
 from tests.unit.usecases.attendance.conftest import World
@@ -16,8 +16,8 @@ from tests.unit.usecases.attendance.conftest import World
 
 async def test_a_notification_is_stored_and_pushed_to_the_recipients_active_devices(world: World) -> None:
     guest = await world.member(2)
-    await world.run(RegisterDevice, RegisterDeviceInput(guest.id, "player-a", "ios"))
-    await world.run(RegisterDevice, RegisterDeviceInput(guest.id, "player-b", "android"))
+    await world.run(RegisterDevice, member_id=guest.id, player_id="player-a", platform="ios")
+    await world.run(RegisterDevice, member_id=guest.id, player_id="player-b", platform="android")
     job = notification_job(
         "request_approved",
         recipient_id=guest.id,
@@ -27,7 +27,7 @@ async def test_a_notification_is_stored_and_pushed_to_the_recipients_active_devi
         body="Your request was accepted.",
         data={"route": "event_details", "event_id": 7},
     )
-    assert await world.run(DeliverNotification, job.payload) is True
+    assert await world.run(DeliverNotification, payload=job.payload) is True
     [note] = await world.notifications(guest)
     assert (note.template, note.kind, note.title, note.sender_id) == (
         "request_approved",
@@ -41,7 +41,7 @@ async def test_a_notification_is_stored_and_pushed_to_the_recipients_active_devi
     assert sorted(push.player_ids) == ["player-a", "player-b"]
     assert push.data == {"route": "event_details", "event_id": "7"}
     world.advance(timedelta(seconds=5))
-    assert await world.run(DeliverNotification, job.payload) is False  # a retried job
+    assert await world.run(DeliverNotification, payload=job.payload) is False  # a retried job
     assert len(await world.notifications(guest)) == 1
     assert len(world.push.sent) == 1
 
@@ -51,20 +51,20 @@ async def test_without_devices_the_in_app_row_is_still_stored(world: World) -> N
     job = notification_job(
         "event_invite", recipient_id=guest.id, kind="event_invite", title="t", body="b", data={}
     )
-    assert await world.run(DeliverNotification, job.payload) is False
+    assert await world.run(DeliverNotification, payload=job.payload) is False
     assert len(await world.notifications(guest)) == 1
     assert world.push.sent == []
 
 
 async def test_devices_the_provider_no_longer_knows_are_retired(world: World) -> None:
     guest = await world.member(2)
-    await world.run(RegisterDevice, RegisterDeviceInput(guest.id, "gone", "ios"))
-    await world.run(RegisterDevice, RegisterDeviceInput(guest.id, "alive", "ios"))
+    await world.run(RegisterDevice, member_id=guest.id, player_id="gone", platform="ios")
+    await world.run(RegisterDevice, member_id=guest.id, player_id="alive", platform="ios")
     world.push.invalid = {"gone"}
     job = notification_job(
         "event_invite", recipient_id=guest.id, kind="event_invite", title="t", body="b", data={}
     )
-    await world.run(DeliverNotification, job.payload)
+    await world.run(DeliverNotification, payload=job.payload)
     async with world.container() as scope:
         active = await (await scope.get(DeviceRepository)).active_for(guest.id)
         await (await scope.get(UnitOfWork)).commit()
@@ -73,7 +73,7 @@ async def test_devices_the_provider_no_longer_knows_are_retired(world: World) ->
 
 async def test_a_failed_push_keeps_the_row_and_is_retried(world: World) -> None:
     guest = await world.member(2)
-    await world.run(RegisterDevice, RegisterDeviceInput(guest.id, "player-a", "ios"))
+    await world.run(RegisterDevice, member_id=guest.id, player_id="player-a", platform="ios")
 
     class Down(Exception):
         pass
@@ -93,10 +93,10 @@ async def test_a_failed_push_keeps_the_row_and_is_retried(world: World) -> None:
         "event_invite", recipient_id=guest.id, kind="event_invite", title="t", body="b", data={}
     )
     with pytest.raises(Down):
-        await world.run(DeliverNotification, job.payload)
+        await world.run(DeliverNotification, payload=job.payload)
     [note] = await world.notifications(guest)
     assert note.pushed_at is None
-    assert await world.run(DeliverNotification, job.payload) is True
+    assert await world.run(DeliverNotification, payload=job.payload) is True
     assert len(await world.notifications(guest)) == 1
     assert len(world.push.sent) == 1
 
@@ -105,7 +105,7 @@ async def test_a_run_repeated_after_a_crash_between_push_and_its_record_pushes_o
     """The push went out but the job died before noting it: the rerun pushes with the same idempotency key,
     which the provider drops."""
     guest = await world.member(2)
-    await world.run(RegisterDevice, RegisterDeviceInput(guest.id, "player-a", "ios"))
+    await world.run(RegisterDevice, member_id=guest.id, player_id="player-a", platform="ios")
     job = notification_job(
         "event_invite", recipient_id=guest.id, kind="event_invite", title="t", body="b", data={}
     )
@@ -119,9 +119,9 @@ async def test_a_run_repeated_after_a_crash_between_push_and_its_record_pushes_o
 
     world.push.send = then_crash  # type: ignore[method-assign]
     with pytest.raises(ConnectionResetError):
-        await world.run(DeliverNotification, job.payload)
+        await world.run(DeliverNotification, payload=job.payload)
     world.push.send = original  # type: ignore[method-assign]
-    assert await world.run(DeliverNotification, job.payload) is False  # the provider had it already
+    assert await world.run(DeliverNotification, payload=job.payload) is False  # the provider had it already
     assert len(world.push.sent) == 1
     assert keys == [job.payload["key"]]
     [note] = await world.notifications(guest)

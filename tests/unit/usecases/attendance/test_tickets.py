@@ -34,18 +34,16 @@ from loopin.domain.identity.member import Member
 from loopin.domain.shared.errors import DomainError, InvalidInput
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.settings import load_settings
-from loopin.usecases.attendance.checkin import CheckIn, DoorInput
-from loopin.usecases.attendance.invitations import InviteInput, RespondInput, RespondToInvitation, SendInvitations
+from loopin.usecases.attendance.checkin import CheckIn
+from loopin.usecases.attendance.invitations import RespondToInvitation, SendInvitations
 from loopin.usecases.attendance.requests import (
     AcceptJoinRequest,
     CreateJoinRequest,
     GetMyRequest,
-    JoinRequestInput,
 )
 from loopin.usecases.attendance.tickets import (
     CancelAttendance,
     ConfirmAttendance,
-    ConfirmInput,
     GetMyTicket,
     ListMyTickets,
 )
@@ -59,13 +57,13 @@ from tests.unit.usecases.attendance.conftest import World
 
 
 async def accepted(world: World, host: Member, guest: Member, event_id: int, seats: int = 1) -> int:
-    asked = await world.run(CreateJoinRequest, JoinRequestInput(guest.id, event_id, seats))
-    await world.run(AcceptJoinRequest, host.id, event_id, asked.id, "")
+    asked = await world.run(CreateJoinRequest, member_id=guest.id, event_id=event_id, seats_requested=seats)
+    await world.run(AcceptJoinRequest, member_id=host.id, event_id=event_id, request_id=asked.id, host_message="")
     return int(asked.id)
 
 
 async def confirm(world: World, guest: Member, event_id: int, seats: int = 1) -> TicketView:
-    ticket: TicketView = await world.run(ConfirmAttendance, ConfirmInput(guest.id, event_id, seats))
+    ticket: TicketView = await world.run(ConfirmAttendance, member_id=guest.id, event_id=event_id, seats=seats)
     return ticket
 
 
@@ -104,7 +102,7 @@ async def test_no_ticket_without_an_accepted_request_or_invitation(world: World)
     event = await world.event(host)
     with pytest.raises(NoAcceptedRequest):
         await confirm(world, guest, event.id)
-    await world.run(CreateJoinRequest, JoinRequestInput(guest.id, event.id))
+    await world.run(CreateJoinRequest, member_id=guest.id, event_id=event.id)
     with pytest.raises(NoAcceptedRequest):  # still pending
         await confirm(world, guest, event.id)
     for seats in (0, 11):
@@ -140,7 +138,7 @@ async def test_paid_events_answer_payment_required_and_take_nothing(world: World
         await confirm(world, guest, event.id)
     assert (await world.reload(event)).seats_taken == 0
     with pytest.raises(TicketNotFound):
-        await world.run(GetMyTicket, guest.id, event.id)
+        await world.run(GetMyTicket, member_id=guest.id, event_id=event.id)
 
 
 async def test_the_last_seats_go_to_whoever_confirms_first(world: World) -> None:
@@ -181,14 +179,16 @@ async def test_a_guest_sees_their_own_tickets_only(world: World) -> None:
     for e in (later, sooner):
         await accepted(world, host, guest, e.id)
         await confirm(world, guest, e.id)
-    mine = await world.run(ListMyTickets, guest.id)
+    mine = await world.run(ListMyTickets, member_id=guest.id)
     assert [t.event_title for t in mine] == ["Sooner", "Later"]
-    assert [t.event_title for t in await world.run(ListMyTickets, guest.id, later.id)] == ["Later"]
-    one = await world.run(GetMyTicket, guest.id, later.id)
+    assert [t.event_title for t in await world.run(ListMyTickets, member_id=guest.id, event_id=later.id)] == [
+        "Later"
+    ]
+    one = await world.run(GetMyTicket, member_id=guest.id, event_id=later.id)
     assert one.ticket_secret == mine[1].ticket_secret
-    assert await world.run(ListMyTickets, other.id) == []
+    assert await world.run(ListMyTickets, member_id=other.id) == []
     with pytest.raises(TicketNotFound):
-        await world.run(GetMyTicket, other.id, later.id)
+        await world.run(GetMyTicket, member_id=other.id, event_id=later.id)
 
 
 async def test_cancelling_frees_the_seats_and_closes_the_request(world: World) -> None:
@@ -196,18 +196,20 @@ async def test_cancelling_frees_the_seats_and_closes_the_request(world: World) -
     event = await world.event(host, max_capacity=5)
     request_id = await accepted(world, host, guest, event.id, 3)
     ticket = await confirm(world, guest, event.id, 3)
-    done = await world.run(CancelAttendance, guest.id, event.id)
+    done = await world.run(CancelAttendance, member_id=guest.id, event_id=event.id)
     assert (done.ticket_id, done.seats_released, done.going_count) == (ticket.ticket_id, 3, 0)
     assert (await world.reload(event)).seats_taken == 0
-    assert (await world.run(GetMyRequest, guest.id, event.id)).status == "cancelled"
+    assert (await world.run(GetMyRequest, member_id=guest.id, event_id=event.id)).status == "cancelled"
     with pytest.raises(TicketNotFound):
-        await world.run(GetMyTicket, guest.id, event.id)
+        await world.run(GetMyTicket, member_id=guest.id, event_id=event.id)
     with pytest.raises(TicketNotFound):
-        await world.run(CancelAttendance, guest.id, event.id)
+        await world.run(CancelAttendance, member_id=guest.id, event_id=event.id)
     assert await world.actions("ticket", ticket.ticket_id) == ["ticket.issued", "ticket.cancelled"]
     # coming back means asking again; the ticket row is issued again with a new code
-    await world.run(CreateJoinRequest, JoinRequestInput(guest.id, event.id, 1))
-    await world.run(AcceptJoinRequest, host.id, event.id, request_id, "")
+    await world.run(CreateJoinRequest, member_id=guest.id, event_id=event.id, seats_requested=1)
+    await world.run(
+        AcceptJoinRequest, member_id=host.id, event_id=event.id, request_id=request_id, host_message=""
+    )
     again = await confirm(world, guest, event.id, 1)
     assert again.ticket_id == ticket.ticket_id
     assert again.ticket_secret != ticket.ticket_secret
@@ -221,19 +223,21 @@ async def test_no_cancellation_once_started_or_checked_in(world: World) -> None:
     for g in (a, b):
         await accepted(world, host, g, event.id)
         await confirm(world, g, event.id)
-    await world.run(CheckIn, DoorInput(host.id, event.id, user_id=a.id))
+    await world.run(CheckIn, member_id=host.id, event_id=event.id, user_id=a.id)
     with pytest.raises(AlreadyCheckedIn):
-        await world.run(CancelAttendance, a.id, event.id)
+        await world.run(CancelAttendance, member_id=a.id, event_id=event.id)
     world.advance(timedelta(hours=6))
     with pytest.raises(EventStarted):
-        await world.run(CancelAttendance, b.id, event.id)
+        await world.run(CancelAttendance, member_id=b.id, event_id=event.id)
 
 
 async def test_an_accepted_invitation_is_confirmed_like_an_accepted_request(world: World) -> None:
     host, guest = await world.member(1), await world.member(2)
     event = await world.event(host, is_public=False)
-    sent = await world.run(SendInvitations, InviteInput(host.id, event.id, [guest.id]))
-    answer = await world.run(RespondToInvitation, RespondInput(guest.id, sent.created[0].id, "going"))
+    sent = await world.run(SendInvitations, member_id=host.id, event_id=event.id, user_ids=[guest.id])
+    answer = await world.run(
+        RespondToInvitation, member_id=guest.id, invitation_id=sent.created[0].id, response="going"
+    )
     assert (answer.requires_confirmation, answer.requires_payment) == (True, False)
     ticket = await confirm(world, guest, event.id, 2)
     assert ticket.seats == 2
@@ -246,9 +250,9 @@ async def test_an_event_deleted_after_confirmation_hides_its_tickets(world: Worl
     await accepted(world, host, guest, event.id)
     await confirm(world, guest, event.id)
     await world.change_event(event, deleted_at=world.now)
-    assert await world.run(ListMyTickets, guest.id) == []
+    assert await world.run(ListMyTickets, member_id=guest.id) == []
     with pytest.raises(DomainError) as caught:
-        await world.run(CancelAttendance, guest.id, event.id)
+        await world.run(CancelAttendance, member_id=guest.id, event_id=event.id)
     assert isinstance(caught.value, EventNotFound)
 
 
@@ -267,11 +271,11 @@ async def test_a_confirmation_succeeds_while_the_queue_is_down_and_its_jobs_foll
         host, guest = await world.member(1), await world.member(2)
         event = await world.event(host, max_capacity=10)
         await accepted(world, host, guest, event.id)
-        before = await world.run(GetEvent, host.id, event.id)  # cached now
+        before = await world.run(GetEvent, member_id=host.id, event_id=event.id)  # cached now
         queue.down = True
         queued_before = len(queue.jobs)
         await confirm(world, guest, event.id, 2)
-        after = await world.run(GetEvent, host.id, event.id)
+        after = await world.run(GetEvent, member_id=host.id, event_id=event.id)
         assert (before.seats_taken, after.seats_taken) == (0, 2)
         assert len(queue.jobs) == queued_before
         queue.down = False

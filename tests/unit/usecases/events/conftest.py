@@ -20,7 +20,7 @@ from loopin.domain.identity.profile import Profile
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.settings import Settings, load_settings
 from loopin.usecases.audit.ports import AuditLog
-from loopin.usecases.events.create import CreateEvent, CreateEventInput
+from loopin.usecases.events.create import CreateEvent, EventForm
 from loopin.usecases.events.ports import EventRepository
 from loopin.usecases.events.venues import PlaceInput
 from loopin.usecases.events.views import EventView
@@ -41,10 +41,10 @@ class World:
     recorder: RecordingJobDispatcher | None = None
     created: int = 0
 
-    async def run(self, kind: type[Any], *args: Any, **kwargs: Any) -> Any:
+    async def run(self, kind: type[Any], **arguments: Any) -> Any:
         async with self.container() as scope:
             use_case = await scope.get(kind)
-            return await use_case(*args, **kwargs)
+            return await use_case(**arguments)
 
     async def get(self, kind: type[T]) -> T:
         """An APP-scoped dependency (cache, storage...)."""
@@ -71,7 +71,7 @@ class World:
         """Each event starts a second after the last unless told, so none is taken for a retried create."""
         self.created += 1
         fields.setdefault("start_time", start_in(self.fakes, second=self.created))
-        view: EventView = await self.run(CreateEvent, event_input(self.fakes, host.id, **fields))
+        view: EventView = await self.run(CreateEvent, **event_input(self.fakes, host.id, **fields))
         return view
 
     async def event(self, event_id: int) -> Event:
@@ -105,7 +105,8 @@ def start_in(fakes: Fakes, days: int = 3, second: int = 0) -> str:
     return f"{day - timedelta(days=1)}T18:30:{second % 60:02d}.000Z"
 
 
-def event_input(fakes: Fakes, member_id: int, **fields: Any) -> CreateEventInput:
+def event_input(fakes: Fakes, member_id: int, **fields: Any) -> dict[str, Any]:
+    """The arguments of ``CreateEvent`` as the app would send them, with ``fields`` changed."""
     place = {
         "venue_name": "Carter Road Amphitheatre",
         "address": "Carter Road, Bandra West, Mumbai, Maharashtra 400050, India",
@@ -134,7 +135,7 @@ def event_input(fakes: Fakes, member_id: int, **fields: Any) -> CreateEventInput
         "event_interest_ids": "[]",
     }
     values.update(fields)
-    return CreateEventInput(member_id=member_id, place=PlaceInput(**place), **values)
+    return {"member_id": member_id, "form": EventForm(place=PlaceInput(**place), **values)}
 
 
 def cover(n: int = 0) -> UploadedFile:

@@ -97,7 +97,7 @@ async def test_every_problem_is_reported_at_once_and_named_by_the_apps_codes(wor
     with pytest.raises(InvalidInput) as raised:
         await world.run(
             CreateEvent,
-            event_input(
+            **event_input(
                 world.fakes,
                 host.id,
                 title="",
@@ -141,7 +141,7 @@ async def test_every_problem_is_reported_at_once_and_named_by_the_apps_codes(wor
 async def test_bad_fields_store_nothing(world: World, fields: dict[str, object], code: str) -> None:
     host = await world.member(1)
     with pytest.raises(InvalidInput) as raised:
-        await world.run(CreateEvent, event_input(world.fakes, host.id, **fields))
+        await world.run(CreateEvent, **event_input(world.fakes, host.id, **fields))
     assert raised.value.code == code
     assert await count_events(world) == 0
     assert world.files() == []
@@ -153,12 +153,12 @@ async def test_covers_are_checked_by_their_bytes(world: World) -> None:
     host = await world.member(1)
     fake_png = UploadedFile("cover.png", b"<html>" + b"x" * 500)
     with pytest.raises(InvalidInput) as raised:
-        await world.run(CreateEvent, event_input(world.fakes, host.id, cover_images=[cover(), fake_png]))
+        await world.run(CreateEvent, **event_input(world.fakes, host.id, cover_images=[cover(), fake_png]))
     assert raised.value.code == "INVALID_COVER_IMAGE"
     assert "Cover image 2" in raised.value.problems[0].message
     big = UploadedFile("big.png", cover().data + b"\0" * (5 * 1024 * 1024))
     with pytest.raises(InvalidInput):
-        await world.run(CreateEvent, event_input(world.fakes, host.id, cover_images=[big]))
+        await world.run(CreateEvent, **event_input(world.fakes, host.id, cover_images=[big]))
     assert world.files() == []
 
 
@@ -166,7 +166,8 @@ async def test_unknown_interests_are_refused_before_any_file_is_written(world: W
     host = await world.member(1)
     with pytest.raises(InvalidInput) as raised:
         await world.run(
-            CreateEvent, event_input(world.fakes, host.id, event_interest_ids="[1, 999]", cover_images=[cover()])
+            CreateEvent,
+            **event_input(world.fakes, host.id, event_interest_ids="[1, 999]", cover_images=[cover()]),
         )
     assert raised.value.code == "INVALID_EVENT_INTERESTS"
     assert world.files() == []
@@ -191,7 +192,7 @@ async def test_covers_written_before_a_failed_commit_are_removed(fakes: Fakes, t
         world = World(container, fakes, tmp_path / "media")
         host = await world.member(1)
         with pytest.raises(RuntimeError):
-            await world.run(CreateEvent, event_input(fakes, host.id, cover_images=[cover(1), cover(2)]))
+            await world.run(CreateEvent, **event_input(fakes, host.id, cover_images=[cover(1), cover(2)]))
         assert world.files() == []
         assert not [e for e in fakes.analytics.events if e.event == "event_created"]
     finally:
@@ -273,15 +274,13 @@ async def test_an_event_created_while_the_queue_is_down_is_saved_with_its_covers
     try:
         world = World(container, fakes, tmp_path / "media")
         host = await world.member(1)
-        await world.run(
-            CreateEvent, event_input(fakes, host.id, cover_images=[cover(1)])
-        )  # the host is told it worked
+        await world.run(CreateEvent, **event_input(fakes, host.id, cover_images=[cover(1)]))  # no error
         assert len(world.files()) == 1  # the event is stored, so its cover stays
         async with container() as scope:
             waiting = await (await scope.get(Outbox)).pending()
         assert {m.job.name for m in waiting} == {"audit.record_audit_entry", "platform.capture_analytics"}
         assert await count_events(world) == 1
-        event = await world.run(GetEvent, host.id, 1)  # and the cache was told
+        event = await world.run(GetEvent, member_id=host.id, event_id=1)  # and the cache was told
         assert len(event.cover_images) == 1
     finally:
         await container.close()

@@ -26,7 +26,9 @@ from tests.unit.usecases.events.conftest import World, cover
 
 
 async def update(world: World, member_id: int, event_id: int, **fields: object) -> EventView:
-    view: EventView = await world.run(UpdateEvent, EventChanges(member_id=member_id, event_id=event_id, **fields))
+    view: EventView = await world.run(
+        UpdateEvent, member_id=member_id, event_id=event_id, changes=EventChanges(**fields)
+    )
     return view
 
 
@@ -176,9 +178,9 @@ async def test_only_the_host_or_staff_may_change_an_event(world: World) -> None:
         with pytest.raises(EventNotFound):
             await update(world, other.id, hidden.id, title="Mine now")
         with pytest.raises(EventNotFound):
-            await world.run(DeleteEvent, other.id, hidden.id)
+            await world.run(DeleteEvent, member_id=other.id, event_id=hidden.id)
     with pytest.raises(NotEventHost):
-        await world.run(DeleteEvent, other.id, public.id)
+        await world.run(DeleteEvent, member_id=other.id, event_id=public.id)
     assert (await update(world, staff.id, private.id, title="Checked by staff")).title == "Checked by staff"
     (_, entry) = await world.audit(private.id)
     assert entry.actor_id == staff.id
@@ -192,20 +194,20 @@ async def test_waitlisted_members_are_refused(world: World) -> None:
     with pytest.raises(MemberWaitlisted):
         await update(world, waiting.id, event.id, title="x")
     with pytest.raises(MemberWaitlisted):
-        await world.run(DeleteEvent, waiting.id, event.id)
+        await world.run(DeleteEvent, member_id=waiting.id, event_id=event.id)
 
 
 async def test_delete_is_soft_and_final(world: World) -> None:
     host = await world.member(1)
     event = await world.create(host)
-    await world.run(DeleteEvent, host.id, event.id)
+    await world.run(DeleteEvent, member_id=host.id, event_id=event.id)
     stored = await world.event(event.id)
     assert stored.deleted_at == world.fakes.clock.now()
     for member_id in (host.id,):
         with pytest.raises(EventNotFound):
-            await world.run(GetEvent, member_id, event.id)
+            await world.run(GetEvent, member_id=member_id, event_id=event.id)
     with pytest.raises(EventNotFound):
-        await world.run(DeleteEvent, host.id, event.id)
+        await world.run(DeleteEvent, member_id=host.id, event_id=event.id)
     with pytest.raises(EventNotFound):
         await update(world, host.id, event.id, title="Undead")
     assert [e.action for e in await world.audit(event.id)] == ["event.created", "event.deleted"]
@@ -216,8 +218,8 @@ async def test_an_event_guests_hold_seats_for_is_cancelled_before_it_is_deleted(
     event = await world.create(host)
     await world.change(event.id, seats_taken=2)
     with pytest.raises(Conflict) as raised:
-        await world.run(DeleteEvent, host.id, event.id)
+        await world.run(DeleteEvent, member_id=host.id, event_id=event.id)
     assert raised.value.code == "EVENT_HAS_GUESTS"
     await update(world, host.id, event.id, status="cancelled")
-    await world.run(DeleteEvent, host.id, event.id)
+    await world.run(DeleteEvent, member_id=host.id, event_id=event.id)
     assert (await world.event(event.id)).is_deleted

@@ -13,14 +13,14 @@ from loopin.domain.shared.errors import InvalidInput
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.settings import load_settings
 from loopin.usecases.events.manage import EventChanges, UpdateEvent
-from loopin.usecases.events.read import FeedInput, GetEvent, GetShareUrl, ListFeed
+from loopin.usecases.events.read import FeedFilters, GetEvent, GetShareUrl, ListFeed
 from loopin.usecases.events.views import EventView, FeedPageView, ShareLink
 from tests.support import Fakes, fakes_provider
 from tests.unit.usecases.events.conftest import World, start_in
 
 
 async def feed(world: World, member: Member, **params: object) -> FeedPageView:
-    page: FeedPageView = await world.run(ListFeed, FeedInput(member_id=member.id, **params))  # type: ignore[arg-type]
+    page: FeedPageView = await world.run(ListFeed, member_id=member.id, filters=FeedFilters(**params))  # type: ignore[arg-type]
     return page
 
 
@@ -35,7 +35,9 @@ async def test_members_see_public_published_events_and_their_own_everything(worl
     await world.create(host, title="Private dinner", is_public="false", start_time=start_in(world.fakes, 3))
     await world.create(host, title="Draft plan", publish="false", start_time=start_in(world.fakes, 2))
     cancelled = await world.create(host, title="Cancelled gig", start_time=start_in(world.fakes, 5))
-    await world.run(UpdateEvent, EventChanges(member_id=host.id, event_id=cancelled.id, status="cancelled"))
+    await world.run(
+        UpdateEvent, member_id=host.id, event_id=cancelled.id, changes=EventChanges(status="cancelled")
+    )
     deleted = await world.create(host, title="Deleted", start_time=start_in(world.fakes, 6))
     await world.change(deleted.id, deleted_at=world.fakes.clock.now())
     assert titles(await feed(world, guest)) == ["Public party"]
@@ -124,9 +126,9 @@ async def test_waitlisted_members_get_403(world: World) -> None:
     with pytest.raises(MemberWaitlisted):
         await feed(world, waiting)
     with pytest.raises(MemberWaitlisted):
-        await world.run(GetEvent, waiting.id, event.id)
+        await world.run(GetEvent, member_id=waiting.id, event_id=event.id)
     with pytest.raises(MemberWaitlisted):
-        await world.run(GetShareUrl, waiting.id, event.id)
+        await world.run(GetShareUrl, member_id=waiting.id, event_id=event.id)
 
 
 async def test_detail_hides_what_the_member_may_not_see(world: World) -> None:
@@ -136,41 +138,45 @@ async def test_detail_hides_what_the_member_may_not_see(world: World) -> None:
     draft = await world.create(host, publish="false")
     for event in (private, draft):
         with pytest.raises(EventNotFound):
-            await world.run(GetEvent, guest.id, event.id)
-        assert (await world.run(GetEvent, host.id, event.id)).id == event.id
-        assert (await world.run(GetEvent, staff.id, event.id)).id == event.id
+            await world.run(GetEvent, member_id=guest.id, event_id=event.id)
+        assert (await world.run(GetEvent, member_id=host.id, event_id=event.id)).id == event.id
+        assert (await world.run(GetEvent, member_id=staff.id, event_id=event.id)).id == event.id
     with pytest.raises(EventNotFound):
-        await world.run(GetEvent, guest.id, 99999)
+        await world.run(GetEvent, member_id=guest.id, event_id=99999)
 
 
 async def test_share_links(world: World) -> None:
     host, guest = await world.member(1), await world.member(2)
     public = await world.create(host)
     private = await world.create(host, is_public="false")
-    link: ShareLink = await world.run(GetShareUrl, None, public.id)
+    link: ShareLink = await world.run(GetShareUrl, member_id=None, event_id=public.id)
     assert link.canonical_id == public.canonical_id
     assert link.canonical_url == "https://loopinsocial.in" + link.canonical_path
     assert link.canonical_path.endswith(f"/events/sunset-jam-session--{public.canonical_id}")
     with pytest.raises(EventNotFound):
-        await world.run(GetShareUrl, None, private.id)
+        await world.run(GetShareUrl, member_id=None, event_id=private.id)
     with pytest.raises(EventNotFound):
-        await world.run(GetShareUrl, guest.id, private.id)
-    assert (await world.run(GetShareUrl, host.id, private.id)).canonical_id == private.canonical_id
+        await world.run(GetShareUrl, member_id=guest.id, event_id=private.id)
+    assert (
+        await world.run(GetShareUrl, member_id=host.id, event_id=private.id)
+    ).canonical_id == private.canonical_id
 
 
 async def test_reads_are_cached_until_a_change_invalidates_them(world: World) -> None:
     host, guest = await world.member(1), await world.member(2)
     event = await world.create(host)
-    assert (await world.run(GetEvent, guest.id, event.id)).seats_taken == 0
+    assert (await world.run(GetEvent, member_id=guest.id, event_id=event.id)).seats_taken == 0
     assert (await feed(world, guest)).events[0].seats_taken == 0
     await world.change(event.id, seats_taken=5)  # behind the cache's back
-    assert (await world.run(GetEvent, guest.id, event.id)).seats_taken == 0  # served from the cache
+    assert (
+        await world.run(GetEvent, member_id=guest.id, event_id=event.id)
+    ).seats_taken == 0  # served from the cache
     assert (await feed(world, guest)).events[0].seats_taken == 0
     renamed: EventView = await world.run(
-        UpdateEvent, EventChanges(member_id=host.id, event_id=event.id, title="Renamed jam")
+        UpdateEvent, member_id=host.id, event_id=event.id, changes=EventChanges(title="Renamed jam")
     )
     assert renamed.seats_taken == 5
-    detail = await world.run(GetEvent, guest.id, event.id)
+    detail = await world.run(GetEvent, member_id=guest.id, event_id=event.id)
     assert (detail.title, detail.seats_taken) == ("Renamed jam", 5)
     assert titles(await feed(world, guest)) == ["Renamed jam"]
 
@@ -189,7 +195,7 @@ async def test_cached_pages_never_leak_between_members(world: World) -> None:
 async def test_a_status_filter_of_cancelled_shows_only_own_cancelled_events(world: World) -> None:
     host, guest = await world.member(1), await world.member(2)
     event = await world.create(host)
-    await world.run(UpdateEvent, EventChanges(member_id=host.id, event_id=event.id, status="cancelled"))
+    await world.run(UpdateEvent, member_id=host.id, event_id=event.id, changes=EventChanges(status="cancelled"))
     own = await feed(world, host, status="cancelled")
     assert [e.status for e in own.events] == [EventStatus.CANCELLED]
     assert (await feed(world, guest, status="cancelled")).events == ()
@@ -205,6 +211,6 @@ async def test_a_ttl_of_zero_turns_the_cache_off(fakes: Fakes, tmp_path: Path) -
         assert (await feed(world, guest)).events[0].seats_taken == 0
         await world.change(event.id, seats_taken=4)  # behind the cache's back: nothing was cached
         assert (await feed(world, guest)).events[0].seats_taken == 4
-        assert (await world.run(GetEvent, guest.id, event.id)).seats_taken == 4
+        assert (await world.run(GetEvent, member_id=guest.id, event_id=event.id)).seats_taken == 4
     finally:
         await container.close()

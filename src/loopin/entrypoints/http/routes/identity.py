@@ -17,14 +17,14 @@ from litestar.params import Body, JSONBody
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.entrypoints.http.auth import AnyRequest, MemberRequest
 from loopin.entrypoints.http.wire import MessageOut, client_address
-from loopin.usecases.identity.complete_profile import CompleteProfile, CompleteProfileInput
+from loopin.usecases.identity.complete_profile import CompleteProfile
 from loopin.usecases.identity.interests import ListEventInterests
 from loopin.usecases.identity.logout import Logout
 from loopin.usecases.identity.pictures import UploadedFile
 from loopin.usecases.identity.profile import UNSET as KEEP
 from loopin.usecases.identity.profile import GetProfile, ProfileChanges, UpdateProfile
-from loopin.usecases.identity.request_otp import OtpSent, RequestOtp, RequestOtpInput
-from loopin.usecases.identity.verify_otp import SessionStarted, VerifyOtp, VerifyOtpInput
+from loopin.usecases.identity.request_otp import OtpSent, RequestOtp
+from loopin.usecases.identity.verify_otp import SessionStarted, VerifyOtp
 from loopin.usecases.identity.views import InterestView, ProfileView
 
 MAX_UPLOAD_BYTES = 70 * 1024 * 1024
@@ -218,7 +218,7 @@ class AuthController(Controller):
     async def signup(
         self, request: AnyRequest, data: JSONBody[PhoneIn], request_otp: FromDishka[RequestOtp]
     ) -> OtpSentOut:
-        sent = await request_otp(RequestOtpInput(data.phone_number, client_address(request)))
+        sent = await request_otp(phone_number=data.phone_number, client_address=client_address(request))
         return _otp_sent(sent, "We sent a 4-digit code to your phone. Enter it to continue.")
 
     @post("/login", status_code=200, summary="Send a sign-in code (older route, same as signup)")
@@ -226,25 +226,27 @@ class AuthController(Controller):
     async def login(
         self, request: AnyRequest, data: JSONBody[PhoneIn], request_otp: FromDishka[RequestOtp]
     ) -> OtpSentOut:
-        sent = await request_otp(RequestOtpInput(data.phone_number, client_address(request)))
+        sent = await request_otp(phone_number=data.phone_number, client_address=client_address(request))
         return _otp_sent(sent, "We sent a 4-digit code to your phone.")
 
     @post("/verify-otp", status_code=200, summary="Verify the code; creates the account on first sign-in")
     @inject
     async def verify_otp(self, data: JSONBody[VerifyOtpIn], verify: FromDishka[VerifyOtp]) -> SessionOut:
-        return _session_out(await verify(VerifyOtpInput(data.phone_number, data.otp_code)))
+        return _session_out(await verify(phone_number=data.phone_number, otp_code=data.otp_code))
 
     @post("/verify-login", status_code=200, summary="Verify the code for an existing account only")
     @inject
     async def verify_login(self, data: JSONBody[VerifyOtpIn], verify: FromDishka[VerifyOtp]) -> SessionOut:
-        return _session_out(await verify(VerifyOtpInput(data.phone_number, data.otp_code, create_account=False)))
+        return _session_out(
+            await verify(phone_number=data.phone_number, otp_code=data.otp_code, create_account=False)
+        )
 
     @get("/event-interests", summary="Interests to choose from (open to waitlisted members)")
     @inject
     async def event_interests(
         self, request: MemberRequest, list_interests: FromDishka[ListEventInterests]
     ) -> InterestListOut:
-        found = await list_interests(request.user.member_id)
+        found = await list_interests(member_id=request.user.member_id)
         return InterestListOut(True, "Event interests retrieved successfully", [_interest_out(i) for i in found])
 
     @post(
@@ -262,17 +264,15 @@ class AuthController(Controller):
     ) -> ProfileCompletedOut:
         pictures = [UploadedFile(f.filename or "", await f.read()) for f in data.profile_pictures]
         done = await complete(
-            CompleteProfileInput(
-                member_id=request.user.member_id,
-                phone_number=data.phone_number,
-                name=data.name,
-                birth_date=data.birth_date,
-                gender=data.gender,
-                interest_ids=_parse_interest_ids(data.event_interests),
-                pictures=pictures,
-                bio=data.bio,
-                location=data.location,
-            )
+            member_id=request.user.member_id,
+            phone_number=data.phone_number,
+            name=data.name,
+            birth_date=data.birth_date,
+            gender=data.gender,
+            interest_ids=_parse_interest_ids(data.event_interests),
+            pictures=pictures,
+            bio=data.bio,
+            location=data.location,
         )
         p = done.profile
         message = (
@@ -301,7 +301,7 @@ class AuthController(Controller):
     @get("/profile", summary="The signed-in member's profile; is_active=false means waitlisted")
     @inject
     async def profile(self, request: MemberRequest, get_profile: FromDishka[GetProfile]) -> ProfileOut:
-        return _profile_out(await get_profile(request.user.member_id))
+        return _profile_out(await get_profile(member_id=request.user.member_id))
 
     @put("/profile", summary="Edit the profile; only the keys sent change")
     @inject
@@ -312,7 +312,6 @@ class AuthController(Controller):
         update: FromDishka[UpdateProfile],
     ) -> ProfileOut:
         changes = ProfileChanges(
-            member_id=request.user.member_id,
             name=KEEP if data.name is msgspec.UNSET else data.name,
             bio=KEEP if data.bio is msgspec.UNSET else data.bio,
             location=KEEP if data.location is msgspec.UNSET else data.location,
@@ -321,10 +320,10 @@ class AuthController(Controller):
             interest_ids=KEEP if data.event_interests is msgspec.UNSET else data.event_interests,
             picture_urls=KEEP if data.profile_pictures is msgspec.UNSET else data.profile_pictures,
         )
-        return _profile_out(await update(changes))
+        return _profile_out(await update(member_id=request.user.member_id, changes=changes))
 
     @post("/logout", status_code=200, summary="End this session: the token stops working")
     @inject
     async def logout(self, request: MemberRequest, logout: FromDishka[Logout]) -> MessageOut:
-        await logout(request.user.token_id, request.user.expires_at)
+        await logout(token_id=request.user.token_id, expires_at=request.user.expires_at)
         return MessageOut(True, "Logged out successfully")

@@ -8,7 +8,7 @@ from litestar import Controller, Response, delete, post
 from litestar.params import FromPath, JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
-from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice, RegisterDeviceInput
+from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice
 
 
 class RegisterDeviceIn(msgspec.Struct):
@@ -36,7 +36,7 @@ class DeviceController(Controller):
         register: FromDishka[RegisterDevice],
     ) -> Response[DeviceOut]:
         device = await register(
-            RegisterDeviceInput(request.user.member_id, data.onesignal_player_id, data.platform)
+            member_id=request.user.member_id, player_id=data.onesignal_player_id, platform=data.platform
         )
         return Response(DeviceOut(True, "Device registered", device.id, device.is_active), status_code=201)
 
@@ -48,5 +48,5 @@ class DeviceController(Controller):
         player_id: FromPath[str],
         deactivate: FromDishka[DeactivateDevice],
     ) -> DeviceOut:
-        device = await deactivate(request.user.member_id, player_id)
+        device = await deactivate(member_id=request.user.member_id, player_id=player_id)
         return DeviceOut(True, "Device deactivated", device.id, device.is_active)

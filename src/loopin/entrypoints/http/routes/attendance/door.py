@@ -15,7 +15,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
-from loopin.usecases.attendance.checkin import CheckIn, CheckOut, DoorInput, ListAttendees
+from loopin.usecases.attendance.checkin import CheckIn, CheckOut, ListAttendees
 from loopin.usecases.attendance.views import AttendeeList, AttendeeView, DoorView
 
 
@@ -121,7 +121,7 @@ class DoorController(Controller):
     async def attendees(
         self, request: MemberRequest, event_id: FromPath[int], listing: FromDishka[ListAttendees]
     ) -> AttendeesOut:
-        return attendees_out(await listing(request.user.member_id, event_id))
+        return attendees_out(await listing(member_id=request.user.member_id, event_id=event_id))
 
     @post("/{event_id:int}/check-in", status_code=200, summary="Check a guest in by ticket code (idempotent)")
     @inject
@@ -132,7 +132,9 @@ class DoorController(Controller):
         data: JSONBody[CheckInIn],
         check_in: FromDishka[CheckIn],
     ) -> DoorOut:
-        view = await check_in(DoorInput(request.user.member_id, event_id, ticket_secret=data.ticket_secret))
+        view = await check_in(
+            member_id=request.user.member_id, event_id=event_id, ticket_secret=data.ticket_secret
+        )
         return door_out(view, True)
 
     @post(
@@ -148,7 +150,7 @@ class DoorController(Controller):
         user_id: FromPath[int],
         check_in: FromDishka[CheckIn],
     ) -> DoorOut:
-        return door_out(await check_in(DoorInput(request.user.member_id, event_id, user_id=user_id)), True)
+        return door_out(await check_in(member_id=request.user.member_id, event_id=event_id, user_id=user_id), True)
 
     @post("/{event_id:int}/attendees/{user_id:int}/check-out", status_code=200, summary="Check a guest out")
     @inject
@@ -159,14 +161,16 @@ class DoorController(Controller):
         user_id: FromPath[int],
         check_out: FromDishka[CheckOut],
     ) -> DoorOut:
-        return door_out(await check_out(DoorInput(request.user.member_id, event_id, user_id=user_id)), False)
+        return door_out(
+            await check_out(member_id=request.user.member_id, event_id=event_id, user_id=user_id), False
+        )
 
     @get("/{event_id:int}/check-ins", summary="Who is checked in now (host or staff)")
     @inject
     async def check_ins(
         self, request: MemberRequest, event_id: FromPath[int], listing: FromDishka[ListAttendees]
     ) -> CheckInsOut:
-        found = await listing(request.user.member_id, event_id)
+        found = await listing(member_id=request.user.member_id, event_id=event_id)
         items = [
             CheckedInOut(a.user_id, a.full_name, a.ticket_id, a.seats, a.checked_in_at) for a in found.checked_in
         ]
@@ -182,7 +186,12 @@ class AttendancesController(Controller):
     async def check_in(
         self, request: MemberRequest, data: JSONBody[DoorIn], check_in: FromDishka[CheckIn]
     ) -> DoorOut:
-        view = await check_in(DoorInput(request.user.member_id, data.event_id, data.ticket_secret, data.user_id))
+        view = await check_in(
+            member_id=request.user.member_id,
+            event_id=data.event_id,
+            ticket_secret=data.ticket_secret,
+            user_id=data.user_id,
+        )
         return door_out(view, True)
 
     @post("/check-out", status_code=200, summary="Check a guest out (by ticket_secret or user_id)")
@@ -190,7 +199,12 @@ class AttendancesController(Controller):
     async def check_out(
         self, request: MemberRequest, data: JSONBody[DoorIn], check_out: FromDishka[CheckOut]
     ) -> DoorOut:
-        view = await check_out(DoorInput(request.user.member_id, data.event_id, data.ticket_secret, data.user_id))
+        view = await check_out(
+            member_id=request.user.member_id,
+            event_id=data.event_id,
+            ticket_secret=data.ticket_secret,
+            user_id=data.user_id,
+        )
         return door_out(view, False)
 
     @get("/events/{event_id:int}", summary="An event's attendance records: every live ticket and its door state")
@@ -198,4 +212,4 @@ class AttendancesController(Controller):
     async def event_records(
         self, request: MemberRequest, event_id: FromPath[int], listing: FromDishka[ListAttendees]
     ) -> AttendeesOut:
-        return attendees_out(await listing(request.user.member_id, event_id))
+        return attendees_out(await listing(member_id=request.user.member_id, event_id=event_id))

@@ -12,12 +12,9 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.wire import wall_clock
 from loopin.usecases.attendance.invitations import (
-    InviteInput,
     ListEventInvitations,
     ListMyInvitations,
-    RespondInput,
     RespondToInvitation,
-    SearchInput,
     SearchInvitees,
     SendInvitations,
 )
@@ -174,7 +171,9 @@ class InvitationController(Controller):
         limit: FromQuery[int | None] = None,
         search: FromQuery[str | None] = None,
     ) -> SearchOut:
-        page = await search_invitees(SearchInput(request.user.member_id, event_id, search, offset, limit))
+        page = await search_invitees(
+            member_id=request.user.member_id, event_id=event_id, search=search, offset=offset, limit=limit
+        )
         hits = [SearchHitOut(h.id, h.id, h.full_name, None, h.picture_url, h.already_invited) for h in page.hits]
         return SearchOut(True, page.total, page.offset, page.limit, hits)
 
@@ -188,7 +187,11 @@ class InvitationController(Controller):
         send: FromDishka[SendInvitations],
     ) -> InvitesSentOut:
         sent = await send(
-            InviteInput(request.user.member_id, event_id, data.user_ids, data.expiry_policy, data.message)
+            member_id=request.user.member_id,
+            event_id=event_id,
+            user_ids=data.user_ids,
+            expiry_policy=data.expiry_policy,
+            message=data.message,
         )
         created = len(sent.created)
         return InvitesSentOut(
@@ -209,7 +212,7 @@ class InvitationController(Controller):
         listing: FromDishka[ListEventInvitations],
         status_filter: FromQuery[str | None] = None,
     ) -> HostInvitationsOut:
-        views = await listing(request.user.member_id, event_id, status_filter)
+        views = await listing(member_id=request.user.member_id, event_id=event_id, status=status_filter)
         return HostInvitationsOut(True, event_id, len(views), [host_invitation_out(v) for v in views])
 
     @get("/my-invitations", summary="Invitations I received, newest first (a top-level array)")
@@ -220,7 +223,7 @@ class InvitationController(Controller):
         mine: FromDishka[ListMyInvitations],
         status_filter: FromQuery[str | None] = None,
     ) -> list[MyInvitationOut]:
-        return [my_invitation_out(v) for v in await mine(request.user.member_id, status_filter)]
+        return [my_invitation_out(v) for v in await mine(member_id=request.user.member_id, status=status_filter)]
 
     @put("/invitations/{invite_id:int}/respond", summary="Answer an invitation: going or declined")
     @inject
@@ -231,7 +234,9 @@ class InvitationController(Controller):
         data: JSONBody[RespondIn],
         respond: FromDishka[RespondToInvitation],
     ) -> RespondOut:
-        answer = await respond(RespondInput(request.user.member_id, invite_id, data.response, data.message))
+        answer = await respond(
+            member_id=request.user.member_id, invitation_id=invite_id, response=data.response, message=data.message
+        )
         going = answer.invitation.status == "accepted"
         if not going:
             message = "Invitation declined."

@@ -12,13 +12,11 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.usecases.attendance.requests import (
     AcceptJoinRequest,
-    BulkInput,
     BulkRequestAction,
     CreateJoinRequest,
     DeclineJoinRequest,
     GetMyRequest,
     GetRequesterProfile,
-    JoinRequestInput,
     ListEventRequests,
     ListMyRequests,
     WithdrawJoinRequest,
@@ -155,7 +153,12 @@ class JoinRequestController(Controller):
         data: JSONBody[JoinRequestIn],
         create: FromDishka[CreateJoinRequest],
     ) -> RequestOut:
-        view = await create(JoinRequestInput(request.user.member_id, event_id, data.seats_requested, data.message))
+        view = await create(
+            member_id=request.user.member_id,
+            event_id=event_id,
+            seats_requested=data.seats_requested,
+            message=data.message,
+        )
         return request_out(view)
 
     @get("/{event_id:int}/my-request", summary="My request for this event (404 when there is none)")
@@ -163,7 +166,7 @@ class JoinRequestController(Controller):
     async def my_request(
         self, request: MemberRequest, event_id: FromPath[int], mine: FromDishka[GetMyRequest]
     ) -> RequestOut:
-        return request_out(await mine(request.user.member_id, event_id))
+        return request_out(await mine(member_id=request.user.member_id, event_id=event_id))
 
     @delete("/{event_id:int}/my-request", status_code=200, summary="Withdraw my request")
     @inject
@@ -173,7 +176,7 @@ class JoinRequestController(Controller):
         event_id: FromPath[int],
         withdraw: FromDishka[WithdrawJoinRequest],
     ) -> RequestOut:
-        return request_out(await withdraw(request.user.member_id, event_id))
+        return request_out(await withdraw(member_id=request.user.member_id, event_id=event_id))
 
     @get("/my-requests", summary="All my requests, newest first")
     @inject
@@ -183,7 +186,7 @@ class JoinRequestController(Controller):
         mine: FromDishka[ListMyRequests],
         status_filter: FromQuery[str | None] = None,
     ) -> RequestListOut:
-        views = await mine(request.user.member_id, status_filter)
+        views = await mine(member_id=request.user.member_id, status=status_filter)
         return RequestListOut(True, None, len(views), [request_out(v) for v in views])
 
     # --- join requests (host) -------------------------------------------------------------------------------
@@ -197,7 +200,7 @@ class JoinRequestController(Controller):
         listing: FromDishka[ListEventRequests],
         status_filter: FromQuery[str | None] = None,
     ) -> RequestListOut:
-        views = await listing(request.user.member_id, event_id, status_filter)
+        views = await listing(member_id=request.user.member_id, event_id=event_id, status=status_filter)
         return RequestListOut(True, event_id, len(views), [request_out(v) for v in views])
 
     @get("/{event_id:int}/requests/{request_id:int}/profile", summary="A requester's profile (host or staff)")
@@ -209,7 +212,9 @@ class JoinRequestController(Controller):
         request_id: FromPath[int],
         profile: FromDishka[GetRequesterProfile],
     ) -> RequesterProfileOut:
-        return profile_out(await profile(request.user.member_id, event_id, request_id))
+        return profile_out(
+            await profile(member_id=request.user.member_id, event_id=event_id, request_id=request_id)
+        )
 
     @put("/{event_id:int}/requests/{request_id:int}/accept", summary="Accept a request (host)")
     @inject
@@ -221,7 +226,12 @@ class JoinRequestController(Controller):
         accept: FromDishka[AcceptJoinRequest],
         data: JSONBody[HostMessageIn | None] = None,
     ) -> RequestOut:
-        view = await accept(request.user.member_id, event_id, request_id, data.host_message if data else None)
+        view = await accept(
+            member_id=request.user.member_id,
+            event_id=event_id,
+            request_id=request_id,
+            host_message=data.host_message if data else None,
+        )
         return request_out(view)
 
     @put("/{event_id:int}/requests/{request_id:int}/decline", summary="Decline a request (host)")
@@ -234,7 +244,12 @@ class JoinRequestController(Controller):
         decline: FromDishka[DeclineJoinRequest],
         data: JSONBody[HostMessageIn | None] = None,
     ) -> RequestOut:
-        view = await decline(request.user.member_id, event_id, request_id, data.host_message if data else None)
+        view = await decline(
+            member_id=request.user.member_id,
+            event_id=event_id,
+            request_id=request_id,
+            host_message=data.host_message if data else None,
+        )
         return request_out(view)
 
     @post("/{event_id:int}/requests/bulk-action", status_code=200, summary="Accept or decline many requests")
@@ -247,7 +262,11 @@ class JoinRequestController(Controller):
         bulk: FromDishka[BulkRequestAction],
     ) -> BulkOut:
         done = await bulk(
-            BulkInput(request.user.member_id, event_id, data.request_ids, data.action, data.host_message)
+            member_id=request.user.member_id,
+            event_id=event_id,
+            request_ids=data.request_ids,
+            action=data.action,
+            host_message=data.host_message,
         )
         return BulkOut(
             success=True,

@@ -14,7 +14,6 @@ from loopin.entrypoints.http.wire import wall_clock
 from loopin.usecases.attendance.tickets import (
     CancelAttendance,
     ConfirmAttendance,
-    ConfirmInput,
     GetMyTicket,
     ListMyTickets,
 )
@@ -96,14 +95,14 @@ class TicketController(Controller):
         data: JSONBody[ConfirmIn],
         confirm: FromDishka[ConfirmAttendance],
     ) -> TicketOut:
-        return ticket_out(await confirm(ConfirmInput(request.user.member_id, event_id, data.seats)))
+        return ticket_out(await confirm(member_id=request.user.member_id, event_id=event_id, seats=data.seats))
 
     @get("/{event_id:int}/my-ticket", summary="My ticket for this event")
     @inject
     async def my_ticket(
         self, request: MemberRequest, event_id: FromPath[int], mine: FromDishka[GetMyTicket]
     ) -> TicketOut:
-        return ticket_out(await mine(request.user.member_id, event_id))
+        return ticket_out(await mine(member_id=request.user.member_id, event_id=event_id))
 
     @get("/my-tickets", summary="All my live tickets, soonest event first (a top-level array)")
     @inject
@@ -113,14 +112,14 @@ class TicketController(Controller):
         mine: FromDishka[ListMyTickets],
         event_id: FromQuery[int | None] = None,
     ) -> list[TicketOut]:
-        return [ticket_out(t) for t in await mine(request.user.member_id, event_id)]
+        return [ticket_out(t) for t in await mine(member_id=request.user.member_id, event_id=event_id)]
 
     @post("/{event_id:int}/cancel-attendance", status_code=200, summary="Cancel my ticket; frees its seats")
     @inject
     async def cancel(
         self, request: MemberRequest, event_id: FromPath[int], cancel: FromDishka[CancelAttendance]
     ) -> CancelledOut:
-        done = await cancel(request.user.member_id, event_id)
+        done = await cancel(member_id=request.user.member_id, event_id=event_id)
         return CancelledOut(
             True,
             "Your attendance was cancelled.",

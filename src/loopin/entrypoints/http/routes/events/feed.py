@@ -15,9 +15,9 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody
 from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest, Session, optional_session
 from loopin.entrypoints.http.routes.events.wire import EventOut, event_out
 from loopin.entrypoints.http.wire import MessageOut
-from loopin.usecases.events.create import CreateEvent, CreateEventInput
+from loopin.usecases.events.create import CreateEvent, EventForm
 from loopin.usecases.events.manage import KEEP, DeleteEvent, EventChanges, UpdateEvent
-from loopin.usecases.events.read import FeedInput, GetEvent, GetShareUrl, ListFeed
+from loopin.usecases.events.read import FeedFilters, GetEvent, GetShareUrl, ListFeed
 from loopin.usecases.events.venues import PlaceInput
 from loopin.usecases.events.views import FeedPageView
 from loopin.usecases.identity.pictures import UploadedFile
@@ -121,7 +121,7 @@ def _text(value: object) -> str | None:
     return None if value is msgspec.UNSET or value is None else str(value)
 
 
-def _changes(member_id: int, event_id: int, d: EventUpdateIn) -> EventChanges:
+def _changes(d: EventUpdateIn) -> EventChanges:
     def keep(value: Any) -> Any:
         return KEEP if value is msgspec.UNSET else value
 
@@ -146,8 +146,6 @@ def _changes(member_id: int, event_id: int, d: EventUpdateIn) -> EventChanges:
             country_code=_text(d.location_country_code),
         )
     return EventChanges(
-        member_id=member_id,
-        event_id=event_id,
         title=keep(d.title),
         description=keep(d.description),
         start_time=keep(d.start_time),
@@ -193,8 +191,8 @@ class EventController(Controller):
         limit: FromQuery[int | None] = None,
     ) -> FeedOut:
         page = await list_feed(
-            FeedInput(
-                member_id=request.user.member_id,
+            member_id=request.user.member_id,
+            filters=FeedFilters(
                 status=status,
                 is_public=is_public,
                 host_id=host_id,
@@ -205,7 +203,7 @@ class EventController(Controller):
                 search=search,
                 offset=offset,
                 limit=limit,
-            )
+            ),
         )
         return feed_out(page, request.user)
 
@@ -224,8 +222,8 @@ class EventController(Controller):
     ) -> EventOut:
         covers = [UploadedFile(f.filename or "", await f.read()) for f in data.cover_images]
         view = await create(
-            CreateEventInput(
-                member_id=request.user.member_id,
+            member_id=request.user.member_id,
+            form=EventForm(
                 title=data.title,
                 description=data.description,
                 start_time=data.start_time,
@@ -254,7 +252,7 @@ class EventController(Controller):
                 is_public=data.is_public,
                 event_interest_ids=data.event_interest_ids,
                 cover_images=covers,
-            )
+            ),
         )
         return event_out(view, request.user)
 
@@ -263,7 +261,7 @@ class EventController(Controller):
     async def detail(
         self, request: MemberRequest, event_id: FromPath[int], get_event: FromDishka[GetEvent]
     ) -> EventOut:
-        return event_out(await get_event(request.user.member_id, event_id), request.user)
+        return event_out(await get_event(member_id=request.user.member_id, event_id=event_id), request.user)
 
     @put("/{event_id:int}", summary="Change an event (host or staff); only the keys sent change")
     @inject
@@ -274,7 +272,7 @@ class EventController(Controller):
         data: JSONBody[EventUpdateIn],
         update: FromDishka[UpdateEvent],
     ) -> EventUpdatedOut:
-        view = await update(_changes(request.user.member_id, event_id, data))
+        view = await update(member_id=request.user.member_id, event_id=event_id, changes=_changes(data))
         return EventUpdatedOut(True, "Event updated", event_out(view, request.user))
 
     @delete("/{event_id:int}", status_code=200, summary="Delete an event (host or staff; soft)")
@@ -282,7 +280,7 @@ class EventController(Controller):
     async def remove(
         self, request: MemberRequest, event_id: FromPath[int], delete_event: FromDishka[DeleteEvent]
     ) -> MessageOut:
-        await delete_event(request.user.member_id, event_id)
+        await delete_event(member_id=request.user.member_id, event_id=event_id)
         return MessageOut(True, "Event deleted")
 
     @get("/{event_id:int}/share-url", opt=PUBLIC, summary="The event's share link (sign-in optional)")
@@ -294,5 +292,5 @@ class EventController(Controller):
         share: FromDishka[GetShareUrl],
     ) -> ShareOut:
         session = await optional_session(request)
-        link = await share(session.member_id if session else None, event_id)
+        link = await share(member_id=session.member_id if session else None, event_id=event_id)
         return ShareOut(True, link.canonical_id, link.canonical_url, link.canonical_path, link.slug)

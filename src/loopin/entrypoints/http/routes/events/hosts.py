@@ -12,7 +12,7 @@ from litestar.params import JSONBody, QueryParameter
 
 from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest
 from loopin.entrypoints.http.wire import client_address
-from loopin.usecases.events.hosts import BecomeAHost, HostLeadInput, ListHostLeads
+from loopin.usecases.events.hosts import BecomeAHost, ListHostLeads
 from loopin.usecases.events.views import HostLeadView
 
 
@@ -85,9 +85,11 @@ class HostController(Controller):
         self, request: AnyRequest, data: JSONBody[HostLeadIn], become: FromDishka[BecomeAHost]
     ) -> HostLeadSubmittedOut:
         done = await become(
-            HostLeadInput(
-                data.first_name, data.last_name, data.phone_number, data.message, client_address(request)
-            )
+            first_name=data.first_name,
+            last_name=data.last_name,
+            phone_number=data.phone_number,
+            message=data.message,
+            client_address=client_address(request),
         )
         lead = done.lead
         message = (
@@ -109,7 +111,7 @@ class HostController(Controller):
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 50,
     ) -> HostLeadListOut:
-        total, leads = await list_leads(request.user.member_id, offset=offset, limit=limit)
+        total, leads = await list_leads(member_id=request.user.member_id, offset=offset, limit=limit)
         return HostLeadListOut(
             True, f"Retrieved {len(leads)} host leads", HostLeadListData([_lead_out(x) for x in leads], total)
         )

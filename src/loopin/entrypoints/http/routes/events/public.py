@@ -48,7 +48,7 @@ class PublicEventController(Controller):
     )
     @inject
     async def event(self, canonical_id: FromPath[str], public_event: FromDishka[PublicEvent]) -> EventOut:
-        return event_out(await public_event(canonical_id))
+        return event_out(await public_event(canonical_id=canonical_id))
 
     @get(
         ["/public/events/{canonical_id:str}/seo", "/events/seo/canonical/{canonical_id:str}/metadata"],
@@ -62,7 +62,9 @@ class PublicEventController(Controller):
         url_city_slug: FromQuery[str | None] = None,
         url_event_slug: FromQuery[str | None] = None,
     ) -> Response[Any]:
-        found = await event_seo(canonical_id, url_city_slug=url_city_slug, url_event_slug=url_event_slug)
+        found = await event_seo(
+            canonical_id=canonical_id, url_city_slug=url_city_slug, url_event_slug=url_event_slug
+        )
         if found.redirect_to:
             return Redirect(path=found.redirect_to, status_code=301)
         return Response(SeoOut(True, found.seo, found.schema, event_out(found.event)))
@@ -85,7 +87,7 @@ class PublicEventController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> CityPageOut:
         found = await city_events(
-            country_code, city_slug, interest_slug=event_interest_slug, page=page, limit=limit
+            country_code=country_code, city=city_slug, interest_slug=event_interest_slug, page=page, limit=limit
         )
         return city_out(found)
 

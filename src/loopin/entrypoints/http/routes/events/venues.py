@@ -92,7 +92,7 @@ class VenueController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> VenueListOut:
         found = await list_venues(
-            request.user.member_id, city=city, venue_type=venue_type, offset=offset, limit=limit
+            member_id=request.user.member_id, city=city, venue_type=venue_type, offset=offset, limit=limit
         )
         return VenueListOut(True, found.total, found.offset, found.limit, [venue_out(v) for v in found.venues])
 
@@ -102,8 +102,8 @@ class VenueController(Controller):
         self, request: MemberRequest, data: JSONBody[VenueIn], create: FromDishka[CreateVenue]
     ) -> Response[VenueOut]:
         view, created = await create(
-            request.user.member_id,
-            PlaceInput(
+            member_id=request.user.member_id,
+            place=PlaceInput(
                 venue_name=data.name,
                 address=data.address,
                 city=data.city,
@@ -124,4 +124,4 @@ class VenueController(Controller):
     async def get_venue(
         self, request: MemberRequest, venue_id: FromPath[int], get_one: FromDishka[GetVenue]
     ) -> VenueOut:
-        return venue_out(await get_one(request.user.member_id, venue_id))
+        return venue_out(await get_one(member_id=request.user.member_id, venue_id=venue_id))
