@@ -35,6 +35,8 @@ APP_TABLES = {
     "tickets",
     "notifications",
     "outbox",
+    "audit_days",
+    "audit_day_actions",
 }
 
 

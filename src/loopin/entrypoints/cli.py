@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
+from typing import Any
 
 import click
+import msgspec
 
 from loopin.entrypoints.settings import load_settings
 
@@ -112,6 +116,53 @@ def openapi(output: str) -> None:
     else:
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(document)
+
+
+@main.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check the whole hash chain; name the first entry that does not verify (exit status 1)."""
+    from loopin.usecases.audit.verify import VerifyAuditChain
+
+    report = asyncio.run(_run_on_database(VerifyAuditChain))
+    if report.broken is not None:
+        b = report.broken
+        entry = f" ({b.entry_id})" if b.entry_id else ""
+        click.echo(f"audit chain BROKEN at entry #{b.seq}{entry}: {b.reason}", err=True)
+        click.echo(f"{report.checked} entries before it verified", err=True)
+        sys.exit(1)
+    head = f"#{report.head.seq} {report.head.digest}" if report.head else "none (the log is empty)"
+    click.echo(f"audit chain intact: {report.checked} entries, {report.anchors} daily anchors; head {head}")
+    if report.unsealed:
+        click.echo(f"{report.unsealed} entries were recorded before the log was chained (not covered)")
+
+
+@audit.command("summarize")
+def audit_summarize() -> None:
+    """Close the days not summarised yet, up to yesterday (the worker does this every hour)."""
+    from loopin.usecases.audit.summaries import SummarizeAuditDays
+
+    days = asyncio.run(_run_on_database(SummarizeAuditDays))
+    click.echo(f"summarised {len(days)} days" + (f": {days[0]} to {days[-1]}" if days else ""))
+
+
+async def _run_on_database(use_case: type[Any]) -> Any:
+    """Runs one use case on DATABASE_URL. Jobs stay in the process: these commands leave none."""
+    settings = msgspec.structs.replace(load_settings(), redis_url=None)
+    if not settings.database_url:
+        raise click.ClickException("DATABASE_URL is not set")
+    from loopin.entrypoints.di import make_container
+
+    container = make_container(settings)
+    try:
+        async with container() as scope:
+            return await (await scope.get(use_case))()
+    finally:
+        await container.close()
 
 
 def _database_url() -> str:

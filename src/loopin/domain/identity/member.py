@@ -30,6 +30,7 @@ class Access(Enum):
 
     SELF = "self"  # own profile, devices and the interest list: onboarding and waitlisted members too
     MEMBER = "member"  # everything else: active members only
+    STAFF = "staff"  # staff tools (host leads, the audit log): active staff and superusers only
 
 
 class MemberWaitlisted(Forbidden):
@@ -39,6 +40,11 @@ class MemberWaitlisted(Forbidden):
 class MemberDeactivated(Forbidden):
     code = "ACCOUNT_DEACTIVATED"
     default_message = "Your account has been deactivated. Please contact support."
+
+
+class StaffOnly(Forbidden):
+    code = "STAFF_ONLY"
+    default_message = "Only staff can do this."
 
 
 class ProfileIncomplete(Forbidden):
@@ -100,6 +106,8 @@ class Member:
         """Raises the error the app shows when this member may not do what they asked."""
         if self.status is MemberStatus.DEACTIVATED:
             raise MemberDeactivated()
+        if access is Access.STAFF and not self.is_staff:
+            raise StaffOnly()
         if access is Access.SELF or self.status is MemberStatus.ACTIVE:
             return
         if self.status is MemberStatus.ONBOARDING:

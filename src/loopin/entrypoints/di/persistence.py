@@ -15,7 +15,7 @@ from loopin.adapters.memory.attendance import (
     MemoryJoinRequestRepository,
     MemoryTicketRepository,
 )
-from loopin.adapters.memory.audit import MemoryAuditLog
+from loopin.adapters.memory.audit import MemoryAuditDays, MemoryAuditLog
 from loopin.adapters.memory.events import (
     MemoryEventReader,
     MemoryEventRepository,
@@ -39,7 +39,7 @@ from loopin.adapters.persistence.attendance import (
     SqlNotificationRepository,
     SqlTicketRepository,
 )
-from loopin.adapters.persistence.audit import SqlAuditLog
+from loopin.adapters.persistence.audit import SqlAuditDays, SqlAuditLog
 from loopin.adapters.persistence.database import UseCaseSession, create_engine
 from loopin.adapters.persistence.events import (
     SqlEventReader,
@@ -64,7 +64,7 @@ from loopin.usecases.attendance.ports import (
     JoinRequestRepository,
     TicketRepository,
 )
-from loopin.usecases.audit.ports import AuditLog
+from loopin.usecases.audit.ports import AuditDays, AuditLog
 from loopin.usecases.events.ports import (
     EventAccessGrants,
     EventReader,
@@ -98,6 +98,7 @@ PERSISTENCE = (
     Binding(DeviceRepository, SqlDeviceRepository, MemoryDeviceRepository),
     Binding(NotificationRepository, SqlNotificationRepository, MemoryNotificationRepository),
     Binding(AuditLog, SqlAuditLog, MemoryAuditLog),
+    Binding(AuditDays, SqlAuditDays, MemoryAuditDays),
 )
 
 # Process-wide, each in short transactions of its own.

@@ -32,7 +32,10 @@ from loopin.usecases.attendance.tickets import (
     ListMyTickets,
     TicketDesk,
 )
+from loopin.usecases.audit.read import ReadAuditDays, ReadAuditLog
 from loopin.usecases.audit.record import RecordAuditEntry
+from loopin.usecases.audit.summaries import SummarizeAuditDays
+from loopin.usecases.audit.verify import VerifyAuditChain
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.create import CreateEvent
 from loopin.usecases.events.hosts import BecomeAHost, ListHostLeads
@@ -111,9 +114,10 @@ ATTENDANCE = (
     CheckOut,
 )
 NOTIFICATIONS = (RegisterDevice, DeactivateDevice, DeliverNotification)
-PLATFORM = (RecordAnalyticsEvent, DeleteStoredFiles, RecordAuditEntry)
+PLATFORM = (RecordAnalyticsEvent, DeleteStoredFiles)
+AUDIT = (RecordAuditEntry, ReadAuditLog, ReadAuditDays, VerifyAuditChain, SummarizeAuditDays)
 
 
 class UseCaseProvider(Provider):
     scope = Scope.REQUEST
-    use_cases = provide_all(*IDENTITY, *EVENTS, *ATTENDANCE, *NOTIFICATIONS, *PLATFORM)
+    use_cases = provide_all(*IDENTITY, *EVENTS, *ATTENDANCE, *NOTIFICATIONS, *PLATFORM, *AUDIT)

@@ -34,10 +34,12 @@ from loopin.entrypoints.http.routes.events.venues import VenueController
 from loopin.entrypoints.http.routes.health import health, ready
 from loopin.entrypoints.http.routes.identity import AuthController
 from loopin.entrypoints.http.routes.notifications import DeviceController
+from loopin.entrypoints.http.routes.staff.audit import StaffAuditController
 from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Settings, load_settings
 from loopin.entrypoints.worker.registry import run_job
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
+from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.shared.ports import Job
 
@@ -94,6 +96,10 @@ def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # typ
                     await run_job(container, Job(EXPIRE_ATTENDANCE))
                 except Exception:
                     log.exception("attendance expiry sweep failed")
+                try:  # closes the audit days that ended (a no-op until one does)
+                    await run_job(container, Job(SUMMARIZE_AUDIT_DAYS))
+                except Exception:
+                    log.exception("audit summary sweep failed")
 
         task = asyncio.create_task(sweep())
         try:
@@ -127,6 +133,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             TicketController,
             DoorController,
             AttendancesController,
+            StaffAuditController,
             health,
             ready,
             create_static_files_router(

@@ -19,6 +19,7 @@ from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Settings, load_settings
 from loopin.entrypoints.worker.registry import HANDLERS, run_job
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
+from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.shared.ports import Job
 
@@ -59,6 +60,8 @@ def build_settings(
         "cron_jobs": [
             CronJob(promote, cron="* * * * *", timeout=120, retries=1),
             CronJob(_task(EXPIRE_ATTENDANCE), cron="* * * * *", timeout=120, retries=1),  # invitations, requests
+            # hourly, idempotent per day: closes yesterday (platform time zone) soon after its midnight
+            CronJob(_task(SUMMARIZE_AUDIT_DAYS), cron="20 * * * *", timeout=600, retries=2),
         ],
         "concurrency": 20,
         "startup": startup,

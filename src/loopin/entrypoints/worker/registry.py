@@ -9,6 +9,7 @@ from dishka import AsyncContainer
 from loopin.usecases.attendance.invitations import ExpireOverdue
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
 from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY, RecordAuditEntry
+from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS, SummarizeAuditDays
 from loopin.usecases.identity import jobs as identity_jobs
 from loopin.usecases.identity.sms import DeliverOtpSms
 from loopin.usecases.identity.waitlist import PromoteDueMembers
@@ -42,6 +43,10 @@ async def _record_audit_entry(scope: AsyncContainer, payload: Mapping[str, JsonS
     return await (await scope.get(RecordAuditEntry))(payload=payload)
 
 
+async def _summarize_audit_days(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return len(await (await scope.get(SummarizeAuditDays))())
+
+
 # --- attendance and notifications ---
 
 
@@ -59,6 +64,7 @@ HANDLERS: dict[str, Handler] = {
     identity_jobs.PROMOTE_DUE_MEMBERS: _promote_due_members,
     analytics.CAPTURE: _capture_analytics,
     RECORD_AUDIT_ENTRY: _record_audit_entry,
+    SUMMARIZE_AUDIT_DAYS: _summarize_audit_days,
     DELIVER_NOTIFICATION: _deliver_notification,
     EXPIRE_ATTENDANCE: _expire_attendance,
 }

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from loopin.domain.events.host_lead import new_lead
 from loopin.domain.identity.member import Access
-from loopin.domain.shared.errors import Forbidden, RateLimited
+from loopin.domain.shared.errors import RateLimited
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import HostLeadRepository
 from loopin.usecases.events.views import HostLeadView
@@ -52,9 +52,7 @@ class ListHostLeads:
     uow: UnitOfWork
 
     async def __call__(self, *, member_id: int, offset: int, limit: int) -> tuple[int, list[HostLeadView]]:
-        member = await self.access.load(member_id, Access.MEMBER)
-        if not member.is_staff:
-            raise Forbidden("Only staff can see host leads.", code="STAFF_ONLY")
+        await self.access.load(member_id, Access.STAFF)
         total, leads = await self.leads.list_recent(offset=offset, limit=limit)
         await self.uow.commit()
         return total, [HostLeadView.of(lead) for lead in leads]
