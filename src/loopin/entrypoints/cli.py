@@ -176,3 +176,7 @@ def _upgrade(url: str, revision: str = "head") -> None:
     from loopin.adapters.persistence.database import upgrade
 
     upgrade(url, revision)
+
+
+if __name__ == "__main__":
+    main()

@@ -16,7 +16,7 @@ from loopin.entrypoints.http.auth import MemberRequest
 from loopin.usecases.audit.ports import AuditDay, AuditQuery
 from loopin.usecases.audit.read import MAX_PAGE, ReadAuditDays, ReadAuditLog
 
-Id = Annotated[int, QueryParameter(ge=1, lt=2**63)]
+OptionalId = Annotated[int | None, QueryParameter(ge=1, lt=2**63)]  # past bigint: a 400, never a driver error
 
 
 class AuditEntryOut(msgspec.Struct):
@@ -102,8 +102,8 @@ class StaffAuditController(Controller):
         request: MemberRequest,
         read: FromDishka[ReadAuditLog],
         target_type: Annotated[str | None, QueryParameter(min_length=1, max_length=64)] = None,
-        target_id: Id | None = None,
-        actor_id: Id | None = None,
+        target_id: OptionalId = None,
+        actor_id: OptionalId = None,
         action: Annotated[
             str | None,
             QueryParameter(min_length=1, max_length=64, description='an action, or a family ending in "."'),
@@ -112,7 +112,7 @@ class StaffAuditController(Controller):
             datetime | None, QueryParameter(description="from (inclusive); no offset means UTC")
         ] = None,
         until: Annotated[datetime | None, QueryParameter(description="before (exclusive)")] = None,
-        before_seq: Id | None = None,
+        before_seq: OptionalId = None,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
     ) -> AuditPageOut:
         query = AuditQuery(
@@ -135,8 +135,8 @@ class StaffAuditController(Controller):
         self,
         request: MemberRequest,
         read: FromDishka[ReadAuditDays],
-        first: Annotated[date, QueryParameter(query="from")],
-        last: Annotated[date, QueryParameter(query="to")],
+        first: Annotated[date, QueryParameter(name="from")],
+        last: Annotated[date, QueryParameter(name="to")],
     ) -> AuditDaysOut:
         found = await read(member_id=request.user.member_id, first=first, last=last)
         return AuditDaysOut(True, f"Retrieved {len(found)} days", [_day_out(d) for d in found])
