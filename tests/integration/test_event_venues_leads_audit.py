@@ -14,7 +14,7 @@ from loopin.domain.identity.phone import PhoneNumber
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.audit.ports import AuditLog
-from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY, audit_entry, RecordAuditEntry
+from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY, RecordAuditEntry, audit_entry
 from loopin.usecases.events.ports import HostLeadRepository, VenueRepository
 from loopin.usecases.shared.ports import JobQueue, UnitOfWork
 from tests.integration.conftest import running_worker

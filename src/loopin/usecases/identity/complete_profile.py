@@ -106,6 +106,11 @@ class CompleteProfile:
             if replaced:
                 self.jobs.enqueue(jobs.delete_files(replaced))
             self.jobs.enqueue(
+                jobs.audited_member(
+                    "profile_completed", member.id, actor_id=member.id, at=now, first_time=waitlisted_now
+                )
+            )
+            self.jobs.enqueue(
                 analytics_event(
                     "profile_completed",
                     member.id,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from loopin.usecases.identity import jobs
 from loopin.usecases.identity.ports import MemberRepository
-from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 
@@ -28,7 +28,8 @@ class PromoteDueMembers:
             for member in batch:
                 if member.promote_if_due(now):
                     await self.members.save(member)
-                    self.jobs.enqueue(analytics_event("member_promoted", member.id))
+                    for job in jobs.promoted(member.id, now):
+                        self.jobs.enqueue(job)
                     promoted += 1
             await self.uow.commit()
             if len(batch) < self.batch_size:

@@ -325,5 +325,6 @@ class AuthController(Controller):
     @post("/logout", status_code=200, summary="End this session: the token stops working")
     @inject
     async def logout(self, request: MemberRequest, logout: FromDishka[Logout]) -> MessageOut:
-        await logout(token_id=request.user.token_id, expires_at=request.user.expires_at)
+        session = request.user
+        await logout(member_id=session.member_id, token_id=session.token_id, expires_at=session.expires_at)
         return MessageOut(True, "Logged out successfully")

@@ -16,7 +16,7 @@ from loopin.entrypoints.http.auth import MemberRequest
 from loopin.usecases.audit.ports import AuditDay, AuditQuery
 from loopin.usecases.audit.read import MAX_PAGE, ReadAuditDays, ReadAuditLog
 
-OptionalId = Annotated[int | None, QueryParameter(ge=1, lt=2**63)]  # past bigint: a 400, never a driver error
+OptionalId = Annotated[int | None, QueryParameter(ge=1, le=2**63 - 1)]  # past bigint: a 400, never a driver error
 
 
 class AuditEntryOut(msgspec.Struct):
