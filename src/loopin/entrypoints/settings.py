@@ -86,6 +86,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             otp_per_phone=RateLimit("otp-phone-hour", self.otp_max_per_phone_per_hour, 3600),
             otp_per_address=RateLimit("otp-address-hour", self.otp_max_per_address_per_hour, 3600),
             timezone=ZoneInfo(self.platform_timezone),
+            session_lifetime=self.jwt_lifetime,
         )
 
     @property

@@ -41,9 +41,10 @@ class MemberRow(IdentityAuditBase):
     __tablename__ = "members"
     __table_args__ = (
         Index("ix_members_waitlist_promote_at", "promote_at", postgresql_where=text("status = 'waitlisted'")),
+        CheckConstraint("(status = 'erased') = (phone_number IS NULL)", name="phone_unless_erased"),
     )
 
-    phone_number: Mapped[str] = mapped_column(String(16), unique=True)
+    phone_number: Mapped[str | None] = mapped_column(String(16), unique=True)  # None once erased
     role: Mapped[str] = mapped_column(String(16), default="member", server_default="member")
     status: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(100), default="", server_default="")

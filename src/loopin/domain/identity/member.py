@@ -23,6 +23,10 @@ class MemberStatus(Enum):
     WAITLISTED = "waitlisted"  # completed the profile, waiting to be let in
     ACTIVE = "active"
     DEACTIVATED = "deactivated"  # switched off by staff; never undone by the waitlist clock
+    ERASED = "erased"  # deleted by the member: personal data gone, the row kept for the records that name it
+
+
+ERASED_NAME = "Former member"  # what others see where an erased member took part (past events, lists)
 
 
 class Access(Enum):
@@ -97,6 +101,18 @@ class Member:
         self.status = MemberStatus.ACTIVE
         self.updated_at = now
         return True
+
+    def erase(self, now: datetime) -> tuple[str, ...]:
+        """Forgets who this was: the profile is cleared and the phone released (it may sign up again, as someone
+        new); the id stays, so tickets, payments and the audit log that name it stay whole. Returns the keys of
+        the pictures to delete."""
+        pictures = self.profile.picture_keys
+        self.status = MemberStatus.ERASED
+        self.role = Role.MEMBER
+        self.profile = Profile(name=ERASED_NAME)
+        self.waitlisted_at = self.promote_at = None
+        self.updated_at = now
+        return pictures
 
     def deactivate(self, now: datetime) -> None:
         self.status = MemberStatus.DEACTIVATED

@@ -30,6 +30,7 @@ from loopin.adapters.memory.identity import (
 )
 from loopin.adapters.memory.notifications import MemoryDeviceRepository, MemoryNotificationRepository
 from loopin.adapters.memory.outbox import MemoryOutbox, MemoryOutboxAcknowledgements
+from loopin.adapters.memory.privacy import MemoryPersonalData
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
 from loopin.adapters.persistence.attendance import (
     SqlAttendanceReader,
@@ -55,6 +56,7 @@ from loopin.adapters.persistence.identity import (
 )
 from loopin.adapters.persistence.notifications import SqlDeviceRepository
 from loopin.adapters.persistence.outbox import SqlOutbox, SqlOutboxAcknowledgements
+from loopin.adapters.persistence.privacy import SqlPersonalData
 from loopin.adapters.persistence.uow import SqlUnitOfWork
 from loopin.entrypoints.di.bindings import Binding, bind
 from loopin.entrypoints.settings import Settings
@@ -74,6 +76,7 @@ from loopin.usecases.events.ports import (
 )
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository, OtpChallengeRepository
 from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository
+from loopin.usecases.privacy.ports import PersonalData
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 PERSISTENCE = (
@@ -99,6 +102,8 @@ PERSISTENCE = (
     Binding(NotificationRepository, SqlNotificationRepository, MemoryNotificationRepository),
     Binding(AuditLog, SqlAuditLog, MemoryAuditLog),
     Binding(AuditDays, SqlAuditDays, MemoryAuditDays),
+    # privacy
+    Binding(PersonalData, SqlPersonalData, MemoryPersonalData),
 )
 
 # Process-wide, each in short transactions of its own.

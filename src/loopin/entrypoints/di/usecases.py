@@ -57,6 +57,8 @@ from loopin.usecases.notifications.deliver import DeliverNotification
 from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice
 from loopin.usecases.platform.analytics import RecordAnalyticsEvent
 from loopin.usecases.platform.files import DeleteStoredFiles
+from loopin.usecases.privacy.erase import EndMemberSessions, EraseMyAccount, RequestErasureCode
+from loopin.usecases.privacy.export import ExportMyData
 
 IDENTITY = (
     MemberAccess,
@@ -116,8 +118,9 @@ ATTENDANCE = (
 NOTIFICATIONS = (RegisterDevice, DeactivateDevice, DeliverNotification)
 PLATFORM = (RecordAnalyticsEvent, DeleteStoredFiles)
 AUDIT = (RecordAuditEntry, ReadAuditLog, ReadAuditDays, VerifyAuditChain, SummarizeAuditDays)
+PRIVACY = (ExportMyData, RequestErasureCode, EraseMyAccount, EndMemberSessions)
 
 
 class UseCaseProvider(Provider):
     scope = Scope.REQUEST
-    use_cases = provide_all(*IDENTITY, *EVENTS, *ATTENDANCE, *NOTIFICATIONS, *PLATFORM, *AUDIT)
+    use_cases = provide_all(*IDENTITY, *EVENTS, *ATTENDANCE, *NOTIFICATIONS, *PLATFORM, *AUDIT, *PRIVACY)

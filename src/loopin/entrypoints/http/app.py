@@ -34,6 +34,7 @@ from loopin.entrypoints.http.routes.events.venues import VenueController
 from loopin.entrypoints.http.routes.health import health, ready
 from loopin.entrypoints.http.routes.identity import AuthController
 from loopin.entrypoints.http.routes.notifications import DeviceController
+from loopin.entrypoints.http.routes.privacy import PrivacyController
 from loopin.entrypoints.http.routes.staff.audit import StaffAuditController
 from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Settings, load_settings
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
     app = Litestar(
         route_handlers=[
             AuthController,
+            PrivacyController,
             DeviceController,
             EventController,
             VenueController,

@@ -17,6 +17,7 @@ from loopin.usecases.notifications.deliver import DELIVER_NOTIFICATION, DeliverN
 from loopin.usecases.platform import analytics
 from loopin.usecases.platform.analytics import RecordAnalyticsEvent
 from loopin.usecases.platform.files import DeleteStoredFiles
+from loopin.usecases.privacy.erase import END_SESSIONS, EndMemberSessions
 from loopin.usecases.shared.ports import Job, JsonScalar
 
 Handler = Callable[[AsyncContainer, Mapping[str, JsonScalar]], Awaitable[object]]
@@ -43,6 +44,10 @@ async def _record_audit_entry(scope: AsyncContainer, payload: Mapping[str, JsonS
     return await (await scope.get(RecordAuditEntry))(payload=payload)
 
 
+async def _end_member_sessions(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
+    await (await scope.get(EndMemberSessions))(member_id=int(str(payload["member_id"])))
+
+
 async def _summarize_audit_days(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
     return len(await (await scope.get(SummarizeAuditDays))())
 
@@ -65,6 +70,7 @@ HANDLERS: dict[str, Handler] = {
     analytics.CAPTURE: _capture_analytics,
     RECORD_AUDIT_ENTRY: _record_audit_entry,
     SUMMARIZE_AUDIT_DAYS: _summarize_audit_days,
+    END_SESSIONS: _end_member_sessions,
     DELIVER_NOTIFICATION: _deliver_notification,
     EXPIRE_ATTENDANCE: _expire_attendance,
 }
