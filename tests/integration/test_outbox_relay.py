@@ -18,6 +18,7 @@ import httpx
 import msgspec
 import pytest
 from dishka import AsyncContainer, Provider, Scope
+from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 from saq import Queue
 
@@ -312,3 +313,41 @@ async def test_a_relay_that_cannot_reach_the_queue_backs_off(outbox_app: AsyncCo
     assert await (await relay_over(outbox_app, recorder)).relay_due() == 3
     assert len(recorder.jobs) == 3
     assert await outbox_size(outbox_app) == 0
+
+
+# --- embedded mode: the API process runs the relay loop ---------------------------------------------------------
+
+
+class Switchable(RecordingJobDispatcher):
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = True
+
+    async def dispatch(self, jobs: Sequence[Job]) -> None:
+        if self.down:
+            raise ConnectionError("queue unreachable")
+        await super().dispatch(jobs)
+
+
+async def test_without_a_worker_the_api_process_relays_what_its_commits_could_not_hand_over(
+    memory_settings: Settings, fakes: Fakes
+) -> None:
+    """Embedded mode (in-memory store): no worker can see this process's outbox, so the app relays it itself."""
+    dispatcher = Switchable()
+    quick = Provider(scope=Scope.APP)
+    quick.provide(lambda: OutboxConfig(hold=timedelta(0), poll_seconds=0.05), provides=OutboxConfig, override=True)
+    container = make_container(
+        memory_settings, fakes_provider(fakes, inline_jobs=False), dispatcher_provider(dispatcher), quick
+    )
+    try:
+        async with AsyncTestClient(create_app(memory_settings, container)) as client:
+            sent = await client.post("/api/auth/signup", json={"phone_number": "+919812345678"})
+            assert sent.status_code == 200, sent.text
+            assert dispatcher.jobs == []
+            assert await outbox_size(container) == 1
+            dispatcher.down = False
+            await eventually(lambda: dispatcher.jobs, what="the app's relay loop to hand the SMS job over")
+        assert [j.name for j in dispatcher.jobs] == ["identity.send_otp_sms"]
+        assert await outbox_size(container) == 0
+    finally:
+        await container.close()

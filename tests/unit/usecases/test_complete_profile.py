@@ -171,17 +171,17 @@ async def test_the_minimum_age_is_counted_in_the_platform_time_zone(make_app: Ma
     member_id = (await app.sign_in()).member_id
     # 20:00 UTC on 1 March is already 2 March (01:30) in Asia/Kolkata
     app.fakes.clock.advance(timedelta(hours=-10, minutes=-30))
-    assert (await app.complete(member_id, birth_date="2010-03-02")).profile.birth_date == date(2010, 3, 2)
-    with pytest.raises(InvalidInput, match="16 years or older"):
-        await app.complete(member_id, birth_date="2010-03-03")
+    assert (await app.complete(member_id, birth_date="2008-03-02")).profile.birth_date == date(2008, 3, 2)
+    with pytest.raises(InvalidInput, match="18 years or older"):
+        await app.complete(member_id, birth_date="2008-03-03")
 
 
 async def test_the_platform_time_zone_is_a_setting(make_app: MakeApp) -> None:
     app = await make_app(platform_timezone="UTC")
     member_id = (await app.sign_in()).member_id
     app.fakes.clock.advance(timedelta(hours=-10, minutes=-30))  # still 1 March in UTC
-    with pytest.raises(InvalidInput, match="16 years or older"):
-        await app.complete(member_id, birth_date="2010-03-02")
+    with pytest.raises(InvalidInput, match="18 years or older"):
+        await app.complete(member_id, birth_date="2008-03-02")
 
 
 @pytest.mark.parametrize("spelling", ["+91 98123-45678", "919812345678", "09812345678", None, ""])
