@@ -19,12 +19,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 
 import structlog
 from dishka import AsyncContainer
 
+from loopin.adapters.jobs.background import in_background
 from loopin.adapters.jobs.dispatch import JobDispatcher
 from loopin.adapters.jobs.outbox import Outbox, OutboxAcknowledgements, OutboxConfig, OutboxMessage
 from loopin.usecases.shared.ports import Clock, UnitOfWork
@@ -134,16 +135,9 @@ class OutboxRelay:
             if claimed < self._config.batch:
                 await asyncio.sleep(self._config.poll_seconds)
 
-    @contextlib.asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
+    def running(self) -> contextlib.AbstractAsyncContextManager[None]:
         """The relay loop as a background task for the duration of the block."""
-        task = asyncio.create_task(self.run(), name="outbox-relay")
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        return in_background(self.run(), name="outbox-relay")
 
     async def close(self) -> None:
         await self.settle()

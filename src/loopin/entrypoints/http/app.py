@@ -18,6 +18,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from loopin import __version__
+from loopin.adapters.jobs.background import in_background
 from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.http.auth import PUBLIC, bearer_auth
@@ -102,13 +103,8 @@ def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # typ
                 except Exception:
                     log.exception("audit summary sweep failed")
 
-        task = asyncio.create_task(sweep())
-        try:
+        async with in_background(sweep(), name="embedded-sweeps"):
             yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
     return lifespan
 
