@@ -125,15 +125,19 @@ class OutboxRelay:
             return len(messages)
 
     async def run(self) -> None:
-        """Relays until cancelled; a pass that fails (database down) is logged and retried after a pause."""
+        """Relays until cancelled. A pass that fails (the database is down) is logged and the pause before the
+        next one grows, up to 30 s, until a pass succeeds."""
+        failures = 0
         while True:
             try:
                 claimed = await self.relay_due()
+                failures = 0
             except Exception:
-                log.exception("outbox relay pass failed")
+                failures += 1
+                log.exception("outbox relay pass failed", failures=failures)
                 claimed = 0
             if claimed < self._config.batch:
-                await asyncio.sleep(self._config.poll_seconds)
+                await asyncio.sleep(min(self._config.poll_seconds * 2 ** min(failures, 5), 30.0))
 
     def running(self) -> contextlib.AbstractAsyncContextManager[None]:
         """The relay loop as a background task for the duration of the block."""
