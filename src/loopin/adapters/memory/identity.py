@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from loopin.adapters.memory.store import MemoryTransaction
 from loopin.domain.identity.interest import SEED_INTERESTS, EventInterest, slugify
@@ -61,6 +61,10 @@ class MemoryMemberRepository:
             if await self._tx.try_lock(MEMBERS, member.id):  # rows another transaction holds are skipped
                 locked.append(member)
         return locked
+
+    async def list_waitlisted(self, limit: int) -> list[Member]:
+        waiting = [m for m in self._tx.rows(MEMBERS) if m.status is MemberStatus.WAITLISTED]
+        return sorted(waiting, key=lambda m: (m.promote_at or datetime.max.replace(tzinfo=UTC), m.id))[:limit]
 
 
 class MemoryOtpChallengeRepository:

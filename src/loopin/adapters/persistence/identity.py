@@ -110,6 +110,15 @@ class SqlMemberRepository:
         )
         return [member_from_row(r) for r in rows]
 
+    async def list_waitlisted(self, limit: int) -> list[Member]:
+        rows = await self._session.scalars(
+            select(MemberRow)
+            .where(MemberRow.status == MemberStatus.WAITLISTED.value)
+            .order_by(MemberRow.promote_at, MemberRow.id)
+            .limit(limit)
+        )
+        return [member_from_row(r) for r in rows]
+
 
 class SqlOtpChallengeRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -131,6 +140,7 @@ class SqlOtpChallengeRepository:
             expires_at=row.expires_at,
             attempts=row.attempts,
             consumed_at=row.consumed_at,
+            requested_from=row.requested_from,
         )
 
     async def put(self, challenge: OtpChallenge) -> None:
@@ -140,6 +150,7 @@ class SqlOtpChallengeRepository:
             "expires_at": challenge.expires_at,
             "attempts": challenge.attempts,
             "consumed_at": challenge.consumed_at,
+            "requested_from": challenge.requested_from,
         }
         statement = insert(OtpChallengeRow).values(phone_number=challenge.phone.e164, **values)
         await self._session.execute(

@@ -37,6 +37,7 @@ from loopin.usecases.attendance.ports import (
     AttendanceReader,
     InvitationRepository,
     JoinRequestRepository,
+    MemberCard,
     TicketRepository,
 )
 from loopin.usecases.attendance.views import BulkOutcome, InterestItem, RequesterProfile, RequestView
@@ -71,6 +72,7 @@ class CreateJoinRequest:
     invitations: InvitationRepository
     tickets: TicketRepository
     cache: EventCache
+    storage: FileStorage
     jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
@@ -114,7 +116,9 @@ class CreateJoinRequest:
         self.jobs.enqueue(jobs.new_request(request, event, member.profile.name))
         self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
-        return RequestView.of(request, now, event_title=event.title)
+        return RequestView.of(
+            request, now, event_title=event.title, requester=MemberCard.of(member), storage=self.storage
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +127,7 @@ class GetMyRequest:
 
     access: MemberAccess
     reader: AttendanceReader
+    storage: FileStorage
     uow: UnitOfWork
     clock: Clock
 
@@ -133,7 +138,12 @@ class GetMyRequest:
         if card is None or card.event_deleted:
             raise RequestNotFound("You have not asked to join this event.")
         return RequestView.of(
-            card.request, self.clock.now(), event_title=card.event_title, has_ticket=card.has_ticket
+            card.request,
+            self.clock.now(),
+            event_title=card.event_title,
+            has_ticket=card.has_ticket,
+            requester=MemberCard.of(member),
+            storage=self.storage,
         )
 
 
@@ -141,6 +151,7 @@ class GetMyRequest:
 class ListMyRequests:
     access: MemberAccess
     reader: AttendanceReader
+    storage: FileStorage
     uow: UnitOfWork
     clock: Clock
 
@@ -149,9 +160,16 @@ class ListMyRequests:
         member = await self.access.load(member_id, Access.MEMBER)
         cards = await self.reader.member_requests(member.id)
         await self.uow.commit()
-        now = self.clock.now()
+        now, mine = self.clock.now(), MemberCard.of(member)
         views = [
-            RequestView.of(c.request, now, event_title=c.event_title, has_ticket=c.has_ticket)
+            RequestView.of(
+                c.request,
+                now,
+                event_title=c.event_title,
+                has_ticket=c.has_ticket,
+                requester=mine,
+                storage=self.storage,
+            )
             for c in cards
             if not c.event_deleted
         ]
@@ -402,6 +420,7 @@ class WithdrawJoinRequest:
     requests: JoinRequestRepository
     tickets: TicketRepository
     cache: EventCache
+    storage: FileStorage
     jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
@@ -423,4 +442,6 @@ class WithdrawJoinRequest:
         self.jobs.enqueue(jobs.audited_request("withdrawn", request, member.id, now))
         self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
-        return RequestView.of(request, now, event_title=event.title)
+        return RequestView.of(
+            request, now, event_title=event.title, requester=MemberCard.of(member), storage=self.storage
+        )

@@ -38,7 +38,7 @@ from loopin.usecases.events.views import EventView
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.pictures import UploadedFile, discard
 from loopin.usecases.identity.ports import InterestRepository
-from loopin.usecases.platform.ports import FileStorage, ImageInspector
+from loopin.usecases.platform.ports import FileStorage, ImageInspector, RateLimiter
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 CREATE_STATUSES = (EventStatus.DRAFT, EventStatus.PUBLISHED)
@@ -94,6 +94,7 @@ class CreateEvent:
     cache: EventCache
     storage: FileStorage
     inspector: ImageInspector
+    limiter: RateLimiter
     uow: UnitOfWork
     jobs: JobQueue
     clock: Clock
@@ -146,6 +147,7 @@ class CreateEvent:
                 code="INVALID_EVENT_INTERESTS",
             )
         venue = await active_venue(self.venues, venue_id) if venue_id is not None else None
+        await self.config.events_per_member.count(self.limiter, member.id, now)  # retried creates are not
         canonical_id = await self._free_canonical_id()
         keys = await store_covers(self.storage, member.id, covers)
         try:

@@ -102,6 +102,7 @@ class CompleteProfile:
                 now=now,
                 waitlist=self.config.waitlist,
             )
+            admitted_now = waitlisted_now and member.promote_if_due(now)  # a zero-minute window: in at once
             await self.members.save(member)
             if replaced:
                 self.jobs.enqueue(jobs.delete_files(replaced))
@@ -119,6 +120,9 @@ class CompleteProfile:
                     interests=len(interest_ids),
                 )
             )
+            if admitted_now:
+                for job in jobs.promoted(member.id, now):
+                    self.jobs.enqueue(job)
             await self.uow.commit()
         except BaseException:
             await self.uow.rollback()

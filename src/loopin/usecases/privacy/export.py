@@ -148,7 +148,7 @@ class MemberExport:
     notifications: list[NotificationData]
     host_lead: HostLeadData | None
     activity: list[ActivityData]  # the most recent ACTIVITY_LIMIT entries
-    shared_with: tuple[Processor, ...] = PROCESSORS
+    shared_with: list[Processor]
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +250,7 @@ class ExportMyData:
             if lead
             else None,
             activity=[ActivityData(e.action, e.target_type, e.target_id, e.at) for e in activity],
+            shared_with=list(PROCESSORS),
         )
         self.jobs.enqueue(audited_member("data_exported", member.id, actor_id=member.id, at=now))
         await self.uow.commit()

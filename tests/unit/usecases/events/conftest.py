@@ -143,7 +143,9 @@ def cover(n: int = 0) -> UploadedFile:
 
 
 def _settings(tmp_path: Path) -> Settings:
-    return load_settings({}, environment="test", media_root=str(tmp_path / "media"))
+    return load_settings(
+        {}, environment="test", media_root=str(tmp_path / "media"), events_max_per_member_per_day=1000
+    )  # the feed tests fill pages with one host's events
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ Rows live for milliseconds normally (deleted once handed over); ``available_at``
 holds a message back while its writer hands it over, or after a failed relay (backoff).
 
 Revision ID: 6685f303d0a7
-Revises: 50bc2003c2e6
+Revises: 3f1c2a9d7e15
 Create Date: 2026-12-06 09:13:42.862650
 
 """
@@ -17,7 +17,7 @@ import advanced_alchemy.types
 
 # revision identifiers, used by Alembic.
 revision: str = '6685f303d0a7'
-down_revision: Union[str, Sequence[str], None] = '50bc2003c2e6'
+down_revision: Union[str, Sequence[str], None] = '3f1c2a9d7e15'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

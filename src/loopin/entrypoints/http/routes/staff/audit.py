@@ -13,10 +13,9 @@ from litestar.params import QueryParameter
 
 from loopin.domain.audit.entry import AuditEntry
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.params import OptionalQueryId
 from loopin.usecases.audit.ports import AuditDay, AuditQuery
 from loopin.usecases.audit.read import MAX_PAGE, ReadAuditDays, ReadAuditLog
-
-OptionalId = Annotated[int | None, QueryParameter(ge=1, le=2**63 - 1)]  # past bigint: a 400, never a driver error
 
 
 class AuditEntryOut(msgspec.Struct):
@@ -102,8 +101,8 @@ class StaffAuditController(Controller):
         request: MemberRequest,
         read: FromDishka[ReadAuditLog],
         target_type: Annotated[str | None, QueryParameter(min_length=1, max_length=64)] = None,
-        target_id: OptionalId = None,
-        actor_id: OptionalId = None,
+        target_id: OptionalQueryId = None,
+        actor_id: OptionalQueryId = None,
         action: Annotated[
             str | None,
             QueryParameter(min_length=1, max_length=64, description='an action, or a family ending in "."'),
@@ -112,7 +111,7 @@ class StaffAuditController(Controller):
             datetime | None, QueryParameter(description="from (inclusive); no offset means UTC")
         ] = None,
         until: Annotated[datetime | None, QueryParameter(description="before (exclusive)")] = None,
-        before_seq: OptionalId = None,
+        before_seq: OptionalQueryId = None,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
     ) -> AuditPageOut:
         query = AuditQuery(
