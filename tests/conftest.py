@@ -24,6 +24,7 @@ MUTABLE_TABLES = ("members", "otp_challenges", "devices", "venues", "events", "h
 MUTABLE_TABLES += ("join_requests", "invitations", "tickets", "notifications")  # attendance
 MUTABLE_TABLES += ("payment_orders", "refunds", "ledger_transactions", "ledger_entries", "payment_notices")
 MUTABLE_TABLES += ("platform_fee_config",)
+MUTABLE_TABLES += ("outbox", "audit_days", "audit_day_actions")
 
 
 def _check_services() -> None:
@@ -72,6 +73,7 @@ def database() -> str:
 async def clean_services(database: str) -> None:
     engine = create_async_engine(database)
     async with engine.begin() as conn:
+        await conn.execute(text("SET LOCAL session_replication_role = replica"))  # the audit log refuses TRUNCATE
         await conn.execute(text(f"TRUNCATE {', '.join(MUTABLE_TABLES)} RESTART IDENTITY CASCADE"))
     await engine.dispose()
     redis = Redis.from_url(TEST_REDIS_URL)

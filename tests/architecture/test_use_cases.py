@@ -9,10 +9,19 @@ from pathlib import Path
 import pytest
 
 from loopin.entrypoints.di import make_container
-from loopin.entrypoints.di.usecases import ATTENDANCE, EVENTS, IDENTITY, NOTIFICATIONS, PAYMENTS, PLATFORM
+from loopin.entrypoints.di.usecases import (
+    ATTENDANCE,
+    AUDIT,
+    EVENTS,
+    IDENTITY,
+    NOTIFICATIONS,
+    PAYMENTS,
+    PLATFORM,
+    PRIVACY,
+)
 from loopin.entrypoints.settings import load_settings
 
-USE_CASES = (*IDENTITY, *EVENTS, *ATTENDANCE, *PAYMENTS, *NOTIFICATIONS, *PLATFORM)
+USE_CASES = (*IDENTITY, *EVENTS, *ATTENDANCE, *PAYMENTS, *NOTIFICATIONS, *PLATFORM, *AUDIT, *PRIVACY)
 
 
 @pytest.mark.parametrize("use_case", USE_CASES, ids=lambda c: c.__name__)

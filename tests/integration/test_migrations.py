@@ -40,6 +40,9 @@ APP_TABLES = {
     "ledger_entries",
     "payment_notices",
     "platform_fee_config",
+    "outbox",
+    "audit_days",
+    "audit_day_actions",
 }
 
 

@@ -18,6 +18,7 @@ from loopin.entrypoints.di import make_container
 from loopin.entrypoints.settings import Settings
 from loopin.entrypoints.worker.registry import HANDLERS
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
+from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.identity.ports import MemberRepository, SmsSender
 from loopin.usecases.identity.request_otp import RequestOtp
@@ -116,6 +117,7 @@ async def test_the_worker_registers_every_job_and_the_waitlist_cron(
             payment_jobs.EXPIRE_HOLDS,
             payment_jobs.RECONCILE_ORDERS,
             payment_jobs.RETRY_REFUNDS,
+            SUMMARIZE_AUDIT_DAYS,
         ]
         assert worker.queue.name == queue_settings.queue_name
         assert isinstance(worker, Worker)

@@ -25,11 +25,13 @@ from loopin.domain.identity.otp import OtpChallenge
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.notifications.device import Device
 from loopin.domain.shared.errors import Unavailable
+from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.entrypoints.settings import Settings
 from loopin.entrypoints.worker.registry import run_job
 from loopin.usecases.identity.complete_profile import CompleteProfile, ProfileCompleted
+from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.pictures import UploadedFile
-from loopin.usecases.identity.ports import MemberRepository
+from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository
 from loopin.usecases.identity.request_otp import OtpSent, RequestOtp
 from loopin.usecases.identity.verify_otp import SessionStarted, VerifyOtp
 from loopin.usecases.platform.ports import FileStorage, RateLimiter
@@ -182,6 +184,15 @@ class App:
     async def challenge(self, number: str = PHONE) -> OtpChallenge | None:
         found: OtpChallenge | None = (await self.store()).tables[OTPS].get(PhoneNumber.parse(number).e164)
         return found
+
+    async def change_challenge(self, number: str, code: str) -> None:
+        """Replaces the phone's live code with ``code`` (as if the server had drawn it)."""
+        phone_ = PhoneNumber.parse(number)
+        config, digest = await self.get(IdentityConfig), await self.get(KeyedDigest)
+        challenge = OtpChallenge.issue(phone_, code, now=self.fakes.clock.now(), policy=config.otp, digest=digest)
+        async with self.container() as scope:
+            await (await scope.get(OtpChallengeRepository)).put(challenge)
+            await (await scope.get(UnitOfWork)).commit()
 
     async def change_member(self, member_id: int, change: Callable[[Member], None]) -> None:
         async with self.container() as scope:

@@ -22,7 +22,7 @@ from loopin.domain.shared.errors import Conflict
 def member_from_row(row: MemberRow) -> Member:
     return Member(
         id=row.id,
-        phone=PhoneNumber(row.phone_number),
+        phone=PhoneNumber(row.phone_number or ""),
         role=Role(row.role),
         status=MemberStatus(row.status),
         profile=Profile(
@@ -43,7 +43,7 @@ def member_from_row(row: MemberRow) -> Member:
 
 def _copy_to_row(member: Member, row: MemberRow) -> None:
     p = member.profile
-    row.phone_number = member.phone.e164
+    row.phone_number = None if member.status is MemberStatus.ERASED else member.phone.e164
     row.role = member.role.value
     row.status = member.status.value
     row.name = p.name
@@ -59,17 +59,22 @@ def _copy_to_row(member: Member, row: MemberRow) -> None:
         row.updated_at = member.updated_at
 
 
+def _live(row: MemberRow | None) -> Member | None:
+    """An erased member is nobody: no use case may load them again."""
+    return member_from_row(row) if row is not None and row.status != MemberStatus.ERASED.value else None
+
+
 class SqlMemberRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def get(self, member_id: int) -> Member | None:
         row = await self._session.get(MemberRow, member_id)
-        return member_from_row(row) if row else None
+        return _live(row)
 
     async def get_for_update(self, member_id: int) -> Member | None:
         row = await self._session.get(MemberRow, member_id, with_for_update=True, populate_existing=True)
-        return member_from_row(row) if row else None
+        return _live(row)
 
     async def find_by_phone(self, phone: PhoneNumber) -> Member | None:
         row = await self._session.scalar(select(MemberRow).where(MemberRow.phone_number == phone.e164))

@@ -10,7 +10,7 @@ from enum import Enum
 
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 
-MIN_AGE_YEARS = 16
+MIN_AGE_YEARS = 18  # adults only: a child's data needs verifiable parental consent (DPDP Act s.9, docs/privacy.md)
 NAME_MIN, NAME_MAX = 2, 100
 BIO_MAX = 500
 LOCATION_MAX = 100

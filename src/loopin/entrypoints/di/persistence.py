@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterable
 from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from loopin.adapters.jobs.outbox import Outbox, OutboxAcknowledgements
 from loopin.adapters.memory.attendance import (
     MemoryAttendanceReader,
     MemoryEventAccessGrants,
@@ -14,7 +15,7 @@ from loopin.adapters.memory.attendance import (
     MemoryJoinRequestRepository,
     MemoryTicketRepository,
 )
-from loopin.adapters.memory.audit import MemoryAuditLog
+from loopin.adapters.memory.audit import MemoryAuditDays, MemoryAuditLog
 from loopin.adapters.memory.events import (
     MemoryEventReader,
     MemoryEventRepository,
@@ -28,6 +29,7 @@ from loopin.adapters.memory.identity import (
     seed_interests,
 )
 from loopin.adapters.memory.notifications import MemoryDeviceRepository, MemoryNotificationRepository
+from loopin.adapters.memory.outbox import MemoryOutbox, MemoryOutboxAcknowledgements
 from loopin.adapters.memory.payments import (
     MemoryFeeConfigRepository,
     MemoryLedger,
@@ -35,6 +37,7 @@ from loopin.adapters.memory.payments import (
     MemoryPaymentOrderRepository,
     MemoryRefundRepository,
 )
+from loopin.adapters.memory.privacy import MemoryPersonalData
 from loopin.adapters.memory.seats import MemorySeatInventory
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
 from loopin.adapters.persistence.attendance import (
@@ -45,7 +48,7 @@ from loopin.adapters.persistence.attendance import (
     SqlNotificationRepository,
     SqlTicketRepository,
 )
-from loopin.adapters.persistence.audit import SqlAuditLog
+from loopin.adapters.persistence.audit import SqlAuditDays, SqlAuditLog
 from loopin.adapters.persistence.database import UseCaseSession, create_engine
 from loopin.adapters.persistence.events import (
     SqlEventReader,
@@ -60,6 +63,7 @@ from loopin.adapters.persistence.identity import (
     SqlOtpChallengeRepository,
 )
 from loopin.adapters.persistence.notifications import SqlDeviceRepository
+from loopin.adapters.persistence.outbox import SqlOutbox, SqlOutboxAcknowledgements
 from loopin.adapters.persistence.payments import (
     SqlFeeConfigRepository,
     SqlLedger,
@@ -67,6 +71,7 @@ from loopin.adapters.persistence.payments import (
     SqlPaymentOrderRepository,
     SqlRefundRepository,
 )
+from loopin.adapters.persistence.privacy import SqlPersonalData
 from loopin.adapters.persistence.seats import SqlSeatInventory
 from loopin.adapters.persistence.uow import SqlUnitOfWork
 from loopin.entrypoints.di.bindings import Binding, bind
@@ -77,7 +82,7 @@ from loopin.usecases.attendance.ports import (
     JoinRequestRepository,
     TicketRepository,
 )
-from loopin.usecases.audit.ports import AuditLog
+from loopin.usecases.audit.ports import AuditDays, AuditLog
 from loopin.usecases.events.ports import (
     EventAccessGrants,
     EventReader,
@@ -95,10 +100,12 @@ from loopin.usecases.payments.ports import (
     PaymentOrderRepository,
     RefundRepository,
 )
+from loopin.usecases.privacy.ports import PersonalData
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 PERSISTENCE = (
     Binding(UnitOfWork, SqlUnitOfWork, MemoryUnitOfWork),
+    Binding(Outbox, SqlOutbox, MemoryOutbox),
     # identity
     Binding(MemberRepository, SqlMemberRepository, MemoryMemberRepository),
     Binding(OtpChallengeRepository, SqlOtpChallengeRepository, MemoryOtpChallengeRepository),
@@ -125,7 +132,13 @@ PERSISTENCE = (
     Binding(DeviceRepository, SqlDeviceRepository, MemoryDeviceRepository),
     Binding(NotificationRepository, SqlNotificationRepository, MemoryNotificationRepository),
     Binding(AuditLog, SqlAuditLog, MemoryAuditLog),
+    Binding(AuditDays, SqlAuditDays, MemoryAuditDays),
+    # privacy
+    Binding(PersonalData, SqlPersonalData, MemoryPersonalData),
 )
+
+# Process-wide, each in short transactions of its own.
+PERSISTENCE_SERVICES = (Binding(OutboxAcknowledgements, SqlOutboxAcknowledgements, MemoryOutboxAcknowledgements),)
 
 
 class PostgresProvider(Provider):
@@ -174,8 +187,16 @@ class MemoryStoreProvider(Provider):
 
 
 def sql_persistence() -> list[Provider]:
-    return [PostgresProvider(), bind(PERSISTENCE, real=True, scope=Scope.REQUEST)]
+    return [
+        PostgresProvider(),
+        bind(PERSISTENCE, real=True, scope=Scope.REQUEST),
+        bind(PERSISTENCE_SERVICES, real=True, scope=Scope.APP),
+    ]
 
 
 def memory_persistence() -> list[Provider]:
-    return [MemoryStoreProvider(), bind(PERSISTENCE, real=False, scope=Scope.REQUEST)]
+    return [
+        MemoryStoreProvider(),
+        bind(PERSISTENCE, real=False, scope=Scope.REQUEST),
+        bind(PERSISTENCE_SERVICES, real=False, scope=Scope.APP),
+    ]

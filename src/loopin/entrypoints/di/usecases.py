@@ -32,7 +32,10 @@ from loopin.usecases.attendance.tickets import (
     ListMyTickets,
     TicketDesk,
 )
+from loopin.usecases.audit.read import ReadAuditDays, ReadAuditLog
 from loopin.usecases.audit.record import RecordAuditEntry
+from loopin.usecases.audit.summaries import SummarizeAuditDays
+from loopin.usecases.audit.verify import VerifyAuditChain
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.create import CreateEvent
 from loopin.usecases.events.hosts import BecomeAHost, ListHostLeads
@@ -68,6 +71,8 @@ from loopin.usecases.payments.refunds import (
 from loopin.usecases.payments.settlement import OrderSettlement
 from loopin.usecases.platform.analytics import RecordAnalyticsEvent
 from loopin.usecases.platform.files import DeleteStoredFiles
+from loopin.usecases.privacy.erase import EndMemberSessions, EraseMyAccount, RequestErasureCode
+from loopin.usecases.privacy.export import ExportMyData
 
 IDENTITY = (
     MemberAccess,
@@ -145,9 +150,13 @@ PAYMENTS = (
     ReconcileOrders,
 )
 NOTIFICATIONS = (RegisterDevice, DeactivateDevice, DeliverNotification)
-PLATFORM = (RecordAnalyticsEvent, DeleteStoredFiles, RecordAuditEntry)
+PLATFORM = (RecordAnalyticsEvent, DeleteStoredFiles)
+AUDIT = (RecordAuditEntry, ReadAuditLog, ReadAuditDays, VerifyAuditChain, SummarizeAuditDays)
+PRIVACY = (ExportMyData, RequestErasureCode, EraseMyAccount, EndMemberSessions)
 
 
 class UseCaseProvider(Provider):
     scope = Scope.REQUEST
-    use_cases = provide_all(*IDENTITY, *EVENTS, *ATTENDANCE, *PAYMENTS, *NOTIFICATIONS, *PLATFORM)
+    use_cases = provide_all(
+        *IDENTITY, *EVENTS, *ATTENDANCE, *PAYMENTS, *NOTIFICATIONS, *PLATFORM, *AUDIT, *PRIVACY
+    )

@@ -27,7 +27,7 @@ from loopin.usecases.identity.ports import InterestRepository, MemberRepository
 from loopin.usecases.identity.views import ProfileView
 from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.platform.ports import FileStorage, ImageInspector
-from loopin.usecases.shared.ports import Clock, JobQueue, JobsNotQueued, UnitOfWork
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +107,11 @@ class CompleteProfile:
             if replaced:
                 self.jobs.enqueue(jobs.delete_files(replaced))
             self.jobs.enqueue(
+                jobs.audited_member(
+                    "profile_completed", member.id, actor_id=member.id, at=now, first_time=waitlisted_now
+                )
+            )
+            self.jobs.enqueue(
                 analytics_event(
                     "profile_completed",
                     member.id,
@@ -116,10 +121,9 @@ class CompleteProfile:
                 )
             )
             if admitted_now:
-                self.jobs.enqueue(analytics_event("member_promoted", member.id))
+                for job in jobs.promoted(member.id, now):
+                    self.jobs.enqueue(job)
             await self.uow.commit()
-        except JobsNotQueued:
-            raise  # committed: the new pictures are the profile's now
         except BaseException:
             await self.uow.rollback()
             await discard(self.storage, new_keys)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
+from loopin.domain.audit.entry import JsonValue
 from loopin.domain.identity.member import Access
 from loopin.domain.identity.profile import (
     BIO_MAX,
@@ -63,6 +64,10 @@ class ProfileChanges:
     interest_ids: list[int] | _Unset = UNSET
     picture_urls: list[str] | _Unset = UNSET
 
+    def sent(self) -> list[JsonValue]:
+        """The names of the fields this change sets (what the audit log keeps: never their values)."""
+        return [name for name in self.__dataclass_fields__ if not isinstance(getattr(self, name), _Unset)]
+
 
 @dataclass(frozen=True, slots=True)
 class UpdateProfile:
@@ -116,6 +121,9 @@ class UpdateProfile:
         await self.members.save(member)
         if removed:
             self.jobs.enqueue(jobs.delete_files(removed))
+        self.jobs.enqueue(
+            jobs.audited_member("profile_updated", member.id, actor_id=member.id, at=now, fields=changes.sent())
+        )
         await self.uow.commit()
         return ProfileView.of(member, chosen, self.storage)
 

@@ -6,7 +6,7 @@ to zero (a deferred constraint trigger checks it at commit). Both raise plain ex
 broken ledger is a bug of this service, never a client's conflict. Events count held seats in their capacity.
 
 Revision ID: ab0b8f8338cb
-Revises: 3f1c2a9d7e15
+Revises: be9bdb3ba3ff
 Create Date: 2026-12-06 09:01:03.261882
 
 """
@@ -45,7 +45,7 @@ LEDGER_TRIGGERS = [
 
 # revision identifiers, used by Alembic.
 revision: str = 'ab0b8f8338cb'
-down_revision: Union[str, Sequence[str], None] = '3f1c2a9d7e15'
+down_revision: Union[str, Sequence[str], None] = 'be9bdb3ba3ff'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
