@@ -10,7 +10,8 @@ from dishka import AsyncContainer, Provider, Scope
 
 from loopin.adapters.clock import ManualClock
 from loopin.adapters.jobs.dispatch import InProcessJobDispatcher, JobDispatcher
-from loopin.adapters.memory.platform import RecordingAnalytics, SmsOutbox
+from loopin.adapters.memory.identity import SmsOutbox
+from loopin.adapters.memory.platform import RecordingAnalytics
 from loopin.entrypoints.worker.registry import run_job
 from loopin.usecases.identity.ports import SmsSender
 from loopin.usecases.platform.ports import Analytics

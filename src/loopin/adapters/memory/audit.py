@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from loopin.adapters.memory.store import MemoryTransaction
 from loopin.domain.audit.entry import AuditEntry
+from loopin.usecases.audit.ports import AuditLog
 
 AUDIT_ENTRIES = "audit_entries"
 
 
-class MemoryAuditLog:
+class MemoryAuditLog(AuditLog):
     def __init__(self, tx: MemoryTransaction) -> None:
         self._tx = tx
 

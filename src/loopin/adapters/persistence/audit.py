@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.orm import AuditEntryRow
 from loopin.domain.audit.entry import AuditEntry
+from loopin.usecases.audit.ports import AuditLog
 
 
 def entry_from_row(row: AuditEntryRow) -> AuditEntry:
@@ -25,7 +26,7 @@ def entry_from_row(row: AuditEntryRow) -> AuditEntry:
     )
 
 
-class SqlAuditLog:
+class SqlAuditLog(AuditLog):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 

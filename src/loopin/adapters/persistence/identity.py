@@ -17,6 +17,7 @@ from loopin.domain.identity.otp import OtpChallenge
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.identity.profile import Gender, Profile
 from loopin.domain.shared.errors import Conflict
+from loopin.usecases.identity.ports import InterestRepository, MemberRepository, OtpChallengeRepository
 
 
 def member_from_row(row: MemberRow) -> Member:
@@ -59,7 +60,7 @@ def _copy_to_row(member: Member, row: MemberRow) -> None:
         row.updated_at = member.updated_at
 
 
-class SqlMemberRepository:
+class SqlMemberRepository(MemberRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
@@ -106,7 +107,7 @@ class SqlMemberRepository:
         return [member_from_row(r) for r in rows]
 
 
-class SqlOtpChallengeRepository:
+class SqlOtpChallengeRepository(OtpChallengeRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
@@ -147,7 +148,7 @@ def interest_from_row(row: EventInterestRow) -> EventInterest:
     return EventInterest(row.id, row.name, row.slug, row.is_active, row.created_at, row.updated_at)
 
 
-class SqlInterestRepository:
+class SqlInterestRepository(InterestRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 

@@ -35,6 +35,11 @@ def is_storable_id(value: int) -> bool:
     return 0 < value < BIGINT_END
 
 
+def like_anywhere(text: str) -> str:
+    """An ``ILIKE … ESCAPE '\\'`` pattern matching ``text`` anywhere, its wildcards taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 class MemberRow(IdentityAuditBase):
     __tablename__ = "members"
     __table_args__ = (

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from loopin.domain.identity.member import Member
-from loopin.usecases.identity.ports import IssuedToken
+from loopin.usecases.identity.ports import IssuedToken, TokenIssuer
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +23,7 @@ class SessionClaims:
 CLOCK_SKEW_SECONDS = 30
 
 
-class JwtSessionTokens:
+class JwtSessionTokens(TokenIssuer):
     """Issues and reads tokens; verification requires signature, ``exp``, ``iat``, ``jti`` and issuer."""
 
     def __init__(

@@ -30,29 +30,23 @@ from loopin.adapters.memory.identity import (
 from loopin.adapters.memory.notifications import MemoryDeviceRepository, MemoryNotificationRepository
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
 from loopin.adapters.persistence.attendance import (
-    SqlAttendanceReader,
-    SqlEventAccessGrants,
     SqlInvitationRepository,
     SqlJoinRequestRepository,
-    SqlNotificationRepository,
     SqlTicketRepository,
 )
+from loopin.adapters.persistence.attendance_reader import SqlAttendanceReader, SqlEventAccessGrants
 from loopin.adapters.persistence.audit import SqlAuditLog
 from loopin.adapters.persistence.database import UseCaseSession, create_engine
-from loopin.adapters.persistence.events import (
-    SqlEventReader,
-    SqlEventRepository,
-    SqlHostLeadRepository,
-    SqlVenueRepository,
-)
+from loopin.adapters.persistence.events import SqlEventReader, SqlEventRepository
 from loopin.adapters.persistence.health import PostgresReadiness
 from loopin.adapters.persistence.identity import (
     SqlInterestRepository,
     SqlMemberRepository,
     SqlOtpChallengeRepository,
 )
-from loopin.adapters.persistence.notifications import SqlDeviceRepository
+from loopin.adapters.persistence.notifications import SqlDeviceRepository, SqlNotificationRepository
 from loopin.adapters.persistence.uow import SqlUnitOfWork
+from loopin.adapters.persistence.venues import SqlHostLeadRepository, SqlVenueRepository
 from loopin.entrypoints.di.bindings import Binding, bind
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.attendance.ports import (
