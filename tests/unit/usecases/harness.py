@@ -28,10 +28,10 @@ from loopin.domain.shared.errors import Unavailable
 from loopin.entrypoints.settings import Settings
 from loopin.entrypoints.worker.registry import run_job
 from loopin.usecases.identity.complete_profile import CompleteProfile, ProfileCompleted
-from loopin.usecases.identity.pictures import UploadedFile
 from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.identity.request_otp import OtpSent, RequestOtp
 from loopin.usecases.identity.verify_otp import SessionStarted, VerifyOtp
+from loopin.usecases.platform.files import UploadedFile
 from loopin.usecases.platform.ports import FileStorage, RateLimiter
 from loopin.usecases.shared.ports import Job, UnitOfWork
 from tests.support import Fakes, png_bytes

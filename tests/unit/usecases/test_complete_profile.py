@@ -13,9 +13,8 @@ from loopin.adapters.memory.identity import INTERESTS, MemoryMemberRepository
 from loopin.domain.identity.member import MemberDeactivated, MemberStatus
 from loopin.domain.identity.profile import Gender
 from loopin.domain.shared.errors import ErrorKind, Forbidden, InvalidInput, Unavailable
-from loopin.usecases.identity import jobs
-from loopin.usecases.identity.pictures import UploadedFile
 from loopin.usecases.identity.ports import MemberRepository
+from loopin.usecases.platform.files import DELETE_FILES, UploadedFile
 from tests.support import jpeg_bytes, png_bytes
 from tests.unit.usecases.conftest import MakeApp
 from tests.unit.usecases.harness import NAME, START, App, FailingDispatcher, Failure, pause_provider
@@ -99,7 +98,7 @@ async def test_completing_again_replaces_the_profile_and_never_restarts_the_wait
     assert member.profile.interest_ids == (2,)
     assert set(await app.stored_files()) == set(member.profile.picture_keys)  # the old picture is gone
     assert not set(first.profile.picture_keys) & set(member.profile.picture_keys)
-    [delete] = app.jobs.named(jobs.DELETE_FILES)
+    [delete] = app.jobs.named(DELETE_FILES)
     assert delete.payload == {"keys": "\n".join(first.profile.picture_keys)}
     [dispatched] = [d for d in app.jobs.dispatched if d.job is delete]
     committed = dispatched.committed["members"][member_id]

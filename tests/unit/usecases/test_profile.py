@@ -10,10 +10,9 @@ import pytest
 from loopin.domain.identity.member import MemberDeactivated, MemberStatus
 from loopin.domain.identity.profile import Gender
 from loopin.domain.shared.errors import ErrorKind, InvalidInput, Unauthenticated
-from loopin.usecases.identity import jobs
-from loopin.usecases.identity.pictures import UploadedFile
 from loopin.usecases.identity.profile import GetProfile, ProfileChanges, UpdateProfile
 from loopin.usecases.identity.views import ProfileView
+from loopin.usecases.platform.files import DELETE_FILES, UploadedFile
 from tests.support import png_bytes
 from tests.unit.usecases.conftest import MakeApp
 from tests.unit.usecases.harness import NAME, PHONE, START, App
@@ -182,7 +181,7 @@ async def test_pictures_can_be_reordered_without_deleting_anything(app: App) -> 
     view = await update(app, member_id, picture_urls=[urls[2], urls[0], urls[1]])
     assert view.picture_urls == (urls[2], urls[0], urls[1])
     assert (await app.member(member_id)).profile.picture_keys == (keys[2], keys[0], keys[1])
-    assert app.jobs.named(jobs.DELETE_FILES) == []
+    assert app.jobs.named(DELETE_FILES) == []
     assert set(await app.stored_files()) == set(keys)
 
 
@@ -192,7 +191,7 @@ async def test_a_removed_picture_is_deleted_after_the_commit(app: App) -> None:
     view = await update(app, member_id, picture_urls=[f" {urls[0]}?", urls[2], urls[2]])
     assert view.picture_urls == (urls[0], urls[2])
     assert set(await app.stored_files()) == {keys[0], keys[2]}
-    [job] = app.jobs.named(jobs.DELETE_FILES)
+    [job] = app.jobs.named(DELETE_FILES)
     assert job.payload == {"keys": keys[1]}
     [dispatched] = [d for d in app.jobs.dispatched if d.job is job]
     assert dispatched.committed["members"][member_id].profile.picture_keys == (keys[0], keys[2])

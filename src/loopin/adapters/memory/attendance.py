@@ -245,18 +245,7 @@ class MemoryAttendanceReader(AttendanceReader):
 
     def _brief(self, event: Event) -> EventBrief:
         venue: Venue | None = self._tx.read(VENUES, event.venue_id) if event.venue_id else None
-        return EventBrief(
-            id=event.id,
-            title=event.title,
-            start_time=event.start_time,
-            end_time=event.end_time,
-            timezone=event.timezone,
-            venue_name=venue.name if venue else None,
-            cover_image_key=next(iter(event.cover_image_keys), None),
-            is_paid=event.is_paid,
-            host_id=event.host_id,
-            is_deleted=event.is_deleted,
-        )
+        return EventBrief.of(event, venue.name if venue else None)
 
     def _has_ticket(self, event_id: int, member_id: int) -> bool:
         row_id = self._tx.read(TICKET_PAIRS, (event_id, member_id))

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from loopin.adapters.persistence.attendance import LIVE, invitation_from_row, request_from_row, ticket_from_row
+from loopin.adapters.persistence.events import event_from_row
 from loopin.adapters.persistence.orm import (
     EventRow,
     InvitationRow,
@@ -48,18 +49,7 @@ def _card(row: Any) -> MemberCard:
 
 
 def _brief(event: EventRow, venue_name: str | None) -> EventBrief:
-    return EventBrief(
-        id=event.id,
-        title=event.title,
-        start_time=event.start_time,
-        end_time=event.end_time,
-        timezone=event.timezone,
-        venue_name=venue_name,
-        cover_image_key=next(iter(event.cover_image_keys or ()), None),
-        is_paid=event.is_paid,
-        host_id=event.host_id,
-        is_deleted=event.deleted_at is not None,
-    )
+    return EventBrief.of(event_from_row(event), venue_name)
 
 
 def _has_live_ticket(event_id: Any, member_id: Any) -> Any:

@@ -13,7 +13,7 @@ from loopin.usecases.identity import jobs as identity_jobs
 from loopin.usecases.identity.sms import DeliverOtpSms
 from loopin.usecases.identity.waitlist import PromoteDueMembers
 from loopin.usecases.notifications.deliver import DELIVER_NOTIFICATION, DeliverNotification
-from loopin.usecases.platform import analytics
+from loopin.usecases.platform import analytics, files
 from loopin.usecases.platform.analytics import RecordAnalyticsEvent
 from loopin.usecases.platform.files import DeleteStoredFiles
 from loopin.usecases.shared.ports import Job, JsonScalar
@@ -55,7 +55,7 @@ async def _expire_attendance(scope: AsyncContainer, payload: Mapping[str, JsonSc
 
 HANDLERS: dict[str, Handler] = {
     identity_jobs.SEND_OTP_SMS: _send_otp_sms,
-    identity_jobs.DELETE_FILES: _delete_files,
+    files.DELETE_FILES: _delete_files,
     identity_jobs.PROMOTE_DUE_MEMBERS: _promote_due_members,
     analytics.CAPTURE: _capture_analytics,
     RECORD_AUDIT_ENTRY: _record_audit_entry,

@@ -15,7 +15,6 @@ from loopin.domain.attendance.rules import (
     parse_policy,
     require_open,
 )
-from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.usecases.attendance import jobs
@@ -51,21 +50,6 @@ def parse_invitation_status(raw: str | None) -> InvitationStatus | None:
     except ValueError:
         allowed = ", ".join(s.value for s in InvitationStatus)
         raise InvalidInput.single("status_filter", f"status_filter must be one of: {allowed}") from None
-
-
-def event_brief(event: Event) -> EventBrief:
-    return EventBrief(
-        id=event.id,
-        title=event.title,
-        start_time=event.start_time,
-        end_time=event.end_time,
-        timezone=event.timezone,
-        venue_name=None,
-        cover_image_key=next(iter(event.cover_image_keys), None),
-        is_paid=event.is_paid,
-        host_id=event.host_id,
-        is_deleted=event.is_deleted,
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +136,7 @@ class SendInvitations:
         engaged = await self.reader.engaged_among(event.id, ids)
         existing = await self.invitations.lock_for_members(event.id, ids)
         expires_at = answer_deadline(policy, now, event.start_time)
-        brief = event_brief(event)
+        brief = EventBrief.of(event)
         created: list[InvitationView] = []
         skipped: list[tuple[int, str]] = []
         for user_id in ids:
@@ -210,7 +194,7 @@ class ListEventInvitations:
         event = await self.event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
         rows = await self.reader.event_invitations(event.id)
         await self.uow.commit()
-        now, brief = self.clock.now(), event_brief(event)
+        now, brief = self.clock.now(), EventBrief.of(event)
         views = [InvitationView.of(i, now, brief, invitee=card, storage=self.storage) for i, card in rows]
         return [v for v in views if wanted is None or v.status == wanted.value]
 
@@ -289,7 +273,7 @@ class RespondToInvitation:
             self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
         return InvitationAnswer(
-            invitation=InvitationView.of(invitation, now, event_brief(event)),
+            invitation=InvitationView.of(invitation, now, EventBrief.of(event)),
             is_paid=event.is_paid,
             ticket_price=event.ticket_price,
             requires_payment=going and event.is_paid and not has_ticket,

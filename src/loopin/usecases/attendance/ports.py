@@ -16,6 +16,7 @@ from typing import Protocol
 from loopin.domain.attendance.invitation import Invitation
 from loopin.domain.attendance.request import JoinRequest
 from loopin.domain.attendance.ticket import Ticket
+from loopin.domain.events.event import Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,21 @@ class EventBrief:
     is_paid: bool
     host_id: int
     is_deleted: bool
+
+    @classmethod
+    def of(cls, event: Event, venue_name: str | None = None) -> EventBrief:
+        return cls(
+            id=event.id,
+            title=event.title,
+            start_time=event.start_time,
+            end_time=event.end_time,
+            timezone=event.timezone,
+            venue_name=venue_name,
+            cover_image_key=next(iter(event.cover_image_keys), None),
+            is_paid=event.is_paid,
+            host_id=event.host_id,
+            is_deleted=event.is_deleted,
+        )
 
 
 @dataclass(frozen=True, slots=True)

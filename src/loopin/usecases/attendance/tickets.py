@@ -140,18 +140,7 @@ class TicketDesk:
 
 async def brief_of(event: Event, venues: VenueRepository) -> EventBrief:
     venue = await venues.get(event.venue_id) if event.venue_id else None
-    return EventBrief(
-        id=event.id,
-        title=event.title,
-        start_time=event.start_time,
-        end_time=event.end_time,
-        timezone=event.timezone,
-        venue_name=venue.name if venue else None,
-        cover_image_key=next(iter(event.cover_image_keys), None),
-        is_paid=event.is_paid,
-        host_id=event.host_id,
-        is_deleted=event.is_deleted,
-    )
+    return EventBrief.of(event, venue.name if venue else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,8 +36,8 @@ from loopin.usecases.events.reading import EventViews
 from loopin.usecases.events.venues import PlaceInput, active_venue, venue_from_place
 from loopin.usecases.events.views import EventView
 from loopin.usecases.identity.access import MemberAccess
-from loopin.usecases.identity.pictures import UploadedFile, discard
 from loopin.usecases.identity.ports import InterestRepository
+from loopin.usecases.platform.files import UploadedFile, discard
 from loopin.usecases.platform.ports import FileStorage, ImageInspector
 from loopin.usecases.shared.ports import Clock, JobQueue, JobsNotQueued, UnitOfWork
 

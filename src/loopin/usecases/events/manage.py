@@ -37,8 +37,8 @@ from loopin.usecases.events.reading import EventViews
 from loopin.usecases.events.venues import PlaceInput, active_venue, venue_from_place
 from loopin.usecases.events.views import EventView
 from loopin.usecases.identity.access import MemberAccess
-from loopin.usecases.identity.jobs import delete_files
 from loopin.usecases.identity.ports import InterestRepository
+from loopin.usecases.platform.files import delete_files
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 

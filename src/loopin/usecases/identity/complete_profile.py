@@ -19,13 +19,13 @@ from loopin.domain.identity.profile import (
     raise_if_any,
 )
 from loopin.domain.shared.errors import FieldProblem, Forbidden, InvalidInput
-from loopin.usecases.identity import jobs
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.config import IdentityConfig
-from loopin.usecases.identity.pictures import UploadedFile, check_pictures, discard, store_pictures
+from loopin.usecases.identity.pictures import check_pictures, store_pictures
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository
 from loopin.usecases.identity.views import ProfileView
 from loopin.usecases.platform.analytics import analytics_event
+from loopin.usecases.platform.files import UploadedFile, delete_files, discard
 from loopin.usecases.platform.ports import FileStorage, ImageInspector
 from loopin.usecases.shared.ports import Clock, JobQueue, JobsNotQueued, UnitOfWork
 
@@ -104,7 +104,7 @@ class CompleteProfile:
             )
             await self.members.save(member)
             if replaced:
-                self.jobs.enqueue(jobs.delete_files(replaced))
+                self.jobs.enqueue(delete_files(replaced))
             self.jobs.enqueue(
                 analytics_event(
                     "profile_completed",

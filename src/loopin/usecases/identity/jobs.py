@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.usecases.shared.ports import Job
 
 SEND_OTP_SMS = "identity.send_otp_sms"
-DELETE_FILES = "platform.delete_files"
 PROMOTE_DUE_MEMBERS = "identity.promote_due_members"
 
 
@@ -21,7 +18,3 @@ def send_otp_sms(phone: PhoneNumber, code: str, issued_at_ms: int) -> Job:
         timeout_seconds=20,
         keep_result=False,
     )
-
-
-def delete_files(keys: Sequence[str]) -> Job:
-    return Job(DELETE_FILES, {"keys": "\n".join(keys)}, attempts=5)

@@ -20,11 +20,11 @@ from loopin.domain.identity.profile import (
     raise_if_any,
 )
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
-from loopin.usecases.identity import jobs
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository
 from loopin.usecases.identity.views import ProfileView
+from loopin.usecases.platform.files import delete_files
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
@@ -115,7 +115,7 @@ class UpdateProfile:
         member.updated_at = now
         await self.members.save(member)
         if removed:
-            self.jobs.enqueue(jobs.delete_files(removed))
+            self.jobs.enqueue(delete_files(removed))
         await self.uow.commit()
         return ProfileView.of(member, chosen, self.storage)
 

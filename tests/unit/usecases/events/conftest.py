@@ -24,8 +24,8 @@ from loopin.usecases.events.create import CreateEvent, EventForm
 from loopin.usecases.events.ports import EventRepository
 from loopin.usecases.events.venues import PlaceInput
 from loopin.usecases.events.views import EventView
-from loopin.usecases.identity.pictures import UploadedFile
 from loopin.usecases.identity.ports import MemberRepository
+from loopin.usecases.platform.files import UploadedFile
 from loopin.usecases.shared.ports import UnitOfWork
 from tests.integration.conftest import recording_provider
 from tests.support import Fakes, fakes_provider, png_bytes

@@ -148,7 +148,7 @@ async def test_bad_fields_store_nothing(world: World, fields: dict[str, object],
 
 
 async def test_covers_are_checked_by_their_bytes(world: World) -> None:
-    from loopin.usecases.identity.pictures import UploadedFile
+    from loopin.usecases.platform.files import UploadedFile
 
     host = await world.member(1)
     fake_png = UploadedFile("cover.png", b"<html>" + b"x" * 500)

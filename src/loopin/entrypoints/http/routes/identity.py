@@ -20,12 +20,12 @@ from loopin.entrypoints.http.wire import MessageOut, client_address
 from loopin.usecases.identity.complete_profile import CompleteProfile
 from loopin.usecases.identity.interests import ListEventInterests
 from loopin.usecases.identity.logout import Logout
-from loopin.usecases.identity.pictures import UploadedFile
 from loopin.usecases.identity.profile import UNSET as KEEP
 from loopin.usecases.identity.profile import GetProfile, ProfileChanges, UpdateProfile
 from loopin.usecases.identity.request_otp import OtpSent, RequestOtp
 from loopin.usecases.identity.verify_otp import SessionStarted, VerifyOtp
 from loopin.usecases.identity.views import InterestView, ProfileView
+from loopin.usecases.platform.files import UploadedFile
 
 MAX_UPLOAD_BYTES = 70 * 1024 * 1024
 

@@ -20,7 +20,7 @@ from loopin.usecases.events.manage import KEEP, DeleteEvent, EventChanges, Updat
 from loopin.usecases.events.read import FeedFilters, GetEvent, GetShareUrl, ListFeed
 from loopin.usecases.events.venues import PlaceInput
 from loopin.usecases.events.views import FeedPageView
-from loopin.usecases.identity.pictures import UploadedFile
+from loopin.usecases.platform.files import UploadedFile
 
 MAX_CREATE_BYTES = 20 * 1024 * 1024  # three 5 MB covers and the text fields
 
