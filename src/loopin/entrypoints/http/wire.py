@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import msgspec
 
 from loopin.entrypoints.http.auth import AnyRequest
 
+Out = TypeVar("Out", bound=msgspec.Struct)
+
 
 class MessageOut(msgspec.Struct):
     success: bool
     message: str
+
+
+def to_wire(out: type[Out], view: object, **wire_only: Any) -> Out:
+    """``out`` filled from the use case's ``view``: each field from the attribute of the same name, unless
+    ``wire_only`` gives it (an envelope flag, a renamed or twin field, a local time, a string of a number).
+
+    What a call answers is the view's to define; the ``*Out`` struct is only how the app wants it encoded, so
+    a mapper states just where the two differ."""
+    return out(*[wire_only[name] if name in wire_only else getattr(view, name) for name in out.__struct_fields__])
 
 
 def wall_clock(moment: datetime, zone: str) -> str:

@@ -16,7 +16,7 @@ from litestar.params import Body, JSONBody
 
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.entrypoints.http.auth import AnyRequest, MemberRequest
-from loopin.entrypoints.http.wire import MessageOut, client_address
+from loopin.entrypoints.http.wire import MessageOut, client_address, to_wire
 from loopin.usecases.identity.complete_profile import CompleteProfile
 from loopin.usecases.identity.interests import ListEventInterests
 from loopin.usecases.identity.logout import Logout
@@ -154,30 +154,20 @@ class CompleteProfileForm:
 
 
 def _interest_out(i: InterestView) -> InterestOut:
-    return InterestOut(i.id, i.name, i.slug, i.is_active, i.created_at, i.updated_at)
+    return to_wire(InterestOut, i)
 
 
 def _profile_out(p: ProfileView) -> ProfileOut:
-    return ProfileOut(
+    return to_wire(
+        ProfileOut,
+        p,
         success=True,
-        id=p.id,
         user_id=p.id,
-        name=p.name,
-        phone_number=p.phone_number,
-        gender=p.gender,
-        bio=p.bio,
-        location=p.location,
-        birth_date=p.birth_date,
         event_interests=[_interest_out(i) for i in p.interests],
         profile_pictures=list(p.picture_urls),
         is_verified=p.is_active,
-        is_active=p.is_active,
         status=p.status.value,
-        role=p.role,
-        profile_complete=p.profile_complete,
         waitlist_promote_at=p.promote_at,
-        created_at=p.created_at,
-        updated_at=p.updated_at,
     )
 
 

@@ -11,6 +11,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.events.venues import VENUE_API_FIELDS, CreateVenue, GetVenue, ListVenues, PlaceInput
 from loopin.usecases.events.views import VenueView
 
@@ -56,24 +57,7 @@ class VenueIn(msgspec.Struct):
 
 
 def venue_out(v: VenueView) -> VenueOut:
-    return VenueOut(
-        v.id,
-        str(v.uuid),
-        v.name,
-        v.address,
-        v.city,
-        v.city_slug,
-        v.country_code,
-        v.venue_type,
-        v.capacity,
-        v.latitude,
-        v.longitude,
-        v.place_id,
-        dict(v.metadata),
-        v.is_active,
-        v.created_at,
-        v.updated_at,
-    )
+    return to_wire(VenueOut, v, uuid=str(v.uuid), metadata=dict(v.metadata))
 
 
 class VenueController(Controller):
