@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 
 from loopin.domain.identity.member import MemberDeactivated, MemberStatus
-from loopin.domain.identity.profile import Gender
+from loopin.domain.identity.profile import Gender, ProfileChanges
 from loopin.domain.shared.errors import ErrorKind, InvalidInput, Unauthenticated
-from loopin.usecases.identity.profile import GetProfile, ProfileChanges, UpdateProfile
+from loopin.usecases.identity.profile import GetProfile, UpdateProfile
 from loopin.usecases.identity.views import ProfileView
 from loopin.usecases.platform.files import DELETE_FILES, UploadedFile
 from tests.support import png_bytes

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from loopin.domain.events.event import Event, EventStatus
+from loopin.domain.events.place import PlaceInput, venue_from_place
 from loopin.domain.events.problems import Problems
 from loopin.domain.events.rules import (
     check_capacity,
@@ -27,15 +28,16 @@ from loopin.domain.events.rules import (
 from loopin.domain.events.slugs import new_canonical_id
 from loopin.domain.events.venue import Venue
 from loopin.domain.identity.member import Access
-from loopin.domain.shared.errors import Conflict, InvalidInput
+from loopin.domain.shared.errors import Conflict
 from loopin.usecases.events import jobs
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.covers import check_covers, store_covers
 from loopin.usecases.events.ports import EventCache, EventRecord, EventRepository, HostCard, VenueRepository
 from loopin.usecases.events.reading import EventViews
-from loopin.usecases.events.venues import PlaceInput, active_venue, venue_from_place
+from loopin.usecases.events.venues import active_venue
 from loopin.usecases.events.views import EventView
 from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.interests import chosen_interests
 from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.platform.files import UploadedFile, discard
 from loopin.usecases.platform.ports import FileStorage, ImageInspector
@@ -138,13 +140,7 @@ class CreateEvent:
             view = await self.views.detail(repeat.id)
             if view is not None:
                 return view
-        interests = await self.interests.get_many(interest_ids) if interest_ids else []
-        if len([i for i in interests if i.is_active]) != len(interest_ids):
-            raise InvalidInput.single(
-                "event_interest_ids",
-                "One or more selected interests are not available",
-                code="INVALID_EVENT_INTERESTS",
-            )
+        interests = await chosen_interests(self.interests, interest_ids, "event_interest_ids")
         venue = await active_venue(self.venues, venue_id) if venue_id is not None else None
         canonical_id = await self._free_canonical_id()
         keys = await store_covers(self.storage, member.id, covers)

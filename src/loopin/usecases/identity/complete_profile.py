@@ -18,9 +18,10 @@ from loopin.domain.identity.profile import (
     parse_birth_date,
     raise_if_any,
 )
-from loopin.domain.shared.errors import FieldProblem, Forbidden, InvalidInput
+from loopin.domain.shared.errors import FieldProblem, Forbidden
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.config import IdentityConfig
+from loopin.usecases.identity.interests import chosen_interests
 from loopin.usecases.identity.pictures import check_pictures, store_pictures
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository
 from loopin.usecases.identity.views import ProfileView
@@ -78,13 +79,7 @@ class CompleteProfile:
         member = await self.access.load(member_id, Access.SELF, for_update=True)
         if phone_number and PhoneNumber.parse(phone_number) != member.phone:
             raise Forbidden("Phone number does not match the signed-in account.", code="PHONE_MISMATCH")
-        found = await self.interests.get_many(interest_ids)
-        if len([i for i in found if i.is_active]) != len(interest_ids):
-            raise InvalidInput.single(
-                "event_interests",
-                "One or more selected interests are not available",
-                code="INVALID_EVENT_INTERESTS",
-            )
+        found = await chosen_interests(self.interests, interest_ids, "event_interests")
 
         new_keys = await store_pictures(self.storage, member.id, checked)
         try:

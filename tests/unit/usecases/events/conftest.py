@@ -14,6 +14,7 @@ from dishka import AsyncContainer
 from loopin.adapters.jobs.dispatch import RecordingJobDispatcher
 from loopin.domain.audit.entry import AuditEntry
 from loopin.domain.events.event import Event
+from loopin.domain.events.place import PlaceInput
 from loopin.domain.identity.member import Member, MemberStatus, Role
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.identity.profile import Profile
@@ -22,7 +23,6 @@ from loopin.entrypoints.settings import Settings, load_settings
 from loopin.usecases.audit.ports import AuditLog
 from loopin.usecases.events.create import CreateEvent, EventForm
 from loopin.usecases.events.ports import EventRepository
-from loopin.usecases.events.venues import PlaceInput
 from loopin.usecases.events.views import EventView
 from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.platform.files import UploadedFile

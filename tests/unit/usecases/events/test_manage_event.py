@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from loopin.domain.events.changes import EventChanges
 from loopin.domain.events.event import (
     AllowedGenders,
     EventNotEditable,
@@ -16,11 +17,11 @@ from loopin.domain.events.event import (
     NotEventHost,
     RsvpExpiryPolicy,
 )
+from loopin.domain.events.place import PlaceInput
 from loopin.domain.identity.member import MemberStatus, MemberWaitlisted, Role
 from loopin.domain.shared.errors import Conflict, InvalidInput
-from loopin.usecases.events.manage import DeleteEvent, EventChanges, UpdateEvent
+from loopin.usecases.events.manage import DeleteEvent, UpdateEvent
 from loopin.usecases.events.read import GetEvent
-from loopin.usecases.events.venues import PlaceInput
 from loopin.usecases.events.views import EventView
 from tests.unit.usecases.events.conftest import World, cover
 

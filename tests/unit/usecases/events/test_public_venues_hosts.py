@@ -8,15 +8,17 @@ from datetime import timedelta
 
 import pytest
 
+from loopin.domain.events.changes import EventChanges
 from loopin.domain.events.event import EventNotFound
+from loopin.domain.events.place import PlaceInput
 from loopin.domain.events.venue import VenueNotFound
 from loopin.domain.identity.member import Role
 from loopin.domain.shared.errors import Forbidden, InvalidInput, RateLimited
 from loopin.usecases.audit.record import RecordAuditEntry, audit_entry
 from loopin.usecases.events.hosts import BecomeAHost, HostLeadSubmitted, ListHostLeads
-from loopin.usecases.events.manage import EventChanges, UpdateEvent
+from loopin.usecases.events.manage import UpdateEvent
 from loopin.usecases.events.public import CityEvents, CityPage, EventSeo, InterestNotFound, PublicEvent, SeoPage
-from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues, PlaceInput
+from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues
 from loopin.usecases.events.views import VenuePage, VenueView
 from tests.unit.usecases.events.conftest import World, start_in
 

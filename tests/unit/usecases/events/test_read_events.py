@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from loopin.domain.events.changes import EventChanges
 from loopin.domain.events.event import EventNotFound, EventStatus
 from loopin.domain.identity.member import Member, MemberStatus, MemberWaitlisted, Role
 from loopin.domain.shared.errors import InvalidInput
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.settings import load_settings
-from loopin.usecases.events.manage import EventChanges, UpdateEvent
+from loopin.usecases.events.manage import UpdateEvent
 from loopin.usecases.events.read import FeedFilters, GetEvent, GetShareUrl, ListFeed
 from loopin.usecases.events.views import EventView, FeedPageView, ShareLink
 from tests.support import Fakes, fakes_provider

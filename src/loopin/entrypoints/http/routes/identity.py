@@ -14,14 +14,15 @@ from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, JSONBody
 
+from loopin.domain.identity.profile import ProfileChanges
+from loopin.domain.shared.changes import KEEP
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.entrypoints.http.auth import AnyRequest, MemberRequest
 from loopin.entrypoints.http.wire import MessageOut, client_address, to_wire
 from loopin.usecases.identity.complete_profile import CompleteProfile
 from loopin.usecases.identity.interests import ListEventInterests
 from loopin.usecases.identity.logout import Logout
-from loopin.usecases.identity.profile import UNSET as KEEP
-from loopin.usecases.identity.profile import GetProfile, ProfileChanges, UpdateProfile
+from loopin.usecases.identity.profile import GetProfile, UpdateProfile
 from loopin.usecases.identity.request_otp import OtpSent, RequestOtp
 from loopin.usecases.identity.verify_otp import SessionStarted, VerifyOtp
 from loopin.usecases.identity.views import InterestView, ProfileView

@@ -10,9 +10,10 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from loopin.domain.events.place import VENUE_API_FIELDS, PlaceInput
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.wire import to_wire
-from loopin.usecases.events.venues import VENUE_API_FIELDS, CreateVenue, GetVenue, ListVenues, PlaceInput
+from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues
 from loopin.usecases.events.views import VenueView
 
 
