@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from loopin.entrypoints.http.auth import AnyRequest
+from loopin.usecases.shared.attributes import build
 
 Out = TypeVar("Out", bound=msgspec.Struct)
 
@@ -19,12 +20,12 @@ class MessageOut(msgspec.Struct):
 
 
 def to_wire(out: type[Out], view: object, **wire_only: Any) -> Out:
-    """``out`` filled from the use case's ``view``: each field from the attribute of the same name, unless
-    ``wire_only`` gives it (an envelope flag, a renamed or twin field, a local time, a string of a number).
+    """``out`` filled from the use case's ``view`` by name, except the fields ``wire_only`` gives (an envelope
+    flag, a renamed or twin field, a local time, a number as a string).
 
     What a call answers is the view's to define; the ``*Out`` struct is only how the app wants it encoded, so
     a mapper states just where the two differ."""
-    return out(*[wire_only[name] if name in wire_only else getattr(view, name) for name in out.__struct_fields__])
+    return build(out, out.__struct_fields__, view, wire_only)
 
 
 def wall_clock(moment: datetime, zone: str) -> str:

@@ -17,6 +17,7 @@ from loopin.domain.attendance.invitation import Invitation
 from loopin.domain.attendance.request import JoinRequest
 from loopin.domain.attendance.ticket import Ticket
 from loopin.domain.events.event import Event
+from loopin.usecases.shared.attributes import from_attributes
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +47,8 @@ class EventBrief:
 
     @classmethod
     def of(cls, event: Event, venue_name: str | None = None) -> EventBrief:
-        return cls(
-            id=event.id,
-            title=event.title,
-            start_time=event.start_time,
-            end_time=event.end_time,
-            timezone=event.timezone,
-            venue_name=venue_name,
-            cover_image_key=next(iter(event.cover_image_keys), None),
-            is_paid=event.is_paid,
-            host_id=event.host_id,
-            is_deleted=event.is_deleted,
+        return from_attributes(
+            cls, event, venue_name=venue_name, cover_image_key=next(iter(event.cover_image_keys), None)
         )
 
 
