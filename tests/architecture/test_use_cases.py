@@ -60,7 +60,7 @@ def test_every_use_case_module_class_with_a_call_is_provided() -> None:
 def test_a_use_case_takes_keyword_arguments_only(use_case: type) -> None:
     """One input convention (docs/architecture.md): ids of the same type can never be passed crosswise."""
     owner = next((k for k in use_case.__mro__ if "__call__" in vars(k)), object)
-    if owner is object:  # a service other use cases share (MemberAccess, EventAccess, EventViews, TicketDesk)
+    if owner is object:  # a service other use cases share (MemberAccess, EventAccess, EventCatalog, TicketDesk)
         return
     params = list(inspect.signature(vars(owner)["__call__"]).parameters.values())[1:]
     positional = [p.name for p in params if p.kind is not inspect.Parameter.KEYWORD_ONLY]

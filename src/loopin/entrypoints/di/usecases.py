@@ -6,22 +6,19 @@ from __future__ import annotations
 from dishka import Provider, Scope, provide_all
 
 from loopin.usecases.attendance.checkin import CheckIn, CheckOut, ListAttendees
-from loopin.usecases.attendance.invitations import (
-    ExpireOverdue,
-    ListEventInvitations,
-    ListMyInvitations,
-    RespondToInvitation,
-    SearchInvitees,
-    SendInvitations,
-)
-from loopin.usecases.attendance.requests import (
+from loopin.usecases.attendance.expiry import ExpireOverdue
+from loopin.usecases.attendance.host_requests import (
     AcceptJoinRequest,
     BulkRequestAction,
-    CreateJoinRequest,
     DeclineJoinRequest,
-    GetMyRequest,
     GetRequesterProfile,
     ListEventRequests,
+)
+from loopin.usecases.attendance.invitation_answers import ListMyInvitations, RespondToInvitation
+from loopin.usecases.attendance.invitations import ListEventInvitations, SearchInvitees, SendInvitations
+from loopin.usecases.attendance.requests import (
+    CreateJoinRequest,
+    GetMyRequest,
     ListMyRequests,
     WithdrawJoinRequest,
 )
@@ -34,12 +31,12 @@ from loopin.usecases.attendance.tickets import (
 )
 from loopin.usecases.audit.record import RecordAuditEntry
 from loopin.usecases.events.access import EventAccess
+from loopin.usecases.events.browse import GetEvent, GetShareUrl, ListFeed
+from loopin.usecases.events.catalog import EventCatalog
 from loopin.usecases.events.create import CreateEvent
 from loopin.usecases.events.hosts import BecomeAHost, ListHostLeads
 from loopin.usecases.events.manage import DeleteEvent, UpdateEvent
 from loopin.usecases.events.public import CityEvents, EventSeo, PublicEvent
-from loopin.usecases.events.read import GetEvent, GetShareUrl, ListFeed
-from loopin.usecases.events.reading import EventViews
 from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.complete_profile import CompleteProfile
@@ -69,7 +66,7 @@ IDENTITY = (
 )
 EVENTS = (
     EventAccess,
-    EventViews,
+    EventCatalog,
     CreateEvent,
     ListFeed,
     GetEvent,

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from dishka import AsyncContainer
 
-from loopin.usecases.attendance.invitations import ExpireOverdue
+from loopin.usecases.attendance.expiry import ExpireOverdue
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
 from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY, RecordAuditEntry
 from loopin.usecases.identity import jobs as identity_jobs

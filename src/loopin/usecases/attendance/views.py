@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Protocol, TypeVar
 
-from loopin.domain.attendance.invitation import Invitation
-from loopin.domain.attendance.request import JoinRequest
+from loopin.domain.attendance.invitation import Invitation, InvitationStatus
+from loopin.domain.attendance.request import JoinRequest, RequestStatus
 from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.attendance.ticket import Ticket
+from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.attendance.ports import EventBrief, MemberCard
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.attributes import from_attributes
@@ -18,6 +21,30 @@ from loopin.usecases.shared.attributes import from_attributes
 
 def picture_url(storage: FileStorage, key: str | None) -> str | None:
     return storage.url_for(key) if key else None
+
+
+class HasStatus(Protocol):
+    @property
+    def status(self) -> str: ...
+
+
+V = TypeVar("V", bound=HasStatus)
+
+
+def status_filter(kind: type[RequestStatus] | type[InvitationStatus], raw: str | None) -> str | None:
+    """The status a list call asked for (``status_filter``), None for every status; 422 for an unknown one."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        status: RequestStatus | InvitationStatus = kind.parse(raw)
+    except ValueError:
+        allowed = ", ".join(s.value for s in kind)
+        raise InvalidInput.single("status_filter", f"status_filter must be one of: {allowed}") from None
+    return str(status.value)
+
+
+def having_status(views: Iterable[V], wanted: str | None) -> list[V]:
+    return [v for v in views if wanted is None or v.status == wanted]
 
 
 @dataclass(frozen=True, slots=True)

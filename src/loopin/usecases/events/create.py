@@ -30,10 +30,10 @@ from loopin.domain.events.venue import Venue
 from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.events import jobs
+from loopin.usecases.events.catalog import EventCatalog
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.covers import check_covers, store_covers
 from loopin.usecases.events.ports import EventCache, EventRecord, EventRepository, HostCard, VenueRepository
-from loopin.usecases.events.reading import EventViews
 from loopin.usecases.events.venues import active_venue
 from loopin.usecases.events.views import EventView
 from loopin.usecases.identity.access import MemberAccess
@@ -92,7 +92,7 @@ class CreateEvent:
     events: EventRepository
     venues: VenueRepository
     interests: InterestRepository
-    views: EventViews
+    catalog: EventCatalog
     cache: EventCache
     storage: FileStorage
     inspector: ImageInspector
@@ -137,7 +137,7 @@ class CreateEvent:
         repeat = await self.events.find_duplicate(member.id, title, start, now - self.config.duplicate_window)
         if repeat is not None:  # the app retried a create that had gone through: answer with that event
             await self.uow.commit()
-            view = await self.views.detail(repeat.id)
+            view = await self.catalog.detail(repeat.id)
             if view is not None:
                 return view
         interests = await chosen_interests(self.interests, interest_ids, "event_interest_ids")
@@ -183,7 +183,7 @@ class CreateEvent:
             raise
         picture = next(iter(member.profile.picture_keys), None)
         ordered = tuple(sorted(interests, key=lambda i: (i.name, i.id)))
-        return self.views.view(
+        return self.catalog.view(
             EventRecord(event, HostCard(member.id, member.profile.name, picture), venue, ordered)
         )
 

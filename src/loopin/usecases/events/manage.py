@@ -12,9 +12,9 @@ from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.events import jobs
 from loopin.usecases.events.access import EventAccess
+from loopin.usecases.events.catalog import EventCatalog
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import EventCache, EventRepository, VenueRepository
-from loopin.usecases.events.reading import EventViews
 from loopin.usecases.events.venues import active_venue
 from loopin.usecases.events.views import EventView
 from loopin.usecases.identity.access import MemberAccess
@@ -35,7 +35,7 @@ class UpdateEvent:
     event_access: EventAccess
     venues: VenueRepository
     interests: InterestRepository
-    views: EventViews
+    catalog: EventCatalog
     cache: EventCache
     storage: FileStorage
     uow: UnitOfWork
@@ -81,7 +81,7 @@ class UpdateEvent:
             self.jobs.enqueue(delete_files(done.removed_covers))
         self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
-        view = await self.views.detail(event.id)
+        view = await self.catalog.detail(event.id)
         if view is None:
             raise EventNotFound()
         return view

@@ -20,8 +20,8 @@ from loopin.domain.events.visibility import Viewer
 from loopin.domain.shared.errors import FieldProblem, InvalidInput, NotFound
 from loopin.domain.shared.money import CURRENCY
 from loopin.usecases.events.access import EventAccess
+from loopin.usecases.events.catalog import EventCatalog
 from loopin.usecases.events.config import EventsConfig
-from loopin.usecases.events.reading import EventViews
 from loopin.usecases.events.views import EventView, FeedPageView, InterestRef
 from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.shared.ports import Clock, UnitOfWork
@@ -38,11 +38,11 @@ class InterestNotFound(NotFound):
 @dataclass(frozen=True, slots=True)
 class PublicEvent:
     event_access: EventAccess
-    views: EventViews
+    catalog: EventCatalog
     uow: UnitOfWork
 
     async def __call__(self, *, canonical_id: str) -> EventView:
-        view = await self.views.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
+        view = await self.catalog.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
         view = await self.event_access.require_visible(view, None)
         await self.uow.commit()
         return view
@@ -59,14 +59,14 @@ class SeoPage:
 @dataclass(frozen=True, slots=True)
 class EventSeo:
     event_access: EventAccess
-    views: EventViews
+    catalog: EventCatalog
     uow: UnitOfWork
     config: EventsConfig
 
     async def __call__(
         self, *, canonical_id: str, url_city_slug: str | None = None, url_event_slug: str | None = None
     ) -> SeoPage:
-        view = await self.views.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
+        view = await self.catalog.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
         view = await self.event_access.require_visible(view, None)
         await self.uow.commit()
         current_city = view.venue.city_slug if view.venue else "unknown"
@@ -96,7 +96,7 @@ class CityPage:
 class CityEvents:
     """Upcoming public events at venues in one city, soonest first; optionally of one interest."""
 
-    views: EventViews
+    catalog: EventCatalog
     interests: InterestRepository
     uow: UnitOfWork
     clock: Clock
@@ -129,7 +129,7 @@ class CityEvents:
             offset=(page - 1) * limit,
             limit=limit,
         )
-        found = await self.views.page(query, Viewer.anonymous(), "public", self.clock.now())
+        found = await self.catalog.page(query, Viewer.anonymous(), "public", self.clock.now())
         await self.uow.commit()
         site = self.config.site_url.rstrip("/")
         name = city_display_name(slug)

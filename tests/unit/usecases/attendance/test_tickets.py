@@ -34,12 +34,10 @@ from loopin.domain.shared.errors import DomainError, InvalidInput
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.settings import load_settings
 from loopin.usecases.attendance.checkin import CheckIn
-from loopin.usecases.attendance.invitations import RespondToInvitation, SendInvitations
-from loopin.usecases.attendance.requests import (
-    AcceptJoinRequest,
-    CreateJoinRequest,
-    GetMyRequest,
-)
+from loopin.usecases.attendance.host_requests import AcceptJoinRequest
+from loopin.usecases.attendance.invitation_answers import RespondToInvitation
+from loopin.usecases.attendance.invitations import SendInvitations
+from loopin.usecases.attendance.requests import CreateJoinRequest, GetMyRequest
 from loopin.usecases.attendance.tickets import (
     CancelAttendance,
     ConfirmAttendance,
@@ -47,7 +45,7 @@ from loopin.usecases.attendance.tickets import (
     ListMyTickets,
 )
 from loopin.usecases.attendance.views import TicketView
-from loopin.usecases.events.read import GetEvent
+from loopin.usecases.events.browse import GetEvent
 from loopin.usecases.shared.ports import Job, JobsNotQueued
 from tests.support import Fakes, fakes_provider
 from tests.unit.usecases.attendance.conftest import World

@@ -258,7 +258,7 @@ async def test_an_event_committed_whose_jobs_could_not_be_queued_keeps_its_cover
     from collections.abc import Sequence
 
     from loopin.adapters.jobs.dispatch import JobDispatcher
-    from loopin.usecases.events.read import GetEvent
+    from loopin.usecases.events.browse import GetEvent
     from loopin.usecases.shared.ports import Job, JobsNotQueued
 
     class QueueDown:

@@ -20,8 +20,8 @@ from loopin.domain.events.event import (
 from loopin.domain.events.place import PlaceInput
 from loopin.domain.identity.member import MemberStatus, MemberWaitlisted, Role
 from loopin.domain.shared.errors import Conflict, InvalidInput
+from loopin.usecases.events.browse import GetEvent
 from loopin.usecases.events.manage import DeleteEvent, UpdateEvent
-from loopin.usecases.events.read import GetEvent
 from loopin.usecases.events.views import EventView
 from tests.unit.usecases.events.conftest import World, cover
 

@@ -13,8 +13,8 @@ from loopin.domain.identity.member import Member, MemberStatus, MemberWaitlisted
 from loopin.domain.shared.errors import InvalidInput
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.settings import load_settings
+from loopin.usecases.events.browse import FeedFilters, GetEvent, GetShareUrl, ListFeed
 from loopin.usecases.events.manage import UpdateEvent
-from loopin.usecases.events.read import FeedFilters, GetEvent, GetShareUrl, ListFeed
 from loopin.usecases.events.views import EventView, FeedPageView, ShareLink
 from tests.support import Fakes, fakes_provider
 from tests.unit.usecases.events.conftest import World, start_in

@@ -11,13 +11,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.wire import to_wire, wall_clock
-from loopin.usecases.attendance.invitations import (
-    ListEventInvitations,
-    ListMyInvitations,
-    RespondToInvitation,
-    SearchInvitees,
-    SendInvitations,
-)
+from loopin.usecases.attendance.invitation_answers import ListMyInvitations, RespondToInvitation
+from loopin.usecases.attendance.invitations import ListEventInvitations, SearchInvitees, SendInvitations
 from loopin.usecases.attendance.views import InvitationView
 
 

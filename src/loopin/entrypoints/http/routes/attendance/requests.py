@@ -11,14 +11,16 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.wire import to_wire
-from loopin.usecases.attendance.requests import (
+from loopin.usecases.attendance.host_requests import (
     AcceptJoinRequest,
     BulkRequestAction,
-    CreateJoinRequest,
     DeclineJoinRequest,
-    GetMyRequest,
     GetRequesterProfile,
     ListEventRequests,
+)
+from loopin.usecases.attendance.requests import (
+    CreateJoinRequest,
+    GetMyRequest,
     ListMyRequests,
     WithdrawJoinRequest,
 )

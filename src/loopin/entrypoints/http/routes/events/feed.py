@@ -18,9 +18,9 @@ from loopin.domain.shared.changes import KEEP
 from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest, Session, optional_session
 from loopin.entrypoints.http.routes.events.wire import EventOut, event_out
 from loopin.entrypoints.http.wire import MessageOut
+from loopin.usecases.events.browse import FeedFilters, GetEvent, GetShareUrl, ListFeed
 from loopin.usecases.events.create import CreateEvent, EventForm
 from loopin.usecases.events.manage import DeleteEvent, UpdateEvent
-from loopin.usecases.events.read import FeedFilters, GetEvent, GetShareUrl, ListFeed
 from loopin.usecases.events.views import FeedPageView
 from loopin.usecases.platform.files import UploadedFile
 

@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
-class EventViews:
+class EventCatalog:
     """Event details and feed pages, read through the cache."""
 
     reader: EventReader
