@@ -12,15 +12,15 @@ from loopin.domain.identity.phone import PhoneNumber
 from loopin.usecases.identity import jobs
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.sms import DeliverOtpSms
-from tests.unit.usecases.harness import PHONE, App
+from tests.unit.usecases.world import PHONE, World
 
 
-async def test_the_message_carries_the_code_and_its_lifetime(app: App) -> None:
-    await app.call(DeliverOtpSms, phone=PHONE, code="0042")
-    [sms] = app.fakes.sms.sent
+async def test_the_message_carries_the_code_and_its_lifetime(world: World) -> None:
+    await world.run(DeliverOtpSms, phone=PHONE, code="0042")
+    [sms] = world.fakes.sms.sent
     assert sms.to == PHONE
     assert sms.body == "Your Loopin code is 0042. It expires in 10 minutes. Never share it with anyone."
-    assert app.fakes.sms.last_code_for(PHONE) == "0042"  # leading zeros survive
+    assert world.fakes.sms.last_code_for(PHONE) == "0042"  # leading zeros survive
 
 
 async def test_the_lifetime_in_the_message_follows_the_policy() -> None:

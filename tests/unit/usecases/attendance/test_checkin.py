@@ -22,7 +22,7 @@ from loopin.usecases.attendance.host_requests import AcceptJoinRequest
 from loopin.usecases.attendance.requests import CreateJoinRequest
 from loopin.usecases.attendance.tickets import CancelAttendance, ConfirmAttendance
 from loopin.usecases.attendance.views import DoorView, TicketView
-from tests.unit.usecases.attendance.conftest import World
+from tests.unit.usecases.world import World
 
 
 async def ticket_for(world: World, host: Member, guest: Member, event_id: int, seats: int = 1) -> TicketView:

@@ -26,7 +26,7 @@ from loopin.usecases.attendance.requests import CreateJoinRequest
 from loopin.usecases.attendance.tickets import ConfirmAttendance
 from loopin.usecases.attendance.views import InvitationsSent
 from loopin.usecases.events.browse import GetEvent
-from tests.unit.usecases.attendance.conftest import World
+from tests.unit.usecases.world import World
 
 
 async def invite(

@@ -44,7 +44,7 @@ from loopin.usecases.attendance.requests import (
 )
 from loopin.usecases.attendance.tickets import ConfirmAttendance
 from loopin.usecases.attendance.views import RequestView
-from tests.unit.usecases.attendance.conftest import World
+from tests.unit.usecases.world import World
 
 
 async def ask(

@@ -7,14 +7,12 @@ import random
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from dishka import Provider, Scope
 
 from loopin.adapters.jobs.dispatch import JobDispatcher
 from loopin.adapters.memory.attendance import TICKETS
-from loopin.adapters.memory.notifications import RecordingPushSender
 from loopin.adapters.memory.store import MemoryStore
 from loopin.domain.attendance.errors import (
     AlreadyCheckedIn,
@@ -31,8 +29,6 @@ from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.events.event import EventNotFound, RsvpExpiryPolicy
 from loopin.domain.identity.member import Member
 from loopin.domain.shared.errors import DomainError, InvalidInput
-from loopin.entrypoints.di import make_container
-from loopin.entrypoints.settings import load_settings
 from loopin.usecases.attendance.checkin import CheckIn
 from loopin.usecases.attendance.host_requests import AcceptJoinRequest
 from loopin.usecases.attendance.invitation_answers import RespondToInvitation
@@ -47,8 +43,8 @@ from loopin.usecases.attendance.tickets import (
 from loopin.usecases.attendance.views import TicketView
 from loopin.usecases.events.browse import GetEvent
 from loopin.usecases.shared.ports import Job, JobsNotQueued
-from tests.support import Fakes, fakes_provider
-from tests.unit.usecases.attendance.conftest import World
+from tests.unit.usecases.conftest import MakeWorld
+from tests.unit.usecases.world import World
 
 
 async def accepted(world: World, host: Member, guest: Member, event_id: int, seats: int = 1) -> int:
@@ -252,27 +248,22 @@ async def test_an_event_deleted_after_confirmation_hides_its_tickets(world: Worl
 
 
 async def test_the_event_cache_is_told_even_when_the_commits_jobs_could_not_be_queued(
-    fakes: Fakes, tmp_path: Path
+    make_world: MakeWorld,
 ) -> None:
     """The ticket is committed although its notification could not be queued: feeds must show the seats."""
     queue = SwitchableQueue()
     override = Provider(scope=Scope.APP)
     override.provide(lambda: queue, provides=JobDispatcher, override=True)
-    settings = load_settings({}, environment="test", media_root=str(tmp_path / "media"))
-    container = make_container(settings, fakes_provider(fakes), override)
-    try:
-        world = World(container, fakes, RecordingPushSender())
-        host, guest = await world.member(1), await world.member(2)
-        event = await world.event(host, max_capacity=10)
-        await accepted(world, host, guest, event.id)
-        before = await world.run(GetEvent, member_id=host.id, event_id=event.id)  # cached now
-        queue.down = True
-        with pytest.raises(JobsNotQueued):
-            await confirm(world, guest, event.id, 2)
-        after = await world.run(GetEvent, member_id=host.id, event_id=event.id)
-        assert (before.seats_taken, after.seats_taken) == (0, 2)
-    finally:
-        await container.close()
+    world = await make_world(override)
+    host, guest = await world.member(1), await world.member(2)
+    event = await world.event(host, max_capacity=10)
+    await accepted(world, host, guest, event.id)
+    before = await world.run(GetEvent, member_id=host.id, event_id=event.id)  # cached now
+    queue.down = True
+    with pytest.raises(JobsNotQueued):
+        await confirm(world, guest, event.id, 2)
+    after = await world.run(GetEvent, member_id=host.id, event_id=event.id)
+    assert (before.seats_taken, after.seats_taken) == (0, 2)
 
 
 class SwitchableQueue:
