@@ -16,10 +16,10 @@ from loopin.adapters.persistence.orm import (
     JoinRequestRow,
     TicketRow,
 )
+from loopin.adapters.persistence.rows import copy_to_row, entity_from_row
 from loopin.domain.attendance.invitation import Invitation, InvitationStatus
 from loopin.domain.attendance.request import JoinRequest, RequestStatus
-from loopin.domain.attendance.ticket import PaymentStatus, Ticket, TicketSource, TicketStatus
-from loopin.domain.events.event import RsvpExpiryPolicy
+from loopin.domain.attendance.ticket import Ticket, TicketStatus
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.attendance.ports import InvitationRepository, JoinRequestRepository, TicketRepository
 
@@ -32,110 +32,27 @@ _POPULATE = {"populate_existing": True}
 
 
 def request_from_row(row: JoinRequestRow) -> JoinRequest:
-    return JoinRequest(
-        id=row.id,
-        event_id=row.event_id,
-        requester_id=row.requester_id,
-        seats_requested=row.seats_requested,
-        message=row.message,
-        host_message=row.host_message,
-        status=RequestStatus(row.status),
-        confirm_by=row.confirm_by,
-        decided_at=row.decided_at,
-        uuid=row.uuid,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return entity_from_row(JoinRequest, row)
 
 
 def _copy_request(r: JoinRequest, row: JoinRequestRow) -> None:
-    row.uuid = r.uuid
-    row.event_id = r.event_id
-    row.requester_id = r.requester_id
-    row.seats_requested = r.seats_requested
-    row.message = r.message
-    row.host_message = r.host_message
-    row.status = r.status.value
-    row.confirm_by = r.confirm_by
-    row.decided_at = r.decided_at
-    if r.updated_at is not None:  # the entity's time (from the Clock), not the flush's wall clock
-        row.updated_at = r.updated_at
+    copy_to_row(r, row)
 
 
 def invitation_from_row(row: InvitationRow) -> Invitation:
-    return Invitation(
-        id=row.id,
-        event_id=row.event_id,
-        invitee_id=row.invitee_id,
-        host_id=row.host_id or 0,
-        expires_at=row.expires_at,
-        expiry_policy=RsvpExpiryPolicy(row.expiry_policy),
-        message=row.message,
-        status=InvitationStatus(row.status),
-        answered_at=row.answered_at,
-        uuid=row.uuid,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return entity_from_row(Invitation, row, host_id=row.host_id or 0)
 
 
 def _copy_invitation(i: Invitation, row: InvitationRow) -> None:
-    row.uuid = i.uuid
-    row.event_id = i.event_id
-    row.invitee_id = i.invitee_id
-    row.host_id = i.host_id or None
-    row.status = i.status.value
-    row.message = i.message
-    row.expires_at = i.expires_at
-    row.expiry_policy = i.expiry_policy.value
-    row.answered_at = i.answered_at
-    if i.updated_at is not None:
-        row.updated_at = i.updated_at
+    copy_to_row(i, row, host_id=i.host_id or None)  # 0: the host's account is gone
 
 
 def ticket_from_row(row: TicketRow) -> Ticket:
-    return Ticket(
-        id=row.id,
-        event_id=row.event_id,
-        member_id=row.member_id,
-        seats=row.seats,
-        source=TicketSource(row.source),
-        nonce=row.nonce,
-        secret_digest=row.secret_digest,
-        status=TicketStatus(row.status),
-        payment_status=PaymentStatus(row.payment_status),
-        payment_order_id=row.payment_order_id,
-        request_id=row.request_id,
-        invitation_id=row.invitation_id,
-        issued_at=row.issued_at,
-        checked_in_at=row.checked_in_at,
-        checked_out_at=row.checked_out_at,
-        cancelled_at=row.cancelled_at,
-        uuid=row.uuid,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return entity_from_row(Ticket, row)
 
 
 def _copy_ticket(t: Ticket, row: TicketRow) -> None:
-    row.uuid = t.uuid
-    row.event_id = t.event_id
-    row.member_id = t.member_id
-    row.seats = t.seats
-    row.source = t.source.value
-    row.nonce = t.nonce
-    row.secret_digest = t.secret_digest
-    row.status = t.status.value
-    row.payment_status = t.payment_status.value
-    row.payment_order_id = t.payment_order_id
-    row.request_id = t.request_id
-    row.invitation_id = t.invitation_id
-    row.issued_at = t.issued_at
-    row.checked_in_at = t.checked_in_at
-    row.checked_out_at = t.checked_out_at
-    row.cancelled_at = t.cancelled_at
-    if t.updated_at is not None:
-        row.updated_at = t.updated_at
+    copy_to_row(t, row)
 
 
 async def _insert(session: AsyncSession, row: Any, created_at: datetime | None) -> None:

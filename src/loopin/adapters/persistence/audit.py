@@ -9,21 +9,13 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.orm import AuditEntryRow
+from loopin.adapters.persistence.rows import entity_from_row
 from loopin.domain.audit.entry import AuditEntry
 from loopin.usecases.audit.ports import AuditLog
 
 
 def entry_from_row(row: AuditEntryRow) -> AuditEntry:
-    return AuditEntry(
-        entry_id=row.entry_id,
-        actor_id=row.actor_id,
-        action=row.action,
-        target_type=row.target_type,
-        target_id=row.target_id,
-        at=row.at,
-        details=dict(row.details or {}),
-        id=row.id,
-    )
+    return entity_from_row(AuditEntry, row, details=dict(row.details or {}))
 
 
 class SqlAuditLog(AuditLog):

@@ -22,13 +22,11 @@ from loopin.adapters.persistence.orm import (
     is_storable_id,
     like_anywhere,
 )
+from loopin.adapters.persistence.rows import copy_to_row, entity_from_row
 from loopin.adapters.persistence.venues import venue_from_row
 from loopin.domain.events.event import (
     LISTED_STATUSES,
-    AllowedGenders,
     Event,
-    EventStatus,
-    RsvpExpiryPolicy,
 )
 from loopin.domain.events.feed import FeedQuery
 from loopin.domain.events.visibility import Viewer
@@ -38,62 +36,11 @@ from loopin.usecases.events.ports import EventPage, EventReader, EventRecord, Ev
 
 
 def event_from_row(row: EventRow) -> Event:
-    return Event(
-        id=row.id,
-        uuid=row.uuid,
-        canonical_id=row.canonical_id,
-        host_id=row.host_id,
-        title=row.title,
-        start_time=row.start_time,
-        end_time=row.end_time,
-        timezone=row.timezone,
-        description=row.description,
-        venue_id=row.venue_id,
-        max_capacity=row.max_capacity,
-        seats_taken=row.seats_taken,
-        requests_count=row.requests_count,
-        is_paid=row.is_paid,
-        ticket_price=row.ticket_price,
-        allow_plus_one=row.allow_plus_one,
-        gst_number=row.gst_number,
-        allowed_genders=AllowedGenders(row.allowed_genders),
-        rsvp_expiry_policy=RsvpExpiryPolicy(row.rsvp_expiry_policy),
-        status=EventStatus(row.status),
-        is_public=row.is_public,
-        interest_ids=tuple(row.interest_ids or ()),
-        cover_image_keys=tuple(row.cover_image_keys or ()),
-        deleted_at=row.deleted_at,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return entity_from_row(Event, row)
 
 
 def _copy_event(event: Event, row: EventRow) -> None:
-    row.uuid = event.uuid
-    row.canonical_id = event.canonical_id
-    row.host_id = event.host_id
-    row.title = event.title
-    row.description = event.description
-    row.venue_id = event.venue_id
-    row.start_time = event.start_time
-    row.end_time = event.end_time
-    row.timezone = event.timezone
-    row.max_capacity = event.max_capacity
-    row.seats_taken = event.seats_taken
-    row.requests_count = event.requests_count
-    row.is_paid = event.is_paid
-    row.ticket_price = event.ticket_price
-    row.allow_plus_one = event.allow_plus_one
-    row.gst_number = event.gst_number
-    row.allowed_genders = event.allowed_genders.value
-    row.rsvp_expiry_policy = event.rsvp_expiry_policy.value
-    row.status = event.status.value
-    row.is_public = event.is_public
-    row.interest_ids = list(event.interest_ids)
-    row.cover_image_keys = list(event.cover_image_keys)
-    row.deleted_at = event.deleted_at
-    if event.updated_at is not None:  # the entity's time (from the Clock), not the flush's wall clock
-        row.updated_at = event.updated_at
+    copy_to_row(event, row)
 
 
 class SqlEventRepository(EventRepository):

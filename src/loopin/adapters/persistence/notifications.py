@@ -9,21 +9,14 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.orm import DeviceRow, NotificationRow
+from loopin.adapters.persistence.rows import entity_from_row
 from loopin.domain.notifications.device import Device, DevicePlatform
 from loopin.domain.notifications.notification import Notification
 from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository
 
 
 def device_from_row(row: DeviceRow) -> Device:
-    return Device(
-        id=row.id,
-        member_id=row.member_id,
-        player_id=row.player_id,
-        platform=DevicePlatform(row.platform),
-        is_active=row.is_active,
-        registered_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return entity_from_row(Device, row, registered_at=row.created_at)
 
 
 class SqlDeviceRepository(DeviceRepository):

@@ -15,6 +15,7 @@ from loopin.adapters.persistence.orm import (
     is_storable_id,
     like_anywhere,
 )
+from loopin.adapters.persistence.rows import entity_from_row
 from loopin.domain.events.host_lead import HostLead
 from loopin.domain.events.venue import Venue, VenueType
 from loopin.domain.identity.phone import PhoneNumber
@@ -116,17 +117,7 @@ class SqlVenueRepository(VenueRepository):
 
 
 def lead_from_row(row: HostLeadRow) -> HostLead:
-    return HostLead(
-        id=row.id,
-        first_name=row.first_name,
-        last_name=row.last_name,
-        phone=PhoneNumber(row.phone_number),
-        message=row.message,
-        is_contacted=row.is_contacted,
-        is_converted=row.is_converted,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return entity_from_row(HostLead, row, phone=PhoneNumber(row.phone_number))
 
 
 class SqlHostLeadRepository(HostLeadRepository):
