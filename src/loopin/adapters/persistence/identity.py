@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.orm import EventInterestRow, MemberRow, OtpChallengeRow, is_storable_id
+from loopin.adapters.persistence.rows import copy_to_row, entity_from_row
 from loopin.domain.identity.interest import EventInterest
-from loopin.domain.identity.member import Member, MemberStatus, Role
+from loopin.domain.identity.member import Member, MemberStatus
 from loopin.domain.identity.otp import OtpChallenge
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.identity.profile import Gender, Profile
@@ -21,43 +22,16 @@ from loopin.usecases.identity.ports import InterestRepository, MemberRepository,
 
 
 def member_from_row(row: MemberRow) -> Member:
-    return Member(
-        id=row.id,
-        phone=PhoneNumber(row.phone_number),
-        role=Role(row.role),
-        status=MemberStatus(row.status),
-        profile=Profile(
-            name=row.name,
-            birth_date=row.birth_date,
-            gender=Gender(row.gender) if row.gender else None,
-            bio=row.bio,
-            location=row.location,
-            interest_ids=tuple(row.interest_ids or ()),
-            picture_keys=tuple(row.picture_keys or ()),
-        ),
-        waitlisted_at=row.waitlisted_at,
-        promote_at=row.promote_at,
-        joined_at=row.created_at,
-        updated_at=row.updated_at,
+    profile = entity_from_row(Profile, row, gender=Gender(row.gender) if row.gender else None)
+    return entity_from_row(
+        Member, row, phone=PhoneNumber(row.phone_number), profile=profile, joined_at=row.created_at
     )
 
 
 def _copy_to_row(member: Member, row: MemberRow) -> None:
-    p = member.profile
     row.phone_number = member.phone.e164
-    row.role = member.role.value
-    row.status = member.status.value
-    row.name = p.name
-    row.birth_date = p.birth_date
-    row.gender = p.gender.value if p.gender else None
-    row.bio = p.bio
-    row.location = p.location
-    row.interest_ids = list(p.interest_ids)
-    row.picture_keys = list(p.picture_keys)
-    row.waitlisted_at = member.waitlisted_at
-    row.promote_at = member.promote_at
-    if member.updated_at is not None:  # the entity's time (from the Clock), not the flush's wall clock
-        row.updated_at = member.updated_at
+    copy_to_row(member.profile, row, skip=())
+    copy_to_row(member, row, skip=("id", "phone", "profile", "joined_at", "updated_at"))
 
 
 class SqlMemberRepository(MemberRepository):
@@ -145,7 +119,7 @@ class SqlOtpChallengeRepository(OtpChallengeRepository):
 
 
 def interest_from_row(row: EventInterestRow) -> EventInterest:
-    return EventInterest(row.id, row.name, row.slug, row.is_active, row.created_at, row.updated_at)
+    return entity_from_row(EventInterest, row)
 
 
 class SqlInterestRepository(InterestRepository):

@@ -59,20 +59,7 @@ class SqlDeviceRepository(DeviceRepository):
 
 
 def notification_from_row(row: NotificationRow) -> Notification:
-    return Notification(
-        id=row.id,
-        key=row.key,
-        recipient_id=row.recipient_id,
-        kind=row.kind,
-        template=row.template,
-        title=row.title,
-        body=row.body,
-        data={str(k): str(v) for k, v in (row.data or {}).items()},
-        sender_id=row.sender_id,
-        created_at=row.created_at,
-        pushed_at=row.pushed_at,
-        read_at=row.read_at,
-    )
+    return entity_from_row(Notification, row, data={str(k): str(v) for k, v in (row.data or {}).items()})
 
 
 class SqlNotificationRepository(NotificationRepository):
