@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from loopin.domain.attendance.errors import (
     HostOnly,
@@ -138,6 +139,20 @@ class _HostDecision:
         ticket = await self.tickets.find(request.event_id, request.requester_id)
         return ticket is not None and ticket.is_live
 
+    async def _record(
+        self, action: str, event: Event, request: JoinRequest, host_id: int, now: datetime, *, was_pending: bool
+    ) -> None:
+        """A decision that changed the request: saved, out of the event's pending count, audited, and the
+        member told."""
+        await self.requests.save(request)
+        if was_pending:
+            event.request_closed(now)
+            await self.events.save(event)
+        self.jobs.enqueue(jobs.audited_request(action, request, host_id, now))
+        notice = jobs.request_accepted if action == "accepted" else jobs.request_declined
+        self.jobs.enqueue(notice(request, event))
+        self.uow.after_commit(self.cache.invalidate)
+
     async def _finish(self, event: Event, request: JoinRequest) -> RequestView:
         await self.uow.commit()
         cards = await self.reader.member_cards([request.requester_id])
@@ -169,13 +184,7 @@ class AcceptJoinRequest(_HostDecision):
         deadline = answer_deadline(event.rsvp_expiry_policy, now, event.start_time)
         changed = request.accept(now, message, deadline)
         if changed:
-            await self.requests.save(request)
-            if was_pending:
-                event.request_closed(now)
-                await self.events.save(event)
-            self.jobs.enqueue(jobs.audited_request("accepted", request, host_id, now))
-            self.jobs.enqueue(jobs.request_accepted(request, event))
-            self.uow.after_commit(self.cache.invalidate)
+            await self._record("accepted", event, request, host_id, now, was_pending=was_pending)
         return await self._finish(event, request)
 
 
@@ -190,13 +199,7 @@ class DeclineJoinRequest(_HostDecision):
         was_pending = request.is_pending
         changed = request.decline(now, message, has_ticket=await self._has_ticket(request))
         if changed:
-            await self.requests.save(request)
-            if was_pending:
-                event.request_closed(now)
-                await self.events.save(event)
-            self.jobs.enqueue(jobs.audited_request("declined", request, host_id, now))
-            self.jobs.enqueue(jobs.request_declined(request, event))
-            self.uow.after_commit(self.cache.invalidate)
+            await self._record("declined", event, request, host_id, now, was_pending=was_pending)
         return await self._finish(event, request)
 
 

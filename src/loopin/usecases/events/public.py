@@ -35,6 +35,12 @@ class InterestNotFound(NotFound):
     default_message = "Interest not found."
 
 
+async def shown_to_anyone(access: EventAccess, catalog: EventCatalog, canonical_id: str) -> EventView:
+    """The event of a public page, or 404 (drafts and private events whoever asks)."""
+    view = await catalog.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
+    return await access.require_visible(view, None)
+
+
 @dataclass(frozen=True, slots=True)
 class PublicEvent:
     event_access: EventAccess
@@ -42,8 +48,7 @@ class PublicEvent:
     uow: UnitOfWork
 
     async def __call__(self, *, canonical_id: str) -> EventView:
-        view = await self.catalog.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
-        view = await self.event_access.require_visible(view, None)
+        view = await shown_to_anyone(self.event_access, self.catalog, canonical_id)
         await self.uow.commit()
         return view
 
@@ -66,8 +71,7 @@ class EventSeo:
     async def __call__(
         self, *, canonical_id: str, url_city_slug: str | None = None, url_event_slug: str | None = None
     ) -> SeoPage:
-        view = await self.catalog.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
-        view = await self.event_access.require_visible(view, None)
+        view = await shown_to_anyone(self.event_access, self.catalog, canonical_id)
         await self.uow.commit()
         current_city = view.venue.city_slug if view.venue else "unknown"
         stale = (url_city_slug is not None and url_city_slug != current_city) or (
