@@ -1,42 +1,52 @@
 # Loopin backend. `make run` and `make test` are the two commands of the README.
-UV ?= uv
+# uv comes from PATH, or is installed once into .tools/ (a private virtualenv, never the system Python).
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+HOST ?= 127.0.0.1
+PORT ?= 8000
 export UV_LINK_MODE ?= copy
 
-.PHONY: install run test lint typecheck check compose-config migrate worker serve bench clean
+.PHONY: uv install install-runtime run test lint typecheck check compose-config migrate worker serve bench clean
 
-install:
-	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet uv
+uv:
+	@command -v $(UV) >/dev/null 2>&1 || { \
+		echo "installing uv into .tools/"; \
+		python3 -m venv .tools && .tools/bin/pip install --quiet --disable-pip-version-check uv; }
+
+install-runtime: uv  ## what serving needs: no test or lint tools
+	$(UV) sync --frozen --no-dev --inexact
+
+install: uv  ## everything, development tools included
 	$(UV) sync --frozen
 
-run: install  ## embedded default: no database, no Redis, console SMS
-	$(UV) run loopin dev
+run: install-runtime  ## embedded default: no database, no Redis, console SMS, new members let in at once
+	$(UV) run --no-sync loopin dev --host $(HOST) --port $(PORT)
 
 test: install  ## the whole suite; needs PostgreSQL and Redis (TEST_DATABASE_URL, TEST_REDIS_URL)
-	$(UV) run pytest
+	$(UV) run --no-sync pytest
 
 lint: install
-	$(UV) run ruff check src tests bench
-	$(UV) run ruff format --check src tests bench
+	$(UV) run --no-sync ruff check src tests bench
+	$(UV) run --no-sync ruff format --check src tests bench
 
 typecheck: install
-	$(UV) run mypy
+	$(UV) run --no-sync mypy
 
 check: lint typecheck test
 
 compose-config:
 	docker-compose -f compose.yaml config --quiet
 
-migrate: install
-	$(UV) run loopin db upgrade
+migrate: install-runtime
+	$(UV) run --no-sync loopin db upgrade
 
-serve: install
-	$(UV) run loopin serve
+serve: install-runtime
+	$(UV) run --no-sync loopin serve
 
-worker: install
-	$(UV) run loopin worker
+worker: install-runtime
+	$(UV) run --no-sync loopin worker
 
 bench: install  ## throughput and latency on real PostgreSQL and Redis (needs wrk)
 	bash bench/run.sh
 
 clean:
-	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv .tools var .pytest_cache .mypy_cache .ruff_cache

@@ -18,7 +18,7 @@ from loopin.adapters.persistence.database import upgrade
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.http.app import create_app
 from loopin.entrypoints.settings import Settings, load_settings
-from tests.support import TEST_DATABASE_URL, TEST_REDIS_URL, Fakes, fakes_provider
+from tests.support import TEST_DATABASE_URL, TEST_REDIS_URL, Fakes, ensure_database, fakes_provider
 
 MUTABLE_TABLES = ("members", "otp_challenges", "devices", "venues", "events", "host_leads", "audit_entries")
 MUTABLE_TABLES += ("join_requests", "invitations", "tickets", "notifications")  # attendance
@@ -26,6 +26,7 @@ MUTABLE_TABLES += ("join_requests", "invitations", "tickets", "notifications")  
 
 def _check_services() -> None:
     async def probe() -> None:
+        await ensure_database(TEST_DATABASE_URL)
         engine = create_async_engine(TEST_DATABASE_URL)
         try:
             async with engine.connect() as conn:

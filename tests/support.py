@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import struct
 import zlib
+from typing import Any
 
+import asyncpg
 from dishka import AsyncContainer, Provider, Scope
+from sqlalchemy.engine import URL, make_url
 
 from loopin.adapters.clock import ManualClock
 from loopin.adapters.jobs.dispatch import InProcessJobDispatcher, JobDispatcher
@@ -21,6 +24,37 @@ from loopin.usecases.shared.ports import Clock
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+async def ensure_database(url: str) -> bool:
+    """Creates the test database when the server is up but the database is not there yet (a fresh machine);
+    True when it had to. A server that is down still fails, loudly, in the caller."""
+    target = make_url(url)
+    try:
+        connection = await asyncpg.connect(**_connect_args(target))
+    except asyncpg.InvalidCatalogNameError:
+        pass
+    else:
+        await connection.close()
+        return False
+    admin = await asyncpg.connect(**_connect_args(target.set(database="postgres")))
+    try:
+        await admin.execute(f'CREATE DATABASE "{target.database}"')
+    except asyncpg.DuplicateDatabaseError:  # another run created it meanwhile
+        return False
+    finally:
+        await admin.close()
+    return True
+
+
+def _connect_args(url: URL) -> dict[str, Any]:
+    return {
+        "host": url.host,
+        "port": url.port,
+        "user": url.username,
+        "password": url.password,
+        "database": url.database,
+    }
 
 
 def png_bytes(extra: int = 200) -> bytes:
@@ -52,11 +86,13 @@ class Fakes:
         self.analytics = RecordingAnalytics()
 
 
-def fakes_provider(fakes: Fakes, *, inline_jobs: bool = True) -> Provider:
-    """Overrides the clock, SMS and analytics; with ``inline_jobs`` jobs run right after commit, in-process,
-    instead of going to SAQ (the worker itself is tested separately)."""
+def fakes_provider(fakes: Fakes, *, inline_jobs: bool = True, fake_clock: bool = True) -> Provider:
+    """Overrides the clock (unless ``fake_clock`` is off: tokens are then checked against the time they were
+    issued at), SMS and analytics; with ``inline_jobs`` jobs run right after commit, in-process, instead of
+    going to SAQ (the worker itself is tested separately)."""
     provider = Provider(scope=Scope.APP)
-    provider.provide(lambda: fakes.clock, provides=Clock, override=True)
+    if fake_clock:
+        provider.provide(lambda: fakes.clock, provides=Clock, override=True)
     provider.provide(lambda: fakes.sms, provides=SmsSender, override=True)
     provider.provide(lambda: fakes.analytics, provides=Analytics, override=True)
     if inline_jobs:

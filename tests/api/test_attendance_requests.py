@@ -50,6 +50,22 @@ async def test_ask_then_read_my_request_as_the_app_does(rig: Rig) -> None:
     assert detail["requests_count"] == 1
 
 
+async def test_the_requester_sees_their_own_name_and_picture_as_the_host_does(rig: Rig) -> None:
+    host, guest = await rig.members(2, names=["Host", "Asha Rao"])
+    event = await rig.event(host)
+    created = app_object(await rig.ask(guest, event.id), 201)
+    mine = app_object(await rig.client.get(f"/api/events/{event.id}/my-request", headers=guest.headers))
+    listed = app_object(await rig.client.get("/api/events/my-requests", headers=guest.headers))["requests"][0]
+    hosts_view = app_object(await rig.client.get(f"/api/events/{event.id}/requests", headers=host.headers))
+    withdrawn = app_object(await rig.client.delete(f"/api/events/{event.id}/my-request", headers=guest.headers))
+    host_sees = hosts_view["requests"][0]
+    assert host_sees["full_name"] == "Asha Rao"
+    assert str(host_sees["profile_picture_url"]).endswith(".png")
+    for view in (created, mine, listed, withdrawn):
+        assert (view["full_name"], view["requester_name"]) == ("Asha Rao", "Asha Rao"), view
+        assert view["profile_picture_url"] == host_sees["profile_picture_url"], view
+
+
 async def test_the_host_lists_views_and_accepts(rig: Rig) -> None:
     host, guest = await rig.members(2, names=["Host Hari", "Asha Rao"])
     event = await rig.event(host)

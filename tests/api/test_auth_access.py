@@ -126,6 +126,28 @@ async def test_bad_tokens_are_401(
             assert "log in again" in assert_error(response, 401, "NOT_AUTHENTICATED")["detail"]
 
 
+async def test_signed_tokens_with_absurd_claims_are_401_never_5xx(
+    api: AsyncTestClient, fakes: Fakes, service_settings: Settings, subtests: pytest.Subtests
+) -> None:
+    """Signed with the server's own key (a leaked or buggy issuer), yet nothing in them can be a session."""
+    await sign_in(api, fakes)
+    variants: dict[str, dict[str, Any]] = {
+        "exp past year 9999": {"exp": 10**20},
+        "exp past int64": {"exp": 2**64},
+        "exp as a huge float": {"exp": 1e300},
+        "iat far in the past": {"iat": -(10**20)},
+        "user_id past bigint": {"user_id": 2**63},
+        "user_id far past bigint": {"user_id": 10**30},
+        "user_id zero": {"user_id": 0},
+        "user_id negative": {"user_id": -5},
+    }
+    for name, variant in variants.items():
+        for path in ("/api/auth/profile", "/api/events/1/share-url"):
+            with subtests.test(token=name, path=path):
+                response = await api.get(path, headers=bearer(token(service_settings, **variant)))
+                assert_error(response, 401, "NOT_AUTHENTICATED")
+
+
 async def test_an_unsigned_token_is_401(api: AsyncTestClient, fakes: Fakes) -> None:
     await sign_in(api, fakes)
     claims = jwt.decode((await sign_in(api, fakes, "+919812340001"))["token"], options={"verify_signature": False})

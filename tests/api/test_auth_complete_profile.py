@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -82,6 +83,7 @@ async def test_first_completion_answers_the_contract_and_joins_the_waitlist(
     assert "detail" not in body  # the app treats a detail key as an error on this route
     assert body["token"] is None
     assert "waitlist" in body["message"]
+    assert re.search(r"in about (3\.5|4) hours\.$", body["message"]), body["message"]  # the 210-240 minutes
     data = body["data"]
     user_id = (await member_row()).id
     promote_at = datetime.fromisoformat(data.pop("waitlist_promote_at"))

@@ -1,4 +1,4 @@
-"""Push device registration: open to waitlisted members, owned by whoever signed in last."""
+"""Push device registration: open to waitlisted members; an active subscription stays with its member."""
 
 from __future__ import annotations
 
@@ -25,11 +25,15 @@ async def test_waitlisted_member_registers_and_deactivates_a_device(api: AsyncTe
     assert gone.json()["is_active"] is False
 
 
-async def test_device_moves_to_the_member_who_signed_in_last(api: AsyncTestClient, fakes: Fakes) -> None:
+async def test_a_device_moves_only_once_its_member_retired_it(api: AsyncTestClient, fakes: Fakes) -> None:
     first = str((await sign_in(api, fakes))["token"])
     second = str((await sign_in(api, fakes, OTHER))["token"])
     body = {"onesignal_player_id": "shared-phone", "platform": "android"}
     await api.post("/api/notifications/devices/register", headers=bearer(first), json=body)
+    taken = await api.post("/api/notifications/devices/register", headers=bearer(second), json=body)
+    assert taken.status_code == 409, taken.text
+    assert taken.json()["error_code"] == "DEVICE_REGISTERED_TO_ANOTHER_ACCOUNT"
+    assert (await api.delete("/api/notifications/devices/shared-phone", headers=bearer(first))).status_code == 200
     moved = await api.post("/api/notifications/devices/register", headers=bearer(second), json=body)
     assert moved.status_code == 201
     refused = await api.delete("/api/notifications/devices/shared-phone", headers=bearer(first))

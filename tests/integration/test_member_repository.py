@@ -284,3 +284,15 @@ async def test_promoted_members_leave_the_queue(any_container: AsyncContainer, f
         assert found is not None
         assert found.status is MemberStatus.ACTIVE
         assert found.updated_at == now
+
+
+async def test_list_waitlisted_soonest_first(any_container: AsyncContainer, fakes: Fakes) -> None:
+    now = fakes.clock.now()
+    later, sooner = await store_members(
+        any_container, waitlisted(1, now + timedelta(hours=2)), waitlisted(2, now + timedelta(hours=1))
+    )
+    await store_members(any_container, Member.register(phone(3), now=now))  # onboarding: not on the list
+    async with any_container() as scope:
+        repo = await scope.get(MemberRepository)
+        assert [m.id for m in await repo.list_waitlisted(10)] == [sooner.id, later.id]
+        assert [m.id for m in await repo.list_waitlisted(1)] == [sooner.id]

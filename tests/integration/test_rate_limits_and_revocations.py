@@ -68,6 +68,23 @@ async def test_several_limits_are_all_or_nothing(any_container: AsyncContainer, 
     assert await limiter.acquire(hits, now=now + timedelta(seconds=31)) == 3600 - 31
 
 
+async def test_retry_after_reads_a_limit_without_counting(any_container: AsyncContainer, fakes: Fakes) -> None:
+    """The OTP lockout asks "is this phone locked?" before it knows whether a guess is wrong."""
+    limiter = await limiter_of(any_container)
+    now = fakes.clock.now()
+    assert await limiter.retry_after(PER_MINUTE, "a", now=now) == 0
+    assert await limiter.acquire([(PER_MINUTE, "a")], now=now) == 0
+    for seconds in range(1, 10):  # reading many times counts nothing
+        assert await limiter.retry_after(PER_MINUTE, "a", now=now + timedelta(seconds=seconds)) == 0
+    assert await limiter.acquire([(PER_MINUTE, "a")], now=now + timedelta(seconds=10)) == 0
+    assert await limiter.retry_after(PER_MINUTE, "a", now=now + timedelta(seconds=20)) == 40
+    assert await limiter.retry_after(PER_MINUTE, "a", now=now + timedelta(seconds=20, milliseconds=500)) == 40
+    assert await limiter.retry_after(PER_MINUTE, "b", now=now + timedelta(seconds=20)) == 0
+    assert await limiter.retry_after(PER_MINUTE, "a", now=now + timedelta(seconds=60)) == 0
+    await limiter.reset(PER_MINUTE, "a")
+    assert await limiter.acquire([(PER_MINUTE, "a")], now=now + timedelta(seconds=21)) == 0
+
+
 async def test_a_refused_call_counts_nothing(any_container: AsyncContainer, fakes: Fakes) -> None:
     limiter = await limiter_of(any_container)
     now = fakes.clock.now()

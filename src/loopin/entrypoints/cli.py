@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
+from typing import Any
 
 import click
 
-from loopin.entrypoints.settings import load_settings
+from loopin.entrypoints.server import APP_FACTORY, uvicorn_options
+from loopin.entrypoints.settings import SettingsError, load_settings
 
 
 @click.group()
@@ -27,35 +28,28 @@ def dev(host: str, port: int) -> None:
     click.echo(f"Loopin API on http://{host}:{port}  (docs: http://{host}:{port}/api/docs)")
     if not settings.database_url:
         click.echo("Embedded mode: in-memory data, console SMS (codes are printed below), in-process jobs.")
-    uvicorn.run(
-        "loopin.entrypoints.http.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
-    )
+    if settings.waitlist_policy().max_minutes == 0:
+        click.echo("New members are let in as soon as they complete their profile (development).")
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, **uvicorn_options(settings))
 
 
 @main.command()
 @click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104
 @click.option("--port", default=8000, show_default=True)
-@click.option("--workers", default=int(os.environ.get("WEB_CONCURRENCY", "2")), show_default=True)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--workers", type=int, default=None, help="worker processes  [default: WEB_CONCURRENCY or 2]")
+def serve(host: str, port: int, workers: int | None) -> None:
     """Production server: uvicorn with uvloop/httptools, several worker processes."""
     import uvicorn
 
+    settings = load_settings()
     uvicorn.run(
-        "loopin.entrypoints.http.app:create_app",
+        APP_FACTORY,
         factory=True,
         host=host,
         port=port,
-        workers=workers,
-        proxy_headers=True,
-        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-        access_log=False,
-        log_level="warning",
+        workers=workers or settings.web_concurrency,
         timeout_keep_alive=30,
+        **uvicorn_options(settings),
     )
 
 
@@ -98,6 +92,67 @@ def db_revision(message: str) -> None:
     make_revision(_database_url(), message)
 
 
+@main.group()
+def members() -> None:
+    """Staff: the member waitlist. Works on the database (DATABASE_URL); the embedded default keeps its members
+    in the server's own memory, and development lets new members in at once anyway."""
+
+
+@members.command("promote")
+@click.argument("phone")
+def members_promote(phone: str) -> None:
+    """Let the member with PHONE in now (a waitlisted member only)."""
+    from loopin.usecases.identity.waitlist import AdmitMember
+
+    member = _run_use_case(AdmitMember, phone_number=phone)
+    click.echo(
+        f"member {member.id} ({member.phone.e164}, {member.profile.name or 'no name'}) is {member.status.value}"
+    )
+
+
+@members.command("list")
+@click.option("--waitlisted", is_flag=True, default=True, help="members on the waitlist (the only list so far)")
+@click.option("--limit", default=100, show_default=True)
+def members_list(waitlisted: bool, limit: int) -> None:
+    """Waitlisted members, the soonest to be let in first."""
+    from loopin.usecases.identity.waitlist import ListWaitlistedMembers
+
+    waiting = _run_use_case(ListWaitlistedMembers, limit=limit)
+    if not waiting:
+        click.echo("nobody is on the waitlist")
+    for m in waiting:
+        due = m.promote_at.isoformat(timespec="minutes") if m.promote_at else "-"
+        click.echo(f"{m.id}\t{m.phone.e164}\t{due}\t{m.profile.name}")
+
+
+def _run_use_case(use_case: type[Any], **kwargs: Any) -> Any:
+    """One use case in one request scope of a fresh container, its refusals printed as the error."""
+    import asyncio
+
+    from loopin.domain.shared.errors import DomainError
+    from loopin.entrypoints.di import make_container
+
+    settings = load_settings()
+    if not settings.database_url:
+        raise click.ClickException(
+            "DATABASE_URL is not set: the embedded default keeps members in the running server's memory "
+            "(and development lets new members in as they complete their profile)."
+        )
+
+    async def run() -> Any:
+        container = make_container(settings)
+        try:
+            async with container() as scope:
+                return await (await scope.get(use_case))(**kwargs)
+        finally:
+            await container.close()
+
+    try:
+        return asyncio.run(run())
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+
+
 @main.command()
 @click.option("--output", default="-", show_default=True)
 def openapi(output: str) -> None:
@@ -115,10 +170,16 @@ def openapi(output: str) -> None:
 
 
 def _database_url() -> str:
-    url = load_settings().database_url
-    if not url:
+    """Checks the settings first: in production the one-shot migration then refuses to run (and the API and
+    worker that wait for it never start) instead of leaving them to restart forever on a missing setting."""
+    settings = load_settings()
+    try:
+        settings.check()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not settings.database_url:
         raise click.ClickException("DATABASE_URL is not set")
-    return url
+    return settings.database_url
 
 
 def _upgrade(url: str, revision: str = "head") -> None:

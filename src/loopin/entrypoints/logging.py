@@ -13,24 +13,19 @@ import structlog
 from loopin.domain.identity.phone import mask_phone
 from loopin.entrypoints.settings import Settings
 
-_PHONE = re.compile(r"\+?\d[\d \-]{8,16}\d")
-
-
-def _mask(value: Any) -> Any:
-    if isinstance(value, str):
-        return _PHONE.sub(lambda m: mask_phone(m.group(0)), value)
-    if isinstance(value, dict):
-        return {k: _mask(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(_mask(v) for v in value)
-    return value
+PHONE_FIELDS = frozenset({"phone", "phone_number", "to", "from_number", "recipient"})
+_E164_IN_TEXT = re.compile(r"\+\d{8,15}")  # how a stored number appears inside an error's message
 
 
 def mask_phone_numbers(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
-    """Last processor before rendering: nothing that looks like a phone number leaves in clear."""
-    for key, value in event.items():
-        if key != "timestamp":
-            event[key] = _mask(value)
+    """Last processor before rendering: fields that hold a phone number are masked, and so is any E.164
+    number quoted in a traceback (a database error names the row it refused). Nothing else is touched: ids,
+    times and counts stay whole."""
+    for key in PHONE_FIELDS.intersection(event):
+        if isinstance(event[key], str):
+            event[key] = mask_phone(event[key])
+    if isinstance(event.get("exception"), str):
+        event["exception"] = _E164_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), event["exception"])
     return event
 
 

@@ -1,4 +1,8 @@
-"""Settings from the environment (see ``.env.example``), read once where the process starts."""
+"""Settings from the environment (see ``.env.example``), read once where the process starts.
+
+A ``.env`` file in the working directory is read too when present; a variable set in the environment wins
+over the file (python-dotenv parses it, so quoting and comments work as everywhere else).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,11 @@ import os
 from collections.abc import Mapping
 from datetime import timedelta
 from enum import Enum
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import msgspec
+from dotenv import dotenv_values
 
 from loopin.domain.identity.otp import OtpPolicy
 from loopin.domain.identity.waitlist import WaitlistPolicy
@@ -18,6 +24,7 @@ from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.platform.ports import RateLimit
 
 DEVELOPMENT_SECRET = "loopin-development-secret-do-not-use-in-production"  # noqa: S105  (refused in production)
+ENV_FILE = Path(".env")
 
 
 class Environment(Enum):
@@ -47,10 +54,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     posthog_host: str = "https://eu.i.posthog.com"
     onesignal_app_id: str | None = None  # both set: push through OneSignal; otherwise pushes are only logged
     onesignal_api_key: str | None = None
-    waitlist_min_minutes: int = 210
-    waitlist_max_minutes: int = 240
+    # unset: 210-240 minutes, except in development, which lets new members in at once
+    waitlist_min_minutes: int | None = None
+    waitlist_max_minutes: int | None = None
     otp_resend_cooldown_seconds: int = 30
     otp_max_per_phone_per_hour: int = 5
+    otp_max_per_phone_per_day: int = 10
+    otp_max_wrong_codes_per_phone_per_day: int = 10
     otp_max_per_address_per_hour: int = 20
     platform_timezone: str = "Asia/Kolkata"
     log_level: str = "INFO"
@@ -58,6 +68,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     cors_allow_origins: str = ""
     site_url: str = "https://loopinsocial.in"  # share links and public event pages
     event_cache_ttl_seconds: int = 60
+    events_max_per_member_per_day: int = 20  # creations per member: events and venues are shown to everyone
+    venues_max_per_member_per_hour: int = 10
+    web_concurrency: int = 2  # worker processes of ``loopin serve``
+    forwarded_allow_ips: str = ""  # proxies whose X-Forwarded-For/-Proto are believed; empty: none
 
     @property
     def uses_twilio(self) -> bool:
@@ -71,15 +85,32 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def session_secret(self) -> str:
         return self.jwt_secret or self.derived_key("jwt").hex()
 
+    def waitlist_policy(self) -> WaitlistPolicy:
+        """Development admits at once, so a newcomer can walk the whole app; a configured window always wins."""
+        low, high = self.waitlist_min_minutes, self.waitlist_max_minutes
+        if self.environment is Environment.DEVELOPMENT:
+            return WaitlistPolicy(low or 0, high if high is not None else low or 0)
+        default = WaitlistPolicy()
+        return WaitlistPolicy(
+            default.min_minutes if low is None else low, default.max_minutes if high is None else high
+        )
+
     def identity_config(self) -> IdentityConfig:
+        day = 24 * 3600
         return IdentityConfig(
             otp=OtpPolicy(),
-            waitlist=WaitlistPolicy(self.waitlist_min_minutes, self.waitlist_max_minutes),
+            waitlist=self.waitlist_policy(),
             otp_resend_cooldown=RateLimit("otp-resend", 1, self.otp_resend_cooldown_seconds),
             otp_per_phone=RateLimit("otp-phone-hour", self.otp_max_per_phone_per_hour, 3600),
+            otp_per_phone_daily=RateLimit("otp-phone-day", self.otp_max_per_phone_per_day, day),
+            otp_wrong_codes=RateLimit("otp-wrong-day", self.otp_max_wrong_codes_per_phone_per_day, day),
             otp_per_address=RateLimit("otp-address-hour", self.otp_max_per_address_per_hour, 3600),
             timezone=ZoneInfo(self.platform_timezone),
         )
+
+    @property
+    def trusted_proxies(self) -> list[str]:
+        return [a.strip() for a in self.forwarded_allow_ips.split(",") if a.strip()]
 
     @property
     def jwt_lifetime(self) -> timedelta:
@@ -100,6 +131,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             problems.append("REDIS_URL is required")
         if not self.uses_twilio or not (self.twilio_from_number or self.twilio_messaging_service_sid):
             problems.append("Twilio credentials and a sender are required (the console SMS is for development)")
+        if "*" in self.trusted_proxies:
+            problems.append(
+                "FORWARDED_ALLOW_IPS must list the proxies' addresses: '*' lets any client claim any address"
+            )
         if problems:
             raise SettingsError("; ".join(problems))
 
@@ -108,12 +143,17 @@ class SettingsError(RuntimeError):
     pass
 
 
-def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-    """Reads every field from the upper-case variable of the same name (``DATABASE_URL``...)."""
-    env = os.environ if environ is None else environ
-    fields = msgspec.structs.fields(Settings)
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, env_file: str | Path | None = None, **overrides: object
+) -> Settings:
+    """Reads every field from the upper-case variable of the same name (``DATABASE_URL``...).
+
+    With no ``environ`` the process environment is read over ``.env`` (when the file exists); an explicit
+    ``environ`` is used alone unless ``env_file`` is given too (tests pass exactly what they mean)."""
+    file = env_file if env_file is not None else (ENV_FILE if environ is None else None)
+    env = {**_read_env_file(file), **(os.environ if environ is None else environ)}
     data: dict[str, object] = {}
-    for f in fields:
+    for f in msgspec.structs.fields(Settings):
         raw = env.get(f.name.upper())
         if raw is not None and raw != "":
             data[f.name] = raw
@@ -122,3 +162,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         return msgspec.convert(data, Settings, strict=False)
     except msgspec.ValidationError as exc:
         raise SettingsError(f"invalid setting: {exc}") from exc
+
+
+def _read_env_file(path: str | Path | None) -> dict[str, str]:
+    if path is None or not Path(path).is_file():
+        return {}
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}

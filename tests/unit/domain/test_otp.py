@@ -67,6 +67,7 @@ def test_a_challenge_keeps_only_the_keyed_digest_of_the_code() -> None:
         "expires_at",
         "attempts",
         "consumed_at",
+        "requested_from",
     }
     expected = hmac.new(KEY, f"otp:{PHONE.e164}\x1f{CODE}".encode(), hashlib.sha256).hexdigest()
     assert challenge.code_digest == expected

@@ -44,6 +44,9 @@ async def make_world(fakes: Fakes, tmp_path: Path) -> AsyncIterator[MakeWorld]:
         **settings: Any,
     ) -> World:
         media_root = tmp_path / "media"
+        settings.setdefault(
+            "events_max_per_member_per_day", 1000
+        )  # the feed tests fill pages with one host's events
         config = load_settings({}, environment="test", media_root=str(media_root), **settings)
         log, push = JobLog(), RecordingPushSender()
         container = make_container(

@@ -12,6 +12,7 @@ from loopin.domain.shared.errors import ErrorKind, InvalidInput
 from loopin.usecases.notifications.devices import (
     DeactivateDevice,
     DeviceNotFound,
+    DeviceTaken,
     RegisterDevice,
 )
 from tests.unit.usecases.world import START, World, phone
@@ -65,16 +66,30 @@ async def test_bad_input_is_refused_and_nothing_is_stored(
     assert await world.device(PLAYER) is None
 
 
-async def test_the_same_phone_signed_in_by_someone_else_moves_to_them(world: World) -> None:
+async def test_a_device_retired_at_logout_moves_to_whoever_signs_in_next(world: World) -> None:
+    """The app deactivates its subscription when a member logs out; the next member on that phone takes it."""
     first = (await world.sign_in(phone(1))).member_id
     second = (await world.sign_in(phone(2))).member_id
     original = await register(world, first)
+    await deactivate(world, first)
     world.fakes.clock.advance(timedelta(minutes=1))
     moved = await register(world, second, platform="ios")
     assert moved.id == original.id
     assert (moved.member_id, moved.platform, moved.is_active) == (second, DevicePlatform.IOS, True)
     assert moved.updated_at == START + timedelta(minutes=1)
     assert await world.device(PLAYER) == moved
+
+
+async def test_an_active_device_of_someone_else_cannot_be_taken_over(world: World) -> None:
+    """Knowing a subscription id must not let anyone receive another member's pushes."""
+    owner = (await world.sign_in(phone(1))).member_id
+    intruder = (await world.sign_in(phone(2))).member_id
+    original = await register(world, owner)
+    with pytest.raises(DeviceTaken) as caught:
+        await register(world, intruder)
+    assert caught.value.kind is ErrorKind.CONFLICT
+    assert await world.device(PLAYER) == original
+    assert (await register(world, owner)).member_id == owner  # the owner re-registering is fine
 
 
 async def test_a_member_retires_their_device_and_can_register_it_again(world: World) -> None:

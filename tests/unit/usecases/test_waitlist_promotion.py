@@ -45,7 +45,7 @@ async def statuses(world: World, ids: list[int]) -> list[MemberStatus]:
 
 
 def test_the_window_comes_from_the_settings() -> None:
-    assert load_settings({}).identity_config().waitlist == WaitlistPolicy(210, 240)
+    assert load_settings({"ENVIRONMENT": "production"}).identity_config().waitlist == WaitlistPolicy(210, 240)
     settings = load_settings({"WAITLIST_MIN_MINUTES": "5", "WAITLIST_MAX_MINUTES": "7"})
     assert settings.identity_config().waitlist == WaitlistPolicy(5, 7)
 
@@ -115,11 +115,13 @@ async def test_the_scheduled_job_runs_the_promotion(fixed_world: World) -> None:
     assert (await world.stored_member(member_id)).status is MemberStatus.ACTIVE
 
 
-async def test_a_zero_minute_window_lets_members_in_on_their_next_request(make_world: MakeWorld) -> None:
+async def test_a_zero_minute_window_lets_members_in_as_they_complete_their_profile(make_world: MakeWorld) -> None:
+    """Development's default: a newcomer walks the whole app at once."""
     world = await make_world(waitlist_min_minutes=0, waitlist_max_minutes=0)
     member_id = (await world.sign_in()).member_id
     done = await world.complete(member_id)
     assert done.waitlisted_now is True
-    assert done.profile.status is MemberStatus.WAITLISTED
-    assert await promote(world) == 1
+    assert done.profile.status is MemberStatus.ACTIVE
     assert (await world.stored_member(member_id)).status is MemberStatus.ACTIVE
+    assert await promote(world) == 0
+    assert [e.event for e in world.analytics()][-2:] == ["profile_completed", "member_promoted"]

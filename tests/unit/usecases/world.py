@@ -228,14 +228,16 @@ class World:
         sent: OtpSent = await self.run(RequestOtp, phone_number=number, client_address=address)
         return self.fakes.sms.last_code_for(sent.phone_number)
 
-    async def verify(self, number: str, code: str, *, create_account: bool = True) -> SessionStarted:
+    async def verify(
+        self, number: str, code: str, *, create_account: bool = True, address: str = ADDRESS
+    ) -> SessionStarted:
         result: SessionStarted = await self.run(
-            VerifyOtp, phone_number=number, otp_code=code, create_account=create_account
+            VerifyOtp, phone_number=number, otp_code=code, create_account=create_account, client_address=address
         )
         return result
 
     async def sign_in(self, number: str = PHONE, address: str = ADDRESS) -> SessionStarted:
-        return await self.verify(number, await self.request_code(number, address))
+        return await self.verify(number, await self.request_code(number, address), address=address)
 
     async def complete(self, member_id: int, number: str | None = PHONE, **changes: Any) -> ProfileCompleted:
         data: dict[str, Any] = {

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from loopin.adapters.memory.store import MemoryTransaction
 from loopin.domain.identity.interest import SEED_INTERESTS, EventInterest, slugify
-from loopin.domain.identity.member import Member
+from loopin.domain.identity.member import Member, MemberStatus
 from loopin.domain.identity.otp import OtpChallenge
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared.errors import Conflict
@@ -66,6 +66,10 @@ class MemoryMemberRepository(MemberRepository):
             if await self._tx.try_lock(MEMBERS, member.id):  # rows another transaction holds are skipped
                 locked.append(member)
         return locked
+
+    async def list_waitlisted(self, limit: int) -> list[Member]:
+        waiting = [m for m in self._tx.rows(MEMBERS) if m.status is MemberStatus.WAITLISTED]
+        return sorted(waiting, key=lambda m: (m.promote_at or datetime.max.replace(tzinfo=UTC), m.id))[:limit]
 
 
 class MemoryOtpChallengeRepository(OtpChallengeRepository):

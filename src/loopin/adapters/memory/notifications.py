@@ -18,11 +18,15 @@ class MemoryDeviceRepository(DeviceRepository):
     def __init__(self, tx: MemoryTransaction) -> None:
         self._tx = tx
 
-    async def register(self, member_id: int, player_id: str, platform: DevicePlatform, *, now: datetime) -> Device:
+    async def register(
+        self, member_id: int, player_id: str, platform: DevicePlatform, *, now: datetime
+    ) -> Device | None:
         await self._tx.lock(DEVICES, player_id)
         device: Device | None = self._tx.read(DEVICES, player_id)
         if device is None:
             device = Device(self._tx.next_id(DEVICES), member_id, player_id, platform, True, now, now)
+        elif not device.can_be_registered_by(member_id):
+            return None
         else:
             device.member_id, device.platform, device.is_active, device.updated_at = member_id, platform, True, now
         self._tx.write(DEVICES, player_id, device)

@@ -34,6 +34,14 @@ class MemoryRateLimiter(RateLimiter):
                 self._hits[_key(limit, subject)].append(t)
             return 0
 
+    async def retry_after(self, limit: RateLimit, subject: str, *, now: datetime) -> int:
+        t = now.timestamp()
+        async with self._lock:
+            log = self._window(limit, subject, t)
+            if len(log) < limit.limit:
+                return 0
+            return max(1, int(-(-(log[len(log) - limit.limit] + limit.window_seconds - t) // 1)))
+
     async def reset(self, limit: RateLimit, subject: str) -> None:
         self._hits.pop(_key(limit, subject), None)
 

@@ -80,6 +80,15 @@ class SqlMemberRepository(MemberRepository):
         )
         return [member_from_row(r) for r in rows]
 
+    async def list_waitlisted(self, limit: int) -> list[Member]:
+        rows = await self._session.scalars(
+            select(MemberRow)
+            .where(MemberRow.status == MemberStatus.WAITLISTED.value)
+            .order_by(MemberRow.promote_at, MemberRow.id)
+            .limit(limit)
+        )
+        return [member_from_row(r) for r in rows]
+
 
 class SqlOtpChallengeRepository(OtpChallengeRepository):
     def __init__(self, session: AsyncSession) -> None:
@@ -101,6 +110,7 @@ class SqlOtpChallengeRepository(OtpChallengeRepository):
             expires_at=row.expires_at,
             attempts=row.attempts,
             consumed_at=row.consumed_at,
+            requested_from=row.requested_from,
         )
 
     async def put(self, challenge: OtpChallenge) -> None:
@@ -110,6 +120,7 @@ class SqlOtpChallengeRepository(OtpChallengeRepository):
             "expires_at": challenge.expires_at,
             "attempts": challenge.attempts,
             "consumed_at": challenge.consumed_at,
+            "requested_from": challenge.requested_from,
         }
         statement = insert(OtpChallengeRow).values(phone_number=challenge.phone.e164, **values)
         await self._session.execute(

@@ -23,16 +23,22 @@ class SqlDeviceRepository(DeviceRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def register(self, member_id: int, player_id: str, platform: DevicePlatform, *, now: datetime) -> Device:
+    async def register(
+        self, member_id: int, player_id: str, platform: DevicePlatform, *, now: datetime
+    ) -> Device | None:
         changes = {"member_id": member_id, "platform": platform.value, "is_active": True, "updated_at": now}
         statement = (
             insert(DeviceRow)
             .values(player_id=player_id, created_at=now, **changes)
-            .on_conflict_do_update(index_elements=[DeviceRow.player_id], set_=changes)
+            .on_conflict_do_update(
+                index_elements=[DeviceRow.player_id],
+                set_=changes,
+                where=(DeviceRow.member_id == member_id) | DeviceRow.is_active.is_(False),  # can_be_registered_by
+            )
             .returning(DeviceRow)
         )
-        row = (await self._session.scalars(statement, execution_options={"populate_existing": True})).one()
-        return device_from_row(row)
+        row = (await self._session.scalars(statement, execution_options={"populate_existing": True})).one_or_none()
+        return device_from_row(row) if row else None
 
     async def get_by_player_id(self, player_id: str) -> Device | None:
         row = await self._session.scalar(select(DeviceRow).where(DeviceRow.player_id == player_id))

@@ -27,12 +27,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-BIGINT_END = 2**63  # ids are bigint identity columns
+from loopin.domain.shared.ids import is_id
 
 
 def is_storable_id(value: int) -> bool:
     """Whether ``value`` can be a key at all: others match no row, and asyncpg would refuse to send them."""
-    return 0 < value < BIGINT_END
+    return is_id(value)
 
 
 def like_anywhere(text: str) -> str:
@@ -70,6 +70,7 @@ class OtpChallengeRow(DefaultBase):
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     consumed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    requested_from: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class EventInterestRow(IdentityAuditBase):

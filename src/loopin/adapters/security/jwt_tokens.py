@@ -5,10 +5,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeGuard
 
 import jwt
 
 from loopin.domain.identity.member import Member
+from loopin.domain.shared.ids import is_id
 from loopin.usecases.identity.ports import IssuedToken, TokenIssuer
 
 
@@ -21,6 +23,7 @@ class SessionClaims:
 
 
 CLOCK_SKEW_SECONDS = 30
+LATEST_TIME = int(datetime(9999, 1, 1, tzinfo=UTC).timestamp())
 
 
 class JwtSessionTokens(TokenIssuer):
@@ -60,14 +63,21 @@ class JwtSessionTokens(TokenIssuer):
                 leeway=CLOCK_SKEW_SECONDS,
                 options={"require": ["exp", "iat", "jti", "user_id", "iss"]},
             )
-        except jwt.PyJWTError:
+        except (jwt.PyJWTError, OverflowError, ValueError):  # times PyJWT cannot even turn into a datetime
             return None
-        member_id = claims.get("user_id")
-        if not isinstance(member_id, int) or isinstance(member_id, bool):
+        member_id, issued, expires = claims.get("user_id"), claims.get("iat"), claims.get("exp")
+        if not is_id(member_id) or not _is_time(issued) or not _is_time(expires):
+            return None
+        if expires - issued > self._lifetime.total_seconds() + CLOCK_SKEW_SECONDS:  # longer than any we issue
             return None
         return SessionClaims(
             member_id=member_id,
             phone_number=str(claims.get("phone_number", "")),
             token_id=str(claims["jti"]),
-            expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+            expires_at=datetime.fromtimestamp(int(expires), UTC),
         )
+
+
+def _is_time(value: object) -> TypeGuard[int]:
+    """A Unix time this server could have written: a whole number of seconds between 1970 and 9999."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < LATEST_TIME

@@ -6,7 +6,6 @@ pass already-typed values through the same checks.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from datetime import datetime, timedelta
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from loopin.domain.events.event import AllowedGenders, EventStatus, RsvpExpiryPolicy
 from loopin.domain.events.problems import Problems
 from loopin.domain.events.venue import ADDRESS_MAX, CITY_MAX, NAME_MAX, PLACE_ID_MAX, VenueType
+from loopin.domain.shared.ids import is_id, parse_int_array
 from loopin.domain.shared.money import ZERO, to_money
 
 TITLE_MIN, TITLE_MAX = 3, 200
@@ -24,7 +24,6 @@ DURATION_MIN_HOURS, DURATION_MAX_HOURS = 0.25, 168.0
 CAPACITY_MAX = 100_000
 PRICE_MIN, PRICE_MAX = Decimal("1.00"), Decimal("100000.00")
 INTERESTS_MAX = 10
-ID_END = 2**63  # ids are bigints
 FURTHEST_START = timedelta(days=3 * 366)
 _GSTIN = re.compile(r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
 _TRUE = frozenset({"true", "1", "yes", "y", "on", "t"})
@@ -67,11 +66,17 @@ def clean_description(raw: str | None, problems: Problems) -> str | None:
     return text
 
 
+TIMEZONE_NAME_MAX = 64  # the longest IANA name is 32 characters
+
+
 def parse_timezone(raw: str | None, default: str, problems: Problems) -> ZoneInfo | None:
+    """An IANA zone name. Checked for length first: ZoneInfo looks the name up as a file path."""
     name = (raw or "").strip() or default
     try:
+        if len(name) > TIMEZONE_NAME_MAX:
+            raise ValueError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         problems.add("timezone", "Unknown time zone; use an IANA name such as Asia/Kolkata", "INVALID_TIMEZONE")
         return None
 
@@ -257,19 +262,8 @@ def parse_status(raw: str | None, problems: Problems) -> EventStatus | None:
 
 def parse_interest_ids(raw: str | list[int] | None, problems: Problems) -> tuple[int, ...] | None:
     """A JSON array of interest ids (multipart sends ``[1,4,7]`` as text); duplicates count once."""
-    value: object
-    if raw is None:
-        value = []
-    elif isinstance(raw, str):
-        try:
-            value = json.loads(raw) if raw.strip() else []
-        except ValueError:
-            value = None
-    else:
-        value = raw
-    if not isinstance(value, list) or not all(
-        isinstance(v, int) and not isinstance(v, bool) and 0 < v < ID_END for v in value
-    ):
+    value = parse_int_array(raw) if isinstance(raw, str) else raw if raw is not None else []
+    if value is None or not all(is_id(v) for v in value):
         problems.add(
             "event_interest_ids",
             "event_interest_ids must be a JSON array of interest ids, e.g. [1,4,7]",

@@ -92,6 +92,17 @@ class Member:
         self.updated_at = now
         return True
 
+    def admit(self, now: datetime) -> bool:
+        """Staff let a waitlisted member in before their time; False when they are already in."""
+        if self.status is MemberStatus.DEACTIVATED:
+            raise MemberDeactivated("This account has been deactivated; it cannot be let in.")
+        if self.status is MemberStatus.ONBOARDING:
+            raise ProfileIncomplete("This member has not completed their profile yet.")
+        if self.status is MemberStatus.ACTIVE:
+            return False
+        self.promote_at = now
+        return self.promote_if_due(now)
+
     def deactivate(self, now: datetime) -> None:
         self.status = MemberStatus.DEACTIVATED
         self.updated_at = now

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from loopin.domain.identity.phone import PhoneNumber
-from loopin.domain.shared.errors import DomainError, ErrorKind, NotFound
+from loopin.domain.shared.errors import DomainError, ErrorKind, NotFound, RateLimited
 from loopin.domain.shared.keyed_digest import KeyedDigest
 
 
@@ -40,17 +40,36 @@ class OtpChallenge:
     expires_at: datetime
     attempts: int = 0
     consumed_at: datetime | None = None
+    requested_from: str = ""  # the client network that asked for the code (see domain.shared.client_network)
 
     @classmethod
     def issue(
-        cls, phone: PhoneNumber, code: str, *, now: datetime, policy: OtpPolicy, digest: KeyedDigest
+        cls,
+        phone: PhoneNumber,
+        code: str,
+        *,
+        now: datetime,
+        policy: OtpPolicy,
+        digest: KeyedDigest,
+        requested_from: str = "",
     ) -> OtpChallenge:
         return cls(
             phone=phone,
             code_digest=digest.digest(code, context=_context(phone)),
             issued_at=now,
             expires_at=now + policy.validity,
+            requested_from=requested_from,
         )
+
+    def allows_one_try_from(self, network: str) -> bool:
+        """While the phone is locked: a fresh code, typed in from the network that asked for it, gets one try.
+        The owner of a locked phone can still sign in; a guesser gets one guess per code sent, and codes are
+        capped per day."""
+        return bool(self.requested_from) and self.requested_from == network and self.attempts == 0
+
+    def spend(self, policy: OtpPolicy) -> None:
+        """Uses up every remaining try: the code can no longer be verified."""
+        self.attempts = max(self.attempts, policy.max_attempts)
 
     def attempt(self, code: str, *, now: datetime, policy: OtpPolicy, digest: KeyedDigest) -> OtpOutcome:
         """Checks a candidate code; a wrong code uses up one try even when the caller then fails."""
@@ -88,6 +107,21 @@ class OtpRejected(DomainError):
         if outcome is OtpOutcome.EXPIRED:
             return cls("This code has expired. Please request a new code.", code="OTP_EXPIRED")
         return cls("This code has already been used. Please request a new code.", code="OTP_ALREADY_USED")
+
+
+class OtpLocked(RateLimited):
+    """Too many wrong codes for this phone today, across all its codes."""
+
+    code = "OTP_LOCKED"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        minutes = max(1, -(-retry_after_seconds // 60))
+        wait = f"{minutes} minutes" if minutes < 120 else f"{-(-minutes // 60)} hours"
+        super().__init__(
+            retry_after_seconds,
+            f"Too many wrong codes for this number. Please try again in {wait}, or request a new code "
+            "and enter it on the phone that requested it.",
+        )
 
 
 class OtpNotRequested(NotFound):

@@ -32,7 +32,9 @@ def check_player_id(raw: str) -> str:
 
 @dataclass(slots=True)
 class Device:
-    """One subscription belongs to whoever signed in on that phone last."""
+    """A push subscription. While active it belongs to the member who registered it: someone who learns the
+    id cannot move another member's pushes to their own account. Once its member retires it (the app does at
+    logout) the next member signing in on that phone may take it."""
 
     id: int
     member_id: int
@@ -41,3 +43,6 @@ class Device:
     is_active: bool = True
     registered_at: datetime | None = None
     updated_at: datetime | None = None
+
+    def can_be_registered_by(self, member_id: int) -> bool:
+        return self.member_id == member_id or not self.is_active

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 CURRENCY = "INR"
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+MAX_DIGITS = 15  # whole-rupee digits: far above any price or payout, far below Decimal's 28-digit precision
 
 
 def to_money(value: Decimal | int | str) -> Decimal:
@@ -17,4 +18,6 @@ def to_money(value: Decimal | int | str) -> Decimal:
         raise ValueError(f"not an amount: {value!r}") from exc
     if not amount.is_finite():
         raise ValueError(f"not a finite amount: {value!r}")
+    if amount.adjusted() >= MAX_DIGITS:
+        raise ValueError(f"not a plausible amount: {value!r}")
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)

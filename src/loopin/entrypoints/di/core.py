@@ -16,7 +16,8 @@ from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import TokenIssuer
 from loopin.usecases.platform.analytics import Pseudonyms
-from loopin.usecases.platform.ports import ImageInspector
+from loopin.usecases.platform.creation_limits import CreationLimit
+from loopin.usecases.platform.ports import ImageInspector, RateLimit
 from loopin.usecases.shared.ports import Clock, JobQueue
 
 
@@ -34,6 +35,12 @@ class CoreProvider(Provider):
             timezone=settings.platform_timezone,
             site_url=settings.site_url,
             cache_ttl_seconds=settings.event_cache_ttl_seconds,
+            events_per_member=CreationLimit(
+                RateLimit("create-event-day", settings.events_max_per_member_per_day, 24 * 3600), "events"
+            ),
+            venues_per_member=CreationLimit(
+                RateLimit("create-venue-hour", settings.venues_max_per_member_per_hour, 3600), "venues"
+            ),
         )
 
     @provide

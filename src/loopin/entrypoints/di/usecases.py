@@ -46,7 +46,7 @@ from loopin.usecases.identity.profile import GetProfile, UpdateProfile
 from loopin.usecases.identity.request_otp import RequestOtp
 from loopin.usecases.identity.sms import DeliverOtpSms
 from loopin.usecases.identity.verify_otp import VerifyOtp
-from loopin.usecases.identity.waitlist import PromoteDueMembers
+from loopin.usecases.identity.waitlist import AdmitMember, ListWaitlistedMembers, PromoteDueMembers
 from loopin.usecases.notifications.deliver import DeliverNotification
 from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice
 from loopin.usecases.platform.analytics import RecordAnalyticsEvent
@@ -62,6 +62,8 @@ IDENTITY = (
     ListEventInterests,
     Logout,
     PromoteDueMembers,
+    AdmitMember,
+    ListWaitlistedMembers,
     DeliverOtpSms,
 )
 EVENTS = (

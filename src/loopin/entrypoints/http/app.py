@@ -12,15 +12,13 @@ from dishka import AsyncContainer
 from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
-from litestar.static_files import create_static_files_router
 
-from loopin import __version__
 from loopin.entrypoints.di import make_container
-from loopin.entrypoints.http.auth import PUBLIC, bearer_auth
+from loopin.entrypoints.http.auth import bearer_auth
+from loopin.entrypoints.http.decoding import LoopinRequest, decode_forms_first, refuse_unreadable_urls
 from loopin.entrypoints.http.errors import EXCEPTION_HANDLERS
+from loopin.entrypoints.http.media import media_router
+from loopin.entrypoints.http.openapi import docs_assets_router, document_answers, openapi_config
 from loopin.entrypoints.http.request_context import request_context_middleware, stamp_request_id
 from loopin.entrypoints.http.routes.attendance.door import AttendancesController, DoorController
 from loopin.entrypoints.http.routes.attendance.invitations import InvitationController
@@ -42,20 +40,6 @@ from loopin.usecases.shared.ports import Job
 
 log = structlog.get_logger("loopin.app")
 PROMOTION_INTERVAL_SECONDS = 60.0
-
-
-def _openapi() -> OpenAPIConfig:
-    return OpenAPIConfig(
-        title="Loopin API",
-        version=__version__,
-        description="Backend of the Loopin app. Send `Authorization: Bearer <token>` from verify-otp.",
-        path="/api/docs",
-        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin()],
-        components=Components(
-            security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
-        ),
-        security=[{"BearerToken": []}],
-    )
 
 
 def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # type: ignore[no-untyped-def]
@@ -113,14 +97,15 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             AttendancesController,
             health,
             ready,
-            create_static_files_router(
-                path="/api/media", directories=[media_root], include_in_schema=False, opt=PUBLIC
-            ),
+            media_router(media_root),
+            docs_assets_router(),
         ],
-        middleware=[request_context_middleware, bearer_auth],
+        middleware=[request_context_middleware, refuse_unreadable_urls, bearer_auth],
+        request_class=LoopinRequest,
+        before_request=decode_forms_first,
         before_send=[stamp_request_id],
         exception_handlers=EXCEPTION_HANDLERS,
-        openapi_config=_openapi(),
+        openapi_config=openapi_config(),
         cors_config=CORSConfig(allow_origins=origins) if origins else None,
         lifespan=[_in_process_scheduler(settings, container)],
         on_shutdown=[container.close],
@@ -128,4 +113,5 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
         debug=False,
     )
     setup_dishka(container, app)
+    document_answers(app)
     return app

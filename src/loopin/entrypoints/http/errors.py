@@ -11,10 +11,11 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, SerializationException, ValidationException
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 from redis.exceptions import RedisError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from loopin.domain.shared.errors import DomainError, ErrorKind, InvalidInput, Unavailable
+from loopin.adapters.persistence.failures import DatabaseFailure, classify, sqlstate
+from loopin.domain.shared.errors import Conflict, DomainError, ErrorKind, InvalidInput, Unavailable
 
 log = structlog.get_logger("loopin.http")
 
@@ -59,8 +60,11 @@ def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
 
 
 def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
-    """Litestar's decode failures (400) become the 422 list the app joins with "; "."""
+    """Litestar's decode failures (400) become the 422 list the app joins with "; ". A path parameter out of its
+    range (an id past 2^63, a zero) names nothing, like a path that matches no route: 404."""
     items = exc.extra if isinstance(exc.extra, list) else []
+    if any(isinstance(item, dict) and item.get("source") == "path" and item.get("key") for item in items):
+        return envelope(404, "Not found.", "NOT_FOUND")
     detail = [
         {
             "loc": [str(item.get("source") or "body"), *([str(item["key"])] if item.get("key") else [])],
@@ -86,7 +90,7 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if status == 400 and detail == "Invalid multipart/form-data":  # e.g. a url-encoded form where files go
         body = [{"loc": ["body"], "msg": "Send this form as multipart/form-data.", "type": "value_error"}]
         return envelope(HTTP_422_UNPROCESSABLE_ENTITY, body, "VALIDATION_ERROR")
-    if isinstance(exc, NotFoundException) and detail == "Not Found":
+    if isinstance(exc, NotFoundException):  # Litestar's own texts can name paths on this server's disk
         detail = "Not found."
     return envelope(status, detail, _HTTP_CODES.get(status, "HTTP_ERROR"), dict(exc.headers or {}) or None)
 
@@ -94,6 +98,27 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
 def infrastructure_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error("dependency unavailable", path=request.url.path, error=type(exc).__name__, exc_info=exc)
     return envelope(503, Unavailable.default_message, Unavailable.code, {"Retry-After": "5"})
+
+
+def database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    """A value PostgreSQL refused is the request's fault (a gap in validation, logged as such), never an
+    outage; a constraint violation outside a commit is a conflict; a statement that cannot run is a bug."""
+    failure = classify(exc)
+    if failure is DatabaseFailure.INPUT:
+        log.warning("database refused a value", path=request.url.path, sqlstate=sqlstate(exc))
+        detail = [
+            {
+                "loc": ["request"],
+                "msg": "A value in this request is out of range or malformed.",
+                "type": "value_error",
+            }
+        ]
+        return envelope(HTTP_422_UNPROCESSABLE_ENTITY, detail, "VALIDATION_ERROR")
+    if failure is DatabaseFailure.CONFLICT:
+        return envelope(409, Conflict.default_message, Conflict.code)
+    if failure is DatabaseFailure.BUG:
+        return unexpected_error(request, exc)
+    return infrastructure_error(request, exc)
 
 
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -108,8 +133,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: domain_error,
     ValidationException: validation_error,
     HTTPException: http_error,
-    OperationalError: infrastructure_error,
-    DBAPIError: infrastructure_error,
+    DBAPIError: database_error,
     PoolTimeout: infrastructure_error,  # every pooled connection busy for pool_timeout seconds
     RedisError: infrastructure_error,
     ConnectionError: infrastructure_error,

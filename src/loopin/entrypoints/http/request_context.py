@@ -52,9 +52,11 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
 
 
 async def stamp_request_id(message: Message, scope: Scope) -> None:
-    """``before_send`` hook: responses built outside the middleware (refused tokens) carry the id too."""
+    """``before_send`` hook: responses built outside the middleware (refused tokens) carry the id too, and no
+    answer of this service may be content-sniffed into something else by a browser."""
     if message["type"] == "http.response.start":
         request_id = structlog.contextvars.get_contextvars().get("request_id")
         headers = MutableScopeHeaders.from_message(message)
         if request_id and "x-request-id" not in headers:
             headers["x-request-id"] = request_id
+        headers["x-content-type-options"] = "nosniff"

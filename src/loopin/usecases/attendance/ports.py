@@ -17,6 +17,7 @@ from loopin.domain.attendance.invitation import Invitation
 from loopin.domain.attendance.request import JoinRequest
 from loopin.domain.attendance.ticket import Ticket
 from loopin.domain.events.event import Event
+from loopin.domain.identity.member import Member
 from loopin.usecases.shared.attributes import from_attributes
 
 
@@ -28,6 +29,12 @@ class MemberCard:
     name: str
     picture_key: str | None
     is_active: bool = True
+
+    @classmethod
+    def of(cls, member: Member) -> MemberCard:
+        """The card of a member already loaded (the caller's own, for instance)."""
+        keys = member.profile.picture_keys
+        return cls(member.id, member.profile.name, keys[0] if keys else None, member.is_active)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from loopin.usecases.attendance.ports import (
     AttendanceReader,
     InvitationRepository,
     JoinRequestRepository,
+    MemberCard,
     TicketRepository,
 )
 from loopin.usecases.attendance.views import (
@@ -38,6 +39,7 @@ from loopin.usecases.attendance.views import (
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, EventRepository
 from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 ACCEPT_CODE = "CAPACITY_EXCEEDED"
@@ -54,6 +56,7 @@ class CreateJoinRequest:
     invitations: InvitationRepository
     tickets: TicketRepository
     cache: EventCache
+    storage: FileStorage
     jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
@@ -97,7 +100,9 @@ class CreateJoinRequest:
         self.jobs.enqueue(jobs.new_request(request, event, member.profile.name))
         self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
-        return RequestView.of(request, now, event_title=event.title)
+        return RequestView.of(
+            request, now, event_title=event.title, requester=MemberCard.of(member), storage=self.storage
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +111,7 @@ class GetMyRequest:
 
     access: MemberAccess
     reader: AttendanceReader
+    storage: FileStorage
     uow: UnitOfWork
     clock: Clock
 
@@ -116,7 +122,12 @@ class GetMyRequest:
         if card is None or card.event_deleted:
             raise RequestNotFound("You have not asked to join this event.")
         return RequestView.of(
-            card.request, self.clock.now(), event_title=card.event_title, has_ticket=card.has_ticket
+            card.request,
+            self.clock.now(),
+            event_title=card.event_title,
+            has_ticket=card.has_ticket,
+            requester=MemberCard.of(member),
+            storage=self.storage,
         )
 
 
@@ -124,6 +135,7 @@ class GetMyRequest:
 class ListMyRequests:
     access: MemberAccess
     reader: AttendanceReader
+    storage: FileStorage
     uow: UnitOfWork
     clock: Clock
 
@@ -132,9 +144,16 @@ class ListMyRequests:
         member = await self.access.load(member_id, Access.MEMBER)
         cards = await self.reader.member_requests(member.id)
         await self.uow.commit()
-        now = self.clock.now()
+        now, mine = self.clock.now(), MemberCard.of(member)
         views = [
-            RequestView.of(c.request, now, event_title=c.event_title, has_ticket=c.has_ticket)
+            RequestView.of(
+                c.request,
+                now,
+                event_title=c.event_title,
+                has_ticket=c.has_ticket,
+                requester=mine,
+                storage=self.storage,
+            )
             for c in cards
             if not c.event_deleted
         ]
@@ -151,6 +170,7 @@ class WithdrawJoinRequest:
     requests: JoinRequestRepository
     tickets: TicketRepository
     cache: EventCache
+    storage: FileStorage
     jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
@@ -172,4 +192,6 @@ class WithdrawJoinRequest:
         self.jobs.enqueue(jobs.audited_request("withdrawn", request, member.id, now))
         self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
-        return RequestView.of(request, now, event_title=event.title)
+        return RequestView.of(
+            request, now, event_title=event.title, requester=MemberCard.of(member), storage=self.storage
+        )

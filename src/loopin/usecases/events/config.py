@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from loopin.usecases.platform.creation_limits import CreationLimit
+from loopin.usecases.platform.ports import RateLimit
+
 
 @dataclass(frozen=True, slots=True)
 class EventsConfig:
@@ -16,3 +19,9 @@ class EventsConfig:
     pinned_own_events: int = 100  # the app's feed always carries the caller's own upcoming events
     lead_limit_per_address_per_hour: int = 10
     duplicate_window: timedelta = field(default_factory=lambda: timedelta(minutes=10))  # retried creates
+    events_per_member: CreationLimit = field(
+        default_factory=lambda: CreationLimit(RateLimit("create-event-day", 20, 24 * 3600), "events")
+    )
+    venues_per_member: CreationLimit = field(
+        default_factory=lambda: CreationLimit(RateLimit("create-venue-hour", 10, 3600), "venues")
+    )

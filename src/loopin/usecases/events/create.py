@@ -40,7 +40,7 @@ from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.interests import chosen_interests
 from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.platform.files import UploadedFile, discard
-from loopin.usecases.platform.ports import FileStorage, ImageInspector
+from loopin.usecases.platform.ports import FileStorage, ImageInspector, RateLimiter
 from loopin.usecases.shared.ports import Clock, JobQueue, JobsNotQueued, UnitOfWork
 
 CREATE_STATUSES = (EventStatus.DRAFT, EventStatus.PUBLISHED)
@@ -96,6 +96,7 @@ class CreateEvent:
     cache: EventCache
     storage: FileStorage
     inspector: ImageInspector
+    limiter: RateLimiter
     uow: UnitOfWork
     jobs: JobQueue
     clock: Clock
@@ -142,6 +143,7 @@ class CreateEvent:
                 return view
         interests = await chosen_interests(self.interests, interest_ids, "event_interest_ids")
         venue = await active_venue(self.venues, venue_id) if venue_id is not None else None
+        await self.config.events_per_member.count(self.limiter, member.id, now)  # retried creates are not
         canonical_id = await self._free_canonical_id()
         keys = await store_covers(self.storage, member.id, covers)
         try:

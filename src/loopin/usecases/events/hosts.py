@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from loopin.domain.events.host_lead import new_lead
 from loopin.domain.identity.member import Access
+from loopin.domain.shared.client_network import client_network
 from loopin.domain.shared.errors import Forbidden, RateLimited
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import HostLeadRepository
@@ -37,7 +38,7 @@ class BecomeAHost:
         now = self.clock.now()
         lead = new_lead(first_name, last_name, phone_number, message, now=now)
         per_address = RateLimit("host-lead-address-hour", self.config.lead_limit_per_address_per_hour, 3600)
-        wait = await self.limiter.acquire([(per_address, client_address)], now=now)
+        wait = await self.limiter.acquire([(per_address, client_network(client_address))], now=now)
         if wait:
             raise RateLimited(wait, "Too many requests. Please try again later.", code="HOST_LEAD_RATE_LIMITED")
         stored, created = await self.leads.add(lead)

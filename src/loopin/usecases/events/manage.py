@@ -109,7 +109,10 @@ class DeleteEvent:
                 code="EVENT_HAS_GUESTS",
             )
         event.soft_delete(now)
+        covers, event.cover_image_keys = event.cover_image_keys, ()
         await self.events.save(event)
+        if covers:  # nobody can see a deleted event's covers: their files go too
+            self.jobs.enqueue(delete_files(covers))
         self.jobs.enqueue(jobs.audited("deleted", event, member.id, now, title=event.title))
         self.jobs.enqueue(jobs.tracked("event_deleted", event, member.id))
         self.uow.after_commit(self.cache.invalidate)

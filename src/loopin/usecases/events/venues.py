@@ -9,9 +9,11 @@ from loopin.domain.events.problems import Problems
 from loopin.domain.events.rules import parse_venue_type
 from loopin.domain.events.venue import Venue, VenueNotFound, VenueType
 from loopin.domain.identity.member import Access
+from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import VenueRepository
 from loopin.usecases.events.views import VenuePage, VenueView
 from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.platform.ports import RateLimiter
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
@@ -28,15 +30,19 @@ class CreateVenue:
 
     access: MemberAccess
     venues: VenueRepository
+    limiter: RateLimiter
     uow: UnitOfWork
     clock: Clock
+    config: EventsConfig
 
     async def __call__(self, *, member_id: int, place: PlaceInput) -> tuple[VenueView, bool]:
         member = await self.access.load(member_id, Access.MEMBER)
+        now = self.clock.now()
         problems = Problems()
-        draft = venue_from_place(place, problems, now=self.clock.now(), created_by=member.id)
+        draft = venue_from_place(place, problems, now=now, created_by=member.id)
         problems.raise_if_any()
         assert draft is not None
+        await self.config.venues_per_member.count(self.limiter, member.id, now)
         venue, created = await self.venues.find_or_add(draft)
         await self.uow.commit()
         return VenueView.of(venue), created

@@ -97,6 +97,7 @@ class CompleteProfile:
                 now=now,
                 waitlist=self.config.waitlist,
             )
+            admitted_now = waitlisted_now and member.promote_if_due(now)  # a zero-minute window: in at once
             await self.members.save(member)
             if replaced:
                 self.jobs.enqueue(delete_files(replaced))
@@ -109,6 +110,8 @@ class CompleteProfile:
                     interests=len(interest_ids),
                 )
             )
+            if admitted_now:
+                self.jobs.enqueue(analytics_event("member_promoted", member.id))
             await self.uow.commit()
         except JobsNotQueued:
             raise  # committed: the new pictures are the profile's now

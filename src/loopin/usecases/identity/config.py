@@ -16,6 +16,8 @@ class IdentityConfig:
     waitlist: WaitlistPolicy = field(default_factory=WaitlistPolicy)
     otp_resend_cooldown: RateLimit = field(default_factory=lambda: RateLimit("otp-resend", 1, 30))
     otp_per_phone: RateLimit = field(default_factory=lambda: RateLimit("otp-phone-hour", 5, 3600))
+    otp_per_phone_daily: RateLimit = field(default_factory=lambda: RateLimit("otp-phone-day", 10, 24 * 3600))
+    otp_wrong_codes: RateLimit = field(default_factory=lambda: RateLimit("otp-wrong-day", 10, 24 * 3600))
     otp_per_address: RateLimit = field(default_factory=lambda: RateLimit("otp-address-hour", 20, 3600))
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Kolkata"))
     picture_max_bytes: int = 10 * 1024 * 1024

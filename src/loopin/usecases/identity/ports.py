@@ -32,6 +32,10 @@ class MemberRepository(Protocol):
         """Waitlisted members whose time has come, locked, skipping rows another worker holds."""
         ...
 
+    async def list_waitlisted(self, limit: int) -> list[Member]:
+        """Waitlisted members, the soonest to be let in first."""
+        ...
+
 
 class OtpChallengeRepository(Protocol):
     async def get_for_update(self, phone: PhoneNumber) -> OtpChallenge | None: ...

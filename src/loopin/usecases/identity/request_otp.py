@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from loopin.domain.identity.otp import OtpChallenge
 from loopin.domain.identity.phone import PhoneNumber
+from loopin.domain.shared.client_network import client_network
 from loopin.domain.shared.errors import RateLimited
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.usecases.identity import jobs
@@ -38,11 +39,13 @@ class RequestOtp:
         phone = PhoneNumber.parse(phone_number)
         now = self.clock.now()
         cfg = self.config
+        network = client_network(client_address)
         wait = await self.limiter.acquire(
             [
                 (cfg.otp_resend_cooldown, phone.e164),
                 (cfg.otp_per_phone, phone.e164),
-                (cfg.otp_per_address, client_address),
+                (cfg.otp_per_phone_daily, phone.e164),
+                (cfg.otp_per_address, network),
             ],
             now=now,
         )
@@ -51,7 +54,10 @@ class RequestOtp:
                 wait, f"Too many code requests. Please try again in {wait} seconds.", code="OTP_RATE_LIMITED"
             )
         code = cfg.otp.new_code()
-        await self.otps.put(OtpChallenge.issue(phone, code, now=now, policy=cfg.otp, digest=self.digest))
+        challenge = OtpChallenge.issue(
+            phone, code, now=now, policy=cfg.otp, digest=self.digest, requested_from=network
+        )
+        await self.otps.put(challenge)
         self.jobs.enqueue(jobs.send_otp_sms(phone, code, int(now.timestamp() * 1000)))
         await self.uow.commit()
         return OtpSent(

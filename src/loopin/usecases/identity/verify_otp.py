@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from loopin.domain.identity.member import Member, MemberDeactivated, MemberStatus
-from loopin.domain.identity.otp import OtpNotRequested, OtpOutcome, OtpRejected
+from loopin.domain.identity.otp import OtpLocked, OtpNotRequested, OtpOutcome, OtpRejected
 from loopin.domain.identity.phone import PhoneNumber
+from loopin.domain.shared.client_network import client_network
 from loopin.domain.shared.errors import InvalidInput, NotFound
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository, TokenIssuer
 from loopin.usecases.platform.analytics import analytics_event
+from loopin.usecases.platform.ports import RateLimiter
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 
@@ -33,18 +35,27 @@ class AccountNotFound(NotFound):
 
 @dataclass(frozen=True, slots=True)
 class VerifyOtp:
-    """Consumes the code exactly once: parallel calls with one code yield one session and one account."""
+    """Consumes the code exactly once: parallel calls with one code yield one session and one account.
+
+    Wrong codes are also counted per phone across all its codes (``otp_wrong_codes``); past that limit the
+    phone is locked until the day's wrong codes leave the window, except for one try of a fresh code typed in
+    from the network that asked for it. The phone's row lock serialises every verification of one phone, so
+    the count is exact under parallel guesses.
+    """
 
     otps: OtpChallengeRepository
     members: MemberRepository
     tokens: TokenIssuer
+    limiter: RateLimiter
     uow: UnitOfWork
     jobs: JobQueue
     clock: Clock
     digest: KeyedDigest
     config: IdentityConfig
 
-    async def __call__(self, *, phone_number: str, otp_code: str, create_account: bool = True) -> SessionStarted:
+    async def __call__(
+        self, *, phone_number: str, otp_code: str, create_account: bool = True, client_address: str = ""
+    ) -> SessionStarted:
         phone = PhoneNumber.parse(phone_number)
         policy = self.config.otp
         code = otp_code.strip()
@@ -56,11 +67,24 @@ class VerifyOtp:
         challenge = await self.otps.get_for_update(phone)
         if challenge is None:
             raise OtpNotRequested()
+        wrong_codes = self.config.otp_wrong_codes
+        locked_for = await self.limiter.retry_after(wrong_codes, phone.e164, now=now)
+        if locked_for and not challenge.allows_one_try_from(client_network(client_address)):
+            raise OtpLocked(locked_for)
         outcome = challenge.attempt(code, now=now, policy=policy, digest=self.digest)
+        if outcome is OtpOutcome.WRONG_CODE:
+            if locked_for:
+                challenge.spend(policy)
+            locked_for = await self.limiter.acquire([(wrong_codes, phone.e164)], now=now) or (
+                await self.limiter.retry_after(wrong_codes, phone.e164, now=now)
+            )
         await self.otps.put(challenge)
         if outcome is not OtpOutcome.VERIFIED:
             await self.uow.commit()  # the wrong try counts even though the call fails
+            if locked_for:
+                raise OtpLocked(locked_for)
             raise OtpRejected.for_outcome(outcome, challenge.attempts_left(policy))
+        await self.limiter.reset(wrong_codes, phone.e164)  # the phone's owner is in: the lockout ends
 
         member = await self.members.find_by_phone(phone)
         if member is not None:  # re-read under the row lock: a deactivation or a promotion may be committing

@@ -1,9 +1,13 @@
-"""The scheduled half of waitlist promotion (the other half runs on the member's own requests)."""
+"""Waitlist promotion: the scheduled half (the other half runs on the member's own requests), and staff letting
+a member in at once or listing who waits (``loopin members``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from loopin.domain.identity.member import Member
+from loopin.domain.identity.phone import PhoneNumber
+from loopin.domain.shared.errors import NotFound
 from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
@@ -33,3 +37,36 @@ class PromoteDueMembers:
             await self.uow.commit()
             if len(batch) < self.batch_size:
                 return promoted
+
+
+@dataclass(frozen=True, slots=True)
+class AdmitMember:
+    """Staff let a waitlisted member in now, by phone number."""
+
+    members: MemberRepository
+    uow: UnitOfWork
+    jobs: JobQueue
+    clock: Clock
+
+    async def __call__(self, *, phone_number: str) -> Member:
+        phone = PhoneNumber.parse(phone_number)
+        found = await self.members.find_by_phone(phone)
+        member = await self.members.get_for_update(found.id) if found else None
+        if member is None:
+            raise NotFound(f"No member has the number {phone.masked()}.", code="ACCOUNT_NOT_FOUND")
+        if member.admit(self.clock.now()):
+            await self.members.save(member)
+            self.jobs.enqueue(analytics_event("member_promoted", member.id))
+        await self.uow.commit()
+        return member
+
+
+@dataclass(frozen=True, slots=True)
+class ListWaitlistedMembers:
+    members: MemberRepository
+    uow: UnitOfWork
+
+    async def __call__(self, *, limit: int = 100) -> list[Member]:
+        waiting = await self.members.list_waitlisted(limit)
+        await self.uow.commit()
+        return waiting

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from loopin.domain.identity.member import Access
 from loopin.domain.notifications.device import Device, DevicePlatform, check_player_id
-from loopin.domain.shared.errors import NotFound
+from loopin.domain.shared.errors import Conflict, NotFound
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.notifications.ports import DeviceRepository
 from loopin.usecases.shared.ports import Clock, UnitOfWork
@@ -24,8 +24,17 @@ class RegisterDevice:
         kind = DevicePlatform.parse(platform)
         member = await self.access.load(member_id, Access.SELF)
         device = await self.devices.register(member.id, player_id, kind, now=self.clock.now())
+        if device is None:
+            raise DeviceTaken()
         await self.uow.commit()
         return device
+
+
+class DeviceTaken(Conflict):
+    code = "DEVICE_REGISTERED_TO_ANOTHER_ACCOUNT"
+    default_message = (
+        "This phone receives notifications for another account. Log out of that account on this phone first."
+    )
 
 
 class DeviceNotFound(NotFound):

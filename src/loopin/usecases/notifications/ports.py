@@ -12,8 +12,12 @@ from loopin.domain.notifications.notification import Notification
 
 
 class DeviceRepository(Protocol):
-    async def register(self, member_id: int, player_id: str, platform: DevicePlatform, *, now: datetime) -> Device:
-        """Creates the device or moves an existing player id to this member, active again (one statement)."""
+    async def register(
+        self, member_id: int, player_id: str, platform: DevicePlatform, *, now: datetime
+    ) -> Device | None:
+        """Creates the device, or takes an existing player id for this member, active again, when
+        ``Device.can_be_registered_by`` allows it; None (and nothing changed) when it does not. One statement,
+        so two members registering one id at once cannot both win."""
         ...
 
     async def get_by_player_id(self, player_id: str) -> Device | None: ...

@@ -26,6 +26,10 @@ class RateLimiter(Protocol):
         """
         ...
 
+    async def retry_after(self, limit: RateLimit, subject: str, *, now: datetime) -> int:
+        """The seconds until ``limit`` would allow a hit for ``subject`` (0: it would now); counts nothing."""
+        ...
+
     async def reset(self, limit: RateLimit, subject: str) -> None: ...
 
 

@@ -186,3 +186,11 @@ async def test_recording_an_audit_entry_twice_writes_it_once(world: World) -> No
     assert entry.entry_id == uuid.UUID(str(job.payload["entry_id"]))
     assert entry.details == json.loads(str(job.payload["details"]))
     assert entry.at == world.fakes.clock.now()
+
+
+async def test_host_leads_from_ipv6_are_limited_per_64(world: World) -> None:
+    for n in range(10):
+        await world.run(BecomeAHost, **lead(f"+9198123{n:05d}", address=f"2001:db8:5:6::{n + 1:x}"))
+    with pytest.raises(RateLimited):
+        await world.run(BecomeAHost, **lead("+919812399999", address="2001:db8:5:6:abcd::1"))
+    await world.run(BecomeAHost, **lead("+919812399999", address="2001:db8:5:7::1"))

@@ -6,6 +6,7 @@ from typing import Any
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Response, get
+from litestar.openapi.datastructures import ResponseSpec
 
 from loopin.entrypoints.health import Readiness
 from loopin.entrypoints.http.auth import PUBLIC
@@ -21,6 +22,7 @@ async def health() -> dict[str, str]:
     opt=PUBLIC,
     tags=["platform"],
     summary="Readiness: PostgreSQL and Redis answer (503 when one does not)",
+    responses={503: ResponseSpec(dict[str, Any], description="A dependency is down: the checks say which.")},
 )
 @inject
 async def ready(readiness: FromDishka[Readiness]) -> Response[dict[str, Any]]:

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, JSONBody
+from litestar.params import Body, JSONBody, Parameter
 
 from loopin.domain.identity.profile import ProfileChanges
 from loopin.domain.shared.changes import KEEP
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
+from loopin.domain.shared.ids import parse_int_array
 from loopin.entrypoints.http.auth import AnyRequest, MemberRequest
 from loopin.entrypoints.http.wire import MessageOut, client_address, to_wire
 from loopin.usecases.identity.complete_profile import CompleteProfile
@@ -144,14 +144,29 @@ class ProfileUpdateIn(msgspec.Struct, omit_defaults=True):
 
 @dataclass
 class CompleteProfileForm:
-    name: str
-    birth_date: str
-    gender: str
-    event_interests: str
-    profile_pictures: list[UploadFile] = field(default_factory=list)  # none at all: the use case's clear 422
-    phone_number: str | None = None
-    bio: str = ""
-    location: str = field(default="")
+    """``profile_pictures`` may be missing in decoding (the use case answers it clearly); the document lists
+    it as required, as it is."""
+
+    REQUIRED: ClassVar[list[str]] = ["name", "birth_date", "gender", "event_interests", "profile_pictures"]
+
+    name: Annotated[str, Parameter(description="Full name, 2-100 characters.")]
+    birth_date: Annotated[str, Parameter(description="YYYY-MM-DD; members are at least 16.")]
+    gender: Annotated[str, Parameter(description="female, male, other or prefer_not_to_say.")]
+    event_interests: Annotated[
+        str,
+        Parameter(
+            description="A JSON array of 1-5 interest ids as text, e.g. [1,4,7] (GET /api/auth/event-interests)."
+        ),
+    ]
+    profile_pictures: Annotated[
+        list[UploadFile],
+        Parameter(description="1-6 pictures (JPEG, PNG or WebP, 10 MB each); the first is shown."),
+    ] = field(default_factory=list)
+    phone_number: Annotated[
+        str | None, Parameter(description="The signed-in number, if sent; another number is refused.")
+    ] = None
+    bio: Annotated[str, Parameter(description="Up to 500 characters.")] = ""
+    location: Annotated[str, Parameter(description="Up to 100 characters.")] = field(default="")
 
 
 def _interest_out(i: InterestView) -> InterestOut:
@@ -188,12 +203,20 @@ def _session_out(s: SessionStarted) -> SessionOut:
     return SessionOut(True, message, s.token, s.needs_profile_completion, s.admitted, data)
 
 
+def _completed_message(first_time: bool, p: ProfileView) -> str:
+    """Promises only the wait this member really has left (none at all when the window is zero)."""
+    if p.is_active:
+        return "Profile completed. Welcome to Loopin!" if first_time else "Profile saved."
+    if p.promote_at is None or p.updated_at is None:
+        return "Profile completed. You are on the waitlist; we will let you in automatically."
+    minutes = max(1, round((p.promote_at - p.updated_at).total_seconds() / 60))
+    wait = f"{round(minutes / 30) / 2:g} hours" if minutes >= 90 else f"{minutes} minutes"
+    return f"Profile completed. You are on the waitlist; we will let you in automatically in about {wait}."
+
+
 def _parse_interest_ids(raw: str) -> list[int]:
-    try:
-        value = json.loads(raw) if raw.strip() else None
-    except ValueError:
-        value = None
-    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+    value = parse_int_array(raw) if raw.strip() else None
+    if value is None:
         raise InvalidInput(
             [FieldProblem("event_interests", "event_interests must be a JSON array of interest ids, e.g. [1,4,7]")]
         )
@@ -222,14 +245,27 @@ class AuthController(Controller):
 
     @post("/verify-otp", status_code=200, summary="Verify the code; creates the account on first sign-in")
     @inject
-    async def verify_otp(self, data: JSONBody[VerifyOtpIn], verify: FromDishka[VerifyOtp]) -> SessionOut:
-        return _session_out(await verify(phone_number=data.phone_number, otp_code=data.otp_code))
+    async def verify_otp(
+        self, request: AnyRequest, data: JSONBody[VerifyOtpIn], verify: FromDishka[VerifyOtp]
+    ) -> SessionOut:
+        return _session_out(
+            await verify(
+                phone_number=data.phone_number, otp_code=data.otp_code, client_address=client_address(request)
+            )
+        )
 
     @post("/verify-login", status_code=200, summary="Verify the code for an existing account only")
     @inject
-    async def verify_login(self, data: JSONBody[VerifyOtpIn], verify: FromDishka[VerifyOtp]) -> SessionOut:
+    async def verify_login(
+        self, request: AnyRequest, data: JSONBody[VerifyOtpIn], verify: FromDishka[VerifyOtp]
+    ) -> SessionOut:
         return _session_out(
-            await verify(phone_number=data.phone_number, otp_code=data.otp_code, create_account=False)
+            await verify(
+                phone_number=data.phone_number,
+                otp_code=data.otp_code,
+                create_account=False,
+                client_address=client_address(request),
+            )
         )
 
     @get("/event-interests", summary="Interests to choose from (open to waitlisted members)")
@@ -250,7 +286,12 @@ class AuthController(Controller):
     async def complete_profile(
         self,
         request: MemberRequest,
-        data: Annotated[CompleteProfileForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[
+            CompleteProfileForm,
+            Body(
+                media_type=RequestEncodingType.MULTI_PART, schema_extra={"required": CompleteProfileForm.REQUIRED}
+            ),
+        ],
         complete: FromDishka[CompleteProfile],
     ) -> ProfileCompletedOut:
         pictures = [UploadedFile(f.filename or "", await f.read()) for f in data.profile_pictures]
@@ -266,11 +307,7 @@ class AuthController(Controller):
             location=data.location,
         )
         p = done.profile
-        message = (
-            "Profile completed. You are on the waitlist for a few hours; we will let you in automatically."
-            if p.promote_at and not p.is_active
-            else "Profile saved."
-        )
+        message = _completed_message(done.waitlisted_now, p)
         return ProfileCompletedOut(
             True,
             message,

@@ -12,9 +12,10 @@ from datetime import datetime
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.params import Id, PathId
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.attendance.checkin import CheckIn, CheckOut, ListAttendees
 from loopin.usecases.attendance.views import AttendeeList, AttendeeView, DoorView
@@ -73,9 +74,9 @@ class CheckInsOut(msgspec.Struct):
 class DoorIn(msgspec.Struct):
     """Exactly one of ``ticket_secret`` and ``user_id``."""
 
-    event_id: int
+    event_id: Id
     ticket_secret: str | None = None
-    user_id: int | None = None
+    user_id: Id | None = None
 
 
 def attendee_out(a: AttendeeView) -> AttendeeOut:
@@ -106,7 +107,7 @@ class DoorController(Controller):
     @get("/{event_id:int}/attendees", summary="Guests holding tickets, with codes and door state (host or staff)")
     @inject
     async def attendees(
-        self, request: MemberRequest, event_id: FromPath[int], listing: FromDishka[ListAttendees]
+        self, request: MemberRequest, event_id: PathId, listing: FromDishka[ListAttendees]
     ) -> AttendeesOut:
         return attendees_out(await listing(member_id=request.user.member_id, event_id=event_id))
 
@@ -115,7 +116,7 @@ class DoorController(Controller):
     async def check_in_by_code(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
+        event_id: PathId,
         data: JSONBody[CheckInIn],
         check_in: FromDishka[CheckIn],
     ) -> DoorOut:
@@ -133,8 +134,8 @@ class DoorController(Controller):
     async def check_in_by_member(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
-        user_id: FromPath[int],
+        event_id: PathId,
+        user_id: PathId,
         check_in: FromDishka[CheckIn],
     ) -> DoorOut:
         return door_out(await check_in(member_id=request.user.member_id, event_id=event_id, user_id=user_id), True)
@@ -144,8 +145,8 @@ class DoorController(Controller):
     async def check_out_member(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
-        user_id: FromPath[int],
+        event_id: PathId,
+        user_id: PathId,
         check_out: FromDishka[CheckOut],
     ) -> DoorOut:
         return door_out(
@@ -155,7 +156,7 @@ class DoorController(Controller):
     @get("/{event_id:int}/check-ins", summary="Who is checked in now (host or staff)")
     @inject
     async def check_ins(
-        self, request: MemberRequest, event_id: FromPath[int], listing: FromDishka[ListAttendees]
+        self, request: MemberRequest, event_id: PathId, listing: FromDishka[ListAttendees]
     ) -> CheckInsOut:
         found = await listing(member_id=request.user.member_id, event_id=event_id)
         items = [
@@ -197,6 +198,6 @@ class AttendancesController(Controller):
     @get("/events/{event_id:int}", summary="An event's attendance records: every live ticket and its door state")
     @inject
     async def event_records(
-        self, request: MemberRequest, event_id: FromPath[int], listing: FromDishka[ListAttendees]
+        self, request: MemberRequest, event_id: PathId, listing: FromDishka[ListAttendees]
     ) -> AttendeesOut:
         return attendees_out(await listing(member_id=request.user.member_id, event_id=event_id))

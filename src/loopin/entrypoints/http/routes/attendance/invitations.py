@@ -7,9 +7,10 @@ from datetime import datetime
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, get, post, put
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.params import Id, Offset, PathId, QueryId
 from loopin.entrypoints.http.wire import to_wire, wall_clock
 from loopin.usecases.attendance.invitation_answers import ListMyInvitations, RespondToInvitation
 from loopin.usecases.attendance.invitations import ListEventInvitations, SearchInvitees, SendInvitations
@@ -17,7 +18,7 @@ from loopin.usecases.attendance.views import InvitationView
 
 
 class InviteIn(msgspec.Struct):
-    user_ids: list[int]
+    user_ids: list[Id]
     expiry_policy: str | None = None
     message: str | None = None
 
@@ -141,9 +142,9 @@ class InvitationController(Controller):
     async def search_users(
         self,
         request: MemberRequest,
-        event_id: FromQuery[int],
+        event_id: QueryId,
         search_invitees: FromDishka[SearchInvitees],
-        offset: FromQuery[int] = 0,
+        offset: Offset = 0,
         limit: FromQuery[int | None] = None,
         search: FromQuery[str | None] = None,
     ) -> SearchOut:
@@ -158,7 +159,7 @@ class InvitationController(Controller):
     async def invite(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
+        event_id: PathId,
         data: JSONBody[InviteIn],
         send: FromDishka[SendInvitations],
     ) -> InvitesSentOut:
@@ -184,7 +185,7 @@ class InvitationController(Controller):
     async def event_invitations(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
+        event_id: PathId,
         listing: FromDishka[ListEventInvitations],
         status_filter: FromQuery[str | None] = None,
     ) -> HostInvitationsOut:
@@ -206,7 +207,7 @@ class InvitationController(Controller):
     async def respond(
         self,
         request: MemberRequest,
-        invite_id: FromPath[int],
+        invite_id: PathId,
         data: JSONBody[RespondIn],
         respond: FromDishka[RespondToInvitation],
     ) -> RespondOut:

@@ -7,9 +7,10 @@ from datetime import datetime
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, delete, get, post, put
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.params import Id, PathId
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.attendance.host_requests import (
     AcceptJoinRequest,
@@ -37,7 +38,7 @@ class HostMessageIn(msgspec.Struct):
 
 
 class BulkActionIn(msgspec.Struct):
-    request_ids: list[int]
+    request_ids: list[Id]
     action: str
     host_message: str | None = None
 
@@ -136,22 +137,23 @@ class JoinRequestController(Controller):
     async def create_request(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
-        data: JSONBody[JoinRequestIn],
+        event_id: PathId,
         create: FromDishka[CreateJoinRequest],
+        data: JSONBody[JoinRequestIn | None] = None,  # no body at all: every default
     ) -> RequestOut:
+        ask = data or JoinRequestIn()
         view = await create(
             member_id=request.user.member_id,
             event_id=event_id,
-            seats_requested=data.seats_requested,
-            message=data.message,
+            seats_requested=ask.seats_requested,
+            message=ask.message,
         )
         return request_out(view)
 
     @get("/{event_id:int}/my-request", summary="My request for this event (404 when there is none)")
     @inject
     async def my_request(
-        self, request: MemberRequest, event_id: FromPath[int], mine: FromDishka[GetMyRequest]
+        self, request: MemberRequest, event_id: PathId, mine: FromDishka[GetMyRequest]
     ) -> RequestOut:
         return request_out(await mine(member_id=request.user.member_id, event_id=event_id))
 
@@ -160,7 +162,7 @@ class JoinRequestController(Controller):
     async def withdraw_request(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
+        event_id: PathId,
         withdraw: FromDishka[WithdrawJoinRequest],
     ) -> RequestOut:
         return request_out(await withdraw(member_id=request.user.member_id, event_id=event_id))
@@ -183,7 +185,7 @@ class JoinRequestController(Controller):
     async def event_requests(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
+        event_id: PathId,
         listing: FromDishka[ListEventRequests],
         status_filter: FromQuery[str | None] = None,
     ) -> RequestListOut:
@@ -195,8 +197,8 @@ class JoinRequestController(Controller):
     async def requester_profile(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
-        request_id: FromPath[int],
+        event_id: PathId,
+        request_id: PathId,
         profile: FromDishka[GetRequesterProfile],
     ) -> RequesterProfileOut:
         return profile_out(
@@ -208,8 +210,8 @@ class JoinRequestController(Controller):
     async def accept(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
-        request_id: FromPath[int],
+        event_id: PathId,
+        request_id: PathId,
         accept: FromDishka[AcceptJoinRequest],
         data: JSONBody[HostMessageIn | None] = None,
     ) -> RequestOut:
@@ -226,8 +228,8 @@ class JoinRequestController(Controller):
     async def decline(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
-        request_id: FromPath[int],
+        event_id: PathId,
+        request_id: PathId,
         decline: FromDishka[DeclineJoinRequest],
         data: JSONBody[HostMessageIn | None] = None,
     ) -> RequestOut:
@@ -244,7 +246,7 @@ class JoinRequestController(Controller):
     async def bulk(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
+        event_id: PathId,
         data: JSONBody[BulkActionIn],
         bulk: FromDishka[BulkRequestAction],
     ) -> BulkOut:

@@ -7,9 +7,10 @@ from datetime import datetime
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.params import OptionalQueryId, PathId
 from loopin.entrypoints.http.wire import to_wire, wall_clock
 from loopin.usecases.attendance.tickets import (
     CancelAttendance,
@@ -81,16 +82,17 @@ class TicketController(Controller):
     async def confirm(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
-        data: JSONBody[ConfirmIn],
+        event_id: PathId,
         confirm: FromDishka[ConfirmAttendance],
+        data: JSONBody[ConfirmIn | None] = None,  # no body at all: every default (one seat)
     ) -> TicketOut:
-        return ticket_out(await confirm(member_id=request.user.member_id, event_id=event_id, seats=data.seats))
+        seats = (data or ConfirmIn()).seats
+        return ticket_out(await confirm(member_id=request.user.member_id, event_id=event_id, seats=seats))
 
     @get("/{event_id:int}/my-ticket", summary="My ticket for this event")
     @inject
     async def my_ticket(
-        self, request: MemberRequest, event_id: FromPath[int], mine: FromDishka[GetMyTicket]
+        self, request: MemberRequest, event_id: PathId, mine: FromDishka[GetMyTicket]
     ) -> TicketOut:
         return ticket_out(await mine(member_id=request.user.member_id, event_id=event_id))
 
@@ -100,14 +102,14 @@ class TicketController(Controller):
         self,
         request: MemberRequest,
         mine: FromDishka[ListMyTickets],
-        event_id: FromQuery[int | None] = None,
+        event_id: OptionalQueryId = None,
     ) -> list[TicketOut]:
         return [ticket_out(t) for t in await mine(member_id=request.user.member_id, event_id=event_id)]
 
     @post("/{event_id:int}/cancel-attendance", status_code=200, summary="Cancel my ticket; frees its seats")
     @inject
     async def cancel(
-        self, request: MemberRequest, event_id: FromPath[int], cancel: FromDishka[CancelAttendance]
+        self, request: MemberRequest, event_id: PathId, cancel: FromDishka[CancelAttendance]
     ) -> CancelledOut:
         done = await cancel(member_id=request.user.member_id, event_id=event_id)
         return CancelledOut(

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, delete, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.params import Body, FromQuery, JSONBody, Parameter
 
 from loopin.domain.events.changes import EventChanges
 from loopin.domain.events.place import PlaceInput
 from loopin.domain.shared.changes import KEEP
 from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest, Session, optional_session
+from loopin.entrypoints.http.params import Id, OptionalQueryId, PathId
 from loopin.entrypoints.http.routes.events.wire import EventOut, event_out
 from loopin.entrypoints.http.wire import MessageOut
 from loopin.usecases.events.browse import FeedFilters, GetEvent, GetShareUrl, ListFeed
@@ -53,36 +54,78 @@ class ShareOut(msgspec.Struct):
 class CreateEventForm:
     """Every field the app sends (all text in multipart), plus ``publish`` and ``timezone`` for other clients.
 
-    Optional everywhere, so a missing title answers TITLE_REQUIRED rather than a generic 422.
+    Optional in decoding, so a missing title answers TITLE_REQUIRED rather than a generic 422; the document
+    lists as required what the event cannot be created without.
     """
 
-    title: str | None = None
-    description: str | None = None
-    start_time: str | None = None
-    duration_hours: str | None = None
-    timezone: str | None = None
-    venue_id: str | None = None
-    venue_name: str | None = None
-    venue_text: str | None = None
-    location_address: str | None = None
-    location_city: str | None = None
-    location_latitude: str | None = None
-    location_longitude: str | None = None
-    location_place_id: str | None = None
-    location_country_code: str | None = None
-    max_capacity: str | None = None
-    is_paid: str | None = None
-    ticket_price: str | None = None
-    platform_fee: str | None = None  # sent by the app, ignored: the server computes every fee
-    allow_plus_one: str | None = None
-    gst_number: str | None = None
-    allowed_genders: str | None = None
-    rsvp_expiry_policy: str | None = None
-    status: str | None = None
-    publish: str | None = None
-    is_public: str | None = None
-    event_interest_ids: str | None = None
-    cover_images: list[UploadFile] = field(default_factory=list)
+    REQUIRED: ClassVar[list[str]] = ["title", "start_time", "duration_hours"]
+
+    title: Annotated[str | None, Parameter(description="Event title, 3-200 characters.")] = None
+    description: Annotated[str | None, Parameter(description="What will happen; up to 20,000 characters.")] = None
+    start_time: Annotated[
+        str | None,
+        Parameter(description="ISO-8601 start: with Z or an offset that instant, else the event's local time."),
+    ] = None
+    duration_hours: Annotated[
+        str | None, Parameter(description="Hours as a decimal number in text, 0.25 to 168, e.g. 3.0.")
+    ] = None
+    timezone: Annotated[
+        str | None,
+        Parameter(description="IANA time zone of the event, e.g. Asia/Kolkata (default: the platform's)."),
+    ] = None
+    venue_id: Annotated[
+        str | None,
+        Parameter(description="Id of a stored venue; without it venue_name and location_* describe the place."),
+    ] = None
+    venue_name: Annotated[
+        str | None,
+        Parameter(description="Name of the place, when no venue_id is given (e.g. Carter Road Amphitheatre)."),
+    ] = None
+    venue_text: Annotated[str | None, Parameter(description="Older name of venue_name.")] = None
+    location_address: Annotated[str | None, Parameter(description="Street address of the place.")] = None
+    location_city: Annotated[str | None, Parameter(description="City of the place.")] = None
+    location_latitude: Annotated[str | None, Parameter(description="Latitude in degrees, -90 to 90, as text.")] = (
+        None
+    )
+    location_longitude: Annotated[
+        str | None, Parameter(description="Longitude in degrees, -180 to 180, as text.")
+    ] = None
+    location_place_id: Annotated[str | None, Parameter(description="Google place id of the place.")] = None
+    location_country_code: Annotated[
+        str | None, Parameter(description="Two-letter country code, e.g. IN (default IN).")
+    ] = None
+    max_capacity: Annotated[
+        str | None, Parameter(description="Seats, a whole number in text: 0 (unlimited) to 100000.")
+    ] = None
+    is_paid: Annotated[str | None, Parameter(description="true or false (default false).")] = None
+    ticket_price: Annotated[
+        str | None, Parameter(description="Rupees as text; 1 to 100000 for a paid event, 0 for a free one.")
+    ] = None
+    platform_fee: Annotated[
+        str | None, Parameter(description="Sent by the app and ignored: the server computes every fee.")
+    ] = None
+    allow_plus_one: Annotated[str | None, Parameter(description="true or false (default true).")] = None
+    gst_number: Annotated[str | None, Parameter(description="The host's 15-character GSTIN, if any.")] = None
+    allowed_genders: Annotated[
+        str | None, Parameter(description="all, female, male or non_binary (default all).")
+    ] = None
+    rsvp_expiry_policy: Annotated[
+        str | None,
+        Parameter(
+            description="How long acceptances stay open: event_start (default), day_before_event, 48h or 7d."
+        ),
+    ] = None
+    status: Annotated[str | None, Parameter(description="draft or published.")] = None
+    publish: Annotated[
+        str | None, Parameter(description="true (default) publishes at once, false keeps a draft.")
+    ] = None
+    is_public: Annotated[str | None, Parameter(description="true (default): in the public feed and pages.")] = None
+    event_interest_ids: Annotated[
+        str | None, Parameter(description="A JSON array of interest ids as text, e.g. [1,4,7] (at most 10).")
+    ] = None
+    cover_images: Annotated[
+        list[UploadFile], Parameter(description="0-3 cover images (JPEG, PNG or WebP, 5 MB each).")
+    ] = field(default_factory=list)
 
 
 class EventUpdateIn(msgspec.Struct, omit_defaults=True):
@@ -94,7 +137,7 @@ class EventUpdateIn(msgspec.Struct, omit_defaults=True):
     end_time: str | msgspec.UnsetType = msgspec.UNSET
     duration_hours: float | str | msgspec.UnsetType = msgspec.UNSET
     timezone: str | msgspec.UnsetType = msgspec.UNSET
-    venue_id: int | msgspec.UnsetType = msgspec.UNSET
+    venue_id: Id | msgspec.UnsetType = msgspec.UNSET
     venue_name: str | msgspec.UnsetType = msgspec.UNSET
     location_address: str | msgspec.UnsetType = msgspec.UNSET
     location_city: str | msgspec.UnsetType = msgspec.UNSET
@@ -111,7 +154,7 @@ class EventUpdateIn(msgspec.Struct, omit_defaults=True):
     rsvp_expiry_policy: str | msgspec.UnsetType = msgspec.UNSET
     status: str | msgspec.UnsetType = msgspec.UNSET
     is_public: bool | msgspec.UnsetType = msgspec.UNSET
-    event_interest_ids: list[int] | msgspec.UnsetType = msgspec.UNSET
+    event_interest_ids: list[Id] | msgspec.UnsetType = msgspec.UNSET
     cover_images: list[str] | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -182,10 +225,10 @@ class EventController(Controller):
         list_feed: FromDishka[ListFeed],
         status: FromQuery[str | None] = None,
         is_public: FromQuery[bool | None] = None,
-        host_id: FromQuery[int | None] = None,
+        host_id: OptionalQueryId = None,
         is_upcoming: FromQuery[bool | None] = None,
-        interest_id: FromQuery[int | None] = None,
-        event_interest_id: FromQuery[int | None] = None,
+        interest_id: OptionalQueryId = None,
+        event_interest_id: OptionalQueryId = None,
         city: FromQuery[str | None] = None,
         country_code: FromQuery[str | None] = None,
         search: FromQuery[str | None] = None,
@@ -219,7 +262,10 @@ class EventController(Controller):
     async def create(
         self,
         request: MemberRequest,
-        data: Annotated[CreateEventForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[
+            CreateEventForm,
+            Body(media_type=RequestEncodingType.MULTI_PART, schema_extra={"required": CreateEventForm.REQUIRED}),
+        ],
         create: FromDishka[CreateEvent],
     ) -> EventOut:
         covers = [UploadedFile(f.filename or "", await f.read()) for f in data.cover_images]
@@ -260,9 +306,7 @@ class EventController(Controller):
 
     @get("/{event_id:int}", summary="One event (404 for events the member may not see)")
     @inject
-    async def detail(
-        self, request: MemberRequest, event_id: FromPath[int], get_event: FromDishka[GetEvent]
-    ) -> EventOut:
+    async def detail(self, request: MemberRequest, event_id: PathId, get_event: FromDishka[GetEvent]) -> EventOut:
         return event_out(await get_event(member_id=request.user.member_id, event_id=event_id), request.user)
 
     @put("/{event_id:int}", summary="Change an event (host or staff); only the keys sent change")
@@ -270,7 +314,7 @@ class EventController(Controller):
     async def update(
         self,
         request: MemberRequest,
-        event_id: FromPath[int],
+        event_id: PathId,
         data: JSONBody[EventUpdateIn],
         update: FromDishka[UpdateEvent],
     ) -> EventUpdatedOut:
@@ -280,7 +324,7 @@ class EventController(Controller):
     @delete("/{event_id:int}", status_code=200, summary="Delete an event (host or staff; soft)")
     @inject
     async def remove(
-        self, request: MemberRequest, event_id: FromPath[int], delete_event: FromDishka[DeleteEvent]
+        self, request: MemberRequest, event_id: PathId, delete_event: FromDishka[DeleteEvent]
     ) -> MessageOut:
         await delete_event(member_id=request.user.member_id, event_id=event_id)
         return MessageOut(True, "Event deleted")
@@ -290,7 +334,7 @@ class EventController(Controller):
     async def share_url(
         self,
         request: AnyRequest,
-        event_id: FromPath[int],
+        event_id: PathId,
         share: FromDishka[GetShareUrl],
     ) -> ShareOut:
         session = await optional_session(request)

@@ -11,6 +11,7 @@ from litestar import Controller, get, post
 from litestar.params import JSONBody, QueryParameter
 
 from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest
+from loopin.entrypoints.http.params import Offset
 from loopin.entrypoints.http.wire import client_address, to_wire
 from loopin.usecases.events.hosts import BecomeAHost, ListHostLeads
 from loopin.usecases.events.views import HostLeadView
@@ -98,7 +99,7 @@ class HostController(Controller):
         self,
         request: MemberRequest,
         list_leads: FromDishka[ListHostLeads],
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        offset: Offset = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 50,
     ) -> HostLeadListOut:
         total, leads = await list_leads(member_id=request.user.member_id, offset=offset, limit=limit)

@@ -11,10 +11,12 @@ from typing import Annotated, Any
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 
 from loopin.entrypoints.http.auth import PUBLIC
+from loopin.entrypoints.http.params import Page
 from loopin.entrypoints.http.routes.events.wire import EventOut, InterestRefOut, event_out
 from loopin.usecases.events.public import CityEvents, CityPage, EventSeo, PublicEvent
 
@@ -53,6 +55,7 @@ class PublicEventController(Controller):
     @get(
         ["/public/events/{canonical_id:str}/seo", "/events/seo/canonical/{canonical_id:str}/metadata"],
         summary="SEO metadata; 301 to the canonical URL on a stale slug",
+        responses={301: ResponseSpec(None, description="A stale slug: Location holds the canonical URL.")},
     )
     @inject
     async def seo(
@@ -83,7 +86,7 @@ class PublicEventController(Controller):
         city_slug: FromPath[str],
         city_events: FromDishka[CityEvents],
         event_interest_slug: FromQuery[str | None] = None,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        page: Page = 1,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> CityPageOut:
         found = await city_events(

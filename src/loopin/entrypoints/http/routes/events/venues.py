@@ -8,10 +8,12 @@ from typing import Annotated
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Response, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from loopin.domain.events.place import VENUE_API_FIELDS, PlaceInput
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.params import Offset, PathId
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues
 from loopin.usecases.events.views import VenueView
@@ -73,7 +75,7 @@ class VenueController(Controller):
         list_venues: FromDishka[ListVenues],
         city: FromQuery[str | None] = None,
         venue_type: FromQuery[str | None] = None,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        offset: Offset = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> VenueListOut:
         found = await list_venues(
@@ -81,7 +83,11 @@ class VenueController(Controller):
         )
         return VenueListOut(True, found.total, found.offset, found.limit, [venue_out(v) for v in found.venues])
 
-    @post("/", summary="Add a venue; the same place again returns the stored one (200)")
+    @post(
+        "/",
+        summary="Add a venue; the same place again returns the stored one (200)",
+        responses={200: ResponseSpec(VenueOut, description="This place was stored already: the stored venue.")},
+    )
     @inject
     async def create_venue(
         self, request: MemberRequest, data: JSONBody[VenueIn], create: FromDishka[CreateVenue]
@@ -106,7 +112,5 @@ class VenueController(Controller):
 
     @get("/{venue_id:int}", summary="One active venue")
     @inject
-    async def get_venue(
-        self, request: MemberRequest, venue_id: FromPath[int], get_one: FromDishka[GetVenue]
-    ) -> VenueOut:
+    async def get_venue(self, request: MemberRequest, venue_id: PathId, get_one: FromDishka[GetVenue]) -> VenueOut:
         return venue_out(await get_one(member_id=request.user.member_id, venue_id=venue_id))

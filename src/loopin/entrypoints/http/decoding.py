@@ -1,0 +1,155 @@
+"""What the service reads off the wire, checked once for every route before any handler sees it.
+
+Text anywhere in a request (path, query, JSON strings, multipart fields and file names) must be valid UTF-8
+without NUL characters: PostgreSQL cannot store either, and nothing a person types contains them. JSON bodies
+must say they are JSON (``application/json``): a page on another site can post ``text/plain`` without a CORS
+preflight, so accepting it would let any web page make a visitor's browser trigger an SMS. JSON is nested at
+most ``MAX_JSON_DEPTH`` levels (every body of this API is two or three deep), so a small body cannot exhaust
+the decoder's stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+import msgspec
+from litestar import Request
+from litestar.datastructures import FormMultiDict, UploadFile
+from litestar.enums import RequestEncodingType, ScopeType
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
+from litestar.types import ASGIApp, Empty, Receive, Scope, Send
+
+MAX_JSON_DEPTH = 32
+FORMS = (RequestEncodingType.MULTI_PART, RequestEncodingType.URL_ENCODED)
+JSON_MEDIA_TYPE = "application/json"
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be accepted, or None when it can."""
+    if "\x00" in text:
+        return "must not contain NUL characters"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates, e.g. a JSON "\ud800"
+        return "must be valid UTF-8 text"
+    return None
+
+
+def _refuse(source: str, key: str | None, message: str) -> ValidationException:
+    return ValidationException(message, extra=[{"source": source, "key": key, "message": message}])
+
+
+def _walk(value: Any) -> Iterator[tuple[str, str, int]]:
+    """Every string of a decoded JSON value (keys included) with its dotted location and depth, iteratively:
+    the value may be nested as deep as the decoder allowed."""
+    stack: list[tuple[Any, str, int]] = [(value, "", 1)]
+    while stack:
+        item, location, depth = stack.pop()
+        if isinstance(item, str):
+            yield item, location, depth
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                yield str(key), location, depth
+                stack.append((child, f"{location}.{key}" if location else str(key), depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, f"{location}[{i}]", depth + 1) for i, child in enumerate(item))
+        else:
+            yield "", location, depth
+
+
+def check_json(value: Any) -> None:
+    for text, location, depth in _walk(value):
+        if depth > MAX_JSON_DEPTH:
+            raise _refuse("body", None, f"The JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels).")
+        if problem := text_problem(text):
+            raise _refuse("body", location or None, f"Text {problem}.")
+
+
+def decode_json_text(raw: str | bytes) -> Any:
+    """Decodes JSON that a client sent as text inside another format (a multipart field) by the same rules."""
+    try:
+        value = msgspec.json.decode(raw)
+    except (msgspec.DecodeError, RecursionError, UnicodeDecodeError) as exc:
+        raise ValueError(str(exc)) from exc
+    try:
+        check_json(value)
+    except ValidationException as exc:
+        raise ValueError(str(exc.detail)) from exc
+    return value
+
+
+class LoopinRequest(Request[Any, Any, Any]):
+    """The app's request: JSON and form bodies decoded under the rules above."""
+
+    async def json(self) -> Any:
+        if self._json is not Empty or self._connection_state.json is not Empty:  # decoded and checked once
+            return await super().json()
+        body = await self.body()
+        if body:
+            media_type, _ = self.content_type
+            if media_type != JSON_MEDIA_TYPE and not media_type.endswith("+json"):
+                raise HTTPException(
+                    status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                    detail=f"Send this body as {JSON_MEDIA_TYPE}.",
+                )
+        try:
+            value = await super().json()
+        except (RecursionError, UnicodeDecodeError) as exc:
+            message = (
+                f"The JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)."
+                if isinstance(exc, RecursionError)
+                else "The body is not valid UTF-8."
+            )
+            raise _refuse("body", None, message) from exc
+        check_json(value)
+        return value
+
+    async def form(self) -> FormMultiDict:
+        if self.content_type[0] == RequestEncodingType.URL_ENCODED and (
+            problem := _url_text_problem(await self.body())
+        ):  # url-decoding would quietly replace bytes that are not UTF-8
+            raise _refuse("body", None, f"Form fields {problem}.")
+        try:
+            form = await super().form()
+        except (UnicodeDecodeError, LookupError) as exc:  # bytes that are not text in the declared charset
+            raise _refuse("body", None, "Form fields must be valid UTF-8 text.") from exc
+        for key, value in form.multi_items():
+            text = value.filename if isinstance(value, UploadFile) else value
+            if isinstance(text, str) and (problem := text_problem(text) or text_problem(key)):
+                raise _refuse("body", key, f"{key}: text {problem}.")
+        return form
+
+
+async def decode_forms_first(request: Request[Any, Any, Any]) -> None:
+    """``before_request`` hook: Litestar's form extraction (multipart and url-encoded) reuses a form the request
+    already decoded, so decoding it here puts every form through ``LoopinRequest.form`` and its text rule."""
+    data = request.route_handler.parsed_fn_signature.parameters.get("data")
+    media_type = getattr(data.kwarg_definition, "media_type", None) if data is not None else None
+    if media_type in FORMS and request.content_type[0] == media_type:
+        await request.form()
+
+
+def _url_text_problem(raw: bytes) -> str | None:
+    try:
+        text = unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return "must be valid UTF-8 text"
+    return "must not contain NUL characters" if "\x00" in text else None
+
+
+def refuse_unreadable_urls(app: ASGIApp) -> ASGIApp:
+    """The path and query string of every request follow the text rule (the body is the request class's)."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == ScopeType.HTTP:
+            raw_path = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+            if problem := _url_text_problem(raw_path.split(b"?", 1)[0]):
+                raise _refuse("path", None, f"The path {problem}.")
+            if problem := _url_text_problem(scope.get("query_string", b"")):
+                raise _refuse("query", None, f"Query parameters {problem}.")
+        await app(scope, receive, send)
+
+    return middleware

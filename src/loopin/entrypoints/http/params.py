@@ -1,0 +1,25 @@
+"""Parameter and field types the routes share: the id rule of ``domain/shared/ids.py`` applied where a request is
+decoded, so no number a client makes up reaches a use case or the database driver unchecked.
+
+An id outside the rule in the *path* names nothing: the answer is 404, as for any other path that names
+nothing (``errors.validation_error``). Anywhere else (query, body) it is an out-of-range number: 422.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, TypeAlias
+
+import msgspec
+from litestar.params import PathParameter, QueryParameter
+
+from loopin.domain.shared.ids import MAX_ID
+
+ID_DESCRIPTION = "A positive 63-bit integer id."
+
+PathId: TypeAlias = Annotated[int, PathParameter(ge=1, le=MAX_ID, description=ID_DESCRIPTION)]
+QueryId: TypeAlias = Annotated[int, QueryParameter(ge=1, le=MAX_ID, description=ID_DESCRIPTION)]
+OptionalQueryId: TypeAlias = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID, description=ID_DESCRIPTION)]
+Page: TypeAlias = Annotated[int, QueryParameter(ge=1, le=MAX_ID // 100, description="Page number, from 1.")]
+Offset: TypeAlias = Annotated[int, QueryParameter(ge=0, le=MAX_ID, description="Items to skip.")]
+Id: TypeAlias = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID, description=ID_DESCRIPTION)]
+"""An id inside a JSON body."""

@@ -1,0 +1,107 @@
+"""The OpenAPI document describes what the service really does: the app's error envelope and 422 list, which
+routes need no token, and the multipart forms with their required fields, types and descriptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+PUBLIC = {
+    ("post", "/api/auth/signup"),
+    ("post", "/api/auth/login"),
+    ("post", "/api/auth/verify-otp"),
+    ("post", "/api/auth/verify-login"),
+    ("post", "/api/hosts/become-a-host"),
+    ("get", "/api/public/events/{canonical_id}"),
+    ("get", "/api/events/{event_id}/share-url"),
+    ("get", "/health"),
+}
+PROTECTED = {("get", "/api/auth/profile"), ("post", "/api/events"), ("post", "/api/events/{event_id}/check-in")}
+
+
+@pytest.fixture
+async def document(api: AsyncTestClient) -> dict[str, Any]:
+    response = await api.get("/api/docs/openapi.json")
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method, path, op)
+        for path, item in document["paths"].items()
+        for method, op in item.items()
+        if method in {"get", "post", "put", "delete", "patch"}
+    ]
+
+
+def resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def test_the_error_envelope_is_documented_and_litestars_400_is_gone(document: dict[str, Any]) -> None:
+    error = resolve(document, {"$ref": "#/components/schemas/Error"})
+    assert set(error["required"]) == {"success", "detail", "message", "error_code"}
+    invalid = resolve(document, {"$ref": "#/components/schemas/ValidationError"})
+    assert invalid["properties"]["detail"]["type"] == "array"
+    assert set(invalid["properties"]["detail"]["items"]["required"]) == {"loc", "msg", "type"}
+    for method, path, op in operations(document):
+        responses = op["responses"]
+        assert "400" not in responses or "status_code" not in str(responses["400"]), (method, path)
+        assert responses["default"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"
+        }, (method, path)
+        if op.get("parameters") or op.get("requestBody"):
+            schema = responses["422"]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ValidationError"}, (method, path)
+
+
+def test_public_routes_need_no_token_the_others_do(document: dict[str, Any]) -> None:
+    assert document["security"] == [{"BearerToken": []}]
+    ops = {(method, path): op for method, path, op in operations(document)}
+    for key in PUBLIC:
+        assert ops[key].get("security") == [], key
+    for key in PROTECTED:
+        assert "security" not in ops[key] or ops[key]["security"], key
+        assert "401" in ops[key]["responses"], key
+
+
+def form_schema(document: dict[str, Any], path: str) -> dict[str, Any]:
+    body = document["paths"][path]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    return resolve(document, body)
+
+
+def test_the_profile_form_says_what_it_needs(document: dict[str, Any]) -> None:
+    form = form_schema(document, "/api/auth/complete-profile")
+    assert {"name", "birth_date", "gender", "event_interests", "profile_pictures"} <= set(form["required"])
+    props = form["properties"]
+    assert "JSON array" in props["event_interests"]["description"]
+    assert props["profile_pictures"]["items"]["format"] == "binary"
+    for name in ("name", "birth_date", "gender", "bio", "location"):
+        assert props[name].get("description"), name
+
+
+def test_the_event_form_says_what_it_needs(document: dict[str, Any]) -> None:
+    form = form_schema(document, "/api/events")
+    assert {"title", "start_time", "duration_hours"} <= set(form["required"])
+    props = form["properties"]
+    for name in ("venue_name", "duration_hours", "event_interest_ids", "max_capacity", "is_paid", "ticket_price"):
+        assert props[name].get("description"), name
+    assert "JSON array" in props["event_interest_ids"]["description"]
+    assert props["cover_images"]["items"]["format"] == "binary"
+
+
+def test_the_other_successes_are_documented_with_their_bodies(document: dict[str, Any]) -> None:
+    """Found by the fuzzer: posting a venue that exists answers 200 with the stored venue."""
+    venue = document["paths"]["/api/events/venues"]["post"]["responses"]
+    assert (
+        venue["200"]["content"]["application/json"]["schema"]
+        == venue["201"]["content"]["application/json"]["schema"]
+    )
+    assert "301" in document["paths"]["/api/public/events/{canonical_id}/seo"]["get"]["responses"]
+    assert "503" in document["paths"]["/health/ready"]["get"]["responses"]

@@ -1,0 +1,54 @@
+"""The one error mapping: a database error caused by the client's input is a 422, a conflict a 409, a bug a 500;
+only a database that cannot serve is an outage (503 with Retry-After)."""
+
+from __future__ import annotations
+
+import pytest
+from litestar import Litestar, get
+from litestar.testing import TestClient
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from loopin.entrypoints.http.errors import EXCEPTION_HANDLERS
+
+
+class DriverError(Exception):
+    """What SQLAlchemy's asyncpg adapter wraps: an error with the server's SQLSTATE."""
+
+    def __init__(self, sqlstate: str | None) -> None:
+        super().__init__(f"driver error {sqlstate}")
+        self.sqlstate = sqlstate
+
+
+def failing_app(error: Exception) -> Litestar:
+    @get("/fail")
+    async def fail() -> None:
+        raise error
+
+    return Litestar([fail], exception_handlers=EXCEPTION_HANDLERS)
+
+
+CASES = [
+    (DBAPIError("SELECT $1", {}, DriverError("22000")), 422, "VALIDATION_ERROR"),  # bigint out of int64 range
+    (DBAPIError("SELECT $1", {}, DriverError("22021")), 422, "VALIDATION_ERROR"),  # NUL in UTF-8 text
+    (DBAPIError("SELECT $1", {}, DriverError("22003")), 422, "VALIDATION_ERROR"),  # numeric value out of range
+    (DBAPIError("SELECT $1", {}, DriverError("22001")), 422, "VALIDATION_ERROR"),  # string too long
+    (IntegrityError("INSERT", {}, DriverError("23505")), 409, "CONFLICT"),
+    (DBAPIError("SELECT", {}, DriverError("42703")), 500, "INTERNAL_SERVER_ERROR"),  # a bug, not an outage
+    (DBAPIError("SELECT", {}, DriverError("40001")), 503, "SERVICE_UNAVAILABLE"),  # serialization: retry
+    (DBAPIError("SELECT", {}, DriverError("08006")), 503, "SERVICE_UNAVAILABLE"),
+    (DBAPIError("SELECT", {}, DriverError("53300")), 503, "SERVICE_UNAVAILABLE"),  # too many connections
+    (DBAPIError("SELECT", {}, DriverError("57014")), 503, "SERVICE_UNAVAILABLE"),  # statement timeout
+    (OperationalError("SELECT", {}, DriverError(None)), 503, "SERVICE_UNAVAILABLE"),
+    (DBAPIError("SELECT", {}, DriverError(None), connection_invalidated=True), 503, "SERVICE_UNAVAILABLE"),
+]
+
+
+@pytest.mark.parametrize(("error", "status", "code"), CASES, ids=lambda v: getattr(v, "orig", v).__str__()[:30])
+def test_database_errors_are_mapped_by_what_caused_them(error: Exception, status: int, code: str) -> None:
+    with TestClient(failing_app(error)) as client:
+        response = client.get("/fail")
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["success"] is False
+    assert body["error_code"] == code
+    assert ("retry-after" in response.headers) == (status == 503)
