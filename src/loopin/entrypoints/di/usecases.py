@@ -1,116 +1,95 @@
-"""Every use case, per context: dishka builds each from its constructor's type hints, one per request scope
-(a request or a job). A new use case is added to its context's tuple."""
+"""Every use case, per context and module: dishka builds each from its fields (the dataclass's constructor),
+one per request scope (a request or a job). A new use case is added to its context's tuple; the architecture
+test fails for one left out."""
 
 from __future__ import annotations
 
 from dishka import Provider, Scope, provide_all
 
-from loopin.usecases.attendance.checkin import CheckIn, CheckOut, ListAttendees
-from loopin.usecases.attendance.expiry import ExpireOverdue
-from loopin.usecases.attendance.host_requests import (
-    AcceptJoinRequest,
-    BulkRequestAction,
-    DeclineJoinRequest,
-    GetRequesterProfile,
-    ListEventRequests,
+from loopin.usecases.attendance import (
+    checkin,
+    expiry,
+    host_requests,
+    invitation_answers,
+    invitations,
+    requests,
+    tickets,
 )
-from loopin.usecases.attendance.invitation_answers import ListMyInvitations, RespondToInvitation
-from loopin.usecases.attendance.invitations import ListEventInvitations, SearchInvitees, SendInvitations
-from loopin.usecases.attendance.requests import (
-    CreateJoinRequest,
-    GetMyRequest,
-    ListMyRequests,
-    WithdrawJoinRequest,
+from loopin.usecases.audit import record
+from loopin.usecases.events import access, browse, catalog, create, hosts, manage, public, venues
+from loopin.usecases.identity import access as member_access
+from loopin.usecases.identity import (
+    complete_profile,
+    interests,
+    logout,
+    profile,
+    request_otp,
+    sms,
+    verify_otp,
+    waitlist,
 )
-from loopin.usecases.attendance.tickets import (
-    CancelAttendance,
-    ConfirmAttendance,
-    GetMyTicket,
-    ListMyTickets,
-    TicketDesk,
-)
-from loopin.usecases.audit.record import RecordAuditEntry
-from loopin.usecases.events.access import EventAccess
-from loopin.usecases.events.browse import GetEvent, GetShareUrl, ListFeed
-from loopin.usecases.events.catalog import EventCatalog
-from loopin.usecases.events.create import CreateEvent
-from loopin.usecases.events.hosts import BecomeAHost, ListHostLeads
-from loopin.usecases.events.manage import DeleteEvent, UpdateEvent
-from loopin.usecases.events.public import CityEvents, EventSeo, PublicEvent
-from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues
-from loopin.usecases.identity.access import MemberAccess
-from loopin.usecases.identity.complete_profile import CompleteProfile
-from loopin.usecases.identity.interests import ListEventInterests
-from loopin.usecases.identity.logout import Logout
-from loopin.usecases.identity.profile import GetProfile, UpdateProfile
-from loopin.usecases.identity.request_otp import RequestOtp
-from loopin.usecases.identity.sms import DeliverOtpSms
-from loopin.usecases.identity.verify_otp import VerifyOtp
-from loopin.usecases.identity.waitlist import AdmitMember, ListWaitlistedMembers, PromoteDueMembers
-from loopin.usecases.notifications.deliver import DeliverNotification
-from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice
-from loopin.usecases.platform.analytics import RecordAnalyticsEvent
-from loopin.usecases.platform.files import DeleteStoredFiles
+from loopin.usecases.notifications import deliver, devices
+from loopin.usecases.platform import analytics, files
 
 IDENTITY = (
-    MemberAccess,
-    RequestOtp,
-    VerifyOtp,
-    CompleteProfile,
-    GetProfile,
-    UpdateProfile,
-    ListEventInterests,
-    Logout,
-    PromoteDueMembers,
-    AdmitMember,
-    ListWaitlistedMembers,
-    DeliverOtpSms,
+    member_access.MemberAccess,
+    request_otp.RequestOtp,
+    verify_otp.VerifyOtp,
+    complete_profile.CompleteProfile,
+    profile.GetProfile,
+    profile.UpdateProfile,
+    interests.ListEventInterests,
+    logout.Logout,
+    waitlist.PromoteDueMembers,
+    waitlist.AdmitMember,
+    waitlist.ListWaitlistedMembers,
+    sms.DeliverOtpSms,
 )
 EVENTS = (
-    EventAccess,
-    EventCatalog,
-    CreateEvent,
-    ListFeed,
-    GetEvent,
-    GetShareUrl,
-    UpdateEvent,
-    DeleteEvent,
-    CreateVenue,
-    GetVenue,
-    ListVenues,
-    PublicEvent,
-    EventSeo,
-    CityEvents,
-    BecomeAHost,
-    ListHostLeads,
+    access.EventAccess,
+    catalog.EventCatalog,
+    create.CreateEvent,
+    browse.ListFeed,
+    browse.GetEvent,
+    browse.GetShareUrl,
+    manage.UpdateEvent,
+    manage.DeleteEvent,
+    venues.CreateVenue,
+    venues.GetVenue,
+    venues.ListVenues,
+    public.PublicEvent,
+    public.EventSeo,
+    public.CityEvents,
+    hosts.BecomeAHost,
+    hosts.ListHostLeads,
 )
 ATTENDANCE = (
-    TicketDesk,
-    CreateJoinRequest,
-    GetMyRequest,
-    ListMyRequests,
-    ListEventRequests,
-    GetRequesterProfile,
-    AcceptJoinRequest,
-    DeclineJoinRequest,
-    BulkRequestAction,
-    WithdrawJoinRequest,
-    SearchInvitees,
-    SendInvitations,
-    ListEventInvitations,
-    ListMyInvitations,
-    RespondToInvitation,
-    ExpireOverdue,
-    ConfirmAttendance,
-    GetMyTicket,
-    ListMyTickets,
-    CancelAttendance,
-    ListAttendees,
-    CheckIn,
-    CheckOut,
+    tickets.TicketDesk,
+    requests.CreateJoinRequest,
+    requests.GetMyRequest,
+    requests.ListMyRequests,
+    requests.WithdrawJoinRequest,
+    host_requests.ListEventRequests,
+    host_requests.GetRequesterProfile,
+    host_requests.AcceptJoinRequest,
+    host_requests.DeclineJoinRequest,
+    host_requests.BulkRequestAction,
+    invitations.SearchInvitees,
+    invitations.SendInvitations,
+    invitations.ListEventInvitations,
+    invitation_answers.ListMyInvitations,
+    invitation_answers.RespondToInvitation,
+    expiry.ExpireOverdue,
+    tickets.ConfirmAttendance,
+    tickets.GetMyTicket,
+    tickets.ListMyTickets,
+    tickets.CancelAttendance,
+    checkin.ListAttendees,
+    checkin.CheckIn,
+    checkin.CheckOut,
 )
-NOTIFICATIONS = (RegisterDevice, DeactivateDevice, DeliverNotification)
-PLATFORM = (RecordAnalyticsEvent, DeleteStoredFiles, RecordAuditEntry)
+NOTIFICATIONS = (devices.RegisterDevice, devices.DeactivateDevice, deliver.DeliverNotification)
+PLATFORM = (analytics.RecordAnalyticsEvent, files.DeleteStoredFiles, record.RecordAuditEntry)
 
 
 class UseCaseProvider(Provider):
