@@ -22,6 +22,7 @@ from tests.support import TEST_DATABASE_URL, TEST_REDIS_URL, Fakes, ensure_datab
 
 MUTABLE_TABLES = ("members", "otp_challenges", "devices", "venues", "events", "host_leads", "audit_entries")
 MUTABLE_TABLES += ("join_requests", "invitations", "tickets", "notifications")  # attendance
+MUTABLE_TABLES += ("outbox", "audit_days", "audit_day_actions")
 
 
 def _check_services() -> None:
@@ -70,6 +71,7 @@ def database() -> str:
 async def clean_services(database: str) -> None:
     engine = create_async_engine(database)
     async with engine.begin() as conn:
+        await conn.execute(text("SET LOCAL session_replication_role = replica"))  # the audit log refuses TRUNCATE
         await conn.execute(text(f"TRUNCATE {', '.join(MUTABLE_TABLES)} RESTART IDENTITY CASCADE"))
     await engine.dispose()
     redis = Redis.from_url(TEST_REDIS_URL)

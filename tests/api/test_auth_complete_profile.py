@@ -335,11 +335,11 @@ async def test_an_interest_id_out_of_range_is_a_422_not_a_503(
             await assert_nothing_written(api, headers, media_root)
 
 
-def sixteen_years_before(day: datetime) -> str:
-    return day.date().replace(year=day.year - 16).isoformat()
+def eighteen_years_before(day: datetime) -> str:
+    return day.date().replace(year=day.year - 18).isoformat()
 
 
-async def test_the_sixteenth_birthday_counts_in_the_platform_time_zone(
+async def test_the_eighteenth_birthday_counts_in_the_platform_time_zone(
     api: AsyncTestClient, fakes: Fakes, headers: dict[str, str], media_root: Path
 ) -> None:
     # 20:00 UTC is 01:30 the next day in India: the member turns 16 there, not yet in UTC
@@ -350,11 +350,11 @@ async def test_the_sixteenth_birthday_counts_in_the_platform_time_zone(
     assert india.date() > fakes.clock.now().astimezone(UTC).date()
 
     tomorrow = india + timedelta(days=1)
-    too_young = await complete(api, headers, birth_date=sixteen_years_before(tomorrow))
-    assert assert_invalid(too_young, "birth_date") == ["You must be 16 years or older"]
+    too_young = await complete(api, headers, birth_date=eighteen_years_before(tomorrow))
+    assert assert_invalid(too_young, "birth_date") == ["You must be 18 years or older"]
     await assert_nothing_written(api, headers, media_root)
 
-    birthday = await complete(api, headers, birth_date=sixteen_years_before(india))
+    birthday = await complete(api, headers, birth_date=eighteen_years_before(india))
     assert birthday.status_code == 200, birthday.text
 
 
@@ -368,7 +368,7 @@ async def test_bad_birth_dates(
         ("yesterday", "Invalid date format. Use YYYY-MM-DD"),
         ("2999-01-01", "Birth date cannot be in the future"),
         ("1899-12-31", "Birth date is not plausible"),
-        ("2020-01-01", "You must be 16 years or older"),
+        ("2020-01-01", "You must be 18 years or older"),
     ]:
         with subtests.test(birth_date=raw):
             assert assert_invalid(await complete(api, headers, birth_date=raw), "birth_date") == [message]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from loopin.entrypoints.di.bindings import Binding
-from loopin.entrypoints.di.persistence import PERSISTENCE
+from loopin.entrypoints.di.persistence import PERSISTENCE, PERSISTENCE_SERVICES
 from loopin.entrypoints.di.services import SHARED_STATE
 
-TABLE = (*PERSISTENCE, *SHARED_STATE)
+TABLE = (*PERSISTENCE, *PERSISTENCE_SERVICES, *SHARED_STATE)
 
 
 @pytest.mark.parametrize("binding", TABLE, ids=lambda b: b.port.__name__)

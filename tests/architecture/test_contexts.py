@@ -1,15 +1,18 @@
 """The order of the bounded contexts: a context may import only contexts below it, never one beside or above.
 
-    shared < platform < identity < (audit, notifications) < events < attendance < payments < payouts
+    shared < platform < audit < identity < notifications < events < attendance < payments < payouts
+        < (privacy, staff)
 
 ``shared`` holds what every context needs (time, transactions, errors); ``platform`` the generic services
-(files, analytics, rate limits); audit and notifications record and deliver what the business contexts leave
-behind, so they know members but no event. Attendance may import events, never the reverse: where events
-needs attendance's data it declares a port that attendance implements (``EventAccessGrants``). Payments
-finish attendance's tickets (``TicketDesk``); payouts pay hosts from payments. Checked in every layer: a
-module belongs to the context its path names (``usecases/attendance/…``, ``adapters/persistence/attendance_
-reader.py``, ``routes/events/…``); modules that name none (the ORM, the composition root) wire contexts
-together and are not checked.
+(files, analytics, rate limits); ``audit`` the log every context above writes to (identity too: sign-ins,
+profile edits), so it knows ids but no member. Notifications deliver what the business contexts leave behind.
+Attendance may import events, never the reverse: where events needs attendance's data it declares a port that
+attendance implements (``EventAccessGrants``). Payments finish attendance's tickets (``TicketDesk``); payouts
+pay hosts from payments. ``privacy`` (a member's export and erasure) and ``staff`` (reading the audit log as
+staff) reach into every context below and none imports them. Checked in every layer: a module belongs to the
+context its path names (``usecases/attendance/…``, ``adapters/persistence/attendance_reader.py``,
+``routes/events/…``); modules that name none (the ORM, the outbox, the composition root) wire contexts together
+and are not checked.
 """
 
 from __future__ import annotations
@@ -24,13 +27,15 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 RANK = {
     "shared": 0,
     "platform": 1,
-    "identity": 2,
-    "audit": 3,
-    "notifications": 3,
-    "events": 4,
-    "attendance": 5,
-    "payments": 6,
-    "payouts": 7,
+    "audit": 2,
+    "identity": 3,
+    "notifications": 4,
+    "events": 5,
+    "attendance": 6,
+    "payments": 7,
+    "payouts": 8,
+    "privacy": 9,
+    "staff": 9,
 }
 # Adapter modules whose names say what they store rather than their context.
 ALIASES = {
@@ -108,6 +113,9 @@ def test_contexts_import_only_contexts_below_them() -> None:
             "notifications",
         ),
         ("usecases/payments/bad.py", "from loopin.usecases.payouts.ports import Payouts", "payouts"),
+        ("usecases/audit/bad.py", "from loopin.usecases.identity.access import MemberAccess", "identity"),
+        ("usecases/payouts/bad.py", "from loopin.usecases.privacy.ports import PersonalData", "privacy"),
+        ("usecases/privacy/bad.py", "from loopin.usecases.staff.audit_log import ReadAuditLog", "staff"),
         (
             "entrypoints/http/routes/identity/bad.py",
             "from loopin.usecases.events.views import EventView",
@@ -131,7 +139,20 @@ def test_the_rule_lets_downward_imports_through(tmp_path: Path) -> None:
         "from loopin.usecases.identity.access import MemberAccess\n"
         "from loopin.usecases.notifications.deliver import notification_job\n"
         "from loopin.usecases.shared.ports import Clock\n"
+        "from loopin.usecases.audit.record import audit_entry\n"
         "from loopin.adapters.persistence.orm import TicketRow\n",
+        encoding="utf-8",
+    )
+    assert crossings(tmp_path) == []
+
+
+def test_the_member_wide_contexts_reach_every_context_below(tmp_path: Path) -> None:
+    path = tmp_path / "loopin" / "usecases" / "privacy" / "good.py"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "from loopin.usecases.attendance.tickets import TicketDesk\n"
+        "from loopin.usecases.audit.ports import AuditLog\n"
+        "from loopin.usecases.identity.jobs import audited_member\n",
         encoding="utf-8",
     )
     assert crossings(tmp_path) == []

@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 
 from loopin.entrypoints.di import make_container
-from loopin.entrypoints.di.usecases import ATTENDANCE, EVENTS, IDENTITY, NOTIFICATIONS, PLATFORM
+from loopin.entrypoints.di.usecases import USE_CASES
 from loopin.entrypoints.settings import load_settings
-
-USE_CASES = (*IDENTITY, *EVENTS, *ATTENDANCE, *NOTIFICATIONS, *PLATFORM)
 
 
 @pytest.mark.parametrize("use_case", USE_CASES, ids=lambda c: c.__name__)

@@ -14,7 +14,7 @@ from loopin.domain.identity.phone import PhoneNumber
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.audit.ports import AuditLog
-from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY, audit_entry, entry_from_payload
+from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY, RecordAuditEntry, audit_entry
 from loopin.usecases.events.ports import HostLeadRepository, VenueRepository
 from loopin.usecases.shared.ports import JobQueue, UnitOfWork
 from tests.integration.conftest import running_worker
@@ -123,8 +123,7 @@ async def test_audit_entries_are_appended_once(any_container: AsyncContainer, fa
     ]
     for job in (*jobs, jobs[0]):
         async with any_container() as scope:
-            await (await scope.get(AuditLog)).record(entry_from_payload(job.payload))
-            await (await scope.get(UnitOfWork)).commit()
+            await (await scope.get(RecordAuditEntry))(payload=job.payload)
     async with any_container() as scope:
         entries = await (await scope.get(AuditLog)).entries_for("event", 9)
     assert [(e.action, e.actor_id) for e in entries] == [("event.created", 1), ("event.deleted", None)]

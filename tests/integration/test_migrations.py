@@ -34,6 +34,9 @@ APP_TABLES = {
     "invitations",
     "tickets",
     "notifications",
+    "outbox",
+    "audit_days",
+    "audit_day_actions",
 }
 
 

@@ -4,6 +4,7 @@ and how it reads OneSignal's answers."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 
 import httpx
@@ -45,6 +46,23 @@ async def test_the_request_names_the_app_the_subscriptions_and_the_text() -> Non
         "contents": {"en": "Asha accepted your request"},
         "data": {"event_id": "7"},
     }
+
+
+async def test_a_notification_key_becomes_a_stable_uuid_idempotency_key() -> None:
+    """OneSignal drops a second create with the same key (kept 30 days): a retried job pushes once."""
+    bodies: list[dict[str, object]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return httpx.Response(200, json={"id": "n-1"})
+
+    push = sender(answer)
+    for key in ("notification:a", "notification:a", "notification:b"):
+        await push.send(["s-1"], "t", "b", {}, idempotency_key=key)
+    await push.close()
+    first, again, other = (str(b["idempotency_key"]) for b in bodies)
+    assert first == again != other
+    assert uuid.UUID(first).version == 5
 
 
 @pytest.mark.parametrize(

@@ -1,18 +1,27 @@
 """UnitOfWork + JobQueue contract: jobs and effects leave only after, and only once per, commit (in-memory and
-SQL)."""
+SQL); jobs the queue refuses at commit time wait in the outbox."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 
-import pytest
 from dishka import AsyncContainer
 
+from loopin.adapters.jobs.outbox import Outbox
+from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.domain.identity.member import Member
 from loopin.usecases.identity.ports import MemberRepository
-from loopin.usecases.shared.ports import Job, JobQueue, JobsNotQueued, UnitOfWork
+from loopin.usecases.shared.ports import Job, JobQueue, UnitOfWork
 from tests.integration.conftest import Recorded, phone
 from tests.support import Fakes
+
+
+def sent(recorded: Recorded) -> list[Job]:
+    """What the dispatcher received, without the keys the outbox gave keyless jobs."""
+    return [
+        j if j.key and not j.key.startswith("job:") else Job(j.name, j.payload) for j in recorded.dispatcher.jobs
+    ]
 
 
 async def ports(scope: AsyncContainer) -> tuple[MemberRepository, UnitOfWork, JobQueue]:
@@ -28,9 +37,9 @@ async def test_commit_dispatches_the_jobs_once(recorded: Recorded, fakes: Fakes)
         jobs.enqueue(second)
         assert recorded.dispatcher.jobs == []  # buffered while the transaction is open
         await uow.commit()
-        assert recorded.dispatcher.jobs == [first, second]
+        assert sent(recorded) == [first, second]
         await uow.commit()  # nothing new: nothing dispatched again
-    assert recorded.dispatcher.jobs == [first, second]
+    assert sent(recorded) == [first, second]
     async with recorded.container() as scope:
         assert await (await scope.get(MemberRepository)).find_by_phone(phone(1)) is not None
 
@@ -65,7 +74,7 @@ async def test_jobs_after_a_rollback_belong_to_the_next_commit(recorded: Recorde
         await uow.rollback()
         jobs.enqueue(kept)
         await uow.commit()
-    assert recorded.dispatcher.jobs == [kept]
+    assert sent(recorded) == [kept]
 
 
 async def test_each_scope_has_its_own_job_buffer(recorded: Recorded) -> None:
@@ -77,7 +86,7 @@ async def test_each_scope_has_its_own_job_buffer(recorded: Recorded) -> None:
         other_jobs.enqueue(theirs)
         await other_uow.rollback()
         await uow.commit()
-    assert recorded.dispatcher.jobs == [mine]
+    assert sent(recorded) == [mine]
 
 
 class Effects:
@@ -124,21 +133,51 @@ async def test_rollback_drops_the_effects(recorded: Recorded) -> None:
     assert effects.ran == [("kept", 0)]
 
 
-async def test_effects_run_when_the_jobs_could_not_be_queued(recorded: Recorded, fakes: Fakes) -> None:
-    """The transaction committed: what it changed must be seen (the event cache is told) even so."""
+async def test_a_commit_whose_jobs_the_queue_refuses_succeeds_and_keeps_them(
+    recorded: Recorded, fakes: Fakes
+) -> None:
+    """The transaction committed: the commit succeeds, what it changed is seen (the event cache is told), and
+    its jobs wait in the outbox until the relay hands them over, once the queue is back."""
     effects = Effects(recorded)
+    dispatch = recorded.dispatcher.dispatch
 
     async def refuse(jobs: Sequence[Job]) -> None:
         raise ConnectionError("redis is down")
 
     recorded.dispatcher.dispatch = refuse  # type: ignore[method-assign]
+    kept = Job("test.kept", {"n": 1})
     async with recorded.container() as scope:
         repo, uow, jobs = await ports(scope)
         await repo.add(Member.register(phone(1), now=fakes.clock.now()))
-        jobs.enqueue(Job("test.lost"))
+        jobs.enqueue(kept)
         uow.after_commit(effects.named("cache"))
-        with pytest.raises(JobsNotQueued):
-            await uow.commit()
+        await uow.commit()
     assert effects.ran == [("cache", 0)]
     async with recorded.container() as scope:
         assert await (await scope.get(MemberRepository)).find_by_phone(phone(1)) is not None
+        (waiting,) = await (await scope.get(Outbox)).pending()
+    assert (waiting.job.name, dict(waiting.job.payload)) == ("test.kept", {"n": 1})
+
+    recorded.dispatcher.dispatch = dispatch  # type: ignore[method-assign]
+    relay = await recorded.container.get(OutboxRelay)
+    fakes.clock.advance(timedelta(minutes=1))
+    assert await relay.relay_due() == 1
+    assert sent(recorded) == [kept]
+    assert recorded.dispatcher.jobs[0].key == waiting.job.key
+    async with recorded.container() as scope:
+        assert await (await scope.get(Outbox)).pending() == []
+
+
+async def test_a_failing_effect_does_not_fail_the_commit(recorded: Recorded, fakes: Fakes) -> None:
+    effects = Effects(recorded)
+
+    async def broken() -> None:
+        raise RuntimeError("cache unreachable")
+
+    async with recorded.container() as scope:
+        repo, uow, _ = await ports(scope)
+        await repo.add(Member.register(phone(1), now=fakes.clock.now()))
+        uow.after_commit(broken)
+        uow.after_commit(effects.named("after"))
+        await uow.commit()
+    assert effects.ran == [("after", 0)]

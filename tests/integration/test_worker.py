@@ -18,6 +18,7 @@ from loopin.entrypoints.di import make_container
 from loopin.entrypoints.settings import Settings
 from loopin.entrypoints.worker.registry import HANDLERS
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
+from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.identity.ports import MemberRepository, SmsSender
 from loopin.usecases.identity.request_otp import RequestOtp
@@ -109,6 +110,10 @@ async def test_the_worker_registers_every_job_and_the_waitlist_cron(
     async with running_worker(queue_settings, fakes_provider(fakes, inline_jobs=False), with_cron=True) as worker:
         functions: dict[str, Any] = worker.functions
         assert set(HANDLERS) <= set(functions)
-        assert [c.function.__qualname__ for c in worker.cron_jobs] == [PROMOTE_DUE_MEMBERS, EXPIRE_ATTENDANCE]
+        assert [c.function.__qualname__ for c in worker.cron_jobs] == [
+            PROMOTE_DUE_MEMBERS,
+            EXPIRE_ATTENDANCE,
+            SUMMARIZE_AUDIT_DAYS,
+        ]
         assert worker.queue.name == queue_settings.queue_name
         assert isinstance(worker, Worker)

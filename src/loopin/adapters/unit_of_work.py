@@ -1,18 +1,24 @@
 """What both units of work share: the buffer of what a transaction leaves for after its commit, and when it
 is released.
 
-This is the one place where a transaction's side effects leave it: jobs go to the dispatcher and effects run
-after COMMIT (effects even when the jobs could not be queued: the change is saved all the same); both are
-dropped on rollback. A transactional outbox would write the jobs into the transaction here, before COMMIT.
+This is the one place where a transaction's side effects leave it. Its jobs are written into the outbox inside
+the transaction, just before COMMIT (one statement), so they commit or roll back with the change; after
+COMMIT the relay hands them to the job runner at once, and whatever it could not hand over stays in the outbox
+for the relay loop. Effects run after COMMIT, in order (one that fails is logged: the change is saved); both
+are dropped on rollback.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
 
-from loopin.adapters.jobs.dispatch import JobDispatcher
-from loopin.usecases.shared.ports import Effect, Job, JobQueue, JobsNotQueued, UnitOfWork
+import structlog
+
+from loopin.adapters.jobs.outbox import Outbox
+from loopin.adapters.jobs.relay import OutboxRelay
+from loopin.usecases.shared.ports import Clock, Effect, Job, JobQueue, UnitOfWork
+
+log = structlog.get_logger(__name__)
 
 
 class AfterCommit(JobQueue):
@@ -31,37 +37,21 @@ class AfterCommit(JobQueue):
         if effect not in self._effects:  # an effect registered twice runs once
             self._effects.append(effect)
 
-    def discard(self) -> None:
-        self._jobs, self._effects = [], []
-
-    async def release(self, dispatcher: JobDispatcher) -> None:
-        """Hands the jobs over, then runs the effects; ``JobsNotQueued`` when the jobs could not be queued."""
+    def take(self) -> tuple[list[Job], list[Effect]]:
+        """Empties the buffer: what it held belongs to the commit (or rollback) that takes it."""
         jobs, effects = self._jobs, self._effects
-        self.discard()
-        try:
-            await _dispatch(dispatcher, jobs)
-        finally:
-            for effect in effects:
-                await effect()
-
-
-async def _dispatch(dispatcher: JobDispatcher, jobs: Sequence[Job]) -> None:
-    if not jobs:
-        return
-    try:
-        await dispatcher.dispatch(jobs)
-    except JobsNotQueued:
-        raise
-    except Exception as exc:
-        raise JobsNotQueued() from exc
+        self._jobs, self._effects = [], []
+        return jobs, effects
 
 
 class BufferedUnitOfWork(UnitOfWork, ABC):
-    """A unit of work over some transaction, releasing its ``AfterCommit`` buffer only after COMMIT."""
+    """A unit of work over some transaction, writing its jobs to the outbox and releasing the rest after COMMIT."""
 
-    def __init__(self, pending: AfterCommit, dispatcher: JobDispatcher) -> None:
+    def __init__(self, pending: AfterCommit, outbox: Outbox, relay: OutboxRelay, clock: Clock) -> None:
         self._pending = pending
-        self._dispatcher = dispatcher
+        self._outbox = outbox
+        self._relay = relay
+        self._clock = clock
 
     @abstractmethod
     async def _commit(self) -> None: ...
@@ -70,15 +60,22 @@ class BufferedUnitOfWork(UnitOfWork, ABC):
     async def _rollback(self) -> None: ...
 
     async def commit(self) -> None:
-        try:
-            await self._commit()
-        except BaseException:
-            self._pending.discard()
-            raise
-        await self._pending.release(self._dispatcher)
+        jobs, effects = self._pending.take()
+        messages = []
+        if jobs:  # a transaction without jobs pays nothing for the outbox
+            now = self._clock.now()
+            messages = await self._outbox.add(jobs, now=now, hold_until=now + self._relay.hold)
+        await self._commit()
+        # Committed: from here on nothing raises, so no use case mistakes a saved change for a failed one.
+        await self._relay.deliver_now(messages)
+        for effect in effects:
+            try:
+                await effect()
+            except Exception:
+                log.exception("after-commit effect failed", effect=getattr(effect, "__qualname__", repr(effect)))
 
     async def rollback(self) -> None:
-        self._pending.discard()
+        self._pending.take()
         await self._rollback()
 
     def after_commit(self, effect: Effect) -> None:

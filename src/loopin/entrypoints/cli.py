@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -169,6 +170,38 @@ def openapi(output: str) -> None:
             fh.write(document)
 
 
+@main.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check the whole hash chain; name the first entry that does not verify (exit status 1)."""
+    from loopin.usecases.audit.verify import VerifyAuditChain
+
+    report = _run_use_case(VerifyAuditChain)
+    if report.broken is not None:
+        b = report.broken
+        entry = f" ({b.entry_id})" if b.entry_id else ""
+        click.echo(f"audit chain BROKEN at entry #{b.seq}{entry}: {b.reason}", err=True)
+        click.echo(f"{report.checked} entries before it verified", err=True)
+        sys.exit(1)
+    head = f"#{report.head.seq} {report.head.digest}" if report.head else "none (the log is empty)"
+    click.echo(f"audit chain intact: {report.checked} entries, {report.anchors} daily anchors; head {head}")
+    if report.unsealed:
+        click.echo(f"{report.unsealed} entries were recorded before the log was chained (not covered)")
+
+
+@audit.command("summarize")
+def audit_summarize() -> None:
+    """Close the days not summarised yet, up to yesterday (the worker does this every hour)."""
+    from loopin.usecases.audit.summaries import SummarizeAuditDays
+
+    days = _run_use_case(SummarizeAuditDays)
+    click.echo(f"summarised {len(days)} days" + (f": {days[0]} to {days[-1]}" if days else ""))
+
+
 def _database_url() -> str:
     """Checks the settings first: in production the one-shot migration then refuses to run (and the API and
     worker that wait for it never start) instead of leaving them to restart forever on a missing setting."""
@@ -186,3 +219,7 @@ def _upgrade(url: str, revision: str = "head") -> None:
     from loopin.adapters.persistence.database import upgrade
 
     upgrade(url, revision)
+
+
+if __name__ == "__main__":
+    main()

@@ -40,6 +40,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     redis_max_connections: int = 50  # per process; a burst beyond it queues for a connection instead of failing
     secret_key: str = DEVELOPMENT_SECRET
     jwt_secret: str | None = None  # defaults to a key derived from secret_key
+    audit_key: str | None = None  # the audit chain's HMAC key; defaults to one derived from secret_key
     jwt_algorithm: str = "HS256"
     jwt_lifetime_days: int = 30
     media_root: str = "var/media"
@@ -82,6 +83,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return hmac.new(self.secret_key.encode(), f"loopin/{purpose}".encode(), hashlib.sha256).digest()
 
     @property
+    def audit_chain_key(self) -> bytes:
+        """Set AUDIT_KEY in production: a chain sealed under a key derived from SECRET_KEY no longer verifies once
+        that secret is rotated."""
+        return self.audit_key.encode() if self.audit_key else self.derived_key("audit-chain")
+
+    @property
     def session_secret(self) -> str:
         return self.jwt_secret or self.derived_key("jwt").hex()
 
@@ -106,6 +113,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             otp_wrong_codes=RateLimit("otp-wrong-day", self.otp_max_wrong_codes_per_phone_per_day, day),
             otp_per_address=RateLimit("otp-address-hour", self.otp_max_per_address_per_hour, 3600),
             timezone=ZoneInfo(self.platform_timezone),
+            session_lifetime=self.jwt_lifetime,
         )
 
     @property
@@ -125,6 +133,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
         if self.jwt_secret is not None and len(self.jwt_secret) < 32:
             problems.append("JWT_SECRET must be at least 32 characters")
+        if self.audit_key is not None and len(self.audit_key) < 32:
+            problems.append("AUDIT_KEY must be at least 32 characters")
         if not self.database_url:
             problems.append("DATABASE_URL is required")
         if not self.redis_url:

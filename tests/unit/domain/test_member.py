@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from loopin.domain.identity.member import (
+    ERASED_NAME,
     Access,
     Member,
     MemberDeactivated,
@@ -64,7 +65,22 @@ def test_registering_starts_an_unsaved_onboarding_member() -> None:
 
 
 def test_status_values_are_the_wire_values() -> None:
-    assert [s.value for s in MemberStatus] == ["onboarding", "waitlisted", "active", "deactivated"]
+    assert [s.value for s in MemberStatus] == ["onboarding", "waitlisted", "active", "deactivated", "erased"]
+
+
+def test_erasing_forgets_the_person_and_hands_back_the_pictures_to_delete() -> None:
+    member = Member.register(PHONE, now=NOW)
+    member.role = Role.STAFF
+    member.complete_profile(
+        Profile(name="Asha Rao", bio="Climbs", location="Pune", picture_keys=("p/1.png",)),
+        now=NOW,
+        waitlist=WaitlistPolicy(),
+    )
+    later = NOW + timedelta(days=1)
+    assert member.erase(later) == ("p/1.png",)
+    assert (member.status, member.role, member.updated_at) == (MemberStatus.ERASED, Role.MEMBER, later)
+    assert member.profile == Profile(name=ERASED_NAME)
+    assert (member.waitlisted_at, member.promote_at) == (None, None)
 
 
 @pytest.mark.parametrize(("role", "staff"), [(Role.MEMBER, False), (Role.STAFF, True), (Role.SUPERUSER, True)])

@@ -110,20 +110,21 @@ def test_unknown_genders_are_refused_listing_the_allowed_values(raw: str) -> Non
     ]
 
 
-def test_minimum_age_is_sixteen() -> None:
-    assert MIN_AGE_YEARS == 16
+def test_minimum_age_is_eighteen() -> None:
+    """Under 18 is a child in the DPDP Act, whose data needs verifiable parental consent: members are adults."""
+    assert MIN_AGE_YEARS == 18
 
 
-def test_sixteen_exactly_today_is_old_enough() -> None:
+def test_eighteen_exactly_today_is_old_enough() -> None:
     problems: list[FieldProblem] = []
-    assert check_birth_date(date(2010, 3, 2), TODAY, problems) == date(2010, 3, 2)
+    assert check_birth_date(date(2008, 3, 2), TODAY, problems) == date(2008, 3, 2)
     assert problems == []
 
 
-def test_one_day_short_of_sixteen_is_refused() -> None:
+def test_one_day_short_of_eighteen_is_refused() -> None:
     problems: list[FieldProblem] = []
-    assert check_birth_date(date(2010, 3, 3), TODAY, problems) is None
-    assert problems == [FieldProblem("birth_date", "You must be 16 years or older")]
+    assert check_birth_date(date(2008, 3, 3), TODAY, problems) is None
+    assert problems == [FieldProblem("birth_date", "You must be 18 years or older")]
 
 
 def test_a_leap_day_birthday_turns_sixteen_on_the_first_of_march_in_common_years() -> None:
@@ -141,7 +142,7 @@ def test_a_leap_day_birthday_turns_sixteen_on_the_first_of_march_in_common_years
     ("born", "message"),
     [
         (date(2026, 3, 3), "Birth date cannot be in the future"),
-        (TODAY, "You must be 16 years or older"),
+        (TODAY, "You must be 18 years or older"),
         (date(1899, 12, 31), "Birth date is not plausible"),
     ],
 )
@@ -173,7 +174,7 @@ def test_unreadable_birth_dates_are_refused(raw: str) -> None:
 def test_a_readable_birth_date_still_has_to_pass_the_age_rule() -> None:
     problems: list[FieldProblem] = []
     assert parse_birth_date("2015-06-01", TODAY, problems) is None
-    assert problems == [FieldProblem("birth_date", "You must be 16 years or older")]
+    assert problems == [FieldProblem("birth_date", "You must be 18 years or older")]
 
 
 @pytest.mark.parametrize(("field_name", "limit"), [("bio", 500), ("location", 100)])

@@ -15,6 +15,8 @@ from loopin.domain.identity.member import (
     MemberStatus,
     MemberWaitlisted,
     ProfileIncomplete,
+    Role,
+    StaffOnly,
 )
 from loopin.domain.shared.errors import ErrorKind, Unauthenticated
 from loopin.usecases.identity.access import MemberAccess
@@ -120,8 +122,12 @@ async def test_a_deactivated_member_is_refused_even_when_their_wait_is_over(fixe
 async def test_an_active_member_goes_everywhere(make_world: MakeWorld) -> None:
     world = await make_world(waitlist_min_minutes=0, waitlist_max_minutes=0)
     member_id = await world.onboard()
-    for access in Access:
+    for access in (Access.SELF, Access.MEMBER):
         assert (await load(world, member_id, access)).is_active
+    with pytest.raises(StaffOnly):
+        await load(world, member_id, Access.STAFF)
+    await world.change_member(member_id, lambda m: setattr(m, "role", Role.STAFF))
+    assert (await load(world, member_id, Access.STAFF)).is_staff
 
 
 async def test_parallel_requests_of_a_due_member_promote_once(make_world: MakeWorld) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -29,8 +30,24 @@ def test_pseudonyms_are_stable_keyed_and_distinct() -> None:
 def test_an_event_is_a_capture_job() -> None:
     job = analytics_event("profile_completed", 7, first_time=True, pictures=2)
     assert job.name == CAPTURE
-    assert job.payload == {"event": "profile_completed", "member_id": 7, "first_time": True, "pictures": 2}
+    payload = dict(job.payload)
+    capture_id = str(payload.pop("capture_id"))
+    assert payload == {"event": "profile_completed", "member_id": 7, "first_time": True, "pictures": 2}
+    assert uuid.UUID(capture_id).version == 4
     assert job.attempts == 3
+    assert analytics_event("profile_completed", 7).payload["capture_id"] != capture_id
+
+
+async def test_a_capture_the_job_repeats_is_one_event() -> None:
+    """At-least-once delivery: the job may run twice, the capture id makes it one event."""
+    analytics = RecordingAnalytics()
+    record = RecordAnalyticsEvent(analytics, Pseudonyms(KeyedDigest(KEY)))
+    job = analytics_event("otp_verified", 7, new_account=True)
+    await record(payload=job.payload)
+    await record(payload=job.payload)
+    [event] = analytics.events
+    assert event.capture_id == job.payload["capture_id"]
+    assert event.properties == {"new_account": True}
 
 
 async def test_the_handler_sends_the_event_under_the_pseudonym_without_the_member_id() -> None:

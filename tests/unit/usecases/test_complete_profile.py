@@ -9,10 +9,11 @@ from datetime import date, timedelta
 import pytest
 
 from loopin.adapters.jobs.dispatch import JobDispatcher
+from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.adapters.memory.identity import INTERESTS, MemoryMemberRepository
 from loopin.domain.identity.member import MemberDeactivated, MemberStatus
 from loopin.domain.identity.profile import Gender
-from loopin.domain.shared.errors import ErrorKind, Forbidden, InvalidInput, Unavailable
+from loopin.domain.shared.errors import ErrorKind, Forbidden, InvalidInput
 from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.platform.files import DELETE_FILES, UploadedFile
 from tests.support import jpeg_bytes, png_bytes
@@ -170,17 +171,17 @@ async def test_the_minimum_age_is_counted_in_the_platform_time_zone(make_world: 
     member_id = (await world.sign_in()).member_id
     # 20:00 UTC on 1 March is already 2 March (01:30) in Asia/Kolkata
     world.fakes.clock.advance(timedelta(hours=-10, minutes=-30))
-    assert (await world.complete(member_id, birth_date="2010-03-02")).profile.birth_date == date(2010, 3, 2)
-    with pytest.raises(InvalidInput, match="16 years or older"):
-        await world.complete(member_id, birth_date="2010-03-03")
+    assert (await world.complete(member_id, birth_date="2008-03-02")).profile.birth_date == date(2008, 3, 2)
+    with pytest.raises(InvalidInput, match="18 years or older"):
+        await world.complete(member_id, birth_date="2008-03-03")
 
 
 async def test_the_platform_time_zone_is_a_setting(make_world: MakeWorld) -> None:
     world = await make_world(platform_timezone="UTC")
     member_id = (await world.sign_in()).member_id
     world.fakes.clock.advance(timedelta(hours=-10, minutes=-30))  # still 1 March in UTC
-    with pytest.raises(InvalidInput, match="16 years or older"):
-        await world.complete(member_id, birth_date="2010-03-02")
+    with pytest.raises(InvalidInput, match="18 years or older"):
+        await world.complete(member_id, birth_date="2008-03-02")
 
 
 @pytest.mark.parametrize("spelling", ["+91 98123-45678", "919812345678", "09812345678", None, ""])
@@ -251,9 +252,13 @@ async def test_pictures_of_a_committed_profile_survive_a_queue_outage(make_world
     world = await make_world(wrap_dispatcher=wrap)
     member_id = (await world.sign_in()).member_id
     dispatchers[0].failing = True
-    with pytest.raises(Unavailable):
-        await world.complete(member_id)
+    await world.complete(member_id)  # committed: the member is told it worked
     member = await world.stored_member(member_id)
-    assert member.status is MemberStatus.WAITLISTED  # the profile was committed
+    assert member.status is MemberStatus.WAITLISTED
     assert member.profile.picture_keys
     assert set(member.profile.picture_keys) <= set(await world.stored_files())
+    assert world.analytics("profile_completed") == []  # waiting in the outbox
+    dispatchers[0].failing = False
+    world.fakes.clock.advance(timedelta(minutes=1))
+    await (await world.get(OutboxRelay)).relay_due()
+    assert len(world.analytics("profile_completed")) == 1

@@ -1,4 +1,4 @@
-"""DeliverOtpSms: the job handler that puts the code on the wire."""
+"""DeliverOtpSms: the job handler that puts the code on the wire, once the code is the phone's live one."""
 
 from __future__ import annotations
 
@@ -7,43 +7,64 @@ from datetime import timedelta
 import pytest
 
 from loopin.adapters.sms.errors import SmsNotSent
-from loopin.domain.identity.otp import OtpPolicy
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.usecases.identity import jobs
-from loopin.usecases.identity.config import IdentityConfig
+from loopin.usecases.identity.ports import SmsSender
 from loopin.usecases.identity.sms import DeliverOtpSms
 from tests.unit.usecases.world import PHONE, World
 
 
 async def test_the_message_carries_the_code_and_its_lifetime(world: World) -> None:
-    await world.run(DeliverOtpSms, phone=PHONE, code="0042")
+    code = await world.request_code()
     [sms] = world.fakes.sms.sent
     assert sms.to == PHONE
-    assert sms.body == "Your Loopin code is 0042. It expires in 10 minutes. Never share it with anyone."
-    assert world.fakes.sms.last_code_for(PHONE) == "0042"  # leading zeros survive
+    assert sms.body == f"Your Loopin code is {code}. It expires in 10 minutes. Never share it with anyone."
 
 
-async def test_the_lifetime_in_the_message_follows_the_policy() -> None:
-    class Outbox:
-        def __init__(self) -> None:
-            self.bodies: list[str] = []
-
-        async def send(self, to: PhoneNumber, body: str) -> None:
-            self.bodies.append(body)
-
-    outbox = Outbox()
-    deliver = DeliverOtpSms(outbox, IdentityConfig(otp=OtpPolicy(validity=timedelta(minutes=5))))
-    await deliver(phone=PHONE, code="1234")
-    assert outbox.bodies == ["Your Loopin code is 1234. It expires in 5 minutes. Never share it with anyone."]
+async def test_leading_zeros_survive(world: World) -> None:
+    await world.request_code()
+    await world.change_challenge(PHONE, "0042")
+    assert await world.run(DeliverOtpSms, phone=PHONE, code="0042") is True
+    assert world.fakes.sms.last_code_for(PHONE) == "0042"
 
 
-async def test_a_provider_failure_reaches_the_job_runner_for_a_retry() -> None:
+async def test_a_delivery_repeated_after_the_code_was_used_sends_nothing(world: World) -> None:
+    code = await world.request_code()
+    await world.verify(PHONE, code)
+    assert await world.run(DeliverOtpSms, phone=PHONE, code=code) is False
+    assert len(world.fakes.sms.sent) == 1
+
+
+async def test_a_delivery_of_a_replaced_or_expired_code_sends_nothing(world: World) -> None:
+    first = await world.request_code()
+    world.fakes.clock.advance(timedelta(minutes=1))
+    second = await world.request_code()
+    if first != second:
+        assert await world.run(DeliverOtpSms, phone=PHONE, code=first) is False
+    world.fakes.clock.advance(timedelta(minutes=10))
+    assert await world.run(DeliverOtpSms, phone=PHONE, code=second) is False
+    assert len(world.fakes.sms.sent) == 2
+    assert await world.run(DeliverOtpSms, phone="+919800000001", code=second) is False  # no challenge at all
+
+
+async def test_a_delivery_repeated_while_the_code_is_live_sends_the_same_code(world: World) -> None:
+    code = await world.request_code()
+    assert await world.run(DeliverOtpSms, phone=PHONE, code=code) is True
+    first, again = world.fakes.sms.sent
+    assert first.body == again.body
+
+
+async def test_a_provider_failure_reaches_the_job_runner_for_a_retry(world: World) -> None:
+    code = await world.request_code()
+
     class Refusing:
         async def send(self, to: PhoneNumber, body: str) -> None:
             raise SmsNotSent()
 
+    world.fakes.sms.send = Refusing().send  # type: ignore[method-assign]
+    assert isinstance(await world.get(SmsSender), type(world.fakes.sms))
     with pytest.raises(SmsNotSent):
-        await DeliverOtpSms(Refusing(), IdentityConfig())(phone=PHONE, code="1234")
+        await world.run(DeliverOtpSms, phone=PHONE, code=code)
 
 
 def test_the_sms_job_is_deduplicated_retried_and_not_kept() -> None:

@@ -30,6 +30,7 @@ from loopin.domain.identity.profile import Gender
 from loopin.domain.notifications.device import Device
 from loopin.domain.notifications.notification import Notification
 from loopin.domain.shared.errors import Unavailable
+from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.entrypoints.settings import Settings
 from loopin.entrypoints.worker.registry import run_job
 from loopin.usecases.audit.ports import AuditLog
@@ -37,7 +38,8 @@ from loopin.usecases.events.create import CreateEvent
 from loopin.usecases.events.ports import EventRepository
 from loopin.usecases.events.views import EventView
 from loopin.usecases.identity.complete_profile import CompleteProfile, ProfileCompleted
-from loopin.usecases.identity.ports import MemberRepository
+from loopin.usecases.identity.config import IdentityConfig
+from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository
 from loopin.usecases.identity.request_otp import OtpSent, RequestOtp
 from loopin.usecases.identity.verify_otp import SessionStarted, VerifyOtp
 from loopin.usecases.notifications.ports import NotificationRepository, PushSender
@@ -217,6 +219,18 @@ class World:
             await repo.save(member)
 
         await self._within(save)
+
+    async def change_challenge(self, number: str, code: str) -> None:
+        """Replaces the phone's live code with ``code`` (as if the server had drawn it)."""
+        config, digest = await self.get(IdentityConfig), await self.get(KeyedDigest)
+        challenge = OtpChallenge.issue(
+            PhoneNumber.parse(number), code, now=self.now, policy=config.otp, digest=digest
+        )
+
+        async def put(scope: AsyncContainer) -> None:
+            await (await scope.get(OtpChallengeRepository)).put(challenge)
+
+        await self._within(put)
 
     async def members_with_phone(self, number: str) -> list[Member]:
         e164 = PhoneNumber.parse(number).e164

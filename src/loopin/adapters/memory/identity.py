@@ -30,7 +30,7 @@ class MemoryMemberRepository(MemberRepository):
 
     async def get(self, member_id: int) -> Member | None:
         member: Member | None = self._tx.read(MEMBERS, member_id)
-        return member
+        return member if member is not None and member.status is not MemberStatus.ERASED else None
 
     async def get_for_update(self, member_id: int) -> Member | None:
         await self._tx.lock(MEMBERS, member_id)
@@ -52,6 +52,9 @@ class MemoryMemberRepository(MemberRepository):
     async def save(self, member: Member) -> None:
         if self._tx.read(MEMBERS, member.id) is None:
             raise LookupError(f"member {member.id} is not stored")
+        if member.status is MemberStatus.ERASED:  # the phone is free for a new account
+            await self._tx.lock(PHONES, member.phone.e164)
+            self._tx.delete(PHONES, member.phone.e164)
         self._tx.write(MEMBERS, member.id, member)
 
     async def lock_due_for_promotion(self, now: datetime, limit: int) -> list[Member]:
@@ -121,12 +124,19 @@ class MemoryTokenRevocations(TokenRevocations):
         if until > now:
             self._until[token_id] = until
 
-    async def is_revoked(self, token_id: str) -> bool:
-        until = self._until.get(token_id)
+    async def revoke_member(self, member_id: int, *, until: datetime, now: datetime) -> None:
+        await self.revoke(f"member:{member_id}", until=until, now=now)
+
+    async def is_revoked(self, token_id: str, member_id: int | None = None) -> bool:
+        keys = [token_id] if member_id is None else [token_id, f"member:{member_id}"]
+        return any(self._live(key) for key in keys)
+
+    def _live(self, key: str) -> bool:
+        until = self._until.get(key)
         if until is None:
             return False
         if until <= self._clock.now():
-            del self._until[token_id]
+            del self._until[key]
             return False
         return True
 

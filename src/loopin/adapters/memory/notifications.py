@@ -93,8 +93,21 @@ class RecordingPushSender(PushSender):
     def __init__(self) -> None:
         self.sent: list[SentPush] = []
         self.invalid: set[str] = set()
+        self._keys: set[str] = set()
 
-    async def send(self, player_ids: Sequence[str], title: str, body: str, data: Mapping[str, str]) -> PushResult:
+    async def send(
+        self,
+        player_ids: Sequence[str],
+        title: str,
+        body: str,
+        data: Mapping[str, str],
+        *,
+        idempotency_key: str | None = None,
+    ) -> PushResult:
+        if idempotency_key is not None and idempotency_key in self._keys:
+            return PushResult(0)  # the provider saw this push already
+        if idempotency_key is not None:
+            self._keys.add(idempotency_key)
         self.sent.append(SentPush(tuple(player_ids), title, body, dict(data)))
         invalid = tuple(p for p in player_ids if p in self.invalid)
         return PushResult(len(player_ids) - len(invalid), invalid)

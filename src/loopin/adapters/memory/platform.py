@@ -61,6 +61,7 @@ class CapturedEvent:
     distinct_id: str
     event: str
     properties: Mapping[str, JsonScalar]
+    capture_id: str | None = None
 
 
 class RecordingAnalytics(Analytics):
@@ -69,8 +70,13 @@ class RecordingAnalytics(Analytics):
     def __init__(self) -> None:
         self.events: list[CapturedEvent] = []
 
-    async def capture(self, distinct_id: str, event: str, properties: Mapping[str, JsonScalar]) -> None:
-        self.events.append(CapturedEvent(distinct_id, event, dict(properties)))
+    async def capture(
+        self, distinct_id: str, event: str, properties: Mapping[str, JsonScalar], *, capture_id: str | None = None
+    ) -> None:
+        """Deduplicates on ``capture_id`` as the analytics service does."""
+        if capture_id is not None and any(e.capture_id == capture_id for e in self.events):
+            return
+        self.events.append(CapturedEvent(distinct_id, event, dict(properties), capture_id))
 
 
 class MemoryFileStorage(FileStorage):

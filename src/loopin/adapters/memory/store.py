@@ -8,8 +8,10 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterator
 from typing import Any
 
-from loopin.adapters.jobs.dispatch import JobDispatcher
+from loopin.adapters.jobs.outbox import Outbox
+from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.adapters.unit_of_work import AfterCommit, BufferedUnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 
 class MemoryStore:
@@ -67,17 +69,24 @@ class MemoryTransaction:
         current = dict(self._store.tables[table])
         current.update({key: value for (t, key), value in self._writes.items() if t == table})
         for value in current.values():
-            yield copy.deepcopy(value)
+            if value is not None:
+                yield copy.deepcopy(value)
 
     def write(self, table: str, key: Hashable, value: Any) -> None:
         self._writes[table, key] = copy.deepcopy(value)
+
+    def delete(self, table: str, key: Hashable) -> None:
+        self._writes[table, key] = None
 
     def next_id(self, table: str) -> int:
         return self._store.next_id(table)
 
     def commit(self) -> None:
         for (table, key), value in self._writes.items():
-            self._store.tables[table][key] = value
+            if value is None:
+                self._store.tables[table].pop(key, None)
+            else:
+                self._store.tables[table][key] = value
         self._writes.clear()
         self._release()
 
@@ -91,8 +100,10 @@ class MemoryTransaction:
 
 
 class MemoryUnitOfWork(BufferedUnitOfWork):
-    def __init__(self, tx: MemoryTransaction, pending: AfterCommit, dispatcher: JobDispatcher) -> None:
-        super().__init__(pending, dispatcher)
+    def __init__(
+        self, tx: MemoryTransaction, pending: AfterCommit, outbox: Outbox, relay: OutboxRelay, clock: Clock
+    ) -> None:
+        super().__init__(pending, outbox, relay, clock)
         self._tx = tx
 
     async def _commit(self) -> None:

@@ -24,14 +24,20 @@ from loopin.usecases.identity.ports import InterestRepository, MemberRepository,
 def member_from_row(row: MemberRow) -> Member:
     profile = entity_from_row(Profile, row, gender=Gender(row.gender) if row.gender else None)
     return entity_from_row(
-        Member, row, phone=PhoneNumber(row.phone_number), profile=profile, joined_at=row.created_at
+        Member, row, phone=PhoneNumber(row.phone_number or ""), profile=profile, joined_at=row.created_at
     )
 
 
 def _copy_to_row(member: Member, row: MemberRow) -> None:
-    row.phone_number = member.phone.e164
+    # An erased member's phone is released (NULL): the number may sign up again, as someone new.
+    row.phone_number = None if member.status is MemberStatus.ERASED else member.phone.e164
     copy_to_row(member.profile, row, skip=())
     copy_to_row(member, row, skip=("id", "phone", "profile", "joined_at", "updated_at"))
+
+
+def _live(row: MemberRow | None) -> Member | None:
+    """An erased member is nobody: no use case may load them again."""
+    return member_from_row(row) if row is not None and row.status != MemberStatus.ERASED.value else None
 
 
 class SqlMemberRepository(MemberRepository):
@@ -40,11 +46,11 @@ class SqlMemberRepository(MemberRepository):
 
     async def get(self, member_id: int) -> Member | None:
         row = await self._session.get(MemberRow, member_id)
-        return member_from_row(row) if row else None
+        return _live(row)
 
     async def get_for_update(self, member_id: int) -> Member | None:
         row = await self._session.get(MemberRow, member_id, with_for_update=True, populate_existing=True)
-        return member_from_row(row) if row else None
+        return _live(row)
 
     async def find_by_phone(self, phone: PhoneNumber) -> Member | None:
         row = await self._session.scalar(select(MemberRow).where(MemberRow.phone_number == phone.e164))

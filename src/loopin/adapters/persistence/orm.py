@@ -15,8 +15,10 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Identity,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -44,9 +46,10 @@ class MemberRow(IdentityAuditBase):
     __tablename__ = "members"
     __table_args__ = (
         Index("ix_members_waitlist_promote_at", "promote_at", postgresql_where=text("status = 'waitlisted'")),
+        CheckConstraint("(status = 'erased') = (phone_number IS NULL)", name="phone_unless_erased"),
     )
 
-    phone_number: Mapped[str] = mapped_column(String(16), unique=True)
+    phone_number: Mapped[str | None] = mapped_column(String(16), unique=True)  # None once erased
     role: Mapped[str] = mapped_column(String(16), default="member", server_default="member")
     status: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(100), default="", server_default="")
@@ -173,25 +176,74 @@ class HostLeadRow(IdentityAuditBase):
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
+# --- outbox ----------------------------------------------------------------------------------------------
+
+
+class OutboxRow(DefaultBase):
+    """Jobs committed with the change that asked for them, until the relay hands them to SAQ (then deleted)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "available_at", "position"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger, Identity(always=True))  # insertion order, for ties
+    name: Mapped[str] = mapped_column(String(100))
+    body: Mapped[bytes] = mapped_column(LargeBinary)  # JSON, or AES-GCM sealed when ``sealed``
+    sealed: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    available_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
 # --- audit -----------------------------------------------------------------------------------------------
 
 
 class AuditEntryRow(IdentityBase):
-    """Append-only: nothing in the application updates or deletes these rows."""
+    """Append-only (a trigger refuses UPDATE, DELETE and TRUNCATE) and hash-chained: ``seq`` is the entry's place
+    in the chain, ``digest`` covers its content and ``previous_digest`` (see ``domain.audit.chain``)."""
 
     __tablename__ = "audit_entries"
     __table_args__ = (
-        Index("ix_audit_entries_target", "target_type", "target_id"),
-        Index("ix_audit_entries_actor", "actor_id", "at"),
+        Index("ix_audit_entries_target", "target_type", "target_id", "seq"),
+        Index("ix_audit_entries_actor", "actor_id", "seq"),
+        Index("ix_audit_entries_action", "action", "seq"),
+        Index("ix_audit_entries_recorded_at", "recorded_at"),
     )
 
     entry_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
     actor_id: Mapped[int | None] = mapped_column(BigInteger)  # no foreign key: entries outlive their actors
     action: Mapped[str] = mapped_column(String(64))
     target_type: Mapped[str] = mapped_column(String(64))
     target_id: Mapped[int | None] = mapped_column(BigInteger)
     details: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    previous_digest: Mapped[str | None] = mapped_column(String(64))
+    digest: Mapped[str | None] = mapped_column(String(64))  # None: recorded before the log was chained
+
+
+class AuditDayRow(DefaultBase):
+    """One row per closed day (platform time zone): how many entries were recorded, and the chain's head at the
+    day's end, an anchor ``loopin audit verify`` checks (a deleted tail shows). Append-only like the log."""
+
+    __tablename__ = "audit_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    entries: Mapped[int] = mapped_column(Integer)
+    head_seq: Mapped[int | None] = mapped_column(BigInteger)
+    head_digest: Mapped[str | None] = mapped_column(String(64))
+    summarized_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class AuditDayActionRow(DefaultBase):
+    __tablename__ = "audit_day_actions"
+
+    day: Mapped[date] = mapped_column(Date, ForeignKey("audit_days.day"), primary_key=True)
+    action: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entries: Mapped[int] = mapped_column(Integer)
+    actors: Mapped[int] = mapped_column(Integer)  # distinct actors (the system counts as none)
 
 
 # --- attendance ------------------------------------------------------------------------------------------

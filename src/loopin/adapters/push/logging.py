@@ -13,6 +13,14 @@ log = structlog.get_logger("loopin.push")
 
 
 class LoggingPushSender(PushSender):
-    async def send(self, player_ids: Sequence[str], title: str, body: str, data: Mapping[str, str]) -> PushResult:
+    async def send(
+        self,
+        player_ids: Sequence[str],
+        title: str,
+        body: str,
+        data: Mapping[str, str],
+        *,
+        idempotency_key: str | None = None,
+    ) -> PushResult:
         log.info("push (not sent: no provider configured)", devices=len(player_ids), title=title, data=dict(data))
         return PushResult(delivered=len(player_ids))

@@ -3,6 +3,7 @@ registers as ``player_id``."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -39,7 +40,15 @@ class OneSignalPushSender(PushSender):
             transport=transport,
         )
 
-    async def send(self, player_ids: Sequence[str], title: str, body: str, data: Mapping[str, str]) -> PushResult:
+    async def send(
+        self,
+        player_ids: Sequence[str],
+        title: str,
+        body: str,
+        data: Mapping[str, str],
+        *,
+        idempotency_key: str | None = None,
+    ) -> PushResult:
         if not player_ids:
             return PushResult(delivered=0)
         payload = {
@@ -50,6 +59,8 @@ class OneSignalPushSender(PushSender):
             "contents": {"en": body},
             "data": dict(data),
         }
+        if idempotency_key:  # OneSignal wants a UUID and remembers it for 30 days
+            payload["idempotency_key"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"loopin:{idempotency_key}"))
         try:
             response = await self._client.post("/notifications", json=payload)
         except httpx.HTTPError as exc:

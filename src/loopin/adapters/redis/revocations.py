@@ -1,4 +1,5 @@
-"""Ids of tokens ended by logout, kept until the token would have expired anyway."""
+"""Ids of tokens ended by logout, and members whose every session ended (an erased account), kept until the
+tokens would have expired anyway."""
 
 from __future__ import annotations
 
@@ -18,15 +19,24 @@ class RedisTokenRevocations(TokenRevocations):
         self._redis = redis
 
     async def revoke(self, token_id: str, *, until: datetime, now: datetime) -> None:
+        await self._mark(f"{self.prefix}:{token_id}", until, now)
+
+    async def revoke_member(self, member_id: int, *, until: datetime, now: datetime) -> None:
+        await self._mark(f"{self.prefix}:member:{member_id}", until, now)
+
+    async def is_revoked(self, token_id: str, member_id: int | None = None) -> bool:
+        keys = [f"{self.prefix}:{token_id}"]
+        if member_id is not None:
+            keys.append(f"{self.prefix}:member:{member_id}")
+        try:
+            return bool(await self._redis.exists(*keys))
+        except RedisError as exc:
+            raise Unavailable() from exc
+
+    async def _mark(self, key: str, until: datetime, now: datetime) -> None:
         ttl_ms = int((until - now).total_seconds() * 1000)
         if ttl_ms > 0:
             try:
-                await self._redis.set(f"{self.prefix}:{token_id}", b"1", px=ttl_ms)
+                await self._redis.set(key, b"1", px=ttl_ms)
             except RedisError as exc:
                 raise Unavailable() from exc
-
-    async def is_revoked(self, token_id: str) -> bool:
-        try:
-            return bool(await self._redis.exists(f"{self.prefix}:{token_id}"))
-        except RedisError as exc:
-            raise Unavailable() from exc

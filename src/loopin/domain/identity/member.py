@@ -23,6 +23,10 @@ class MemberStatus(Enum):
     WAITLISTED = "waitlisted"  # completed the profile, waiting to be let in
     ACTIVE = "active"
     DEACTIVATED = "deactivated"  # switched off by staff; never undone by the waitlist clock
+    ERASED = "erased"  # deleted by the member: personal data gone, the row kept for the records that name it
+
+
+ERASED_NAME = "Former member"  # what others see where an erased member took part (past events, lists)
 
 
 class Access(Enum):
@@ -30,6 +34,7 @@ class Access(Enum):
 
     SELF = "self"  # own profile, devices and the interest list: onboarding and waitlisted members too
     MEMBER = "member"  # everything else: active members only
+    STAFF = "staff"  # staff tools (host leads, the audit log): active staff and superusers only
 
 
 class MemberWaitlisted(Forbidden):
@@ -39,6 +44,11 @@ class MemberWaitlisted(Forbidden):
 class MemberDeactivated(Forbidden):
     code = "ACCOUNT_DEACTIVATED"
     default_message = "Your account has been deactivated. Please contact support."
+
+
+class StaffOnly(Forbidden):
+    code = "STAFF_ONLY"
+    default_message = "Only staff can do this."
 
 
 class ProfileIncomplete(Forbidden):
@@ -92,6 +102,18 @@ class Member:
         self.updated_at = now
         return True
 
+    def erase(self, now: datetime) -> tuple[str, ...]:
+        """Forgets who this was: the profile is cleared and the phone released (it may sign up again, as someone
+        new); the id stays, so tickets, payments and the audit log that name it stay whole. Returns the keys of
+        the pictures to delete."""
+        pictures = self.profile.picture_keys
+        self.status = MemberStatus.ERASED
+        self.role = Role.MEMBER
+        self.profile = Profile(name=ERASED_NAME)
+        self.waitlisted_at = self.promote_at = None
+        self.updated_at = now
+        return pictures
+
     def admit(self, now: datetime) -> bool:
         """Staff let a waitlisted member in before their time; False when they are already in."""
         if self.status is MemberStatus.DEACTIVATED:
@@ -111,6 +133,8 @@ class Member:
         """Raises the error the app shows when this member may not do what they asked."""
         if self.status is MemberStatus.DEACTIVATED:
             raise MemberDeactivated()
+        if access is Access.STAFF and not self.is_staff:
+            raise StaffOnly()
         if access is Access.SELF or self.status is MemberStatus.ACTIVE:
             return
         if self.status is MemberStatus.ONBOARDING:

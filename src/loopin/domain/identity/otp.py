@@ -85,6 +85,12 @@ class OtpChallenge:
         self.attempts += 1
         return OtpOutcome.WRONG_CODE
 
+    def awaits(self, code: str, *, now: datetime, policy: OtpPolicy, digest: KeyedDigest) -> bool:
+        """Whether ``code`` is still the one this phone may sign in with (not replaced, used up or expired)."""
+        if self.consumed_at is not None or now >= self.expires_at or self.attempts >= policy.max_attempts:
+            return False
+        return digest.matches(code, self.code_digest, context=_context(self.phone))
+
     def attempts_left(self, policy: OtpPolicy) -> int:
         return max(0, policy.max_attempts - self.attempts)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import Enum
 
 from loopin.domain.shared.changes import KEEP, Keep
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 
-MIN_AGE_YEARS = 16
+MIN_AGE_YEARS = 18  # adults only: a child's data needs verifiable parental consent (DPDP Act s.9, docs/privacy.md)
 NAME_MIN, NAME_MAX = 2, 100
 BIO_MAX = 500
 LOCATION_MAX = 100
@@ -133,6 +133,10 @@ class ProfileChanges:
     gender: str | None | Keep = KEEP
     interest_ids: list[int] | Keep = KEEP
     picture_urls: list[str] | Keep = KEEP
+
+    def sent(self) -> tuple[str, ...]:
+        """The names of the fields this change sets (what the audit log keeps: never their values)."""
+        return tuple(f.name for f in fields(self) if not isinstance(getattr(self, f.name), Keep))
 
     def apply_to(
         self, profile: Profile, problems: list[FieldProblem], *, today: date, picture_keys: Mapping[str, str]

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from dishka import Provider, Scope, from_context, provide
 
 from loopin.adapters.clock import SystemClock
+from loopin.adapters.jobs.outbox import JobEnvelope, OutboxConfig
 from loopin.adapters.security.jwt_tokens import JwtSessionTokens
 from loopin.adapters.storage.images import MagicBytesImageInspector
 from loopin.adapters.unit_of_work import AfterCommit
 from loopin.domain.attendance.secret import TicketCodes
+from loopin.domain.audit.chain import AuditChain
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.attendance.config import AttendanceConfig
+from loopin.usecases.audit.config import AuditConfig
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import TokenIssuer
@@ -50,6 +55,22 @@ class CoreProvider(Provider):
     @provide
     def digest(self, settings: Settings) -> KeyedDigest:
         return KeyedDigest(settings.derived_key("digest"))
+
+    @provide
+    def audit_chain(self, settings: Settings) -> AuditChain:
+        return AuditChain(settings.audit_chain_key)
+
+    @provide
+    def audit_config(self, settings: Settings) -> AuditConfig:
+        return AuditConfig(timezone=ZoneInfo(settings.platform_timezone))
+
+    @provide
+    def job_envelope(self, settings: Settings) -> JobEnvelope:
+        return JobEnvelope(settings.derived_key("outbox"))
+
+    @provide
+    def outbox_config(self) -> OutboxConfig:
+        return OutboxConfig()
 
     @provide
     def ticket_codes(self, settings: Settings) -> TicketCodes:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterable
 from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from loopin.adapters.jobs.outbox import Outbox, OutboxAcknowledgements
 from loopin.adapters.memory.attendance import (
     MemoryAttendanceReader,
     MemoryEventAccessGrants,
@@ -14,7 +15,7 @@ from loopin.adapters.memory.attendance import (
     MemoryJoinRequestRepository,
     MemoryTicketRepository,
 )
-from loopin.adapters.memory.audit import MemoryAuditLog
+from loopin.adapters.memory.audit import MemoryAuditDays, MemoryAuditLog
 from loopin.adapters.memory.events import (
     MemoryEventReader,
     MemoryEventRepository,
@@ -28,6 +29,8 @@ from loopin.adapters.memory.identity import (
     seed_interests,
 )
 from loopin.adapters.memory.notifications import MemoryDeviceRepository, MemoryNotificationRepository
+from loopin.adapters.memory.outbox import MemoryOutbox, MemoryOutboxAcknowledgements
+from loopin.adapters.memory.privacy import MemoryPersonalData
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
 from loopin.adapters.persistence.attendance import (
     SqlInvitationRepository,
@@ -35,7 +38,7 @@ from loopin.adapters.persistence.attendance import (
     SqlTicketRepository,
 )
 from loopin.adapters.persistence.attendance_reader import SqlAttendanceReader, SqlEventAccessGrants
-from loopin.adapters.persistence.audit import SqlAuditLog
+from loopin.adapters.persistence.audit import SqlAuditDays, SqlAuditLog
 from loopin.adapters.persistence.database import UseCaseSession, create_engine
 from loopin.adapters.persistence.events import SqlEventReader, SqlEventRepository
 from loopin.adapters.persistence.health import PostgresReadiness
@@ -45,6 +48,8 @@ from loopin.adapters.persistence.identity import (
     SqlOtpChallengeRepository,
 )
 from loopin.adapters.persistence.notifications import SqlDeviceRepository, SqlNotificationRepository
+from loopin.adapters.persistence.outbox import SqlOutbox, SqlOutboxAcknowledgements
+from loopin.adapters.persistence.privacy import SqlPersonalData
 from loopin.adapters.persistence.uow import SqlUnitOfWork
 from loopin.adapters.persistence.venues import SqlHostLeadRepository, SqlVenueRepository
 from loopin.entrypoints.di.bindings import Binding, bind
@@ -55,7 +60,7 @@ from loopin.usecases.attendance.ports import (
     JoinRequestRepository,
     TicketRepository,
 )
-from loopin.usecases.audit.ports import AuditLog
+from loopin.usecases.audit.ports import AuditDays, AuditLog
 from loopin.usecases.events.ports import (
     EventAccessGrants,
     EventReader,
@@ -65,10 +70,12 @@ from loopin.usecases.events.ports import (
 )
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository, OtpChallengeRepository
 from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository
+from loopin.usecases.privacy.ports import PersonalData
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 PERSISTENCE = (
     Binding(UnitOfWork, SqlUnitOfWork, MemoryUnitOfWork),
+    Binding(Outbox, SqlOutbox, MemoryOutbox),
     # identity
     Binding(MemberRepository, SqlMemberRepository, MemoryMemberRepository),
     Binding(OtpChallengeRepository, SqlOtpChallengeRepository, MemoryOtpChallengeRepository),
@@ -88,7 +95,13 @@ PERSISTENCE = (
     Binding(DeviceRepository, SqlDeviceRepository, MemoryDeviceRepository),
     Binding(NotificationRepository, SqlNotificationRepository, MemoryNotificationRepository),
     Binding(AuditLog, SqlAuditLog, MemoryAuditLog),
+    Binding(AuditDays, SqlAuditDays, MemoryAuditDays),
+    # privacy
+    Binding(PersonalData, SqlPersonalData, MemoryPersonalData),
 )
+
+# Process-wide, each in short transactions of its own.
+PERSISTENCE_SERVICES = (Binding(OutboxAcknowledgements, SqlOutboxAcknowledgements, MemoryOutboxAcknowledgements),)
 
 
 class PostgresProvider(Provider):
@@ -137,8 +150,16 @@ class MemoryStoreProvider(Provider):
 
 
 def sql_persistence() -> list[Provider]:
-    return [PostgresProvider(), bind(PERSISTENCE, real=True, scope=Scope.REQUEST)]
+    return [
+        PostgresProvider(),
+        bind(PERSISTENCE, real=True, scope=Scope.REQUEST),
+        bind(PERSISTENCE_SERVICES, real=True, scope=Scope.APP),
+    ]
 
 
 def memory_persistence() -> list[Provider]:
-    return [MemoryStoreProvider(), bind(PERSISTENCE, real=False, scope=Scope.REQUEST)]
+    return [
+        MemoryStoreProvider(),
+        bind(PERSISTENCE, real=False, scope=Scope.REQUEST),
+        bind(PERSISTENCE_SERVICES, real=False, scope=Scope.APP),
+    ]

@@ -12,6 +12,8 @@ from saq import Queue
 
 from loopin.adapters.analytics.posthog import PostHogAnalytics
 from loopin.adapters.jobs.dispatch import InProcessJobDispatcher, JobDispatcher
+from loopin.adapters.jobs.outbox import OutboxAcknowledgements, OutboxConfig
+from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.adapters.jobs.saq_dispatch import SaqJobDispatcher
 from loopin.adapters.memory.cache import MemoryEventCache
 from loopin.adapters.memory.identity import MemoryTokenRevocations
@@ -34,6 +36,7 @@ from loopin.usecases.events.ports import EventCache
 from loopin.usecases.identity.ports import SmsSender, TokenRevocations
 from loopin.usecases.notifications.ports import PushSender
 from loopin.usecases.platform.ports import Analytics, FileStorage, RateLimiter
+from loopin.usecases.shared.ports import Clock
 
 SHARED_STATE = (
     Binding(RateLimiter, RedisRateLimiter, MemoryRateLimiter),
@@ -127,12 +130,31 @@ class InProcessJobsProvider(Provider):
         return in_process
 
 
+class RelayProvider(Provider):
+    """The outbox relay over whichever dispatcher is bound; closed before the database it writes to."""
+
+    scope = Scope.APP
+
+    @provide
+    async def relay(
+        self,
+        container: AsyncContainer,
+        dispatcher: JobDispatcher,
+        acknowledgements: OutboxAcknowledgements,
+        clock: Clock,
+        config: OutboxConfig,
+    ) -> AsyncIterator[OutboxRelay]:
+        relay = OutboxRelay(container, dispatcher, acknowledgements, clock, config)
+        yield relay
+        await relay.close()
+
+
 def redis_services() -> list[Provider]:
-    return [RedisProvider(), bind(SHARED_STATE, real=True, scope=Scope.APP)]
+    return [RedisProvider(), RelayProvider(), bind(SHARED_STATE, real=True, scope=Scope.APP)]
 
 
 def in_process_services() -> list[Provider]:
-    return [InProcessJobsProvider(), bind(SHARED_STATE, real=False, scope=Scope.APP)]
+    return [InProcessJobsProvider(), RelayProvider(), bind(SHARED_STATE, real=False, scope=Scope.APP)]
 
 
 def readiness_provider(settings: Settings) -> Provider:

@@ -15,7 +15,7 @@ from loopin.usecases.attendance import (
     requests,
     tickets,
 )
-from loopin.usecases.audit import record
+from loopin.usecases.audit import record, summaries, verify
 from loopin.usecases.events import access, browse, catalog, create, hosts, manage, public, venues
 from loopin.usecases.identity import access as member_access
 from loopin.usecases.identity import (
@@ -30,6 +30,8 @@ from loopin.usecases.identity import (
 )
 from loopin.usecases.notifications import deliver, devices
 from loopin.usecases.platform import analytics, files
+from loopin.usecases.privacy import erase, export
+from loopin.usecases.staff import audit_log
 
 IDENTITY = (
     member_access.MemberAccess,
@@ -89,9 +91,13 @@ ATTENDANCE = (
     checkin.CheckOut,
 )
 NOTIFICATIONS = (devices.RegisterDevice, devices.DeactivateDevice, deliver.DeliverNotification)
-PLATFORM = (analytics.RecordAnalyticsEvent, files.DeleteStoredFiles, record.RecordAuditEntry)
+PLATFORM = (analytics.RecordAnalyticsEvent, files.DeleteStoredFiles)
+AUDIT = (record.RecordAuditEntry, verify.VerifyAuditChain, summaries.SummarizeAuditDays)
+PRIVACY = (export.ExportMyData, erase.RequestErasureCode, erase.EraseMyAccount, erase.EndMemberSessions)
+STAFF = (audit_log.ReadAuditLog, audit_log.ReadAuditDays)
+USE_CASES = (*PLATFORM, *AUDIT, *IDENTITY, *NOTIFICATIONS, *EVENTS, *ATTENDANCE, *PRIVACY, *STAFF)
 
 
 class UseCaseProvider(Provider):
     scope = Scope.REQUEST
-    use_cases = provide_all(*IDENTITY, *EVENTS, *ATTENDANCE, *NOTIFICATIONS, *PLATFORM)
+    use_cases = provide_all(*USE_CASES)

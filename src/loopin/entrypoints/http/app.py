@@ -13,6 +13,8 @@ from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
 
+from loopin.adapters.jobs.background import in_background
+from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.http.auth import bearer_auth
 from loopin.entrypoints.http.decoding import LoopinRequest, decode_forms_first, refuse_unreadable_urls
@@ -31,15 +33,33 @@ from loopin.entrypoints.http.routes.events.venues import VenueController
 from loopin.entrypoints.http.routes.health import health, ready
 from loopin.entrypoints.http.routes.identity import AuthController
 from loopin.entrypoints.http.routes.notifications import DeviceController
+from loopin.entrypoints.http.routes.privacy import PrivacyController
+from loopin.entrypoints.http.routes.staff.audit import StaffAuditController
 from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Settings, load_settings
 from loopin.entrypoints.worker.registry import run_job
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
+from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.shared.ports import Job
 
 log = structlog.get_logger("loopin.app")
 PROMOTION_INTERVAL_SECONDS = 60.0
+
+
+def _outbox_relay(settings: Settings, container: AsyncContainer):  # type: ignore[no-untyped-def]
+    """The relay loop runs in the worker; here only when there is none (no Redis), or when the outbox lives in
+    this process's memory (no database), where no worker can see it."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        if settings.redis_url and settings.database_url:
+            yield
+            return
+        async with (await container.get(OutboxRelay)).running():
+            yield
+
+    return lifespan
 
 
 def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # type: ignore[no-untyped-def]
@@ -62,14 +82,13 @@ def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # typ
                     await run_job(container, Job(EXPIRE_ATTENDANCE))
                 except Exception:
                     log.exception("attendance expiry sweep failed")
+                try:  # closes the audit days that ended (a no-op until one does)
+                    await run_job(container, Job(SUMMARIZE_AUDIT_DAYS))
+                except Exception:
+                    log.exception("audit summary sweep failed")
 
-        task = asyncio.create_task(sweep())
-        try:
+        async with in_background(sweep(), name="embedded-sweeps"):
             yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
     return lifespan
 
@@ -85,6 +104,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
     app = Litestar(
         route_handlers=[
             AuthController,
+            PrivacyController,
             DeviceController,
             EventController,
             VenueController,
@@ -95,6 +115,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             TicketController,
             DoorController,
             AttendancesController,
+            StaffAuditController,
             health,
             ready,
             media_router(media_root),
@@ -107,7 +128,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config(),
         cors_config=CORSConfig(allow_origins=origins) if origins else None,
-        lifespan=[_in_process_scheduler(settings, container)],
+        lifespan=[_outbox_relay(settings, container), _in_process_scheduler(settings, container)],
         on_shutdown=[container.close],
         logging_config=None,
         debug=False,

@@ -45,8 +45,10 @@ async def read_session(header: str, container: AsyncContainer) -> Session:
     claims = (await container.get(JwtSessionTokens)).read(token.strip())
     if claims is None:
         raise NotAuthorizedException("Your session is invalid or has expired. Please log in again.")
-    if await (await container.get(TokenRevocations)).is_revoked(claims.token_id):
-        raise NotAuthorizedException("You have logged out of this session. Please log in again.")
+    if await (await container.get(TokenRevocations)).is_revoked(claims.token_id, claims.member_id):
+        raise NotAuthorizedException(
+            "This session has ended (logged out or account deleted). Please log in again."
+        )
     return Session(claims.member_id, claims.phone_number, claims.token_id, claims.expires_at)
 
 

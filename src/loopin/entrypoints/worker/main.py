@@ -1,18 +1,25 @@
-"""SAQ worker settings: ``saq loopin.entrypoints.worker.main.settings`` (or ``loopin worker``)."""
+"""SAQ worker settings: ``saq loopin.entrypoints.worker.main.settings`` (or ``loopin worker``).
+
+Besides the jobs, the worker runs the outbox relay loop: committed jobs that were not handed to SAQ right after
+their commit (Redis was down, the API process died) are relayed from here.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from saq import CronJob, Queue
 from saq.types import Context, SettingsDict
 
+from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Settings, load_settings
 from loopin.entrypoints.worker.registry import HANDLERS, run_job
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
+from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.shared.ports import Job
 
@@ -35,9 +42,14 @@ def build_settings(
     configure_logging(settings)
 
     async def startup(ctx: Context) -> None:
-        ctx["container"] = make_container(settings, *container_overrides)  # type: ignore[typeddict-unknown-key]
+        container = make_container(settings, *container_overrides)
+        background = contextlib.AsyncExitStack()
+        await background.enter_async_context((await container.get(OutboxRelay)).running())
+        ctx["container"] = container  # type: ignore[typeddict-unknown-key]
+        ctx["background"] = background  # type: ignore[typeddict-unknown-key]
 
     async def shutdown(ctx: Context) -> None:
+        await ctx["background"].aclose()  # type: ignore[typeddict-item]
         await ctx["container"].close()  # type: ignore[typeddict-item]
 
     functions = [(name, _task(name)) for name in HANDLERS]
@@ -48,6 +60,8 @@ def build_settings(
         "cron_jobs": [
             CronJob(promote, cron="* * * * *", timeout=120, retries=1),
             CronJob(_task(EXPIRE_ATTENDANCE), cron="* * * * *", timeout=120, retries=1),  # invitations, requests
+            # hourly, idempotent per day: closes yesterday (platform time zone) soon after its midnight
+            CronJob(_task(SUMMARIZE_AUDIT_DAYS), cron="20 * * * *", timeout=600, retries=2),
         ],
         "concurrency": 20,
         "startup": startup,

@@ -9,6 +9,7 @@ from dishka import AsyncContainer
 from loopin.usecases.attendance.expiry import ExpireOverdue
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
 from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY, RecordAuditEntry
+from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS, SummarizeAuditDays
 from loopin.usecases.identity import jobs as identity_jobs
 from loopin.usecases.identity.sms import DeliverOtpSms
 from loopin.usecases.identity.waitlist import PromoteDueMembers
@@ -16,13 +17,14 @@ from loopin.usecases.notifications.deliver import DELIVER_NOTIFICATION, DeliverN
 from loopin.usecases.platform import analytics, files
 from loopin.usecases.platform.analytics import RecordAnalyticsEvent
 from loopin.usecases.platform.files import DeleteStoredFiles
+from loopin.usecases.privacy.erase import END_SESSIONS, EndMemberSessions
 from loopin.usecases.shared.ports import Job, JsonScalar
 
 Handler = Callable[[AsyncContainer, Mapping[str, JsonScalar]], Awaitable[object]]
 
 
-async def _send_otp_sms(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
-    await (await scope.get(DeliverOtpSms))(phone=str(payload["phone"]), code=str(payload["code"]))
+async def _send_otp_sms(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> bool:
+    return await (await scope.get(DeliverOtpSms))(phone=str(payload["phone"]), code=str(payload["code"]))
 
 
 async def _capture_analytics(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
@@ -42,6 +44,14 @@ async def _record_audit_entry(scope: AsyncContainer, payload: Mapping[str, JsonS
     return await (await scope.get(RecordAuditEntry))(payload=payload)
 
 
+async def _end_member_sessions(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
+    await (await scope.get(EndMemberSessions))(member_id=int(str(payload["member_id"])))
+
+
+async def _summarize_audit_days(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return len(await (await scope.get(SummarizeAuditDays))())
+
+
 # --- attendance and notifications ---
 
 
@@ -59,6 +69,8 @@ HANDLERS: dict[str, Handler] = {
     identity_jobs.PROMOTE_DUE_MEMBERS: _promote_due_members,
     analytics.CAPTURE: _capture_analytics,
     RECORD_AUDIT_ENTRY: _record_audit_entry,
+    SUMMARIZE_AUDIT_DAYS: _summarize_audit_days,
+    END_SESSIONS: _end_member_sessions,
     DELIVER_NOTIFICATION: _deliver_notification,
     EXPIRE_ATTENDANCE: _expire_attendance,
 }

@@ -84,6 +84,26 @@ class TicketDesk:
             raise ConfirmationExpired()
         raise NoAcceptedRequest()
 
+    async def take_back(self, event: Event, ticket: Ticket, member_id: int, now: datetime) -> int:
+        """The guest gives their seats back: the ticket is cancelled, its seats freed, and the accepted request
+        or invitation it came from closes. Call with the event and the ticket locked, then commit. Returns the
+        seats released."""
+        released = ticket.cancel(now)
+        event.release_seats(released, now)
+        await self.events.save(event)
+        await self.tickets.save(ticket)
+        request = await self.requests.lock(event.id, member_id)
+        if request is not None and request.status is RequestStatus.ACCEPTED:
+            request.withdraw(now)
+            await self.requests.save(request)
+        invitation = await self.invitations.lock(event.id, member_id)
+        if invitation is not None and invitation.status is InvitationStatus.ACCEPTED:
+            invitation.withdrawn_by_guest(now)
+            await self.invitations.save(invitation)
+        self.jobs.enqueue(jobs.audited_ticket("cancelled", ticket, member_id, now, seats_released=released))
+        self.uow.after_commit(self.cache.invalidate)
+        return released
+
     async def issue(
         self,
         event: Event,
@@ -228,12 +248,8 @@ class CancelAttendance:
 
     access: MemberAccess
     event_access: EventAccess
-    events: EventRepository
-    requests: JoinRequestRepository
-    invitations: InvitationRepository
     tickets: TicketRepository
-    cache: EventCache
-    jobs: JobQueue
+    desk: TicketDesk
     uow: UnitOfWork
     clock: Clock
 
@@ -248,19 +264,6 @@ class CancelAttendance:
             raise EventStarted("The event has already started; the ticket can no longer be cancelled.")
         if ticket.payment_status is PaymentStatus.PAID:
             raise RefundRequired()
-        released = ticket.cancel(now)
-        event.release_seats(released, now)
-        await self.events.save(event)
-        await self.tickets.save(ticket)
-        request = await self.requests.lock(event.id, member.id)
-        if request is not None and request.status is RequestStatus.ACCEPTED:
-            request.withdraw(now)
-            await self.requests.save(request)
-        invitation = await self.invitations.lock(event.id, member.id)
-        if invitation is not None and invitation.status is InvitationStatus.ACCEPTED:
-            invitation.withdrawn_by_guest(now)
-            await self.invitations.save(invitation)
-        self.jobs.enqueue(jobs.audited_ticket("cancelled", ticket, member.id, now, seats_released=released))
-        self.uow.after_commit(self.cache.invalidate)
+        released = await self.desk.take_back(event, ticket, member.id, now)
         await self.uow.commit()
         return Cancelled(ticket.id, event.id, released, event.seats_taken)

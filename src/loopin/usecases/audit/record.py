@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from loopin.domain.audit.entry import AuditEntry, JsonValue
+from loopin.domain.audit.chain import AuditChain
+from loopin.domain.audit.entry import AuditEntry, JsonValue, plain_details
 from loopin.usecases.audit.ports import AuditLog
-from loopin.usecases.shared.ports import Job, JsonScalar, UnitOfWork
+from loopin.usecases.shared.ports import Clock, Job, JsonScalar, UnitOfWork
 
 RECORD_AUDIT_ENTRY = "audit.record_audit_entry"
 
@@ -50,18 +51,29 @@ def entry_from_payload(payload: Mapping[str, JsonScalar]) -> AuditEntry:
         target_type=str(payload["target_type"]),
         target_id=int(target_id) if target_id is not None else None,
         at=datetime.fromisoformat(str(payload["at"])),
-        details=details,
+        details=plain_details(details),
     )
 
 
 @dataclass(frozen=True, slots=True)
 class RecordAuditEntry:
-    """Job handler: appends the entry (idempotent on its ``entry_id``)."""
+    """Job handler: appends the entry to the chain, once (a retried job finds it there).
+
+    Appends take the chain's lock, so two workers recording at once queue instead of both linking to the same
+    head: the chain never forks.
+    """
 
     log: AuditLog
+    chain: AuditChain
     uow: UnitOfWork
+    clock: Clock
 
     async def __call__(self, *, payload: Mapping[str, JsonScalar]) -> bool:
-        recorded = await self.log.record(entry_from_payload(payload))
+        entry = entry_from_payload(payload)
+        head = await self.log.lock_head()
+        if await self.log.contains(entry.entry_id):
+            await self.uow.commit()
+            return False
+        await self.log.append(self.chain.link(entry, after=head, recorded_at=self.clock.now()))
         await self.uow.commit()
-        return recorded
+        return True

@@ -26,7 +26,7 @@ from loopin.usecases.identity.interests import chosen_interests
 from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.platform.files import UploadedFile, discard
 from loopin.usecases.platform.ports import FileStorage, ImageInspector, RateLimiter
-from loopin.usecases.shared.ports import Clock, JobQueue, JobsNotQueued, UnitOfWork
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 CREATE_STATUSES = (EventStatus.DRAFT, EventStatus.PUBLISHED)
 T = TypeVar("T")
@@ -162,8 +162,6 @@ class CreateEvent:
             self.jobs.enqueue(jobs.tracked("event_created", event, member.id))
             self.uow.after_commit(self.cache.invalidate)
             await self.uow.commit()
-        except JobsNotQueued:
-            raise  # committed: the covers belong to the stored event now
         except BaseException:
             await self.uow.rollback()
             await discard(self.storage, keys)

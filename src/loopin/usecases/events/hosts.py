@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from loopin.domain.events.host_lead import new_lead
 from loopin.domain.identity.member import Access
 from loopin.domain.shared.client_network import client_network
-from loopin.domain.shared.errors import Forbidden, RateLimited
+from loopin.domain.shared.errors import RateLimited
+from loopin.usecases.audit.record import audit_entry
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import HostLeadRepository
 from loopin.usecases.events.views import HostLeadView
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.platform.ports import RateLimit, RateLimiter
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +49,26 @@ class BecomeAHost:
 
 @dataclass(frozen=True, slots=True)
 class ListHostLeads:
+    """Staff read people's names and numbers here: each read is audited."""
+
     access: MemberAccess
     leads: HostLeadRepository
     uow: UnitOfWork
+    jobs: JobQueue
+    clock: Clock
 
     async def __call__(self, *, member_id: int, offset: int, limit: int) -> tuple[int, list[HostLeadView]]:
-        member = await self.access.load(member_id, Access.MEMBER)
-        if not member.is_staff:
-            raise Forbidden("Only staff can see host leads.", code="STAFF_ONLY")
+        await self.access.load(member_id, Access.STAFF)
         total, leads = await self.leads.list_recent(offset=offset, limit=limit)
+        self.jobs.enqueue(
+            audit_entry(
+                "host_leads.viewed",
+                actor_id=member_id,
+                target_type="host_leads",
+                target_id=None,
+                at=self.clock.now(),
+                details={"offset": offset, "limit": limit, "shown": len(leads)},
+            )
+        )
         await self.uow.commit()
         return total, [HostLeadView.of(lead) for lead in leads]

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from loopin.domain.identity.member import Access, Member
 from loopin.domain.shared.errors import Unauthenticated
+from loopin.usecases.identity import jobs
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import MemberRepository
-from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.shared.ports import Clock, JobQueue
 
 
@@ -38,6 +38,7 @@ class MemberAccess:
                 member = await self.members.get_for_update(member_id) or member
             if member.promote_if_due(now):
                 await self.members.save(member)
-                self.jobs.enqueue(analytics_event("member_promoted", member.id))
+                for job in jobs.promoted(member.id, now):
+                    self.jobs.enqueue(job)
         member.require(access, self.config.waitlist)
         return member

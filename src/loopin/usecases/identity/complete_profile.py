@@ -22,13 +22,14 @@ from loopin.domain.shared.errors import FieldProblem, Forbidden
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.interests import chosen_interests
+from loopin.usecases.identity.jobs import audited_member, promoted
 from loopin.usecases.identity.pictures import check_pictures, store_pictures
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository
 from loopin.usecases.identity.views import ProfileView
 from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.platform.files import UploadedFile, delete_files, discard
 from loopin.usecases.platform.ports import FileStorage, ImageInspector
-from loopin.usecases.shared.ports import Clock, JobQueue, JobsNotQueued, UnitOfWork
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,11 @@ class CompleteProfile:
             if replaced:
                 self.jobs.enqueue(delete_files(replaced))
             self.jobs.enqueue(
+                audited_member(
+                    "profile_completed", member.id, actor_id=member.id, at=now, first_time=waitlisted_now
+                )
+            )
+            self.jobs.enqueue(
                 analytics_event(
                     "profile_completed",
                     member.id,
@@ -111,10 +117,9 @@ class CompleteProfile:
                 )
             )
             if admitted_now:
-                self.jobs.enqueue(analytics_event("member_promoted", member.id))
+                for job in promoted(member.id, now):
+                    self.jobs.enqueue(job)
             await self.uow.commit()
-        except JobsNotQueued:
-            raise  # committed: the new pictures are the profile's now
         except BaseException:
             await self.uow.rollback()
             await discard(self.storage, new_keys)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from loopin.domain.identity.otp import OtpPolicy
@@ -22,3 +23,4 @@ class IdentityConfig:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Kolkata"))
     picture_max_bytes: int = 10 * 1024 * 1024
     picture_min_bytes: int = 100
+    session_lifetime: timedelta = timedelta(days=30)  # how long a token lives: revocations last as long

@@ -65,7 +65,13 @@ class TokenIssuer(Protocol):
 class TokenRevocations(Protocol):
     async def revoke(self, token_id: str, *, until: datetime, now: datetime) -> None: ...
 
-    async def is_revoked(self, token_id: str) -> bool: ...
+    async def revoke_member(self, member_id: int, *, until: datetime, now: datetime) -> None:
+        """Ends every session of the member (an erased account): ``until`` covers the longest token lifetime."""
+        ...
+
+    async def is_revoked(self, token_id: str, member_id: int | None = None) -> bool:
+        """Whether the token, or every session of its member, was revoked (one round trip)."""
+        ...
 
 
 class SmsSender(Protocol):

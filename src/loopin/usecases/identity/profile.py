@@ -14,6 +14,7 @@ from loopin.domain.shared.errors import FieldProblem
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.interests import chosen_interests
+from loopin.usecases.identity.jobs import audited_member
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository
 from loopin.usecases.identity.views import ProfileView
 from loopin.usecases.platform.files import delete_files
@@ -68,5 +69,8 @@ class UpdateProfile:
         await self.members.save(member)
         if removed:
             self.jobs.enqueue(delete_files(removed))
+        self.jobs.enqueue(
+            audited_member("profile_updated", member.id, actor_id=member.id, at=now, fields=[*changes.sent()])
+        )
         await self.uow.commit()
         return ProfileView.of(member, chosen, self.storage)

@@ -10,6 +10,7 @@ from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared.client_network import client_network
 from loopin.domain.shared.errors import InvalidInput, NotFound
 from loopin.domain.shared.keyed_digest import KeyedDigest
+from loopin.usecases.identity import jobs
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository, TokenIssuer
 from loopin.usecases.platform.analytics import analytics_event
@@ -101,9 +102,13 @@ class VerifyOtp:
             raise MemberDeactivated()
         if member.promote_if_due(now):
             await self.members.save(member)
-            self.jobs.enqueue(analytics_event("member_promoted", member.id))
+            for job in jobs.promoted(member.id, now):
+                self.jobs.enqueue(job)
         issued = self.tokens.issue(member, now=now)
         self.jobs.enqueue(analytics_event("otp_verified", member.id, new_account=created))
+        self.jobs.enqueue(
+            jobs.audited_member("signed_in", member.id, actor_id=member.id, at=now, new_account=created)
+        )
         await self.uow.commit()
         return SessionStarted(
             token=issued.token,

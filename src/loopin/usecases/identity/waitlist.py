@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from loopin.domain.identity.member import Member
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared.errors import NotFound
+from loopin.usecases.identity import jobs
 from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
@@ -32,7 +33,8 @@ class PromoteDueMembers:
             for member in batch:
                 if member.promote_if_due(now):
                     await self.members.save(member)
-                    self.jobs.enqueue(analytics_event("member_promoted", member.id))
+                    for job in jobs.promoted(member.id, now):
+                        self.jobs.enqueue(job)
                     promoted += 1
             await self.uow.commit()
             if len(batch) < self.batch_size:
@@ -54,9 +56,11 @@ class AdmitMember:
         member = await self.members.get_for_update(found.id) if found else None
         if member is None:
             raise NotFound(f"No member has the number {phone.masked()}.", code="ACCOUNT_NOT_FOUND")
-        if member.admit(self.clock.now()):
+        now = self.clock.now()
+        if member.admit(now):
             await self.members.save(member)
             self.jobs.enqueue(analytics_event("member_promoted", member.id))
+            self.jobs.enqueue(jobs.audited_member("admitted", member.id, actor_id=None, at=now, by="operator"))
         await self.uow.commit()
         return member
 

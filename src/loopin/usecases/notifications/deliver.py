@@ -85,7 +85,11 @@ class DeliverNotification:
         pushed = False
         if devices:
             result = await self.push.send(
-                [d.player_id for d in devices], notification.title, notification.body, notification.data
+                [d.player_id for d in devices],
+                notification.title,
+                notification.body,
+                notification.data,
+                idempotency_key=notification.key,  # a run repeated after the push went out sends nothing
             )
             pushed = result.delivered > 0
             now = self.clock.now()

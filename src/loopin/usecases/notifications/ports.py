@@ -52,6 +52,15 @@ class PushResult:
 
 
 class PushSender(Protocol):
-    async def send(self, player_ids: Sequence[str], title: str, body: str, data: Mapping[str, str]) -> PushResult:
-        """Raises on a provider failure (the job retries); unknown devices come back in the result."""
+    async def send(
+        self,
+        player_ids: Sequence[str],
+        title: str,
+        body: str,
+        data: Mapping[str, str],
+        *,
+        idempotency_key: str | None = None,
+    ) -> PushResult:
+        """Raises on a provider failure (the job retries); unknown devices come back in the result. Sent again
+        with the same ``idempotency_key`` (a retried job), the push reaches nobody twice."""
         ...

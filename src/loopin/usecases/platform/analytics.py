@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -13,7 +14,9 @@ CAPTURE = "platform.capture_analytics"
 
 
 def analytics_event(event: str, member_id: int, **properties: JsonScalar) -> Job:
-    return Job(CAPTURE, {"event": event, "member_id": member_id, **properties}, attempts=3)
+    """``capture_id`` is fixed now: a job that runs twice sends one event id, which the service deduplicates."""
+    payload = {"event": event, "member_id": member_id, "capture_id": str(uuid.uuid4()), **properties}
+    return Job(CAPTURE, payload, attempts=3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,8 @@ class RecordAnalyticsEvent:
         props = dict(payload)
         event = str(props.pop("event"))
         member_id = props.pop("member_id")
+        capture_id = props.pop("capture_id", None)
         if not isinstance(member_id, int):
             raise TypeError("analytics events carry an integer member_id")
-        await self.analytics.capture(self.pseudonyms.member(member_id), event, props)
+        capture = str(capture_id) if capture_id else None
+        await self.analytics.capture(self.pseudonyms.member(member_id), event, props, capture_id=capture)

@@ -34,8 +34,11 @@ class RateLimiter(Protocol):
 
 
 class Analytics(Protocol):
-    async def capture(self, distinct_id: str, event: str, properties: Mapping[str, JsonScalar]) -> None:
-        """``distinct_id`` is already pseudonymous; properties never hold personal data."""
+    async def capture(
+        self, distinct_id: str, event: str, properties: Mapping[str, JsonScalar], *, capture_id: str | None = None
+    ) -> None:
+        """``distinct_id`` is already pseudonymous; properties never hold personal data. An ``capture_id`` (a UUID)
+        sent twice is one event: the service deduplicates a retried capture."""
         ...
 
 

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from loopin.domain.shared.errors import Unavailable
-
 JsonScalar = str | int | float | bool | None
 Effect = Callable[[], Awaitable[None]]
 
@@ -19,20 +17,12 @@ class Clock(Protocol):
         ...
 
 
-class JobsNotQueued(Unavailable):
-    """Raised by ``UnitOfWork.commit`` when the transaction committed but its jobs could not be queued.
-
-    The change is saved: a use case must not undo what it wrote outside the database (stored files).
-    """
-
-    default_message = "Your change was saved, but a follow-up step could not be started. Please try again shortly."
-
-
 class UnitOfWork(Protocol):
     """The use case's transaction, and what it leaves for after its commit.
 
-    ``commit`` releases the jobs enqueued during the transaction (``JobsNotQueued`` when they could not be
-    queued) and then runs the effects registered with ``after_commit``, in both cases; ``rollback`` drops both.
+    ``commit`` stores the jobs enqueued during the transaction with its change (a transactional outbox), so
+    they are delivered at least once if and only if the change committed, whatever happens to the job queue;
+    then it runs the effects registered with ``after_commit``. ``rollback`` drops both.
     """
 
     async def commit(self) -> None: ...
@@ -50,17 +40,20 @@ class UnitOfWork(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """A side effect that must happen after, and only after, the transaction that asked for it commits."""
+    """A side effect that must happen after, and only after, the transaction that asked for it commits.
+
+    Delivery is at least once: a handler must be idempotent (a job may run again after a crash or a retry).
+    """
 
     name: str
     payload: Mapping[str, JsonScalar] = field(default_factory=dict)
-    key: str | None = None  # jobs with the same key are deduplicated while one is pending
+    key: str | None = None  # jobs with the same key are deduplicated while one is pending; None: a key per job
     attempts: int = 5
     timeout_seconds: int = 30
-    keep_result: bool = True  # False for payloads that must not linger (an OTP in an SMS body)
+    keep_result: bool = True  # False for payloads that must not linger (an OTP in an SMS body): sealed at rest
 
 
 class JobQueue(Protocol):
     def enqueue(self, job: Job) -> None:
-        """Buffers the job; the unit of work dispatches it after commit and drops it on rollback."""
+        """Buffers the job; the unit of work stores it with the commit and drops it on rollback."""
         ...

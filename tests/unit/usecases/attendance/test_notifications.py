@@ -99,3 +99,30 @@ async def test_a_failed_push_keeps_the_row_and_is_retried(world: World) -> None:
     assert await world.run(DeliverNotification, payload=job.payload) is True
     assert len(await world.notifications(guest)) == 1
     assert len(world.push.sent) == 1
+
+
+async def test_a_run_repeated_after_a_crash_between_push_and_its_record_pushes_once(world: World) -> None:
+    """The push went out but the job died before noting it: the rerun pushes with the same idempotency key,
+    which the provider drops."""
+    guest = await world.member(2)
+    await world.run(RegisterDevice, member_id=guest.id, player_id="player-a", platform="ios")
+    job = notification_job(
+        "event_invite", recipient_id=guest.id, kind="event_invite", title="t", body="b", data={}
+    )
+    original = world.push.send
+    keys: list[object] = []
+
+    async def then_crash(*args: object, **kwargs: object) -> object:
+        keys.append(kwargs.get("idempotency_key"))
+        await original(*args, **kwargs)  # type: ignore[arg-type]
+        raise ConnectionResetError("worker killed after the push")
+
+    world.push.send = then_crash  # type: ignore[method-assign]
+    with pytest.raises(ConnectionResetError):
+        await world.run(DeliverNotification, payload=job.payload)
+    world.push.send = original  # type: ignore[method-assign]
+    assert await world.run(DeliverNotification, payload=job.payload) is False  # the provider had it already
+    assert len(world.push.sent) == 1
+    assert keys == [job.payload["key"]]
+    [note] = await world.notifications(guest)
+    assert note.pushed_at is not None

@@ -12,6 +12,7 @@ import pytest
 from dishka import Provider, Scope
 
 from loopin.adapters.jobs.dispatch import JobDispatcher
+from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.adapters.memory.attendance import TICKETS
 from loopin.adapters.memory.store import MemoryStore
 from loopin.domain.attendance.errors import (
@@ -41,8 +42,10 @@ from loopin.usecases.attendance.tickets import (
     ListMyTickets,
 )
 from loopin.usecases.attendance.views import TicketView
+from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY
 from loopin.usecases.events.browse import GetEvent
-from loopin.usecases.shared.ports import Job, JobsNotQueued
+from loopin.usecases.notifications.deliver import DELIVER_NOTIFICATION
+from loopin.usecases.shared.ports import Job
 from tests.unit.usecases.conftest import MakeWorld
 from tests.unit.usecases.world import World
 
@@ -247,10 +250,11 @@ async def test_an_event_deleted_after_confirmation_hides_its_tickets(world: Worl
     assert isinstance(caught.value, EventNotFound)
 
 
-async def test_the_event_cache_is_told_even_when_the_commits_jobs_could_not_be_queued(
+async def test_a_confirmation_succeeds_while_the_queue_is_down_and_its_jobs_follow(
     make_world: MakeWorld,
 ) -> None:
-    """The ticket is committed although its notification could not be queued: feeds must show the seats."""
+    """The ticket is committed although its jobs could not be queued: the guest is told it worked, feeds show
+    the seats, and the jobs wait in the outbox until the relay hands them over."""
     queue = SwitchableQueue()
     override = Provider(scope=Scope.APP)
     override.provide(lambda: queue, provides=JobDispatcher, override=True)
@@ -260,10 +264,18 @@ async def test_the_event_cache_is_told_even_when_the_commits_jobs_could_not_be_q
     await accepted(world, host, guest, event.id)
     before = await world.run(GetEvent, member_id=host.id, event_id=event.id)  # cached now
     queue.down = True
-    with pytest.raises(JobsNotQueued):
-        await confirm(world, guest, event.id, 2)
+    queued_before = len(queue.jobs)
+    await confirm(world, guest, event.id, 2)
     after = await world.run(GetEvent, member_id=host.id, event_id=event.id)
     assert (before.seats_taken, after.seats_taken) == (0, 2)
+    assert len(queue.jobs) == queued_before
+    queue.down = False
+    relay = await world.get(OutboxRelay)
+    assert await relay.relay_due() == 0  # held for the writer to hand over
+    world.advance(timedelta(minutes=1))
+    assert await relay.relay_due() > 0
+    names = {job.name for job in queue.jobs[queued_before:]}
+    assert {RECORD_AUDIT_ENTRY, DELIVER_NOTIFICATION} <= names
 
 
 class SwitchableQueue:

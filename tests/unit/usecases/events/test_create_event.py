@@ -244,12 +244,13 @@ async def test_times_without_offset_are_the_events_local_time(world: World) -> N
     assert view.start_time == expected
 
 
-async def test_an_event_committed_whose_jobs_could_not_be_queued_keeps_its_covers(make_world: MakeWorld) -> None:
+async def test_an_event_created_while_the_queue_is_down_is_saved_with_its_covers(make_world: MakeWorld) -> None:
     from collections.abc import Sequence
 
     from loopin.adapters.jobs.dispatch import JobDispatcher
+    from loopin.adapters.jobs.outbox import Outbox
     from loopin.usecases.events.browse import GetEvent
-    from loopin.usecases.shared.ports import Job, JobsNotQueued
+    from loopin.usecases.shared.ports import Job
 
     class QueueDown:
         async def dispatch(self, jobs: Sequence[Job]) -> None:
@@ -261,9 +262,11 @@ async def test_an_event_committed_whose_jobs_could_not_be_queued_keeps_its_cover
     world = await make_world(override)
     fakes = world.fakes
     host = await world.member(1)
-    with pytest.raises(JobsNotQueued):
-        await world.run(CreateEvent, **event_input(fakes, host.id, cover_images=[cover(1)]))
+    await world.run(CreateEvent, **event_input(fakes, host.id, cover_images=[cover(1)]))  # no error
     assert len(world.files()) == 1  # the event is stored, so its cover stays
+    async with world.container() as scope:
+        waiting = await (await scope.get(Outbox)).pending()
+    assert {m.job.name for m in waiting} == {RECORD_AUDIT_ENTRY, CAPTURE}
     assert await count_events(world) == 1
     event = await world.run(GetEvent, member_id=host.id, event_id=1)  # and the cache was told
     assert len(event.cover_images) == 1

@@ -187,7 +187,7 @@ def _profile_out(p: ProfileView) -> ProfileOut:
     )
 
 
-def _otp_sent(sent: OtpSent, message: str) -> OtpSentOut:
+def otp_sent_out(sent: OtpSent, message: str) -> OtpSentOut:
     data = OtpSentData(sent.phone_number, True, sent.expires_in_seconds, sent.resend_after_seconds)
     return OtpSentOut(success=True, message=message, data=data)
 
@@ -233,7 +233,7 @@ class AuthController(Controller):
         self, request: AnyRequest, data: JSONBody[PhoneIn], request_otp: FromDishka[RequestOtp]
     ) -> OtpSentOut:
         sent = await request_otp(phone_number=data.phone_number, client_address=client_address(request))
-        return _otp_sent(sent, "We sent a 4-digit code to your phone. Enter it to continue.")
+        return otp_sent_out(sent, "We sent a 4-digit code to your phone. Enter it to continue.")
 
     @post("/login", status_code=200, summary="Send a sign-in code (older route, same as signup)")
     @inject
@@ -241,7 +241,7 @@ class AuthController(Controller):
         self, request: AnyRequest, data: JSONBody[PhoneIn], request_otp: FromDishka[RequestOtp]
     ) -> OtpSentOut:
         sent = await request_otp(phone_number=data.phone_number, client_address=client_address(request))
-        return _otp_sent(sent, "We sent a 4-digit code to your phone.")
+        return otp_sent_out(sent, "We sent a 4-digit code to your phone.")
 
     @post("/verify-otp", status_code=200, summary="Verify the code; creates the account on first sign-in")
     @inject
@@ -353,5 +353,6 @@ class AuthController(Controller):
     @post("/logout", status_code=200, summary="End this session: the token stops working")
     @inject
     async def logout(self, request: MemberRequest, logout: FromDishka[Logout]) -> MessageOut:
-        await logout(token_id=request.user.token_id, expires_at=request.user.expires_at)
+        session = request.user
+        await logout(member_id=session.member_id, token_id=session.token_id, expires_at=session.expires_at)
         return MessageOut(True, "Logged out successfully")

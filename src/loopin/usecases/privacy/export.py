@@ -1,0 +1,137 @@
+"""A member's copy of their data (DPDP Act s.11: a summary of the personal data processed, the processing
+done, and who else received it). Everything is read in one transaction, so the copy is consistent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from loopin.domain.identity.member import Access
+from loopin.domain.shared.errors import RateLimited
+from loopin.usecases.attendance.ports import AttendanceReader
+from loopin.usecases.audit.ports import AuditLog, AuditQuery
+from loopin.usecases.events.ports import HostLeadRepository
+from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.jobs import audited_member
+from loopin.usecases.identity.ports import InterestRepository
+from loopin.usecases.notifications.ports import NotificationRepository
+from loopin.usecases.platform.ports import FileStorage, RateLimit, RateLimiter
+from loopin.usecases.privacy.ports import PersonalData
+from loopin.usecases.privacy.views import (
+    ActivityData,
+    DeviceData,
+    HostLeadData,
+    InvitationData,
+    MemberExport,
+    NotificationData,
+    Processor,
+    ProfileData,
+    RequestData,
+    TicketData,
+)
+from loopin.usecases.shared.attributes import from_attributes
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+
+EXPORTS_PER_HOUR = RateLimit("data-export-hour", 5, 3600)
+ACTIVITY_LIMIT = 1000
+INBOX_LIMIT = 10_000
+PROCESSORS = (
+    Processor("Twilio", "sends the sign-in codes by SMS", "your phone number and the code"),
+    Processor("OneSignal", "delivers push notifications", "your device's push id and the notification text"),
+    Processor(
+        "PostHog", "product analytics", "a pseudonymous id and facts about app use; never your name or phone"
+    ),
+    Processor("PayU", "takes payments for paid events", "what the payment needs: amount, and the buyer details"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportMyData:
+    access: MemberAccess
+    interests: InterestRepository
+    personal: PersonalData
+    attendance: AttendanceReader
+    notifications: NotificationRepository
+    leads: HostLeadRepository
+    audit: AuditLog
+    storage: FileStorage
+    limiter: RateLimiter
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, *, member_id: int) -> MemberExport:
+        member = await self.access.load(member_id, Access.SELF)
+        now = self.clock.now()
+        wait = await self.limiter.acquire([(EXPORTS_PER_HOUR, str(member.id))], now=now)
+        if wait:
+            raise RateLimited(wait, "You asked for your data several times already. Please try again later.")
+        p = member.profile
+        chosen = await self.interests.get_many(p.interest_ids) if p.interest_ids else []
+        profile = from_attributes(
+            ProfileData,
+            member,
+            phone_number=member.phone.e164,
+            name=p.name,
+            birth_date=p.birth_date,
+            gender=p.gender.value if p.gender else None,
+            bio=p.bio,
+            location=p.location,
+            interests=[i.name for i in chosen],
+            pictures=[self.storage.url_for(k) for k in p.picture_keys],
+            status=member.status.value,
+            role=member.role.value,
+        )
+        lead = await self.leads.find_by_phone(member.phone)
+        activity = await self.audit.search(AuditQuery(actor_id=member.id, limit=ACTIVITY_LIMIT))
+        export = MemberExport(
+            generated_at=now,
+            profile=profile,
+            devices=[
+                from_attributes(DeviceData, d, platform=d.platform.value, push_id=d.player_id, active=d.is_active)
+                for d in await self.personal.devices(member.id)
+            ],
+            hosted_events=await self.personal.hosted_events(member.id),
+            requests=[
+                from_attributes(
+                    RequestData,
+                    c.request,
+                    event_title=c.event_title,
+                    status=c.request.status_at(now).value,
+                    seats=c.request.seats_requested,
+                    sent_at=c.request.created_at,
+                )
+                for c in await self.attendance.member_requests(member.id)
+            ],
+            invitations=[
+                from_attributes(
+                    InvitationData,
+                    c.invitation,
+                    event_title=c.event.title,
+                    host_name=c.host_name,
+                    status=c.invitation.status_at(now).value,
+                    invited_at=c.invitation.created_at,
+                )
+                for c in await self.attendance.member_invitations(member.id)
+            ],
+            tickets=[
+                from_attributes(
+                    TicketData,
+                    c.ticket,
+                    event_title=c.event.title,
+                    event_start=c.event.start_time,
+                    status=c.ticket.status.value,
+                    payment_status=c.ticket.payment_status.value,
+                )
+                for c in await self.attendance.member_tickets(member.id)
+            ],
+            notifications=[
+                from_attributes(NotificationData, n)
+                for n in await self.notifications.for_member(member.id, INBOX_LIMIT)
+            ],
+            host_lead=from_attributes(HostLeadData, lead, submitted_at=lead.created_at) if lead else None,
+            activity=[from_attributes(ActivityData, e) for e in activity],
+            shared_with=list(PROCESSORS),
+        )
+        self.jobs.enqueue(audited_member("data_exported", member.id, actor_id=member.id, at=now))
+        await self.uow.commit()
+        return export

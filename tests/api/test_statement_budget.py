@@ -1,0 +1,152 @@
+"""What the outbox costs the hot paths in statements sent to PostgreSQL (issue 12 benchmarks them).
+
+Counted on the app's own engine: every statement and every transaction begun. Jobs go to a recorder (no worker
+runs here), so only the request's own work is counted. Before the outbox, confirm-attendance sent 7 statements
+and verify-otp 4, each in one transaction; the outbox adds one INSERT to a transaction with jobs, none to one
+without, and removes delivered messages in batches shared by many requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import msgspec
+import pytest
+from dishka import Provider, Scope
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from loopin.adapters.jobs.dispatch import RecordingJobDispatcher
+from loopin.adapters.jobs.outbox import OutboxConfig
+from loopin.adapters.jobs.relay import OutboxRelay
+from loopin.adapters.memory.notifications import RecordingPushSender
+from loopin.entrypoints.di import make_container
+from loopin.entrypoints.http.app import create_app
+from loopin.entrypoints.settings import Settings
+from loopin.usecases.identity.jobs import SEND_OTP_SMS
+from tests.api.attendance_rig import Rig
+from tests.integration.conftest import recording_provider
+from tests.support import Fakes, fakes_provider, push_provider
+
+
+@dataclass
+class Statements:
+    texts: list[str] = field(default_factory=list)
+    transactions: int = 0
+
+    def touching_outbox(self) -> list[str]:
+        return [t.split()[0].upper() for t in self.texts if "outbox" in t]
+
+
+@contextmanager
+def counting(engine: AsyncEngine) -> Iterator[Statements]:
+    seen = Statements()
+
+    def statement(conn: Any, cursor: Any, text: str, *args: Any) -> None:
+        seen.texts.append(text)
+
+    def begin(conn: Any) -> None:
+        seen.transactions += 1
+
+    event.listen(engine.sync_engine, "before_cursor_execute", statement)
+    event.listen(engine.sync_engine, "begin", begin)
+    try:
+        yield seen
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", statement)
+        event.remove(engine.sync_engine, "begin", begin)
+
+
+@dataclass
+class Counted:
+    rig: Rig
+    recorder: RecordingJobDispatcher
+    engine: AsyncEngine
+    relay: OutboxRelay
+
+
+@pytest.fixture
+async def counted(
+    service_settings: Settings, fakes: Fakes, clean_services: None, tmp_path: Path
+) -> AsyncIterator[Counted]:
+    recorder = RecordingJobDispatcher()
+    push = RecordingPushSender()
+    settings = msgspec.structs.replace(service_settings, media_root=str(tmp_path / "media"))
+    slow_acknowledgements = Provider(scope=Scope.APP)  # the batching is what is measured, not the machine's speed
+    slow_acknowledgements.provide(lambda: OutboxConfig(ack_delay_seconds=30), provides=OutboxConfig, override=True)
+    container = make_container(
+        settings,
+        fakes_provider(fakes, inline_jobs=False),
+        push_provider(push),
+        recording_provider(recorder),
+        slow_acknowledgements,
+    )
+    transport = httpx.ASGITransport(app=create_app(settings, container), client=("203.0.113.7", 40000))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://loopin.test", timeout=120) as client:
+            engine, relay = await container.get(AsyncEngine), await container.get(OutboxRelay)
+            yield Counted(Rig(client, container, fakes, push, settings), recorder, engine, relay)
+    finally:
+        await container.close()
+
+
+async def test_confirm_attendance_pays_one_insert(counted: Counted) -> None:
+    rig = counted.rig
+    host, guest = await rig.members(2)
+    event_ = await rig.event(host)
+    await rig.accepted(host, guest, event_.id)
+    await counted.relay.settle()
+    with counting(counted.engine) as seen:
+        confirmed = await rig.confirm(guest, event_.id)
+    assert confirmed.status_code == 200, confirmed.text
+    assert seen.touching_outbox() == ["INSERT"]
+    assert (seen.transactions, len(seen.texts)) == (1, 8), seen.texts  # 7 before the outbox
+
+
+async def test_verify_otp_pays_one_insert(counted: Counted) -> None:
+    rig = counted.rig
+    for label in ("new member", "returning member"):
+        sent = await rig.client.post("/api/auth/signup", json={"phone_number": "+919812345678"})
+        assert sent.status_code == 200
+        code = str(counted.recorder.named(SEND_OTP_SMS)[-1].payload["code"])
+        rig.fakes.clock.advance(timedelta(seconds=60))
+        await counted.relay.settle()
+        with counting(counted.engine) as seen:
+            verified = await rig.client.post(
+                "/api/auth/verify-otp", json={"phone_number": "+919812345678", "otp_code": code}
+            )
+        assert verified.status_code == 200, verified.text
+        assert seen.touching_outbox() == ["INSERT"], label
+        assert (seen.transactions, len(seen.texts)) == (1, 5), (label, seen.texts)  # 4 before the outbox
+
+
+async def test_a_transaction_without_jobs_does_not_touch_the_outbox(counted: Counted) -> None:
+    (member,) = await counted.rig.members(1)
+    with counting(counted.engine) as seen:
+        response = await counted.rig.client.get("/api/auth/profile", headers=member.headers)
+    assert response.status_code == 200
+    assert seen.texts
+    assert seen.touching_outbox() == []
+
+
+async def test_delivered_messages_are_removed_in_shared_batches(counted: Counted) -> None:
+    rig = counted.rig
+    host, *guests = await rig.members(21)
+    event_ = await rig.event(host, max_capacity=100)
+    for guest in guests:
+        await rig.accepted(host, guest, event_.id)
+    await counted.relay.settle()
+    with counting(counted.engine) as seen:
+        answers = await asyncio.gather(*(rig.confirm(guest, event_.id) for guest in guests))
+        await counted.relay.settle()
+    assert all(a.status_code == 200 for a in answers)
+    kinds = seen.touching_outbox()
+    assert kinds.count("INSERT") == 20
+    assert kinds.count("DELETE") == 1, kinds
