@@ -13,9 +13,12 @@ from sqlalchemy.engine import URL, make_url
 
 from loopin.adapters.clock import ManualClock
 from loopin.adapters.jobs.dispatch import InProcessJobDispatcher, JobDispatcher
-from loopin.adapters.memory.platform import RecordingAnalytics, SmsOutbox
+from loopin.adapters.memory.identity import SmsOutbox
+from loopin.adapters.memory.notifications import RecordingPushSender
+from loopin.adapters.memory.platform import RecordingAnalytics
 from loopin.entrypoints.worker.registry import run_job
 from loopin.usecases.identity.ports import SmsSender
+from loopin.usecases.notifications.ports import PushSender
 from loopin.usecases.platform.ports import Analytics
 from loopin.usecases.shared.ports import Clock
 
@@ -98,4 +101,11 @@ def fakes_provider(fakes: Fakes, *, inline_jobs: bool = True, fake_clock: bool =
             return InProcessJobDispatcher(lambda job: run_job(container, job), background=False)
 
         provider.provide(inline, provides=JobDispatcher, override=True)
+    return provider
+
+
+def push_provider(push: RecordingPushSender) -> Provider:
+    """Overrides the push sender with a recorder (the API tests read what would have been pushed)."""
+    provider = Provider(scope=Scope.APP)
+    provider.provide(lambda: push, provides=PushSender, override=True)
     return provider

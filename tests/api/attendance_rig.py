@@ -20,18 +20,18 @@ import pytest
 from dishka import AsyncContainer
 
 from loopin.adapters.memory.notifications import RecordingPushSender
-from loopin.domain.events.event import Event, EventStatus
+from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Member, MemberStatus, Role
 from loopin.domain.identity.phone import PhoneNumber
-from loopin.domain.identity.profile import Gender, Profile
+from loopin.domain.identity.profile import Gender
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.http.app import create_app
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.events.ports import EventRepository
 from loopin.usecases.identity.ports import MemberRepository, TokenIssuer
 from loopin.usecases.shared.ports import UnitOfWork
-from tests.support import Fakes, fakes_provider
-from tests.unit.usecases.attendance.conftest import push_provider
+from tests.factories import EventFactory, MemberFactory, ProfileFactory
+from tests.support import Fakes, fakes_provider, push_provider
 
 DART_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
 WALL_CLOCK = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")  # event times: local, no offset
@@ -73,11 +73,18 @@ class Rig:
         made: list[Member] = []
         for i in range(count):
             self._n += 1
-            member = Member.register(PhoneNumber.parse(f"+9197{self._n:08d}"), now=now)
-            member.status, member.role = status, role
             name = names[i] if names else f"Guest {self._n}"
-            pictures = (f"p/{self._n}.png",)
-            member.profile = Profile(name=name, gender=gender, interest_ids=(1,), picture_keys=pictures)
+            profile = ProfileFactory.build(
+                name=name, gender=gender, interest_ids=(1,), picture_keys=(f"p/{self._n}.png",)
+            )
+            member = MemberFactory.build(
+                phone=PhoneNumber.parse(f"+9197{self._n:08d}"),
+                status=status,
+                role=role,
+                profile=profile,
+                joined_at=now,
+                updated_at=now,
+            )
             if status is MemberStatus.WAITLISTED:
                 member.waitlisted_at, member.promote_at = now, now + timedelta(hours=4)
             made.append(member)
@@ -93,18 +100,8 @@ class Rig:
 
     async def event(self, host: Guest, **details: Any) -> Event:
         now = self.fakes.clock.now()
-        status = details.pop("status", EventStatus.PUBLISHED)
         starts_in = details.pop("starts_in", timedelta(days=3))
-        event = Event.new(
-            host_id=host.id,
-            title=details.pop("title", "Sunset Jam Session"),
-            start_time=now + starts_in,
-            end_time=now + starts_in + timedelta(hours=3),
-            timezone="Asia/Kolkata",
-            now=now,
-            **details,
-        )
-        event.status = status
+        event = EventFactory.starting(host.id, now, starts_in=starts_in, **details)
         async with self.container() as scope:
             stored = await (await scope.get(EventRepository)).add(event)
             await (await scope.get(UnitOfWork)).commit()

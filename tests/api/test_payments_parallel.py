@@ -32,8 +32,7 @@ from tests.api import attendance_rig
 from tests.api.attendance_rig import Rig, app_error, app_object
 from tests.api.flows import sql
 from tests.api.payments_rig import PaymentRig
-from tests.support import Fakes, fakes_provider
-from tests.unit.usecases.attendance.conftest import push_provider
+from tests.support import Fakes, fakes_provider, push_provider
 
 rig = attendance_rig.rig  # fixture
 

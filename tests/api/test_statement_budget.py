@@ -33,8 +33,7 @@ from loopin.entrypoints.settings import Settings
 from loopin.usecases.identity.jobs import SEND_OTP_SMS
 from tests.api.attendance_rig import Rig
 from tests.integration.conftest import recording_provider
-from tests.support import Fakes, fakes_provider
-from tests.unit.usecases.attendance.conftest import push_provider
+from tests.support import Fakes, fakes_provider, push_provider
 
 
 @dataclass

@@ -9,19 +9,8 @@ from pathlib import Path
 import pytest
 
 from loopin.entrypoints.di import make_container
-from loopin.entrypoints.di.usecases import (
-    ATTENDANCE,
-    AUDIT,
-    EVENTS,
-    IDENTITY,
-    NOTIFICATIONS,
-    PAYMENTS,
-    PLATFORM,
-    PRIVACY,
-)
+from loopin.entrypoints.di.usecases import USE_CASES
 from loopin.entrypoints.settings import load_settings
-
-USE_CASES = (*IDENTITY, *EVENTS, *ATTENDANCE, *PAYMENTS, *NOTIFICATIONS, *PLATFORM, *AUDIT, *PRIVACY)
 
 
 @pytest.mark.parametrize("use_case", USE_CASES, ids=lambda c: c.__name__)
@@ -69,7 +58,7 @@ def test_every_use_case_module_class_with_a_call_is_provided() -> None:
 def test_a_use_case_takes_keyword_arguments_only(use_case: type) -> None:
     """One input convention (docs/architecture.md): ids of the same type can never be passed crosswise."""
     owner = next((k for k in use_case.__mro__ if "__call__" in vars(k)), object)
-    if owner is object:  # a service other use cases share (MemberAccess, EventAccess, EventViews, TicketDesk)
+    if owner is object:  # a service other use cases share (MemberAccess, EventAccess, EventCatalog, TicketDesk)
         return
     params = list(inspect.signature(vars(owner)["__call__"]).parameters.values())[1:]
     positional = [p.name for p in params if p.kind is not inspect.Parameter.KEYWORD_ONLY]

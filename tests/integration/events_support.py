@@ -11,10 +11,10 @@ from dishka import AsyncContainer
 
 from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.events.venue import Venue
-from loopin.domain.identity.member import Member, MemberStatus, Role
-from loopin.domain.identity.profile import Profile
+from loopin.domain.identity.member import Member, Role
 from loopin.usecases.events.ports import EventRepository, VenueRepository
 from loopin.usecases.shared.ports import UnitOfWork
+from tests.factories import EventFactory, MemberFactory, ProfileFactory
 from tests.integration.conftest import phone, store_members
 
 
@@ -23,11 +23,11 @@ async def members(
 ) -> list[Member]:
     made = []
     for n in range(1, count + 1):
-        member = Member.register(phone(n), now=now)
-        member.status = MemberStatus.ACTIVE
-        member.role = Role.STAFF if n in staff else Role.MEMBER
-        member.profile = Profile(name=f"Member {n}", picture_keys=(f"profiles/{n}/a.png",))
-        made.append(member)
+        profile = ProfileFactory.build(
+            name=f"Member {n}", gender=None, interest_ids=(), picture_keys=(f"profiles/{n}/a.png",)
+        )
+        role = Role.STAFF if n in staff else Role.MEMBER
+        made.append(MemberFactory.build(phone=phone(n), role=role, profile=profile, joined_at=now, updated_at=now))
     return await store_members(container, *made)
 
 
@@ -52,17 +52,8 @@ def event(
     venue_id: int | None = None,
     **details: Any,
 ) -> Event:
-    details.setdefault("status", EventStatus.PUBLISHED)
-    start = now + timedelta(days=days)
-    return Event.new(
-        host_id=host.id,
-        title=title,
-        start_time=start,
-        end_time=start + timedelta(hours=3),
-        timezone="Asia/Kolkata",
-        now=now,
-        venue_id=venue_id,
-        **details,
+    return EventFactory.starting(
+        host.id, now, starts_in=timedelta(days=days), title=title, venue_id=venue_id, **details
     )
 
 

@@ -18,7 +18,7 @@ from loopin.domain.attendance.invitation import Invitation, InvitationStatus
 from loopin.domain.attendance.request import JoinRequest, RequestStatus
 from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.attendance.ticket import PaymentStatus, Ticket, TicketSource, TicketStatus
-from loopin.domain.events.event import Event, EventStatus, RsvpExpiryPolicy
+from loopin.domain.events.event import Event, RsvpExpiryPolicy
 from loopin.domain.events.venue import Venue
 from loopin.domain.identity.member import Member, MemberStatus
 from loopin.domain.identity.profile import Profile
@@ -33,6 +33,7 @@ from loopin.usecases.attendance.ports import (
 from loopin.usecases.events.ports import EventAccessGrants, EventRepository, VenueRepository
 from loopin.usecases.notifications.ports import NotificationRepository
 from loopin.usecases.shared.ports import UnitOfWork
+from tests.factories import EventFactory, MemberFactory, ProfileFactory
 from tests.integration.conftest import phone, store_members
 from tests.support import Fakes
 
@@ -43,10 +44,9 @@ async def members(container: AsyncContainer, fakes: Fakes, *names: str) -> list[
     now = fakes.clock.now()
     made = []
     for n, name in enumerate(names, start=1):
-        m = Member.register(phone(n), now=now)
-        m.status = MemberStatus.ACTIVE
-        m.profile = Profile(name=name, picture_keys=(f"profiles/{n}/a.png", f"profiles/{n}/b.png"))
-        made.append(m)
+        pictures = (f"profiles/{n}/a.png", f"profiles/{n}/b.png")
+        profile = ProfileFactory.build(name=name, gender=None, interest_ids=(), picture_keys=pictures)
+        made.append(MemberFactory.build(phone=phone(n), profile=profile, joined_at=now, updated_at=now))
     return await store_members(container, *made)
 
 
@@ -59,17 +59,15 @@ async def an_event(container: AsyncContainer, fakes: Fakes, host: Member, **deta
                 Venue.new(name="Carter Road", address="Bandra West", city="Mumbai", now=now)
             )
             venue_id = venue.id
-        event = Event.new(
-            host_id=host.id,
+        event = EventFactory.starting(
+            host.id,
+            now,
+            starts_in=details.pop("starts_in", timedelta(days=3)),
             title=details.pop("title", "Jam"),
-            start_time=now + details.pop("starts_in", timedelta(days=3)),
             end_time=now + timedelta(days=3, hours=3),
-            timezone="Asia/Kolkata",
-            now=now,
             venue_id=venue_id,
             **details,
         )
-        event.status = EventStatus.PUBLISHED
         stored = await (await scope.get(EventRepository)).add(event)
         await (await scope.get(UnitOfWork)).commit()
     return stored

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from loopin.domain.events.feed import FeedQuery
 from loopin.domain.events.visibility import Viewer
+from loopin.usecases.events.browse import FeedFilters, GetEvent, ListFeed
 from loopin.usecases.events.ports import EventReader
-from loopin.usecases.events.read import FeedFilters, GetEvent, ListFeed
 from loopin.usecases.events.views import FeedPageView
 from loopin.usecases.payments.fees import CurrentFee
 from tests.integration.events_support import event, members, store_events, store_venues, venue

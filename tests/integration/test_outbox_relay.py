@@ -36,8 +36,7 @@ from loopin.usecases.shared.ports import Clock, Job, JobQueue, UnitOfWork
 from tests.api.attendance_rig import Rig
 from tests.integration.conftest import eventually, running_worker
 from tests.integration.relay_victim import AheadClock
-from tests.support import TEST_REDIS_URL, Fakes, fakes_provider
-from tests.unit.usecases.attendance.conftest import push_provider
+from tests.support import TEST_REDIS_URL, Fakes, fakes_provider, push_provider
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens there: every enqueue is refused at once
 ROOT = Path(__file__).resolve().parents[2]

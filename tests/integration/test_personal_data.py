@@ -11,8 +11,9 @@ from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.identity.member import Member, MemberStatus
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.identity.profile import Gender, Profile
+from loopin.usecases.attendance.host_requests import AcceptJoinRequest
 from loopin.usecases.attendance.invitations import SendInvitations
-from loopin.usecases.attendance.requests import AcceptJoinRequest, CreateJoinRequest
+from loopin.usecases.attendance.requests import CreateJoinRequest
 from loopin.usecases.events.hosts import BecomeAHost
 from loopin.usecases.events.ports import EventRepository, HostLeadRepository
 from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository

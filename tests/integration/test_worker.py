@@ -10,7 +10,7 @@ from saq import Worker
 
 from loopin.adapters.jobs.dispatch import JobDispatcher
 from loopin.adapters.jobs.saq_dispatch import SaqJobDispatcher
-from loopin.adapters.memory.platform import SmsOutbox
+from loopin.adapters.memory.identity import SmsOutbox
 from loopin.adapters.sms.errors import SmsNotSent
 from loopin.domain.identity.member import MemberStatus
 from loopin.domain.identity.phone import PhoneNumber

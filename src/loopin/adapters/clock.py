@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from loopin.usecases.shared.ports import Clock
 
-class SystemClock:
+
+class SystemClock(Clock):
     def now(self) -> datetime:
         return datetime.now(UTC)
 
 
-class ManualClock:
+class ManualClock(Clock):
     def __init__(self, start: datetime | None = None) -> None:
         self._now = start or datetime.now(UTC)
 

@@ -11,8 +11,8 @@ import pytest
 from loopin.adapters.memory.platform import RecordingAnalytics
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.usecases.platform.analytics import CAPTURE, Pseudonyms, RecordAnalyticsEvent, analytics_event
-from tests.unit.usecases.conftest import MakeApp
-from tests.unit.usecases.harness import NAME, PHONE
+from tests.unit.usecases.conftest import MakeWorld
+from tests.unit.usecases.world import NAME, PHONE
 
 KEY = b"k" * 32
 
@@ -67,21 +67,21 @@ async def test_the_handler_refuses_an_event_without_an_integer_member_id() -> No
         await record(payload={"event": "otp_verified", "member_id": "+919812345678"})
 
 
-async def test_a_whole_onboarding_leaves_no_personal_data_in_analytics(make_app: MakeApp) -> None:
-    app = await make_app(waitlist_min_minutes=0, waitlist_max_minutes=0)
-    session = await app.sign_in()
-    await app.complete(session.member_id)
-    app.fakes.clock.advance(timedelta(seconds=30))
-    await app.sign_in()
-    pseudonym = (await app.get(Pseudonyms)).member(session.member_id)
-    assert [e.event for e in app.events()] == [
+async def test_a_whole_onboarding_leaves_no_personal_data_in_analytics(make_world: MakeWorld) -> None:
+    world = await make_world(waitlist_min_minutes=0, waitlist_max_minutes=0)
+    session = await world.sign_in()
+    await world.complete(session.member_id)
+    world.fakes.clock.advance(timedelta(seconds=30))
+    await world.sign_in()
+    pseudonym = (await world.get(Pseudonyms)).member(session.member_id)
+    assert [e.event for e in world.analytics()] == [
         "member_signed_up",
         "otp_verified",
         "profile_completed",
         "member_promoted",  # a zero-minute window admits at completion
         "otp_verified",
     ]
-    for event in app.events():
+    for event in world.analytics():
         assert event.distinct_id == pseudonym
         text = repr(event)
         for secret in (PHONE, PHONE[3:], NAME, "Asha", "profiles/", ".png", "2000-01-05"):

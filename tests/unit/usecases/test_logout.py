@@ -7,63 +7,63 @@ from datetime import UTC, datetime, timedelta
 from loopin.usecases.audit.ports import AuditLog, AuditQuery
 from loopin.usecases.identity.logout import Logout
 from loopin.usecases.identity.ports import TokenRevocations
-from tests.unit.usecases.harness import START, App, phone
+from tests.unit.usecases.world import START, World, phone
 
 
-async def session_ids(app: App, token: str) -> tuple[str, datetime]:
-    claims = await app.token_claims(token)
+async def session_ids(world: World, token: str) -> tuple[str, datetime]:
+    claims = await world.token_claims(token)
     return str(claims["jti"]), datetime.fromtimestamp(claims["exp"], UTC)
 
 
-async def test_logging_out_revokes_exactly_that_token(app: App) -> None:
-    mine = await app.sign_in(phone(1))
-    other = await app.sign_in(phone(2))
-    revocations: TokenRevocations = await app.get(TokenRevocations)
-    token_id, expires_at = await session_ids(app, mine.token)
+async def test_logging_out_revokes_exactly_that_token(world: World) -> None:
+    mine = await world.sign_in(phone(1))
+    other = await world.sign_in(phone(2))
+    revocations: TokenRevocations = await world.get(TokenRevocations)
+    token_id, expires_at = await session_ids(world, mine.token)
     assert expires_at == START + timedelta(days=30)
     assert not await revocations.is_revoked(token_id)
-    await app.call(Logout, member_id=mine.member_id, token_id=token_id, expires_at=expires_at)
+    await world.run(Logout, member_id=mine.member_id, token_id=token_id, expires_at=expires_at)
     assert await revocations.is_revoked(token_id)
-    other_id, _ = await session_ids(app, other.token)
+    other_id, _ = await session_ids(world, other.token)
     assert not await revocations.is_revoked(other_id)
-    async with app.container() as scope:
+    async with world.container() as scope:
         (signed_out,) = await (await scope.get(AuditLog)).search(AuditQuery(action="member.signed_out"))
     assert (signed_out.actor_id, signed_out.target_id) == (mine.member_id, mine.member_id)
 
 
-async def test_a_new_sign_in_after_logout_gets_a_working_token(app: App) -> None:
-    first = await app.sign_in()
-    revocations: TokenRevocations = await app.get(TokenRevocations)
-    token_id, expires_at = await session_ids(app, first.token)
-    await app.call(Logout, member_id=1, token_id=token_id, expires_at=expires_at)
-    app.fakes.clock.advance(timedelta(seconds=30))
-    second = await app.sign_in()
-    second_id, _ = await session_ids(app, second.token)
+async def test_a_new_sign_in_after_logout_gets_a_working_token(world: World) -> None:
+    first = await world.sign_in()
+    revocations: TokenRevocations = await world.get(TokenRevocations)
+    token_id, expires_at = await session_ids(world, first.token)
+    await world.run(Logout, member_id=1, token_id=token_id, expires_at=expires_at)
+    world.fakes.clock.advance(timedelta(seconds=30))
+    second = await world.sign_in()
+    second_id, _ = await session_ids(world, second.token)
     assert second.member_id == first.member_id
     assert not await revocations.is_revoked(second_id)
 
 
-async def test_the_revocation_lasts_until_the_token_expires(app: App) -> None:
-    session = await app.sign_in()
-    revocations: TokenRevocations = await app.get(TokenRevocations)
-    token_id, expires_at = await session_ids(app, session.token)
-    await app.call(Logout, member_id=1, token_id=token_id, expires_at=expires_at)
-    app.fakes.clock.advance(timedelta(days=30) - timedelta(seconds=1))
+async def test_the_revocation_lasts_until_the_token_expires(world: World) -> None:
+    session = await world.sign_in()
+    revocations: TokenRevocations = await world.get(TokenRevocations)
+    token_id, expires_at = await session_ids(world, session.token)
+    await world.run(Logout, member_id=1, token_id=token_id, expires_at=expires_at)
+    world.fakes.clock.advance(timedelta(days=30) - timedelta(seconds=1))
     assert await revocations.is_revoked(token_id)
-    app.fakes.clock.advance(timedelta(seconds=1))
+    world.fakes.clock.advance(timedelta(seconds=1))
     assert not await revocations.is_revoked(token_id)  # the token is dead by its own expiry now
 
 
-async def test_logging_out_twice_is_harmless(app: App) -> None:
-    session = await app.sign_in()
-    revocations: TokenRevocations = await app.get(TokenRevocations)
-    token_id, expires_at = await session_ids(app, session.token)
-    await app.call(Logout, member_id=1, token_id=token_id, expires_at=expires_at)
-    await app.call(Logout, member_id=1, token_id=token_id, expires_at=expires_at)
+async def test_logging_out_twice_is_harmless(world: World) -> None:
+    session = await world.sign_in()
+    revocations: TokenRevocations = await world.get(TokenRevocations)
+    token_id, expires_at = await session_ids(world, session.token)
+    await world.run(Logout, member_id=1, token_id=token_id, expires_at=expires_at)
+    await world.run(Logout, member_id=1, token_id=token_id, expires_at=expires_at)
     assert await revocations.is_revoked(token_id)
 
 
-async def test_an_already_expired_token_needs_no_revocation(app: App) -> None:
-    revocations: TokenRevocations = await app.get(TokenRevocations)
-    await app.call(Logout, member_id=1, token_id="expired-token-id", expires_at=START - timedelta(seconds=1))
+async def test_an_already_expired_token_needs_no_revocation(world: World) -> None:
+    revocations: TokenRevocations = await world.get(TokenRevocations)
+    await world.run(Logout, member_id=1, token_id="expired-token-id", expires_at=START - timedelta(seconds=1))
     assert not await revocations.is_revoked("expired-token-id")

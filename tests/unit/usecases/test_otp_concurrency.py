@@ -13,18 +13,19 @@ from loopin.adapters.memory.identity import MemoryMemberRepository, MemoryOtpCha
 from loopin.domain.identity.otp import OtpRejected
 from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository
 from loopin.usecases.identity.verify_otp import SessionStarted
-from tests.unit.usecases.conftest import MakeApp
-from tests.unit.usecases.harness import PHONE, App, YieldPoint, pause_provider, within
+from tests.unit.usecases.conftest import MakeWorld
+from tests.unit.usecases.interleavings import YieldPoint, pause_provider, within
+from tests.unit.usecases.world import PHONE, World
 
 PARALLEL = 20
 
 
 @pytest.fixture(params=["sequential-adapters", "interleaved"])
-async def racing_app(request: pytest.FixtureRequest, make_app: MakeApp) -> App:
+async def racing_world(request: pytest.FixtureRequest, make_world: MakeWorld) -> World:
     if request.param == "sequential-adapters":
-        return await make_app()
+        return await make_world()
     point = YieldPoint()
-    return await make_app(
+    return await make_world(
         pause_provider(
             OtpChallengeRepository, MemoryOtpChallengeRepository, after={"get_for_update": point, "put": point}
         ),
@@ -34,9 +35,9 @@ async def racing_app(request: pytest.FixtureRequest, make_app: MakeApp) -> App:
     )
 
 
-async def verify_all(app: App, codes: list[str]) -> list[Any]:
+async def verify_all(world: World, codes: list[str]) -> list[Any]:
     results = await within(
-        asyncio.gather(*(app.verify(PHONE, c) for c in codes), return_exceptions=True),
+        asyncio.gather(*(world.verify(PHONE, c) for c in codes), return_exceptions=True),
     )
     unexpected = [r for r in results if not isinstance(r, SessionStarted | OtpRejected)]
     assert unexpected == [], "every caller gets a session or a clear domain error"
@@ -47,48 +48,48 @@ def codes_of(results: list[Any]) -> list[str]:
     return sorted(r.code for r in results if isinstance(r, OtpRejected))
 
 
-async def test_parallel_wrong_codes_use_at_most_three_tries(racing_app: App) -> None:
-    app = racing_app
-    code = await app.request_code()
+async def test_parallel_wrong_codes_use_at_most_three_tries(racing_world: World) -> None:
+    world = racing_world
+    code = await world.request_code()
     wrong = f"{(int(code) + 1) % 10_000:04d}"
-    results = await verify_all(app, [wrong] * PARALLEL)
+    results = await verify_all(world, [wrong] * PARALLEL)
     assert not any(isinstance(r, SessionStarted) for r in results)
     assert codes_of(results) == sorted(["OTP_INVALID"] * 2 + ["OTP_ATTEMPTS_EXCEEDED"] * (PARALLEL - 2))
-    challenge = await app.challenge()
+    challenge = await world.challenge()
     assert challenge is not None
     assert challenge.attempts == 3
     with pytest.raises(OtpRejected) as caught:
-        await app.verify(PHONE, code)
+        await world.verify(PHONE, code)
     assert caught.value.code == "OTP_ATTEMPTS_EXCEEDED"
-    assert await app.members_with_phone(PHONE) == []
+    assert await world.members_with_phone(PHONE) == []
 
 
-async def test_parallel_right_codes_create_exactly_one_account(racing_app: App) -> None:
-    app = racing_app
-    code = await app.request_code()
-    results = await verify_all(app, [code] * PARALLEL)
+async def test_parallel_right_codes_create_exactly_one_account(racing_world: World) -> None:
+    world = racing_world
+    code = await world.request_code()
+    results = await verify_all(world, [code] * PARALLEL)
     sessions = [r for r in results if isinstance(r, SessionStarted)]
     assert len(sessions) == 1
     assert sessions[0].created is True
     assert codes_of(results) == ["OTP_ALREADY_USED"] * (PARALLEL - 1)
-    [member] = await app.members_with_phone(PHONE)
+    [member] = await world.members_with_phone(PHONE)
     assert member.id == sessions[0].member_id
-    assert [e.event for e in app.events()] == ["member_signed_up", "otp_verified"]
+    assert [e.event for e in world.analytics()] == ["member_signed_up", "otp_verified"]
     with pytest.raises(OtpRejected) as caught:
-        await app.verify(PHONE, code)
+        await world.verify(PHONE, code)
     assert caught.value.code == "OTP_ALREADY_USED"
 
 
-async def test_parallel_mixed_codes_let_the_right_one_through_only_while_tries_remain(racing_app: App) -> None:
-    app = racing_app
-    code = await app.request_code()
+async def test_parallel_mixed_codes_let_the_right_one_through_only_while_tries_remain(racing_world: World) -> None:
+    world = racing_world
+    code = await world.request_code()
     wrong = f"{(int(code) + 1) % 10_000:04d}"
     attempts = [wrong, wrong, code] + [wrong] * 7 + [code] * 10
-    results = await verify_all(app, attempts)
+    results = await verify_all(world, attempts)
     sessions = [r for r in results if isinstance(r, SessionStarted)]
     assert len(sessions) <= 1
-    assert len(await app.members_with_phone(PHONE)) == len(sessions)
-    challenge = await app.challenge()
+    assert len(await world.members_with_phone(PHONE)) == len(sessions)
+    challenge = await world.challenge()
     assert challenge is not None
     assert challenge.attempts <= 3
     # the requests queue on the challenge lock in arrival order: two wrong tries, then the right code wins

@@ -10,13 +10,8 @@ from loopin.adapters.memory.platform import MemoryFileStorage
 from loopin.adapters.storage.images import MagicBytesImageInspector
 from loopin.domain.shared.errors import FieldProblem
 from loopin.usecases.identity.config import IdentityConfig
-from loopin.usecases.identity.pictures import (
-    CheckedPicture,
-    UploadedFile,
-    check_pictures,
-    discard,
-    store_pictures,
-)
+from loopin.usecases.identity.pictures import check_pictures, store_pictures
+from loopin.usecases.platform.files import CheckedImage, UploadedFile, discard
 from tests.support import jpeg_bytes, png_bytes
 
 INSPECTOR = MagicBytesImageInspector()
@@ -27,7 +22,7 @@ def webp_bytes(size: int = 300) -> bytes:
     return b"RIFF" + (size + 8).to_bytes(4, "little") + b"WEBPVP8 " + b"\x00" * size
 
 
-def check(files: list[UploadedFile], config: IdentityConfig = CONFIG) -> tuple[list[CheckedPicture], list[str]]:
+def check(files: list[UploadedFile], config: IdentityConfig = CONFIG) -> tuple[list[CheckedImage], list[str]]:
     problems: list[FieldProblem] = []
     checked = check_pictures(files, INSPECTOR, config, problems)
     assert all(p.field == "profile_pictures" for p in problems)
@@ -114,7 +109,7 @@ def test_every_bad_picture_is_reported() -> None:
 
 async def test_pictures_are_stored_under_random_names_in_the_members_folder() -> None:
     storage = MemoryFileStorage()
-    pictures = [CheckedPicture(png_bytes(), "image/png"), CheckedPicture(jpeg_bytes(), "image/jpeg")]
+    pictures = [CheckedImage(png_bytes(), "image/png"), CheckedImage(jpeg_bytes(), "image/jpeg")]
     keys = await store_pictures(storage, 42, pictures)
     assert re.fullmatch(r"profiles/42/[0-9a-f]{24}\.png", keys[0])
     assert re.fullmatch(r"profiles/42/[0-9a-f]{24}\.jpg", keys[1])
@@ -137,7 +132,7 @@ class BrokenAfter(MemoryFileStorage):
 
 async def test_a_failed_upload_removes_the_pictures_already_stored() -> None:
     storage = BrokenAfter(saves=2)
-    pictures = [CheckedPicture(png_bytes(), "image/png")] * 3
+    pictures = [CheckedImage(png_bytes(), "image/png")] * 3
     with pytest.raises(OSError, match="disk full"):
         await store_pictures(storage, 42, pictures)
     assert storage.files == {}

@@ -8,44 +8,43 @@ from datetime import date, timedelta
 import pytest
 
 from loopin.domain.identity.member import MemberDeactivated, MemberStatus
-from loopin.domain.identity.profile import Gender
+from loopin.domain.identity.profile import Gender, ProfileChanges
 from loopin.domain.shared.errors import ErrorKind, InvalidInput, Unauthenticated
-from loopin.usecases.identity import jobs
-from loopin.usecases.identity.pictures import UploadedFile
-from loopin.usecases.identity.profile import GetProfile, ProfileChanges, UpdateProfile
+from loopin.usecases.identity.profile import GetProfile, UpdateProfile
 from loopin.usecases.identity.views import ProfileView
+from loopin.usecases.platform.files import DELETE_FILES, UploadedFile
 from tests.support import png_bytes
-from tests.unit.usecases.conftest import MakeApp
-from tests.unit.usecases.harness import NAME, PHONE, START, App
+from tests.unit.usecases.conftest import MakeWorld
+from tests.unit.usecases.world import NAME, PHONE, START, World
 
 WAIT = timedelta(minutes=215)
 
 
 @pytest.fixture
-async def fixed_app(make_app: MakeApp) -> App:
-    return await make_app(waitlist_min_minutes=215, waitlist_max_minutes=215)
+async def fixed_world(make_world: MakeWorld) -> World:
+    return await make_world(waitlist_min_minutes=215, waitlist_max_minutes=215)
 
 
-async def get(app: App, member_id: int) -> ProfileView:
-    view: ProfileView = await app.call(GetProfile, member_id=member_id)
+async def get(world: World, member_id: int) -> ProfileView:
+    view: ProfileView = await world.run(GetProfile, member_id=member_id)
     return view
 
 
-async def update(app: App, member_id: int, **changes: object) -> ProfileView:
-    view: ProfileView = await app.call(UpdateProfile, member_id=member_id, changes=ProfileChanges(**changes))  # type: ignore[arg-type]
+async def update(world: World, member_id: int, **changes: object) -> ProfileView:
+    view: ProfileView = await world.run(UpdateProfile, member_id=member_id, changes=ProfileChanges(**changes))  # type: ignore[arg-type]
     return view
 
 
-async def with_pictures(app: App, count: int) -> tuple[int, list[str]]:
-    member_id = (await app.sign_in()).member_id
+async def with_pictures(world: World, count: int) -> tuple[int, list[str]]:
+    member_id = (await world.sign_in()).member_id
     pictures = [UploadedFile(f"{i}.png", png_bytes(200 + i)) for i in range(count)]
-    done = await app.complete(member_id, pictures=pictures)
+    done = await world.complete(member_id, pictures=pictures)
     return member_id, list(done.profile.picture_urls)
 
 
-async def test_a_new_member_sees_an_empty_onboarding_profile(app: App) -> None:
-    member_id = (await app.sign_in()).member_id
-    view = await get(app, member_id)
+async def test_a_new_member_sees_an_empty_onboarding_profile(world: World) -> None:
+    member_id = (await world.sign_in()).member_id
+    view = await get(world, member_id)
     assert view.id == member_id
     assert view.phone_number == PHONE
     assert (view.name, view.gender, view.bio, view.location, view.birth_date) == ("", "", "", "", None)
@@ -59,9 +58,9 @@ async def test_a_new_member_sees_an_empty_onboarding_profile(app: App) -> None:
     assert view.created_at == START
 
 
-async def test_a_waitlisted_member_sees_when_they_will_be_let_in(fixed_app: App) -> None:
-    member_id = await fixed_app.onboard()
-    view = await get(fixed_app, member_id)
+async def test_a_waitlisted_member_sees_when_they_will_be_let_in(fixed_world: World) -> None:
+    member_id = await fixed_world.onboard()
+    view = await get(fixed_world, member_id)
     assert view.status is MemberStatus.WAITLISTED
     assert view.promote_at == START + WAIT
     assert view.name == NAME
@@ -69,45 +68,45 @@ async def test_a_waitlisted_member_sees_when_they_will_be_let_in(fixed_app: App)
     assert [i.id for i in view.interests] == [7, 1, 4]  # by name: Fitness, Music, Technology
 
 
-async def test_reading_the_profile_after_the_wait_promotes_once(fixed_app: App) -> None:
-    app = fixed_app
-    member_id = await app.onboard()
-    app.fakes.clock.advance(WAIT - timedelta(seconds=1))
-    assert (await get(app, member_id)).status is MemberStatus.WAITLISTED
-    app.fakes.clock.advance(timedelta(seconds=1))
-    view = await get(app, member_id)
+async def test_reading_the_profile_after_the_wait_promotes_once(fixed_world: World) -> None:
+    world = fixed_world
+    member_id = await world.onboard()
+    world.fakes.clock.advance(WAIT - timedelta(seconds=1))
+    assert (await get(world, member_id)).status is MemberStatus.WAITLISTED
+    world.fakes.clock.advance(timedelta(seconds=1))
+    view = await get(world, member_id)
     assert view.status is MemberStatus.ACTIVE
     assert view.is_active is True
     assert view.promote_at is None
-    await get(app, member_id)
-    assert len(app.events("member_promoted")) == 1
-    assert (await app.member(member_id)).status is MemberStatus.ACTIVE
+    await get(world, member_id)
+    assert len(world.analytics("member_promoted")) == 1
+    assert (await world.stored_member(member_id)).status is MemberStatus.ACTIVE
 
 
-async def test_an_unknown_member_must_sign_in_again(app: App) -> None:
+async def test_an_unknown_member_must_sign_in_again(world: World) -> None:
     with pytest.raises(Unauthenticated) as caught:
-        await get(app, 404)
+        await get(world, 404)
     assert caught.value.code == "ACCOUNT_NOT_FOUND"
     assert caught.value.kind is ErrorKind.UNAUTHENTICATED
 
 
-async def test_a_deactivated_member_cannot_read_or_edit_the_profile(app: App) -> None:
-    member_id = await app.onboard()
-    await app.change_member(member_id, lambda m: m.deactivate(START))
+async def test_a_deactivated_member_cannot_read_or_edit_the_profile(world: World) -> None:
+    member_id = await world.onboard()
+    await world.change_member(member_id, lambda m: m.deactivate(START))
     with pytest.raises(MemberDeactivated):
-        await get(app, member_id)
+        await get(world, member_id)
     with pytest.raises(MemberDeactivated):
-        await update(app, member_id, name="New Name")
-    assert (await app.member(member_id)).profile.name == NAME
+        await update(world, member_id, name="New Name")
+    assert (await world.stored_member(member_id)).profile.name == NAME
 
 
-async def test_only_the_given_fields_change(app: App) -> None:
-    member_id = await app.onboard()
-    before = await app.member(member_id)
-    app.fakes.clock.advance(timedelta(minutes=5))
-    view = await update(app, member_id, name="  Asha   Iyer ", bio=" Climbs and cooks. ")
+async def test_only_the_given_fields_change(world: World) -> None:
+    member_id = await world.onboard()
+    before = await world.stored_member(member_id)
+    world.fakes.clock.advance(timedelta(minutes=5))
+    view = await update(world, member_id, name="  Asha   Iyer ", bio=" Climbs and cooks. ")
     assert (view.name, view.bio) == ("Asha Iyer", "Climbs and cooks.")
-    after = await app.member(member_id)
+    after = await world.stored_member(member_id)
     assert after.profile.name == "Asha Iyer"
     assert after.profile.bio == "Climbs and cooks."
     assert after.profile.birth_date == before.profile.birth_date
@@ -118,35 +117,35 @@ async def test_only_the_given_fields_change(app: App) -> None:
     assert after.status is MemberStatus.WAITLISTED
 
 
-async def test_optional_fields_can_be_cleared(app: App) -> None:
-    member_id = await app.onboard()
-    await update(app, member_id, bio="Hello", location="Pune")
-    view = await update(app, member_id, bio=None, location=None, gender=None, birth_date=None)
+async def test_optional_fields_can_be_cleared(world: World) -> None:
+    member_id = await world.onboard()
+    await update(world, member_id, bio="Hello", location="Pune")
+    view = await update(world, member_id, bio=None, location=None, gender=None, birth_date=None)
     assert (view.bio, view.location, view.gender, view.birth_date) == ("", "", "", None)
-    member = await app.member(member_id)
+    member = await world.stored_member(member_id)
     assert member.profile.gender is None
     assert member.profile.birth_date is None
 
 
-async def test_gender_birth_date_and_interests_can_change(app: App) -> None:
-    member_id = await app.onboard()
+async def test_gender_birth_date_and_interests_can_change(world: World) -> None:
+    member_id = await world.onboard()
     view = await update(
-        app, member_id, gender="Prefer not to say", birth_date=date(1990, 7, 1), interest_ids=[2, 2]
+        world, member_id, gender="Prefer not to say", birth_date=date(1990, 7, 1), interest_ids=[2, 2]
     )
     assert view.gender == "prefer_not_to_say"
     assert view.birth_date == date(1990, 7, 1)
     assert [i.id for i in view.interests] == [2]
-    member = await app.member(member_id)
+    member = await world.stored_member(member_id)
     assert member.profile.gender is Gender.PREFER_NOT_TO_SAY
     assert member.profile.interest_ids == (2,)
 
 
-async def test_every_problem_is_reported_and_nothing_is_saved(app: App) -> None:
-    member_id = await app.onboard()
-    before = await app.member(member_id)
+async def test_every_problem_is_reported_and_nothing_is_saved(world: World) -> None:
+    member_id = await world.onboard()
+    before = await world.stored_member(member_id)
     with pytest.raises(InvalidInput) as caught:
         await update(
-            app,
+            world,
             member_id,
             name="",
             bio="x" * 501,
@@ -165,101 +164,101 @@ async def test_every_problem_is_reported_and_nothing_is_saved(app: App) -> None:
         "event_interests",
         "profile_pictures",
     }
-    assert await app.member(member_id) == before
+    assert await world.stored_member(member_id) == before
 
 
-async def test_unknown_or_retired_interests_are_refused(app: App) -> None:
-    member_id = await app.onboard()
+async def test_unknown_or_retired_interests_are_refused(world: World) -> None:
+    member_id = await world.onboard()
     with pytest.raises(InvalidInput) as caught:
-        await update(app, member_id, interest_ids=[1, 999])
+        await update(world, member_id, interest_ids=[1, 999])
     assert caught.value.code == "INVALID_EVENT_INTERESTS"
-    assert (await app.member(member_id)).profile.interest_ids == (1, 4, 7)
+    assert (await world.stored_member(member_id)).profile.interest_ids == (1, 4, 7)
 
 
-async def test_pictures_can_be_reordered_without_deleting_anything(app: App) -> None:
-    member_id, urls = await with_pictures(app, 3)
-    keys = (await app.member(member_id)).profile.picture_keys
-    view = await update(app, member_id, picture_urls=[urls[2], urls[0], urls[1]])
+async def test_pictures_can_be_reordered_without_deleting_anything(world: World) -> None:
+    member_id, urls = await with_pictures(world, 3)
+    keys = (await world.stored_member(member_id)).profile.picture_keys
+    view = await update(world, member_id, picture_urls=[urls[2], urls[0], urls[1]])
     assert view.picture_urls == (urls[2], urls[0], urls[1])
-    assert (await app.member(member_id)).profile.picture_keys == (keys[2], keys[0], keys[1])
-    assert app.jobs.named(jobs.DELETE_FILES) == []
-    assert set(await app.stored_files()) == set(keys)
+    assert (await world.stored_member(member_id)).profile.picture_keys == (keys[2], keys[0], keys[1])
+    assert world.jobs.named(DELETE_FILES) == []
+    assert set(await world.stored_files()) == set(keys)
 
 
-async def test_a_removed_picture_is_deleted_after_the_commit(app: App) -> None:
-    member_id, urls = await with_pictures(app, 3)
-    keys = (await app.member(member_id)).profile.picture_keys
-    view = await update(app, member_id, picture_urls=[f" {urls[0]}?", urls[2], urls[2]])
+async def test_a_removed_picture_is_deleted_after_the_commit(world: World) -> None:
+    member_id, urls = await with_pictures(world, 3)
+    keys = (await world.stored_member(member_id)).profile.picture_keys
+    view = await update(world, member_id, picture_urls=[f" {urls[0]}?", urls[2], urls[2]])
     assert view.picture_urls == (urls[0], urls[2])
-    assert set(await app.stored_files()) == {keys[0], keys[2]}
-    [job] = app.jobs.named(jobs.DELETE_FILES)
+    assert set(await world.stored_files()) == {keys[0], keys[2]}
+    [job] = world.jobs.named(DELETE_FILES)
     assert job.payload == {"keys": keys[1]}
-    [dispatched] = [d for d in app.jobs.dispatched if d.job is job]
+    [dispatched] = [d for d in world.jobs.dispatched if d.job is job]
     assert dispatched.committed["members"][member_id].profile.picture_keys == (keys[0], keys[2])
 
 
 @pytest.mark.parametrize(
     "foreign", ["/api/media/profiles/999/elsewhere.png", "https://example.com/me.png", "/api/media/../secret"]
 )
-async def test_pictures_cannot_be_pointed_elsewhere(app: App, foreign: str) -> None:
-    member_id, urls = await with_pictures(app, 2)
-    before = await app.member(member_id)
+async def test_pictures_cannot_be_pointed_elsewhere(world: World, foreign: str) -> None:
+    member_id, urls = await with_pictures(world, 2)
+    before = await world.stored_member(member_id)
     with pytest.raises(InvalidInput) as caught:
-        await update(app, member_id, picture_urls=[urls[0], foreign])
+        await update(world, member_id, picture_urls=[urls[0], foreign])
     assert "upload new ones through profile completion" in caught.value.message
-    assert await app.member(member_id) == before
+    assert await world.stored_member(member_id) == before
 
 
-async def test_the_last_picture_cannot_be_removed(app: App) -> None:
-    member_id, _ = await with_pictures(app, 1)
+async def test_the_last_picture_cannot_be_removed(world: World) -> None:
+    member_id, _ = await with_pictures(world, 1)
     with pytest.raises(InvalidInput, match="Keep between 1 and 6 profile pictures"):
-        await update(app, member_id, picture_urls=[])
-    assert len(await app.stored_files()) == 1
+        await update(world, member_id, picture_urls=[])
+    assert len(await world.stored_files()) == 1
 
 
-async def test_editing_never_completes_an_onboarding_profile(app: App) -> None:
-    member_id = (await app.sign_in()).member_id
-    view = await update(app, member_id, name=NAME, gender="female", interest_ids=[1])
+async def test_editing_never_completes_an_onboarding_profile(world: World) -> None:
+    member_id = (await world.sign_in()).member_id
+    view = await update(world, member_id, name=NAME, gender="female", interest_ids=[1])
     assert view.status is MemberStatus.ONBOARDING
     assert view.profile_complete is False
     with pytest.raises(InvalidInput):
-        await update(app, member_id, picture_urls=["/api/media/profiles/1/new.png"])
-    member = await app.member(member_id)
+        await update(world, member_id, picture_urls=["/api/media/profiles/1/new.png"])
+    member = await world.stored_member(member_id)
     assert member.status is MemberStatus.ONBOARDING
     assert member.promote_at is None
-    assert app.events("profile_completed") == []
+    assert world.analytics("profile_completed") == []
 
 
-async def test_editing_never_shortens_the_wait(fixed_app: App) -> None:
-    app = fixed_app
-    member_id = await app.onboard()
-    app.fakes.clock.advance(WAIT - timedelta(seconds=1))
-    view = await update(app, member_id, name="Asha Iyer")
+async def test_editing_never_shortens_the_wait(fixed_world: World) -> None:
+    world = fixed_world
+    member_id = await world.onboard()
+    world.fakes.clock.advance(WAIT - timedelta(seconds=1))
+    view = await update(world, member_id, name="Asha Iyer")
     assert view.status is MemberStatus.WAITLISTED
-    assert (await app.member(member_id)).promote_at == START + WAIT
+    assert (await world.stored_member(member_id)).promote_at == START + WAIT
 
 
-async def test_an_edit_after_the_wait_promotes_and_is_kept(fixed_app: App) -> None:
-    app = fixed_app
-    member_id = await app.onboard()
-    app.fakes.clock.advance(WAIT)
-    view = await update(app, member_id, name="Asha Iyer")
+async def test_an_edit_after_the_wait_promotes_and_is_kept(fixed_world: World) -> None:
+    world = fixed_world
+    member_id = await world.onboard()
+    world.fakes.clock.advance(WAIT)
+    view = await update(world, member_id, name="Asha Iyer")
     assert view.status is MemberStatus.ACTIVE
-    member = await app.member(member_id)
+    member = await world.stored_member(member_id)
     assert (member.status, member.profile.name) == (MemberStatus.ACTIVE, "Asha Iyer")
-    assert len(app.events("member_promoted")) == 1
+    assert len(world.analytics("member_promoted")) == 1
 
 
-async def test_a_refused_edit_drops_the_promotion_it_started(fixed_app: App) -> None:
+async def test_a_refused_edit_drops_the_promotion_it_started(fixed_world: World) -> None:
     """The promotion joins the edit's transaction: refused together, and no event leaves for it."""
-    app = fixed_app
-    member_id = await app.onboard()
-    app.fakes.clock.advance(WAIT)
-    dispatched = len(app.jobs.dispatched)
+    world = fixed_world
+    member_id = await world.onboard()
+    world.fakes.clock.advance(WAIT)
+    dispatched = len(world.jobs.dispatched)
     with pytest.raises(InvalidInput):
-        await update(app, member_id, name="")
-    assert (await app.member(member_id)).status is MemberStatus.WAITLISTED
-    assert len(app.jobs.dispatched) == dispatched
-    assert app.events("member_promoted") == []
-    assert (await get(app, member_id)).status is MemberStatus.ACTIVE  # the next request promotes
-    assert len(app.events("member_promoted")) == 1
+        await update(world, member_id, name="")
+    assert (await world.stored_member(member_id)).status is MemberStatus.WAITLISTED
+    assert len(world.jobs.dispatched) == dispatched
+    assert world.analytics("member_promoted") == []
+    assert (await get(world, member_id)).status is MemberStatus.ACTIVE  # the next request promotes
+    assert len(world.analytics("member_promoted")) == 1

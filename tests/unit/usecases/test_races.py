@@ -22,104 +22,105 @@ from loopin.usecases.identity.verify_otp import SessionStarted
 from loopin.usecases.identity.waitlist import PromoteDueMembers
 from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice
 from loopin.usecases.notifications.ports import DeviceRepository
-from tests.unit.usecases.conftest import MakeApp
-from tests.unit.usecases.harness import ADDRESS, PHONE, START, App, Gate, pause_provider, phone, within
+from tests.unit.usecases.conftest import MakeWorld
+from tests.unit.usecases.interleavings import Gate, pause_provider, within
+from tests.unit.usecases.world import ADDRESS, PHONE, START, World, phone
 
 WAIT = timedelta(minutes=215)
 
 
-async def due_member_with_fresh_code(app: App) -> tuple[int, str]:
+async def due_member_with_fresh_code(world: World) -> tuple[int, str]:
     """A waitlisted member whose promotion time has passed, and a new code in their SMS inbox."""
-    member_id = await app.onboard()
-    app.fakes.clock.advance(WAIT + timedelta(minutes=1))
-    return member_id, await app.request_code()
+    member_id = await world.onboard()
+    world.fakes.clock.advance(WAIT + timedelta(minutes=1))
+    return member_id, await world.request_code()
 
 
-async def test_a_request_holding_the_member_lock_makes_promotion_wait_not_duplicate(make_app: MakeApp) -> None:
+async def test_a_request_holding_the_member_lock_makes_promotion_wait_not_duplicate(make_world: MakeWorld) -> None:
     """MemberAccess re-reads the member under its lock before promoting: a parallel scheduled run that
     promoted first is seen, so one promotion is recorded."""
     gate = Gate()
-    app = await make_app(
+    world = await make_world(
         pause_provider(MemberRepository, MemoryMemberRepository, after={"get": gate}),
         waitlist_min_minutes=215,
         waitlist_max_minutes=215,
     )
-    member_id = await app.onboard()
-    app.fakes.clock.advance(WAIT)
+    member_id = await world.onboard()
+    world.fakes.clock.advance(WAIT)
     gate.arm()
-    reader = asyncio.create_task(app.call(GetProfile, member_id=member_id))
+    reader = asyncio.create_task(world.run(GetProfile, member_id=member_id))
     await within(gate.reached.wait())  # read the member unlocked, still waitlisted
-    assert await within(app.call(PromoteDueMembers)) == 1
+    assert await within(world.run(PromoteDueMembers)) == 1
     gate.open()
     view = await within(reader)
     assert view.status is MemberStatus.ACTIVE
-    assert len(app.events("member_promoted")) == 1
+    assert len(world.analytics("member_promoted")) == 1
 
 
-async def test_signing_in_never_undoes_a_deactivation_committed_meanwhile(make_app: MakeApp) -> None:
+async def test_signing_in_never_undoes_a_deactivation_committed_meanwhile(make_world: MakeWorld) -> None:
     gate = Gate()
-    app = await make_app(
+    world = await make_world(
         pause_provider(MemberRepository, MemoryMemberRepository, after={"find_by_phone": gate}),
         waitlist_min_minutes=215,
         waitlist_max_minutes=215,
     )
-    member_id, code = await due_member_with_fresh_code(app)
+    member_id, code = await due_member_with_fresh_code(world)
     gate.arm()
-    sign_in = asyncio.create_task(app.verify(PHONE, code))
+    sign_in = asyncio.create_task(world.verify(PHONE, code))
     await within(gate.reached.wait())
-    await within(app.change_member(member_id, lambda m: m.deactivate(START + WAIT)))
+    await within(world.change_member(member_id, lambda m: m.deactivate(START + WAIT)))
     gate.open()
     outcome = await within(asyncio.gather(sign_in, return_exceptions=True))
-    assert (await app.member(member_id)).status is MemberStatus.DEACTIVATED
+    assert (await world.stored_member(member_id)).status is MemberStatus.DEACTIVATED
     assert isinstance(outcome[0], MemberDeactivated)
 
 
-async def test_a_promotion_is_recorded_once_when_sign_in_and_the_scheduler_race(make_app: MakeApp) -> None:
+async def test_a_promotion_is_recorded_once_when_sign_in_and_the_scheduler_race(make_world: MakeWorld) -> None:
     gate = Gate()
-    app = await make_app(
+    world = await make_world(
         pause_provider(MemberRepository, MemoryMemberRepository, after={"find_by_phone": gate}),
         waitlist_min_minutes=215,
         waitlist_max_minutes=215,
     )
-    member_id, code = await due_member_with_fresh_code(app)
+    member_id, code = await due_member_with_fresh_code(world)
     gate.arm()
-    sign_in = asyncio.create_task(app.verify(PHONE, code))
+    sign_in = asyncio.create_task(world.verify(PHONE, code))
     await within(gate.reached.wait())
-    assert await within(app.call(PromoteDueMembers)) == 1
+    assert await within(world.run(PromoteDueMembers)) == 1
     gate.open()
     session: SessionStarted = await within(sign_in)
     assert session.admitted is True
-    assert (await app.member(member_id)).status is MemberStatus.ACTIVE
-    assert len(app.events("member_promoted")) == 1
+    assert (await world.stored_member(member_id)).status is MemberStatus.ACTIVE
+    assert len(world.analytics("member_promoted")) == 1
 
 
-async def test_retiring_a_device_does_not_touch_it_after_it_moved_to_another_member(make_app: MakeApp) -> None:
+async def test_retiring_a_device_does_not_touch_it_after_it_moved_to_another_member(make_world: MakeWorld) -> None:
     """The retirement holds the device row: the phone changing hands waits for it, then wins."""
     gate = Gate()
-    app = await make_app(
+    world = await make_world(
         pause_provider(DeviceRepository, MemoryDeviceRepository, after={"get_by_player_id_for_update": gate})
     )
-    first = (await app.sign_in(phone(1))).member_id
-    second = (await app.sign_in(phone(2))).member_id
-    await app.call(RegisterDevice, member_id=first, player_id="player-1", platform="android")
+    first = (await world.sign_in(phone(1))).member_id
+    second = (await world.sign_in(phone(2))).member_id
+    await world.run(RegisterDevice, member_id=first, player_id="player-1", platform="android")
     gate.arm()
-    retire = asyncio.create_task(app.call(DeactivateDevice, member_id=first, player_id="player-1"))
+    retire = asyncio.create_task(world.run(DeactivateDevice, member_id=first, player_id="player-1"))
     await within(gate.reached.wait())
-    moved = asyncio.create_task(app.call(RegisterDevice, member_id=second, player_id="player-1", platform="ios"))
+    moved = asyncio.create_task(world.run(RegisterDevice, member_id=second, player_id="player-1", platform="ios"))
     for _ in range(20):
         await asyncio.sleep(0)
     assert not moved.done()  # waits for the row the retirement holds
     gate.open()
     await within(asyncio.gather(retire, moved))
-    device = await app.device("player-1")
+    device = await world.device("player-1")
     assert device is not None
     assert (device.member_id, device.is_active) == (second, True)
 
 
 @pytest.mark.usefixtures("issued_codes")
-async def test_a_new_code_issued_during_a_wrong_guess_still_works(make_app: MakeApp) -> None:
+async def test_a_new_code_issued_during_a_wrong_guess_still_works(make_world: MakeWorld) -> None:
     held, putting = Gate(), Gate(hold=False)
-    app = await make_app(
+    world = await make_world(
         pause_provider(
             OtpChallengeRepository,
             MemoryOtpChallengeRepository,
@@ -127,21 +128,21 @@ async def test_a_new_code_issued_during_a_wrong_guess_still_works(make_app: Make
             before={"put": putting},
         ),
     )
-    old = await app.request_code()
-    app.fakes.clock.advance(timedelta(seconds=30))
+    old = await world.request_code()
+    world.fakes.clock.advance(timedelta(seconds=30))
     held.arm()
-    guess = asyncio.create_task(app.verify(PHONE, "9999"))
+    guess = asyncio.create_task(world.verify(PHONE, "9999"))
     await within(held.reached.wait())  # the guess holds the challenge lock, the old challenge in hand
     putting.arm()
-    resend = asyncio.create_task(app.call(RequestOtp, phone_number=PHONE, client_address=ADDRESS))
+    resend = asyncio.create_task(world.run(RequestOtp, phone_number=PHONE, client_address=ADDRESS))
     await within(putting.reached.wait())  # the resend is storing the new challenge (or waiting for the lock)
     held.open()
     outcomes = await within(asyncio.gather(guess, resend, return_exceptions=True))
     assert isinstance(outcomes[0], OtpRejected)
-    new = app.fakes.sms.last_code_for(PHONE)
+    new = world.fakes.sms.last_code_for(PHONE)
     assert (old, new) == ("1111", "2222")
     try:
-        session = await app.verify(PHONE, new)
+        session = await world.verify(PHONE, new)
     except OtpRejected as exc:
         raise AssertionError(f"the code just sent was refused: {exc.code} {exc.message}") from exc
     assert session.created

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 
 from posthog import Posthog
 
+from loopin.usecases.platform.ports import Analytics
 from loopin.usecases.shared.ports import JsonScalar
 
 
-class PostHogAnalytics:
+class PostHogAnalytics(Analytics):
     def __init__(self, api_key: str, host: str) -> None:
         self._client = Posthog(api_key, host=host, disable_geoip=True, sync_mode=True, timeout=5)
 

@@ -19,7 +19,7 @@ class JobDispatcher(Protocol):
     async def dispatch(self, jobs: Sequence[Job]) -> None: ...
 
 
-class RecordingJobDispatcher:
+class RecordingJobDispatcher(JobDispatcher):
     """Keeps dispatched jobs for tests to inspect and run."""
 
     def __init__(self) -> None:
@@ -32,7 +32,7 @@ class RecordingJobDispatcher:
         return [j for j in self.jobs if j.name == name]
 
 
-class InProcessJobDispatcher:
+class InProcessJobDispatcher(JobDispatcher):
     """Runs jobs in this process with the same retries a worker would give them (embedded mode, tests).
 
     In the background by default so a request never waits on its side effects; ``settle()`` waits for them.

@@ -8,11 +8,12 @@ from redis.exceptions import RedisError
 from saq import Job as SaqJob
 from saq import Queue
 
+from loopin.adapters.jobs.dispatch import JobDispatcher
 from loopin.domain.shared.errors import Unavailable
 from loopin.usecases.shared.ports import Job
 
 
-class SaqJobDispatcher:
+class SaqJobDispatcher(JobDispatcher):
     def __init__(self, queue: Queue) -> None:
         self._queue = queue
 

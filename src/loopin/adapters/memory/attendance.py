@@ -22,12 +22,17 @@ from loopin.domain.events.venue import Venue
 from loopin.domain.identity.member import Member
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.attendance.ports import (
+    AttendanceReader,
     EventBrief,
     InvitationCard,
+    InvitationRepository,
+    JoinRequestRepository,
     MemberCard,
     RequestCard,
     TicketCard,
+    TicketRepository,
 )
+from loopin.usecases.events.ports import EventAccessGrants
 
 REQUESTS, REQUEST_PAIRS = "join_requests", "join_request_pairs"
 INVITATIONS, INVITATION_PAIRS = "invitations", "invitation_pairs"
@@ -87,7 +92,7 @@ class _PairTable(ABC):
         return locked
 
 
-class MemoryJoinRequestRepository(_PairTable):
+class MemoryJoinRequestRepository(_PairTable, JoinRequestRepository):
     table, pairs = REQUESTS, REQUEST_PAIRS
 
     def _pair(self, row: Any) -> tuple[int, int]:
@@ -134,7 +139,7 @@ class MemoryJoinRequestRepository(_PairTable):
         return await self._lock_overdue(due, limit)
 
 
-class MemoryInvitationRepository(_PairTable):
+class MemoryInvitationRepository(_PairTable, InvitationRepository):
     table, pairs = INVITATIONS, INVITATION_PAIRS
 
     def _pair(self, row: Any) -> tuple[int, int]:
@@ -181,7 +186,7 @@ class MemoryInvitationRepository(_PairTable):
         return await self._lock_overdue(due, limit)
 
 
-class MemoryTicketRepository(_PairTable):
+class MemoryTicketRepository(_PairTable, TicketRepository):
     table, pairs = TICKETS, TICKET_PAIRS
 
     def _pair(self, row: Any) -> tuple[int, int]:
@@ -226,7 +231,7 @@ def _card(member: Member | None, member_id: int) -> MemberCard:
     )
 
 
-class MemoryAttendanceReader:
+class MemoryAttendanceReader(AttendanceReader):
     def __init__(self, tx: MemoryTransaction) -> None:
         self._tx = tx
 
@@ -240,18 +245,7 @@ class MemoryAttendanceReader:
 
     def _brief(self, event: Event) -> EventBrief:
         venue: Venue | None = self._tx.read(VENUES, event.venue_id) if event.venue_id else None
-        return EventBrief(
-            id=event.id,
-            title=event.title,
-            start_time=event.start_time,
-            end_time=event.end_time,
-            timezone=event.timezone,
-            venue_name=venue.name if venue else None,
-            cover_image_key=next(iter(event.cover_image_keys), None),
-            is_paid=event.is_paid,
-            host_id=event.host_id,
-            is_deleted=event.is_deleted,
-        )
+        return EventBrief.of(event, venue.name if venue else None)
 
     def _has_ticket(self, event_id: int, member_id: int) -> bool:
         row_id = self._tx.read(TICKET_PAIRS, (event_id, member_id))
@@ -364,7 +358,7 @@ class MemoryAttendanceReader:
         return engaged
 
 
-class MemoryEventAccessGrants:
+class MemoryEventAccessGrants(EventAccessGrants):
     """Private events a member was invited to (pending or accepted), accepted into, or holds a ticket for."""
 
     def __init__(self, tx: MemoryTransaction) -> None:

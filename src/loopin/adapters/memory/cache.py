@@ -6,12 +6,13 @@ from typing import TypeVar
 
 import msgspec
 
+from loopin.usecases.events.ports import EventCache
 from loopin.usecases.shared.ports import Clock
 
 T = TypeVar("T")
 
 
-class MemoryEventCache:
+class MemoryEventCache(EventCache):
     max_entries = 10_000
 
     def __init__(self, clock: Clock) -> None:

@@ -14,14 +14,22 @@ from loopin.domain.events.visibility import Viewer
 from loopin.domain.identity.interest import EventInterest
 from loopin.domain.identity.member import Member
 from loopin.domain.identity.phone import PhoneNumber
-from loopin.usecases.events.ports import EventPage, EventRecord, HostCard
+from loopin.usecases.events.ports import (
+    EventPage,
+    EventReader,
+    EventRecord,
+    EventRepository,
+    HostCard,
+    HostLeadRepository,
+    VenueRepository,
+)
 
 EVENTS, CANONICAL_IDS = "events", "event_canonical_ids"
 VENUES, VENUE_KEYS = "venues", "venue_keys"
 HOST_LEADS, LEAD_PHONES = "host_leads", "host_lead_phones"
 
 
-class MemoryEventRepository:
+class MemoryEventRepository(EventRepository):
     def __init__(self, tx: MemoryTransaction) -> None:
         self._tx = tx
 
@@ -71,7 +79,7 @@ class MemoryEventRepository:
         return any(e.host_id == host_id and not e.is_deleted for e in self._tx.rows(EVENTS))
 
 
-class MemoryVenueRepository:
+class MemoryVenueRepository(VenueRepository):
     def __init__(self, tx: MemoryTransaction) -> None:
         self._tx = tx
 
@@ -112,7 +120,7 @@ class MemoryVenueRepository:
         return len(found), found[offset : offset + limit]
 
 
-class MemoryEventReader:
+class MemoryEventReader(EventReader):
     def __init__(self, tx: MemoryTransaction) -> None:
         self._tx = tx
 
@@ -149,7 +157,7 @@ class MemoryEventReader:
         return EventRecord(event, host, venue, interests)
 
 
-class MemoryHostLeadRepository:
+class MemoryHostLeadRepository(HostLeadRepository):
     def __init__(self, tx: MemoryTransaction) -> None:
         self._tx = tx
 

@@ -1,8 +1,9 @@
-"""In-memory identity repositories and token revocations."""
+"""In-memory identity repositories, token revocations, and an SMS outbox that records instead of sending."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from loopin.adapters.memory.store import MemoryTransaction
@@ -11,12 +12,19 @@ from loopin.domain.identity.member import Member, MemberStatus
 from loopin.domain.identity.otp import OtpChallenge
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared.errors import Conflict
+from loopin.usecases.identity.ports import (
+    InterestRepository,
+    MemberRepository,
+    OtpChallengeRepository,
+    SmsSender,
+    TokenRevocations,
+)
 from loopin.usecases.shared.ports import Clock
 
 MEMBERS, PHONES, OTPS, INTERESTS = "members", "member_phones", "otp_challenges", "event_interests"
 
 
-class MemoryMemberRepository:
+class MemoryMemberRepository(MemberRepository):
     def __init__(self, tx: MemoryTransaction) -> None:
         self._tx = tx
 
@@ -67,7 +75,7 @@ class MemoryMemberRepository:
         return sorted(waiting, key=lambda m: (m.promote_at or datetime.max.replace(tzinfo=UTC), m.id))[:limit]
 
 
-class MemoryOtpChallengeRepository:
+class MemoryOtpChallengeRepository(OtpChallengeRepository):
     def __init__(self, tx: MemoryTransaction) -> None:
         self._tx = tx
 
@@ -81,7 +89,7 @@ class MemoryOtpChallengeRepository:
         self._tx.write(OTPS, challenge.phone.e164, challenge)
 
 
-class MemoryInterestRepository:
+class MemoryInterestRepository(InterestRepository):
     def __init__(self, tx: MemoryTransaction) -> None:
         self._tx = tx
 
@@ -107,7 +115,7 @@ def seed_interests(tx: MemoryTransaction, clock: Clock) -> None:
     tx.commit()
 
 
-class MemoryTokenRevocations:
+class MemoryTokenRevocations(TokenRevocations):
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._until: dict[str, datetime] = {}
@@ -131,3 +139,25 @@ class MemoryTokenRevocations:
             del self._until[key]
             return False
         return True
+
+
+@dataclass(frozen=True, slots=True)
+class SentSms:
+    to: str
+    body: str
+
+
+class SmsOutbox(SmsSender):
+    """Records messages instead of sending them; tests read sign-in codes from here."""
+
+    def __init__(self) -> None:
+        self.sent: list[SentSms] = []
+
+    async def send(self, to: PhoneNumber, body: str) -> None:
+        self.sent.append(SentSms(to.e164, body))
+
+    def last_code_for(self, phone: str) -> str:
+        for sms in reversed(self.sent):
+            if sms.to == phone:
+                return next(w.rstrip(".") for w in sms.body.split() if w.rstrip(".").isdigit())
+        raise LookupError(f"no SMS was sent to {phone}")

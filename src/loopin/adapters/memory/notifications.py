@@ -9,12 +9,12 @@ from datetime import datetime
 from loopin.adapters.memory.store import MemoryTransaction
 from loopin.domain.notifications.device import Device, DevicePlatform
 from loopin.domain.notifications.notification import Notification
-from loopin.usecases.notifications.ports import PushResult
+from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository, PushResult, PushSender
 
 DEVICES = "devices"
 
 
-class MemoryDeviceRepository:
+class MemoryDeviceRepository(DeviceRepository):
     def __init__(self, tx: MemoryTransaction) -> None:
         self._tx = tx
 
@@ -52,7 +52,7 @@ class MemoryDeviceRepository:
 NOTIFICATIONS, NOTIFICATION_KEYS = "notifications", "notification_keys"
 
 
-class MemoryNotificationRepository:
+class MemoryNotificationRepository(NotificationRepository):
     def __init__(self, tx: MemoryTransaction) -> None:
         self._tx = tx
 
@@ -87,7 +87,7 @@ class SentPush:
     data: dict[str, str]
 
 
-class RecordingPushSender:
+class RecordingPushSender(PushSender):
     """Keeps every push for tests; player ids in ``invalid`` are reported back as unknown to the provider."""
 
     def __init__(self) -> None:

@@ -9,12 +9,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from loopin.domain.identity.phone import PhoneNumber
-from loopin.usecases.platform.ports import RateLimit
+from loopin.usecases.platform.ports import Analytics, FileStorage, RateLimit, RateLimiter
 from loopin.usecases.shared.ports import JsonScalar
 
 
-class MemoryRateLimiter:
+class MemoryRateLimiter(RateLimiter):
     """Sliding-window log, the same algorithm as the Redis adapter."""
 
     def __init__(self) -> None:
@@ -65,7 +64,7 @@ class CapturedEvent:
     capture_id: str | None = None
 
 
-class RecordingAnalytics:
+class RecordingAnalytics(Analytics):
     """Keeps events in memory; the no-op analytics of embedded mode and the recorder of tests."""
 
     def __init__(self) -> None:
@@ -80,7 +79,7 @@ class RecordingAnalytics:
         self.events.append(CapturedEvent(distinct_id, event, dict(properties), capture_id))
 
 
-class MemoryFileStorage:
+class MemoryFileStorage(FileStorage):
     def __init__(self, url_prefix: str = "/api/media") -> None:
         self.files: dict[str, tuple[bytes, str]] = {}
         self._prefix = url_prefix.rstrip("/")
@@ -104,25 +103,3 @@ def _storage_key(key: str) -> str:
     if key.startswith("/") or normal in (".", "..") or normal.startswith("../"):
         raise ValueError(f"storage key escapes the media root: {key!r}")
     return normal
-
-
-@dataclass(frozen=True, slots=True)
-class SentSms:
-    to: str
-    body: str
-
-
-class SmsOutbox:
-    """Records messages instead of sending them; tests read sign-in codes from here."""
-
-    def __init__(self) -> None:
-        self.sent: list[SentSms] = []
-
-    async def send(self, to: PhoneNumber, body: str) -> None:
-        self.sent.append(SentSms(to.e164, body))
-
-    def last_code_for(self, phone: str) -> str:
-        for sms in reversed(self.sent):
-            if sms.to == phone:
-                return next(w.rstrip(".") for w in sms.body.split() if w.rstrip(".").isdigit())
-        raise LookupError(f"no SMS was sent to {phone}")

@@ -16,6 +16,7 @@ from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.notifications.device import Device
 from loopin.domain.notifications.notification import Notification
 from loopin.usecases.privacy.ports import ErasedTraces, HostedEvent, PersonalData
+from loopin.usecases.shared.attributes import from_attributes
 
 
 class MemoryPersonalData(PersonalData):
@@ -29,21 +30,7 @@ class MemoryPersonalData(PersonalData):
         events: list[Event] = [e for e in self._tx.rows(EVENTS) if e.host_id == member_id]
         events.sort(key=lambda e: e.id)
         events.sort(key=lambda e: e.start_time, reverse=True)
-        return [
-            HostedEvent(
-                e.id,
-                e.title,
-                e.status.value,
-                e.start_time,
-                e.end_time,
-                e.is_public,
-                e.is_paid,
-                e.seats_taken,
-                e.created_at,
-                e.is_deleted,
-            )
-            for e in events
-        ]
+        return [from_attributes(HostedEvent, e, status=e.status.value, deleted=e.is_deleted) for e in events]
 
     async def erase_traces(self, member_id: int, phone: PhoneNumber) -> ErasedTraces:
         devices = [d for d in self._tx.rows(DEVICES) if d.member_id == member_id]

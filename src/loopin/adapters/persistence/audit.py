@@ -11,27 +11,17 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.orm import AuditDayActionRow, AuditDayRow, AuditEntryRow
+from loopin.adapters.persistence.rows import entity_from_row
 from loopin.domain.audit.chain import ChainHead
 from loopin.domain.audit.entry import AuditEntry
 from loopin.usecases.audit.ports import ActionCount, AuditDay, AuditDays, AuditLog, AuditQuery
+from loopin.usecases.shared.attributes import field_names
 
 CHAIN_LOCK = 0x4C6F6F7069_4175  # any fixed bigint: the key of the chain's append lock
 
 
 def entry_from_row(row: AuditEntryRow) -> AuditEntry:
-    return AuditEntry(
-        entry_id=row.entry_id,
-        actor_id=row.actor_id,
-        action=row.action,
-        target_type=row.target_type,
-        target_id=row.target_id,
-        at=row.at,
-        details=dict(row.details or {}),
-        seq=row.seq,
-        recorded_at=row.recorded_at,
-        previous_digest=row.previous_digest,
-        digest=row.digest,
-    )
+    return entity_from_row(AuditEntry, row, details=dict(row.details or {}))
 
 
 class SqlAuditLog(AuditLog):
@@ -53,22 +43,8 @@ class SqlAuditLog(AuditLog):
         return found is not None
 
     async def append(self, entry: AuditEntry) -> None:
-        details: dict[str, Any] = dict(entry.details)
-        await self._session.execute(
-            insert(AuditEntryRow).values(
-                entry_id=entry.entry_id,
-                seq=entry.seq,
-                actor_id=entry.actor_id,
-                action=entry.action,
-                target_type=entry.target_type,
-                target_id=entry.target_id,
-                details=details,
-                at=entry.at,
-                recorded_at=entry.recorded_at,
-                previous_digest=entry.previous_digest,
-                digest=entry.digest,
-            )
-        )
+        values: dict[str, Any] = {name: getattr(entry, name) for name in field_names(AuditEntry)}
+        await self._session.execute(insert(AuditEntryRow).values({**values, "details": dict(entry.details)}))
 
     async def entries_for(self, target_type: str, target_id: int) -> list[AuditEntry]:
         rows = await self._session.scalars(

@@ -11,52 +11,28 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.orm import EventInterestRow, MemberRow, OtpChallengeRow, is_storable_id
+from loopin.adapters.persistence.rows import copy_to_row, entity_from_row
 from loopin.domain.identity.interest import EventInterest
-from loopin.domain.identity.member import Member, MemberStatus, Role
+from loopin.domain.identity.member import Member, MemberStatus
 from loopin.domain.identity.otp import OtpChallenge
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.identity.profile import Gender, Profile
 from loopin.domain.shared.errors import Conflict
+from loopin.usecases.identity.ports import InterestRepository, MemberRepository, OtpChallengeRepository
 
 
 def member_from_row(row: MemberRow) -> Member:
-    return Member(
-        id=row.id,
-        phone=PhoneNumber(row.phone_number or ""),
-        role=Role(row.role),
-        status=MemberStatus(row.status),
-        profile=Profile(
-            name=row.name,
-            birth_date=row.birth_date,
-            gender=Gender(row.gender) if row.gender else None,
-            bio=row.bio,
-            location=row.location,
-            interest_ids=tuple(row.interest_ids or ()),
-            picture_keys=tuple(row.picture_keys or ()),
-        ),
-        waitlisted_at=row.waitlisted_at,
-        promote_at=row.promote_at,
-        joined_at=row.created_at,
-        updated_at=row.updated_at,
+    profile = entity_from_row(Profile, row, gender=Gender(row.gender) if row.gender else None)
+    return entity_from_row(
+        Member, row, phone=PhoneNumber(row.phone_number or ""), profile=profile, joined_at=row.created_at
     )
 
 
 def _copy_to_row(member: Member, row: MemberRow) -> None:
-    p = member.profile
+    # An erased member's phone is released (NULL): the number may sign up again, as someone new.
     row.phone_number = None if member.status is MemberStatus.ERASED else member.phone.e164
-    row.role = member.role.value
-    row.status = member.status.value
-    row.name = p.name
-    row.birth_date = p.birth_date
-    row.gender = p.gender.value if p.gender else None
-    row.bio = p.bio
-    row.location = p.location
-    row.interest_ids = list(p.interest_ids)
-    row.picture_keys = list(p.picture_keys)
-    row.waitlisted_at = member.waitlisted_at
-    row.promote_at = member.promote_at
-    if member.updated_at is not None:  # the entity's time (from the Clock), not the flush's wall clock
-        row.updated_at = member.updated_at
+    copy_to_row(member.profile, row, skip=())
+    copy_to_row(member, row, skip=("id", "phone", "profile", "joined_at", "updated_at"))
 
 
 def _live(row: MemberRow | None) -> Member | None:
@@ -64,7 +40,7 @@ def _live(row: MemberRow | None) -> Member | None:
     return member_from_row(row) if row is not None and row.status != MemberStatus.ERASED.value else None
 
 
-class SqlMemberRepository:
+class SqlMemberRepository(MemberRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
@@ -120,7 +96,7 @@ class SqlMemberRepository:
         return [member_from_row(r) for r in rows]
 
 
-class SqlOtpChallengeRepository:
+class SqlOtpChallengeRepository(OtpChallengeRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
@@ -160,10 +136,10 @@ class SqlOtpChallengeRepository:
 
 
 def interest_from_row(row: EventInterestRow) -> EventInterest:
-    return EventInterest(row.id, row.name, row.slug, row.is_active, row.created_at, row.updated_at)
+    return entity_from_row(EventInterest, row)
 
 
-class SqlInterestRepository:
+class SqlInterestRepository(InterestRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 

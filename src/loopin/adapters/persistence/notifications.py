@@ -1,4 +1,4 @@
-"""Notification devices over PostgreSQL."""
+"""Notification devices and in-app notifications over PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,23 +8,18 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from loopin.adapters.persistence.orm import DeviceRow
+from loopin.adapters.persistence.orm import DeviceRow, NotificationRow
+from loopin.adapters.persistence.rows import entity_from_row
 from loopin.domain.notifications.device import Device, DevicePlatform
+from loopin.domain.notifications.notification import Notification
+from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository
 
 
 def device_from_row(row: DeviceRow) -> Device:
-    return Device(
-        id=row.id,
-        member_id=row.member_id,
-        player_id=row.player_id,
-        platform=DevicePlatform(row.platform),
-        is_active=row.is_active,
-        registered_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return entity_from_row(Device, row, registered_at=row.created_at)
 
 
-class SqlDeviceRepository:
+class SqlDeviceRepository(DeviceRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
@@ -67,3 +62,54 @@ class SqlDeviceRepository:
             select(DeviceRow).where(DeviceRow.member_id == member_id, DeviceRow.is_active.is_(True))
         )
         return [device_from_row(r) for r in rows]
+
+
+def notification_from_row(row: NotificationRow) -> Notification:
+    return entity_from_row(Notification, row, data={str(k): str(v) for k, v in (row.data or {}).items()})
+
+
+class SqlNotificationRepository(NotificationRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def lock_by_key(self, key: str) -> Notification | None:
+        row = await self._session.scalar(
+            select(NotificationRow).where(NotificationRow.key == key).with_for_update(),
+            execution_options={"populate_existing": True},
+        )
+        return notification_from_row(row) if row else None
+
+    async def add(self, notification: Notification) -> Notification:
+        row = NotificationRow(
+            key=notification.key,
+            recipient_id=notification.recipient_id,
+            sender_id=notification.sender_id,
+            kind=notification.kind,
+            template=notification.template,
+            title=notification.title[:200],
+            body=notification.body[:1000],
+            data=dict(notification.data),
+            created_at=notification.created_at,
+            pushed_at=notification.pushed_at,
+            read_at=notification.read_at,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        notification.id = row.id
+        return notification
+
+    async def save(self, notification: Notification) -> None:
+        row = await self._session.get(NotificationRow, notification.id)
+        if row is None:
+            raise LookupError(f"notification {notification.id} is not stored")
+        row.pushed_at = notification.pushed_at
+        row.read_at = notification.read_at
+
+    async def for_member(self, member_id: int, limit: int) -> list[Notification]:
+        rows = await self._session.scalars(
+            select(NotificationRow)
+            .where(NotificationRow.recipient_id == member_id)
+            .order_by(NotificationRow.id.desc())
+            .limit(limit)
+        )
+        return [notification_from_row(r) for r in rows]

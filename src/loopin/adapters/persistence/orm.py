@@ -37,6 +37,11 @@ def is_storable_id(value: int) -> bool:
     return is_id(value)
 
 
+def like_anywhere(text: str) -> str:
+    """An ``ILIKE … ESCAPE '\\'`` pattern matching ``text`` anywhere, its wildcards taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 class MemberRow(IdentityAuditBase):
     __tablename__ = "members"
     __table_args__ = (

@@ -15,6 +15,7 @@ from loopin.adapters.persistence.orm import (
     NotificationRow,
     OtpChallengeRow,
 )
+from loopin.adapters.persistence.rows import entity_from_row
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.notifications.device import Device
 from loopin.usecases.privacy.ports import ErasedTraces, HostedEvent, PersonalData
@@ -34,21 +35,7 @@ class SqlPersonalData(PersonalData):
         rows = await self._session.scalars(
             select(EventRow).where(EventRow.host_id == member_id).order_by(EventRow.start_time.desc(), EventRow.id)
         )
-        return [
-            HostedEvent(
-                r.id,
-                r.title,
-                r.status,
-                r.start_time,
-                r.end_time,
-                r.is_public,
-                r.is_paid,
-                r.seats_taken,
-                r.created_at,
-                r.deleted_at is not None,
-            )
-            for r in rows
-        ]
+        return [entity_from_row(HostedEvent, r, deleted=r.deleted_at is not None) for r in rows]
 
     async def erase_traces(self, member_id: int, phone: PhoneNumber) -> ErasedTraces:
         async def count(statement: object) -> int:

@@ -7,12 +7,12 @@ from collections.abc import Mapping, Sequence
 
 import structlog
 
-from loopin.usecases.notifications.ports import PushResult
+from loopin.usecases.notifications.ports import PushResult, PushSender
 
 log = structlog.get_logger("loopin.push")
 
 
-class LoggingPushSender:
+class LoggingPushSender(PushSender):
     async def send(
         self,
         player_ids: Sequence[str],

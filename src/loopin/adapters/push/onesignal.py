@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from loopin.domain.shared.errors import Unavailable
-from loopin.usecases.notifications.ports import PushResult
+from loopin.usecases.notifications.ports import PushResult, PushSender
 
 ONESIGNAL_API = "https://api.onesignal.com"
 NOT_SUBSCRIBED = "All included players are not subscribed"
@@ -23,7 +23,7 @@ class PushNotSent(Unavailable):
     default_message = "The push notification could not be sent."
 
 
-class OneSignalPushSender:
+class OneSignalPushSender(PushSender):
     def __init__(
         self,
         app_id: str,

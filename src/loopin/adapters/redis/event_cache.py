@@ -13,11 +13,13 @@ import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from loopin.usecases.events.ports import EventCache
+
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 
-class RedisEventCache:
+class RedisEventCache(EventCache):
     prefix = "loopin:events"
 
     def __init__(self, redis: Redis) -> None:

@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from loopin.domain.shared.errors import Unavailable
-from loopin.usecases.platform.ports import RateLimit
+from loopin.usecases.platform.ports import RateLimit, RateLimiter
 
 # KEYS: one sorted set per (limit, subject). ARGV: now_ms, member, then (limit, window_ms) per key.
 # Checks every window first; only when all allow the hit is it recorded in all of them.
@@ -48,7 +48,7 @@ return tonumber(oldest[2]) + window - now
 """
 
 
-class RedisRateLimiter:
+class RedisRateLimiter(RateLimiter):
     prefix = "loopin:rl"
 
     def __init__(self, redis: Redis) -> None:

@@ -9,9 +9,10 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from loopin.domain.shared.errors import Unavailable
+from loopin.usecases.identity.ports import TokenRevocations
 
 
-class RedisTokenRevocations:
+class RedisTokenRevocations(TokenRevocations):
     prefix = "loopin:revoked"
 
     def __init__(self, redis: Redis) -> None:

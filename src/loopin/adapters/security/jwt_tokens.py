@@ -11,7 +11,7 @@ import jwt
 
 from loopin.domain.identity.member import Member
 from loopin.domain.shared.ids import is_id
-from loopin.usecases.identity.ports import IssuedToken
+from loopin.usecases.identity.ports import IssuedToken, TokenIssuer
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,7 @@ CLOCK_SKEW_SECONDS = 30
 LATEST_TIME = int(datetime(9999, 1, 1, tzinfo=UTC).timestamp())
 
 
-class JwtSessionTokens:
+class JwtSessionTokens(TokenIssuer):
     """Issues and reads tokens; verification requires signature, ``exp``, ``iat``, ``jti`` and issuer."""
 
     def __init__(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import structlog
 
 from loopin.domain.identity.phone import PhoneNumber
+from loopin.usecases.identity.ports import SmsSender
 
 log = structlog.get_logger("loopin.sms.console")
 
 
-class ConsoleSmsSender:
+class ConsoleSmsSender(SmsSender):
     """Development only: the settings refuse it in production."""
 
     async def send(self, to: PhoneNumber, body: str) -> None:

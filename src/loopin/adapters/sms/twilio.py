@@ -8,9 +8,10 @@ from twilio.rest import Client
 
 from loopin.adapters.sms.errors import SmsNotSent
 from loopin.domain.identity.phone import PhoneNumber
+from loopin.usecases.identity.ports import SmsSender
 
 
-class TwilioSmsSender:
+class TwilioSmsSender(SmsSender):
     def __init__(
         self,
         account_sid: str,

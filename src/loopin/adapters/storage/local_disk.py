@@ -6,8 +6,10 @@ import asyncio
 import os
 from pathlib import Path
 
+from loopin.usecases.platform.ports import FileStorage
 
-class LocalDiskStorage:
+
+class LocalDiskStorage(FileStorage):
     def __init__(self, root: Path, url_prefix: str = "/api/media") -> None:
         self._root = root.resolve()
         self._prefix = url_prefix.rstrip("/")

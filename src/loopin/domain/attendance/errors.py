@@ -145,11 +145,6 @@ class TicketHeld(Conflict):
     default_message = "A ticket was already issued: cancel the attendance instead."
 
 
-class RefundRequired(Conflict):
-    code = "REFUND_REQUIRED"
-    default_message = "Paid tickets are cancelled through a refund. Please contact support."
-
-
 class CheckInClosed(Conflict):
     code = "CHECK_IN_CLOSED"
 

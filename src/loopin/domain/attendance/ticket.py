@@ -82,25 +82,9 @@ class Ticket:
         payment_order_id: str | None = None,
     ) -> Ticket:
         """Id 0 means "not stored yet". A ticket with a payment order is a paid one."""
-        ticket_uuid = uuid.uuid4()
-        nonce = codes.new_nonce()
-        return cls(
-            id=0,
-            event_id=event_id,
-            member_id=member_id,
-            seats=seats,
-            source=source,
-            nonce=nonce,
-            secret_digest=codes.lookup_digest(codes.secret(ticket_uuid, nonce)),
-            payment_status=PaymentStatus.PAID if payment_order_id else PaymentStatus.UNPAID,
-            payment_order_id=payment_order_id,
-            request_id=request_id,
-            invitation_id=invitation_id,
-            issued_at=now,
-            uuid=ticket_uuid,
-            created_at=now,
-            updated_at=now,
-        )
+        ticket = cls(0, event_id, member_id, seats, source, nonce="", secret_digest="", created_at=now)
+        ticket._grant(seats, source, codes, now, request_id, invitation_id, payment_order_id)
+        return ticket
 
     def reissue(
         self,
@@ -116,8 +100,19 @@ class Ticket:
         """A cancelled ticket issued again: new seats and a new code (the old code never opens the door)."""
         if self.is_live:
             raise ValueError("only a cancelled ticket is issued again")
-        self.seats = seats
-        self.source = source
+        self._grant(seats, source, codes, now, request_id, invitation_id, payment_order_id)
+
+    def _grant(
+        self,
+        seats: int,
+        source: TicketSource,
+        codes: TicketCodes,
+        now: datetime,
+        request_id: int | None,
+        invitation_id: int | None,
+        payment_order_id: str | None,
+    ) -> None:
+        self.seats, self.source = seats, source
         self.request_id, self.invitation_id = request_id, invitation_id
         self.payment_order_id = payment_order_id
         self.payment_status = PaymentStatus.PAID if payment_order_id else PaymentStatus.UNPAID

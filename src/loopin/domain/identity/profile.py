@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import Enum
 
+from loopin.domain.shared.changes import KEEP, Keep
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 
 MIN_AGE_YEARS = 18  # adults only: a child's data needs verifiable parental consent (DPDP Act s.9, docs/privacy.md)
@@ -119,3 +120,63 @@ def check_interest_ids(ids: Sequence[int], problems: list[FieldProblem]) -> tupl
 def raise_if_any(problems: list[FieldProblem]) -> None:
     if problems:
         raise InvalidInput(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileChanges:
+    """Only fields that are not KEEP change. Pictures can be reordered or removed, never pointed elsewhere."""
+
+    name: str | Keep = KEEP
+    bio: str | None | Keep = KEEP
+    location: str | None | Keep = KEEP
+    birth_date: date | None | Keep = KEEP
+    gender: str | None | Keep = KEEP
+    interest_ids: list[int] | Keep = KEEP
+    picture_urls: list[str] | Keep = KEEP
+
+    def sent(self) -> tuple[str, ...]:
+        """The names of the fields this change sets (what the audit log keeps: never their values)."""
+        return tuple(f.name for f in fields(self) if not isinstance(getattr(self, f.name), Keep))
+
+    def apply_to(
+        self, profile: Profile, problems: list[FieldProblem], *, today: date, picture_keys: Mapping[str, str]
+    ) -> tuple[str, ...]:
+        """Changes ``profile`` in place (``picture_keys``: the storage key of each of its picture URLs);
+        returns the keys of the pictures it no longer shows."""
+        if not isinstance(self.name, Keep):
+            profile.name = clean_name(self.name, problems)
+        if not isinstance(self.bio, Keep):
+            profile.bio = clean_text(self.bio or "", "bio", BIO_MAX, problems)
+        if not isinstance(self.location, Keep):
+            profile.location = clean_text(self.location or "", "location", LOCATION_MAX, problems)
+        if not isinstance(self.birth_date, Keep):
+            born = self.birth_date
+            profile.birth_date = check_birth_date(born, today, problems) if born is not None else None
+        if not isinstance(self.gender, Keep):
+            profile.gender = Gender.parse(self.gender, problems) if self.gender else None
+        if not isinstance(self.interest_ids, Keep):
+            profile.interest_ids = check_interest_ids(self.interest_ids, problems)
+        if isinstance(self.picture_urls, Keep):
+            return ()
+        kept = _pictures_kept(self.picture_urls, picture_keys, problems)
+        removed = tuple(k for k in profile.picture_keys if k not in kept)
+        profile.picture_keys = kept
+        return removed
+
+
+def _pictures_kept(
+    urls: list[str], picture_keys: Mapping[str, str], problems: list[FieldProblem]
+) -> tuple[str, ...]:
+    keys = tuple(dict.fromkeys(picture_keys.get(u.strip().rstrip("?")) or "" for u in urls))
+    if "" in keys:
+        problems.append(
+            FieldProblem(
+                "profile_pictures",
+                "Pictures can only be reordered or removed here; upload new ones through profile completion",
+            )
+        )
+    elif not MIN_PICTURES <= len(keys) <= MAX_PICTURES:
+        problems.append(
+            FieldProblem("profile_pictures", f"Keep between {MIN_PICTURES} and {MAX_PICTURES} profile pictures")
+        )
+    return keys

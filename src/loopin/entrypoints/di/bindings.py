@@ -16,6 +16,15 @@ class Binding:
     memory: type  # the in-memory adapter (embedded mode, use-case tests)
 
 
+@dataclass(frozen=True, slots=True)
+class Implementation:
+    """A port of a lower context implemented by a service of a higher one (``PaidTicketRefunds`` by payments'
+    ``GuestRefunds``): the composition root aliases the port to the service."""
+
+    port: Any  # a Protocol class
+    service: type
+
+
 def bind(table: Iterable[Binding], *, real: bool, scope: Scope) -> Provider:
     """One provider binding every port of ``table`` to its real or its in-memory adapter."""
     provider = Provider(scope=scope)

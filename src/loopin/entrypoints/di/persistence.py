@@ -41,28 +41,21 @@ from loopin.adapters.memory.privacy import MemoryPersonalData
 from loopin.adapters.memory.seats import MemorySeatInventory
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
 from loopin.adapters.persistence.attendance import (
-    SqlAttendanceReader,
-    SqlEventAccessGrants,
     SqlInvitationRepository,
     SqlJoinRequestRepository,
-    SqlNotificationRepository,
     SqlTicketRepository,
 )
+from loopin.adapters.persistence.attendance_reader import SqlAttendanceReader, SqlEventAccessGrants
 from loopin.adapters.persistence.audit import SqlAuditDays, SqlAuditLog
 from loopin.adapters.persistence.database import UseCaseSession, create_engine
-from loopin.adapters.persistence.events import (
-    SqlEventReader,
-    SqlEventRepository,
-    SqlHostLeadRepository,
-    SqlVenueRepository,
-)
+from loopin.adapters.persistence.events import SqlEventReader, SqlEventRepository
 from loopin.adapters.persistence.health import PostgresReadiness
 from loopin.adapters.persistence.identity import (
     SqlInterestRepository,
     SqlMemberRepository,
     SqlOtpChallengeRepository,
 )
-from loopin.adapters.persistence.notifications import SqlDeviceRepository
+from loopin.adapters.persistence.notifications import SqlDeviceRepository, SqlNotificationRepository
 from loopin.adapters.persistence.outbox import SqlOutbox, SqlOutboxAcknowledgements
 from loopin.adapters.persistence.payments import (
     SqlFeeConfigRepository,
@@ -74,6 +67,7 @@ from loopin.adapters.persistence.payments import (
 from loopin.adapters.persistence.privacy import SqlPersonalData
 from loopin.adapters.persistence.seats import SqlSeatInventory
 from loopin.adapters.persistence.uow import SqlUnitOfWork
+from loopin.adapters.persistence.venues import SqlHostLeadRepository, SqlVenueRepository
 from loopin.entrypoints.di.bindings import Binding, bind
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.attendance.ports import (

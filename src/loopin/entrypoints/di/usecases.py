@@ -1,162 +1,139 @@
-"""Every use case, per context: dishka builds each from its constructor's type hints, one per request scope
-(a request or a job). A new use case is added to its context's tuple."""
+"""Every use case, per context and module: dishka builds each from its fields (the dataclass's constructor),
+one per request scope (a request or a job). A new use case is added to its context's tuple; the architecture
+test fails for one left out."""
 
 from __future__ import annotations
 
 from dishka import Provider, Scope, provide_all
 
-from loopin.usecases.attendance.checkin import CheckIn, CheckOut, ListAttendees
-from loopin.usecases.attendance.invitations import (
-    ExpireOverdue,
-    ListEventInvitations,
-    ListMyInvitations,
-    RespondToInvitation,
-    SearchInvitees,
-    SendInvitations,
+from loopin.entrypoints.di.bindings import Implementation
+from loopin.usecases.attendance import (
+    checkin,
+    expiry,
+    host_requests,
+    invitation_answers,
+    invitations,
+    requests,
+    tickets,
 )
-from loopin.usecases.attendance.requests import (
-    AcceptJoinRequest,
-    BulkRequestAction,
-    CreateJoinRequest,
-    DeclineJoinRequest,
-    GetMyRequest,
-    GetRequesterProfile,
-    ListEventRequests,
-    ListMyRequests,
-    WithdrawJoinRequest,
+from loopin.usecases.attendance.ports import PaidTicketRefunds
+from loopin.usecases.audit import record, summaries, verify
+from loopin.usecases.events import access, browse, catalog, create, hosts, manage, public, venues
+from loopin.usecases.events.ports import CancellationRefunds, PlatformFees
+from loopin.usecases.identity import access as member_access
+from loopin.usecases.identity import (
+    complete_profile,
+    interests,
+    logout,
+    profile,
+    request_otp,
+    sms,
+    verify_otp,
+    waitlist,
 )
-from loopin.usecases.attendance.tickets import (
-    CancelAttendance,
-    ConfirmAttendance,
-    GetMyTicket,
-    ListMyTickets,
-    TicketDesk,
-)
-from loopin.usecases.audit.read import ReadAuditDays, ReadAuditLog
-from loopin.usecases.audit.record import RecordAuditEntry
-from loopin.usecases.audit.summaries import SummarizeAuditDays
-from loopin.usecases.audit.verify import VerifyAuditChain
-from loopin.usecases.events.access import EventAccess
-from loopin.usecases.events.create import CreateEvent
-from loopin.usecases.events.hosts import BecomeAHost, ListHostLeads
-from loopin.usecases.events.manage import DeleteEvent, UpdateEvent
-from loopin.usecases.events.public import CityEvents, EventSeo, PublicEvent
-from loopin.usecases.events.read import GetEvent, GetShareUrl, ListFeed
-from loopin.usecases.events.reading import EventViews
-from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues
-from loopin.usecases.identity.access import MemberAccess
-from loopin.usecases.identity.complete_profile import CompleteProfile
-from loopin.usecases.identity.interests import ListEventInterests
-from loopin.usecases.identity.logout import Logout
-from loopin.usecases.identity.profile import GetProfile, UpdateProfile
-from loopin.usecases.identity.request_otp import RequestOtp
-from loopin.usecases.identity.sms import DeliverOtpSms
-from loopin.usecases.identity.verify_otp import VerifyOtp
-from loopin.usecases.identity.waitlist import AdmitMember, ListWaitlistedMembers, PromoteDueMembers
-from loopin.usecases.notifications.deliver import DeliverNotification
-from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice
-from loopin.usecases.payments.fees import ChangePlatformFee, CurrentFee, GetPlatformFee
-from loopin.usecases.payments.holds import ExpireHolds, HoldRelease
-from loopin.usecases.payments.notices import HandlePaymentNotice
-from loopin.usecases.payments.orders import CreatePaymentOrder, GetPaymentOrder
-from loopin.usecases.payments.reconcile import ReconcileOrders
-from loopin.usecases.payments.refunds import (
-    GuestRefunds,
-    ProcessRefund,
-    RefundEventOrders,
-    Refunding,
-    RefundOrder,
-    RetryRefunds,
-)
-from loopin.usecases.payments.settlement import OrderSettlement
-from loopin.usecases.platform.analytics import RecordAnalyticsEvent
-from loopin.usecases.platform.files import DeleteStoredFiles
-from loopin.usecases.privacy.erase import EndMemberSessions, EraseMyAccount, RequestErasureCode
-from loopin.usecases.privacy.export import ExportMyData
+from loopin.usecases.notifications import deliver, devices
+from loopin.usecases.payments import fees, holds, notices, orders, reconcile, refunds, settlement
+from loopin.usecases.platform import analytics, files
+from loopin.usecases.privacy import erase, export
+from loopin.usecases.staff import audit_log
 
 IDENTITY = (
-    MemberAccess,
-    RequestOtp,
-    VerifyOtp,
-    CompleteProfile,
-    GetProfile,
-    UpdateProfile,
-    ListEventInterests,
-    Logout,
-    PromoteDueMembers,
-    AdmitMember,
-    ListWaitlistedMembers,
-    DeliverOtpSms,
+    member_access.MemberAccess,
+    request_otp.RequestOtp,
+    verify_otp.VerifyOtp,
+    complete_profile.CompleteProfile,
+    profile.GetProfile,
+    profile.UpdateProfile,
+    interests.ListEventInterests,
+    logout.Logout,
+    waitlist.PromoteDueMembers,
+    waitlist.AdmitMember,
+    waitlist.ListWaitlistedMembers,
+    sms.DeliverOtpSms,
 )
 EVENTS = (
-    EventAccess,
-    EventViews,
-    CreateEvent,
-    ListFeed,
-    GetEvent,
-    GetShareUrl,
-    UpdateEvent,
-    DeleteEvent,
-    CreateVenue,
-    GetVenue,
-    ListVenues,
-    PublicEvent,
-    EventSeo,
-    CityEvents,
-    BecomeAHost,
-    ListHostLeads,
+    access.EventAccess,
+    catalog.EventCatalog,
+    create.CreateEvent,
+    browse.ListFeed,
+    browse.GetEvent,
+    browse.GetShareUrl,
+    manage.UpdateEvent,
+    manage.DeleteEvent,
+    venues.CreateVenue,
+    venues.GetVenue,
+    venues.ListVenues,
+    public.PublicEvent,
+    public.EventSeo,
+    public.CityEvents,
+    hosts.BecomeAHost,
+    hosts.ListHostLeads,
 )
 ATTENDANCE = (
-    TicketDesk,
-    CreateJoinRequest,
-    GetMyRequest,
-    ListMyRequests,
-    ListEventRequests,
-    GetRequesterProfile,
-    AcceptJoinRequest,
-    DeclineJoinRequest,
-    BulkRequestAction,
-    WithdrawJoinRequest,
-    SearchInvitees,
-    SendInvitations,
-    ListEventInvitations,
-    ListMyInvitations,
-    RespondToInvitation,
-    ExpireOverdue,
-    ConfirmAttendance,
-    GetMyTicket,
-    ListMyTickets,
-    CancelAttendance,
-    ListAttendees,
-    CheckIn,
-    CheckOut,
+    tickets.TicketDesk,
+    requests.CreateJoinRequest,
+    requests.GetMyRequest,
+    requests.ListMyRequests,
+    requests.WithdrawJoinRequest,
+    host_requests.ListEventRequests,
+    host_requests.GetRequesterProfile,
+    host_requests.AcceptJoinRequest,
+    host_requests.DeclineJoinRequest,
+    host_requests.BulkRequestAction,
+    invitations.SearchInvitees,
+    invitations.SendInvitations,
+    invitations.ListEventInvitations,
+    invitation_answers.ListMyInvitations,
+    invitation_answers.RespondToInvitation,
+    expiry.ExpireOverdue,
+    tickets.ConfirmAttendance,
+    tickets.GetMyTicket,
+    tickets.ListMyTickets,
+    tickets.CancelAttendance,
+    checkin.ListAttendees,
+    checkin.CheckIn,
+    checkin.CheckOut,
 )
 PAYMENTS = (
-    CurrentFee,
-    GetPlatformFee,
-    ChangePlatformFee,
-    HoldRelease,
-    ExpireHolds,
-    Refunding,
-    OrderSettlement,
-    GuestRefunds,
-    CreatePaymentOrder,
-    GetPaymentOrder,
-    HandlePaymentNotice,
-    RefundEventOrders,
-    RefundOrder,
-    ProcessRefund,
-    RetryRefunds,
-    ReconcileOrders,
+    fees.CurrentFee,
+    fees.GetPlatformFee,
+    fees.ChangePlatformFee,
+    holds.HoldRelease,
+    holds.ExpireHolds,
+    refunds.Refunding,
+    settlement.OrderSettlement,
+    refunds.GuestRefunds,
+    refunds.RefundOnEventCancellation,
+    orders.CreatePaymentOrder,
+    orders.GetPaymentOrder,
+    notices.HandlePaymentNotice,
+    refunds.RefundEventOrders,
+    refunds.RefundOrder,
+    refunds.ProcessRefund,
+    refunds.RetryRefunds,
+    reconcile.ReconcileOrders,
 )
-NOTIFICATIONS = (RegisterDevice, DeactivateDevice, DeliverNotification)
-PLATFORM = (RecordAnalyticsEvent, DeleteStoredFiles)
-AUDIT = (RecordAuditEntry, ReadAuditLog, ReadAuditDays, VerifyAuditChain, SummarizeAuditDays)
-PRIVACY = (ExportMyData, RequestErasureCode, EraseMyAccount, EndMemberSessions)
+NOTIFICATIONS = (devices.RegisterDevice, devices.DeactivateDevice, deliver.DeliverNotification)
+PLATFORM = (analytics.RecordAnalyticsEvent, files.DeleteStoredFiles)
+AUDIT = (record.RecordAuditEntry, verify.VerifyAuditChain, summaries.SummarizeAuditDays)
+PRIVACY = (export.ExportMyData, erase.RequestErasureCode, erase.EraseMyAccount, erase.EndMemberSessions)
+STAFF = (audit_log.ReadAuditLog, audit_log.ReadAuditDays)
+USE_CASES = (*PLATFORM, *AUDIT, *IDENTITY, *NOTIFICATIONS, *EVENTS, *ATTENDANCE, *PAYMENTS, *PRIVACY, *STAFF)
+
+# Ports a lower context declares and a higher context's service answers (the context order forbids the import
+# the other way round): the same instance as the service, in the same transaction.
+ANSWERED_ABOVE = (
+    Implementation(PlatformFees, fees.CurrentFee),  # events show the fee orders charge
+    Implementation(CancellationRefunds, refunds.RefundOnEventCancellation),  # a cancelled event refunds
+    Implementation(PaidTicketRefunds, refunds.GuestRefunds),  # a guest cancelling a paid ticket
+)
 
 
 class UseCaseProvider(Provider):
     scope = Scope.REQUEST
-    use_cases = provide_all(
-        *IDENTITY, *EVENTS, *ATTENDANCE, *PAYMENTS, *NOTIFICATIONS, *PLATFORM, *AUDIT, *PRIVACY
-    )
+    use_cases = provide_all(*USE_CASES)
+
+    def __init__(self) -> None:
+        super().__init__()
+        for implementation in ANSWERED_ABOVE:
+            self.alias(implementation.service, provides=implementation.port)

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import msgspec
 
 from loopin.entrypoints.http.auth import AnyRequest
+from loopin.usecases.shared.attributes import build
+
+Out = TypeVar("Out", bound=msgspec.Struct)
 
 
 class MessageOut(msgspec.Struct):
     success: bool
     message: str
+
+
+def to_wire(out: type[Out], view: object, **wire_only: Any) -> Out:
+    """``out`` filled from the use case's ``view`` by name, except the fields ``wire_only`` gives (an envelope
+    flag, a renamed or twin field, a local time, a number as a string).
+
+    What a call answers is the view's to define; the ``*Out`` struct is only how the app wants it encoded, so
+    a mapper states just where the two differ."""
+    return build(out, out.__struct_fields__, view, wire_only)
 
 
 def wall_clock(moment: datetime, zone: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dishka import AsyncContainer
 
 from loopin.domain.payments.refund import RefundReason
-from loopin.usecases.attendance.invitations import ExpireOverdue
+from loopin.usecases.attendance.expiry import ExpireOverdue
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
 from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY, RecordAuditEntry
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS, SummarizeAuditDays
@@ -19,7 +19,7 @@ from loopin.usecases.payments import jobs as payment_jobs
 from loopin.usecases.payments.holds import ExpireHolds
 from loopin.usecases.payments.reconcile import ReconcileOrders
 from loopin.usecases.payments.refunds import ProcessRefund, RefundEventOrders, RefundOrder, RetryRefunds
-from loopin.usecases.platform import analytics
+from loopin.usecases.platform import analytics, files
 from loopin.usecases.platform.analytics import RecordAnalyticsEvent
 from loopin.usecases.platform.files import DeleteStoredFiles
 from loopin.usecases.privacy.erase import END_SESSIONS, EndMemberSessions
@@ -103,7 +103,7 @@ async def _refund_order(scope: AsyncContainer, payload: Mapping[str, JsonScalar]
 
 HANDLERS: dict[str, Handler] = {
     identity_jobs.SEND_OTP_SMS: _send_otp_sms,
-    identity_jobs.DELETE_FILES: _delete_files,
+    files.DELETE_FILES: _delete_files,
     identity_jobs.PROMOTE_DUE_MEMBERS: _promote_due_members,
     analytics.CAPTURE: _capture_analytics,
     RECORD_AUDIT_ENTRY: _record_audit_entry,

@@ -1,21 +1,19 @@
-"""Invitations: the host finds members and invites them; the invitee answers; a sweep expires the rest."""
+"""Invitations, the host's side: find members to invite, invite them, list who was invited."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from loopin.domain.attendance.errors import HostOnly, InvitationExpired, InvitationNotFound
+from loopin.domain.attendance.errors import HostOnly
 from loopin.domain.attendance.invitation import Invitation, InvitationStatus
 from loopin.domain.attendance.rules import (
     HOST_MESSAGE_MAX,
     answer_deadline,
-    check_seats_left,
     check_text,
     parse_policy,
     require_open,
 )
-from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.usecases.attendance import jobs
@@ -24,15 +22,14 @@ from loopin.usecases.attendance.ports import (
     AttendanceReader,
     EventBrief,
     InvitationRepository,
-    JoinRequestRepository,
-    TicketRepository,
 )
 from loopin.usecases.attendance.views import (
-    InvitationAnswer,
     InvitationsSent,
     InvitationView,
     SearchHit,
     SearchPage,
+    having_status,
+    status_filter,
 )
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache
@@ -41,31 +38,6 @@ from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 SEARCH_MAX = 100
-
-
-def parse_invitation_status(raw: str | None) -> InvitationStatus | None:
-    if raw is None or not raw.strip():
-        return None
-    try:
-        return InvitationStatus.parse(raw)
-    except ValueError:
-        allowed = ", ".join(s.value for s in InvitationStatus)
-        raise InvalidInput.single("status_filter", f"status_filter must be one of: {allowed}") from None
-
-
-def event_brief(event: Event) -> EventBrief:
-    return EventBrief(
-        id=event.id,
-        title=event.title,
-        start_time=event.start_time,
-        end_time=event.end_time,
-        timezone=event.timezone,
-        venue_name=None,
-        cover_image_key=next(iter(event.cover_image_keys), None),
-        is_paid=event.is_paid,
-        host_id=event.host_id,
-        is_deleted=event.is_deleted,
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +124,7 @@ class SendInvitations:
         engaged = await self.reader.engaged_among(event.id, ids)
         existing = await self.invitations.lock_for_members(event.id, ids)
         expires_at = answer_deadline(policy, now, event.start_time)
-        brief = event_brief(event)
+        brief = EventBrief.of(event)
         created: list[InvitationView] = []
         skipped: list[tuple[int, str]] = []
         for user_id in ids:
@@ -205,125 +177,11 @@ class ListEventInvitations:
     clock: Clock
 
     async def __call__(self, *, member_id: int, event_id: int, status: str | None = None) -> list[InvitationView]:
-        wanted = parse_invitation_status(status)
+        wanted = status_filter(InvitationStatus, status)
         member = await self.access.load(member_id, Access.MEMBER)
         event = await self.event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
         rows = await self.reader.event_invitations(event.id)
         await self.uow.commit()
-        now, brief = self.clock.now(), event_brief(event)
+        now, brief = self.clock.now(), EventBrief.of(event)
         views = [InvitationView.of(i, now, brief, invitee=card, storage=self.storage) for i, card in rows]
-        return [v for v in views if wanted is None or v.status == wanted.value]
-
-
-@dataclass(frozen=True, slots=True)
-class ListMyInvitations:
-    access: MemberAccess
-    reader: AttendanceReader
-    uow: UnitOfWork
-    clock: Clock
-
-    async def __call__(self, *, member_id: int, status: str | None = None) -> list[InvitationView]:
-        wanted = parse_invitation_status(status)
-        member = await self.access.load(member_id, Access.MEMBER)
-        cards = await self.reader.member_invitations(member.id)
-        await self.uow.commit()
-        now = self.clock.now()
-        views = [InvitationView.of(c.invitation, now, c.event, host_name=c.host_name) for c in cards]
-        return [v for v in views if wanted is None or v.status == wanted.value]
-
-
-def parse_response(raw: str) -> bool:
-    value = raw.strip().lower()
-    if value == "going":
-        return True
-    if value in ("declined", "not_going"):
-        return False
-    raise InvalidInput.single("response", "response must be going or declined")
-
-
-@dataclass(frozen=True, slots=True)
-class RespondToInvitation:
-    """``going`` accepts (no seats yet: free events then confirm, paid events pay); ``declined`` declines. An
-    answer after the deadline records the expiry and answers ``INVITATION_EXPIRED``."""
-
-    access: MemberAccess
-    event_access: EventAccess
-    invitations: InvitationRepository
-    tickets: TicketRepository
-    cache: EventCache
-    jobs: JobQueue
-    uow: UnitOfWork
-    clock: Clock
-
-    async def __call__(
-        self, *, member_id: int, invitation_id: int, response: str, message: str | None = None
-    ) -> InvitationAnswer:
-        going = parse_response(response)
-        member = await self.access.load(member_id, Access.MEMBER)
-        found = await self.invitations.get(invitation_id)
-        if found is None or found.invitee_id != member.id:
-            raise InvitationNotFound()
-        event = await self.event_access.existing(found.event_id, lock=True)  # the event first: one lock order
-        invitation = await self.invitations.lock_by_id(invitation_id)
-        if invitation is None:
-            raise InvitationNotFound()
-        now = self.clock.now()
-        if invitation.expire(now):
-            await self.invitations.save(invitation)
-            self.jobs.enqueue(jobs.audited_invitation("expired", invitation, None, now))
-            self.uow.after_commit(self.cache.invalidate)
-            await self.uow.commit()
-            raise InvitationExpired()
-        ticket = await self.tickets.find(event.id, member.id)
-        has_ticket = ticket is not None and ticket.is_live
-        if going and invitation.status is not InvitationStatus.ACCEPTED:
-            require_open(event, now)
-            check_seats_left(event, 1, code="CAPACITY_FULL")
-        changed = invitation.answer(going, now, has_ticket=has_ticket)
-        if changed:
-            await self.invitations.save(invitation)
-            self.jobs.enqueue(
-                jobs.audited_invitation("accepted" if going else "declined", invitation, member.id, now)
-            )
-            self.jobs.enqueue(jobs.invitation_answered(invitation, event, member.profile.name))
-            self.uow.after_commit(self.cache.invalidate)
-        await self.uow.commit()
-        return InvitationAnswer(
-            invitation=InvitationView.of(invitation, now, event_brief(event)),
-            is_paid=event.is_paid,
-            ticket_price=event.ticket_price,
-            requires_payment=going and event.is_paid and not has_ticket,
-            requires_confirmation=going and not event.is_paid and not has_ticket,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class ExpireOverdue:
-    """Scheduled job: marks pending invitations and unconfirmed accepted requests past their deadlines as
-    expired, a batch per run, skipping rows a request is working on. Returns how many it expired."""
-
-    invitations: InvitationRepository
-    requests: JoinRequestRepository
-    cache: EventCache
-    jobs: JobQueue
-    uow: UnitOfWork
-    clock: Clock
-    config: AttendanceConfig
-
-    async def __call__(self) -> int:
-        now = self.clock.now()
-        expired = 0
-        for invitation in await self.invitations.lock_overdue(now, self.config.sweep_batch):
-            if invitation.expire(now):
-                await self.invitations.save(invitation)
-                self.jobs.enqueue(jobs.audited_invitation("expired", invitation, None, now))
-                expired += 1
-        for request in await self.requests.lock_overdue(now, self.config.sweep_batch):
-            if request.expire(now):
-                await self.requests.save(request)
-                self.jobs.enqueue(jobs.audited_request("expired", request, None, now))
-                expired += 1
-        if expired:
-            self.uow.after_commit(self.cache.invalidate)
-        await self.uow.commit()
-        return expired
+        return having_status(views, wanted)

@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Protocol
 
 from loopin.domain.attendance.invitation import Invitation
 from loopin.domain.attendance.request import JoinRequest
 from loopin.domain.attendance.ticket import Ticket
+from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Member
+from loopin.usecases.shared.attributes import from_attributes
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,12 @@ class EventBrief:
     is_paid: bool
     host_id: int
     is_deleted: bool
+
+    @classmethod
+    def of(cls, event: Event, venue_name: str | None = None) -> EventBrief:
+        return from_attributes(
+            cls, event, venue_name=venue_name, cover_image_key=next(iter(event.cover_image_keys), None)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,4 +189,15 @@ class AttendanceReader(Protocol):
     async def engaged_among(self, event_id: int, member_ids: Sequence[int]) -> dict[int, str]:
         """Members already on their way in by themselves: ``requested`` (a pending or accepted request) or
         ``going`` (a live ticket)."""
+        ...
+
+
+class PaidTicketRefunds(Protocol):
+    """What a guest cancelling a paid ticket gets back. Payments ranks above attendance and implements it
+    (``GuestRefunds``): the refund policy decides the amount, the refund is opened in the cancellation's own
+    transaction (once per order, whoever asks again) and paid back by a job after the commit."""
+
+    async def for_cancellation(self, *, ticket: Ticket, event: Event, now: datetime) -> Decimal:
+        """Call with the event and the ticket locked, before the ticket is cancelled. The amount refunded;
+        0.00 when the policy gives nothing back (too close to the start) or the ticket was not paid."""
         ...

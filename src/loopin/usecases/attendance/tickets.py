@@ -27,20 +27,19 @@ from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.attendance.ticket import PaymentStatus, Ticket, TicketSource
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access
-from loopin.domain.shared.money import ZERO
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.ports import (
     AttendanceReader,
     EventBrief,
     InvitationRepository,
     JoinRequestRepository,
+    PaidTicketRefunds,
     TicketRepository,
 )
 from loopin.usecases.attendance.views import Cancelled, TicketView
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, EventRepository, SeatInventory, VenueRepository
 from loopin.usecases.identity.access import MemberAccess
-from loopin.usecases.payments.refunds import GuestRefunds
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
@@ -176,18 +175,7 @@ class TicketDesk:
 
 async def brief_of(event: Event, venues: VenueRepository) -> EventBrief:
     venue = await venues.get(event.venue_id) if event.venue_id else None
-    return EventBrief(
-        id=event.id,
-        title=event.title,
-        start_time=event.start_time,
-        end_time=event.end_time,
-        timezone=event.timezone,
-        venue_name=venue.name if venue else None,
-        cover_image_key=next(iter(event.cover_image_keys), None),
-        is_paid=event.is_paid,
-        host_id=event.host_id,
-        is_deleted=event.is_deleted,
-    )
+    return EventBrief.of(event, venue.name if venue else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +264,7 @@ class CancelAttendance:
 
     access: MemberAccess
     event_access: EventAccess
-    refunds: GuestRefunds
+    refunds: PaidTicketRefunds
     tickets: TicketRepository
     desk: TicketDesk
     uow: UnitOfWork
@@ -293,8 +281,7 @@ class CancelAttendance:
             raise EventStarted("The event has already started; the ticket can no longer be cancelled.")
         refund_amount = None
         if ticket.payment_status is PaymentStatus.PAID:
-            refund = await self.refunds.for_cancellation(ticket, event, now)
-            refund_amount = refund.amount if refund is not None else ZERO
+            refund_amount = await self.refunds.for_cancellation(ticket=ticket, event=event, now=now)
         released = await self.desk.take_back(event, ticket, member.id, now)
         await self.uow.commit()
         return Cancelled(ticket.id, event.id, released, event.seats_taken, refund_amount)

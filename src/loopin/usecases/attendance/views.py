@@ -3,20 +3,48 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Protocol, TypeVar
 
-from loopin.domain.attendance.invitation import Invitation
-from loopin.domain.attendance.request import JoinRequest
+from loopin.domain.attendance.invitation import Invitation, InvitationStatus
+from loopin.domain.attendance.request import JoinRequest, RequestStatus
 from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.attendance.ticket import Ticket
+from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.attendance.ports import EventBrief, MemberCard
 from loopin.usecases.platform.ports import FileStorage
+from loopin.usecases.shared.attributes import from_attributes
 
 
 def picture_url(storage: FileStorage, key: str | None) -> str | None:
     return storage.url_for(key) if key else None
+
+
+class HasStatus(Protocol):
+    @property
+    def status(self) -> str: ...
+
+
+V = TypeVar("V", bound=HasStatus)
+
+
+def status_filter(kind: type[RequestStatus] | type[InvitationStatus], raw: str | None) -> str | None:
+    """The status a list call asked for (``status_filter``), None for every status; 422 for an unknown one."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        status: RequestStatus | InvitationStatus = kind.parse(raw)
+    except ValueError:
+        allowed = ", ".join(s.value for s in kind)
+        raise InvalidInput.single("status_filter", f"status_filter must be one of: {allowed}") from None
+    return str(status.value)
+
+
+def having_status(views: Iterable[V], wanted: str | None) -> list[V]:
+    return [v for v in views if wanted is None or v.status == wanted]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,22 +76,14 @@ class RequestView:
         has_ticket: bool = False,
         storage: FileStorage | None = None,
     ) -> RequestView:
-        return cls(
-            id=r.id,
-            uuid=r.uuid,
-            event_id=r.event_id,
+        return from_attributes(
+            cls,
+            r,
             event_title=event_title,
-            requester_id=r.requester_id,
             requester_name=requester.name if requester else "",
             picture_url=picture_url(storage, requester.picture_key) if requester and storage else None,
             status=r.status_at(now).value,
-            message=r.message,
-            host_message=r.host_message,
-            seats_requested=r.seats_requested,
             can_confirm=r.can_confirm(now, has_ticket=has_ticket),
-            confirm_by=r.confirm_by,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
         )
 
 
@@ -122,22 +142,18 @@ class InvitationView:
         host_name: str = "",
         storage: FileStorage | None = None,
     ) -> InvitationView:
-        return cls(
-            id=i.id,
-            event_id=i.event_id,
+        return from_attributes(
+            cls,
+            i,
             event_title=event.title,
             event_start_time=event.start_time,
             event_timezone=event.timezone,
             user_id=i.invitee_id,
             full_name=invitee.name if invitee else "",
             picture_url=picture_url(storage, invitee.picture_key) if invitee and storage else None,
-            host_id=i.host_id,
             host_name=host_name,
             status=i.status_at(now).value,
-            message=i.message,
-            expires_at=i.expires_at,
             expiry_policy=i.expiry_policy.value,
-            created_at=i.created_at,
         )
 
 
@@ -181,10 +197,10 @@ class TicketView:
     @classmethod
     def of(cls, t: Ticket, event: EventBrief, codes: TicketCodes, storage: FileStorage) -> TicketView:
         secret = t.secret(codes)
-        return cls(
+        return from_attributes(
+            cls,
+            t,
             ticket_id=t.id,
-            member_id=t.member_id,
-            event_id=t.event_id,
             event_title=event.title,
             event_start_time=event.start_time,
             event_end_time=event.end_time,
@@ -193,14 +209,9 @@ class TicketView:
             cover_image_url=picture_url(storage, event.cover_image_key),
             ticket_secret=secret,
             qr_code_data=codes.qr_payload(t.event_id, secret),
-            seats=t.seats,
             is_paid=event.is_paid,
             payment_status=t.payment_status.value,
             status=t.status.value,
-            checked_in_at=t.checked_in_at,
-            checked_out_at=t.checked_out_at,
-            issued_at=t.issued_at,
-            created_at=t.created_at,
         )
 
 
@@ -229,18 +240,17 @@ class AttendeeView:
 
     @classmethod
     def of(cls, t: Ticket, member: MemberCard, codes: TicketCodes, storage: FileStorage) -> AttendeeView:
-        return cls(
+        return from_attributes(
+            cls,
+            t,
             user_id=t.member_id,
             full_name=member.name,
             picture_url=picture_url(storage, member.picture_key),
             ticket_id=t.id,
             ticket_secret=t.secret(codes),
-            seats=t.seats,
             status=t.status.value,
             payment_status=t.payment_status.value,
             checked_in=t.is_checked_in,
-            checked_in_at=t.checked_in_at,
-            checked_out_at=t.checked_out_at,
         )
 
 

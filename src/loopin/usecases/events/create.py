@@ -6,38 +6,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
+from loopin.domain.events import rules
 from loopin.domain.events.event import Event, EventStatus
+from loopin.domain.events.place import PlaceInput, venue_from_place
 from loopin.domain.events.problems import Problems
-from loopin.domain.events.rules import (
-    check_capacity,
-    check_pricing,
-    clean_description,
-    clean_gst_number,
-    clean_title,
-    parse_allowed_genders,
-    parse_bool,
-    parse_duration,
-    parse_int,
-    parse_interest_ids,
-    parse_price,
-    parse_rsvp_policy,
-    parse_start_time,
-    parse_timezone,
-)
 from loopin.domain.events.slugs import new_canonical_id
 from loopin.domain.events.venue import Venue
 from loopin.domain.identity.member import Access
-from loopin.domain.shared.errors import Conflict, InvalidInput
+from loopin.domain.shared.errors import Conflict
 from loopin.usecases.events import jobs
+from loopin.usecases.events.catalog import EventCatalog
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.covers import check_covers, store_covers
 from loopin.usecases.events.ports import EventCache, EventRecord, EventRepository, HostCard, VenueRepository
-from loopin.usecases.events.reading import EventViews
-from loopin.usecases.events.venues import PlaceInput, active_venue, venue_from_place
+from loopin.usecases.events.venues import active_venue
 from loopin.usecases.events.views import EventView
 from loopin.usecases.identity.access import MemberAccess
-from loopin.usecases.identity.pictures import UploadedFile, discard
+from loopin.usecases.identity.interests import chosen_interests
 from loopin.usecases.identity.ports import InterestRepository
+from loopin.usecases.platform.files import UploadedFile, discard
 from loopin.usecases.platform.ports import FileStorage, ImageInspector, RateLimiter
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
@@ -90,7 +77,7 @@ class CreateEvent:
     events: EventRepository
     venues: VenueRepository
     interests: InterestRepository
-    views: EventViews
+    catalog: EventCatalog
     cache: EventCache
     storage: FileStorage
     inspector: ImageInspector
@@ -105,30 +92,30 @@ class CreateEvent:
         now = self.clock.now()
         p = Problems()
         # The codes the app recognises come first: the first coded problem names the error.
-        title = clean_title(form.title, p)
-        venue_id = parse_int(form.venue_id, "venue_id", 0, p) or None
+        title = rules.clean_title(form.title, p)
+        venue_id = rules.parse_int(form.venue_id, "venue_id", 0, p) or None
         place = form.place
         if not (place.venue_name or "").strip() and (form.venue_text or "").strip():
             place = replace(place, venue_name=form.venue_text)
         draft: Venue | None = None
         if venue_id is None:
             draft = venue_from_place(place, p, now=now, created_by=member.id)
-        duration = parse_duration(form.duration_hours, p)
-        zone = parse_timezone(form.timezone, self.config.timezone, p)
-        start = parse_start_time(form.start_time, zone, now, p) if zone is not None else None
-        description = clean_description(form.description, p)
-        capacity = check_capacity(parse_int(form.max_capacity, "max_capacity", 0, p), p)
-        is_paid = parse_bool(form.is_paid, "is_paid", False, p)
-        price = check_pricing(is_paid, parse_price(form.ticket_price, p), p)
-        allow_plus_one = parse_bool(form.allow_plus_one, "allow_plus_one", True, p)
-        gst_number = clean_gst_number(form.gst_number, p)
-        genders = parse_allowed_genders(form.allowed_genders, p)
-        policy = parse_rsvp_policy(form.rsvp_expiry_policy or "event_start", p)
+        duration = rules.parse_duration(form.duration_hours, p)
+        zone = rules.parse_timezone(form.timezone, self.config.timezone, p)
+        start = rules.parse_start_time(form.start_time, zone, now, p) if zone is not None else None
+        description = rules.clean_description(form.description, p)
+        capacity = rules.check_capacity(rules.parse_int(form.max_capacity, "max_capacity", 0, p), p)
+        is_paid = rules.parse_bool(form.is_paid, "is_paid", False, p)
+        price = rules.check_pricing(is_paid, rules.parse_price(form.ticket_price, p), p)
+        allow_plus_one = rules.parse_bool(form.allow_plus_one, "allow_plus_one", True, p)
+        gst_number = rules.clean_gst_number(form.gst_number, p)
+        genders = rules.parse_allowed_genders(form.allowed_genders, p)
+        policy = rules.parse_rsvp_policy(form.rsvp_expiry_policy or "event_start", p)
         if form.status is not None and form.status.strip().lower() not in {s.value for s in CREATE_STATUSES}:
             p.add("status", "A new event is created as draft or published", "INVALID_STATUS")
-        publish = parse_bool(form.publish, "publish", True, p)
-        is_public = parse_bool(form.is_public, "is_public", True, p)
-        interest_ids = parse_interest_ids(form.event_interest_ids, p)
+        publish = rules.parse_bool(form.publish, "publish", True, p)
+        is_public = rules.parse_bool(form.is_public, "is_public", True, p)
+        interest_ids = rules.parse_interest_ids(form.event_interest_ids, p)
         covers = check_covers(form.cover_images, self.inspector, self.config, p)
         p.raise_if_any()
         interest_ids = checked(interest_ids)
@@ -136,16 +123,10 @@ class CreateEvent:
         repeat = await self.events.find_duplicate(member.id, title, start, now - self.config.duplicate_window)
         if repeat is not None:  # the app retried a create that had gone through: answer with that event
             await self.uow.commit()
-            view = await self.views.detail(repeat.id)
+            view = await self.catalog.detail(repeat.id)
             if view is not None:
                 return view
-        interests = await self.interests.get_many(interest_ids) if interest_ids else []
-        if len([i for i in interests if i.is_active]) != len(interest_ids):
-            raise InvalidInput.single(
-                "event_interest_ids",
-                "One or more selected interests are not available",
-                code="INVALID_EVENT_INTERESTS",
-            )
+        interests = await chosen_interests(self.interests, interest_ids, "event_interest_ids")
         venue = await active_venue(self.venues, venue_id) if venue_id is not None else None
         await self.config.events_per_member.count(self.limiter, member.id, now)  # retried creates are not
         canonical_id = await self._free_canonical_id()
@@ -187,7 +168,7 @@ class CreateEvent:
             raise
         picture = next(iter(member.profile.picture_keys), None)
         ordered = tuple(sorted(interests, key=lambda i: (i.name, i.id)))
-        return await self.views.view(
+        return await self.catalog.view(
             EventRecord(event, HostCard(member.id, member.profile.name, picture), venue, ordered)
         )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Protocol, TypeVar
 
 from loopin.domain.events.event import Event
@@ -183,3 +184,27 @@ class SeatInventory(Protocol):
     async def release_held(self, event_id: int, seats: int) -> None: ...
 
     async def release_taken(self, event_id: int, seats: int) -> None: ...
+
+
+# --- what the payments context answers for events (it ranks above: events declares, payments implements) ---
+
+
+class SeatFee(Protocol):
+    """What a buyer pays on top of a seat's base price."""
+
+    def fee_per_seat(self, base_price: Decimal) -> Decimal: ...
+
+
+class PlatformFees(Protocol):
+    """The fee events show beside their price (``platform_fee``): the very policy orders are charged with, so
+    the two never disagree. Implemented by payments' ``CurrentFee`` (a cached read)."""
+
+    async def policy(self) -> SeatFee: ...
+
+
+class CancellationRefunds(Protocol):
+    """What a cancelled event owes its paid guests. Called inside the cancellation's transaction: every paid
+    guest must be refunded in full, exactly once each, after the commit (work in the same outbox), however
+    often the cancellation's follow-up runs. Implemented by payments' ``RefundOnEventCancellation``."""
+
+    async def event_cancelled(self, *, event_id: int, actor_id: int) -> None: ...

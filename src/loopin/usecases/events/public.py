@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from loopin.domain.events.event import EventStatus
 from loopin.domain.events.feed import MAX_LIMIT, FeedQuery
@@ -18,16 +16,13 @@ from loopin.domain.events.slugs import is_canonical_id
 from loopin.domain.events.venue import KNOWN_CITIES, city_display_name, city_slug
 from loopin.domain.events.visibility import Viewer
 from loopin.domain.shared.errors import FieldProblem, InvalidInput, NotFound
-from loopin.domain.shared.money import CURRENCY
 from loopin.usecases.events.access import EventAccess
+from loopin.usecases.events.catalog import EventCatalog
 from loopin.usecases.events.config import EventsConfig
-from loopin.usecases.events.reading import EventViews
+from loopin.usecases.events.seo import Json, breadcrumb, breadcrumb_list, schema_event, seo_of
 from loopin.usecases.events.views import EventView, FeedPageView, InterestRef
 from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.shared.ports import Clock, UnitOfWork
-
-Json = dict[str, object]
-DESCRIPTION_MAX = 160
 
 
 class InterestNotFound(NotFound):
@@ -35,15 +30,20 @@ class InterestNotFound(NotFound):
     default_message = "Interest not found."
 
 
+async def shown_to_anyone(access: EventAccess, catalog: EventCatalog, canonical_id: str) -> EventView:
+    """The event of a public page, or 404 (drafts and private events whoever asks)."""
+    view = await catalog.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
+    return await access.require_visible(view, None)
+
+
 @dataclass(frozen=True, slots=True)
 class PublicEvent:
     event_access: EventAccess
-    views: EventViews
+    catalog: EventCatalog
     uow: UnitOfWork
 
     async def __call__(self, *, canonical_id: str) -> EventView:
-        view = await self.views.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
-        view = await self.event_access.require_visible(view, None)
+        view = await shown_to_anyone(self.event_access, self.catalog, canonical_id)
         await self.uow.commit()
         return view
 
@@ -59,15 +59,14 @@ class SeoPage:
 @dataclass(frozen=True, slots=True)
 class EventSeo:
     event_access: EventAccess
-    views: EventViews
+    catalog: EventCatalog
     uow: UnitOfWork
     config: EventsConfig
 
     async def __call__(
         self, *, canonical_id: str, url_city_slug: str | None = None, url_event_slug: str | None = None
     ) -> SeoPage:
-        view = await self.views.by_canonical_id(canonical_id) if is_canonical_id(canonical_id) else None
-        view = await self.event_access.require_visible(view, None)
+        view = await shown_to_anyone(self.event_access, self.catalog, canonical_id)
         await self.uow.commit()
         current_city = view.venue.city_slug if view.venue else "unknown"
         stale = (url_city_slug is not None and url_city_slug != current_city) or (
@@ -96,7 +95,7 @@ class CityPage:
 class CityEvents:
     """Upcoming public events at venues in one city, soonest first; optionally of one interest."""
 
-    views: EventViews
+    catalog: EventCatalog
     interests: InterestRepository
     uow: UnitOfWork
     clock: Clock
@@ -129,7 +128,7 @@ class CityEvents:
             offset=(page - 1) * limit,
             limit=limit,
         )
-        found = await self.views.page(query, Viewer.anonymous(), "public", self.clock.now())
+        found = await self.catalog.page(query, Viewer.anonymous(), "public", self.clock.now())
         await self.uow.commit()
         site = self.config.site_url.rstrip("/")
         name = city_display_name(slug)
@@ -148,7 +147,7 @@ class CityEvents:
             "is_known_city": slug in KNOWN_CITIES,
         }
         schema: Json = {
-            "breadcrumb": _breadcrumb_list(
+            "breadcrumb": breadcrumb_list(
                 [("Home", site + "/"), (cc.upper(), f"{site}/{cc}"), (name, f"{site}/{cc}/{slug}")]
                 + [("Events", f"{site}/{cc}/{slug}/events")]
                 + ([(interest.name, site + base)] if interest else [])
@@ -175,125 +174,3 @@ class CityEvents:
             "prev_url": f"{base}?page={page - 1}" if page > 1 else None,
         }
         return CityPage(found, page, seo, schema, pagination, interest)
-
-
-def local_iso(moment: datetime, zone: str) -> str:
-    """The event's wall-clock time with its offset (``2025-12-21T00:00:00+05:30``)."""
-    return moment.astimezone(ZoneInfo(zone)).isoformat()
-
-
-def _absolute(url: str, site: str) -> str:
-    return url if url.startswith(("http://", "https://")) else site + url
-
-
-def _description(view: EventView, city: str) -> str:
-    text = " ".join(view.description.split()) or f"Join us for {view.title} in {city}"
-    return text if len(text) <= DESCRIPTION_MAX else text[: DESCRIPTION_MAX - 1].rstrip() + "…"
-
-
-def seo_of(view: EventView, site: str) -> Json:
-    city = view.city_name or "Unknown"
-    description = _description(view, city)
-    image = _absolute(view.cover_images[0], site) if view.cover_images else ""
-    return {
-        "title": f"{view.title} in {city} | Loopin",
-        "description": description,
-        "canonical_url": view.share_url,
-        "og_title": view.title,
-        "og_description": description,
-        "og_image": image,
-        "og_url": view.share_url,
-        "og_type": "website",
-        "og_site_name": "Loopin",
-        "twitter_card": "summary_large_image",
-        "twitter_title": view.title,
-        "twitter_description": description,
-        "twitter_image": image,
-        "event_id": view.canonical_id,
-        "event_slug": view.slug,
-        "event_start_time": local_iso(view.start_time, view.timezone),
-        "event_end_time": local_iso(view.end_time, view.timezone),
-        "event_location": view.venue.name if view.venue else "",
-    }
-
-
-_SCHEMA_STATUS = {
-    EventStatus.CANCELLED: "https://schema.org/EventCancelled",
-    EventStatus.POSTPONED: "https://schema.org/EventPostponed",
-}
-_ATTENDANCE_MODE = {
-    "virtual": "https://schema.org/OnlineEventAttendanceMode",
-    "hybrid": "https://schema.org/MixedEventAttendanceMode",
-}
-
-
-def schema_event(view: EventView, site: str) -> Json:
-    """schema.org ``Event``: unlimited events are in stock, coordinates are numbers."""
-    event: Json = {
-        "@context": "https://schema.org",
-        "@type": "Event",
-        "name": view.title,
-        "description": (" ".join(view.description.split()) or f"Join us for {view.title}")[:500],
-        "startDate": local_iso(view.start_time, view.timezone),
-        "endDate": local_iso(view.end_time, view.timezone),
-        "url": view.share_url,
-        "eventStatus": _SCHEMA_STATUS.get(view.status, "https://schema.org/EventScheduled"),
-        "eventAttendanceMode": _ATTENDANCE_MODE.get(
-            view.venue.venue_type if view.venue else "", "https://schema.org/OfflineEventAttendanceMode"
-        ),
-        "organizer": {"@type": "Person", "name": view.host.name or "Loopin host"},
-        "offers": {
-            "@type": "Offer",
-            "price": str(view.ticket_price) if view.is_paid else "0",
-            "priceCurrency": CURRENCY,
-            "availability": "https://schema.org/SoldOut" if view.is_full else "https://schema.org/InStock",
-            "url": view.share_url,
-        },
-    }
-    if view.cover_images:
-        event["image"] = [_absolute(u, site) for u in view.cover_images]
-    if view.venue:
-        place: Json = {
-            "@type": "Place",
-            "name": view.venue.name,
-            "address": {
-                "@type": "PostalAddress",
-                "streetAddress": view.venue.address,
-                "addressLocality": view.venue.city,
-                "addressCountry": view.venue.country_code.upper(),
-            },
-        }
-        if view.venue.latitude is not None and view.venue.longitude is not None:
-            place["geo"] = {
-                "@type": "GeoCoordinates",
-                "latitude": view.venue.latitude,
-                "longitude": view.venue.longitude,
-            }
-        event["location"] = place
-    return event
-
-
-def breadcrumb(view: EventView, site: str) -> Json:
-    cc = view.venue.country_code if view.venue else "in"
-    slug = view.venue.city_slug if view.venue else "unknown"
-    city = view.venue.city if view.venue else "Unknown"
-    return _breadcrumb_list(
-        [
-            ("Home", site + "/"),
-            (cc.upper(), f"{site}/{cc}"),
-            (city, f"{site}/{cc}/{slug}"),
-            ("Events", f"{site}/{cc}/{slug}/events"),
-            (view.title, view.share_url),
-        ]
-    )
-
-
-def _breadcrumb_list(items: list[tuple[str, str]]) -> Json:
-    return {
-        "@context": "https://schema.org",
-        "@type": "BreadcrumbList",
-        "itemListElement": [
-            {"@type": "ListItem", "position": n, "name": name, "item": url}
-            for n, (name, url) in enumerate(items, start=1)
-        ],
-    }

@@ -12,11 +12,11 @@ from loopin.domain.events.host_lead import HostLead
 from loopin.domain.events.slugs import canonical_path
 from loopin.domain.events.venue import Venue
 from loopin.domain.identity.interest import EventInterest
-from loopin.domain.payments.fee import PlatformFeePolicy
 from loopin.domain.shared.money import ZERO
 from loopin.usecases.events.config import EventsConfig
-from loopin.usecases.events.ports import EventRecord
+from loopin.usecases.events.ports import EventRecord, SeatFee
 from loopin.usecases.platform.ports import FileStorage
+from loopin.usecases.shared.attributes import from_attributes
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,24 +47,7 @@ class VenueView:
 
     @classmethod
     def of(cls, v: Venue) -> VenueView:
-        return cls(
-            v.id,
-            v.uuid,
-            v.name,
-            v.address,
-            v.city,
-            v.city_slug,
-            v.country_code,
-            v.latitude,
-            v.longitude,
-            v.place_id,
-            v.venue_type.value,
-            v.capacity,
-            dict(v.metadata),
-            v.is_active,
-            v.created_at,
-            v.updated_at,
-        )
+        return from_attributes(cls, v, venue_type=v.venue_type.value, metadata=dict(v.metadata))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,46 +114,24 @@ class EventView:
         return self.venue.city if self.venue else ""
 
     @classmethod
-    def of(
-        cls, record: EventRecord, storage: FileStorage, config: EventsConfig, fee: PlatformFeePolicy
-    ) -> EventView:
+    def of(cls, record: EventRecord, storage: FileStorage, config: EventsConfig, fee: SeatFee) -> EventView:
         e, venue = record.event, record.venue
         path = canonical_path(
             venue.country_code if venue else "in", venue.city_slug if venue else "unknown", e.slug, e.canonical_id
         )
         picture = record.host.picture_key
-        return cls(
-            id=e.id,
-            uuid=e.uuid,
-            canonical_id=e.canonical_id,
-            slug=e.slug,
+        return from_attributes(
+            cls,
+            e,
             canonical_path=path,
             share_url=config.site_url.rstrip("/") + path,
-            title=e.title,
-            description=e.description,
             host=HostView(record.host.id, record.host.name, storage.url_for(picture) if picture else None),
             venue=VenueView.of(venue) if venue else None,
-            start_time=e.start_time,
-            end_time=e.end_time,
-            timezone=e.timezone,
-            max_capacity=e.max_capacity,
-            seats_taken=e.seats_taken,
-            seats_held=e.seats_held,
-            requests_count=e.requests_count,
-            is_paid=e.is_paid,
-            ticket_price=e.ticket_price,
             platform_fee=fee.fee_per_seat(e.ticket_price) if e.is_paid else ZERO,
-            allow_plus_one=e.allow_plus_one,
-            gst_number=e.gst_number,
             allowed_genders=e.allowed_genders.value,
             rsvp_expiry_policy=e.rsvp_expiry_policy.value,
             cover_images=tuple(storage.url_for(k) for k in e.cover_image_keys),
-            status=e.status,
-            is_public=e.is_public,
-            is_deleted=e.is_deleted,
             interests=tuple(InterestRef.of(i) for i in record.interests),
-            created_at=e.created_at,
-            updated_at=e.updated_at,
         )
 
 
@@ -218,14 +179,4 @@ class HostLeadView:
 
     @classmethod
     def of(cls, lead: HostLead) -> HostLeadView:
-        return cls(
-            lead.id,
-            lead.first_name,
-            lead.last_name,
-            lead.phone.e164,
-            lead.message,
-            lead.is_contacted,
-            lead.is_converted,
-            lead.created_at,
-            lead.updated_at,
-        )
+        return from_attributes(cls, lead, phone_number=lead.phone.e164, submitted_at=lead.created_at)

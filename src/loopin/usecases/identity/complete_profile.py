@@ -18,14 +18,16 @@ from loopin.domain.identity.profile import (
     parse_birth_date,
     raise_if_any,
 )
-from loopin.domain.shared.errors import FieldProblem, Forbidden, InvalidInput
-from loopin.usecases.identity import jobs
+from loopin.domain.shared.errors import FieldProblem, Forbidden
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.config import IdentityConfig
-from loopin.usecases.identity.pictures import UploadedFile, check_pictures, discard, store_pictures
+from loopin.usecases.identity.interests import chosen_interests
+from loopin.usecases.identity.jobs import audited_member, promoted
+from loopin.usecases.identity.pictures import check_pictures, store_pictures
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository
 from loopin.usecases.identity.views import ProfileView
 from loopin.usecases.platform.analytics import analytics_event
+from loopin.usecases.platform.files import UploadedFile, delete_files, discard
 from loopin.usecases.platform.ports import FileStorage, ImageInspector
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
@@ -78,13 +80,7 @@ class CompleteProfile:
         member = await self.access.load(member_id, Access.SELF, for_update=True)
         if phone_number and PhoneNumber.parse(phone_number) != member.phone:
             raise Forbidden("Phone number does not match the signed-in account.", code="PHONE_MISMATCH")
-        found = await self.interests.get_many(interest_ids)
-        if len([i for i in found if i.is_active]) != len(interest_ids):
-            raise InvalidInput.single(
-                "event_interests",
-                "One or more selected interests are not available",
-                code="INVALID_EVENT_INTERESTS",
-            )
+        found = await chosen_interests(self.interests, interest_ids, "event_interests")
 
         new_keys = await store_pictures(self.storage, member.id, checked)
         try:
@@ -105,9 +101,9 @@ class CompleteProfile:
             admitted_now = waitlisted_now and member.promote_if_due(now)  # a zero-minute window: in at once
             await self.members.save(member)
             if replaced:
-                self.jobs.enqueue(jobs.delete_files(replaced))
+                self.jobs.enqueue(delete_files(replaced))
             self.jobs.enqueue(
-                jobs.audited_member(
+                audited_member(
                     "profile_completed", member.id, actor_id=member.id, at=now, first_time=waitlisted_now
                 )
             )
@@ -121,7 +117,7 @@ class CompleteProfile:
                 )
             )
             if admitted_now:
-                for job in jobs.promoted(member.id, now):
+                for job in promoted(member.id, now):
                     self.jobs.enqueue(job)
             await self.uow.commit()
         except BaseException:

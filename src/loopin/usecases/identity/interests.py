@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from loopin.domain.identity.interest import EventInterest
 from loopin.domain.identity.member import Access
+from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.identity.views import InterestView
 from loopin.usecases.shared.ports import UnitOfWork
+
+
+async def chosen_interests(interests: InterestRepository, ids: Sequence[int], field: str) -> list[EventInterest]:
+    """The interests ``ids`` names, every one of them active; else a 422 on ``field`` (profiles and events)."""
+    found = await interests.get_many(ids) if ids else []
+    if len([i for i in found if i.is_active]) != len(ids):
+        raise InvalidInput.single(
+            field, "One or more selected interests are not available", code="INVALID_EVENT_INTERESTS"
+        )
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from loopin.domain.audit.entry import JsonValue
@@ -12,7 +11,6 @@ from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.shared.ports import Job
 
 SEND_OTP_SMS = "identity.send_otp_sms"
-DELETE_FILES = "platform.delete_files"
 PROMOTE_DUE_MEMBERS = "identity.promote_due_members"
 
 
@@ -25,10 +23,6 @@ def send_otp_sms(phone: PhoneNumber, code: str, issued_at_ms: int) -> Job:
         timeout_seconds=20,
         keep_result=False,
     )
-
-
-def delete_files(keys: Sequence[str]) -> Job:
-    return Job(DELETE_FILES, {"keys": "\n".join(keys)}, attempts=5)
 
 
 def audited_member(

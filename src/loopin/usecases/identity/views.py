@@ -8,6 +8,7 @@ from datetime import date, datetime
 from loopin.domain.identity.interest import EventInterest
 from loopin.domain.identity.member import Member, MemberStatus
 from loopin.usecases.platform.ports import FileStorage
+from loopin.usecases.shared.attributes import from_attributes
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,9 +22,7 @@ class InterestView:
 
     @classmethod
     def of(cls, interest: EventInterest) -> InterestView:
-        return cls(
-            interest.id, interest.name, interest.slug, interest.is_active, interest.created_at, interest.updated_at
-        )
+        return from_attributes(cls, interest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +52,12 @@ class ProfileView:
         p = member.profile
         by_id = {i.id: i for i in interests if i.is_active}
         chosen = sorted((by_id[i] for i in p.interest_ids if i in by_id), key=lambda i: i.name)
-        return cls(
+        return from_attributes(
+            cls,
+            p,
             id=member.id,
             phone_number=member.phone.e164,
-            name=p.name,
             gender=p.gender.value if p.gender else "",
-            bio=p.bio,
-            location=p.location,
-            birth_date=p.birth_date,
             interests=tuple(InterestView.of(i) for i in chosen),
             picture_urls=tuple(storage.url_for(k) for k in p.picture_keys),
             status=member.status,

@@ -10,7 +10,7 @@ from loopin.domain.identity.member import Access
 from loopin.domain.payments.fee import PlatformFeeConfig, PlatformFeePolicy
 from loopin.domain.shared.errors import Forbidden
 from loopin.usecases.audit.record import audit_entry
-from loopin.usecases.events.ports import EventCache
+from loopin.usecases.events.ports import EventCache, PlatformFees
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.ports import FeeConfigCache, FeeConfigRepository
@@ -30,7 +30,7 @@ class FeeView:
 
 
 @dataclass(frozen=True, slots=True)
-class CurrentFee:
+class CurrentFee(PlatformFees):
     """The policy every price is computed with (orders, and ``platform_fee`` on events)."""
 
     configs: FeeConfigRepository

@@ -18,7 +18,8 @@ from loopin.domain.payments import ledger
 from loopin.domain.payments.order import PaymentOrder
 from loopin.domain.payments.refund import Refund, RefundReason, full_refund_key
 from loopin.domain.shared.money import ZERO
-from loopin.usecases.events.ports import EventRepository
+from loopin.usecases.attendance.ports import PaidTicketRefunds
+from loopin.usecases.events.ports import CancellationRefunds, EventRepository
 from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.ports import (
@@ -63,22 +64,34 @@ class Refunding:
 
 
 @dataclass(frozen=True, slots=True)
-class GuestRefunds:
+class GuestRefunds(PaidTicketRefunds):
     """What a guest cancelling a paid ticket gets back (the refund policy), inside the cancellation's
-    transaction."""
+    transaction: attendance's ``CancelAttendance`` asks through its port."""
 
     orders: PaymentOrderRepository
     refunding: Refunding
     config: PaymentsConfig
 
-    async def for_cancellation(self, ticket: Ticket, event: Event, now: datetime) -> Refund | None:
+    async def for_cancellation(self, *, ticket: Ticket, event: Event, now: datetime) -> Decimal:
         if ticket.payment_order_id is None:
-            return None
+            return ZERO
         order = await self.orders.lock(ticket.payment_order_id)
         if order is None:
-            return None
+            return ZERO
         amount = self.config.refunds.for_guest_cancellation(order, event.start_time, now)
-        return await self.refunding.open(order, amount, RefundReason.GUEST_CANCELLED, now, event.title)
+        refund = await self.refunding.open(order, amount, RefundReason.GUEST_CANCELLED, now, event.title)
+        return refund.amount if refund is not None else ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class RefundOnEventCancellation(CancellationRefunds):
+    """Events' ``UpdateEvent`` cancels through its port; the refunds follow as one job (``RefundEventOrders``),
+    which leaves one job per order holding money."""
+
+    jobs: JobQueue
+
+    async def event_cancelled(self, *, event_id: int, actor_id: int) -> None:
+        self.jobs.enqueue(jobs.refund_event(event_id, actor_id))
 
 
 @dataclass(frozen=True, slots=True)

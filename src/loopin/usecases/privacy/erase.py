@@ -32,10 +32,11 @@ from loopin.usecases.events import jobs as event_jobs
 from loopin.usecases.events.ports import EventCache, EventRepository
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.config import IdentityConfig
-from loopin.usecases.identity.jobs import audited_member, delete_files
+from loopin.usecases.identity.jobs import audited_member
 from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository, TokenRevocations
 from loopin.usecases.identity.request_otp import OtpSent, RequestOtp
 from loopin.usecases.platform.analytics import analytics_event
+from loopin.usecases.platform.files import delete_files
 from loopin.usecases.privacy.ports import PersonalData
 from loopin.usecases.shared.ports import Clock, Job, JobQueue, UnitOfWork
 

@@ -18,10 +18,11 @@ from loopin.domain.events.event import EventNotFound, EventStatus
 from loopin.domain.identity.member import Member, Role
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.attendance.checkin import CheckIn, CheckOut, ListAttendees
-from loopin.usecases.attendance.requests import AcceptJoinRequest, CreateJoinRequest
+from loopin.usecases.attendance.host_requests import AcceptJoinRequest
+from loopin.usecases.attendance.requests import CreateJoinRequest
 from loopin.usecases.attendance.tickets import CancelAttendance, ConfirmAttendance
 from loopin.usecases.attendance.views import DoorView, TicketView
-from tests.unit.usecases.attendance.conftest import World
+from tests.unit.usecases.world import World
 
 
 async def ticket_for(world: World, host: Member, guest: Member, event_id: int, seats: int = 1) -> TicketView:

@@ -18,19 +18,15 @@ from loopin.domain.attendance.errors import (
 from loopin.domain.events.event import EventNotFound, EventStatus, RsvpExpiryPolicy
 from loopin.domain.identity.member import MemberStatus, Role
 from loopin.domain.shared.errors import InvalidInput
-from loopin.usecases.attendance.invitations import (
-    ExpireOverdue,
-    ListEventInvitations,
-    ListMyInvitations,
-    RespondToInvitation,
-    SearchInvitees,
-    SendInvitations,
-)
-from loopin.usecases.attendance.requests import AcceptJoinRequest, CreateJoinRequest
+from loopin.usecases.attendance.expiry import ExpireOverdue
+from loopin.usecases.attendance.host_requests import AcceptJoinRequest
+from loopin.usecases.attendance.invitation_answers import ListMyInvitations, RespondToInvitation
+from loopin.usecases.attendance.invitations import ListEventInvitations, SearchInvitees, SendInvitations
+from loopin.usecases.attendance.requests import CreateJoinRequest
 from loopin.usecases.attendance.tickets import ConfirmAttendance
 from loopin.usecases.attendance.views import InvitationsSent
-from loopin.usecases.events.read import GetEvent
-from tests.unit.usecases.attendance.conftest import World
+from loopin.usecases.events.browse import GetEvent
+from tests.unit.usecases.world import World
 
 
 async def invite(

@@ -11,7 +11,7 @@ from loopin.usecases.notifications.deliver import DeliverNotification, notificat
 from loopin.usecases.notifications.devices import RegisterDevice
 from loopin.usecases.notifications.ports import DeviceRepository
 from loopin.usecases.shared.ports import UnitOfWork
-from tests.unit.usecases.attendance.conftest import World
+from tests.unit.usecases.world import World
 
 
 async def test_a_notification_is_stored_and_pushed_to_the_recipients_active_devices(world: World) -> None:

@@ -28,21 +28,23 @@ from loopin.domain.events.event import AllowedGenders, EventNotFound, EventStatu
 from loopin.domain.identity.member import MemberStatus, MemberWaitlisted, Role
 from loopin.domain.identity.profile import Gender
 from loopin.domain.shared.errors import InvalidInput
-from loopin.usecases.attendance.invitations import SendInvitations
-from loopin.usecases.attendance.requests import (
+from loopin.usecases.attendance.host_requests import (
     AcceptJoinRequest,
     BulkRequestAction,
-    CreateJoinRequest,
     DeclineJoinRequest,
-    GetMyRequest,
     GetRequesterProfile,
     ListEventRequests,
+)
+from loopin.usecases.attendance.invitations import SendInvitations
+from loopin.usecases.attendance.requests import (
+    CreateJoinRequest,
+    GetMyRequest,
     ListMyRequests,
     WithdrawJoinRequest,
 )
 from loopin.usecases.attendance.tickets import ConfirmAttendance
 from loopin.usecases.attendance.views import RequestView
-from tests.unit.usecases.attendance.conftest import World
+from tests.unit.usecases.world import World
 
 
 async def ask(

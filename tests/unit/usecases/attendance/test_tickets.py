@@ -7,7 +7,6 @@ import random
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from dishka import Provider, Scope
@@ -15,7 +14,6 @@ from dishka import Provider, Scope
 from loopin.adapters.jobs.dispatch import JobDispatcher
 from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.adapters.memory.attendance import TICKETS
-from loopin.adapters.memory.notifications import RecordingPushSender
 from loopin.adapters.memory.store import MemoryStore
 from loopin.domain.attendance.errors import (
     AlreadyCheckedIn,
@@ -32,15 +30,11 @@ from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.events.event import EventNotFound, RsvpExpiryPolicy
 from loopin.domain.identity.member import Member
 from loopin.domain.shared.errors import DomainError, InvalidInput
-from loopin.entrypoints.di import make_container
-from loopin.entrypoints.settings import load_settings
 from loopin.usecases.attendance.checkin import CheckIn
-from loopin.usecases.attendance.invitations import RespondToInvitation, SendInvitations
-from loopin.usecases.attendance.requests import (
-    AcceptJoinRequest,
-    CreateJoinRequest,
-    GetMyRequest,
-)
+from loopin.usecases.attendance.host_requests import AcceptJoinRequest
+from loopin.usecases.attendance.invitation_answers import RespondToInvitation
+from loopin.usecases.attendance.invitations import SendInvitations
+from loopin.usecases.attendance.requests import CreateJoinRequest, GetMyRequest
 from loopin.usecases.attendance.tickets import (
     CancelAttendance,
     ConfirmAttendance,
@@ -49,11 +43,11 @@ from loopin.usecases.attendance.tickets import (
 )
 from loopin.usecases.attendance.views import TicketView
 from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY
-from loopin.usecases.events.read import GetEvent
+from loopin.usecases.events.browse import GetEvent
 from loopin.usecases.notifications.deliver import DELIVER_NOTIFICATION
 from loopin.usecases.shared.ports import Job
-from tests.support import Fakes, fakes_provider
-from tests.unit.usecases.attendance.conftest import World
+from tests.unit.usecases.conftest import MakeWorld
+from tests.unit.usecases.world import World
 
 
 async def accepted(world: World, host: Member, guest: Member, event_id: int, seats: int = 1) -> int:
@@ -257,36 +251,31 @@ async def test_an_event_deleted_after_confirmation_hides_its_tickets(world: Worl
 
 
 async def test_a_confirmation_succeeds_while_the_queue_is_down_and_its_jobs_follow(
-    fakes: Fakes, tmp_path: Path
+    make_world: MakeWorld,
 ) -> None:
     """The ticket is committed although its jobs could not be queued: the guest is told it worked, feeds show
     the seats, and the jobs wait in the outbox until the relay hands them over."""
     queue = SwitchableQueue()
     override = Provider(scope=Scope.APP)
     override.provide(lambda: queue, provides=JobDispatcher, override=True)
-    settings = load_settings({}, environment="test", media_root=str(tmp_path / "media"))
-    container = make_container(settings, fakes_provider(fakes), override)
-    try:
-        world = World(container, fakes, RecordingPushSender())
-        host, guest = await world.member(1), await world.member(2)
-        event = await world.event(host, max_capacity=10)
-        await accepted(world, host, guest, event.id)
-        before = await world.run(GetEvent, member_id=host.id, event_id=event.id)  # cached now
-        queue.down = True
-        queued_before = len(queue.jobs)
-        await confirm(world, guest, event.id, 2)
-        after = await world.run(GetEvent, member_id=host.id, event_id=event.id)
-        assert (before.seats_taken, after.seats_taken) == (0, 2)
-        assert len(queue.jobs) == queued_before
-        queue.down = False
-        relay = await container.get(OutboxRelay)
-        assert await relay.relay_due() == 0  # held for the writer to hand over
-        fakes.clock.advance(timedelta(minutes=1))
-        assert await relay.relay_due() > 0
-        names = {job.name for job in queue.jobs[queued_before:]}
-        assert {RECORD_AUDIT_ENTRY, DELIVER_NOTIFICATION} <= names
-    finally:
-        await container.close()
+    world = await make_world(override)
+    host, guest = await world.member(1), await world.member(2)
+    event = await world.event(host, max_capacity=10)
+    await accepted(world, host, guest, event.id)
+    before = await world.run(GetEvent, member_id=host.id, event_id=event.id)  # cached now
+    queue.down = True
+    queued_before = len(queue.jobs)
+    await confirm(world, guest, event.id, 2)
+    after = await world.run(GetEvent, member_id=host.id, event_id=event.id)
+    assert (before.seats_taken, after.seats_taken) == (0, 2)
+    assert len(queue.jobs) == queued_before
+    queue.down = False
+    relay = await world.get(OutboxRelay)
+    assert await relay.relay_due() == 0  # held for the writer to hand over
+    world.advance(timedelta(minutes=1))
+    assert await relay.relay_due() > 0
+    names = {job.name for job in queue.jobs[queued_before:]}
+    assert {RECORD_AUDIT_ENTRY, DELIVER_NOTIFICATION} <= names
 
 
 class SwitchableQueue:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from dishka import Provider, Scope
@@ -17,14 +16,13 @@ from loopin.domain.events.venue import VenueNotFound
 from loopin.domain.events.visibility import Viewer
 from loopin.domain.identity.member import MemberStatus, MemberWaitlisted, ProfileIncomplete
 from loopin.domain.shared.errors import InvalidInput
-from loopin.entrypoints.di import make_container
-from loopin.entrypoints.settings import load_settings
 from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY
 from loopin.usecases.events.create import CreateEvent
 from loopin.usecases.events.ports import EventReader, EventRepository
 from loopin.usecases.platform.analytics import CAPTURE
-from tests.support import Fakes, fakes_provider
-from tests.unit.usecases.events.conftest import World, cover, event_input, start_in
+from tests.unit.usecases.conftest import MakeWorld
+from tests.unit.usecases.forms import cover, event_input, start_in
+from tests.unit.usecases.world import World
 
 
 async def count_events(world: World) -> int:
@@ -56,7 +54,7 @@ async def test_the_apps_go_live_publishes_at_once(world: World) -> None:
     assert len(view.cover_images) == 2
     assert all(url.startswith("/api/media/events/") for url in view.cover_images)
     assert len(world.files()) == 2
-    stored = await world.event(view.id)
+    stored = await world.stored_event(view.id)
     assert stored.status is EventStatus.PUBLISHED
     assert stored.seats_taken == 0
     assert stored.requests_count == 0
@@ -71,7 +69,7 @@ async def test_publish_false_keeps_a_draft(world: World) -> None:
 async def test_audit_entry_and_pseudonymous_analytics_after_commit(world: World) -> None:
     host = await world.member(1, name="Asha Rao")
     view = await world.create(host)
-    (entry,) = await world.audit(view.id)
+    (entry,) = await world.audit("event", view.id)
     assert entry.action == "event.created"
     assert entry.actor_id == host.id
     assert entry.target_type == "event"
@@ -88,8 +86,7 @@ async def test_audit_entry_and_pseudonymous_analytics_after_commit(world: World)
 async def test_jobs_leave_only_after_the_commit(recorded_world: World) -> None:
     host = await recorded_world.member(1)
     await recorded_world.create(host)
-    assert recorded_world.recorder is not None
-    assert [j.name for j in recorded_world.recorder.jobs] == [RECORD_AUDIT_ENTRY, CAPTURE]
+    assert [d.job.name for d in recorded_world.jobs.dispatched] == [RECORD_AUDIT_ENTRY, CAPTURE]
 
 
 async def test_every_problem_is_reported_at_once_and_named_by_the_apps_codes(world: World) -> None:
@@ -148,7 +145,7 @@ async def test_bad_fields_store_nothing(world: World, fields: dict[str, object],
 
 
 async def test_covers_are_checked_by_their_bytes(world: World) -> None:
-    from loopin.usecases.identity.pictures import UploadedFile
+    from loopin.usecases.platform.files import UploadedFile
 
     host = await world.member(1)
     fake_png = UploadedFile("cover.png", b"<html>" + b"x" * 500)
@@ -175,28 +172,23 @@ async def test_unknown_interests_are_refused_before_any_file_is_written(world: W
     assert sorted(i.id for i in view.interests) == [1, 7]
 
 
-async def test_covers_written_before_a_failed_commit_are_removed(fakes: Fakes, tmp_path: Path) -> None:
+async def test_covers_written_before_a_failed_commit_are_removed(make_world: MakeWorld) -> None:
     class FailingRepository(MemoryEventRepository):
         async def add(self, event: Event) -> Event:
             raise RuntimeError("the database went away")
-
-    settings = load_settings({}, environment="test", media_root=str(tmp_path / "media"))
 
     def failing(tx: MemoryTransaction) -> EventRepository:
         return FailingRepository(tx)
 
     override = Provider(scope=Scope.REQUEST)
     override.provide(failing, provides=EventRepository, override=True)
-    container = make_container(settings, fakes_provider(fakes), override)
-    try:
-        world = World(container, fakes, tmp_path / "media")
-        host = await world.member(1)
-        with pytest.raises(RuntimeError):
-            await world.run(CreateEvent, **event_input(fakes, host.id, cover_images=[cover(1), cover(2)]))
-        assert world.files() == []
-        assert not [e for e in fakes.analytics.events if e.event == "event_created"]
-    finally:
-        await container.close()
+    world = await make_world(override)
+    fakes = world.fakes
+    host = await world.member(1)
+    with pytest.raises(RuntimeError):
+        await world.run(CreateEvent, **event_input(fakes, host.id, cover_images=[cover(1), cover(2)]))
+    assert world.files() == []
+    assert not [e for e in fakes.analytics.events if e.event == "event_created"]
 
 
 @pytest.mark.parametrize(
@@ -252,14 +244,12 @@ async def test_times_without_offset_are_the_events_local_time(world: World) -> N
     assert view.start_time == expected
 
 
-async def test_an_event_created_while_the_queue_is_down_is_saved_with_its_covers(
-    fakes: Fakes, tmp_path: Path
-) -> None:
+async def test_an_event_created_while_the_queue_is_down_is_saved_with_its_covers(make_world: MakeWorld) -> None:
     from collections.abc import Sequence
 
     from loopin.adapters.jobs.dispatch import JobDispatcher
     from loopin.adapters.jobs.outbox import Outbox
-    from loopin.usecases.events.read import GetEvent
+    from loopin.usecases.events.browse import GetEvent
     from loopin.usecases.shared.ports import Job
 
     class QueueDown:
@@ -269,21 +259,17 @@ async def test_an_event_created_while_the_queue_is_down_is_saved_with_its_covers
 
     override = Provider(scope=Scope.APP)
     override.provide(lambda: QueueDown(), provides=JobDispatcher, override=True)
-    settings = load_settings({}, environment="test", media_root=str(tmp_path / "media"))
-    container = make_container(settings, fakes_provider(fakes), override)
-    try:
-        world = World(container, fakes, tmp_path / "media")
-        host = await world.member(1)
-        await world.run(CreateEvent, **event_input(fakes, host.id, cover_images=[cover(1)]))  # no error
-        assert len(world.files()) == 1  # the event is stored, so its cover stays
-        async with container() as scope:
-            waiting = await (await scope.get(Outbox)).pending()
-        assert {m.job.name for m in waiting} == {"audit.record_audit_entry", "platform.capture_analytics"}
-        assert await count_events(world) == 1
-        event = await world.run(GetEvent, member_id=host.id, event_id=1)  # and the cache was told
-        assert len(event.cover_images) == 1
-    finally:
-        await container.close()
+    world = await make_world(override)
+    fakes = world.fakes
+    host = await world.member(1)
+    await world.run(CreateEvent, **event_input(fakes, host.id, cover_images=[cover(1)]))  # no error
+    assert len(world.files()) == 1  # the event is stored, so its cover stays
+    async with world.container() as scope:
+        waiting = await (await scope.get(Outbox)).pending()
+    assert {m.job.name for m in waiting} == {RECORD_AUDIT_ENTRY, CAPTURE}
+    assert await count_events(world) == 1
+    event = await world.run(GetEvent, member_id=host.id, event_id=1)  # and the cache was told
+    assert len(event.cover_images) == 1
 
 
 async def test_a_retried_create_answers_with_the_event_it_already_made(world: World) -> None:
@@ -293,7 +279,7 @@ async def test_a_retried_create_answers_with_the_event_it_already_made(world: Wo
     again = await world.create(host, start_time=start, cover_images=[cover(1)])  # the app timed out: tapped again
     assert again.id == first.id
     assert len(world.files()) == 1  # the repeat stored no second cover
-    assert len(await world.audit(first.id)) == 1
+    assert len(await world.audit("event", first.id)) == 1
     other_title = await world.create(host, start_time=start, title="Another jam")
     assert other_title.id != first.id
     world.fakes.clock.advance(timedelta(minutes=11))

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from loopin.domain.events.changes import EventChanges
 from loopin.domain.events.event import (
     AllowedGenders,
     EventNotEditable,
@@ -16,13 +17,14 @@ from loopin.domain.events.event import (
     NotEventHost,
     RsvpExpiryPolicy,
 )
+from loopin.domain.events.place import PlaceInput
 from loopin.domain.identity.member import MemberStatus, MemberWaitlisted, Role
 from loopin.domain.shared.errors import Conflict, InvalidInput
-from loopin.usecases.events.manage import DeleteEvent, EventChanges, UpdateEvent
-from loopin.usecases.events.read import GetEvent
-from loopin.usecases.events.venues import PlaceInput
+from loopin.usecases.events.browse import GetEvent
+from loopin.usecases.events.manage import DeleteEvent, UpdateEvent
 from loopin.usecases.events.views import EventView
-from tests.unit.usecases.events.conftest import World, cover
+from tests.unit.usecases.forms import cover
+from tests.unit.usecases.world import World
 
 
 async def update(world: World, member_id: int, event_id: int, **fields: object) -> EventView:
@@ -37,8 +39,8 @@ async def test_the_apps_rsvp_deadline(world: World) -> None:
     event = await world.create(host)
     view = await update(world, host.id, event.id, rsvp_expiry_policy="48h")
     assert view.rsvp_expiry_policy == "48h"
-    assert (await world.event(event.id)).rsvp_expiry_policy is RsvpExpiryPolicy.HOURS_48
-    entries = await world.audit(event.id)
+    assert (await world.stored_event(event.id)).rsvp_expiry_policy is RsvpExpiryPolicy.HOURS_48
+    entries = await world.audit("event", event.id)
     assert [e.action for e in entries] == ["event.created", "event.updated"]
     assert entries[1].details["changed"] == ["rsvp_expiry_policy"]
 
@@ -103,10 +105,10 @@ async def test_bad_input_changes_nothing(world: World) -> None:
     event = await world.create(host)
     with pytest.raises(InvalidInput):
         await update(world, host.id, event.id, title="Good title", max_capacity=-1, allowed_genders="x")
-    stored = await world.event(event.id)
+    stored = await world.stored_event(event.id)
     assert stored.title == "Sunset Jam Session"
     assert stored.max_capacity == 40
-    assert [e.action for e in await world.audit(event.id)] == ["event.created"]
+    assert [e.action for e in await world.audit("event", event.id)] == ["event.created"]
 
 
 async def test_status_moves_only_along_the_lifecycle(world: World) -> None:
@@ -121,7 +123,7 @@ async def test_status_moves_only_along_the_lifecycle(world: World) -> None:
         await update(world, host.id, event.id, status="published")
     with pytest.raises(EventNotEditable):
         await update(world, host.id, event.id, title="Back on")
-    actions = [e.action for e in await world.audit(event.id)]
+    actions = [e.action for e in await world.audit("event", event.id)]
     assert actions == ["event.created", "event.updated", "event.updated", "event.cancelled"]
     assert any(e.event == "event_cancelled" for e in world.fakes.analytics.events)
 
@@ -129,7 +131,7 @@ async def test_status_moves_only_along_the_lifecycle(world: World) -> None:
 async def test_capacity_and_price_respect_seats_taken(world: World) -> None:
     host = await world.member(1)
     event = await world.create(host, is_paid="true", ticket_price="500")
-    await world.change(event.id, seats_taken=10)
+    await world.change_event(event.id, seats_taken=10)
     with pytest.raises(Conflict) as raised:
         await update(world, host.id, event.id, max_capacity=9)
     assert raised.value.code == "CAPACITY_BELOW_SEATS_TAKEN"
@@ -182,9 +184,9 @@ async def test_only_the_host_or_staff_may_change_an_event(world: World) -> None:
     with pytest.raises(NotEventHost):
         await world.run(DeleteEvent, member_id=other.id, event_id=public.id)
     assert (await update(world, staff.id, private.id, title="Checked by staff")).title == "Checked by staff"
-    (_, entry) = await world.audit(private.id)
+    (_, entry) = await world.audit("event", private.id)
     assert entry.actor_id == staff.id
-    assert (await world.event(public.id)).title == "Sunset Jam Session"
+    assert (await world.stored_event(public.id)).title == "Sunset Jam Session"
 
 
 async def test_waitlisted_members_are_refused(world: World) -> None:
@@ -201,7 +203,7 @@ async def test_delete_is_soft_and_final(world: World) -> None:
     host = await world.member(1)
     event = await world.create(host)
     await world.run(DeleteEvent, member_id=host.id, event_id=event.id)
-    stored = await world.event(event.id)
+    stored = await world.stored_event(event.id)
     assert stored.deleted_at == world.fakes.clock.now()
     for member_id in (host.id,):
         with pytest.raises(EventNotFound):
@@ -210,16 +212,16 @@ async def test_delete_is_soft_and_final(world: World) -> None:
         await world.run(DeleteEvent, member_id=host.id, event_id=event.id)
     with pytest.raises(EventNotFound):
         await update(world, host.id, event.id, title="Undead")
-    assert [e.action for e in await world.audit(event.id)] == ["event.created", "event.deleted"]
+    assert [e.action for e in await world.audit("event", event.id)] == ["event.created", "event.deleted"]
 
 
 async def test_an_event_guests_hold_seats_for_is_cancelled_before_it_is_deleted(world: World) -> None:
     host = await world.member(1)
     event = await world.create(host)
-    await world.change(event.id, seats_taken=2)
+    await world.change_event(event.id, seats_taken=2)
     with pytest.raises(Conflict) as raised:
         await world.run(DeleteEvent, member_id=host.id, event_id=event.id)
     assert raised.value.code == "EVENT_HAS_GUESTS"
     await update(world, host.id, event.id, status="cancelled")
     await world.run(DeleteEvent, member_id=host.id, event_id=event.id)
-    assert (await world.event(event.id)).is_deleted
+    assert (await world.stored_event(event.id)).is_deleted

@@ -8,17 +8,20 @@ from datetime import timedelta
 
 import pytest
 
+from loopin.domain.events.changes import EventChanges
 from loopin.domain.events.event import EventNotFound
+from loopin.domain.events.place import PlaceInput
 from loopin.domain.events.venue import VenueNotFound
 from loopin.domain.identity.member import Role
 from loopin.domain.shared.errors import Forbidden, InvalidInput, RateLimited
 from loopin.usecases.audit.record import RecordAuditEntry, audit_entry
 from loopin.usecases.events.hosts import BecomeAHost, HostLeadSubmitted, ListHostLeads
-from loopin.usecases.events.manage import EventChanges, UpdateEvent
+from loopin.usecases.events.manage import UpdateEvent
 from loopin.usecases.events.public import CityEvents, CityPage, EventSeo, InterestNotFound, PublicEvent, SeoPage
-from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues, PlaceInput
+from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues
 from loopin.usecases.events.views import VenuePage, VenueView
-from tests.unit.usecases.events.conftest import World, start_in
+from tests.unit.usecases.forms import start_in
+from tests.unit.usecases.world import World
 
 
 async def test_public_event_by_canonical_id(world: World) -> None:
@@ -179,7 +182,7 @@ async def test_recording_an_audit_entry_twice_writes_it_once(world: World) -> No
     )
     assert await world.run(RecordAuditEntry, payload=job.payload) is True
     assert await world.run(RecordAuditEntry, payload=job.payload) is False
-    (entry,) = await world.audit(42)
+    (entry,) = await world.audit("event", 42)
     assert entry.entry_id == uuid.UUID(str(job.payload["entry_id"]))
     assert entry.details == json.loads(str(job.payload["details"]))
     assert entry.at == world.fakes.clock.now()

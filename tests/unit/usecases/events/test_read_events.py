@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
+from loopin.domain.events.changes import EventChanges
 from loopin.domain.events.event import EventNotFound, EventStatus
 from loopin.domain.identity.member import Member, MemberStatus, MemberWaitlisted, Role
 from loopin.domain.shared.errors import InvalidInput
-from loopin.entrypoints.di import make_container
-from loopin.entrypoints.settings import load_settings
-from loopin.usecases.events.manage import EventChanges, UpdateEvent
-from loopin.usecases.events.read import FeedFilters, GetEvent, GetShareUrl, ListFeed
+from loopin.usecases.events.browse import FeedFilters, GetEvent, GetShareUrl, ListFeed
+from loopin.usecases.events.manage import UpdateEvent
 from loopin.usecases.events.views import EventView, FeedPageView, ShareLink
-from tests.support import Fakes, fakes_provider
-from tests.unit.usecases.events.conftest import World, start_in
+from tests.unit.usecases.conftest import MakeWorld
+from tests.unit.usecases.forms import start_in
+from tests.unit.usecases.world import World
 
 
 async def feed(world: World, member: Member, **params: object) -> FeedPageView:
@@ -39,7 +38,7 @@ async def test_members_see_public_published_events_and_their_own_everything(worl
         UpdateEvent, member_id=host.id, event_id=cancelled.id, changes=EventChanges(status="cancelled")
     )
     deleted = await world.create(host, title="Deleted", start_time=start_in(world.fakes, 6))
-    await world.change(deleted.id, deleted_at=world.fakes.clock.now())
+    await world.change_event(deleted.id, deleted_at=world.fakes.clock.now())
     assert titles(await feed(world, guest)) == ["Public party"]
     assert titles(await feed(world, host)) == ["Draft plan", "Private dinner", "Public party", "Cancelled gig"]
     assert titles(await feed(world, staff)) == ["Draft plan", "Private dinner", "Public party", "Cancelled gig"]
@@ -167,7 +166,7 @@ async def test_reads_are_cached_until_a_change_invalidates_them(world: World) ->
     event = await world.create(host)
     assert (await world.run(GetEvent, member_id=guest.id, event_id=event.id)).seats_taken == 0
     assert (await feed(world, guest)).events[0].seats_taken == 0
-    await world.change(event.id, seats_taken=5)  # behind the cache's back
+    await world.change_event(event.id, seats_taken=5)  # behind the cache's back
     assert (
         await world.run(GetEvent, member_id=guest.id, event_id=event.id)
     ).seats_taken == 0  # served from the cache
@@ -201,16 +200,11 @@ async def test_a_status_filter_of_cancelled_shows_only_own_cancelled_events(worl
     assert (await feed(world, guest, status="cancelled")).events == ()
 
 
-async def test_a_ttl_of_zero_turns_the_cache_off(fakes: Fakes, tmp_path: Path) -> None:
-    settings = load_settings({}, environment="test", media_root=str(tmp_path / "m"), event_cache_ttl_seconds=0)
-    container = make_container(settings, fakes_provider(fakes))
-    try:
-        world = World(container, fakes, tmp_path / "m")
-        host, guest = await world.member(1), await world.member(2)
-        event = await world.create(host)
-        assert (await feed(world, guest)).events[0].seats_taken == 0
-        await world.change(event.id, seats_taken=4)  # behind the cache's back: nothing was cached
-        assert (await feed(world, guest)).events[0].seats_taken == 4
-        assert (await world.run(GetEvent, member_id=guest.id, event_id=event.id)).seats_taken == 4
-    finally:
-        await container.close()
+async def test_a_ttl_of_zero_turns_the_cache_off(make_world: MakeWorld) -> None:
+    world = await make_world(event_cache_ttl_seconds=0)
+    host, guest = await world.member(1), await world.member(2)
+    event = await world.create(host)
+    assert (await feed(world, guest)).events[0].seats_taken == 0
+    await world.change_event(event.id, seats_taken=4)  # behind the cache's back: nothing was cached
+    assert (await feed(world, guest)).events[0].seats_taken == 4
+    assert (await world.run(GetEvent, member_id=guest.id, event_id=event.id)).seats_taken == 4

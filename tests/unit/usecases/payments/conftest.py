@@ -1,36 +1,30 @@
-"""The payments use cases on the in-memory adapters, with a gateway whose answers each test scripts."""
+"""The payments use cases on the one ``World``, with a gateway whose answers each test scripts (``gateway``)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from dishka import Provider, Scope
 
-from loopin.adapters.memory.notifications import RecordingPushSender
 from loopin.adapters.payments.sandbox import MemorySandboxRecords, SandboxGateway
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Member
 from loopin.domain.payments.order import PaymentOrder
-from loopin.entrypoints.di import make_container
-from loopin.entrypoints.settings import load_settings
-from loopin.usecases.attendance.requests import AcceptJoinRequest, CreateJoinRequest
-from loopin.usecases.payments.orders import CreatePaymentOrder
 from loopin.usecases.payments.ports import (
     GatewayUnavailable,
     Outcome,
     PaymentGateway,
-    PaymentOrderRepository,
     PaymentVerdict,
     RefundOutcome,
     RefundReceipt,
 )
-from tests.support import Fakes, fakes_provider
-from tests.unit.usecases.attendance.conftest import START, World, push_provider
+from loopin.usecases.payments.settlement import OrderSettlement, Settled
+from loopin.usecases.shared.ports import UnitOfWork
+from tests.unit.usecases.conftest import MakeWorld
+from tests.unit.usecases.world import World
 
 
 @dataclass
@@ -79,44 +73,37 @@ class ScriptedGateway(SandboxGateway):
         return self.refunds_made.get(token, RefundReceipt(RefundOutcome.NOT_FOUND))
 
 
-@dataclass
-class PayWorld(World):
-    gateway: ScriptedGateway = field(default_factory=ScriptedGateway)
+async def settle(world: World, gateway: ScriptedGateway, reference: str) -> Settled:
+    """What a verified callback does: the order settled on the gateway's own record, in one transaction."""
+    async with world.container() as scope:
+        verdict = await gateway.verify(reference)
+        settled = await (await scope.get(OrderSettlement)).apply(reference, verdict, world.now)
+        await (await scope.get(UnitOfWork)).commit()
+    return settled
 
-    async def buyer_of(self, host: Member, event: Event, n: int, seats: int = 1) -> Member:
-        guest = await self.member(n)
-        request = await self.run(CreateJoinRequest, member_id=guest.id, event_id=event.id, seats_requested=seats)
-        await self.run(
-            AcceptJoinRequest, member_id=host.id, event_id=event.id, request_id=request.id, host_message=None
-        )
-        return guest
 
-    async def order(self, guest: Member, event: Event, seats: int = 1) -> PaymentOrder:
-        created = await self.run(
-            CreatePaymentOrder,
-            member_id=guest.id,
-            event_id=event.id,
-            amount=event.ticket_price,
-            seats=seats,
-            base_url="https://app.loopinsocial.in",
-        )
-        return await self.stored_order(created.order.order_id)
+async def paid_order(
+    world: World, gateway: ScriptedGateway, guest: Member, event: Event, *, seats: int = 1
+) -> PaymentOrder:
+    """``guest`` ordered and paid: the order is ``paid`` and they hold a paid ticket."""
+    order = await world.order(guest, event, seats=seats)
+    gateway.says(order, Outcome.SUCCESS)
+    await settle(world, gateway, order.order_id)
+    return await world.stored_order(order.order_id)
 
-    async def stored_order(self, reference: str) -> PaymentOrder:
-        async with self.container() as scope:
-            found = await (await scope.get(PaymentOrderRepository)).get(reference)
-        assert found is not None
-        return found
+
+def scripted(gateway: ScriptedGateway) -> Provider:
+    provider = Provider(scope=Scope.APP)
+    provider.provide(lambda: gateway, provides=PaymentGateway, override=True)
+    return provider
 
 
 @pytest.fixture
-async def pay(fakes: Fakes, tmp_path: Path) -> AsyncIterator[PayWorld]:
-    fakes.clock.advance(START - fakes.clock.now())
-    push = RecordingPushSender()
-    gateway = ScriptedGateway()
-    override = Provider(scope=Scope.APP)
-    override.provide(lambda: gateway, provides=PaymentGateway, override=True)
-    settings = load_settings({}, environment="test", media_root=str(tmp_path / "media"))
-    container = make_container(settings, fakes_provider(fakes), push_provider(push), override)
-    yield PayWorld(container, fakes, push, gateway)
-    await container.close()
+def gateway() -> ScriptedGateway:
+    return ScriptedGateway()
+
+
+@pytest.fixture
+async def world(make_world: MakeWorld, gateway: ScriptedGateway) -> World:
+    """The one World (jobs run inline), paying through ``gateway``."""
+    return await make_world(scripted(gateway))

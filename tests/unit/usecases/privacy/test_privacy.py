@@ -26,10 +26,11 @@ from loopin.usecases.identity.verify_otp import VerifyOtp
 from loopin.usecases.notifications.devices import RegisterDevice
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.privacy.erase import AccountHasCommitments, EraseMyAccount, RequestErasureCode
-from loopin.usecases.privacy.export import PROCESSORS, ExportMyData, MemberExport
+from loopin.usecases.privacy.export import PROCESSORS, ExportMyData
+from loopin.usecases.privacy.views import MemberExport
 from loopin.usecases.shared.ports import UnitOfWork
-from tests.unit.usecases.attendance.conftest import World
 from tests.unit.usecases.attendance.test_tickets import accepted, confirm
+from tests.unit.usecases.world import World
 
 
 async def code_for(world: World, member: Member) -> str:

@@ -13,19 +13,20 @@ from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, JSONBody, Parameter
 
+from loopin.domain.identity.profile import ProfileChanges
+from loopin.domain.shared.changes import KEEP
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.domain.shared.ids import parse_int_array
 from loopin.entrypoints.http.auth import AnyRequest, MemberRequest
-from loopin.entrypoints.http.wire import MessageOut, client_address
+from loopin.entrypoints.http.wire import MessageOut, client_address, to_wire
 from loopin.usecases.identity.complete_profile import CompleteProfile
 from loopin.usecases.identity.interests import ListEventInterests
 from loopin.usecases.identity.logout import Logout
-from loopin.usecases.identity.pictures import UploadedFile
-from loopin.usecases.identity.profile import UNSET as KEEP
-from loopin.usecases.identity.profile import GetProfile, ProfileChanges, UpdateProfile
+from loopin.usecases.identity.profile import GetProfile, UpdateProfile
 from loopin.usecases.identity.request_otp import OtpSent, RequestOtp
 from loopin.usecases.identity.verify_otp import SessionStarted, VerifyOtp
 from loopin.usecases.identity.views import InterestView, ProfileView
+from loopin.usecases.platform.files import UploadedFile
 
 MAX_UPLOAD_BYTES = 70 * 1024 * 1024
 
@@ -169,30 +170,20 @@ class CompleteProfileForm:
 
 
 def _interest_out(i: InterestView) -> InterestOut:
-    return InterestOut(i.id, i.name, i.slug, i.is_active, i.created_at, i.updated_at)
+    return to_wire(InterestOut, i)
 
 
 def _profile_out(p: ProfileView) -> ProfileOut:
-    return ProfileOut(
+    return to_wire(
+        ProfileOut,
+        p,
         success=True,
-        id=p.id,
         user_id=p.id,
-        name=p.name,
-        phone_number=p.phone_number,
-        gender=p.gender,
-        bio=p.bio,
-        location=p.location,
-        birth_date=p.birth_date,
         event_interests=[_interest_out(i) for i in p.interests],
         profile_pictures=list(p.picture_urls),
         is_verified=p.is_active,
-        is_active=p.is_active,
         status=p.status.value,
-        role=p.role,
-        profile_complete=p.profile_complete,
         waitlist_promote_at=p.promote_at,
-        created_at=p.created_at,
-        updated_at=p.updated_at,
     )
 
 

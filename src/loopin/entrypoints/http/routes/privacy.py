@@ -12,7 +12,8 @@ from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.routes.identity import OtpSentOut, otp_sent_out
 from loopin.entrypoints.http.wire import MessageOut, client_address
 from loopin.usecases.privacy.erase import EraseMyAccount, RequestErasureCode
-from loopin.usecases.privacy.export import ExportMyData, MemberExport
+from loopin.usecases.privacy.export import ExportMyData
+from loopin.usecases.privacy.views import MemberExport
 
 
 class ExportOut(msgspec.Struct):

@@ -16,6 +16,7 @@ from litestar.params import JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.params import Id, PathId
+from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.attendance.checkin import CheckIn, CheckOut, ListAttendees
 from loopin.usecases.attendance.views import AttendeeList, AttendeeView, DoorView
 
@@ -79,21 +80,7 @@ class DoorIn(msgspec.Struct):
 
 
 def attendee_out(a: AttendeeView) -> AttendeeOut:
-    return AttendeeOut(
-        user_id=a.user_id,
-        full_name=a.full_name,
-        username=None,
-        profile_picture_url=a.picture_url,
-        ticket_id=a.ticket_id,
-        ticket_secret=a.ticket_secret,
-        seats=a.seats,
-        status=a.status,
-        payment_status=a.payment_status,
-        checked_in=a.checked_in,
-        is_checked_in=a.checked_in,
-        checked_in_at=a.checked_in_at,
-        checked_out_at=a.checked_out_at,
-    )
+    return to_wire(AttendeeOut, a, username=None, profile_picture_url=a.picture_url, is_checked_in=a.checked_in)
 
 
 def attendees_out(found: AttendeeList) -> AttendeesOut:

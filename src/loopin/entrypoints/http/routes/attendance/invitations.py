@@ -11,14 +11,9 @@ from litestar.params import FromQuery, JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.params import Id, Offset, PathId, QueryId
-from loopin.entrypoints.http.wire import wall_clock
-from loopin.usecases.attendance.invitations import (
-    ListEventInvitations,
-    ListMyInvitations,
-    RespondToInvitation,
-    SearchInvitees,
-    SendInvitations,
-)
+from loopin.entrypoints.http.wire import to_wire, wall_clock
+from loopin.usecases.attendance.invitation_answers import ListMyInvitations, RespondToInvitation
+from loopin.usecases.attendance.invitations import ListEventInvitations, SearchInvitees, SendInvitations
 from loopin.usecases.attendance.views import InvitationView
 
 
@@ -123,35 +118,16 @@ class SearchOut(msgspec.Struct):
 
 
 def sent_invite_out(v: InvitationView) -> SentInviteOut:
-    return SentInviteOut(v.id, v.user_id, v.full_name, v.status, v.message, v.expires_at, v.expiry_policy)
+    return to_wire(SentInviteOut, v, invite_id=v.id, user_name=v.full_name)
 
 
 def host_invitation_out(v: InvitationView) -> HostInvitationOut:
-    return HostInvitationOut(
-        v.id,
-        v.user_id,
-        v.full_name,
-        v.picture_url,
-        v.status,
-        v.message,
-        v.expires_at,
-        v.expiry_policy,
-        v.created_at,
-    )
+    return to_wire(HostInvitationOut, v, invite_id=v.id, profile_picture_url=v.picture_url)
 
 
 def my_invitation_out(v: InvitationView) -> MyInvitationOut:
-    return MyInvitationOut(
-        invite_id=v.id,
-        event_id=v.event_id,
-        event_title=v.event_title,
-        event_start_time=wall_clock(v.event_start_time, v.event_timezone),
-        host_name=v.host_name,
-        status=v.status,
-        message=v.message,
-        expires_at=v.expires_at,
-        expiry_policy=v.expiry_policy,
-        created_at=v.created_at,
+    return to_wire(
+        MyInvitationOut, v, invite_id=v.id, event_start_time=wall_clock(v.event_start_time, v.event_timezone)
     )
 
 

@@ -11,14 +11,17 @@ from litestar.params import FromQuery, JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.params import Id, PathId
-from loopin.usecases.attendance.requests import (
+from loopin.entrypoints.http.wire import to_wire
+from loopin.usecases.attendance.host_requests import (
     AcceptJoinRequest,
     BulkRequestAction,
-    CreateJoinRequest,
     DeclineJoinRequest,
-    GetMyRequest,
     GetRequesterProfile,
     ListEventRequests,
+)
+from loopin.usecases.attendance.requests import (
+    CreateJoinRequest,
+    GetMyRequest,
     ListMyRequests,
     WithdrawJoinRequest,
 )
@@ -102,40 +105,24 @@ class BulkOut(msgspec.Struct):
 
 
 def request_out(v: RequestView) -> RequestOut:
-    return RequestOut(
+    return to_wire(
+        RequestOut,
+        v,
         success=True,
-        id=v.id,
         request_id=v.id,
         uuid=str(v.uuid),
-        event_id=v.event_id,
-        event_title=v.event_title,
-        requester_id=v.requester_id,
-        requester_name=v.requester_name,
         full_name=v.requester_name,
         profile_picture_url=v.picture_url,
-        status=v.status,
-        message=v.message,
-        host_message=v.host_message,
-        seats_requested=v.seats_requested,
-        can_confirm=v.can_confirm,
-        confirm_by=v.confirm_by,
-        created_at=v.created_at,
-        updated_at=v.updated_at,
     )
 
 
 def profile_out(p: RequesterProfile) -> RequesterProfileOut:
-    return RequesterProfileOut(
+    return to_wire(
+        RequesterProfileOut,
+        p,
         success=True,
-        user_id=p.user_id,
-        name=p.name,
-        phone_number=p.phone_number,
-        bio=p.bio,
-        gender=p.gender,
-        location=p.location,
         profile_pictures=list(p.picture_urls),
         event_interests=[ProfileInterestOut(i.id, i.name) for i in p.interests],
-        is_verified=p.is_verified,
     )
 
 

@@ -11,7 +11,7 @@ from litestar.params import JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.params import OptionalQueryId, PathId
-from loopin.entrypoints.http.wire import wall_clock
+from loopin.entrypoints.http.wire import to_wire, wall_clock
 from loopin.usecases.attendance.tickets import (
     CancelAttendance,
     ConfirmAttendance,
@@ -58,24 +58,14 @@ class CancelledOut(msgspec.Struct):
 
 
 def ticket_out(t: TicketView) -> TicketOut:
-    return TicketOut(
+    return to_wire(
+        TicketOut,
+        t,
         success=True,
-        ticket_id=t.ticket_id,
-        event_id=t.event_id,
-        event_title=t.event_title,
         event_start_time=wall_clock(t.event_start_time, t.event_timezone),
         event_end_time=wall_clock(t.event_end_time, t.event_timezone),
         timezone=t.event_timezone,
-        venue_name=t.venue_name,
-        cover_image_url=t.cover_image_url,
-        ticket_secret=t.ticket_secret,
-        qr_code_data=t.qr_code_data,
-        seats=t.seats,
-        is_paid=t.is_paid,
-        payment_status=t.payment_status,
-        status=t.status,
         checked_in=t.checked_in_at is not None and t.checked_out_at is None,
-        checked_in_at=t.checked_in_at,
         created_at=t.issued_at,
     )
 

@@ -12,16 +12,18 @@ from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery, JSONBody, Parameter
 
+from loopin.domain.events.changes import EventChanges
+from loopin.domain.events.place import PlaceInput
+from loopin.domain.shared.changes import KEEP
 from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest, Session, optional_session
 from loopin.entrypoints.http.params import Id, OptionalQueryId, PathId
 from loopin.entrypoints.http.routes.events.wire import EventOut, event_out
 from loopin.entrypoints.http.wire import MessageOut
+from loopin.usecases.events.browse import FeedFilters, GetEvent, GetShareUrl, ListFeed
 from loopin.usecases.events.create import CreateEvent, EventForm
-from loopin.usecases.events.manage import KEEP, DeleteEvent, EventChanges, UpdateEvent
-from loopin.usecases.events.read import FeedFilters, GetEvent, GetShareUrl, ListFeed
-from loopin.usecases.events.venues import PlaceInput
+from loopin.usecases.events.manage import DeleteEvent, UpdateEvent
 from loopin.usecases.events.views import FeedPageView
-from loopin.usecases.identity.pictures import UploadedFile
+from loopin.usecases.platform.files import UploadedFile
 
 MAX_CREATE_BYTES = 20 * 1024 * 1024  # three 5 MB covers and the text fields
 

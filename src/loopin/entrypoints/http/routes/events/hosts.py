@@ -12,7 +12,7 @@ from litestar.params import JSONBody, QueryParameter
 
 from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest
 from loopin.entrypoints.http.params import Offset
-from loopin.entrypoints.http.wire import client_address
+from loopin.entrypoints.http.wire import client_address, to_wire
 from loopin.usecases.events.hosts import BecomeAHost, ListHostLeads
 from loopin.usecases.events.views import HostLeadView
 
@@ -63,17 +63,7 @@ class HostLeadIn(msgspec.Struct):
 
 
 def _lead_out(lead: HostLeadView) -> HostLeadAdminOut:
-    return HostLeadAdminOut(
-        lead.id,
-        lead.first_name,
-        lead.last_name,
-        lead.phone_number,
-        lead.message,
-        lead.is_contacted,
-        lead.is_converted,
-        lead.submitted_at,
-        lead.updated_at,
-    )
+    return to_wire(HostLeadAdminOut, lead, created_at=lead.submitted_at)
 
 
 class HostController(Controller):

@@ -11,9 +11,11 @@ from litestar import Controller, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
+from loopin.domain.events.place import VENUE_API_FIELDS, PlaceInput
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.params import Offset, PathId
-from loopin.usecases.events.venues import VENUE_API_FIELDS, CreateVenue, GetVenue, ListVenues, PlaceInput
+from loopin.entrypoints.http.wire import to_wire
+from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues
 from loopin.usecases.events.views import VenueView
 
 
@@ -58,24 +60,7 @@ class VenueIn(msgspec.Struct):
 
 
 def venue_out(v: VenueView) -> VenueOut:
-    return VenueOut(
-        v.id,
-        str(v.uuid),
-        v.name,
-        v.address,
-        v.city,
-        v.city_slug,
-        v.country_code,
-        v.venue_type,
-        v.capacity,
-        v.latitude,
-        v.longitude,
-        v.place_id,
-        dict(v.metadata),
-        v.is_active,
-        v.created_at,
-        v.updated_at,
-    )
+    return to_wire(VenueOut, v, uuid=str(v.uuid), metadata=dict(v.metadata))
 
 
 class VenueController(Controller):

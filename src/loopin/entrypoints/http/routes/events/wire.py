@@ -7,7 +7,7 @@ from datetime import datetime
 import msgspec
 
 from loopin.entrypoints.http.auth import Session
-from loopin.entrypoints.http.wire import wall_clock
+from loopin.entrypoints.http.wire import to_wire, wall_clock
 from loopin.usecases.events.views import EventView
 
 
@@ -91,24 +91,14 @@ class EventOut(msgspec.Struct):
 
 def event_out(v: EventView, viewer: Session | None = None) -> EventOut:
     """``viewer`` only decides whether the host's own number is shown back to them."""
-    venue = v.venue
-    own = viewer is not None and viewer.member_id == v.host.id
-    return EventOut(
-        id=v.id,
+    h, venue = v.host, v.venue
+    own = viewer is not None and viewer.member_id == h.id
+    return to_wire(
+        EventOut,
+        v,
         uuid=str(v.uuid),
-        canonical_id=v.canonical_id,
-        title=v.title,
-        slug=v.slug,
         canonical_url=v.share_url,
-        canonical_path=v.canonical_path,
-        description=v.description,
-        host=HostOut(
-            v.host.id,
-            v.host.id,
-            v.host.name,
-            viewer.phone_number if own and viewer else None,
-            v.host.profile_image,
-        ),
+        host=HostOut(h.id, h.id, h.name, viewer.phone_number if own and viewer else None, h.profile_image),
         location=LocationOut(
             venue.id,
             venue.name,
@@ -131,27 +121,14 @@ def event_out(v: EventView, viewer: Session | None = None) -> EventOut:
         end_time=wall_clock(v.end_time, v.timezone),
         start_time_utc=v.start_time,
         end_time_utc=v.end_time,
-        timezone=v.timezone,
         duration_hours=round((v.end_time - v.start_time).total_seconds() / 3600, 2),
-        max_capacity=v.max_capacity,
         going_count=v.seats_taken,
-        requests_count=v.requests_count,
-        seats_left=v.seats_left,
-        is_full=v.is_full,
-        is_paid=v.is_paid,
         ticket_price=str(v.ticket_price),
         platform_fee=str(v.platform_fee),
         currency="INR",
-        allow_plus_one=v.allow_plus_one,
-        gst_number=v.gst_number,
-        allowed_genders=v.allowed_genders,
-        rsvp_expiry_policy=v.rsvp_expiry_policy,
         cover_images=list(v.cover_images),
         status=v.status.value,
-        is_public=v.is_public,
         is_active=not v.is_deleted,
         event_interests=[InterestRefOut(i.id, i.name, i.slug) for i in v.interests],
         payout_status=None,
-        created_at=v.created_at,
-        updated_at=v.updated_at,
     )

@@ -14,8 +14,9 @@ from litestar.params import QueryParameter
 from loopin.domain.audit.entry import AuditEntry
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.params import OptionalQueryId
+from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.audit.ports import AuditDay, AuditQuery
-from loopin.usecases.audit.read import MAX_PAGE, ReadAuditDays, ReadAuditLog
+from loopin.usecases.staff.audit_log import MAX_PAGE, ReadAuditDays, ReadAuditLog
 
 
 class AuditEntryOut(msgspec.Struct):
@@ -63,24 +64,17 @@ class AuditDaysOut(msgspec.Struct):
 
 
 def _entry_out(e: AuditEntry) -> AuditEntryOut:
-    return AuditEntryOut(
-        e.seq,
-        str(e.entry_id),
-        e.action,
-        e.actor_id,
-        e.target_type,
-        e.target_id,
-        e.at,
-        e.recorded_at,
-        dict(e.details),
-        e.digest,
-    )
+    return to_wire(AuditEntryOut, e, entry_id=str(e.entry_id), details=dict(e.details))
 
 
 def _day_out(d: AuditDay) -> AuditDayOut:
-    actions = [ActionCountOut(a.action, a.entries, a.actors) for a in d.actions]
-    head_seq, head_digest = (d.head.seq, d.head.digest) if d.head else (None, None)
-    return AuditDayOut(d.day, d.entries, head_seq, head_digest, actions)
+    return to_wire(
+        AuditDayOut,
+        d,
+        head_seq=d.head.seq if d.head else None,
+        head_digest=d.head.digest if d.head else None,
+        actions=[to_wire(ActionCountOut, a) for a in d.actions],
+    )
 
 
 def _utc(moment: datetime | None) -> datetime | None:

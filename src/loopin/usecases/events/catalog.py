@@ -15,16 +15,15 @@ from typing import TypeVar
 from loopin.domain.events.feed import MAX_LIMIT, FeedQuery
 from loopin.domain.events.visibility import Viewer
 from loopin.usecases.events.config import EventsConfig
-from loopin.usecases.events.ports import EventCache, EventReader, EventRecord, EventRepository
+from loopin.usecases.events.ports import EventCache, EventReader, EventRecord, EventRepository, PlatformFees
 from loopin.usecases.events.views import EventView, FeedPageView
-from loopin.usecases.payments.fees import CurrentFee
 from loopin.usecases.platform.ports import FileStorage
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
-class EventViews:
+class EventCatalog:
     """Event details and feed pages, read through the cache."""
 
     reader: EventReader
@@ -32,7 +31,7 @@ class EventViews:
     cache: EventCache
     storage: FileStorage
     config: EventsConfig
-    fees: CurrentFee
+    fees: PlatformFees
 
     async def view(self, record: EventRecord) -> EventView:
         """With the fee buyers pay on top of its price now (a fee change invalidates the cache)."""

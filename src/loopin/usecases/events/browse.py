@@ -1,4 +1,4 @@
-"""Members reading events: the feed, one event, and its share link."""
+"""Members browsing events: the feed, one event, and its share link."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from loopin.domain.events.problems import Problems
 from loopin.domain.events.rules import parse_status
 from loopin.domain.identity.member import Access, Member
 from loopin.usecases.events.access import EventAccess
-from loopin.usecases.events.reading import EventViews
+from loopin.usecases.events.catalog import EventCatalog
 from loopin.usecases.events.views import EventView, FeedPageView, ShareLink
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.shared.ports import Clock, UnitOfWork
@@ -97,7 +97,7 @@ class ListFeed:
 
     access: MemberAccess
     event_access: EventAccess
-    views: EventViews
+    catalog: EventCatalog
     uow: UnitOfWork
     clock: Clock
 
@@ -105,8 +105,10 @@ class ListFeed:
         query = filters.query()
         member = await self.access.load(member_id, Access.MEMBER)
         viewer = await self.event_access.viewer(member)
-        cache_class = await self.views.cache_class(viewer)
-        page = await self.views.page(query, viewer, cache_class, self.clock.now(), pin_own=filters.is_default_page)
+        cache_class = await self.catalog.cache_class(viewer)
+        page = await self.catalog.page(
+            query, viewer, cache_class, self.clock.now(), pin_own=filters.is_default_page
+        )
         await self.uow.commit()
         return page
 
@@ -115,12 +117,12 @@ class ListFeed:
 class GetEvent:
     access: MemberAccess
     event_access: EventAccess
-    views: EventViews
+    catalog: EventCatalog
     uow: UnitOfWork
 
     async def __call__(self, *, member_id: int, event_id: int) -> EventView:
         member = await self.access.load(member_id, Access.MEMBER)
-        view = await self.event_access.require_visible(await self.views.detail(event_id), member)
+        view = await self.event_access.require_visible(await self.catalog.detail(event_id), member)
         await self.uow.commit()
         return view
 
@@ -131,13 +133,13 @@ class GetShareUrl:
 
     access: MemberAccess
     event_access: EventAccess
-    views: EventViews
+    catalog: EventCatalog
     uow: UnitOfWork
 
     async def __call__(self, *, member_id: int | None, event_id: int) -> ShareLink:
         member: Member | None = None
         if member_id is not None:
             member = await self.access.load(member_id, Access.MEMBER)
-        view = await self.event_access.require_visible(await self.views.detail(event_id), member)
+        view = await self.event_access.require_visible(await self.catalog.detail(event_id), member)
         await self.uow.commit()
         return ShareLink.of(view)

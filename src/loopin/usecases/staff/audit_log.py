@@ -1,7 +1,8 @@
 """Staff read the audit log: by target, actor, action and time window, newest first, a page at a time.
 
 The staff admin (issue 14) calls these same use cases. Reading the log is itself an action worth keeping:
-each read is recorded (who looked, with which filters).
+each read is recorded (who looked, with which filters). They live here, not in the audit context: the log ranks
+below identity (every context, identity too, writes to it), so it cannot ask identity who is staff.
 """
 
 from __future__ import annotations

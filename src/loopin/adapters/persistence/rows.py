@@ -1,0 +1,69 @@
+"""Rows to entities and back, field by field under the same names: enums are stored as their values, tuples
+as arrays. Each repository states only where its row and its entity differ."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable, Collection
+from enum import Enum
+from typing import Any, TypeVar
+
+from loopin.usecases.shared.attributes import field_names
+
+T = TypeVar("T")
+Reader = Callable[[Any], Any]
+
+
+def entity_from_row(kind: type[T], row: object, **given: Any) -> T:
+    """A ``kind`` from the row's columns of the same names (enum and tuple fields read back), except ``given``."""
+    readers = _readers(kind)
+    return kind(*[given[n] if n in given else readers[n](getattr(row, n)) for n in field_names(kind)])
+
+
+def copy_to_row(
+    entity: object, row: Any, *, skip: Collection[str] = ("id", "created_at", "updated_at"), **given: Any
+) -> None:
+    """Writes the entity's fields into the row's columns of the same names (enums as their values, tuples
+    as lists), except ``skip``; and the entity's ``updated_at`` when it has one (the Clock's time, not the
+    flush's)."""
+    for name in field_names(type(entity)):
+        if name in skip:
+            continue
+        value = given[name] if name in given else getattr(entity, name)
+        if isinstance(value, Enum):
+            value = value.value
+        elif isinstance(value, tuple):
+            value = list(value)
+        setattr(row, name, value)
+    updated_at = getattr(entity, "updated_at", None)
+    if updated_at is not None:
+        row.updated_at = updated_at
+
+
+def _readers(kind: type[Any]) -> dict[str, Reader]:
+    readers = _READERS.get(kind)
+    if readers is None:
+        hints = typing.get_type_hints(kind)
+        readers = _READERS[kind] = {name: _reader(hints[name]) for name in field_names(kind)}
+    return readers
+
+
+def _reader(hint: Any) -> Reader:
+    """How a column's value becomes the field's: an enum from its value, a tuple from an array (NULL kept)."""
+    options = [a for a in typing.get_args(hint) if a is not type(None)]
+    if typing.get_origin(hint) in (typing.Union, types.UnionType) and len(options) == 1:
+        inner = _reader(options[0])
+        return lambda value: None if value is None else inner(value)
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint
+    if typing.get_origin(hint) is tuple:
+        return lambda value: tuple(value or ())
+    return _same
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+_READERS: dict[type[Any], dict[str, Reader]] = {}

@@ -1,0 +1,125 @@
+"""What a member's copy of their data holds, one shape per kind of record (encoded as the export's JSON)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from loopin.usecases.privacy.ports import HostedEvent
+
+
+@dataclass(frozen=True, slots=True)
+class Processor:
+    """Someone else who receives some of the member's data to do part of the service (s.11(1)(b))."""
+
+    name: str
+    purpose: str
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileData:
+    id: int
+    phone_number: str
+    name: str
+    birth_date: date | None
+    gender: str | None
+    bio: str
+    location: str
+    interests: list[str]
+    pictures: list[str]
+    status: str
+    role: str
+    joined_at: datetime | None
+    waitlisted_at: datetime | None
+    promote_at: datetime | None
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceData:
+    platform: str
+    push_id: str
+    active: bool
+    registered_at: datetime | None
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestData:
+    event_id: int
+    event_title: str
+    status: str
+    seats: int
+    message: str
+    host_message: str
+    sent_at: datetime | None
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationData:
+    event_id: int
+    event_title: str
+    host_name: str
+    status: str
+    message: str
+    expires_at: datetime
+    invited_at: datetime | None
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketData:
+    event_id: int
+    event_title: str
+    event_start: datetime
+    seats: int
+    status: str
+    payment_status: str
+    payment_order_id: str | None
+    issued_at: datetime | None
+    checked_in_at: datetime | None
+    cancelled_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationData:
+    kind: str
+    title: str
+    body: str
+    created_at: datetime | None
+    read_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class HostLeadData:
+    first_name: str
+    last_name: str
+    message: str
+    submitted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityData:
+    """An entry of the audit log the member made: what the service recorded doing on their behalf."""
+
+    action: str
+    target_type: str
+    target_id: int | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MemberExport:
+    generated_at: datetime
+    profile: ProfileData
+    devices: list[DeviceData]
+    hosted_events: list[HostedEvent]
+    requests: list[RequestData]
+    invitations: list[InvitationData]
+    tickets: list[TicketData]
+    notifications: list[NotificationData]
+    host_lead: HostLeadData | None
+    activity: list[ActivityData]  # the most recent ACTIVITY_LIMIT entries
+    shared_with: list[Processor]
