@@ -240,6 +240,40 @@ async def test_a_refund_is_stored_once_per_key(any_container: AsyncContainer, fa
     )
 
 
+async def test_a_members_orders_come_newest_first_with_their_events_title_and_refunds(
+    any_container: AsyncContainer, fakes: Fakes
+) -> None:
+    people, e = await world(any_container, fakes)
+    [other] = await store_events(any_container, event(people[0], fakes.clock.now(), title="Other", is_paid=True))
+    first = await add(any_container, new_order(e, people[1], fakes))
+    second = await add(any_container, new_order(other, people[1], fakes))
+    await add(any_container, new_order(e, people[2], fakes))  # someone else's
+    now = fakes.clock.now()
+    first.mark_paid(Capture("9", first.amount), now)
+    refunds = [
+        Refund.open(first, D("100.00"), RefundReason.GUEST_CANCELLED, f"{first.order_id}:part", now),
+        Refund.open(first, D("20.00"), RefundReason.EVENT_CANCELLED, full_refund_key(first), now),
+    ]
+    async with any_container() as scope:
+        for refund in refunds:
+            await (await scope.get(RefundRepository)).add(refund)
+        await (await scope.get(UnitOfWork)).commit()
+    async with any_container() as scope:
+        orders = await scope.get(PaymentOrderRepository)
+        mine = await orders.of_member(people[1].id)
+        assert await orders.of_member(people[3].id) == []
+        assert await orders.of_member(2**63) == []
+    assert [(r.order.order_id, r.event_title) for r in mine] == [
+        (second.order_id, "Other"),
+        (first.order_id, e.title),
+    ]
+    assert mine[0].refunds == ()
+    assert [(r.amount, r.reason) for r in mine[1].refunds] == [
+        (D("100.00"), RefundReason.GUEST_CANCELLED),
+        (D("20.00"), RefundReason.EVENT_CANCELLED),
+    ]
+
+
 async def test_the_ledger_records_once_per_key_and_knows_the_hosts_share(
     any_container: AsyncContainer, fakes: Fakes
 ) -> None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from loopin.adapters.memory.events import EVENTS
 from loopin.adapters.memory.store import MemoryTransaction
+from loopin.domain.events.event import Event
 from loopin.domain.payments.fee import PlatformFeeConfig
 from loopin.domain.payments.ledger import LedgerTransaction, host_payable
 from loopin.domain.payments.order import OPEN_STATUSES, OrderStatus, PaymentOrder
@@ -18,6 +20,7 @@ from loopin.usecases.payments.ports import (
     Ledger,
     NoticeLog,
     OpenOrderExists,
+    OrderRecord,
     PaymentOrderRepository,
     ReceivedNotice,
     RefundRepository,
@@ -92,6 +95,14 @@ class MemoryPaymentOrderRepository(PaymentOrderRepository):
             self._tx.write(ORDERS, order.id, order)
             released.append(ReleasedHold(order.id, order.order_id, order.event_id, order.member_id, order.seats))
         return released
+
+    async def of_member(self, member_id: int) -> list[OrderRecord]:
+        records = []
+        for order in sorted((o for o in self._tx.rows(ORDERS) if o.member_id == member_id), key=lambda o: -o.id):
+            event: Event | None = self._tx.read(EVENTS, order.event_id)
+            refunds = sorted((r for r in self._tx.rows(REFUNDS) if r.order_id == order.id), key=lambda r: r.id)
+            records.append(OrderRecord(order, event.title if event else "", tuple(refunds)))
+        return records
 
     async def captured_for_event(self, event_id: int) -> list[str]:
         found = [o for o in self._tx.rows(ORDERS) if o.event_id == event_id and o.refundable_amount > ZERO]

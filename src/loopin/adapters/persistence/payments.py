@@ -17,23 +17,27 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.orm import (
+    EventRow,
     LedgerEntryRow,
     LedgerTransactionRow,
     PaymentNoticeRow,
     PaymentOrderRow,
     PlatformFeeConfigRow,
     RefundRow,
+    is_storable_id,
 )
+from loopin.adapters.persistence.rows import copy_to_row, entity_from_row, row_values
 from loopin.domain.payments.fee import PlatformFeeConfig, PriceQuote
 from loopin.domain.payments.ledger import LedgerEntry, LedgerKind, LedgerTransaction, host_payable
 from loopin.domain.payments.order import OPEN_STATUSES, OrderStatus, PaymentOrder
-from loopin.domain.payments.refund import Refund, RefundReason, RefundStatus
+from loopin.domain.payments.refund import Refund, RefundStatus
 from loopin.domain.shared.money import ZERO
 from loopin.usecases.payments.ports import (
     FeeConfigRepository,
     Ledger,
     NoticeLog,
     OpenOrderExists,
+    OrderRecord,
     PaymentOrderRepository,
     ReceivedNotice,
     RefundRepository,
@@ -46,59 +50,14 @@ _REFERENCE_MAX = 25
 
 
 def order_from_row(row: PaymentOrderRow) -> PaymentOrder:
-    return PaymentOrder(
-        id=row.id,
-        order_id=row.order_id,
-        event_id=row.event_id,
-        member_id=row.member_id,
-        host_id=row.host_id,
-        quote=PriceQuote(
-            base_price=row.base_price,
-            seats=row.seats,
-            fee_percentage=row.fee_percentage,
-            buyer_price=row.buyer_price,
-            amount=row.amount,
-            host_share=row.host_share,
-            platform_fee=row.platform_fee,
-        ),
-        gateway=row.gateway,
-        expires_at=row.expires_at,
-        status=OrderStatus(row.status),
-        gateway_payment_id=row.gateway_payment_id,
-        bank_ref_num=row.bank_ref_num,
-        failure_reason=row.failure_reason,
-        captured_amount=row.captured_amount,
-        refunded_amount=row.refunded_amount,
-        captured_at=row.captured_at,
-        closed_at=row.closed_at,
-        checked_at=row.checked_at,
-        uuid=row.uuid,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return entity_from_row(PaymentOrder, row, quote=entity_from_row(PriceQuote, row))
 
 
 def _copy_order(o: PaymentOrder, row: PaymentOrderRow) -> None:
-    q = o.quote
-    row.order_id, row.uuid = o.order_id, o.uuid
-    row.event_id, row.member_id, row.host_id = o.event_id, o.member_id, o.host_id
-    row.seats, row.base_price, row.fee_percentage, row.buyer_price = (
-        q.seats,
-        q.base_price,
-        q.fee_percentage,
-        q.buyer_price,
-    )
-    row.amount, row.host_share, row.platform_fee = q.amount, q.host_share, q.platform_fee
-    row.currency, row.status, row.gateway, row.expires_at = o.currency, o.status.value, o.gateway, o.expires_at
-    row.gateway_payment_id, row.bank_ref_num, row.failure_reason = (
-        o.gateway_payment_id,
-        o.bank_ref_num,
-        o.failure_reason,
-    )
-    row.captured_amount, row.refunded_amount = o.captured_amount, o.refunded_amount
-    row.captured_at, row.closed_at, row.checked_at = o.captured_at, o.closed_at, o.checked_at
-    if o.updated_at is not None:  # the entity's time (from the Clock), not the flush's wall clock
-        row.updated_at = o.updated_at
+    """The quote's figures are columns of the order's row, under the same names."""
+    copy_to_row(o, row, skip=("id", "created_at", "updated_at", "quote"))
+    copy_to_row(o.quote, row, skip=())
+    row.currency = o.currency
 
 
 def _storable(reference: str) -> bool:
@@ -192,6 +151,26 @@ class SqlPaymentOrderRepository(PaymentOrderRepository):
         rows = (await self._session.execute(statement)).all()
         return [ReleasedHold(*row) for row in rows]
 
+    async def of_member(self, member_id: int) -> list[OrderRecord]:
+        if not is_storable_id(member_id):
+            return []
+        found = (
+            await self._session.execute(
+                select(PaymentOrderRow, EventRow.title)
+                .join(EventRow, EventRow.id == PaymentOrderRow.event_id)
+                .where(PaymentOrderRow.member_id == member_id)
+                .order_by(PaymentOrderRow.id.desc())
+            )
+        ).all()
+        refunds: dict[int, list[Refund]] = {}
+        if found:
+            rows = await self._session.scalars(
+                select(RefundRow).where(RefundRow.order_id.in_([o.id for o, _ in found])).order_by(RefundRow.id)
+            )
+            for row in rows:
+                refunds.setdefault(row.order_id, []).append(refund_from_row(row))
+        return [OrderRecord(order_from_row(o), title, tuple(refunds.get(o.id, ()))) for o, title in found]
+
     async def captured_for_event(self, event_id: int) -> list[str]:
         rows = await self._session.scalars(
             select(PaymentOrderRow.order_id)
@@ -227,39 +206,11 @@ class SqlPaymentOrderRepository(PaymentOrderRepository):
 
 
 def refund_from_row(row: RefundRow) -> Refund:
-    return Refund(
-        id=row.id,
-        order_id=row.order_id,
-        idempotency_key=row.idempotency_key,
-        token=row.token,
-        amount=row.amount,
-        reason=RefundReason(row.reason),
-        status=RefundStatus(row.status),
-        gateway_refund_id=row.gateway_refund_id,
-        failure_reason=row.failure_reason,
-        attempts=row.attempts,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        completed_at=row.completed_at,
-    )
+    return entity_from_row(Refund, row)
 
 
 def _refund_values(r: Refund) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "order_id": r.order_id,
-        "idempotency_key": r.idempotency_key,
-        "token": r.token,
-        "amount": r.amount,
-        "reason": r.reason.value,
-        "status": r.status.value,
-        "gateway_refund_id": r.gateway_refund_id,
-        "failure_reason": r.failure_reason,
-        "attempts": r.attempts,
-        "completed_at": r.completed_at,
-    }
-    if r.updated_at is not None:
-        values["updated_at"] = r.updated_at
-    return values
+    return row_values(r, skip=("id", "created_at", "updated_at"))
 
 
 class SqlRefundRepository(RefundRepository):
@@ -430,15 +381,10 @@ class SqlFeeConfigRepository(FeeConfigRepository):
         await self._session.execute(
             update(PlatformFeeConfigRow)
             .where(PlatformFeeConfigRow.id == 1)
-            .values(
-                percentage=config.percentage,
-                description=config.description,
-                updated_by=config.updated_by,
-                updated_at=config.updated_at,
-            )
+            .values(**row_values(config, skip=()))
             .execution_options(synchronize_session=False)
         )
 
 
 def _config(row: PlatformFeeConfigRow) -> PlatformFeeConfig:
-    return PlatformFeeConfig(row.percentage, row.description, row.updated_by, row.updated_at)
+    return entity_from_row(PlatformFeeConfig, row)

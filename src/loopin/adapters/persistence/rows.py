@@ -27,6 +27,15 @@ def copy_to_row(
     """Writes the entity's fields into the row's columns of the same names (enums as their values, tuples
     as lists), except ``skip``; and the entity's ``updated_at`` when it has one (the Clock's time, not the
     flush's)."""
+    for name, value in row_values(entity, skip=skip, **given).items():
+        setattr(row, name, value)
+
+
+def row_values(
+    entity: object, *, skip: Collection[str] = ("id", "created_at", "updated_at"), **given: Any
+) -> dict[str, Any]:
+    """The column values ``copy_to_row`` writes, for an ``INSERT`` or ``UPDATE`` statement of one's own."""
+    values: dict[str, Any] = {}
     for name in field_names(type(entity)):
         if name in skip:
             continue
@@ -35,10 +44,11 @@ def copy_to_row(
             value = value.value
         elif isinstance(value, tuple):
             value = list(value)
-        setattr(row, name, value)
+        values[name] = value
     updated_at = getattr(entity, "updated_at", None)
     if updated_at is not None:
-        row.updated_at = updated_at
+        values["updated_at"] = updated_at
+    return values
 
 
 def _readers(kind: type[Any]) -> dict[str, Reader]:

@@ -145,6 +145,15 @@ class ReleasedHold:
     seats: int
 
 
+@dataclass(frozen=True, slots=True)
+class OrderRecord:
+    """An order with what its reader needs beside it: its event's title and its refunds, oldest first."""
+
+    order: PaymentOrder
+    event_title: str
+    refunds: tuple[Refund, ...]
+
+
 class PaymentOrderRepository(Protocol):
     """Orders by their public id (the txnid). Writes happen on an order ``lock``-ed in the same transaction,
     except ``expire_overdue``, which is one conditional statement that never waits on a lock."""
@@ -175,6 +184,11 @@ class PaymentOrderRepository(Protocol):
         """Orders still holding seats whose window closed (of one event, or all) become ``expired``: one
         conditional update (``status IN ('created','pending')``) skipping rows another transaction holds, so
         each order is released once, and never under a settlement in progress."""
+        ...
+
+    async def of_member(self, member_id: int) -> list[OrderRecord]:
+        """Every order the member made, newest first, with its event's title (deleted events too) and its
+        refunds; a fixed number of statements whatever their count."""
         ...
 
     async def captured_for_event(self, event_id: int) -> list[str]:

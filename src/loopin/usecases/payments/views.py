@@ -10,6 +10,7 @@ from decimal import Decimal
 from loopin.domain.payments.order import PaymentOrder
 from loopin.domain.payments.refund import Refund
 from loopin.usecases.payments.ports import Checkout
+from loopin.usecases.shared.attributes import from_attributes
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +23,7 @@ class RefundView:
 
     @classmethod
     def of(cls, r: Refund) -> RefundView:
-        return cls(r.amount, r.status.value, r.reason.value, r.created_at, r.completed_at)
+        return from_attributes(cls, r, status=r.status.value, reason=r.reason.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,26 +49,17 @@ class OrderView:
 
     @classmethod
     def of(cls, o: PaymentOrder, refunds: Sequence[Refund] = ()) -> OrderView:
+        """The quote's figures under their own names, beside the order's."""
         q = o.quote
-        return cls(
-            id=o.id,
-            order_id=o.order_id,
-            event_id=o.event_id,
-            member_id=o.member_id,
-            amount=o.amount,
-            currency=o.currency,
+        return from_attributes(
+            cls,
+            o,
             status=o.status.value,
-            seats=o.seats,
             base_price=q.base_price,
             buyer_price=q.buyer_price,
             platform_fee=q.platform_fee,
             fee_percentage=q.fee_percentage,
-            expires_at=o.expires_at,
-            failure_reason=o.failure_reason,
-            refunded_amount=o.refunded_amount,
             refunds=tuple(RefundView.of(r) for r in refunds),
-            created_at=o.created_at,
-            updated_at=o.updated_at,
         )
 
 

@@ -113,13 +113,11 @@ class TicketController(Controller):
         self, request: MemberRequest, event_id: PathId, cancel: FromDishka[CancelAttendance]
     ) -> CancelledOut:
         done = await cancel(member_id=request.user.member_id, event_id=event_id)
-        return CancelledOut(
-            True,
-            "Your attendance was cancelled.",
-            done.ticket_id,
-            done.event_id,
-            "cancelled",
-            done.seats_released,
-            done.going_count,
-            None if done.refund_amount is None else str(done.refund_amount),
+        return to_wire(
+            CancelledOut,
+            done,
+            success=True,
+            message="Your attendance was cancelled.",
+            status="cancelled",
+            refund_amount=None if done.refund_amount is None else str(done.refund_amount),
         )

@@ -10,6 +10,7 @@ from litestar import Controller, get, put
 from litestar.params import JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.payments.fees import ChangePlatformFee, FeeView, GetPlatformFee
 
 
@@ -28,7 +29,9 @@ class FeeOut(msgspec.Struct):
 
 
 def fee_out(v: FeeView) -> FeeOut:
-    return FeeOut(True, str(v.percentage), f"{v.percentage / 100:.4f}", v.description, v.updated_by, v.updated_at)
+    return to_wire(
+        FeeOut, v, success=True, fee_percentage=str(v.percentage), multiplier=f"{v.percentage / 100:.4f}"
+    )
 
 
 class PlatformFeeController(Controller):

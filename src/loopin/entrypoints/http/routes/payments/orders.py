@@ -15,6 +15,7 @@ from litestar.params import JSONBody, PathParameter
 from loopin.domain.shared.errors import InvalidInput
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.params import Id
+from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.payments.orders import CreatePaymentOrder, GetPaymentOrder
 from loopin.usecases.payments.views import OrderCreated, OrderView
 
@@ -98,21 +99,15 @@ class OrderDetailEnvelope(msgspec.Struct):
     data: OrderDetailOut
 
 
-def _order_out(v: OrderView) -> OrderOut:
-    return OrderOut(
-        id=v.id,
-        order_id=v.order_id,
-        event_id=v.event_id,
-        amount=str(v.amount),
-        currency=v.currency,
-        status=v.status,
-        seats_count=v.seats,
-        base_price=str(v.base_price),
-        platform_fee=str(v.platform_fee),
-        fee_percentage=str(v.fee_percentage),
-        expires_at=v.expires_at,
-        created_at=v.created_at,
-    )
+def _money(v: OrderView) -> dict[str, str | int]:
+    """Amounts as strings, and the app's name for the seats: where every order shape differs from the view."""
+    return {
+        "amount": str(v.amount),
+        "seats_count": v.seats,
+        "base_price": str(v.base_price),
+        "platform_fee": str(v.platform_fee),
+        "fee_percentage": str(v.fee_percentage),
+    }
 
 
 def created_out(c: OrderCreated) -> CreatedOut:
@@ -120,7 +115,7 @@ def created_out(c: OrderCreated) -> CreatedOut:
         success=True,
         message="Order ready: complete the payment within the time shown." if not c.reused else "Order resumed.",
         data=CreatedDataOut(
-            order=_order_out(c.order),
+            order=to_wire(OrderOut, c.order, **_money(c.order)),
             payu_redirect=PayuRedirectOut(payu_url=c.checkout.url, payload=dict(c.checkout.fields)),
         ),
     )
@@ -130,25 +125,12 @@ def detail_out(v: OrderView) -> OrderDetailEnvelope:
     return OrderDetailEnvelope(
         success=True,
         message="Order retrieved",
-        data=OrderDetailOut(
-            id=v.id,
-            order_id=v.order_id,
-            event_id=v.event_id,
-            amount=str(v.amount),
-            currency=v.currency,
-            status=v.status,
-            seats_count=v.seats,
-            base_price=str(v.base_price),
-            platform_fee=str(v.platform_fee),
-            fee_percentage=str(v.fee_percentage),
-            failure_reason=v.failure_reason,
+        data=to_wire(
+            OrderDetailOut,
+            v,
+            **_money(v),
             refunded_amount=str(v.refunded_amount),
-            refunds=[
-                RefundOut(str(r.amount), r.status, r.reason, r.created_at, r.completed_at) for r in v.refunds
-            ],
-            expires_at=v.expires_at,
-            created_at=v.created_at,
-            updated_at=v.updated_at,
+            refunds=[to_wire(RefundOut, r, amount=str(r.amount)) for r in v.refunds],
         ),
     )
 
