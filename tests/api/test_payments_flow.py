@@ -159,6 +159,19 @@ async def test_a_paid_ticket_cancelled_a_day_ahead_is_refunded_in_full(pay: Paym
     assert [(r["amount"], r["status"], r["reason"]) for r in order["refunds"]] == [
         ("548.90", "succeeded", "guest_cancelled")
     ]
+    export = app_object(await pay.client.get("/api/auth/me/export", headers=guest.headers))["data"]
+    [mine] = export["payment_orders"]  # the guest's copy of their data holds the order and its refund
+    assert (mine["order_id"], mine["event_id"], mine["amount"], mine["status"], mine["refunded_amount"]) == (
+        checkout.order_id,
+        event.id,
+        "548.90",
+        "refunded",
+        "548.90",
+    )
+    assert [(r["amount"], r["status"], r["reason"]) for r in mine["refunds"]] == [
+        ("548.90", "succeeded", "guest_cancelled")
+    ]
+    assert not {"gateway_payment_id", "bank_ref_num", "token", "hash"} & {*mine, *mine["refunds"][0]}
 
 
 async def test_a_paid_ticket_cancelled_late_is_not_refunded(pay: PaymentRig) -> None:

@@ -3,7 +3,8 @@
 ``OrderSettlement.apply`` locks the order first (one lock order: order, then the event's seat counters, then
 the member's ticket and request), so the notices of one order settle one after another and the first
 verified outcome wins; what comes after changes nothing, or — money that arrived for an order that cannot
-become a ticket — is refunded automatically, never kept (spec weakness W16).
+become a ticket (the event cancelled or deleted, the seats gone, the buyer's account deleted) — is refunded
+automatically, never kept (spec weakness W16).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 
 from loopin.domain.attendance.errors import SeatsUnavailable
 from loopin.domain.events.event import Event, EventStatus
+from loopin.domain.identity.member import MemberStatus
 from loopin.domain.payments import ledger
 from loopin.domain.payments.errors import OrderNotFound
 from loopin.domain.payments.order import Capture, OrderStatus, PaymentOrder
@@ -20,6 +22,7 @@ from loopin.domain.payments.refund import RefundReason
 from loopin.usecases.attendance.ports import TicketRepository
 from loopin.usecases.attendance.tickets import TicketDesk
 from loopin.usecases.events.ports import EventRepository, SeatInventory
+from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.ports import (
@@ -45,6 +48,7 @@ class Settled:
 class OrderSettlement:
     orders: PaymentOrderRepository
     events: EventRepository
+    members: MemberRepository
     tickets: TicketRepository
     desk: TicketDesk
     seats: SeatInventory
@@ -91,7 +95,14 @@ class OrderSettlement:
             return Settled(order, False)
         capture = Capture(verdict.gateway_payment_id, verdict.amount, verdict.bank_ref_num)
         event = await self.events.get(order.event_id)
-        fulfillable = event is not None and not event.is_deleted and event.status not in UNFULFILLABLE
+        buyer = await self.members.get(order.member_id)
+        fulfillable = (
+            event is not None
+            and not event.is_deleted
+            and event.status not in UNFULFILLABLE
+            and buyer is not None
+            and buyer.status is not MemberStatus.ERASED  # a late capture for a deleted account: refunded
+        )
         if event is not None and fulfillable and order.status is not OrderStatus.FAILED:
             try:
                 await self._fulfil(order, event, capture, now, from_hold=order.holds_seats)

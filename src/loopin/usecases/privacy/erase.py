@@ -3,8 +3,9 @@ id that no longer leads to anyone. See docs/privacy.md for what is erased, what 
 
 The member confirms with a fresh sign-in code sent to their own phone, so a stolen or forgotten-open session
 cannot delete an account. Commitments others depend on are refused rather than broken silently: an upcoming
-event the member hosts with guests (cancel it first, so guests are told and refunded) and an upcoming paid
-ticket (refund it first).
+event the member hosts with guests, paying ones included (cancel it first, so guests are told and refunded), an
+upcoming paid ticket (refund it first), and a checkout of their own still open (a payment in flight would end
+as a ticket, or money, for an account that no longer exists).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.jobs import audited_member
 from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository, TokenRevocations
 from loopin.usecases.identity.request_otp import OtpSent, RequestOtp
+from loopin.usecases.payments.ports import PaymentOrderRepository
 from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.platform.files import delete_files
 from loopin.usecases.privacy.ports import PersonalData
@@ -79,6 +81,7 @@ class EraseMyAccount:
     requests: JoinRequestRepository
     invitations: InvitationRepository
     tickets: TicketRepository
+    orders: PaymentOrderRepository
     desk: TicketDesk
     cache: EventCache
     jobs: JobQueue
@@ -123,18 +126,26 @@ class EraseMyAccount:
         hosting = [
             e.id
             for e in await self.personal.hosted_events(member.id)
-            if not e.deleted and EventStatus(e.status) in LIVE_EVENT and e.end_time > now and e.seats_taken > 0
+            if not e.deleted
+            and EventStatus(e.status) in LIVE_EVENT
+            and e.end_time > now
+            and e.seats_taken + e.seats_held > 0
         ]
         paid = [
             c.event.id
             for c in await self.attendance.member_tickets(member.id)
             if c.ticket.is_live and c.ticket.payment_status is PaymentStatus.PAID and c.event.start_time > now
         ]
+        paying = [r.order.event_id for r in await self.orders.of_member(member.id) if r.order.holds_seats]
         reasons = []
         if hosting:
             reasons.append(f"cancel the events you host that have guests ({_ids(hosting)}), so they are told")
         if paid:
             reasons.append(f"cancel your paid tickets ({_ids(paid)}) for a refund")
+        if paying:
+            reasons.append(
+                f"finish or abandon your payment in progress ({_ids(paying)}); it closes by itself soon"
+            )
         if reasons:
             await self.uow.commit()
             raise AccountHasCommitments(
@@ -194,7 +205,7 @@ class EraseMyAccount:
             if hosted.deleted or (hosted.end_time <= now and hosted.status != EventStatus.DRAFT.value):
                 continue
             event = await self.events.get_for_update(hosted.id)
-            if event is None or event.is_deleted or event.seats_taken > 0:
+            if event is None or event.is_deleted or event.seats_taken + event.seats_held > 0:
                 continue
             event.soft_delete(now)
             await self.events.save(event)

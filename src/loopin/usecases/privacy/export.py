@@ -14,6 +14,7 @@ from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.jobs import audited_member
 from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.notifications.ports import NotificationRepository
+from loopin.usecases.payments.ports import OrderRecord, PaymentOrderRepository
 from loopin.usecases.platform.ports import FileStorage, RateLimit, RateLimiter
 from loopin.usecases.privacy.ports import PersonalData
 from loopin.usecases.privacy.views import (
@@ -23,8 +24,10 @@ from loopin.usecases.privacy.views import (
     InvitationData,
     MemberExport,
     NotificationData,
+    PaymentOrderData,
     Processor,
     ProfileData,
+    RefundData,
     RequestData,
     TicketData,
 )
@@ -50,6 +53,7 @@ class ExportMyData:
     interests: InterestRepository
     personal: PersonalData
     attendance: AttendanceReader
+    orders: PaymentOrderRepository
     notifications: NotificationRepository
     leads: HostLeadRepository
     audit: AuditLog
@@ -124,6 +128,7 @@ class ExportMyData:
                 )
                 for c in await self.attendance.member_tickets(member.id)
             ],
+            payment_orders=[payment_order_data(r) for r in await self.orders.of_member(member.id)],
             notifications=[
                 from_attributes(NotificationData, n)
                 for n in await self.notifications.for_member(member.id, INBOX_LIMIT)
@@ -135,3 +140,29 @@ class ExportMyData:
         self.jobs.enqueue(audited_member("data_exported", member.id, actor_id=member.id, at=now))
         await self.uow.commit()
         return export
+
+
+def payment_order_data(record: OrderRecord) -> PaymentOrderData:
+    o, q = record.order, record.order.quote
+    return from_attributes(
+        PaymentOrderData,
+        o,
+        event_title=record.event_title,
+        base_price=str(q.base_price),
+        platform_fee=str(q.platform_fee),
+        amount=str(o.amount),
+        status=o.status.value,
+        refunded_amount=str(o.refunded_amount),
+        refunds=[
+            from_attributes(
+                RefundData,
+                r,
+                amount=str(r.amount),
+                status=r.status.value,
+                reason=r.reason.value,
+                requested_at=r.created_at,
+            )
+            for r in record.refunds
+        ],
+        paid_at=o.captured_at,
+    )

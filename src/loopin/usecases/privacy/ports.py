@@ -20,6 +20,7 @@ class HostedEvent:
     is_public: bool
     is_paid: bool
     seats_taken: int
+    seats_held: int  # seats in guests' open checkouts (paid events)
     created_at: datetime | None
     deleted: bool
 

@@ -84,6 +84,36 @@ class TicketData:
 
 
 @dataclass(frozen=True, slots=True)
+class RefundData:
+    amount: str
+    status: str
+    reason: str
+    requested_at: datetime | None
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentOrderData:
+    """An order the member made, as PayU knows it by ``order_id`` (the txnid). Amounts in rupees; nothing of
+    the gateway's own (payment ids, refund tokens, hashes) is part of it."""
+
+    order_id: str
+    event_id: int
+    event_title: str
+    seats: int
+    base_price: str
+    platform_fee: str
+    amount: str
+    currency: str
+    status: str
+    failure_reason: str
+    refunded_amount: str
+    refunds: list[RefundData]
+    created_at: datetime | None
+    paid_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class NotificationData:
     kind: str
     title: str
@@ -119,6 +149,7 @@ class MemberExport:
     requests: list[RequestData]
     invitations: list[InvitationData]
     tickets: list[TicketData]
+    payment_orders: list[PaymentOrderData]
     notifications: list[NotificationData]
     host_lead: HostLeadData | None
     activity: list[ActivityData]  # the most recent ACTIVITY_LIMIT entries
