@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import httpx
 import msgspec
 import pytest
-from dishka import AsyncContainer
+from dishka import AsyncContainer, Provider
 
 from loopin.adapters.memory.notifications import RecordingPushSender
 from loopin.domain.events.event import Event
@@ -221,14 +222,15 @@ def check_types(body: dict[str, Any], spec: dict[str, Any]) -> None:
 # --- fixtures ----------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def rig(
-    service_settings: Settings, fakes: Fakes, clean_services: None, tmp_path: Path
+@asynccontextmanager
+async def open_rig(
+    settings: Settings, fakes: Fakes, *overrides: Provider, inline_jobs: bool = False
 ) -> AsyncIterator[Rig]:
-    """Jobs go to SAQ on the test Redis (as in production, no worker), so requests never wait on them."""
+    """The app on ``settings`` behind an in-process client; ``overrides`` replace what a test scripts."""
     push = RecordingPushSender()
-    settings = msgspec.structs.replace(service_settings, media_root=str(tmp_path / "media"))
-    container = make_container(settings, fakes_provider(fakes, inline_jobs=False), push_provider(push))
+    container = make_container(
+        settings, fakes_provider(fakes, inline_jobs=inline_jobs), push_provider(push), *overrides
+    )
     app = create_app(settings, container)
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))
     try:
@@ -236,6 +238,19 @@ async def rig(
             yield Rig(client, container, fakes, push, settings)
     finally:
         await container.close()
+
+
+def with_media(settings: Settings, tmp_path: Path) -> Settings:
+    return msgspec.structs.replace(settings, media_root=str(tmp_path / "media"))
+
+
+@pytest.fixture
+async def rig(
+    service_settings: Settings, fakes: Fakes, clean_services: None, tmp_path: Path
+) -> AsyncIterator[Rig]:
+    """Jobs go to SAQ on the test Redis (as in production, no worker), so requests never wait on them."""
+    async with open_rig(with_media(service_settings, tmp_path), fakes) as opened:
+        yield opened
 
 
 @pytest.fixture
@@ -243,27 +258,12 @@ async def inline_rig(
     service_settings: Settings, fakes: Fakes, clean_services: None, tmp_path: Path
 ) -> AsyncIterator[Rig]:
     """Like ``rig``, with jobs run right after each commit, so audit entries and notifications are stored."""
-    push = RecordingPushSender()
-    settings = msgspec.structs.replace(service_settings, media_root=str(tmp_path / "media"))
-    container = make_container(settings, fakes_provider(fakes), push_provider(push))
-    app = create_app(settings, container)
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://loopin.test", timeout=120) as client:
-            yield Rig(client, container, fakes, push, settings)
-    finally:
-        await container.close()
+    async with open_rig(with_media(service_settings, tmp_path), fakes, inline_jobs=True) as opened:
+        yield opened
 
 
 @pytest.fixture
 async def memory_rig(memory_settings: Settings, fakes: Fakes) -> AsyncIterator[Rig]:
     """The embedded mode (in-memory store, in-process jobs) behind the same client."""
-    push = RecordingPushSender()
-    container = make_container(memory_settings, fakes_provider(fakes, inline_jobs=False), push_provider(push))
-    app = create_app(memory_settings, container)
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://loopin.test", timeout=120) as client:
-            yield Rig(client, container, fakes, push, memory_settings)
-    finally:
-        await container.close()
+    async with open_rig(memory_settings, fakes) as opened:
+        yield opened

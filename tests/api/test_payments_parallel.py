@@ -17,22 +17,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import httpx
-import msgspec
 import pytest
 from dishka import Provider, Scope
 
-from loopin.adapters.memory.notifications import RecordingPushSender
 from loopin.adapters.payments.sandbox import SandboxGateway
-from loopin.entrypoints.di import make_container
-from loopin.entrypoints.http.app import create_app
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.payments.holds import ExpireHolds
 from loopin.usecases.payments.ports import Outcome, PaymentGateway, PaymentNotice, PaymentVerdict
 from tests.api import attendance_rig
-from tests.api.attendance_rig import Rig, app_error, app_object
+from tests.api.attendance_rig import Rig, app_error, app_object, open_rig, with_media
 from tests.api.flows import sql
 from tests.api.payments_rig import PaymentRig
-from tests.support import Fakes, fakes_provider, push_provider
+from tests.support import Fakes
 
 rig = attendance_rig.rig  # fixture
 
@@ -142,22 +138,15 @@ class ChangingGateway(SandboxGateway):
 async def changing_rig(
     service_settings: Settings, fakes: Fakes, clean_services: None, tmp_path: Path
 ) -> AsyncIterator[Rig]:
-    push = RecordingPushSender()
-    settings = msgspec.structs.replace(service_settings, media_root=str(tmp_path / "media"))
+    settings = with_media(service_settings, tmp_path)
     override = Provider(scope=Scope.APP)
 
     def changing(sandbox: SandboxGateway) -> PaymentGateway:
         return ChangingGateway(settings.derived_key("payu-sandbox").hex()[:32], sandbox._records)
 
     override.provide(changing, provides=PaymentGateway, override=True)
-    container = make_container(settings, fakes_provider(fakes, inline_jobs=False), push_provider(push), override)
-    app = create_app(settings, container)
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://loopin.test", timeout=120) as client:
-            yield Rig(client, container, fakes, push, settings)
-    finally:
-        await container.close()
+    async with open_rig(settings, fakes, override) as opened:
+        yield opened
 
 
 async def test_when_both_outcomes_verify_the_first_wins_and_never_flips(changing_rig: Rig) -> None:

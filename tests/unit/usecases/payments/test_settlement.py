@@ -6,15 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal as D
 
-from loopin.domain.events.event import EventStatus
+from loopin.domain.events.event import Event, EventStatus
+from loopin.domain.identity.member import Member
 from loopin.domain.payments import ledger
-from loopin.domain.payments.order import OrderStatus
+from loopin.domain.payments.order import OrderStatus, PaymentOrder
 from loopin.usecases.events.ports import EventRepository
 from loopin.usecases.payments.orders import GetPaymentOrder
 from loopin.usecases.payments.ports import Ledger, Outcome, RefundRepository
 from loopin.usecases.payments.reconcile import ReconcileOrders
-from loopin.usecases.payments.settlement import OrderSettlement
-from loopin.usecases.shared.ports import UnitOfWork
 from tests.unit.usecases.payments.conftest import ScriptedGateway
 from tests.unit.usecases.payments.conftest import settle as settled_on_verify
 from tests.unit.usecases.world import World
@@ -23,6 +22,14 @@ from tests.unit.usecases.world import World
 async def settle(world: World, gateway: ScriptedGateway, reference: str) -> tuple[str, bool]:
     settled = await settled_on_verify(world, gateway, reference)
     return settled.order.status.value, settled.changed
+
+
+async def checkout(world: World, *, capacity: int) -> tuple[Member, Event, Member, PaymentOrder]:
+    """A paid event (100.00 a seat) and an accepted guest whose order holds one seat."""
+    host = await world.member(1)
+    event = await world.event(host, is_paid=True, ticket_price=D("100.00"), max_capacity=capacity)
+    guest = await world.accepted_guest(host, event, 2)
+    return host, event, guest, await world.order(guest, event)
 
 
 async def counts(world: World, event_id: int) -> tuple[int, int]:
@@ -55,10 +62,7 @@ async def test_a_verified_capture_turns_the_hold_into_a_paid_ticket_and_splits_t
 
 
 async def test_a_verified_failure_releases_the_hold_once(world: World, gateway: ScriptedGateway) -> None:
-    host = await world.member(1)
-    event = await world.event(host, is_paid=True, ticket_price=D("100.00"), max_capacity=1)
-    guest = await world.accepted_guest(host, event, 2)
-    order = await world.order(guest, event)
+    _, event, guest, order = await checkout(world, capacity=1)
     gateway.says(order, Outcome.FAILURE)
     assert await settle(world, gateway, order.order_id) == ("failed", True)
     assert await settle(world, gateway, order.order_id) == ("failed", False)
@@ -69,10 +73,7 @@ async def test_a_verified_failure_releases_the_hold_once(world: World, gateway: 
 async def test_pending_keeps_the_hold_longer_and_a_later_capture_pays(
     world: World, gateway: ScriptedGateway
 ) -> None:
-    host = await world.member(1)
-    event = await world.event(host, is_paid=True, ticket_price=D("100.00"), max_capacity=1)
-    guest = await world.accepted_guest(host, event, 2)
-    order = await world.order(guest, event)
+    *_, order = await checkout(world, capacity=1)
     world.advance(timedelta(minutes=14))
     gateway.says(order, Outcome.PENDING)
     assert await settle(world, gateway, order.order_id) == ("pending", True)
@@ -85,10 +86,7 @@ async def test_pending_keeps_the_hold_longer_and_a_later_capture_pays(
 async def test_nothing_known_changes_nothing_until_the_window_closes(
     world: World, gateway: ScriptedGateway
 ) -> None:
-    host = await world.member(1)
-    event = await world.event(host, is_paid=True, ticket_price=D("100.00"), max_capacity=1)
-    guest = await world.accepted_guest(host, event, 2)
-    order = await world.order(guest, event)
+    _, event, _, order = await checkout(world, capacity=1)
     assert await settle(world, gateway, order.order_id) == ("created", False)
     world.advance(timedelta(minutes=15))
     assert await settle(world, gateway, order.order_id) == ("expired", True)
@@ -98,16 +96,9 @@ async def test_nothing_known_changes_nothing_until_the_window_closes(
 async def test_another_amount_captured_changes_nothing_and_is_audited(
     world: World, gateway: ScriptedGateway
 ) -> None:
-    host = await world.member(1)
-    event = await world.event(host, is_paid=True, ticket_price=D("100.00"), max_capacity=1)
-    guest = await world.accepted_guest(host, event, 2)
-    order = await world.order(guest, event)
+    _, event, _, order = await checkout(world, capacity=1)
     gateway.says(order, Outcome.SUCCESS, amount=D("1.00"))
-    async with world.container() as scope:
-        settled = await (await scope.get(OrderSettlement)).apply(
-            order.order_id, await gateway.verify(order.order_id), world.now
-        )
-        await (await scope.get(UnitOfWork)).commit()
+    settled = await settled_on_verify(world, gateway, order.order_id)
     assert (settled.mismatch, settled.changed, settled.order.status) == (True, False, OrderStatus.CREATED)
     assert "payment_order.amount_mismatch" in await world.actions("payment_order", order.id)
     assert await counts(world, event.id) == (0, 1)
@@ -116,10 +107,7 @@ async def test_another_amount_captured_changes_nothing_and_is_audited(
 async def test_money_for_an_event_cancelled_under_the_checkout_goes_back(
     world: World, gateway: ScriptedGateway
 ) -> None:
-    host = await world.member(1)
-    event = await world.event(host, is_paid=True, ticket_price=D("100.00"), max_capacity=5)
-    guest = await world.accepted_guest(host, event, 2)
-    order = await world.order(guest, event)
+    _, event, _, order = await checkout(world, capacity=5)
     await world.change_event(event, status=EventStatus.CANCELLED)
     gateway.says(order, Outcome.SUCCESS)
     assert await settle(world, gateway, order.order_id) == ("refunded", True)
@@ -134,10 +122,7 @@ async def test_money_for_an_event_cancelled_under_the_checkout_goes_back(
 async def test_a_late_capture_becomes_the_ticket_when_the_seat_is_still_free(
     world: World, gateway: ScriptedGateway
 ) -> None:
-    host = await world.member(1)
-    event = await world.event(host, is_paid=True, ticket_price=D("100.00"), max_capacity=1)
-    guest = await world.accepted_guest(host, event, 2)
-    order = await world.order(guest, event)
+    _, event, _, order = await checkout(world, capacity=1)
     world.advance(timedelta(minutes=16))
     assert await settle(world, gateway, order.order_id) == ("expired", True)
     gateway.says(order, Outcome.SUCCESS)
@@ -148,10 +133,7 @@ async def test_a_late_capture_becomes_the_ticket_when_the_seat_is_still_free(
 async def test_a_capture_after_a_verified_failure_is_refunded_never_a_ticket(
     world: World, gateway: ScriptedGateway
 ) -> None:
-    host = await world.member(1)
-    event = await world.event(host, is_paid=True, ticket_price=D("100.00"), max_capacity=1)
-    guest = await world.accepted_guest(host, event, 2)
-    order = await world.order(guest, event)
+    _, event, _, order = await checkout(world, capacity=1)
     gateway.says(order, Outcome.FAILURE)
     await settle(world, gateway, order.order_id)
     gateway.says(order, Outcome.SUCCESS)
@@ -163,10 +145,7 @@ async def test_a_capture_after_a_verified_failure_is_refunded_never_a_ticket(
 async def test_reading_an_open_order_settles_it_when_the_gateway_knows(
     world: World, gateway: ScriptedGateway
 ) -> None:
-    host = await world.member(1)
-    event = await world.event(host, is_paid=True, ticket_price=D("100.00"), max_capacity=1)
-    guest = await world.accepted_guest(host, event, 2)
-    order = await world.order(guest, event)
+    _, _, guest, order = await checkout(world, capacity=1)
     gateway.down = True
     read = await world.run(GetPaymentOrder, member_id=guest.id, reference=order.order_id)
     assert read.status == "created"  # the gateway is down: as it was

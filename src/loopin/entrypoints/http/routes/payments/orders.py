@@ -72,24 +72,13 @@ class RefundOut(msgspec.Struct):
     completed_at: datetime | None
 
 
-class OrderDetailOut(msgspec.Struct):
-    """Flat order fields in ``data`` (the app reads ``data.order`` when present, else ``data`` itself)."""
+class OrderDetailOut(OrderOut):
+    """Flat order fields in ``data`` (the app reads ``data.order`` when present, else ``data`` itself): the
+    order as created, and what became of it."""
 
-    id: int
-    order_id: str
-    event_id: int
-    amount: str
-    currency: str
-    status: str
-    seats_count: int
-    base_price: str
-    platform_fee: str
-    fee_percentage: str
     failure_reason: str
     refunded_amount: str
     refunds: list[RefundOut]
-    expires_at: datetime
-    created_at: datetime | None
     updated_at: datetime | None
 
 
