@@ -46,7 +46,7 @@ worker: install-runtime
 	$(UV) run --no-sync loopin worker
 
 bench: install  ## throughput and latency on real PostgreSQL and Redis (needs wrk)
-	bash bench/run.sh
+	UV_BIN=$(UV) bash bench/run.sh
 
 clean:
 	rm -rf .venv .tools var .pytest_cache .mypy_cache .ruff_cache

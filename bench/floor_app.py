@@ -669,8 +669,13 @@ async def verify_otp(data: VerifyOtpIn) -> SessionOut:
 
 
 @get("/api/events")
-async def feed(request: Request[Any, Any, Any]) -> FeedOut:
-    """The app's call: no parameters, the default page (50 upcoming events, soonest first)."""
+async def feed(request: Request[Any, Any, Any], limit: int | None = None) -> FeedOut:
+    """The app's call: no parameters, the default page (50 upcoming events, soonest first, the host's own
+    pinned in); with ``limit`` that many, nothing pinned (``bench/run.sh``'s ``feed20`` scenarios)."""
+    pin = limit is None
+    size = FEED_LIMIT if limit is None else limit
+    if not 1 <= size <= 100:
+        raise ValidationException("limit must be between 1 and 100")
     claims = await session_claims(request)
     me = int(claims["user_id"])
     now = datetime.now(UTC)
@@ -684,15 +689,15 @@ async def feed(request: Request[Any, Any, Any]) -> FeedOut:
             cache_class = f"m{me}"
         else:
             cache_class = "public"
-        key, raw = await cache_get(f"feed:{{generation}}:{cache_class}:0:{FEED_LIMIT}:1")
+        key, raw = await cache_get(f"feed:{{generation}}:{cache_class}:0:{size}:{int(pin)}")
         if raw is not None:
             await conn.commit()
             return msgspec.json.decode(raw, type=FeedOut)
         params = {"m": me, "granted": granted, "now": now}
         total = (await conn.execute(FEED_COUNT, params)).scalar_one()
-        rows = list((await conn.execute(FEED_PAGE, {**params, "limit": FEED_LIMIT, "offset": 0})).mappings())
+        rows = list((await conn.execute(FEED_PAGE, {**params, "limit": size, "offset": 0})).mappings())
         interests = await interests_of(conn, rows)
-        if cache_class != "public" and total > len(rows):
+        if pin and cache_class != "public" and total > len(rows):
             seen = {r["id"] for r in rows}
             own = [
                 r
@@ -702,7 +707,7 @@ async def feed(request: Request[Any, Any, Any]) -> FeedOut:
             if own:
                 interests |= await interests_of(conn, own)
                 rows = sorted(rows + own, key=lambda r: (r["start_time"], r["id"]))
-        page = FeedOut(True, total, 0, FEED_LIMIT, [event_out(r, interests, m["phone_number"], me) for r in rows])
+        page = FeedOut(True, total, 0, size, [event_out(r, interests, m["phone_number"], me) for r in rows])
         await cache_put(key, page)
         await conn.commit()
     return page

@@ -24,6 +24,8 @@ SCENARIOS = [
     ("profile", "GET /api/auth/profile"),
     ("feed-cold", "GET /api/events (feed), cache off"),
     ("feed-cached", "GET /api/events (feed), cached"),
+    ("feed20-cold", "GET /api/events?limit=20, cache off"),
+    ("feed20-cached", "GET /api/events?limit=20, cached"),
     ("detail-cold", "GET /api/events/{id}, cache off"),
     ("detail-cached", "GET /api/events/{id}, cached"),
     ("door", "POST /api/events/{id}/check-in (door)"),
@@ -214,14 +216,57 @@ def pay_section(raw: Path, problems: list[str], details: list[str]) -> list[str]
     return lines
 
 
+def raw_floor(raw: Path, problems: list[str], details: list[str]) -> tuple[float, list[str]]:
+    """The raw floor's req/s (the mean of its runs, one per phase) and its lines for the report."""
+    runs = []
+    for phase in ("on", "off"):
+        result = parse_wrk(raw / f"raw.{phase}.txt")
+        if result is None:
+            continue
+        if int(result["non2xx"]) or _errors(result):
+            problems.append(f"raw floor ({phase}): {result['non2xx']} non-2xx, socket errors {result['errors']}")
+        runs.append(result)
+        details.append(
+            f"- raw floor ({phase}): {float(result['rps']):,.0f} req/s, p50 {float(result['p50_ms']):.2f} ms, "
+            f"p99 {float(result['p99_ms']):.2f} ms"
+        )
+    if not runs:
+        return 0.0, []
+    rps = sum(float(r["rps"]) for r in runs) / len(runs)
+    spread = ", ".join(f"{float(r['rps']):,.0f}" for r in runs)
+    return rps, [
+        f"Raw floor (`bench/raw_floor_app.py`: bare Litestar + asyncpg, one query returning 20 event rows, no "
+        f"ORM, no auth): **{rps:,.0f} req/s** (runs: {spread}).",
+        "",
+    ]
+
+
+def latency_section(raw: Path, problems: list[str]) -> list[str]:
+    """The API's cached reads at a light load (``LATENCY_CONNECTIONS``): the p99 budget of the issue."""
+    found = [(label, parse_wrk(raw / f"{scenario}.api.latency.txt")) for scenario, label in SCENARIOS]
+    rows = [(label, r) for label, r in found if r is not None]
+    if not rows:
+        return []
+    lines = ["", "| API at light load | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|"]
+    for label, r in rows:
+        if int(r["non2xx"]) or _errors(r):
+            problems.append(f"{label} (latency run): {r['non2xx']} non-2xx, socket errors {r['errors']}")
+        lines.append(f"| {label} | {float(r['rps']):,.0f} | {float(r['p50_ms']):.2f} | {float(r['p99_ms']):.2f} |")
+    return lines
+
+
 def main() -> int:
     raw, output, *header = sys.argv[1:]
     raw_dir = Path(raw)
-    lines = [*header, ""]
-    lines.append("| scenario | req/s | p50 ms | p99 ms | non-2xx | floor req/s | floor p50 | floor p99 | ratio |")
-    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     problems: list[str] = []
     details: list[str] = []
+    raw_rps, raw_lines = raw_floor(raw_dir, problems, details)
+    lines = [*header, "", *raw_lines]
+    lines.append(
+        "| scenario | req/s | p50 ms | p99 ms | non-2xx | floor req/s | floor p50 | floor p99 | ÷ same-work "
+        "| ÷ raw |"
+    )
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for scenario, label in SCENARIOS:
         api, floor = _load(raw_dir, scenario, "api"), _load(raw_dir, scenario, "floor")
         if api is None and floor is None:
@@ -248,21 +293,23 @@ def main() -> int:
                 f"max {float(result['max_ms']):.1f} ms, non-2xx {result['non2xx']}, errors {result['errors']}"
             )
         if api is None or floor is None:
-            lines.append(f"| {label} | – | – | – | – | – | – | – | – |")
+            lines.append(f"| {label} | – | – | – | – | – | – | – | – | – |")
             continue
         ratio = float(api["rps"]) / float(floor["rps"]) if float(floor["rps"]) else 0.0
+        to_raw = f"{float(api['rps']) / raw_rps:.2f}" if raw_rps else "–"
         lines.append(
             f"| {label} | {float(api['rps']):,.0f} | {float(api['p50_ms']):.2f} | {float(api['p99_ms']):.2f} "
             f"| {int(api['non2xx']) + _errors(api)} "
             f"| {float(floor['rps']):,.0f} | {float(floor['p50_ms']):.2f} | {float(floor['p99_ms']):.2f} "
-            f"| {ratio:.2f} |"
+            f"| {ratio:.2f} | {to_raw} |"
         )
+    lines += latency_section(raw_dir, problems)
     lines += rush_section(raw_dir, problems, details)
     lines += pay_section(raw_dir, problems, details)
     lines += [
         "",
-        "ratio = API req/s ÷ floor req/s (1.00 = no cost over the bare-Litestar floor"
-        " doing the same SQL/Redis work).",
+        "÷ same-work = API req/s ÷ floor req/s (1.00 = no cost over the bare-Litestar floor doing the same "
+        "SQL/Redis work); ÷ raw = API req/s ÷ the raw floor's req/s (the machine's limit for one query).",
         "non-2xx counts non-2xx responses plus socket errors and timeouts; any of them fails the run.",
         "",
         *details,

@@ -35,11 +35,16 @@ PG_URL=${BENCH_PG_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432}  # server, 
 BENCH_DB=${BENCH_DB:-loopin_bench}
 REDIS_BASE=${BENCH_REDIS_URL:-redis://127.0.0.1:6379}
 REDIS_DB=${BENCH_REDIS_DB:-14}
-ALL_SCENARIOS="verify-otp profile feed-cached detail-cached door door-repeat rush pay feed-cold detail-cold"
+ALL_SCENARIOS="verify-otp profile feed-cached feed20-cached detail-cached door door-repeat rush pay feed-cold feed20-cold \
+detail-cold"
 SCENARIOS=${SCENARIOS:-$ALL_SCENARIOS}
+QUICK=${QUICK:-}                 # QUICK=1: 3 s measured + 1 s warm-up per run, fewer OTPs (iteration, not figures)
+if [[ -n $QUICK ]]; then DURATION=${DURATION:-3} WARMUP=${WARMUP:-1} BENCH_OTPS=${BENCH_OTPS:-30000}; fi
 DURATION=${DURATION:-8}          # seconds measured per scenario and server
 WARMUP=${WARMUP:-2}              # seconds of warm-up before each measured run (same connections)
-CONNECTIONS=${CONNECTIONS:-32}
+CONNECTIONS=${CONNECTIONS:-64}
+WORKERS=${WORKERS:-2}            # worker processes of every server (API, same-work floor, raw floor)
+LATENCY_CONNECTIONS=${LATENCY_CONNECTIONS:-8}  # the API's latency runs of the cached reads (p99 budget)
 THREADS=${THREADS:-1}
 WRK_TIMEOUT=${WRK_TIMEOUT:-10}   # seconds before wrk counts a request as timed out (an error: fails the run)
 BENCH_MEMBERS=${BENCH_MEMBERS:-10000}
@@ -52,6 +57,7 @@ RUSH_LIMIT=${RUSH_LIMIT:-150}     # seconds the rush may take before it counts a
 DOOR_GUESTS=${DOOR_GUESTS:-2000}  # tickets per door event (6 events): >= (warm-up + measured) * check-ins/s
 APP_PORT=${APP_PORT:-18080}      # phase "cache on"; phase "cache off" serves on these + 2
 FLOOR_PORT=${FLOOR_PORT:-18081}
+RAW_PORT=${RAW_PORT:-18084}      # the raw floor (bench/raw_floor_app.py), one server for the whole run
 # 2 cores: wrk (1 thread) on the last core; the servers, PostgreSQL and Redis are free to use both.
 NCPU=$(nproc)
 WRK_CPUS=${WRK_CPUS:-$((NCPU - 1))}
@@ -68,15 +74,19 @@ log() { echo "bench [+${SECONDS}s]: $*" >&2; }
 
 [[ "$BENCH_DB" == *bench* ]] || die "BENCH_DB must be a dedicated *bench* database (got $BENCH_DB)"
 [[ "$REDIS_DB" != 0 && "$REDIS_DB" != 15 ]] || die "BENCH_REDIS_DB must not be 0 (default) or 15 (tests)"
-for tool in uv wrk curl timeout; do
+UV_BIN=${UV_BIN:-$(command -v uv 2>/dev/null || echo .tools/bin/uv)}  # as the Makefile finds it
+[[ -x $UV_BIN ]] || die "uv is not installed (make install puts it into .tools/)"
+for tool in wrk curl timeout; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed"
 done
 # "feed" and "detail" name both variants
 selected=" "
 for name in $SCENARIOS; do
   case $name in
-    feed | detail) selected+="$name-cold $name-cached " ;;
-    verify-otp | profile | feed-cold | feed-cached | detail-cold | detail-cached | door | door-repeat | rush | pay)
+    feed) selected+="feed-cold feed-cached feed20-cold feed20-cached " ;;
+    detail) selected+="detail-cold detail-cached " ;;
+    verify-otp | profile | feed-cold | feed-cached | feed20-cold | feed20-cached | detail-cold | detail-cached | door \
+      | door-repeat | rush | pay)
       selected+="$name " ;;
     *) die "unknown scenario $name (known: $ALL_SCENARIOS, feed, detail)" ;;
   esac
@@ -84,6 +94,10 @@ done
 wants() { [[ "$selected" == *" $1 "* ]]; }
 wants_any() { local n; for n in "$@"; do wants "$n" && return 0; done; return 1; }
 (( DURATION + WARMUP <= 20 )) || log "warning: WARMUP + DURATION = $((DURATION + WARMUP)) s exceeds the 20 s budget"
+# Every rush guest at once (RUSH_CONNECTIONS=2000) needs a descriptor per socket in wrk and in the servers.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+(( $(ulimit -n) > RUSH_CONNECTIONS + 1000 )) || log "warning: ulimit -n is $(ulimit -n); RUSH_CONNECTIONS=$RUSH_CONNECTIONS \
+may run out of descriptors"
 SERVER_PIN=() WRK_PIN=()
 if command -v taskset >/dev/null 2>&1; then
   SERVER_PIN=(taskset -c "$SERVER_CPUS") WRK_PIN=(taskset -c "$WRK_CPUS")
@@ -91,11 +105,14 @@ else
   log "taskset not found: nothing pinned"
 fi
 
-UV=(uv run --frozen --quiet)
+UV=("$UV_BIN" run --frozen --quiet)
 export UV_LINK_MODE=${UV_LINK_MODE:-copy}
 export DATABASE_URL="$PG_URL/$BENCH_DB"
 export REDIS_URL="$REDIS_BASE/$REDIS_DB"
 export ENVIRONMENT=development LOG_LEVEL=WARNING LOG_JSON=false
+# Per worker process, for every server alike: 2 cores gain nothing past ~10 database connections, and the
+# machine's PostgreSQL (max_connections 100) is shared with other work.
+export DB_POOL_SIZE=${DB_POOL_SIZE:-5} DB_MAX_OVERFLOW=${DB_MAX_OVERFLOW:-10}
 export SECRET_KEY
 SECRET_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')  # a real random key, new every run
 export MEDIA_ROOT=$RESULTS/media
@@ -105,13 +122,16 @@ mkdir -p "$RAW" "$MEDIA_ROOT" "$EVENTS"
 rm -f "$RAW"/*.txt "$RESULTS"/*.log "$EVENTS"/*
 
 SERVER_PIDS=()
-stop_servers() {
+stop_pids() { # pid...: each server's whole process group, TERM then KILL
   local pid
-  for pid in "${SERVER_PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-  for pid in "${SERVER_PIDS[@]}"; do
+  for pid in "$@"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for pid in "$@"; do
     for _ in $(seq 1 50); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$pid" 2>/dev/null || true
   done
+}
+stop_servers() {
+  stop_pids "${SERVER_PIDS[@]}"
   SERVER_PIDS=()
 }
 trap stop_servers EXIT
@@ -152,11 +172,11 @@ expect_200() { # label curl-args...
 
 next_index() { sed -n 's/^BENCH_JSON .*"next_index":\([0-9]*\).*/\1/p' "$1"; }
 
-run_wrk() { # out seconds url script args...
-  local out=$1 seconds=$2 url=$3 script=$4; shift 4
+run_wrk() { # out seconds url script args... (WRK_CONNECTIONS overrides CONNECTIONS)
+  local out=$1 seconds=$2 url=$3 script=$4 connections=${WRK_CONNECTIONS:-$CONNECTIONS}; shift 4
   # -d bounds the run; timeout is the backstop (wrk ignores a dead server only after --timeout per request).
   if ! timeout --signal=INT --kill-after=3 $((seconds + WRK_TIMEOUT + 4)) "${WRK_PIN[@]}" \
-      wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout "${WRK_TIMEOUT}s" --latency -s "$script" "$url" \
+      wrk -t"$THREADS" -c"$connections" -d"${seconds}s" --timeout "${WRK_TIMEOUT}s" --latency -s "$script" "$url" \
       -- "$@" >"$out" 2>&1; then
     cat "$out" >&2
     die "wrk failed or overran its time bound ($out)"
@@ -182,6 +202,7 @@ target_port() { # target (api|floor), for the current $PHASE
 }
 
 declare -A READY_PIDS=()
+declare -A PHASE_PIDS=()
 start_servers() { # phase: both servers of the phase, in the background (wait_servers waits for them)
   local phase=$1 suffix="" ttl=(env -u EVENT_CACHE_TTL_SECONDS) offset
   offset=$(phase_offset "$phase")
@@ -189,12 +210,30 @@ start_servers() { # phase: both servers of the phase, in the background (wait_se
   log "starting the API (:$((APP_PORT + offset))) and the floor (:$((FLOOR_PORT + offset))) with the event cache \
 $phase, cpus $SERVER_CPUS"
   start_server "api$suffix" "${ttl[@]}" "${UV[@]}" loopin serve --host 127.0.0.1 --port $((APP_PORT + offset)) \
-    --workers 1
+    --workers "$WORKERS"
   READY_PIDS["api$suffix"]="$LAST_PID http://127.0.0.1:$((APP_PORT + offset))/health/ready"
+  PHASE_PIDS[$phase]=$LAST_PID
   start_server "floor$suffix" "${ttl[@]}" "${UV[@]}" uvicorn --app-dir bench --factory floor_app:create_app \
-    --host 127.0.0.1 --port $((FLOOR_PORT + offset)) --workers 1 --no-access-log --log-level warning \
+    --host 127.0.0.1 --port $((FLOOR_PORT + offset)) --workers "$WORKERS" --no-access-log --log-level warning \
     --timeout-keep-alive 30
   READY_PIDS["floor$suffix"]="$LAST_PID http://127.0.0.1:$((FLOOR_PORT + offset))/health/ready"
+  PHASE_PIDS[$phase]+=" $LAST_PID"
+}
+
+start_raw() { # the raw floor: bare Litestar + asyncpg, one query of 20 event rows, served as the API is
+  log "starting the raw floor (:$RAW_PORT), $WORKERS workers"
+  start_server raw "${UV[@]}" uvicorn --app-dir bench --factory raw_floor_app:create_app --host 127.0.0.1 \
+    --port "$RAW_PORT" --workers "$WORKERS" --no-access-log --log-level warning --timeout-keep-alive 30
+  READY_PIDS[raw]="$LAST_PID http://127.0.0.1:$RAW_PORT/health/ready"
+}
+
+run_raw() { # label: one raw floor run (warm-up + measured), at the start of each phase: two samples per run
+  settle
+  log "raw floor ($1): ${WARMUP}s warm-up + ${DURATION}s, -t$THREADS -c$CONNECTIONS"
+  run_wrk "$RAW/raw.$1.warmup.txt" "$WARMUP" "http://127.0.0.1:$RAW_PORT/api/events" bench/lua/profile.lua \
+    "$RESULTS/tokens.txt" 0
+  run_wrk "$RAW/raw.$1.txt" "$DURATION" "http://127.0.0.1:$RAW_PORT/api/events" bench/lua/profile.lua \
+    "$RESULTS/tokens.txt" 0
 }
 
 wait_servers() {
@@ -203,6 +242,7 @@ wait_servers() {
     # shellcheck disable=SC2086
     wait_ready "$name" ${READY_PIDS[$name]}
   done
+  READY_PIDS=()
   log "servers ready; wrk on cpu $WRK_CPUS"
 }
 
@@ -270,17 +310,23 @@ run_pair() { # scenario: the API then its floor, each warm-up + measured
 scans were repeats): raise DOOR_GUESTS"
         fi
         ;;
-      profile | feed-cold | feed-cached)
+      profile | feed-cold | feed-cached | feed20-cold | feed20-cached)
         if [[ $scenario == profile ]]; then
           url="http://127.0.0.1:$port/api/auth/profile" tokens=$RESULTS/tokens.txt
+        elif [[ $scenario == feed20-* ]]; then
+          url="http://127.0.0.1:$port/api/events?limit=20" tokens=$EVENTS/feed_tokens.txt
         else
           url="http://127.0.0.1:$port/api/events" tokens=$EVENTS/feed_tokens.txt
         fi
-        if [[ $scenario == feed-cached ]]; then  # a page per cache class in the cache first: the scenario measures hits
+        if [[ $scenario == *-cached ]]; then  # a page per cache class in the cache first: the scenario measures hits
           prime "$RAW/$scenario.$target.prime.txt" "$url" bench/lua/profile.lua "$EVENTS/feed_prime_tokens.txt" 0 once
         fi
         run_wrk "$RAW/$scenario.$target.warmup.txt" "$WARMUP" "$url" bench/lua/profile.lua "$tokens" 0
         run_wrk "$RAW/$scenario.$target.txt" "$DURATION" "$url" bench/lua/profile.lua "$tokens" 5000
+        if [[ $target == api && $scenario != *-cold ]]; then  # latency at a light load, not at saturation
+          WRK_CONNECTIONS=$LATENCY_CONNECTIONS run_wrk "$RAW/$scenario.api.latency.txt" "$DURATION" "$url" \
+            bench/lua/profile.lua "$tokens" 7000
+        fi
         ;;
       detail-cold | detail-cached)
         url="http://127.0.0.1:$port/"
@@ -292,6 +338,10 @@ scans were repeats): raise DOOR_GUESTS"
           "$EVENTS/feed_tokens.txt" "$EVENTS/detail_ids.txt" 0
         run_wrk "$RAW/$scenario.$target.txt" "$DURATION" "$url" bench/lua/event_detail.lua \
           "$EVENTS/feed_tokens.txt" "$EVENTS/detail_ids.txt" 5000
+        if [[ $target == api && $scenario == detail-cached ]]; then
+          WRK_CONNECTIONS=$LATENCY_CONNECTIONS run_wrk "$RAW/$scenario.api.latency.txt" "$DURATION" "$url" \
+            bench/lua/event_detail.lua "$EVENTS/feed_tokens.txt" "$EVENTS/detail_ids.txt" 7000
+        fi
         ;;
     esac
   done
@@ -351,15 +401,18 @@ ${!event}), $RUSH_CONNECTIONS connections"
 
 # 1-2. database, Redis, data
 started=$(date +%s)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "scenarios:$selected"
 log "database $BENCH_DB and redis db $REDIS_DB: reset, migrate, seed"
 "${UV[@]}" python bench/seed.py reset
 "${UV[@]}" loopin db upgrade >/dev/null
-# The servers start while the data is seeded (they need only the schema); each phase has its own pair, so the
-# "cache off" pair waits idle through phase "on" instead of a restart in between.
+# The servers start while the data is seeded (they need only the schema). Each phase has its own pair, started
+# when the phase begins and stopped when it ends: PostgreSQL's connections (100 by default, shared with whatever
+# else runs on the machine) hold the pools of three servers at a time, not five.
 for phase in on off; do
-  if [[ -n $(phase_scenarios "$phase") ]]; then start_servers "$phase"; fi
+  if [[ -n $(phase_scenarios "$phase") ]]; then start_servers "$phase"; break; fi
 done
+start_raw
 "${UV[@]}" python bench/seed.py seed --members "$BENCH_MEMBERS" --otps "$BENCH_OTPS" --tokens "$RESULTS/tokens.txt"
 if wants_any feed-cold feed-cached detail-cold detail-cached door door-repeat rush pay; then
   "${UV[@]}" python bench/seed_events.py --out "$EVENTS" --rush "$RUSH_GUESTS" --rush-seats "$RUSH_SEATS" \
@@ -375,12 +428,17 @@ for PHASE in on off; do
   scenarios=$(phase_scenarios "$PHASE")
   [[ -n $scenarios ]] || continue
   log "phase: the event cache $PHASE"
+  if [[ -z ${PHASE_PIDS[$PHASE]:-} ]]; then start_servers "$PHASE"; wait_servers; fi
   smoke
+  run_raw "$PHASE"
   for scenario in $scenarios; do
     if [[ $scenario == rush ]]; then run_rush; elif [[ $scenario == pay ]]; then run_pay; else run_pair "$scenario"; fi
   done
+  # shellcheck disable=SC2086
+  stop_pids ${PHASE_PIDS[$PHASE]}
 done
 stop_servers
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # 5. the table
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -402,9 +460,11 @@ fi
   "## Loopin bench — $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit" \
   "" \
   "$NCPU × ${cpu:-unknown cpu}; PostgreSQL $pg (db $BENCH_DB), Redis db $REDIS_DB;" \
-  "\`loopin serve --workers 1\` vs floor (\`bench/floor_app.py\`, uvicorn 1 worker) on cpus $SERVER_CPUS;" \
+  "\`loopin serve --workers $WORKERS\` vs the same-work floor (\`bench/floor_app.py\`) and the raw floor" \
+  "(\`bench/raw_floor_app.py\`), each uvicorn with $WORKERS workers, on cpus $SERVER_CPUS;" \
   "\`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency\` on cpu $WRK_CPUS after ${WARMUP}s warm-up" \
-  "(the rush: one burst of $RUSH_GUESTS confirmations over $RUSH_CONNECTIONS connections);" \
+  "(latency runs: -c$LATENCY_CONNECTIONS; the rush: one burst of $RUSH_GUESTS confirmations over $RUSH_CONNECTIONS" \
+  "connections); load average (1/5/15 min) before the run: $LOAD_BEFORE, after: $LOAD_AFTER." \
   "$dataset" \
   || status=$?
 log "done in $(($(date +%s) - started)) s; raw wrk output in $RAW, server logs in $RESULTS/*.log"

@@ -150,3 +150,62 @@ async def test_delivered_messages_are_removed_in_shared_batches(counted: Counted
     kinds = seen.touching_outbox()
     assert kinds.count("INSERT") == 20
     assert kinds.count("DELETE") == 1, kinds
+
+
+async def test_cached_feeds_and_details_send_no_sql(counted: Counted) -> None:
+    """The hot reads (issue 12): a hit is one Redis round trip, the bytes rendered by the miss sent as they are."""
+    rig = counted.rig
+    host, reader = await rig.members(2)
+    event_ = await rig.event(host)
+    for path in ("/api/events", "/api/events?limit=20", f"/api/events/{event_.id}"):
+        first = await rig.client.get(path, headers=reader.headers)
+        assert first.status_code == 200, first.text
+        with counting(counted.engine) as seen:
+            again = await rig.client.get(path, headers=reader.headers)
+        assert again.status_code == 200
+        assert again.content == first.content
+        assert (seen.transactions, seen.texts) == (0, []), path
+
+
+async def test_a_cached_detail_shows_the_host_their_number_and_no_one_else(counted: Counted) -> None:
+    rig = counted.rig
+    host, reader = await rig.members(2)
+    event_ = await rig.event(host)
+    path = f"/api/events/{event_.id}"
+    for guest, number in (
+        (reader, None),
+        (host, host.member.phone.e164),
+        (reader, None),
+        (host, host.member.phone.e164),
+    ):
+        answer = await rig.client.get(path, headers=guest.headers)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["host"]["username"] == number
+
+
+async def test_a_cached_private_detail_is_still_404_to_those_it_is_not_opened_to(counted: Counted) -> None:
+    rig = counted.rig
+    host, invited, stranger = await rig.members(3)
+    event_ = await rig.event(host, is_public=False)
+    assert (await rig.invite(host, event_.id, [invited.id])).status_code in (200, 201)
+    path = f"/api/events/{event_.id}"
+    for _ in range(2):  # the miss, then the hit
+        assert (await rig.client.get(path, headers=invited.headers)).status_code == 200
+        assert (await rig.client.get(path, headers=stranger.headers)).status_code == 404
+
+
+async def test_a_committed_change_is_in_the_next_cached_read(counted: Counted) -> None:
+    rig = counted.rig
+    host, guest = await rig.members(2)
+    event_ = await rig.event(host, max_capacity=5)
+    path = f"/api/events/{event_.id}"
+    before = await rig.client.get(path, headers=guest.headers)
+    feed = await rig.client.get("/api/events", headers=guest.headers)
+    assert before.json()["going_count"] == 0
+    assert [e["going_count"] for e in feed.json()["data"] if e["id"] == event_.id] == [0]
+    await rig.accepted(host, guest, event_.id)
+    assert (await rig.confirm(guest, event_.id)).status_code == 200
+    after = await rig.client.get(path, headers=guest.headers)
+    feed = await rig.client.get("/api/events", headers=guest.headers)
+    assert after.json()["going_count"] == 1
+    assert [e["going_count"] for e in feed.json()["data"] if e["id"] == event_.id] == [1]

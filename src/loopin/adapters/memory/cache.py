@@ -1,4 +1,5 @@
-"""In-memory event cache: entries are stored encoded, exactly as Redis would hold them, with expiry."""
+"""In-memory event cache: entries are stored encoded, exactly as Redis would hold them, with expiry; the hot
+reads' rendered entries and viewer snapshots (immutable, their bytes already encoded) are kept as they are."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import TypeVar
 
 import msgspec
 
-from loopin.usecases.events.ports import EventCache
+from loopin.usecases.events.ports import EventCache, HotRead, Rendered, ViewerSnapshot
 from loopin.usecases.shared.ports import Clock
 
 T = TypeVar("T")
@@ -19,17 +20,57 @@ class MemoryEventCache(EventCache):
         self._clock = clock
         self._generation = 0
         self._entries: dict[str, tuple[float, bytes]] = {}
+        self._hot_entries: dict[str, tuple[float, Rendered | ViewerSnapshot]] = {}  # immutable values
 
     async def generation(self) -> int:
         return self._generation
 
-    async def get(self, key: str, kind: type[T]) -> T | None:
+    def _raw(self, key: str) -> bytes | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
         expires, raw = entry
         if expires <= self._clock.now().timestamp():
             self._entries.pop(key, None)
+            return None
+        return raw
+
+    def _hot(self, key: str, generation: int) -> Rendered | ViewerSnapshot | None:
+        found = self._hot_entries.get(key)
+        if found is None or found[0] <= self._clock.now().timestamp() or found[1].generation != generation:
+            return None
+        return found[1]
+
+    async def hot(self, member_id: int, keys: tuple[str, ...]) -> HotRead:
+        generation = self._generation
+        viewer = self._hot(f"viewer:{member_id}", generation)
+        entries = [self._hot(k, generation) for k in keys]
+        return HotRead(
+            generation,
+            viewer if isinstance(viewer, ViewerSnapshot) else None,
+            tuple(e if isinstance(e, Rendered) else None for e in entries),
+        )
+
+    async def rendered(self, generation: int, key: str) -> Rendered | None:
+        entry = self._hot(key, generation)
+        return entry if isinstance(entry, Rendered) else None
+
+    async def keep_rendered(self, key: str, entry: Rendered, ttl_seconds: int) -> None:
+        self._keep_hot(key, entry, ttl_seconds)
+
+    async def keep_viewer(self, member_id: int, snapshot: ViewerSnapshot, ttl_seconds: int) -> None:
+        self._keep_hot(f"viewer:{member_id}", snapshot, ttl_seconds)
+
+    def _keep_hot(self, key: str, value: Rendered | ViewerSnapshot, ttl_seconds: int) -> None:
+        if ttl_seconds <= 0:
+            return
+        if len(self._hot_entries) >= self.max_entries:
+            self._hot_entries.clear()
+        self._hot_entries[key] = (self._clock.now().timestamp() + ttl_seconds, value)
+
+    async def get(self, key: str, kind: type[T]) -> T | None:
+        raw = self._raw(key)
+        if raw is None:
             return None
         try:
             return msgspec.json.decode(raw, type=kind)
@@ -46,3 +87,4 @@ class MemoryEventCache(EventCache):
     async def invalidate(self) -> None:
         self._generation += 1
         self._entries.clear()
+        self._hot_entries.clear()

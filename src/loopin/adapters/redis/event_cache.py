@@ -13,10 +13,38 @@ import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from loopin.usecases.events.ports import EventCache
+from loopin.usecases.events.ports import EventCache, HotRead, Rendered, ViewerSnapshot
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
+_ENCODE = msgspec.msgpack.Encoder().encode  # the rendered body travels as msgpack bin: no base64, no copy
+_RENDERED = msgspec.msgpack.Decoder(Rendered)
+_VIEWER = msgspec.msgpack.Decoder(ViewerSnapshot)
+
+
+def decode_rendered(raw: bytes | None, generation: int) -> Rendered | None:
+    """A miss for nothing, another generation's entry, or one of another shape (an older release)."""
+    if raw is None:
+        return None
+    try:
+        entry = _RENDERED.decode(raw)
+    except msgspec.DecodeError:
+        return None
+    return entry if entry.generation == generation else None
+
+
+def decode_viewer(raw: bytes | None, generation: int) -> ViewerSnapshot | None:
+    if raw is None:
+        return None
+    try:
+        snapshot = _VIEWER.decode(raw)
+    except msgspec.DecodeError:
+        return None
+    return snapshot if snapshot.generation == generation else None
+
+
+def encode_entry(value: Rendered | ViewerSnapshot) -> bytes:
+    return _ENCODE(value)
 
 
 class RedisEventCache(EventCache):
@@ -51,6 +79,43 @@ class RedisEventCache(EventCache):
             return
         try:
             await self._redis.set(f"{self.prefix}:{key}", msgspec.json.encode(value), ex=ttl_seconds)
+        except RedisError:
+            log.warning("event cache unavailable", exc_info=True)
+
+    async def hot(self, member_id: int, keys: tuple[str, ...]) -> HotRead:
+        names = [f"{self.prefix}:generation", f"{self.prefix}:viewer:{member_id}"]
+        names += [f"{self.prefix}:{key}" for key in keys]
+        try:
+            raw = await self._redis.mget(names)
+        except RedisError:
+            log.warning("event cache unavailable", exc_info=True)
+            return HotRead(-1, None, tuple(None for _ in keys))
+        generation = int(raw[0] or 0)
+        return HotRead(
+            generation,
+            decode_viewer(raw[1], generation),
+            tuple(decode_rendered(r, generation) for r in raw[2:]),
+        )
+
+    async def rendered(self, generation: int, key: str) -> Rendered | None:
+        try:
+            raw = await self._redis.get(f"{self.prefix}:{key}")
+        except RedisError:
+            log.warning("event cache unavailable", exc_info=True)
+            return None
+        return decode_rendered(raw, generation)
+
+    async def keep_rendered(self, key: str, entry: Rendered, ttl_seconds: int) -> None:
+        await self._keep(f"{self.prefix}:{key}", entry, ttl_seconds)
+
+    async def keep_viewer(self, member_id: int, snapshot: ViewerSnapshot, ttl_seconds: int) -> None:
+        await self._keep(f"{self.prefix}:viewer:{member_id}", snapshot, ttl_seconds)
+
+    async def _keep(self, name: str, value: Rendered | ViewerSnapshot, ttl_seconds: int) -> None:
+        if ttl_seconds <= 0 or value.generation < 0:  # caching off, or read while Redis was down
+            return
+        try:
+            await self._redis.set(name, encode_entry(value), ex=ttl_seconds)
         except RedisError:
             log.warning("event cache unavailable", exc_info=True)
 

@@ -18,7 +18,7 @@ from loopin.usecases.attendance import (
 )
 from loopin.usecases.attendance.ports import PaidTicketRefunds
 from loopin.usecases.audit import record, summaries, verify
-from loopin.usecases.events import access, browse, catalog, create, hosts, manage, public, venues
+from loopin.usecases.events import access, browse, catalog, create, hosts, hot_reads, manage, public, venues
 from loopin.usecases.events.ports import CancellationRefunds, PlatformFees
 from loopin.usecases.identity import access as member_access
 from loopin.usecases.identity import (
@@ -58,6 +58,9 @@ EVENTS = (
     browse.ListFeed,
     browse.GetEvent,
     browse.GetShareUrl,
+    hot_reads.HotReads,
+    hot_reads.ReadFeed,
+    hot_reads.ReadEvent,
     manage.UpdateEvent,
     manage.DeleteEvent,
     venues.CreateVenue,

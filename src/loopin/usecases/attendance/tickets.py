@@ -4,6 +4,11 @@ Tickets take seats in exactly one place, ``TicketDesk.issue``, by one conditiona
 (``SeatInventory.take``, or ``convert_held`` for a paid order's held seats), so no number of parallel
 confirmations can take more seats than ``max_capacity`` and ``seats_taken`` (the app's ``going_count``) is
 always the seats held by live tickets.
+
+Built for a rush (thousands confirming the seats of one event at once): a confirmation reads the event without
+its row lock, and a sold-out event refuses on that snapshot, so refusals never queue for the lock. Only those who
+can still win take it, by the seat statement itself, as the transaction's last statement before the outbox and
+the commit: everything else (the ticket row, the request, the venue for the answer) is written or read before.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.attendance.ticket import PaymentStatus, Ticket, TicketSource
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access
+from loopin.domain.shared.errors import Conflict
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.ports import (
     AttendanceReader,
@@ -127,16 +133,19 @@ class TicketDesk:
         payment_order_id: str | None = None,
         from_hold: bool = False,
     ) -> Ticket:
-        """``existing`` is the member's cancelled ticket for the event, if any (it is issued again);
-        ``from_hold``: the seats are the ones a paid order held. ``event`` keeps its counters in step."""
-        if from_hold:
-            await self.seats.convert_held(event.id, seats)
-            event.seats_held -= seats
-        else:
+        """``existing`` is the member's cancelled ticket for the event, if any (it is issued again), locked;
+        ``from_hold``: the seats are the ones a paid order held. ``event`` keeps its counters in step.
+
+        The seats are taken last, so the event's row lock (which the seat statement takes) is held only from
+        there to the commit; a ticket inserted for seats that turn out gone is rolled back with the rest. A late
+        payment (its hold expired) takes them first instead: its caller goes on in the same transaction when
+        they are gone (``SeatsUnavailable`` before anything is written), to refund it. ``Conflict`` when the
+        member's ticket was inserted at the same time by another confirmation."""
+        late_payment = payment_order_id is not None and not from_hold
+        if not from_hold:
             check_plus_ones(event, seats)
-            if not await self.seats.take(event.id, seats):
-                raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
-        event.seats_taken += seats
+        if late_payment:
+            await self._take(event, seats)
         request_id = eligibility.request.id if eligibility.request else None
         invitation_id = eligibility.invitation.id if eligibility.invitation else None
         if existing is None:
@@ -167,10 +176,21 @@ class TicketDesk:
         if eligibility.request is not None and eligibility.request.status is RequestStatus.ACCEPTED:
             eligibility.request.ticket_issued(now)
             await self.requests.save(eligibility.request)
+        if from_hold:
+            await self.seats.convert_held(event.id, seats)
+            event.seats_held -= seats
+            event.seats_taken += seats
+        elif not late_payment:
+            await self._take(event, seats)
         self.jobs.enqueue(jobs.audited_ticket("issued", ticket, member_id, now, paid=payment_order_id is not None))
         self.jobs.enqueue(jobs.ticket_issued(ticket, event))
         self.uow.after_commit(self.cache.invalidate)  # the event's going count changed
         return ticket
+
+    async def _take(self, event: Event, seats: int) -> None:
+        if not await self.seats.take(event.id, seats):
+            raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
+        event.seats_taken += seats
 
 
 async def brief_of(event: Event, venues: VenueRepository) -> EventBrief:
@@ -196,27 +216,45 @@ class ConfirmAttendance:
     async def __call__(self, *, member_id: int, event_id: int, seats: int = 1) -> TicketView:
         seats = check_seat_count(seats, "seats")
         member = await self.access.load(member_id, Access.MEMBER)
-        event = await self.event_access.visible(event_id, member, lock=True)
+        event = await self.event_access.visible(event_id, member)  # a snapshot: the seat statement decides
         now = self.clock.now()
-        ticket = await self.tickets.lock(event.id, member.id)
+        ticket = await self.tickets.find(event.id, member.id)
         if ticket is not None and ticket.is_live:
-            if ticket.seats != seats:
-                raise AlreadyConfirmed(
-                    f"You already hold a ticket for {ticket.seats} seat{'s' if ticket.seats != 1 else ''}. "
-                    "Cancel it first to change the number of seats."
-                )
-            await self.uow.commit()  # a retried confirmation: the same ticket again
-            return TicketView.of(ticket, await brief_of(event, self.venues), self.codes, self.storage)
+            return await self._again(ticket, seats, event)
         require_guest(event, member.id)
         require_open(event, now)
-        eligibility = await self.desk.eligibility(event, member.id, now)
+        eligibility = await self.desk.eligibility(event, member.id, now)  # the member's own rows: no contention
         check_plus_ones(event, seats)
         if event.is_paid:
             raise PaymentRequired(
                 f"{event.title} is a paid event (₹{event.ticket_price} a seat): complete the payment to get "
                 "your ticket."
             )
-        ticket = await self.desk.issue(event, member.id, seats, eligibility, now, existing=ticket)
+        if not event.has_seats_for(seats):  # sold out at a glance: refused without waiting for the event's lock
+            raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
+        if ticket is not None:  # a cancelled ticket is issued again: lock it (a parallel confirmation may win)
+            ticket = await self.tickets.lock(event.id, member.id)
+            if ticket is not None and ticket.is_live:
+                return await self._again(ticket, seats, event)
+        brief = await brief_of(event, self.venues)
+        try:
+            ticket = await self.desk.issue(event, member.id, seats, eligibility, now, existing=ticket)
+        except Conflict:  # the same member confirmed twice at once and the other one inserted the ticket
+            await self.uow.rollback()
+            ticket = await self.tickets.find(event.id, member.id)
+            if ticket is None or not ticket.is_live:
+                raise
+            return await self._again(ticket, seats, event)
+        await self.uow.commit()
+        return TicketView.of(ticket, brief, self.codes, self.storage)
+
+    async def _again(self, ticket: Ticket, seats: int, event: Event) -> TicketView:
+        """A retried confirmation: the same ticket again (another number of seats: cancel first)."""
+        if ticket.seats != seats:
+            raise AlreadyConfirmed(
+                f"You already hold a ticket for {ticket.seats} seat{'s' if ticket.seats != 1 else ''}. "
+                "Cancel it first to change the number of seats."
+            )
         brief = await brief_of(event, self.venues)
         await self.uow.commit()
         return TicketView.of(ticket, brief, self.codes, self.storage)

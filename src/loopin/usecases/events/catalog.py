@@ -66,12 +66,15 @@ class EventCatalog:
         cached = await self._cached(key, EventView)
         if cached is not None:
             return cached
-        record = await self.reader.record(event_id)
-        if record is None:
-            return None
-        view = await self.view(record)
-        await self._keep(key, view)
+        view = await self.read_detail(event_id)
+        if view is not None:
+            await self._keep(key, view)
         return view
+
+    async def read_detail(self, event_id: int) -> EventView | None:
+        """From the database, not cached (the hot reads cache what they render instead)."""
+        record = await self.reader.record(event_id)
+        return await self.view(record) if record is not None else None
 
     async def by_canonical_id(self, canonical_id: str) -> EventView | None:
         key = await self._key("canonical", canonical_id)
@@ -93,6 +96,14 @@ class EventCatalog:
         cached = await self._cached(key, FeedPageView)
         if cached is not None:
             return cached
+        page = await self.read_page(query, viewer, cache_class, now, pin_own=pin_own)
+        await self._keep(key, page)
+        return page
+
+    async def read_page(
+        self, query: FeedQuery, viewer: Viewer, cache_class: str, now: datetime, *, pin_own: bool = False
+    ) -> FeedPageView:
+        """From the database, not cached (the hot reads cache what they render instead)."""
         found = await self.reader.page(query, viewer, now)
         records = list(found.records)
         own_elsewhere = found.total > query.offset + len(records) or query.offset > 0
@@ -107,6 +118,4 @@ class EventCatalog:
             records.sort(key=lambda r: (r.event.start_time, r.event.id))
         fee = await self.fees.policy()
         views = tuple(EventView.of(r, self.storage, self.config, fee) for r in records)
-        page = FeedPageView(found.total, query.offset, query.limit, views)
-        await self._keep(key, page)
-        return page
+        return FeedPageView(found.total, query.offset, query.limit, views)

@@ -19,7 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
-from loopin.domain.events.event import Event
+from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.events.feed import FeedQuery
 from loopin.domain.events.host_lead import HostLead
 from loopin.domain.events.venue import Venue, VenueType
@@ -131,12 +131,71 @@ class EventAccessGrants(Protocol):
     async def granted_event_ids(self, member_id: int) -> frozenset[int]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ViewerSnapshot:
+    """What event reads need to know about an *active* member, kept between two changes (the generation it was
+    read at): staff or not, whose cached feed pages they share, the private events opened to them."""
+
+    generation: int
+    is_staff: bool
+    cache_class: str
+    granted: tuple[int, ...]
+
+    def viewer(self, member_id: int) -> Viewer:
+        return Viewer(member_id, self.is_staff, frozenset(self.granted))
+
+
+@dataclass(frozen=True, slots=True)
+class ShownEvent:
+    """The facts ``can_view`` reads, kept beside a rendered detail so a hit is checked without the event."""
+
+    id: int
+    host_id: int
+    status: EventStatus
+    is_public: bool
+    is_deleted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """An answer as the wire carries it, encoded once and sent as it is, under the generation it was read at."""
+
+    generation: int
+    body: bytes
+    shown: ShownEvent | None = None  # a detail's: who may see it
+
+
+@dataclass(frozen=True, slots=True)
+class HotRead:
+    """One round trip's worth: the generation, the member's snapshot and the entries asked for, each ``None``
+    when missing or written under another generation (stale)."""
+
+    generation: int
+    viewer: ViewerSnapshot | None
+    entries: tuple[Rendered | None, ...]
+
+
 class EventCache(Protocol):
     """Read-through cache of feed pages and event details, invalidated by a generation counter.
 
     Keys are built by the use cases and always include the current ``generation()`` and the viewer's
     visibility class, so a bump makes every earlier entry unreachable and nobody reads another class's page.
+    The rendered entries and viewer snapshots of the hot reads (``usecases/events/hot_reads.py``) carry their
+    generation inside instead, so that one round trip fetches the generation and them together.
     """
+
+    async def hot(self, member_id: int, keys: tuple[str, ...]) -> HotRead:
+        """The generation, ``member_id``'s snapshot and the rendered entries at ``keys``, in one round trip;
+        a generation below 0 when the cache cannot be reached (then nothing is kept either)."""
+        ...
+
+    async def rendered(self, generation: int, key: str) -> Rendered | None:
+        """The entry at ``key`` if it was written under ``generation``."""
+        ...
+
+    async def keep_rendered(self, key: str, entry: Rendered, ttl_seconds: int) -> None: ...
+
+    async def keep_viewer(self, member_id: int, snapshot: ViewerSnapshot, ttl_seconds: int) -> None: ...
 
     async def generation(self) -> int: ...
 

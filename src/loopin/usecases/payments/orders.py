@@ -1,9 +1,10 @@
 """The app's two payment calls: create an order (holding its seats) and read it back.
 
-Creating checks everything a free confirmation checks, then holds the seats with one conditional statement
-(``SeatInventory.hold``): nothing is read under the event's row lock, whose holder only inserts the order and
-commits. A sold-out event refuses without touching the lock, right after reading it (its unlocked snapshot says
-so, and only this event's overdue holds, if any, are released first).
+Creating checks everything a free confirmation checks, inserts the order, then holds the seats with one
+conditional statement (``SeatInventory.hold``) as the last statement before the outbox and the commit: nothing
+is read or written under the event's row lock but that. A sold-out event refuses without touching the lock,
+right after reading it (its unlocked snapshot says so, and only this event's overdue holds, if any, are released
+first). An order inserted for seats that turn out gone is rolled back with the rest.
 """
 
 from __future__ import annotations
@@ -108,10 +109,6 @@ class CreatePaymentOrder:
             raise AlreadyConfirmed("You already have a ticket for this event.")
         await self.desk.eligibility(event, member.id, now)
         quote = (await self.fees.policy()).quote(event.ticket_price, seats)  # before the hold: its lock is short
-        if not await self.seats.hold(event.id, seats):  # lost the race for the last seats: overdue holds, once
-            retried = not sold_out and await self._release_overdue(event, now)
-            if not (retried and await self.seats.hold(event.id, seats)):
-                raise SeatsUnavailable(seats, 0, code="CAPACITY_FULL")  # what the snapshot showed is gone
         order = PaymentOrder.open(
             event_id=event.id,
             member_id=member.id,
@@ -130,6 +127,10 @@ class CreatePaymentOrder:
             if again is None:
                 raise
             return self._created(again, member, event, base_url, reused=True)
+        if not await self.seats.hold(event.id, seats):  # lost the race for the last seats: overdue holds, once
+            retried = not sold_out and await self._release_overdue(event, now)
+            if not (retried and await self.seats.hold(event.id, seats)):
+                raise SeatsUnavailable(seats, 0, code="CAPACITY_FULL")  # what the snapshot showed is gone
         self.jobs.enqueue(jobs.audited_order("created", order, member.id, now))
         self.uow.after_commit(self.cache.invalidate)  # seats left changed
         await self.uow.commit()

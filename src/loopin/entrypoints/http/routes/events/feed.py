@@ -7,9 +7,9 @@ from typing import Annotated, Any, ClassVar
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, delete, get, post, put
+from litestar import Controller, Response, delete, get, post, put
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
+from litestar.enums import MediaType, RequestEncodingType
 from litestar.params import Body, FromQuery, JSONBody, Parameter
 
 from loopin.domain.events.changes import EventChanges
@@ -19,10 +19,11 @@ from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest, Sess
 from loopin.entrypoints.http.params import Id, OptionalQueryId, PathId
 from loopin.entrypoints.http.routes.events.wire import EventOut, event_out
 from loopin.entrypoints.http.wire import MessageOut
-from loopin.usecases.events.browse import FeedFilters, GetEvent, GetShareUrl, ListFeed
+from loopin.usecases.events.browse import FeedFilters, GetShareUrl
 from loopin.usecases.events.create import CreateEvent, EventForm
+from loopin.usecases.events.hot_reads import ReadEvent, ReadFeed
 from loopin.usecases.events.manage import DeleteEvent, UpdateEvent
-from loopin.usecases.events.views import FeedPageView
+from loopin.usecases.events.views import EventView, FeedPageView
 from loopin.usecases.platform.files import UploadedFile
 
 MAX_CREATE_BYTES = 20 * 1024 * 1024  # three 5 MB covers and the text fields
@@ -162,6 +163,14 @@ def feed_out(page: FeedPageView, viewer: Session | None) -> FeedOut:
     return FeedOut(True, page.total, page.offset, page.limit, [event_out(e, viewer) for e in page.events])
 
 
+_encode = msgspec.json.Encoder().encode
+
+
+def _json(body: bytes) -> Response[Any]:
+    """Bytes the hot reads rendered (now or earlier), sent as they are: nothing is encoded twice."""
+    return Response(body, media_type=MediaType.JSON)
+
+
 def _text(value: object) -> str | None:
     return None if value is msgspec.UNSET or value is None else str(value)
 
@@ -222,7 +231,7 @@ class EventController(Controller):
     async def feed(
         self,
         request: MemberRequest,
-        list_feed: FromDishka[ListFeed],
+        read_feed: FromDishka[ReadFeed],
         status: FromQuery[str | None] = None,
         is_public: FromQuery[bool | None] = None,
         host_id: OptionalQueryId = None,
@@ -234,9 +243,11 @@ class EventController(Controller):
         search: FromQuery[str | None] = None,
         offset: FromQuery[int | None] = None,
         limit: FromQuery[int | None] = None,
-    ) -> FeedOut:
-        page = await list_feed(
-            member_id=request.user.member_id,
+    ) -> Response[FeedOut]:
+        session = request.user
+        body = await read_feed(
+            member_id=session.member_id,
+            present=lambda page: _encode(feed_out(page, session)),
             filters=FeedFilters(
                 status=status,
                 is_public=is_public,
@@ -250,7 +261,7 @@ class EventController(Controller):
                 limit=limit,
             ),
         )
-        return feed_out(page, request.user)
+        return _json(body)
 
     @post(
         "/",
@@ -306,8 +317,15 @@ class EventController(Controller):
 
     @get("/{event_id:int}", summary="One event (404 for events the member may not see)")
     @inject
-    async def detail(self, request: MemberRequest, event_id: PathId, get_event: FromDishka[GetEvent]) -> EventOut:
-        return event_out(await get_event(member_id=request.user.member_id, event_id=event_id), request.user)
+    async def detail(
+        self, request: MemberRequest, event_id: PathId, read_event: FromDishka[ReadEvent]
+    ) -> Response[EventOut]:
+        session = request.user
+
+        def present(view: EventView, hosts: bool) -> bytes:
+            return _encode(event_out(view, session if hosts else None))
+
+        return _json(await read_event(member_id=session.member_id, event_id=event_id, present=present))
 
     @put("/{event_id:int}", summary="Change an event (host or staff); only the keys sent change")
     @inject

@@ -1,0 +1,138 @@
+"""The app's two hottest reads, the feed and one event, answered from the cache without the database.
+
+The app opens the feed on every launch and an event from it on every tap, so both keep what they send **as
+rendered bytes** (the route's presenter encodes a view once; hits are sent as they are) and keep what they need
+to know about the caller as a ``ViewerSnapshot`` (staff or not, their feed cache class, the private events
+opened to them). A hit is one cache round trip — the generation, the snapshot and the entry together — and no
+SQL; a miss reads the database as ``ListFeed``/``GetEvent`` do, then keeps both.
+
+Staleness: entries and snapshots are kept under the event cache's generation, which every change to what an
+event shows or who may see it bumps after its commit (``EventCache.invalidate``), so a hit never shows what a
+committed change replaced once that change's after-commit effect has run; what the generation cannot see (a host
+renaming themselves, a member's status changed outside these contexts) lasts at most ``cache_ttl_seconds``.
+Only members let in (``Access.MEMBER`` passed) get a snapshot; anyone else always takes the database path.
+A detail is rendered for everyone but its host (who also sees their own phone number): the host's own reads are
+never served from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from loopin.domain.events.event import EventNotFound
+from loopin.domain.events.visibility import can_view
+from loopin.domain.identity.member import Access, Member
+from loopin.usecases.events.access import EventAccess
+from loopin.usecases.events.browse import FeedFilters
+from loopin.usecases.events.catalog import EventCatalog
+from loopin.usecases.events.config import EventsConfig
+from loopin.usecases.events.ports import EventCache, Rendered, ShownEvent, ViewerSnapshot
+from loopin.usecases.events.views import EventView, FeedPageView
+from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.shared.ports import Clock, UnitOfWork
+
+FeedPresenter = Callable[[FeedPageView], bytes]
+EventPresenter = Callable[[EventView, bool], bytes]  # the view, and whether the caller hosts it
+
+
+@dataclass(frozen=True, slots=True)
+class HotReads:
+    """What the feed and the detail share: the snapshot of the caller, read once per generation."""
+
+    access: MemberAccess
+    event_access: EventAccess
+    catalog: EventCatalog
+    cache: EventCache
+    config: EventsConfig
+
+    @property
+    def ttl(self) -> int:
+        return self.config.cache_ttl_seconds  # 0: the cache is off, nothing is kept or looked up
+
+    async def snapshot(self, member_id: int, generation: int) -> tuple[Member, ViewerSnapshot]:
+        """The caller from the database (let in or refused, as every read), and their snapshot, kept."""
+        member = await self.access.load(member_id, Access.MEMBER)
+        viewer = await self.event_access.viewer(member)
+        snapshot = ViewerSnapshot(
+            generation, viewer.is_staff, await self.catalog.cache_class(viewer), tuple(sorted(viewer.granted))
+        )
+        if self.ttl > 0:
+            await self.cache.keep_viewer(member.id, snapshot, self.ttl)
+        return member, snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFeed:
+    """``ListFeed``, rendered: the same page for the same filters and caller, as the presenter encodes it."""
+
+    reads: HotReads
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, *, member_id: int, filters: FeedFilters, present: FeedPresenter) -> bytes:
+        query = filters.query()
+        pin_own = filters.is_default_page
+        rest = f"{query.cache_key()}:{int(pin_own)}"
+        cache, ttl = self.reads.cache, self.reads.ttl
+        generation, snapshot = -1, None
+        if ttl > 0:
+            hot = await cache.hot(member_id, (f"hot-feed:public:{rest}",))
+            generation, snapshot = hot.generation, hot.viewer
+            if snapshot is not None:
+                rendered_class = self._rendered_class(member_id, snapshot)
+                if rendered_class == "public" and hot.entries[0] is not None:
+                    return hot.entries[0].body
+                if rendered_class != "public":
+                    own = await cache.rendered(generation, f"hot-feed:{rendered_class}:{rest}")
+                    if own is not None:
+                        return own.body
+        _, snapshot = await self.reads.snapshot(member_id, generation)
+        page = await self.reads.catalog.read_page(
+            query, snapshot.viewer(member_id), snapshot.cache_class, self.clock.now(), pin_own=pin_own
+        )
+        await self.uow.commit()
+        body = present(page)
+        if ttl > 0:
+            key = f"hot-feed:{self._rendered_class(member_id, snapshot)}:{rest}"
+            await cache.keep_rendered(key, Rendered(generation, body), ttl)
+        return body
+
+    @staticmethod
+    def _rendered_class(member_id: int, snapshot: ViewerSnapshot) -> str:
+        """Who may be sent the same bytes: staff share pages but not what is rendered for each (their own
+        events show their number back to them), so theirs are their own."""
+        return f"s{member_id}" if snapshot.is_staff else snapshot.cache_class
+
+
+@dataclass(frozen=True, slots=True)
+class ReadEvent:
+    """``GetEvent``, rendered: 404 for an event the caller may not see, decided on the kept facts on a hit."""
+
+    reads: HotReads
+    uow: UnitOfWork
+
+    async def __call__(self, *, member_id: int, event_id: int, present: EventPresenter) -> bytes:
+        cache, ttl = self.reads.cache, self.reads.ttl
+        key = f"hot-event:{event_id}"
+        generation = -1
+        if ttl > 0:
+            hot = await cache.hot(member_id, (key,))
+            generation, entry = hot.generation, hot.entries[0]
+            # the host's own view shows their number back to them: never this entry
+            if hot.viewer is not None and entry is not None and entry.shown and entry.shown.host_id != member_id:
+                if not can_view(entry.shown, hot.viewer.viewer(member_id)):
+                    raise EventNotFound()
+                return entry.body
+        member, snapshot = await self.reads.snapshot(member_id, generation)
+        view = await self.reads.catalog.read_detail(event_id)
+        await self.uow.commit()
+        if view is None:
+            raise EventNotFound()
+        for_others = present(view, False)
+        if ttl > 0:  # kept whoever asked: the next caller's own visibility is checked on the facts beside it
+            shown = ShownEvent(view.id, view.host_id, view.status, view.is_public, view.is_deleted)
+            await cache.keep_rendered(key, Rendered(generation, for_others, shown), ttl)
+        if not can_view(view, snapshot.viewer(member.id)):
+            raise EventNotFound()
+        return present(view, True) if view.host_id == member.id else for_others
