@@ -414,7 +414,7 @@ for phase in on off; do
 done
 start_raw
 "${UV[@]}" python bench/seed.py seed --members "$BENCH_MEMBERS" --otps "$BENCH_OTPS" --tokens "$RESULTS/tokens.txt"
-if wants_any feed-cold feed-cached detail-cold detail-cached door door-repeat rush pay; then
+if wants_any feed-cold feed-cached feed20-cold feed20-cached detail-cold detail-cached door door-repeat rush pay; then
   "${UV[@]}" python bench/seed_events.py --out "$EVENTS" --rush "$RUSH_GUESTS" --rush-seats "$RUSH_SEATS" \
     --pay-seats "$PAY_SEATS" --door-guests "$DOOR_GUESTS"
   # shellcheck disable=SC1091

@@ -1,4 +1,5 @@
-"""EventCache contract on the in-memory cache and on Redis: typed round trips, expiry, generations."""
+"""EventCache contract on the in-memory cache and on Redis: typed round trips, expiry, generations, and the hot
+reads' rendered entries and viewer snapshots (valid only under the generation they were read at)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dishka import AsyncContainer
 from structlog.testing import capture_logs
 
 from loopin.domain.events.event import EventStatus
-from loopin.usecases.events.ports import EventCache
+from loopin.usecases.events.ports import EventCache, Rendered, ShownEvent, ViewerSnapshot
 from loopin.usecases.events.views import EventView, FeedPageView, HostView, InterestRef, VenueView
 from tests.support import Fakes
 
@@ -108,3 +109,42 @@ async def test_a_ttl_of_zero_or_less_stores_nothing(any_container: AsyncContaine
     assert logs == []
     assert await cache.get("t:off", EventView) is None
     assert await cache.get("t:negative", EventView) is None
+
+
+async def test_rendered_entries_and_snapshots_come_back_in_one_read_under_their_generation(
+    any_container: AsyncContainer,
+) -> None:
+    cache = await any_container.get(EventCache)
+    generation = (await cache.hot(7, ())).generation
+    body = b'{"success":true,"data":[]}' + bytes(range(256))  # any bytes, as they are
+    shown = ShownEvent(1, 7, EventStatus.PUBLISHED, False, False)
+    snapshot = ViewerSnapshot(generation, False, "m7", (1, 5))
+    await cache.keep_rendered("t:feed", Rendered(generation, body), 60)
+    await cache.keep_rendered("t:event", Rendered(generation, body, shown), 60)
+    await cache.keep_viewer(7, snapshot, 60)
+    hot = await cache.hot(7, ("t:feed", "t:event", "t:missing"))
+    assert (hot.generation, hot.viewer) == (generation, snapshot)
+    assert hot.entries == (Rendered(generation, body), Rendered(generation, body, shown), None)
+    assert await cache.rendered(generation, "t:event") == Rendered(generation, body, shown)
+    assert (await cache.hot(8, ())).viewer is None  # another member's snapshot
+
+
+async def test_a_new_generation_makes_rendered_entries_and_snapshots_stale(any_container: AsyncContainer) -> None:
+    cache = await any_container.get(EventCache)
+    generation = (await cache.hot(7, ())).generation
+    await cache.keep_rendered("t:feed", Rendered(generation, b"[]"), 60)
+    await cache.keep_viewer(7, ViewerSnapshot(generation, False, "public", ()), 60)
+    await cache.invalidate()
+    hot = await cache.hot(7, ("t:feed",))
+    assert hot.generation > generation
+    assert (hot.viewer, hot.entries) == (None, (None,))
+    assert await cache.rendered(hot.generation, "t:feed") is None
+
+
+async def test_nothing_rendered_is_kept_with_the_cache_off(any_container: AsyncContainer) -> None:
+    cache = await any_container.get(EventCache)
+    generation = (await cache.hot(7, ())).generation
+    await cache.keep_rendered("t:off", Rendered(generation, b"[]"), 0)
+    await cache.keep_viewer(7, ViewerSnapshot(generation, False, "public", ()), 0)
+    hot = await cache.hot(7, ("t:off",))
+    assert (hot.viewer, hot.entries) == (None, (None,))
