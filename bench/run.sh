@@ -12,7 +12,8 @@
 # callback of every order held).
 #
 # What it does, every run from scratch (re-runnable):
-#   1. DROP/CREATE the database $BENCH_DB (loopin_bench; never `test`), `loopin db upgrade`, FLUSHDB Redis db 14;
+#   1. a new public schema in the database $BENCH_DB (loopin_bench; never `test`), `loopin db upgrade`, FLUSHDB Redis
+#      db 14 ($BENCH_REDIS_DB);
 #   2. bench/seed.py: $BENCH_MEMBERS active members with profiles (+ one bearer token each, JwtSessionTokens) and
 #      $BENCH_OTPS OTP challenges per server with known codes (KeyedDigest under the SECRET_KEY of this run);
 #      bench/seed_events.py (when an events or attendance scenario is selected): venues, events, invitations,
@@ -39,7 +40,10 @@ ALL_SCENARIOS="verify-otp profile feed-cached feed20-cached detail-cached door d
 detail-cold"
 SCENARIOS=${SCENARIOS:-$ALL_SCENARIOS}
 QUICK=${QUICK:-}                 # QUICK=1: 3 s measured + 1 s warm-up per run, fewer OTPs (iteration, not figures)
-if [[ -n $QUICK ]]; then DURATION=${DURATION:-3} WARMUP=${WARMUP:-1} BENCH_OTPS=${BENCH_OTPS:-30000}; fi
+if [[ -n $QUICK ]]; then
+  DURATION=${DURATION:-3} WARMUP=${WARMUP:-1} BENCH_OTPS=${BENCH_OTPS:-30000}
+  export BENCH_CHECKPOINT=${BENCH_CHECKPOINT:-0}  # bench/settle.py: no CHECKPOINT between runs
+fi
 DURATION=${DURATION:-8}          # seconds measured per scenario and server
 WARMUP=${WARMUP:-2}              # seconds of warm-up before each measured run (same connections)
 CONNECTIONS=${CONNECTIONS:-64}

@@ -1,6 +1,6 @@
 """Benchmark data for ``bench/run.sh``: reset the bench database and Redis db, seed members, OTPs and tokens.
 
-    python bench/seed.py reset   # DROP/CREATE the bench database, FLUSHDB the bench Redis db
+    python bench/seed.py reset   # a new public schema in the bench database, FLUSHDB the bench Redis db
     python bench/seed.py seed --members 10000 --otps 120000 --tokens bench/results/tokens.txt
 
 Reads DATABASE_URL, REDIS_URL and SECRET_KEY like the server does (``load_settings``), so the OTP digests
@@ -74,8 +74,21 @@ async def reset() -> None:
         sys.exit(f"seed.py: refusing to drop database {name!r}: only a *bench* database (loopin_bench) is reset")
     conn = await asyncpg.connect(admin_dsn(dsn))
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    # A new schema rather than a new database: DROP DATABASE waits for a checkpoint (minutes on a busy disk).
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name,
+        )
+        await conn.execute("DROP SCHEMA public CASCADE")
+        await conn.execute("CREATE SCHEMA public")
     finally:
         await conn.close()
     redis_url = _require("REDIS_URL")
@@ -87,7 +100,7 @@ async def reset() -> None:
         await redis.flushdb()
     finally:
         await redis.aclose()
-    print(f"reset: database {name} recreated, redis db {db} flushed")
+    print(f"reset: database {name} emptied (new schema), redis db {db} flushed")
 
 
 async def seed(members: int, otps: int, tokens_path: Path) -> None:

@@ -209,3 +209,18 @@ async def test_a_committed_change_is_in_the_next_cached_read(counted: Counted) -
     feed = await rig.client.get("/api/events", headers=guest.headers)
     assert after.json()["going_count"] == 1
     assert [e["going_count"] for e in feed.json()["data"] if e["id"] == event_.id] == [1]
+
+
+async def test_a_members_first_read_uses_what_another_member_kept(counted: Counted) -> None:
+    """Only who they are is read (member, grants, hosting): the page and the event come from the cache."""
+    rig = counted.rig
+    host, *readers = await rig.members(5)
+    event_ = await rig.event(host)
+    for path, first, second in (("/api/events", *readers[:2]), (f"/api/events/{event_.id}", *readers[2:])):
+        kept = await rig.client.get(path, headers=first.headers)
+        with counting(counted.engine) as seen:
+            answer = await rig.client.get(path, headers=second.headers)
+        assert answer.status_code == 200
+        assert answer.content == kept.content
+        assert (seen.transactions, len(seen.texts)) == (1, 3), (path, seen.texts)
+        assert not any("venues" in text for text in seen.texts), seen.texts  # the page and the event join them

@@ -75,19 +75,20 @@ class ReadFeed:
         pin_own = filters.is_default_page
         rest = f"{query.cache_key()}:{int(pin_own)}"
         cache, ttl = self.reads.cache, self.reads.ttl
-        generation, snapshot = -1, None
+        generation, snapshot, public = -1, None, None
         if ttl > 0:
             hot = await cache.hot(member_id, (f"hot-feed:public:{rest}",))
-            generation, snapshot = hot.generation, hot.viewer
+            generation, snapshot, public = hot.generation, hot.viewer, hot.entries[0]
             if snapshot is not None:
-                rendered_class = self._rendered_class(member_id, snapshot)
-                if rendered_class == "public" and hot.entries[0] is not None:
-                    return hot.entries[0].body
-                if rendered_class != "public":
-                    own = await cache.rendered(generation, f"hot-feed:{rendered_class}:{rest}")
-                    if own is not None:
-                        return own.body
-        _, snapshot = await self.reads.snapshot(member_id, generation)
+                found = await self._kept(member_id, snapshot, rest, public)
+                if found is not None:
+                    return found
+        if snapshot is None:  # a member's first read of this generation: who they are, then the page kept
+            _, snapshot = await self.reads.snapshot(member_id, generation)
+            found = await self._kept(member_id, snapshot, rest, public) if ttl > 0 else None
+            if found is not None:
+                await self.uow.commit()
+                return found
         page = await self.reads.catalog.read_page(
             query, snapshot.viewer(member_id), snapshot.cache_class, self.clock.now(), pin_own=pin_own
         )
@@ -97,6 +98,16 @@ class ReadFeed:
             key = f"hot-feed:{self._rendered_class(member_id, snapshot)}:{rest}"
             await cache.keep_rendered(key, Rendered(generation, body), ttl)
         return body
+
+    async def _kept(
+        self, member_id: int, snapshot: ViewerSnapshot, rest: str, public: Rendered | None
+    ) -> bytes | None:
+        """The page kept for the caller's class: the public one came with the first round trip."""
+        rendered_class = self._rendered_class(member_id, snapshot)
+        if rendered_class == "public":
+            return public.body if public is not None else None
+        own = await self.reads.cache.rendered(snapshot.generation, f"hot-feed:{rendered_class}:{rest}")
+        return own.body if own is not None else None
 
     @staticmethod
     def _rendered_class(member_id: int, snapshot: ViewerSnapshot) -> str:
@@ -115,16 +126,19 @@ class ReadEvent:
     async def __call__(self, *, member_id: int, event_id: int, present: EventPresenter) -> bytes:
         cache, ttl = self.reads.cache, self.reads.ttl
         key = f"hot-event:{event_id}"
-        generation = -1
+        generation, snapshot, entry = -1, None, None
         if ttl > 0:
             hot = await cache.hot(member_id, (key,))
-            generation, entry = hot.generation, hot.entries[0]
+            generation, snapshot, entry = hot.generation, hot.viewer, hot.entries[0]
             # the host's own view shows their number back to them: never this entry
-            if hot.viewer is not None and entry is not None and entry.shown and entry.shown.host_id != member_id:
-                if not can_view(entry.shown, hot.viewer.viewer(member_id)):
-                    raise EventNotFound()
-                return entry.body
+            if entry is not None and (entry.shown is None or entry.shown.host_id == member_id):
+                entry = None
+            if snapshot is not None and entry is not None and entry.shown is not None:
+                return self._allowed(entry.shown, snapshot, member_id, entry.body)
         member, snapshot = await self.reads.snapshot(member_id, generation)
+        if entry is not None and entry.shown is not None:  # their first read of this generation, a kept event
+            await self.uow.commit()
+            return self._allowed(entry.shown, snapshot, member.id, entry.body)
         view = await self.reads.catalog.read_detail(event_id)
         await self.uow.commit()
         if view is None:
@@ -136,3 +150,9 @@ class ReadEvent:
         if not can_view(view, snapshot.viewer(member.id)):
             raise EventNotFound()
         return present(view, True) if view.host_id == member.id else for_others
+
+    @staticmethod
+    def _allowed(shown: ShownEvent, snapshot: ViewerSnapshot, member_id: int, body: bytes) -> bytes:
+        if not can_view(shown, snapshot.viewer(member_id)):
+            raise EventNotFound()
+        return body
