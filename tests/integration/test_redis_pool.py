@@ -8,6 +8,7 @@ import msgspec
 from redis.asyncio import BlockingConnectionPool, Redis
 
 from loopin.entrypoints.di import make_container
+from loopin.entrypoints.di.services import REDIS_POOL_WAIT_SECONDS
 from loopin.entrypoints.settings import Settings
 
 
@@ -18,6 +19,7 @@ async def test_a_burst_beyond_the_pool_queues_and_every_call_succeeds(service_se
         pool = redis.connection_pool
         assert isinstance(pool, BlockingConnectionPool)
         assert pool.max_connections == 3
+        assert pool.timeout == REDIS_POOL_WAIT_SECONDS  # a burst waits as long as for a database connection
         answers = await asyncio.gather(*(redis.echo(f"call-{i}") for i in range(60)))
         assert sorted(answers) == sorted(f"call-{i}".encode() for i in range(60))
         assert len(pool._in_use_connections) + len(pool._available_connections) <= 3

@@ -113,6 +113,9 @@ class VendorProvider(Provider):
             yield sandbox
 
 
+REDIS_POOL_WAIT_SECONDS = 30
+
+
 class RedisProvider(Provider):
     scope = Scope.APP
 
@@ -121,7 +124,9 @@ class RedisProvider(Provider):
         pool = BlockingConnectionPool.from_url(
             settings.redis_url or "",
             max_connections=settings.redis_max_connections,
-            timeout=5,  # seconds a request may wait for a free connection
+            # seconds a request may wait for a free connection: as long as for a database connection (SQLAlchemy's
+            # 30 s), so that a burst (every rush guest at once) queues rather than answering 503 after 5 s
+            timeout=REDIS_POOL_WAIT_SECONDS,
             socket_timeout=5,
             socket_connect_timeout=3,
         )
