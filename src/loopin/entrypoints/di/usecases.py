@@ -25,6 +25,7 @@ from loopin.usecases.identity import (
     complete_profile,
     interests,
     logout,
+    moderation,
     profile,
     request_otp,
     sms,
@@ -35,7 +36,7 @@ from loopin.usecases.notifications import deliver, devices
 from loopin.usecases.payments import fees, holds, notices, orders, reconcile, refunds, settlement
 from loopin.usecases.platform import analytics, files
 from loopin.usecases.privacy import erase, export
-from loopin.usecases.staff import audit_log
+from loopin.usecases.staff import audit_log, console, sign_in
 
 IDENTITY = (
     member_access.MemberAccess,
@@ -49,6 +50,9 @@ IDENTITY = (
     waitlist.PromoteDueMembers,
     waitlist.AdmitMember,
     waitlist.ListWaitlistedMembers,
+    moderation.DeactivateMember,
+    moderation.ReactivateMember,
+    moderation.AppointStaff,
     sms.DeliverOtpSms,
 )
 EVENTS = (
@@ -117,7 +121,16 @@ NOTIFICATIONS = (devices.RegisterDevice, devices.DeactivateDevice, deliver.Deliv
 PLATFORM = (analytics.RecordAnalyticsEvent, files.DeleteStoredFiles)
 AUDIT = (record.RecordAuditEntry, verify.VerifyAuditChain, summaries.SummarizeAuditDays)
 PRIVACY = (export.ExportMyData, erase.RequestErasureCode, erase.EraseMyAccount, erase.EndMemberSessions)
-STAFF = (audit_log.ReadAuditLog, audit_log.ReadAuditDays)
+STAFF = (
+    audit_log.ReadAuditLog,
+    audit_log.ReadAuditDays,
+    sign_in.StaffSignIn,
+    sign_in.StaffStepUp,
+    sign_in.RequestStepUpCode,
+    console.ReadDashboard,
+    console.SearchMembers,
+    console.ViewMember,
+)
 USE_CASES = (*PLATFORM, *AUDIT, *IDENTITY, *NOTIFICATIONS, *EVENTS, *ATTENDANCE, *PAYMENTS, *PRIVACY, *STAFF)
 
 # Ports a lower context declares and a higher context's service answers (the context order forbids the import
