@@ -201,3 +201,40 @@ async def test_bad_input_is_a_page_not_a_crash(console: Rig) -> None:
     assert (await api.get("/admin/members?q=" + "x" * 101)).status_code == 400
     nul = await post_form(api, "/admin/members/admit", "/admin/members", phone_number="+91\x00")
     assert nul.status_code in (400, 422)
+
+
+async def test_the_fee_and_refunds_take_a_fresh_code(console: Rig) -> None:
+    api, service_container, fakes = console.client, console.container, console.fakes
+    await appoint(service_container)
+    await sign_in(api, fakes)
+    page = await api.get("/admin/fee")
+    assert 'data-testid="change-fee"' not in page.text  # the form waits for a fresh code
+    refused = await post_form(api, "/admin/fee/change", "/admin/fee", percentage="15")
+    assert refused.headers["location"] == "/admin/step-up?next=/admin/fee"
+    assert "10.00%" in (await api.get("/admin/fee")).text
+    refund = await post_form(api, "/admin/orders/LP2612060000000000/refund", "/admin/orders")
+    assert refund.headers["location"] == "/admin/step-up?next=/admin/orders/LP2612060000000000"
+    cancel = await post_form(api, "/admin/events/1/cancel", "/admin/events")
+    assert cancel.headers["location"] == "/admin/step-up?next=/admin/events/1"
+    assert (await api.get("/admin/orders/LP2612060000000000")).status_code == 404
+    assert (await api.get("/admin/orders/not%20a%20txnid")).status_code == 404
+
+
+async def test_every_screen_answers_a_page(console: Rig) -> None:
+    api, service_container, fakes = console.client, console.container, console.fakes
+    await appoint(service_container)
+    await sign_in(api, fakes)
+    for path in (
+        "/admin",
+        "/admin/members?sort=name&order=asc",
+        "/admin/events?status=published",
+        "/admin/orders?txnid=LP&status=paid",
+        "/admin/fee",
+        "/admin/audit?action=member.",
+        "/admin/leads",
+    ):
+        answer = await api.get(path)
+        assert answer.status_code == 200, path
+        assert "text/html" in answer.headers["content-type"]
+    assert (await api.get("/admin/orders?status=lost")).status_code == 422
+    assert (await api.get("/admin/audit?target_id=0")).status_code == 400

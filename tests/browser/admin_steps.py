@@ -17,9 +17,16 @@ PHONE = {"width": 390, "height": 844}
 async def new_page(browser: Browser, viewport: dict[str, int]) -> tuple[BrowserContext, Page]:
     context = await browser.new_context(viewport=viewport, service_workers="block")  # type: ignore[arg-type]
     page = await context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    errors: list[str] = []  # script errors, and console assets that failed (the app's own pages aside)
+    page.on(
+        "console",
+        lambda m: errors.append(m.text) if m.type == "error" and "Failed to load" not in m.text else None,
+    )
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on(
+        "response",
+        lambda r: errors.append(f"{r.status} {r.url}") if r.status == 404 and "/admin" in r.url else None,
+    )
     setattr(page, "console_errors", errors)  # noqa: B010
     return context, page
 

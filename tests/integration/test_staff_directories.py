@@ -10,10 +10,12 @@ from decimal import Decimal as D
 from dishka import AsyncContainer
 
 from loopin.domain.events.event import EventStatus
+from loopin.domain.events.host_lead import new_lead
 from loopin.domain.identity.member import Member, MemberStatus
 from loopin.domain.payments.fee import PlatformFeePolicy
 from loopin.domain.payments.order import Capture, PaymentOrder
 from loopin.domain.payments.refund import Refund, RefundReason, full_refund_key
+from loopin.usecases.events.ports import HostLeadRepository
 from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.payments.ports import PaymentOrderRepository, RefundRepository
 from loopin.usecases.shared.ports import UnitOfWork
@@ -131,3 +133,21 @@ async def test_orders_sales_and_refunds(any_container: AsyncContainer, fakes: Fa
         )
         assert by_amount.total == 2
         assert len(by_amount.rows) == 1
+
+
+async def test_host_leads_are_locked_and_marked(any_container: AsyncContainer, fakes: Fakes) -> None:
+    async with any_container() as scope:
+        leads = await scope.get(HostLeadRepository)
+        lead, _ = await leads.add(new_lead("Kabir", "Sethi", "+919811100001", "Jazz", now=fakes.clock.now()))
+        await (await scope.get(UnitOfWork)).commit()
+    async with any_container() as scope:
+        leads = await scope.get(HostLeadRepository)
+        locked = await leads.lock(lead.id)
+        assert locked is not None
+        locked.is_contacted = locked.is_converted = True
+        await leads.save(locked)
+        await (await scope.get(UnitOfWork)).commit()
+        assert await leads.lock(2**63) is None
+    async with any_container() as scope:
+        _, [stored] = await (await scope.get(HostLeadRepository)).list_recent(offset=0, limit=5)
+    assert (stored.is_contacted, stored.is_converted) == (True, True)

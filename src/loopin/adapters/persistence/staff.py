@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,7 +40,7 @@ def _number(text: str) -> int | None:
     return value if value is not None and is_storable_id(value) else None
 
 
-S = TypeVar("S", bound=Select[Unpack[tuple[Any, ...]]])
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 
 
 def _ordered(statement: S, column: Any, tie: Any, page: PageRequest) -> S:
@@ -50,7 +50,7 @@ def _ordered(statement: S, column: Any, tie: Any, page: PageRequest) -> S:
     )
 
 
-async def _total(session: AsyncSession, statement: Select[Unpack[tuple[Any, ...]]]) -> int:
+async def _total(session: AsyncSession, statement: Select[*tuple[Any, ...]]) -> int:
     return int(await session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
 
 

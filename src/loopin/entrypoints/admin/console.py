@@ -31,7 +31,9 @@ from litestar.template.config import TemplateConfig
 from redis.asyncio import Redis
 
 from loopin.domain.shared.errors import DomainError, ErrorKind
+from loopin.entrypoints.admin.events import EventAdminController, OrderAdminController
 from loopin.entrypoints.admin.members import DashboardController, MemberController
+from loopin.entrypoints.admin.operations import AuditAdminController, FeeAdminController, LeadAdminController
 from loopin.entrypoints.admin.rendering import AnyRequest, back_to, notify, page
 from loopin.entrypoints.admin.session import (
     SignInRequired,
@@ -52,7 +54,17 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
-CONTROLLERS = (SignInController, StepUpController, DashboardController, MemberController)
+CONTROLLERS = (
+    SignInController,
+    StepUpController,
+    DashboardController,
+    MemberController,
+    EventAdminController,
+    OrderAdminController,
+    FeeAdminController,
+    AuditAdminController,
+    LeadAdminController,
+)
 
 
 def template_config(settings: Settings) -> TemplateConfig[JinjaTemplateEngine]:

@@ -16,6 +16,11 @@ PAGE_SIZE = 25
 SCREENS = (  # the navigation: (key, path, label)
     ("dashboard", "/admin", "Dashboard"),
     ("members", "/admin/members", "Members"),
+    ("events", "/admin/events", "Events"),
+    ("orders", "/admin/orders", "Orders"),
+    ("fee", "/admin/fee", "Platform fee"),
+    ("audit", "/admin/audit", "Audit log"),
+    ("leads", "/admin/leads", "Host leads"),
 )
 AnyRequest = Request[Any, Any, Any]
 

@@ -37,6 +37,7 @@ from loopin.usecases.payments import fees, holds, notices, orders, reconcile, re
 from loopin.usecases.platform import analytics, files
 from loopin.usecases.privacy import erase, export
 from loopin.usecases.staff import audit_log, console, sign_in
+from loopin.usecases.staff import catalog as staff_catalog
 
 IDENTITY = (
     member_access.MemberAccess,
@@ -64,6 +65,7 @@ EVENTS = (
     browse.GetShareUrl,
     manage.UpdateEvent,
     manage.DeleteEvent,
+    manage.UnpublishEvent,
     venues.CreateVenue,
     venues.GetVenue,
     venues.ListVenues,
@@ -72,6 +74,7 @@ EVENTS = (
     public.CityEvents,
     hosts.BecomeAHost,
     hosts.ListHostLeads,
+    hosts.MarkHostLead,
 )
 ATTENDANCE = (
     tickets.TicketDesk,
@@ -113,6 +116,7 @@ PAYMENTS = (
     notices.HandlePaymentNotice,
     refunds.RefundEventOrders,
     refunds.RefundOrder,
+    refunds.RefundOrderAsStaff,
     refunds.ProcessRefund,
     refunds.RetryRefunds,
     reconcile.ReconcileOrders,
@@ -130,6 +134,12 @@ STAFF = (
     console.ReadDashboard,
     console.SearchMembers,
     console.ViewMember,
+    staff_catalog.SearchEvents,
+    staff_catalog.ViewEvent,
+    staff_catalog.SearchOrders,
+    staff_catalog.ViewOrder,
+    staff_catalog.ReadFeeHistory,
+    staff_catalog.CheckAuditChain,
 )
 USE_CASES = (*PLATFORM, *AUDIT, *IDENTITY, *NOTIFICATIONS, *EVENTS, *ATTENDANCE, *PAYMENTS, *PRIVACY, *STAFF)
 
