@@ -82,6 +82,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     payment_window_minutes: int = 15  # how long an order holds its seats
     full_refund_notice_hours: int = 24  # guests cancelling at least this long before the start get it all back
     payu_email_domain: str = "guests.loopinsocial.in"  # PayU requires an email; members have none
+    dev_staff_phone: str = "+919000000001"  # development only: made staff on start, for the console at /admin
 
     @property
     def uses_twilio(self) -> bool:

@@ -39,6 +39,7 @@ from loopin.adapters.memory.payments import (
 )
 from loopin.adapters.memory.privacy import MemoryPersonalData
 from loopin.adapters.memory.seats import MemorySeatInventory
+from loopin.adapters.memory.staff import MemoryEventDirectory, MemoryMemberDirectory, MemoryOrderDirectory
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
 from loopin.adapters.persistence.attendance import (
     SqlInvitationRepository,
@@ -66,6 +67,7 @@ from loopin.adapters.persistence.payments import (
 )
 from loopin.adapters.persistence.privacy import SqlPersonalData
 from loopin.adapters.persistence.seats import SqlSeatInventory
+from loopin.adapters.persistence.staff import SqlEventDirectory, SqlMemberDirectory, SqlOrderDirectory
 from loopin.adapters.persistence.uow import SqlUnitOfWork
 from loopin.adapters.persistence.venues import SqlHostLeadRepository, SqlVenueRepository
 from loopin.entrypoints.di.bindings import Binding, bind
@@ -96,6 +98,7 @@ from loopin.usecases.payments.ports import (
 )
 from loopin.usecases.privacy.ports import PersonalData
 from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.staff.ports import EventDirectory, MemberDirectory, OrderDirectory
 
 PERSISTENCE = (
     Binding(UnitOfWork, SqlUnitOfWork, MemoryUnitOfWork),
@@ -129,6 +132,10 @@ PERSISTENCE = (
     Binding(AuditDays, SqlAuditDays, MemoryAuditDays),
     # privacy
     Binding(PersonalData, SqlPersonalData, MemoryPersonalData),
+    # staff: the console's searches and figures
+    Binding(MemberDirectory, SqlMemberDirectory, MemoryMemberDirectory),
+    Binding(EventDirectory, SqlEventDirectory, MemoryEventDirectory),
+    Binding(OrderDirectory, SqlOrderDirectory, MemoryOrderDirectory),
 )
 
 # Process-wide, each in short transactions of its own.
