@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# `make bench`: throughput and latency of the API on real PostgreSQL and Redis, each scenario beside a floor
-# (bench/floor_app.py: bare Litestar doing the same SQL/Redis work), served the same way (uvicorn, 1 worker).
+# `make bench`: throughput and latency of the API on real PostgreSQL and Redis, each scenario beside two floors
+# measured in the same run and served the same way (uvicorn, $WORKERS workers each): the same-work floor
+# (bench/floor_app.py: bare Litestar doing the same SQL/Redis work) and the raw floor (bench/raw_floor_app.py: bare
+# Litestar + asyncpg, one query returning 20 event rows, no ORM, no auth).
 #
-#   bash bench/run.sh                              # every scenario, ~5 minutes; table in bench/results/latest.md
-#   SCENARIOS="feed-cold feed-cached" bash bench/run.sh
-#   SCENARIOS="feed detail" bash bench/run.sh      # "feed" = feed-cold + feed-cached, same for "detail"
-#   DURATION=15 CONNECTIONS=64 bash bench/run.sh
+#   bash bench/run.sh                              # every scenario; table in bench/results/latest.md
+#   QUICK=1 bash bench/run.sh                      # 3 s + 1 s per run, no CHECKPOINT between runs: for iterating
+#   SCENARIOS="feed detail" bash bench/run.sh      # "feed" = feed-cold, feed-cached, feed20-cold, feed20-cached
+#   RUSH_CONNECTIONS=2000 SCENARIOS=rush bash bench/run.sh   # every rush guest at once
+#   DURATION=15 CONNECTIONS=64 WORKERS=2 bash bench/run.sh
 #
-# Scenarios (docs/benchmarks.md explains each): verify-otp, profile, feed-cold, feed-cached, detail-cold,
-# detail-cached, door, door-repeat, rush, pay (the paid rush: 2,000 buyers ordering 500 seats, then PayU's success
-# callback of every order held).
+# Scenarios (docs/benchmarks.md explains each): verify-otp, profile, feed-cold, feed-cached, feed20-cold,
+# feed20-cached, detail-cold, detail-cached, door, door-repeat, rush, pay (the paid rush: 2,000 buyers ordering
+# 500 seats, then PayU's success callback of every order held).
 #
 # What it does, every run from scratch (re-runnable):
 #   1. a new public schema in the database $BENCH_DB (loopin_bench; never `test`), `loopin db upgrade`, FLUSHDB Redis
@@ -18,12 +21,14 @@
 #      $BENCH_OTPS OTP challenges per server with known codes (KeyedDigest under the SECRET_KEY of this run);
 #      bench/seed_events.py (when an events or attendance scenario is selected): venues, events, invitations,
 #      accepted requests and tickets through the project's domain objects and SQL repositories;
-#   3. per phase, starts `uv run loopin serve --workers 1` and the floor (uvicorn, 1 worker) while the data is
-#      seeded, waits for /health/ready, checks one request per route and server (must be 200). Phase "cache on"
-#      (:18080/:18081) runs with the default EVENT_CACHE_TTL_SECONDS, phase "cache off" (feed-cold, detail-cold;
-#      :18082/:18083) with EVENT_CACHE_TTL_SECONDS=0;
+#   3. the raw floor (:18084) for the whole run; per phase, `uv run loopin serve --workers $WORKERS` and the floor,
+#      started when the phase begins and stopped when it ends; waits for /health/ready, checks one request per
+#      route and server (must be 200), then measures the raw floor. Phase "cache on" (:18080/:18081) runs with the
+#      default EVENT_CACHE_TTL_SECONDS, phase "cache off" (the *-cold scenarios; :18082/:18083) with
+#      EVENT_CACHE_TTL_SECONDS=0;
 #   4. per scenario and server: wrk warm-up ($WARMUP s) then the measured run ($DURATION s), each bounded by
-#      `timeout`; VACUUM + CHECKPOINT between runs. The rush is a one-shot burst instead (bench/lua/rush.lua):
+#      `timeout` (the API's cached reads once more at $LATENCY_CONNECTIONS connections, for their p99); VACUUM +
+#      CHECKPOINT between runs. The rush is a one-shot burst instead (bench/lua/rush.lua):
 #      a warm-up burst on its own event, then every rush guest's confirmation once, $RUSH_CONNECTIONS at a time;
 #   5. bench/report.py: the Markdown table; exit 1 if any response was not 2xx (or a socket error/timeout), or
 #      the rush sold other than exactly its seats, answered a 5xx, or left going_count off the seats held.
