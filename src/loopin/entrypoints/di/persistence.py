@@ -40,6 +40,7 @@ from loopin.adapters.memory.payments import (
 from loopin.adapters.memory.privacy import MemoryPersonalData
 from loopin.adapters.memory.seats import MemorySeatInventory
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
+from loopin.adapters.memory.waitlist import MemoryWaitlistRepository
 from loopin.adapters.persistence.attendance import (
     SqlInvitationRepository,
     SqlJoinRequestRepository,
@@ -68,6 +69,7 @@ from loopin.adapters.persistence.privacy import SqlPersonalData
 from loopin.adapters.persistence.seats import SqlSeatInventory
 from loopin.adapters.persistence.uow import SqlUnitOfWork
 from loopin.adapters.persistence.venues import SqlHostLeadRepository, SqlVenueRepository
+from loopin.adapters.persistence.waitlist import SqlWaitlistRepository
 from loopin.entrypoints.di.bindings import Binding, bind
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.attendance.ports import (
@@ -75,6 +77,7 @@ from loopin.usecases.attendance.ports import (
     InvitationRepository,
     JoinRequestRepository,
     TicketRepository,
+    WaitlistRepository,
 )
 from loopin.usecases.audit.ports import AuditDays, AuditLog
 from loopin.usecases.events.ports import (
@@ -115,6 +118,7 @@ PERSISTENCE = (
     Binding(InvitationRepository, SqlInvitationRepository, MemoryInvitationRepository),
     Binding(TicketRepository, SqlTicketRepository, MemoryTicketRepository),
     Binding(AttendanceReader, SqlAttendanceReader, MemoryAttendanceReader),
+    Binding(WaitlistRepository, SqlWaitlistRepository, MemoryWaitlistRepository),
     Binding(SeatInventory, SqlSeatInventory, MemorySeatInventory),
     # payments
     Binding(PaymentOrderRepository, SqlPaymentOrderRepository, MemoryPaymentOrderRepository),

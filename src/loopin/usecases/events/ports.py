@@ -202,6 +202,14 @@ class PlatformFees(Protocol):
     async def policy(self) -> SeatFee: ...
 
 
+class FreedSeats(Protocol):
+    """Who gets seats an event change frees (a higher capacity) or whose line it closes (cancelled, deleted):
+    the event's waitlist. Attendance ranks above and implements it (``SeatOffers``), in the change's own
+    transaction: call with the event locked and saved, before the commit."""
+
+    async def event_changed(self, *, event: Event, now: datetime) -> None: ...
+
+
 class CancellationRefunds(Protocol):
     """What a cancelled event owes its paid guests. Called inside the cancellation's transaction: every paid
     guest must be refunded in full, exactly once each, after the commit (work in the same outbox), however
