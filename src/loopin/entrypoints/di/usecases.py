@@ -18,7 +18,7 @@ from loopin.usecases.attendance import (
     tickets,
 )
 from loopin.usecases.attendance import waitlist as event_waitlist
-from loopin.usecases.attendance.ports import PaidTicketRefunds
+from loopin.usecases.attendance.ports import PaidSeatOffers, PaidTicketRefunds
 from loopin.usecases.audit import record, summaries, verify
 from loopin.usecases.events import access, browse, catalog, create, hosts, manage, public, venues
 from loopin.usecases.events.ports import CancellationRefunds, FreedSeats, PlatformFees
@@ -113,6 +113,7 @@ PAYMENTS = (
     settlement.OrderSettlement,
     refunds.GuestRefunds,
     refunds.RefundOnEventCancellation,
+    orders.SeatOfferCheckout,
     orders.CreatePaymentOrder,
     orders.GetPaymentOrder,
     notices.HandlePaymentNotice,
@@ -136,6 +137,7 @@ ANSWERED_ABOVE = (
     Implementation(CancellationRefunds, refunds.RefundOnEventCancellation),  # a cancelled event refunds
     Implementation(PaidTicketRefunds, refunds.GuestRefunds),  # a guest cancelling a paid ticket
     Implementation(FreedSeats, seat_offers.SeatOffers),  # a higher capacity offers seats to the waitlist
+    Implementation(PaidSeatOffers, orders.SeatOfferCheckout),  # a paid event's seat offer opens an order
 )
 
 

@@ -208,7 +208,7 @@ def seat_offered(place: WaitlistPlace, event: Event) -> Job:
         f"{then} before it passes to the next guest.",
         data={
             "type": "waitlist",
-            "route": "event_details",
+            "route": "event_payment_or_ticket" if event.is_paid else "event_details",
             "action": "offer",
             "event_id": event.id,
             "waitlist_id": place.id,

@@ -8,7 +8,7 @@ lock. The sweeps lock rows with ``SKIP LOCKED`` and never wait.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -242,6 +242,45 @@ class WaitlistRepository(Protocol):
     async def events_due(self, now: datetime, limit: int) -> list[int]:
         """Events whose line needs a turn: an offer past its window, or places waiting while an open event
         (published, not started, not deleted) has a free seat. Oldest first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class OfferCheckout:
+    """A paid event's offer taken: the payment order now holding the offer's seats, and the gateway's form."""
+
+    order_id: str
+    event_id: int
+    amount: Decimal
+    currency: str
+    status: str
+    seats: int
+    base_price: Decimal
+    platform_fee: Decimal
+    fee_percentage: Decimal
+    expires_at: datetime
+    created_at: datetime | None
+    payment_url: str
+    payment_fields: Mapping[str, str]
+
+
+class PaidSeatOffers(Protocol):
+    """Taking a paid event's seat offer opens a payment order. Payments ranks above attendance and implements
+    it (``SeatOfferCheckout``), in the caller's transaction."""
+
+    async def checkout(
+        self,
+        *,
+        member: Member,
+        event: Event,
+        place: WaitlistPlace,
+        seats: int | None,
+        now: datetime,
+        base_url: str,
+    ) -> OfferCheckout:
+        """Call with the event and the place locked, the offer open and the member eligible. The order takes
+        over the offer's held seats (``seats`` of them, the rest go to the next in line) for the payment
+        window, the place is accepted with the order's id; the ticket comes with the payment."""
         ...
 
 

@@ -29,7 +29,7 @@ from loopin.usecases.attendance.ports import (
     TicketRepository,
     WaitlistRepository,
 )
-from loopin.usecases.events.ports import EventCache, FreedSeats, SeatInventory
+from loopin.usecases.events.ports import EventCache, EventRepository, FreedSeats, SeatInventory
 from loopin.usecases.shared.ports import JobQueue, UnitOfWork
 
 
@@ -49,6 +49,7 @@ class SeatOffers(FreedSeats):
 
     places: WaitlistRepository
     seats: SeatInventory
+    events: EventRepository
     requests: JoinRequestRepository
     invitations: InvitationRepository
     tickets: TicketRepository
@@ -98,6 +99,12 @@ class SeatOffers(FreedSeats):
         if offered:
             self.uow.after_commit(self.cache.invalidate)  # seats left changed
         return offered
+
+    async def pass_on(self, event_id: int, now: datetime) -> None:
+        """Seats of the event went back by a statement of the caller (a released checkout): the line's turn."""
+        event = await self.events.get_for_update(event_id)
+        if event is not None:
+            await self.turn(event, now)
 
     async def give_back(self, event: Event, seats: int, now: datetime) -> None:
         """An offer's held seats return (declined, lapsed, partly taken): the next in line gets their turn."""

@@ -16,7 +16,6 @@ from loopin.domain.attendance.errors import (
     NoAcceptedRequest,
     NoSeatOffer,
     NotOnWaitlist,
-    Refused,
     SeatOfferExpired,
     SeatsAvailable,
 )
@@ -27,7 +26,7 @@ from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.config import AttendanceConfig
-from loopin.usecases.attendance.ports import TicketRepository, WaitlistRepository
+from loopin.usecases.attendance.ports import OfferCheckout, PaidSeatOffers, TicketRepository, WaitlistRepository
 from loopin.usecases.attendance.seat_offers import SeatOffers
 from loopin.usecases.attendance.tickets import TicketDesk, brief_of
 from loopin.usecases.attendance.views import TicketView, WaitlistEntryView, WaitlistPlaceView
@@ -36,11 +35,6 @@ from loopin.usecases.events.ports import EventRepository, VenueRepository
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
-
-
-class PaidWaitlistUnavailable(Refused):
-    code = "WAITLIST_FREE_EVENTS_ONLY"
-    default_message = "The waitlist is open for free events only."
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +58,6 @@ class JoinWaitlist:
         now = self.clock.now()
         require_guest(event, member.id)
         require_open(event, now)
-        if event.is_paid:
-            raise PaidWaitlistUnavailable()
         ticket = await self.tickets.lock(event.id, member.id)
         if ticket is not None and ticket.is_live:
             raise AlreadyConfirmed("You already hold a ticket for this event.")
@@ -77,11 +69,10 @@ class JoinWaitlist:
         place = await self.places.lock_live(event.id, member.id)
         if place is None:
             await self.offers.turn(event, now)  # overdue offers pass on; free seats go to those already waiting
-            place = await self.places.lock_live(event.id, member.id)  # offered meanwhile? (never: not in line)
-        if place is None:
             if event.has_seats_for(seats):
                 await self.uow.commit()
-                raise SeatsAvailable()
+                then = "complete the payment" if event.is_paid else "confirm your attendance"
+                raise SeatsAvailable(f"Seats are still available for this event: {then} instead.")
             place = await self.places.add(WaitlistPlace.join(event.id, member.id, seats, now))
             if eligibility.request is not None:
                 eligibility.request.wait_for_seat(now)
@@ -163,13 +154,16 @@ class ListEventWaitlist:
 
 @dataclass(frozen=True, slots=True)
 class AcceptSeatOffer:
-    """The member takes the seats offered to them: a free event's ticket (``seats``: at most the offer's, the
-    rest pass on). An offer past its window has gone to the next in line (``SEAT_OFFER_EXPIRED``)."""
+    """The member takes the seats offered to them (``seats``: at most the offer's, the rest pass on): a free
+    event's ticket, or a paid event's payment order holding the seats for the payment window (``PaidSeatOffers``,
+    answered by payments; ``base_url``: this API's origin, for the gateway's return addresses). An offer past
+    its window has gone to the next in line (``SEAT_OFFER_EXPIRED``)."""
 
     access: MemberAccess
     event_access: EventAccess
     desk: TicketDesk
     offers: SeatOffers
+    paid: PaidSeatOffers
     places: WaitlistRepository
     tickets: TicketRepository
     venues: VenueRepository
@@ -179,7 +173,9 @@ class AcceptSeatOffer:
     uow: UnitOfWork
     clock: Clock
 
-    async def __call__(self, *, member_id: int, event_id: int, seats: int | None = None) -> TicketView:
+    async def __call__(
+        self, *, member_id: int, event_id: int, seats: int | None = None, base_url: str = ""
+    ) -> TicketView | OfferCheckout:
         if seats is not None:
             seats = check_seat_count(seats, "seats")
         member = await self.access.load(member_id, Access.MEMBER)
@@ -195,6 +191,12 @@ class AcceptSeatOffer:
             self.jobs.enqueue(jobs.audited_place("lapsed", place, None, now, reason="not_eligible"))
             await self.uow.commit()
             raise
+        if event.is_paid:
+            checkout = await self.paid.checkout(
+                member=member, event=event, place=place, seats=seats, now=now, base_url=base_url
+            )
+            await self.uow.commit()
+            return checkout
         ticket = await self.desk.take_offer(event, place, eligibility, now, seats=seats, existing=ticket)
         brief = await brief_of(event, self.venues)
         await self.uow.commit()

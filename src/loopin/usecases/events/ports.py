@@ -165,7 +165,8 @@ class HostLeadRepository(Protocol):
 
 
 class SeatInventory(Protocol):
-    """The seat counters of an event (``seats_taken`` for tickets, ``seats_held`` for open checkouts), changed
+    """The seat counters of an event (``seats_taken`` for tickets, ``seats_held`` for open checkouts and seats
+    offered from the waitlist), changed
     only by single conditional statements: nothing is read and written back, and the event's row lock lasts
     from the statement to the commit. Taken + held never exceed the capacity (0: unlimited)."""
 

@@ -18,7 +18,8 @@ from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.params import PathId
 from loopin.entrypoints.http.routes.attendance.tickets import TicketOut, ticket_out
 from loopin.entrypoints.http.wire import to_wire
-from loopin.usecases.attendance.views import WaitlistEntryView, WaitlistPlaceView
+from loopin.usecases.attendance.ports import OfferCheckout
+from loopin.usecases.attendance.views import TicketView, WaitlistEntryView, WaitlistPlaceView
 from loopin.usecases.attendance.waitlist import (
     AcceptSeatOffer,
     GetMyWaitlistPlace,
@@ -66,6 +67,56 @@ class WaitlistOut(msgspec.Struct):
     event_id: int
     total: int
     waitlist: list[WaitlistEntryOut]
+
+
+class OfferOrderOut(msgspec.Struct):
+    """The order as ``POST /api/payments/orders`` answers it (``GET /api/payments/orders/{order_id}`` reads it)."""
+
+    order_id: str
+    event_id: int
+    amount: str
+    currency: str
+    status: str
+    seats_count: int
+    base_price: str
+    platform_fee: str
+    fee_percentage: str
+    expires_at: datetime
+    created_at: datetime | None
+
+
+class PaymentFormOut(msgspec.Struct):
+    payu_url: str
+    payload: dict[str, str]
+
+
+class OfferOrderDataOut(msgspec.Struct):
+    order: OfferOrderOut
+    payu_redirect: PaymentFormOut
+
+
+class OfferCheckoutOut(msgspec.Struct):
+    """A paid event's offer taken: pay through ``payu_redirect`` as for any order; the ticket follows."""
+
+    success: bool
+    message: str
+    requires_payment: bool
+    data: OfferOrderDataOut
+
+
+def offer_taken_out(taken: TicketView | OfferCheckout) -> TicketOut | OfferCheckoutOut:
+    if isinstance(taken, TicketView):
+        return ticket_out(taken)
+    money = {k: str(getattr(taken, k)) for k in ("amount", "base_price", "platform_fee", "fee_percentage")}
+    return OfferCheckoutOut(
+        success=True,
+        message="Your seats are held for the payment: complete it within the time shown.",
+        requires_payment=True,
+        data=OfferOrderDataOut(
+            order=to_wire(OfferOrderOut, taken, seats_count=taken.seats, **money),
+            payu_redirect=PaymentFormOut(taken.payment_url, dict(taken.payment_fields)),
+        ),
+    )
 
 
 def place_out(p: WaitlistPlaceView) -> WaitlistPlaceOut:
@@ -116,7 +167,7 @@ class WaitlistController(Controller):
     @post(
         "/{event_id:int}/waitlist/offer/accept",
         status_code=200,
-        summary="Take the seats offered to me (free events: the ticket)",
+        summary="Take the seats offered to me: the ticket (free events) or the payment order holding them (paid)",
     )
     @inject
     async def accept(
@@ -125,9 +176,12 @@ class WaitlistController(Controller):
         event_id: PathId,
         accept: FromDishka[AcceptSeatOffer],
         data: JSONBody[OfferAcceptIn | None] = None,
-    ) -> TicketOut:
+    ) -> TicketOut | OfferCheckoutOut:
         seats = (data or OfferAcceptIn()).seats
-        return ticket_out(await accept(member_id=request.user.member_id, event_id=event_id, seats=seats))
+        taken = await accept(
+            member_id=request.user.member_id, event_id=event_id, seats=seats, base_url=str(request.base_url)
+        )
+        return offer_taken_out(taken)
 
     @get("/{event_id:int}/waitlist", summary="The event's waitlist (host or staff): offers, then the line")
     @inject
