@@ -104,9 +104,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         )
 
     def attendance_config(self) -> AttendanceConfig:
+        minutes = max(1, self.waitlist_offer_minutes)
         window = OfferWindow(
-            window=timedelta(minutes=self.waitlist_offer_minutes),
-            minimum=timedelta(minutes=min(self.waitlist_offer_min_minutes, self.waitlist_offer_minutes)),
+            window=timedelta(minutes=minutes),
+            minimum=timedelta(minutes=min(max(1, self.waitlist_offer_min_minutes), minutes)),
         )
         return AttendanceConfig(offer_window=window)
 
