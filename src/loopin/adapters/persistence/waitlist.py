@@ -8,12 +8,13 @@ from datetime import datetime
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from loopin.adapters.persistence.attendance import _insert
+from loopin.adapters.persistence.attendance import CONFLICT
 from loopin.adapters.persistence.attendance_reader import _MEMBER_COLUMNS, _card
 from loopin.adapters.persistence.orm import EventRow, MemberRow, WaitlistPlaceRow, is_storable_id
-from loopin.adapters.persistence.rows import copy_to_row, entity_from_row
+from loopin.adapters.persistence.rows import copy_to_row, entity_from_row, insert_row, stored_row
 from loopin.domain.attendance.waitlist import PlaceStatus, WaitlistPlace
 from loopin.domain.events.event import EventStatus
+from loopin.domain.shared.errors import Conflict
 from loopin.usecases.attendance.ports import PlaceInLine, WaitlistRepository
 
 W = WaitlistPlaceRow
@@ -66,15 +67,12 @@ class SqlWaitlistRepository(WaitlistRepository):
     async def add(self, place: WaitlistPlace) -> WaitlistPlace:
         row = WaitlistPlaceRow()
         copy_to_row(place, row)
-        await _insert(self._session, row, place.joined_at)
+        await insert_row(self._session, row, place.joined_at, Conflict(CONFLICT))
         place.id = row.id
         return place
 
     async def save(self, place: WaitlistPlace) -> None:
-        row = await self._session.get(WaitlistPlaceRow, place.id)
-        if row is None:
-            raise LookupError(f"waitlist place {place.id} is not stored")
-        copy_to_row(place, row)
+        copy_to_row(place, await stored_row(self._session, WaitlistPlaceRow, place.id))
 
     async def line(self, event_id: int) -> list[PlaceInLine]:
         rows = await self._session.execute(
