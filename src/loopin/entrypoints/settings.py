@@ -18,9 +18,11 @@ from zoneinfo import ZoneInfo
 import msgspec
 from dotenv import dotenv_values
 
+from loopin.domain.attendance.waitlist import OfferWindow
 from loopin.domain.identity.otp import OtpPolicy
 from loopin.domain.identity.waitlist import WaitlistPolicy
 from loopin.domain.payments.refund import RefundPolicy
+from loopin.usecases.attendance.config import AttendanceConfig
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.platform.ports import RateLimit
@@ -83,6 +85,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     full_refund_notice_hours: int = 24  # guests cancelling at least this long before the start get it all back
     payu_email_domain: str = "guests.loopinsocial.in"  # PayU requires an email; members have none
     dev_staff_phone: str = "+919000000001"  # development only: made staff on start, for the console at /admin
+    waitlist_offer_minutes: int = 120  # how long a freed seat is held for the next member on the waitlist
+    waitlist_offer_min_minutes: int = 15  # ... near the start: half the time left, never less than this
 
     @property
     def uses_twilio(self) -> bool:
@@ -99,6 +103,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             email_domain=self.payu_email_domain,
             public_base_url=self.public_api_url.rstrip("/") if self.public_api_url else None,
         )
+
+    def attendance_config(self) -> AttendanceConfig:
+        minutes = max(1, self.waitlist_offer_minutes)
+        window = OfferWindow(
+            window=timedelta(minutes=minutes),
+            minimum=timedelta(minutes=min(max(1, self.waitlist_offer_min_minutes), minutes)),
+        )
+        return AttendanceConfig(offer_window=window)
 
     def derived_key(self, purpose: str) -> bytes:
         """Separate keys per purpose from one master secret, so no key serves two jobs."""

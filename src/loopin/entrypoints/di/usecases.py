@@ -14,12 +14,14 @@ from loopin.usecases.attendance import (
     invitation_answers,
     invitations,
     requests,
+    seat_offers,
     tickets,
 )
-from loopin.usecases.attendance.ports import PaidTicketRefunds
+from loopin.usecases.attendance import waitlist as event_waitlist
+from loopin.usecases.attendance.ports import PaidSeatOffers, PaidTicketRefunds
 from loopin.usecases.audit import record, summaries, verify
 from loopin.usecases.events import access, browse, catalog, create, hosts, hot_reads, manage, public, venues
-from loopin.usecases.events.ports import CancellationRefunds, PlatformFees
+from loopin.usecases.events.ports import CancellationRefunds, FreedSeats, PlatformFees
 from loopin.usecases.identity import access as member_access
 from loopin.usecases.identity import (
     complete_profile,
@@ -80,6 +82,7 @@ EVENTS = (
     hosts.MarkHostLead,
 )
 ATTENDANCE = (
+    seat_offers.SeatOffers,
     tickets.TicketDesk,
     requests.CreateJoinRequest,
     requests.GetMyRequest,
@@ -103,6 +106,12 @@ ATTENDANCE = (
     checkin.ListAttendees,
     checkin.CheckIn,
     checkin.CheckOut,
+    event_waitlist.JoinWaitlist,
+    event_waitlist.LeaveWaitlist,
+    event_waitlist.GetMyWaitlistPlace,
+    event_waitlist.ListEventWaitlist,
+    event_waitlist.AcceptSeatOffer,
+    event_waitlist.PassOnSeatOffers,
 )
 PAYMENTS = (
     fees.CurrentFee,
@@ -114,6 +123,7 @@ PAYMENTS = (
     settlement.OrderSettlement,
     refunds.GuestRefunds,
     refunds.RefundOnEventCancellation,
+    orders.SeatOfferCheckout,
     orders.CreatePaymentOrder,
     orders.GetPaymentOrder,
     notices.HandlePaymentNotice,
@@ -152,6 +162,8 @@ ANSWERED_ABOVE = (
     Implementation(PlatformFees, fees.CurrentFee),  # events show the fee orders charge
     Implementation(CancellationRefunds, refunds.RefundOnEventCancellation),  # a cancelled event refunds
     Implementation(PaidTicketRefunds, refunds.GuestRefunds),  # a guest cancelling a paid ticket
+    Implementation(FreedSeats, seat_offers.SeatOffers),  # a higher capacity offers seats to the waitlist
+    Implementation(PaidSeatOffers, orders.SeatOfferCheckout),  # a paid event's seat offer opens an order
 )
 
 

@@ -30,6 +30,7 @@ from loopin.domain.attendance.request import JoinRequest, RequestStatus
 from loopin.domain.attendance.rules import check_plus_ones, check_seat_count, require_guest, require_open
 from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.attendance.ticket import PaymentStatus, Ticket, TicketSource
+from loopin.domain.attendance.waitlist import WaitlistPlace
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import Conflict
@@ -42,6 +43,7 @@ from loopin.usecases.attendance.ports import (
     PaidTicketRefunds,
     TicketRepository,
 )
+from loopin.usecases.attendance.seat_offers import SeatOffers
 from loopin.usecases.attendance.views import Cancelled, TicketView
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, EventRepository, SeatInventory, VenueRepository
@@ -76,6 +78,7 @@ class TicketDesk:
     requests: JoinRequestRepository
     invitations: InvitationRepository
     tickets: TicketRepository
+    offers: SeatOffers
     codes: TicketCodes
     cache: EventCache
     jobs: JobQueue
@@ -119,7 +122,30 @@ class TicketDesk:
             await self.invitations.save(invitation)
         self.jobs.enqueue(jobs.audited_ticket("cancelled", ticket, member_id, now, seats_released=released))
         self.uow.after_commit(self.cache.invalidate)
+        await self.offers.turn(event, now)  # the freed seats go to the waitlist first
         return released
+
+    async def take_offer(
+        self,
+        event: Event,
+        place: WaitlistPlace,
+        eligibility: Eligibility,
+        now: datetime,
+        *,
+        seats: int | None = None,
+        existing: Ticket | None = None,
+    ) -> Ticket:
+        """A free event's seat offer becomes the ticket: the held seats are taken (``seats`` of them, at most
+        the offer's; the rest go to the next in line). Call with the event and the place locked."""
+        surplus = place.accept(now, seats=seats)
+        await self.offers.places.save(place)
+        self.jobs.enqueue(jobs.audited_place("accepted", place, place.member_id, now))
+        ticket = await self.issue(
+            event, place.member_id, place.seats, eligibility, now, existing=existing, from_hold=True
+        )
+        if surplus:
+            await self.offers.give_back(event, surplus, now)
+        return ticket
 
     async def issue(
         self,
@@ -223,6 +249,8 @@ class ConfirmAttendance:
             return await self._again(ticket, seats, event)
         require_guest(event, member.id)
         require_open(event, now)
+        if event.seats_held and not event.is_paid:  # waitlist offers hold seats: their turn needs the lock
+            return await self._with_offers(member.id, event_id, seats, now)
         eligibility = await self.desk.eligibility(event, member.id, now)  # the member's own rows: no contention
         check_plus_ones(event, seats)
         if event.is_paid:
@@ -258,6 +286,31 @@ class ConfirmAttendance:
         brief = await brief_of(event, self.venues)
         await self.uow.commit()
         return TicketView.of(ticket, brief, self.codes, self.storage)
+
+    async def _with_offers(self, member_id: int, event_id: int, seats: int, now: datetime) -> TicketView:
+        """Seats offered from the event's waitlist are held: offers are turned and taken under the event's lock,
+        in the one lock order (event, ticket, request)."""
+        event = await self.event_access.existing(event_id, lock=True)
+        ticket = await self.tickets.lock(event.id, member_id)
+        if ticket is not None and ticket.is_live:
+            return await self._again(ticket, seats, event)
+        require_open(event, now)
+        eligibility = await self.desk.eligibility(event, member_id, now)
+        check_plus_ones(event, seats)
+        place = await self._offer_for(event, member_id, now) if event.seats_held else None
+        if place is not None:  # a seat offered from the waitlist: the app's own confirmation takes it
+            ticket = await self.desk.take_offer(event, place, eligibility, now, seats=seats, existing=ticket)
+        else:
+            ticket = await self.desk.issue(event, member_id, seats, eligibility, now, existing=ticket)
+        brief = await brief_of(event, self.venues)
+        await self.uow.commit()
+        return TicketView.of(ticket, brief, self.codes, self.storage)
+
+    async def _offer_for(self, event: Event, member_id: int, now: datetime) -> WaitlistPlace | None:
+        """The member's open seat offer; offers past their window are passed on first."""
+        await self.desk.offers.turn(event, now)
+        place = await self.desk.offers.places.lock_live(event.id, member_id)
+        return place if place is not None and place.holds_seats else None
 
 
 @dataclass(frozen=True, slots=True)
