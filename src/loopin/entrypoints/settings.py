@@ -21,8 +21,10 @@ from dotenv import dotenv_values
 from loopin.domain.identity.otp import OtpPolicy
 from loopin.domain.identity.waitlist import WaitlistPolicy
 from loopin.domain.payments.refund import RefundPolicy
+from loopin.domain.shared.money import to_money
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.payments.config import PaymentsConfig
+from loopin.usecases.payouts.config import PayoutsConfig
 from loopin.usecases.platform.ports import RateLimit
 
 DEVELOPMENT_SECRET = "loopin-development-secret-do-not-use-in-production"  # noqa: S105  (refused in production)
@@ -82,6 +84,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     payment_window_minutes: int = 15  # how long an order holds its seats
     full_refund_notice_hours: int = 24  # guests cancelling at least this long before the start get it all back
     payu_email_domain: str = "guests.loopinsocial.in"  # PayU requires an email; members have none
+    payout_settlement_hours: int = 48  # an event's earnings become available this long after it ends
+    payout_minimum: str = "100.00"  # rupees: smaller balances wait for the next payout
 
     @property
     def uses_twilio(self) -> bool:
@@ -97,6 +101,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             refunds=RefundPolicy(full_refund_notice=timedelta(hours=self.full_refund_notice_hours)),
             email_domain=self.payu_email_domain,
             public_base_url=self.public_api_url.rstrip("/") if self.public_api_url else None,
+        )
+
+    def payouts_config(self) -> PayoutsConfig:
+        return PayoutsConfig(
+            settlement_delay=timedelta(hours=self.payout_settlement_hours), minimum=to_money(self.payout_minimum)
         )
 
     def derived_key(self, purpose: str) -> bytes:

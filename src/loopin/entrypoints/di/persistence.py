@@ -37,6 +37,12 @@ from loopin.adapters.memory.payments import (
     MemoryPaymentOrderRepository,
     MemoryRefundRepository,
 )
+from loopin.adapters.memory.payouts import (
+    MemoryBankAccountRepository,
+    MemoryHostEarnings,
+    MemoryPayoutHosts,
+    MemoryPayoutRepository,
+)
 from loopin.adapters.memory.privacy import MemoryPersonalData
 from loopin.adapters.memory.seats import MemorySeatInventory
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
@@ -63,6 +69,12 @@ from loopin.adapters.persistence.payments import (
     SqlNoticeLog,
     SqlPaymentOrderRepository,
     SqlRefundRepository,
+)
+from loopin.adapters.persistence.payouts import (
+    SqlBankAccountRepository,
+    SqlHostEarnings,
+    SqlPayoutHosts,
+    SqlPayoutRepository,
 )
 from loopin.adapters.persistence.privacy import SqlPersonalData
 from loopin.adapters.persistence.seats import SqlSeatInventory
@@ -94,6 +106,7 @@ from loopin.usecases.payments.ports import (
     PaymentOrderRepository,
     RefundRepository,
 )
+from loopin.usecases.payouts.ports import BankAccountRepository, HostEarnings, PayoutHosts, PayoutRepository
 from loopin.usecases.privacy.ports import PersonalData
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
@@ -122,6 +135,11 @@ PERSISTENCE = (
     Binding(Ledger, SqlLedger, MemoryLedger),
     Binding(NoticeLog, SqlNoticeLog, MemoryNoticeLog),
     Binding(FeeConfigRepository, SqlFeeConfigRepository, MemoryFeeConfigRepository),
+    # payouts
+    Binding(PayoutHosts, SqlPayoutHosts, MemoryPayoutHosts),
+    Binding(BankAccountRepository, SqlBankAccountRepository, MemoryBankAccountRepository),
+    Binding(PayoutRepository, SqlPayoutRepository, MemoryPayoutRepository),
+    Binding(HostEarnings, SqlHostEarnings, MemoryHostEarnings),
     # notifications, audit
     Binding(DeviceRepository, SqlDeviceRepository, MemoryDeviceRepository),
     Binding(NotificationRepository, SqlNotificationRepository, MemoryNotificationRepository),

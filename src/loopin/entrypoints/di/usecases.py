@@ -33,6 +33,7 @@ from loopin.usecases.identity import (
 )
 from loopin.usecases.notifications import deliver, devices
 from loopin.usecases.payments import fees, holds, notices, orders, reconcile, refunds, settlement
+from loopin.usecases.payouts import bank_accounts
 from loopin.usecases.platform import analytics, files
 from loopin.usecases.privacy import erase, export
 from loopin.usecases.staff import audit_log
@@ -113,12 +114,30 @@ PAYMENTS = (
     refunds.RetryRefunds,
     reconcile.ReconcileOrders,
 )
+PAYOUTS = (
+    bank_accounts.HostCheck,
+    bank_accounts.AddBankAccount,
+    bank_accounts.ListBankAccounts,
+    bank_accounts.MakePrimaryBankAccount,
+    bank_accounts.RemoveBankAccount,
+)
 NOTIFICATIONS = (devices.RegisterDevice, devices.DeactivateDevice, deliver.DeliverNotification)
 PLATFORM = (analytics.RecordAnalyticsEvent, files.DeleteStoredFiles)
 AUDIT = (record.RecordAuditEntry, verify.VerifyAuditChain, summaries.SummarizeAuditDays)
 PRIVACY = (export.ExportMyData, erase.RequestErasureCode, erase.EraseMyAccount, erase.EndMemberSessions)
 STAFF = (audit_log.ReadAuditLog, audit_log.ReadAuditDays)
-USE_CASES = (*PLATFORM, *AUDIT, *IDENTITY, *NOTIFICATIONS, *EVENTS, *ATTENDANCE, *PAYMENTS, *PRIVACY, *STAFF)
+USE_CASES = (
+    *PLATFORM,
+    *AUDIT,
+    *IDENTITY,
+    *NOTIFICATIONS,
+    *EVENTS,
+    *ATTENDANCE,
+    *PAYMENTS,
+    *PAYOUTS,
+    *PRIVACY,
+    *STAFF,
+)
 
 # Ports a lower context declares and a higher context's service answers (the context order forbids the import
 # the other way round): the same instance as the service, in the same transaction.

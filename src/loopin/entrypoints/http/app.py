@@ -37,6 +37,7 @@ from loopin.entrypoints.http.routes.payments.callbacks import PayUCallbackContro
 from loopin.entrypoints.http.routes.payments.fees import PlatformFeeController
 from loopin.entrypoints.http.routes.payments.orders import PaymentOrderController
 from loopin.entrypoints.http.routes.payments.sandbox import SandboxCheckoutController
+from loopin.entrypoints.http.routes.payouts.bank_accounts import BankAccountController
 from loopin.entrypoints.http.routes.privacy import PrivacyController
 from loopin.entrypoints.http.routes.staff.audit import StaffAuditController
 from loopin.entrypoints.logging import configure_logging
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             *([] if settings.uses_payu else [SandboxCheckoutController]),
             DoorController,
             AttendancesController,
+            BankAccountController,
             StaffAuditController,
             health,
             ready,
