@@ -33,7 +33,10 @@ from loopin.usecases.identity import (
 )
 from loopin.usecases.notifications import deliver, devices
 from loopin.usecases.payments import fees, holds, notices, orders, reconcile, refunds, settlement
-from loopin.usecases.payouts import bank_accounts
+from loopin.usecases.payouts import balances, bank_accounts
+from loopin.usecases.payouts import requests as payout_requests
+from loopin.usecases.payouts import settlement as payout_settlement
+from loopin.usecases.payouts import staff as payout_staff
 from loopin.usecases.platform import analytics, files
 from loopin.usecases.privacy import erase, export
 from loopin.usecases.staff import audit_log
@@ -120,6 +123,20 @@ PAYOUTS = (
     bank_accounts.ListBankAccounts,
     bank_accounts.MakePrimaryBankAccount,
     bank_accounts.RemoveBankAccount,
+    balances.HostBalances,
+    balances.GetPayoutSummary,
+    payout_settlement.PayoutSettlement,
+    payout_requests.PayoutDesk,
+    payout_requests.RequestPayout,
+    payout_requests.ListMyPayouts,
+    payout_requests.CancelPayout,
+    payout_requests.ProposePayouts,
+    payout_staff.StaffPayouts,
+    payout_staff.ListPayouts,
+    payout_staff.ApprovePayout,
+    payout_staff.MarkPayoutPaid,
+    payout_staff.MarkPayoutFailed,
+    payout_staff.SendPayout,
 )
 NOTIFICATIONS = (devices.RegisterDevice, devices.DeactivateDevice, deliver.DeliverNotification)
 PLATFORM = (analytics.RecordAnalyticsEvent, files.DeleteStoredFiles)

@@ -38,8 +38,10 @@ from loopin.entrypoints.http.routes.payments.fees import PlatformFeeController
 from loopin.entrypoints.http.routes.payments.orders import PaymentOrderController
 from loopin.entrypoints.http.routes.payments.sandbox import SandboxCheckoutController
 from loopin.entrypoints.http.routes.payouts.bank_accounts import BankAccountController
+from loopin.entrypoints.http.routes.payouts.requests import PayoutController
 from loopin.entrypoints.http.routes.privacy import PrivacyController
 from loopin.entrypoints.http.routes.staff.audit import StaffAuditController
+from loopin.entrypoints.http.routes.staff.payouts import StaffPayoutController
 from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Settings, load_settings
 from loopin.entrypoints.worker.registry import run_job
@@ -134,7 +136,9 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             DoorController,
             AttendancesController,
             BankAccountController,
+            PayoutController,
             StaffAuditController,
+            StaffPayoutController,
             health,
             ready,
             media_router(media_root),
