@@ -10,7 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal as D
 
+from loopin.domain.identity.member import Role
 from loopin.domain.payouts.balance import EventBalance
+from loopin.usecases.payouts.requests import RequestPayout
+from loopin.usecases.payouts.staff import ApprovePayout, MarkPayoutPaid
 from tests.unit.usecases.payouts.conftest import SETTLEMENT, Money
 
 
@@ -100,3 +103,35 @@ async def test_other_hosts_money_is_not_mine(money: Money) -> None:
     assert (await other.summary()).balance.available == D("400.00")
     await money.books_balance()
     await other.books_balance()
+
+
+async def test_the_worked_example_of_docs_payouts(money: Money) -> None:
+    """docs/payouts.md, "A worked example", step by step."""
+    staff = await money.world.member(99, role=Role.STAFF)
+    event = await money.event(price="499.00")
+    await money.sale(event, seats=2)  # 1097.80 = 998.00 + 99.80
+    meera = await money.sale(event, seats=1)  # 548.90 = 499.00 + 49.90
+    await money.refund(meera, "548.90", event)
+    money.world.advance(event.end_time - money.world.now)
+    s = await money.summary()
+    [e] = s.events
+    assert (e.gross_sales, e.platform_fee, e.refunds, e.host_share) == (
+        D("1646.70"),
+        D("99.80"),
+        D("548.90"),
+        D("998.00"),
+    )
+    assert (s.balance.available, s.balance.pending) == (D("0.00"), D("998.00"))
+    money.settle(event)
+    assert (await money.summary()).balance.available == D("998.00")
+    await money.account()
+    payout = await money.world.run(RequestPayout, member_id=money.host.id, bank_account_id=None, amount=None)
+    assert payout.amount == D("998.00")
+    await money.world.run(ApprovePayout, member_id=staff.id, payout_id=payout.id)
+    await money.world.run(MarkPayoutPaid, member_id=staff.id, payout_id=payout.id, utr="SBIN426123456789")
+    totals = await money.books_balance()
+    assert {k: v for k, v in totals.items() if v} == {
+        "sandbox_receivable": D("1097.80"),
+        "platform_fee_revenue": D("-99.80"),
+        "payout_bank": D("-998.00"),
+    }
