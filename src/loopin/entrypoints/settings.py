@@ -86,6 +86,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     payu_email_domain: str = "guests.loopinsocial.in"  # PayU requires an email; members have none
     payout_settlement_hours: int = 48  # an event's earnings become available this long after it ends
     payout_minimum: str = "100.00"  # rupees: smaller balances wait for the next payout
+    dev_staff_phone: str = "+919000000001"  # development only: made staff on start, for the console at /admin
 
     @property
     def uses_twilio(self) -> bool:

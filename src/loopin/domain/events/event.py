@@ -10,7 +10,7 @@ from enum import Enum
 from typing import ClassVar
 
 from loopin.domain.events.slugs import generate_slug, new_canonical_id
-from loopin.domain.shared.errors import Conflict, DomainError, ErrorKind, Forbidden, NotFound
+from loopin.domain.shared.errors import Conflict, Forbidden, NotFound, Refused
 from loopin.domain.shared.money import ZERO
 
 
@@ -72,8 +72,7 @@ class EventNotEditable(Conflict):
     code = "EVENT_NOT_EDITABLE"
 
 
-class CapacityExceeded(DomainError):
-    kind = ErrorKind.INVALID
+class CapacityExceeded(Refused):
     code = "CAPACITY_EXCEEDED"
     default_message = "Not enough seats left for this event."
 
@@ -207,6 +206,23 @@ class Event:
             hint = f" Allowed: {', '.join(sorted(s.value for s in allowed))}." if allowed else ""
             raise InvalidStatusTransition(f"An event cannot go from {self.status.value} to {new.value}.{hint}")
         self.status = new
+        self.updated_at = now
+        return True
+
+    def unpublish(self, now: datetime) -> bool:
+        """Staff take an event out of feeds and search (back to a draft its host can fix and publish again).
+        Only while nobody holds a seat: an event with guests is cancelled instead, so they are told and
+        refunded. False when it is a draft already."""
+        if self.status is EventStatus.DRAFT:
+            return False
+        if self.status.is_final:
+            raise InvalidStatusTransition(f"A {self.status.value} event cannot be unpublished.")
+        if self.seats_taken + self.seats_held > 0:
+            raise Conflict(
+                "Guests hold seats for this event: cancel it instead, so they are told and refunded.",
+                code="EVENT_HAS_GUESTS",
+            )
+        self.status = EventStatus.DRAFT
         self.updated_at = now
         return True
 

@@ -45,6 +45,7 @@ from loopin.adapters.memory.payouts import (
 )
 from loopin.adapters.memory.privacy import MemoryPersonalData
 from loopin.adapters.memory.seats import MemorySeatInventory
+from loopin.adapters.memory.staff import MemoryEventDirectory, MemoryMemberDirectory, MemoryOrderDirectory
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
 from loopin.adapters.persistence.attendance import (
     SqlInvitationRepository,
@@ -78,6 +79,7 @@ from loopin.adapters.persistence.payouts import (
 )
 from loopin.adapters.persistence.privacy import SqlPersonalData
 from loopin.adapters.persistence.seats import SqlSeatInventory
+from loopin.adapters.persistence.staff import SqlEventDirectory, SqlMemberDirectory, SqlOrderDirectory
 from loopin.adapters.persistence.uow import SqlUnitOfWork
 from loopin.adapters.persistence.venues import SqlHostLeadRepository, SqlVenueRepository
 from loopin.entrypoints.di.bindings import Binding, bind
@@ -109,6 +111,7 @@ from loopin.usecases.payments.ports import (
 from loopin.usecases.payouts.ports import BankAccountRepository, HostEarnings, PayoutHosts, PayoutRepository
 from loopin.usecases.privacy.ports import PersonalData
 from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.staff.ports import EventDirectory, MemberDirectory, OrderDirectory
 
 PERSISTENCE = (
     Binding(UnitOfWork, SqlUnitOfWork, MemoryUnitOfWork),
@@ -147,6 +150,10 @@ PERSISTENCE = (
     Binding(AuditDays, SqlAuditDays, MemoryAuditDays),
     # privacy
     Binding(PersonalData, SqlPersonalData, MemoryPersonalData),
+    # staff: the console's searches and figures
+    Binding(MemberDirectory, SqlMemberDirectory, MemoryMemberDirectory),
+    Binding(EventDirectory, SqlEventDirectory, MemoryEventDirectory),
+    Binding(OrderDirectory, SqlOrderDirectory, MemoryOrderDirectory),
 )
 
 # Process-wide, each in short transactions of its own.

@@ -25,6 +25,7 @@ from loopin.usecases.identity import (
     complete_profile,
     interests,
     logout,
+    moderation,
     profile,
     request_otp,
     sms,
@@ -39,7 +40,8 @@ from loopin.usecases.payouts import settlement as payout_settlement
 from loopin.usecases.payouts import staff as payout_staff
 from loopin.usecases.platform import analytics, files
 from loopin.usecases.privacy import erase, export
-from loopin.usecases.staff import audit_log
+from loopin.usecases.staff import audit_log, console, sign_in
+from loopin.usecases.staff import catalog as staff_catalog
 
 IDENTITY = (
     member_access.MemberAccess,
@@ -53,6 +55,9 @@ IDENTITY = (
     waitlist.PromoteDueMembers,
     waitlist.AdmitMember,
     waitlist.ListWaitlistedMembers,
+    moderation.DeactivateMember,
+    moderation.ReactivateMember,
+    moderation.AppointStaff,
     sms.DeliverOtpSms,
 )
 EVENTS = (
@@ -64,6 +69,7 @@ EVENTS = (
     browse.GetShareUrl,
     manage.UpdateEvent,
     manage.DeleteEvent,
+    manage.UnpublishEvent,
     venues.CreateVenue,
     venues.GetVenue,
     venues.ListVenues,
@@ -72,6 +78,7 @@ EVENTS = (
     public.CityEvents,
     hosts.BecomeAHost,
     hosts.ListHostLeads,
+    hosts.MarkHostLead,
 )
 ATTENDANCE = (
     tickets.TicketDesk,
@@ -113,6 +120,7 @@ PAYMENTS = (
     notices.HandlePaymentNotice,
     refunds.RefundEventOrders,
     refunds.RefundOrder,
+    refunds.RefundOrderAsStaff,
     refunds.ProcessRefund,
     refunds.RetryRefunds,
     reconcile.ReconcileOrders,
@@ -142,7 +150,22 @@ NOTIFICATIONS = (devices.RegisterDevice, devices.DeactivateDevice, deliver.Deliv
 PLATFORM = (analytics.RecordAnalyticsEvent, files.DeleteStoredFiles)
 AUDIT = (record.RecordAuditEntry, verify.VerifyAuditChain, summaries.SummarizeAuditDays)
 PRIVACY = (export.ExportMyData, erase.RequestErasureCode, erase.EraseMyAccount, erase.EndMemberSessions)
-STAFF = (audit_log.ReadAuditLog, audit_log.ReadAuditDays)
+STAFF = (
+    audit_log.ReadAuditLog,
+    audit_log.ReadAuditDays,
+    sign_in.StaffSignIn,
+    sign_in.StaffStepUp,
+    sign_in.RequestStepUpCode,
+    console.ReadDashboard,
+    console.SearchMembers,
+    console.ViewMember,
+    staff_catalog.SearchEvents,
+    staff_catalog.ViewEvent,
+    staff_catalog.SearchOrders,
+    staff_catalog.ViewOrder,
+    staff_catalog.ReadFeeHistory,
+    staff_catalog.CheckAuditChain,
+)
 USE_CASES = (
     *PLATFORM,
     *AUDIT,
