@@ -34,6 +34,7 @@ APP_TABLES = {
     "invitations",
     "tickets",
     "notifications",
+    "waitlist_places",
     "payment_orders",
     "refunds",
     "ledger_transactions",

@@ -18,10 +18,12 @@ from zoneinfo import ZoneInfo
 import msgspec
 from dotenv import dotenv_values
 
+from loopin.domain.attendance.waitlist import OfferWindow
 from loopin.domain.identity.otp import OtpPolicy
 from loopin.domain.identity.waitlist import WaitlistPolicy
 from loopin.domain.payments.refund import RefundPolicy
 from loopin.domain.shared.money import to_money
+from loopin.usecases.attendance.config import AttendanceConfig
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payouts.config import PayoutsConfig
@@ -87,6 +89,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     payout_settlement_hours: int = 48  # an event's earnings become available this long after it ends
     payout_minimum: str = "100.00"  # rupees: smaller balances wait for the next payout
     dev_staff_phone: str = "+919000000001"  # development only: made staff on start, for the console at /admin
+    waitlist_offer_minutes: int = 120  # how long a freed seat is held for the next member on the waitlist
+    waitlist_offer_min_minutes: int = 15  # ... near the start: half the time left, never less than this
 
     @property
     def uses_twilio(self) -> bool:
@@ -108,6 +112,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return PayoutsConfig(
             settlement_delay=timedelta(hours=self.payout_settlement_hours), minimum=to_money(self.payout_minimum)
         )
+
+    def attendance_config(self) -> AttendanceConfig:
+        minutes = max(1, self.waitlist_offer_minutes)
+        window = OfferWindow(
+            window=timedelta(minutes=minutes),
+            minimum=timedelta(minutes=min(max(1, self.waitlist_offer_min_minutes), minutes)),
+        )
+        return AttendanceConfig(offer_window=window)
 
     def derived_key(self, purpose: str) -> bytes:
         """Separate keys per purpose from one master secret, so no key serves two jobs."""

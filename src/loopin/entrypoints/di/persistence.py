@@ -47,6 +47,7 @@ from loopin.adapters.memory.privacy import MemoryPersonalData
 from loopin.adapters.memory.seats import MemorySeatInventory
 from loopin.adapters.memory.staff import MemoryEventDirectory, MemoryMemberDirectory, MemoryOrderDirectory
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
+from loopin.adapters.memory.waitlist import MemoryWaitlistRepository
 from loopin.adapters.persistence.attendance import (
     SqlInvitationRepository,
     SqlJoinRequestRepository,
@@ -82,6 +83,7 @@ from loopin.adapters.persistence.seats import SqlSeatInventory
 from loopin.adapters.persistence.staff import SqlEventDirectory, SqlMemberDirectory, SqlOrderDirectory
 from loopin.adapters.persistence.uow import SqlUnitOfWork
 from loopin.adapters.persistence.venues import SqlHostLeadRepository, SqlVenueRepository
+from loopin.adapters.persistence.waitlist import SqlWaitlistRepository
 from loopin.entrypoints.di.bindings import Binding, bind
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.attendance.ports import (
@@ -89,6 +91,7 @@ from loopin.usecases.attendance.ports import (
     InvitationRepository,
     JoinRequestRepository,
     TicketRepository,
+    WaitlistRepository,
 )
 from loopin.usecases.audit.ports import AuditDays, AuditLog
 from loopin.usecases.events.ports import (
@@ -131,6 +134,7 @@ PERSISTENCE = (
     Binding(InvitationRepository, SqlInvitationRepository, MemoryInvitationRepository),
     Binding(TicketRepository, SqlTicketRepository, MemoryTicketRepository),
     Binding(AttendanceReader, SqlAttendanceReader, MemoryAttendanceReader),
+    Binding(WaitlistRepository, SqlWaitlistRepository, MemoryWaitlistRepository),
     Binding(SeatInventory, SqlSeatInventory, MemorySeatInventory),
     # payments
     Binding(PaymentOrderRepository, SqlPaymentOrderRepository, MemoryPaymentOrderRepository),

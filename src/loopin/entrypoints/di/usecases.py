@@ -14,12 +14,14 @@ from loopin.usecases.attendance import (
     invitation_answers,
     invitations,
     requests,
+    seat_offers,
     tickets,
 )
-from loopin.usecases.attendance.ports import PaidTicketRefunds
+from loopin.usecases.attendance import waitlist as event_waitlist
+from loopin.usecases.attendance.ports import PaidSeatOffers, PaidTicketRefunds
 from loopin.usecases.audit import record, summaries, verify
 from loopin.usecases.events import access, browse, catalog, create, hosts, manage, public, venues
-from loopin.usecases.events.ports import CancellationRefunds, PlatformFees
+from loopin.usecases.events.ports import CancellationRefunds, FreedSeats, PlatformFees
 from loopin.usecases.identity import access as member_access
 from loopin.usecases.identity import (
     complete_profile,
@@ -81,6 +83,7 @@ EVENTS = (
     hosts.MarkHostLead,
 )
 ATTENDANCE = (
+    seat_offers.SeatOffers,
     tickets.TicketDesk,
     requests.CreateJoinRequest,
     requests.GetMyRequest,
@@ -104,6 +107,12 @@ ATTENDANCE = (
     checkin.ListAttendees,
     checkin.CheckIn,
     checkin.CheckOut,
+    event_waitlist.JoinWaitlist,
+    event_waitlist.LeaveWaitlist,
+    event_waitlist.GetMyWaitlistPlace,
+    event_waitlist.ListEventWaitlist,
+    event_waitlist.AcceptSeatOffer,
+    event_waitlist.PassOnSeatOffers,
 )
 PAYMENTS = (
     fees.CurrentFee,
@@ -115,6 +124,7 @@ PAYMENTS = (
     settlement.OrderSettlement,
     refunds.GuestRefunds,
     refunds.RefundOnEventCancellation,
+    orders.SeatOfferCheckout,
     orders.CreatePaymentOrder,
     orders.GetPaymentOrder,
     notices.HandlePaymentNotice,
@@ -185,6 +195,8 @@ ANSWERED_ABOVE = (
     Implementation(PlatformFees, fees.CurrentFee),  # events show the fee orders charge
     Implementation(CancellationRefunds, refunds.RefundOnEventCancellation),  # a cancelled event refunds
     Implementation(PaidTicketRefunds, refunds.GuestRefunds),  # a guest cancelling a paid ticket
+    Implementation(FreedSeats, seat_offers.SeatOffers),  # a higher capacity offers seats to the waitlist
+    Implementation(PaidSeatOffers, orders.SeatOfferCheckout),  # a paid event's seat offer opens an order
 )
 
 

@@ -18,7 +18,7 @@ from loopin.entrypoints.di import make_container
 from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Settings, load_settings
 from loopin.entrypoints.worker.registry import HANDLERS, run_job
-from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
+from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE, SEAT_OFFER_SWEEP
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.payments import jobs as payment_jobs
@@ -62,6 +62,7 @@ def build_settings(
         "cron_jobs": [
             CronJob(promote, cron="* * * * *", timeout=120, retries=1),
             CronJob(_task(EXPIRE_ATTENDANCE), cron="* * * * *", timeout=120, retries=1),  # invitations, requests
+            CronJob(_task(SEAT_OFFER_SWEEP), cron="* * * * *", timeout=120, retries=1),  # waitlist offers
             CronJob(_task(payment_jobs.EXPIRE_HOLDS), cron="* * * * *", timeout=120, retries=1),  # seat holds
             CronJob(_task(payment_jobs.RECONCILE_ORDERS), cron="*/5 * * * *", timeout=240, retries=1),
             CronJob(_task(payment_jobs.RETRY_REFUNDS), cron="*/10 * * * *", timeout=120, retries=1),

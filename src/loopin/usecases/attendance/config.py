@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+
+from loopin.domain.attendance.waitlist import OfferWindow
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,3 +17,5 @@ class AttendanceConfig:
     search_max_limit: int = 100
     invite_max_users: int = 50
     bulk_max_requests: int = 100
+    offer_window: OfferWindow = field(default_factory=OfferWindow)  # how long a freed seat is held for the next
+    waitlist_scan: int = 500  # waiting places one turn of the line looks at (first fit, in line order)

@@ -14,7 +14,13 @@ from loopin.usecases.events import jobs
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.catalog import EventCatalog
 from loopin.usecases.events.config import EventsConfig
-from loopin.usecases.events.ports import CancellationRefunds, EventCache, EventRepository, VenueRepository
+from loopin.usecases.events.ports import (
+    CancellationRefunds,
+    EventCache,
+    EventRepository,
+    FreedSeats,
+    VenueRepository,
+)
 from loopin.usecases.events.venues import active_venue
 from loopin.usecases.events.views import EventView
 from loopin.usecases.identity.access import MemberAccess
@@ -38,6 +44,7 @@ class UpdateEvent:
     interests: InterestRepository
     catalog: EventCatalog
     refunds: CancellationRefunds
+    freed: FreedSeats
     cache: EventCache
     storage: FileStorage
     uow: UnitOfWork
@@ -76,6 +83,7 @@ class UpdateEvent:
             done.changed.append("status")
         event.updated_at = now
         await self.events.save(event)
+        await self.freed.event_changed(event=event, now=now)  # a higher capacity offers seats to the waitlist
         cancelled = "status" in done.changed and event.status is EventStatus.CANCELLED
         action = "cancelled" if cancelled else "updated"
         self.jobs.enqueue(jobs.audited(action, event, member.id, now, changed=list(done.changed)))

@@ -5,7 +5,7 @@ At most one primary and one active copy of an account per host, and one payout i
 unique indexes); a paid payout carries its UTR, and a UTR is recorded once.
 
 Revision ID: 1ad4e0474744
-Revises: ab0b8f8338cb
+Revises: f097c0e0f7f3
 Create Date: 2026-12-06 12:01:04.058729
 
 """
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision: str = '1ad4e0474744'
-down_revision: Union[str, Sequence[str], None] = 'ab0b8f8338cb'
+down_revision: Union[str, Sequence[str], None] = 'f097c0e0f7f3'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
