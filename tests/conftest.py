@@ -25,6 +25,7 @@ MUTABLE_TABLES += ("join_requests", "invitations", "tickets", "notifications", "
 MUTABLE_TABLES += ("payment_orders", "refunds", "ledger_transactions", "ledger_entries", "payment_notices")
 MUTABLE_TABLES += ("platform_fee_config",)
 MUTABLE_TABLES += ("outbox", "audit_days", "audit_day_actions")
+MUTABLE_TABLES += ("bank_accounts", "payout_hosts", "payout_requests")  # payouts
 
 
 def _check_services() -> None:

@@ -44,6 +44,9 @@ APP_TABLES = {
     "outbox",
     "audit_days",
     "audit_day_actions",
+    "bank_accounts",
+    "payout_hosts",
+    "payout_requests",
 }
 
 

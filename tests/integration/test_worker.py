@@ -23,6 +23,7 @@ from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.identity.ports import MemberRepository, SmsSender
 from loopin.usecases.identity.request_otp import RequestOtp
 from loopin.usecases.payments import jobs as payment_jobs
+from loopin.usecases.payouts import jobs as payout_jobs
 from tests.integration.conftest import eventually, phone, running_worker, store_members, waitlisted
 from tests.support import Fakes, fakes_provider
 
@@ -119,6 +120,7 @@ async def test_the_worker_registers_every_job_and_the_waitlist_cron(
             payment_jobs.RECONCILE_ORDERS,
             payment_jobs.RETRY_REFUNDS,
             SUMMARIZE_AUDIT_DAYS,
+            payout_jobs.PROPOSE_PAYOUTS,
         ]
         assert worker.queue.name == queue_settings.queue_name
         assert isinstance(worker, Worker)

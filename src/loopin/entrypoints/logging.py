@@ -11,9 +11,11 @@ from typing import Any
 import structlog
 
 from loopin.domain.identity.phone import mask_phone
+from loopin.domain.payouts.bank_account import mask
 from loopin.entrypoints.settings import Settings
 
 PHONE_FIELDS = frozenset({"phone", "phone_number", "to", "from_number", "recipient"})
+ACCOUNT_FIELDS = frozenset({"account_number"})  # never logged on purpose; masked should one slip through
 _E164_IN_TEXT = re.compile(r"\+\d{8,15}")  # how a stored number appears inside an error's message
 
 
@@ -24,6 +26,8 @@ def mask_phone_numbers(_: Any, __: str, event: MutableMapping[str, Any]) -> Muta
     for key in PHONE_FIELDS.intersection(event):
         if isinstance(event[key], str):
             event[key] = mask_phone(event[key])
+    for key in ACCOUNT_FIELDS.intersection(event):
+        event[key] = mask(str(event[key])[-4:])
     if isinstance(event.get("exception"), str):
         event["exception"] = _E164_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), event["exception"])
     return event

@@ -22,9 +22,11 @@ from loopin.domain.attendance.waitlist import OfferWindow
 from loopin.domain.identity.otp import OtpPolicy
 from loopin.domain.identity.waitlist import WaitlistPolicy
 from loopin.domain.payments.refund import RefundPolicy
+from loopin.domain.shared.money import to_money
 from loopin.usecases.attendance.config import AttendanceConfig
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.payments.config import PaymentsConfig
+from loopin.usecases.payouts.config import PayoutsConfig
 from loopin.usecases.platform.ports import RateLimit
 
 DEVELOPMENT_SECRET = "loopin-development-secret-do-not-use-in-production"  # noqa: S105  (refused in production)
@@ -84,6 +86,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     payment_window_minutes: int = 15  # how long an order holds its seats
     full_refund_notice_hours: int = 24  # guests cancelling at least this long before the start get it all back
     payu_email_domain: str = "guests.loopinsocial.in"  # PayU requires an email; members have none
+    payout_settlement_hours: int = 48  # an event's earnings become available this long after it ends
+    payout_minimum: str = "100.00"  # rupees: smaller balances wait for the next payout
     dev_staff_phone: str = "+919000000001"  # development only: made staff on start, for the console at /admin
     waitlist_offer_minutes: int = 120  # how long a freed seat is held for the next member on the waitlist
     waitlist_offer_min_minutes: int = 15  # ... near the start: half the time left, never less than this
@@ -102,6 +106,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             refunds=RefundPolicy(full_refund_notice=timedelta(hours=self.full_refund_notice_hours)),
             email_domain=self.payu_email_domain,
             public_base_url=self.public_api_url.rstrip("/") if self.public_api_url else None,
+        )
+
+    def payouts_config(self) -> PayoutsConfig:
+        return PayoutsConfig(
+            settlement_delay=timedelta(hours=self.payout_settlement_hours), minimum=to_money(self.payout_minimum)
         )
 
     def attendance_config(self) -> AttendanceConfig:

@@ -188,9 +188,8 @@ class MemoryLedger(Ledger):
         entries = (
             e.amount
             for t in self._tx.rows(LEDGER)
-            if t.event_id == event_id
             for e in t.entries
-            if e.account == account
+            if e.account == account and t.event_of(e) == event_id
         )
         return -sum(entries, ZERO)
 

@@ -279,6 +279,7 @@ class SqlLedger(Ledger):
                 kind=t.kind.value,
                 event_id=t.event_id,
                 order_id=t.order_id,
+                payout_id=t.payout_id,
                 currency=t.currency,
                 at=t.at,
             )
@@ -290,7 +291,7 @@ class SqlLedger(Ledger):
         await self._session.execute(
             insert(LedgerEntryRow),
             [
-                {"transaction_id": txn_id, "account": e.account, "amount": e.amount, "event_id": t.event_id}
+                {"transaction_id": txn_id, "account": e.account, "amount": e.amount, "event_id": t.event_of(e)}
                 for e in t.entries
             ],
         )

@@ -9,11 +9,16 @@ Accounts::
     host_payable:<host id>   what the platform owes a host (payouts draw on it)
     platform_fee_revenue     the platform's fee
     refunds_payable          owed back to buyers until the gateway has refunded them
+    payouts_in_flight        drawn by payout requests not yet paid (the payouts context)
+    payout_bank              the platform's bank account hosts are paid from (credited when a payout is paid)
 
 A paid order:          Dr receivable amount | Cr host_payable base x seats | Cr platform_fee_revenue fee
 An unfulfilled capture: Dr receivable amount | Cr refunds_payable amount
 A refund owed:         Dr host_payable, Dr platform_fee_revenue (the same split) | Cr refunds_payable
 A refund paid:         Dr refunds_payable | Cr receivable
+
+Payouts (``domain/payouts/ledger.py``) write per-event entries: a transaction of theirs spans the host's events,
+so each entry names its event (``LedgerEntry.event_id``) and the transaction names its payout, not an order.
 """
 
 from __future__ import annotations
@@ -50,12 +55,16 @@ class LedgerKind(Enum):
     UNFULFILLED_PAYMENT = "unfulfilled_payment"
     REFUND_OWED = "refund_owed"
     REFUND_PAID = "refund_paid"
+    PAYOUT_DRAWN = "payout_drawn"
+    PAYOUT_RETURNED = "payout_returned"
+    PAYOUT_PAID = "payout_paid"
 
 
 @dataclass(frozen=True, slots=True)
 class LedgerEntry:
     account: str
     amount: Decimal  # debit > 0, credit < 0
+    event_id: int | None = None  # None: the transaction's event
 
     def __post_init__(self) -> None:
         if not self.amount.is_finite() or self.amount != self.amount.quantize(CENT) or self.amount == ZERO:
@@ -68,11 +77,12 @@ class LedgerEntry:
 class LedgerTransaction:
     key: str  # unique: the same movement is never recorded twice
     kind: LedgerKind
-    event_id: int
-    order_id: int  # the order's row id
+    event_id: int | None  # None: each entry names its event (a payout)
+    order_id: int | None  # the order's row id (None for a payout)
     entries: tuple[LedgerEntry, ...]
     at: datetime
     currency: str = CURRENCY
+    payout_id: int | None = None
 
     def __post_init__(self) -> None:
         if len(self.entries) < 2:
@@ -80,6 +90,11 @@ class LedgerTransaction:
         total = sum((e.amount for e in self.entries), ZERO)
         if total != ZERO:
             raise UnbalancedTransaction(f"entries of {self.key} sum to {total}, not 0")
+        if any(self.event_of(e) is None for e in self.entries):
+            raise UnbalancedTransaction(f"every entry of {self.key} belongs to an event")
+
+    def event_of(self, entry: LedgerEntry) -> int | None:
+        return entry.event_id if entry.event_id is not None else self.event_id
 
     def total(self, account: str) -> Decimal:
         return sum((e.amount for e in self.entries if e.account == account), ZERO)

@@ -8,6 +8,7 @@ from dishka import Provider, Scope, from_context, provide
 
 from loopin.adapters.clock import SystemClock
 from loopin.adapters.jobs.outbox import JobEnvelope, OutboxConfig
+from loopin.adapters.security.account_vault import AesGcmAccountVault
 from loopin.adapters.security.jwt_tokens import JwtSessionTokens
 from loopin.adapters.storage.images import MagicBytesImageInspector
 from loopin.adapters.unit_of_work import AfterCommit
@@ -21,6 +22,8 @@ from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import TokenIssuer
 from loopin.usecases.payments.config import PaymentsConfig
+from loopin.usecases.payouts.config import PayoutsConfig
+from loopin.usecases.payouts.ports import AccountNumberVault
 from loopin.usecases.platform.analytics import Pseudonyms
 from loopin.usecases.platform.creation_limits import CreationLimit
 from loopin.usecases.platform.ports import ImageInspector, RateLimit
@@ -56,6 +59,15 @@ class CoreProvider(Provider):
     @provide
     def payments_config(self, settings: Settings) -> PaymentsConfig:
         return settings.payments_config()
+
+    @provide
+    def payouts_config(self, settings: Settings) -> PayoutsConfig:
+        return settings.payouts_config()
+
+    @provide
+    def account_vault(self, settings: Settings) -> AccountNumberVault:
+        """HKDF derives the vault's keys from the master secret (``adapters/security/account_vault.py``)."""
+        return AesGcmAccountVault(settings.secret_key.encode())
 
     @provide
     def digest(self, settings: Settings) -> KeyedDigest:

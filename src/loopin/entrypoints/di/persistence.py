@@ -37,6 +37,12 @@ from loopin.adapters.memory.payments import (
     MemoryPaymentOrderRepository,
     MemoryRefundRepository,
 )
+from loopin.adapters.memory.payouts import (
+    MemoryBankAccountRepository,
+    MemoryHostEarnings,
+    MemoryPayoutHosts,
+    MemoryPayoutRepository,
+)
 from loopin.adapters.memory.privacy import MemoryPersonalData
 from loopin.adapters.memory.seats import MemorySeatInventory
 from loopin.adapters.memory.staff import MemoryEventDirectory, MemoryMemberDirectory, MemoryOrderDirectory
@@ -65,6 +71,12 @@ from loopin.adapters.persistence.payments import (
     SqlNoticeLog,
     SqlPaymentOrderRepository,
     SqlRefundRepository,
+)
+from loopin.adapters.persistence.payouts import (
+    SqlBankAccountRepository,
+    SqlHostEarnings,
+    SqlPayoutHosts,
+    SqlPayoutRepository,
 )
 from loopin.adapters.persistence.privacy import SqlPersonalData
 from loopin.adapters.persistence.seats import SqlSeatInventory
@@ -99,6 +111,7 @@ from loopin.usecases.payments.ports import (
     PaymentOrderRepository,
     RefundRepository,
 )
+from loopin.usecases.payouts.ports import BankAccountRepository, HostEarnings, PayoutHosts, PayoutRepository
 from loopin.usecases.privacy.ports import PersonalData
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 from loopin.usecases.staff.ports import EventDirectory, MemberDirectory, OrderDirectory
@@ -129,6 +142,11 @@ PERSISTENCE = (
     Binding(Ledger, SqlLedger, MemoryLedger),
     Binding(NoticeLog, SqlNoticeLog, MemoryNoticeLog),
     Binding(FeeConfigRepository, SqlFeeConfigRepository, MemoryFeeConfigRepository),
+    # payouts
+    Binding(PayoutHosts, SqlPayoutHosts, MemoryPayoutHosts),
+    Binding(BankAccountRepository, SqlBankAccountRepository, MemoryBankAccountRepository),
+    Binding(PayoutRepository, SqlPayoutRepository, MemoryPayoutRepository),
+    Binding(HostEarnings, SqlHostEarnings, MemoryHostEarnings),
     # notifications, audit
     Binding(DeviceRepository, SqlDeviceRepository, MemoryDeviceRepository),
     Binding(NotificationRepository, SqlNotificationRepository, MemoryNotificationRepository),

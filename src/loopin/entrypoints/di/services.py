@@ -26,6 +26,7 @@ from loopin.adapters.payments.sandbox import (
     SandboxGateway,
     SandboxRecords,
 )
+from loopin.adapters.payouts.manual import ManualPayoutSender
 from loopin.adapters.persistence.health import PostgresReadiness
 from loopin.adapters.push.logging import LoggingPushSender
 from loopin.adapters.push.onesignal import OneSignalPushSender
@@ -45,6 +46,7 @@ from loopin.usecases.events.ports import EventCache
 from loopin.usecases.identity.ports import SmsSender, TokenRevocations
 from loopin.usecases.notifications.ports import PushSender
 from loopin.usecases.payments.ports import FeeConfigCache, PaymentGateway
+from loopin.usecases.payouts.ports import PayoutSender
 from loopin.usecases.platform.ports import Analytics, FileStorage, RateLimiter
 from loopin.usecases.shared.ports import Clock
 
@@ -101,6 +103,12 @@ class VendorProvider(Provider):
     @provide
     def sandbox(self, settings: Settings, records: SandboxRecords) -> SandboxGateway:
         return SandboxGateway(settings.derived_key("payu-sandbox").hex()[:32], records)
+
+    @provide
+    def payouts(self) -> PayoutSender:
+        """Staff transfer by hand and record the UTR; a payout API's adapter would be chosen here by its
+        credentials, the use cases unchanged."""
+        return ManualPayoutSender()
 
     @provide
     async def payments(self, settings: Settings, sandbox: SandboxGateway) -> AsyncIterator[PaymentGateway]:

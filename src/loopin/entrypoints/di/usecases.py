@@ -36,6 +36,10 @@ from loopin.usecases.identity import (
 )
 from loopin.usecases.notifications import deliver, devices
 from loopin.usecases.payments import fees, holds, notices, orders, reconcile, refunds, settlement
+from loopin.usecases.payouts import balances, bank_accounts
+from loopin.usecases.payouts import requests as payout_requests
+from loopin.usecases.payouts import settlement as payout_settlement
+from loopin.usecases.payouts import staff as payout_staff
 from loopin.usecases.platform import analytics, files
 from loopin.usecases.privacy import erase, export
 from loopin.usecases.staff import audit_log, console, sign_in
@@ -134,6 +138,27 @@ PAYMENTS = (
     refunds.RetryRefunds,
     reconcile.ReconcileOrders,
 )
+PAYOUTS = (
+    bank_accounts.HostCheck,
+    bank_accounts.AddBankAccount,
+    bank_accounts.ListBankAccounts,
+    bank_accounts.MakePrimaryBankAccount,
+    bank_accounts.RemoveBankAccount,
+    balances.HostBalances,
+    balances.GetPayoutSummary,
+    payout_settlement.PayoutSettlement,
+    payout_requests.PayoutDesk,
+    payout_requests.RequestPayout,
+    payout_requests.ListMyPayouts,
+    payout_requests.CancelPayout,
+    payout_requests.ProposePayouts,
+    payout_staff.StaffPayouts,
+    payout_staff.ListPayouts,
+    payout_staff.ApprovePayout,
+    payout_staff.MarkPayoutPaid,
+    payout_staff.MarkPayoutFailed,
+    payout_staff.SendPayout,
+)
 NOTIFICATIONS = (devices.RegisterDevice, devices.DeactivateDevice, deliver.DeliverNotification)
 PLATFORM = (analytics.RecordAnalyticsEvent, files.DeleteStoredFiles)
 AUDIT = (record.RecordAuditEntry, verify.VerifyAuditChain, summaries.SummarizeAuditDays)
@@ -154,7 +179,18 @@ STAFF = (
     staff_catalog.ReadFeeHistory,
     staff_catalog.CheckAuditChain,
 )
-USE_CASES = (*PLATFORM, *AUDIT, *IDENTITY, *NOTIFICATIONS, *EVENTS, *ATTENDANCE, *PAYMENTS, *PRIVACY, *STAFF)
+USE_CASES = (
+    *PLATFORM,
+    *AUDIT,
+    *IDENTITY,
+    *NOTIFICATIONS,
+    *EVENTS,
+    *ATTENDANCE,
+    *PAYMENTS,
+    *PAYOUTS,
+    *PRIVACY,
+    *STAFF,
+)
 
 # Ports a lower context declares and a higher context's service answers (the context order forbids the import
 # the other way round): the same instance as the service, in the same transaction.

@@ -39,8 +39,11 @@ from loopin.entrypoints.http.routes.payments.callbacks import PayUCallbackContro
 from loopin.entrypoints.http.routes.payments.fees import PlatformFeeController
 from loopin.entrypoints.http.routes.payments.orders import PaymentOrderController
 from loopin.entrypoints.http.routes.payments.sandbox import SandboxCheckoutController
+from loopin.entrypoints.http.routes.payouts.bank_accounts import BankAccountController
+from loopin.entrypoints.http.routes.payouts.requests import PayoutController
 from loopin.entrypoints.http.routes.privacy import PrivacyController
 from loopin.entrypoints.http.routes.staff.audit import StaffAuditController
+from loopin.entrypoints.http.routes.staff.payouts import StaffPayoutController
 from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Environment, Settings, load_settings
 from loopin.entrypoints.worker.registry import run_job
@@ -157,7 +160,10 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             *([] if settings.uses_payu else [SandboxCheckoutController]),
             DoorController,
             AttendancesController,
+            BankAccountController,
+            PayoutController,
             StaffAuditController,
+            StaffPayoutController,
             health,
             ready,
             media_router(media_root),

@@ -22,6 +22,7 @@ from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE, SEAT_OFFER_SWEEP
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.payments import jobs as payment_jobs
+from loopin.usecases.payouts import jobs as payout_jobs
 from loopin.usecases.shared.ports import Job
 
 
@@ -67,6 +68,8 @@ def build_settings(
             CronJob(_task(payment_jobs.RETRY_REFUNDS), cron="*/10 * * * *", timeout=120, retries=1),
             # hourly, idempotent per day: closes yesterday (platform time zone) soon after its midnight
             CronJob(_task(SUMMARIZE_AUDIT_DAYS), cron="20 * * * *", timeout=600, retries=2),
+            # Mondays 04:00 UTC (09:30 IST): a payout proposed for each host with money and a primary account
+            CronJob(_task(payout_jobs.PROPOSE_PAYOUTS), cron="0 4 * * 1", timeout=600, retries=1),
         ],
         "concurrency": 20,
         "startup": startup,

@@ -20,6 +20,9 @@ from loopin.usecases.payments import jobs as payment_jobs
 from loopin.usecases.payments.holds import ExpireHolds
 from loopin.usecases.payments.reconcile import ReconcileOrders
 from loopin.usecases.payments.refunds import ProcessRefund, RefundEventOrders, RefundOrder, RetryRefunds
+from loopin.usecases.payouts import jobs as payout_jobs
+from loopin.usecases.payouts.requests import ProposePayouts
+from loopin.usecases.payouts.staff import SendPayout
 from loopin.usecases.platform import analytics, files
 from loopin.usecases.platform.analytics import RecordAnalyticsEvent
 from loopin.usecases.platform.files import DeleteStoredFiles
@@ -106,6 +109,17 @@ async def _refund_order(scope: AsyncContainer, payload: Mapping[str, JsonScalar]
     return refund is not None
 
 
+# --- payouts ---
+
+
+async def _send_payout(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> str:
+    return await (await scope.get(SendPayout))(payout_id=int(str(payload["payout_id"])))
+
+
+async def _propose_payouts(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return await (await scope.get(ProposePayouts))()
+
+
 HANDLERS: dict[str, Handler] = {
     identity_jobs.SEND_OTP_SMS: _send_otp_sms,
     files.DELETE_FILES: _delete_files,
@@ -123,6 +137,8 @@ HANDLERS: dict[str, Handler] = {
     payment_jobs.PROCESS_REFUND: _process_refund,
     payment_jobs.REFUND_EVENT: _refund_event,
     payment_jobs.REFUND_ORDER: _refund_order,
+    payout_jobs.SEND_PAYOUT: _send_payout,
+    payout_jobs.PROPOSE_PAYOUTS: _propose_payouts,
 }
 
 

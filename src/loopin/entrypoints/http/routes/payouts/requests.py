@@ -1,0 +1,130 @@
+"""``/api/payouts``: the host's money screen (``summary``), their payout requests, asking to be paid, and
+cancelling a request staff have not approved yet."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, get, post
+from litestar.params import JSONBody, QueryParameter
+
+from loopin.domain.shared.money import CURRENCY
+from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.params import Id, Offset, PathId
+from loopin.entrypoints.http.routes.payouts.wire import (
+    PayoutEnvelope,
+    PayoutListOut,
+    PayoutOut,
+    payout_list_out,
+    payout_out,
+    read_amount,
+)
+from loopin.entrypoints.http.wire import to_wire
+from loopin.usecases.payouts.balances import GetPayoutSummary
+from loopin.usecases.payouts.requests import MAX_PAGE, CancelPayout, ListMyPayouts, RequestPayout
+from loopin.usecases.payouts.views import PayoutSummary
+
+
+class PayoutRequestIn(msgspec.Struct):
+    bank_account_id: Id | None = None  # none: the primary account
+    amount: float | int | str | bool | None = None  # none: all that is available
+
+
+class EventBalanceOut(msgspec.Struct):
+    event_id: int
+    title: str
+    ends_at: datetime
+    settles_at: datetime
+    settled: bool
+    gross_sales: str
+    platform_fee: str
+    refunds: str
+    host_share: str
+    in_flight: str
+    paid_out: str
+    balance: str
+    available: str
+
+
+class TotalsOut(msgspec.Struct):
+    gross_sales: str
+    platform_fee: str
+    refunds: str
+    host_share: str
+    in_flight: str
+    paid_out: str
+    pending: str
+    available: str
+
+
+class SummaryOut(msgspec.Struct):
+    currency: str
+    totals: TotalsOut
+    minimum_payout: str
+    settlement_delay_hours: int
+    events: list[EventBalanceOut]
+    in_flight: PayoutOut | None
+
+
+class SummaryEnvelope(msgspec.Struct):
+    success: bool
+    message: str
+    data: SummaryOut
+
+
+_MONEY = ("gross_sales", "platform_fee", "refunds", "host_share", "in_flight", "paid_out")
+
+
+def summary_out(s: PayoutSummary) -> SummaryEnvelope:
+    b = s.balance
+    totals = TotalsOut(*(str(getattr(b, name)) for name in (*_MONEY, "pending", "available")))
+    events = [
+        to_wire(EventBalanceOut, e, **{n: str(getattr(e, n)) for n in (*_MONEY, "balance", "available")})
+        for e in s.events
+    ]
+    in_flight = payout_out(s.in_flight) if s.in_flight else None
+    data = SummaryOut(CURRENCY, totals, str(s.minimum), s.settlement_delay_hours, events, in_flight)
+    return SummaryEnvelope(True, "Payout summary retrieved", data)
+
+
+class PayoutController(Controller):
+    path = "/api/payouts"
+    tags = ["payouts"]
+
+    @get("/summary", summary="My earnings per event and in all, and what can be paid out now (hosts)")
+    @inject
+    async def summary(self, request: MemberRequest, read: FromDishka[GetPayoutSummary]) -> SummaryEnvelope:
+        return summary_out(await read(member_id=request.user.member_id))
+
+    @get("/requests", summary="My payout requests, newest first")
+    @inject
+    async def mine(
+        self,
+        request: MemberRequest,
+        read: FromDishka[ListMyPayouts],
+        offset: Offset = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 20,
+    ) -> PayoutListOut:
+        found = await read(member_id=request.user.member_id, offset=offset, limit=limit)
+        return payout_list_out(found, offset, limit)
+
+    @post("/requests", status_code=201, summary="Ask to be paid the available balance (or part of it)")
+    @inject
+    async def ask(
+        self, request: MemberRequest, data: JSONBody[PayoutRequestIn], ask: FromDishka[RequestPayout]
+    ) -> PayoutEnvelope:
+        payout = await ask(
+            member_id=request.user.member_id, bank_account_id=data.bank_account_id, amount=read_amount(data.amount)
+        )
+        return PayoutEnvelope(True, "Payout request created", payout_out(payout))
+
+    @post("/requests/{payout_id:int}/cancel", status_code=200, summary="Cancel my request before it is approved")
+    @inject
+    async def cancel(
+        self, request: MemberRequest, payout_id: PathId, cancel: FromDishka[CancelPayout]
+    ) -> PayoutEnvelope:
+        payout = await cancel(member_id=request.user.member_id, payout_id=payout_id)
+        return PayoutEnvelope(True, "Payout request cancelled", payout_out(payout))

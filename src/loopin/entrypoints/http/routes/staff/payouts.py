@@ -1,0 +1,87 @@
+"""``/api/staff/payouts``: the payout queue by state, approve, mark paid (the bank's UTR), mark failed or cancel
+(the money returns to the host's balance). Staff only; every decision audited, the host notified when paid or
+failed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, get, post
+from litestar.params import JSONBody, QueryParameter
+
+from loopin.domain.payouts.payout import PayoutStatus
+from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.params import Offset, PathId
+from loopin.entrypoints.http.routes.payouts.wire import PayoutEnvelope, PayoutListOut, payout_list_out, payout_out
+from loopin.usecases.payouts.requests import MAX_PAGE, CancelPayout
+from loopin.usecases.payouts.staff import ApprovePayout, ListPayouts, MarkPayoutFailed, MarkPayoutPaid
+
+Text = Annotated[str, msgspec.Meta(max_length=2000)]
+
+
+class PaidIn(msgspec.Struct):
+    utr: Text
+
+
+class ReasonIn(msgspec.Struct):
+    reason: Text
+
+
+class StaffPayoutController(Controller):
+    path = "/api/staff/payouts"
+    tags = ["staff"]
+
+    @get("/", summary="Payout requests, oldest first, optionally of one state (staff)")
+    @inject
+    async def queue(
+        self,
+        request: MemberRequest,
+        read: FromDishka[ListPayouts],
+        status: Annotated[PayoutStatus | None, QueryParameter(description="requested, approved, paid...")] = None,
+        offset: Offset = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
+    ) -> PayoutListOut:
+        found = await read(member_id=request.user.member_id, status=status, offset=offset, limit=limit)
+        return payout_list_out(found, offset, limit)
+
+    @post("/{payout_id:int}/approve", status_code=200, summary="Approve: the payout goes to its sender (staff)")
+    @inject
+    async def approve(
+        self, request: MemberRequest, payout_id: PathId, approve: FromDishka[ApprovePayout]
+    ) -> PayoutEnvelope:
+        payout = await approve(member_id=request.user.member_id, payout_id=payout_id)
+        return PayoutEnvelope(True, "Payout approved", payout_out(payout))
+
+    @post("/{payout_id:int}/mark-paid", status_code=200, summary="Record the bank transfer's UTR (staff)")
+    @inject
+    async def mark_paid(
+        self, request: MemberRequest, payout_id: PathId, data: JSONBody[PaidIn], mark: FromDishka[MarkPayoutPaid]
+    ) -> PayoutEnvelope:
+        payout = await mark(member_id=request.user.member_id, payout_id=payout_id, utr=data.utr)
+        return PayoutEnvelope(True, "Payout marked paid", payout_out(payout))
+
+    @post("/{payout_id:int}/mark-failed", status_code=200, summary="The transfer failed: money back (staff)")
+    @inject
+    async def mark_failed(
+        self,
+        request: MemberRequest,
+        payout_id: PathId,
+        data: JSONBody[ReasonIn],
+        mark: FromDishka[MarkPayoutFailed],
+    ) -> PayoutEnvelope:
+        payout = await mark(member_id=request.user.member_id, payout_id=payout_id, reason=data.reason)
+        return PayoutEnvelope(
+            True, "Payout marked failed; the amount is back in the host's balance", payout_out(payout)
+        )
+
+    @post("/{payout_id:int}/cancel", status_code=200, summary="Cancel a payout not yet paid: money back (staff)")
+    @inject
+    async def cancel(
+        self, request: MemberRequest, payout_id: PathId, data: JSONBody[ReasonIn], cancel: FromDishka[CancelPayout]
+    ) -> PayoutEnvelope:
+        payout = await cancel(member_id=request.user.member_id, payout_id=payout_id, reason=data.reason)
+        return PayoutEnvelope(
+            True, "Payout cancelled; the amount is back in the host's balance", payout_out(payout)
+        )

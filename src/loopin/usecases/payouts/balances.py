@@ -1,0 +1,52 @@
+"""A host's balances, per event and in all, from the ledger (one query), and the money screen built on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from loopin.domain.identity.member import Access
+from loopin.domain.payouts.balance import EventBalance, HostBalance
+from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.payouts.config import PayoutsConfig
+from loopin.usecases.payouts.ports import BankAccountRepository, HostEarnings, PayoutRepository
+from loopin.usecases.payouts.views import PayoutSummary, PayoutView
+from loopin.usecases.shared.ports import Clock, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class HostBalances:
+    """The settlement delay applied to what the ledger says (``domain/payouts/balance.py``)."""
+
+    earnings: HostEarnings
+    config: PayoutsConfig
+
+    async def of(self, host_id: int, now: datetime) -> HostBalance:
+        figures = await self.earnings.figures(host_id)
+        delay = self.config.settlement_delay
+        return HostBalance(host_id, tuple(EventBalance.of(f, now=now, delay=delay) for f in figures))
+
+
+@dataclass(frozen=True, slots=True)
+class GetPayoutSummary:
+    """``GET /api/payouts/summary``: totals, each event's figures, and the payout in flight if any."""
+
+    access: MemberAccess
+    balances: HostBalances
+    payouts: PayoutRepository
+    accounts: BankAccountRepository
+    uow: UnitOfWork
+    clock: Clock
+    config: PayoutsConfig
+
+    async def __call__(self, *, member_id: int) -> PayoutSummary:
+        member = await self.access.load(member_id, Access.MEMBER)
+        balance = await self.balances.of(member.id, self.clock.now())
+        in_flight = await self.payouts.in_flight_of(member.id)
+        view = None
+        if in_flight is not None:
+            account = (await self.accounts.by_ids([in_flight.bank_account_id])).get(in_flight.bank_account_id)
+            view = PayoutView.of(in_flight, account)
+        await self.uow.commit()
+        hours = int(self.config.settlement_delay.total_seconds() // 3600)
+        return PayoutSummary(balance, balance.events, self.config.minimum, hours, view)

@@ -1,0 +1,82 @@
+"""What payout use cases leave behind after commit: audit entries for every change, the host's notifications
+(in-app and push) when a payout is paid or failed, and the job that hands an approved payout to its sender."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from loopin.domain.audit.entry import JsonValue
+from loopin.domain.payouts.bank_account import BankAccount
+from loopin.domain.payouts.payout import PayoutRequest
+from loopin.usecases.audit.record import audit_entry
+from loopin.usecases.notifications.deliver import notification_job
+from loopin.usecases.shared.ports import Job
+
+SEND_PAYOUT = "payouts.send"
+PROPOSE_PAYOUTS = "payouts.propose"
+
+
+def audited_account(action: str, a: BankAccount, actor_id: int, at: datetime) -> Job:
+    """``bank_account.added|made_primary|removed``: the masked number only."""
+    return audit_entry(
+        f"bank_account.{action}",
+        actor_id=actor_id,
+        target_type="bank_account",
+        target_id=a.id,
+        at=at,
+        details={
+            "host_id": a.host_id,
+            "bank_name": a.bank_name,
+            "account": a.masked_number,
+            "ifsc_code": a.ifsc_code,
+            "is_primary": a.is_primary,
+        },
+    )
+
+
+def audited_payout(action: str, p: PayoutRequest, actor_id: int | None, at: datetime, **details: JsonValue) -> Job:
+    """``payout.requested|proposed|approved|submitted|paid|failed|cancelled``."""
+    facts: dict[str, JsonValue] = {
+        "host_id": p.host_id,
+        "bank_account_id": p.bank_account_id,
+        "amount": str(p.amount),
+        "status": p.status.value,
+        "allocations": [[a.event_id, str(a.amount)] for a in p.allocations],
+        **details,
+    }
+    return audit_entry(
+        f"payout.{action}", actor_id=actor_id, target_type="payout_request", target_id=p.id, at=at, details=facts
+    )
+
+
+def send_payout(payout_id: int) -> Job:
+    return Job(
+        SEND_PAYOUT, {"payout_id": payout_id}, key=f"payout-send:{payout_id}", attempts=8, timeout_seconds=60
+    )
+
+
+def _data(p: PayoutRequest, kind: str) -> dict[str, str | int]:
+    return {"type": kind, "route": "host_payouts", "payout_id": p.id}
+
+
+def payout_paid(p: PayoutRequest) -> Job:
+    return notification_job(
+        "payout_paid",
+        recipient_id=p.host_id,
+        kind="payout_paid",
+        title="Payout sent",
+        body=f"₹{p.amount} has been sent to your bank account (reference {p.utr}).",
+        data=_data(p, "payout_paid"),
+    )
+
+
+def payout_failed(p: PayoutRequest) -> Job:
+    return notification_job(
+        "payout_failed",
+        recipient_id=p.host_id,
+        kind="payout_failed",
+        title="Payout failed",
+        body=f"Your payout of ₹{p.amount} could not be completed: {p.failure_reason} "
+        "The amount is back in your available balance.",
+        data=_data(p, "payout_failed"),
+    )

@@ -1,0 +1,90 @@
+"""What payout use cases answer with: plain data, the account number only ever masked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from loopin.domain.payouts.balance import EventBalance, HostBalance
+from loopin.domain.payouts.bank_account import BankAccount
+from loopin.domain.payouts.payout import PayoutRequest
+
+
+@dataclass(frozen=True, slots=True)
+class BankAccountView:
+    id: int
+    bank_name: str
+    masked_account_number: str
+    ifsc_code: str
+    account_holder_name: str
+    is_primary: bool
+    is_active: bool
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, a: BankAccount) -> BankAccountView:
+        return cls(
+            a.id, a.bank_name, a.masked_number, a.ifsc_code, a.account_holder_name, a.is_primary, a.is_active,
+            a.created_at, a.updated_at,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class BankAccountAdded:
+    account: BankAccountView
+    created: bool  # False: the same account was already there
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationView:
+    event_id: int
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutView:
+    id: int
+    host_id: int
+    amount: Decimal
+    status: str
+    origin: str
+    bank_account: BankAccountView | None
+    allocations: tuple[AllocationView, ...]
+    sender: str
+    utr: str | None
+    failure_reason: str
+    approved_by: int | None
+    approved_at: datetime | None
+    closed_by: int | None
+    closed_at: datetime | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, p: PayoutRequest, account: BankAccount | None) -> PayoutView:
+        return cls(
+            p.id, p.host_id, p.amount, p.status.value, p.origin.value,
+            BankAccountView.of(account) if account is not None else None,
+            tuple(AllocationView(a.event_id, a.amount) for a in p.allocations),
+            p.sender, p.utr, p.failure_reason, p.approved_by, p.approved_at, p.closed_by, p.closed_at,
+            p.created_at, p.updated_at,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutListView:
+    total: int
+    payouts: list[PayoutView]
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutSummary:
+    """The host's money screen."""
+
+    balance: HostBalance
+    events: tuple[EventBalance, ...]
+    minimum: Decimal
+    settlement_delay_hours: int
+    in_flight: PayoutView | None
