@@ -34,6 +34,7 @@ from loopin.domain.shared.errors import DomainError, ErrorKind
 from loopin.entrypoints.admin.events import EventAdminController, OrderAdminController
 from loopin.entrypoints.admin.members import DashboardController, MemberController
 from loopin.entrypoints.admin.operations import AuditAdminController, FeeAdminController, LeadAdminController
+from loopin.entrypoints.admin.payouts import PayoutAdminController
 from loopin.entrypoints.admin.rendering import AnyRequest, back_to, notify, page
 from loopin.entrypoints.admin.session import (
     SignInRequired,
@@ -61,6 +62,7 @@ CONTROLLERS = (
     MemberController,
     EventAdminController,
     OrderAdminController,
+    PayoutAdminController,
     FeeAdminController,
     AuditAdminController,
     LeadAdminController,

@@ -18,6 +18,7 @@ SCREENS = (  # the navigation: (key, path, label)
     ("members", "/admin/members", "Members"),
     ("events", "/admin/events", "Events"),
     ("orders", "/admin/orders", "Orders"),
+    ("payouts", "/admin/payouts", "Payouts"),
     ("fee", "/admin/fee", "Platform fee"),
     ("audit", "/admin/audit", "Audit log"),
     ("leads", "/admin/leads", "Host leads"),

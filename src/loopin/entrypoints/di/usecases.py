@@ -154,6 +154,7 @@ PAYOUTS = (
     payout_requests.ProposePayouts,
     payout_staff.StaffPayouts,
     payout_staff.ListPayouts,
+    payout_staff.ViewPayout,
     payout_staff.ApprovePayout,
     payout_staff.MarkPayoutPaid,
     payout_staff.MarkPayoutFailed,

@@ -67,6 +67,37 @@ class ListPayouts:
 
 
 @dataclass(frozen=True, slots=True)
+class ViewPayout:
+    """One payout for staff (the console's payout page), its account masked; the look is audited."""
+
+    access: MemberAccess
+    payouts: PayoutRepository
+    accounts: BankAccountRepository
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, *, member_id: int, payout_id: int) -> PayoutView:
+        staff = await self.access.load(member_id, Access.STAFF)
+        payout = await self.payouts.get(payout_id)
+        if payout is None:
+            raise PayoutNotFound()
+        account = (await self.accounts.by_ids([payout.bank_account_id])).get(payout.bank_account_id)
+        self.jobs.enqueue(
+            audit_entry(
+                "payout.viewed",
+                actor_id=staff.id,
+                target_type="payout_request",
+                target_id=payout.id,
+                at=self.clock.now(),
+                details={"status": payout.status.value},
+            )
+        )
+        await self.uow.commit()
+        return PayoutView.of(payout, account)
+
+
+@dataclass(frozen=True, slots=True)
 class StaffPayouts:
     """The staff check and the locked payout with its account, shared by the decisions below."""
 

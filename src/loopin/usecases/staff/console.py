@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from loopin.domain.audit.entry import AuditEntry
 from loopin.domain.identity.member import Access, Member, MemberStatus
+from loopin.domain.payouts.payout import PayoutStatus
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.audit.ports import AuditLog, AuditQuery
 from loopin.usecases.audit.record import audit_entry
@@ -18,6 +19,7 @@ from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.moderation import MemberNotFound
 from loopin.usecases.identity.ports import MemberRepository
+from loopin.usecases.payouts.ports import PayoutRepository
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 from loopin.usecases.staff.ports import (
     MAX_PAGE,
@@ -62,6 +64,8 @@ class Dashboard:
     sales_week: Takings  # the last 7 days, today included
     refunds_today: Takings
     refunds_week: Takings
+    payouts_to_approve: int  # requested (by hosts or the weekly proposal)
+    payouts_to_send: int  # approved, the transfer not recorded yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,7 @@ class ReadDashboard:
     members: MemberDirectory
     events: EventDirectory
     orders: OrderDirectory
+    payouts: PayoutRepository
     uow: UnitOfWork
     clock: Clock
     config: IdentityConfig
@@ -91,6 +96,8 @@ class ReadDashboard:
             sales_week=await self.orders.sales(week, end),
             refunds_today=await self.orders.refunds(start, end),
             refunds_week=await self.orders.refunds(week, end),
+            payouts_to_approve=(await self.payouts.by_status(PayoutStatus.REQUESTED, offset=0, limit=1)).total,
+            payouts_to_send=(await self.payouts.by_status(PayoutStatus.APPROVED, offset=0, limit=1)).total,
         )
         await self.uow.commit()
         return found

@@ -26,7 +26,13 @@ from loopin.domain.shared.errors import Forbidden, InvalidInput
 from loopin.usecases.payouts.bank_accounts import RemoveBankAccount
 from loopin.usecases.payouts.ports import PayoutInstruction, PayoutSender, SendOutcome, SendReceipt
 from loopin.usecases.payouts.requests import CancelPayout, ListMyPayouts, ProposePayouts, RequestPayout
-from loopin.usecases.payouts.staff import ApprovePayout, ListPayouts, MarkPayoutFailed, MarkPayoutPaid
+from loopin.usecases.payouts.staff import (
+    ApprovePayout,
+    ListPayouts,
+    MarkPayoutFailed,
+    MarkPayoutPaid,
+    ViewPayout,
+)
 from loopin.usecases.payouts.views import PayoutView
 from tests.unit.usecases.conftest import MakeWorld
 from tests.unit.usecases.payments.conftest import ScriptedGateway, scripted
@@ -219,6 +225,19 @@ async def test_staff_only_and_others_payouts_are_invisible(money: Money, staff: 
     assert [p.id for p in queue.payouts] == [payout.id]
     mine = await money.world.run(ListMyPayouts, member_id=stranger.id, offset=0, limit=20)
     assert mine.payouts == []
+
+
+async def test_staff_open_one_payout_masked_and_only_staff(money: Money, staff: Member) -> None:
+    await earned(money)
+    payout = await ask(money)
+    seen = await money.world.run(ViewPayout, member_id=staff.id, payout_id=payout.id)
+    assert (seen.id, seen.status, seen.amount) == (payout.id, "requested", payout.amount)
+    assert seen.bank_account is not None
+    assert seen.bank_account.masked_account_number.startswith("XXXXXX")
+    with pytest.raises(Forbidden):
+        await money.world.run(ViewPayout, member_id=money.host.id, payout_id=payout.id)
+    with pytest.raises(PayoutNotFound):
+        await money.world.run(ViewPayout, member_id=staff.id, payout_id=payout.id + 1000)
 
 
 async def test_a_utr_is_recorded_once(money: Money, staff: Member) -> None:
