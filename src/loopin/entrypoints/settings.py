@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import os
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import time, timedelta
 from enum import Enum
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ from dotenv import dotenv_values
 
 from loopin.domain.identity.otp import OtpPolicy
 from loopin.domain.identity.waitlist import WaitlistPolicy
+from loopin.domain.notifications.preferences import QuietHours
 from loopin.domain.payments.refund import RefundPolicy
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.payments.config import PaymentsConfig
@@ -82,6 +83,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     payment_window_minutes: int = 15  # how long an order holds its seats
     full_refund_notice_hours: int = 24  # guests cancelling at least this long before the start get it all back
     payu_email_domain: str = "guests.loopinsocial.in"  # PayU requires an email; members have none
+    quiet_hours_start: str = "22:00"  # non-urgent pushes wait (platform time zone) until quiet_hours_end
+    quiet_hours_end: str = "08:00"  # equal to the start: no quiet hours
 
     @property
     def uses_twilio(self) -> bool:
@@ -98,6 +101,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             email_domain=self.payu_email_domain,
             public_base_url=self.public_api_url.rstrip("/") if self.public_api_url else None,
         )
+
+    def quiet_hours(self) -> QuietHours:
+        try:
+            start, end = time.fromisoformat(self.quiet_hours_start), time.fromisoformat(self.quiet_hours_end)
+        except ValueError:
+            raise SettingsError("QUIET_HOURS_START and QUIET_HOURS_END are times like 22:00") from None
+        return QuietHours(start, end, ZoneInfo(self.platform_timezone))
 
     def derived_key(self, purpose: str) -> bytes:
         """Separate keys per purpose from one master secret, so no key serves two jobs."""

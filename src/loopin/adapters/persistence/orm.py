@@ -335,7 +335,15 @@ class NotificationRow(IdentityBase):
     """In-app notifications; ``key`` makes a retried delivery job store one row."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_recipient", "recipient_id", "id"),)
+    __table_args__ = (
+        Index("ix_notifications_recipient", "recipient_id", "id"),
+        Index("ix_notifications_unread", "recipient_id", "id", postgresql_where=text("read_at IS NULL")),
+        Index(
+            "ix_notifications_push_due",
+            "push_due_at",
+            postgresql_where=text("pushed_at IS NULL AND push_due_at IS NOT NULL"),
+        ),
+    )
 
     key: Mapped[str] = mapped_column(String(80), unique=True)
     recipient_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("members.id", ondelete="CASCADE"))
@@ -348,6 +356,20 @@ class NotificationRow(IdentityBase):
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     pushed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    push_due_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class NotificationPreferenceRow(DefaultBase):
+    """One row per member who chose anything: the notification types never pushed to them."""
+
+    __tablename__ = "notification_preferences"
+
+    member_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    muted: Mapped[list[str]] = mapped_column(ARRAY(String(32)), default=list, server_default="{}")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
 
 
 # --- payments --------------------------------------------------------------------------------------------

@@ -28,7 +28,11 @@ from loopin.adapters.memory.identity import (
     MemoryOtpChallengeRepository,
     seed_interests,
 )
-from loopin.adapters.memory.notifications import MemoryDeviceRepository, MemoryNotificationRepository
+from loopin.adapters.memory.notifications import (
+    MemoryDeviceRepository,
+    MemoryNotificationRepository,
+    MemoryPreferenceRepository,
+)
 from loopin.adapters.memory.outbox import MemoryOutbox, MemoryOutboxAcknowledgements
 from loopin.adapters.memory.payments import (
     MemoryFeeConfigRepository,
@@ -55,7 +59,11 @@ from loopin.adapters.persistence.identity import (
     SqlMemberRepository,
     SqlOtpChallengeRepository,
 )
-from loopin.adapters.persistence.notifications import SqlDeviceRepository, SqlNotificationRepository
+from loopin.adapters.persistence.notifications import (
+    SqlDeviceRepository,
+    SqlNotificationRepository,
+    SqlPreferenceRepository,
+)
 from loopin.adapters.persistence.outbox import SqlOutbox, SqlOutboxAcknowledgements
 from loopin.adapters.persistence.payments import (
     SqlFeeConfigRepository,
@@ -86,7 +94,7 @@ from loopin.usecases.events.ports import (
     VenueRepository,
 )
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository, OtpChallengeRepository
-from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository
+from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository, PreferenceRepository
 from loopin.usecases.payments.ports import (
     FeeConfigRepository,
     Ledger,
@@ -125,6 +133,7 @@ PERSISTENCE = (
     # notifications, audit
     Binding(DeviceRepository, SqlDeviceRepository, MemoryDeviceRepository),
     Binding(NotificationRepository, SqlNotificationRepository, MemoryNotificationRepository),
+    Binding(PreferenceRepository, SqlPreferenceRepository, MemoryPreferenceRepository),
     Binding(AuditLog, SqlAuditLog, MemoryAuditLog),
     Binding(AuditDays, SqlAuditDays, MemoryAuditDays),
     # privacy

@@ -10,6 +10,7 @@ from loopin.entrypoints.di.bindings import Implementation
 from loopin.usecases.attendance import (
     checkin,
     expiry,
+    guest_notices,
     host_requests,
     invitation_answers,
     invitations,
@@ -19,7 +20,7 @@ from loopin.usecases.attendance import (
 from loopin.usecases.attendance.ports import PaidTicketRefunds
 from loopin.usecases.audit import record, summaries, verify
 from loopin.usecases.events import access, browse, catalog, create, hosts, manage, public, venues
-from loopin.usecases.events.ports import CancellationRefunds, PlatformFees
+from loopin.usecases.events.ports import CancellationRefunds, GuestNotices, PlatformFees
 from loopin.usecases.identity import access as member_access
 from loopin.usecases.identity import (
     complete_profile,
@@ -31,7 +32,7 @@ from loopin.usecases.identity import (
     verify_otp,
     waitlist,
 )
-from loopin.usecases.notifications import deliver, devices
+from loopin.usecases.notifications import deliver, devices, inbox, preferences, welcome
 from loopin.usecases.payments import fees, holds, notices, orders, reconcile, refunds, settlement
 from loopin.usecases.platform import analytics, files
 from loopin.usecases.privacy import erase, export
@@ -71,6 +72,7 @@ EVENTS = (
 )
 ATTENDANCE = (
     tickets.TicketDesk,
+    guest_notices.TellGuests,
     requests.CreateJoinRequest,
     requests.GetMyRequest,
     requests.ListMyRequests,
@@ -113,7 +115,20 @@ PAYMENTS = (
     refunds.RetryRefunds,
     reconcile.ReconcileOrders,
 )
-NOTIFICATIONS = (devices.RegisterDevice, devices.DeactivateDevice, deliver.DeliverNotification)
+NOTIFICATIONS = (
+    devices.RegisterDevice,
+    devices.DeactivateDevice,
+    deliver.PushOut,
+    deliver.DeliverNotification,
+    deliver.PushDueNotifications,
+    inbox.ListNotifications,
+    inbox.CountUnread,
+    inbox.MarkNotificationRead,
+    inbox.MarkAllRead,
+    preferences.GetNotificationPreferences,
+    preferences.ChangeNotificationPreferences,
+    welcome.WelcomeMember,
+)
 PLATFORM = (analytics.RecordAnalyticsEvent, files.DeleteStoredFiles)
 AUDIT = (record.RecordAuditEntry, verify.VerifyAuditChain, summaries.SummarizeAuditDays)
 PRIVACY = (export.ExportMyData, erase.RequestErasureCode, erase.EraseMyAccount, erase.EndMemberSessions)
@@ -126,6 +141,7 @@ ANSWERED_ABOVE = (
     Implementation(PlatformFees, fees.CurrentFee),  # events show the fee orders charge
     Implementation(CancellationRefunds, refunds.RefundOnEventCancellation),  # a cancelled event refunds
     Implementation(PaidTicketRefunds, refunds.GuestRefunds),  # a guest cancelling a paid ticket
+    Implementation(GuestNotices, guest_notices.TellGuests),  # an event's guests hear it changed
 )
 
 

@@ -32,7 +32,7 @@ from loopin.entrypoints.http.routes.events.public import PublicEventController
 from loopin.entrypoints.http.routes.events.venues import VenueController
 from loopin.entrypoints.http.routes.health import health, ready
 from loopin.entrypoints.http.routes.identity import AuthController
-from loopin.entrypoints.http.routes.notifications import DeviceController
+from loopin.entrypoints.http.routes.notifications import DeviceController, InboxController
 from loopin.entrypoints.http.routes.payments.callbacks import PayUCallbackController
 from loopin.entrypoints.http.routes.payments.fees import PlatformFeeController
 from loopin.entrypoints.http.routes.payments.orders import PaymentOrderController
@@ -45,6 +45,7 @@ from loopin.entrypoints.worker.registry import run_job
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
+from loopin.usecases.notifications.deliver import PUSH_DUE
 from loopin.usecases.payments.jobs import EXPIRE_HOLDS, RECONCILE_ORDERS, RETRY_REFUNDS
 from loopin.usecases.shared.ports import Job
 
@@ -89,12 +90,13 @@ def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # typ
                 except Exception:
                     log.exception("attendance expiry sweep failed")
                 sweeps += 1
-                for name, every in ((EXPIRE_HOLDS, 1), (RECONCILE_ORDERS, 5), (RETRY_REFUNDS, 10)):
+                # payments: seat holds past their window, lost callbacks, unfinished refunds; deferred pushes
+                for name, every in ((EXPIRE_HOLDS, 1), (RECONCILE_ORDERS, 5), (RETRY_REFUNDS, 10), (PUSH_DUE, 1)):
                     if sweeps % every == 0:
-                        try:  # payments: seat holds past their window, lost callbacks, unfinished refunds
+                        try:
                             await run_job(container, Job(name))
                         except Exception:
-                            log.exception("payments sweep failed", job=name)
+                            log.exception("sweep failed", job=name)
                 try:  # closes the audit days that ended (a no-op until one does)
                     await run_job(container, Job(SUMMARIZE_AUDIT_DAYS))
                 except Exception:
@@ -119,6 +121,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             AuthController,
             PrivacyController,
             DeviceController,
+            InboxController,
             EventController,
             VenueController,
             PublicEventController,

@@ -21,6 +21,7 @@ from loopin.entrypoints.worker.registry import HANDLERS, run_job
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
+from loopin.usecases.notifications.deliver import PUSH_DUE
 from loopin.usecases.payments import jobs as payment_jobs
 from loopin.usecases.shared.ports import Job
 
@@ -61,6 +62,7 @@ def build_settings(
         "cron_jobs": [
             CronJob(promote, cron="* * * * *", timeout=120, retries=1),
             CronJob(_task(EXPIRE_ATTENDANCE), cron="* * * * *", timeout=120, retries=1),  # invitations, requests
+            CronJob(_task(PUSH_DUE), cron="* * * * *", timeout=300, retries=1),  # pushes the quiet hours held
             CronJob(_task(payment_jobs.EXPIRE_HOLDS), cron="* * * * *", timeout=120, retries=1),  # seat holds
             CronJob(_task(payment_jobs.RECONCILE_ORDERS), cron="*/5 * * * *", timeout=240, retries=1),
             CronJob(_task(payment_jobs.RETRY_REFUNDS), cron="*/10 * * * *", timeout=120, retries=1),

@@ -14,7 +14,13 @@ from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS, SummarizeAudit
 from loopin.usecases.identity import jobs as identity_jobs
 from loopin.usecases.identity.sms import DeliverOtpSms
 from loopin.usecases.identity.waitlist import PromoteDueMembers
-from loopin.usecases.notifications.deliver import DELIVER_NOTIFICATION, DeliverNotification
+from loopin.usecases.notifications.deliver import (
+    DELIVER_NOTIFICATION,
+    PUSH_DUE,
+    DeliverNotification,
+    PushDueNotifications,
+)
+from loopin.usecases.notifications.welcome import WelcomeMember
 from loopin.usecases.payments import jobs as payment_jobs
 from loopin.usecases.payments.holds import ExpireHolds
 from loopin.usecases.payments.reconcile import ReconcileOrders
@@ -64,6 +70,14 @@ async def _deliver_notification(scope: AsyncContainer, payload: Mapping[str, Jso
     return await (await scope.get(DeliverNotification))(payload=payload)
 
 
+async def _welcome_member(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
+    await (await scope.get(WelcomeMember))(member_id=int(str(payload["member_id"])))
+
+
+async def _push_due(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return await (await scope.get(PushDueNotifications))()
+
+
 async def _expire_attendance(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
     return await (await scope.get(ExpireOverdue))()
 
@@ -110,6 +124,8 @@ HANDLERS: dict[str, Handler] = {
     SUMMARIZE_AUDIT_DAYS: _summarize_audit_days,
     END_SESSIONS: _end_member_sessions,
     DELIVER_NOTIFICATION: _deliver_notification,
+    PUSH_DUE: _push_due,
+    identity_jobs.MEMBER_ADMITTED: _welcome_member,
     EXPIRE_ATTENDANCE: _expire_attendance,
     payment_jobs.EXPIRE_HOLDS: _expire_holds,
     payment_jobs.RECONCILE_ORDERS: _reconcile_orders,

@@ -14,7 +14,13 @@ from loopin.usecases.events import jobs
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.catalog import EventCatalog
 from loopin.usecases.events.config import EventsConfig
-from loopin.usecases.events.ports import CancellationRefunds, EventCache, EventRepository, VenueRepository
+from loopin.usecases.events.ports import (
+    CancellationRefunds,
+    EventCache,
+    EventRepository,
+    GuestNotices,
+    VenueRepository,
+)
 from loopin.usecases.events.venues import active_venue
 from loopin.usecases.events.views import EventView
 from loopin.usecases.identity.access import MemberAccess
@@ -29,7 +35,8 @@ from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 class UpdateEvent:
     """Partial update. Status moves only along the lifecycle; cancelled and completed events are final;
     capacity never drops below the seats taken; the price is locked once anyone holds a seat. Cancelling
-    refunds every paid guest in full (``CancellationRefunds``: one job per order, after the commit)."""
+    refunds every paid guest in full (``CancellationRefunds``: one job per order, after the commit); guests
+    hear of a new time or place, a postponement or a cancellation (``GuestNotices``)."""
 
     access: MemberAccess
     events: EventRepository
@@ -38,6 +45,7 @@ class UpdateEvent:
     interests: InterestRepository
     catalog: EventCatalog
     refunds: CancellationRefunds
+    guests: GuestNotices
     cache: EventCache
     storage: FileStorage
     uow: UnitOfWork
@@ -84,6 +92,7 @@ class UpdateEvent:
             self.jobs.enqueue(delete_files(done.removed_covers))
         if cancelled:
             await self.refunds.event_cancelled(event_id=event.id, actor_id=member.id)
+        await self.guests.event_changed(event=event, changed=done.changed)
         self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
         view = await self.catalog.detail(event.id)

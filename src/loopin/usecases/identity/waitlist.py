@@ -61,6 +61,7 @@ class AdmitMember:
             await self.members.save(member)
             self.jobs.enqueue(analytics_event("member_promoted", member.id))
             self.jobs.enqueue(jobs.audited_member("admitted", member.id, actor_id=None, at=now, by="operator"))
+            self.jobs.enqueue(jobs.admitted(member.id))
         await self.uow.commit()
         return member
 
