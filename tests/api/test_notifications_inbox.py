@@ -31,14 +31,17 @@ async def test_a_guests_inbox_fills_pages_and_is_marked_read(inline_rig: Rig) ->
     await rig.ticket(host, guest, event.id)
     inbox = app_object(await rig.client.get("/api/notifications", headers=guest.headers))
     assert [n["template"] for n in inbox["notifications"]] == ["ticket_confirmed", "request_approved"]
-    assert inbox["unread_count"] == 2 and inbox["next_before_id"] is None
+    assert inbox["unread_count"] == 2
+    assert inbox["next_before_id"] is None
     for item in inbox["notifications"]:
         check_types(item, NOTIFICATION_FIELDS)
     newest = inbox["notifications"][0]
-    assert newest["data"]["event_id"] == str(event.id) and newest["data"]["route"] == "ticket_detail"
+    assert newest["data"]["event_id"] == str(event.id)
+    assert newest["data"]["route"] == "ticket_detail"
 
     page = app_object(await rig.client.get("/api/notifications?limit=1", headers=guest.headers))
-    assert [n["id"] for n in page["notifications"]] == [newest["id"]] and page["next_before_id"] == newest["id"]
+    assert [n["id"] for n in page["notifications"]] == [newest["id"]]
+    assert page["next_before_id"] == newest["id"]
     older = app_object(
         await rig.client.get(f"/api/notifications?limit=1&before_id={newest['id']}", headers=guest.headers)
     )
@@ -68,13 +71,15 @@ async def test_preferences_mute_and_refuse_what_cannot_be(inline_rig: Rig) -> No
     rig = inline_rig
     [me] = await rig.members(1)
     shown = app_object(await rig.client.get("/api/notifications/preferences", headers=me.headers))
-    assert shown["muted"] == [] and shown["quiet_hours"] == {
+    assert shown["muted"] == []
+    assert shown["quiet_hours"] == {
         "start": "22:00",
         "end": "08:00",
         "timezone": "Asia/Kolkata",
     }
     kinds = {k["type"]: k for k in shown["types"]}
-    assert kinds["payment_refund"]["can_mute"] is False and kinds["reminder"]["can_mute"] is True
+    assert kinds["payment_refund"]["can_mute"] is False
+    assert kinds["reminder"]["can_mute"] is True
     changed = app_object(
         await rig.client.put(
             "/api/notifications/preferences", json={"muted": ["reminder", "promotional"]}, headers=me.headers
@@ -117,3 +122,20 @@ async def test_hostile_inbox_input_is_a_4xx(inline_rig: Rig) -> None:
         "/api/notifications/preferences", content=deep, headers={**h, "Content-Type": "application/json"}
     )
     assert 400 <= response.status_code < 500
+
+
+async def test_still_coming_no_releases_the_seat_in_one_call(inline_rig: Rig) -> None:
+    rig = inline_rig
+    host, guest, other = await rig.members(3, names=["Host", "Asha", "Bina"])
+    event = await rig.event(host, title="Sunday Jam", starts_in=timedelta(hours=5), max_capacity=1)
+    await rig.ticket(host, guest, event.id)
+    app_error(await rig.client.post(f"/api/events/{event.id}/release-seat", headers=other.headers), 404)
+    released = app_object(await rig.client.post(f"/api/events/{event.id}/release-seat", headers=guest.headers))
+    assert (released["seats_released"], released["going_count"], released["status"]) == (1, 0, "cancelled")
+    assert released["refund_amount"] is None  # a free ticket
+    app_error(await rig.client.post(f"/api/events/{event.id}/release-seat", headers=guest.headers), 404)
+    assert (await rig.stored_event(event.id)).seats_taken == 0
+    host_inbox = app_object(await rig.client.get("/api/notifications", headers=host.headers))
+    assert host_inbox["notifications"][0]["template"] == "ticket_cancelled"
+    for path in ("/api/events/9223372036854775808/release-seat", "/api/events/0/release-seat"):
+        assert (await rig.client.post(path, headers=guest.headers)).status_code == 404

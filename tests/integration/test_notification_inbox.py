@@ -56,7 +56,8 @@ async def test_pages_counts_and_owner_only(any_container: AsyncContainer, fakes:
         [theirs] = await repo.page(other.id, before_id=None, unread_only=False, limit=10)
         assert await repo.lock_mine(me.id, theirs.id) is None
         mine = await repo.lock_mine(me.id, newest[0].id)
-        assert mine is not None and (mine.urgent, mine.data["route"]) == (False, "event_detail")
+        assert mine is not None
+        assert (mine.urgent, mine.data["route"]) == (False, "event_detail")
         mine.read_at = fakes.clock.now()
         await repo.save(mine)
         await (await scope.get(UnitOfWork)).commit()
@@ -154,7 +155,8 @@ async def test_preferences_round_trip(any_container: AsyncContainer, fakes: Fake
     async with any_container() as scope:
         repo = await scope.get(PreferenceRepository)
         again = await repo.get(me.id)
-        assert again.muted == chosen.muted and again.updated_at == chosen.updated_at
+        assert again.muted == chosen.muted
+        assert again.updated_at == chosen.updated_at
         again.mute(frozenset(), fakes.clock.now())
         await repo.save(again)
         await (await scope.get(UnitOfWork)).commit()

@@ -22,6 +22,7 @@ from loopin.domain.identity.otp import OtpPolicy
 from loopin.domain.identity.waitlist import WaitlistPolicy
 from loopin.domain.notifications.preferences import QuietHours
 from loopin.domain.payments.refund import RefundPolicy
+from loopin.usecases.attendance.config import AttendanceConfig
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.platform.ports import RateLimit
@@ -85,6 +86,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     payu_email_domain: str = "guests.loopinsocial.in"  # PayU requires an email; members have none
     quiet_hours_start: str = "22:00"  # non-urgent pushes wait (platform time zone) until quiet_hours_end
     quiet_hours_end: str = "08:00"  # equal to the start: no quiet hours
+    reminder_hours_before: str = "24,2"  # ticket holders are reminded this many hours before the start
 
     @property
     def uses_twilio(self) -> bool:
@@ -101,6 +103,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             email_domain=self.payu_email_domain,
             public_base_url=self.public_api_url.rstrip("/") if self.public_api_url else None,
         )
+
+    def attendance_config(self) -> AttendanceConfig:
+        try:
+            hours = sorted({float(h) for h in self.reminder_hours_before.split(",") if h.strip()}, reverse=True)
+        except ValueError:
+            raise SettingsError("REMINDER_HOURS_BEFORE is a comma-separated list of hours, like 24,2") from None
+        if any(not 0 < h <= 24 * 14 for h in hours):
+            raise SettingsError("REMINDER_HOURS_BEFORE: each between 0 and 336 hours")
+        return AttendanceConfig(ticket_reminders=tuple(timedelta(hours=h) for h in hours))
 
     def quiet_hours(self) -> QuietHours:
         try:

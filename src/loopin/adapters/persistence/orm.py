@@ -360,6 +360,21 @@ class NotificationRow(IdentityBase):
     push_due_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
 
 
+class ReminderSentRow(DefaultBase):
+    """The marker of a reminder sent: its primary key makes each (kind, event, member) remind once."""
+
+    __tablename__ = "reminders_sent"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    sent_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
 class NotificationPreferenceRow(DefaultBase):
     """One row per member who chose anything: the notification types never pushed to them."""
 

@@ -55,8 +55,8 @@ class CoreProvider(Provider):
         return settings.quiet_hours()
 
     @provide
-    def attendance_config(self) -> AttendanceConfig:
-        return AttendanceConfig()
+    def attendance_config(self, settings: Settings) -> AttendanceConfig:
+        return settings.attendance_config()
 
     @provide
     def payments_config(self, settings: Settings) -> PaymentsConfig:

@@ -15,6 +15,7 @@ from loopin.adapters.memory.attendance import (
     MemoryJoinRequestRepository,
     MemoryTicketRepository,
 )
+from loopin.adapters.memory.attendance_reminders import MemoryReminderLedger, MemoryReminderSource
 from loopin.adapters.memory.audit import MemoryAuditDays, MemoryAuditLog
 from loopin.adapters.memory.events import (
     MemoryEventReader,
@@ -50,6 +51,7 @@ from loopin.adapters.persistence.attendance import (
     SqlTicketRepository,
 )
 from loopin.adapters.persistence.attendance_reader import SqlAttendanceReader, SqlEventAccessGrants
+from loopin.adapters.persistence.attendance_reminders import SqlReminderLedger, SqlReminderSource
 from loopin.adapters.persistence.audit import SqlAuditDays, SqlAuditLog
 from loopin.adapters.persistence.database import UseCaseSession, create_engine
 from loopin.adapters.persistence.events import SqlEventReader, SqlEventRepository
@@ -82,6 +84,8 @@ from loopin.usecases.attendance.ports import (
     AttendanceReader,
     InvitationRepository,
     JoinRequestRepository,
+    ReminderLedger,
+    ReminderSource,
     TicketRepository,
 )
 from loopin.usecases.audit.ports import AuditDays, AuditLog
@@ -124,6 +128,8 @@ PERSISTENCE = (
     Binding(TicketRepository, SqlTicketRepository, MemoryTicketRepository),
     Binding(AttendanceReader, SqlAttendanceReader, MemoryAttendanceReader),
     Binding(SeatInventory, SqlSeatInventory, MemorySeatInventory),
+    Binding(ReminderSource, SqlReminderSource, MemoryReminderSource),
+    Binding(ReminderLedger, SqlReminderLedger, MemoryReminderLedger),
     # payments
     Binding(PaymentOrderRepository, SqlPaymentOrderRepository, MemoryPaymentOrderRepository),
     Binding(RefundRepository, SqlRefundRepository, MemoryRefundRepository),

@@ -14,6 +14,7 @@ from loopin.usecases.attendance import (
     host_requests,
     invitation_answers,
     invitations,
+    reminders,
     requests,
     tickets,
 )
@@ -88,6 +89,7 @@ ATTENDANCE = (
     invitation_answers.ListMyInvitations,
     invitation_answers.RespondToInvitation,
     expiry.ExpireOverdue,
+    reminders.SendReminders,
     tickets.ConfirmAttendance,
     tickets.GetMyTicket,
     tickets.ListMyTickets,

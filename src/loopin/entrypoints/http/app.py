@@ -43,6 +43,7 @@ from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Settings, load_settings
 from loopin.entrypoints.worker.registry import run_job
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
+from loopin.usecases.attendance.reminders import SEND_REMINDERS
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.notifications.deliver import PUSH_DUE
@@ -90,8 +91,14 @@ def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # typ
                 except Exception:
                     log.exception("attendance expiry sweep failed")
                 sweeps += 1
-                # payments: seat holds past their window, lost callbacks, unfinished refunds; deferred pushes
-                for name, every in ((EXPIRE_HOLDS, 1), (RECONCILE_ORDERS, 5), (RETRY_REFUNDS, 10), (PUSH_DUE, 1)):
+                # payments: holds past their window, lost callbacks, unfinished refunds; deferred pushes, reminders
+                for name, every in (
+                    (EXPIRE_HOLDS, 1),
+                    (RECONCILE_ORDERS, 5),
+                    (RETRY_REFUNDS, 10),
+                    (PUSH_DUE, 1),
+                    (SEND_REMINDERS, 5),
+                ):
                     if sweeps % every == 0:
                         try:
                             await run_job(container, Job(name))

@@ -9,6 +9,7 @@ from dishka import AsyncContainer
 from loopin.domain.payments.refund import RefundReason
 from loopin.usecases.attendance.expiry import ExpireOverdue
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
+from loopin.usecases.attendance.reminders import SEND_REMINDERS, SendReminders
 from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY, RecordAuditEntry
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS, SummarizeAuditDays
 from loopin.usecases.identity import jobs as identity_jobs
@@ -74,6 +75,10 @@ async def _welcome_member(scope: AsyncContainer, payload: Mapping[str, JsonScala
     await (await scope.get(WelcomeMember))(member_id=int(str(payload["member_id"])))
 
 
+async def _send_reminders(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return await (await scope.get(SendReminders))()
+
+
 async def _push_due(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
     return await (await scope.get(PushDueNotifications))()
 
@@ -125,6 +130,7 @@ HANDLERS: dict[str, Handler] = {
     END_SESSIONS: _end_member_sessions,
     DELIVER_NOTIFICATION: _deliver_notification,
     PUSH_DUE: _push_due,
+    SEND_REMINDERS: _send_reminders,
     identity_jobs.MEMBER_ADMITTED: _welcome_member,
     EXPIRE_ATTENDANCE: _expire_attendance,
     payment_jobs.EXPIRE_HOLDS: _expire_holds,

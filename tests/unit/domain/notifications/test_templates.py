@@ -29,7 +29,9 @@ def test_every_template_renders_with_each_value_in_its_text(key: str) -> None:
     text = done.title + " " + done.body
     for value in values.values():
         assert str(value) in text
-    assert "{" not in text and done.title and done.body
+    assert "{" not in text
+    assert done.title
+    assert done.body
     assert (done.kind, done.route, done.template) == (spec.kind, spec.route, key)
 
 
@@ -64,7 +66,8 @@ def test_long_values_are_cut_to_the_columns() -> None:
 
 def test_the_seat_offered_template_waits_for_the_event_waitlist() -> None:
     done = render("seat_offered", {"event_name": "Jam", "hours": "2 hours"})
-    assert done.urgent and done.kind is NotificationKind.WAITLIST
+    assert done.urgent
+    assert done.kind is NotificationKind.WAITLIST
 
 
 def test_unknown_types_are_input_errors() -> None:

@@ -36,13 +36,15 @@ async def test_the_inbox_pages_newest_first_and_counts_unread(world: World) -> N
     await deliver(world, other.id)
     first = await world.run(ListNotifications, member_id=me.id, limit=2)
     assert [n.recipient_id for n in first.notifications] == [me.id, me.id]
-    assert first.unread_count == 5 and first.next_before_id == first.notifications[-1].id
+    assert first.unread_count == 5
+    assert first.next_before_id == first.notifications[-1].id
     ids = [n.id for n in first.notifications]
     page = first
     while page.next_before_id is not None:
         page = await world.run(ListNotifications, member_id=me.id, before_id=page.next_before_id, limit=2)
         ids += [n.id for n in page.notifications]
-    assert len(ids) == 5 and ids == sorted(ids, reverse=True)
+    assert len(ids) == 5
+    assert ids == sorted(ids, reverse=True)
 
     read = await world.run(MarkNotificationRead, member_id=me.id, notification_id=ids[0])
     assert read.read_at == world.now

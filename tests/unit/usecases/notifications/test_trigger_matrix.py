@@ -28,9 +28,12 @@ async def test_request_accept_ticket_and_cancel_notify_guest_and_host(world: Wor
     assert await world.templates(host) == ["new_join_request", "ticket_cancelled"]
     assert await world.templates(guest) == ["request_approved", "ticket_confirmed"]
     [cancelled, asked] = await world.notifications(host)
-    assert asked.title == "New request: Sunday Jam" and "Asha" in asked.body
-    assert "Asha" in cancelled.body and "1 seat" in cancelled.body
-    assert asked.data["route"] == "event_requests" and asked.data["event_id"] == str(event.id)
+    assert asked.title == "New request: Sunday Jam"
+    assert "Asha" in asked.body
+    assert "Asha" in cancelled.body
+    assert "1 seat" in cancelled.body
+    assert asked.data["route"] == "event_requests"
+    assert asked.data["event_id"] == str(event.id)
     pushed = [p.title for p in world.push.sent if p.player_ids == ("asha-phone",)]
     assert pushed == ["Request Accepted: Sunday Jam", "You're going: Sunday Jam"]
 
@@ -43,7 +46,8 @@ async def test_invitations_notify_the_invitee_then_the_host(world: World) -> Non
         SendInvitations, member_id=host.id, event_id=event.id, user_ids=[guest.id], expiry_policy="48h"
     )
     [invitation] = await world.notifications(guest)
-    assert invitation.template == "event_invite" and "Host" in invitation.body
+    assert invitation.template == "event_invite"
+    assert "Host" in invitation.body
     await world.run(
         RespondToInvitation, member_id=guest.id, invitation_id=int(invitation.data["invite_id"]), response="going"
     )
