@@ -82,6 +82,16 @@ class MemoryNotificationRepository(NotificationRepository):
         self._tx.write(NOTIFICATIONS, notification.id, notification)
         return notification
 
+    async def add_many(self, notifications: Sequence[Notification]) -> int:
+        stored = 0
+        for notification in sorted(notifications, key=lambda n: n.recipient_id):
+            await self._tx.lock(INBOXES, notification.recipient_id)
+            await self._tx.lock(NOTIFICATION_KEYS, notification.key)
+            if self._tx.read(NOTIFICATION_KEYS, notification.key) is None:
+                await self.add(notification)
+                stored += 1
+        return stored
+
     async def save(self, notification: Notification) -> None:
         self._tx.write(NOTIFICATIONS, notification.id, notification)
 

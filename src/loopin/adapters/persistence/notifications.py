@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, text, update
@@ -113,6 +114,41 @@ class SqlNotificationRepository(NotificationRepository):
         await self._session.flush()
         notification.id = row.id
         return notification
+
+    async def add_many(self, notifications: Sequence[Notification]) -> int:
+        if not notifications:
+            return 0
+        recipients = sorted({n.recipient_id for n in notifications})
+        await self._session.execute(
+            text(
+                "SELECT pg_advisory_xact_lock(:space, CAST(m % 2147483647 AS integer)) "
+                "FROM unnest(CAST(:members AS bigint[])) AS m ORDER BY m"
+            ),
+            {"space": INBOX_LOCKS, "members": recipients},
+        )
+        result = await self._session.execute(
+            insert(NotificationRow)
+            .values(
+                [
+                    {
+                        "key": n.key,
+                        "recipient_id": n.recipient_id,
+                        "sender_id": n.sender_id,
+                        "kind": n.kind,
+                        "template": n.template,
+                        "title": n.title[:200],
+                        "body": n.body[:1000],
+                        "data": dict(n.data),
+                        "created_at": n.created_at,
+                        "urgent": n.urgent,
+                        "push_due_at": n.push_due_at,
+                    }
+                    for n in notifications
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=[NotificationRow.key])
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def save(self, notification: Notification) -> None:
         row = await self._session.get(NotificationRow, notification.id)

@@ -375,6 +375,51 @@ class ReminderSentRow(DefaultBase):
     sent_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
 
 
+class CampaignRow(IdentityBase):
+    """A staff campaign (``domain/notifications/campaign.py``); its audience rules as JSON."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (Index("ix_campaigns_sending", "id", postgresql_where=text("status = 'sending'")),)
+
+    name: Mapped[str] = mapped_column(String(120))
+    template: Mapped[str] = mapped_column(String(48))
+    values: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    audience: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    created_by: Mapped[int] = mapped_column(BigInteger, ForeignKey("members.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    recipients: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    sent_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("members.id"))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class CampaignRecipientRow(DefaultBase):
+    """One row per member a campaign reaches: the primary key makes it reach each member once."""
+
+    __tablename__ = "campaign_recipients"
+    __table_args__ = (
+        Index(
+            "ix_campaign_recipients_pending",
+            "campaign_id",
+            "member_id",
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    campaign_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(16))  # pending, sent, cancelled
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
 class NotificationPreferenceRow(DefaultBase):
     """One row per member who chose anything: the notification types never pushed to them."""
 

@@ -44,6 +44,7 @@ from loopin.adapters.memory.payments import (
 )
 from loopin.adapters.memory.privacy import MemoryPersonalData
 from loopin.adapters.memory.seats import MemorySeatInventory
+from loopin.adapters.memory.staff_campaigns import MemoryCampaignAudience, MemoryCampaignRepository
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
 from loopin.adapters.persistence.attendance import (
     SqlInvitationRepository,
@@ -76,6 +77,7 @@ from loopin.adapters.persistence.payments import (
 )
 from loopin.adapters.persistence.privacy import SqlPersonalData
 from loopin.adapters.persistence.seats import SqlSeatInventory
+from loopin.adapters.persistence.staff_campaigns import SqlCampaignAudience, SqlCampaignRepository
 from loopin.adapters.persistence.uow import SqlUnitOfWork
 from loopin.adapters.persistence.venues import SqlHostLeadRepository, SqlVenueRepository
 from loopin.entrypoints.di.bindings import Binding, bind
@@ -108,6 +110,7 @@ from loopin.usecases.payments.ports import (
 )
 from loopin.usecases.privacy.ports import PersonalData
 from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.staff.ports import CampaignAudience, CampaignRepository
 
 PERSISTENCE = (
     Binding(UnitOfWork, SqlUnitOfWork, MemoryUnitOfWork),
@@ -144,6 +147,9 @@ PERSISTENCE = (
     Binding(AuditDays, SqlAuditDays, MemoryAuditDays),
     # privacy
     Binding(PersonalData, SqlPersonalData, MemoryPersonalData),
+    # staff
+    Binding(CampaignRepository, SqlCampaignRepository, MemoryCampaignRepository),
+    Binding(CampaignAudience, SqlCampaignAudience, MemoryCampaignAudience),
 )
 
 # Process-wide, each in short transactions of its own.

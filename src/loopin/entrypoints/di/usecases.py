@@ -37,7 +37,7 @@ from loopin.usecases.notifications import deliver, devices, inbox, preferences, 
 from loopin.usecases.payments import fees, holds, notices, orders, reconcile, refunds, settlement
 from loopin.usecases.platform import analytics, files
 from loopin.usecases.privacy import erase, export
-from loopin.usecases.staff import audit_log
+from loopin.usecases.staff import audit_log, campaigns
 
 IDENTITY = (
     member_access.MemberAccess,
@@ -134,7 +134,19 @@ NOTIFICATIONS = (
 PLATFORM = (analytics.RecordAnalyticsEvent, files.DeleteStoredFiles)
 AUDIT = (record.RecordAuditEntry, verify.VerifyAuditChain, summaries.SummarizeAuditDays)
 PRIVACY = (export.ExportMyData, erase.RequestErasureCode, erase.EraseMyAccount, erase.EndMemberSessions)
-STAFF = (audit_log.ReadAuditLog, audit_log.ReadAuditDays)
+STAFF = (
+    audit_log.ReadAuditLog,
+    audit_log.ReadAuditDays,
+    campaigns.ListCampaignTemplates,
+    campaigns.ComposeCampaign,
+    campaigns.GetCampaign,
+    campaigns.ListCampaigns,
+    campaigns.PreviewCampaign,
+    campaigns.SendCampaign,
+    campaigns.CancelCampaign,
+    campaigns.SendCampaignBatch,
+    campaigns.ResumeCampaigns,
+)
 USE_CASES = (*PLATFORM, *AUDIT, *IDENTITY, *NOTIFICATIONS, *EVENTS, *ATTENDANCE, *PAYMENTS, *PRIVACY, *STAFF)
 
 # Ports a lower context declares and a higher context's service answers (the context order forbids the import

@@ -39,6 +39,7 @@ from loopin.entrypoints.http.routes.payments.orders import PaymentOrderControlle
 from loopin.entrypoints.http.routes.payments.sandbox import SandboxCheckoutController
 from loopin.entrypoints.http.routes.privacy import PrivacyController
 from loopin.entrypoints.http.routes.staff.audit import StaffAuditController
+from loopin.entrypoints.http.routes.staff.campaigns import StaffCampaignController
 from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Settings, load_settings
 from loopin.entrypoints.worker.registry import run_job
@@ -49,6 +50,7 @@ from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.notifications.deliver import PUSH_DUE
 from loopin.usecases.payments.jobs import EXPIRE_HOLDS, RECONCILE_ORDERS, RETRY_REFUNDS
 from loopin.usecases.shared.ports import Job
+from loopin.usecases.staff.campaigns import RESUME_CAMPAIGNS
 
 log = structlog.get_logger("loopin.app")
 PROMOTION_INTERVAL_SECONDS = 60.0
@@ -98,6 +100,7 @@ def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # typ
                     (RETRY_REFUNDS, 10),
                     (PUSH_DUE, 1),
                     (SEND_REMINDERS, 5),
+                    (RESUME_CAMPAIGNS, 5),
                 ):
                     if sweeps % every == 0:
                         try:
@@ -143,6 +146,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             DoorController,
             AttendancesController,
             StaffAuditController,
+            StaffCampaignController,
             health,
             ready,
             media_router(media_root),

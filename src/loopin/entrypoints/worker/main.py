@@ -25,6 +25,7 @@ from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.notifications.deliver import PUSH_DUE
 from loopin.usecases.payments import jobs as payment_jobs
 from loopin.usecases.shared.ports import Job
+from loopin.usecases.staff.campaigns import RESUME_CAMPAIGNS
 
 
 def _task(name: str) -> Callable[..., Awaitable[object]]:
@@ -65,6 +66,7 @@ def build_settings(
             CronJob(_task(EXPIRE_ATTENDANCE), cron="* * * * *", timeout=120, retries=1),  # invitations, requests
             CronJob(_task(PUSH_DUE), cron="* * * * *", timeout=300, retries=1),  # pushes the quiet hours held
             CronJob(_task(SEND_REMINDERS), cron="*/5 * * * *", timeout=240, retries=1),  # once each, by markers
+            CronJob(_task(RESUME_CAMPAIGNS), cron="*/5 * * * *", timeout=120, retries=1),  # lost batch chains
             CronJob(_task(payment_jobs.EXPIRE_HOLDS), cron="* * * * *", timeout=120, retries=1),  # seat holds
             CronJob(_task(payment_jobs.RECONCILE_ORDERS), cron="*/5 * * * *", timeout=240, retries=1),
             CronJob(_task(payment_jobs.RETRY_REFUNDS), cron="*/10 * * * *", timeout=120, retries=1),

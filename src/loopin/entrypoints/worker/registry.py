@@ -31,6 +31,12 @@ from loopin.usecases.platform.analytics import RecordAnalyticsEvent
 from loopin.usecases.platform.files import DeleteStoredFiles
 from loopin.usecases.privacy.erase import END_SESSIONS, EndMemberSessions
 from loopin.usecases.shared.ports import Job, JsonScalar
+from loopin.usecases.staff.campaigns import (
+    RESUME_CAMPAIGNS,
+    SEND_CAMPAIGN_BATCH,
+    ResumeCampaigns,
+    SendCampaignBatch,
+)
 
 Handler = Callable[[AsyncContainer, Mapping[str, JsonScalar]], Awaitable[object]]
 
@@ -77,6 +83,14 @@ async def _welcome_member(scope: AsyncContainer, payload: Mapping[str, JsonScala
 
 async def _send_reminders(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
     return await (await scope.get(SendReminders))()
+
+
+async def _send_campaign_batch(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return await (await scope.get(SendCampaignBatch))(campaign_id=int(str(payload["campaign_id"])))
+
+
+async def _resume_campaigns(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return await (await scope.get(ResumeCampaigns))()
 
 
 async def _push_due(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
@@ -131,6 +145,8 @@ HANDLERS: dict[str, Handler] = {
     DELIVER_NOTIFICATION: _deliver_notification,
     PUSH_DUE: _push_due,
     SEND_REMINDERS: _send_reminders,
+    SEND_CAMPAIGN_BATCH: _send_campaign_batch,
+    RESUME_CAMPAIGNS: _resume_campaigns,
     identity_jobs.MEMBER_ADMITTED: _welcome_member,
     EXPIRE_ATTENDANCE: _expire_attendance,
     payment_jobs.EXPIRE_HOLDS: _expire_holds,

@@ -43,6 +43,11 @@ class NotificationRepository(Protocol):
         """Stores ``pushed_at`` and ``read_at`` (the rest never changes)."""
         ...
 
+    async def add_many(self, notifications: Sequence[Notification]) -> int:
+        """Stores those whose key is new, in one statement (a campaign batch); answers how many were stored.
+        Takes each recipient's inbox lock, as ``add`` does."""
+        ...
+
     async def for_member(self, member_id: int, limit: int) -> list[Notification]:
         """Newest first."""
         ...
