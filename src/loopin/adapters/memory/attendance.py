@@ -9,7 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Generic, TypeVar
 
 from loopin.adapters.memory.events import EVENTS, VENUES
 from loopin.adapters.memory.identity import MEMBERS
@@ -37,10 +37,12 @@ from loopin.usecases.events.ports import EventAccessGrants
 REQUESTS, REQUEST_PAIRS = "join_requests", "join_request_pairs"
 INVITATIONS, INVITATION_PAIRS = "invitations", "invitation_pairs"
 TICKETS, TICKET_PAIRS, TICKET_DIGESTS = "tickets", "ticket_pairs", "ticket_digests"
+Row = TypeVar("Row", JoinRequest, Invitation, Ticket)
 
 
-class _PairTable(ABC):
-    """A table of entities with ``id``, a unique (event, member) index and row locks by id."""
+class _PairTable(ABC, Generic[Row]):
+    """A table of entities with ``id``, a unique (event, member) index and row locks by id: the reads, locks
+    and writes the three attendance repositories share."""
 
     table: str
     pairs: str
@@ -49,22 +51,26 @@ class _PairTable(ABC):
         self._tx = tx
 
     @abstractmethod
-    def _pair(self, row: Any) -> tuple[int, int]:
+    def _pair(self, row: Row) -> tuple[int, int]:
         """The (event id, member id) the row is unique for."""
 
-    def _read(self, row_id: Hashable | None) -> Any:
-        return self._tx.read(self.table, row_id) if row_id is not None else None
+    def _read(self, row_id: Hashable | None) -> Row | None:
+        found: Row | None = self._tx.read(self.table, row_id) if row_id is not None else None
+        return found
 
-    async def _lock_id(self, row_id: int) -> Any:
+    async def get(self, row_id: int) -> Row | None:
+        return self._read(row_id)
+
+    async def lock_by_id(self, row_id: int) -> Row | None:
         await self._tx.lock(self.table, row_id)
         return self._read(row_id)
 
-    async def _lock_pair(self, event_id: int, member_id: int) -> Any:
+    async def lock(self, event_id: int, member_id: int) -> Row | None:
         await self._tx.lock(self.pairs, (event_id, member_id))
         row_id = self._tx.read(self.pairs, (event_id, member_id))
-        return await self._lock_id(row_id) if row_id is not None else None
+        return await self.lock_by_id(row_id) if row_id is not None else None
 
-    async def _add(self, row: Any) -> Any:
+    async def add(self, row: Row) -> Row:
         pair = self._pair(row)
         await self._tx.lock(self.pairs, pair)
         if self._tx.read(self.pairs, pair) is not None:
@@ -75,13 +81,13 @@ class _PairTable(ABC):
         self._tx.write(self.table, row.id, row)
         return row
 
-    def _save(self, row: Any) -> None:
+    async def save(self, row: Row) -> None:
         if self._read(row.id) is None:
             raise LookupError(f"{self.table} {row.id} is not stored")
         self._tx.write(self.table, row.id, row)
 
-    async def _lock_overdue(self, due: list[Any], limit: int) -> list[Any]:
-        locked: list[Any] = []
+    async def _lock_overdue(self, due: list[Row], limit: int) -> list[Row]:
+        locked: list[Row] = []
         for row in due:
             if len(locked) >= limit:
                 break
@@ -92,23 +98,11 @@ class _PairTable(ABC):
         return locked
 
 
-class MemoryJoinRequestRepository(_PairTable, JoinRequestRepository):
+class MemoryJoinRequestRepository(_PairTable[JoinRequest], JoinRequestRepository):
     table, pairs = REQUESTS, REQUEST_PAIRS
 
-    def _pair(self, row: Any) -> tuple[int, int]:
+    def _pair(self, row: JoinRequest) -> tuple[int, int]:
         return (row.event_id, row.requester_id)
-
-    async def get(self, request_id: int) -> JoinRequest | None:
-        found: JoinRequest | None = self._read(request_id)
-        return found
-
-    async def lock(self, event_id: int, member_id: int) -> JoinRequest | None:
-        found: JoinRequest | None = await self._lock_pair(event_id, member_id)
-        return found
-
-    async def lock_by_id(self, request_id: int) -> JoinRequest | None:
-        found: JoinRequest | None = await self._lock_id(request_id)
-        return found
 
     async def lock_many(self, event_id: int, request_ids: Sequence[int]) -> list[JoinRequest]:
         found: list[JoinRequest] = []
@@ -119,13 +113,6 @@ class MemoryJoinRequestRepository(_PairTable, JoinRequestRepository):
                 if locked is not None:
                     found.append(locked)
         return found
-
-    async def add(self, request: JoinRequest) -> JoinRequest:
-        stored: JoinRequest = await self._add(request)
-        return stored
-
-    async def save(self, request: JoinRequest) -> None:
-        self._save(request)
 
     async def lock_overdue(self, now: datetime, limit: int) -> list[JoinRequest]:
         due = sorted(
@@ -139,23 +126,11 @@ class MemoryJoinRequestRepository(_PairTable, JoinRequestRepository):
         return await self._lock_overdue(due, limit)
 
 
-class MemoryInvitationRepository(_PairTable, InvitationRepository):
+class MemoryInvitationRepository(_PairTable[Invitation], InvitationRepository):
     table, pairs = INVITATIONS, INVITATION_PAIRS
 
-    def _pair(self, row: Any) -> tuple[int, int]:
+    def _pair(self, row: Invitation) -> tuple[int, int]:
         return (row.event_id, row.invitee_id)
-
-    async def get(self, invitation_id: int) -> Invitation | None:
-        found: Invitation | None = self._read(invitation_id)
-        return found
-
-    async def lock(self, event_id: int, member_id: int) -> Invitation | None:
-        found: Invitation | None = await self._lock_pair(event_id, member_id)
-        return found
-
-    async def lock_by_id(self, invitation_id: int) -> Invitation | None:
-        found: Invitation | None = await self._lock_id(invitation_id)
-        return found
 
     async def lock_for_members(self, event_id: int, member_ids: Sequence[int]) -> dict[int, Invitation]:
         found: dict[int, Invitation] = {}
@@ -166,13 +141,6 @@ class MemoryInvitationRepository(_PairTable, InvitationRepository):
                 if invitation is not None:
                     found[member_id] = invitation
         return found
-
-    async def add(self, invitation: Invitation) -> Invitation:
-        stored: Invitation = await self._add(invitation)
-        return stored
-
-    async def save(self, invitation: Invitation) -> None:
-        self._save(invitation)
 
     async def lock_overdue(self, now: datetime, limit: int) -> list[Invitation]:
         due = sorted(
@@ -186,41 +154,36 @@ class MemoryInvitationRepository(_PairTable, InvitationRepository):
         return await self._lock_overdue(due, limit)
 
 
-class MemoryTicketRepository(_PairTable, TicketRepository):
+class MemoryTicketRepository(_PairTable[Ticket], TicketRepository):
     table, pairs = TICKETS, TICKET_PAIRS
 
-    def _pair(self, row: Any) -> tuple[int, int]:
+    def _pair(self, row: Ticket) -> tuple[int, int]:
         return (row.event_id, row.member_id)
 
     async def find(self, event_id: int, member_id: int) -> Ticket | None:
-        found: Ticket | None = self._read(self._tx.read(TICKET_PAIRS, (event_id, member_id)))
-        return found
-
-    async def lock(self, event_id: int, member_id: int) -> Ticket | None:
-        found: Ticket | None = await self._lock_pair(event_id, member_id)
-        return found
+        return self._read(self._tx.read(TICKET_PAIRS, (event_id, member_id)))
 
     async def lock_by_digest(self, secret_digest: str) -> Ticket | None:
         row_id = self._tx.read(TICKET_DIGESTS, secret_digest)
         if row_id is None:
             return None
-        ticket: Ticket | None = await self._lock_id(row_id)
+        ticket = await self.lock_by_id(row_id)
         return ticket if ticket is not None and ticket.secret_digest == secret_digest else None
 
     async def add(self, ticket: Ticket) -> Ticket:
         await self._tx.lock(TICKET_DIGESTS, ticket.secret_digest)
         if self._tx.read(TICKET_DIGESTS, ticket.secret_digest) is not None:
             raise Conflict("This change conflicts with data saved at the same time. Please retry.")
-        stored: Ticket = await self._add(ticket)
+        stored = await super().add(ticket)
         self._tx.write(TICKET_DIGESTS, stored.secret_digest, stored.id)
         return stored
 
     async def save(self, ticket: Ticket) -> None:
-        previous: Ticket | None = self._read(ticket.id)
+        previous = self._read(ticket.id)
         if previous is not None and previous.secret_digest != ticket.secret_digest:
             self._tx.write(TICKET_DIGESTS, previous.secret_digest, None)  # the old code opens nothing
             self._tx.write(TICKET_DIGESTS, ticket.secret_digest, ticket.id)
-        self._save(ticket)
+        await super().save(ticket)
 
 
 def _card(member: Member | None, member_id: int) -> MemberCard:

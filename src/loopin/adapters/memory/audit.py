@@ -87,11 +87,7 @@ class MemoryAuditDays(AuditDays):
         return max((d.day for d in self._tx.rows(AUDIT_DAYS)), default=None)
 
     async def add(self, day: AuditDay) -> bool:
-        await self._tx.lock(AUDIT_DAYS, day.day)
-        if self._tx.read(AUDIT_DAYS, day.day) is not None:
-            return False
-        self._tx.write(AUDIT_DAYS, day.day, day)
-        return True
+        return await self._tx.insert_once(AUDIT_DAYS, day.day, day)
 
     async def between(self, first: date, last: date) -> list[AuditDay]:
         return sorted((d for d in self._tx.rows(AUDIT_DAYS) if first <= d.day <= last), key=lambda d: d.day)

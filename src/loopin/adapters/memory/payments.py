@@ -177,11 +177,7 @@ class MemoryLedger(Ledger):
         self._tx = tx
 
     async def record(self, transaction: LedgerTransaction) -> bool:
-        await self._tx.lock(LEDGER, transaction.key)
-        if self._tx.read(LEDGER, transaction.key) is not None:
-            return False
-        self._tx.write(LEDGER, transaction.key, transaction)
-        return True
+        return await self._tx.insert_once(LEDGER, transaction.key, transaction)
 
     async def transactions(self, *, event_id: int) -> list[LedgerTransaction]:
         found = [t for t in self._tx.rows(LEDGER) if t.event_id == event_id]
@@ -204,11 +200,7 @@ class MemoryNoticeLog(NoticeLog):
         self._tx = tx
 
     async def record(self, notice: ReceivedNotice) -> bool:
-        await self._tx.lock(NOTICES, notice.key)
-        if self._tx.read(NOTICES, notice.key) is not None:
-            return False
-        self._tx.write(NOTICES, notice.key, notice)
-        return True
+        return await self._tx.insert_once(NOTICES, notice.key, notice)
 
     async def count(self, txnid: str) -> int:
         return sum(1 for n in self._tx.rows(NOTICES) if n.txnid == txnid)

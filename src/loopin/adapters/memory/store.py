@@ -75,6 +75,15 @@ class MemoryTransaction:
     def write(self, table: str, key: Hashable, value: Any) -> None:
         self._writes[table, key] = copy.deepcopy(value)
 
+    async def insert_once(self, table: str, key: Hashable, value: Any) -> bool:
+        """``INSERT … ON CONFLICT DO NOTHING``: under the key's lock, writes the value only where none is stored
+        yet, and says whether it did."""
+        await self.lock(table, key)
+        if self.read(table, key) is not None:
+            return False
+        self.write(table, key, value)
+        return True
+
     def delete(self, table: str, key: Hashable) -> None:
         self._writes[table, key] = None
 

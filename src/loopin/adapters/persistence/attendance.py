@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.orm import (
@@ -16,7 +14,7 @@ from loopin.adapters.persistence.orm import (
     JoinRequestRow,
     TicketRow,
 )
-from loopin.adapters.persistence.rows import copy_to_row, entity_from_row
+from loopin.adapters.persistence.rows import copy_to_row, entity_from_row, insert_row, stored_row
 from loopin.domain.attendance.invitation import Invitation, InvitationStatus
 from loopin.domain.attendance.request import JoinRequest, RequestStatus
 from loopin.domain.attendance.ticket import Ticket, TicketStatus
@@ -53,16 +51,6 @@ def ticket_from_row(row: TicketRow) -> Ticket:
 
 def _copy_ticket(t: Ticket, row: TicketRow) -> None:
     copy_to_row(t, row)
-
-
-async def _insert(session: AsyncSession, row: Any, created_at: datetime | None) -> None:
-    if created_at is not None:
-        row.created_at = created_at
-    session.add(row)
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        raise Conflict(CONFLICT) from exc
 
 
 # --- repositories ------------------------------------------------------------------------------------------
@@ -103,15 +91,12 @@ class SqlJoinRequestRepository(JoinRequestRepository):
     async def add(self, request: JoinRequest) -> JoinRequest:
         row = JoinRequestRow()
         _copy_request(request, row)
-        await _insert(self._session, row, request.created_at)
+        await insert_row(self._session, row, request.created_at, Conflict(CONFLICT))
         request.id = row.id
         return request
 
     async def save(self, request: JoinRequest) -> None:
-        row = await self._session.get(JoinRequestRow, request.id)
-        if row is None:
-            raise LookupError(f"join request {request.id} is not stored")
-        _copy_request(request, row)
+        _copy_request(request, await stored_row(self._session, JoinRequestRow, request.id))
 
     async def lock_overdue(self, now: datetime, limit: int) -> list[JoinRequest]:
         rows = await self._session.scalars(
@@ -162,15 +147,12 @@ class SqlInvitationRepository(InvitationRepository):
     async def add(self, invitation: Invitation) -> Invitation:
         row = InvitationRow()
         _copy_invitation(invitation, row)
-        await _insert(self._session, row, invitation.created_at)
+        await insert_row(self._session, row, invitation.created_at, Conflict(CONFLICT))
         invitation.id = row.id
         return invitation
 
     async def save(self, invitation: Invitation) -> None:
-        row = await self._session.get(InvitationRow, invitation.id)
-        if row is None:
-            raise LookupError(f"invitation {invitation.id} is not stored")
-        _copy_invitation(invitation, row)
+        _copy_invitation(invitation, await stored_row(self._session, InvitationRow, invitation.id))
 
     async def lock_overdue(self, now: datetime, limit: int) -> list[Invitation]:
         rows = await self._session.scalars(
@@ -209,12 +191,9 @@ class SqlTicketRepository(TicketRepository):
     async def add(self, ticket: Ticket) -> Ticket:
         row = TicketRow()
         _copy_ticket(ticket, row)
-        await _insert(self._session, row, ticket.created_at)
+        await insert_row(self._session, row, ticket.created_at, Conflict(CONFLICT))
         ticket.id = row.id
         return ticket
 
     async def save(self, ticket: Ticket) -> None:
-        row = await self._session.get(TicketRow, ticket.id)
-        if row is None:
-            raise LookupError(f"ticket {ticket.id} is not stored")
-        _copy_ticket(ticket, row)
+        _copy_ticket(ticket, await stored_row(self._session, TicketRow, ticket.id))

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.identity import interest_from_row
@@ -22,7 +21,7 @@ from loopin.adapters.persistence.orm import (
     is_storable_id,
     like_anywhere,
 )
-from loopin.adapters.persistence.rows import copy_to_row, entity_from_row
+from loopin.adapters.persistence.rows import copy_to_row, entity_from_row, insert_row, stored_row
 from loopin.adapters.persistence.venues import venue_from_row
 from loopin.domain.events.event import (
     LISTED_STATUSES,
@@ -61,23 +60,15 @@ class SqlEventRepository(EventRepository):
     async def add(self, event: Event) -> Event:
         row = EventRow()
         _copy_event(event, row)
-        if event.created_at is not None:
-            row.created_at = event.created_at
-        self._session.add(row)
-        try:
-            await self._session.flush()
-        except IntegrityError as exc:
-            raise Conflict("This event could not be stored. Please retry.", code="EVENT_CONFLICT") from exc
+        conflict = Conflict("This event could not be stored. Please retry.", code="EVENT_CONFLICT")
+        await insert_row(self._session, row, event.created_at, conflict)
         event.id = row.id
         event.created_at = row.created_at
         event.updated_at = row.updated_at
         return event
 
     async def save(self, event: Event) -> None:
-        row = await self._session.get(EventRow, event.id)
-        if row is None:
-            raise LookupError(f"event {event.id} is not stored")
-        _copy_event(event, row)
+        _copy_event(event, await stored_row(self._session, EventRow, event.id))
 
     async def canonical_id_taken(self, canonical_id: str) -> bool:
         return bool(await self._session.scalar(select(exists().where(EventRow.canonical_id == canonical_id))))

@@ -7,11 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.orm import EventInterestRow, MemberRow, OtpChallengeRow, is_storable_id
-from loopin.adapters.persistence.rows import copy_to_row, entity_from_row
+from loopin.adapters.persistence.rows import copy_to_row, entity_from_row, insert_row, stored_row
 from loopin.domain.identity.interest import EventInterest
 from loopin.domain.identity.member import Member, MemberStatus
 from loopin.domain.identity.otp import OtpChallenge
@@ -59,22 +58,14 @@ class SqlMemberRepository(MemberRepository):
     async def add(self, member: Member) -> Member:
         row = MemberRow()
         _copy_to_row(member, row)
-        if member.joined_at is not None:
-            row.created_at = member.joined_at
-        self._session.add(row)
-        try:
-            await self._session.flush()
-        except IntegrityError as exc:
-            raise Conflict("An account with this phone number already exists.", code="ACCOUNT_EXISTS") from exc
+        conflict = Conflict("An account with this phone number already exists.", code="ACCOUNT_EXISTS")
+        await insert_row(self._session, row, member.joined_at, conflict)
         member.id = row.id
         member.joined_at = row.created_at
         return member
 
     async def save(self, member: Member) -> None:
-        row = await self._session.get(MemberRow, member.id)
-        if row is None:
-            raise LookupError(f"member {member.id} is not stored")
-        _copy_to_row(member, row)
+        _copy_to_row(member, await stored_row(self._session, MemberRow, member.id))
 
     async def lock_due_for_promotion(self, now: datetime, limit: int) -> list[Member]:
         rows = await self._session.scalars(

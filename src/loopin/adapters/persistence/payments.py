@@ -26,7 +26,7 @@ from loopin.adapters.persistence.orm import (
     RefundRow,
     is_storable_id,
 )
-from loopin.adapters.persistence.rows import copy_to_row, entity_from_row, row_values
+from loopin.adapters.persistence.rows import copy_to_row, entity_from_row, row_values, stored_row
 from loopin.domain.payments.fee import PlatformFeeConfig, PriceQuote
 from loopin.domain.payments.ledger import LedgerEntry, LedgerKind, LedgerTransaction, host_payable
 from loopin.domain.payments.order import OPEN_STATUSES, OrderStatus, PaymentOrder
@@ -115,10 +115,7 @@ class SqlPaymentOrderRepository(PaymentOrderRepository):
         return order_from_row(row) if row else None
 
     async def save(self, order: PaymentOrder) -> None:
-        row = await self._session.get(PaymentOrderRow, order.id)
-        if row is None:
-            raise LookupError(f"order {order.id} is not stored")
-        _copy_order(order, row)
+        _copy_order(order, await stored_row(self._session, PaymentOrderRow, order.id))
 
     async def expire_overdue(self, now: datetime, *, event_id: int | None, limit: int) -> list[ReleasedHold]:
         candidates = (

@@ -6,12 +6,18 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable, Collection
+from datetime import datetime
 from enum import Enum
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from loopin.domain.shared.errors import Conflict
 from loopin.usecases.shared.attributes import field_names
 
 T = TypeVar("T")
+Row = TypeVar("Row")
 Reader = Callable[[Any], Any]
 
 
@@ -77,3 +83,23 @@ def _same(value: Any) -> Any:
 
 
 _READERS: dict[type[Any], dict[str, Reader]] = {}
+
+
+async def stored_row(session: AsyncSession, kind: type[Row], row_id: int) -> Row:
+    """The row an entity was loaded from: saving one that was never added is a bug of ours, not a 4xx."""
+    row = await session.get(kind, row_id)
+    if row is None:
+        raise LookupError(f"{getattr(kind, '__tablename__', kind.__name__)} row {row_id} is not stored")
+    return row
+
+
+async def insert_row(session: AsyncSession, row: Any, created_at: datetime | None, conflict: Conflict) -> None:
+    """Adds the row and flushes it, so its id is known; dated like its entity when that has a date already.
+    A constraint the row breaks (a unique pair written at the same time) is answered with ``conflict``."""
+    if created_at is not None:
+        row.created_at = created_at
+    session.add(row)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise conflict from exc

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from loopin.domain.events.event import NotEventHost
-from loopin.domain.shared.errors import Conflict, DomainError, ErrorKind, NotFound
-
-
-class Refused(DomainError):
-    """A business rule says no (400)."""
-
-    kind = ErrorKind.INVALID
+from loopin.domain.shared.errors import Conflict, NotFound, Refused
 
 
 class HostOnly(NotEventHost):

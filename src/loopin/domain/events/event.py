@@ -10,7 +10,7 @@ from enum import Enum
 from typing import ClassVar
 
 from loopin.domain.events.slugs import generate_slug, new_canonical_id
-from loopin.domain.shared.errors import Conflict, DomainError, ErrorKind, Forbidden, NotFound
+from loopin.domain.shared.errors import Conflict, Forbidden, NotFound, Refused
 from loopin.domain.shared.money import ZERO
 
 
@@ -72,8 +72,7 @@ class EventNotEditable(Conflict):
     code = "EVENT_NOT_EDITABLE"
 
 
-class CapacityExceeded(DomainError):
-    kind = ErrorKind.INVALID
+class CapacityExceeded(Refused):
     code = "CAPACITY_EXCEEDED"
     default_message = "Not enough seats left for this event."
 

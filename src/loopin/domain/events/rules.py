@@ -10,6 +10,8 @@ import math
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
+from enum import Enum
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from loopin.domain.events.event import AllowedGenders, EventStatus, RsvpExpiryPolicy
@@ -28,6 +30,7 @@ FURTHEST_START = timedelta(days=3 * 366)
 _GSTIN = re.compile(r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
 _TRUE = frozenset({"true", "1", "yes", "y", "on", "t"})
 _FALSE = frozenset({"false", "0", "no", "n", "off", "f"})
+Choice = TypeVar("Choice", bound=Enum)
 
 
 def _unprintable(text: str) -> bool:
@@ -230,34 +233,17 @@ def parse_allowed_genders(raw: str | None, problems: Problems) -> AllowedGenders
     text = (raw or "").strip().lower().replace("-", "_").replace(" ", "_") or "all"
     if text == "nonbinary":
         text = "non_binary"
-    try:
-        return AllowedGenders(text)
-    except ValueError:
-        allowed = ", ".join(g.value for g in AllowedGenders)
-        problems.add("allowed_genders", f"allowed_genders must be one of: {allowed}", "INVALID_ALLOWED_GENDERS")
-        return None
+    return _one_of(AllowedGenders, text, "allowed_genders", "INVALID_ALLOWED_GENDERS", problems)
 
 
 def parse_rsvp_policy(raw: str | None, problems: Problems) -> RsvpExpiryPolicy | None:
     text = (raw or "").strip().lower()
-    try:
-        return RsvpExpiryPolicy(text)
-    except ValueError:
-        allowed = ", ".join(p.value for p in RsvpExpiryPolicy)
-        problems.add(
-            "rsvp_expiry_policy", f"rsvp_expiry_policy must be one of: {allowed}", "INVALID_RSVP_EXPIRY_POLICY"
-        )
-        return None
+    return _one_of(RsvpExpiryPolicy, text, "rsvp_expiry_policy", "INVALID_RSVP_EXPIRY_POLICY", problems)
 
 
 def parse_status(raw: str | None, problems: Problems) -> EventStatus | None:
     text = (raw or "").strip().lower()
-    try:
-        return EventStatus(text)
-    except ValueError:
-        allowed = ", ".join(s.value for s in EventStatus)
-        problems.add("status", f"status must be one of: {allowed}", "INVALID_STATUS")
-        return None
+    return _one_of(EventStatus, text, "status", "INVALID_STATUS", problems)
 
 
 def parse_interest_ids(raw: str | list[int] | None, problems: Problems) -> tuple[int, ...] | None:
@@ -349,9 +335,14 @@ def clean_country_code(raw: str | None, problems: Problems, field: str = "locati
 
 def parse_venue_type(raw: str | None, problems: Problems) -> VenueType | None:
     text = (raw or "").strip().lower() or VenueType.INDOOR.value
+    return _one_of(VenueType, text, "venue_type", "VALIDATION_ERROR", problems)
+
+
+def _one_of(kind: type[Choice], text: str, field: str, code: str, problems: Problems) -> Choice | None:
+    """The enum member spelled ``text``, or a problem that lists every allowed value."""
     try:
-        return VenueType(text)
+        return kind(text)
     except ValueError:
-        allowed = ", ".join(v.value for v in VenueType)
-        problems.add("venue_type", f"venue_type must be one of: {allowed}", "VALIDATION_ERROR")
+        allowed = ", ".join(str(c.value) for c in kind)
+        problems.add(field, f"{field} must be one of: {allowed}", code)
         return None

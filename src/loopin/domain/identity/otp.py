@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from loopin.domain.identity.phone import PhoneNumber
-from loopin.domain.shared.errors import DomainError, ErrorKind, NotFound, RateLimited
+from loopin.domain.shared.errors import NotFound, RateLimited, Refused
 from loopin.domain.shared.keyed_digest import KeyedDigest
 
 
@@ -99,8 +99,7 @@ def _context(phone: PhoneNumber) -> str:
     return f"otp:{phone.e164}"
 
 
-class OtpRejected(DomainError):
-    kind = ErrorKind.INVALID
+class OtpRejected(Refused):
     code = "OTP_INVALID"
 
     @classmethod

@@ -6,13 +6,7 @@ own "sold out" text for 400s that mention them.
 
 from __future__ import annotations
 
-from loopin.domain.shared.errors import Conflict, DomainError, ErrorKind, NotFound
-
-
-class PaymentRefused(DomainError):
-    """A business rule says no (400)."""
-
-    kind = ErrorKind.INVALID
+from loopin.domain.shared.errors import Conflict, NotFound, Refused
 
 
 class OrderNotFound(NotFound):
@@ -20,12 +14,12 @@ class OrderNotFound(NotFound):
     default_message = "Payment order not found."
 
 
-class PaymentNotRequired(PaymentRefused):
+class PaymentNotRequired(Refused):
     code = "PAYMENT_NOT_REQUIRED"
     default_message = "This event is free: it does not require payment."
 
 
-class PriceChanged(PaymentRefused):
+class PriceChanged(Refused):
     code = "PRICE_CHANGED"
 
 
@@ -33,14 +27,14 @@ class InvalidOrderTransition(Conflict):
     code = "INVALID_ORDER_TRANSITION"
 
 
-class ForgedNotice(PaymentRefused):
+class ForgedNotice(Refused):
     """A callback or webhook whose signature (reverse hash) or merchant key does not verify."""
 
     code = "INVALID_PAYMENT_SIGNATURE"
     default_message = "The payment response could not be verified."
 
 
-class NoticeMismatch(PaymentRefused):
+class NoticeMismatch(Refused):
     """A correctly signed notice that does not describe the stored order (another amount)."""
 
     code = "PAYMENT_MISMATCH"

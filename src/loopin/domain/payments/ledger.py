@@ -85,39 +85,38 @@ class LedgerTransaction:
         return sum((e.amount for e in self.entries if e.account == account), ZERO)
 
 
-def _entries(*pairs: tuple[str, Decimal]) -> tuple[LedgerEntry, ...]:
-    return tuple(LedgerEntry(account, amount) for account, amount in pairs if amount != ZERO)
+def _movement(
+    order: PaymentOrder, key: str, kind: LedgerKind, at: datetime, *legs: tuple[str, Decimal]
+) -> LedgerTransaction:
+    """A transaction about one order; a leg that moves nothing is left out."""
+    entries = tuple(LedgerEntry(account, amount) for account, amount in legs if amount != ZERO)
+    return LedgerTransaction(key, kind, order.event_id, order.id, entries, at)
 
 
 def payment_captured(order: PaymentOrder, at: datetime) -> LedgerTransaction:
     """A paid order: the buyer's money split between the host and the platform."""
     q = order.quote
-    return LedgerTransaction(
-        key=f"order:{order.order_id}:capture",
-        kind=LedgerKind.PAYMENT,
-        event_id=order.event_id,
-        order_id=order.id,
-        entries=_entries(
-            (receivable(order.gateway), q.amount),
-            (host_payable(order.host_id), -q.host_share),
-            (PLATFORM_FEE_REVENUE, -q.platform_fee),
-        ),
-        at=at,
+    return _movement(
+        order,
+        f"order:{order.order_id}:capture",
+        LedgerKind.PAYMENT,
+        at,
+        (receivable(order.gateway), q.amount),
+        (host_payable(order.host_id), -q.host_share),
+        (PLATFORM_FEE_REVENUE, -q.platform_fee),
     )
 
 
 def unfulfilled_capture(order: PaymentOrder, at: datetime) -> LedgerTransaction:
     """Money captured for an order that got no ticket: all of it is owed back to the buyer. Same key as
     ``payment_captured``: an order's capture is recorded once, whichever way it went."""
-    return LedgerTransaction(
-        key=f"order:{order.order_id}:capture",
-        kind=LedgerKind.UNFULFILLED_PAYMENT,
-        event_id=order.event_id,
-        order_id=order.id,
-        entries=_entries(
-            (receivable(order.gateway), order.captured_amount), (REFUNDS_PAYABLE, -order.captured_amount)
-        ),
-        at=at,
+    return _movement(
+        order,
+        f"order:{order.order_id}:capture",
+        LedgerKind.UNFULFILLED_PAYMENT,
+        at,
+        (receivable(order.gateway), order.captured_amount),
+        (REFUNDS_PAYABLE, -order.captured_amount),
     )
 
 
@@ -129,30 +128,26 @@ def refund_owed(order: PaymentOrder, refund: Refund, at: datetime) -> LedgerTran
         return None
     q = order.quote
     platform_part = (q.platform_fee * refund.amount / q.amount).quantize(CENT, rounding=ROUND_HALF_UP)
-    host_part = refund.amount - platform_part
-    return LedgerTransaction(
-        key=f"refund:{refund.idempotency_key}:owed",
-        kind=LedgerKind.REFUND_OWED,
-        event_id=order.event_id,
-        order_id=order.id,
-        entries=_entries(
-            (host_payable(order.host_id), host_part),
-            (PLATFORM_FEE_REVENUE, platform_part),
-            (REFUNDS_PAYABLE, -refund.amount),
-        ),
-        at=at,
+    return _movement(
+        order,
+        f"refund:{refund.idempotency_key}:owed",
+        LedgerKind.REFUND_OWED,
+        at,
+        (host_payable(order.host_id), refund.amount - platform_part),
+        (PLATFORM_FEE_REVENUE, platform_part),
+        (REFUNDS_PAYABLE, -refund.amount),
     )
 
 
 def refund_paid(order: PaymentOrder, refund: Refund, at: datetime) -> LedgerTransaction:
     """The gateway has given the money back."""
-    return LedgerTransaction(
-        key=f"refund:{refund.idempotency_key}:paid",
-        kind=LedgerKind.REFUND_PAID,
-        event_id=order.event_id,
-        order_id=order.id,
-        entries=_entries((REFUNDS_PAYABLE, refund.amount), (receivable(order.gateway), -refund.amount)),
-        at=at,
+    return _movement(
+        order,
+        f"refund:{refund.idempotency_key}:paid",
+        LedgerKind.REFUND_PAID,
+        at,
+        (REFUNDS_PAYABLE, refund.amount),
+        (receivable(order.gateway), -refund.amount),
     )
 
 

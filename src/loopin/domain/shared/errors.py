@@ -57,6 +57,12 @@ class InvalidInput(DomainError):
         return cls([FieldProblem(field, message)], code=code)
 
 
+class Refused(DomainError):
+    """A business rule says no (400): the base of every context's refusals."""
+
+    kind = ErrorKind.INVALID
+
+
 class NotFound(DomainError):
     kind = ErrorKind.NOT_FOUND
     code = "NOT_FOUND"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from loopin.domain.attendance.errors import (
     HostOnly,
@@ -113,7 +114,10 @@ class GetRequesterProfile:
 
 @dataclass(frozen=True, slots=True)
 class _HostDecision:
-    """Accept and decline share their loading, their locks and their side effects."""
+    """Accept and decline share their loading, their locks, their side effects and their answer; each says
+    only how it changes the request (``_decide``)."""
+
+    action: ClassVar[str]
 
     access: MemberAccess
     event_access: EventAccess
@@ -126,6 +130,30 @@ class _HostDecision:
     jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
+
+    async def __call__(
+        self, *, member_id: int, event_id: int, request_id: int, host_message: str | None
+    ) -> RequestView:
+        message = check_text(host_message, "host_message", HOST_MESSAGE_MAX)
+        host_id, event, request = await self._load(member_id, event_id, request_id)
+        now = self.clock.now()
+        was_pending = request.is_pending
+        if await self._decide(event, request, now, message):
+            await self._record(event, request, host_id, now, was_pending=was_pending)
+        await self.uow.commit()
+        cards = await self.reader.member_cards([request.requester_id])
+        return RequestView.of(
+            request,
+            self.clock.now(),
+            event_title=event.title,
+            requester=cards.get(request.requester_id),
+            has_ticket=await self._has_ticket(request),
+            storage=self.storage,
+        )
+
+    async def _decide(self, event: Event, request: JoinRequest, now: datetime, message: str) -> bool:
+        """Applies the host's answer to the request; whether it changed."""
+        raise NotImplementedError
 
     async def _load(self, member_id: int, event_id: int, request_id: int) -> tuple[int, Event, JoinRequest]:
         host = await self.access.load(member_id, Access.MEMBER)
@@ -140,7 +168,7 @@ class _HostDecision:
         return ticket is not None and ticket.is_live
 
     async def _record(
-        self, action: str, event: Event, request: JoinRequest, host_id: int, now: datetime, *, was_pending: bool
+        self, event: Event, request: JoinRequest, host_id: int, now: datetime, *, was_pending: bool
     ) -> None:
         """A decision that changed the request: saved, out of the event's pending count, audited, and the
         member told."""
@@ -148,22 +176,10 @@ class _HostDecision:
         if was_pending:
             event.request_closed(now)
             await self.events.save(event)
-        self.jobs.enqueue(jobs.audited_request(action, request, host_id, now))
-        notice = jobs.request_accepted if action == "accepted" else jobs.request_declined
+        self.jobs.enqueue(jobs.audited_request(self.action, request, host_id, now))
+        notice = jobs.request_accepted if self.action == "accepted" else jobs.request_declined
         self.jobs.enqueue(notice(request, event))
         self.uow.after_commit(self.cache.invalidate)
-
-    async def _finish(self, event: Event, request: JoinRequest) -> RequestView:
-        await self.uow.commit()
-        cards = await self.reader.member_cards([request.requester_id])
-        return RequestView.of(
-            request,
-            self.clock.now(),
-            event_title=event.title,
-            requester=cards.get(request.requester_id),
-            has_ticket=await self._has_ticket(request),
-            storage=self.storage,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,36 +187,21 @@ class AcceptJoinRequest(_HostDecision):
     """Accepting holds no seats (confirmations race for them under the event lock), but refuses a request
     that no longer fits in the seats left."""
 
-    async def __call__(
-        self, *, member_id: int, event_id: int, request_id: int, host_message: str | None
-    ) -> RequestView:
-        message = check_text(host_message, "host_message", HOST_MESSAGE_MAX)
-        host_id, event, request = await self._load(member_id, event_id, request_id)
-        now = self.clock.now()
+    action = "accepted"
+
+    async def _decide(self, event: Event, request: JoinRequest, now: datetime, message: str) -> bool:
         require_open(event, now)
-        was_pending = request.is_pending
         if request.status_at(now) is not RequestStatus.ACCEPTED:
             check_seats_left(event, request.seats_requested, code=ACCEPT_CODE)
-        deadline = answer_deadline(event.rsvp_expiry_policy, now, event.start_time)
-        changed = request.accept(now, message, deadline)
-        if changed:
-            await self._record("accepted", event, request, host_id, now, was_pending=was_pending)
-        return await self._finish(event, request)
+        return request.accept(now, message, answer_deadline(event.rsvp_expiry_policy, now, event.start_time))
 
 
 @dataclass(frozen=True, slots=True)
 class DeclineJoinRequest(_HostDecision):
-    async def __call__(
-        self, *, member_id: int, event_id: int, request_id: int, host_message: str | None
-    ) -> RequestView:
-        message = check_text(host_message, "host_message", HOST_MESSAGE_MAX)
-        host_id, event, request = await self._load(member_id, event_id, request_id)
-        now = self.clock.now()
-        was_pending = request.is_pending
-        changed = request.decline(now, message, has_ticket=await self._has_ticket(request))
-        if changed:
-            await self._record("declined", event, request, host_id, now, was_pending=was_pending)
-        return await self._finish(event, request)
+    action = "declined"
+
+    async def _decide(self, event: Event, request: JoinRequest, now: datetime, message: str) -> bool:
+        return request.decline(now, message, has_ticket=await self._has_ticket(request))
 
 
 @dataclass(frozen=True, slots=True)
