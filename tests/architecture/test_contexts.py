@@ -46,6 +46,7 @@ ALIASES = {
     "push": "notifications",
     "seats": "events",
     "fee_cache": "payments",
+    "admin": "staff",  # the web console (entrypoints/admin) is the staff context's entrypoint
 }
 LAYERS = ("domain", "usecases", "adapters", "entrypoints")
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from loopin.entrypoints.server import APP_FACTORY, uvicorn_options
-from loopin.entrypoints.settings import SettingsError, load_settings
+from loopin.entrypoints.settings import Environment, SettingsError, load_settings
 
 
 @click.group()
@@ -31,6 +31,11 @@ def dev(host: str, port: int) -> None:
         click.echo("Embedded mode: in-memory data, console SMS (codes are printed below), in-process jobs.")
     if settings.waitlist_policy().max_minutes == 0:
         click.echo("New members are let in as soon as they complete their profile (development).")
+    if settings.environment is Environment.DEVELOPMENT and settings.dev_staff_phone:
+        click.echo(
+            f"Staff console: http://{host}:{port}/admin  (sign in as staff with {settings.dev_staff_phone}; "
+            "the code is printed below)"
+        )
     uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, **uvicorn_options(settings))
 
 
@@ -109,6 +114,17 @@ def members_promote(phone: str) -> None:
     click.echo(
         f"member {member.id} ({member.phone.e164}, {member.profile.name or 'no name'}) is {member.status.value}"
     )
+
+
+@members.command("make-staff")
+@click.argument("phone")
+def members_make_staff(phone: str) -> None:
+    """Give the member with PHONE the staff role (registering an account when the number has none): they can
+    then sign in to the console at /admin."""
+    from loopin.usecases.identity.moderation import AppointStaff
+
+    member = _run_use_case(AppointStaff, phone_number=phone)
+    click.echo(f"member {member.id} ({member.phone.e164}) is {member.role.value}")
 
 
 @members.command("list")

@@ -87,6 +87,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     quiet_hours_start: str = "22:00"  # non-urgent pushes wait (platform time zone) until quiet_hours_end
     quiet_hours_end: str = "08:00"  # equal to the start: no quiet hours
     reminder_hours_before: str = "24,2"  # ticket holders are reminded this many hours before the start
+    dev_staff_phone: str = "+919000000001"  # development only: made staff on start, for the console at /admin
 
     @property
     def uses_twilio(self) -> bool:

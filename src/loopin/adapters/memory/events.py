@@ -179,3 +179,13 @@ class MemoryHostLeadRepository(HostLeadRepository):
     async def list_recent(self, *, offset: int, limit: int) -> tuple[int, list[HostLead]]:
         leads = sorted(self._tx.rows(HOST_LEADS), key=lambda lead: lead.id, reverse=True)
         return len(leads), leads[offset : offset + limit]
+
+    async def lock(self, lead_id: int) -> HostLead | None:
+        await self._tx.lock(HOST_LEADS, lead_id)
+        lead: HostLead | None = self._tx.read(HOST_LEADS, lead_id)
+        return lead
+
+    async def save(self, lead: HostLead) -> None:
+        if self._tx.read(HOST_LEADS, lead.id) is None:
+            raise LookupError(f"host lead {lead.id} is not stored")
+        self._tx.write(HOST_LEADS, lead.id, lead)

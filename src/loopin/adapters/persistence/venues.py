@@ -160,3 +160,17 @@ class SqlHostLeadRepository(HostLeadRepository):
             select(HostLeadRow).order_by(HostLeadRow.id.desc()).offset(offset).limit(limit)
         )
         return int(total or 0), [lead_from_row(r) for r in rows]
+
+    async def lock(self, lead_id: int) -> HostLead | None:
+        if not is_storable_id(lead_id):
+            return None
+        row = await self._session.get(HostLeadRow, lead_id, with_for_update=True, populate_existing=True)
+        return lead_from_row(row) if row else None
+
+    async def save(self, lead: HostLead) -> None:
+        row = await self._session.get(HostLeadRow, lead.id)
+        if row is None:
+            raise LookupError(f"host lead {lead.id} is not stored")
+        row.is_contacted, row.is_converted = lead.is_contacted, lead.is_converted
+        if lead.updated_at is not None:
+            row.updated_at = lead.updated_at

@@ -209,6 +209,23 @@ class Event:
         self.updated_at = now
         return True
 
+    def unpublish(self, now: datetime) -> bool:
+        """Staff take an event out of feeds and search (back to a draft its host can fix and publish again).
+        Only while nobody holds a seat: an event with guests is cancelled instead, so they are told and
+        refunded. False when it is a draft already."""
+        if self.status is EventStatus.DRAFT:
+            return False
+        if self.status.is_final:
+            raise InvalidStatusTransition(f"A {self.status.value} event cannot be unpublished.")
+        if self.seats_taken + self.seats_held > 0:
+            raise Conflict(
+                "Guests hold seats for this event: cancel it instead, so they are told and refunded.",
+                code="EVENT_HAS_GUESTS",
+            )
+        self.status = EventStatus.DRAFT
+        self.updated_at = now
+        return True
+
     def set_capacity(self, max_capacity: int) -> None:
         spoken_for = self.seats_taken + self.seats_held
         if max_capacity != 0 and max_capacity < spoken_for:

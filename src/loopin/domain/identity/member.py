@@ -51,6 +51,11 @@ class StaffOnly(Forbidden):
     default_message = "Only staff can do this."
 
 
+class MemberErased(Forbidden):
+    code = "ACCOUNT_ERASED"
+    default_message = "This account was deleted by its member."
+
+
 class ProfileIncomplete(Forbidden):
     code = "PROFILE_INCOMPLETE"
     default_message = "Please complete your profile first."
@@ -125,9 +130,32 @@ class Member:
         self.promote_at = now
         return self.promote_if_due(now)
 
-    def deactivate(self, now: datetime) -> None:
+    def deactivate(self, now: datetime) -> bool:
+        """Switched off by staff; False when already off. An erased account stays erased."""
+        if self.status is MemberStatus.ERASED:
+            raise MemberErased()
+        if self.status is MemberStatus.DEACTIVATED:
+            return False
         self.status = MemberStatus.DEACTIVATED
         self.updated_at = now
+        return True
+
+    def reactivate(self, now: datetime) -> bool:
+        """Staff switch a deactivated account back on: active once profiled (the waitlist was what the switch
+        interrupted, and staff vouch for them), onboarding otherwise. False when it was not off."""
+        if self.status is not MemberStatus.DEACTIVATED:
+            return False
+        self.status = MemberStatus.ACTIVE if self.profile.is_complete else MemberStatus.ONBOARDING
+        self.updated_at = now
+        return True
+
+    def make_staff(self, now: datetime) -> bool:
+        """Staff run the console; a superuser stays one. False when already staff."""
+        if self.is_staff:
+            return False
+        self.role = Role.STAFF
+        self.updated_at = now
+        return True
 
     def require(self, access: Access, waitlist: WaitlistPolicy) -> None:
         """Raises the error the app shows when this member may not do what they asked."""

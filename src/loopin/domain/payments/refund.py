@@ -31,6 +31,7 @@ class RefundReason(Enum):
     GUEST_CANCELLED = "guest_cancelled"
     EVENT_CANCELLED = "event_cancelled"
     UNFULFILLED = "unfulfilled"  # captured for an order that could not become a ticket
+    STAFF = "staff"  # staff refunded what was left of an order from the console
 
 
 class RefundStatus(Enum):

@@ -44,6 +44,7 @@ from loopin.adapters.memory.payments import (
 )
 from loopin.adapters.memory.privacy import MemoryPersonalData
 from loopin.adapters.memory.seats import MemorySeatInventory
+from loopin.adapters.memory.staff import MemoryEventDirectory, MemoryMemberDirectory, MemoryOrderDirectory
 from loopin.adapters.memory.staff_campaigns import MemoryCampaignAudience, MemoryCampaignRepository
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
 from loopin.adapters.persistence.attendance import (
@@ -77,6 +78,7 @@ from loopin.adapters.persistence.payments import (
 )
 from loopin.adapters.persistence.privacy import SqlPersonalData
 from loopin.adapters.persistence.seats import SqlSeatInventory
+from loopin.adapters.persistence.staff import SqlEventDirectory, SqlMemberDirectory, SqlOrderDirectory
 from loopin.adapters.persistence.staff_campaigns import SqlCampaignAudience, SqlCampaignRepository
 from loopin.adapters.persistence.uow import SqlUnitOfWork
 from loopin.adapters.persistence.venues import SqlHostLeadRepository, SqlVenueRepository
@@ -110,7 +112,13 @@ from loopin.usecases.payments.ports import (
 )
 from loopin.usecases.privacy.ports import PersonalData
 from loopin.usecases.shared.ports import Clock, UnitOfWork
-from loopin.usecases.staff.ports import CampaignAudience, CampaignRepository
+from loopin.usecases.staff.ports import (
+    CampaignAudience,
+    CampaignRepository,
+    EventDirectory,
+    MemberDirectory,
+    OrderDirectory,
+)
 
 PERSISTENCE = (
     Binding(UnitOfWork, SqlUnitOfWork, MemoryUnitOfWork),
@@ -150,6 +158,10 @@ PERSISTENCE = (
     # staff
     Binding(CampaignRepository, SqlCampaignRepository, MemoryCampaignRepository),
     Binding(CampaignAudience, SqlCampaignAudience, MemoryCampaignAudience),
+    # staff: the console's searches and figures
+    Binding(MemberDirectory, SqlMemberDirectory, MemoryMemberDirectory),
+    Binding(EventDirectory, SqlEventDirectory, MemoryEventDirectory),
+    Binding(OrderDirectory, SqlOrderDirectory, MemoryOrderDirectory),
 )
 
 # Process-wide, each in short transactions of its own.

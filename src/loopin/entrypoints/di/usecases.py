@@ -27,6 +27,7 @@ from loopin.usecases.identity import (
     complete_profile,
     interests,
     logout,
+    moderation,
     profile,
     request_otp,
     sms,
@@ -37,7 +38,8 @@ from loopin.usecases.notifications import deliver, devices, inbox, preferences, 
 from loopin.usecases.payments import fees, holds, notices, orders, reconcile, refunds, settlement
 from loopin.usecases.platform import analytics, files
 from loopin.usecases.privacy import erase, export
-from loopin.usecases.staff import audit_log, campaigns
+from loopin.usecases.staff import audit_log, campaigns, console, sign_in
+from loopin.usecases.staff import catalog as staff_catalog
 
 IDENTITY = (
     member_access.MemberAccess,
@@ -51,6 +53,9 @@ IDENTITY = (
     waitlist.PromoteDueMembers,
     waitlist.AdmitMember,
     waitlist.ListWaitlistedMembers,
+    moderation.DeactivateMember,
+    moderation.ReactivateMember,
+    moderation.AppointStaff,
     sms.DeliverOtpSms,
 )
 EVENTS = (
@@ -62,6 +67,7 @@ EVENTS = (
     browse.GetShareUrl,
     manage.UpdateEvent,
     manage.DeleteEvent,
+    manage.UnpublishEvent,
     venues.CreateVenue,
     venues.GetVenue,
     venues.ListVenues,
@@ -70,6 +76,7 @@ EVENTS = (
     public.CityEvents,
     hosts.BecomeAHost,
     hosts.ListHostLeads,
+    hosts.MarkHostLead,
 )
 ATTENDANCE = (
     tickets.TicketDesk,
@@ -113,6 +120,7 @@ PAYMENTS = (
     notices.HandlePaymentNotice,
     refunds.RefundEventOrders,
     refunds.RefundOrder,
+    refunds.RefundOrderAsStaff,
     refunds.ProcessRefund,
     refunds.RetryRefunds,
     reconcile.ReconcileOrders,
@@ -146,6 +154,18 @@ STAFF = (
     campaigns.CancelCampaign,
     campaigns.SendCampaignBatch,
     campaigns.ResumeCampaigns,
+    sign_in.StaffSignIn,
+    sign_in.StaffStepUp,
+    sign_in.RequestStepUpCode,
+    console.ReadDashboard,
+    console.SearchMembers,
+    console.ViewMember,
+    staff_catalog.SearchEvents,
+    staff_catalog.ViewEvent,
+    staff_catalog.SearchOrders,
+    staff_catalog.ViewOrder,
+    staff_catalog.ReadFeeHistory,
+    staff_catalog.CheckAuditChain,
 )
 USE_CASES = (*PLATFORM, *AUDIT, *IDENTITY, *NOTIFICATIONS, *EVENTS, *ATTENDANCE, *PAYMENTS, *PRIVACY, *STAFF)
 

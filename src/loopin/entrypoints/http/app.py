@@ -15,6 +15,7 @@ from litestar.config.cors import CORSConfig
 
 from loopin.adapters.jobs.background import in_background
 from loopin.adapters.jobs.relay import OutboxRelay
+from loopin.entrypoints.admin.console import SESSION_STORE, admin_router, session_store, template_config
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.http.auth import bearer_auth
 from loopin.entrypoints.http.decoding import LoopinRequest, decode_forms_first, refuse_unreadable_urls
@@ -41,12 +42,13 @@ from loopin.entrypoints.http.routes.privacy import PrivacyController
 from loopin.entrypoints.http.routes.staff.audit import StaffAuditController
 from loopin.entrypoints.http.routes.staff.campaigns import StaffCampaignController
 from loopin.entrypoints.logging import configure_logging
-from loopin.entrypoints.settings import Settings, load_settings
+from loopin.entrypoints.settings import Environment, Settings, load_settings
 from loopin.entrypoints.worker.registry import run_job
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
 from loopin.usecases.attendance.reminders import SEND_REMINDERS
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
+from loopin.usecases.identity.moderation import AppointStaff
 from loopin.usecases.notifications.deliver import PUSH_DUE
 from loopin.usecases.payments.jobs import EXPIRE_HOLDS, RECONCILE_ORDERS, RETRY_REFUNDS
 from loopin.usecases.shared.ports import Job
@@ -118,6 +120,23 @@ def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # typ
     return lifespan
 
 
+def _development_staff(settings: Settings, container: AsyncContainer):  # type: ignore[no-untyped-def]
+    """``make run``: a staff account exists from the start, so a newcomer can try the console at once
+    (``loopin dev`` prints its number; codes appear in the console SMS log)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        if settings.environment is Environment.DEVELOPMENT and settings.dev_staff_phone:
+            try:
+                async with container() as scope:
+                    await (await scope.get(AppointStaff))(phone_number=settings.dev_staff_phone)
+            except Exception:
+                log.exception("could not create the development staff account")
+        yield
+
+    return lifespan
+
+
 def create_app(settings: Settings | None = None, container: AsyncContainer | None = None) -> Litestar:
     settings = settings or load_settings()
     settings.check()
@@ -151,6 +170,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             ready,
             media_router(media_root),
             docs_assets_router(),
+            admin_router(settings),
         ],
         middleware=[request_context_middleware, refuse_unreadable_urls, bearer_auth],
         request_class=LoopinRequest,
@@ -159,7 +179,13 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config(),
         cors_config=CORSConfig(allow_origins=origins) if origins else None,
-        lifespan=[_outbox_relay(settings, container), _in_process_scheduler(settings, container)],
+        lifespan=[
+            _outbox_relay(settings, container),
+            _in_process_scheduler(settings, container),
+            _development_staff(settings, container),
+        ],
+        template_config=template_config(settings),
+        stores={SESSION_STORE: session_store(settings)},
         on_shutdown=[container.close],
         logging_config=None,
         debug=False,

@@ -19,6 +19,7 @@ from loopin.usecases.identity.ports import TokenRevocations
 PUBLIC: Final = {"public": True}  # a route's ``opt``: no session needed (the middleware's exclude key)
 PUBLIC_PATHS = [
     "^/health",
+    "^/admin",  # the staff console: its own session cookie, CSRF and guards (entrypoints/admin)
     "^/api/docs",
     "^/api/media/",
     "^/api/auth/(signup|verify-otp|login|verify-login)$",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from loopin.domain.events.host_lead import new_lead
 from loopin.domain.identity.member import Access
 from loopin.domain.shared.client_network import client_network
-from loopin.domain.shared.errors import RateLimited
+from loopin.domain.shared.errors import NotFound, RateLimited
 from loopin.usecases.audit.record import audit_entry
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import HostLeadRepository
@@ -72,3 +72,49 @@ class ListHostLeads:
         )
         await self.uow.commit()
         return total, [HostLeadView.of(lead) for lead in leads]
+
+
+class HostLeadNotFound(NotFound):
+    code = "HOST_LEAD_NOT_FOUND"
+    default_message = "No such host lead."
+
+
+@dataclass(frozen=True, slots=True)
+class MarkHostLead:
+    """Staff note how far a lead got: contacted, converted (a host now). Converting implies contacted."""
+
+    access: MemberAccess
+    leads: HostLeadRepository
+    uow: UnitOfWork
+    jobs: JobQueue
+    clock: Clock
+
+    async def __call__(
+        self, *, staff_id: int, lead_id: int, contacted: bool | None = None, converted: bool | None = None
+    ) -> HostLeadView:
+        staff = await self.access.load(staff_id, Access.STAFF)
+        lead = await self.leads.lock(lead_id)
+        if lead is None:
+            raise HostLeadNotFound()
+        before = (lead.is_contacted, lead.is_converted)
+        if contacted is not None:
+            lead.is_contacted = contacted
+        if converted is not None:
+            lead.is_converted = converted
+        lead.is_contacted = lead.is_contacted or lead.is_converted
+        if (lead.is_contacted, lead.is_converted) != before:
+            now = self.clock.now()
+            lead.updated_at = now
+            await self.leads.save(lead)
+            self.jobs.enqueue(
+                audit_entry(
+                    "host_lead.marked",
+                    actor_id=staff.id,
+                    target_type="host_lead",
+                    target_id=lead.id,
+                    at=now,
+                    details={"contacted": lead.is_contacted, "converted": lead.is_converted},
+                )
+            )
+        await self.uow.commit()
+        return HostLeadView.of(lead)

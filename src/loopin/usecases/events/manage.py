@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from loopin.domain.events.changes import EventChanges
-from loopin.domain.events.event import EventNotFound, EventStatus
+from loopin.domain.events.event import Event, EventNotFound, EventStatus
 from loopin.domain.events.problems import Problems
 from loopin.domain.events.venue import Venue
 from loopin.domain.identity.member import Access
@@ -131,3 +131,29 @@ class DeleteEvent:
         self.jobs.enqueue(jobs.tracked("event_deleted", event, member.id))
         self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class UnpublishEvent:
+    """Staff take a published (or postponed) event out of feeds and search, back to a draft; an event guests
+    hold seats for must be cancelled instead (``Event.unpublish``)."""
+
+    access: MemberAccess
+    events: EventRepository
+    cache: EventCache
+    uow: UnitOfWork
+    jobs: JobQueue
+    clock: Clock
+
+    async def __call__(self, *, staff_id: int, event_id: int) -> Event:
+        staff = await self.access.load(staff_id, Access.STAFF)
+        event = await self.events.get_for_update(event_id)
+        if event is None or event.is_deleted:
+            raise EventNotFound()
+        now = self.clock.now()
+        if event.unpublish(now):
+            await self.events.save(event)
+            self.jobs.enqueue(jobs.audited("unpublished", event, staff.id, now))
+            self.uow.after_commit(self.cache.invalidate)
+        await self.uow.commit()
+        return event

@@ -164,6 +164,12 @@ class HostLeadRepository(Protocol):
         """Newest first."""
         ...
 
+    async def lock(self, lead_id: int) -> HostLead | None: ...
+
+    async def save(self, lead: HostLead) -> None:
+        """Stores what staff changed: contacted, converted."""
+        ...
+
 
 class SeatInventory(Protocol):
     """The seat counters of an event (``seats_taken`` for tickets, ``seats_held`` for open checkouts), changed

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loopin.domain.identity.member import Member
+from loopin.domain.identity.member import Access, Member
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared.errors import NotFound
 from loopin.usecases.identity import jobs
+from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
@@ -43,14 +44,18 @@ class PromoteDueMembers:
 
 @dataclass(frozen=True, slots=True)
 class AdmitMember:
-    """Staff let a waitlisted member in now, by phone number."""
+    """Staff let a waitlisted member in now, by phone number: from the console (``staff_id``, checked to be
+    staff and named in the audit log) or by an operator on the command line (no one signed in)."""
 
+    access: MemberAccess
     members: MemberRepository
     uow: UnitOfWork
     jobs: JobQueue
     clock: Clock
 
-    async def __call__(self, *, phone_number: str) -> Member:
+    async def __call__(self, *, phone_number: str, staff_id: int | None = None) -> Member:
+        if staff_id is not None:
+            await self.access.load(staff_id, Access.STAFF)
         phone = PhoneNumber.parse(phone_number)
         found = await self.members.find_by_phone(phone)
         member = await self.members.get_for_update(found.id) if found else None
@@ -60,7 +65,8 @@ class AdmitMember:
         if member.admit(now):
             await self.members.save(member)
             self.jobs.enqueue(analytics_event("member_promoted", member.id))
-            self.jobs.enqueue(jobs.audited_member("admitted", member.id, actor_id=None, at=now, by="operator"))
+            by = "operator" if staff_id is None else "staff"
+            self.jobs.enqueue(jobs.audited_member("admitted", member.id, actor_id=staff_id, at=now, by=by))
             self.jobs.enqueue(jobs.admitted(member.id))
         await self.uow.commit()
         return member

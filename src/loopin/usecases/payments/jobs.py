@@ -135,6 +135,7 @@ def refund_opened(o: PaymentOrder, r: Refund, event_title: str) -> Job:
         "guest_cancelled": "You cancelled your ticket",
         "event_cancelled": f"{event_title} was cancelled",
         "unfulfilled": "Your payment arrived after the tickets were gone",
+        "staff": f"Loopin refunded your order for {event_title}",
     }[r.reason.value]
     return notification_job(
         "refund_initiated",

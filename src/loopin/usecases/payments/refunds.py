@@ -14,12 +14,15 @@ from decimal import Decimal
 
 from loopin.domain.attendance.ticket import Ticket
 from loopin.domain.events.event import Event
+from loopin.domain.identity.member import Access
 from loopin.domain.payments import ledger
+from loopin.domain.payments.errors import OrderNotFound, RefundNotAllowed
 from loopin.domain.payments.order import PaymentOrder
 from loopin.domain.payments.refund import Refund, RefundReason, full_refund_key
 from loopin.domain.shared.money import ZERO
 from loopin.usecases.attendance.ports import PaidTicketRefunds
 from loopin.usecases.events.ports import CancellationRefunds, EventRepository
+from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.ports import (
@@ -44,12 +47,22 @@ class Refunding:
     jobs: JobQueue
 
     async def open(
-        self, order: PaymentOrder, amount: Decimal, reason: RefundReason, now: datetime, event_title: str
+        self,
+        order: PaymentOrder,
+        amount: Decimal,
+        reason: RefundReason,
+        now: datetime,
+        event_title: str,
+        *,
+        key: str | None = None,
+        actor_id: int | None = None,
     ) -> Refund | None:
-        """Call on a locked order. None when there is nothing to refund."""
+        """Call on a locked order. None when there is nothing to refund. ``key`` defaults to the order's one
+        full refund; ``actor_id`` is who decided it (None: the system or the guest's own cancellation)."""
         if amount <= ZERO or order.refundable_amount <= ZERO:
             return None
-        refund, created = await self.refunds.add(Refund.open(order, amount, reason, full_refund_key(order), now))
+        opened = Refund.open(order, amount, reason, key or full_refund_key(order), now)
+        refund, created = await self.refunds.add(opened)
         if not created:
             return refund
         order.add_refund(refund.amount, now)
@@ -58,7 +71,7 @@ class Refunding:
         if owed is not None:
             await self.ledger.record(owed)
         self.jobs.enqueue(jobs.process_refund(refund))
-        self.jobs.enqueue(jobs.audited_order("refund_opened", order, None, now, reason=reason.value))
+        self.jobs.enqueue(jobs.audited_order("refund_opened", order, actor_id, now, reason=reason.value))
         self.jobs.enqueue(jobs.refund_opened(order, refund, event_title))
         return refund
 
@@ -210,3 +223,40 @@ class RetryRefunds:
             self.jobs.enqueue(jobs.process_refund_by_id(refund_id))
         await self.uow.commit()
         return len(due)
+
+
+@dataclass(frozen=True, slots=True)
+class RefundOrderAsStaff:
+    """Staff refund what is left of a paid order (the console asks for a fresh code first). The key is the
+    order and what it had left, so a double click opens one refund; the gateway call is the refund's job."""
+
+    access: MemberAccess
+    orders: PaymentOrderRepository
+    events: EventRepository
+    refunding: Refunding
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, *, staff_id: int, reference: str) -> Refund:
+        staff = await self.access.load(staff_id, Access.STAFF)
+        order = await self.orders.lock(reference)
+        if order is None:
+            raise OrderNotFound()
+        left = order.refundable_amount
+        if left <= ZERO:
+            raise RefundNotAllowed("Nothing is left to refund on this order.")
+        event = await self.events.get(order.event_id)
+        key = f"{order.order_id}:staff:{order.refunded_amount}"
+        refund = await self.refunding.open(
+            order,
+            left,
+            RefundReason.STAFF,
+            self.clock.now(),
+            event.title if event else "",
+            key=key,
+            actor_id=staff.id,
+        )
+        await self.uow.commit()
+        if refund is None:
+            raise RefundNotAllowed("Nothing is left to refund on this order.")
+        return refund

@@ -1,0 +1,187 @@
+"""The staff console's reads over the in-memory store: the same filters, order and pages as in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from loopin.adapters.memory.events import EVENTS
+from loopin.adapters.memory.identity import MEMBERS
+from loopin.adapters.memory.payments import ORDERS, REFUNDS
+from loopin.adapters.memory.store import MemoryTransaction
+from loopin.domain.events.event import Event, EventStatus
+from loopin.domain.identity.member import Member, MemberStatus
+from loopin.domain.payments.order import PaymentOrder
+from loopin.domain.payments.refund import Refund
+from loopin.domain.shared.money import ZERO
+from loopin.usecases.staff.ports import (
+    EventDirectory,
+    EventLine,
+    MemberDirectory,
+    MemberLine,
+    OrderDirectory,
+    OrderLine,
+    Page,
+    PageRequest,
+    Takings,
+)
+
+T = TypeVar("T")
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def _page(found: Iterable[T], key: Callable[[T], Any], tie: Callable[[T], int], page: PageRequest) -> Page[T]:
+    """Sorted like ``ORDER BY key NULLS LAST, id`` in the asked direction."""
+    rows = list(found)
+    present = [r for r in rows if key(r) is not None]
+    missing = [r for r in rows if key(r) is None]
+    present.sort(key=lambda r: (key(r), tie(r)), reverse=page.descending)
+    missing.sort(key=tie, reverse=page.descending)
+    ordered = present + missing
+    return Page(len(ordered), ordered[page.offset : page.offset + page.limit])
+
+
+def _contains(haystack: str, needle: str) -> bool:
+    return needle.casefold() in haystack.casefold()
+
+
+class MemoryMemberDirectory(MemberDirectory):
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def counts(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for m in self._tx.rows(MEMBERS):
+            found[m.status.value] = found.get(m.status.value, 0) + 1
+        return found
+
+    async def search(self, *, text: str, status: str | None, page: PageRequest) -> Page[MemberLine]:
+        digits = _digits(text)
+
+        def matches(m: Member) -> bool:
+            if m.status is MemberStatus.ERASED or (status and m.status.value != status):
+                return False
+            return not text or _contains(m.profile.name, text) or bool(digits and digits in m.phone.e164)
+
+        lines = (
+            MemberLine(m.id, m.phone.e164, m.profile.name, m.status.value, m.role.value, m.joined_at, m.promote_at)
+            for m in self._tx.rows(MEMBERS)
+            if matches(m)
+        )
+        keys: dict[str, Callable[[MemberLine], Any]] = {
+            "joined_at": lambda m: m.joined_at,
+            "name": lambda m: m.name,
+            "status": lambda m: m.status,
+            "promote_at": lambda m: m.promote_at,
+        }
+        return _page(lines, keys.get(page.sort, keys["joined_at"]), lambda m: m.id, page)
+
+
+class MemoryEventDirectory(EventDirectory):
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def count_starting(self, start: datetime, end: datetime) -> int:
+        return sum(
+            1
+            for e in self._tx.rows(EVENTS)
+            if start <= e.start_time < end and not e.is_deleted and e.status is not EventStatus.DRAFT
+        )
+
+    async def search(self, *, text: str, status: str | None, page: PageRequest) -> Page[EventLine]:
+        names = {m.id: m.profile.name for m in self._tx.rows(MEMBERS)}
+
+        def matches(e: Event) -> bool:
+            if status and e.status.value != status:
+                return False
+            host = names.get(e.host_id, "")
+            return not text or _contains(e.title, text) or _contains(host, text) or text == str(e.id)
+
+        lines = (
+            EventLine(
+                e.id,
+                e.title,
+                e.host_id,
+                names.get(e.host_id, ""),
+                e.start_time,
+                e.timezone,
+                e.status.value,
+                e.is_paid,
+                e.ticket_price,
+                e.seats_taken,
+                e.max_capacity,
+                e.is_deleted,
+            )
+            for e in self._tx.rows(EVENTS)
+            if matches(e)
+        )
+        keys: dict[str, Callable[[EventLine], Any]] = {
+            "start_time": lambda e: e.start_time,
+            "title": lambda e: e.title,
+            "status": lambda e: e.status,
+            "seats_taken": lambda e: e.seats_taken,
+        }
+        return _page(lines, keys.get(page.sort, keys["start_time"]), lambda e: e.id, page)
+
+
+class MemoryOrderDirectory(OrderDirectory):
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def sales(self, start: datetime, end: datetime) -> Takings:
+        captured = [
+            o.captured_amount
+            for o in self._tx.rows(ORDERS)
+            if o.captured_at is not None and start <= o.captured_at < end
+        ]
+        return Takings(len(captured), sum(captured, ZERO))
+
+    async def refunds(self, start: datetime, end: datetime) -> Takings:
+        opened: list[Decimal] = [
+            r.amount
+            for r in self._tx.rows(REFUNDS)
+            if isinstance(r, Refund) and r.created_at is not None and start <= r.created_at < end
+        ]
+        return Takings(len(opened), sum(opened, ZERO))
+
+    async def search(
+        self, *, txnid: str, status: str | None, event_id: int | None, page: PageRequest
+    ) -> Page[OrderLine]:
+        names = {m.id: m.profile.name for m in self._tx.rows(MEMBERS)}
+        titles = {e.id: e.title for e in self._tx.rows(EVENTS)}
+
+        def matches(o: PaymentOrder) -> bool:
+            return (
+                (not txnid or _contains(o.order_id, txnid))
+                and (not status or o.status.value == status)
+                and (event_id is None or o.event_id == event_id)
+            )
+
+        lines = (
+            OrderLine(
+                o.id,
+                o.order_id,
+                o.event_id,
+                titles.get(o.event_id, ""),
+                o.member_id,
+                names.get(o.member_id, ""),
+                o.amount,
+                o.captured_amount,
+                o.refunded_amount,
+                o.status.value,
+                o.created_at or datetime.min.replace(tzinfo=UTC),
+            )
+            for o in self._tx.rows(ORDERS)
+            if matches(o)
+        )
+        keys: dict[str, Callable[[OrderLine], Any]] = {
+            "created_at": lambda o: o.created_at,
+            "amount": lambda o: o.amount,
+            "status": lambda o: o.status,
+        }
+        return _page(lines, keys.get(page.sort, keys["created_at"]), lambda o: o.id, page)

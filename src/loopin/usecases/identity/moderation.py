@@ -1,0 +1,119 @@
+"""Staff switching an account off and on again, and making someone staff (the console and ``loopin members``).
+
+Every change names the staff member who made it in the audit log; the console asks for a fresh code before a
+deactivation (``docs/admin.md``), the use case only for the staff role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from loopin.domain.identity.member import Access, Member, MemberStatus
+from loopin.domain.identity.phone import PhoneNumber
+from loopin.domain.identity.profile import Profile
+from loopin.domain.shared.errors import Conflict, NotFound
+from loopin.usecases.identity import jobs
+from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.config import IdentityConfig
+from loopin.usecases.identity.ports import MemberRepository, TokenRevocations
+from loopin.usecases.platform.analytics import analytics_event
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+
+
+class MemberNotFound(NotFound):
+    code = "ACCOUNT_NOT_FOUND"
+    default_message = "No such member."
+
+
+async def _locked_member(members: MemberRepository, member_id: int) -> Member:
+    member = await members.get_for_update(member_id)
+    if member is None:
+        raise MemberNotFound()
+    return member
+
+
+@dataclass(frozen=True, slots=True)
+class DeactivateMember:
+    """Staff switch an account off: every use case refuses it from the next request on, and its app sessions
+    are revoked once the change is committed. Staff cannot switch themselves off (nobody could undo it from
+    the console they are locked out of)."""
+
+    access: MemberAccess
+    members: MemberRepository
+    revocations: TokenRevocations
+    uow: UnitOfWork
+    jobs: JobQueue
+    clock: Clock
+    config: IdentityConfig
+
+    async def __call__(self, *, staff_id: int, member_id: int) -> Member:
+        staff = await self.access.load(staff_id, Access.STAFF)
+        if member_id == staff.id:
+            raise Conflict("You cannot deactivate your own account.", code="CANNOT_DEACTIVATE_SELF")
+        member = await _locked_member(self.members, member_id)
+        now = self.clock.now()
+        if member.deactivate(now):
+            await self.members.save(member)
+            self.jobs.enqueue(jobs.audited_member("deactivated", member.id, actor_id=staff.id, at=now))
+
+            async def end_sessions() -> None:
+                until = now + self.config.session_lifetime
+                await self.revocations.revoke_member(member_id, until=until, now=now)
+
+            self.uow.after_commit(end_sessions)
+        await self.uow.commit()
+        return member
+
+
+@dataclass(frozen=True, slots=True)
+class ReactivateMember:
+    access: MemberAccess
+    members: MemberRepository
+    uow: UnitOfWork
+    jobs: JobQueue
+    clock: Clock
+
+    async def __call__(self, *, staff_id: int, member_id: int) -> Member:
+        staff = await self.access.load(staff_id, Access.STAFF)
+        member = await _locked_member(self.members, member_id)
+        now = self.clock.now()
+        if member.reactivate(now):
+            await self.members.save(member)
+            self.jobs.enqueue(
+                jobs.audited_member(
+                    "reactivated", member.id, actor_id=staff.id, at=now, status=member.status.value
+                )
+            )
+        await self.uow.commit()
+        return member
+
+
+STAFF_NAME = "Loopin Staff"
+
+
+@dataclass(frozen=True, slots=True)
+class AppointStaff:
+    """An operator (``loopin members make-staff``, or the development server on start) makes the member with
+    this number staff, registering an active account first when the number has none. Idempotent."""
+
+    members: MemberRepository
+    uow: UnitOfWork
+    jobs: JobQueue
+    clock: Clock
+
+    async def __call__(self, *, phone_number: str, name: str = STAFF_NAME) -> Member:
+        phone = PhoneNumber.parse(phone_number)
+        now = self.clock.now()
+        found = await self.members.find_by_phone(phone)
+        member = await self.members.get_for_update(found.id) if found else None
+        if member is None:
+            member = Member.register(phone, now=now)
+            member.status = MemberStatus.ACTIVE
+            member.profile = Profile(name=name)
+            member = await self.members.add(member)
+            self.jobs.enqueue(analytics_event("member_signed_up", member.id))
+        if member.make_staff(now):
+            await self.members.save(member)
+            self.jobs.enqueue(jobs.audited_member("made_staff", member.id, actor_id=None, at=now, by="operator"))
+        await self.uow.commit()
+        return member

@@ -1,0 +1,218 @@
+"""What the console shows of events, orders, the platform fee and the audit chain: staff only, paged.
+
+An event's file lists its requests and tickets up to ``FILE_ROWS`` each (with the totals), and its orders a
+page at a time; a fee's history is the audit log's record of its changes; verifying the chain walks the whole
+log (a button, never on page load) and is itself recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from loopin.domain.attendance.request import JoinRequest
+from loopin.domain.attendance.ticket import Ticket
+from loopin.domain.audit.entry import AuditEntry
+from loopin.domain.events.event import Event, EventNotFound, EventStatus
+from loopin.domain.identity.member import Access, Member
+from loopin.domain.payments.errors import OrderNotFound
+from loopin.domain.payments.order import OrderStatus, PaymentOrder
+from loopin.domain.payments.refund import Refund
+from loopin.domain.shared.errors import InvalidInput
+from loopin.usecases.attendance.ports import AttendanceReader, MemberCard
+from loopin.usecases.audit.ports import AuditLog, AuditQuery
+from loopin.usecases.audit.record import audit_entry
+from loopin.usecases.audit.verify import ChainReport, VerifyAuditChain
+from loopin.usecases.events.ports import EventRepository
+from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.ports import MemberRepository
+from loopin.usecases.payments.fees import FeeView
+from loopin.usecases.payments.ports import FeeConfigRepository, PaymentOrderRepository, RefundRepository
+from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.staff.console import checked_page, checked_text
+from loopin.usecases.staff.ports import (
+    EVENT_SORTS,
+    ORDER_SORTS,
+    EventDirectory,
+    EventLine,
+    OrderDirectory,
+    OrderLine,
+    Page,
+    PageRequest,
+)
+
+FILE_ROWS = 100
+FEE_HISTORY = 20
+EVENT_STATUSES = tuple(s.value for s in EventStatus)
+ORDER_STATUSES = tuple(s.value for s in OrderStatus)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchEvents:
+    access: MemberAccess
+    events: EventDirectory
+    uow: UnitOfWork
+
+    async def __call__(
+        self, *, staff_id: int, text: str = "", status: str | None = None, page: PageRequest
+    ) -> Page[EventLine]:
+        await self.access.load(staff_id, Access.STAFF)
+        if status is not None and status not in EVENT_STATUSES:
+            raise InvalidInput.single("status", f"The status is one of {', '.join(EVENT_STATUSES)}")
+        found = await self.events.search(
+            text=checked_text(text), status=status, page=checked_page(page, EVENT_SORTS)
+        )
+        await self.uow.commit()
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class EventFile:
+    event: Event
+    host: Member | None
+    requests: list[tuple[JoinRequest, MemberCard]]  # newest first, at most FILE_ROWS
+    requests_total: int
+    tickets: list[tuple[Ticket, MemberCard]]  # at most FILE_ROWS
+    tickets_total: int
+    checked_in: int
+    orders: Page[OrderLine]
+
+
+@dataclass(frozen=True, slots=True)
+class ViewEvent:
+    access: MemberAccess
+    events: EventRepository
+    members: MemberRepository
+    reader: AttendanceReader
+    orders: OrderDirectory
+    uow: UnitOfWork
+
+    async def __call__(self, *, staff_id: int, event_id: int, orders: PageRequest) -> EventFile:
+        await self.access.load(staff_id, Access.STAFF)
+        event = await self.events.get(event_id)
+        if event is None:
+            raise EventNotFound()
+        requests = await self.reader.event_requests(event.id)
+        tickets = await self.reader.attendees(event.id)
+        found = EventFile(
+            event=event,
+            host=await self.members.get(event.host_id),
+            requests=requests[:FILE_ROWS],
+            requests_total=len(requests),
+            tickets=tickets[:FILE_ROWS],
+            tickets_total=len(tickets),
+            checked_in=sum(1 for t, _ in tickets if t.checked_in_at is not None),
+            orders=await self.orders.search(
+                txnid="", status=None, event_id=event.id, page=checked_page(orders, ORDER_SORTS)
+            ),
+        )
+        await self.uow.commit()
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOrders:
+    access: MemberAccess
+    orders: OrderDirectory
+    uow: UnitOfWork
+
+    async def __call__(
+        self,
+        *,
+        staff_id: int,
+        txnid: str = "",
+        status: str | None = None,
+        event_id: int | None = None,
+        page: PageRequest,
+    ) -> Page[OrderLine]:
+        await self.access.load(staff_id, Access.STAFF)
+        if status is not None and status not in ORDER_STATUSES:
+            raise InvalidInput.single("status", f"The status is one of {', '.join(ORDER_STATUSES)}")
+        found = await self.orders.search(
+            txnid=checked_text(txnid, "txnid", 40),
+            status=status,
+            event_id=event_id,
+            page=checked_page(page, ORDER_SORTS),
+        )
+        await self.uow.commit()
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFile:
+    order: PaymentOrder
+    refunds: list[Refund]
+    event: Event | None
+    buyer: Member | None
+
+
+@dataclass(frozen=True, slots=True)
+class ViewOrder:
+    access: MemberAccess
+    orders: PaymentOrderRepository
+    refunds: RefundRepository
+    events: EventRepository
+    members: MemberRepository
+    uow: UnitOfWork
+
+    async def __call__(self, *, staff_id: int, reference: str) -> OrderFile:
+        await self.access.load(staff_id, Access.STAFF)
+        order = await self.orders.get(reference)
+        if order is None:
+            raise OrderNotFound()
+        found = OrderFile(
+            order=order,
+            refunds=await self.refunds.for_order(order.id),
+            event=await self.events.get(order.event_id),
+            buyer=await self.members.get(order.member_id),
+        )
+        await self.uow.commit()
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class FeeHistory:
+    current: FeeView
+    changes: list[AuditEntry]  # newest first: details old, new, description
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFeeHistory:
+    access: MemberAccess
+    configs: FeeConfigRepository
+    log: AuditLog
+    uow: UnitOfWork
+
+    async def __call__(self, *, staff_id: int) -> FeeHistory:
+        await self.access.load(staff_id, Access.STAFF)
+        config = await self.configs.get()
+        changes = await self.log.search(AuditQuery(action="platform_fee.changed", limit=FEE_HISTORY))
+        await self.uow.commit()
+        return FeeHistory(FeeView.of(config), changes)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckAuditChain:
+    """Staff ask whether the log is intact (``loopin audit verify`` from the console)."""
+
+    access: MemberAccess
+    verify: VerifyAuditChain
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, *, staff_id: int) -> ChainReport:
+        staff = await self.access.load(staff_id, Access.STAFF)
+        await self.uow.commit()
+        report = await self.verify()
+        self.jobs.enqueue(
+            audit_entry(
+                "audit.verified",
+                actor_id=staff.id,
+                target_type="audit_log",
+                target_id=None,
+                at=self.clock.now(),
+                details={"checked": report.checked, "intact": report.intact},
+            )
+        )
+        await self.uow.commit()
+        return report
