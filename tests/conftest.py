@@ -21,7 +21,7 @@ from loopin.entrypoints.settings import Settings, load_settings
 from tests.support import TEST_DATABASE_URL, TEST_REDIS_URL, Fakes, ensure_database, fakes_provider
 
 MUTABLE_TABLES = ("members", "otp_challenges", "devices", "venues", "events", "host_leads", "audit_entries")
-MUTABLE_TABLES += ("join_requests", "invitations", "tickets", "notifications")  # attendance
+MUTABLE_TABLES += ("join_requests", "invitations", "tickets", "notifications", "waitlist_places")  # attendance
 MUTABLE_TABLES += ("payment_orders", "refunds", "ledger_transactions", "ledger_entries", "payment_notices")
 MUTABLE_TABLES += ("platform_fee_config",)
 MUTABLE_TABLES += ("outbox", "audit_days", "audit_day_actions")

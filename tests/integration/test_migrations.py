@@ -38,6 +38,7 @@ APP_TABLES = {
     "reminders_sent",
     "campaigns",
     "campaign_recipients",
+    "waitlist_places",
     "payment_orders",
     "refunds",
     "ledger_transactions",

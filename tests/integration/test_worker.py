@@ -17,7 +17,7 @@ from loopin.domain.identity.phone import PhoneNumber
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.settings import Settings
 from loopin.entrypoints.worker.registry import HANDLERS
-from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
+from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE, SEAT_OFFER_SWEEP
 from loopin.usecases.attendance.reminders import SEND_REMINDERS
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
@@ -120,6 +120,7 @@ async def test_the_worker_registers_every_job_and_the_waitlist_cron(
             PUSH_DUE,
             SEND_REMINDERS,
             RESUME_CAMPAIGNS,
+            SEAT_OFFER_SWEEP,
             payment_jobs.EXPIRE_HOLDS,
             payment_jobs.RECONCILE_ORDERS,
             payment_jobs.RETRY_REFUNDS,

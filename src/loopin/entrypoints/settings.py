@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 from dotenv import dotenv_values
 
+from loopin.domain.attendance.waitlist import OfferWindow
 from loopin.domain.identity.otp import OtpPolicy
 from loopin.domain.identity.waitlist import WaitlistPolicy
 from loopin.domain.notifications.preferences import QuietHours
@@ -88,6 +89,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     quiet_hours_end: str = "08:00"  # equal to the start: no quiet hours
     reminder_hours_before: str = "24,2"  # ticket holders are reminded this many hours before the start
     dev_staff_phone: str = "+919000000001"  # development only: made staff on start, for the console at /admin
+    waitlist_offer_minutes: int = 120  # how long a freed seat is held for the next member on the waitlist
+    waitlist_offer_min_minutes: int = 15  # ... near the start: half the time left, never less than this
 
     @property
     def uses_twilio(self) -> bool:
@@ -112,7 +115,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError("REMINDER_HOURS_BEFORE is a comma-separated list of hours, like 24,2") from None
         if any(not 0 < h <= 24 * 14 for h in hours):
             raise SettingsError("REMINDER_HOURS_BEFORE: each between 0 and 336 hours")
-        return AttendanceConfig(ticket_reminders=tuple(timedelta(hours=h) for h in hours))
+        minutes = max(1, self.waitlist_offer_minutes)
+        window = OfferWindow(
+            window=timedelta(minutes=minutes),
+            minimum=timedelta(minutes=min(max(1, self.waitlist_offer_min_minutes), minutes)),
+        )
+        return AttendanceConfig(ticket_reminders=tuple(timedelta(hours=h) for h in hours), offer_window=window)
 
     def quiet_hours(self) -> QuietHours:
         try:

@@ -331,6 +331,44 @@ class TicketRow(IdentityAuditBase):
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
 
 
+class WaitlistPlaceRow(IdentityAuditBase):
+    """A place on an event's waitlist; one live (waiting or offered) place per member and event, the line in id
+    order. An offer's seats are counted in ``events.seats_held``."""
+
+    __tablename__ = "waitlist_places"
+    __table_args__ = (
+        Index(
+            "uq_waitlist_places_live",
+            "event_id",
+            "member_id",
+            unique=True,
+            postgresql_where=text("status IN ('waiting', 'offered')"),
+        ),
+        Index("ix_waitlist_places_line", "event_id", "status", "id"),
+        Index(
+            "ix_waitlist_places_offers_due",
+            "offer_expires_at",
+            postgresql_where=text("status = 'offered'"),
+        ),
+        Index("ix_waitlist_places_member", "member_id"),
+        CheckConstraint("seats BETWEEN 1 AND 10", name="seats_in_range"),
+        CheckConstraint(
+            "status IN ('waiting', 'offered', 'accepted', 'left', 'expired', 'lapsed')", name="status_known"
+        ),
+        CheckConstraint("status <> 'offered' OR offer_expires_at IS NOT NULL", name="offer_has_window"),
+    )
+
+    event_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("events.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("members.id", ondelete="CASCADE"))
+    seats: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    joined_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    offered_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    offer_expires_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    payment_order_id: Mapped[str | None] = mapped_column(String(64))
+
+
 class NotificationRow(IdentityBase):
     """In-app notifications; ``key`` makes a retried delivery job store one row."""
 

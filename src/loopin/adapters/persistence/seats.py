@@ -1,8 +1,10 @@
 """The seat counters of events as single conditional ``UPDATE`` statements.
 
 ``hold`` and ``take`` fit or do nothing (``max_capacity = 0 OR seats_taken + seats_held + n <= max_capacity``);
-the releases refuse to go below zero. The row lock each takes lasts until the transaction ends, and nothing is
-read under it; the table's CHECK constraint backs the arithmetic.
+the releases refuse to go below zero. Changes the transaction made to the event through the repository are
+flushed first, so the condition reads them (a cancelled ticket's seats, a higher capacity). The row lock each
+takes lasts until the transaction ends, and nothing is read under it; the table's CHECK constraint backs the
+arithmetic.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class SqlSeatInventory(SeatInventory):
     async def _run(self, event_id: int, *conditions: ColumnElement[bool], **values: object) -> bool:
         if not is_storable_id(event_id):
             return False
+        await self._session.flush()  # the statement must see what this transaction wrote to the event before
         statement = (
             update(E)
             .where(E.id == event_id, *conditions)

@@ -151,3 +151,35 @@ class NotCheckedIn(Conflict):
 class AlreadyCheckedIn(Conflict):
     code = "ALREADY_CHECKED_IN"
     default_message = "You have already checked in; the ticket can no longer be cancelled."
+
+
+# --- the event waitlist ---
+
+
+class SeatsAvailable(Refused):
+    code = "SEATS_AVAILABLE"
+    default_message = "Seats are still available for this event: confirm your attendance instead."
+
+
+class NotOnWaitlist(NotFound):
+    code = "NOT_ON_WAITLIST"
+    default_message = "You are not on the waitlist of this event."
+
+
+class NoSeatOffer(NotFound):
+    code = "NO_SEAT_OFFER"
+    default_message = "You have no seat offer for this event."
+
+
+class SeatOfferExpired(Conflict):
+    code = "SEAT_OFFER_EXPIRED"
+    default_message = (
+        "Your seat offer expired and went to the next guest in line. You can join the waitlist again."
+    )
+
+
+class MoreSeatsThanOffered(Refused):
+    code = "MORE_SEATS_THAN_OFFERED"
+
+    def __init__(self, offered: int) -> None:
+        super().__init__(f"{offered} seat{'s are' if offered != 1 else ' is'} held for you; ask for at most that.")

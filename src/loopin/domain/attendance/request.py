@@ -111,6 +111,11 @@ class JoinRequest:
         self.updated_at = now
         return was_pending
 
+    def wait_for_seat(self, now: datetime) -> None:
+        """On the event's waitlist: the acceptance no longer expires (the place stands in for confirming)."""
+        self.confirm_by = None
+        self.updated_at = now
+
     def ticket_issued(self, now: datetime) -> None:
         """Confirmed: nothing expires any more."""
         self.confirm_by = None

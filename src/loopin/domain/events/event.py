@@ -86,9 +86,9 @@ class CapacityExceeded(Refused):
 class Event:
     """Times are UTC instants; ``timezone`` is where the event happens (its wall clock, shown to the app).
 
-    ``seats_taken`` (tickets) and ``seats_held`` (checkouts of paid orders still open) share the capacity:
-    ``max_capacity`` 0 means unlimited, otherwise taken + held never exceed it. They are changed only by the
-    conditional statements of ``SeatInventory``; ``requests_count`` is kept under the row lock of
+    ``seats_taken`` (tickets) and ``seats_held`` (checkouts still open, seats offered from the waitlist) share
+    the capacity: ``max_capacity`` 0 means unlimited, otherwise taken + held never exceed it. They are changed
+    only by the conditional statements of ``SeatInventory``; ``requests_count`` is kept under the row lock of
     ``EventRepository.get_for_update`` through ``request_opened``/``request_closed``.
     """
 

@@ -200,9 +200,12 @@ _ALL = (
     # the member waitlist and the event waitlist
     _t("account_activated", K.SYSTEM, "home", "Welcome to Loopin!",
        "Your account is active. Go explore events near you.", urgent=True),
-    _t("seat_offered", K.WAITLIST, "event_detail", "A seat opened up: {event_name}",
-       "A seat at {event_name} is yours if you claim it within {hours}.", urgent=True, event_name=str,
-       hours=str),
+    _t("waitlist_offer", K.WAITLIST, "event_details", "A seat opened up: {event_name}",
+       "{seats} at {event_name} {verb} held for you {held_for}: {then} before it passes to the next guest.",
+       urgent=True, seats=str, event_name=str, verb=str, held_for=str, then=str),
+    _t("waitlist_offer_expired", K.WAITLIST, "event_details", "Seat offer expired: {event_name}",
+       "The seat held for you at {event_name} went to the next guest in line. You can join the waitlist again.",
+       event_name=str),
     # reminders
     _t("reminder_day_before", K.REMINDER, "ticket_detail", "Tomorrow: {event_name}",
        "{event_name} starts {when}. Can't make it? Release your seat so someone else can go.",

@@ -47,6 +47,7 @@ from loopin.adapters.memory.seats import MemorySeatInventory
 from loopin.adapters.memory.staff import MemoryEventDirectory, MemoryMemberDirectory, MemoryOrderDirectory
 from loopin.adapters.memory.staff_campaigns import MemoryCampaignAudience, MemoryCampaignRepository
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
+from loopin.adapters.memory.waitlist import MemoryWaitlistRepository
 from loopin.adapters.persistence.attendance import (
     SqlInvitationRepository,
     SqlJoinRequestRepository,
@@ -82,6 +83,7 @@ from loopin.adapters.persistence.staff import SqlEventDirectory, SqlMemberDirect
 from loopin.adapters.persistence.staff_campaigns import SqlCampaignAudience, SqlCampaignRepository
 from loopin.adapters.persistence.uow import SqlUnitOfWork
 from loopin.adapters.persistence.venues import SqlHostLeadRepository, SqlVenueRepository
+from loopin.adapters.persistence.waitlist import SqlWaitlistRepository
 from loopin.entrypoints.di.bindings import Binding, bind
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.attendance.ports import (
@@ -91,6 +93,7 @@ from loopin.usecases.attendance.ports import (
     ReminderLedger,
     ReminderSource,
     TicketRepository,
+    WaitlistRepository,
 )
 from loopin.usecases.audit.ports import AuditDays, AuditLog
 from loopin.usecases.events.ports import (
@@ -138,6 +141,7 @@ PERSISTENCE = (
     Binding(InvitationRepository, SqlInvitationRepository, MemoryInvitationRepository),
     Binding(TicketRepository, SqlTicketRepository, MemoryTicketRepository),
     Binding(AttendanceReader, SqlAttendanceReader, MemoryAttendanceReader),
+    Binding(WaitlistRepository, SqlWaitlistRepository, MemoryWaitlistRepository),
     Binding(SeatInventory, SqlSeatInventory, MemorySeatInventory),
     Binding(ReminderSource, SqlReminderSource, MemoryReminderSource),
     Binding(ReminderLedger, SqlReminderLedger, MemoryReminderLedger),

@@ -16,12 +16,14 @@ from loopin.usecases.attendance import (
     invitations,
     reminders,
     requests,
+    seat_offers,
     tickets,
 )
-from loopin.usecases.attendance.ports import PaidTicketRefunds
+from loopin.usecases.attendance import waitlist as event_waitlist
+from loopin.usecases.attendance.ports import PaidSeatOffers, PaidTicketRefunds
 from loopin.usecases.audit import record, summaries, verify
 from loopin.usecases.events import access, browse, catalog, create, hosts, manage, public, venues
-from loopin.usecases.events.ports import CancellationRefunds, GuestNotices, PlatformFees
+from loopin.usecases.events.ports import CancellationRefunds, FreedSeats, GuestNotices, PlatformFees
 from loopin.usecases.identity import access as member_access
 from loopin.usecases.identity import (
     complete_profile,
@@ -79,6 +81,7 @@ EVENTS = (
     hosts.MarkHostLead,
 )
 ATTENDANCE = (
+    seat_offers.SeatOffers,
     tickets.TicketDesk,
     guest_notices.TellGuests,
     requests.CreateJoinRequest,
@@ -104,6 +107,12 @@ ATTENDANCE = (
     checkin.ListAttendees,
     checkin.CheckIn,
     checkin.CheckOut,
+    event_waitlist.JoinWaitlist,
+    event_waitlist.LeaveWaitlist,
+    event_waitlist.GetMyWaitlistPlace,
+    event_waitlist.ListEventWaitlist,
+    event_waitlist.AcceptSeatOffer,
+    event_waitlist.PassOnSeatOffers,
 )
 PAYMENTS = (
     fees.CurrentFee,
@@ -115,6 +124,7 @@ PAYMENTS = (
     settlement.OrderSettlement,
     refunds.GuestRefunds,
     refunds.RefundOnEventCancellation,
+    orders.SeatOfferCheckout,
     orders.CreatePaymentOrder,
     orders.GetPaymentOrder,
     notices.HandlePaymentNotice,
@@ -176,6 +186,8 @@ ANSWERED_ABOVE = (
     Implementation(CancellationRefunds, refunds.RefundOnEventCancellation),  # a cancelled event refunds
     Implementation(PaidTicketRefunds, refunds.GuestRefunds),  # a guest cancelling a paid ticket
     Implementation(GuestNotices, guest_notices.TellGuests),  # an event's guests hear it changed
+    Implementation(FreedSeats, seat_offers.SeatOffers),  # a higher capacity offers seats to the waitlist
+    Implementation(PaidSeatOffers, orders.SeatOfferCheckout),  # a paid event's seat offer opens an order
 )
 
 

@@ -27,6 +27,7 @@ from loopin.entrypoints.http.routes.attendance.door import AttendancesController
 from loopin.entrypoints.http.routes.attendance.invitations import InvitationController
 from loopin.entrypoints.http.routes.attendance.requests import JoinRequestController
 from loopin.entrypoints.http.routes.attendance.tickets import TicketController
+from loopin.entrypoints.http.routes.attendance.waitlist import WaitlistController
 from loopin.entrypoints.http.routes.events.feed import EventController
 from loopin.entrypoints.http.routes.events.hosts import HostController
 from loopin.entrypoints.http.routes.events.public import PublicEventController
@@ -44,7 +45,7 @@ from loopin.entrypoints.http.routes.staff.campaigns import StaffCampaignControll
 from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Environment, Settings, load_settings
 from loopin.entrypoints.worker.registry import run_job
-from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
+from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE, SEAT_OFFER_SWEEP
 from loopin.usecases.attendance.reminders import SEND_REMINDERS
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
@@ -94,6 +95,10 @@ def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # typ
                     await run_job(container, Job(EXPIRE_ATTENDANCE))
                 except Exception:
                     log.exception("attendance expiry sweep failed")
+                try:  # the event waitlists: offers past their window pass on, free seats go to the line
+                    await run_job(container, Job(SEAT_OFFER_SWEEP))
+                except Exception:
+                    log.exception("waitlist offer sweep failed")
                 sweeps += 1
                 # payments: holds past their window, lost callbacks, unfinished refunds; deferred pushes, reminders
                 for name, every in (
@@ -158,6 +163,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             JoinRequestController,
             InvitationController,
             TicketController,
+            WaitlistController,
             PaymentOrderController,
             PayUCallbackController,
             PlatformFeeController,

@@ -8,8 +8,9 @@ from dishka import AsyncContainer
 
 from loopin.domain.payments.refund import RefundReason
 from loopin.usecases.attendance.expiry import ExpireOverdue
-from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE
+from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE, SEAT_OFFER_SWEEP
 from loopin.usecases.attendance.reminders import SEND_REMINDERS, SendReminders
+from loopin.usecases.attendance.waitlist import PassOnSeatOffers
 from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY, RecordAuditEntry
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS, SummarizeAuditDays
 from loopin.usecases.identity import jobs as identity_jobs
@@ -101,6 +102,10 @@ async def _expire_attendance(scope: AsyncContainer, payload: Mapping[str, JsonSc
     return await (await scope.get(ExpireOverdue))()
 
 
+async def _pass_on_seat_offers(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return await (await scope.get(PassOnSeatOffers))()
+
+
 # --- payments ---
 
 
@@ -149,6 +154,7 @@ HANDLERS: dict[str, Handler] = {
     RESUME_CAMPAIGNS: _resume_campaigns,
     identity_jobs.MEMBER_ADMITTED: _welcome_member,
     EXPIRE_ATTENDANCE: _expire_attendance,
+    SEAT_OFFER_SWEEP: _pass_on_seat_offers,
     payment_jobs.EXPIRE_HOLDS: _expire_holds,
     payment_jobs.RECONCILE_ORDERS: _reconcile_orders,
     payment_jobs.RETRY_REFUNDS: _retry_refunds,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from loopin.domain.attendance.waitlist import OfferWindow
+
 
 @dataclass(frozen=True, slots=True)
 class AttendanceConfig:
@@ -22,3 +24,5 @@ class AttendanceConfig:
     host_pending_notice: timedelta = timedelta(hours=24)  # hosts with requests still waiting, before the start
     invitation_expiry_notice: timedelta = timedelta(hours=6)  # invitees, before their invitation lapses
     reminder_batch: int = 1000  # reminders of one kind claimed per transaction
+    offer_window: OfferWindow = field(default_factory=OfferWindow)  # how long a freed seat is held for the next
+    waitlist_scan: int = 500  # waiting places one turn of the line looks at (first fit, in line order)

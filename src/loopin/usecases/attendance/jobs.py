@@ -11,6 +11,7 @@ from datetime import datetime
 from loopin.domain.attendance.invitation import Invitation
 from loopin.domain.attendance.request import JoinRequest
 from loopin.domain.attendance.ticket import Ticket
+from loopin.domain.attendance.waitlist import WaitlistPlace
 from loopin.domain.audit.entry import JsonValue
 from loopin.domain.events.event import Event
 from loopin.domain.notifications.templates import seats_text
@@ -155,4 +156,72 @@ def event_changed(template: str, event: Event, guest_id: int, **values: str) -> 
         sender_id=event.host_id,
         values={"event_name": event.title, **values},
         data={"event_id": event.id},
+    )
+
+
+# --- the event waitlist ------------------------------------------------------------------------------------
+
+SEAT_OFFER_SWEEP = "attendance.pass_on_seat_offers"
+
+
+def audited_place(action: str, p: WaitlistPlace, actor_id: int | None, at: datetime, **details: JsonValue) -> Job:
+    """``waitlist.joined|left|offered|accepted|expired|lapsed``."""
+    facts: dict[str, JsonValue] = {
+        "event_id": p.event_id,
+        "member_id": p.member_id,
+        "seats": p.seats,
+        "status": p.status.value,
+        **details,
+    }
+    if p.offer_expires_at is not None:
+        facts["offer_expires_at"] = p.offer_expires_at.isoformat()
+    return audit_entry(
+        f"waitlist.{action}", actor_id=actor_id, target_type="waitlist_place", target_id=p.id, at=at, details=facts
+    )
+
+
+def _held_for(place: WaitlistPlace) -> str:
+    if place.offered_at is None or place.offer_expires_at is None:
+        return "for a short while"
+    minutes = max(1, round((place.offer_expires_at - place.offered_at).total_seconds() / 60))
+    if minutes < 90:
+        return f"for {minutes} minute{'s' if minutes != 1 else ''}"
+    hours = round(minutes / 60)
+    return f"for {hours} hours"
+
+
+def seat_offered(place: WaitlistPlace, event: Event) -> Job:
+    seats = f"{place.seats} seats" if place.seats > 1 else "A seat"
+    then = "complete the payment" if event.is_paid else "confirm"
+    return notification_job(
+        "waitlist_offer",
+        recipient_id=place.member_id,
+        values={
+            "seats": seats,
+            "event_name": event.title,
+            "verb": "are" if place.seats > 1 else "is",
+            "held_for": _held_for(place),
+            "then": then,
+        },
+        data={
+            "route": "event_payment_or_ticket" if event.is_paid else "event_details",
+            "action": "offer",
+            "event_id": event.id,
+            "waitlist_id": place.id,
+            "expires_at": place.offer_expires_at.isoformat() if place.offer_expires_at else "",
+        },
+    )
+
+
+def seat_offer_expired(place: WaitlistPlace, event: Event) -> Job:
+    return notification_job(
+        "waitlist_offer_expired",
+        recipient_id=place.member_id,
+        values={"event_name": event.title},
+        data={
+            "route": "event_details",
+            "action": "expired",
+            "event_id": event.id,
+            "waitlist_id": place.id,
+        },
     )

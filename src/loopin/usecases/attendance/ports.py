@@ -8,7 +8,7 @@ lock. The sweeps lock rows with ``SKIP LOCKED`` and never wait.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -17,6 +17,7 @@ from typing import Protocol
 from loopin.domain.attendance.invitation import Invitation
 from loopin.domain.attendance.request import JoinRequest
 from loopin.domain.attendance.ticket import Ticket
+from loopin.domain.attendance.waitlist import WaitlistPlace
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Member
 from loopin.usecases.shared.attributes import from_attributes
@@ -189,6 +190,97 @@ class AttendanceReader(Protocol):
     async def engaged_among(self, event_id: int, member_ids: Sequence[int]) -> dict[int, str]:
         """Members already on their way in by themselves: ``requested`` (a pending or accepted request) or
         ``going`` (a live ticket)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceInLine:
+    """A live place with who holds it and where: ``position`` counts the waiting places up to it (1: next to be
+    offered a seat); None once it is offered."""
+
+    place: WaitlistPlace
+    member: MemberCard
+    position: int | None
+
+
+class WaitlistRepository(Protocol):
+    """Places on event waitlists, first in first served by id. Every change is made with the event row locked
+    first (``EventRepository.get_for_update``), so one event's line changes one transaction at a time, and the
+    seats an offer holds are counted under that lock with the checkouts' (``SeatInventory.hold``). A unique
+    index allows one live (waiting or offered) place per member and event."""
+
+    async def lock_live(self, event_id: int, member_id: int) -> WaitlistPlace | None:
+        """The member's waiting or offered place, locked."""
+        ...
+
+    async def latest(self, event_id: int, member_id: int) -> WaitlistPlace | None:
+        """The member's newest place for the event, in any status (what became of it)."""
+        ...
+
+    async def position(self, place: WaitlistPlace) -> int:
+        """1 + the waiting places of its event ahead of it."""
+        ...
+
+    async def lock_offered(self, event_id: int) -> list[WaitlistPlace]:
+        """The event's open offers, oldest place first, locked."""
+        ...
+
+    async def lock_waiting(self, event_id: int, limit: int) -> list[WaitlistPlace]:
+        """The first ``limit`` waiting places of the event, in line order, locked."""
+        ...
+
+    async def add(self, place: WaitlistPlace) -> WaitlistPlace:
+        """Stores a new place with its id; ``Conflict`` when the member already has a live one."""
+        ...
+
+    async def save(self, place: WaitlistPlace) -> None: ...
+
+    async def line(self, event_id: int) -> list[PlaceInLine]:
+        """The live places of the event in line order (offers first, then the waiting), one query."""
+        ...
+
+    async def events_due(self, now: datetime, limit: int) -> list[int]:
+        """Events whose line needs a turn: an offer past its window, or places waiting while an open event
+        (published, not started, not deleted) has a free seat. Oldest first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class OfferCheckout:
+    """A paid event's offer taken: the payment order now holding the offer's seats, and the gateway's form."""
+
+    order_id: str
+    event_id: int
+    amount: Decimal
+    currency: str
+    status: str
+    seats: int
+    base_price: Decimal
+    platform_fee: Decimal
+    fee_percentage: Decimal
+    expires_at: datetime
+    created_at: datetime | None
+    payment_url: str
+    payment_fields: Mapping[str, str]
+
+
+class PaidSeatOffers(Protocol):
+    """Taking a paid event's seat offer opens a payment order. Payments ranks above attendance and implements
+    it (``SeatOfferCheckout``), in the caller's transaction."""
+
+    async def checkout(
+        self,
+        *,
+        member: Member,
+        event: Event,
+        place: WaitlistPlace,
+        seats: int | None,
+        now: datetime,
+        base_url: str,
+    ) -> OfferCheckout:
+        """Call with the event and the place locked, the offer open and the member eligible. The order takes
+        over the offer's held seats (``seats`` of them, the rest go to the next in line) for the payment
+        window, the place is accepted with the order's id; the ticket comes with the payment."""
         ...
 
 

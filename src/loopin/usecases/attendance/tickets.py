@@ -25,6 +25,7 @@ from loopin.domain.attendance.request import JoinRequest, RequestStatus
 from loopin.domain.attendance.rules import check_plus_ones, check_seat_count, require_guest, require_open
 from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.attendance.ticket import PaymentStatus, Ticket, TicketSource
+from loopin.domain.attendance.waitlist import WaitlistPlace
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access
 from loopin.usecases.attendance import jobs
@@ -36,6 +37,7 @@ from loopin.usecases.attendance.ports import (
     PaidTicketRefunds,
     TicketRepository,
 )
+from loopin.usecases.attendance.seat_offers import SeatOffers
 from loopin.usecases.attendance.views import Cancelled, TicketView
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, EventRepository, SeatInventory, VenueRepository
@@ -70,6 +72,7 @@ class TicketDesk:
     requests: JoinRequestRepository
     invitations: InvitationRepository
     tickets: TicketRepository
+    offers: SeatOffers
     codes: TicketCodes
     cache: EventCache
     jobs: JobQueue
@@ -116,7 +119,30 @@ class TicketDesk:
         self.jobs.enqueue(jobs.audited_ticket("cancelled", ticket, member_id, now, seats_released=released))
         self.jobs.enqueue(jobs.ticket_given_back(ticket, event, guest_name))
         self.uow.after_commit(self.cache.invalidate)
+        await self.offers.turn(event, now)  # the freed seats go to the waitlist first
         return released
+
+    async def take_offer(
+        self,
+        event: Event,
+        place: WaitlistPlace,
+        eligibility: Eligibility,
+        now: datetime,
+        *,
+        seats: int | None = None,
+        existing: Ticket | None = None,
+    ) -> Ticket:
+        """A free event's seat offer becomes the ticket: the held seats are taken (``seats`` of them, at most
+        the offer's; the rest go to the next in line). Call with the event and the place locked."""
+        surplus = place.accept(now, seats=seats)
+        await self.offers.places.save(place)
+        self.jobs.enqueue(jobs.audited_place("accepted", place, place.member_id, now))
+        ticket = await self.issue(
+            event, place.member_id, place.seats, eligibility, now, existing=existing, from_hold=True
+        )
+        if surplus:
+            await self.offers.give_back(event, surplus, now)
+        return ticket
 
     async def issue(
         self,
@@ -219,10 +245,20 @@ class ConfirmAttendance:
                 f"{event.title} is a paid event (₹{event.ticket_price} a seat): complete the payment to get "
                 "your ticket."
             )
-        ticket = await self.desk.issue(event, member.id, seats, eligibility, now, existing=ticket)
+        place = await self._offer_for(event, member.id, now) if event.seats_held else None
+        if place is not None:  # a seat offered from the waitlist: the app's own confirmation takes it
+            ticket = await self.desk.take_offer(event, place, eligibility, now, seats=seats, existing=ticket)
+        else:
+            ticket = await self.desk.issue(event, member.id, seats, eligibility, now, existing=ticket)
         brief = await brief_of(event, self.venues)
         await self.uow.commit()
         return TicketView.of(ticket, brief, self.codes, self.storage)
+
+    async def _offer_for(self, event: Event, member_id: int, now: datetime) -> WaitlistPlace | None:
+        """The member's open seat offer; offers past their window are passed on first."""
+        await self.desk.offers.turn(event, now)
+        place = await self.desk.offers.places.lock_live(event.id, member_id)
+        return place if place is not None and place.holds_seats else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,9 @@ from loopin.domain.attendance.invitation import Invitation, InvitationStatus
 from loopin.domain.attendance.request import JoinRequest, RequestStatus
 from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.attendance.ticket import Ticket
+from loopin.domain.attendance.waitlist import PlaceStatus, WaitlistPlace
 from loopin.domain.shared.errors import InvalidInput
-from loopin.usecases.attendance.ports import EventBrief, MemberCard
+from loopin.usecases.attendance.ports import EventBrief, MemberCard, PlaceInLine
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.attributes import from_attributes
 
@@ -287,3 +288,44 @@ class SearchPage:
     offset: int
     limit: int
     hits: tuple[SearchHit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WaitlistPlaceView:
+    """A place as of now (an offer past its window reads ``expired``); ``position`` only while waiting."""
+
+    id: int
+    event_id: int
+    member_id: int
+    seats: int
+    status: str
+    position: int | None
+    joined_at: datetime | None
+    offered_at: datetime | None
+    offer_expires_at: datetime | None
+    closed_at: datetime | None
+    payment_order_id: str | None
+
+    @classmethod
+    def of(cls, place: WaitlistPlace, now: datetime, position: int | None = None) -> WaitlistPlaceView:
+        status = place.status_at(now)
+        return from_attributes(
+            cls, place, status=status.value, position=position if status is PlaceStatus.WAITING else None
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WaitlistEntryView:
+    """A line entry as the host sees it."""
+
+    place: WaitlistPlaceView
+    member_name: str
+    picture_url: str | None
+
+    @classmethod
+    def of(cls, entry: PlaceInLine, now: datetime, storage: FileStorage) -> WaitlistEntryView:
+        return cls(
+            WaitlistPlaceView.of(entry.place, now, entry.position),
+            entry.member.name,
+            picture_url(storage, entry.member.picture_key),
+        )

@@ -18,6 +18,7 @@ from loopin.usecases.events.ports import (
     CancellationRefunds,
     EventCache,
     EventRepository,
+    FreedSeats,
     GuestNotices,
     VenueRepository,
 )
@@ -46,6 +47,7 @@ class UpdateEvent:
     catalog: EventCatalog
     refunds: CancellationRefunds
     guests: GuestNotices
+    freed: FreedSeats
     cache: EventCache
     storage: FileStorage
     uow: UnitOfWork
@@ -84,6 +86,7 @@ class UpdateEvent:
             done.changed.append("status")
         event.updated_at = now
         await self.events.save(event)
+        await self.freed.event_changed(event=event, now=now)  # a higher capacity offers seats to the waitlist
         cancelled = "status" in done.changed and event.status is EventStatus.CANCELLED
         action = "cancelled" if cancelled else "updated"
         self.jobs.enqueue(jobs.audited(action, event, member.id, now, changed=list(done.changed)))

@@ -172,7 +172,8 @@ class HostLeadRepository(Protocol):
 
 
 class SeatInventory(Protocol):
-    """The seat counters of an event (``seats_taken`` for tickets, ``seats_held`` for open checkouts), changed
+    """The seat counters of an event (``seats_taken`` for tickets, ``seats_held`` for open checkouts and seats
+    offered from the waitlist), changed
     only by single conditional statements: nothing is read and written back, and the event's row lock lasts
     from the statement to the commit. Taken + held never exceed the capacity (0: unlimited)."""
 
@@ -207,6 +208,14 @@ class PlatformFees(Protocol):
     the two never disagree. Implemented by payments' ``CurrentFee`` (a cached read)."""
 
     async def policy(self) -> SeatFee: ...
+
+
+class FreedSeats(Protocol):
+    """Who gets seats an event change frees (a higher capacity) or whose line it closes (cancelled, deleted):
+    the event's waitlist. Attendance ranks above and implements it (``SeatOffers``), in the change's own
+    transaction: call with the event locked and saved, before the commit."""
+
+    async def event_changed(self, *, event: Event, now: datetime) -> None: ...
 
 
 class CancellationRefunds(Protocol):

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from loopin.usecases.attendance.seat_offers import SeatOffers
 from loopin.usecases.events.ports import EventCache, EventRepository, SeatInventory
 from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
@@ -22,11 +23,13 @@ from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 @dataclass(frozen=True, slots=True)
 class HoldRelease:
-    """Expires overdue orders and gives their seats back, inside the caller's transaction."""
+    """Expires overdue orders and gives their seats back, inside the caller's transaction: to the event's
+    waitlist first (``SeatOffers.turn``, under the row lock the release took)."""
 
     orders: PaymentOrderRepository
     seats: SeatInventory
     events: EventRepository
+    offers: SeatOffers
     jobs: JobQueue
 
     async def overdue(self, now: datetime, *, event_id: int | None, limit: int) -> list[ReleasedHold]:
@@ -40,6 +43,7 @@ class HoldRelease:
             per_event[hold.event_id] += hold.seats
         for event_id in sorted(per_event):  # one lock order for every releaser
             await self.seats.release_held(event_id, per_event[event_id])
+            await self.offers.pass_on(event_id, now)
         titles: dict[int, str] = {}
         for hold in released:
             if hold.event_id not in titles:

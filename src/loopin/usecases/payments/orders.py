@@ -12,14 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from loopin.domain.attendance.errors import AlreadyConfirmed, SeatsUnavailable
+from loopin.domain.attendance.errors import AlreadyConfirmed, MoreSeatsThanOffered, SeatsUnavailable
 from loopin.domain.attendance.rules import check_plus_ones, check_seat_count, require_guest, require_open
+from loopin.domain.attendance.waitlist import WaitlistPlace
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access, Member
 from loopin.domain.payments.errors import OrderNotFound, PaymentNotRequired, PriceChanged
 from loopin.domain.payments.order import PaymentOrder
+from loopin.domain.shared.errors import Conflict
 from loopin.domain.shared.money import to_money
-from loopin.usecases.attendance.ports import TicketRepository
+from loopin.usecases.attendance import jobs as attendance_jobs
+from loopin.usecases.attendance.ports import OfferCheckout, PaidSeatOffers, TicketRepository
+from loopin.usecases.attendance.seat_offers import SeatOffers
 from loopin.usecases.attendance.tickets import TicketDesk
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, SeatInventory
@@ -59,6 +63,92 @@ def checkout_request(
 
 
 @dataclass(frozen=True, slots=True)
+class SeatOfferCheckout(PaidSeatOffers):
+    """A paid event's seat offer becomes a payment order, in the caller's transaction: the order takes over
+    the seats the offer holds (no second hold, so nobody can take them in between) for the payment window;
+    unpaid, they are released like any checkout's and go to the next in line."""
+
+    orders: PaymentOrderRepository
+    offers: SeatOffers
+    fees: CurrentFee
+    gateway: PaymentGateway
+    jobs: JobQueue
+    config: PaymentsConfig
+
+    async def open(
+        self,
+        *,
+        member: Member,
+        event: Event,
+        place: WaitlistPlace,
+        seats: int | None,
+        now: datetime,
+        base_url: str,
+    ) -> OrderCreated:
+        """Call with the event and the place locked, the offer open and the member eligible."""
+        taken = place.seats if seats is None else seats
+        if taken > place.seats:
+            raise MoreSeatsThanOffered(place.seats)
+        if await self.orders.open_for(event.id, member.id) is not None:
+            raise Conflict(
+                "You already have a checkout open for this event: complete it, or wait for it to expire.",
+                code="CHECKOUT_OPEN",
+            )
+        quote = (await self.fees.policy()).quote(event.ticket_price, taken)
+        order = PaymentOrder.open(
+            event_id=event.id,
+            member_id=member.id,
+            host_id=event.host_id,
+            quote=quote,
+            gateway=self.gateway.name,
+            expires_at=now + self.config.payment_window,
+            now=now,
+        )
+        try:
+            order = await self.orders.add(order)
+        except OpenOrderExists:
+            raise Conflict("A checkout for this event was opened at the same moment. Please retry.") from None
+        surplus = place.accept(now, seats=taken, payment_order_id=order.order_id)
+        await self.offers.places.save(place)
+        self.jobs.enqueue(
+            attendance_jobs.audited_place("accepted", place, member.id, now, order_id=order.order_id)
+        )
+        self.jobs.enqueue(jobs.audited_order("created", order, member.id, now, source="waitlist"))
+        if surplus:
+            await self.offers.give_back(event, surplus, now)
+        checkout = self.gateway.checkout(checkout_request(order, member, event, self.config, base_url))
+        return OrderCreated(OrderView.of(order), checkout, reused=False)
+
+    async def checkout(
+        self,
+        *,
+        member: Member,
+        event: Event,
+        place: WaitlistPlace,
+        seats: int | None,
+        now: datetime,
+        base_url: str,
+    ) -> OfferCheckout:
+        created = await self.open(member=member, event=event, place=place, seats=seats, now=now, base_url=base_url)
+        o = created.order
+        return OfferCheckout(
+            order_id=o.order_id,
+            event_id=o.event_id,
+            amount=o.amount,
+            currency=o.currency,
+            status=o.status,
+            seats=o.seats,
+            base_price=o.base_price,
+            platform_fee=o.platform_fee,
+            fee_percentage=o.fee_percentage,
+            expires_at=o.expires_at,
+            created_at=o.created_at,
+            payment_url=created.checkout.url,
+            payment_fields=created.checkout.fields,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class CreatePaymentOrder:
     access: MemberAccess
     events: EventAccess
@@ -67,6 +157,7 @@ class CreatePaymentOrder:
     orders: PaymentOrderRepository
     seats: SeatInventory
     release: HoldRelease
+    offer_checkout: SeatOfferCheckout
     fees: CurrentFee
     gateway: PaymentGateway
     cache: EventCache
@@ -100,6 +191,10 @@ class CreatePaymentOrder:
                 await self.uow.commit()
                 return self._created(existing, member, event, base_url, reused=True)
             event.seats_held -= await self._drop(existing.order_id, now)  # overdue, or other seats: start again
+        if event.seats_held:  # seats are held (offers or checkouts): the member's own seat offer first
+            offered = await self._take_offer(event, member, seats, now, base_url)
+            if offered is not None:
+                return offered
         sold_out = not event.has_seats_for(seats)
         if sold_out and not await self._release_overdue(event, now):  # at a glance, no lock: refused at once
             raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
@@ -134,6 +229,27 @@ class CreatePaymentOrder:
         self.uow.after_commit(self.cache.invalidate)  # seats left changed
         await self.uow.commit()
         return self._created(order, member, event, base_url, reused=False)
+
+    async def _take_offer(
+        self, event: Event, member: Member, seats: int, now: datetime, base_url: str
+    ) -> OrderCreated | None:
+        """The member's open seat offer becomes this order (the app pays as it always does); None without one."""
+        places = self.offer_checkout.offers.places
+        if await places.latest(event.id, member.id) is None:
+            return None
+        locked = await self.events.existing(event.id, lock=True)
+        place = await places.lock_live(event.id, member.id)
+        if place is None or not place.holds_seats:
+            return None
+        if place.offer_overdue(now):
+            await self.offer_checkout.offers.turn(locked, now)  # it passes on; this order competes as anyone's
+            return None
+        await self.desk.eligibility(locked, member.id, now)
+        created = await self.offer_checkout.open(
+            member=member, event=locked, place=place, seats=seats, now=now, base_url=base_url
+        )
+        await self.uow.commit()
+        return created
 
     async def _release_overdue(self, event: Event, now: datetime) -> bool:
         """This event's holds past their window go back (a refused hold retries once after this)."""

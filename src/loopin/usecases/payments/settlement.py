@@ -68,6 +68,7 @@ class OrderSettlement:
         if verdict.outcome is Outcome.FAILURE and order.holds_seats:
             order.mark_failed(verdict.message, now)
             await self.seats.release_held(order.event_id, order.seats)
+            await self.desk.offers.pass_on(order.event_id, now)
             event = await self.events.get(order.event_id)
             self.jobs.enqueue(jobs.audited_order("failed", order, None, now, reason=order.failure_reason))
             self.jobs.enqueue(jobs.payment_failed(order, event.title if event else "your event"))
@@ -78,6 +79,7 @@ class OrderSettlement:
         elif order.is_overdue(now):
             order.expire(now)
             await self.seats.release_held(order.event_id, order.seats)
+            await self.desk.offers.pass_on(order.event_id, now)
             self.jobs.enqueue(jobs.audited_order("expired", order, None, now, seats_released=order.seats))
             changed = True
         await self.orders.save(order)
@@ -112,6 +114,7 @@ class OrderSettlement:
         if order.holds_seats:  # the event went away under the checkout
             order.expire(now)
             await self.seats.release_held(order.event_id, order.seats)
+            await self.desk.offers.pass_on(order.event_id, now)
         await self._unfulfilled(order, capture, now, event.title if event else "your event")
         return Settled(order, True)
 

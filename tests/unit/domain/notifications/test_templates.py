@@ -65,7 +65,14 @@ def test_long_values_are_cut_to_the_columns() -> None:
 
 
 def test_the_seat_offered_template_waits_for_the_event_waitlist() -> None:
-    done = render("seat_offered", {"event_name": "Jam", "hours": "2 hours"})
+    values = {
+        "seats": "A seat",
+        "event_name": "Jam",
+        "verb": "is",
+        "held_for": "for 30 minutes",
+        "then": "confirm",
+    }
+    done = render("waitlist_offer", values)
     assert done.urgent
     assert done.kind is NotificationKind.WAITLIST
 

@@ -2,7 +2,7 @@
 due, and one row of muted types per member.
 
 Revision ID: c41e7d2a9b10
-Revises: ab0b8f8338cb
+Revises: f097c0e0f7f3
 Create Date: 2026-12-06 12:30:00.000000
 
 """
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision: str = 'c41e7d2a9b10'
-down_revision: Union[str, Sequence[str], None] = 'ab0b8f8338cb'
+down_revision: Union[str, Sequence[str], None] = 'f097c0e0f7f3'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
