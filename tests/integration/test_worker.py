@@ -18,12 +18,15 @@ from loopin.entrypoints.di import make_container
 from loopin.entrypoints.settings import Settings
 from loopin.entrypoints.worker.registry import HANDLERS
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE, SEAT_OFFER_SWEEP
+from loopin.usecases.attendance.reminders import SEND_REMINDERS
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.identity.ports import MemberRepository, SmsSender
 from loopin.usecases.identity.request_otp import RequestOtp
+from loopin.usecases.notifications.deliver import PUSH_DUE
 from loopin.usecases.payments import jobs as payment_jobs
 from loopin.usecases.payouts import jobs as payout_jobs
+from loopin.usecases.staff.campaigns import RESUME_CAMPAIGNS
 from tests.integration.conftest import eventually, phone, running_worker, store_members, waitlisted
 from tests.support import Fakes, fakes_provider
 
@@ -115,6 +118,9 @@ async def test_the_worker_registers_every_job_and_the_waitlist_cron(
         assert [c.function.__qualname__ for c in worker.cron_jobs] == [
             PROMOTE_DUE_MEMBERS,
             EXPIRE_ATTENDANCE,
+            PUSH_DUE,
+            SEND_REMINDERS,
+            RESUME_CAMPAIGNS,
             SEAT_OFFER_SWEEP,
             payment_jobs.EXPIRE_HOLDS,
             payment_jobs.RECONCILE_ORDERS,

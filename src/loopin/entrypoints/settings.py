@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import os
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import time, timedelta
 from enum import Enum
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from dotenv import dotenv_values
 from loopin.domain.attendance.waitlist import OfferWindow
 from loopin.domain.identity.otp import OtpPolicy
 from loopin.domain.identity.waitlist import WaitlistPolicy
+from loopin.domain.notifications.preferences import QuietHours
 from loopin.domain.payments.refund import RefundPolicy
 from loopin.domain.shared.money import to_money
 from loopin.usecases.attendance.config import AttendanceConfig
@@ -88,6 +89,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     payu_email_domain: str = "guests.loopinsocial.in"  # PayU requires an email; members have none
     payout_settlement_hours: int = 48  # an event's earnings become available this long after it ends
     payout_minimum: str = "100.00"  # rupees: smaller balances wait for the next payout
+    quiet_hours_start: str = "22:00"  # non-urgent pushes wait (platform time zone) until quiet_hours_end
+    quiet_hours_end: str = "08:00"  # equal to the start: no quiet hours
+    reminder_hours_before: str = "24,2"  # ticket holders are reminded this many hours before the start
     dev_staff_phone: str = "+919000000001"  # development only: made staff on start, for the console at /admin
     waitlist_offer_minutes: int = 120  # how long a freed seat is held for the next member on the waitlist
     waitlist_offer_min_minutes: int = 15  # ... near the start: half the time left, never less than this
@@ -114,12 +118,25 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         )
 
     def attendance_config(self) -> AttendanceConfig:
+        try:
+            hours = sorted({float(h) for h in self.reminder_hours_before.split(",") if h.strip()}, reverse=True)
+        except ValueError:
+            raise SettingsError("REMINDER_HOURS_BEFORE is a comma-separated list of hours, like 24,2") from None
+        if any(not 0 < h <= 24 * 14 for h in hours):
+            raise SettingsError("REMINDER_HOURS_BEFORE: each between 0 and 336 hours")
         minutes = max(1, self.waitlist_offer_minutes)
         window = OfferWindow(
             window=timedelta(minutes=minutes),
             minimum=timedelta(minutes=min(max(1, self.waitlist_offer_min_minutes), minutes)),
         )
-        return AttendanceConfig(offer_window=window)
+        return AttendanceConfig(ticket_reminders=tuple(timedelta(hours=h) for h in hours), offer_window=window)
+
+    def quiet_hours(self) -> QuietHours:
+        try:
+            start, end = time.fromisoformat(self.quiet_hours_start), time.fromisoformat(self.quiet_hours_end)
+        except ValueError:
+            raise SettingsError("QUIET_HOURS_START and QUIET_HOURS_END are times like 22:00") from None
+        return QuietHours(start, end, ZoneInfo(self.platform_timezone))
 
     def derived_key(self, purpose: str) -> bytes:
         """Separate keys per purpose from one master secret, so no key serves two jobs."""

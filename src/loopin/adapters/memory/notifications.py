@@ -9,7 +9,14 @@ from datetime import datetime
 from loopin.adapters.memory.store import MemoryTransaction
 from loopin.domain.notifications.device import Device, DevicePlatform
 from loopin.domain.notifications.notification import Notification
-from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository, PushResult, PushSender
+from loopin.domain.notifications.preferences import Preferences
+from loopin.usecases.notifications.ports import (
+    DeviceRepository,
+    NotificationRepository,
+    PreferenceRepository,
+    PushResult,
+    PushSender,
+)
 
 DEVICES = "devices"
 
@@ -49,7 +56,7 @@ class MemoryDeviceRepository(DeviceRepository):
 
 # --- in-app notifications and push (attendance) ------------------------------------------------------------
 
-NOTIFICATIONS, NOTIFICATION_KEYS = "notifications", "notification_keys"
+NOTIFICATIONS, NOTIFICATION_KEYS, INBOXES = "notifications", "notification_keys", "inboxes"
 
 
 class MemoryNotificationRepository(NotificationRepository):
@@ -59,10 +66,14 @@ class MemoryNotificationRepository(NotificationRepository):
     async def lock_by_key(self, key: str) -> Notification | None:
         await self._tx.lock(NOTIFICATION_KEYS, key)
         row_id = self._tx.read(NOTIFICATION_KEYS, key)
-        found: Notification | None = self._tx.read(NOTIFICATIONS, row_id) if row_id is not None else None
+        if row_id is None:
+            return None
+        await self._tx.lock(NOTIFICATIONS, row_id)  # the row lock the sweep's SKIP LOCKED respects
+        found: Notification | None = self._tx.read(NOTIFICATIONS, row_id)
         return found
 
     async def add(self, notification: Notification) -> Notification:
+        await self._tx.lock(INBOXES, notification.recipient_id)  # as PostgreSQL's advisory lock
         await self._tx.lock(NOTIFICATION_KEYS, notification.key)
         if self._tx.read(NOTIFICATION_KEYS, notification.key) is not None:
             raise LookupError(f"notification {notification.key} is already stored")  # the unique index
@@ -71,12 +82,90 @@ class MemoryNotificationRepository(NotificationRepository):
         self._tx.write(NOTIFICATIONS, notification.id, notification)
         return notification
 
+    async def add_many(self, notifications: Sequence[Notification]) -> int:
+        stored = 0
+        for notification in sorted(notifications, key=lambda n: n.recipient_id):
+            await self._tx.lock(INBOXES, notification.recipient_id)
+            await self._tx.lock(NOTIFICATION_KEYS, notification.key)
+            if self._tx.read(NOTIFICATION_KEYS, notification.key) is None:
+                await self.add(notification)
+                stored += 1
+        return stored
+
     async def save(self, notification: Notification) -> None:
         self._tx.write(NOTIFICATIONS, notification.id, notification)
 
     async def for_member(self, member_id: int, limit: int) -> list[Notification]:
         mine = [n for n in self._tx.rows(NOTIFICATIONS) if n.recipient_id == member_id]
         return sorted(mine, key=lambda n: n.id, reverse=True)[:limit]
+
+    async def page(
+        self, member_id: int, *, before_id: int | None, unread_only: bool, limit: int
+    ) -> list[Notification]:
+        mine = [
+            n
+            for n in self._tx.rows(NOTIFICATIONS)
+            if n.recipient_id == member_id
+            and (before_id is None or n.id < before_id)
+            and not (unread_only and n.is_read)
+        ]
+        return sorted(mine, key=lambda n: n.id, reverse=True)[:limit]
+
+    async def unread_count(self, member_id: int) -> int:
+        return sum(1 for n in self._tx.rows(NOTIFICATIONS) if n.recipient_id == member_id and not n.is_read)
+
+    async def lock_mine(self, member_id: int, notification_id: int) -> Notification | None:
+        await self._tx.lock(NOTIFICATIONS, notification_id)
+        found: Notification | None = self._tx.read(NOTIFICATIONS, notification_id)
+        return found if found is not None and found.recipient_id == member_id else None
+
+    async def mark_all_read(self, member_id: int, up_to_id: int | None, at: datetime) -> tuple[int, int | None]:
+        await self._tx.lock(INBOXES, member_id)
+        mine = [n for n in self._tx.rows(NOTIFICATIONS) if n.recipient_id == member_id]
+        if up_to_id is None:
+            if not mine:
+                return 0, None
+            up_to_id = max(n.id for n in mine)
+        marked = 0
+        for n in mine:
+            if n.id <= up_to_id and not n.is_read:
+                await self._tx.lock(NOTIFICATIONS, n.id)
+                current: Notification | None = self._tx.read(NOTIFICATIONS, n.id)  # as committed once locked
+                if current is not None and not current.is_read:
+                    current.read_at = at
+                    self._tx.write(NOTIFICATIONS, n.id, current)
+                    marked += 1
+        return marked, up_to_id
+
+    async def lock_push_due(self, now: datetime, limit: int) -> list[Notification]:
+        due = sorted(
+            (n for n in self._tx.rows(NOTIFICATIONS) if n.awaits_push and n.push_due_at and n.push_due_at <= now),
+            key=lambda n: (n.push_due_at, n.id),
+        )
+        claimed: list[Notification] = []
+        for n in due:
+            if len(claimed) == limit:
+                break
+            if await self._tx.try_lock(NOTIFICATIONS, n.id):
+                current: Notification | None = self._tx.read(NOTIFICATIONS, n.id)
+                if current is not None and current.awaits_push:
+                    claimed.append(current)
+        return claimed
+
+
+PREFERENCES = "notification_preferences"
+
+
+class MemoryPreferenceRepository(PreferenceRepository):
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    async def get(self, member_id: int) -> Preferences:
+        found: Preferences | None = self._tx.read(PREFERENCES, member_id)
+        return found if found is not None else Preferences(member_id)
+
+    async def save(self, preferences: Preferences) -> None:
+        self._tx.write(PREFERENCES, preferences.member_id, preferences)
 
 
 @dataclass(frozen=True, slots=True)

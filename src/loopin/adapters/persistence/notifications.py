@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from loopin.adapters.persistence.orm import DeviceRow, NotificationRow
+from loopin.adapters.persistence.orm import DeviceRow, NotificationPreferenceRow, NotificationRow
 from loopin.adapters.persistence.rows import entity_from_row
 from loopin.domain.notifications.device import Device, DevicePlatform
 from loopin.domain.notifications.notification import Notification
-from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository
+from loopin.domain.notifications.preferences import Preferences
+from loopin.domain.notifications.templates import NotificationKind
+from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository, PreferenceRepository
 
 
 def device_from_row(row: DeviceRow) -> Device:
@@ -68,6 +71,9 @@ def notification_from_row(row: NotificationRow) -> Notification:
     return entity_from_row(Notification, row, data={str(k): str(v) for k, v in (row.data or {}).items()})
 
 
+INBOX_LOCKS = 0x6E6F7469  # the advisory-lock space of members' inboxes ("noti")
+
+
 class SqlNotificationRepository(NotificationRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -79,7 +85,16 @@ class SqlNotificationRepository(NotificationRepository):
         )
         return notification_from_row(row) if row else None
 
+    async def _lock_inbox(self, member_id: int) -> None:
+        """Serialises a member's new notifications with their mark-all-read (until the transaction ends), so an id
+        below a mark-all-read's watermark is never committed after it."""
+        await self._session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, CAST(:member % 2147483647 AS integer))"),
+            {"space": INBOX_LOCKS, "member": member_id},
+        )
+
     async def add(self, notification: Notification) -> Notification:
+        await self._lock_inbox(notification.recipient_id)
         row = NotificationRow(
             key=notification.key,
             recipient_id=notification.recipient_id,
@@ -92,11 +107,48 @@ class SqlNotificationRepository(NotificationRepository):
             created_at=notification.created_at,
             pushed_at=notification.pushed_at,
             read_at=notification.read_at,
+            urgent=notification.urgent,
+            push_due_at=notification.push_due_at,
         )
         self._session.add(row)
         await self._session.flush()
         notification.id = row.id
         return notification
+
+    async def add_many(self, notifications: Sequence[Notification]) -> int:
+        if not notifications:
+            return 0
+        recipients = sorted({n.recipient_id for n in notifications})
+        await self._session.execute(
+            text(
+                "SELECT pg_advisory_xact_lock(:space, CAST(m % 2147483647 AS integer)) "
+                "FROM unnest(CAST(:members AS bigint[])) AS m ORDER BY m"
+            ),
+            {"space": INBOX_LOCKS, "members": recipients},
+        )
+        result = await self._session.execute(
+            insert(NotificationRow)
+            .values(
+                [
+                    {
+                        "key": n.key,
+                        "recipient_id": n.recipient_id,
+                        "sender_id": n.sender_id,
+                        "kind": n.kind,
+                        "template": n.template,
+                        "title": n.title[:200],
+                        "body": n.body[:1000],
+                        "data": dict(n.data),
+                        "created_at": n.created_at,
+                        "urgent": n.urgent,
+                        "push_due_at": n.push_due_at,
+                    }
+                    for n in notifications
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=[NotificationRow.key])
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def save(self, notification: Notification) -> None:
         row = await self._session.get(NotificationRow, notification.id)
@@ -113,3 +165,83 @@ class SqlNotificationRepository(NotificationRepository):
             .limit(limit)
         )
         return [notification_from_row(r) for r in rows]
+
+    async def page(
+        self, member_id: int, *, before_id: int | None, unread_only: bool, limit: int
+    ) -> list[Notification]:
+        statement = select(NotificationRow).where(NotificationRow.recipient_id == member_id)
+        if before_id is not None:
+            statement = statement.where(NotificationRow.id < before_id)
+        if unread_only:
+            statement = statement.where(NotificationRow.read_at.is_(None))
+        rows = await self._session.scalars(statement.order_by(NotificationRow.id.desc()).limit(limit))
+        return [notification_from_row(r) for r in rows]
+
+    async def unread_count(self, member_id: int) -> int:
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(NotificationRow)
+            .where(NotificationRow.recipient_id == member_id, NotificationRow.read_at.is_(None))
+        )
+        return int(count or 0)
+
+    async def lock_mine(self, member_id: int, notification_id: int) -> Notification | None:
+        row = await self._session.scalar(
+            select(NotificationRow)
+            .where(NotificationRow.id == notification_id, NotificationRow.recipient_id == member_id)
+            .with_for_update(),
+            execution_options={"populate_existing": True},
+        )
+        return notification_from_row(row) if row else None
+
+    async def mark_all_read(self, member_id: int, up_to_id: int | None, at: datetime) -> tuple[int, int | None]:
+        mine = NotificationRow.recipient_id == member_id
+        await self._lock_inbox(member_id)
+        if up_to_id is None:
+            up_to_id = await self._session.scalar(select(func.max(NotificationRow.id)).where(mine))
+            if up_to_id is None:
+                return 0, None
+        result = await self._session.execute(
+            update(NotificationRow)
+            .where(mine, NotificationRow.read_at.is_(None), NotificationRow.id <= up_to_id)
+            .values(read_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount or 0), up_to_id  # type: ignore[attr-defined]
+
+    async def lock_push_due(self, now: datetime, limit: int) -> list[Notification]:
+        rows = await self._session.scalars(
+            select(NotificationRow)
+            .where(
+                NotificationRow.pushed_at.is_(None),
+                NotificationRow.push_due_at.is_not(None),
+                NotificationRow.push_due_at <= now,
+            )
+            .order_by(NotificationRow.push_due_at, NotificationRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True),
+            execution_options={"populate_existing": True},
+        )
+        return [notification_from_row(r) for r in rows]
+
+
+class SqlPreferenceRepository(PreferenceRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, member_id: int) -> Preferences:
+        row = await self._session.get(NotificationPreferenceRow, member_id, populate_existing=True)
+        if row is None:
+            return Preferences(member_id)
+        return Preferences(member_id, frozenset(NotificationKind(k) for k in row.muted), row.updated_at)
+
+    async def save(self, preferences: Preferences) -> None:
+        muted = sorted(k.value for k in preferences.muted)
+        await self._session.execute(
+            insert(NotificationPreferenceRow)
+            .values(member_id=preferences.member_id, muted=muted, updated_at=preferences.updated_at)
+            .on_conflict_do_update(
+                index_elements=[NotificationPreferenceRow.member_id],
+                set_={"muted": muted, "updated_at": preferences.updated_at},
+            )
+        )

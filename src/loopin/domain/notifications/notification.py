@@ -9,7 +9,8 @@ from datetime import datetime
 
 @dataclass(slots=True)
 class Notification:
-    """``key`` makes delivery idempotent: a retried job stores (and pushes) one notification."""
+    """``key`` makes delivery idempotent: a retried job stores (and pushes) one notification. ``push_due_at``
+    is when its push may go (later than ``created_at`` in the quiet hours; None: never pushed — muted)."""
 
     id: int
     key: str
@@ -23,3 +24,13 @@ class Notification:
     created_at: datetime | None = None
     pushed_at: datetime | None = None
     read_at: datetime | None = None
+    urgent: bool = False
+    push_due_at: datetime | None = None
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    @property
+    def awaits_push(self) -> bool:
+        return self.pushed_at is None and self.push_due_at is not None

@@ -14,6 +14,7 @@ from loopin.adapters.storage.images import MagicBytesImageInspector
 from loopin.adapters.unit_of_work import AfterCommit
 from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.audit.chain import AuditChain
+from loopin.domain.notifications.preferences import QuietHours
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.attendance.config import AttendanceConfig
@@ -51,6 +52,10 @@ class CoreProvider(Provider):
                 RateLimit("create-venue-hour", settings.venues_max_per_member_per_hour, 3600), "venues"
             ),
         )
+
+    @provide
+    def quiet_hours(self, settings: Settings) -> QuietHours:
+        return settings.quiet_hours()
 
     @provide
     def attendance_config(self, settings: Settings) -> AttendanceConfig:

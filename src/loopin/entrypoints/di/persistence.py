@@ -15,6 +15,7 @@ from loopin.adapters.memory.attendance import (
     MemoryJoinRequestRepository,
     MemoryTicketRepository,
 )
+from loopin.adapters.memory.attendance_reminders import MemoryReminderLedger, MemoryReminderSource
 from loopin.adapters.memory.audit import MemoryAuditDays, MemoryAuditLog
 from loopin.adapters.memory.events import (
     MemoryEventReader,
@@ -28,7 +29,11 @@ from loopin.adapters.memory.identity import (
     MemoryOtpChallengeRepository,
     seed_interests,
 )
-from loopin.adapters.memory.notifications import MemoryDeviceRepository, MemoryNotificationRepository
+from loopin.adapters.memory.notifications import (
+    MemoryDeviceRepository,
+    MemoryNotificationRepository,
+    MemoryPreferenceRepository,
+)
 from loopin.adapters.memory.outbox import MemoryOutbox, MemoryOutboxAcknowledgements
 from loopin.adapters.memory.payments import (
     MemoryFeeConfigRepository,
@@ -46,6 +51,7 @@ from loopin.adapters.memory.payouts import (
 from loopin.adapters.memory.privacy import MemoryPersonalData
 from loopin.adapters.memory.seats import MemorySeatInventory
 from loopin.adapters.memory.staff import MemoryEventDirectory, MemoryMemberDirectory, MemoryOrderDirectory
+from loopin.adapters.memory.staff_campaigns import MemoryCampaignAudience, MemoryCampaignRepository
 from loopin.adapters.memory.store import MemoryStore, MemoryTransaction, MemoryUnitOfWork
 from loopin.adapters.memory.waitlist import MemoryWaitlistRepository
 from loopin.adapters.persistence.attendance import (
@@ -54,6 +60,7 @@ from loopin.adapters.persistence.attendance import (
     SqlTicketRepository,
 )
 from loopin.adapters.persistence.attendance_reader import SqlAttendanceReader, SqlEventAccessGrants
+from loopin.adapters.persistence.attendance_reminders import SqlReminderLedger, SqlReminderSource
 from loopin.adapters.persistence.audit import SqlAuditDays, SqlAuditLog
 from loopin.adapters.persistence.database import UseCaseSession, create_engine
 from loopin.adapters.persistence.events import SqlEventReader, SqlEventRepository
@@ -63,7 +70,11 @@ from loopin.adapters.persistence.identity import (
     SqlMemberRepository,
     SqlOtpChallengeRepository,
 )
-from loopin.adapters.persistence.notifications import SqlDeviceRepository, SqlNotificationRepository
+from loopin.adapters.persistence.notifications import (
+    SqlDeviceRepository,
+    SqlNotificationRepository,
+    SqlPreferenceRepository,
+)
 from loopin.adapters.persistence.outbox import SqlOutbox, SqlOutboxAcknowledgements
 from loopin.adapters.persistence.payments import (
     SqlFeeConfigRepository,
@@ -81,6 +92,7 @@ from loopin.adapters.persistence.payouts import (
 from loopin.adapters.persistence.privacy import SqlPersonalData
 from loopin.adapters.persistence.seats import SqlSeatInventory
 from loopin.adapters.persistence.staff import SqlEventDirectory, SqlMemberDirectory, SqlOrderDirectory
+from loopin.adapters.persistence.staff_campaigns import SqlCampaignAudience, SqlCampaignRepository
 from loopin.adapters.persistence.uow import SqlUnitOfWork
 from loopin.adapters.persistence.venues import SqlHostLeadRepository, SqlVenueRepository
 from loopin.adapters.persistence.waitlist import SqlWaitlistRepository
@@ -90,6 +102,8 @@ from loopin.usecases.attendance.ports import (
     AttendanceReader,
     InvitationRepository,
     JoinRequestRepository,
+    ReminderLedger,
+    ReminderSource,
     TicketRepository,
     WaitlistRepository,
 )
@@ -103,7 +117,7 @@ from loopin.usecases.events.ports import (
     VenueRepository,
 )
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository, OtpChallengeRepository
-from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository
+from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository, PreferenceRepository
 from loopin.usecases.payments.ports import (
     FeeConfigRepository,
     Ledger,
@@ -114,7 +128,13 @@ from loopin.usecases.payments.ports import (
 from loopin.usecases.payouts.ports import BankAccountRepository, HostEarnings, PayoutHosts, PayoutRepository
 from loopin.usecases.privacy.ports import PersonalData
 from loopin.usecases.shared.ports import Clock, UnitOfWork
-from loopin.usecases.staff.ports import EventDirectory, MemberDirectory, OrderDirectory
+from loopin.usecases.staff.ports import (
+    CampaignAudience,
+    CampaignRepository,
+    EventDirectory,
+    MemberDirectory,
+    OrderDirectory,
+)
 
 PERSISTENCE = (
     Binding(UnitOfWork, SqlUnitOfWork, MemoryUnitOfWork),
@@ -136,6 +156,8 @@ PERSISTENCE = (
     Binding(AttendanceReader, SqlAttendanceReader, MemoryAttendanceReader),
     Binding(WaitlistRepository, SqlWaitlistRepository, MemoryWaitlistRepository),
     Binding(SeatInventory, SqlSeatInventory, MemorySeatInventory),
+    Binding(ReminderSource, SqlReminderSource, MemoryReminderSource),
+    Binding(ReminderLedger, SqlReminderLedger, MemoryReminderLedger),
     # payments
     Binding(PaymentOrderRepository, SqlPaymentOrderRepository, MemoryPaymentOrderRepository),
     Binding(RefundRepository, SqlRefundRepository, MemoryRefundRepository),
@@ -150,10 +172,14 @@ PERSISTENCE = (
     # notifications, audit
     Binding(DeviceRepository, SqlDeviceRepository, MemoryDeviceRepository),
     Binding(NotificationRepository, SqlNotificationRepository, MemoryNotificationRepository),
+    Binding(PreferenceRepository, SqlPreferenceRepository, MemoryPreferenceRepository),
     Binding(AuditLog, SqlAuditLog, MemoryAuditLog),
     Binding(AuditDays, SqlAuditDays, MemoryAuditDays),
     # privacy
     Binding(PersonalData, SqlPersonalData, MemoryPersonalData),
+    # staff
+    Binding(CampaignRepository, SqlCampaignRepository, MemoryCampaignRepository),
+    Binding(CampaignAudience, SqlCampaignAudience, MemoryCampaignAudience),
     # staff: the console's searches and figures
     Binding(MemberDirectory, SqlMemberDirectory, MemoryMemberDirectory),
     Binding(EventDirectory, SqlEventDirectory, MemoryEventDirectory),

@@ -10,9 +10,11 @@ from loopin.entrypoints.di.bindings import Implementation
 from loopin.usecases.attendance import (
     checkin,
     expiry,
+    guest_notices,
     host_requests,
     invitation_answers,
     invitations,
+    reminders,
     requests,
     seat_offers,
     tickets,
@@ -21,7 +23,7 @@ from loopin.usecases.attendance import waitlist as event_waitlist
 from loopin.usecases.attendance.ports import PaidSeatOffers, PaidTicketRefunds
 from loopin.usecases.audit import record, summaries, verify
 from loopin.usecases.events import access, browse, catalog, create, hosts, hot_reads, manage, public, venues
-from loopin.usecases.events.ports import CancellationRefunds, FreedSeats, PlatformFees
+from loopin.usecases.events.ports import CancellationRefunds, FreedSeats, GuestNotices, PlatformFees
 from loopin.usecases.identity import access as member_access
 from loopin.usecases.identity import (
     complete_profile,
@@ -34,7 +36,7 @@ from loopin.usecases.identity import (
     verify_otp,
     waitlist,
 )
-from loopin.usecases.notifications import deliver, devices
+from loopin.usecases.notifications import deliver, devices, inbox, preferences, welcome
 from loopin.usecases.payments import fees, holds, notices, orders, reconcile, refunds, settlement
 from loopin.usecases.payouts import balances, bank_accounts
 from loopin.usecases.payouts import requests as payout_requests
@@ -42,7 +44,7 @@ from loopin.usecases.payouts import settlement as payout_settlement
 from loopin.usecases.payouts import staff as payout_staff
 from loopin.usecases.platform import analytics, files
 from loopin.usecases.privacy import erase, export
-from loopin.usecases.staff import audit_log, console, sign_in
+from loopin.usecases.staff import audit_log, campaigns, console, sign_in
 from loopin.usecases.staff import catalog as staff_catalog
 
 IDENTITY = (
@@ -88,6 +90,7 @@ EVENTS = (
 ATTENDANCE = (
     seat_offers.SeatOffers,
     tickets.TicketDesk,
+    guest_notices.TellGuests,
     requests.CreateJoinRequest,
     requests.GetMyRequest,
     requests.ListMyRequests,
@@ -103,6 +106,7 @@ ATTENDANCE = (
     invitation_answers.ListMyInvitations,
     invitation_answers.RespondToInvitation,
     expiry.ExpireOverdue,
+    reminders.SendReminders,
     tickets.ConfirmAttendance,
     tickets.GetMyTicket,
     tickets.ListMyTickets,
@@ -160,13 +164,35 @@ PAYOUTS = (
     payout_staff.MarkPayoutFailed,
     payout_staff.SendPayout,
 )
-NOTIFICATIONS = (devices.RegisterDevice, devices.DeactivateDevice, deliver.DeliverNotification)
+NOTIFICATIONS = (
+    devices.RegisterDevice,
+    devices.DeactivateDevice,
+    deliver.PushOut,
+    deliver.DeliverNotification,
+    deliver.PushDueNotifications,
+    inbox.ListNotifications,
+    inbox.CountUnread,
+    inbox.MarkNotificationRead,
+    inbox.MarkAllRead,
+    preferences.GetNotificationPreferences,
+    preferences.ChangeNotificationPreferences,
+    welcome.WelcomeMember,
+)
 PLATFORM = (analytics.RecordAnalyticsEvent, files.DeleteStoredFiles)
 AUDIT = (record.RecordAuditEntry, verify.VerifyAuditChain, summaries.SummarizeAuditDays)
 PRIVACY = (export.ExportMyData, erase.RequestErasureCode, erase.EraseMyAccount, erase.EndMemberSessions)
 STAFF = (
     audit_log.ReadAuditLog,
     audit_log.ReadAuditDays,
+    campaigns.ListCampaignTemplates,
+    campaigns.ComposeCampaign,
+    campaigns.GetCampaign,
+    campaigns.ListCampaigns,
+    campaigns.PreviewCampaign,
+    campaigns.SendCampaign,
+    campaigns.CancelCampaign,
+    campaigns.SendCampaignBatch,
+    campaigns.ResumeCampaigns,
     sign_in.StaffSignIn,
     sign_in.StaffStepUp,
     sign_in.RequestStepUpCode,
@@ -199,6 +225,7 @@ ANSWERED_ABOVE = (
     Implementation(PlatformFees, fees.CurrentFee),  # events show the fee orders charge
     Implementation(CancellationRefunds, refunds.RefundOnEventCancellation),  # a cancelled event refunds
     Implementation(PaidTicketRefunds, refunds.GuestRefunds),  # a guest cancelling a paid ticket
+    Implementation(GuestNotices, guest_notices.TellGuests),  # an event's guests hear it changed
     Implementation(FreedSeats, seat_offers.SeatOffers),  # a higher capacity offers seats to the waitlist
     Implementation(PaidSeatOffers, orders.SeatOfferCheckout),  # a paid event's seat offer opens an order
 )

@@ -34,7 +34,7 @@ from loopin.entrypoints.http.routes.events.public import PublicEventController
 from loopin.entrypoints.http.routes.events.venues import VenueController
 from loopin.entrypoints.http.routes.health import health, ready
 from loopin.entrypoints.http.routes.identity import AuthController
-from loopin.entrypoints.http.routes.notifications import DeviceController
+from loopin.entrypoints.http.routes.notifications import DeviceController, InboxController
 from loopin.entrypoints.http.routes.payments.callbacks import PayUCallbackController
 from loopin.entrypoints.http.routes.payments.fees import PlatformFeeController
 from loopin.entrypoints.http.routes.payments.orders import PaymentOrderController
@@ -43,16 +43,20 @@ from loopin.entrypoints.http.routes.payouts.bank_accounts import BankAccountCont
 from loopin.entrypoints.http.routes.payouts.requests import PayoutController
 from loopin.entrypoints.http.routes.privacy import PrivacyController
 from loopin.entrypoints.http.routes.staff.audit import StaffAuditController
+from loopin.entrypoints.http.routes.staff.campaigns import StaffCampaignController
 from loopin.entrypoints.http.routes.staff.payouts import StaffPayoutController
 from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Environment, Settings, load_settings
 from loopin.entrypoints.worker.registry import run_job
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE, SEAT_OFFER_SWEEP
+from loopin.usecases.attendance.reminders import SEND_REMINDERS
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.identity.moderation import AppointStaff
+from loopin.usecases.notifications.deliver import PUSH_DUE
 from loopin.usecases.payments.jobs import EXPIRE_HOLDS, RECONCILE_ORDERS, RETRY_REFUNDS
 from loopin.usecases.shared.ports import Job
+from loopin.usecases.staff.campaigns import RESUME_CAMPAIGNS
 
 log = structlog.get_logger("loopin.app")
 PROMOTION_INTERVAL_SECONDS = 60.0
@@ -99,12 +103,20 @@ def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # typ
                 except Exception:
                     log.exception("waitlist offer sweep failed")
                 sweeps += 1
-                for name, every in ((EXPIRE_HOLDS, 1), (RECONCILE_ORDERS, 5), (RETRY_REFUNDS, 10)):
+                # payments: holds past their window, lost callbacks, unfinished refunds; deferred pushes, reminders
+                for name, every in (
+                    (EXPIRE_HOLDS, 1),
+                    (RECONCILE_ORDERS, 5),
+                    (RETRY_REFUNDS, 10),
+                    (PUSH_DUE, 1),
+                    (SEND_REMINDERS, 5),
+                    (RESUME_CAMPAIGNS, 5),
+                ):
                     if sweeps % every == 0:
-                        try:  # payments: seat holds past their window, lost callbacks, unfinished refunds
+                        try:
                             await run_job(container, Job(name))
                         except Exception:
-                            log.exception("payments sweep failed", job=name)
+                            log.exception("sweep failed", job=name)
                 try:  # closes the audit days that ended (a no-op until one does)
                     await run_job(container, Job(SUMMARIZE_AUDIT_DAYS))
                 except Exception:
@@ -146,6 +158,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             AuthController,
             PrivacyController,
             DeviceController,
+            InboxController,
             EventController,
             VenueController,
             PublicEventController,
@@ -164,6 +177,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             PayoutController,
             StaffAuditController,
             StaffPayoutController,
+            StaffCampaignController,
             health,
             ready,
             media_router(media_root),

@@ -19,11 +19,14 @@ from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Settings, load_settings
 from loopin.entrypoints.worker.registry import HANDLERS, run_job
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE, SEAT_OFFER_SWEEP
+from loopin.usecases.attendance.reminders import SEND_REMINDERS
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
+from loopin.usecases.notifications.deliver import PUSH_DUE
 from loopin.usecases.payments import jobs as payment_jobs
 from loopin.usecases.payouts import jobs as payout_jobs
 from loopin.usecases.shared.ports import Job
+from loopin.usecases.staff.campaigns import RESUME_CAMPAIGNS
 
 
 def _task(name: str) -> Callable[..., Awaitable[object]]:
@@ -62,6 +65,9 @@ def build_settings(
         "cron_jobs": [
             CronJob(promote, cron="* * * * *", timeout=120, retries=1),
             CronJob(_task(EXPIRE_ATTENDANCE), cron="* * * * *", timeout=120, retries=1),  # invitations, requests
+            CronJob(_task(PUSH_DUE), cron="* * * * *", timeout=300, retries=1),  # pushes the quiet hours held
+            CronJob(_task(SEND_REMINDERS), cron="*/5 * * * *", timeout=240, retries=1),  # once each, by markers
+            CronJob(_task(RESUME_CAMPAIGNS), cron="*/5 * * * *", timeout=120, retries=1),  # lost batch chains
             CronJob(_task(SEAT_OFFER_SWEEP), cron="* * * * *", timeout=120, retries=1),  # waitlist offers
             CronJob(_task(payment_jobs.EXPIRE_HOLDS), cron="* * * * *", timeout=120, retries=1),  # seat holds
             CronJob(_task(payment_jobs.RECONCILE_ORDERS), cron="*/5 * * * *", timeout=240, retries=1),

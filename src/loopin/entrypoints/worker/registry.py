@@ -9,13 +9,20 @@ from dishka import AsyncContainer
 from loopin.domain.payments.refund import RefundReason
 from loopin.usecases.attendance.expiry import ExpireOverdue
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE, SEAT_OFFER_SWEEP
+from loopin.usecases.attendance.reminders import SEND_REMINDERS, SendReminders
 from loopin.usecases.attendance.waitlist import PassOnSeatOffers
 from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY, RecordAuditEntry
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS, SummarizeAuditDays
 from loopin.usecases.identity import jobs as identity_jobs
 from loopin.usecases.identity.sms import DeliverOtpSms
 from loopin.usecases.identity.waitlist import PromoteDueMembers
-from loopin.usecases.notifications.deliver import DELIVER_NOTIFICATION, DeliverNotification
+from loopin.usecases.notifications.deliver import (
+    DELIVER_NOTIFICATION,
+    PUSH_DUE,
+    DeliverNotification,
+    PushDueNotifications,
+)
+from loopin.usecases.notifications.welcome import WelcomeMember
 from loopin.usecases.payments import jobs as payment_jobs
 from loopin.usecases.payments.holds import ExpireHolds
 from loopin.usecases.payments.reconcile import ReconcileOrders
@@ -28,6 +35,12 @@ from loopin.usecases.platform.analytics import RecordAnalyticsEvent
 from loopin.usecases.platform.files import DeleteStoredFiles
 from loopin.usecases.privacy.erase import END_SESSIONS, EndMemberSessions
 from loopin.usecases.shared.ports import Job, JsonScalar
+from loopin.usecases.staff.campaigns import (
+    RESUME_CAMPAIGNS,
+    SEND_CAMPAIGN_BATCH,
+    ResumeCampaigns,
+    SendCampaignBatch,
+)
 
 Handler = Callable[[AsyncContainer, Mapping[str, JsonScalar]], Awaitable[object]]
 
@@ -66,6 +79,26 @@ async def _summarize_audit_days(scope: AsyncContainer, payload: Mapping[str, Jso
 
 async def _deliver_notification(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> bool:
     return await (await scope.get(DeliverNotification))(payload=payload)
+
+
+async def _welcome_member(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
+    await (await scope.get(WelcomeMember))(member_id=int(str(payload["member_id"])))
+
+
+async def _send_reminders(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return await (await scope.get(SendReminders))()
+
+
+async def _send_campaign_batch(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return await (await scope.get(SendCampaignBatch))(campaign_id=int(str(payload["campaign_id"])))
+
+
+async def _resume_campaigns(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return await (await scope.get(ResumeCampaigns))()
+
+
+async def _push_due(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
+    return await (await scope.get(PushDueNotifications))()
 
 
 async def _expire_attendance(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
@@ -129,6 +162,11 @@ HANDLERS: dict[str, Handler] = {
     SUMMARIZE_AUDIT_DAYS: _summarize_audit_days,
     END_SESSIONS: _end_member_sessions,
     DELIVER_NOTIFICATION: _deliver_notification,
+    PUSH_DUE: _push_due,
+    SEND_REMINDERS: _send_reminders,
+    SEND_CAMPAIGN_BATCH: _send_campaign_batch,
+    RESUME_CAMPAIGNS: _resume_campaigns,
+    identity_jobs.MEMBER_ADMITTED: _welcome_member,
     EXPIRE_ATTENDANCE: _expire_attendance,
     SEAT_OFFER_SWEEP: _pass_on_seat_offers,
     payment_jobs.EXPIRE_HOLDS: _expire_holds,

@@ -17,5 +17,12 @@ class AttendanceConfig:
     search_max_limit: int = 100
     invite_max_users: int = 50
     bulk_max_requests: int = 100
+    # reminders (docs/notifications.md): ticket holders this long before the start, largest first
+    ticket_reminders: tuple[timedelta, ...] = field(
+        default_factory=lambda: (timedelta(hours=24), timedelta(hours=2))
+    )
+    host_pending_notice: timedelta = timedelta(hours=24)  # hosts with requests still waiting, before the start
+    invitation_expiry_notice: timedelta = timedelta(hours=6)  # invitees, before their invitation lapses
+    reminder_batch: int = 1000  # reminders of one kind claimed per transaction
     offer_window: OfferWindow = field(default_factory=OfferWindow)  # how long a freed seat is held for the next
     waitlist_scan: int = 500  # waiting places one turn of the line looks at (first fit, in line order)

@@ -14,6 +14,7 @@ from loopin.domain.attendance.ticket import Ticket
 from loopin.domain.attendance.waitlist import WaitlistPlace
 from loopin.domain.audit.entry import JsonValue
 from loopin.domain.events.event import Event
+from loopin.domain.notifications.templates import seats_text
 from loopin.usecases.audit.record import audit_entry
 from loopin.usecases.notifications.deliver import notification_job
 from loopin.usecases.shared.ports import Job
@@ -72,26 +73,16 @@ def audited_ticket(action: str, t: Ticket, actor_id: int | None, at: datetime, *
     )
 
 
-# --- notifications (templates as the spec names them) ------------------------------------------------------
+# --- notifications (the templates are in domain/notifications/templates.py) ---------------------------------
 
 
 def request_accepted(r: JoinRequest, event: Event) -> Job:
-    route = "event_payment_or_ticket" if event.is_paid else "event_details"
-    then = "Complete the payment to get your ticket." if event.is_paid else "Confirm your spot to get your ticket."
     return notification_job(
-        "request_approved",
+        "request_approved_paid" if event.is_paid else "request_approved",
         recipient_id=r.requester_id,
         sender_id=event.host_id,
-        kind="event_request",
-        title=f"Request Accepted: {event.title}",
-        body=f"Your request to join {event.title} was accepted. {then}",
-        data={
-            "type": "event_request",
-            "route": route,
-            "action": "accepted",
-            "event_id": event.id,
-            "request_id": r.id,
-        },
+        values={"event_name": event.title},
+        data={"action": "accepted", "event_id": event.id, "request_id": r.id},
     )
 
 
@@ -100,68 +91,71 @@ def request_declined(r: JoinRequest, event: Event) -> Job:
         "request_declined",
         recipient_id=r.requester_id,
         sender_id=event.host_id,
-        kind="event_request",
-        title=f"Request Declined: {event.title}",
-        body=f"Your request to join {event.title} was declined.",
-        data={
-            "type": "event_request",
-            "route": "event_detail",
-            "action": "declined",
-            "event_id": event.id,
-            "request_id": r.id,
-        },
+        values={"event_name": event.title},
+        data={"action": "declined", "event_id": event.id, "request_id": r.id},
     )
 
 
 def new_request(r: JoinRequest, event: Event, requester_name: str) -> Job:
-    who = requester_name or "Someone"
     return notification_job(
         "new_join_request",
         recipient_id=event.host_id,
         sender_id=r.requester_id,
-        kind="event_request",
-        title=f"New request: {event.title}",
-        body=f"{who} asked to join {event.title}.",
-        data={"type": "event_request", "route": "event_requests", "event_id": event.id, "request_id": r.id},
+        values={"member_name": requester_name or "Someone", "event_name": event.title},
+        data={"event_id": event.id, "request_id": r.id},
     )
 
 
 def invited(i: Invitation, event: Event, host_name: str) -> Job:
-    who = host_name or "A host"
     return notification_job(
         "event_invite",
         recipient_id=i.invitee_id,
         sender_id=event.host_id,
-        kind="event_invite",
-        title=f"You're invited: {event.title}",
-        body=f"{who} invited you to {event.title}.",
-        data={"type": "event_invite", "route": "event_invites", "event_id": event.id, "invite_id": i.id},
+        values={"host_name": host_name or "A host", "event_name": event.title},
+        data={"event_id": event.id, "invite_id": i.id},
     )
 
 
-def ticket_issued(t: Ticket, event: Event) -> Job:
-    seats = f" for {t.seats} seats" if t.seats > 1 else ""
+def ticket_issued(t: Ticket, event: Event, *, paid: bool = False) -> Job:
+    """``booking_confirmed`` when a payment bought it, ``ticket_confirmed`` otherwise."""
     return notification_job(
-        "ticket_confirmed",
+        "booking_confirmed" if paid else "ticket_confirmed",
         recipient_id=t.member_id,
-        kind="reminder",
-        title=f"You're going: {event.title}",
-        body=f"Your ticket{seats} is confirmed. Show it at the door.",
-        data={"type": "reminder", "route": "ticket_detail", "event_id": event.id, "ticket_id": t.id},
+        values={"event_name": event.title, "seats": seats_text(t.seats)},
+        data={"event_id": event.id, "ticket_id": t.id},
+    )
+
+
+def ticket_given_back(t: Ticket, event: Event, guest_name: str) -> Job:
+    """The host hears that seats came free."""
+    return notification_job(
+        "ticket_cancelled",
+        recipient_id=event.host_id,
+        sender_id=t.member_id,
+        values={"member_name": guest_name or "A guest", "seats": seats_text(t.seats), "event_name": event.title},
+        data={"event_id": event.id, "ticket_id": t.id},
     )
 
 
 def invitation_answered(i: Invitation, event: Event, guest_name: str) -> Job:
-    who = guest_name or "A guest"
     going = i.status.value == "accepted"
     return notification_job(
         "invite_accepted" if going else "invite_declined",
         recipient_id=event.host_id,
         sender_id=i.invitee_id,
-        kind="event_invite",
-        title=f"{'Going' if going else 'Not going'}: {event.title}",
-        body=f"{who} {'accepted' if going else 'declined'} your invitation to {event.title}.",
-        data={"type": "event_invite", "route": "event_invites", "event_id": event.id, "invite_id": i.id},
+        values={"member_name": guest_name or "A guest", "event_name": event.title},
+        data={"event_id": event.id, "invite_id": i.id},
+    )
+
+
+def event_changed(template: str, event: Event, guest_id: int, **values: str) -> Job:
+    """``event_updated`` (``what`` changed), ``event_postponed``, ``event_cancelled``: to one guest."""
+    return notification_job(
+        template,
+        recipient_id=guest_id,
+        sender_id=event.host_id,
+        values={"event_name": event.title, **values},
+        data={"event_id": event.id},
     )
 
 
@@ -202,12 +196,14 @@ def seat_offered(place: WaitlistPlace, event: Event) -> Job:
     return notification_job(
         "waitlist_offer",
         recipient_id=place.member_id,
-        kind="waitlist",
-        title=f"A seat opened up: {event.title}",
-        body=f"{seats} at {event.title} {'are' if place.seats > 1 else 'is'} held for you {_held_for(place)}: "
-        f"{then} before it passes to the next guest.",
+        values={
+            "seats": seats,
+            "event_name": event.title,
+            "verb": "are" if place.seats > 1 else "is",
+            "held_for": _held_for(place),
+            "then": then,
+        },
         data={
-            "type": "waitlist",
             "route": "event_payment_or_ticket" if event.is_paid else "event_details",
             "action": "offer",
             "event_id": event.id,
@@ -221,12 +217,8 @@ def seat_offer_expired(place: WaitlistPlace, event: Event) -> Job:
     return notification_job(
         "waitlist_offer_expired",
         recipient_id=place.member_id,
-        kind="waitlist",
-        title=f"Seat offer expired: {event.title}",
-        body=f"The seat held for you at {event.title} went to the next guest in line. You can join the "
-        "waitlist again.",
+        values={"event_name": event.title},
         data={
-            "type": "waitlist",
             "route": "event_details",
             "action": "expired",
             "event_id": event.id,

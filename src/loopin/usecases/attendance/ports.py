@@ -293,3 +293,50 @@ class PaidTicketRefunds(Protocol):
         """Call with the event and the ticket locked, before the ticket is cancelled. The amount refunded;
         0.00 when the policy gives nothing back (too close to the start) or the ticket was not paid."""
         ...
+
+
+# --- reminders -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderDue:
+    """Someone to remind of an event: a ticket holder, a host with requests waiting (``count`` of them), an
+    invitee whose invitation lapses at ``deadline``."""
+
+    event_id: int
+    event_title: str
+    member_id: int
+    start_time: datetime
+    timezone: str
+    deadline: datetime | None = None
+    count: int = 0
+
+
+class ReminderSource(Protocol):
+    """Who is due a reminder, read fresh on each run (published, not deleted events only)."""
+
+    async def ticket_holders(
+        self, starts_after: datetime, starts_until: datetime, limit: int
+    ) -> list[ReminderDue]:
+        """Members with a live ticket for an event starting in (``starts_after``, ``starts_until``]."""
+        ...
+
+    async def hosts_with_pending(
+        self, starts_after: datetime, starts_until: datetime, limit: int
+    ) -> list[ReminderDue]:
+        """Hosts of events starting in the window that still have pending join requests (``count``)."""
+        ...
+
+    async def invitees_expiring(self, after: datetime, until: datetime, limit: int) -> list[ReminderDue]:
+        """Invitees of pending invitations expiring in (``after``, ``until``] (``deadline``)."""
+        ...
+
+
+class ReminderLedger(Protocol):
+    """One row per reminder sent: (kind, event, member) is unique."""
+
+    async def claim(self, kind: str, pairs: Sequence[tuple[int, int]], at: datetime) -> set[tuple[int, int]]:
+        """Records the (event, member) pairs not yet reminded of ``kind`` and answers those; a pair another
+        transaction is claiming waits for it and is then not answered (one statement, ``ON CONFLICT DO
+        NOTHING``), so two schedulers at once remind each person once."""
+        ...

@@ -104,10 +104,12 @@ class TicketDesk:
         invitation = await self.invitations.lock(event.id, member_id)
         return Eligibility(TicketSource.INVITATION, None, invitation)
 
-    async def take_back(self, event: Event, ticket: Ticket, member_id: int, now: datetime) -> int:
-        """The guest gives their seats back: the ticket is cancelled, its seats freed, and the accepted request
-        or invitation it came from closes. Call with the event and the ticket locked, then commit. Returns the
-        seats released."""
+    async def take_back(
+        self, event: Event, ticket: Ticket, member_id: int, now: datetime, *, guest_name: str = ""
+    ) -> int:
+        """The guest gives their seats back: the ticket is cancelled, its seats freed, the accepted request
+        or invitation it came from closes, and the host is told. Call with the event and the ticket locked, then
+        commit. Returns the seats released."""
         released = ticket.cancel(now)
         event.release_seats(released, now)
         await self.events.save(event)
@@ -121,6 +123,7 @@ class TicketDesk:
             invitation.withdrawn_by_guest(now)
             await self.invitations.save(invitation)
         self.jobs.enqueue(jobs.audited_ticket("cancelled", ticket, member_id, now, seats_released=released))
+        self.jobs.enqueue(jobs.ticket_given_back(ticket, event, guest_name))
         self.uow.after_commit(self.cache.invalidate)
         await self.offers.turn(event, now)  # the freed seats go to the waitlist first
         return released
@@ -209,7 +212,7 @@ class TicketDesk:
         elif not late_payment:
             await self._take(event, seats)
         self.jobs.enqueue(jobs.audited_ticket("issued", ticket, member_id, now, paid=payment_order_id is not None))
-        self.jobs.enqueue(jobs.ticket_issued(ticket, event))
+        self.jobs.enqueue(jobs.ticket_issued(ticket, event, paid=payment_order_id is not None))
         self.uow.after_commit(self.cache.invalidate)  # the event's going count changed
         return ticket
 
@@ -373,6 +376,6 @@ class CancelAttendance:
         refund_amount = None
         if ticket.payment_status is PaymentStatus.PAID:
             refund_amount = await self.refunds.for_cancellation(ticket=ticket, event=event, now=now)
-        released = await self.desk.take_back(event, ticket, member.id, now)
+        released = await self.desk.take_back(event, ticket, member.id, now, guest_name=member.profile.name)
         await self.uow.commit()
         return Cancelled(ticket.id, event.id, released, event.seats_taken, refund_amount)

@@ -19,6 +19,7 @@ from loopin.usecases.events.ports import (
     EventCache,
     EventRepository,
     FreedSeats,
+    GuestNotices,
     VenueRepository,
 )
 from loopin.usecases.events.venues import active_venue
@@ -35,7 +36,8 @@ from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 class UpdateEvent:
     """Partial update. Status moves only along the lifecycle; cancelled and completed events are final;
     capacity never drops below the seats taken; the price is locked once anyone holds a seat. Cancelling
-    refunds every paid guest in full (``CancellationRefunds``: one job per order, after the commit)."""
+    refunds every paid guest in full (``CancellationRefunds``: one job per order, after the commit); guests
+    hear of a new time or place, a postponement or a cancellation (``GuestNotices``)."""
 
     access: MemberAccess
     events: EventRepository
@@ -44,6 +46,7 @@ class UpdateEvent:
     interests: InterestRepository
     catalog: EventCatalog
     refunds: CancellationRefunds
+    guests: GuestNotices
     freed: FreedSeats
     cache: EventCache
     storage: FileStorage
@@ -92,6 +95,7 @@ class UpdateEvent:
             self.jobs.enqueue(delete_files(done.removed_covers))
         if cancelled:
             await self.refunds.event_cancelled(event_id=event.id, actor_id=member.id)
+        await self.guests.event_changed(event=event, changed=done.changed)
         self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
         view = await self.catalog.detail(event.id)

@@ -14,6 +14,7 @@ event loaded with ``get_for_update``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -282,3 +283,14 @@ class CancellationRefunds(Protocol):
     often the cancellation's follow-up runs. Implemented by payments' ``RefundOnEventCancellation``."""
 
     async def event_cancelled(self, *, event_id: int, actor_id: int) -> None: ...
+
+
+# --- what the attendance context answers for events ----------------------------------------------------------
+
+
+class GuestNotices(Protocol):
+    """Tells an event's guests what changed for them (its time or place, a postponement, a cancellation).
+    Called inside the change's transaction, with the event as changed; the notices leave after the commit
+    (work in the same outbox), one per guest. Implemented by attendance's ``TellGuests`` (it knows the guests)."""
+
+    async def event_changed(self, *, event: Event, changed: Sequence[str]) -> int: ...

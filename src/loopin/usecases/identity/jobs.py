@@ -12,6 +12,7 @@ from loopin.usecases.shared.ports import Job
 
 SEND_OTP_SMS = "identity.send_otp_sms"
 PROMOTE_DUE_MEMBERS = "identity.promote_due_members"
+MEMBER_ADMITTED = "identity.member_admitted"  # a fact other contexts act on (notifications: the welcome)
 
 
 def send_otp_sms(phone: PhoneNumber, code: str, issued_at_ms: int) -> Job:
@@ -40,4 +41,10 @@ def promoted(member_id: int, at: datetime) -> list[Job]:
     return [
         analytics_event("member_promoted", member_id),
         audited_member("promoted", member_id, actor_id=None, at=at),
+        admitted(member_id),
     ]
+
+
+def admitted(member_id: int) -> Job:
+    """Published once a member is let in, however (clock or staff); the notifications context welcomes them."""
+    return Job(MEMBER_ADMITTED, {"member_id": member_id}, key=f"admitted:{member_id}")

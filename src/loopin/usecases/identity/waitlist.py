@@ -67,6 +67,7 @@ class AdmitMember:
             self.jobs.enqueue(analytics_event("member_promoted", member.id))
             by = "operator" if staff_id is None else "staff"
             self.jobs.enqueue(jobs.audited_member("admitted", member.id, actor_id=staff_id, at=now, by=by))
+            self.jobs.enqueue(jobs.admitted(member.id))
         await self.uow.commit()
         return member
 

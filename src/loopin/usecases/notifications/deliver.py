@@ -1,8 +1,11 @@
 """Notifications leave a use case as a job (after its commit): the worker stores the in-app row, then pushes.
 
-Storing and pushing are idempotent on the notification's key, so a retried job neither duplicates the row
-nor pushes twice once a push went out. A failed push is retried by the job; it never undoes the business
-action that asked for it.
+The text is rendered from the template registry when the job is built (``domain/notifications/templates.py``),
+so a sender that passes the wrong variables fails in its own tests, never in the worker. Storing and pushing
+are idempotent on the notification's key, so a retried job neither duplicates the row nor pushes twice once a
+push went out. The member's preferences decide whether it is pushed at all, the quiet hours when; a deferred
+push is sent by ``PushDueNotifications`` (a sweep every minute). A failed push is retried by the job; it never
+undoes the business action that asked for it.
 """
 
 from __future__ import annotations
@@ -13,34 +16,51 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from loopin.domain.notifications.notification import Notification
-from loopin.usecases.notifications.ports import DeviceRepository, NotificationRepository, PushSender
+from loopin.domain.notifications.preferences import QuietHours
+from loopin.domain.notifications.templates import NotificationKind, render
+from loopin.usecases.notifications.ports import (
+    DeviceRepository,
+    NotificationRepository,
+    PreferenceRepository,
+    PushSender,
+)
 from loopin.usecases.shared.ports import Clock, Job, JsonScalar, UnitOfWork
 
 DELIVER_NOTIFICATION = "notifications.deliver"
+PUSH_DUE = "notifications.push_due"
+PUSH_BATCH = 200
 
 
 def notification_job(
     template: str,
     *,
     recipient_id: int,
-    kind: str,
-    title: str,
-    body: str,
-    data: Mapping[str, str | int],
+    values: Mapping[str, object] | None = None,
+    data: Mapping[str, str | int] | None = None,
     sender_id: int | None = None,
+    key: str | None = None,
 ) -> Job:
-    key = f"notification:{uuid.uuid4()}"
+    """``key``: fixed by the sender when the business fact itself must notify once (a reminder); else one per
+    job, fixed now, so the outbox's retries of this job store one row."""
+    rendered = render(template, values or {})
+    key = key or f"notification:{uuid.uuid4()}"
+    wire = {"type": rendered.kind.value, "route": rendered.route, **(data or {})}
     payload: dict[str, JsonScalar] = {
         "key": key,
         "template": template,
         "recipient_id": recipient_id,
         "sender_id": sender_id,
-        "kind": kind,
-        "title": title,
-        "body": body,
-        "data": json.dumps({k: str(v) for k, v in data.items()}, sort_keys=True),
+        "kind": rendered.kind.value,
+        "title": rendered.title,
+        "body": rendered.body,
+        "urgent": rendered.urgent,
+        "data": json.dumps({k: str(v) for k, v in wire.items()}, sort_keys=True),
     }
     return Job(DELIVER_NOTIFICATION, payload, key=key, attempts=5, timeout_seconds=30)
+
+
+def push_due_job(key: str) -> Job:
+    return Job(PUSH_DUE, {}, key=key, attempts=3, timeout_seconds=300)
 
 
 def notification_from_payload(payload: Mapping[str, JsonScalar]) -> Notification:
@@ -58,29 +78,21 @@ def notification_from_payload(payload: Mapping[str, JsonScalar]) -> Notification
         body=str(payload["body"]),
         data={str(k): str(v) for k, v in data.items()},
         sender_id=int(str(sender)) if sender is not None else None,
+        urgent=bool(payload.get("urgent", False)),
     )
 
 
 @dataclass(frozen=True, slots=True)
-class DeliverNotification:
-    """Job handler. Returns whether a push went out in this run."""
+class PushOut:
+    """Pushes one stored notification whose push is due, under its row lock (so the sweep and the job never
+    both push it), to the member's active phones; retires the phones the provider no longer knows."""
 
     notifications: NotificationRepository
     devices: DeviceRepository
     push: PushSender
-    uow: UnitOfWork
     clock: Clock
 
-    async def __call__(self, *, payload: Mapping[str, JsonScalar]) -> bool:
-        wanted = notification_from_payload(payload)
-        notification = await self.notifications.lock_by_key(wanted.key)
-        if notification is None:
-            wanted.created_at = self.clock.now()
-            notification = await self.notifications.add(wanted)
-        if notification.pushed_at is not None:
-            await self.uow.commit()
-            return False
-        await self.uow.commit()  # the in-app row exists whatever happens to the push
+    async def send(self, notification: Notification) -> bool:
         devices = await self.devices.active_for(notification.recipient_id)
         pushed = False
         if devices:
@@ -100,5 +112,59 @@ class DeliverNotification:
                     await self.devices.save(device)
         notification.pushed_at = self.clock.now()
         await self.notifications.save(notification)
+        return pushed
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverNotification:
+    """Job handler. Returns whether a push went out in this run."""
+
+    notifications: NotificationRepository
+    preferences: PreferenceRepository
+    pusher: PushOut
+    quiet: QuietHours
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, *, payload: Mapping[str, JsonScalar]) -> bool:
+        wanted = notification_from_payload(payload)
+        if await self.notifications.lock_by_key(wanted.key) is None:
+            now = self.clock.now()
+            wanted.created_at = now
+            chosen = await self.preferences.get(wanted.recipient_id)
+            if chosen.allows_push(NotificationKind(wanted.kind)):
+                wanted.push_due_at = self.quiet.push_at(now, urgent=wanted.urgent)
+            await self.notifications.add(wanted)
+        await self.uow.commit()  # the in-app row exists whatever happens to the push
+        notification = await self.notifications.lock_by_key(wanted.key)
+        pushed = False
+        if (
+            notification is not None
+            and notification.awaits_push
+            and notification.push_due_at is not None
+            and notification.push_due_at <= self.clock.now()
+        ):
+            pushed = await self.pusher.send(notification)
         await self.uow.commit()
         return pushed
+
+
+@dataclass(frozen=True, slots=True)
+class PushDueNotifications:
+    """Sweep (every minute, and after each campaign batch): pushes what the quiet hours deferred and what a
+    campaign stored. Rows are claimed with ``SKIP LOCKED``, so sweeps in parallel push each once."""
+
+    notifications: NotificationRepository
+    pusher: PushOut
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self) -> int:
+        pushed = 0
+        while True:
+            due = await self.notifications.lock_push_due(self.clock.now(), PUSH_BATCH)
+            for notification in due:
+                pushed += int(await self.pusher.send(notification))
+            await self.uow.commit()
+            if len(due) < PUSH_BATCH:
+                return pushed

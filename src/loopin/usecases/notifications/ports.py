@@ -9,6 +9,7 @@ from typing import Protocol
 
 from loopin.domain.notifications.device import Device, DevicePlatform
 from loopin.domain.notifications.notification import Notification
+from loopin.domain.notifications.preferences import Preferences
 
 
 class DeviceRepository(Protocol):
@@ -38,10 +39,50 @@ class NotificationRepository(Protocol):
         """Stores it and returns it with its id (the key is unique)."""
         ...
 
-    async def save(self, notification: Notification) -> None: ...
+    async def save(self, notification: Notification) -> None:
+        """Stores ``pushed_at`` and ``read_at`` (the rest never changes)."""
+        ...
+
+    async def add_many(self, notifications: Sequence[Notification]) -> int:
+        """Stores those whose key is new, in one statement (a campaign batch); answers how many were stored.
+        Takes each recipient's inbox lock, as ``add`` does."""
+        ...
 
     async def for_member(self, member_id: int, limit: int) -> list[Notification]:
         """Newest first."""
+        ...
+
+    async def page(
+        self, member_id: int, *, before_id: int | None, unread_only: bool, limit: int
+    ) -> list[Notification]:
+        """The member's notifications with an id below ``before_id`` (all when None), newest first."""
+        ...
+
+    async def unread_count(self, member_id: int) -> int: ...
+
+    async def lock_mine(self, member_id: int, notification_id: int) -> Notification | None:
+        """Locks it when it is the member's; None for someone else's, as for one that does not exist."""
+        ...
+
+    async def mark_all_read(self, member_id: int, up_to_id: int | None, at: datetime) -> tuple[int, int | None]:
+        """Marks the member's unread notifications with an id up to the watermark read, in one statement, and
+        answers (how many, the watermark). Without ``up_to_id`` the watermark is the newest id the member has
+        when the statement runs. A notification stored meanwhile with a higher id stays unread."""
+        ...
+
+    async def lock_push_due(self, now: datetime, limit: int) -> list[Notification]:
+        """Notifications not yet pushed whose push is due, oldest first, locked, skipping rows another
+        transaction holds (``SKIP LOCKED``)."""
+        ...
+
+
+class PreferenceRepository(Protocol):
+    async def get(self, member_id: int) -> Preferences:
+        """The member's choices; nothing muted when they never chose."""
+        ...
+
+    async def save(self, preferences: Preferences) -> None:
+        """Insert or replace (one row per member)."""
         ...
 
 

@@ -95,8 +95,8 @@ def audited_refund(action: str, r: Refund, o: PaymentOrder, at: datetime, **deta
     )
 
 
-def _data(o: PaymentOrder, route: str, kind: str) -> dict[str, str | int]:
-    return {"type": kind, "route": route, "event_id": o.event_id, "payment_order_id": o.order_id}
+def _data(o: PaymentOrder) -> dict[str, str | int]:
+    return {"event_id": o.event_id, "payment_order_id": o.order_id}
 
 
 def audited_expiry(hold: ReleasedHold, at: datetime) -> Job:
@@ -117,12 +117,7 @@ def audited_expiry(hold: ReleasedHold, at: datetime) -> Job:
 
 def payment_failed(o: PaymentOrder, event_title: str) -> Job:
     return notification_job(
-        "payment_failed",
-        recipient_id=o.member_id,
-        kind="payment_failed",
-        title="Payment Failed",
-        body=f"Your payment for {event_title} did not go through. You can try again.",
-        data=_data(o, "payment_retry", "payment_failed"),
+        "payment_failed", recipient_id=o.member_id, values={"event_name": event_title}, data=_data(o)
     )
 
 
@@ -130,15 +125,8 @@ def payment_expired(hold: ReleasedHold, event_title: str) -> Job:
     return notification_job(
         "payment_expired",
         recipient_id=hold.member_id,
-        kind="payment_failed",
-        title="Payment window closed",
-        body=f"Your checkout for {event_title} timed out before the payment completed. You can try again.",
-        data={
-            "type": "payment_failed",
-            "route": "payment_retry",
-            "event_id": hold.event_id,
-            "payment_order_id": hold.reference,
-        },
+        values={"event_name": event_title},
+        data={"event_id": hold.event_id, "payment_order_id": hold.reference},
     )
 
 
@@ -152,8 +140,16 @@ def refund_opened(o: PaymentOrder, r: Refund, event_title: str) -> Job:
     return notification_job(
         "refund_initiated",
         recipient_id=o.member_id,
-        kind="payment_refund",
-        title="Refund on its way",
-        body=f"{why}: ₹{r.amount} is being refunded to your original payment method.",
-        data=_data(o, "event_detail", "payment_refund"),
+        values={"reason": why, "amount": str(r.amount)},
+        data=_data(o),
+    )
+
+
+def refund_completed(o: PaymentOrder, r: Refund) -> Job:
+    return notification_job(
+        "refund_completed",
+        recipient_id=o.member_id,
+        values={"amount": str(r.amount)},
+        data=_data(o),
+        key=f"refund-completed:{r.id}",  # one per refund, however often its completion is confirmed
     )

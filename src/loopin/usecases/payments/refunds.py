@@ -185,6 +185,7 @@ class ProcessRefund:
         await self.refunds.save(refund)
         if refund.status.value == "succeeded":
             await self.ledger.record(ledger.refund_paid(order, refund, now))
+            self.jobs.enqueue(jobs.refund_completed(order, refund))
         if refund.status.is_final:
             self.jobs.enqueue(
                 jobs.audited_refund(refund.status.value, refund, order, now, message=receipt.message)

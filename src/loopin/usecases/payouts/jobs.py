@@ -55,18 +55,13 @@ def send_payout(payout_id: int) -> Job:
     )
 
 
-def _data(p: PayoutRequest, kind: str) -> dict[str, str | int]:
-    return {"type": kind, "route": "host_payouts", "payout_id": p.id}
+def _data(p: PayoutRequest) -> dict[str, str | int]:
+    return {"payout_id": p.id}
 
 
 def payout_paid(p: PayoutRequest) -> Job:
     return notification_job(
-        "payout_paid",
-        recipient_id=p.host_id,
-        kind="payout_paid",
-        title="Payout sent",
-        body=f"₹{p.amount} has been sent to your bank account (reference {p.utr}).",
-        data=_data(p, "payout_paid"),
+        "payout_paid", recipient_id=p.host_id, values={"amount": str(p.amount), "utr": p.utr}, data=_data(p)
     )
 
 
@@ -74,9 +69,6 @@ def payout_failed(p: PayoutRequest) -> Job:
     return notification_job(
         "payout_failed",
         recipient_id=p.host_id,
-        kind="payout_failed",
-        title="Payout failed",
-        body=f"Your payout of ₹{p.amount} could not be completed: {p.failure_reason} "
-        "The amount is back in your available balance.",
-        data=_data(p, "payout_failed"),
+        values={"amount": str(p.amount), "reason": p.failure_reason},
+        data=_data(p),
     )

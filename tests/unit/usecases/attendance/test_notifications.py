@@ -19,13 +19,7 @@ async def test_a_notification_is_stored_and_pushed_to_the_recipients_active_devi
     await world.run(RegisterDevice, member_id=guest.id, player_id="player-a", platform="ios")
     await world.run(RegisterDevice, member_id=guest.id, player_id="player-b", platform="android")
     job = notification_job(
-        "request_approved",
-        recipient_id=guest.id,
-        sender_id=1,
-        kind="event_request",
-        title="Request Accepted: Jam",
-        body="Your request was accepted.",
-        data={"route": "event_details", "event_id": 7},
+        "request_approved", recipient_id=guest.id, sender_id=1, values={"event_name": "Jam"}, data={"event_id": 7}
     )
     assert await world.run(DeliverNotification, payload=job.payload) is True
     [note] = await world.notifications(guest)
@@ -35,11 +29,11 @@ async def test_a_notification_is_stored_and_pushed_to_the_recipients_active_devi
         "Request Accepted: Jam",
         1,
     )
-    assert note.data == {"route": "event_details", "event_id": "7"}
+    assert note.data == {"type": "event_request", "route": "event_details", "event_id": "7"}
     assert note.pushed_at == world.now
     [push] = world.push.sent
     assert sorted(push.player_ids) == ["player-a", "player-b"]
-    assert push.data == {"route": "event_details", "event_id": "7"}
+    assert push.data == {"type": "event_request", "route": "event_details", "event_id": "7"}
     world.advance(timedelta(seconds=5))
     assert await world.run(DeliverNotification, payload=job.payload) is False  # a retried job
     assert len(await world.notifications(guest)) == 1
@@ -49,7 +43,7 @@ async def test_a_notification_is_stored_and_pushed_to_the_recipients_active_devi
 async def test_without_devices_the_in_app_row_is_still_stored(world: World) -> None:
     guest = await world.member(2)
     job = notification_job(
-        "event_invite", recipient_id=guest.id, kind="event_invite", title="t", body="b", data={}
+        "event_invite", recipient_id=guest.id, values={"host_name": "Asha", "event_name": "Jam"}
     )
     assert await world.run(DeliverNotification, payload=job.payload) is False
     assert len(await world.notifications(guest)) == 1
@@ -62,7 +56,7 @@ async def test_devices_the_provider_no_longer_knows_are_retired(world: World) ->
     await world.run(RegisterDevice, member_id=guest.id, player_id="alive", platform="ios")
     world.push.invalid = {"gone"}
     job = notification_job(
-        "event_invite", recipient_id=guest.id, kind="event_invite", title="t", body="b", data={}
+        "event_invite", recipient_id=guest.id, values={"host_name": "Asha", "event_name": "Jam"}
     )
     await world.run(DeliverNotification, payload=job.payload)
     async with world.container() as scope:
@@ -90,7 +84,7 @@ async def test_a_failed_push_keeps_the_row_and_is_retried(world: World) -> None:
 
     world.push.send = flaky  # type: ignore[method-assign]
     job = notification_job(
-        "event_invite", recipient_id=guest.id, kind="event_invite", title="t", body="b", data={}
+        "event_invite", recipient_id=guest.id, values={"host_name": "Asha", "event_name": "Jam"}
     )
     with pytest.raises(Down):
         await world.run(DeliverNotification, payload=job.payload)
@@ -107,7 +101,7 @@ async def test_a_run_repeated_after_a_crash_between_push_and_its_record_pushes_o
     guest = await world.member(2)
     await world.run(RegisterDevice, member_id=guest.id, player_id="player-a", platform="ios")
     job = notification_job(
-        "event_invite", recipient_id=guest.id, kind="event_invite", title="t", body="b", data={}
+        "event_invite", recipient_id=guest.id, values={"host_name": "Asha", "event_name": "Jam"}
     )
     original = world.push.send
     keys: list[object] = []

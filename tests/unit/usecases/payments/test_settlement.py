@@ -58,7 +58,7 @@ async def test_a_verified_capture_turns_the_hold_into_a_paid_ticket_and_splits_t
     assert capture.total("sandbox_receivable") == D("1097.80")
     assert capture.total("platform_fee_revenue") == D("-99.80")
     assert await world.actions("payment_order", order.id) == ["payment_order.created", "payment_order.paid"]
-    assert "ticket_confirmed" in await world.templates(guest)
+    assert "booking_confirmed" in await world.templates(guest)
 
 
 async def test_a_verified_failure_releases_the_hold_once(world: World, gateway: ScriptedGateway) -> None:

@@ -1,14 +1,34 @@
-"""``/api/notifications``: push device registration (the app's OneSignal subscription id)."""
+"""``/api/notifications``: push device registration (the app's OneSignal subscription id), the member's inbox
+and their notification preferences."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated
+
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, Response, delete, post
-from litestar.params import FromPath, JSONBody
+from litestar import Controller, Response, delete, get, post, put
+from litestar.params import FromPath, JSONBody, QueryParameter
 
+from loopin.domain.notifications.notification import Notification
+from loopin.domain.notifications.templates import NotificationKind
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.params import Id, OptionalQueryId, PathId
+from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice
+from loopin.usecases.notifications.inbox import (
+    MAX_PAGE,
+    CountUnread,
+    ListNotifications,
+    MarkAllRead,
+    MarkNotificationRead,
+)
+from loopin.usecases.notifications.preferences import (
+    ChangeNotificationPreferences,
+    GetNotificationPreferences,
+    PreferencesView,
+)
 
 
 class RegisterDeviceIn(msgspec.Struct):
@@ -50,3 +70,148 @@ class DeviceController(Controller):
     ) -> DeviceOut:
         device = await deactivate(member_id=request.user.member_id, player_id=player_id)
         return DeviceOut(True, "Device deactivated", device.id, device.is_active)
+
+
+# --- the inbox ---------------------------------------------------------------------------------------------
+
+
+class NotificationOut(msgspec.Struct):
+    id: int
+    type: str
+    template: str
+    title: str
+    body: str
+    data: dict[str, str]
+    sender_id: int | None
+    is_read: bool
+    created_at: datetime | None
+    read_at: datetime | None
+
+
+class InboxOut(msgspec.Struct):
+    success: bool
+    notifications: list[NotificationOut]
+    next_before_id: int | None
+    unread_count: int
+
+
+class UnreadOut(msgspec.Struct):
+    success: bool
+    unread_count: int
+
+
+class ReadOut(msgspec.Struct):
+    success: bool
+    notification: NotificationOut
+
+
+class ReadAllIn(msgspec.Struct):
+    up_to_id: Id | None = None
+
+
+class ReadAllOut(msgspec.Struct):
+    success: bool
+    marked: int
+    up_to_id: int | None
+    unread_count: int
+
+
+class KindOut(msgspec.Struct):
+    type: str
+    label: str
+    muted: bool
+    can_mute: bool
+
+
+class QuietHoursOut(msgspec.Struct):
+    start: str
+    end: str
+    timezone: str
+
+
+class PreferencesOut(msgspec.Struct):
+    success: bool
+    muted: list[str]
+    types: list[KindOut]
+    quiet_hours: QuietHoursOut
+
+
+class PreferencesIn(msgspec.Struct):
+    muted: Annotated[list[Annotated[str, msgspec.Meta(max_length=32)]], msgspec.Meta(max_length=50)]
+
+
+def notification_out(n: Notification) -> NotificationOut:
+    return to_wire(NotificationOut, n, type=n.kind, data=dict(n.data), is_read=n.is_read)
+
+
+def preferences_out(view: PreferencesView) -> PreferencesOut:
+    muted = view.preferences.muted
+    quiet = view.quiet
+    return PreferencesOut(
+        success=True,
+        muted=sorted(k.value for k in muted),
+        types=[KindOut(k.value, k.label, k in muted, k.mutable) for k in NotificationKind],
+        quiet_hours=QuietHoursOut(quiet.start.strftime("%H:%M"), quiet.end.strftime("%H:%M"), quiet.zone.key),
+    )
+
+
+class InboxController(Controller):
+    path = "/api/notifications"
+    tags = ["notifications"]
+
+    @get("/", summary="My notifications, newest first; page back with next_before_id")
+    @inject
+    async def inbox(
+        self,
+        request: MemberRequest,
+        read: FromDishka[ListNotifications],
+        unread: Annotated[bool, QueryParameter(description="only unread ones")] = False,
+        before_id: OptionalQueryId = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 30,
+    ) -> InboxOut:
+        page = await read(member_id=request.user.member_id, before_id=before_id, unread_only=unread, limit=limit)
+        return InboxOut(
+            True, [notification_out(n) for n in page.notifications], page.next_before_id, page.unread_count
+        )
+
+    @get("/unread-count", summary="How many of my notifications are unread")
+    @inject
+    async def unread_count(self, request: MemberRequest, count: FromDishka[CountUnread]) -> UnreadOut:
+        return UnreadOut(True, await count(member_id=request.user.member_id))
+
+    @post("/{notification_id:int}/read", status_code=200, summary="Mark one of my notifications read")
+    @inject
+    async def mark_read(
+        self, request: MemberRequest, notification_id: PathId, mark: FromDishka[MarkNotificationRead]
+    ) -> ReadOut:
+        notification = await mark(member_id=request.user.member_id, notification_id=notification_id)
+        return ReadOut(True, notification_out(notification))
+
+    @post(
+        "/read-all",
+        status_code=200,
+        summary="Mark my notifications read up to up_to_id (the newest the app has shown); newer ones stay unread",
+    )
+    @inject
+    async def mark_all_read(
+        self, request: MemberRequest, mark: FromDishka[MarkAllRead], data: JSONBody[ReadAllIn | None] = None
+    ) -> ReadAllOut:
+        done = await mark(member_id=request.user.member_id, up_to_id=data.up_to_id if data else None)
+        return ReadAllOut(True, done.marked, done.up_to_id, done.unread_count)
+
+    @get("/preferences", summary="Which notification types I muted (never pushed), and the quiet hours")
+    @inject
+    async def preferences(
+        self, request: MemberRequest, read: FromDishka[GetNotificationPreferences]
+    ) -> PreferencesOut:
+        return preferences_out(await read(member_id=request.user.member_id))
+
+    @put("/preferences", summary="Replace the set of muted notification types")
+    @inject
+    async def change_preferences(
+        self,
+        request: MemberRequest,
+        data: JSONBody[PreferencesIn],
+        change: FromDishka[ChangeNotificationPreferences],
+    ) -> PreferencesOut:
+        return preferences_out(await change(member_id=request.user.member_id, muted=data.muted))

@@ -121,3 +121,23 @@ class TicketController(Controller):
             status="cancelled",
             refund_amount=None if done.refund_amount is None else str(done.refund_amount),
         )
+
+    @post(
+        "/{event_id:int}/release-seat",
+        status_code=200,
+        summary="Still coming? No: give my seats back in one call (the reminders' nudge; paid tickets are "
+        "refunded as the refund policy says)",
+    )
+    @inject
+    async def release_seat(
+        self, request: MemberRequest, event_id: PathId, cancel: FromDishka[CancelAttendance]
+    ) -> CancelledOut:
+        done = await cancel(member_id=request.user.member_id, event_id=event_id)
+        return to_wire(
+            CancelledOut,
+            done,
+            success=True,
+            message="Your seat was released for someone else. Thanks for letting the host know.",
+            status="cancelled",
+            refund_amount=None if done.refund_amount is None else str(done.refund_amount),
+        )

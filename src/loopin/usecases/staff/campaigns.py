@@ -1,0 +1,290 @@
+"""Staff campaigns: compose from a campaign template, choose an audience by rules, preview the count and a
+rendered sample, send, follow the results, cancel. The admin UI (issue 14) calls these same use cases.
+
+Sending enrolls the audience as recipient rows (one statement; (campaign, member) unique), then batches run as
+jobs, one at a time per campaign (each locks the campaign row): a batch claims pending recipients, stores their
+notifications (keys ``campaign:{id}:{member}``) and marks them sent in one transaction, and enqueues the next batch
+in the same outbox. A worker killed mid-batch rolls the batch back whole; its job (or the resume sweep) runs it
+again. So each recipient gets the message at most once, and every one gets it. Cancel marks the rest cancelled;
+a batch that finds the campaign no longer sending stops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from loopin.domain.audit.entry import JsonValue
+from loopin.domain.identity.member import Access
+from loopin.domain.notifications.campaign import Audience, Campaign, CampaignStatus
+from loopin.domain.notifications.notification import Notification
+from loopin.domain.notifications.preferences import QuietHours
+from loopin.domain.notifications.templates import TEMPLATES, Rendered, Template
+from loopin.domain.shared.errors import InvalidInput, NotFound
+from loopin.usecases.audit.record import audit_entry
+from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.notifications.deliver import push_due_job
+from loopin.usecases.notifications.ports import NotificationRepository
+from loopin.usecases.shared.ports import Clock, Job, JobQueue, UnitOfWork
+from loopin.usecases.staff.ports import CampaignAudience, CampaignRepository, CampaignResults
+
+SEND_CAMPAIGN_BATCH = "staff.send_campaign_batch"
+RESUME_CAMPAIGNS = "staff.resume_campaigns"
+BATCH_SIZE = 500
+MAX_RECIPIENTS = 200_000
+SAMPLE_IDS = 20
+MAX_PAGE = 100
+
+
+class CampaignNotFound(NotFound):
+    code = "CAMPAIGN_NOT_FOUND"
+    default_message = "Campaign not found."
+
+
+def batch_job(campaign_id: int, progress: int) -> Job:
+    """Keyed by progress: the resume sweep and the chain asking for the same batch queue it once."""
+    return Job(
+        SEND_CAMPAIGN_BATCH,
+        {"campaign_id": campaign_id},
+        key=f"campaign:{campaign_id}:batch-after:{progress}",
+        attempts=10,
+        timeout_seconds=300,
+    )
+
+
+def audited(action: str, c: Campaign, staff_id: int, at: datetime, **details: JsonValue) -> Job:
+    """``campaign.created|sent|cancelled``."""
+    facts: dict[str, JsonValue] = {"template": c.template, "status": c.status.value, **details}
+    return audit_entry(
+        f"campaign.{action}", actor_id=staff_id, target_type="campaign", target_id=c.id, at=at, details=facts
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignView:
+    campaign: Campaign
+    results: CampaignResults
+    audience: str
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignPreview:
+    campaign: Campaign
+    count: int
+    sample: Rendered
+    sample_member_ids: list[int]
+    audience: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListCampaignTemplates:
+    access: MemberAccess
+    uow: UnitOfWork
+
+    async def __call__(self, *, member_id: int) -> list[Template]:
+        await self.access.load(member_id, Access.STAFF)
+        await self.uow.commit()
+        return [t for t in TEMPLATES.values() if t.campaign]
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeCampaign:
+    access: MemberAccess
+    campaigns: CampaignRepository
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(
+        self, *, member_id: int, name: str, template: str, values: Mapping[str, object], audience: Audience
+    ) -> CampaignView:
+        staff = await self.access.load(member_id, Access.STAFF)
+        now = self.clock.now()
+        campaign = await self.campaigns.add(
+            Campaign.compose(
+                name=name, template=template, values=values, audience=audience, staff_id=staff.id, now=now
+            )
+        )
+        self.jobs.enqueue(audited("created", campaign, staff.id, now, audience=audience.describe()))
+        await self.uow.commit()
+        return CampaignView(campaign, CampaignResults(0, 0, 0), audience.describe())
+
+
+@dataclass(frozen=True, slots=True)
+class GetCampaign:
+    access: MemberAccess
+    campaigns: CampaignRepository
+    recipients: CampaignAudience
+    uow: UnitOfWork
+
+    async def __call__(self, *, member_id: int, campaign_id: int) -> CampaignView:
+        await self.access.load(member_id, Access.STAFF)
+        campaign = await self.campaigns.get(campaign_id)
+        if campaign is None:
+            raise CampaignNotFound()
+        results = await self.recipients.results(campaign.id)
+        await self.uow.commit()
+        return CampaignView(campaign, results, campaign.audience.describe())
+
+
+@dataclass(frozen=True, slots=True)
+class ListCampaigns:
+    access: MemberAccess
+    campaigns: CampaignRepository
+    uow: UnitOfWork
+
+    async def __call__(self, *, member_id: int, before_id: int | None = None, limit: int = 50) -> list[Campaign]:
+        await self.access.load(member_id, Access.STAFF)
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput.single("limit", f"The page size is between 1 and {MAX_PAGE}")
+        found = await self.campaigns.recent(before_id, limit)
+        await self.uow.commit()
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewCampaign:
+    """The audience as it is now (the send counts it again) and the message as members will read it."""
+
+    access: MemberAccess
+    campaigns: CampaignRepository
+    recipients: CampaignAudience
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, *, member_id: int, campaign_id: int) -> CampaignPreview:
+        await self.access.load(member_id, Access.STAFF)
+        campaign = await self.campaigns.get(campaign_id)
+        if campaign is None:
+            raise CampaignNotFound()
+        sample = campaign.render()
+        now = self.clock.now()
+        count = await self.recipients.count(campaign.audience, sample.kind, now)
+        ids = await self.recipients.sample(campaign.audience, sample.kind, now, SAMPLE_IDS)
+        await self.uow.commit()
+        return CampaignPreview(campaign, count, sample, ids, campaign.audience.describe())
+
+
+@dataclass(frozen=True, slots=True)
+class SendCampaign:
+    """Enrolls the audience and queues the first batch; answers at once (202)."""
+
+    access: MemberAccess
+    campaigns: CampaignRepository
+    recipients: CampaignAudience
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, *, member_id: int, campaign_id: int) -> CampaignView:
+        staff = await self.access.load(member_id, Access.STAFF)
+        campaign = await self.campaigns.lock(campaign_id)
+        if campaign is None:
+            raise CampaignNotFound()
+        now = self.clock.now()
+        campaign.start(staff.id, now)
+        kind = campaign.render().kind
+        if await self.recipients.count(campaign.audience, kind, now) > MAX_RECIPIENTS:
+            raise InvalidInput.single("audience", f"A campaign reaches at most {MAX_RECIPIENTS} members")
+        campaign.recipients = await self.recipients.enroll(campaign.id, campaign.audience, kind, now)
+        await self.campaigns.save(campaign)
+        self.jobs.enqueue(batch_job(campaign.id, 0))
+        self.jobs.enqueue(audited("sent", campaign, staff.id, now, recipients=campaign.recipients))
+        await self.uow.commit()
+        return CampaignView(campaign, CampaignResults(campaign.recipients, 0, 0), campaign.audience.describe())
+
+
+@dataclass(frozen=True, slots=True)
+class CancelCampaign:
+    access: MemberAccess
+    campaigns: CampaignRepository
+    recipients: CampaignAudience
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, *, member_id: int, campaign_id: int) -> CampaignView:
+        staff = await self.access.load(member_id, Access.STAFF)
+        campaign = await self.campaigns.lock(campaign_id)  # waits for a batch in flight
+        if campaign is None:
+            raise CampaignNotFound()
+        now = self.clock.now()
+        campaign.cancel(now)
+        dropped = await self.recipients.drop_pending(campaign.id, now)
+        await self.campaigns.save(campaign)
+        self.jobs.enqueue(audited("cancelled", campaign, staff.id, now, sent=campaign.sent, dropped=dropped))
+        results = await self.recipients.results(campaign.id)
+        await self.uow.commit()
+        return CampaignView(campaign, results, campaign.audience.describe())
+
+
+@dataclass(frozen=True, slots=True)
+class SendCampaignBatch:
+    """Job. Returns how many recipients this batch reached (0: nothing left, or not sending)."""
+
+    campaigns: CampaignRepository
+    recipients: CampaignAudience
+    notifications: NotificationRepository
+    quiet: QuietHours
+    jobs: JobQueue
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, *, campaign_id: int, batch_size: int = BATCH_SIZE) -> int:
+        campaign = await self.campaigns.lock(campaign_id)
+        if campaign is None or campaign.status is not CampaignStatus.SENDING:
+            await self.uow.commit()
+            return 0
+        now = self.clock.now()
+        members = await self.recipients.claim(campaign.id, batch_size)
+        if not members:
+            campaign.finish(now)
+            await self.campaigns.save(campaign)
+            await self.uow.commit()
+            return 0
+        message = campaign.render()
+        due = self.quiet.push_at(now, urgent=message.urgent)
+        data = {"type": message.kind.value, "route": message.route, "campaign_id": str(campaign.id)}
+        stored = await self.notifications.add_many(
+            [
+                Notification(
+                    0,
+                    f"campaign:{campaign.id}:{m}",
+                    m,
+                    message.kind.value,
+                    message.template,
+                    message.title,
+                    message.body,
+                    data,
+                    created_at=now,
+                    push_due_at=due,
+                )
+                for m in members
+            ]
+        )
+        await self.recipients.mark(campaign.id, members, "sent", now)
+        campaign.delivered(stored, now)
+        await self.campaigns.save(campaign)
+        self.jobs.enqueue(batch_job(campaign.id, campaign.sent))
+        self.jobs.enqueue(push_due_job(f"campaign:{campaign.id}:push-after:{campaign.sent}"))
+        await self.uow.commit()
+        return len(members)
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeCampaigns:
+    """Sweep (every five minutes): a batch for every campaign still sending, should its chain have been lost."""
+
+    campaigns: CampaignRepository
+    jobs: JobQueue
+    uow: UnitOfWork
+
+    async def __call__(self) -> int:
+        ids = await self.campaigns.sending(1000)
+        for campaign_id in ids:
+            campaign = await self.campaigns.get(campaign_id)
+            if campaign is not None:
+                self.jobs.enqueue(batch_job(campaign.id, campaign.sent))
+        await self.uow.commit()
+        return len(ids)
