@@ -31,6 +31,7 @@ from litestar.template.config import TemplateConfig
 from redis.asyncio import Redis
 
 from loopin.domain.shared.errors import DomainError, ErrorKind
+from loopin.entrypoints.admin.campaigns import CampaignAdminController
 from loopin.entrypoints.admin.events import EventAdminController, OrderAdminController
 from loopin.entrypoints.admin.members import DashboardController, MemberController
 from loopin.entrypoints.admin.operations import AuditAdminController, FeeAdminController, LeadAdminController
@@ -63,6 +64,7 @@ CONTROLLERS = (
     EventAdminController,
     OrderAdminController,
     PayoutAdminController,
+    CampaignAdminController,
     FeeAdminController,
     AuditAdminController,
     LeadAdminController,

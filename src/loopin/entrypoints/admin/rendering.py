@@ -19,6 +19,7 @@ SCREENS = (  # the navigation: (key, path, label)
     ("events", "/admin/events", "Events"),
     ("orders", "/admin/orders", "Orders"),
     ("payouts", "/admin/payouts", "Payouts"),
+    ("campaigns", "/admin/campaigns", "Campaigns"),
     ("fee", "/admin/fee", "Platform fee"),
     ("audit", "/admin/audit", "Audit log"),
     ("leads", "/admin/leads", "Host leads"),
