@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -113,7 +114,7 @@ class GetRequesterProfile:
 
 
 @dataclass(frozen=True, slots=True)
-class _HostDecision:
+class _HostDecision(ABC):
     """Accept and decline share their loading, their locks, their side effects and their answer; each says
     only how it changes the request (``_decide``)."""
 
@@ -151,9 +152,9 @@ class _HostDecision:
             storage=self.storage,
         )
 
+    @abstractmethod
     async def _decide(self, event: Event, request: JoinRequest, now: datetime, message: str) -> bool:
         """Applies the host's answer to the request; whether it changed."""
-        raise NotImplementedError
 
     async def _load(self, member_id: int, event_id: int, request_id: int) -> tuple[int, Event, JoinRequest]:
         host = await self.access.load(member_id, Access.MEMBER)
