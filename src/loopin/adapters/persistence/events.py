@@ -21,7 +21,7 @@ from loopin.adapters.persistence.orm import (
     is_storable_id,
     like_anywhere,
 )
-from loopin.adapters.persistence.rows import copy_to_row, entity_from_row, insert_row, stored_row
+from loopin.adapters.persistence.rows import RowRepository, copy_to_row, entity_from_row
 from loopin.adapters.persistence.venues import venue_from_row
 from loopin.domain.events.event import (
     LISTED_STATUSES,
@@ -43,32 +43,25 @@ def _copy_event(event: Event, row: EventRow) -> None:
     copy_to_row(event, row, skip=("id", "created_at", "updated_at", "seats_held"))
 
 
-class SqlEventRepository(EventRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlEventRepository(RowRepository[Event, EventRow], EventRepository):
+    row = EventRow
+    conflict = Conflict("This event could not be stored. Please retry.", code="EVENT_CONFLICT")
 
-    async def get(self, event_id: int) -> Event | None:
-        row = await self._session.get(EventRow, event_id) if is_storable_id(event_id) else None
-        return event_from_row(row) if row else None
+    def _entity(self, row: EventRow) -> Event:
+        return event_from_row(row)
 
-    async def get_for_update(self, event_id: int) -> Event | None:
-        if not is_storable_id(event_id):
-            return None
-        row = await self._session.get(EventRow, event_id, with_for_update=True, populate_existing=True)
-        return event_from_row(row) if row else None
-
-    async def add(self, event: Event) -> Event:
-        row = EventRow()
+    def _write(self, event: Event, row: EventRow) -> None:
         _copy_event(event, row)
-        conflict = Conflict("This event could not be stored. Please retry.", code="EVENT_CONFLICT")
-        await insert_row(self._session, row, event.created_at, conflict)
-        event.id = row.id
+
+    def _added(self, event: Event, row: EventRow) -> None:
         event.created_at = row.created_at
         event.updated_at = row.updated_at
-        return event
 
-    async def save(self, event: Event) -> None:
-        _copy_event(event, await stored_row(self._session, EventRow, event.id))
+    async def get(self, event_id: int) -> Event | None:
+        return await self._get(event_id)
+
+    async def get_for_update(self, event_id: int) -> Event | None:
+        return await self._get(event_id, lock=True)
 
     async def canonical_id_taken(self, canonical_id: str) -> bool:
         return bool(await self._session.scalar(select(exists().where(EventRow.canonical_id == canonical_id))))

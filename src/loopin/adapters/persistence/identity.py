@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.orm import EventInterestRow, MemberRow, OtpChallengeRow, is_storable_id
-from loopin.adapters.persistence.rows import copy_to_row, entity_from_row, insert_row, stored_row
+from loopin.adapters.persistence.rows import RowRepository, copy_to_row, entity_from_row
 from loopin.domain.identity.interest import EventInterest
 from loopin.domain.identity.member import Member, MemberStatus
 from loopin.domain.identity.otp import OtpChallenge
@@ -34,48 +34,43 @@ def _copy_to_row(member: Member, row: MemberRow) -> None:
     copy_to_row(member, row, skip=("id", "phone", "profile", "joined_at", "updated_at"))
 
 
-def _live(row: MemberRow | None) -> Member | None:
+def _live(member: Member | None) -> Member | None:
     """An erased member is nobody: no use case may load them again."""
-    return member_from_row(row) if row is not None and row.status != MemberStatus.ERASED.value else None
+    return member if member is not None and member.status is not MemberStatus.ERASED else None
 
 
-class SqlMemberRepository(MemberRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlMemberRepository(RowRepository[Member, MemberRow], MemberRepository):
+    row = MemberRow
+    conflict = Conflict("An account with this phone number already exists.", code="ACCOUNT_EXISTS")
+    dated_by = "joined_at"
+
+    def _entity(self, row: MemberRow) -> Member:
+        return member_from_row(row)
+
+    def _write(self, member: Member, row: MemberRow) -> None:
+        _copy_to_row(member, row)
+
+    def _added(self, member: Member, row: MemberRow) -> None:
+        member.joined_at = row.created_at
 
     async def get(self, member_id: int) -> Member | None:
-        row = await self._session.get(MemberRow, member_id)
-        return _live(row)
+        return _live(await self._get(member_id))
 
     async def get_for_update(self, member_id: int) -> Member | None:
-        row = await self._session.get(MemberRow, member_id, with_for_update=True, populate_existing=True)
-        return _live(row)
+        return _live(await self._get(member_id, lock=True))
 
     async def find_by_phone(self, phone: PhoneNumber) -> Member | None:
         row = await self._session.scalar(select(MemberRow).where(MemberRow.phone_number == phone.e164))
         return member_from_row(row) if row else None
 
-    async def add(self, member: Member) -> Member:
-        row = MemberRow()
-        _copy_to_row(member, row)
-        conflict = Conflict("An account with this phone number already exists.", code="ACCOUNT_EXISTS")
-        await insert_row(self._session, row, member.joined_at, conflict)
-        member.id = row.id
-        member.joined_at = row.created_at
-        return member
-
-    async def save(self, member: Member) -> None:
-        _copy_to_row(member, await stored_row(self._session, MemberRow, member.id))
-
     async def lock_due_for_promotion(self, now: datetime, limit: int) -> list[Member]:
-        rows = await self._session.scalars(
+        return await self._many(
             select(MemberRow)
             .where(MemberRow.status == MemberStatus.WAITLISTED.value, MemberRow.promote_at <= now)
             .order_by(MemberRow.promote_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+            .limit(limit),
+            skip_locked=True,
         )
-        return [member_from_row(r) for r in rows]
 
     async def list_waitlisted(self, limit: int) -> list[Member]:
         rows = await self._session.scalars(

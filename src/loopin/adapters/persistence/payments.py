@@ -26,7 +26,7 @@ from loopin.adapters.persistence.orm import (
     RefundRow,
     is_storable_id,
 )
-from loopin.adapters.persistence.rows import copy_to_row, entity_from_row, row_values, stored_row
+from loopin.adapters.persistence.rows import RowRepository, copy_to_row, entity_from_row, row_values
 from loopin.domain.payments.fee import PlatformFeeConfig, PriceQuote
 from loopin.domain.payments.ledger import LedgerEntry, LedgerKind, LedgerTransaction, host_payable
 from loopin.domain.payments.order import OPEN_STATUSES, OrderStatus, PaymentOrder
@@ -64,9 +64,14 @@ def _storable(reference: str) -> bool:
     return 0 < len(reference) <= _REFERENCE_MAX and reference.isascii() and reference.isalnum()
 
 
-class SqlPaymentOrderRepository(PaymentOrderRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlPaymentOrderRepository(RowRepository[PaymentOrder, PaymentOrderRow], PaymentOrderRepository):
+    row = PaymentOrderRow
+
+    def _entity(self, row: PaymentOrderRow) -> PaymentOrder:
+        return order_from_row(row)
+
+    def _write(self, order: PaymentOrder, row: PaymentOrderRow) -> None:
+        _copy_order(order, row)
 
     async def add(self, order: PaymentOrder) -> PaymentOrder:
         row = PaymentOrderRow()
@@ -83,39 +88,28 @@ class SqlPaymentOrderRepository(PaymentOrderRepository):
         order.id = row.id
         return order
 
-    async def _one(self, reference: str, *, lock: bool) -> PaymentOrder | None:
+    async def _by_reference(self, reference: str, *, lock: bool) -> PaymentOrder | None:
         if not _storable(reference):
             return None
-        statement = select(PaymentOrderRow).where(PaymentOrderRow.order_id == reference)
-        if lock:
-            statement = statement.with_for_update()
-        row = await self._session.scalar(statement.execution_options(populate_existing=True))
-        return order_from_row(row) if row else None
+        return await self._one(select(PaymentOrderRow).where(PaymentOrderRow.order_id == reference), lock=lock)
 
     async def get(self, reference: str) -> PaymentOrder | None:
-        return await self._one(reference, lock=False)
+        return await self._by_reference(reference, lock=False)
 
     async def lock(self, reference: str) -> PaymentOrder | None:
-        return await self._one(reference, lock=True)
+        return await self._by_reference(reference, lock=True)
 
     async def get_by_id(self, order_id: int) -> PaymentOrder | None:
-        row = await self._session.get(PaymentOrderRow, order_id, populate_existing=True)
-        return order_from_row(row) if row else None
+        return await self._one(select(PaymentOrderRow).where(PaymentOrderRow.id == order_id))
 
     async def open_for(self, event_id: int, member_id: int) -> PaymentOrder | None:
-        row = await self._session.scalar(
-            select(PaymentOrderRow)
-            .where(
+        return await self._one(
+            select(PaymentOrderRow).where(
                 PaymentOrderRow.event_id == event_id,
                 PaymentOrderRow.member_id == member_id,
                 PaymentOrderRow.status.in_(OPEN),
             )
-            .execution_options(populate_existing=True)
         )
-        return order_from_row(row) if row else None
-
-    async def save(self, order: PaymentOrder) -> None:
-        _copy_order(order, await stored_row(self._session, PaymentOrderRow, order.id))
 
     async def expire_overdue(self, now: datetime, *, event_id: int | None, limit: int) -> list[ReleasedHold]:
         candidates = (

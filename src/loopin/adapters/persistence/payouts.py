@@ -24,7 +24,7 @@ from loopin.adapters.persistence.orm import (
     PayoutRequestRow,
     is_storable_id,
 )
-from loopin.adapters.persistence.rows import entity_from_row, row_values
+from loopin.adapters.persistence.rows import RowRepository, entity_from_row, row_values
 from loopin.domain.payments.ledger import (
     HOST_PAYABLE_PREFIX,
     PLATFORM_FEE_REVENUE,
@@ -136,9 +136,13 @@ def _payout_values(p: PayoutRequest) -> dict[str, Any]:
     )
 
 
-class SqlPayoutRepository(PayoutRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlPayoutRepository(RowRepository[PayoutRequest, PayoutRequestRow], PayoutRepository):
+    """Written with statements of its own (``add``, ``save``): the unique indexes they break have names."""
+
+    row = PayoutRequestRow
+
+    def _entity(self, row: PayoutRequestRow) -> PayoutRequest:
+        return _payout(row)
 
     async def add(self, payout: PayoutRequest) -> PayoutRequest:
         values = _payout_values(payout)
@@ -155,20 +159,16 @@ class SqlPayoutRepository(PayoutRepository):
         payout.id = int(new_id or 0)
         return payout
 
-    async def _one(self, payout_id: int, *, lock: bool) -> PayoutRequest | None:
+    async def _by_id(self, payout_id: int, *, lock: bool) -> PayoutRequest | None:
         if not is_storable_id(payout_id):
             return None
-        statement = select(PayoutRequestRow).where(PayoutRequestRow.id == payout_id)
-        if lock:
-            statement = statement.with_for_update()
-        row = await self._session.scalar(statement.execution_options(populate_existing=True))
-        return _payout(row) if row else None
+        return await self._one(select(PayoutRequestRow).where(PayoutRequestRow.id == payout_id), lock=lock)
 
     async def get(self, payout_id: int) -> PayoutRequest | None:
-        return await self._one(payout_id, lock=False)
+        return await self._by_id(payout_id, lock=False)
 
     async def lock(self, payout_id: int) -> PayoutRequest | None:
-        return await self._one(payout_id, lock=True)
+        return await self._by_id(payout_id, lock=True)
 
     async def save(self, payout: PayoutRequest) -> None:
         try:

@@ -8,11 +8,13 @@ import typing
 from collections.abc import Callable, Collection
 from datetime import datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
+from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loopin.adapters.persistence.orm import is_storable_id
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.shared.attributes import field_names
 
@@ -103,3 +105,70 @@ async def insert_row(session: AsyncSession, row: Any, created_at: datetime | Non
         await session.flush()
     except IntegrityError as exc:
         raise conflict from exc
+
+
+CONFLICT = "This change conflicts with data saved at the same time. Please retry."
+_POPULATE = {"populate_existing": True}
+
+
+class Identified(Protocol):
+    id: int
+
+
+E = TypeVar("E", bound=Identified)
+
+
+class RowRepository(Generic[E, Row]):
+    """A repository of entities stored one row each. A subclass names its ``row`` class and how a row becomes
+    its entity (``_entity``); rows are written with ``copy_to_row`` unless it says otherwise (``_write``).
+
+    Locked reads are ``SELECT … FOR UPDATE`` and reload the row over what the session holds, so a use case
+    decides on what the lock protects."""
+
+    row: type[Row]
+    conflict: ClassVar[Conflict] = Conflict(CONFLICT)
+    dated_by: ClassVar[str] = "created_at"  # the entity's field an added row is dated with
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def _entity(self, row: Row) -> E:
+        raise NotImplementedError
+
+    def _write(self, entity: E, row: Row) -> None:
+        copy_to_row(entity, row)
+
+    async def _get(self, row_id: int, *, lock: bool = False) -> E | None:
+        if not is_storable_id(row_id):
+            return None
+        if lock:
+            row = await self._session.get(self.row, row_id, with_for_update=True, populate_existing=True)
+        else:
+            row = await self._session.get(self.row, row_id)
+        return self._entity(row) if row is not None else None
+
+    async def _one(self, statement: Select[Row], *, lock: bool = False) -> E | None:
+        if lock:
+            statement = statement.with_for_update()
+        row = await self._session.scalar(statement, execution_options=_POPULATE)
+        return self._entity(row) if row is not None else None
+
+    async def _many(self, statement: Select[Row], *, lock: bool = False, skip_locked: bool = False) -> list[E]:
+        if lock or skip_locked:
+            statement = statement.with_for_update(skip_locked=skip_locked)
+        rows = await self._session.scalars(statement, execution_options=_POPULATE)
+        return [self._entity(r) for r in rows]
+
+    async def add(self, entity: E) -> E:
+        row = self.row()
+        self._write(entity, row)
+        await insert_row(self._session, row, getattr(entity, self.dated_by), self.conflict)
+        entity.id = row.id  # type: ignore[attr-defined]
+        self._added(entity, row)
+        return entity
+
+    def _added(self, entity: E, row: Row) -> None:
+        """What else the entity learns from its new row (a date set by the database)."""
+
+    async def save(self, entity: E) -> None:
+        self._write(entity, await stored_row(self._session, self.row, entity.id))

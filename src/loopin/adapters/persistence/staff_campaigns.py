@@ -21,6 +21,7 @@ from loopin.adapters.persistence.orm import (
     NotificationPreferenceRow,
     TicketRow,
 )
+from loopin.adapters.persistence.rows import RowRepository
 from loopin.domain.identity.member import MemberStatus
 from loopin.domain.notifications.campaign import Audience, Campaign, CampaignStatus
 from loopin.domain.notifications.templates import NotificationKind
@@ -86,9 +87,13 @@ def _columns(c: Campaign) -> dict[str, Any]:
     }
 
 
-class SqlCampaignRepository(CampaignRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlCampaignRepository(RowRepository[Campaign, CampaignRow], CampaignRepository):
+    """Written with statements of its own (``add``, ``save``)."""
+
+    row = CampaignRow
+
+    def _entity(self, row: CampaignRow) -> Campaign:
+        return campaign_from_row(row)
 
     async def add(self, campaign: Campaign) -> Campaign:
         campaign.id = int(
@@ -97,18 +102,11 @@ class SqlCampaignRepository(CampaignRepository):
         )
         return campaign
 
-    async def _one(self, campaign_id: int, *, lock: bool) -> Campaign | None:
-        statement = select(CampaignRow).where(CampaignRow.id == campaign_id)
-        if lock:
-            statement = statement.with_for_update()
-        row = await self._session.scalar(statement, execution_options={"populate_existing": True})
-        return campaign_from_row(row) if row else None
-
     async def get(self, campaign_id: int) -> Campaign | None:
-        return await self._one(campaign_id, lock=False)
+        return await self._one(select(CampaignRow).where(CampaignRow.id == campaign_id))
 
     async def lock(self, campaign_id: int) -> Campaign | None:
-        return await self._one(campaign_id, lock=True)
+        return await self._one(select(CampaignRow).where(CampaignRow.id == campaign_id), lock=True)
 
     async def save(self, campaign: Campaign) -> None:
         await self._session.execute(
@@ -119,7 +117,7 @@ class SqlCampaignRepository(CampaignRepository):
         statement = select(CampaignRow).order_by(CampaignRow.id.desc()).limit(limit)
         if before_id is not None:
             statement = statement.where(CampaignRow.id < before_id)
-        return [campaign_from_row(r) for r in await self._session.scalars(statement)]
+        return await self._many(statement)
 
     async def sending(self, limit: int) -> list[int]:
         ids = await self._session.scalars(

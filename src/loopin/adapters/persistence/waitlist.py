@@ -5,42 +5,37 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import and_, func, or_, select
 
-from loopin.adapters.persistence.attendance import CONFLICT
 from loopin.adapters.persistence.attendance_reader import _MEMBER_COLUMNS, _card
 from loopin.adapters.persistence.orm import EventRow, MemberRow, WaitlistPlaceRow, is_storable_id
-from loopin.adapters.persistence.rows import copy_to_row, entity_from_row, insert_row, stored_row
+from loopin.adapters.persistence.rows import RowRepository, entity_from_row
 from loopin.domain.attendance.waitlist import PlaceStatus, WaitlistPlace
 from loopin.domain.events.event import EventStatus
-from loopin.domain.shared.errors import Conflict
 from loopin.usecases.attendance.ports import PlaceInLine, WaitlistRepository
 
 W = WaitlistPlaceRow
 WAITING, OFFERED = PlaceStatus.WAITING.value, PlaceStatus.OFFERED.value
-_POPULATE = {"populate_existing": True}
 
 
 def place_from_row(row: WaitlistPlaceRow) -> WaitlistPlace:
     return entity_from_row(WaitlistPlace, row)
 
 
-class SqlWaitlistRepository(WaitlistRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlWaitlistRepository(RowRepository[WaitlistPlace, WaitlistPlaceRow], WaitlistRepository):
+    row = WaitlistPlaceRow
+    dated_by = "joined_at"
 
-    async def _locked(self, statement: Select[WaitlistPlaceRow]) -> list[WaitlistPlace]:
-        rows = await self._session.scalars(statement.with_for_update(), execution_options=_POPULATE)
-        return [place_from_row(r) for r in rows]
+    def _entity(self, row: WaitlistPlaceRow) -> WaitlistPlace:
+        return place_from_row(row)
 
     async def lock_live(self, event_id: int, member_id: int) -> WaitlistPlace | None:
         if not (is_storable_id(event_id) and is_storable_id(member_id)):
             return None
-        found = await self._locked(
-            select(W).where(W.event_id == event_id, W.member_id == member_id, W.status.in_((WAITING, OFFERED)))
+        return await self._one(
+            select(W).where(W.event_id == event_id, W.member_id == member_id, W.status.in_((WAITING, OFFERED))),
+            lock=True,
         )
-        return found[0] if found else None
 
     async def latest(self, event_id: int, member_id: int) -> WaitlistPlace | None:
         if not (is_storable_id(event_id) and is_storable_id(member_id)):
@@ -57,22 +52,14 @@ class SqlWaitlistRepository(WaitlistRepository):
         return int(ahead or 0) + 1
 
     async def lock_offered(self, event_id: int) -> list[WaitlistPlace]:
-        return await self._locked(select(W).where(W.event_id == event_id, W.status == OFFERED).order_by(W.id))
-
-    async def lock_waiting(self, event_id: int, limit: int) -> list[WaitlistPlace]:
-        return await self._locked(
-            select(W).where(W.event_id == event_id, W.status == WAITING).order_by(W.id).limit(limit)
+        return await self._many(
+            select(W).where(W.event_id == event_id, W.status == OFFERED).order_by(W.id), lock=True
         )
 
-    async def add(self, place: WaitlistPlace) -> WaitlistPlace:
-        row = WaitlistPlaceRow()
-        copy_to_row(place, row)
-        await insert_row(self._session, row, place.joined_at, Conflict(CONFLICT))
-        place.id = row.id
-        return place
-
-    async def save(self, place: WaitlistPlace) -> None:
-        copy_to_row(place, await stored_row(self._session, WaitlistPlaceRow, place.id))
+    async def lock_waiting(self, event_id: int, limit: int) -> list[WaitlistPlace]:
+        return await self._many(
+            select(W).where(W.event_id == event_id, W.status == WAITING).order_by(W.id).limit(limit), lock=True
+        )
 
     async def line(self, event_id: int) -> list[PlaceInLine]:
         rows = await self._session.execute(

@@ -8,15 +8,7 @@ from typing import Any
 
 from advanced_alchemy.base import DefaultBase, IdentityBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import (
-    BigInteger,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Uuid,
-)
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 

@@ -6,16 +6,7 @@ from datetime import date, datetime
 
 from advanced_alchemy.base import DefaultBase, IdentityAuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    CheckConstraint,
-    Date,
-    Index,
-    Integer,
-    String,
-    text,
-)
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, Index, Integer, String, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 

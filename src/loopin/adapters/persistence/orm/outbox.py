@@ -7,17 +7,7 @@ from datetime import datetime
 
 from advanced_alchemy.base import DefaultBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Identity,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-    Uuid,
-)
+from sqlalchemy import BigInteger, Boolean, Identity, Index, Integer, LargeBinary, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 

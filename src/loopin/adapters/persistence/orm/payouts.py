@@ -8,17 +8,7 @@ from typing import Any
 
 from advanced_alchemy.base import DefaultBase, IdentityAuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    LargeBinary,
-    Numeric,
-    String,
-    text,
-)
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, LargeBinary, Numeric, String, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
