@@ -42,6 +42,7 @@ from loopin.usecases.payouts import balances, bank_accounts
 from loopin.usecases.payouts import requests as payout_requests
 from loopin.usecases.payouts import settlement as payout_settlement
 from loopin.usecases.payouts import staff as payout_staff
+from loopin.usecases.payouts import views as payout_views
 from loopin.usecases.platform import analytics, files
 from loopin.usecases.privacy import erase, export
 from loopin.usecases.staff import audit_log, campaigns, console, sign_in
@@ -131,6 +132,7 @@ PAYMENTS = (
     settlement.OrderSettlement,
     refunds.GuestRefunds,
     refunds.RefundOnEventCancellation,
+    orders.OrderDesk,
     orders.SeatOfferCheckout,
     orders.CreatePaymentOrder,
     orders.GetPaymentOrder,
@@ -148,6 +150,7 @@ PAYOUTS = (
     bank_accounts.ListBankAccounts,
     bank_accounts.MakePrimaryBankAccount,
     bank_accounts.RemoveBankAccount,
+    payout_views.PayoutViews,
     balances.HostBalances,
     balances.GetPayoutSummary,
     payout_settlement.PayoutSettlement,

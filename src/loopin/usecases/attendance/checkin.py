@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from loopin.domain.attendance.errors import CheckInClosed, HostOnly, TicketNotFound
 from loopin.domain.attendance.secret import TicketCodes
@@ -50,7 +51,10 @@ class ListAttendees:
 @dataclass(frozen=True, slots=True)
 class _Door:
     """Who is at the door (``member_id``: the host or staff) scans a guest in or out: by ``ticket_secret`` (the
-    code, or the QR payload ``EVENT:<id>:TICKET:<code>``) or by the guest's ``user_id``, exactly one of them."""
+    code, or the QR payload ``EVENT:<id>:TICKET:<code>``) or by the guest's ``user_id``, exactly one of them.
+    Check-in and check-out differ only in their ``action``."""
+
+    action: ClassVar[str]
 
     access: MemberAccess
     event_access: EventAccess
@@ -62,6 +66,24 @@ class _Door:
     uow: UnitOfWork
     clock: Clock
     config: AttendanceConfig
+
+    async def __call__(
+        self, *, member_id: int, event_id: int, ticket_secret: str | None = None, user_id: int | None = None
+    ) -> DoorView:
+        member = await self.access.load(member_id, Access.MEMBER)
+        event = await self.event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
+        now = self.clock.now()
+        self._check_window(event, now)
+        ticket = await self._ticket(event, ticket_secret, user_id)
+        before = ticket.status
+        result: DoorResult = ticket.check_in(now) if self.action == "checked_in" else ticket.check_out(now)
+        if ticket.status is not before:
+            await self.tickets.save(ticket)
+            self.jobs.enqueue(jobs.audited_ticket(self.action, ticket, member.id, now, by_code=user_id is None))
+        await self.uow.commit()
+        cards = await self.reader.member_cards([ticket.member_id])
+        card = cards.get(ticket.member_id) or MemberCard(ticket.member_id, "", None)
+        return DoorView(event.id, result.already, AttendeeView.of(ticket, card, self.codes, self.storage))
 
     def _check_window(self, event: Event, now: datetime) -> None:
         if event.status not in DOOR_STATUSES:
@@ -94,38 +116,14 @@ class _Door:
             raise TicketNotFound("This member has no ticket for this event.")
         return found
 
-    async def _scan(
-        self, action: str, member_id: int, event_id: int, ticket_secret: str | None, user_id: int | None
-    ) -> DoorView:
-        member = await self.access.load(member_id, Access.MEMBER)
-        event = await self.event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
-        now = self.clock.now()
-        self._check_window(event, now)
-        ticket = await self._ticket(event, ticket_secret, user_id)
-        before = ticket.status
-        result: DoorResult = ticket.check_in(now) if action == "checked_in" else ticket.check_out(now)
-        if ticket.status is not before:
-            await self.tickets.save(ticket)
-            self.jobs.enqueue(jobs.audited_ticket(action, ticket, member.id, now, by_code=user_id is None))
-        await self.uow.commit()
-        cards = await self.reader.member_cards([ticket.member_id])
-        card = cards.get(ticket.member_id) or MemberCard(ticket.member_id, "", None)
-        return DoorView(event.id, result.already, AttendeeView.of(ticket, card, self.codes, self.storage))
-
 
 @dataclass(frozen=True, slots=True)
 class CheckIn(_Door):
     """Idempotent: a second scan answers ``already`` and changes nothing."""
 
-    async def __call__(
-        self, *, member_id: int, event_id: int, ticket_secret: str | None = None, user_id: int | None = None
-    ) -> DoorView:
-        return await self._scan("checked_in", member_id, event_id, ticket_secret, user_id)
+    action = "checked_in"
 
 
 @dataclass(frozen=True, slots=True)
 class CheckOut(_Door):
-    async def __call__(
-        self, *, member_id: int, event_id: int, ticket_secret: str | None = None, user_id: int | None = None
-    ) -> DoorView:
-        return await self._scan("checked_out", member_id, event_id, ticket_secret, user_id)
+    action = "checked_out"

@@ -27,6 +27,7 @@ from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.config import AttendanceConfig
+from loopin.usecases.attendance.host_lists import HostedEventList
 from loopin.usecases.attendance.ports import (
     AttendanceReader,
     JoinRequestRepository,
@@ -35,43 +36,27 @@ from loopin.usecases.attendance.ports import (
 from loopin.usecases.attendance.requests import ACCEPT_CODE
 from loopin.usecases.attendance.views import (
     BulkOutcome,
-    InterestItem,
     RequesterProfile,
     RequestView,
-    having_status,
-    status_filter,
 )
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, EventRepository
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository
+from loopin.usecases.identity.views import InterestView
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
-class ListEventRequests:
-    """The host's (or staff's) list, every status, newest first."""
+class ListEventRequests(HostedEventList[RequestView]):
+    statuses = RequestStatus
 
-    access: MemberAccess
-    event_access: EventAccess
-    reader: AttendanceReader
-    storage: FileStorage
-    uow: UnitOfWork
-    clock: Clock
-
-    async def __call__(self, *, member_id: int, event_id: int, status: str | None = None) -> list[RequestView]:
-        wanted = status_filter(RequestStatus, status)
-        member = await self.access.load(member_id, Access.MEMBER)
-        event = await self.event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
+    async def _views(self, event: Event, now: datetime) -> list[RequestView]:
         rows = await self.reader.event_requests(event.id)
-        await self.uow.commit()
-        now = self.clock.now()
-        views = [
-            RequestView.of(r, now, event_title=event.title, requester=card, storage=self.storage)
-            for r, card in rows
+        return [
+            RequestView.of(r, now, event_title=event.title, requester=c, storage=self.storage) for r, c in rows
         ]
-        return having_status(views, wanted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +93,7 @@ class GetRequesterProfile:
             gender=p.gender.value if p.gender else "",
             location=p.location,
             picture_urls=tuple(self.storage.url_for(k) for k in p.picture_keys),
-            interests=tuple(InterestItem(i.id, i.name) for i in interests if i.is_active)[:10],
+            interests=tuple(InterestView.of(i) for i in interests if i.is_active)[:10],
             is_verified=requester.is_active,
         )
 

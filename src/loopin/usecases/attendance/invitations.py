@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from loopin.domain.attendance.errors import HostOnly
 from loopin.domain.attendance.invitation import Invitation, InvitationStatus
@@ -14,10 +15,12 @@ from loopin.domain.attendance.rules import (
     parse_policy,
     require_open,
 )
+from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.config import AttendanceConfig
+from loopin.usecases.attendance.host_lists import HostedEventList
 from loopin.usecases.attendance.ports import (
     AttendanceReader,
     EventBrief,
@@ -28,8 +31,6 @@ from loopin.usecases.attendance.views import (
     InvitationView,
     SearchHit,
     SearchPage,
-    having_status,
-    status_filter,
 )
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache
@@ -168,20 +169,9 @@ class SendInvitations:
 
 
 @dataclass(frozen=True, slots=True)
-class ListEventInvitations:
-    access: MemberAccess
-    event_access: EventAccess
-    reader: AttendanceReader
-    storage: FileStorage
-    uow: UnitOfWork
-    clock: Clock
+class ListEventInvitations(HostedEventList[InvitationView]):
+    statuses = InvitationStatus
 
-    async def __call__(self, *, member_id: int, event_id: int, status: str | None = None) -> list[InvitationView]:
-        wanted = status_filter(InvitationStatus, status)
-        member = await self.access.load(member_id, Access.MEMBER)
-        event = await self.event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
-        rows = await self.reader.event_invitations(event.id)
-        await self.uow.commit()
-        now, brief = self.clock.now(), EventBrief.of(event)
-        views = [InvitationView.of(i, now, brief, invitee=card, storage=self.storage) for i, card in rows]
-        return having_status(views, wanted)
+    async def _views(self, event: Event, now: datetime) -> list[InvitationView]:
+        brief, rows = EventBrief.of(event), await self.reader.event_invitations(event.id)
+        return [InvitationView.of(i, now, brief, invitee=card, storage=self.storage) for i, card in rows]

@@ -16,6 +16,7 @@ from loopin.domain.attendance.ticket import Ticket
 from loopin.domain.attendance.waitlist import PlaceStatus, WaitlistPlace
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.attendance.ports import EventBrief, MemberCard, PlaceInLine
+from loopin.usecases.identity.views import InterestView
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.attributes import from_attributes
 
@@ -96,12 +97,6 @@ class BulkOutcome:
 
 
 @dataclass(frozen=True, slots=True)
-class InterestItem:
-    id: int
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
 class RequesterProfile:
     user_id: int
     name: str
@@ -110,7 +105,7 @@ class RequesterProfile:
     gender: str
     location: str
     picture_urls: tuple[str, ...]
-    interests: tuple[InterestItem, ...]
+    interests: tuple[InterestView, ...]
     is_verified: bool
 
 

@@ -45,22 +45,46 @@ from loopin.usecases.payments.ports import (
 )
 from loopin.usecases.payments.settlement import OrderSettlement
 from loopin.usecases.payments.views import OrderCreated, OrderView
+from loopin.usecases.shared.attributes import from_attributes
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 
-def checkout_request(
-    order: PaymentOrder, member: Member, event: Event, config: PaymentsConfig, base_url: str
-) -> CheckoutRequest:
-    """PayU requires a first name and an email: members have no email, so a stand-in identifies them."""
-    return CheckoutRequest(
-        txnid=order.order_id,
-        amount=order.amount,
-        productinfo=f"Event Ticket: {event.title}",
-        firstname=member.profile.name,
-        email=f"member-{member.id}@{config.email_domain}",
-        phone=member.phone.e164,
-        base_url=config.public_base_url or base_url,
-    )
+@dataclass(frozen=True, slots=True)
+class OrderDesk:
+    """What every checkout does alike, a plain one or a seat offer's: the order priced at the current fee for
+    the payment window, and the gateway's form for it."""
+
+    fees: CurrentFee
+    gateway: PaymentGateway
+    config: PaymentsConfig
+
+    async def open(self, event: Event, member_id: int, seats: int, now: datetime) -> PaymentOrder:
+        """The new order, not stored yet."""
+        quote = (await self.fees.policy()).quote(event.ticket_price, seats)
+        return PaymentOrder.open(
+            event_id=event.id,
+            member_id=member_id,
+            host_id=event.host_id,
+            quote=quote,
+            gateway=self.gateway.name,
+            expires_at=now + self.config.payment_window,
+            now=now,
+        )
+
+    def created(
+        self, order: PaymentOrder, member: Member, event: Event, base_url: str, *, reused: bool
+    ) -> OrderCreated:
+        """PayU requires a first name and an email: members have no email, so a stand-in identifies them."""
+        request = CheckoutRequest(
+            txnid=order.order_id,
+            amount=order.amount,
+            productinfo=f"Event Ticket: {event.title}",
+            firstname=member.profile.name,
+            email=f"member-{member.id}@{self.config.email_domain}",
+            phone=member.phone.e164,
+            base_url=self.config.public_base_url or base_url,
+        )
+        return OrderCreated(OrderView.of(order), self.gateway.checkout(request), reused)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +95,8 @@ class SeatOfferCheckout(PaidSeatOffers):
 
     orders: PaymentOrderRepository
     offers: SeatOffers
-    fees: CurrentFee
-    gateway: PaymentGateway
+    desk: OrderDesk
     jobs: JobQueue
-    config: PaymentsConfig
 
     async def open(
         self,
@@ -95,18 +117,8 @@ class SeatOfferCheckout(PaidSeatOffers):
                 "You already have a checkout open for this event: complete it, or wait for it to expire.",
                 code="CHECKOUT_OPEN",
             )
-        quote = (await self.fees.policy()).quote(event.ticket_price, taken)
-        order = PaymentOrder.open(
-            event_id=event.id,
-            member_id=member.id,
-            host_id=event.host_id,
-            quote=quote,
-            gateway=self.gateway.name,
-            expires_at=now + self.config.payment_window,
-            now=now,
-        )
         try:
-            order = await self.orders.add(order)
+            order = await self.orders.add(await self.desk.open(event, member.id, taken, now))
         except OpenOrderExists:
             raise Conflict("A checkout for this event was opened at the same moment. Please retry.") from None
         surplus = place.accept(now, seats=taken, payment_order_id=order.order_id)
@@ -117,8 +129,7 @@ class SeatOfferCheckout(PaidSeatOffers):
         self.jobs.enqueue(jobs.audited_order("created", order, member.id, now, source="waitlist"))
         if surplus:
             await self.offers.give_back(event, surplus, now)
-        checkout = self.gateway.checkout(checkout_request(order, member, event, self.config, base_url))
-        return OrderCreated(OrderView.of(order), checkout, reused=False)
+        return self.desk.created(order, member, event, base_url, reused=False)
 
     async def checkout(
         self,
@@ -131,21 +142,9 @@ class SeatOfferCheckout(PaidSeatOffers):
         base_url: str,
     ) -> OfferCheckout:
         created = await self.open(member=member, event=event, place=place, seats=seats, now=now, base_url=base_url)
-        o = created.order
-        return OfferCheckout(
-            order_id=o.order_id,
-            event_id=o.event_id,
-            amount=o.amount,
-            currency=o.currency,
-            status=o.status,
-            seats=o.seats,
-            base_price=o.base_price,
-            platform_fee=o.platform_fee,
-            fee_percentage=o.fee_percentage,
-            expires_at=o.expires_at,
-            created_at=o.created_at,
-            payment_url=created.checkout.url,
-            payment_fields=created.checkout.fields,
+        checkout = created.checkout
+        return from_attributes(
+            OfferCheckout, created.order, payment_url=checkout.url, payment_fields=checkout.fields
         )
 
 
@@ -159,8 +158,7 @@ class CreatePaymentOrder:
     seats: SeatInventory
     release: HoldRelease
     offer_checkout: SeatOfferCheckout
-    fees: CurrentFee
-    gateway: PaymentGateway
+    order_desk: OrderDesk
     cache: EventCache
     jobs: JobQueue
     uow: UnitOfWork
@@ -190,7 +188,7 @@ class CreatePaymentOrder:
         if existing is not None:
             if not existing.is_overdue(now) and existing.seats == seats:
                 await self.uow.commit()
-                return self._created(existing, member, event, base_url, reused=True)
+                return self.order_desk.created(existing, member, event, base_url, reused=True)
             event.seats_held -= await self._drop(existing.order_id, now)  # overdue, or other seats: start again
         if event.seats_held:  # seats are held (offers or checkouts): the member's own seat offer first
             offered = await self._take_offer(event, member, seats, now, base_url)
@@ -203,16 +201,7 @@ class CreatePaymentOrder:
         if ticket is not None and ticket.is_live:
             raise AlreadyConfirmed("You already have a ticket for this event.")
         await self.desk.eligibility(event, member.id, now)
-        quote = (await self.fees.policy()).quote(event.ticket_price, seats)  # before the hold: its lock is short
-        order = PaymentOrder.open(
-            event_id=event.id,
-            member_id=member.id,
-            host_id=event.host_id,
-            quote=quote,
-            gateway=self.gateway.name,
-            expires_at=now + self.config.payment_window,
-            now=now,
-        )
+        order = await self.order_desk.open(event, member.id, seats, now)  # before the hold: its lock is short
         try:
             order = await self.orders.add(order)
         except OpenOrderExists:  # the same member, twice at once: the other attempt's order answers
@@ -221,7 +210,7 @@ class CreatePaymentOrder:
             await self.uow.commit()
             if again is None:
                 raise
-            return self._created(again, member, event, base_url, reused=True)
+            return self.order_desk.created(again, member, event, base_url, reused=True)
         if not await self.seats.hold(event.id, seats):  # lost the race for the last seats: overdue holds, once
             retried = not sold_out and await self._release_overdue(event, now)
             if not (retried and await self.seats.hold(event.id, seats)):
@@ -229,7 +218,7 @@ class CreatePaymentOrder:
         self.jobs.enqueue(jobs.audited_order("created", order, member.id, now))
         self.uow.after_commit(self.cache.invalidate)  # seats left changed
         await self.uow.commit()
-        return self._created(order, member, event, base_url, reused=False)
+        return self.order_desk.created(order, member, event, base_url, reused=False)
 
     async def _take_offer(
         self, event: Event, member: Member, seats: int, now: datetime, base_url: str
@@ -269,12 +258,6 @@ class CreatePaymentOrder:
         await self.seats.release_held(order.event_id, order.seats)
         self.jobs.enqueue(jobs.audited_order("replaced", order, order.member_id, now, seats_released=order.seats))
         return order.seats
-
-    def _created(
-        self, order: PaymentOrder, member: Member, event: Event, base_url: str, *, reused: bool
-    ) -> OrderCreated:
-        checkout = self.gateway.checkout(checkout_request(order, member, event, self.config, base_url))
-        return OrderCreated(OrderView.of(order), checkout, reused)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,8 @@ from loopin.domain.identity.member import Access
 from loopin.domain.payouts.balance import EventBalance, HostBalance
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.payouts.config import PayoutsConfig
-from loopin.usecases.payouts.ports import BankAccountRepository, HostEarnings, PayoutRepository
-from loopin.usecases.payouts.views import PayoutSummary, PayoutView
+from loopin.usecases.payouts.ports import HostEarnings, PayoutRepository
+from loopin.usecases.payouts.views import PayoutSummary, PayoutViews
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
@@ -34,7 +34,7 @@ class GetPayoutSummary:
     access: MemberAccess
     balances: HostBalances
     payouts: PayoutRepository
-    accounts: BankAccountRepository
+    views: PayoutViews
     uow: UnitOfWork
     clock: Clock
     config: PayoutsConfig
@@ -43,10 +43,7 @@ class GetPayoutSummary:
         member = await self.access.load(member_id, Access.MEMBER)
         balance = await self.balances.of(member.id, self.clock.now())
         in_flight = await self.payouts.in_flight_of(member.id)
-        view = None
-        if in_flight is not None:
-            account = (await self.accounts.by_ids([in_flight.bank_account_id])).get(in_flight.bank_account_id)
-            view = PayoutView.of(in_flight, account)
+        view = await self.views.one(in_flight) if in_flight is not None else None
         await self.uow.commit()
         hours = int(self.config.settlement_delay.total_seconds() // 3600)
         return PayoutSummary(balance, balance.events, self.config.minimum, hours, view)

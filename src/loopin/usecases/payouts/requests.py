@@ -25,7 +25,7 @@ from loopin.usecases.payouts.balances import HostBalances
 from loopin.usecases.payouts.config import PayoutsConfig
 from loopin.usecases.payouts.ports import BankAccountRepository, PayoutHosts, PayoutRepository, PayoutSender
 from loopin.usecases.payouts.settlement import PayoutSettlement
-from loopin.usecases.payouts.views import PayoutListView, PayoutView
+from loopin.usecases.payouts.views import PayoutListView, PayoutView, PayoutViews
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 MAX_PAGE = 100
@@ -117,19 +117,16 @@ class RequestPayout:
 class ListMyPayouts:
     access: MemberAccess
     payouts: PayoutRepository
-    accounts: BankAccountRepository
+    views: PayoutViews
     uow: UnitOfWork
 
     async def __call__(self, *, member_id: int, offset: int, limit: int) -> PayoutListView:
         member = await self.access.load(member_id, Access.MEMBER)
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidInput.single("limit", f"The page size is between 1 and {MAX_PAGE}")
-        page = await self.payouts.of_host(member.id, offset=offset, limit=limit)
-        accounts = await self.accounts.by_ids([p.bank_account_id for p in page.payouts])
+        listed = await self.views.page(await self.payouts.of_host(member.id, offset=offset, limit=limit))
         await self.uow.commit()
-        return PayoutListView(
-            page.total, [PayoutView.of(p, accounts.get(p.bank_account_id)) for p in page.payouts]
-        )
+        return listed
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +136,7 @@ class CancelPayout:
     access: MemberAccess
     locks: PayoutHosts
     payouts: PayoutRepository
-    accounts: BankAccountRepository
+    views: PayoutViews
     settlement: PayoutSettlement
     uow: UnitOfWork
     clock: Clock
@@ -161,9 +158,9 @@ class CancelPayout:
             else ("Cancelled by staff" if member.is_staff else "Cancelled by the host")
         )
         await self.settlement.cancelled(payout, why, member.id, self.clock.now())
-        account = (await self.accounts.by_ids([payout.bank_account_id])).get(payout.bank_account_id)
+        view = await self.views.one(payout)
         await self.uow.commit()
-        return PayoutView.of(payout, account)
+        return view
 
 
 @dataclass(frozen=True, slots=True)

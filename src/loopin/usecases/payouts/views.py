@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from loopin.domain.payouts.balance import EventBalance, HostBalance
 from loopin.domain.payouts.bank_account import BankAccount
-from loopin.domain.payouts.payout import PayoutRequest
+from loopin.domain.payouts.payout import Allocation, PayoutRequest
+from loopin.usecases.payouts.ports import BankAccountRepository, PayoutPage
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +39,6 @@ class BankAccountAdded:
 
 
 @dataclass(frozen=True, slots=True)
-class AllocationView:
-    event_id: int
-    amount: Decimal
-
-
-@dataclass(frozen=True, slots=True)
 class PayoutView:
     id: int
     host_id: int
@@ -51,7 +46,7 @@ class PayoutView:
     status: str
     origin: str
     bank_account: BankAccountView | None
-    allocations: tuple[AllocationView, ...]
+    allocations: tuple[Allocation, ...]  # the domain's value: (event_id, amount)
     sender: str
     utr: str | None
     failure_reason: str
@@ -67,7 +62,7 @@ class PayoutView:
         return cls(
             p.id, p.host_id, p.amount, p.status.value, p.origin.value,
             BankAccountView.of(account) if account is not None else None,
-            tuple(AllocationView(a.event_id, a.amount) for a in p.allocations),
+            p.allocations,
             p.sender, p.utr, p.failure_reason, p.approved_by, p.approved_at, p.closed_by, p.closed_at,
             p.created_at, p.updated_at,
         )  # fmt: skip
@@ -88,3 +83,20 @@ class PayoutSummary:
     minimum: Decimal
     settlement_delay_hours: int
     in_flight: PayoutView | None
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutViews:
+    """Payouts as they are shown, each with the account it goes to (masked): one query for a page."""
+
+    accounts: BankAccountRepository
+
+    async def one(self, payout: PayoutRequest) -> PayoutView:
+        accounts = await self.accounts.by_ids([payout.bank_account_id])
+        return PayoutView.of(payout, accounts.get(payout.bank_account_id))
+
+    async def page(self, page: PayoutPage) -> PayoutListView:
+        accounts = await self.accounts.by_ids([p.bank_account_id for p in page.payouts])
+        return PayoutListView(
+            page.total, [PayoutView.of(p, accounts.get(p.bank_account_id)) for p in page.payouts]
+        )
