@@ -130,12 +130,7 @@ class JoinRequest:
         if not self.is_pending:
             state = self.status_at(now).value
             raise RequestNotPending(f"This request is {state}; only pending requests can be accepted.")
-        self.status = RequestStatus.ACCEPTED
-        if host_message:
-            self.host_message = host_message
-        self.confirm_by = confirm_by
-        self.decided_at = now
-        self.updated_at = now
+        self._decide(RequestStatus.ACCEPTED, now, host_message, confirm_by)
         return True
 
     def decline(self, now: datetime, host_message: str, *, has_ticket: bool) -> bool:
@@ -146,13 +141,19 @@ class JoinRequest:
             raise RequestNotPending(f"This request is {self.status_at(now).value}; it can no longer be declined.")
         if has_ticket:
             raise RequestNotPending("This guest already holds a ticket; the request can no longer be declined.")
-        self.status = RequestStatus.DECLINED
+        self._decide(RequestStatus.DECLINED, now, host_message, None)
+        return True
+
+    def _decide(
+        self, status: RequestStatus, now: datetime, host_message: str, confirm_by: datetime | None
+    ) -> None:
+        """The host's answer; an empty message keeps the one given before."""
+        self.status = status
         if host_message:
             self.host_message = host_message
-        self.confirm_by = None
+        self.confirm_by = confirm_by
         self.decided_at = now
         self.updated_at = now
-        return True
 
     # --- the clock -------------------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import re
 import secrets
 import uuid
 
-from loopin.domain.shared.keyed_digest import KeyedDigest
+from loopin.domain.shared.keyed_digest import KeyedDigest, server_key
 
 SECRET_LENGTH = 32
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -34,9 +34,7 @@ class TicketCodes:
     __slots__ = ("_digest", "_key")
 
     def __init__(self, key: bytes) -> None:
-        if len(key) < 16:
-            raise ValueError("a ticket key needs at least 16 bytes")
-        self._key = key
+        self._key = server_key(key, "a ticket key")
         self._digest = KeyedDigest(hashlib.sha256(b"ticket-lookup\x1f" + key).digest())
 
     @staticmethod

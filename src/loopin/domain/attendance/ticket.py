@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from typing import NotRequired, TypedDict, Unpack
 
 from loopin.domain.attendance.errors import AlreadyCheckedIn, NotCheckedIn, TicketCancelled
 from loopin.domain.attendance.secret import TicketCodes
@@ -35,6 +36,17 @@ class PaymentStatus(Enum):
 class TicketSource(Enum):
     REQUEST = "request"
     INVITATION = "invitation"
+
+
+class TicketGrant(TypedDict):
+    """What a ticket is issued (or issued again) with; a ticket with a payment order is a paid one."""
+
+    source: TicketSource
+    codes: TicketCodes
+    now: datetime
+    request_id: NotRequired[int | None]
+    invitation_id: NotRequired[int | None]
+    payment_order_id: NotRequired[str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,54 +80,26 @@ class Ticket:
     updated_at: datetime | None = None
 
     @classmethod
-    def issue(
-        cls,
-        event_id: int,
-        member_id: int,
-        seats: int,
-        *,
-        source: TicketSource,
-        codes: TicketCodes,
-        now: datetime,
-        request_id: int | None = None,
-        invitation_id: int | None = None,
-        payment_order_id: str | None = None,
-    ) -> Ticket:
-        """Id 0 means "not stored yet". A ticket with a payment order is a paid one."""
-        ticket = cls(0, event_id, member_id, seats, source, nonce="", secret_digest="", created_at=now)
-        ticket._grant(seats, source, codes, now, request_id, invitation_id, payment_order_id)
+    def issue(cls, event_id: int, member_id: int, seats: int, **grant: Unpack[TicketGrant]) -> Ticket:
+        """Id 0 means "not stored yet"."""
+        ticket = cls(
+            0, event_id, member_id, seats, grant["source"], nonce="", secret_digest="", created_at=grant["now"]
+        )
+        ticket._grant(seats, grant)
         return ticket
 
-    def reissue(
-        self,
-        seats: int,
-        *,
-        source: TicketSource,
-        codes: TicketCodes,
-        now: datetime,
-        request_id: int | None = None,
-        invitation_id: int | None = None,
-        payment_order_id: str | None = None,
-    ) -> None:
+    def reissue(self, seats: int, **grant: Unpack[TicketGrant]) -> None:
         """A cancelled ticket issued again: new seats and a new code (the old code never opens the door)."""
         if self.is_live:
             raise ValueError("only a cancelled ticket is issued again")
-        self._grant(seats, source, codes, now, request_id, invitation_id, payment_order_id)
+        self._grant(seats, grant)
 
-    def _grant(
-        self,
-        seats: int,
-        source: TicketSource,
-        codes: TicketCodes,
-        now: datetime,
-        request_id: int | None,
-        invitation_id: int | None,
-        payment_order_id: str | None,
-    ) -> None:
-        self.seats, self.source = seats, source
-        self.request_id, self.invitation_id = request_id, invitation_id
-        self.payment_order_id = payment_order_id
-        self.payment_status = PaymentStatus.PAID if payment_order_id else PaymentStatus.UNPAID
+    def _grant(self, seats: int, grant: TicketGrant) -> None:
+        codes, now = grant["codes"], grant["now"]
+        self.seats, self.source = seats, grant["source"]
+        self.request_id, self.invitation_id = grant.get("request_id"), grant.get("invitation_id")
+        self.payment_order_id = grant.get("payment_order_id")
+        self.payment_status = PaymentStatus.PAID if self.payment_order_id else PaymentStatus.UNPAID
         self.nonce = codes.new_nonce()
         self.secret_digest = codes.lookup_digest(codes.secret(self.uuid, self.nonce))
         self.status = TicketStatus.GOING

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from loopin.domain.audit.entry import AuditEntry
+from loopin.domain.shared.keyed_digest import server_key
 
 GENESIS = "0" * 64  # the "previous digest" of the first entry
 
@@ -38,9 +39,7 @@ class AuditChain:
     __slots__ = ("_key",)
 
     def __init__(self, key: bytes) -> None:
-        if len(key) < 16:
-            raise ValueError("the audit chain key needs at least 16 bytes")
-        self._key = key
+        self._key = server_key(key, "the audit chain key")
 
     def link(self, entry: AuditEntry, *, after: ChainHead | None, recorded_at: datetime) -> AuditEntry:
         """The entry as the next one of the chain whose head is ``after`` (None: the chain is empty)."""

@@ -7,9 +7,10 @@ the interests exist) and the status move are left to the use case, in ``AppliedC
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.events.place import PlaceInput, venue_from_place
@@ -33,6 +34,13 @@ from loopin.domain.events.rules import (
 from loopin.domain.events.venue import Venue
 from loopin.domain.shared.changes import KEEP, Keep
 from loopin.domain.shared.money import ZERO
+
+Check = Callable[[Any, Problems], object]  # a field's cleaner: the clean value, or None with the problem noted
+
+
+def _as_sent(value: object, _problems: Problems) -> object:
+    """A field taken as the client typed it (a boolean)."""
+    return value
 
 
 @dataclass(slots=True)
@@ -87,15 +95,8 @@ class EventChanges:
     ) -> AppliedChanges:
         """Changes ``event`` in place (``cover_keys``: the storage key of each of its cover URLs)."""
         c, p, done = self, problems, AppliedChanges()
-        if not isinstance(c.title, Keep) and (title := clean_title(c.title, p)) is not None:
-            done.note("title", event.title, title)
-            event.title = title
-        if (
-            not isinstance(c.description, Keep)
-            and (description := clean_description(c.description, p)) is not None
-        ):
-            done.note("description", event.description, description)
-            event.description = description
+        self._assign(event, p, done, "title", clean_title)
+        self._assign(event, p, done, "description", clean_description)
         self._reschedule(event, p, now, default_zone, done)
         if not isinstance(c.status, Keep):
             done.status = parse_status(c.status, p)
@@ -103,27 +104,11 @@ class EventChanges:
             done.note("max_capacity", event.max_capacity, capacity)
             event.set_capacity(capacity)
         self._reprice(event, p, done)
-        if not isinstance(c.allow_plus_one, Keep):
-            done.note("allow_plus_one", event.allow_plus_one, c.allow_plus_one)
-            event.allow_plus_one = c.allow_plus_one
-        if not isinstance(c.gst_number, Keep) and (gst := clean_gst_number(c.gst_number, p)) is not None:
-            done.note("gst_number", event.gst_number, gst)
-            event.gst_number = gst
-        if (
-            not isinstance(c.allowed_genders, Keep)
-            and (genders := parse_allowed_genders(c.allowed_genders, p)) is not None
-        ):
-            done.note("allowed_genders", event.allowed_genders, genders)
-            event.allowed_genders = genders
-        if (
-            not isinstance(c.rsvp_expiry_policy, Keep)
-            and (policy := parse_rsvp_policy(c.rsvp_expiry_policy, p)) is not None
-        ):
-            done.note("rsvp_expiry_policy", event.rsvp_expiry_policy, policy)
-            event.rsvp_expiry_policy = policy
-        if not isinstance(c.is_public, Keep):
-            done.note("is_public", event.is_public, c.is_public)
-            event.is_public = c.is_public
+        self._assign(event, p, done, "allow_plus_one", _as_sent)
+        self._assign(event, p, done, "gst_number", clean_gst_number)
+        self._assign(event, p, done, "allowed_genders", parse_allowed_genders)
+        self._assign(event, p, done, "rsvp_expiry_policy", parse_rsvp_policy)
+        self._assign(event, p, done, "is_public", _as_sent)
         if not isinstance(c.interest_ids, Keep):
             done.interest_ids = parse_interest_ids(c.interest_ids, p)
         self._recover(event, p, cover_keys, done)
@@ -132,6 +117,17 @@ class EventChanges:
         elif not isinstance(c.place, Keep):
             done.venue_draft = venue_from_place(c.place, p, now=now, created_by=member_id)
         return done
+
+    def _assign(self, event: Event, p: Problems, done: AppliedChanges, name: str, check: Check) -> None:
+        """A field that maps onto the event's attribute of the same name: the sent value as ``check`` cleans
+        it (None: refused, the problem noted)."""
+        sent = getattr(self, name)
+        if isinstance(sent, Keep):
+            return
+        value = check(sent, p)
+        if value is not None:
+            done.note(name, getattr(event, name), value)
+            setattr(event, name, value)
 
     def _reschedule(
         self, event: Event, p: Problems, now: datetime, default_zone: str, done: AppliedChanges

@@ -12,6 +12,7 @@ from typing import ClassVar
 from loopin.domain.events.slugs import generate_slug, new_canonical_id
 from loopin.domain.shared.errors import Conflict, Forbidden, NotFound, Refused
 from loopin.domain.shared.money import ZERO
+from loopin.domain.shared.transitions import Transitions
 
 
 class EventStatus(Enum):
@@ -27,13 +28,13 @@ class EventStatus(Enum):
 
 
 # The only moves a status can make; cancelled and completed are final.
-TRANSITIONS: dict[EventStatus, frozenset[EventStatus]] = {
-    EventStatus.DRAFT: frozenset({EventStatus.PUBLISHED, EventStatus.CANCELLED}),
-    EventStatus.PUBLISHED: frozenset({EventStatus.POSTPONED, EventStatus.CANCELLED, EventStatus.COMPLETED}),
-    EventStatus.POSTPONED: frozenset({EventStatus.PUBLISHED, EventStatus.CANCELLED}),
-    EventStatus.CANCELLED: frozenset(),
-    EventStatus.COMPLETED: frozenset(),
-}
+TRANSITIONS = Transitions(
+    {
+        EventStatus.DRAFT: {EventStatus.PUBLISHED, EventStatus.CANCELLED},
+        EventStatus.PUBLISHED: {EventStatus.POSTPONED, EventStatus.CANCELLED, EventStatus.COMPLETED},
+        EventStatus.POSTPONED: {EventStatus.PUBLISHED, EventStatus.CANCELLED},
+    }
+)
 # Statuses other members find in feeds and search (the host and staff see every status).
 LISTED_STATUSES: frozenset[EventStatus] = frozenset({EventStatus.PUBLISHED, EventStatus.POSTPONED})
 

@@ -266,33 +266,32 @@ def parse_interest_ids(raw: str | list[int] | None, problems: Problems) -> tuple
 
 
 def clean_text_field(
-    raw: str | None, field: str, limit: int, problems: Problems, *, required_code: str | None = None
+    raw: str | None,
+    field: str,
+    limit: int,
+    problems: Problems,
+    *,
+    code: str = "VALIDATION_ERROR",
+    required: str | None = None,
 ) -> str | None:
+    """Spaces folded; ``required`` is the message when it is left empty (None: empty is fine). Every problem
+    is noted under ``code``."""
     text = " ".join((raw or "").split())
     if _unprintable(text):
-        problems.add(field, f"{field} contains characters that are not allowed", "VALIDATION_ERROR")
+        problems.add(field, f"{field} contains characters that are not allowed", code)
         return None
-    if not text and required_code:
-        problems.add(field, f"{field} is required", required_code)
+    if not text and required:
+        problems.add(field, required, code)
         return None
     if len(text) > limit:
-        problems.add(field, f"{field} must be at most {limit} characters", "VALIDATION_ERROR")
+        problems.add(field, f"{field} must be at most {limit} characters", code)
         return None
     return text
 
 
 def clean_venue_name(raw: str | None, problems: Problems, field: str = "venue_name") -> str | None:
-    name = " ".join((raw or "").split())
-    if _unprintable(name):
-        problems.add(field, f"{field} contains characters that are not allowed", "VENUE_NAME_REQUIRED")
-        return None
-    if not name:
-        problems.add(field, f"Venue name is required ({field})", "VENUE_NAME_REQUIRED")
-        return None
-    if len(name) > NAME_MAX:
-        problems.add(field, f"{field} must be at most {NAME_MAX} characters", "VENUE_NAME_REQUIRED")
-        return None
-    return name
+    required = f"Venue name is required ({field})"
+    return clean_text_field(raw, field, NAME_MAX, problems, code="VENUE_NAME_REQUIRED", required=required)
 
 
 def clean_address(raw: str | None, problems: Problems, field: str = "location_address") -> str | None:

@@ -108,31 +108,26 @@ def _movement(
     return LedgerTransaction(key, kind, order.event_id, order.id, entries, at)
 
 
+def _capture(
+    order: PaymentOrder, kind: LedgerKind, at: datetime, amount: Decimal, *owed_to: tuple[str, Decimal]
+) -> LedgerTransaction:
+    """The gateway holds ``amount`` for the order, owed to ``owed_to``. One key for every kind: an order's
+    capture is recorded once, whichever way it went."""
+    key = f"order:{order.order_id}:capture"
+    return _movement(order, key, kind, at, (receivable(order.gateway), amount), *owed_to)
+
+
 def payment_captured(order: PaymentOrder, at: datetime) -> LedgerTransaction:
     """A paid order: the buyer's money split between the host and the platform."""
     q = order.quote
-    return _movement(
-        order,
-        f"order:{order.order_id}:capture",
-        LedgerKind.PAYMENT,
-        at,
-        (receivable(order.gateway), q.amount),
-        (host_payable(order.host_id), -q.host_share),
-        (PLATFORM_FEE_REVENUE, -q.platform_fee),
-    )
+    owed_to = (host_payable(order.host_id), -q.host_share), (PLATFORM_FEE_REVENUE, -q.platform_fee)
+    return _capture(order, LedgerKind.PAYMENT, at, q.amount, *owed_to)
 
 
 def unfulfilled_capture(order: PaymentOrder, at: datetime) -> LedgerTransaction:
-    """Money captured for an order that got no ticket: all of it is owed back to the buyer. Same key as
-    ``payment_captured``: an order's capture is recorded once, whichever way it went."""
-    return _movement(
-        order,
-        f"order:{order.order_id}:capture",
-        LedgerKind.UNFULFILLED_PAYMENT,
-        at,
-        (receivable(order.gateway), order.captured_amount),
-        (REFUNDS_PAYABLE, -order.captured_amount),
-    )
+    """Money captured for an order that got no ticket: all of it is owed back to the buyer."""
+    amount = order.captured_amount
+    return _capture(order, LedgerKind.UNFULFILLED_PAYMENT, at, amount, (REFUNDS_PAYABLE, -amount))
 
 
 def refund_owed(order: PaymentOrder, refund: Refund, at: datetime) -> LedgerTransaction | None:

@@ -28,6 +28,7 @@ from enum import Enum
 from loopin.domain.payments.errors import InvalidOrderTransition
 from loopin.domain.payments.fee import PriceQuote
 from loopin.domain.shared.money import CURRENCY, ZERO
+from loopin.domain.shared.transitions import Transitions
 
 ORDER_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud to support without errors
 ORDER_ID_MAX = 25  # PayU's txnid limit
@@ -48,21 +49,16 @@ class OrderStatus(Enum):
 
 OPEN_STATUSES: frozenset[OrderStatus] = frozenset({OrderStatus.CREATED, OrderStatus.PENDING})
 
-TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
-    OrderStatus.CREATED: frozenset(
-        {OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.FAILED, OrderStatus.EXPIRED}
-    ),
-    OrderStatus.PENDING: frozenset({OrderStatus.PAID, OrderStatus.FAILED, OrderStatus.EXPIRED}),
-    OrderStatus.PAID: frozenset({OrderStatus.REFUNDED}),
-    OrderStatus.FAILED: frozenset({OrderStatus.REFUNDED}),
-    OrderStatus.EXPIRED: frozenset({OrderStatus.PAID, OrderStatus.REFUNDED}),
-    OrderStatus.REFUNDED: frozenset(),
-}
-
-
-def sources_of(target: OrderStatus) -> frozenset[OrderStatus]:
-    """The statuses an order may be in for ``target`` to be reached (the WHERE of a conditional update)."""
-    return frozenset(source for source, targets in TRANSITIONS.items() if target in targets)
+TRANSITIONS = Transitions(
+    {
+        OrderStatus.CREATED: {OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.FAILED, OrderStatus.EXPIRED},
+        OrderStatus.PENDING: {OrderStatus.PAID, OrderStatus.FAILED, OrderStatus.EXPIRED},
+        OrderStatus.PAID: {OrderStatus.REFUNDED},
+        OrderStatus.FAILED: {OrderStatus.REFUNDED},
+        OrderStatus.EXPIRED: {OrderStatus.PAID, OrderStatus.REFUNDED},
+    }
+)
+sources_of = TRANSITIONS.sources_of
 
 
 def new_order_id(now: datetime) -> str:
@@ -169,7 +165,7 @@ class PaymentOrder:
         return max(ZERO, self.captured_amount - self.refunded_amount)
 
     def can_become(self, target: OrderStatus) -> bool:
-        return target in TRANSITIONS[self.status]
+        return TRANSITIONS.allows(self.status, target)
 
     # --- transitions ---------------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from enum import Enum
 from loopin.domain.payments.errors import RefundNotAllowed
 from loopin.domain.payments.order import ORDER_ID_ALPHABET, PaymentOrder
 from loopin.domain.shared.money import ZERO
+from loopin.domain.shared.transitions import Transitions
 
 REFUND_TOKEN_MAX = 23  # PayU's limit for the merchant's refund token (var2)
 DEFAULT_FULL_REFUND_NOTICE = timedelta(hours=24)
@@ -45,12 +46,12 @@ class RefundStatus(Enum):
         return self in (RefundStatus.SUCCEEDED, RefundStatus.FAILED)
 
 
-TRANSITIONS: dict[RefundStatus, frozenset[RefundStatus]] = {
-    RefundStatus.PENDING: frozenset({RefundStatus.REQUESTED, RefundStatus.SUCCEEDED, RefundStatus.FAILED}),
-    RefundStatus.REQUESTED: frozenset({RefundStatus.SUCCEEDED, RefundStatus.FAILED}),
-    RefundStatus.SUCCEEDED: frozenset(),
-    RefundStatus.FAILED: frozenset(),
-}
+TRANSITIONS = Transitions(
+    {
+        RefundStatus.PENDING: {RefundStatus.REQUESTED, RefundStatus.SUCCEEDED, RefundStatus.FAILED},
+        RefundStatus.REQUESTED: {RefundStatus.SUCCEEDED, RefundStatus.FAILED},
+    }
+)
 
 
 def new_refund_token() -> str:
@@ -110,7 +111,7 @@ class Refund:
     def _move(self, target: RefundStatus, now: datetime) -> None:
         if target is self.status:
             return
-        if target not in TRANSITIONS[self.status]:
+        if not TRANSITIONS.allows(self.status, target):
             raise RefundNotAllowed(f"A {self.status.value} refund cannot become {target.value}.")
         self.status = target
         self.updated_at = now

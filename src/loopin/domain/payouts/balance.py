@@ -17,7 +17,7 @@ negative, a debt the host's other events cover, see ``allocate``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -41,18 +41,11 @@ class EventFigures:
 
 
 @dataclass(frozen=True, slots=True)
-class EventBalance:
-    event_id: int
-    title: str
-    ends_at: datetime
+class EventBalance(EventFigures):
+    """An event's figures and where its settlement stands."""
+
     settles_at: datetime
     settled: bool
-    gross_sales: Decimal
-    platform_fee: Decimal
-    refunds: Decimal
-    host_share: Decimal
-    in_flight: Decimal
-    paid_out: Decimal
     balance: Decimal
     available: Decimal
 
@@ -62,42 +55,31 @@ class EventBalance:
         settled = settles_at <= now
         balance = f.host_share - f.in_flight - f.paid_out
         return cls(
-            f.event_id, f.title, f.ends_at, settles_at, settled, f.gross_sales, f.platform_fee, f.refunds,
-            f.host_share, f.in_flight, f.paid_out, balance, balance if settled else ZERO,
+            f.event_id, f.title, f.ends_at, f.gross_sales, f.platform_fee, f.refunds, f.host_share, f.in_flight,
+            f.paid_out, settles_at, settled, balance, balance if settled else ZERO,
         )  # fmt: skip
+
+
+# The ledger's money figures: per event (``EventFigures``, ``EventBalance``), summed in ``HostBalance``.
+MONEY_FIGURES = ("gross_sales", "platform_fee", "refunds", "host_share", "in_flight", "paid_out")
 
 
 @dataclass(frozen=True, slots=True)
 class HostBalance:
+    """The host's events and the sums of their figures, folded once when it is made."""
+
     host_id: int
     events: tuple[EventBalance, ...]  # the host's events with money, earliest end first
+    gross_sales: Decimal = field(init=False)
+    platform_fee: Decimal = field(init=False)
+    refunds: Decimal = field(init=False)
+    host_share: Decimal = field(init=False)
+    in_flight: Decimal = field(init=False)
+    paid_out: Decimal = field(init=False)
 
-    def _total(self, name: str) -> Decimal:
-        return sum((getattr(e, name) for e in self.events), ZERO)
-
-    @property
-    def gross_sales(self) -> Decimal:
-        return self._total("gross_sales")
-
-    @property
-    def platform_fee(self) -> Decimal:
-        return self._total("platform_fee")
-
-    @property
-    def refunds(self) -> Decimal:
-        return self._total("refunds")
-
-    @property
-    def host_share(self) -> Decimal:
-        return self._total("host_share")
-
-    @property
-    def in_flight(self) -> Decimal:
-        return self._total("in_flight")
-
-    @property
-    def paid_out(self) -> Decimal:
-        return self._total("paid_out")
+    def __post_init__(self) -> None:
+        for name in MONEY_FIGURES:
+            object.__setattr__(self, name, sum((getattr(e, name) for e in self.events), ZERO))
 
     @property
     def pending(self) -> Decimal:

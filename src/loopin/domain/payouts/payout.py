@@ -22,6 +22,7 @@ from enum import Enum
 from loopin.domain.payouts.errors import InvalidPayoutTransition
 from loopin.domain.shared.errors import InvalidInput
 from loopin.domain.shared.money import ZERO
+from loopin.domain.shared.transitions import Transitions
 
 UTR = re.compile(r"[A-Z0-9]{6,30}")
 REASON_MAX = 500
@@ -40,13 +41,12 @@ class PayoutStatus(Enum):
 
 
 IN_FLIGHT: frozenset[PayoutStatus] = frozenset({PayoutStatus.REQUESTED, PayoutStatus.APPROVED})
-TRANSITIONS: dict[PayoutStatus, frozenset[PayoutStatus]] = {
-    PayoutStatus.REQUESTED: frozenset({PayoutStatus.APPROVED, PayoutStatus.CANCELLED}),
-    PayoutStatus.APPROVED: frozenset({PayoutStatus.PAID, PayoutStatus.FAILED, PayoutStatus.CANCELLED}),
-    PayoutStatus.PAID: frozenset(),
-    PayoutStatus.FAILED: frozenset(),
-    PayoutStatus.CANCELLED: frozenset(),
-}
+TRANSITIONS = Transitions(
+    {
+        PayoutStatus.REQUESTED: {PayoutStatus.APPROVED, PayoutStatus.CANCELLED},
+        PayoutStatus.APPROVED: {PayoutStatus.PAID, PayoutStatus.FAILED, PayoutStatus.CANCELLED},
+    }
+)
 
 
 class PayoutOrigin(Enum):
@@ -119,7 +119,7 @@ class PayoutRequest:
         )  # fmt: skip
 
     def _move(self, target: PayoutStatus, now: datetime) -> None:
-        if target not in TRANSITIONS[self.status]:
+        if not TRANSITIONS.allows(self.status, target):
             raise InvalidPayoutTransition(f"This payout is {self.status.value}: it cannot become {target.value}.")
         self.status, self.updated_at = target, now
 

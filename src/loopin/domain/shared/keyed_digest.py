@@ -5,6 +5,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+MIN_KEY_BYTES = 16
+
+
+def server_key(key: bytes, name: str) -> bytes:
+    """``key`` when it is long enough to key an HMAC-SHA256 (every server key of the domain is)."""
+    if len(key) < MIN_KEY_BYTES:
+        raise ValueError(f"{name} needs at least {MIN_KEY_BYTES} bytes")
+    return key
+
 
 class KeyedDigest:
     """HMAC-SHA256 under a server key: a copy of the database alone cannot reproduce or test a secret."""
@@ -12,9 +21,7 @@ class KeyedDigest:
     __slots__ = ("_key",)
 
     def __init__(self, key: bytes) -> None:
-        if len(key) < 16:
-            raise ValueError("a digest key needs at least 16 bytes")
-        self._key = key
+        self._key = server_key(key, "a digest key")
 
     def digest(self, secret: str, *, context: str) -> str:
         """``context`` binds the digest to its purpose (and subject), so one value never verifies for another."""
