@@ -8,19 +8,17 @@ from typing import Annotated, Any
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
 from loopin.domain.notifications.campaign import Audience, CampaignStatus
 from loopin.domain.notifications.templates import Template as MessageTemplate
-from loopin.domain.shared.errors import DomainError, FieldProblem, InvalidInput
-from loopin.entrypoints.admin.members import Choice, Confirmed, staff_id
+from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.entrypoints.admin.rendering import PAGE_SIZE, AnyRequest, back_to, notify, page
-from loopin.entrypoints.admin.session import fresh_step_up, session_of, signed_in_staff, step_up_fresh
-from loopin.entrypoints.admin.sign_in import Form
+from loopin.entrypoints.admin.screen import Choice, ConsoleController, Form, done, staff_id
+from loopin.entrypoints.admin.session import fresh_step_up
 from loopin.entrypoints.http.params import PathId
-from loopin.usecases.shared.ports import Clock
 from loopin.usecases.staff.campaigns import (
     CampaignPreview,
     CancelCampaign,
@@ -87,10 +85,8 @@ def values_of(form: CampaignForm, spec: MessageTemplate | None) -> dict[str, obj
     return {name: str(getattr(form, f"v_{name}", "")) for name in spec.variables}
 
 
-class CampaignAdminController(Controller):
+class CampaignAdminController(ConsoleController):
     path = "/admin/campaigns"
-    include_in_schema = False
-    guards = [signed_in_staff]
 
     @get("/")
     @inject
@@ -150,55 +146,30 @@ class CampaignAdminController(Controller):
         campaign_id: PathId,
         read: FromDishka[GetCampaign],
         preview: FromDishka[PreviewCampaign],
-        clock: FromDishka[Clock],
     ) -> Template:
         view = await read(member_id=staff_id(request), campaign_id=campaign_id)
         shown: CampaignPreview | None = None
         if view.campaign.status is CampaignStatus.DRAFT:
             shown = await preview(member_id=staff_id(request), campaign_id=campaign_id)
-        return page(
-            request,
-            "campaign.html",
-            nav="campaigns",
-            view=view,
-            c=view.campaign,
-            preview=shown,
-            stepped_up=step_up_fresh(session_of(request), clock.now().timestamp()),
-        )
+        return page(request, "campaign.html", nav="campaigns", view=view, c=view.campaign, preview=shown)
 
     @post("/{campaign_id:int}/send", guards=[fresh_step_up])
     @inject
-    async def send(
-        self,
-        request: AnyRequest,
-        campaign_id: PathId,
-        data: Annotated[Confirmed, Form],
-        send: FromDishka[SendCampaign],
-    ) -> Redirect:
-        try:
-            view = await send(member_id=staff_id(request), campaign_id=campaign_id)
-        except DomainError as exc:
-            notify(request, exc.message, "error")
-        else:
-            notify(request, f"Campaign #{view.campaign.id} is sending to {view.campaign.recipients} members.")
-        return back_to(f"/admin/campaigns/{campaign_id}")
+    async def send(self, request: AnyRequest, campaign_id: PathId, send: FromDishka[SendCampaign]) -> Redirect:
+        action = send(member_id=staff_id(request), campaign_id=campaign_id)
+        return await done(
+            request, action, lambda v: f"Campaign #{v.campaign.id} is sending to {v.campaign.recipients} members."
+        )
 
     @post("/{campaign_id:int}/cancel")
     @inject
     async def cancel(
-        self,
-        request: AnyRequest,
-        campaign_id: PathId,
-        data: Annotated[Confirmed, Form],
-        cancel: FromDishka[CancelCampaign],
+        self, request: AnyRequest, campaign_id: PathId, cancel: FromDishka[CancelCampaign]
     ) -> Redirect:
-        try:
-            view = await cancel(member_id=staff_id(request), campaign_id=campaign_id)
-        except DomainError as exc:
-            notify(request, exc.message, "error")
-        else:
-            notify(request, f"Campaign #{view.campaign.id} is cancelled; {view.results.sent} members had it.")
-        return back_to(f"/admin/campaigns/{campaign_id}")
+        action = cancel(member_id=staff_id(request), campaign_id=campaign_id)
+        return await done(
+            request, action, lambda v: f"Campaign #{v.campaign.id} is cancelled; {v.results.sent} members had it."
+        )
 
 
 def _compose_page(

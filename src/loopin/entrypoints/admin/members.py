@@ -5,41 +5,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import msgspec
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar import get, post
+from litestar.di import NamedDependency, Provide
 from litestar.response import Redirect, Template
 
 from loopin.domain.shared.errors import DomainError
 from loopin.entrypoints.admin.rendering import AnyRequest, Table, back_to, notify, page
-from loopin.entrypoints.admin.session import fresh_step_up, safe_next, session_of, signed_in_staff, step_up_fresh
-from loopin.entrypoints.admin.sign_in import Form, PhoneIn
+from loopin.entrypoints.admin.screen import ConsoleController, Form, done, listing, searched, staff_id
+from loopin.entrypoints.admin.session import fresh_step_up, safe_next
+from loopin.entrypoints.admin.sign_in import PhoneIn
 from loopin.entrypoints.http.params import PathId
 from loopin.usecases.identity.moderation import DeactivateMember, ReactivateMember
 from loopin.usecases.identity.waitlist import AdmitMember
-from loopin.usecases.shared.ports import Clock
 from loopin.usecases.staff.console import MEMBER_STATUSES, ReadDashboard, SearchMembers, ViewMember
 from loopin.usecases.staff.ports import MEMBER_SORTS
 
-Text = Annotated[str | None, Parameter(max_length=100)]
-Choice = Annotated[str | None, Parameter(max_length=20)]
-Offset = Annotated[int, Parameter(ge=0, le=1_000_000)]
 
-
-class Confirmed(msgspec.Struct):
-    """A form with nothing but its CSRF token."""
-
-
-def staff_id(request: AnyRequest) -> int:
-    member_id: int = session_of(request)["member_id"]
-    return member_id
-
-
-class DashboardController(Controller):
+class DashboardController(ConsoleController):
     path = "/admin"
-    include_in_schema = False
-    guards = [signed_in_staff]
 
     @get("/")
     @inject
@@ -47,53 +31,28 @@ class DashboardController(Controller):
         return page(request, "dashboard.html", board=await read(staff_id=staff_id(request)), nav="dashboard")
 
 
-class MemberController(Controller):
+class MemberController(ConsoleController):
     path = "/admin/members"
-    include_in_schema = False
-    guards = [signed_in_staff]
 
-    @get("/")
+    @get("/", dependencies={"table": Provide(searched)})
     @inject
     async def search(
-        self,
-        request: AnyRequest,
-        search: FromDishka[SearchMembers],
-        q: Text = None,
-        status: Choice = None,
-        sort: Choice = None,
-        order: Choice = None,
-        offset: Offset = 0,
+        self, request: AnyRequest, table: NamedDependency[Table], search: FromDishka[SearchMembers]
     ) -> Template:
-        table = Table.of("/admin/members", {"q": q, "status": status}, sort, order, offset)
-        sort_key = table.sort if table.sort in MEMBER_SORTS else MEMBER_SORTS[0]
-        found = await search(staff_id=staff_id(request), text=q or "", status=status or None, page=table.request)
-        return page(
-            request,
-            "members.html",
-            nav="members",
-            rows=found.rows,
-            table=table.counted(found.total, sort_key),
-            q=q or "",
-            status=status or "",
-            statuses=MEMBER_STATUSES,
+        filters = table.filters
+        found = await search(
+            staff_id=staff_id(request), text=filters.get("q", ""), status=filters.get("status"), page=table.request
+        )
+        return listing(
+            request, "members.html", table, found, MEMBER_SORTS, nav="members", statuses=MEMBER_STATUSES
         )
 
     @get("/{member_id:int}")
     @inject
-    async def profile(
-        self, request: AnyRequest, member_id: PathId, view: FromDishka[ViewMember], clock: FromDishka[Clock]
-    ) -> Template:
+    async def profile(self, request: AnyRequest, member_id: PathId, view: FromDishka[ViewMember]) -> Template:
         found = await view(staff_id=staff_id(request), member_id=member_id)
-        session = session_of(request)
-        return page(
-            request,
-            "member.html",
-            nav="members",
-            member=found.member,
-            activity=found.activity,
-            stepped_up=step_up_fresh(session, clock.now().timestamp()),
-            me=found.member.id == session["member_id"],
-        )
+        me = found.member.id == staff_id(request)
+        return page(request, "member.html", nav="members", member=found.member, activity=found.activity, me=me)
 
     @post("/admit")
     @inject
@@ -112,33 +71,15 @@ class MemberController(Controller):
     @post("/{member_id:int}/deactivate", guards=[fresh_step_up])
     @inject
     async def deactivate(
-        self,
-        request: AnyRequest,
-        member_id: PathId,
-        data: Annotated[Confirmed, Form],
-        deactivate: FromDishka[DeactivateMember],
+        self, request: AnyRequest, member_id: PathId, deactivate: FromDishka[DeactivateMember]
     ) -> Redirect:
-        try:
-            await deactivate(staff_id=staff_id(request), member_id=member_id)
-        except DomainError as exc:
-            notify(request, exc.message, "error")
-        else:
-            notify(request, "The account is deactivated and its app sessions are ended.")
-        return back_to(f"/admin/members/{member_id}")
+        action = deactivate(staff_id=staff_id(request), member_id=member_id)
+        return await done(request, action, "The account is deactivated and its app sessions are ended.")
 
     @post("/{member_id:int}/reactivate")
     @inject
     async def reactivate(
-        self,
-        request: AnyRequest,
-        member_id: PathId,
-        data: Annotated[Confirmed, Form],
-        reactivate: FromDishka[ReactivateMember],
+        self, request: AnyRequest, member_id: PathId, reactivate: FromDishka[ReactivateMember]
     ) -> Redirect:
-        try:
-            member = await reactivate(staff_id=staff_id(request), member_id=member_id)
-        except DomainError as exc:
-            notify(request, exc.message, "error")
-        else:
-            notify(request, f"The account is {member.status.value} again.")
-        return back_to(f"/admin/members/{member_id}")
+        action = reactivate(staff_id=staff_id(request), member_id=member_id)
+        return await done(request, action, lambda member: f"The account is {member.status.value} again.")

@@ -7,20 +7,18 @@ from typing import Annotated, Any
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
-from loopin.domain.shared.errors import DomainError
-from loopin.entrypoints.admin.members import Offset, staff_id
-from loopin.entrypoints.admin.rendering import PAGE_SIZE, AnyRequest, Table, back_to, notify, page
-from loopin.entrypoints.admin.session import fresh_step_up, session_of, signed_in_staff, step_up_fresh
-from loopin.entrypoints.admin.sign_in import Form
+from loopin.entrypoints.admin.rendering import PAGE_SIZE, AnyRequest, Table, back_to, page
+from loopin.entrypoints.admin.screen import ConsoleController, Form, Offset, done, staff_id
+from loopin.entrypoints.admin.session import fresh_step_up, session_of
 from loopin.entrypoints.http.params import OptionalQueryId, PathId
 from loopin.usecases.audit.ports import AuditQuery
 from loopin.usecases.events.hosts import ListHostLeads, MarkHostLead
+from loopin.usecases.events.views import HostLeadView
 from loopin.usecases.payments.fees import ChangePlatformFee
-from loopin.usecases.shared.ports import Clock
 from loopin.usecases.staff.audit_log import ReadAuditLog
 from loopin.usecases.staff.catalog import CheckAuditChain, ReadFeeHistory
 
@@ -41,47 +39,28 @@ def _flag(raw: str) -> bool | None:
     return {"yes": True, "no": False}.get(raw)
 
 
-class FeeAdminController(Controller):
+class FeeAdminController(ConsoleController):
     path = "/admin/fee"
-    include_in_schema = False
-    guards = [signed_in_staff]
 
     @get("/")
     @inject
-    async def current(
-        self, request: AnyRequest, read: FromDishka[ReadFeeHistory], clock: FromDishka[Clock]
-    ) -> Template:
-        history = await read(staff_id=staff_id(request))
-        return page(
-            request,
-            "fee.html",
-            nav="fee",
-            history=history,
-            stepped_up=step_up_fresh(session_of(request), clock.now().timestamp()),
-        )
+    async def current(self, request: AnyRequest, read: FromDishka[ReadFeeHistory]) -> Template:
+        return page(request, "fee.html", nav="fee", history=await read(staff_id=staff_id(request)))
 
     @post("/change", guards=[fresh_step_up])
     @inject
     async def change(
         self, request: AnyRequest, data: Annotated[FeeIn, Form], change: FromDishka[ChangePlatformFee]
     ) -> Redirect:
-        try:
-            fee = await change(
-                member_id=staff_id(request),
-                percentage=data.percentage.strip(),
-                description=data.description or None,
-            )
-        except DomainError as exc:
-            notify(request, exc.message, "error")
-        else:
-            notify(request, f"The platform fee is {fee.percentage}% for every order from now on.")
-        return back_to("/admin/fee")
+        percentage, description = data.percentage.strip(), data.description or None
+        action = change(member_id=staff_id(request), percentage=percentage, description=description)
+        return await done(
+            request, action, lambda fee: f"The platform fee is {fee.percentage}% for every order from now on."
+        )
 
 
-class AuditAdminController(Controller):
+class AuditAdminController(ConsoleController):
     path = "/admin/audit"
-    include_in_schema = False
-    guards = [signed_in_staff]
 
     @get("/")
     @inject
@@ -141,33 +120,26 @@ class AuditAdminController(Controller):
         return back_to("/admin/audit")
 
 
-class LeadAdminController(Controller):
+class LeadAdminController(ConsoleController):
     path = "/admin/leads"
-    include_in_schema = False
-    guards = [signed_in_staff]
 
     @get("/")
     @inject
     async def leads(self, request: AnyRequest, read: FromDishka[ListHostLeads], offset: Offset = 0) -> Template:
         table = Table.of("/admin/leads", {}, "submitted_at", "desc", offset)
         total, leads = await read(member_id=staff_id(request), offset=table.offset, limit=table.limit)
-        return page(request, "leads.html", nav="leads", leads=leads, table=table.counted(total, "submitted_at"))
+        return page(request, "leads.html", nav="leads", leads=leads, table=table.counted(total, ("submitted_at",)))
 
     @post("/{lead_id:int}/mark")
     @inject
     async def mark(
         self, request: AnyRequest, lead_id: PathId, data: Annotated[LeadIn, Form], mark: FromDishka[MarkHostLead]
     ) -> Redirect:
-        try:
-            lead = await mark(
-                staff_id=staff_id(request),
-                lead_id=lead_id,
-                contacted=_flag(data.contacted),
-                converted=_flag(data.converted),
-            )
-        except DomainError as exc:
-            notify(request, exc.message, "error")
-        else:
-            state = "converted" if lead.is_converted else "contacted" if lead.is_contacted else "new"
-            notify(request, f"{lead.first_name} {lead.last_name} is {state}.")
-        return back_to("/admin/leads")
+        contacted, converted = _flag(data.contacted), _flag(data.converted)
+        action = mark(staff_id=staff_id(request), lead_id=lead_id, contacted=contacted, converted=converted)
+        return await done(request, action, _stage, back="/admin/leads")
+
+
+def _stage(lead: HostLeadView) -> str:
+    state = "converted" if lead.is_converted else "contacted" if lead.is_contacted else "new"
+    return f"{lead.first_name} {lead.last_name} is {state}."

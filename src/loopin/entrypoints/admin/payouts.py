@@ -8,18 +8,16 @@ from typing import Annotated
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.response import Redirect, Template
 
 from loopin.domain.payouts.payout import PayoutStatus
-from loopin.domain.shared.errors import DomainError, InvalidInput
-from loopin.entrypoints.admin.members import Choice, Confirmed, Offset, staff_id
-from loopin.entrypoints.admin.rendering import AnyRequest, Table, back_to, notify, page
-from loopin.entrypoints.admin.session import fresh_step_up, session_of, signed_in_staff, step_up_fresh
-from loopin.entrypoints.admin.sign_in import Form
+from loopin.domain.shared.errors import InvalidInput
+from loopin.entrypoints.admin.rendering import AnyRequest, Table, page
+from loopin.entrypoints.admin.screen import Choice, ConsoleController, Form, Offset, done, staff_id
+from loopin.entrypoints.admin.session import fresh_step_up
 from loopin.entrypoints.http.params import PathId
 from loopin.usecases.payouts.staff import ApprovePayout, ListPayouts, MarkPayoutFailed, MarkPayoutPaid, ViewPayout
-from loopin.usecases.shared.ports import Clock
 
 QUEUES = ("requested", "approved", "paid", "failed", "cancelled", "all")
 
@@ -40,23 +38,13 @@ def _queue(raw: str | None) -> str:
     return raw
 
 
-def _back(payout_id: int) -> Redirect:
-    return back_to(f"/admin/payouts/{payout_id}")
-
-
-class PayoutAdminController(Controller):
+class PayoutAdminController(ConsoleController):
     path = "/admin/payouts"
-    include_in_schema = False
-    guards = [signed_in_staff]
 
     @get("/")
     @inject
     async def queue(
-        self,
-        request: AnyRequest,
-        read: FromDishka[ListPayouts],
-        status: Choice = None,
-        offset: Offset = 0,
+        self, request: AnyRequest, read: FromDishka[ListPayouts], status: Choice = None, offset: Offset = 0
     ) -> Template:
         shown = _queue(status)
         table = Table.of("/admin/payouts", {"status": shown}, "created_at", "asc", offset)
@@ -66,45 +54,32 @@ class PayoutAdminController(Controller):
             offset=table.offset,
             limit=table.limit,
         )
+        listed = table.counted(found.total, ("created_at",))
         return page(
             request,
             "payouts.html",
             nav="payouts",
             payouts=found.payouts,
-            table=table.counted(found.total, "created_at"),
+            table=listed,
             status=shown,
             queues=QUEUES,
         )
 
     @get("/{payout_id:int}")
     @inject
-    async def payout(
-        self, request: AnyRequest, payout_id: PathId, view: FromDishka[ViewPayout], clock: FromDishka[Clock]
-    ) -> Template:
-        return page(
-            request,
-            "payout.html",
-            nav="payouts",
-            payout=await view(member_id=staff_id(request), payout_id=payout_id),
-            stepped_up=step_up_fresh(session_of(request), clock.now().timestamp()),
-        )
+    async def payout(self, request: AnyRequest, payout_id: PathId, view: FromDishka[ViewPayout]) -> Template:
+        found = await view(member_id=staff_id(request), payout_id=payout_id)
+        return page(request, "payout.html", nav="payouts", payout=found)
 
     @post("/{payout_id:int}/approve", guards=[fresh_step_up])
     @inject
     async def approve(
-        self,
-        request: AnyRequest,
-        payout_id: PathId,
-        data: Annotated[Confirmed, Form],
-        approve: FromDishka[ApprovePayout],
+        self, request: AnyRequest, payout_id: PathId, approve: FromDishka[ApprovePayout]
     ) -> Redirect:
-        try:
-            payout = await approve(member_id=staff_id(request), payout_id=payout_id)
-        except DomainError as exc:
-            notify(request, exc.message, "error")
-        else:
-            notify(request, f"Payout #{payout.id} is approved: send the transfer, then record its UTR here.")
-        return _back(payout_id)
+        action = approve(member_id=staff_id(request), payout_id=payout_id)
+        return await done(
+            request, action, lambda p: f"Payout #{p.id} is approved: send the transfer, then record its UTR here."
+        )
 
     @post("/{payout_id:int}/mark-paid", guards=[fresh_step_up])
     @inject
@@ -115,13 +90,8 @@ class PayoutAdminController(Controller):
         data: Annotated[UtrIn, Form],
         mark: FromDishka[MarkPayoutPaid],
     ) -> Redirect:
-        try:
-            payout = await mark(member_id=staff_id(request), payout_id=payout_id, utr=data.utr)
-        except DomainError as exc:
-            notify(request, exc.message, "error")
-        else:
-            notify(request, f"Payout #{payout.id} is paid (UTR {payout.utr}); the host is told.")
-        return _back(payout_id)
+        action = mark(member_id=staff_id(request), payout_id=payout_id, utr=data.utr)
+        return await done(request, action, lambda p: f"Payout #{p.id} is paid (UTR {p.utr}); the host is told.")
 
     @post("/{payout_id:int}/mark-failed", guards=[fresh_step_up])
     @inject
@@ -132,10 +102,7 @@ class PayoutAdminController(Controller):
         data: Annotated[ReasonIn, Form],
         mark: FromDishka[MarkPayoutFailed],
     ) -> Redirect:
-        try:
-            payout = await mark(member_id=staff_id(request), payout_id=payout_id, reason=data.reason)
-        except DomainError as exc:
-            notify(request, exc.message, "error")
-        else:
-            notify(request, f"Payout #{payout.id} failed: ₹{payout.amount} is back in the host's balance.")
-        return _back(payout_id)
+        action = mark(member_id=staff_id(request), payout_id=payout_id, reason=data.reason)
+        return await done(
+            request, action, lambda p: f"Payout #{p.id} failed: ₹{p.amount} is back in the host's balance."
+        )

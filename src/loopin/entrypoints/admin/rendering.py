@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from litestar import Request
 from litestar.response import Redirect, Template
 
+from loopin.entrypoints.admin.session import step_up_fresh
 from loopin.usecases.staff.ports import PageRequest
 
 PAGE_SIZE = 25
@@ -35,6 +36,8 @@ def notify(request: AnyRequest, text: str, kind: str = "ok") -> None:
 
 
 def page(request: AnyRequest, template: str, *, status_code: int = 200, **context: Any) -> Template:
+    """The page with what the layout needs, and whether sensitive actions are open (their forms are shown only
+    then; otherwise a link to the step-up)."""
     session = request.scope.get("session")
     session = session if isinstance(session, dict) else {}
     notices = session.pop("notices", []) if session else []
@@ -46,6 +49,7 @@ def page(request: AnyRequest, template: str, *, status_code: int = 200, **contex
             "notices": notices,
             "path": request.url.path,
             "screens": SCREENS,
+            "stepped_up": step_up_fresh(session),
             **context,
         },
         status_code=status_code,
@@ -80,7 +84,9 @@ class Table:
     def request(self) -> PageRequest:
         return PageRequest(self.offset, self.limit, self.sort, self.descending)
 
-    def counted(self, total: int, sort: str) -> Table:
+    def counted(self, total: int, sorts: tuple[str, ...]) -> Table:
+        """With the total, sorted as the use case did: the asked key when ``sorts`` has it, else the first."""
+        sort = self.sort if self.sort in sorts else sorts[0]
         return Table(self.base, self.filters, sort, self.descending, self.offset, self.limit, total)
 
     def link(self, **changes: Any) -> str:

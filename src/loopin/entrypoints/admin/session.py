@@ -147,14 +147,16 @@ async def signed_in_staff(connection: ASGIConnection[Any, Any, Any, Any], _: Bas
 
 async def fresh_step_up(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Guard for sensitive actions (after ``signed_in_staff``): a code confirmed in the last five minutes."""
-    stepped_up = session_of(connection).get("step_up_at")
-    if (
-        not isinstance(stepped_up, float | int)
-        or await _now(connection) - stepped_up > STEP_UP_VALID.total_seconds()
-    ):
+    if not step_up_fresh(session_of(connection)):
         raise StepUpRequired(here(connection))
 
 
-def step_up_fresh(session: dict[str, Any], now: float) -> bool:
-    stepped_up = session.get("step_up_at")
-    return isinstance(stepped_up, float | int) and now - stepped_up <= STEP_UP_VALID.total_seconds()
+def step_up_fresh(session: dict[str, Any]) -> bool:
+    """Whether a code was confirmed in the five minutes before this click (``seen_at``: the service's clock when
+    ``signed_in_staff`` let the request in)."""
+    stepped_up, now = session.get("step_up_at"), session.get("seen_at")
+    return (
+        isinstance(stepped_up, float | int)
+        and isinstance(now, float | int)
+        and now - stepped_up <= STEP_UP_VALID.total_seconds()
+    )

@@ -8,19 +8,18 @@ from urllib.parse import quote
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, QueryParameter
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared.errors import DomainError, ErrorKind
 from loopin.entrypoints.admin.rendering import AnyRequest, back_to, notify, page
+from loopin.entrypoints.admin.screen import Form
 from loopin.entrypoints.admin.session import rotate_session_id, safe_next, session_of, signed_in_staff
 from loopin.usecases.identity.request_otp import RequestOtp
 from loopin.usecases.shared.ports import Clock
 from loopin.usecases.staff.sign_in import RequestStepUpCode, StaffSignIn, StaffStepUp
 
-Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 NextParam = Annotated[str | None, QueryParameter(name="next", max_length=500)]
 
 

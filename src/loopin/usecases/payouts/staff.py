@@ -1,16 +1,18 @@
 """Staff work the payout queue: list by state, approve, record the bank transfer (UTR) or its failure.
 
-JSON routes now (``routes/staff/payouts.py``); the web admin will call these same use cases. Each decision
+The JSON routes (``routes/staff/payouts.py``) and the web console call these same use cases. Each decision
 locks the payout's row, so two staff (or a retried click) racing on one payout end in one outcome: the first
 wins, the other is a 409 — except the same UTR recorded twice, which answers the paid payout unchanged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 
+from loopin.domain.audit.entry import JsonValue
 from loopin.domain.identity.member import Access
-from loopin.domain.payouts.bank_account import BankAccount
 from loopin.domain.payouts.errors import PayoutNotFound
 from loopin.domain.payouts.payout import PayoutRequest, PayoutStatus, read_reason, read_utr
 from loopin.domain.shared.errors import InvalidInput
@@ -30,10 +32,14 @@ from loopin.usecases.payouts.settlement import PayoutSettlement
 from loopin.usecases.payouts.views import PayoutListView, PayoutView
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
+Decision = Callable[[PayoutRequest, int, datetime], Awaitable[object]]
+
 
 @dataclass(frozen=True, slots=True)
-class ListPayouts:
-    """Oldest first, optionally of one state (the queue). Staff reading hosts' payouts is audited."""
+class StaffPayouts:
+    """What staff work on payouts shares: the staff check, the looks recorded (staff reading hosts' payouts),
+    one path for every decision (the payout locked, so two staff racing on one payout end in one outcome; the
+    decision at the service's time; the commit), and the payouts as they are then, accounts masked."""
 
     access: MemberAccess
     payouts: PayoutRepository
@@ -42,81 +48,73 @@ class ListPayouts:
     uow: UnitOfWork
     clock: Clock
 
+    async def staff_id(self, member_id: int) -> int:
+        return (await self.access.load(member_id, Access.STAFF)).id
+
+    def looked(self, action: str, staff_id: int, payout_id: int | None, **details: JsonValue) -> None:
+        self.jobs.enqueue(
+            audit_entry(
+                action,
+                actor_id=staff_id,
+                target_type="payout_request",
+                target_id=payout_id,
+                at=self.clock.now(),
+                details=details,
+            )
+        )
+
+    async def decide(self, member_id: int, payout_id: int, decision: Decision) -> PayoutView:
+        staff_id = await self.staff_id(member_id)
+        payout = await self.payouts.lock(payout_id)
+        if payout is None:
+            raise PayoutNotFound()
+        await decision(payout, staff_id, self.clock.now())
+        [view] = await self.answer(payout)
+        return view
+
+    async def answer(self, *payouts: PayoutRequest) -> list[PayoutView]:
+        """Commits, then the payouts' views."""
+        await self.uow.commit()
+        accounts = await self.accounts.by_ids([p.bank_account_id for p in payouts])
+        return [PayoutView.of(p, accounts.get(p.bank_account_id)) for p in payouts]
+
+
+@dataclass(frozen=True, slots=True)
+class ListPayouts:
+    """Oldest first, optionally of one state (the queue). Staff reading hosts' payouts is audited."""
+
+    staff: StaffPayouts
+    payouts: PayoutRepository
+
     async def __call__(
         self, *, member_id: int, status: PayoutStatus | None, offset: int, limit: int
     ) -> PayoutListView:
-        staff = await self.access.load(member_id, Access.STAFF)
+        staff_id = await self.staff.staff_id(member_id)
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidInput.single("limit", f"The page size is between 1 and {MAX_PAGE}")
         page = await self.payouts.by_status(status, offset=offset, limit=limit)
-        accounts = await self.accounts.by_ids([p.bank_account_id for p in page.payouts])
-        self.jobs.enqueue(
-            audit_entry(
-                "payouts.viewed",
-                actor_id=staff.id,
-                target_type="payout_request",
-                target_id=None,
-                at=self.clock.now(),
-                details={"status": status.value if status else None, "offset": offset, "shown": len(page.payouts)},
-            )
+        shown = len(page.payouts)
+        self.staff.looked(
+            "payouts.viewed", staff_id, None, status=status and status.value, offset=offset, shown=shown
         )
-        await self.uow.commit()
-        return PayoutListView(
-            page.total, [PayoutView.of(p, accounts.get(p.bank_account_id)) for p in page.payouts]
-        )
+        return PayoutListView(page.total, await self.staff.answer(*page.payouts))
 
 
 @dataclass(frozen=True, slots=True)
 class ViewPayout:
     """One payout for staff (the console's payout page), its account masked; the look is audited."""
 
-    access: MemberAccess
+    staff: StaffPayouts
     payouts: PayoutRepository
-    accounts: BankAccountRepository
-    jobs: JobQueue
-    uow: UnitOfWork
-    clock: Clock
 
     async def __call__(self, *, member_id: int, payout_id: int) -> PayoutView:
-        staff = await self.access.load(member_id, Access.STAFF)
+        staff_id = await self.staff.staff_id(member_id)
         payout = await self.payouts.get(payout_id)
         if payout is None:
             raise PayoutNotFound()
-        account = (await self.accounts.by_ids([payout.bank_account_id])).get(payout.bank_account_id)
-        self.jobs.enqueue(
-            audit_entry(
-                "payout.viewed",
-                actor_id=staff.id,
-                target_type="payout_request",
-                target_id=payout.id,
-                at=self.clock.now(),
-                details={"status": payout.status.value},
-            )
-        )
-        await self.uow.commit()
-        return PayoutView.of(payout, account)
-
-
-@dataclass(frozen=True, slots=True)
-class StaffPayouts:
-    """The staff check and the locked payout with its account, shared by the decisions below."""
-
-    access: MemberAccess
-    payouts: PayoutRepository
-    accounts: BankAccountRepository
-
-    async def locked(self, member_id: int, payout_id: int) -> tuple[int, PayoutRequest]:
-        staff = await self.access.load(member_id, Access.STAFF)
-        payout = await self.payouts.lock(payout_id)
-        if payout is None:
-            raise PayoutNotFound()
-        return staff.id, payout
-
-    async def view(self, payout: PayoutRequest) -> PayoutView:
-        account: BankAccount | None = (await self.accounts.by_ids([payout.bank_account_id])).get(
-            payout.bank_account_id
-        )
-        return PayoutView.of(payout, account)
+        self.staff.looked("payout.viewed", staff_id, payout.id, status=payout.status.value)
+        [view] = await self.staff.answer(payout)
+        return view
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,33 +124,27 @@ class ApprovePayout:
     staff: StaffPayouts
     payouts: PayoutRepository
     jobs: JobQueue
-    uow: UnitOfWork
-    clock: Clock
 
     async def __call__(self, *, member_id: int, payout_id: int) -> PayoutView:
-        staff_id, payout = await self.staff.locked(member_id, payout_id)
-        now = self.clock.now()
+        return await self.staff.decide(member_id, payout_id, self._approve)
+
+    async def _approve(self, payout: PayoutRequest, staff_id: int, now: datetime) -> None:
         payout.approve(staff_id, now)
         await self.payouts.save(payout)
         self.jobs.enqueue(jobs.audited_payout("approved", payout, staff_id, now))
         self.jobs.enqueue(jobs.send_payout(payout.id))
-        await self.uow.commit()
-        return await self.staff.view(payout)
 
 
 @dataclass(frozen=True, slots=True)
 class MarkPayoutPaid:
     staff: StaffPayouts
     settlement: PayoutSettlement
-    uow: UnitOfWork
-    clock: Clock
 
     async def __call__(self, *, member_id: int, payout_id: int, utr: str) -> PayoutView:
         reference = read_utr(utr)
-        staff_id, payout = await self.staff.locked(member_id, payout_id)
-        await self.settlement.paid(payout, reference, staff_id, self.clock.now())
-        await self.uow.commit()
-        return await self.staff.view(payout)
+        return await self.staff.decide(
+            member_id, payout_id, lambda payout, by, now: self.settlement.paid(payout, reference, by, now)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,15 +153,12 @@ class MarkPayoutFailed:
 
     staff: StaffPayouts
     settlement: PayoutSettlement
-    uow: UnitOfWork
-    clock: Clock
 
     async def __call__(self, *, member_id: int, payout_id: int, reason: str) -> PayoutView:
         why = read_reason(reason)
-        staff_id, payout = await self.staff.locked(member_id, payout_id)
-        await self.settlement.failed(payout, why, staff_id, self.clock.now())
-        await self.uow.commit()
-        return await self.staff.view(payout)
+        return await self.staff.decide(
+            member_id, payout_id, lambda payout, by, now: self.settlement.failed(payout, why, by, now)
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,70 @@
+"""What every console screen shares besides its page: the staff-only controller, the query string's filters
+and paging, the form body, and the one path a form's action takes (its outcome, or the refusal, as a notice on
+the page the action belongs to)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
+
+from litestar import Controller
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from litestar.response import Redirect, Template
+
+from loopin.domain.shared.errors import DomainError
+from loopin.entrypoints.admin.rendering import AnyRequest, Table, back_to, notify, page
+from loopin.entrypoints.admin.session import here, session_of, signed_in_staff
+from loopin.usecases.staff.ports import Page
+
+T = TypeVar("T")
+Form = Body(media_type=RequestEncodingType.URL_ENCODED)
+Text = Annotated[str | None, Parameter(max_length=100)]
+Choice = Annotated[str | None, Parameter(max_length=20)]
+Offset = Annotated[int, Parameter(ge=0, le=1_000_000)]
+
+
+class ConsoleController(Controller):
+    """A console screen: signed-in staff only (each use case asks ``Access.STAFF`` again), never in the API's
+    schema."""
+
+    include_in_schema = False
+    guards = [signed_in_staff]
+
+
+def staff_id(request: AnyRequest) -> int:
+    member_id: int = session_of(request)["member_id"]
+    return member_id
+
+
+async def searched(
+    request: AnyRequest,
+    q: Text = None,
+    status: Choice = None,
+    sort: Choice = None,
+    order: Choice = None,
+    offset: Offset = 0,
+) -> Table:
+    """The table of a screen searched by text and status (members, events), as its query string asks."""
+    return Table.of(request.url.path.rstrip("/"), {"q": q, "status": status}, sort, order, offset)
+
+
+def listing(
+    request: AnyRequest, template: str, table: Table, found: Page[Any], sorts: tuple[str, ...], **context: Any
+) -> Template:
+    """A list screen: one page of rows, and the table (sorted by what the use case applied) that links the rest."""
+    return page(request, template, rows=found.rows, table=table.counted(found.total, sorts), **context)
+
+
+async def done(
+    request: AnyRequest, action: Awaitable[T], said: str | Callable[[T], str], *, back: str | None = None
+) -> Redirect:
+    """A form's action: its outcome, or the use case's refusal, as a notice on the page it belongs to (``back``,
+    by default the action's ``<page>``), reached with a 303 so a reload does not post again."""
+    try:
+        outcome = await action
+    except DomainError as exc:
+        notify(request, exc.message, "error")
+    else:
+        notify(request, said if isinstance(said, str) else said(outcome))
+    return back_to(back or here(request))
