@@ -170,14 +170,24 @@ class Event:
         return self.max_capacity == 0
 
     @property
+    def seats_spoken_for(self) -> int:
+        """Taken by tickets or held (open checkouts, seats offered from the waitlist)."""
+        return self.seats_taken + self.seats_held
+
+    @property
+    def has_guests(self) -> bool:
+        """Someone holds a seat or is paying for one: what they were told (time, price) must be kept or undone."""
+        return self.seats_spoken_for > 0
+
+    @property
     def seats_left(self) -> int | None:
         """None when unlimited. Seats held by open checkouts are not left (they come back if unpaid)."""
-        return None if self.is_unlimited else max(0, self.max_capacity - self.seats_taken - self.seats_held)
+        return None if self.is_unlimited else max(0, self.max_capacity - self.seats_spoken_for)
 
     @property
     def is_full(self) -> bool:
         """Never true for an unlimited event."""
-        return not self.is_unlimited and self.seats_taken + self.seats_held >= self.max_capacity
+        return not self.is_unlimited and self.seats_spoken_for >= self.max_capacity
 
     @property
     def duration(self) -> timedelta:
@@ -188,7 +198,7 @@ class Event:
         return self.end_time > now
 
     def has_seats_for(self, seats: int) -> bool:
-        return self.is_unlimited or self.seats_taken + self.seats_held + seats <= self.max_capacity
+        return self.is_unlimited or self.seats_spoken_for + seats <= self.max_capacity
 
     # --- lifecycle -----------------------------------------------------------------------------------------
 
@@ -218,7 +228,7 @@ class Event:
             return False
         if self.status.is_final:
             raise InvalidStatusTransition(f"A {self.status.value} event cannot be unpublished.")
-        if self.seats_taken + self.seats_held > 0:
+        if self.has_guests:
             raise Conflict(
                 "Guests hold seats for this event: cancel it instead, so they are told and refunded.",
                 code="EVENT_HAS_GUESTS",
@@ -228,7 +238,7 @@ class Event:
         return True
 
     def set_capacity(self, max_capacity: int) -> None:
-        spoken_for = self.seats_taken + self.seats_held
+        spoken_for = self.seats_spoken_for
         if max_capacity != 0 and max_capacity < spoken_for:
             raise Conflict(
                 f"{spoken_for} seats are already taken or being paid for; capacity cannot go below that.",
@@ -238,7 +248,7 @@ class Event:
 
     def set_pricing(self, is_paid: bool, ticket_price: Decimal) -> None:
         """Once anyone holds a seat (or is paying for one), what they were charged stays the price."""
-        if (is_paid, ticket_price) != (self.is_paid, self.ticket_price) and self.seats_taken + self.seats_held > 0:
+        if (is_paid, ticket_price) != (self.is_paid, self.ticket_price) and self.has_guests:
             raise Conflict(
                 "Guests already hold seats at the current price; the price can no longer change.",
                 code="PRICE_LOCKED",

@@ -120,7 +120,7 @@ class DeleteEvent:
         member = await self.access.load(member_id, Access.MEMBER)
         now = self.clock.now()
         event = await self.event_access.hosted(event_id, member, lock=True, staff=True)
-        if event.seats_taken + event.seats_held > 0 and event.status is not EventStatus.CANCELLED:
+        if event.has_guests and event.status is not EventStatus.CANCELLED:
             raise Conflict(
                 "Guests hold seats for this event. Cancel it first, so they are told and refunded.",
                 code="EVENT_HAS_GUESTS",

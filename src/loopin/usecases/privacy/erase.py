@@ -205,7 +205,7 @@ class EraseMyAccount:
             if hosted.deleted or (hosted.end_time <= now and hosted.status != EventStatus.DRAFT.value):
                 continue
             event = await self.events.get_for_update(hosted.id)
-            if event is None or event.is_deleted or event.seats_taken + event.seats_held > 0:
+            if event is None or event.is_deleted or event.has_guests:
                 continue
             event.soft_delete(now)
             await self.events.save(event)
