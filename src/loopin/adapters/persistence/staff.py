@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from loopin.adapters.persistence.orm import (
     EventRow,
@@ -18,6 +19,7 @@ from loopin.adapters.persistence.orm import (
     is_storable_id,
     like_anywhere,
 )
+from loopin.usecases.shared.attributes import from_attributes
 from loopin.usecases.staff.ports import (
     EventDirectory,
     EventLine,
@@ -30,6 +32,8 @@ from loopin.usecases.staff.ports import (
     Takings,
 )
 
+T = TypeVar("T")
+
 
 def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
@@ -40,18 +44,28 @@ def _number(text: str) -> int | None:
     return value if value is not None and is_storable_id(value) else None
 
 
-S = TypeVar("S", bound=Select[*tuple[Any, ...]])
+async def _page(
+    session: AsyncSession,
+    statement: Select[*tuple[Any, ...]],
+    page: PageRequest,
+    sorts: Mapping[str, InstrumentedAttribute[Any]],
+    line: Callable[..., T],
+) -> Page[T]:
+    """One page of ``statement``'s rows as lines, sorted by the asked key (the first of ``sorts`` when it is
+    not one of them; missing values last, ties broken by the row's id), and the count of every match."""
+    column = sorts.get(page.sort) or next(iter(sorts.values()))
+    tie = column.class_.id
+    key, then = (column.desc(), tie.desc()) if page.descending else (column.asc(), tie.asc())
+    rows = await session.execute(statement.order_by(key.nulls_last(), then).offset(page.offset).limit(page.limit))
+    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
+    return Page(int(total or 0), [line(*row) for row in rows])
 
 
-def _ordered(statement: S, column: Any, tie: Any, page: PageRequest) -> S:
-    key = column.desc().nulls_last() if page.descending else column.asc().nulls_last()
-    return (
-        statement.order_by(key, tie.desc() if page.descending else tie.asc()).offset(page.offset).limit(page.limit)
-    )
-
-
-async def _total(session: AsyncSession, statement: Select[*tuple[Any, ...]]) -> int:
-    return int(await session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+async def _takings(session: AsyncSession, amount: Any, at: Any, start: datetime, end: datetime) -> Takings:
+    """How many rows fall in ``[start, end)`` by ``at``, and the sum of their ``amount``."""
+    statement = select(func.count(), func.coalesce(func.sum(amount), 0)).where(at >= start, at < end)
+    count, total = (await session.execute(statement)).one()
+    return Takings(int(count), Decimal(total))
 
 
 class SqlMemberDirectory(MemberDirectory):
@@ -71,21 +85,17 @@ class SqlMemberDirectory(MemberDirectory):
             if digits := _digits(text):
                 matches.append(MemberRow.phone_number.like(like_anywhere(digits)))
             conditions.append(or_(*matches))
-        statement = select(MemberRow).where(and_(*conditions))
-        columns = {
+        sorts = {
             "joined_at": MemberRow.created_at,
             "name": MemberRow.name,
             "status": MemberRow.status,
             "promote_at": MemberRow.promote_at,
         }
-        rows = await self._session.scalars(
-            _ordered(statement, columns.get(page.sort, MemberRow.created_at), MemberRow.id, page)
-        )
-        lines = [
-            MemberLine(r.id, r.phone_number or "", r.name, r.status, r.role, r.created_at, r.promote_at)
-            for r in rows
-        ]
-        return Page(await _total(self._session, statement), lines)
+        return await _page(self._session, select(MemberRow).where(*conditions), page, sorts, _member_line)
+
+
+def _member_line(row: MemberRow) -> MemberLine:
+    return from_attributes(MemberLine, row, phone_number=row.phone_number or "", joined_at=row.created_at)
 
 
 class SqlEventDirectory(EventDirectory):
@@ -116,37 +126,19 @@ class SqlEventDirectory(EventDirectory):
                 matches.append(EventRow.id == number)
             conditions.append(or_(*matches))
         statement = (
-            select(EventRow, MemberRow.name)
-            .join(MemberRow, MemberRow.id == EventRow.host_id)
-            .where(and_(*conditions) if conditions else ~false())
+            select(EventRow, MemberRow.name).join(MemberRow, MemberRow.id == EventRow.host_id).where(*conditions)
         )
-        columns = {
+        sorts = {
             "start_time": EventRow.start_time,
             "title": EventRow.title,
             "status": EventRow.status,
             "seats_taken": EventRow.seats_taken,
         }
-        rows = await self._session.execute(
-            _ordered(statement, columns.get(page.sort, EventRow.start_time), EventRow.id, page)
-        )
-        lines = [
-            EventLine(
-                e.id,
-                e.title,
-                e.host_id,
-                host_name,
-                e.start_time,
-                e.timezone,
-                e.status,
-                e.is_paid,
-                e.ticket_price,
-                e.seats_taken,
-                e.max_capacity,
-                e.deleted_at is not None,
-            )
-            for e, host_name in rows
-        ]
-        return Page(await _total(self._session, statement), lines)
+        return await _page(self._session, statement, page, sorts, _event_line)
+
+
+def _event_line(row: EventRow, host_name: str) -> EventLine:
+    return from_attributes(EventLine, row, host_name=host_name, deleted=row.deleted_at is not None)
 
 
 class SqlOrderDirectory(OrderDirectory):
@@ -154,24 +146,12 @@ class SqlOrderDirectory(OrderDirectory):
         self._session = session
 
     async def sales(self, start: datetime, end: datetime) -> Takings:
-        row = (
-            await self._session.execute(
-                select(func.count(), func.coalesce(func.sum(PaymentOrderRow.captured_amount), 0)).where(
-                    PaymentOrderRow.captured_at >= start, PaymentOrderRow.captured_at < end
-                )
-            )
-        ).one()
-        return Takings(int(row[0]), Decimal(row[1]))
+        return await _takings(
+            self._session, PaymentOrderRow.captured_amount, PaymentOrderRow.captured_at, start, end
+        )
 
     async def refunds(self, start: datetime, end: datetime) -> Takings:
-        row = (
-            await self._session.execute(
-                select(func.count(), func.coalesce(func.sum(RefundRow.amount), 0)).where(
-                    RefundRow.created_at >= start, RefundRow.created_at < end
-                )
-            )
-        ).one()
-        return Takings(int(row[0]), Decimal(row[1]))
+        return await _takings(self._session, RefundRow.amount, RefundRow.created_at, start, end)
 
     async def search(
         self, *, txnid: str, status: str | None, event_id: int | None, page: PageRequest
@@ -188,30 +168,15 @@ class SqlOrderDirectory(OrderDirectory):
             select(PaymentOrderRow, EventRow.title, buyer.name)
             .join(EventRow, EventRow.id == PaymentOrderRow.event_id)
             .join(buyer, buyer.id == PaymentOrderRow.member_id)
-            .where(and_(*conditions) if conditions else ~false())
+            .where(*conditions)
         )
-        columns = {
+        sorts = {
             "created_at": PaymentOrderRow.created_at,
             "amount": PaymentOrderRow.amount,
             "status": PaymentOrderRow.status,
         }
-        rows = await self._session.execute(
-            _ordered(statement, columns.get(page.sort, PaymentOrderRow.created_at), PaymentOrderRow.id, page)
-        )
-        lines = [
-            OrderLine(
-                o.id,
-                o.order_id,
-                o.event_id,
-                title,
-                o.member_id,
-                name,
-                o.amount,
-                o.captured_amount,
-                o.refunded_amount,
-                o.status,
-                o.created_at,
-            )
-            for o, title, name in rows
-        ]
-        return Page(await _total(self._session, statement), lines)
+        return await _page(self._session, statement, page, sorts, _order_line)
+
+
+def _order_line(row: PaymentOrderRow, event_title: str, member_name: str) -> OrderLine:
+    return from_attributes(OrderLine, row, event_title=event_title, member_name=member_name)

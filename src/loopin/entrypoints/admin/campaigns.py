@@ -20,7 +20,6 @@ from loopin.entrypoints.admin.screen import Choice, ConsoleController, Form, don
 from loopin.entrypoints.admin.session import fresh_step_up
 from loopin.entrypoints.http.params import PathId
 from loopin.usecases.staff.campaigns import (
-    CampaignPreview,
     CancelCampaign,
     ComposeCampaign,
     GetCampaign,
@@ -148,9 +147,8 @@ class CampaignAdminController(ConsoleController):
         preview: FromDishka[PreviewCampaign],
     ) -> Template:
         view = await read(member_id=staff_id(request), campaign_id=campaign_id)
-        shown: CampaignPreview | None = None
-        if view.campaign.status is CampaignStatus.DRAFT:
-            shown = await preview(member_id=staff_id(request), campaign_id=campaign_id)
+        draft = view.campaign.status is CampaignStatus.DRAFT
+        shown = await preview(member_id=staff_id(request), campaign_id=campaign_id) if draft else None
         return page(request, "campaign.html", nav="campaigns", view=view, c=view.campaign, preview=shown)
 
     @post("/{campaign_id:int}/send", guards=[fresh_step_up])

@@ -7,43 +7,36 @@ from typing import Annotated
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
 from loopin.domain.events.changes import EventChanges
 from loopin.entrypoints.admin.rendering import AnyRequest, Table, page
-from loopin.entrypoints.admin.screen import Choice, ConsoleController, Offset, done, listing, searched, staff_id
+from loopin.entrypoints.admin.screen import (
+    Choice,
+    ConsoleController,
+    Offset,
+    Paging,
+    SearchScreen,
+    done,
+    listing,
+    staff_id,
+)
 from loopin.entrypoints.admin.session import fresh_step_up
 from loopin.entrypoints.http.params import OptionalQueryId, PathId
 from loopin.usecases.events.manage import UnpublishEvent, UpdateEvent
 from loopin.usecases.payments.refunds import RefundOrderAsStaff
-from loopin.usecases.staff.catalog import (
-    EVENT_STATUSES,
-    ORDER_STATUSES,
-    SearchEvents,
-    SearchOrders,
-    ViewEvent,
-    ViewOrder,
-)
-from loopin.usecases.staff.ports import EVENT_SORTS, ORDER_SORTS
+from loopin.usecases.staff.catalog import ORDER_STATUSES, SearchEvents, SearchOrders, ViewEvent, ViewOrder
+from loopin.usecases.staff.ports import ORDER_SORTS
 
 Reference = Annotated[str, Parameter(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
-class EventAdminController(ConsoleController):
+class EventAdminController(SearchScreen):
     path = "/admin/events"
-
-    @get("/", dependencies={"table": Provide(searched)})
-    @inject
-    async def search(
-        self, request: AnyRequest, table: NamedDependency[Table], search: FromDishka[SearchEvents]
-    ) -> Template:
-        filters = table.filters
-        found = await search(
-            staff_id=staff_id(request), text=filters.get("q", ""), status=filters.get("status"), page=table.request
-        )
-        return listing(request, "events.html", table, found, EVENT_SORTS, nav="events", statuses=EVENT_STATUSES)
+    search_with = SearchEvents
+    screen = "events"
 
     @get("/{event_id:int}")
     @inject
@@ -82,15 +75,13 @@ class OrderAdminController(ConsoleController):
         self,
         request: AnyRequest,
         search: FromDishka[SearchOrders],
+        paging: NamedDependency[Paging],
         txnid: Annotated[str | None, Parameter(max_length=40)] = None,
         status: Choice = None,
         event_id: OptionalQueryId = None,
-        sort: Choice = None,
-        order: Choice = None,
-        offset: Offset = 0,
     ) -> Template:
         filters = {"txnid": txnid, "status": status, "event_id": str(event_id) if event_id else None}
-        table = Table.of("/admin/orders", filters, sort, order, offset)
+        table = Table.of("/admin/orders", filters, *paging)
         found = await search(
             staff_id=staff_id(request),
             txnid=txnid or "",

@@ -7,19 +7,17 @@ from typing import Annotated
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import get, post
-from litestar.di import NamedDependency, Provide
 from litestar.response import Redirect, Template
 
 from loopin.domain.shared.errors import DomainError
-from loopin.entrypoints.admin.rendering import AnyRequest, Table, back_to, notify, page
-from loopin.entrypoints.admin.screen import ConsoleController, Form, done, listing, searched, staff_id
+from loopin.entrypoints.admin.rendering import AnyRequest, back_to, notify, page
+from loopin.entrypoints.admin.screen import ConsoleController, Form, SearchScreen, done, staff_id
 from loopin.entrypoints.admin.session import fresh_step_up, safe_next
 from loopin.entrypoints.admin.sign_in import PhoneIn
 from loopin.entrypoints.http.params import PathId
 from loopin.usecases.identity.moderation import DeactivateMember, ReactivateMember
 from loopin.usecases.identity.waitlist import AdmitMember
-from loopin.usecases.staff.console import MEMBER_STATUSES, ReadDashboard, SearchMembers, ViewMember
-from loopin.usecases.staff.ports import MEMBER_SORTS
+from loopin.usecases.staff.console import ReadDashboard, SearchMembers, ViewMember
 
 
 class DashboardController(ConsoleController):
@@ -31,21 +29,10 @@ class DashboardController(ConsoleController):
         return page(request, "dashboard.html", board=await read(staff_id=staff_id(request)), nav="dashboard")
 
 
-class MemberController(ConsoleController):
+class MemberController(SearchScreen):
     path = "/admin/members"
-
-    @get("/", dependencies={"table": Provide(searched)})
-    @inject
-    async def search(
-        self, request: AnyRequest, table: NamedDependency[Table], search: FromDishka[SearchMembers]
-    ) -> Template:
-        filters = table.filters
-        found = await search(
-            staff_id=staff_id(request), text=filters.get("q", ""), status=filters.get("status"), page=table.request
-        )
-        return listing(
-            request, "members.html", table, found, MEMBER_SORTS, nav="members", statuses=MEMBER_STATUSES
-        )
+    search_with = SearchMembers
+    screen = "members"
 
     @get("/{member_id:int}")
     @inject

@@ -5,9 +5,10 @@ the page the action belongs to)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, NamedTuple, TypeVar
 
-from litestar import Controller
+from litestar import Controller, get
+from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
@@ -15,6 +16,7 @@ from litestar.response import Redirect, Template
 from loopin.domain.shared.errors import DomainError
 from loopin.entrypoints.admin.rendering import AnyRequest, Table, back_to, notify, page
 from loopin.entrypoints.admin.session import here, session_of, signed_in_staff
+from loopin.usecases.staff.desk import TextSearch
 from loopin.usecases.staff.ports import Page
 
 T = TypeVar("T")
@@ -24,12 +26,25 @@ Choice = Annotated[str | None, Parameter(max_length=20)]
 Offset = Annotated[int, Parameter(ge=0, le=1_000_000)]
 
 
+class Paging(NamedTuple):
+    """How a table's links ask for a page: the sort key, its direction and the first row."""
+
+    sort: str | None
+    order: str | None
+    offset: int
+
+
+async def paging(sort: Choice = None, order: Choice = None, offset: Offset = 0) -> Paging:
+    return Paging(sort, order, offset)
+
+
 class ConsoleController(Controller):
     """A console screen: signed-in staff only (each use case asks ``Access.STAFF`` again), never in the API's
-    schema."""
+    schema; its tables read their paging from the query string."""
 
     include_in_schema = False
     guards = [signed_in_staff]
+    dependencies = {"paging": Provide(paging)}
 
 
 def staff_id(request: AnyRequest) -> int:
@@ -38,15 +53,10 @@ def staff_id(request: AnyRequest) -> int:
 
 
 async def searched(
-    request: AnyRequest,
-    q: Text = None,
-    status: Choice = None,
-    sort: Choice = None,
-    order: Choice = None,
-    offset: Offset = 0,
+    request: AnyRequest, paging: NamedDependency[Paging], q: Text = None, status: Choice = None
 ) -> Table:
     """The table of a screen searched by text and status (members, events), as its query string asks."""
-    return Table.of(request.url.path.rstrip("/"), {"q": q, "status": status}, sort, order, offset)
+    return Table.of(request.url.path.rstrip("/"), {"q": q, "status": status}, *paging)
 
 
 def listing(
@@ -54,6 +64,24 @@ def listing(
 ) -> Template:
     """A list screen: one page of rows, and the table (sorted by what the use case applied) that links the rest."""
     return page(request, template, rows=found.rows, table=table.counted(found.total, sorts), **context)
+
+
+class SearchScreen(ConsoleController):
+    """A directory searched by text and status, sorted and paged on the server (members, events): one screen
+    over the search it names, showing the statuses and sort keys that search knows."""
+
+    search_with: ClassVar[type[TextSearch[Any]]]
+    screen: ClassVar[str]  # the navigation's key, and the template's name
+
+    @get("/", dependencies={"table": Provide(searched)})
+    async def search(self, request: AnyRequest, table: NamedDependency[Table]) -> Template:
+        search = await request.state.dishka_container.get(self.search_with)
+        filters = table.filters
+        found = await search(
+            staff_id=staff_id(request), text=filters.get("q", ""), status=filters.get("status"), page=table.request
+        )
+        context = {"nav": self.screen, "statuses": search.statuses}
+        return listing(request, f"{self.screen}.html", table, found, search.sorts, **context)
 
 
 async def done(

@@ -11,12 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from loopin.domain.audit.entry import AuditEntry, JsonValue
-from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.audit.ports import AuditDay, AuditDays, AuditLog, AuditQuery
-from loopin.usecases.audit.record import audit_entry
-from loopin.usecases.identity.access import MemberAccess
-from loopin.usecases.shared.ports import Clock, Job, JobQueue, UnitOfWork
+from loopin.usecases.staff.desk import StaffDesk
 
 MAX_PAGE = 100
 MAX_DAYS = 366
@@ -29,28 +26,24 @@ class AuditPage:
 
 
 @dataclass(frozen=True, slots=True)
-class ReadAuditLog:
-    access: MemberAccess
+class ReadAuditLog(StaffDesk):
     log: AuditLog
-    jobs: JobQueue
-    uow: UnitOfWork
-    clock: Clock
 
     async def __call__(self, *, member_id: int, query: AuditQuery) -> AuditPage:
-        staff = await self.access.load(member_id, Access.STAFF)
+        staff = await self.staff(member_id)
         if not 1 <= query.limit <= MAX_PAGE:
             raise InvalidInput.single("limit", f"The page size is between 1 and {MAX_PAGE}")
         if query.since is not None and query.until is not None and query.since >= query.until:
             raise InvalidInput.single("until", "The end of the window must come after its start")
         found = await self.log.search(replace(query, limit=query.limit + 1))
         page, more = found[: query.limit], len(found) > query.limit
-        self.jobs.enqueue(_read_by(staff.id, query, self.clock.now()))
+        self.record("audit.read", staff, "audit_log", None, _filters(query))
         await self.uow.commit()
         return AuditPage(page, page[-1].seq if more and page else None)
 
 
-def _read_by(staff_id: int, query: AuditQuery, now: datetime) -> Job:
-    filters: dict[str, JsonValue] = {
+def _filters(query: AuditQuery) -> dict[str, JsonValue]:
+    return {
         name: value.isoformat() if isinstance(value, datetime) else value
         for name, value in (
             ("target_type", query.target_type),
@@ -63,21 +56,16 @@ def _read_by(staff_id: int, query: AuditQuery, now: datetime) -> Job:
         )
         if value is not None
     }
-    return audit_entry(
-        "audit.read", actor_id=staff_id, target_type="audit_log", target_id=None, at=now, details=filters
-    )
 
 
 @dataclass(frozen=True, slots=True)
-class ReadAuditDays:
+class ReadAuditDays(StaffDesk):
     """Daily summaries per action (oldest first) over at most a year."""
 
-    access: MemberAccess
     days: AuditDays
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int, first: date, last: date) -> list[AuditDay]:
-        await self.access.load(member_id, Access.STAFF)
+        await self.staff(member_id)
         if last < first:
             raise InvalidInput.single("to", "The last day comes on or after the first")
         if last - first > timedelta(days=MAX_DAYS):

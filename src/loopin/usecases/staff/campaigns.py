@@ -13,20 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
 from loopin.domain.audit.entry import JsonValue
-from loopin.domain.identity.member import Access
+from loopin.domain.identity.member import Member
 from loopin.domain.notifications.campaign import Audience, Campaign, CampaignStatus
 from loopin.domain.notifications.notification import Notification
 from loopin.domain.notifications.preferences import QuietHours
 from loopin.domain.notifications.templates import TEMPLATES, Rendered, Template
 from loopin.domain.shared.errors import InvalidInput, NotFound
-from loopin.usecases.audit.record import audit_entry
-from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.notifications.deliver import push_due_job
 from loopin.usecases.notifications.ports import NotificationRepository
 from loopin.usecases.shared.ports import Clock, Job, JobQueue, UnitOfWork
+from loopin.usecases.staff.desk import StaffDesk
 from loopin.usecases.staff.ports import CampaignAudience, CampaignRepository, CampaignResults
 
 SEND_CAMPAIGN_BATCH = "staff.send_campaign_batch"
@@ -53,14 +51,6 @@ def batch_job(campaign_id: int, progress: int) -> Job:
     )
 
 
-def audited(action: str, c: Campaign, staff_id: int, at: datetime, **details: JsonValue) -> Job:
-    """``campaign.created|sent|cancelled``."""
-    facts: dict[str, JsonValue] = {"template": c.template, "status": c.status.value, **details}
-    return audit_entry(
-        f"campaign.{action}", actor_id=staff_id, target_type="campaign", target_id=c.id, at=at, details=facts
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class CampaignView:
     campaign: Campaign
@@ -78,64 +68,64 @@ class CampaignPreview:
 
 
 @dataclass(frozen=True, slots=True)
-class ListCampaignTemplates:
-    access: MemberAccess
-    uow: UnitOfWork
-
+class ListCampaignTemplates(StaffDesk):
     async def __call__(self, *, member_id: int) -> list[Template]:
-        await self.access.load(member_id, Access.STAFF)
+        await self.staff(member_id)
         await self.uow.commit()
         return [t for t in TEMPLATES.values() if t.campaign]
 
 
 @dataclass(frozen=True, slots=True)
-class ComposeCampaign:
-    access: MemberAccess
-    campaigns: CampaignRepository
-    jobs: JobQueue
-    uow: UnitOfWork
-    clock: Clock
+class CampaignDesk(StaffDesk):
+    """What the campaign use cases share besides the staff check: the campaigns, their recipients, one
+    campaign found (or locked: a batch in flight is waited for) and what staff do to it audited."""
 
+    campaigns: CampaignRepository
+    recipients: CampaignAudience
+
+    async def campaign(self, campaign_id: int, *, lock: bool = False) -> Campaign:
+        found = await (self.campaigns.lock if lock else self.campaigns.get)(campaign_id)
+        if found is None:
+            raise CampaignNotFound()
+        return found
+
+    def audited(self, action: str, c: Campaign, staff: Member, **details: JsonValue) -> None:
+        """``campaign.created|sent|cancelled``."""
+        facts: dict[str, JsonValue] = {"template": c.template, "status": c.status.value, **details}
+        self.record(f"campaign.{action}", staff, "campaign", c.id, facts)
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeCampaign(CampaignDesk):
     async def __call__(
         self, *, member_id: int, name: str, template: str, values: Mapping[str, object], audience: Audience
     ) -> CampaignView:
-        staff = await self.access.load(member_id, Access.STAFF)
+        staff = await self.staff(member_id)
         now = self.clock.now()
         campaign = await self.campaigns.add(
             Campaign.compose(
                 name=name, template=template, values=values, audience=audience, staff_id=staff.id, now=now
             )
         )
-        self.jobs.enqueue(audited("created", campaign, staff.id, now, audience=audience.describe()))
+        self.audited("created", campaign, staff, audience=audience.describe())
         await self.uow.commit()
         return CampaignView(campaign, CampaignResults(0, 0, 0), audience.describe())
 
 
 @dataclass(frozen=True, slots=True)
-class GetCampaign:
-    access: MemberAccess
-    campaigns: CampaignRepository
-    recipients: CampaignAudience
-    uow: UnitOfWork
-
+class GetCampaign(CampaignDesk):
     async def __call__(self, *, member_id: int, campaign_id: int) -> CampaignView:
-        await self.access.load(member_id, Access.STAFF)
-        campaign = await self.campaigns.get(campaign_id)
-        if campaign is None:
-            raise CampaignNotFound()
+        await self.staff(member_id)
+        campaign = await self.campaign(campaign_id)
         results = await self.recipients.results(campaign.id)
         await self.uow.commit()
         return CampaignView(campaign, results, campaign.audience.describe())
 
 
 @dataclass(frozen=True, slots=True)
-class ListCampaigns:
-    access: MemberAccess
-    campaigns: CampaignRepository
-    uow: UnitOfWork
-
+class ListCampaigns(CampaignDesk):
     async def __call__(self, *, member_id: int, before_id: int | None = None, limit: int = 50) -> list[Campaign]:
-        await self.access.load(member_id, Access.STAFF)
+        await self.staff(member_id)
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidInput.single("limit", f"The page size is between 1 and {MAX_PAGE}")
         found = await self.campaigns.recent(before_id, limit)
@@ -144,20 +134,12 @@ class ListCampaigns:
 
 
 @dataclass(frozen=True, slots=True)
-class PreviewCampaign:
+class PreviewCampaign(CampaignDesk):
     """The audience as it is now (the send counts it again) and the message as members will read it."""
 
-    access: MemberAccess
-    campaigns: CampaignRepository
-    recipients: CampaignAudience
-    uow: UnitOfWork
-    clock: Clock
-
     async def __call__(self, *, member_id: int, campaign_id: int) -> CampaignPreview:
-        await self.access.load(member_id, Access.STAFF)
-        campaign = await self.campaigns.get(campaign_id)
-        if campaign is None:
-            raise CampaignNotFound()
+        await self.staff(member_id)
+        campaign = await self.campaign(campaign_id)
         sample = campaign.render()
         now = self.clock.now()
         count = await self.recipients.count(campaign.audience, sample.kind, now)
@@ -167,21 +149,12 @@ class PreviewCampaign:
 
 
 @dataclass(frozen=True, slots=True)
-class SendCampaign:
+class SendCampaign(CampaignDesk):
     """Enrolls the audience and queues the first batch; answers at once (202)."""
 
-    access: MemberAccess
-    campaigns: CampaignRepository
-    recipients: CampaignAudience
-    jobs: JobQueue
-    uow: UnitOfWork
-    clock: Clock
-
     async def __call__(self, *, member_id: int, campaign_id: int) -> CampaignView:
-        staff = await self.access.load(member_id, Access.STAFF)
-        campaign = await self.campaigns.lock(campaign_id)
-        if campaign is None:
-            raise CampaignNotFound()
+        staff = await self.staff(member_id)
+        campaign = await self.campaign(campaign_id, lock=True)
         now = self.clock.now()
         campaign.start(staff.id, now)
         kind = campaign.render().kind
@@ -190,30 +163,21 @@ class SendCampaign:
         campaign.recipients = await self.recipients.enroll(campaign.id, campaign.audience, kind, now)
         await self.campaigns.save(campaign)
         self.jobs.enqueue(batch_job(campaign.id, 0))
-        self.jobs.enqueue(audited("sent", campaign, staff.id, now, recipients=campaign.recipients))
+        self.audited("sent", campaign, staff, recipients=campaign.recipients)
         await self.uow.commit()
         return CampaignView(campaign, CampaignResults(campaign.recipients, 0, 0), campaign.audience.describe())
 
 
 @dataclass(frozen=True, slots=True)
-class CancelCampaign:
-    access: MemberAccess
-    campaigns: CampaignRepository
-    recipients: CampaignAudience
-    jobs: JobQueue
-    uow: UnitOfWork
-    clock: Clock
-
+class CancelCampaign(CampaignDesk):
     async def __call__(self, *, member_id: int, campaign_id: int) -> CampaignView:
-        staff = await self.access.load(member_id, Access.STAFF)
-        campaign = await self.campaigns.lock(campaign_id)  # waits for a batch in flight
-        if campaign is None:
-            raise CampaignNotFound()
+        staff = await self.staff(member_id)
+        campaign = await self.campaign(campaign_id, lock=True)  # waits for a batch in flight
         now = self.clock.now()
         campaign.cancel(now)
         dropped = await self.recipients.drop_pending(campaign.id, now)
         await self.campaigns.save(campaign)
-        self.jobs.enqueue(audited("cancelled", campaign, staff.id, now, sent=campaign.sent, dropped=dropped))
+        self.audited("cancelled", campaign, staff, sent=campaign.sent, dropped=dropped)
         results = await self.recipients.results(campaign.id)
         await self.uow.commit()
         return CampaignView(campaign, results, campaign.audience.describe())

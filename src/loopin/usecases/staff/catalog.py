@@ -13,22 +13,18 @@ from loopin.domain.attendance.request import JoinRequest
 from loopin.domain.attendance.ticket import Ticket
 from loopin.domain.audit.entry import AuditEntry
 from loopin.domain.events.event import Event, EventNotFound, EventStatus
-from loopin.domain.identity.member import Access, Member
+from loopin.domain.identity.member import Member
 from loopin.domain.payments.errors import OrderNotFound
 from loopin.domain.payments.order import OrderStatus, PaymentOrder
 from loopin.domain.payments.refund import Refund
-from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.attendance.ports import AttendanceReader, MemberCard
 from loopin.usecases.audit.ports import AuditLog, AuditQuery
-from loopin.usecases.audit.record import audit_entry
 from loopin.usecases.audit.verify import ChainReport, VerifyAuditChain
 from loopin.usecases.events.ports import EventRepository
-from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.payments.fees import FeeView
 from loopin.usecases.payments.ports import FeeConfigRepository, PaymentOrderRepository, RefundRepository
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
-from loopin.usecases.staff.console import checked_page, checked_text
+from loopin.usecases.staff.desk import StaffDesk, TextSearch, checked_page, checked_status, checked_text
 from loopin.usecases.staff.ports import (
     EVENT_SORTS,
     ORDER_SORTS,
@@ -47,22 +43,12 @@ ORDER_STATUSES = tuple(s.value for s in OrderStatus)
 
 
 @dataclass(frozen=True, slots=True)
-class SearchEvents:
-    access: MemberAccess
-    events: EventDirectory
-    uow: UnitOfWork
+class SearchEvents(StaffDesk, TextSearch[EventLine]):
+    """By a part of the title or the host's name, or the event id, and status; deleted events too (marked)."""
 
-    async def __call__(
-        self, *, staff_id: int, text: str = "", status: str | None = None, page: PageRequest
-    ) -> Page[EventLine]:
-        await self.access.load(staff_id, Access.STAFF)
-        if status is not None and status not in EVENT_STATUSES:
-            raise InvalidInput.single("status", f"The status is one of {', '.join(EVENT_STATUSES)}")
-        found = await self.events.search(
-            text=checked_text(text), status=status, page=checked_page(page, EVENT_SORTS)
-        )
-        await self.uow.commit()
-        return found
+    directory: EventDirectory
+    statuses = EVENT_STATUSES
+    sorts = EVENT_SORTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,16 +64,14 @@ class EventFile:
 
 
 @dataclass(frozen=True, slots=True)
-class ViewEvent:
-    access: MemberAccess
+class ViewEvent(StaffDesk):
     events: EventRepository
     members: MemberRepository
     reader: AttendanceReader
     orders: OrderDirectory
-    uow: UnitOfWork
 
     async def __call__(self, *, staff_id: int, event_id: int, orders: PageRequest) -> EventFile:
-        await self.access.load(staff_id, Access.STAFF)
+        await self.staff(staff_id)
         event = await self.events.get(event_id)
         if event is None:
             raise EventNotFound()
@@ -110,10 +94,8 @@ class ViewEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchOrders:
-    access: MemberAccess
+class SearchOrders(StaffDesk):
     orders: OrderDirectory
-    uow: UnitOfWork
 
     async def __call__(
         self,
@@ -124,12 +106,10 @@ class SearchOrders:
         event_id: int | None = None,
         page: PageRequest,
     ) -> Page[OrderLine]:
-        await self.access.load(staff_id, Access.STAFF)
-        if status is not None and status not in ORDER_STATUSES:
-            raise InvalidInput.single("status", f"The status is one of {', '.join(ORDER_STATUSES)}")
+        await self.staff(staff_id)
         found = await self.orders.search(
+            status=checked_status(status, ORDER_STATUSES),
             txnid=checked_text(txnid, "txnid", 40),
-            status=status,
             event_id=event_id,
             page=checked_page(page, ORDER_SORTS),
         )
@@ -146,16 +126,14 @@ class OrderFile:
 
 
 @dataclass(frozen=True, slots=True)
-class ViewOrder:
-    access: MemberAccess
+class ViewOrder(StaffDesk):
     orders: PaymentOrderRepository
     refunds: RefundRepository
     events: EventRepository
     members: MemberRepository
-    uow: UnitOfWork
 
     async def __call__(self, *, staff_id: int, reference: str) -> OrderFile:
-        await self.access.load(staff_id, Access.STAFF)
+        await self.staff(staff_id)
         order = await self.orders.get(reference)
         if order is None:
             raise OrderNotFound()
@@ -176,14 +154,12 @@ class FeeHistory:
 
 
 @dataclass(frozen=True, slots=True)
-class ReadFeeHistory:
-    access: MemberAccess
+class ReadFeeHistory(StaffDesk):
     configs: FeeConfigRepository
     log: AuditLog
-    uow: UnitOfWork
 
     async def __call__(self, *, staff_id: int) -> FeeHistory:
-        await self.access.load(staff_id, Access.STAFF)
+        await self.staff(staff_id)
         config = await self.configs.get()
         changes = await self.log.search(AuditQuery(action="platform_fee.changed", limit=FEE_HISTORY))
         await self.uow.commit()
@@ -191,28 +167,17 @@ class ReadFeeHistory:
 
 
 @dataclass(frozen=True, slots=True)
-class CheckAuditChain:
+class CheckAuditChain(StaffDesk):
     """Staff ask whether the log is intact (``loopin audit verify`` from the console)."""
 
-    access: MemberAccess
     verify: VerifyAuditChain
-    jobs: JobQueue
-    uow: UnitOfWork
-    clock: Clock
 
     async def __call__(self, *, staff_id: int) -> ChainReport:
-        staff = await self.access.load(staff_id, Access.STAFF)
+        staff = await self.staff(staff_id)
         await self.uow.commit()
         report = await self.verify()
-        self.jobs.enqueue(
-            audit_entry(
-                "audit.verified",
-                actor_id=staff.id,
-                target_type="audit_log",
-                target_id=None,
-                at=self.clock.now(),
-                details={"checked": report.checked, "intact": report.intact},
-            )
+        self.record(
+            "audit.verified", staff, "audit_log", None, {"checked": report.checked, "intact": report.intact}
         )
         await self.uow.commit()
         return report

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loopin.domain.identity.member import Access
-from loopin.usecases.audit.record import audit_entry
-from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.request_otp import OtpSent, RequestOtp
 from loopin.usecases.identity.verify_otp import VerifyOtp
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.staff.desk import StaffDesk
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,66 +24,43 @@ class StaffIdentity:
 
 
 @dataclass(frozen=True, slots=True)
-class StaffSignIn:
+class StaffSignIn(StaffDesk):
     verify: VerifyOtp
-    access: MemberAccess
-    jobs: JobQueue
-    uow: UnitOfWork
-    clock: Clock
 
     async def __call__(self, *, phone_number: str, otp_code: str, client_address: str) -> StaffIdentity:
         started = await self.verify(
             phone_number=phone_number, otp_code=otp_code, create_account=False, client_address=client_address
         )
-        staff = await self.access.load(started.member_id, Access.STAFF)
-        self.jobs.enqueue(
-            audit_entry(
-                "staff.signed_in", actor_id=staff.id, target_type="member", target_id=staff.id, at=self.clock.now()
-            )
-        )
+        staff = await self.staff(started.member_id)
+        self.record("staff.signed_in", staff, "member", staff.id)
         await self.uow.commit()
         return StaffIdentity(staff.id, staff.phone.e164, staff.profile.name)
 
 
 @dataclass(frozen=True, slots=True)
-class StaffStepUp:
+class StaffStepUp(StaffDesk):
     """The code must be the signed-in staff member's own: the phone comes from their account, not the form."""
 
     verify: VerifyOtp
-    access: MemberAccess
-    jobs: JobQueue
-    uow: UnitOfWork
-    clock: Clock
 
     async def __call__(self, *, staff_id: int, otp_code: str, purpose: str, client_address: str) -> None:
-        staff = await self.access.load(staff_id, Access.STAFF)
+        staff = await self.staff(staff_id)
         await self.uow.commit()
         await self.verify(
             phone_number=staff.phone.e164, otp_code=otp_code, create_account=False, client_address=client_address
         )
-        self.jobs.enqueue(
-            audit_entry(
-                "staff.stepped_up",
-                actor_id=staff.id,
-                target_type="member",
-                target_id=staff.id,
-                at=self.clock.now(),
-                details={"purpose": purpose[:64]},
-            )
-        )
+        self.record("staff.stepped_up", staff, "member", staff.id, {"purpose": purpose[:64]})
         await self.uow.commit()
 
 
 @dataclass(frozen=True, slots=True)
-class RequestStepUpCode:
+class RequestStepUpCode(StaffDesk):
     """Sends a fresh code to the signed-in staff member's own number (read from their account), within the
     app's send limits."""
 
-    access: MemberAccess
     request: RequestOtp
-    uow: UnitOfWork
 
     async def __call__(self, *, staff_id: int, client_address: str) -> OtpSent:
-        staff = await self.access.load(staff_id, Access.STAFF)
+        staff = await self.staff(staff_id)
         await self.uow.commit()
         return await self.request(phone_number=staff.phone.e164, client_address=client_address)
