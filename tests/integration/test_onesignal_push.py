@@ -15,7 +15,7 @@ from loopin.adapters.push.logging import LoggingPushSender
 from loopin.adapters.push.onesignal import OneSignalPushSender, PushNotSent
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.settings import Settings
-from loopin.usecases.notifications.ports import PushResult, PushSender
+from loopin.usecases.notifications.ports import Push, PushResult, PushSender
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -32,7 +32,7 @@ async def test_the_request_names_the_app_the_subscriptions_and_the_text() -> Non
         return httpx.Response(200, json={"id": "n-1"})
 
     push = sender(answer)
-    result = await push.send(["s-1", "s-2"], "You're in", "Asha accepted your request", {"event_id": "7"})
+    result = await push.send(Push(("s-1", "s-2"), "You're in", "Asha accepted your request", {"event_id": "7"}))
     await push.close()
     assert result == PushResult(delivered=2)
     (request,) = seen
@@ -58,7 +58,7 @@ async def test_a_notification_key_becomes_a_stable_uuid_idempotency_key() -> Non
 
     push = sender(answer)
     for key in ("notification:a", "notification:a", "notification:b"):
-        await push.send(["s-1"], "t", "b", {}, idempotency_key=key)
+        await push.send(Push(("s-1",), "t", "b", {}, idempotency_key=key))
     await push.close()
     first, again, other = (str(b["idempotency_key"]) for b in bodies)
     assert first == again != other
@@ -76,7 +76,7 @@ async def test_a_notification_key_becomes_a_stable_uuid_idempotency_key() -> Non
 )
 async def test_unknown_subscriptions_come_back_for_retirement(errors: object, invalid: tuple[str, ...]) -> None:
     push = sender(lambda _: httpx.Response(200, json={"id": "", "errors": errors}))
-    result = await push.send(["s-1", "s-2"], "t", "b", {})
+    result = await push.send(Push(("s-1", "s-2"), "t", "b", {}))
     await push.close()
     assert result == PushResult(delivered=2 - len(invalid), invalid_player_ids=invalid)
 
@@ -92,7 +92,7 @@ async def test_unknown_subscriptions_come_back_for_retirement(errors: object, in
 async def test_provider_failures_raise_so_the_job_retries(handler: Handler) -> None:
     push = sender(handler)
     with pytest.raises(PushNotSent):
-        await push.send(["s-1"], "t", "b", {})
+        await push.send(Push(("s-1",), "t", "b", {}))
     await push.close()
 
 
@@ -102,7 +102,7 @@ async def test_a_network_failure_raises_so_the_job_retries() -> None:
 
     push = sender(refuse)
     with pytest.raises(PushNotSent):
-        await push.send(["s-1"], "t", "b", {})
+        await push.send(Push(("s-1",), "t", "b", {}))
     await push.close()
 
 
@@ -111,7 +111,7 @@ async def test_nobody_to_push_to_makes_no_request() -> None:
         raise AssertionError("no request expected")
 
     push = sender(fail)
-    assert await push.send([], "t", "b", {}) == PushResult(delivered=0)
+    assert await push.send(Push((), "t", "b", {})) == PushResult(delivered=0)
     await push.close()
 
 

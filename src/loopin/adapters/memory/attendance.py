@@ -7,13 +7,13 @@ insert), row locks by id, a unique lookup index on ticket code digests, ``SKIP L
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from loopin.adapters.memory.events import EVENTS, VENUES
 from loopin.adapters.memory.identity import MEMBERS
-from loopin.adapters.memory.store import MemoryTransaction
+from loopin.adapters.memory.store import MemoryRows, MemoryTransaction
 from loopin.domain.attendance.invitation import Invitation, InvitationStatus
 from loopin.domain.attendance.request import JoinRequest, RequestStatus
 from loopin.domain.attendance.ticket import Ticket, TicketStatus
@@ -40,30 +40,18 @@ TICKETS, TICKET_PAIRS, TICKET_DIGESTS = "tickets", "ticket_pairs", "ticket_diges
 Row = TypeVar("Row", JoinRequest, Invitation, Ticket)
 
 
-class _PairTable(ABC, Generic[Row]):
-    """A table of entities with ``id``, a unique (event, member) index and row locks by id: the reads, locks
-    and writes the three attendance repositories share."""
+class _PairTable(MemoryRows[Row], ABC):
+    """A table with a unique (event, member) index besides its ids: what the three attendance repositories
+    share."""
 
-    table: str
-    pairs: str
-
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
+    pairs: ClassVar[str]
 
     @abstractmethod
     def _pair(self, row: Row) -> tuple[int, int]:
         """The (event id, member id) the row is unique for."""
 
-    def _read(self, row_id: Hashable | None) -> Row | None:
-        found: Row | None = self._tx.read(self.table, row_id) if row_id is not None else None
-        return found
-
-    async def get(self, row_id: int) -> Row | None:
-        return self._read(row_id)
-
     async def lock_by_id(self, row_id: int) -> Row | None:
-        await self._tx.lock(self.table, row_id)
-        return self._read(row_id)
+        return await self._locked(row_id)
 
     async def lock(self, event_id: int, member_id: int) -> Row | None:
         await self._tx.lock(self.pairs, (event_id, member_id))
@@ -86,9 +74,12 @@ class _PairTable(ABC, Generic[Row]):
             raise LookupError(f"{self.table} {row.id} is not stored")
         self._tx.write(self.table, row.id, row)
 
-    async def _lock_overdue(self, due: list[Row], limit: int) -> list[Row]:
+    async def _lock_overdue(
+        self, is_due: Callable[[Row], bool], order: Callable[[Row], Any], limit: int
+    ) -> list[Row]:
+        """The due rows in ``order``, up to ``limit``, skipping those another transaction holds."""
         locked: list[Row] = []
-        for row in due:
+        for row in sorted(filter(is_due, self._tx.rows(self.table)), key=order):
             if len(locked) >= limit:
                 break
             if await self._tx.try_lock(self.table, row.id):
@@ -115,15 +106,11 @@ class MemoryJoinRequestRepository(_PairTable[JoinRequest], JoinRequestRepository
         return found
 
     async def lock_overdue(self, now: datetime, limit: int) -> list[JoinRequest]:
-        due = sorted(
-            (
-                r
-                for r in self._tx.rows(REQUESTS)
-                if r.status is RequestStatus.ACCEPTED and r.confirm_by is not None and r.confirm_by <= now
-            ),
-            key=lambda r: (r.confirm_by, r.id),
+        return await self._lock_overdue(
+            lambda r: r.status is RequestStatus.ACCEPTED and r.confirm_by is not None and r.confirm_by <= now,
+            lambda r: (r.confirm_by, r.id),
+            limit,
         )
-        return await self._lock_overdue(due, limit)
 
 
 class MemoryInvitationRepository(_PairTable[Invitation], InvitationRepository):
@@ -143,15 +130,11 @@ class MemoryInvitationRepository(_PairTable[Invitation], InvitationRepository):
         return found
 
     async def lock_overdue(self, now: datetime, limit: int) -> list[Invitation]:
-        due = sorted(
-            (
-                i
-                for i in self._tx.rows(INVITATIONS)
-                if i.status is InvitationStatus.PENDING and i.expires_at <= now
-            ),
-            key=lambda i: (i.expires_at, i.id),
+        return await self._lock_overdue(
+            lambda i: i.status is InvitationStatus.PENDING and i.expires_at <= now,
+            lambda i: (i.expires_at, i.id),
+            limit,
         )
-        return await self._lock_overdue(due, limit)
 
 
 class MemoryTicketRepository(_PairTable[Ticket], TicketRepository):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from loopin.adapters.memory.identity import INTERESTS, MEMBERS
-from loopin.adapters.memory.store import MemoryTransaction
+from loopin.adapters.memory.store import MemoryRows, MemoryTransaction
 from loopin.domain.events.event import Event
 from loopin.domain.events.feed import FeedQuery
 from loopin.domain.events.host_lead import HostLead
@@ -29,35 +29,28 @@ VENUES, VENUE_KEYS = "venues", "venue_keys"
 HOST_LEADS, LEAD_PHONES = "host_leads", "host_lead_phones"
 
 
-class MemoryEventRepository(EventRepository):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
-    async def get(self, event_id: int) -> Event | None:
-        event: Event | None = self._tx.read(EVENTS, event_id)
-        return event
+class MemoryEventRepository(MemoryRows[Event], EventRepository):
+    table = EVENTS
 
     async def get_for_update(self, event_id: int) -> Event | None:
-        await self._tx.lock(EVENTS, event_id)
-        return await self.get(event_id)
+        return await self._locked(event_id)
 
     async def add(self, event: Event) -> Event:
         await self._tx.lock(CANONICAL_IDS, event.canonical_id)
         if self._tx.read(CANONICAL_IDS, event.canonical_id) is not None:
             raise LookupError(f"canonical id {event.canonical_id} is taken")  # the SQL unique index would refuse
-        event.id = self._tx.next_id(EVENTS)
+        await super().add(event)
         self._tx.write(CANONICAL_IDS, event.canonical_id, event.id)
-        self._tx.write(EVENTS, event.id, event)
         return event
 
     async def save(self, event: Event) -> None:
-        stored: Event | None = self._tx.read(EVENTS, event.id)
+        stored = self._read(event.id)
         if stored is None:
             raise LookupError(f"event {event.id} is not stored")
         event.seats_held = stored.seats_held  # written only by the seat inventory, as in SQL
         if not event.is_unlimited and event.seats_taken + event.seats_held > event.max_capacity:
             raise ValueError("seats exceed max_capacity")  # the SQL CHECK constraint would refuse
-        self._tx.write(EVENTS, event.id, event)
+        await super().save(event)
 
     async def canonical_id_taken(self, canonical_id: str) -> bool:
         return self._tx.read(CANONICAL_IDS, canonical_id) is not None

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 
 from loopin.adapters.memory.store import MemoryTransaction
@@ -14,6 +13,7 @@ from loopin.usecases.notifications.ports import (
     DeviceRepository,
     NotificationRepository,
     PreferenceRepository,
+    Push,
     PushResult,
     PushSender,
 )
@@ -168,35 +168,20 @@ class MemoryPreferenceRepository(PreferenceRepository):
         self._tx.write(PREFERENCES, preferences.member_id, preferences)
 
 
-@dataclass(frozen=True, slots=True)
-class SentPush:
-    player_ids: tuple[str, ...]
-    title: str
-    body: str
-    data: dict[str, str]
-
-
 class RecordingPushSender(PushSender):
     """Keeps every push for tests; player ids in ``invalid`` are reported back as unknown to the provider."""
 
     def __init__(self) -> None:
-        self.sent: list[SentPush] = []
+        self.sent: list[Push] = []
         self.invalid: set[str] = set()
         self._keys: set[str] = set()
 
-    async def send(
-        self,
-        player_ids: Sequence[str],
-        title: str,
-        body: str,
-        data: Mapping[str, str],
-        *,
-        idempotency_key: str | None = None,
-    ) -> PushResult:
-        if idempotency_key is not None and idempotency_key in self._keys:
+    async def send(self, push: Push) -> PushResult:
+        key = push.idempotency_key
+        if key is not None and key in self._keys:
             return PushResult(0)  # the provider saw this push already
-        if idempotency_key is not None:
-            self._keys.add(idempotency_key)
-        self.sent.append(SentPush(tuple(player_ids), title, body, dict(data)))
-        invalid = tuple(p for p in player_ids if p in self.invalid)
-        return PushResult(len(player_ids) - len(invalid), invalid)
+        if key is not None:
+            self._keys.add(key)
+        self.sent.append(push)
+        invalid = tuple(p for p in push.player_ids if p in self.invalid)
+        return PushResult(len(push.player_ids) - len(invalid), invalid)

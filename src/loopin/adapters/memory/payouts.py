@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from loopin.adapters.memory.events import EVENTS
 from loopin.adapters.memory.payments import LEDGER
-from loopin.adapters.memory.store import MemoryTransaction
+from loopin.adapters.memory.store import MemoryRows, MemoryTransaction
 from loopin.domain.events.event import Event
 from loopin.domain.payments.ledger import (
     HOST_PAYABLE_PREFIX,
@@ -88,35 +88,27 @@ class MemoryBankAccountRepository(BankAccountRepository):
         return {a.id: a for a in found if a is not None}
 
 
-class MemoryPayoutRepository(PayoutRepository):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
+class MemoryPayoutRepository(MemoryRows[PayoutRequest], PayoutRepository):
+    table = PAYOUTS
 
     async def add(self, payout: PayoutRequest) -> PayoutRequest:
         if await self.in_flight_of(payout.host_id) is not None:
             raise PayoutInFlight()
-        payout.id = self._tx.next_id(PAYOUTS)
-        self._tx.write(PAYOUTS, payout.id, payout)
-        return payout
-
-    async def get(self, payout_id: int) -> PayoutRequest | None:
-        found: PayoutRequest | None = self._tx.read(PAYOUTS, payout_id)
-        return found
+        return await super().add(payout)
 
     async def lock(self, payout_id: int) -> PayoutRequest | None:
-        if self._tx.read(PAYOUTS, payout_id) is None:
+        if self._read(payout_id) is None:
             return None
-        await self._tx.lock(PAYOUTS, payout_id)
-        return await self.get(payout_id)
+        return await self._locked(payout_id)
 
     async def save(self, payout: PayoutRequest) -> None:
-        if self._tx.read(PAYOUTS, payout.id) is None:
+        if self._read(payout.id) is None:
             raise LookupError(f"payout {payout.id} is not stored")
         if payout.utr is not None and any(
             p.utr == payout.utr and p.id != payout.id for p in self._tx.rows(PAYOUTS)
         ):
             raise UtrTaken()
-        self._tx.write(PAYOUTS, payout.id, payout)
+        await super().save(payout)
 
     async def of_host(self, host_id: int, *, offset: int, limit: int) -> PayoutPage:
         found = sorted((p for p in self._tx.rows(PAYOUTS) if p.host_id == host_id), key=lambda p: -p.id)

@@ -35,23 +35,19 @@ class MemorySeatInventory(SeatInventory):
         return True
 
     async def convert_held(self, event_id: int, seats: int) -> None:
-        event = await self._event(event_id)
-        if event is None or event.seats_held < seats:
-            raise LookupError(f"event {event_id} does not hold {seats} seats")
-        event.seats_held -= seats
-        event.seats_taken += seats
-        self._tx.write(EVENTS, event_id, event)
+        await self._shift(event_id, held=-seats, taken=seats)
 
     async def release_held(self, event_id: int, seats: int) -> None:
-        event = await self._event(event_id)
-        if event is None or event.seats_held < seats:
-            raise LookupError(f"event {event_id} does not hold {seats} seats")
-        event.seats_held -= seats
-        self._tx.write(EVENTS, event_id, event)
+        await self._shift(event_id, held=-seats)
 
     async def release_taken(self, event_id: int, seats: int) -> None:
+        await self._shift(event_id, taken=-seats)
+
+    async def _shift(self, event_id: int, *, held: int = 0, taken: int = 0) -> None:
+        """Moves seats between the counters only where neither falls below zero (the SQL statements' WHERE)."""
         event = await self._event(event_id)
-        if event is None or event.seats_taken < seats:
-            raise LookupError(f"event {event_id} has not {seats} seats taken")
-        event.seats_taken -= seats
+        if event is None or event.seats_held + held < 0 or event.seats_taken + taken < 0:
+            raise LookupError(f"event {event_id} cannot shift its seats held by {held} and taken by {taken}")
+        event.seats_held += held
+        event.seats_taken += taken
         self._tx.write(EVENTS, event_id, event)

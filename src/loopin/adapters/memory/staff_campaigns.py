@@ -9,7 +9,7 @@ from loopin.adapters.memory.attendance import REQUESTS, TICKETS
 from loopin.adapters.memory.events import EVENTS
 from loopin.adapters.memory.identity import MEMBERS
 from loopin.adapters.memory.notifications import PREFERENCES
-from loopin.adapters.memory.store import MemoryTransaction
+from loopin.adapters.memory.store import MemoryRows, MemoryTransaction
 from loopin.domain.attendance.request import JoinRequest
 from loopin.domain.attendance.ticket import Ticket
 from loopin.domain.events.event import Event
@@ -22,25 +22,11 @@ from loopin.usecases.staff.ports import CampaignAudience, CampaignRepository, Ca
 CAMPAIGNS, RECIPIENTS = "campaigns", "campaign_recipients"
 
 
-class MemoryCampaignRepository(CampaignRepository):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
-    async def add(self, campaign: Campaign) -> Campaign:
-        campaign.id = self._tx.next_id(CAMPAIGNS)
-        self._tx.write(CAMPAIGNS, campaign.id, campaign)
-        return campaign
-
-    async def get(self, campaign_id: int) -> Campaign | None:
-        found: Campaign | None = self._tx.read(CAMPAIGNS, campaign_id)
-        return found
+class MemoryCampaignRepository(MemoryRows[Campaign], CampaignRepository):
+    table = CAMPAIGNS
 
     async def lock(self, campaign_id: int) -> Campaign | None:
-        await self._tx.lock(CAMPAIGNS, campaign_id)
-        return await self.get(campaign_id)
-
-    async def save(self, campaign: Campaign) -> None:
-        self._tx.write(CAMPAIGNS, campaign.id, campaign)
+        return await self._locked(campaign_id)
 
     async def recent(self, before_id: int | None, limit: int) -> list[Campaign]:
         found = [c for c in self._tx.rows(CAMPAIGNS) if before_id is None or c.id < before_id]

@@ -6,7 +6,7 @@ import asyncio
 import copy
 from collections import defaultdict
 from collections.abc import Hashable, Iterator
-from typing import Any
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from loopin.adapters.jobs.outbox import Outbox
 from loopin.adapters.jobs.relay import OutboxRelay
@@ -106,6 +106,42 @@ class MemoryTransaction:
     def _release(self) -> None:
         while self._held:
             self._held.pop().release()
+
+
+class Identified(Protocol):
+    id: int
+
+
+E = TypeVar("E", bound=Identified)
+
+
+class MemoryRows(Generic[E]):
+    """Entities kept by id in one ``table`` of the transaction: what the memory repositories share (reads,
+    row locks, an insert that takes the next id, writes)."""
+
+    table: ClassVar[str]
+
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+    def _read(self, key: Hashable | None) -> E | None:
+        found: E | None = self._tx.read(self.table, key) if key is not None else None
+        return found
+
+    async def _locked(self, key: Hashable) -> E | None:
+        await self._tx.lock(self.table, key)
+        return self._read(key)
+
+    async def get(self, entity_id: int) -> E | None:
+        return self._read(entity_id)
+
+    async def add(self, entity: E) -> E:
+        entity.id = self._tx.next_id(self.table)
+        self._tx.write(self.table, entity.id, entity)
+        return entity
+
+    async def save(self, entity: E) -> None:
+        self._tx.write(self.table, entity.id, entity)
 
 
 class MemoryUnitOfWork(BufferedUnitOfWork):

@@ -41,11 +41,6 @@ def ticket_from_row(row: TicketRow) -> Ticket:
 
 
 class SqlJoinRequestRepository(RowRepository[JoinRequest, JoinRequestRow], JoinRequestRepository):
-    row = JoinRequestRow
-
-    def _entity(self, row: JoinRequestRow) -> JoinRequest:
-        return request_from_row(row)
-
     async def get(self, request_id: int) -> JoinRequest | None:
         return await self._get(request_id)
 
@@ -83,8 +78,6 @@ class SqlJoinRequestRepository(RowRepository[JoinRequest, JoinRequestRow], JoinR
 
 
 class SqlInvitationRepository(RowRepository[Invitation, InvitationRow], InvitationRepository):
-    row = InvitationRow
-
     def _entity(self, row: InvitationRow) -> Invitation:
         return invitation_from_row(row)
 
@@ -123,11 +116,6 @@ class SqlInvitationRepository(RowRepository[Invitation, InvitationRow], Invitati
 
 
 class SqlTicketRepository(RowRepository[Ticket, TicketRow], TicketRepository):
-    row = TicketRow
-
-    def _entity(self, row: TicketRow) -> Ticket:
-        return ticket_from_row(row)
-
     async def find(self, event_id: int, member_id: int) -> Ticket | None:
         row = await self._session.scalar(
             select(TicketRow).where(TicketRow.event_id == event_id, TicketRow.member_id == member_id)

@@ -6,8 +6,8 @@ The grants implement a port of the events context (it asks, attendance's rows an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, exists, func, literal, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +41,9 @@ from loopin.usecases.events.ports import EventAccessGrants
 # --- the read side -----------------------------------------------------------------------------------------
 
 _MEMBER_COLUMNS = (MemberRow.id, MemberRow.name, MemberRow.picture_keys[1], MemberRow.status)
+
+T = TypeVar("T")
+Asked = TypeVar("Asked", JoinRequestRow, InvitationRow)
 
 
 def _card(row: Any) -> MemberCard:
@@ -88,14 +91,20 @@ class SqlAttendanceReader(AttendanceReader):
         )
         return [RequestCard(request_from_row(r[0]), r[1], bool(r[2]), bool(r[3])) for r in rows]
 
-    async def event_requests(self, event_id: int) -> list[tuple[JoinRequest, MemberCard]]:
+    async def _with_members(
+        self, kind: type[Asked], member_id: Any, event_id: int, read: Callable[[Asked], T]
+    ) -> list[tuple[T, MemberCard]]:
+        """An event's requests or invitations, newest first, each with the card of the member it is for."""
         rows = await self._session.execute(
-            select(JoinRequestRow, *_MEMBER_COLUMNS)
-            .join(MemberRow, MemberRow.id == JoinRequestRow.requester_id)
-            .where(JoinRequestRow.event_id == event_id)
-            .order_by(JoinRequestRow.created_at.desc(), JoinRequestRow.id.desc())
+            select(kind, *_MEMBER_COLUMNS)
+            .join(MemberRow, MemberRow.id == member_id)
+            .where(kind.event_id == event_id)
+            .order_by(kind.created_at.desc(), kind.id.desc())
         )
-        return [(request_from_row(r[0]), _card(r[1:])) for r in rows]
+        return [(read(r[0]), _card(r[1:])) for r in rows]
+
+    async def event_requests(self, event_id: int) -> list[tuple[JoinRequest, MemberCard]]:
+        return await self._with_members(JoinRequestRow, JoinRequestRow.requester_id, event_id, request_from_row)
 
     async def member_invitations(self, member_id: int) -> list[InvitationCard]:
         host = aliased(MemberRow)
@@ -110,13 +119,7 @@ class SqlAttendanceReader(AttendanceReader):
         return [InvitationCard(invitation_from_row(i), _brief(e, v), h or "") for i, e, v, h in rows if e]
 
     async def event_invitations(self, event_id: int) -> list[tuple[Invitation, MemberCard]]:
-        rows = await self._session.execute(
-            select(InvitationRow, *_MEMBER_COLUMNS)
-            .join(MemberRow, MemberRow.id == InvitationRow.invitee_id)
-            .where(InvitationRow.event_id == event_id)
-            .order_by(InvitationRow.created_at.desc(), InvitationRow.id.desc())
-        )
-        return [(invitation_from_row(r[0]), _card(r[1:])) for r in rows]
+        return await self._with_members(InvitationRow, InvitationRow.invitee_id, event_id, invitation_from_row)
 
     async def member_tickets(self, member_id: int, event_id: int | None = None) -> list[TicketCard]:
         statement = (

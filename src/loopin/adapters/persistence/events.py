@@ -44,11 +44,7 @@ def _copy_event(event: Event, row: EventRow) -> None:
 
 
 class SqlEventRepository(RowRepository[Event, EventRow], EventRepository):
-    row = EventRow
     conflict = Conflict("This event could not be stored. Please retry.", code="EVENT_CONFLICT")
-
-    def _entity(self, row: EventRow) -> Event:
-        return event_from_row(row)
 
     def _write(self, event: Event, row: EventRow) -> None:
         _copy_event(event, row)

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.orm import EventInterestRow, MemberRow, OtpChallengeRow, is_storable_id
-from loopin.adapters.persistence.rows import RowRepository, copy_to_row, entity_from_row
+from loopin.adapters.persistence.rows import RowRepository, copy_to_row, entity_from_row, row_values
 from loopin.domain.identity.interest import EventInterest
 from loopin.domain.identity.member import Member, MemberStatus
 from loopin.domain.identity.otp import OtpChallenge
@@ -40,7 +40,6 @@ def _live(member: Member | None) -> Member | None:
 
 
 class SqlMemberRepository(RowRepository[Member, MemberRow], MemberRepository):
-    row = MemberRow
     conflict = Conflict("An account with this phone number already exists.", code="ACCOUNT_EXISTS")
     dated_by = "joined_at"
 
@@ -93,27 +92,10 @@ class SqlOtpChallengeRepository(OtpChallengeRepository):
             .with_for_update()
             .execution_options(populate_existing=True)
         )
-        if row is None:
-            return None
-        return OtpChallenge(
-            phone=PhoneNumber(row.phone_number),
-            code_digest=row.code_digest,
-            issued_at=row.issued_at,
-            expires_at=row.expires_at,
-            attempts=row.attempts,
-            consumed_at=row.consumed_at,
-            requested_from=row.requested_from,
-        )
+        return entity_from_row(OtpChallenge, row, phone=PhoneNumber(row.phone_number)) if row else None
 
     async def put(self, challenge: OtpChallenge) -> None:
-        values = {
-            "code_digest": challenge.code_digest,
-            "issued_at": challenge.issued_at,
-            "expires_at": challenge.expires_at,
-            "attempts": challenge.attempts,
-            "consumed_at": challenge.consumed_at,
-            "requested_from": challenge.requested_from,
-        }
+        values = row_values(challenge, skip=("phone",))
         statement = insert(OtpChallengeRow).values(phone_number=challenge.phone.e164, **values)
         await self._session.execute(
             statement.on_conflict_do_update(index_elements=[OtpChallengeRow.phone_number], set_=values),

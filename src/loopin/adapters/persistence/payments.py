@@ -65,8 +65,6 @@ def _storable(reference: str) -> bool:
 
 
 class SqlPaymentOrderRepository(RowRepository[PaymentOrder, PaymentOrderRow], PaymentOrderRepository):
-    row = PaymentOrderRow
-
     def _entity(self, row: PaymentOrderRow) -> PaymentOrder:
         return order_from_row(row)
 

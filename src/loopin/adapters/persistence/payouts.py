@@ -139,8 +139,6 @@ def _payout_values(p: PayoutRequest) -> dict[str, Any]:
 class SqlPayoutRepository(RowRepository[PayoutRequest, PayoutRequestRow], PayoutRepository):
     """Written with statements of its own (``add``, ``save``): the unique indexes they break have names."""
 
-    row = PayoutRequestRow
-
     def _entity(self, row: PayoutRequestRow) -> PayoutRequest:
         return _payout(row)
 
@@ -159,16 +157,11 @@ class SqlPayoutRepository(RowRepository[PayoutRequest, PayoutRequestRow], Payout
         payout.id = int(new_id or 0)
         return payout
 
-    async def _by_id(self, payout_id: int, *, lock: bool) -> PayoutRequest | None:
-        if not is_storable_id(payout_id):
-            return None
-        return await self._one(select(PayoutRequestRow).where(PayoutRequestRow.id == payout_id), lock=lock)
-
     async def get(self, payout_id: int) -> PayoutRequest | None:
-        return await self._by_id(payout_id, lock=False)
+        return await self._fresh(payout_id)
 
     async def lock(self, payout_id: int) -> PayoutRequest | None:
-        return await self._by_id(payout_id, lock=True)
+        return await self._fresh(payout_id, lock=True)
 
     async def save(self, payout: PayoutRequest) -> None:
         try:

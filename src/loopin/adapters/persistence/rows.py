@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -119,21 +119,29 @@ E = TypeVar("E", bound=Identified)
 
 
 class RowRepository(Generic[E, Row]):
-    """A repository of entities stored one row each. A subclass names its ``row`` class and how a row becomes
-    its entity (``_entity``); rows are written with ``copy_to_row`` unless it says otherwise (``_write``).
+    """A repository of entities stored one row each: ``RowRepository[Ticket, TicketRow]``. Rows become
+    entities with ``entity_from_row`` and are written with ``copy_to_row``; a subclass says only where its
+    row and entity differ (``_entity``, ``_write``, ``_added``, ``conflict``, ``dated_by``).
 
     Locked reads are ``SELECT … FOR UPDATE`` and reload the row over what the session holds, so a use case
     decides on what the lock protects."""
 
+    entity: type[E]
     row: type[Row]
     conflict: ClassVar[Conflict] = Conflict(CONFLICT)
     dated_by: ClassVar[str] = "created_at"  # the entity's field an added row is dated with
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for base in getattr(cls, "__orig_bases__", ()):
+            if typing.get_origin(base) is RowRepository:
+                cls.entity, cls.row = typing.get_args(base)
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     def _entity(self, row: Row) -> E:
-        raise NotImplementedError
+        return entity_from_row(self.entity, row)
 
     def _write(self, entity: E, row: Row) -> None:
         copy_to_row(entity, row)
@@ -146,6 +154,12 @@ class RowRepository(Generic[E, Row]):
         else:
             row = await self._session.get(self.row, row_id)
         return self._entity(row) if row is not None else None
+
+    async def _fresh(self, row_id: int, *, lock: bool = False) -> E | None:
+        """By id, always from the database: for rows this repository writes with statements of its own."""
+        if not is_storable_id(row_id):
+            return None
+        return await self._one(select(self.row).where(self.row.id == row_id), lock=lock)  # type: ignore[attr-defined]
 
     async def _one(self, statement: Select[Row], *, lock: bool = False) -> E | None:
         if lock:

@@ -90,8 +90,6 @@ def _columns(c: Campaign) -> dict[str, Any]:
 class SqlCampaignRepository(RowRepository[Campaign, CampaignRow], CampaignRepository):
     """Written with statements of its own (``add``, ``save``)."""
 
-    row = CampaignRow
-
     def _entity(self, row: CampaignRow) -> Campaign:
         return campaign_from_row(row)
 
@@ -103,10 +101,10 @@ class SqlCampaignRepository(RowRepository[Campaign, CampaignRow], CampaignReposi
         return campaign
 
     async def get(self, campaign_id: int) -> Campaign | None:
-        return await self._one(select(CampaignRow).where(CampaignRow.id == campaign_id))
+        return await self._fresh(campaign_id)
 
     async def lock(self, campaign_id: int) -> Campaign | None:
-        return await self._one(select(CampaignRow).where(CampaignRow.id == campaign_id), lock=True)
+        return await self._fresh(campaign_id, lock=True)
 
     async def save(self, campaign: Campaign) -> None:
         await self._session.execute(

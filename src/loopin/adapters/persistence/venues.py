@@ -15,7 +15,7 @@ from loopin.adapters.persistence.orm import (
     is_storable_id,
     like_anywhere,
 )
-from loopin.adapters.persistence.rows import entity_from_row
+from loopin.adapters.persistence.rows import entity_from_row, row_values
 from loopin.domain.events.host_lead import HostLead
 from loopin.domain.events.venue import Venue, VenueType
 from loopin.domain.identity.phone import PhoneNumber
@@ -24,46 +24,26 @@ from loopin.usecases.events.ports import HostLeadRepository, VenueRepository
 
 
 def venue_from_row(row: VenueRow) -> Venue:
-    return Venue(
-        id=row.id,
-        uuid=row.uuid,
-        name=row.name,
-        address=row.address,
-        city=row.city,
-        country_code=row.country_code,
+    """Coordinates are exact decimals in the row and floats in the domain; ``metadata`` is the ``details``
+    column (``metadata`` is taken on a mapped class)."""
+    return entity_from_row(
+        Venue,
+        row,
         latitude=float(row.latitude) if row.latitude is not None else None,
         longitude=float(row.longitude) if row.longitude is not None else None,
-        place_id=row.place_id,
-        venue_type=VenueType(row.venue_type),
-        capacity=row.capacity,
         metadata={str(k): str(v) for k, v in (row.details or {}).items()},
-        is_active=row.is_active,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
     )
 
 
 def _venue_values(venue: Venue) -> dict[str, Any]:
-    return {
-        "uuid": venue.uuid,
-        "name": venue.name,
-        "address": venue.address,
-        "city": venue.city,
-        "city_slug": venue.city_slug,
-        "country_code": venue.country_code,
-        "latitude": Decimal(str(venue.latitude)) if venue.latitude is not None else None,
-        "longitude": Decimal(str(venue.longitude)) if venue.longitude is not None else None,
-        "place_id": venue.place_id,
-        "match_key": venue.match_key,
-        "venue_type": venue.venue_type.value,
-        "capacity": venue.capacity,
-        "details": dict(venue.metadata),
-        "is_active": venue.is_active,
-        "created_by": venue.created_by,
-        "created_at": venue.created_at,
-        "updated_at": venue.updated_at,
-    }
+    """The row's columns, with the keys the venue derives (``city_slug``, ``match_key``)."""
+    values = row_values(
+        venue,
+        skip=("id", "metadata"),
+        latitude=Decimal(str(venue.latitude)) if venue.latitude is not None else None,
+        longitude=Decimal(str(venue.longitude)) if venue.longitude is not None else None,
+    )
+    return values | {"city_slug": venue.city_slug, "match_key": venue.match_key, "details": dict(venue.metadata)}
 
 
 class SqlVenueRepository(VenueRepository):

@@ -23,11 +23,7 @@ def place_from_row(row: WaitlistPlaceRow) -> WaitlistPlace:
 
 
 class SqlWaitlistRepository(RowRepository[WaitlistPlace, WaitlistPlaceRow], WaitlistRepository):
-    row = WaitlistPlaceRow
     dated_by = "joined_at"
-
-    def _entity(self, row: WaitlistPlaceRow) -> WaitlistPlace:
-        return place_from_row(row)
 
     async def lock_live(self, event_id: int, member_id: int) -> WaitlistPlace | None:
         if not (is_storable_id(event_id) and is_storable_id(member_id)):

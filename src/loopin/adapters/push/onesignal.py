@@ -4,13 +4,13 @@ registers as ``player_id``."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
 
 from loopin.domain.shared.errors import Unavailable
-from loopin.usecases.notifications.ports import PushResult, PushSender
+from loopin.usecases.notifications.ports import Push, PushResult, PushSender
 
 ONESIGNAL_API = "https://api.onesignal.com"
 NOT_SUBSCRIBED = "All included players are not subscribed"
@@ -40,27 +40,20 @@ class OneSignalPushSender(PushSender):
             transport=transport,
         )
 
-    async def send(
-        self,
-        player_ids: Sequence[str],
-        title: str,
-        body: str,
-        data: Mapping[str, str],
-        *,
-        idempotency_key: str | None = None,
-    ) -> PushResult:
+    async def send(self, push: Push) -> PushResult:
+        player_ids = push.player_ids
         if not player_ids:
             return PushResult(delivered=0)
         payload = {
             "app_id": self._app_id,
             "target_channel": "push",
             "include_subscription_ids": list(player_ids),
-            "headings": {"en": title},
-            "contents": {"en": body},
-            "data": dict(data),
+            "headings": {"en": push.title},
+            "contents": {"en": push.body},
+            "data": dict(push.data),
         }
-        if idempotency_key:  # OneSignal wants a UUID and remembers it for 30 days
-            payload["idempotency_key"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"loopin:{idempotency_key}"))
+        if push.idempotency_key:  # OneSignal wants a UUID and remembers it for 30 days
+            payload["idempotency_key"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"loopin:{push.idempotency_key}"))
         try:
             response = await self._client.post("/notifications", json=payload)
         except httpx.HTTPError as exc:

@@ -17,30 +17,21 @@ from loopin.usecases.events.ports import EventCache, HotRead, Rendered, ViewerSn
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
+Entry = TypeVar("Entry", Rendered, ViewerSnapshot)
 _ENCODE = msgspec.msgpack.Encoder().encode  # the rendered body travels as msgpack bin: no base64, no copy
 _RENDERED = msgspec.msgpack.Decoder(Rendered)
 _VIEWER = msgspec.msgpack.Decoder(ViewerSnapshot)
 
 
-def decode_rendered(raw: bytes | None, generation: int) -> Rendered | None:
+def decode_entry(decoder: msgspec.msgpack.Decoder[Entry], raw: bytes | None, generation: int) -> Entry | None:
     """A miss for nothing, another generation's entry, or one of another shape (an older release)."""
     if raw is None:
         return None
     try:
-        entry = _RENDERED.decode(raw)
+        entry = decoder.decode(raw)
     except msgspec.DecodeError:
         return None
     return entry if entry.generation == generation else None
-
-
-def decode_viewer(raw: bytes | None, generation: int) -> ViewerSnapshot | None:
-    if raw is None:
-        return None
-    try:
-        snapshot = _VIEWER.decode(raw)
-    except msgspec.DecodeError:
-        return None
-    return snapshot if snapshot.generation == generation else None
 
 
 def encode_entry(value: Rendered | ViewerSnapshot) -> bytes:
@@ -93,8 +84,8 @@ class RedisEventCache(EventCache):
         generation = int(raw[0] or 0)
         return HotRead(
             generation,
-            decode_viewer(raw[1], generation),
-            tuple(decode_rendered(r, generation) for r in raw[2:]),
+            decode_entry(_VIEWER, raw[1], generation),
+            tuple(decode_entry(_RENDERED, r, generation) for r in raw[2:]),
         )
 
     async def rendered(self, generation: int, key: str) -> Rendered | None:
@@ -103,7 +94,7 @@ class RedisEventCache(EventCache):
         except RedisError:
             log.warning("event cache unavailable", exc_info=True)
             return None
-        return decode_rendered(raw, generation)
+        return decode_entry(_RENDERED, raw, generation)
 
     async def keep_rendered(self, key: str, entry: Rendered, ttl_seconds: int) -> None:
         await self._keep(f"{self.prefix}:{key}", entry, ttl_seconds)

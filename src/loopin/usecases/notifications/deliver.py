@@ -22,6 +22,7 @@ from loopin.usecases.notifications.ports import (
     DeviceRepository,
     NotificationRepository,
     PreferenceRepository,
+    Push,
     PushSender,
 )
 from loopin.usecases.shared.ports import Clock, Job, JsonScalar, UnitOfWork
@@ -96,13 +97,14 @@ class PushOut:
         devices = await self.devices.active_for(notification.recipient_id)
         pushed = False
         if devices:
-            result = await self.push.send(
-                [d.player_id for d in devices],
+            push = Push(
+                tuple(d.player_id for d in devices),
                 notification.title,
                 notification.body,
                 notification.data,
                 idempotency_key=notification.key,  # a run repeated after the push went out sends nothing
             )
+            result = await self.push.send(push)
             pushed = result.delivered > 0
             now = self.clock.now()
             for device in devices:

@@ -92,16 +92,19 @@ class PushResult:
     invalid_player_ids: tuple[str, ...] = ()  # subscriptions the provider no longer knows
 
 
+@dataclass(frozen=True, slots=True)
+class Push:
+    """One notification for a member's phones (OneSignal subscription ids)."""
+
+    player_ids: tuple[str, ...]
+    title: str
+    body: str
+    data: Mapping[str, str]
+    idempotency_key: str | None = None
+
+
 class PushSender(Protocol):
-    async def send(
-        self,
-        player_ids: Sequence[str],
-        title: str,
-        body: str,
-        data: Mapping[str, str],
-        *,
-        idempotency_key: str | None = None,
-    ) -> PushResult:
+    async def send(self, push: Push) -> PushResult:
         """Raises on a provider failure (the job retries); unknown devices come back in the result. Sent again
         with the same ``idempotency_key`` (a retried job), the push reaches nobody twice."""
         ...

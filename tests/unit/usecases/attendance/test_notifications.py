@@ -9,7 +9,7 @@ import pytest
 from loopin.domain.notifications.device import DevicePlatform
 from loopin.usecases.notifications.deliver import DeliverNotification, notification_job
 from loopin.usecases.notifications.devices import RegisterDevice
-from loopin.usecases.notifications.ports import DeviceRepository
+from loopin.usecases.notifications.ports import DeviceRepository, Push, PushResult
 from loopin.usecases.shared.ports import UnitOfWork
 from tests.unit.usecases.world import World
 
@@ -106,9 +106,9 @@ async def test_a_run_repeated_after_a_crash_between_push_and_its_record_pushes_o
     original = world.push.send
     keys: list[object] = []
 
-    async def then_crash(*args: object, **kwargs: object) -> object:
-        keys.append(kwargs.get("idempotency_key"))
-        await original(*args, **kwargs)  # type: ignore[arg-type]
+    async def then_crash(push: Push) -> PushResult:
+        keys.append(push.idempotency_key)
+        await original(push)
         raise ConnectionResetError("worker killed after the push")
 
     world.push.send = then_crash  # type: ignore[method-assign]
