@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
+from redis.asyncio import Redis
 
 from loopin.entrypoints.settings import Settings
 from tests.api.flows import (
@@ -22,7 +23,7 @@ from tests.api.flows import (
     sign_in,
     stored_files,
 )
-from tests.support import Fakes
+from tests.support import TEST_REDIS_URL, Fakes
 
 PROFILE, INTERESTS = "/api/auth/profile", "/api/auth/event-interests"
 PROFILE_KEYS = {
@@ -341,3 +342,35 @@ async def test_event_interests_are_open_to_waitlisted_members(
 async def test_profile_routes_need_a_session(api: AsyncTestClient, method: str, path: str) -> None:
     response = await api.request(method, path, json={"name": "Asha Rao"} if method == "PUT" else None)
     assert_error(response, 401, "NOT_AUTHENTICATED")
+
+
+async def test_an_active_members_kept_profile_follows_every_change(
+    api: AsyncTestClient, fakes: Fakes, waitlisted: dict[str, str]
+) -> None:
+    """Active members' profiles are answered from the cache; a save forgets them at once (any use case's:
+    tests/unit/usecases/test_profile.py)."""
+    fakes.clock.advance(timedelta(minutes=240))
+    first = (await api.get(PROFILE, headers=waitlisted)).json()  # let in on this read: not kept yet
+    assert first["status"] == "active"
+    kept = (await api.get(PROFILE, headers=waitlisted)).json()
+    assert kept == first
+    redis = Redis.from_url(TEST_REDIS_URL)
+    try:
+        assert await redis.exists(f"loopin:profile:{first['id']}")
+    finally:
+        await redis.aclose()
+
+    changed = (await api.put(PROFILE, headers=waitlisted, json={"bio": "kept, then changed"})).json()
+    assert (await api.get(PROFILE, headers=waitlisted)).json()["bio"] == "kept, then changed"
+    assert changed["bio"] == "kept, then changed"
+
+
+async def test_a_kept_profile_is_refused_to_a_session_that_ended(
+    api: AsyncTestClient, fakes: Fakes, waitlisted: dict[str, str]
+) -> None:
+    fakes.clock.advance(timedelta(minutes=240))
+    assert (await api.get(PROFILE, headers=waitlisted)).status_code == 200
+    assert (await api.get(PROFILE, headers=waitlisted)).status_code == 200  # kept
+    assert (await api.post("/api/auth/logout", headers=waitlisted)).status_code == 200
+    refused = await api.get(PROFILE, headers=waitlisted)
+    assert "logged out" in assert_error(refused, 401, "NOT_AUTHENTICATED")["detail"]

@@ -76,6 +76,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     cors_allow_origins: str = ""
     site_url: str = "https://loopinsocial.in"  # share links and public event pages
     event_cache_ttl_seconds: int = 60
+    profile_cache_ttl_seconds: int = 3600  # a member's rendered profile; every save of the member forgets it
     events_max_per_member_per_day: int = 20  # creations per member: events and venues are shown to everyone
     venues_max_per_member_per_hour: int = 10
     web_concurrency: int = 2  # worker processes of ``loopin serve``
@@ -174,6 +175,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             otp_per_address=RateLimit("otp-address-hour", self.otp_max_per_address_per_hour, 3600),
             timezone=ZoneInfo(self.platform_timezone),
             session_lifetime=self.jwt_lifetime,
+            profile_cache_ttl_seconds=self.profile_cache_ttl_seconds,
         )
 
     @property

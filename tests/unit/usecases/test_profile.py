@@ -10,7 +10,8 @@ import pytest
 from loopin.domain.identity.member import MemberDeactivated, MemberStatus
 from loopin.domain.identity.profile import Gender, ProfileChanges
 from loopin.domain.shared.errors import ErrorKind, InvalidInput, Unauthenticated
-from loopin.usecases.identity.profile import GetProfile, UpdateProfile
+from loopin.usecases.identity.ports import TokenRevocations
+from loopin.usecases.identity.profile import GetProfile, ReadProfile, UpdateProfile
 from loopin.usecases.identity.views import ProfileView
 from loopin.usecases.platform.files import DELETE_FILES, UploadedFile
 from tests.support import png_bytes
@@ -262,3 +263,54 @@ async def test_a_refused_edit_drops_the_promotion_it_started(fixed_world: World)
     assert world.analytics("member_promoted") == []
     assert (await get(world, member_id)).status is MemberStatus.ACTIVE  # the next request promotes
     assert len(world.analytics("member_promoted")) == 1
+
+
+# --- ReadProfile: the rendered profile, kept per member ------------------------------------------------------
+
+
+class Renders:
+    """A presenter that counts its calls: each one is a read that missed the kept bytes."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, view: ProfileView) -> bytes:
+        self.calls += 1
+        return f"{view.name}|{view.status.value}|{view.bio}|{view.role}".encode()
+
+
+SESSION = "session-1"
+
+
+async def read(world: World, member_id: int, renders: Renders, session: str = SESSION) -> bytes:
+    body: bytes = await world.run(ReadProfile, member_id=member_id, token_id=session, present=renders)
+    return body
+
+
+async def test_an_active_members_profile_is_kept_until_any_save_of_the_member(world: World) -> None:
+    member, renders = await world.member(1), Renders()
+    first = await read(world, member.id, renders)
+    assert await read(world, member.id, renders) == first
+    assert renders.calls == 1
+
+    await world.change_member(member.id, lambda m: setattr(m.profile, "bio", "changed elsewhere"))
+    assert b"changed elsewhere" in await read(world, member.id, renders)
+    assert renders.calls == 2
+
+
+async def test_a_waitlisted_members_profile_is_never_kept(world: World) -> None:
+    member, renders = await world.member(2, status=MemberStatus.WAITLISTED), Renders()
+    await read(world, member.id, renders)
+    world.advance(timedelta(hours=4))  # let in on their next read, by the clock alone
+    assert b"|active|" in await read(world, member.id, renders)
+    assert renders.calls == 2
+
+
+async def test_a_revoked_session_is_refused_even_with_the_profile_kept(world: World) -> None:
+    member, renders = await world.member(3), Renders()
+    await read(world, member.id, renders)
+    revocations = await world.get(TokenRevocations)
+    await revocations.revoke(SESSION, until=world.now + timedelta(days=1), now=world.now)
+    with pytest.raises(Unauthenticated, match="logged out"):
+        await read(world, member.id, renders)
+    assert await read(world, member.id, renders, session="session-2")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,8 +15,10 @@ from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.identity.ports import (
     InterestRepository,
+    KeptProfile,
     MemberRepository,
     OtpChallengeRepository,
+    ProfileCache,
     SmsSender,
     TokenRevocations,
 )
@@ -161,3 +164,33 @@ class SmsOutbox(SmsSender):
             if sms.to == phone:
                 return next(w.rstrip(".") for w in sms.body.split() if w.rstrip(".").isdigit())
         raise LookupError(f"no SMS was sent to {phone}")
+
+
+class MemoryProfileCache(ProfileCache):
+    """Rendered profiles in this process, with expiry; revocations read from the in-process revocations."""
+
+    max_entries = 10_000
+
+    def __init__(self, clock: Clock, revocations: TokenRevocations) -> None:
+        self._clock = clock
+        self._revocations = revocations
+        self._versions: dict[int, str] = {}
+        self._entries: dict[int, tuple[float, str, bytes]] = {}
+
+    async def read(self, member_id: int, token_id: str) -> KeptProfile:
+        revoked = await self._revocations.is_revoked(token_id, member_id)
+        version = self._versions.get(member_id, "0")
+        kept = self._entries.get(member_id)
+        fresh = kept is not None and kept[0] > self._clock.now().timestamp() and kept[1] == version
+        return KeptProfile(revoked, version, kept[2] if kept is not None and fresh and not revoked else None)
+
+    async def keep(self, member_id: int, version: str, body: bytes, ttl_seconds: int) -> None:
+        if ttl_seconds <= 0:
+            return
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()
+        self._entries[member_id] = (self._clock.now().timestamp() + ttl_seconds, version, body)
+
+    async def forget(self, member_id: int) -> None:
+        self._versions[member_id] = secrets.token_hex(8)
+        self._entries.pop(member_id, None)

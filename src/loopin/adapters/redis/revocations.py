@@ -24,10 +24,13 @@ class RedisTokenRevocations(TokenRevocations):
     async def revoke_member(self, member_id: int, *, until: datetime, now: datetime) -> None:
         await self._mark(f"{self.prefix}:member:{member_id}", until, now)
 
+    @classmethod
+    def keys(cls, token_id: str, member_id: int) -> tuple[str, str]:
+        """The token's key and its member's: reads that fold the check into their own round trip use these."""
+        return f"{cls.prefix}:{token_id}", f"{cls.prefix}:member:{member_id}"
+
     async def is_revoked(self, token_id: str, member_id: int | None = None) -> bool:
-        keys = [f"{self.prefix}:{token_id}"]
-        if member_id is not None:
-            keys.append(f"{self.prefix}:member:{member_id}")
+        keys = [f"{self.prefix}:{token_id}"] if member_id is None else [*self.keys(token_id, member_id)]
         try:
             return bool(await self._redis.exists(*keys))
         except RedisError as exc:

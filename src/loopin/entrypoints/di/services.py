@@ -16,7 +16,7 @@ from loopin.adapters.jobs.outbox import OutboxAcknowledgements, OutboxConfig
 from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.adapters.jobs.saq_dispatch import SaqJobDispatcher
 from loopin.adapters.memory.cache import MemoryEventCache
-from loopin.adapters.memory.identity import MemoryTokenRevocations
+from loopin.adapters.memory.identity import MemoryProfileCache, MemoryTokenRevocations
 from loopin.adapters.memory.payments import MemoryFeeConfigCache
 from loopin.adapters.memory.platform import MemoryRateLimiter, RecordingAnalytics
 from loopin.adapters.payments.payu import PayUGateway
@@ -33,6 +33,7 @@ from loopin.adapters.push.onesignal import OneSignalPushSender
 from loopin.adapters.redis.event_cache import RedisEventCache
 from loopin.adapters.redis.fee_cache import RedisFeeConfigCache
 from loopin.adapters.redis.health import RedisReadiness
+from loopin.adapters.redis.profile_cache import RedisProfileCache
 from loopin.adapters.redis.rate_limit import RedisRateLimiter
 from loopin.adapters.redis.revocations import RedisTokenRevocations
 from loopin.adapters.sms.console import ConsoleSmsSender
@@ -43,7 +44,7 @@ from loopin.entrypoints.health import Readiness, ReadinessCheck
 from loopin.entrypoints.settings import Settings
 from loopin.entrypoints.worker.registry import run_job
 from loopin.usecases.events.ports import EventCache
-from loopin.usecases.identity.ports import SmsSender, TokenRevocations
+from loopin.usecases.identity.ports import ProfileCache, SmsSender, TokenRevocations
 from loopin.usecases.notifications.ports import PushSender
 from loopin.usecases.payments.ports import FeeConfigCache, PaymentGateway
 from loopin.usecases.payouts.ports import PayoutSender
@@ -54,6 +55,7 @@ SHARED_STATE = (
     Binding(RateLimiter, RedisRateLimiter, MemoryRateLimiter),
     Binding(TokenRevocations, RedisTokenRevocations, MemoryTokenRevocations),
     Binding(EventCache, RedisEventCache, MemoryEventCache),
+    Binding(ProfileCache, RedisProfileCache, MemoryProfileCache),
     Binding(FeeConfigCache, RedisFeeConfigCache, MemoryFeeConfigCache),
     Binding(SandboxRecords, RedisSandboxRecords, MemorySandboxRecords),
 )

@@ -4,7 +4,7 @@ test fails for one left out."""
 
 from __future__ import annotations
 
-from dishka import Provider, Scope, provide_all
+from dishka import Provider, Scope, decorate, provide_all
 
 from loopin.entrypoints.di.bindings import Implementation
 from loopin.usecases.attendance import (
@@ -36,6 +36,7 @@ from loopin.usecases.identity import (
     verify_otp,
     waitlist,
 )
+from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.notifications import deliver, devices, inbox, preferences, welcome
 from loopin.usecases.payments import fees, holds, notices, orders, reconcile, refunds, settlement
 from loopin.usecases.payouts import balances, bank_accounts
@@ -54,6 +55,7 @@ IDENTITY = (
     verify_otp.VerifyOtp,
     complete_profile.CompleteProfile,
     profile.GetProfile,
+    profile.ReadProfile,
     profile.UpdateProfile,
     interests.ListEventInterests,
     logout.Logout,
@@ -237,6 +239,8 @@ ANSWERED_ABOVE = (
 class UseCaseProvider(Provider):
     scope = Scope.REQUEST
     use_cases = provide_all(*USE_CASES)
+    # every use case's members repository forgets a saved member's kept profile after the commit
+    members = decorate(profile.ProfileForgettingMembers, provides=MemberRepository)
 
     def __init__(self) -> None:
         super().__init__()

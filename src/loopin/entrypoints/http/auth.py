@@ -17,6 +17,9 @@ from loopin.adapters.security.jwt_tokens import JwtSessionTokens
 from loopin.usecases.identity.ports import TokenRevocations
 
 PUBLIC: Final = {"public": True}  # a route's ``opt``: no session needed (the middleware's exclude key)
+# A route's ``opt``: its use case checks the session's revocation itself, inside its own cache round trip (the
+# hot reads: ``ReadFeed``, ``ReadEvent``, ``ReadProfile`` take the token id and refuse a revoked one).
+REVOCATION_IN_USE_CASE: Final = {"revocation_in_use_case": True}
 PUBLIC_PATHS = [
     "^/health",
     "^/admin",  # the staff console: its own session cookie, CSRF and guards (entrypoints/admin)
@@ -39,15 +42,18 @@ MemberRequest: TypeAlias = Request[Session, Any, Any]  # a request the middlewar
 AnyRequest: TypeAlias = Request[Any, Any, Any]
 
 
-async def read_session(header: str, container: AsyncContainer) -> Session:
-    """The session an ``Authorization: Bearer`` header proves, or 401."""
+async def read_session(header: str, container: AsyncContainer, *, check_revocation: bool = True) -> Session:
+    """The session an ``Authorization: Bearer`` header proves, or 401; without ``check_revocation`` the caller
+    must check the revocation itself before answering."""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthorizedException("Authentication required. Please log in.")
     claims = (await container.get(JwtSessionTokens)).read(token.strip())
     if claims is None:
         raise NotAuthorizedException("Your session is invalid or has expired. Please log in again.")
-    if await (await container.get(TokenRevocations)).is_revoked(claims.token_id, claims.member_id):
+    if check_revocation and await (await container.get(TokenRevocations)).is_revoked(
+        claims.token_id, claims.member_id
+    ):
         raise NotAuthorizedException(
             "This session has ended (logged out or account deleted). Please log in again."
         )
@@ -68,7 +74,8 @@ async def optional_session(request: AnyRequest) -> Session | None:
 class BearerSessionMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         header = connection.headers.get("authorization", "")
-        session = await read_session(header, connection.state.dishka_container)
+        deferred = connection.route_handler.opt.get("revocation_in_use_case", False)
+        session = await read_session(header, connection.state.dishka_container, check_revocation=not deferred)
         return AuthenticationResult(user=session, auth=header.partition(" ")[2])
 
 

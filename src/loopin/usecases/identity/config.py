@@ -24,3 +24,4 @@ class IdentityConfig:
     picture_max_bytes: int = 10 * 1024 * 1024
     picture_min_bytes: int = 100
     session_lifetime: timedelta = timedelta(days=30)  # how long a token lives: revocations last as long
+    profile_cache_ttl_seconds: int = 3600  # a kept profile's longest life (0: off); every save forgets it at once

@@ -74,6 +74,33 @@ class TokenRevocations(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class KeptProfile:
+    """One round trip's worth for ``GET /api/auth/profile``: whether the session was revoked, the member's
+    profile version (``None`` when the cache cannot be reached) and the bytes kept under it (``None`` on a miss
+    or when they were kept under an older version)."""
+
+    revoked: bool
+    version: str | None
+    body: bytes | None
+
+
+class ProfileCache(Protocol):
+    """A member's rendered profile, kept under a version that every save of the member replaces (after its
+    commit). Versions are unique, never reused: bytes read before a change can never be taken for after it."""
+
+    async def read(self, member_id: int, token_id: str) -> KeptProfile:
+        """The session's revocation (as ``TokenRevocations.is_revoked``), the version and the kept bytes, in one
+        round trip; ``version`` is ``None`` when the cache cannot be reached (nothing is kept then)."""
+        ...
+
+    async def keep(self, member_id: int, version: str, body: bytes, ttl_seconds: int) -> None: ...
+
+    async def forget(self, member_id: int) -> None:
+        """A new version for the member: whatever was kept before is never sent again."""
+        ...
+
+
 class SmsSender(Protocol):
     async def send(self, to: PhoneNumber, body: str) -> None:
         """Raises ``SmsNotSent`` when the provider refuses or cannot be reached."""

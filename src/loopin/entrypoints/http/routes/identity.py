@@ -4,31 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, post, put
+from litestar import Controller, Response, get, post, put
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
+from litestar.enums import MediaType, RequestEncodingType
 from litestar.params import Body, JSONBody, Parameter
 
 from loopin.domain.identity.profile import ProfileChanges
 from loopin.domain.shared.changes import KEEP
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.domain.shared.ids import parse_int_array
-from loopin.entrypoints.http.auth import AnyRequest, MemberRequest
+from loopin.entrypoints.http.auth import REVOCATION_IN_USE_CASE, AnyRequest, MemberRequest
 from loopin.entrypoints.http.wire import MessageOut, client_address, to_wire
 from loopin.usecases.identity.complete_profile import CompleteProfile
 from loopin.usecases.identity.interests import ListEventInterests
 from loopin.usecases.identity.logout import Logout
-from loopin.usecases.identity.profile import GetProfile, UpdateProfile
+from loopin.usecases.identity.profile import ReadProfile, UpdateProfile
 from loopin.usecases.identity.request_otp import OtpSent, RequestOtp
 from loopin.usecases.identity.verify_otp import SessionStarted, VerifyOtp
 from loopin.usecases.identity.views import InterestView, ProfileView
 from loopin.usecases.platform.files import UploadedFile
 
 MAX_UPLOAD_BYTES = 70 * 1024 * 1024
+_encode = msgspec.json.Encoder().encode
 
 
 class PhoneIn(msgspec.Struct):
@@ -326,10 +327,20 @@ class AuthController(Controller):
             ),
         )
 
-    @get("/profile", summary="The signed-in member's profile; is_active=false means waitlisted")
+    @get(
+        "/profile",
+        opt=REVOCATION_IN_USE_CASE,
+        summary="The signed-in member's profile; is_active=false means waitlisted",
+    )
     @inject
-    async def profile(self, request: MemberRequest, get_profile: FromDishka[GetProfile]) -> ProfileOut:
-        return _profile_out(await get_profile(member_id=request.user.member_id))
+    async def profile(self, request: MemberRequest, read_profile: FromDishka[ReadProfile]) -> Response[ProfileOut]:
+        session = request.user
+        body = await read_profile(
+            member_id=session.member_id,
+            token_id=session.token_id,
+            present=lambda view: _encode(_profile_out(view)),
+        )
+        return Response[Any](body, media_type=MediaType.JSON)
 
     @put("/profile", summary="Edit the profile; only the keys sent change")
     @inject
