@@ -277,9 +277,9 @@ smoke() { # one request per selected route and server; each must be 200
   SMOKED_OTP=1  # each OTP index is single use: index 0 was the smoke request, the runs start at 1
 }
 
-prime() { # out url script args...: each request of the script once (its "once" mode), all 2xx
-  local out=$1 url=$2 script=$3; shift 3
-  if ! timeout --signal=INT --kill-after=3 100 "${WRK_PIN[@]}" wrk -t1 -c"$CONNECTIONS" -d90s \
+prime() { # out url script args...: each request of the script once (its "once" mode), all 2xx, in PRIME_LIMIT s
+  local out=$1 url=$2 script=$3 limit=${PRIME_LIMIT:-90}; shift 3
+  if ! timeout --signal=INT --kill-after=3 $((limit + 10)) "${WRK_PIN[@]}" wrk -t1 -c"$CONNECTIONS" -d"${limit}s" \
       --timeout "${WRK_TIMEOUT}s" -s "$script" "$url" -- "$@" >"$out" 2>&1 \
       || ! grep -q '^BENCH_JSON .*"non2xx":0,' "$out"; then
     cat "$out" >&2
@@ -329,6 +329,8 @@ scans were repeats): raise DOOR_GUESTS"
         fi
         if [[ $scenario == *-cached ]]; then  # a page per cache class in the cache first: the scenario measures hits
           prime "$RAW/$scenario.$target.prime.txt" "$url" bench/lua/profile.lua "$EVENTS/feed_prime_tokens.txt" 0 once
+        elif [[ $scenario == profile && $target == api ]]; then  # each member's profile kept first: hits
+          PRIME_LIMIT=300 prime "$RAW/$scenario.$target.prime.txt" "$url" bench/lua/profile.lua "$tokens" 0 once
         fi
         run_wrk "$RAW/$scenario.$target.warmup.txt" "$WARMUP" "$url" bench/lua/profile.lua "$tokens" 0
         run_wrk "$RAW/$scenario.$target.txt" "$DURATION" "$url" bench/lua/profile.lua "$tokens" 5000

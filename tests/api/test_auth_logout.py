@@ -78,3 +78,19 @@ async def test_logout_ignores_a_body(api: AsyncTestClient, fakes: Fakes) -> None
     """The app's client sends ``{}`` on body-less POSTs."""
     headers = bearer((await sign_in(api, fakes))["token"])
     assert (await api.post(LOGOUT, headers=headers, json={})).status_code == 200
+
+
+async def test_the_hot_reads_refuse_a_logged_out_session_with_their_answers_kept(
+    api: AsyncTestClient, fakes: Fakes
+) -> None:
+    """The feed, an event and the profile check the revocation inside their own cache round trip."""
+    headers = bearer(await onboard(api, fakes))
+    fakes.clock.advance(timedelta(minutes=240))  # let in: the feed and the profile are kept for them
+    for _ in range(2):
+        assert (await api.get("/api/auth/profile", headers=headers)).status_code == 200
+        assert (await api.get("/api/events", headers=headers)).status_code == 200
+        assert (await api.get("/api/events/999999", headers=headers)).status_code == 404
+    assert (await api.post(LOGOUT, headers=headers)).status_code == 200
+    for path in ("/api/auth/profile", "/api/events", "/api/events/999999"):
+        refused = await api.get(path, headers=headers)
+        assert "logged out" in assert_error(refused, 401, "NOT_AUTHENTICATED")["detail"], path

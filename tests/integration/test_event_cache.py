@@ -14,6 +14,7 @@ from structlog.testing import capture_logs
 from loopin.domain.events.event import EventStatus
 from loopin.usecases.events.ports import EventCache, Rendered, ShownEvent, ViewerSnapshot
 from loopin.usecases.events.views import EventView, FeedPageView, HostView, InterestRef, VenueView
+from loopin.usecases.identity.ports import TokenRevocations
 from tests.support import Fakes
 
 NOW = datetime(2030, 1, 1, 12, 30, 15, 123456, tzinfo=UTC)
@@ -115,27 +116,27 @@ async def test_rendered_entries_and_snapshots_come_back_in_one_read_under_their_
     any_container: AsyncContainer,
 ) -> None:
     cache = await any_container.get(EventCache)
-    generation = (await cache.hot(7, ())).generation
+    generation = (await cache.hot(7, "session", ())).generation
     body = b'{"success":true,"data":[]}' + bytes(range(256))  # any bytes, as they are
     shown = ShownEvent(1, 7, EventStatus.PUBLISHED, False, False)
     snapshot = ViewerSnapshot(generation, False, "m7", (1, 5))
     await cache.keep_rendered("t:feed", Rendered(generation, body), 60)
     await cache.keep_rendered("t:event", Rendered(generation, body, shown), 60)
     await cache.keep_viewer(7, snapshot, 60)
-    hot = await cache.hot(7, ("t:feed", "t:event", "t:missing"))
+    hot = await cache.hot(7, "session", ("t:feed", "t:event", "t:missing"))
     assert (hot.generation, hot.viewer) == (generation, snapshot)
     assert hot.entries == (Rendered(generation, body), Rendered(generation, body, shown), None)
     assert await cache.rendered(generation, "t:event") == Rendered(generation, body, shown)
-    assert (await cache.hot(8, ())).viewer is None  # another member's snapshot
+    assert (await cache.hot(8, "session", ())).viewer is None  # another member's snapshot
 
 
 async def test_a_new_generation_makes_rendered_entries_and_snapshots_stale(any_container: AsyncContainer) -> None:
     cache = await any_container.get(EventCache)
-    generation = (await cache.hot(7, ())).generation
+    generation = (await cache.hot(7, "session", ())).generation
     await cache.keep_rendered("t:feed", Rendered(generation, b"[]"), 60)
     await cache.keep_viewer(7, ViewerSnapshot(generation, False, "public", ()), 60)
     await cache.invalidate()
-    hot = await cache.hot(7, ("t:feed",))
+    hot = await cache.hot(7, "session", ("t:feed",))
     assert hot.generation > generation
     assert (hot.viewer, hot.entries) == (None, (None,))
     assert await cache.rendered(hot.generation, "t:feed") is None
@@ -143,8 +144,21 @@ async def test_a_new_generation_makes_rendered_entries_and_snapshots_stale(any_c
 
 async def test_nothing_rendered_is_kept_with_the_cache_off(any_container: AsyncContainer) -> None:
     cache = await any_container.get(EventCache)
-    generation = (await cache.hot(7, ())).generation
+    generation = (await cache.hot(7, "session", ())).generation
     await cache.keep_rendered("t:off", Rendered(generation, b"[]"), 0)
     await cache.keep_viewer(7, ViewerSnapshot(generation, False, "public", ()), 0)
-    hot = await cache.hot(7, ("t:off",))
+    hot = await cache.hot(7, "session", ("t:off",))
     assert (hot.viewer, hot.entries) == (None, (None,))
+
+
+async def test_the_hot_read_answers_the_sessions_revocation_in_the_same_round_trip(
+    any_container: AsyncContainer,
+) -> None:
+    cache, revocations = await any_container.get(EventCache), await any_container.get(TokenRevocations)
+    now = datetime.now(UTC)
+    assert (await cache.hot(7, "session", ())).revoked is False
+    await revocations.revoke("session", until=now + timedelta(hours=1), now=now)
+    assert (await cache.hot(7, "session", ())).revoked is True
+    assert (await cache.hot(7, "another", ())).revoked is False
+    await revocations.revoke_member(7, until=now + timedelta(hours=1), now=now)
+    assert (await cache.hot(7, "another", ())).revoked is True

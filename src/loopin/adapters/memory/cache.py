@@ -8,6 +8,7 @@ from typing import TypeVar
 import msgspec
 
 from loopin.usecases.events.ports import EventCache, HotRead, Rendered, ViewerSnapshot
+from loopin.usecases.identity.ports import TokenRevocations
 from loopin.usecases.shared.ports import Clock
 
 T = TypeVar("T")
@@ -16,8 +17,9 @@ T = TypeVar("T")
 class MemoryEventCache(EventCache):
     max_entries = 10_000
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, revocations: TokenRevocations) -> None:
         self._clock = clock
+        self._revocations = revocations
         self._generation = 0
         self._entries: dict[str, tuple[float, bytes]] = {}
         self._hot_entries: dict[str, tuple[float, Rendered | ViewerSnapshot]] = {}  # immutable values
@@ -41,14 +43,16 @@ class MemoryEventCache(EventCache):
             return None
         return found[1]
 
-    async def hot(self, member_id: int, keys: tuple[str, ...]) -> HotRead:
+    async def hot(self, member_id: int, token_id: str, keys: tuple[str, ...]) -> HotRead:
         generation = self._generation
+        revoked = await self._revocations.is_revoked(token_id, member_id)
         viewer = self._hot(f"viewer:{member_id}", generation)
         entries = [self._hot(k, generation) for k in keys]
         return HotRead(
             generation,
             viewer if isinstance(viewer, ViewerSnapshot) else None,
             tuple(e if isinstance(e, Rendered) else None for e in entries),
+            revoked=revoked,
         )
 
     async def rendered(self, generation: int, key: str) -> Rendered | None:

@@ -13,6 +13,7 @@ import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from loopin.adapters.redis.revocations import RedisTokenRevocations
 from loopin.usecases.events.ports import EventCache, HotRead, Rendered, ViewerSnapshot
 
 log = structlog.get_logger(__name__)
@@ -73,8 +74,9 @@ class RedisEventCache(EventCache):
         except RedisError:
             log.warning("event cache unavailable", exc_info=True)
 
-    async def hot(self, member_id: int, keys: tuple[str, ...]) -> HotRead:
+    async def hot(self, member_id: int, token_id: str, keys: tuple[str, ...]) -> HotRead:
         names = [f"{self.prefix}:generation", f"{self.prefix}:viewer:{member_id}"]
+        names += RedisTokenRevocations.keys(token_id, member_id)
         names += [f"{self.prefix}:{key}" for key in keys]
         try:
             raw = await self._redis.mget(names)
@@ -85,7 +87,8 @@ class RedisEventCache(EventCache):
         return HotRead(
             generation,
             decode_entry(_VIEWER, raw[1], generation),
-            tuple(decode_entry(_RENDERED, r, generation) for r in raw[2:]),
+            tuple(decode_entry(_RENDERED, r, generation) for r in raw[4:]),
+            revoked=raw[2] is not None or raw[3] is not None,
         )
 
     async def rendered(self, generation: int, key: str) -> Rendered | None:

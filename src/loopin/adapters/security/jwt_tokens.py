@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeGuard
@@ -23,11 +24,17 @@ class SessionClaims:
 
 
 CLOCK_SKEW_SECONDS = 30
+VERIFIED_KEPT = 8192  # tokens whose signature and claims this process already checked (cleared when full)
 LATEST_TIME = int(datetime(9999, 1, 1, tzinfo=UTC).timestamp())
 
 
 class JwtSessionTokens(TokenIssuer):
-    """Issues and reads tokens; verification requires signature, ``exp``, ``iat``, ``jti`` and issuer."""
+    """Issues and reads tokens; verification requires signature, ``exp``, ``iat``, ``jti`` and issuer.
+
+    A token's signature and claims never change, so each process checks a token once and keeps its claims:
+    later reads of the same token only check that it has not expired since (as PyJWT would, with the same
+    leeway). Revocation is not a claim: the bearer check asks for it on every request.
+    """
 
     def __init__(
         self, secret: str, *, algorithm: str = "HS256", lifetime: timedelta, issuer: str = "loopin"
@@ -36,6 +43,7 @@ class JwtSessionTokens(TokenIssuer):
         self._algorithm = algorithm
         self._lifetime = lifetime
         self._issuer = issuer
+        self._verified: dict[str, SessionClaims] = {}
 
     def issue(self, member: Member, *, now: datetime) -> IssuedToken:
         expires = now + self._lifetime
@@ -54,6 +62,20 @@ class JwtSessionTokens(TokenIssuer):
 
     def read(self, token: str) -> SessionClaims | None:
         """Times are checked with a little leeway: the server that issued the token may run slightly ahead."""
+        kept = self._verified.get(token)
+        if kept is not None:
+            if time.time() < kept.expires_at.timestamp() + CLOCK_SKEW_SECONDS:
+                return kept
+            del self._verified[token]
+            return None
+        claims = self._verify(token)
+        if claims is not None:
+            if len(self._verified) >= VERIFIED_KEPT:
+                self._verified.clear()
+            self._verified[token] = claims
+        return claims
+
+    def _verify(self, token: str) -> SessionClaims | None:
         try:
             claims = jwt.decode(
                 token,

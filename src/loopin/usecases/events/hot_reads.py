@@ -3,8 +3,9 @@
 The app opens the feed on every launch and an event from it on every tap, so both keep what they send **as
 rendered bytes** (the route's presenter encodes a view once; hits are sent as they are) and keep what they need
 to know about the caller as a ``ViewerSnapshot`` (staff or not, their feed cache class, the private events
-opened to them). A hit is one cache round trip — the generation, the snapshot and the entry together — and no
-SQL; a miss reads the database as ``ListFeed``/``GetEvent`` do, then keeps both.
+opened to them). A hit is one cache round trip — the generation, the snapshot, the entry and the session's
+revocation together (the route's bearer check leaves the revocation to these reads) — and no SQL; a miss reads
+the database as ``ListFeed``/``GetEvent`` do, then keeps both. A revoked session is refused on every path.
 
 Staleness: entries and snapshots are kept under the event cache's generation, which every change to what an
 event shows or who may see it bumps after its commit (``EventCache.invalidate``), so a hit never shows what a
@@ -27,9 +28,10 @@ from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.browse import FeedFilters
 from loopin.usecases.events.catalog import EventCatalog
 from loopin.usecases.events.config import EventsConfig
-from loopin.usecases.events.ports import EventCache, Rendered, ShownEvent, ViewerSnapshot
+from loopin.usecases.events.ports import EventCache, HotRead, Rendered, ShownEvent, ViewerSnapshot
 from loopin.usecases.events.views import EventView, FeedPageView
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.access import MemberAccess, SessionEnded
+from loopin.usecases.identity.ports import TokenRevocations
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 FeedPresenter = Callable[[FeedPageView], bytes]
@@ -45,10 +47,23 @@ class HotReads:
     catalog: EventCatalog
     cache: EventCache
     config: EventsConfig
+    revocations: TokenRevocations
 
     @property
     def ttl(self) -> int:
         return self.config.cache_ttl_seconds  # 0: the cache is off, nothing is kept or looked up
+
+    async def hot(self, member_id: int, token_id: str, keys: tuple[str, ...]) -> HotRead:
+        """The cache's round trip, the session's revocation checked in it (or on its own when the cache is off
+        or cannot be reached: then ``TokenRevocations`` answers, or raises ``Unavailable``)."""
+        hot = await self.cache.hot(member_id, token_id, keys) if self.ttl > 0 else None
+        if hot is not None and hot.generation >= 0:
+            revoked = hot.revoked
+        else:
+            revoked = await self.revocations.is_revoked(token_id, member_id)
+        if revoked:
+            raise SessionEnded()
+        return hot if hot is not None else HotRead(-1, None, tuple(None for _ in keys))
 
     async def snapshot(self, member_id: int, generation: int) -> tuple[Member, ViewerSnapshot]:
         """The caller from the database (let in or refused, as every read), and their snapshot, kept."""
@@ -70,19 +85,19 @@ class ReadFeed:
     uow: UnitOfWork
     clock: Clock
 
-    async def __call__(self, *, member_id: int, filters: FeedFilters, present: FeedPresenter) -> bytes:
+    async def __call__(
+        self, *, member_id: int, token_id: str, filters: FeedFilters, present: FeedPresenter
+    ) -> bytes:
         query = filters.query()
         pin_own = filters.is_default_page
         rest = f"{query.cache_key()}:{int(pin_own)}"
         cache, ttl = self.reads.cache, self.reads.ttl
-        generation, snapshot, public = -1, None, None
-        if ttl > 0:
-            hot = await cache.hot(member_id, (f"hot-feed:public:{rest}",))
-            generation, snapshot, public = hot.generation, hot.viewer, hot.entries[0]
-            if snapshot is not None:
-                found = await self._kept(member_id, snapshot, rest, public)
-                if found is not None:
-                    return found
+        hot = await self.reads.hot(member_id, token_id, (f"hot-feed:public:{rest}",))
+        generation, snapshot, public = hot.generation, hot.viewer, hot.entries[0]
+        if snapshot is not None:
+            found = await self._kept(member_id, snapshot, rest, public)
+            if found is not None:
+                return found
         if snapshot is None:  # a member's first read of this generation: who they are, then the page kept
             _, snapshot = await self.reads.snapshot(member_id, generation)
             found = await self._kept(member_id, snapshot, rest, public) if ttl > 0 else None
@@ -123,18 +138,16 @@ class ReadEvent:
     reads: HotReads
     uow: UnitOfWork
 
-    async def __call__(self, *, member_id: int, event_id: int, present: EventPresenter) -> bytes:
+    async def __call__(self, *, member_id: int, token_id: str, event_id: int, present: EventPresenter) -> bytes:
         cache, ttl = self.reads.cache, self.reads.ttl
         key = f"hot-event:{event_id}"
-        generation, snapshot, entry = -1, None, None
-        if ttl > 0:
-            hot = await cache.hot(member_id, (key,))
-            generation, snapshot, entry = hot.generation, hot.viewer, hot.entries[0]
-            # the host's own view shows their number back to them: never this entry
-            if entry is not None and (entry.shown is None or entry.shown.host_id == member_id):
-                entry = None
-            if snapshot is not None and entry is not None and entry.shown is not None:
-                return self._allowed(entry.shown, snapshot, member_id, entry.body)
+        hot = await self.reads.hot(member_id, token_id, (key,))
+        generation, snapshot, entry = hot.generation, hot.viewer, hot.entries[0]
+        # the host's own view shows their number back to them: never this entry
+        if entry is not None and (entry.shown is None or entry.shown.host_id == member_id):
+            entry = None
+        if snapshot is not None and entry is not None and entry.shown is not None:
+            return self._allowed(entry.shown, snapshot, member_id, entry.body)
         member, snapshot = await self.reads.snapshot(member_id, generation)
         if entry is not None and entry.shown is not None:  # their first read of this generation, a kept event
             await self.uow.commit()

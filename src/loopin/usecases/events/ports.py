@@ -174,6 +174,7 @@ class HotRead:
     generation: int
     viewer: ViewerSnapshot | None
     entries: tuple[Rendered | None, ...]
+    revoked: bool = False  # the session's token or member was revoked (as ``TokenRevocations.is_revoked``)
 
 
 class EventCache(Protocol):
@@ -185,9 +186,10 @@ class EventCache(Protocol):
     generation inside instead, so that one round trip fetches the generation and them together.
     """
 
-    async def hot(self, member_id: int, keys: tuple[str, ...]) -> HotRead:
-        """The generation, ``member_id``'s snapshot and the rendered entries at ``keys``, in one round trip;
-        a generation below 0 when the cache cannot be reached (then nothing is kept either)."""
+    async def hot(self, member_id: int, token_id: str, keys: tuple[str, ...]) -> HotRead:
+        """The generation, ``member_id``'s snapshot, the rendered entries at ``keys`` and whether the session
+        ``token_id`` was revoked, in one round trip; a generation below 0 when the cache cannot be reached (then
+        nothing is kept either, and the revocation is unknown: the caller asks ``TokenRevocations``)."""
         ...
 
     async def rendered(self, generation: int, key: str) -> Rendered | None:

@@ -12,6 +12,13 @@ from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.shared.ports import Clock, JobQueue
 
 
+class SessionEnded(Unauthenticated):
+    """A revoked session, refused by a read that folds the revocation check into its own round trip (the same
+    answer as the bearer check's)."""
+
+    default_message = "This session has ended (logged out or account deleted). Please log in again."
+
+
 @dataclass(frozen=True, slots=True)
 class MemberAccess:
     """Loads the caller, lets them off the waitlist when their time has come, and applies the access rule.

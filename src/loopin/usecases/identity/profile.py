@@ -13,8 +13,8 @@ from loopin.domain.identity.profile import (
     raise_if_any,
 )
 from loopin.domain.shared.changes import Keep
-from loopin.domain.shared.errors import FieldProblem, Unauthenticated
-from loopin.usecases.identity.access import MemberAccess
+from loopin.domain.shared.errors import FieldProblem
+from loopin.usecases.identity.access import MemberAccess, SessionEnded
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.interests import chosen_interests
 from loopin.usecases.identity.jobs import audited_member
@@ -40,7 +40,6 @@ class GetProfile:
 
 
 ProfilePresenter = Callable[[ProfileView], bytes]
-SESSION_ENDED = "This session has ended (logged out or account deleted). Please log in again."
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +65,12 @@ class ReadProfile:
         if ttl > 0:
             kept = await self.cache.read(member_id, token_id)
             if kept.revoked:
-                raise Unauthenticated(SESSION_ENDED)
+                raise SessionEnded()
             if kept.body is not None:
                 return kept.body
             version = kept.version
         elif await self.revocations.is_revoked(token_id, member_id):
-            raise Unauthenticated(SESSION_ENDED)
+            raise SessionEnded()
         view = await self.get(member_id=member_id)
         body = present(view)
         if version is not None and view.status is MemberStatus.ACTIVE:

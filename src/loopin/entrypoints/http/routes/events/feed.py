@@ -15,7 +15,14 @@ from litestar.params import Body, FromQuery, JSONBody, Parameter
 from loopin.domain.events.changes import EventChanges
 from loopin.domain.events.place import PlaceInput
 from loopin.domain.shared.changes import KEEP
-from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest, Session, optional_session
+from loopin.entrypoints.http.auth import (
+    PUBLIC,
+    REVOCATION_IN_USE_CASE,
+    AnyRequest,
+    MemberRequest,
+    Session,
+    optional_session,
+)
 from loopin.entrypoints.http.params import Id, OptionalQueryId, PathId
 from loopin.entrypoints.http.routes.events.wire import EventOut, event_out
 from loopin.entrypoints.http.wire import MessageOut
@@ -226,7 +233,7 @@ class EventController(Controller):
     path = "/api/events"
     tags = ["events"]
 
-    @get("/", summary="The feed: upcoming events the member may see, soonest first")
+    @get("/", opt=REVOCATION_IN_USE_CASE, summary="The feed: upcoming events the member may see, soonest first")
     @inject
     async def feed(
         self,
@@ -247,6 +254,7 @@ class EventController(Controller):
         session = request.user
         body = await read_feed(
             member_id=session.member_id,
+            token_id=session.token_id,
             present=lambda page: _encode(feed_out(page, session)),
             filters=FeedFilters(
                 status=status,
@@ -315,7 +323,11 @@ class EventController(Controller):
         )
         return event_out(view, request.user)
 
-    @get("/{event_id:int}", summary="One event (404 for events the member may not see)")
+    @get(
+        "/{event_id:int}",
+        opt=REVOCATION_IN_USE_CASE,
+        summary="One event (404 for events the member may not see)",
+    )
     @inject
     async def detail(
         self, request: MemberRequest, event_id: PathId, read_event: FromDishka[ReadEvent]
@@ -325,7 +337,11 @@ class EventController(Controller):
         def present(view: EventView, hosts: bool) -> bytes:
             return _encode(event_out(view, session if hosts else None))
 
-        return _json(await read_event(member_id=session.member_id, event_id=event_id, present=present))
+        return _json(
+            await read_event(
+                member_id=session.member_id, token_id=session.token_id, event_id=event_id, present=present
+            )
+        )
 
     @put("/{event_id:int}", summary="Change an event (host or staff); only the keys sent change")
     @inject
