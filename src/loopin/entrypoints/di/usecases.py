@@ -148,6 +148,7 @@ PAYMENTS = (
 )
 PAYOUTS = (
     bank_accounts.HostCheck,
+    bank_accounts.HostAccounts,
     bank_accounts.AddBankAccount,
     bank_accounts.ListBankAccounts,
     bank_accounts.MakePrimaryBankAccount,

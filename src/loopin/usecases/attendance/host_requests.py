@@ -38,6 +38,7 @@ from loopin.usecases.attendance.views import (
     BulkOutcome,
     RequesterProfile,
     RequestView,
+    distinct_ids,
 )
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, EventRepository
@@ -163,8 +164,7 @@ class _HostDecision(ABC):
             event.request_closed(now)
             await self.events.save(event)
         self.jobs.enqueue(jobs.audited_request(self.action, request, host_id, now))
-        notice = jobs.request_accepted if self.action == "accepted" else jobs.request_declined
-        self.jobs.enqueue(notice(request, event))
+        self.jobs.enqueue(jobs.request_answered(request, event))
         self.uow.after_commit(self.cache.invalidate)
 
 
@@ -215,11 +215,7 @@ class BulkRequestAction:
         action: str,
         host_message: str | None = None,
     ) -> BulkOutcome:
-        ids = list(dict.fromkeys(request_ids))
-        if not 1 <= len(ids) <= self.config.bulk_max_requests:
-            raise InvalidInput.single(
-                "request_ids", f"request_ids must hold 1 to {self.config.bulk_max_requests} ids"
-            )
+        ids = distinct_ids(request_ids, "request_ids", self.config.bulk_max_requests)
         action = action.strip().lower()
         if action not in ("accept", "decline"):
             raise InvalidInput.single("action", "action must be accept or decline")
@@ -254,15 +250,13 @@ class BulkRequestAction:
                     continue
                 request.accept(now, message, deadline)
                 accepted.append(request.id)
-                self.jobs.enqueue(jobs.audited_request("accepted", request, host.id, now, bulk=True))
-                self.jobs.enqueue(jobs.request_accepted(request, event))
             else:
                 request.decline(now, message, has_ticket=False)
                 declined.append(request.id)
-                self.jobs.enqueue(jobs.audited_request("declined", request, host.id, now, bulk=True))
-                self.jobs.enqueue(jobs.request_declined(request, event))
             await self.requests.save(request)
             event.request_closed(now)
+            self.jobs.enqueue(jobs.audited_request(request.status.value, request, host.id, now, bulk=True))
+            self.jobs.enqueue(jobs.request_answered(request, event))
         if accepted or declined:
             await self.events.save(event)
             self.uow.after_commit(self.cache.invalidate)

@@ -31,6 +31,7 @@ from loopin.usecases.attendance.views import (
     InvitationView,
     SearchHit,
     SearchPage,
+    distinct_ids,
 )
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache
@@ -112,9 +113,7 @@ class SendInvitations:
         expiry_policy: str | None = None,
         message: str | None = None,
     ) -> InvitationsSent:
-        ids = list(dict.fromkeys(user_ids))
-        if not 1 <= len(ids) <= self.config.invite_max_users:
-            raise InvalidInput.single("user_ids", f"user_ids must hold 1 to {self.config.invite_max_users} ids")
+        ids = distinct_ids(user_ids, "user_ids", self.config.invite_max_users)
         policy = parse_policy(expiry_policy)
         message = check_text(message, "message", HOST_MESSAGE_MAX)
         host = await self.access.load(member_id, Access.MEMBER)

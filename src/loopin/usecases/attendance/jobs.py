@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from loopin.domain.attendance.invitation import Invitation
-from loopin.domain.attendance.request import JoinRequest
+from loopin.domain.attendance.request import JoinRequest, RequestStatus
 from loopin.domain.attendance.ticket import Ticket
 from loopin.domain.attendance.waitlist import WaitlistPlace
 from loopin.domain.audit.entry import JsonValue
@@ -76,23 +76,16 @@ def audited_ticket(action: str, t: Ticket, actor_id: int | None, at: datetime, *
 # --- notifications (the templates are in domain/notifications/templates.py) ---------------------------------
 
 
-def request_accepted(r: JoinRequest, event: Event) -> Job:
+def request_answered(r: JoinRequest, event: Event) -> Job:
+    """The host accepted (``request_approved``, ``…_paid`` when a payment follows) or declined the request."""
+    accepted = r.status is RequestStatus.ACCEPTED
+    paid = "_paid" if event.is_paid else ""
     return notification_job(
-        "request_approved_paid" if event.is_paid else "request_approved",
+        f"request_approved{paid}" if accepted else "request_declined",
         recipient_id=r.requester_id,
         sender_id=event.host_id,
         values={"event_name": event.title},
-        data={"action": "accepted", "event_id": event.id, "request_id": r.id},
-    )
-
-
-def request_declined(r: JoinRequest, event: Event) -> Job:
-    return notification_job(
-        "request_declined",
-        recipient_id=r.requester_id,
-        sender_id=event.host_id,
-        values={"event_name": event.title},
-        data={"action": "declined", "event_id": event.id, "request_id": r.id},
+        data={"action": "accepted" if accepted else "declined", "event_id": event.id, "request_id": r.id},
     )
 
 

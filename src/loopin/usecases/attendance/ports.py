@@ -264,23 +264,24 @@ class OfferCheckout:
     payment_fields: Mapping[str, str]
 
 
+@dataclass(frozen=True, slots=True)
+class TakenOffer:
+    """A seat offer its member takes: the event and the place locked, the offer open, the member eligible;
+    ``seats`` of the offered ones (None: all of them; the rest go to the next in line)."""
+
+    member: Member
+    event: Event
+    place: WaitlistPlace
+    seats: int | None
+
+
 class PaidSeatOffers(Protocol):
     """Taking a paid event's seat offer opens a payment order. Payments ranks above attendance and implements
     it (``SeatOfferCheckout``), in the caller's transaction."""
 
-    async def checkout(
-        self,
-        *,
-        member: Member,
-        event: Event,
-        place: WaitlistPlace,
-        seats: int | None,
-        now: datetime,
-        base_url: str,
-    ) -> OfferCheckout:
-        """Call with the event and the place locked, the offer open and the member eligible. The order takes
-        over the offer's held seats (``seats`` of them, the rest go to the next in line) for the payment
-        window, the place is accepted with the order's id; the ticket comes with the payment."""
+    async def checkout(self, offer: TakenOffer, *, now: datetime, base_url: str) -> OfferCheckout:
+        """The order takes over the offer's held seats for the payment window, the place is accepted with the
+        order's id; the ticket comes with the payment."""
         ...
 
 

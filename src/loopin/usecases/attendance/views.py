@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from loopin.domain.attendance.invitation import Invitation, InvitationStatus
 from loopin.domain.attendance.request import JoinRequest, RequestStatus
@@ -23,6 +23,11 @@ from loopin.usecases.shared.attributes import from_attributes
 
 def picture_url(storage: FileStorage, key: str | None) -> str | None:
     return storage.url_for(key) if key else None
+
+
+def event_fields(event: EventBrief) -> dict[str, Any]:
+    """The event's brief under the names a view gives it (``event_title``, ...); a view takes those it has."""
+    return {f"event_{name}": getattr(event, name) for name in ("title", "start_time", "end_time", "timezone")}
 
 
 class HasStatus(Protocol):
@@ -43,6 +48,14 @@ def status_filter(kind: type[RequestStatus] | type[InvitationStatus], raw: str |
         allowed = ", ".join(s.value for s in kind)
         raise InvalidInput.single("status_filter", f"status_filter must be one of: {allowed}") from None
     return str(status.value)
+
+
+def distinct_ids(raw: Sequence[int], field: str, most: int) -> list[int]:
+    """The ids a bulk call names, each once in its order; 422 unless there are 1 to ``most`` of them."""
+    ids = list(dict.fromkeys(raw))
+    if not 1 <= len(ids) <= most:
+        raise InvalidInput.single(field, f"{field} must hold 1 to {most} ids")
+    return ids
 
 
 def having_status(views: Iterable[V], wanted: str | None) -> list[V]:
@@ -141,9 +154,7 @@ class InvitationView:
         return from_attributes(
             cls,
             i,
-            event_title=event.title,
-            event_start_time=event.start_time,
-            event_timezone=event.timezone,
+            **event_fields(event),
             user_id=i.invitee_id,
             full_name=invitee.name if invitee else "",
             picture_url=picture_url(storage, invitee.picture_key) if invitee and storage else None,
@@ -196,11 +207,8 @@ class TicketView:
         return from_attributes(
             cls,
             t,
+            **event_fields(event),
             ticket_id=t.id,
-            event_title=event.title,
-            event_start_time=event.start_time,
-            event_end_time=event.end_time,
-            event_timezone=event.timezone,
             venue_name=event.venue_name,
             cover_image_url=picture_url(storage, event.cover_image_key),
             ticket_secret=secret,

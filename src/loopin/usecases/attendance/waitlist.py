@@ -26,7 +26,13 @@ from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.config import AttendanceConfig
-from loopin.usecases.attendance.ports import OfferCheckout, PaidSeatOffers, TicketRepository, WaitlistRepository
+from loopin.usecases.attendance.ports import (
+    OfferCheckout,
+    PaidSeatOffers,
+    TakenOffer,
+    TicketRepository,
+    WaitlistRepository,
+)
 from loopin.usecases.attendance.seat_offers import SeatOffers
 from loopin.usecases.attendance.tickets import TicketDesk, brief_of
 from loopin.usecases.attendance.views import TicketView, WaitlistEntryView, WaitlistPlaceView
@@ -193,7 +199,7 @@ class AcceptSeatOffer:
             raise
         if event.is_paid:
             checkout = await self.paid.checkout(
-                member=member, event=event, place=place, seats=seats, now=now, base_url=base_url
+                TakenOffer(member, event, place, seats), now=now, base_url=base_url
             )
             await self.uow.commit()
             return checkout

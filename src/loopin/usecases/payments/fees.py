@@ -14,6 +14,7 @@ from loopin.usecases.events.ports import EventCache, PlatformFees
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.ports import FeeConfigCache, FeeConfigRepository
+from loopin.usecases.shared.attributes import from_attributes
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 
@@ -26,7 +27,7 @@ class FeeView:
 
     @classmethod
     def of(cls, config: PlatformFeeConfig) -> FeeView:
-        return cls(config.percentage, config.description, config.updated_by, config.updated_at)
+        return from_attributes(cls, config)
 
 
 @dataclass(frozen=True, slots=True)

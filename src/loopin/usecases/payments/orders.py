@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from loopin.domain.attendance.errors import AlreadyConfirmed, MoreSeatsThanOffered, SeatsUnavailable
 from loopin.domain.attendance.rules import check_plus_ones, check_seat_count, require_guest, require_open
-from loopin.domain.attendance.waitlist import WaitlistPlace
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access, Member
 from loopin.domain.payments.errors import OrderNotFound, PaymentNotRequired, PriceChanged
@@ -23,7 +22,7 @@ from loopin.domain.payments.order import PaymentOrder
 from loopin.domain.shared.errors import Conflict
 from loopin.domain.shared.money import to_money
 from loopin.usecases.attendance import jobs as attendance_jobs
-from loopin.usecases.attendance.ports import OfferCheckout, PaidSeatOffers, TicketRepository
+from loopin.usecases.attendance.ports import OfferCheckout, PaidSeatOffers, TakenOffer, TicketRepository
 from loopin.usecases.attendance.seat_offers import SeatOffers
 from loopin.usecases.attendance.tickets import TicketDesk
 from loopin.usecases.events.access import EventAccess
@@ -98,18 +97,9 @@ class SeatOfferCheckout(PaidSeatOffers):
     desk: OrderDesk
     jobs: JobQueue
 
-    async def open(
-        self,
-        *,
-        member: Member,
-        event: Event,
-        place: WaitlistPlace,
-        seats: int | None,
-        now: datetime,
-        base_url: str,
-    ) -> OrderCreated:
-        """Call with the event and the place locked, the offer open and the member eligible."""
-        taken = place.seats if seats is None else seats
+    async def open(self, offer: TakenOffer, *, now: datetime, base_url: str) -> OrderCreated:
+        member, event, place = offer.member, offer.event, offer.place
+        taken = place.seats if offer.seats is None else offer.seats
         if taken > place.seats:
             raise MoreSeatsThanOffered(place.seats)
         if await self.orders.open_for(event.id, member.id) is not None:
@@ -131,17 +121,8 @@ class SeatOfferCheckout(PaidSeatOffers):
             await self.offers.give_back(event, surplus, now)
         return self.desk.created(order, member, event, base_url, reused=False)
 
-    async def checkout(
-        self,
-        *,
-        member: Member,
-        event: Event,
-        place: WaitlistPlace,
-        seats: int | None,
-        now: datetime,
-        base_url: str,
-    ) -> OfferCheckout:
-        created = await self.open(member=member, event=event, place=place, seats=seats, now=now, base_url=base_url)
+    async def checkout(self, offer: TakenOffer, *, now: datetime, base_url: str) -> OfferCheckout:
+        created = await self.open(offer, now=now, base_url=base_url)
         checkout = created.checkout
         return from_attributes(
             OfferCheckout, created.order, payment_url=checkout.url, payment_fields=checkout.fields
@@ -236,7 +217,7 @@ class CreatePaymentOrder:
             return None
         await self.desk.eligibility(locked, member.id, now)
         created = await self.offer_checkout.open(
-            member=member, event=locked, place=place, seats=seats, now=now, base_url=base_url
+            TakenOffer(member, locked, place, seats), now=now, base_url=base_url
         )
         await self.uow.commit()
         return created

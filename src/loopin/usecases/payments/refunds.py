@@ -43,6 +43,7 @@ class Refunding:
 
     orders: PaymentOrderRepository
     refunds: RefundRepository
+    events: EventRepository
     ledger: Ledger
     jobs: JobQueue
 
@@ -52,15 +53,19 @@ class Refunding:
         amount: Decimal,
         reason: RefundReason,
         now: datetime,
-        event_title: str,
+        event_title: str | None = None,
         *,
         key: str | None = None,
         actor_id: int | None = None,
     ) -> Refund | None:
-        """Call on a locked order. None when there is nothing to refund. ``key`` defaults to the order's one
-        full refund; ``actor_id`` is who decided it (None: the system or the guest's own cancellation)."""
+        """Call on a locked order. None when there is nothing to refund. ``event_title`` names the event in the
+        member's notice (read when not given); ``key`` defaults to the order's one full refund; ``actor_id`` is
+        who decided it (None: the system or the guest's own cancellation)."""
         if amount <= ZERO or order.refundable_amount <= ZERO:
             return None
+        if event_title is None:
+            event = await self.events.get(order.event_id)
+            event_title = event.title if event else ""
         opened = Refund.open(order, amount, reason, key or full_refund_key(order), now)
         refund, created = await self.refunds.add(opened)
         if not created:
@@ -128,7 +133,6 @@ class RefundOrder:
     """Job: refunds one order in full (a cancelled event). Run twice, it opens one refund."""
 
     orders: PaymentOrderRepository
-    events: EventRepository
     refunding: Refunding
     uow: UnitOfWork
     clock: Clock
@@ -139,9 +143,8 @@ class RefundOrder:
         if order is None:
             await self.uow.commit()
             return None
-        event = await self.events.get(order.event_id)
         amount = self.config.refunds.for_event_cancellation(order)
-        refund = await self.refunding.open(order, amount, reason, self.clock.now(), event.title if event else "")
+        refund = await self.refunding.open(order, amount, reason, self.clock.now())
         await self.uow.commit()
         return refund
 
@@ -232,7 +235,6 @@ class RefundOrderAsStaff:
 
     access: MemberAccess
     orders: PaymentOrderRepository
-    events: EventRepository
     refunding: Refunding
     uow: UnitOfWork
     clock: Clock
@@ -245,17 +247,9 @@ class RefundOrderAsStaff:
         left = order.refundable_amount
         if left <= ZERO:
             raise RefundNotAllowed("Nothing is left to refund on this order.")
-        event = await self.events.get(order.event_id)
         key = f"{order.order_id}:staff:{order.refunded_amount}"
-        refund = await self.refunding.open(
-            order,
-            left,
-            RefundReason.STAFF,
-            self.clock.now(),
-            event.title if event else "",
-            key=key,
-            actor_id=staff.id,
-        )
+        now = self.clock.now()
+        refund = await self.refunding.open(order, left, RefundReason.STAFF, now, key=key, actor_id=staff.id)
         await self.uow.commit()
         if refund is None:
             raise RefundNotAllowed("Nothing is left to refund on this order.")

@@ -6,7 +6,9 @@ hold under parallel requests; the database's partial unique indexes back both.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from loopin.domain.identity.member import Access, Member
 from loopin.domain.payouts.bank_account import BankAccount, BankDetails
@@ -47,6 +49,30 @@ class HostCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class HostAccounts:
+    """A host's accounts, changed under the host's payout lock, with one primary at a time."""
+
+    access: MemberAccess
+    locks: PayoutHosts
+    accounts: BankAccountRepository
+
+    async def own(self, member_id: int, account_id: int) -> BankAccount:
+        """The caller's account, their payout lock taken first."""
+        member = await self.access.load(member_id, Access.MEMBER)
+        await self.locks.lock(member.id)
+        account = await self.accounts.get(account_id, host_id=member.id)
+        if account is None:
+            raise BankAccountNotFound()
+        return account
+
+    async def demote_primary(self, accounts: Sequence[BankAccount], now: datetime) -> None:
+        for other in accounts:
+            if other.is_primary:
+                other.demote(now)
+                await self.accounts.save(other)
+
+
+@dataclass(frozen=True, slots=True)
 class AddBankAccount:
     """The app's ``POST /api/payouts/bank-accounts``. The first account becomes primary (the app always sends
     ``is_primary: false``); adding an account already there answers it unchanged (a retried submit)."""
@@ -55,6 +81,7 @@ class AddBankAccount:
     hosts: HostCheck
     locks: PayoutHosts
     accounts: BankAccountRepository
+    host_accounts: HostAccounts
     vault: AccountNumberVault
     jobs: JobQueue
     uow: UnitOfWork
@@ -76,10 +103,7 @@ class AddBankAccount:
         now = self.clock.now()
         primary = details.is_primary or not current
         if primary:
-            for other in current:
-                if other.is_primary:
-                    other.demote(now)
-                    await self.accounts.save(other)
+            await self.host_accounts.demote_primary(current, now)
         account = await self.accounts.add(
             BankAccount(
                 id=0,
@@ -115,28 +139,20 @@ class ListBankAccounts:
 
 @dataclass(frozen=True, slots=True)
 class MakePrimaryBankAccount:
-    access: MemberAccess
-    locks: PayoutHosts
+    host_accounts: HostAccounts
     accounts: BankAccountRepository
     jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, account_id: int) -> BankAccountView:
-        member = await self.access.load(member_id, Access.MEMBER)
-        await self.locks.lock(member.id)
-        account = await self.accounts.get(account_id, host_id=member.id)
-        if account is None:
-            raise BankAccountNotFound()
+        account = await self.host_accounts.own(member_id, account_id)
         if not account.is_primary:
             now = self.clock.now()
-            for other in await self.accounts.of_host(member.id):
-                if other.is_primary:
-                    other.demote(now)
-                    await self.accounts.save(other)
+            await self.host_accounts.demote_primary(await self.accounts.of_host(account.host_id), now)
             account.make_primary(now)
             await self.accounts.save(account)
-            self.jobs.enqueue(jobs.audited_account("made_primary", account, member.id, now))
+            self.jobs.enqueue(jobs.audited_account("made_primary", account, member_id, now))
         await self.uow.commit()
         return BankAccountView.of(account)
 
@@ -145,8 +161,7 @@ class MakePrimaryBankAccount:
 class RemoveBankAccount:
     """Soft removal (payouts keep pointing at it); a removed primary hands over to the newest other account."""
 
-    access: MemberAccess
-    locks: PayoutHosts
+    host_accounts: HostAccounts
     accounts: BankAccountRepository
     payouts: PayoutRepository
     jobs: JobQueue
@@ -154,11 +169,7 @@ class RemoveBankAccount:
     clock: Clock
 
     async def __call__(self, *, member_id: int, account_id: int) -> None:
-        member = await self.access.load(member_id, Access.MEMBER)
-        await self.locks.lock(member.id)
-        account = await self.accounts.get(account_id, host_id=member.id)
-        if account is None:
-            raise BankAccountNotFound()
+        account = await self.host_accounts.own(member_id, account_id)
         if await self.payouts.in_flight_to(account.id):
             raise BankAccountInUse()
         now = self.clock.now()
@@ -166,10 +177,10 @@ class RemoveBankAccount:
         account.remove(now)
         await self.accounts.save(account)
         if was_primary:
-            rest = [a for a in await self.accounts.of_host(member.id) if a.id != account.id]
+            rest = [a for a in await self.accounts.of_host(account.host_id) if a.id != account.id]
             if rest:
                 successor = max(rest, key=lambda a: (a.created_at or now, a.id))
                 successor.make_primary(now)
                 await self.accounts.save(successor)
-        self.jobs.enqueue(jobs.audited_account("removed", account, member.id, now))
+        self.jobs.enqueue(jobs.audited_account("removed", account, member_id, now))
         await self.uow.commit()

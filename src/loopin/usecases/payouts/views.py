@@ -10,6 +10,7 @@ from loopin.domain.payouts.balance import EventBalance, HostBalance
 from loopin.domain.payouts.bank_account import BankAccount
 from loopin.domain.payouts.payout import Allocation, PayoutRequest
 from loopin.usecases.payouts.ports import BankAccountRepository, PayoutPage
+from loopin.usecases.shared.attributes import from_attributes
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +27,7 @@ class BankAccountView:
 
     @classmethod
     def of(cls, a: BankAccount) -> BankAccountView:
-        return cls(
-            a.id, a.bank_name, a.masked_number, a.ifsc_code, a.account_holder_name, a.is_primary, a.is_active,
-            a.created_at, a.updated_at,
-        )  # fmt: skip
+        return from_attributes(cls, a, masked_account_number=a.masked_number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +57,13 @@ class PayoutView:
 
     @classmethod
     def of(cls, p: PayoutRequest, account: BankAccount | None) -> PayoutView:
-        return cls(
-            p.id, p.host_id, p.amount, p.status.value, p.origin.value,
-            BankAccountView.of(account) if account is not None else None,
-            p.allocations,
-            p.sender, p.utr, p.failure_reason, p.approved_by, p.approved_at, p.closed_by, p.closed_at,
-            p.created_at, p.updated_at,
-        )  # fmt: skip
+        return from_attributes(
+            cls,
+            p,
+            status=p.status.value,
+            origin=p.origin.value,
+            bank_account=BankAccountView.of(account) if account is not None else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
