@@ -44,6 +44,13 @@ class SqlJoinRequestRepository(RowRepository[JoinRequest, JoinRequestRow], JoinR
     async def get(self, request_id: int) -> JoinRequest | None:
         return await self._get(request_id)
 
+    async def find(self, event_id: int, member_id: int) -> JoinRequest | None:
+        return await self._one(
+            select(JoinRequestRow).where(
+                JoinRequestRow.event_id == event_id, JoinRequestRow.requester_id == member_id
+            )
+        )
+
     async def lock(self, event_id: int, member_id: int) -> JoinRequest | None:
         return await self._one(
             select(JoinRequestRow).where(
@@ -86,6 +93,11 @@ class SqlInvitationRepository(RowRepository[Invitation, InvitationRow], Invitati
 
     async def get(self, invitation_id: int) -> Invitation | None:
         return await self._get(invitation_id)
+
+    async def find(self, event_id: int, member_id: int) -> Invitation | None:
+        return await self._one(
+            select(InvitationRow).where(InvitationRow.event_id == event_id, InvitationRow.invitee_id == member_id)
+        )
 
     async def lock(self, event_id: int, member_id: int) -> Invitation | None:
         return await self._one(
