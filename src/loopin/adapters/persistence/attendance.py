@@ -41,6 +41,8 @@ def ticket_from_row(row: TicketRow) -> Ticket:
 
 
 class SqlJoinRequestRepository(RowRepository[JoinRequest, JoinRequestRow], JoinRequestRepository):
+    no_key_update = True  # a rush inserts tickets referencing it (RowRepository.no_key_update)
+
     async def get(self, request_id: int) -> JoinRequest | None:
         return await self._get(request_id)
 
@@ -85,6 +87,8 @@ class SqlJoinRequestRepository(RowRepository[JoinRequest, JoinRequestRow], JoinR
 
 
 class SqlInvitationRepository(RowRepository[Invitation, InvitationRow], InvitationRepository):
+    no_key_update = True  # a rush inserts tickets referencing it (RowRepository.no_key_update)
+
     def _entity(self, row: InvitationRow) -> Invitation:
         return invitation_from_row(row)
 
@@ -128,6 +132,8 @@ class SqlInvitationRepository(RowRepository[Invitation, InvitationRow], Invitati
 
 
 class SqlTicketRepository(RowRepository[Ticket, TicketRow], TicketRepository):
+    no_key_update = True  # locked with the event and the request, in the same way (RowRepository.no_key_update)
+
     async def find(self, event_id: int, member_id: int) -> Ticket | None:
         row = await self._session.scalar(
             select(TicketRow).where(TicketRow.event_id == event_id, TicketRow.member_id == member_id)

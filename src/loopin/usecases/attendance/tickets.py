@@ -284,6 +284,9 @@ class ConfirmAttendance:
         if ticket is not None or (event.seats_held and not event.is_paid):
             # a cancelled ticket issued again, or waitlist offers holding seats: under the event's lock
             return await self._under_event_lock(member.id, event_id, seats, now)
+        if not event.is_paid and not event.has_seats_for(seats):
+            # sold out at a glance: refused on the snapshot, before the member's rows are read, without the lock
+            raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
         eligibility = await self.desk.eligibility(event, member.id, now, lock=False)  # locked after the seats
         check_plus_ones(event, seats)
         if event.is_paid:
@@ -291,8 +294,6 @@ class ConfirmAttendance:
                 f"{event.title} is a paid event (₹{event.ticket_price} a seat): complete the payment to get "
                 "your ticket."
             )
-        if not event.has_seats_for(seats):  # sold out at a glance: refused without waiting for the event's lock
-            raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
         brief = await brief_of(event, self.venues)
         try:
             ticket = await self.desk.issue(event, member.id, seats, eligibility, now)
