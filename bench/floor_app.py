@@ -4,8 +4,9 @@ routes, without our layers (no dishka, no use cases, no repositories/ORM, no uni
     uvicorn --app-dir bench --factory floor_app:create_app
 
 Same wire paths and JSON bodies as the API, so one wrk script drives both. Reads DATABASE_URL, REDIS_URL,
-SECRET_KEY, DB_POOL_SIZE and DB_MAX_OVERFLOW like the API; keys are derived the same way (HMAC of the master
-secret), so the seeded OTP digests and the minted tokens are valid here too.
+SECRET_KEY, DB_POOL_SIZE, DB_MAX_OVERFLOW, DB_POOL_TIMEOUT and REDIS_MAX_CONNECTIONS like the API; keys are
+derived the same way (HMAC of the master secret), so the seeded OTP digests and the minted tokens are valid here
+too.
 
 * ``GET /api/auth/profile``: JWT check (PyJWT, same claims), Redis ``EXISTS`` of the revocation key,
   ``SELECT`` of the member row by id, ``SELECT`` of the chosen interests by ids, in one transaction.
@@ -68,7 +69,7 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -1124,6 +1125,10 @@ async def payment_success(request: Request[Any, Any, Any]) -> Response[str]:
     return Response("", status_code=303, headers={"location": location})
 
 
+POOL_WAIT = float(os.environ.get("DB_POOL_TIMEOUT", "120"))  # as the API's Settings.db_pool_timeout
+REDIS_MAX = int(os.environ.get("REDIS_MAX_CONNECTIONS", "50"))
+
+
 @asynccontextmanager
 async def lifespan(_: Litestar) -> AsyncIterator[None]:
     url = os.environ["DATABASE_URL"]
@@ -1131,13 +1136,22 @@ async def lifespan(_: Litestar) -> AsyncIterator[None]:
         url,
         pool_size=int(os.environ.get("DB_POOL_SIZE", "10")),
         max_overflow=int(os.environ.get("DB_MAX_OVERFLOW", "20")),
+        pool_timeout=POOL_WAIT,
         connect_args={"server_settings": {"application_name": "loopin-floor", "timezone": "UTC"}},
     )
-    infra.redis = Redis.from_url(os.environ["REDIS_URL"], socket_timeout=5, socket_connect_timeout=3)
+    # As the API's: a bounded pool that a burst queues for (an unbounded one opens a connection per request).
+    pool = BlockingConnectionPool.from_url(
+        os.environ["REDIS_URL"],
+        max_connections=REDIS_MAX,
+        timeout=POOL_WAIT,
+        socket_timeout=5,
+        socket_connect_timeout=3,
+    )
+    infra.redis = Redis(connection_pool=pool)
     try:
         yield
     finally:
-        await infra.redis.aclose()
+        await infra.redis.aclose(close_connection_pool=True)
         await infra.engine.dispose()
 
 

@@ -158,3 +158,36 @@ async def test_parallel_confirm_and_cancel_keep_the_counter_true(rig: Rig) -> No
         "SELECT COALESCE(SUM(seats), 0) FROM tickets WHERE event_id = :e AND status <> 'cancelled'", e=event.id
     )
     assert (await rig.stored_event(event.id)).seats_taken == held <= 20
+
+
+async def test_host_decisions_during_confirmations_never_deadlock(rig: Rig) -> None:
+    """A host declining accepted requests while their guests confirm: a decision locks the event, then the
+    request; a confirmation must take its locks in the same order (one lock order), or PostgreSQL breaks the
+    deadlock by failing one of them (a 503)."""
+    host = await rig.member()
+    guests: list[Guest] = await rig.members(40)
+    event = await rig.event(host, max_capacity=100)
+    await accepted_requests(rig, event.id, {g.id: 1 for g in guests})
+    request_ids = dict(
+        await sql("SELECT requester_id, id FROM join_requests WHERE event_id = :e", e=event.id)  # type: ignore[arg-type]
+    )
+    declines = [
+        rig.client.put(
+            f"/api/events/{event.id}/requests/{request_ids[g.id]}/decline",
+            json={"host_message": ""},
+            headers=host.headers,
+        )
+        for g in guests
+    ]
+    confirms = [rig.confirm(g, event.id) for g in guests]
+    mixed = [call for pair in zip(confirms, declines, strict=True) for call in pair]
+    results = await asyncio.gather(*mixed)
+    statuses = Counter(r.status_code for r in results)
+    assert set(statuses) <= {200, 400, 409}, [(r.status_code, r.text) for r in results if r.status_code >= 500][:3]
+    [(held, tickets)] = await sql(
+        "SELECT COALESCE(SUM(seats), 0), COUNT(*) FROM tickets WHERE event_id = :e AND status <> 'cancelled'",
+        e=event.id,
+    )
+    assert (await rig.stored_event(event.id)).seats_taken == held == tickets
+    confirmed = sum(1 for r in results[0::2] if r.status_code == 200)
+    assert confirmed == tickets

@@ -54,6 +54,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     queue_name: str = "loopin"
     db_pool_size: int = 10
     db_max_overflow: int = 20
+    # Seconds a request waits for a free database (or Redis) connection before answering 503. Sized for a burst:
+    # every guest of a rush at once queues here, and the app's own timeout is 180 s (client-contract.md).
+    db_pool_timeout: float = 120
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     twilio_from_number: str | None = None

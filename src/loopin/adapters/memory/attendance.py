@@ -50,6 +50,9 @@ class _PairTable(MemoryRows[Row], ABC):
     def _pair(self, row: Row) -> tuple[int, int]:
         """The (event id, member id) the row is unique for."""
 
+    async def find(self, event_id: int, member_id: int) -> Row | None:
+        return self._read(self._tx.read(self.pairs, (event_id, member_id)))
+
     async def lock_by_id(self, row_id: int) -> Row | None:
         return await self._locked(row_id)
 

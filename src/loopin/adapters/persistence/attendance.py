@@ -41,8 +41,17 @@ def ticket_from_row(row: TicketRow) -> Ticket:
 
 
 class SqlJoinRequestRepository(RowRepository[JoinRequest, JoinRequestRow], JoinRequestRepository):
+    no_key_update = True  # a rush inserts tickets referencing it (RowRepository.no_key_update)
+
     async def get(self, request_id: int) -> JoinRequest | None:
         return await self._get(request_id)
+
+    async def find(self, event_id: int, member_id: int) -> JoinRequest | None:
+        return await self._one(
+            select(JoinRequestRow).where(
+                JoinRequestRow.event_id == event_id, JoinRequestRow.requester_id == member_id
+            )
+        )
 
     async def lock(self, event_id: int, member_id: int) -> JoinRequest | None:
         return await self._one(
@@ -78,6 +87,8 @@ class SqlJoinRequestRepository(RowRepository[JoinRequest, JoinRequestRow], JoinR
 
 
 class SqlInvitationRepository(RowRepository[Invitation, InvitationRow], InvitationRepository):
+    no_key_update = True  # a rush inserts tickets referencing it (RowRepository.no_key_update)
+
     def _entity(self, row: InvitationRow) -> Invitation:
         return invitation_from_row(row)
 
@@ -86,6 +97,11 @@ class SqlInvitationRepository(RowRepository[Invitation, InvitationRow], Invitati
 
     async def get(self, invitation_id: int) -> Invitation | None:
         return await self._get(invitation_id)
+
+    async def find(self, event_id: int, member_id: int) -> Invitation | None:
+        return await self._one(
+            select(InvitationRow).where(InvitationRow.event_id == event_id, InvitationRow.invitee_id == member_id)
+        )
 
     async def lock(self, event_id: int, member_id: int) -> Invitation | None:
         return await self._one(
@@ -116,6 +132,8 @@ class SqlInvitationRepository(RowRepository[Invitation, InvitationRow], Invitati
 
 
 class SqlTicketRepository(RowRepository[Ticket, TicketRow], TicketRepository):
+    no_key_update = True  # locked with the event and the request, in the same way (RowRepository.no_key_update)
+
     async def find(self, event_id: int, member_id: int) -> Ticket | None:
         row = await self._session.scalar(
             select(TicketRow).where(TicketRow.event_id == event_id, TicketRow.member_id == member_id)

@@ -29,13 +29,15 @@ def _keep_row(session: Session, instance: Any) -> None:
     session.info.setdefault("rows", []).append(instance)
 
 
-def create_engine(url: str, pool_size: int = 10, max_overflow: int = 20) -> AsyncEngine:
+def create_engine(url: str, pool_size: int = 10, max_overflow: int = 20, pool_timeout: float = 30) -> AsyncEngine:
     """No pre-ping: it costs a round trip on every checkout. A connection the server dropped fails one request
-    (SQLAlchemy then invalidates the pool), and ``pool_recycle`` retires connections before idle timeouts."""
+    (SQLAlchemy then invalidates the pool), and ``pool_recycle`` retires connections before idle timeouts.
+    ``pool_timeout``: how long a request queues (first come, first served) for a connection before it fails."""
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
         pool_recycle=1800,
         connect_args={"server_settings": {"application_name": "loopin", "timezone": "UTC"}},
     )

@@ -44,6 +44,7 @@ def _copy_event(event: Event, row: EventRow) -> None:
 
 
 class SqlEventRepository(RowRepository[Event, EventRow], EventRepository):
+    no_key_update = True  # a rush inserts tickets referencing it (RowRepository.no_key_update)
     conflict = Conflict("This event could not be stored. Please retry.", code="EVENT_CONFLICT")
 
     def _write(self, event: Event, row: EventRow) -> None:

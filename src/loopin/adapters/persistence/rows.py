@@ -124,11 +124,17 @@ class RowRepository(Generic[E, Row]):
     row and entity differ (``_entity``, ``_write``, ``_added``, ``conflict``, ``dated_by``).
 
     Locked reads are ``SELECT … FOR UPDATE`` and reload the row over what the session holds, so a use case
-    decides on what the lock protects."""
+    decides on what the lock protects. ``no_key_update``: ``FOR NO KEY UPDATE`` instead."""
 
     entity: type[E]
     row: type[Row]
     conflict: ClassVar[Conflict] = Conflict(CONFLICT)
+    # FOR NO KEY UPDATE, the lock an UPDATE takes anyway: it does not wait for the key-share locks that inserting
+    # a row referencing this one takes (the foreign key check). For rows a rush inserts references to (events,
+    # requests, invitations, tickets): a confirmation holds those key-share locks from its ticket insert to its
+    # commit, and a FOR UPDATE of the same event or request, taken while holding another lock the confirmation
+    # then waits for, would deadlock with it.
+    no_key_update: ClassVar[bool] = False
     dated_by: ClassVar[str] = "created_at"  # the entity's field an added row is dated with
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -150,7 +156,9 @@ class RowRepository(Generic[E, Row]):
         if not is_storable_id(row_id):
             return None
         if lock:
-            row = await self._session.get(self.row, row_id, with_for_update=True, populate_existing=True)
+            row = await self._session.get(
+                self.row, row_id, with_for_update={"key_share": self.no_key_update}, populate_existing=True
+            )
         else:
             row = await self._session.get(self.row, row_id)
         return self._entity(row) if row is not None else None
@@ -163,13 +171,13 @@ class RowRepository(Generic[E, Row]):
 
     async def _one(self, statement: Select[Row], *, lock: bool = False) -> E | None:
         if lock:
-            statement = statement.with_for_update()
+            statement = statement.with_for_update(key_share=self.no_key_update)
         row = await self._session.scalar(statement, execution_options=_POPULATE)
         return self._entity(row) if row is not None else None
 
     async def _many(self, statement: Select[Row], *, lock: bool = False, skip_locked: bool = False) -> list[E]:
         if lock or skip_locked:
-            statement = statement.with_for_update(skip_locked=skip_locked)
+            statement = statement.with_for_update(skip_locked=skip_locked, key_share=self.no_key_update)
         rows = await self._session.scalars(statement, execution_options=_POPULATE)
         return [self._entity(r) for r in rows]
 

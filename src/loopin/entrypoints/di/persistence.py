@@ -197,7 +197,9 @@ class PostgresProvider(Provider):
 
     @provide(scope=Scope.APP)
     async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
-        engine = create_engine(settings.database_url or "", settings.db_pool_size, settings.db_max_overflow)
+        engine = create_engine(
+            settings.database_url or "", settings.db_pool_size, settings.db_max_overflow, settings.db_pool_timeout
+        )
         yield engine
         await engine.dispose()
 

@@ -123,9 +123,6 @@ class VendorProvider(Provider):
             yield sandbox
 
 
-REDIS_POOL_WAIT_SECONDS = 30
-
-
 class RedisProvider(Provider):
     scope = Scope.APP
 
@@ -134,9 +131,9 @@ class RedisProvider(Provider):
         pool = BlockingConnectionPool.from_url(
             settings.redis_url or "",
             max_connections=settings.redis_max_connections,
-            # seconds a request may wait for a free connection: as long as for a database connection (SQLAlchemy's
-            # 30 s), so that a burst (every rush guest at once) queues rather than answering 503 after 5 s
-            timeout=REDIS_POOL_WAIT_SECONDS,
+            # a request waits for a free connection as long as for a database connection, so that a burst (every
+            # rush guest at once) queues rather than answering 503
+            timeout=settings.db_pool_timeout,
             socket_timeout=5,
             socket_connect_timeout=3,
         )

@@ -85,6 +85,10 @@ class TicketCard:
 class JoinRequestRepository(Protocol):
     async def get(self, request_id: int) -> JoinRequest | None: ...
 
+    async def find(self, event_id: int, member_id: int) -> JoinRequest | None:
+        """The member's request for the event, without a lock (a snapshot: lock it before writing it)."""
+        ...
+
     async def lock(self, event_id: int, member_id: int) -> JoinRequest | None:
         """The member's request for the event, locked until the transaction ends."""
         ...
@@ -108,6 +112,10 @@ class JoinRequestRepository(Protocol):
 
 class InvitationRepository(Protocol):
     async def get(self, invitation_id: int) -> Invitation | None: ...
+
+    async def find(self, event_id: int, member_id: int) -> Invitation | None:
+        """The member's invitation to the event, without a lock."""
+        ...
 
     async def lock(self, event_id: int, member_id: int) -> Invitation | None: ...
 

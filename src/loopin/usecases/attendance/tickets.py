@@ -7,8 +7,15 @@ always the seats held by live tickets.
 
 Built for a rush (thousands confirming the seats of one event at once): a confirmation reads the event without
 its row lock, and a sold-out event refuses on that snapshot, so refusals never queue for the lock. Only those who
-can still win take it, by the seat statement itself, as the transaction's last statement before the outbox and
-the commit: everything else (the ticket row, the request, the venue for the answer) is written or read before.
+can still win take it, by the seat statement itself; the ticket row and the venue for the answer are written or
+read before it, and after it only the member's own request or invitation is locked (and checked again) and the
+request written, then the outbox and the commit.
+
+**One lock order: the event, then the ticket, then the request or invitation.** Host decisions, cancellations
+and seat offers lock the event first; a confirmation that locked the member's request before the seat statement
+would deadlock with a host declining that request (PostgreSQL then fails one of them). So the fast path reads
+the request and invitation without a lock (``Eligibility.locked`` False) and ``TicketDesk.issue`` locks them right
+after the seats; a confirmation that reissues a cancelled ticket takes the event's lock first, as the others do.
 """
 
 from __future__ import annotations
@@ -59,6 +66,8 @@ class Eligibility:
     source: TicketSource
     request: JoinRequest | None
     invitation: Invitation | None
+    locked: bool = True  # False: read without locks; ``TicketDesk.issue`` locks and checks them after the seats
+    settled: bool = False  # a paid order's: the ticket is issued on it whatever became of the request since
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,25 +93,42 @@ class TicketDesk:
     jobs: JobQueue
     uow: UnitOfWork
 
-    async def eligibility(self, event: Event, member_id: int, now: datetime) -> Eligibility:
-        request = await self.requests.lock(event.id, member_id)
+    async def eligibility(self, event: Event, member_id: int, now: datetime, *, lock: bool = True) -> Eligibility:
+        """``lock=False`` before the event's lock is held (the request or invitation may not be locked first:
+        see the lock order above); ``issue`` locks them after the seats and checks again."""
+        requests = self.requests.lock if lock else self.requests.find
+        request = await requests(event.id, member_id)
         if request is not None and request.status_at(now) is RequestStatus.ACCEPTED:
-            return Eligibility(TicketSource.REQUEST, request, None)
-        invitation = await self.invitations.lock(event.id, member_id)
+            return Eligibility(TicketSource.REQUEST, request, None, locked=lock)
+        invitation = await (self.invitations.lock if lock else self.invitations.find)(event.id, member_id)
         if invitation is not None and invitation.status is InvitationStatus.ACCEPTED:
-            return Eligibility(TicketSource.INVITATION, None, invitation)
+            return Eligibility(TicketSource.INVITATION, None, invitation, locked=lock)
         if request is not None and request.status_at(now) is RequestStatus.EXPIRED:
             raise ConfirmationExpired()
         raise NoAcceptedRequest()
 
     async def order_eligibility(self, event: Event, member_id: int) -> Eligibility:
         """For a paid order being settled: the order was created while the member was eligible and the money
-        is in, so whatever became of the request or invitation since, the ticket is issued on it."""
-        request = await self.requests.lock(event.id, member_id)
+        is in, so whatever became of the request or invitation since, the ticket is issued on it (``issue``
+        locks the request after the seats, to mark it)."""
+        request = await self.requests.find(event.id, member_id)
         if request is not None:
-            return Eligibility(TicketSource.REQUEST, request, None)
-        invitation = await self.invitations.lock(event.id, member_id)
-        return Eligibility(TicketSource.INVITATION, None, invitation)
+            return Eligibility(TicketSource.REQUEST, request, None, locked=False, settled=True)
+        invitation = await self.invitations.find(event.id, member_id)
+        return Eligibility(TicketSource.INVITATION, None, invitation, locked=False, settled=True)
+
+    async def _locked(self, eligibility: Eligibility, event: Event, member_id: int, now: datetime) -> Eligibility:
+        """The eligibility read without locks, locked (after the event's row, in the one lock order) and, for a
+        confirmation, checked again: a host who declined in between wins, and the whole issue rolls back."""
+        if eligibility.locked:
+            return eligibility
+        if eligibility.settled:
+            request = await self.requests.lock(event.id, member_id) if eligibility.request else None
+            return Eligibility(eligibility.source, request, eligibility.invitation, settled=True)
+        fresh = await self.eligibility(event, member_id, now)
+        if fresh.source is not eligibility.source:  # the request closed while an invitation opened: start again
+            raise Conflict("Your invitation or request changed while you confirmed. Please try again.")
+        return fresh
 
     async def take_back(
         self, event: Event, ticket: Ticket, member_id: int, now: datetime, *, guest_name: str = ""
@@ -165,8 +191,10 @@ class TicketDesk:
         """``existing`` is the member's cancelled ticket for the event, if any (it is issued again), locked;
         ``from_hold``: the seats are the ones a paid order held. ``event`` keeps its counters in step.
 
-        The seats are taken last, so the event's row lock (which the seat statement takes) is held only from
-        there to the commit; a ticket inserted for seats that turn out gone is rolled back with the rest. A late
+        The seats are taken after the ticket is written, so the event's row lock (which the seat statement takes)
+        is held only from there to the commit: the request or invitation read without a lock is locked then (and a
+        confirmation's checked again), the request marked; a ticket inserted for seats that turn out gone (or for
+        a request declined in between) is rolled back with the rest. A late
         payment (its hold expired) takes them first instead: its caller goes on in the same transaction when
         they are gone (``SeatsUnavailable`` before anything is written), to refund it. ``Conflict`` when the
         member's ticket was inserted at the same time by another confirmation."""
@@ -202,15 +230,16 @@ class TicketDesk:
             )
             ticket = existing
             await self.tickets.save(ticket)
-        if eligibility.request is not None and eligibility.request.status is RequestStatus.ACCEPTED:
-            eligibility.request.ticket_issued(now)
-            await self.requests.save(eligibility.request)
         if from_hold:
             await self.seats.convert_held(event.id, seats)
             event.seats_held -= seats
             event.seats_taken += seats
         elif not late_payment:
             await self._take(event, seats)
+        eligibility = await self._locked(eligibility, event, member_id, now)
+        if eligibility.request is not None and eligibility.request.status is RequestStatus.ACCEPTED:
+            eligibility.request.ticket_issued(now)
+            await self.requests.save(eligibility.request)
         self.jobs.enqueue(jobs.audited_ticket("issued", ticket, member_id, now, paid=payment_order_id is not None))
         self.jobs.enqueue(jobs.ticket_issued(ticket, event, paid=payment_order_id is not None))
         self.uow.after_commit(self.cache.invalidate)  # the event's going count changed
@@ -252,24 +281,22 @@ class ConfirmAttendance:
             return await self._again(ticket, seats, event)
         require_guest(event, member.id)
         require_open(event, now)
-        if event.seats_held and not event.is_paid:  # waitlist offers hold seats: their turn needs the lock
-            return await self._with_offers(member.id, event_id, seats, now)
-        eligibility = await self.desk.eligibility(event, member.id, now)  # the member's own rows: no contention
+        if ticket is not None or (event.seats_held and not event.is_paid):
+            # a cancelled ticket issued again, or waitlist offers holding seats: under the event's lock
+            return await self._under_event_lock(member.id, event_id, seats, now)
+        if not event.is_paid and not event.has_seats_for(seats):
+            # sold out at a glance: refused on the snapshot, before the member's rows are read, without the lock
+            raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
+        eligibility = await self.desk.eligibility(event, member.id, now, lock=False)  # locked after the seats
         check_plus_ones(event, seats)
         if event.is_paid:
             raise PaymentRequired(
                 f"{event.title} is a paid event (₹{event.ticket_price} a seat): complete the payment to get "
                 "your ticket."
             )
-        if not event.has_seats_for(seats):  # sold out at a glance: refused without waiting for the event's lock
-            raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
-        if ticket is not None:  # a cancelled ticket is issued again: lock it (a parallel confirmation may win)
-            ticket = await self.tickets.lock(event.id, member.id)
-            if ticket is not None and ticket.is_live:
-                return await self._again(ticket, seats, event)
         brief = await brief_of(event, self.venues)
         try:
-            ticket = await self.desk.issue(event, member.id, seats, eligibility, now, existing=ticket)
+            ticket = await self.desk.issue(event, member.id, seats, eligibility, now)
         except Conflict:  # the same member confirmed twice at once and the other one inserted the ticket
             await self.uow.rollback()
             ticket = await self.tickets.find(event.id, member.id)
@@ -290,9 +317,10 @@ class ConfirmAttendance:
         await self.uow.commit()
         return TicketView.of(ticket, brief, self.codes, self.storage)
 
-    async def _with_offers(self, member_id: int, event_id: int, seats: int, now: datetime) -> TicketView:
-        """Seats offered from the event's waitlist are held: offers are turned and taken under the event's lock,
-        in the one lock order (event, ticket, request)."""
+    async def _under_event_lock(self, member_id: int, event_id: int, seats: int, now: datetime) -> TicketView:
+        """Seats offered from the event's waitlist are held, or the member's cancelled ticket is issued again:
+        offers are turned and taken, and the ticket locked, under the event's lock, in the one lock order
+        (event, ticket, request)."""
         event = await self.event_access.existing(event_id, lock=True)
         ticket = await self.tickets.lock(event.id, member_id)
         if ticket is not None and ticket.is_live:

@@ -181,7 +181,9 @@ class CreatePaymentOrder:
         ticket = await self.tickets.find(event.id, member.id)
         if ticket is not None and ticket.is_live:
             raise AlreadyConfirmed("You already have a ticket for this event.")
-        await self.desk.eligibility(event, member.id, now)
+        # Read, not locked: creating an order writes neither, and the request may not be locked before the
+        # event's row (the one lock order, usecases/attendance/tickets.py); settlement issues on the order.
+        await self.desk.eligibility(event, member.id, now, lock=False)
         order = await self.order_desk.open(event, member.id, seats, now)  # before the hold: its lock is short
         try:
             order = await self.orders.add(order)
