@@ -6,10 +6,10 @@ Rows are written by the project's own code: domain objects (``Venue.new``, ``Eve
 ``answer``, ``JoinRequest.open`` + ``accept``, ``Ticket.issue``), stored through the SQL repositories taken from
 the dishka container (``SqlVenueRepository.find_or_add``, ``SqlEventRepository.add``/``save``,
 ``SqlInvitationRepository.add``) or, for the bulk (thousands of rush requests and invitations, tens of thousands
-of door tickets), mapped to rows by the adapter's own functions (``_copy_request``, ``_copy_invitation``,
-``_copy_ticket``) and flushed in batches instead of one INSERT each. Door tickets are issued as for an accepted
-invitation, without the invitation rows (the door never reads them), and each door event's ``seats_taken`` is
-raised to the seats they hold. Data-set events hold no seats (``going_count`` 0, as no tickets exist for them).
+of door tickets), mapped to rows by the adapters' own functions (``copy_to_row``, ``_copy_invitation``) and
+flushed in batches instead of one INSERT each. Door tickets are issued as for an accepted invitation, without
+the invitation rows (the door never reads them), and each door event's ``seats_taken`` is raised to the seats
+they hold. Data-set events hold no seats (``going_count`` 0, as no tickets exist for them).
 
 The members are the ones ``bench/seed.py`` stored (``+91 97900 00000`` + i, in id order), split by index:
 
@@ -47,8 +47,9 @@ from dishka import AsyncContainer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from loopin.adapters.persistence.attendance import _copy_invitation, _copy_request, _copy_ticket
+from loopin.adapters.persistence.attendance import _copy_invitation
 from loopin.adapters.persistence.orm import InvitationRow, JoinRequestRow, TicketRow
+from loopin.adapters.persistence.rows import copy_to_row
 from loopin.adapters.security.jwt_tokens import JwtSessionTokens
 from loopin.domain.attendance.invitation import Invitation
 from loopin.domain.attendance.request import JoinRequest
@@ -324,7 +325,7 @@ async def seed(out: Path, plan: Plan) -> None:
                         request = JoinRequest.open(event.id, guest.id, seats_of[guest.id], "", now)
                         request.accept(now, "", deadline)  # opened then accepted: requests_count back to 0
                         request_row = JoinRequestRow(created_at=now)
-                        _copy_request(request, request_row)
+                        copy_to_row(request, request_row)
                         rows.append(request_row)
                 session.add_all(rows)
                 await session.flush()
@@ -372,7 +373,7 @@ async def seed(out: Path, plan: Plan) -> None:
                     request = JoinRequest.open(event.id, guest.id, 1, "", now)
                     request.accept(now, "", deadline)
                     request_row = JoinRequestRow(created_at=now)
-                    _copy_request(request, request_row)
+                    copy_to_row(request, request_row)
                     rows.append(request_row)
                 session.add_all(rows)
                 await session.flush()
@@ -396,7 +397,7 @@ async def seed(out: Path, plan: Plan) -> None:
                         event.id, guest.id, 1, source=TicketSource.INVITATION, codes=codes, now=now
                     )
                     ticket_row = TicketRow(created_at=now)
-                    _copy_ticket(ticket, ticket_row)
+                    copy_to_row(ticket, ticket_row)
                     rows.append(ticket_row)
                     door_lines.append(f"{event.id} {host_token} {ticket.secret(codes)}")
                 session.add_all(rows)

@@ -9,13 +9,16 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from dishka import AsyncContainer
+from redis.asyncio import Redis
 from structlog.testing import capture_logs
 
+from loopin.adapters.redis.event_cache import RedisEventCache
 from loopin.domain.events.event import EventStatus
+from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import EventCache, Rendered, ShownEvent, ViewerSnapshot
 from loopin.usecases.events.views import EventView, FeedPageView, HostView, InterestRef, VenueView
 from loopin.usecases.identity.ports import TokenRevocations
-from tests.support import Fakes
+from tests.support import TEST_REDIS_URL, Fakes
 
 NOW = datetime(2030, 1, 1, 12, 30, 15, 123456, tzinfo=UTC)
 
@@ -162,3 +165,30 @@ async def test_the_hot_read_answers_the_sessions_revocation_in_the_same_round_tr
     assert (await cache.hot(7, "another", ())).revoked is False
     await revocations.revoke_member(7, until=now + timedelta(hours=1), now=now)
     assert (await cache.hot(7, "another", ())).revoked is True
+
+
+async def test_a_shared_entry_is_copied_in_process_and_used_only_under_the_generation_redis_holds(
+    any_container: AsyncContainer,
+) -> None:
+    """The public feed page travels from Redis once per generation and process, never staler than Redis."""
+    await any_container.get(EventCache)  # the services container flushed this test's Redis database
+    client = Redis.from_url(TEST_REDIS_URL)
+    try:
+        cache = RedisEventCache(client, EventsConfig(cache_ttl_seconds=60))
+        generation = (await cache.hot(7, "session", ())).generation
+        await cache.keep_rendered("t:public", Rendered(generation, b"page"), 60)
+        first = await cache.hot(7, "session", ("t:public",), shared=True)
+        assert first.entries == (Rendered(generation, b"page"),)
+        await client.delete(f"{RedisEventCache.prefix}:t:public")  # only the copy has it now
+        assert (await cache.hot(8, "session", ("t:public",), shared=True)).entries == first.entries
+        assert (await cache.hot(8, "session", ("t:public",))).entries == (None,)  # not shared: from Redis
+
+        await cache.invalidate()
+        moved = await cache.hot(7, "session", ("t:public",), shared=True)
+        assert moved.entries == (None,)  # the copy's generation is gone, and Redis has no entry for the new one
+        await cache.keep_rendered("t:public", Rendered(moved.generation, b"new page"), 60)
+        assert (await cache.hot(7, "session", ("t:public",), shared=True)).entries == (
+            Rendered(moved.generation, b"new page"),
+        )
+    finally:
+        await client.aclose()

@@ -43,7 +43,7 @@ class MemoryEventCache(EventCache):
             return None
         return found[1]
 
-    async def hot(self, member_id: int, token_id: str, keys: tuple[str, ...]) -> HotRead:
+    async def hot(self, member_id: int, token_id: str, keys: tuple[str, ...], *, shared: bool = False) -> HotRead:
         generation = self._generation
         revoked = await self._revocations.is_revoked(token_id, member_id)
         viewer = self._hot(f"viewer:{member_id}", generation)

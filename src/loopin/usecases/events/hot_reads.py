@@ -53,10 +53,10 @@ class HotReads:
     def ttl(self) -> int:
         return self.config.cache_ttl_seconds  # 0: the cache is off, nothing is kept or looked up
 
-    async def hot(self, member_id: int, token_id: str, keys: tuple[str, ...]) -> HotRead:
+    async def hot(self, member_id: int, token_id: str, keys: tuple[str, ...], *, shared: bool = False) -> HotRead:
         """The cache's round trip, the session's revocation checked in it (or on its own when the cache is off
         or cannot be reached: then ``TokenRevocations`` answers, or raises ``Unavailable``)."""
-        hot = await self.cache.hot(member_id, token_id, keys) if self.ttl > 0 else None
+        hot = await self.cache.hot(member_id, token_id, keys, shared=shared) if self.ttl > 0 else None
         if hot is not None and hot.generation >= 0:
             revoked = hot.revoked
         else:
@@ -92,7 +92,7 @@ class ReadFeed:
         pin_own = filters.is_default_page
         rest = f"{query.cache_key()}:{int(pin_own)}"
         cache, ttl = self.reads.cache, self.reads.ttl
-        hot = await self.reads.hot(member_id, token_id, (f"hot-feed:public:{rest}",))
+        hot = await self.reads.hot(member_id, token_id, (f"hot-feed:public:{rest}",), shared=True)
         generation, snapshot, public = hot.generation, hot.viewer, hot.entries[0]
         if snapshot is not None:
             found = await self._kept(member_id, snapshot, rest, public)

@@ -186,10 +186,12 @@ class EventCache(Protocol):
     generation inside instead, so that one round trip fetches the generation and them together.
     """
 
-    async def hot(self, member_id: int, token_id: str, keys: tuple[str, ...]) -> HotRead:
+    async def hot(self, member_id: int, token_id: str, keys: tuple[str, ...], *, shared: bool = False) -> HotRead:
         """The generation, ``member_id``'s snapshot, the rendered entries at ``keys`` and whether the session
         ``token_id`` was revoked, in one round trip; a generation below 0 when the cache cannot be reached (then
-        nothing is kept either, and the revocation is unknown: the caller asks ``TokenRevocations``)."""
+        nothing is kept either, and the revocation is unknown: the caller asks ``TokenRevocations``).
+        ``shared``: the entries are the same for every member, so the adapter may keep copies of them in the
+        process, used only under the generation read in the same round trip."""
         ...
 
     async def rendered(self, generation: int, key: str) -> Rendered | None:
