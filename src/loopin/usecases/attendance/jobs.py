@@ -15,7 +15,7 @@ from loopin.domain.attendance.waitlist import WaitlistPlace
 from loopin.domain.audit.entry import JsonValue
 from loopin.domain.events.event import Event
 from loopin.domain.notifications.templates import seats_text
-from loopin.usecases.audit.record import audit_entry
+from loopin.usecases.audit.record import audited_change
 from loopin.usecases.notifications.deliver import notification_job
 from loopin.usecases.shared.ports import Job
 
@@ -31,14 +31,7 @@ def audited_request(action: str, r: JoinRequest, actor_id: int | None, at: datet
         "seats_requested": r.seats_requested,
         **details,
     }
-    return audit_entry(
-        f"join_request.{action}",
-        actor_id=actor_id,
-        target_type="join_request",
-        target_id=r.id,
-        at=at,
-        details=facts,
-    )
+    return audited_change("join_request", action, target_id=r.id, actor_id=actor_id, at=at, facts=facts)
 
 
 def audited_invitation(
@@ -53,9 +46,7 @@ def audited_invitation(
         "expiry_policy": i.expiry_policy.value,
         **details,
     }
-    return audit_entry(
-        f"invitation.{action}", actor_id=actor_id, target_type="invitation", target_id=i.id, at=at, details=facts
-    )
+    return audited_change("invitation", action, target_id=i.id, actor_id=actor_id, at=at, facts=facts)
 
 
 def audited_ticket(action: str, t: Ticket, actor_id: int | None, at: datetime, **details: JsonValue) -> Job:
@@ -68,9 +59,7 @@ def audited_ticket(action: str, t: Ticket, actor_id: int | None, at: datetime, *
         "source": t.source.value,
         **details,
     }
-    return audit_entry(
-        f"ticket.{action}", actor_id=actor_id, target_type="ticket", target_id=t.id, at=at, details=facts
-    )
+    return audited_change("ticket", action, target_id=t.id, actor_id=actor_id, at=at, facts=facts)
 
 
 # --- notifications (the templates are in domain/notifications/templates.py) ---------------------------------
@@ -168,8 +157,8 @@ def audited_place(action: str, p: WaitlistPlace, actor_id: int | None, at: datet
     }
     if p.offer_expires_at is not None:
         facts["offer_expires_at"] = p.offer_expires_at.isoformat()
-    return audit_entry(
-        f"waitlist.{action}", actor_id=actor_id, target_type="waitlist_place", target_id=p.id, at=at, details=facts
+    return audited_change(
+        "waitlist", action, target_id=p.id, actor_id=actor_id, at=at, facts=facts, target_type="waitlist_place"
     )
 
 

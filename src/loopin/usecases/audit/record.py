@@ -39,6 +39,22 @@ def audit_entry(
     return Job(RECORD_AUDIT_ENTRY, payload, key=f"audit:{entry_id}", attempts=8, timeout_seconds=30)
 
 
+def audited_change(
+    kind: str,
+    action: str,
+    *,
+    target_id: int | None,
+    actor_id: int | None,
+    at: datetime,
+    facts: Mapping[str, JsonValue],
+    target_type: str | None = None,
+) -> Job:
+    """The entry a change of one record leaves: named ``<kind>.<action>``, about the record (``target_type``,
+    ``kind`` unless told)."""
+    name, target = f"{kind}.{action}", target_type or kind
+    return audit_entry(name, actor_id=actor_id, target_type=target, target_id=target_id, at=at, details=facts)
+
+
 def entry_from_payload(payload: Mapping[str, JsonScalar]) -> AuditEntry:
     actor_id, target_id = payload.get("actor_id"), payload.get("target_id")
     details = json.loads(str(payload.get("details") or "{}"))

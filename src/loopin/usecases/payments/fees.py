@@ -9,9 +9,9 @@ from decimal import Decimal
 from loopin.domain.identity.member import Access
 from loopin.domain.payments.fee import PlatformFeeConfig, PlatformFeePolicy
 from loopin.domain.shared.errors import Forbidden
-from loopin.usecases.audit.record import audit_entry
 from loopin.usecases.events.ports import EventCache, PlatformFees
 from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.ports import FeeConfigCache, FeeConfigRepository
 from loopin.usecases.shared.attributes import from_attributes
@@ -84,16 +84,7 @@ class ChangePlatformFee:
         change = config.change(percentage, by=member.id, now=now, description=description)
         if change is not None:
             await self.configs.save(config)
-            self.jobs.enqueue(
-                audit_entry(
-                    "platform_fee.changed",
-                    actor_id=member.id,
-                    target_type="platform_fee_config",
-                    target_id=1,
-                    at=now,
-                    details={"old": str(change.old), "new": str(change.new), "description": config.description},
-                )
-            )
+            self.jobs.enqueue(jobs.audited_fee(change, config, member.id, now))
         self.uow.after_commit(self.cache.invalidate)  # even unchanged: a retry heals a failed invalidation
         self.uow.after_commit(self.events.invalidate)  # events show the fee
         await self.uow.commit()

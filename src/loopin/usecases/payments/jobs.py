@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from loopin.domain.audit.entry import JsonValue
+from loopin.domain.payments.fee import FeeChange, PlatformFeeConfig
 from loopin.domain.payments.order import PaymentOrder
 from loopin.domain.payments.refund import Refund
-from loopin.usecases.audit.record import audit_entry
+from loopin.usecases.audit.record import audited_change
 from loopin.usecases.notifications.deliver import notification_job
 from loopin.usecases.payments.ports import ReleasedHold
 from loopin.usecases.shared.ports import Job
@@ -59,26 +60,13 @@ def audited_order(action: str, o: PaymentOrder, actor_id: int | None, at: dateti
         "gateway": o.gateway,
         **details,
     }
-    return audit_entry(
-        f"payment_order.{action}",
-        actor_id=actor_id,
-        target_type="payment_order",
-        target_id=o.id,
-        at=at,
-        details=facts,
-    )
+    return audited_change("payment_order", action, target_id=o.id, actor_id=actor_id, at=at, facts=facts)
 
 
 def audited_notice(action: str, txnid: str, at: datetime, **details: JsonValue) -> Job:
     """``payment_notice.forged|mismatch|unknown_order``: evidence of a callback that was refused."""
-    return audit_entry(
-        f"payment_notice.{action}",
-        actor_id=None,
-        target_type="payment_notice",
-        target_id=None,
-        at=at,
-        details={"txnid": txnid[:64], **details},
-    )
+    facts: dict[str, JsonValue] = {"txnid": txnid[:64], **details}
+    return audited_change("payment_notice", action, target_id=None, actor_id=None, at=at, facts=facts)
 
 
 def audited_refund(action: str, r: Refund, o: PaymentOrder, at: datetime, **details: JsonValue) -> Job:
@@ -90,8 +78,24 @@ def audited_refund(action: str, r: Refund, o: PaymentOrder, at: datetime, **deta
         "attempts": r.attempts,
         **details,
     }
-    return audit_entry(
-        f"refund.{action}", actor_id=None, target_type="refund", target_id=r.id, at=at, details=facts
+    return audited_change("refund", action, target_id=r.id, actor_id=None, at=at, facts=facts)
+
+
+def audited_fee(change: FeeChange, config: PlatformFeeConfig, actor_id: int, at: datetime) -> Job:
+    """``platform_fee.changed``: the old and new percentage."""
+    facts: dict[str, JsonValue] = {
+        "old": str(change.old),
+        "new": str(change.new),
+        "description": config.description,
+    }
+    return audited_change(
+        "platform_fee",
+        "changed",
+        target_id=1,
+        actor_id=actor_id,
+        at=at,
+        facts=facts,
+        target_type="platform_fee_config",
     )
 
 
@@ -100,19 +104,13 @@ def _data(o: PaymentOrder) -> dict[str, str | int]:
 
 
 def audited_expiry(hold: ReleasedHold, at: datetime) -> Job:
-    return audit_entry(
-        "payment_order.expired",
-        actor_id=None,
-        target_type="payment_order",
-        target_id=hold.order_id,
-        at=at,
-        details={
-            "order_id": hold.reference,
-            "event_id": hold.event_id,
-            "member_id": hold.member_id,
-            "seats_released": hold.seats,
-        },
-    )
+    facts: dict[str, JsonValue] = {
+        "order_id": hold.reference,
+        "event_id": hold.event_id,
+        "member_id": hold.member_id,
+        "seats_released": hold.seats,
+    }
+    return audited_change("payment_order", "expired", target_id=hold.order_id, actor_id=None, at=at, facts=facts)
 
 
 def payment_failed(o: PaymentOrder, event_title: str) -> Job:

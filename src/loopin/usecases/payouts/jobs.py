@@ -8,7 +8,7 @@ from datetime import datetime
 from loopin.domain.audit.entry import JsonValue
 from loopin.domain.payouts.bank_account import BankAccount
 from loopin.domain.payouts.payout import PayoutRequest
-from loopin.usecases.audit.record import audit_entry
+from loopin.usecases.audit.record import audited_change
 from loopin.usecases.notifications.deliver import notification_job
 from loopin.usecases.shared.ports import Job
 
@@ -18,20 +18,14 @@ PROPOSE_PAYOUTS = "payouts.propose"
 
 def audited_account(action: str, a: BankAccount, actor_id: int, at: datetime) -> Job:
     """``bank_account.added|made_primary|removed``: the masked number only."""
-    return audit_entry(
-        f"bank_account.{action}",
-        actor_id=actor_id,
-        target_type="bank_account",
-        target_id=a.id,
-        at=at,
-        details={
-            "host_id": a.host_id,
-            "bank_name": a.bank_name,
-            "account": a.masked_number,
-            "ifsc_code": a.ifsc_code,
-            "is_primary": a.is_primary,
-        },
-    )
+    facts: dict[str, JsonValue] = {
+        "host_id": a.host_id,
+        "bank_name": a.bank_name,
+        "account": a.masked_number,
+        "ifsc_code": a.ifsc_code,
+        "is_primary": a.is_primary,
+    }
+    return audited_change("bank_account", action, target_id=a.id, actor_id=actor_id, at=at, facts=facts)
 
 
 def audited_payout(action: str, p: PayoutRequest, actor_id: int | None, at: datetime, **details: JsonValue) -> Job:
@@ -44,8 +38,8 @@ def audited_payout(action: str, p: PayoutRequest, actor_id: int | None, at: date
         "allocations": [[a.event_id, str(a.amount)] for a in p.allocations],
         **details,
     }
-    return audit_entry(
-        f"payout.{action}", actor_id=actor_id, target_type="payout_request", target_id=p.id, at=at, details=facts
+    return audited_change(
+        "payout", action, target_id=p.id, actor_id=actor_id, at=at, facts=facts, target_type="payout_request"
     )
 
 
