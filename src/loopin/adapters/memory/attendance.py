@@ -13,7 +13,7 @@ from typing import Any, ClassVar, TypeVar
 
 from loopin.adapters.memory.events import EVENTS, VENUES
 from loopin.adapters.memory.identity import MEMBERS
-from loopin.adapters.memory.store import MemoryRows, MemoryTransaction
+from loopin.adapters.memory.store import MemoryAdapter, MemoryRows
 from loopin.domain.attendance.invitation import Invitation, InvitationStatus
 from loopin.domain.attendance.request import JoinRequest, RequestStatus
 from loopin.domain.attendance.ticket import Ticket, TicketStatus
@@ -180,10 +180,7 @@ def _card(member: Member | None, member_id: int) -> MemberCard:
     )
 
 
-class MemoryAttendanceReader(AttendanceReader):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryAttendanceReader(MemoryAdapter, AttendanceReader):
     def _member(self, member_id: int) -> MemberCard:
         member: Member | None = self._tx.read(MEMBERS, member_id)
         return _card(member, member_id)
@@ -307,11 +304,8 @@ class MemoryAttendanceReader(AttendanceReader):
         return engaged
 
 
-class MemoryEventAccessGrants(EventAccessGrants):
+class MemoryEventAccessGrants(MemoryAdapter, EventAccessGrants):
     """Private events a member was invited to (pending or accepted), accepted into, or holds a ticket for."""
-
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
 
     async def granted_event_ids(self, member_id: int) -> frozenset[int]:
         granted = {

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from loopin.adapters.memory.attendance import INVITATIONS, REQUESTS, TICKETS
 from loopin.adapters.memory.events import EVENTS
-from loopin.adapters.memory.store import MemoryTransaction
+from loopin.adapters.memory.store import MemoryAdapter
 from loopin.domain.attendance.invitation import Invitation, InvitationStatus
 from loopin.domain.attendance.request import JoinRequest, RequestStatus
 from loopin.domain.attendance.ticket import Ticket
@@ -17,10 +17,7 @@ from loopin.usecases.attendance.ports import ReminderDue, ReminderLedger, Remind
 REMINDERS_SENT = "reminders_sent"
 
 
-class MemoryReminderSource(ReminderSource):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryReminderSource(MemoryAdapter, ReminderSource):
     def _events(self, keep: Callable[[Event], bool]) -> dict[int, Event]:
         return {
             e.id: e
@@ -69,10 +66,7 @@ class MemoryReminderSource(ReminderSource):
         return sorted(due, key=lambda d: (d.deadline or d.start_time, d.event_id, d.member_id))[:limit]
 
 
-class MemoryReminderLedger(ReminderLedger):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryReminderLedger(MemoryAdapter, ReminderLedger):
     async def claim(self, kind: str, pairs: Sequence[tuple[int, int]], at: datetime) -> set[tuple[int, int]]:
         claimed: set[tuple[int, int]] = set()
         for event_id, member_id in sorted(set(pairs)):

@@ -6,7 +6,7 @@ import uuid
 from collections import defaultdict
 from datetime import date, datetime
 
-from loopin.adapters.memory.store import MemoryTransaction
+from loopin.adapters.memory.store import MemoryAdapter
 from loopin.domain.audit.chain import ChainHead
 from loopin.domain.audit.entry import AuditEntry
 from loopin.usecases.audit.ports import ActionCount, AuditDay, AuditDays, AuditLog, AuditQuery
@@ -16,10 +16,7 @@ AUDIT_DAYS = "audit_days"
 CHAIN = ("audit_chain", "head")  # the row lock appenders queue on
 
 
-class MemoryAuditLog(AuditLog):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryAuditLog(MemoryAdapter, AuditLog):
     def _entries(self) -> list[AuditEntry]:
         return sorted(self._tx.rows(AUDIT_ENTRIES), key=lambda e: e.seq)
 
@@ -79,10 +76,7 @@ def _matches(e: AuditEntry, q: AuditQuery) -> bool:
     return all(checks)
 
 
-class MemoryAuditDays(AuditDays):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryAuditDays(MemoryAdapter, AuditDays):
     async def latest(self) -> date | None:
         return max((d.day for d in self._tx.rows(AUDIT_DAYS)), default=None)
 

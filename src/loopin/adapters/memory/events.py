@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from loopin.adapters.memory.identity import INTERESTS, MEMBERS
-from loopin.adapters.memory.store import MemoryRows, MemoryTransaction
+from loopin.adapters.memory.store import MemoryAdapter, MemoryRows
 from loopin.domain.events.event import Event
 from loopin.domain.events.feed import FeedQuery
 from loopin.domain.events.host_lead import HostLead
@@ -72,10 +72,7 @@ class MemoryEventRepository(MemoryRows[Event], EventRepository):
         return any(e.host_id == host_id and not e.is_deleted for e in self._tx.rows(EVENTS))
 
 
-class MemoryVenueRepository(VenueRepository):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryVenueRepository(MemoryAdapter, VenueRepository):
     async def get(self, venue_id: int) -> Venue | None:
         venue: Venue | None = self._tx.read(VENUES, venue_id)
         return venue
@@ -113,10 +110,7 @@ class MemoryVenueRepository(VenueRepository):
         return len(found), found[offset : offset + limit]
 
 
-class MemoryEventReader(EventReader):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryEventReader(MemoryAdapter, EventReader):
     async def record(self, event_id: int) -> EventRecord | None:
         event: Event | None = self._tx.read(EVENTS, event_id)
         return self._record(event) if event is not None else None
@@ -150,10 +144,7 @@ class MemoryEventReader(EventReader):
         return EventRecord(event, host, venue, interests)
 
 
-class MemoryHostLeadRepository(HostLeadRepository):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryHostLeadRepository(MemoryAdapter, HostLeadRepository):
     async def find_by_phone(self, phone: PhoneNumber) -> HostLead | None:
         lead_id = self._tx.read(LEAD_PHONES, phone.e164)
         lead: HostLead | None = self._tx.read(HOST_LEADS, lead_id) if lead_id is not None else None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from loopin.adapters.memory.store import MemoryTransaction
+from loopin.adapters.memory.store import MemoryAdapter, MemoryTransaction
 from loopin.domain.identity.interest import SEED_INTERESTS, EventInterest, slugify
 from loopin.domain.identity.member import Member, MemberStatus
 from loopin.domain.identity.otp import OtpChallenge
@@ -27,10 +27,7 @@ from loopin.usecases.shared.ports import Clock
 MEMBERS, PHONES, OTPS, INTERESTS = "members", "member_phones", "otp_challenges", "event_interests"
 
 
-class MemoryMemberRepository(MemberRepository):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryMemberRepository(MemoryAdapter, MemberRepository):
     async def get(self, member_id: int) -> Member | None:
         member: Member | None = self._tx.read(MEMBERS, member_id)
         return member if member is not None and member.status is not MemberStatus.ERASED else None
@@ -78,10 +75,7 @@ class MemoryMemberRepository(MemberRepository):
         return sorted(waiting, key=lambda m: (m.promote_at or datetime.max.replace(tzinfo=UTC), m.id))[:limit]
 
 
-class MemoryOtpChallengeRepository(OtpChallengeRepository):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryOtpChallengeRepository(MemoryAdapter, OtpChallengeRepository):
     async def get_for_update(self, phone: PhoneNumber) -> OtpChallenge | None:
         await self._tx.lock(OTPS, phone.e164)
         challenge: OtpChallenge | None = self._tx.read(OTPS, phone.e164)
@@ -92,10 +86,7 @@ class MemoryOtpChallengeRepository(OtpChallengeRepository):
         self._tx.write(OTPS, challenge.phone.e164, challenge)
 
 
-class MemoryInterestRepository(InterestRepository):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryInterestRepository(MemoryAdapter, InterestRepository):
     async def list_active(self) -> list[EventInterest]:
         return sorted((i for i in self._tx.rows(INTERESTS) if i.is_active), key=lambda i: i.name)
 

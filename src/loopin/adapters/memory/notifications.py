@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from loopin.adapters.memory.store import MemoryTransaction
+from loopin.adapters.memory.store import MemoryAdapter
 from loopin.domain.notifications.device import Device, DevicePlatform
 from loopin.domain.notifications.notification import Notification
 from loopin.domain.notifications.preferences import Preferences
@@ -21,10 +21,7 @@ from loopin.usecases.notifications.ports import (
 DEVICES = "devices"
 
 
-class MemoryDeviceRepository(DeviceRepository):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryDeviceRepository(MemoryAdapter, DeviceRepository):
     async def register(
         self, member_id: int, player_id: str, platform: DevicePlatform, *, now: datetime
     ) -> Device | None:
@@ -59,10 +56,7 @@ class MemoryDeviceRepository(DeviceRepository):
 NOTIFICATIONS, NOTIFICATION_KEYS, INBOXES = "notifications", "notification_keys", "inboxes"
 
 
-class MemoryNotificationRepository(NotificationRepository):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryNotificationRepository(MemoryAdapter, NotificationRepository):
     async def lock_by_key(self, key: str) -> Notification | None:
         await self._tx.lock(NOTIFICATION_KEYS, key)
         row_id = self._tx.read(NOTIFICATION_KEYS, key)
@@ -156,10 +150,7 @@ class MemoryNotificationRepository(NotificationRepository):
 PREFERENCES = "notification_preferences"
 
 
-class MemoryPreferenceRepository(PreferenceRepository):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryPreferenceRepository(MemoryAdapter, PreferenceRepository):
     async def get(self, member_id: int) -> Preferences:
         found: Preferences | None = self._tx.read(PREFERENCES, member_id)
         return found if found is not None else Preferences(member_id)

@@ -10,7 +10,7 @@ from datetime import datetime
 from itertools import count
 
 from loopin.adapters.jobs.outbox import Outbox, OutboxAcknowledgements, OutboxMessage, new_messages
-from loopin.adapters.memory.store import MemoryStore, MemoryTransaction
+from loopin.adapters.memory.store import MemoryAdapter, MemoryStore, MemoryTransaction
 from loopin.usecases.shared.ports import Job
 
 OUTBOX = "outbox"
@@ -25,10 +25,7 @@ class _Row:
     last_error: str | None = None
 
 
-class MemoryOutbox(Outbox):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryOutbox(MemoryAdapter, Outbox):
     async def add(self, jobs: Sequence[Job], *, now: datetime, hold_until: datetime) -> list[OutboxMessage]:
         messages = new_messages(jobs)
         for message in messages:

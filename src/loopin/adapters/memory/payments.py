@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from loopin.adapters.memory.events import EVENTS
-from loopin.adapters.memory.store import MemoryTransaction
+from loopin.adapters.memory.store import MemoryAdapter
 from loopin.domain.events.event import Event
 from loopin.domain.payments.fee import PlatformFeeConfig
 from loopin.domain.payments.ledger import LedgerTransaction, host_payable
@@ -33,10 +33,7 @@ REFUNDS, REFUND_KEYS = "refunds", "refund_keys"
 LEDGER, NOTICES, FEE_CONFIG = "ledger_transactions", "payment_notices", "platform_fee_config"
 
 
-class MemoryPaymentOrderRepository(PaymentOrderRepository):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryPaymentOrderRepository(MemoryAdapter, PaymentOrderRepository):
     async def add(self, order: PaymentOrder) -> PaymentOrder:
         pair = (order.event_id, order.member_id)
         await self._tx.lock(OPEN_ORDERS, pair)
@@ -130,10 +127,7 @@ class MemoryPaymentOrderRepository(PaymentOrderRepository):
         return [o.order_id for o in found[:limit]]
 
 
-class MemoryRefundRepository(RefundRepository):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryRefundRepository(MemoryAdapter, RefundRepository):
     async def add(self, refund: Refund) -> tuple[Refund, bool]:
         await self._tx.lock(REFUND_KEYS, refund.idempotency_key)
         existing_id = self._tx.read(REFUND_KEYS, refund.idempotency_key)
@@ -172,10 +166,7 @@ class MemoryRefundRepository(RefundRepository):
         return [r.id for r in found[:limit]]
 
 
-class MemoryLedger(Ledger):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryLedger(MemoryAdapter, Ledger):
     async def record(self, transaction: LedgerTransaction) -> bool:
         return await self._tx.insert_once(LEDGER, transaction.key, transaction)
 
@@ -194,10 +185,7 @@ class MemoryLedger(Ledger):
         return -sum(entries, ZERO)
 
 
-class MemoryNoticeLog(NoticeLog):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryNoticeLog(MemoryAdapter, NoticeLog):
     async def record(self, notice: ReceivedNotice) -> bool:
         return await self._tx.insert_once(NOTICES, notice.key, notice)
 
@@ -205,10 +193,7 @@ class MemoryNoticeLog(NoticeLog):
         return sum(1 for n in self._tx.rows(NOTICES) if n.txnid == txnid)
 
 
-class MemoryFeeConfigRepository(FeeConfigRepository):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryFeeConfigRepository(MemoryAdapter, FeeConfigRepository):
     async def get(self) -> PlatformFeeConfig:
         config: PlatformFeeConfig | None = self._tx.read(FEE_CONFIG, 1)
         return config or PlatformFeeConfig()

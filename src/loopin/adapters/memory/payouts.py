@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from loopin.adapters.memory.events import EVENTS
 from loopin.adapters.memory.payments import LEDGER
-from loopin.adapters.memory.store import MemoryRows, MemoryTransaction
+from loopin.adapters.memory.store import MemoryAdapter, MemoryRows
 from loopin.domain.events.event import Event
 from loopin.domain.payments.ledger import (
     HOST_PAYABLE_PREFIX,
@@ -35,10 +35,7 @@ from loopin.usecases.payouts.ports import (
 BANK_ACCOUNTS, PAYOUT_HOSTS, PAYOUTS = "bank_accounts", "payout_hosts", "payout_requests"
 
 
-class MemoryPayoutHosts(PayoutHosts):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryPayoutHosts(MemoryAdapter, PayoutHosts):
     async def lock(self, host_id: int) -> None:
         await self._tx.lock(PAYOUT_HOSTS, host_id)
 
@@ -47,10 +44,7 @@ def _newest_primary_first(a: BankAccount) -> tuple[bool, float, int]:
     return (not a.is_primary, -(a.created_at.timestamp() if a.created_at else 0.0), -a.id)
 
 
-class MemoryBankAccountRepository(BankAccountRepository):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryBankAccountRepository(MemoryAdapter, BankAccountRepository):
     def _check(self, account: BankAccount) -> None:
         for other in self._tx.rows(BANK_ACCOUNTS):
             if other.id == account.id or other.host_id != account.host_id or not other.is_active:
@@ -127,10 +121,7 @@ class MemoryPayoutRepository(MemoryRows[PayoutRequest], PayoutRepository):
         return next((p for p in self._tx.rows(PAYOUTS) if p.host_id == host_id and p.status.in_flight), None)
 
 
-class MemoryHostEarnings(HostEarnings):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryHostEarnings(MemoryAdapter, HostEarnings):
     async def figures(self, host_id: int) -> list[EventFigures]:
         events: dict[int, Event] = {e.id: e for e in self._tx.rows(EVENTS) if e.host_id == host_id}
         sums: dict[int, dict[str, Decimal]] = {}

@@ -8,7 +8,7 @@ from loopin.adapters.memory.attendance import INVITATIONS, REQUESTS
 from loopin.adapters.memory.events import EVENTS, HOST_LEADS, LEAD_PHONES
 from loopin.adapters.memory.identity import OTPS
 from loopin.adapters.memory.notifications import DEVICES, NOTIFICATION_KEYS, NOTIFICATIONS
-from loopin.adapters.memory.store import MemoryTransaction
+from loopin.adapters.memory.store import MemoryAdapter
 from loopin.domain.attendance.invitation import Invitation
 from loopin.domain.attendance.request import JoinRequest
 from loopin.domain.events.event import Event
@@ -19,10 +19,7 @@ from loopin.usecases.privacy.ports import ErasedTraces, HostedEvent, PersonalDat
 from loopin.usecases.shared.attributes import from_attributes
 
 
-class MemoryPersonalData(PersonalData):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryPersonalData(MemoryAdapter, PersonalData):
     async def devices(self, member_id: int) -> list[Device]:
         return sorted((d for d in self._tx.rows(DEVICES) if d.member_id == member_id), key=lambda d: d.id)
 

@@ -4,15 +4,12 @@ transaction ends, fit-or-nothing, never below zero)."""
 from __future__ import annotations
 
 from loopin.adapters.memory.events import EVENTS
-from loopin.adapters.memory.store import MemoryTransaction
+from loopin.adapters.memory.store import MemoryAdapter
 from loopin.domain.events.event import Event
 from loopin.usecases.events.ports import SeatInventory
 
 
-class MemorySeatInventory(SeatInventory):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemorySeatInventory(MemoryAdapter, SeatInventory):
     async def _event(self, event_id: int) -> Event | None:
         await self._tx.lock(EVENTS, event_id)
         event: Event | None = self._tx.read(EVENTS, event_id)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from operator import attrgetter
+from typing import TypeVar
 
 from loopin.adapters.memory.events import EVENTS
 from loopin.adapters.memory.identity import MEMBERS
 from loopin.adapters.memory.payments import ORDERS, REFUNDS
-from loopin.adapters.memory.store import MemoryTransaction
+from loopin.adapters.memory.store import MemoryAdapter
 from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.identity.member import Member, MemberStatus
 from loopin.domain.payments.order import PaymentOrder
@@ -35,8 +36,11 @@ def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
-def _page(found: Iterable[T], key: Callable[[T], Any], tie: Callable[[T], int], page: PageRequest) -> Page[T]:
-    """Sorted like ``ORDER BY key NULLS LAST, id`` in the asked direction."""
+def _page(found: Iterable[T], sortable: tuple[str, ...], page: PageRequest) -> Page[T]:
+    """Sorted like ``ORDER BY <page.sort> NULLS LAST, id`` in the asked direction; a sort the directory does
+    not offer is its first ``sortable`` field, as in SQL."""
+    key = attrgetter(page.sort if page.sort in sortable else sortable[0])
+    tie = attrgetter("id")
     rows = list(found)
     present = [r for r in rows if key(r) is not None]
     missing = [r for r in rows if key(r) is None]
@@ -50,10 +54,7 @@ def _contains(haystack: str, needle: str) -> bool:
     return needle.casefold() in haystack.casefold()
 
 
-class MemoryMemberDirectory(MemberDirectory):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryMemberDirectory(MemoryAdapter, MemberDirectory):
     async def counts(self) -> dict[str, int]:
         found: dict[str, int] = {}
         for m in self._tx.rows(MEMBERS):
@@ -73,19 +74,10 @@ class MemoryMemberDirectory(MemberDirectory):
             for m in self._tx.rows(MEMBERS)
             if matches(m)
         )
-        keys: dict[str, Callable[[MemberLine], Any]] = {
-            "joined_at": lambda m: m.joined_at,
-            "name": lambda m: m.name,
-            "status": lambda m: m.status,
-            "promote_at": lambda m: m.promote_at,
-        }
-        return _page(lines, keys.get(page.sort, keys["joined_at"]), lambda m: m.id, page)
+        return _page(lines, ("joined_at", "name", "status", "promote_at"), page)
 
 
-class MemoryEventDirectory(EventDirectory):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryEventDirectory(MemoryAdapter, EventDirectory):
     async def count_starting(self, start: datetime, end: datetime) -> int:
         return sum(
             1
@@ -120,19 +112,10 @@ class MemoryEventDirectory(EventDirectory):
             for e in self._tx.rows(EVENTS)
             if matches(e)
         )
-        keys: dict[str, Callable[[EventLine], Any]] = {
-            "start_time": lambda e: e.start_time,
-            "title": lambda e: e.title,
-            "status": lambda e: e.status,
-            "seats_taken": lambda e: e.seats_taken,
-        }
-        return _page(lines, keys.get(page.sort, keys["start_time"]), lambda e: e.id, page)
+        return _page(lines, ("start_time", "title", "status", "seats_taken"), page)
 
 
-class MemoryOrderDirectory(OrderDirectory):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryOrderDirectory(MemoryAdapter, OrderDirectory):
     async def sales(self, start: datetime, end: datetime) -> Takings:
         captured = [
             o.captured_amount
@@ -179,9 +162,4 @@ class MemoryOrderDirectory(OrderDirectory):
             for o in self._tx.rows(ORDERS)
             if matches(o)
         )
-        keys: dict[str, Callable[[OrderLine], Any]] = {
-            "created_at": lambda o: o.created_at,
-            "amount": lambda o: o.amount,
-            "status": lambda o: o.status,
-        }
-        return _page(lines, keys.get(page.sort, keys["created_at"]), lambda o: o.id, page)
+        return _page(lines, ("created_at", "amount", "status"), page)

@@ -9,7 +9,7 @@ from loopin.adapters.memory.attendance import REQUESTS, TICKETS
 from loopin.adapters.memory.events import EVENTS
 from loopin.adapters.memory.identity import MEMBERS
 from loopin.adapters.memory.notifications import PREFERENCES
-from loopin.adapters.memory.store import MemoryRows, MemoryTransaction
+from loopin.adapters.memory.store import MemoryAdapter, MemoryRows
 from loopin.domain.attendance.request import JoinRequest
 from loopin.domain.attendance.ticket import Ticket
 from loopin.domain.events.event import Event
@@ -36,10 +36,7 @@ class MemoryCampaignRepository(MemoryRows[Campaign], CampaignRepository):
         return sorted(c.id for c in self._tx.rows(CAMPAIGNS) if c.status is CampaignStatus.SENDING)[:limit]
 
 
-class MemoryCampaignAudience(CampaignAudience):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryCampaignAudience(MemoryAdapter, CampaignAudience):
     def _members(self, a: Audience, kind: NotificationKind, now: datetime) -> list[int]:
         events: list[Event] = list(self._tx.rows(EVENTS))
         tickets: list[Ticket] = list(self._tx.rows(TICKETS))

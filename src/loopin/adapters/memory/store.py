@@ -115,14 +115,18 @@ class Identified(Protocol):
 E = TypeVar("E", bound=Identified)
 
 
-class MemoryRows(Generic[E]):
+class MemoryAdapter:
+    """An in-memory adapter: it works inside the request's (or job's) memory transaction."""
+
+    def __init__(self, tx: MemoryTransaction) -> None:
+        self._tx = tx
+
+
+class MemoryRows(MemoryAdapter, Generic[E]):
     """Entities kept by id in one ``table`` of the transaction: what the memory repositories share (reads,
     row locks, an insert that takes the next id, writes)."""
 
     table: ClassVar[str]
-
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
 
     def _read(self, key: Hashable | None) -> E | None:
         found: E | None = self._tx.read(self.table, key) if key is not None else None

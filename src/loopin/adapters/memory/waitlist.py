@@ -8,7 +8,7 @@ from datetime import datetime
 from loopin.adapters.memory.attendance import _card
 from loopin.adapters.memory.events import EVENTS
 from loopin.adapters.memory.identity import MEMBERS
-from loopin.adapters.memory.store import MemoryTransaction
+from loopin.adapters.memory.store import MemoryAdapter
 from loopin.domain.attendance.waitlist import PlaceStatus, WaitlistPlace
 from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.identity.member import Member
@@ -18,10 +18,7 @@ from loopin.usecases.attendance.ports import PlaceInLine, WaitlistRepository
 PLACES, LIVE_PLACES = "waitlist_places", "waitlist_live_places"
 
 
-class MemoryWaitlistRepository(WaitlistRepository):
-    def __init__(self, tx: MemoryTransaction) -> None:
-        self._tx = tx
-
+class MemoryWaitlistRepository(MemoryAdapter, WaitlistRepository):
     def _places(self, event_id: int, *statuses: PlaceStatus) -> list[WaitlistPlace]:
         found = [p for p in self._tx.rows(PLACES) if p.event_id == event_id and p.status in statuses]
         return sorted(found, key=lambda p: p.id)

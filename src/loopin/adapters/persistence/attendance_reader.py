@@ -10,10 +10,10 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, exists, func, literal, select, union
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from loopin.adapters.persistence.attendance import LIVE, invitation_from_row, request_from_row, ticket_from_row
+from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.events import event_from_row
 from loopin.adapters.persistence.orm import (
     EventRow,
@@ -59,10 +59,7 @@ def _has_live_ticket(event_id: Any, member_id: Any) -> Any:
     return exists().where(TicketRow.event_id == event_id, TicketRow.member_id == member_id, LIVE)
 
 
-class SqlAttendanceReader(AttendanceReader):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlAttendanceReader(SqlAdapter, AttendanceReader):
     def _request_cards(self) -> Select[Any]:
         return select(
             JoinRequestRow,
@@ -202,11 +199,8 @@ class SqlAttendanceReader(AttendanceReader):
         return engaged
 
 
-class SqlEventAccessGrants(EventAccessGrants):
+class SqlEventAccessGrants(SqlAdapter, EventAccessGrants):
     """Private events a member was invited to (pending or accepted), accepted into, or holds a ticket for."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def granted_event_ids(self, member_id: int) -> frozenset[int]:
         invited = select(InvitationRow.event_id).where(

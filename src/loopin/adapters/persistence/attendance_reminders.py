@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.attendance import LIVE
+from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.orm import EventRow, InvitationRow, JoinRequestRow, ReminderSentRow, TicketRow
 from loopin.domain.attendance.invitation import InvitationStatus
 from loopin.domain.attendance.request import RequestStatus
@@ -19,10 +19,7 @@ from loopin.usecases.attendance.ports import ReminderDue, ReminderLedger, Remind
 ON = (EventRow.status == EventStatus.PUBLISHED.value, EventRow.deleted_at.is_(None))
 
 
-class SqlReminderSource(ReminderSource):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlReminderSource(SqlAdapter, ReminderSource):
     async def ticket_holders(
         self, starts_after: datetime, starts_until: datetime, limit: int
     ) -> list[ReminderDue]:
@@ -77,10 +74,7 @@ class SqlReminderSource(ReminderSource):
         return [ReminderDue(e, t, m, s, z, deadline=x) for e, t, m, s, z, x in rows]
 
 
-class SqlReminderLedger(ReminderLedger):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlReminderLedger(SqlAdapter, ReminderLedger):
     async def claim(self, kind: str, pairs: Sequence[tuple[int, int]], at: datetime) -> set[tuple[int, int]]:
         if not pairs:
             return set()

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.orm import AuditDayActionRow, AuditDayRow, AuditEntryRow
 from loopin.adapters.persistence.rows import entity_from_row
 from loopin.domain.audit.chain import ChainHead
@@ -24,10 +24,7 @@ def entry_from_row(row: AuditEntryRow) -> AuditEntry:
     return entity_from_row(AuditEntry, row, details=dict(row.details or {}))
 
 
-class SqlAuditLog(AuditLog):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlAuditLog(SqlAdapter, AuditLog):
     async def lock_head(self) -> ChainHead | None:
         await self._session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
         # Read committed: this statement starts after the lock was granted, so it sees the last appender's entry.
@@ -116,10 +113,7 @@ def _matching(query: AuditQuery) -> list[ColumnElement[bool]]:
     return where
 
 
-class SqlAuditDays(AuditDays):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlAuditDays(SqlAdapter, AuditDays):
     async def latest(self) -> date | None:
         return await self._session.scalar(select(func.max(AuditDayRow.day)))
 

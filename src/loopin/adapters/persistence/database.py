@@ -8,7 +8,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import Session
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -21,6 +21,13 @@ class UseCaseSession(Session):
     collected, and ``save`` would read it from the database again (under a lock, in the middle of a rush).
     A use case touches few rows and its session lives for one request or job.
     """
+
+
+class SqlAdapter:
+    """A PostgreSQL adapter: it works in the use case's session, so all it does is one transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
 
 
 @event.listens_for(UseCaseSession, "loaded_as_persistent")

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.identity import interest_from_row
 from loopin.adapters.persistence.orm import (
     EventInterestRow,
@@ -91,10 +91,7 @@ class SqlEventRepository(RowRepository[Event, EventRow], EventRepository):
 _RecordSelect = Select[EventRow, str, list[str], VenueRow]  # the venue is None when the event has none
 
 
-class SqlEventReader(EventReader):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlEventReader(SqlAdapter, EventReader):
     async def record(self, event_id: int) -> EventRecord | None:
         if not is_storable_id(event_id):
             return None

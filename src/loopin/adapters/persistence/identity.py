@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.orm import EventInterestRow, MemberRow, OtpChallengeRow, is_storable_id
 from loopin.adapters.persistence.rows import RowRepository, copy_to_row, entity_from_row, row_values
 from loopin.domain.identity.interest import EventInterest
@@ -81,10 +81,7 @@ class SqlMemberRepository(RowRepository[Member, MemberRow], MemberRepository):
         return [member_from_row(r) for r in rows]
 
 
-class SqlOtpChallengeRepository(OtpChallengeRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlOtpChallengeRepository(SqlAdapter, OtpChallengeRepository):
     async def get_for_update(self, phone: PhoneNumber) -> OtpChallenge | None:
         row = await self._session.scalar(
             select(OtpChallengeRow)
@@ -107,10 +104,7 @@ def interest_from_row(row: EventInterestRow) -> EventInterest:
     return entity_from_row(EventInterest, row)
 
 
-class SqlInterestRepository(InterestRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlInterestRepository(SqlAdapter, InterestRepository):
     async def list_active(self) -> list[EventInterest]:
         rows = await self._session.scalars(
             select(EventInterestRow).where(EventInterestRow.is_active.is_(True)).order_by(EventInterestRow.name)

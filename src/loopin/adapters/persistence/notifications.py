@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.orm import DeviceRow, NotificationPreferenceRow, NotificationRow
 from loopin.adapters.persistence.rows import entity_from_row
 from loopin.domain.notifications.device import Device, DevicePlatform
@@ -22,10 +22,7 @@ def device_from_row(row: DeviceRow) -> Device:
     return entity_from_row(Device, row, registered_at=row.created_at)
 
 
-class SqlDeviceRepository(DeviceRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlDeviceRepository(SqlAdapter, DeviceRepository):
     async def register(
         self, member_id: int, player_id: str, platform: DevicePlatform, *, now: datetime
     ) -> Device | None:
@@ -74,10 +71,7 @@ def notification_from_row(row: NotificationRow) -> Notification:
 INBOX_LOCKS = 0x6E6F7469  # the advisory-lock space of members' inboxes ("noti")
 
 
-class SqlNotificationRepository(NotificationRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlNotificationRepository(SqlAdapter, NotificationRepository):
     async def lock_by_key(self, key: str) -> Notification | None:
         row = await self._session.scalar(
             select(NotificationRow).where(NotificationRow.key == key).with_for_update(),
@@ -225,10 +219,7 @@ class SqlNotificationRepository(NotificationRepository):
         return [notification_from_row(r) for r in rows]
 
 
-class SqlPreferenceRepository(PreferenceRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlPreferenceRepository(SqlAdapter, PreferenceRepository):
     async def get(self, member_id: int) -> Preferences:
         row = await self._session.get(NotificationPreferenceRow, member_id, populate_existing=True)
         if row is None:

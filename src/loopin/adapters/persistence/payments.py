@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.orm import (
     EventRow,
     LedgerEntryRow,
@@ -202,10 +202,7 @@ def _refund_values(r: Refund) -> dict[str, Any]:
     return row_values(r, skip=("id", "created_at", "updated_at"))
 
 
-class SqlRefundRepository(RefundRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlRefundRepository(SqlAdapter, RefundRepository):
     async def add(self, refund: Refund) -> tuple[Refund, bool]:
         values = _refund_values(refund)
         if refund.created_at is not None:
@@ -258,10 +255,7 @@ class SqlRefundRepository(RefundRepository):
         return list(rows)
 
 
-class SqlLedger(Ledger):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlLedger(SqlAdapter, Ledger):
     async def record(self, transaction: LedgerTransaction) -> bool:
         t = transaction
         txn_id = await self._session.scalar(
@@ -317,10 +311,7 @@ class SqlLedger(Ledger):
         return -Decimal(total or 0)
 
 
-class SqlNoticeLog(NoticeLog):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlNoticeLog(SqlAdapter, NoticeLog):
     async def record(self, notice: ReceivedNotice) -> bool:
         statement = (
             insert(PaymentNoticeRow)
@@ -347,10 +338,7 @@ class SqlNoticeLog(NoticeLog):
         )
 
 
-class SqlFeeConfigRepository(FeeConfigRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlFeeConfigRepository(SqlAdapter, FeeConfigRepository):
     async def get(self) -> PlatformFeeConfig:
         row = await self._session.get(PlatformFeeConfigRow, 1, populate_existing=True)
         return _config(row) if row else PlatformFeeConfig()

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import and_, exists, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.orm import (
     BankAccountRow,
     EventRow,
@@ -49,10 +49,7 @@ from loopin.usecases.payouts.ports import (
 IN_FLIGHT_VALUES = [s.value for s in IN_FLIGHT]
 
 
-class SqlPayoutHosts(PayoutHosts):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlPayoutHosts(SqlAdapter, PayoutHosts):
     async def lock(self, host_id: int) -> None:
         await self._session.execute(
             insert(PayoutHostRow).values(host_id=host_id).on_conflict_do_nothing(index_elements=["host_id"])
@@ -66,10 +63,7 @@ def _account(row: BankAccountRow) -> BankAccount:
     return entity_from_row(BankAccount, row)
 
 
-class SqlBankAccountRepository(BankAccountRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlBankAccountRepository(SqlAdapter, BankAccountRepository):
     async def add(self, account: BankAccount) -> BankAccount:
         values = row_values(account, skip=("id", "created_at", "updated_at"))
         values["created_at"] = account.created_at
@@ -226,10 +220,7 @@ def _sum(condition: Any, *, negate: bool = True) -> Any:
     return -total if negate else total
 
 
-class SqlHostEarnings(HostEarnings):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlHostEarnings(SqlAdapter, HostEarnings):
     async def figures(self, host_id: int) -> list[EventFigures]:
         if not is_storable_id(host_id):
             return []

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import CursorResult, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.notifications import device_from_row
 from loopin.adapters.persistence.orm import (
     DeviceRow,
@@ -21,10 +21,7 @@ from loopin.domain.notifications.device import Device
 from loopin.usecases.privacy.ports import ErasedTraces, HostedEvent, PersonalData
 
 
-class SqlPersonalData(PersonalData):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlPersonalData(SqlAdapter, PersonalData):
     async def devices(self, member_id: int) -> list[Device]:
         rows = await self._session.scalars(
             select(DeviceRow).where(DeviceRow.member_id == member_id).order_by(DeviceRow.id)

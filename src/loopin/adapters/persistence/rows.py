@@ -14,6 +14,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.orm import is_storable_id
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.shared.attributes import field_names
@@ -118,7 +119,7 @@ class Identified(Protocol):
 E = TypeVar("E", bound=Identified)
 
 
-class RowRepository(Generic[E, Row]):
+class RowRepository(SqlAdapter, Generic[E, Row]):
     """A repository of entities stored one row each: ``RowRepository[Ticket, TicketRow]``. Rows become
     entities with ``entity_from_row`` and are written with ``copy_to_row``; a subclass says only where its
     row and entity differ (``_entity``, ``_write``, ``_added``, ``conflict``, ``dated_by``).
@@ -142,9 +143,6 @@ class RowRepository(Generic[E, Row]):
         for base in getattr(cls, "__orig_bases__", ()):
             if typing.get_origin(base) is RowRepository:
                 cls.entity, cls.row = typing.get_args(base)
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     def _entity(self, row: Row) -> E:
         return entity_from_row(self.entity, row)

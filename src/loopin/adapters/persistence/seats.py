@@ -10,18 +10,15 @@ arithmetic.
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, or_, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.orm import EventRow, is_storable_id
 from loopin.usecases.events.ports import SeatInventory
 
 E = EventRow
 
 
-class SqlSeatInventory(SeatInventory):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlSeatInventory(SqlAdapter, SeatInventory):
     async def _run(self, event_id: int, *conditions: ColumnElement[bool], **values: object) -> bool:
         if not is_storable_id(event_id):
             return False

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Select, and_, cast, exists, func, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY, array, insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.attendance import LIVE
+from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.orm import (
     CampaignRecipientRow,
     CampaignRow,
@@ -155,10 +155,7 @@ def audience_query(a: Audience, kind: NotificationKind, now: datetime) -> Select
     return statement
 
 
-class SqlCampaignAudience(CampaignAudience):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlCampaignAudience(SqlAdapter, CampaignAudience):
     async def count(self, audience: Audience, kind: NotificationKind, now: datetime) -> int:
         query = audience_query(audience, kind, now).subquery()
         return int(await self._session.scalar(select(func.count()).select_from(query)) or 0)

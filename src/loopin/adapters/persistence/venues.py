@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.orm import (
     HostLeadRow,
     VenueRow,
@@ -46,10 +46,7 @@ def _venue_values(venue: Venue) -> dict[str, Any]:
     return values | {"city_slug": venue.city_slug, "match_key": venue.match_key, "details": dict(venue.metadata)}
 
 
-class SqlVenueRepository(VenueRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlVenueRepository(SqlAdapter, VenueRepository):
     async def get(self, venue_id: int) -> Venue | None:
         row = await self._session.get(VenueRow, venue_id) if is_storable_id(venue_id) else None
         return venue_from_row(row) if row else None
@@ -100,10 +97,7 @@ def lead_from_row(row: HostLeadRow) -> HostLead:
     return entity_from_row(HostLead, row, phone=PhoneNumber(row.phone_number))
 
 
-class SqlHostLeadRepository(HostLeadRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlHostLeadRepository(SqlAdapter, HostLeadRepository):
     async def find_by_phone(self, phone: PhoneNumber) -> HostLead | None:
         row = await self._session.scalar(select(HostLeadRow).where(HostLeadRow.phone_number == phone.e164))
         return lead_from_row(row) if row else None

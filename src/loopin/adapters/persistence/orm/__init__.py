@@ -1,7 +1,8 @@
 """Table rows, one module per bounded context. Use cases and the domain only ever see entities.
 
 Importing this package registers every table on advanced-alchemy's metadata, which is what Alembic's
-autogenerate and the migration tests compare against; adapters import their rows from here.
+autogenerate and the migration tests compare against; adapters import their rows from here. A ``datetime``
+column needs no type of its own: advanced-alchemy's registry maps it to ``DateTimeUTC`` (aware, stored in UTC).
 """
 
 from __future__ import annotations

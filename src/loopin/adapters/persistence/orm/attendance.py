@@ -6,7 +6,6 @@ import uuid
 from datetime import datetime
 
 from advanced_alchemy.base import DefaultBase, IdentityAuditBase
-from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -44,8 +43,8 @@ class JoinRequestRow(IdentityAuditBase):
     message: Mapped[str] = mapped_column(Text, default="", server_default="")
     host_message: Mapped[str] = mapped_column(String(500), default="", server_default="")
     seats_requested: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    confirm_by: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    confirm_by: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
 
 
 class InvitationRow(IdentityAuditBase):
@@ -64,9 +63,9 @@ class InvitationRow(IdentityAuditBase):
     host_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("members.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(16))
     message: Mapped[str] = mapped_column(String(500), default="", server_default="")
-    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    expires_at: Mapped[datetime]
     expiry_policy: Mapped[str] = mapped_column(String(24))
-    answered_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    answered_at: Mapped[datetime | None]
 
 
 class TicketRow(IdentityAuditBase):
@@ -94,10 +93,10 @@ class TicketRow(IdentityAuditBase):
     invitation_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("invitations.id", ondelete="SET NULL")
     )
-    issued_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    checked_in_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    checked_out_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    issued_at: Mapped[datetime | None]
+    checked_in_at: Mapped[datetime | None]
+    checked_out_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
 
 
 class WaitlistPlaceRow(IdentityAuditBase):
@@ -131,10 +130,10 @@ class WaitlistPlaceRow(IdentityAuditBase):
     member_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("members.id", ondelete="CASCADE"))
     seats: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
-    joined_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    offered_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    offer_expires_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    joined_at: Mapped[datetime | None]
+    offered_at: Mapped[datetime | None]
+    offer_expires_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
     payment_order_id: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -150,4 +149,4 @@ class ReminderSentRow(DefaultBase):
     member_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
     )
-    sent_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    sent_at: Mapped[datetime]

@@ -33,7 +33,7 @@ class AuditEntryRow(IdentityBase):
     target_id: Mapped[int | None] = mapped_column(BigInteger)
     details: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
-    recorded_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    recorded_at: Mapped[datetime]
     previous_digest: Mapped[str | None] = mapped_column(String(64))
     digest: Mapped[str | None] = mapped_column(String(64))  # None: recorded before the log was chained
 
@@ -48,7 +48,7 @@ class AuditDayRow(DefaultBase):
     entries: Mapped[int] = mapped_column(Integer)
     head_seq: Mapped[int | None] = mapped_column(BigInteger)
     head_digest: Mapped[str | None] = mapped_column(String(64))
-    summarized_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    summarized_at: Mapped[datetime]
 
 
 class AuditDayActionRow(DefaultBase):

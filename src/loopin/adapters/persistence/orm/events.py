@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from advanced_alchemy.base import IdentityAuditBase
-from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -76,8 +75,8 @@ class EventRow(IdentityAuditBase):
     venue_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("venues.id", ondelete="SET NULL"), index=True
     )
-    start_time: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
-    end_time: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    start_time: Mapped[datetime]
+    end_time: Mapped[datetime]
     timezone: Mapped[str] = mapped_column(String(64))
     max_capacity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     seats_taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -95,7 +94,7 @@ class EventRow(IdentityAuditBase):
     is_public: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     interest_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger), default=list, server_default="{}")
     cover_image_keys: Mapped[list[str]] = mapped_column(ARRAY(String(255)), default=list, server_default="{}")
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    deleted_at: Mapped[datetime | None]
 
 
 class HostLeadRow(IdentityAuditBase):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from advanced_alchemy.base import DefaultBase, IdentityAuditBase
-from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, Index, Integer, String, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,8 +27,8 @@ class MemberRow(IdentityAuditBase):
     location: Mapped[str] = mapped_column(String(100), default="", server_default="")
     interest_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger), default=list, server_default="{}")
     picture_keys: Mapped[list[str]] = mapped_column(ARRAY(String(255)), default=list, server_default="{}")
-    waitlisted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    promote_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    waitlisted_at: Mapped[datetime | None]
+    promote_at: Mapped[datetime | None]
     password_hash: Mapped[str | None] = mapped_column(String(255))
 
 
@@ -38,10 +37,10 @@ class OtpChallengeRow(DefaultBase):
 
     phone_number: Mapped[str] = mapped_column(String(16), primary_key=True)
     code_digest: Mapped[str] = mapped_column(String(64))
-    issued_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    consumed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    consumed_at: Mapped[datetime | None]
     requested_from: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 

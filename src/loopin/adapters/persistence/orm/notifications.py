@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from advanced_alchemy.base import DefaultBase, IdentityAuditBase, IdentityBase
-from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -43,11 +42,11 @@ class NotificationRow(IdentityBase):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(String(1000))
     data: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
-    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
-    pushed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    read_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    created_at: Mapped[datetime]
+    pushed_at: Mapped[datetime | None]
+    read_at: Mapped[datetime | None]
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
-    push_due_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    push_due_at: Mapped[datetime | None]
 
 
 class NotificationPreferenceRow(DefaultBase):
@@ -59,7 +58,7 @@ class NotificationPreferenceRow(DefaultBase):
         BigInteger, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
     )
     muted: Mapped[list[str]] = mapped_column(ARRAY(String(32)), default=list, server_default="{}")
-    updated_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    updated_at: Mapped[datetime | None]
 
 
 class CampaignRow(IdentityBase):
@@ -76,12 +75,12 @@ class CampaignRow(IdentityBase):
     status: Mapped[str] = mapped_column(String(16))
     recipients: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
-    started_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
     sent_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("members.id"))
-    updated_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    updated_at: Mapped[datetime | None]
 
 
 class CampaignRecipientRow(DefaultBase):
@@ -104,4 +103,4 @@ class CampaignRecipientRow(DefaultBase):
         BigInteger, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
     )
     status: Mapped[str] = mapped_column(String(16))  # pending, sent, cancelled
-    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    updated_at: Mapped[datetime]

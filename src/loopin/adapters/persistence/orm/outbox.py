@@ -6,7 +6,6 @@ import uuid
 from datetime import datetime
 
 from advanced_alchemy.base import DefaultBase
-from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import BigInteger, Boolean, Identity, Index, Integer, LargeBinary, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,7 +21,7 @@ class OutboxRow(DefaultBase):
     name: Mapped[str] = mapped_column(String(100))
     body: Mapped[bytes] = mapped_column(LargeBinary)  # JSON, or AES-GCM sealed when ``sealed``
     sealed: Mapped[bool] = mapped_column(Boolean)
-    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
-    available_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    created_at: Mapped[datetime]
+    available_at: Mapped[datetime]
     tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from advanced_alchemy.base import DefaultBase, IdentityAuditBase, IdentityBase
-from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -82,15 +81,15 @@ class PaymentOrderRow(IdentityAuditBase):
     currency: Mapped[str] = mapped_column(String(3), default="INR", server_default="INR")
     status: Mapped[str] = mapped_column(String(16))
     gateway: Mapped[str] = mapped_column(String(16))
-    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    expires_at: Mapped[datetime]
     gateway_payment_id: Mapped[str | None] = mapped_column(String(64))
     bank_ref_num: Mapped[str] = mapped_column(String(64), default="", server_default="")
     failure_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
     captured_amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal(0), server_default="0")
     refunded_amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal(0), server_default="0")
-    captured_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    checked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    captured_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    checked_at: Mapped[datetime | None]
 
 
 class RefundRow(IdentityAuditBase):
@@ -111,7 +110,7 @@ class RefundRow(IdentityAuditBase):
     gateway_refund_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
     failure_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    completed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    completed_at: Mapped[datetime | None]
 
 
 class LedgerTransactionRow(IdentityBase):
@@ -133,7 +132,7 @@ class LedgerTransactionRow(IdentityBase):
         BigInteger, ForeignKey("payout_requests.id", ondelete="RESTRICT")
     )
     currency: Mapped[str] = mapped_column(String(3))
-    at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    at: Mapped[datetime]
 
 
 class LedgerEntryRow(IdentityBase):
@@ -165,7 +164,7 @@ class PaymentNoticeRow(IdentityBase):
     verified: Mapped[bool] = mapped_column(Boolean)
     outcome: Mapped[str] = mapped_column(String(16))
     details: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
-    received_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    received_at: Mapped[datetime]
 
 
 class PlatformFeeConfigRow(DefaultBase):
@@ -181,4 +180,4 @@ class PlatformFeeConfigRow(DefaultBase):
     percentage: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     description: Mapped[str] = mapped_column(String(500), default="", server_default="")
     updated_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("members.id", ondelete="SET NULL"))
-    updated_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    updated_at: Mapped[datetime | None]

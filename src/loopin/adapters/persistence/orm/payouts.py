@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from advanced_alchemy.base import DefaultBase, IdentityAuditBase
-from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, LargeBinary, Numeric, String, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -45,7 +44,7 @@ class BankAccountRow(IdentityAuditBase):
     fingerprint: Mapped[str] = mapped_column(String(64))
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
-    removed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    removed_at: Mapped[datetime | None]
 
 
 class PayoutHostRow(DefaultBase):
@@ -87,6 +86,6 @@ class PayoutRequestRow(IdentityAuditBase):
     utr: Mapped[str | None] = mapped_column(String(30), unique=True)
     failure_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
     approved_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("members.id", ondelete="SET NULL"))
-    approved_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    approved_at: Mapped[datetime | None]
     closed_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("members.id", ondelete="SET NULL"))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    closed_at: Mapped[datetime | None]
