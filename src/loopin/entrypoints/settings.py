@@ -57,6 +57,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Seconds a request waits for a free database (or Redis) connection before answering 503. Sized for a burst:
     # every guest of a rush at once queues here, and the app's own timeout is 180 s (client-contract.md).
     db_pool_timeout: float = 120
+    # Requests one process works on at once; the rest wait their turn before any work (0: no limit).
+    http_max_in_flight: int = 64
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     twilio_from_number: str | None = None

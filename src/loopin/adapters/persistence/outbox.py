@@ -45,7 +45,9 @@ class SqlOutbox(Outbox):
                     "available_at": hold_until,
                 }
             )
-        await self._session.execute(insert(OutboxRow).values(rows))
+        # Rows as parameters, not ``.values(rows)``: the statement is compiled once per process (a multi-row
+        # VALUES literal is compiled again on every call), and SQLAlchemy still sends one INSERT for them all.
+        await self._session.execute(insert(OutboxRow), rows)
         return messages
 
     async def claim(self, *, now: datetime, limit: int) -> list[OutboxMessage]:

@@ -17,6 +17,7 @@ from loopin.adapters.jobs.background import in_background
 from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.entrypoints.admin.console import SESSION_STORE, admin_router, session_store, template_config
 from loopin.entrypoints.di import make_container
+from loopin.entrypoints.http.admission import admission
 from loopin.entrypoints.http.auth import bearer_auth
 from loopin.entrypoints.http.decoding import LoopinRequest, decode_forms_first, refuse_unreadable_urls
 from loopin.entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -184,7 +185,12 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             docs_assets_router(),
             admin_router(settings),
         ],
-        middleware=[request_context_middleware, refuse_unreadable_urls, bearer_auth],
+        middleware=[
+            request_context_middleware,
+            admission(settings.http_max_in_flight, settings.db_pool_timeout),
+            refuse_unreadable_urls,
+            bearer_auth,
+        ],
         request_class=LoopinRequest,
         before_request=decode_forms_first,
         before_send=[stamp_request_id],
