@@ -80,8 +80,8 @@ class _Door:
         if ticket.status is not before:
             await self.tickets.save(ticket)
             self.jobs.enqueue(jobs.audited_ticket(self.action, ticket, member.id, now, by_code=user_id is None))
+        cards = await self.reader.member_cards([ticket.member_id])  # in the transaction: no second one
         await self.uow.commit()
-        cards = await self.reader.member_cards([ticket.member_id])
         card = cards.get(ticket.member_id) or MemberCard(ticket.member_id, "", None)
         return DoorView(event.id, result.already, AttendeeView.of(ticket, card, self.codes, self.storage))
 
