@@ -7,8 +7,8 @@ from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, Response, get, post, put
+from dishka.integrations.litestar import FromDishka
+from litestar import Response, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import MediaType, RequestEncodingType
 from litestar.params import Body, JSONBody, Parameter
@@ -18,6 +18,7 @@ from loopin.domain.shared.changes import KEEP
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.domain.shared.ids import parse_int_array
 from loopin.entrypoints.http.auth import REVOCATION_IN_USE_CASE, AnyRequest, MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.wire import MessageOut, client_address, to_wire
 from loopin.usecases.identity.complete_profile import CompleteProfile
 from loopin.usecases.identity.interests import ListEventInterests
@@ -224,12 +225,11 @@ def _parse_interest_ids(raw: str) -> list[int]:
     return value
 
 
-class AuthController(Controller):
+class AuthController(LoopinController):
     path = "/api/auth"
     tags = ["identity"]
 
     @post("/signup", status_code=200, summary="Send a sign-in code by SMS (new and existing members)")
-    @inject
     async def signup(
         self, request: AnyRequest, data: JSONBody[PhoneIn], request_otp: FromDishka[RequestOtp]
     ) -> OtpSentOut:
@@ -237,7 +237,6 @@ class AuthController(Controller):
         return otp_sent_out(sent, "We sent a 4-digit code to your phone. Enter it to continue.")
 
     @post("/login", status_code=200, summary="Send a sign-in code (older route, same as signup)")
-    @inject
     async def login(
         self, request: AnyRequest, data: JSONBody[PhoneIn], request_otp: FromDishka[RequestOtp]
     ) -> OtpSentOut:
@@ -245,7 +244,6 @@ class AuthController(Controller):
         return otp_sent_out(sent, "We sent a 4-digit code to your phone.")
 
     @post("/verify-otp", status_code=200, summary="Verify the code; creates the account on first sign-in")
-    @inject
     async def verify_otp(
         self, request: AnyRequest, data: JSONBody[VerifyOtpIn], verify: FromDishka[VerifyOtp]
     ) -> SessionOut:
@@ -256,7 +254,6 @@ class AuthController(Controller):
         )
 
     @post("/verify-login", status_code=200, summary="Verify the code for an existing account only")
-    @inject
     async def verify_login(
         self, request: AnyRequest, data: JSONBody[VerifyOtpIn], verify: FromDishka[VerifyOtp]
     ) -> SessionOut:
@@ -270,7 +267,6 @@ class AuthController(Controller):
         )
 
     @get("/event-interests", summary="Interests to choose from (open to waitlisted members)")
-    @inject
     async def event_interests(
         self, request: MemberRequest, list_interests: FromDishka[ListEventInterests]
     ) -> InterestListOut:
@@ -283,7 +279,6 @@ class AuthController(Controller):
         request_max_body_size=MAX_UPLOAD_BYTES,
         summary="Complete the profile with 1-6 pictures; the first completion joins the waitlist",
     )
-    @inject
     async def complete_profile(
         self,
         request: MemberRequest,
@@ -332,7 +327,6 @@ class AuthController(Controller):
         opt=REVOCATION_IN_USE_CASE,
         summary="The signed-in member's profile; is_active=false means waitlisted",
     )
-    @inject
     async def profile(self, request: MemberRequest, read_profile: FromDishka[ReadProfile]) -> Response[ProfileOut]:
         session = request.user
         body = await read_profile(
@@ -343,7 +337,6 @@ class AuthController(Controller):
         return Response[Any](body, media_type=MediaType.JSON)
 
     @put("/profile", summary="Edit the profile; only the keys sent change")
-    @inject
     async def update_profile(
         self,
         request: MemberRequest,
@@ -362,7 +355,6 @@ class AuthController(Controller):
         return _profile_out(await update(member_id=request.user.member_id, changes=changes))
 
     @post("/logout", status_code=200, summary="End this session: the token stops working")
-    @inject
     async def logout(self, request: MemberRequest, logout: FromDishka[Logout]) -> MessageOut:
         session = request.user
         await logout(member_id=session.member_id, token_id=session.token_id, expires_at=session.expires_at)

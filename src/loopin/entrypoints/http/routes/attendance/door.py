@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, post
+from dishka.integrations.litestar import FromDishka
+from litestar import get, post
 from litestar.params import JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, PathId
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.attendance.checkin import CheckIn, CheckOut, ListAttendees
@@ -98,21 +99,19 @@ def door_out(v: DoorView, checking_in: bool) -> DoorOut:
     return DoorOut(True, message, v.already if checking_in else v.attendee.checked_in, attendee_out(v.attendee))
 
 
-class DoorController(Controller):
+class DoorController(LoopinController):
     path = "/api/events"
     tags = ["attendance"]
 
     # --- the door (host or staff) ---------------------------------------------------------------------------
 
     @get("/{event_id:int}/attendees", summary="Guests holding tickets, with codes and door state (host or staff)")
-    @inject
     async def attendees(
         self, request: MemberRequest, event_id: PathId, listing: FromDishka[ListAttendees]
     ) -> AttendeesOut:
         return attendees_out(await listing(member_id=request.user.member_id, event_id=event_id))
 
     @post("/{event_id:int}/check-in", status_code=200, summary="Check a guest in by ticket code (idempotent)")
-    @inject
     async def check_in_by_code(
         self,
         request: MemberRequest,
@@ -130,7 +129,6 @@ class DoorController(Controller):
         status_code=200,
         summary="Check a guest in by member id (idempotent)",
     )
-    @inject
     async def check_in_by_member(
         self,
         request: MemberRequest,
@@ -141,7 +139,6 @@ class DoorController(Controller):
         return door_out(await check_in(member_id=request.user.member_id, event_id=event_id, user_id=user_id), True)
 
     @post("/{event_id:int}/attendees/{user_id:int}/check-out", status_code=200, summary="Check a guest out")
-    @inject
     async def check_out_member(
         self,
         request: MemberRequest,
@@ -154,7 +151,6 @@ class DoorController(Controller):
         )
 
     @get("/{event_id:int}/check-ins", summary="Who is checked in now (host or staff)")
-    @inject
     async def check_ins(
         self, request: MemberRequest, event_id: PathId, listing: FromDishka[ListAttendees]
     ) -> CheckInsOut:
@@ -165,12 +161,11 @@ class DoorController(Controller):
         return CheckInsOut(True, event_id, len(items), items)
 
 
-class AttendancesController(Controller):
+class AttendancesController(LoopinController):
     path = "/api/attendances"
     tags = ["attendances"]
 
     @post("/check-in", status_code=200, summary="Check a guest in (by ticket_secret or user_id); idempotent")
-    @inject
     async def check_in(
         self, request: MemberRequest, data: JSONBody[DoorIn], check_in: FromDishka[CheckIn]
     ) -> DoorOut:
@@ -183,7 +178,6 @@ class AttendancesController(Controller):
         return door_out(view, True)
 
     @post("/check-out", status_code=200, summary="Check a guest out (by ticket_secret or user_id)")
-    @inject
     async def check_out(
         self, request: MemberRequest, data: JSONBody[DoorIn], check_out: FromDishka[CheckOut]
     ) -> DoorOut:
@@ -196,7 +190,6 @@ class AttendancesController(Controller):
         return door_out(view, False)
 
     @get("/events/{event_id:int}", summary="An event's attendance records: every live ticket and its door state")
-    @inject
     async def event_records(
         self, request: MemberRequest, event_id: PathId, listing: FromDishka[ListAttendees]
     ) -> AttendeesOut:

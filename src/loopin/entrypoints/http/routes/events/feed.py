@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, Response, delete, get, post, put
+from dishka.integrations.litestar import FromDishka
+from litestar import Response, delete, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import MediaType, RequestEncodingType
 from litestar.params import Body, FromQuery, JSONBody, Parameter
@@ -23,6 +23,7 @@ from loopin.entrypoints.http.auth import (
     Session,
     optional_session,
 )
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, OptionalQueryId, PathId
 from loopin.entrypoints.http.routes.events.wire import EventOut, event_out
 from loopin.entrypoints.http.wire import MessageOut
@@ -229,12 +230,11 @@ def _changes(d: EventUpdateIn) -> EventChanges:
     )
 
 
-class EventController(Controller):
+class EventController(LoopinController):
     path = "/api/events"
     tags = ["events"]
 
     @get("/", opt=REVOCATION_IN_USE_CASE, summary="The feed: upcoming events the member may see, soonest first")
-    @inject
     async def feed(
         self,
         request: MemberRequest,
@@ -277,7 +277,6 @@ class EventController(Controller):
         request_max_body_size=MAX_CREATE_BYTES,
         summary="Create an event (the app's Go live): published at once unless publish=false",
     )
-    @inject
     async def create(
         self,
         request: MemberRequest,
@@ -328,7 +327,6 @@ class EventController(Controller):
         opt=REVOCATION_IN_USE_CASE,
         summary="One event (404 for events the member may not see)",
     )
-    @inject
     async def detail(
         self, request: MemberRequest, event_id: PathId, read_event: FromDishka[ReadEvent]
     ) -> Response[EventOut]:
@@ -344,7 +342,6 @@ class EventController(Controller):
         )
 
     @put("/{event_id:int}", summary="Change an event (host or staff); only the keys sent change")
-    @inject
     async def update(
         self,
         request: MemberRequest,
@@ -356,7 +353,6 @@ class EventController(Controller):
         return EventUpdatedOut(True, "Event updated", event_out(view, request.user))
 
     @delete("/{event_id:int}", status_code=200, summary="Delete an event (host or staff; soft)")
-    @inject
     async def remove(
         self, request: MemberRequest, event_id: PathId, delete_event: FromDishka[DeleteEvent]
     ) -> MessageOut:
@@ -364,7 +360,6 @@ class EventController(Controller):
         return MessageOut(True, "Event deleted")
 
     @get("/{event_id:int}/share-url", opt=PUBLIC, summary="The event's share link (sign-in optional)")
-    @inject
     async def share_url(
         self,
         request: AnyRequest,
