@@ -14,12 +14,11 @@ from litestar.enums import MediaType, RequestEncodingType
 from litestar.params import Body, JSONBody, Parameter
 
 from loopin.domain.identity.profile import ProfileChanges
-from loopin.domain.shared.changes import KEEP
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.domain.shared.ids import parse_int_array
 from loopin.entrypoints.http.auth import REVOCATION_IN_USE_CASE, AnyRequest, MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
-from loopin.entrypoints.http.wire import MessageOut, client_address, to_wire
+from loopin.entrypoints.http.wire import MessageOut, client_address, partial_update, to_wire
 from loopin.usecases.identity.complete_profile import CompleteProfile
 from loopin.usecases.identity.interests import ListEventInterests
 from loopin.usecases.identity.logout import Logout
@@ -189,6 +188,19 @@ def _profile_out(p: ProfileView) -> ProfileOut:
     )
 
 
+def _completed_out(p: ProfileView) -> ProfileCompletedData:
+    return to_wire(
+        ProfileCompletedData,
+        p,
+        user_id=p.id,
+        profile_id=p.id,
+        event_interests_count=len(p.interests),
+        profile_pictures_count=len(p.picture_urls),
+        status=p.status.value,
+        waitlist_promote_at=p.promote_at,
+    )
+
+
 def otp_sent_out(sent: OtpSent, message: str) -> OtpSentOut:
     data = OtpSentData(sent.phone_number, True, sent.expires_in_seconds, sent.resend_after_seconds)
     return OtpSentOut(success=True, message=message, data=data)
@@ -304,23 +316,7 @@ class AuthController(LoopinController):
         )
         p = done.profile
         message = _completed_message(done.waitlisted_now, p)
-        return ProfileCompletedOut(
-            True,
-            message,
-            ProfileCompletedData(
-                user_id=p.id,
-                profile_id=p.id,
-                name=p.name,
-                phone_number=p.phone_number,
-                gender=p.gender,
-                event_interests_count=len(p.interests),
-                profile_pictures_count=len(p.picture_urls),
-                profile_complete=p.profile_complete,
-                is_active=p.is_active,
-                status=p.status.value,
-                waitlist_promote_at=p.promote_at,
-            ),
-        )
+        return ProfileCompletedOut(True, message, _completed_out(p))
 
     @get(
         "/profile",
@@ -343,14 +339,8 @@ class AuthController(LoopinController):
         data: JSONBody[ProfileUpdateIn],
         update: FromDishka[UpdateProfile],
     ) -> ProfileOut:
-        changes = ProfileChanges(
-            name=KEEP if data.name is msgspec.UNSET else data.name,
-            bio=KEEP if data.bio is msgspec.UNSET else data.bio,
-            location=KEEP if data.location is msgspec.UNSET else data.location,
-            birth_date=KEEP if data.birth_date is msgspec.UNSET else data.birth_date,
-            gender=KEEP if data.gender is msgspec.UNSET else data.gender,
-            interest_ids=KEEP if data.event_interests is msgspec.UNSET else data.event_interests,
-            picture_urls=KEEP if data.profile_pictures is msgspec.UNSET else data.profile_pictures,
+        changes = partial_update(
+            ProfileChanges, data, interest_ids=data.event_interests, picture_urls=data.profile_pictures
         )
         return _profile_out(await update(member_id=request.user.member_id, changes=changes))
 

@@ -99,6 +99,13 @@ def door_out(v: DoorView, checking_in: bool) -> DoorOut:
     return DoorOut(True, message, v.already if checking_in else v.attendee.checked_in, attendee_out(v.attendee))
 
 
+async def _named_in_body(door: CheckIn | CheckOut, member_id: int, data: DoorIn) -> DoorView:
+    """``/api/attendances`` names the event and the guest in the body, the same way for both directions."""
+    return await door(
+        member_id=member_id, event_id=data.event_id, ticket_secret=data.ticket_secret, user_id=data.user_id
+    )
+
+
 class DoorController(LoopinController):
     path = "/api/events"
     tags = ["attendance"]
@@ -155,9 +162,7 @@ class DoorController(LoopinController):
         self, request: MemberRequest, event_id: PathId, listing: FromDishka[ListAttendees]
     ) -> CheckInsOut:
         found = await listing(member_id=request.user.member_id, event_id=event_id)
-        items = [
-            CheckedInOut(a.user_id, a.full_name, a.ticket_id, a.seats, a.checked_in_at) for a in found.checked_in
-        ]
+        items = [to_wire(CheckedInOut, a) for a in found.checked_in]
         return CheckInsOut(True, event_id, len(items), items)
 
 
@@ -169,25 +174,13 @@ class AttendancesController(LoopinController):
     async def check_in(
         self, request: MemberRequest, data: JSONBody[DoorIn], check_in: FromDishka[CheckIn]
     ) -> DoorOut:
-        view = await check_in(
-            member_id=request.user.member_id,
-            event_id=data.event_id,
-            ticket_secret=data.ticket_secret,
-            user_id=data.user_id,
-        )
-        return door_out(view, True)
+        return door_out(await _named_in_body(check_in, request.user.member_id, data), True)
 
     @post("/check-out", status_code=200, summary="Check a guest out (by ticket_secret or user_id)")
     async def check_out(
         self, request: MemberRequest, data: JSONBody[DoorIn], check_out: FromDishka[CheckOut]
     ) -> DoorOut:
-        view = await check_out(
-            member_id=request.user.member_id,
-            event_id=data.event_id,
-            ticket_secret=data.ticket_secret,
-            user_id=data.user_id,
-        )
-        return door_out(view, False)
+        return door_out(await _named_in_body(check_out, request.user.member_id, data), False)
 
     @get("/events/{event_id:int}", summary="An event's attendance records: every live ticket and its door state")
     async def event_records(

@@ -19,7 +19,7 @@ from loopin.usecases.attendance.tickets import (
     GetMyTicket,
     ListMyTickets,
 )
-from loopin.usecases.attendance.views import TicketView
+from loopin.usecases.attendance.views import Cancelled, TicketView
 
 
 class ConfirmIn(msgspec.Struct):
@@ -71,6 +71,11 @@ def ticket_out(t: TicketView) -> TicketOut:
     )
 
 
+def cancelled_out(done: Cancelled, message: str) -> CancelledOut:
+    refund = None if done.refund_amount is None else str(done.refund_amount)
+    return to_wire(CancelledOut, done, success=True, message=message, status="cancelled", refund_amount=refund)
+
+
 class TicketController(LoopinController):
     path = "/api/events"
     tags = ["attendance"]
@@ -109,14 +114,8 @@ class TicketController(LoopinController):
     async def cancel(
         self, request: MemberRequest, event_id: PathId, cancel: FromDishka[CancelAttendance]
     ) -> CancelledOut:
-        done = await cancel(member_id=request.user.member_id, event_id=event_id)
-        return to_wire(
-            CancelledOut,
-            done,
-            success=True,
-            message="Your attendance was cancelled.",
-            status="cancelled",
-            refund_amount=None if done.refund_amount is None else str(done.refund_amount),
+        return cancelled_out(
+            await cancel(member_id=request.user.member_id, event_id=event_id), "Your attendance was cancelled."
         )
 
     @post(
@@ -128,12 +127,7 @@ class TicketController(LoopinController):
     async def release_seat(
         self, request: MemberRequest, event_id: PathId, cancel: FromDishka[CancelAttendance]
     ) -> CancelledOut:
-        done = await cancel(member_id=request.user.member_id, event_id=event_id)
-        return to_wire(
-            CancelledOut,
-            done,
-            success=True,
-            message="Your seat was released for someone else. Thanks for letting the host know.",
-            status="cancelled",
-            refund_amount=None if done.refund_amount is None else str(done.refund_amount),
+        return cancelled_out(
+            await cancel(member_id=request.user.member_id, event_id=event_id),
+            "Your seat was released for someone else. Thanks for letting the host know.",
         )

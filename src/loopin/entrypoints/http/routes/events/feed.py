@@ -26,13 +26,14 @@ from loopin.entrypoints.http.auth import (
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, OptionalQueryId, PathId
 from loopin.entrypoints.http.routes.events.wire import EventOut, event_out
-from loopin.entrypoints.http.wire import MessageOut
+from loopin.entrypoints.http.wire import MessageOut, partial_update
 from loopin.usecases.events.browse import FeedFilters, GetShareUrl
 from loopin.usecases.events.create import CreateEvent, EventForm
 from loopin.usecases.events.hot_reads import ReadEvent, ReadFeed
 from loopin.usecases.events.manage import DeleteEvent, UpdateEvent
 from loopin.usecases.events.views import EventView, FeedPageView
 from loopin.usecases.platform.files import UploadedFile
+from loopin.usecases.shared.attributes import from_attributes
 
 MAX_CREATE_BYTES = 20 * 1024 * 1024  # three 5 MB covers and the text fields
 
@@ -183,10 +184,20 @@ def _text(value: object) -> str | None:
     return None if value is msgspec.UNSET or value is None else str(value)
 
 
-def _changes(d: EventUpdateIn) -> EventChanges:
-    def keep(value: Any) -> Any:
-        return KEEP if value is msgspec.UNSET else value
+def _place(d: CreateEventForm | EventUpdateIn) -> PlaceInput:
+    """The place as both forms name it: ``venue_name`` and the ``location_*`` keys."""
+    return PlaceInput(
+        venue_name=_text(d.venue_name),
+        address=_text(d.location_address),
+        city=_text(d.location_city),
+        latitude=_text(d.location_latitude),
+        longitude=_text(d.location_longitude),
+        place_id=_text(d.location_place_id),
+        country_code=_text(d.location_country_code),
+    )
 
+
+def _changes(d: EventUpdateIn) -> EventChanges:
     place_keys = (
         d.venue_name,
         d.location_address,
@@ -196,38 +207,8 @@ def _changes(d: EventUpdateIn) -> EventChanges:
         d.location_place_id,
         d.location_country_code,
     )
-    place: PlaceInput | Any = KEEP
-    if any(v is not msgspec.UNSET for v in place_keys):
-        place = PlaceInput(
-            venue_name=_text(d.venue_name),
-            address=_text(d.location_address),
-            city=_text(d.location_city),
-            latitude=_text(d.location_latitude),
-            longitude=_text(d.location_longitude),
-            place_id=_text(d.location_place_id),
-            country_code=_text(d.location_country_code),
-        )
-    return EventChanges(
-        title=keep(d.title),
-        description=keep(d.description),
-        start_time=keep(d.start_time),
-        end_time=keep(d.end_time),
-        duration_hours=keep(d.duration_hours),
-        timezone=keep(d.timezone),
-        venue_id=keep(d.venue_id),
-        place=place,
-        max_capacity=keep(d.max_capacity),
-        is_paid=keep(d.is_paid),
-        ticket_price=keep(d.ticket_price),
-        allow_plus_one=keep(d.allow_plus_one),
-        gst_number=keep(d.gst_number),
-        allowed_genders=keep(d.allowed_genders),
-        rsvp_expiry_policy=keep(d.rsvp_expiry_policy),
-        status=keep(d.status),
-        is_public=keep(d.is_public),
-        interest_ids=keep(d.event_interest_ids),
-        cover_images=keep(d.cover_images),
-    )
+    place = _place(d) if any(v is not msgspec.UNSET for v in place_keys) else KEEP
+    return partial_update(EventChanges, d, place=place, interest_ids=d.event_interest_ids)
 
 
 class EventController(LoopinController):
@@ -287,39 +268,8 @@ class EventController(LoopinController):
         create: FromDishka[CreateEvent],
     ) -> EventOut:
         covers = [UploadedFile(f.filename or "", await f.read()) for f in data.cover_images]
-        view = await create(
-            member_id=request.user.member_id,
-            form=EventForm(
-                title=data.title,
-                description=data.description,
-                start_time=data.start_time,
-                duration_hours=data.duration_hours,
-                timezone=data.timezone,
-                venue_id=data.venue_id,
-                place=PlaceInput(
-                    venue_name=data.venue_name,
-                    address=data.location_address,
-                    city=data.location_city,
-                    latitude=data.location_latitude,
-                    longitude=data.location_longitude,
-                    place_id=data.location_place_id,
-                    country_code=data.location_country_code,
-                ),
-                venue_text=data.venue_text,
-                max_capacity=data.max_capacity,
-                is_paid=data.is_paid,
-                ticket_price=data.ticket_price,
-                allow_plus_one=data.allow_plus_one,
-                gst_number=data.gst_number,
-                allowed_genders=data.allowed_genders,
-                rsvp_expiry_policy=data.rsvp_expiry_policy,
-                status=data.status,
-                publish=data.publish,
-                is_public=data.is_public,
-                event_interest_ids=data.event_interest_ids,
-                cover_images=covers,
-            ),
-        )
+        form = from_attributes(EventForm, data, place=_place(data), cover_images=covers)
+        view = await create(member_id=request.user.member_id, form=form)
         return event_out(view, request.user)
 
     @get(

@@ -88,10 +88,7 @@ class HostController(LoopinController):
             if done.created
             else "We already have your information; our team will contact you soon."
         )
-        out = HostLeadOut(
-            lead.id, lead.first_name, lead.last_name, lead.phone_number, lead.message, lead.submitted_at
-        )
-        return HostLeadSubmittedOut(True, message, out)
+        return HostLeadSubmittedOut(True, message, to_wire(HostLeadOut, lead))
 
     @get("/host-leads", summary="Host leads, newest first (staff)")
     async def host_leads(

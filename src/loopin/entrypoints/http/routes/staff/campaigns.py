@@ -15,6 +15,7 @@ from loopin.domain.notifications.campaign import Audience, Campaign
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, OptionalQueryId, PathId
+from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.staff.campaigns import (
     MAX_PAGE,
     CampaignView,
@@ -127,22 +128,11 @@ def campaign_out(c: Campaign, view: CampaignView | None = None) -> CampaignOut:
     if view is not None:
         r = view.results
         results = ResultsOut(c.recipients, r.sent, r.pending, r.cancelled)
-    return CampaignOut(
-        id=c.id,
-        name=c.name,
-        template=c.template,
-        values=dict(c.values),
-        audience=AudienceOut(
-            a.city, list(a.interest_ids), a.hosts, a.attended_event_id, a.inactive_days, a.describe()
-        ),
-        status=c.status.value,
-        created_by=c.created_by,
-        sent_by=c.sent_by,
-        created_at=c.created_at,
-        started_at=c.started_at,
-        finished_at=c.finished_at,
-        cancelled_at=c.cancelled_at,
-        results=results,
+    audience = AudienceOut(
+        a.city, list(a.interest_ids), a.hosts, a.attended_event_id, a.inactive_days, a.describe()
+    )
+    return to_wire(
+        CampaignOut, c, values=dict(c.values), audience=audience, status=c.status.value, results=results
     )
 
 
