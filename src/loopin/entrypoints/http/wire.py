@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from loopin.domain.shared.changes import KEEP
 from loopin.entrypoints.http.auth import AnyRequest
-from loopin.usecases.shared.attributes import build
+from loopin.usecases.shared.attributes import build, field_names
 
 Out = TypeVar("Out", bound=msgspec.Struct)
+Change = TypeVar("Change")
 
 
 class MessageOut(msgspec.Struct):
@@ -26,6 +28,14 @@ def to_wire(out: type[Out], view: object, **wire_only: Any) -> Out:
     What a call answers is the view's to define; the ``*Out`` struct is only how the app wants it encoded, so
     a mapper states just where the two differ."""
     return build(out, out.__struct_fields__, view, wire_only)
+
+
+def partial_update(change: type[Change], body: msgspec.Struct, **renamed: Any) -> Change:
+    """A partial update (``change``, whose fields default to ``KEEP``) from a body whose absent keys decode as
+    ``UNSET``: what the client did not send stays as it is. ``renamed`` gives the fields the wire names
+    otherwise (or builds from several keys); the same rule applies to them."""
+    values = (renamed[name] if name in renamed else getattr(body, name) for name in field_names(change))
+    return change(*(KEEP if value is msgspec.UNSET else value for value in values))
 
 
 def wall_clock(moment: datetime, zone: str) -> str:

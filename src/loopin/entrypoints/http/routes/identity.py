@@ -7,18 +7,18 @@ from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, Response, get, post, put
+from dishka.integrations.litestar import FromDishka
+from litestar import Response, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import MediaType, RequestEncodingType
 from litestar.params import Body, JSONBody, Parameter
 
 from loopin.domain.identity.profile import ProfileChanges
-from loopin.domain.shared.changes import KEEP
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.domain.shared.ids import parse_int_array
 from loopin.entrypoints.http.auth import REVOCATION_IN_USE_CASE, AnyRequest, MemberRequest
-from loopin.entrypoints.http.wire import MessageOut, client_address, to_wire
+from loopin.entrypoints.http.controller import LoopinController
+from loopin.entrypoints.http.wire import MessageOut, client_address, partial_update, to_wire
 from loopin.usecases.identity.complete_profile import CompleteProfile
 from loopin.usecases.identity.interests import ListEventInterests
 from loopin.usecases.identity.logout import Logout
@@ -188,6 +188,19 @@ def _profile_out(p: ProfileView) -> ProfileOut:
     )
 
 
+def _completed_out(p: ProfileView) -> ProfileCompletedData:
+    return to_wire(
+        ProfileCompletedData,
+        p,
+        user_id=p.id,
+        profile_id=p.id,
+        event_interests_count=len(p.interests),
+        profile_pictures_count=len(p.picture_urls),
+        status=p.status.value,
+        waitlist_promote_at=p.promote_at,
+    )
+
+
 def otp_sent_out(sent: OtpSent, message: str) -> OtpSentOut:
     data = OtpSentData(sent.phone_number, True, sent.expires_in_seconds, sent.resend_after_seconds)
     return OtpSentOut(success=True, message=message, data=data)
@@ -224,12 +237,11 @@ def _parse_interest_ids(raw: str) -> list[int]:
     return value
 
 
-class AuthController(Controller):
+class AuthController(LoopinController):
     path = "/api/auth"
     tags = ["identity"]
 
     @post("/signup", status_code=200, summary="Send a sign-in code by SMS (new and existing members)")
-    @inject
     async def signup(
         self, request: AnyRequest, data: JSONBody[PhoneIn], request_otp: FromDishka[RequestOtp]
     ) -> OtpSentOut:
@@ -237,7 +249,6 @@ class AuthController(Controller):
         return otp_sent_out(sent, "We sent a 4-digit code to your phone. Enter it to continue.")
 
     @post("/login", status_code=200, summary="Send a sign-in code (older route, same as signup)")
-    @inject
     async def login(
         self, request: AnyRequest, data: JSONBody[PhoneIn], request_otp: FromDishka[RequestOtp]
     ) -> OtpSentOut:
@@ -245,7 +256,6 @@ class AuthController(Controller):
         return otp_sent_out(sent, "We sent a 4-digit code to your phone.")
 
     @post("/verify-otp", status_code=200, summary="Verify the code; creates the account on first sign-in")
-    @inject
     async def verify_otp(
         self, request: AnyRequest, data: JSONBody[VerifyOtpIn], verify: FromDishka[VerifyOtp]
     ) -> SessionOut:
@@ -256,7 +266,6 @@ class AuthController(Controller):
         )
 
     @post("/verify-login", status_code=200, summary="Verify the code for an existing account only")
-    @inject
     async def verify_login(
         self, request: AnyRequest, data: JSONBody[VerifyOtpIn], verify: FromDishka[VerifyOtp]
     ) -> SessionOut:
@@ -270,7 +279,6 @@ class AuthController(Controller):
         )
 
     @get("/event-interests", summary="Interests to choose from (open to waitlisted members)")
-    @inject
     async def event_interests(
         self, request: MemberRequest, list_interests: FromDishka[ListEventInterests]
     ) -> InterestListOut:
@@ -283,7 +291,6 @@ class AuthController(Controller):
         request_max_body_size=MAX_UPLOAD_BYTES,
         summary="Complete the profile with 1-6 pictures; the first completion joins the waitlist",
     )
-    @inject
     async def complete_profile(
         self,
         request: MemberRequest,
@@ -309,30 +316,13 @@ class AuthController(Controller):
         )
         p = done.profile
         message = _completed_message(done.waitlisted_now, p)
-        return ProfileCompletedOut(
-            True,
-            message,
-            ProfileCompletedData(
-                user_id=p.id,
-                profile_id=p.id,
-                name=p.name,
-                phone_number=p.phone_number,
-                gender=p.gender,
-                event_interests_count=len(p.interests),
-                profile_pictures_count=len(p.picture_urls),
-                profile_complete=p.profile_complete,
-                is_active=p.is_active,
-                status=p.status.value,
-                waitlist_promote_at=p.promote_at,
-            ),
-        )
+        return ProfileCompletedOut(True, message, _completed_out(p))
 
     @get(
         "/profile",
         opt=REVOCATION_IN_USE_CASE,
         summary="The signed-in member's profile; is_active=false means waitlisted",
     )
-    @inject
     async def profile(self, request: MemberRequest, read_profile: FromDishka[ReadProfile]) -> Response[ProfileOut]:
         session = request.user
         body = await read_profile(
@@ -343,26 +333,18 @@ class AuthController(Controller):
         return Response[Any](body, media_type=MediaType.JSON)
 
     @put("/profile", summary="Edit the profile; only the keys sent change")
-    @inject
     async def update_profile(
         self,
         request: MemberRequest,
         data: JSONBody[ProfileUpdateIn],
         update: FromDishka[UpdateProfile],
     ) -> ProfileOut:
-        changes = ProfileChanges(
-            name=KEEP if data.name is msgspec.UNSET else data.name,
-            bio=KEEP if data.bio is msgspec.UNSET else data.bio,
-            location=KEEP if data.location is msgspec.UNSET else data.location,
-            birth_date=KEEP if data.birth_date is msgspec.UNSET else data.birth_date,
-            gender=KEEP if data.gender is msgspec.UNSET else data.gender,
-            interest_ids=KEEP if data.event_interests is msgspec.UNSET else data.event_interests,
-            picture_urls=KEEP if data.profile_pictures is msgspec.UNSET else data.profile_pictures,
+        changes = partial_update(
+            ProfileChanges, data, interest_ids=data.event_interests, picture_urls=data.profile_pictures
         )
         return _profile_out(await update(member_id=request.user.member_id, changes=changes))
 
     @post("/logout", status_code=200, summary="End this session: the token stops working")
-    @inject
     async def logout(self, request: MemberRequest, logout: FromDishka[Logout]) -> MessageOut:
         session = request.user
         await logout(member_id=session.member_id, token_id=session.token_id, expires_at=session.expires_at)

@@ -7,13 +7,14 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, Response, delete, get, post, put
+from dishka.integrations.litestar import FromDishka
+from litestar import Response, delete, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from loopin.domain.notifications.notification import Notification
 from loopin.domain.notifications.templates import NotificationKind
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, OptionalQueryId, PathId
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice
@@ -43,12 +44,11 @@ class DeviceOut(msgspec.Struct):
     is_active: bool
 
 
-class DeviceController(Controller):
+class DeviceController(LoopinController):
     path = "/api/notifications/devices"
     tags = ["notifications"]
 
     @post("/register", summary="Register this phone for push (waitlisted members too)")
-    @inject
     async def register(
         self,
         request: MemberRequest,
@@ -61,7 +61,6 @@ class DeviceController(Controller):
         return Response(DeviceOut(True, "Device registered", device.id, device.is_active), status_code=201)
 
     @delete("/{player_id:str}", status_code=200, summary="Stop push to this phone (at logout)")
-    @inject
     async def deactivate(
         self,
         request: MemberRequest,
@@ -155,12 +154,11 @@ def preferences_out(view: PreferencesView) -> PreferencesOut:
     )
 
 
-class InboxController(Controller):
+class InboxController(LoopinController):
     path = "/api/notifications"
     tags = ["notifications"]
 
     @get("/", summary="My notifications, newest first; page back with next_before_id")
-    @inject
     async def inbox(
         self,
         request: MemberRequest,
@@ -175,12 +173,10 @@ class InboxController(Controller):
         )
 
     @get("/unread-count", summary="How many of my notifications are unread")
-    @inject
     async def unread_count(self, request: MemberRequest, count: FromDishka[CountUnread]) -> UnreadOut:
         return UnreadOut(True, await count(member_id=request.user.member_id))
 
     @post("/{notification_id:int}/read", status_code=200, summary="Mark one of my notifications read")
-    @inject
     async def mark_read(
         self, request: MemberRequest, notification_id: PathId, mark: FromDishka[MarkNotificationRead]
     ) -> ReadOut:
@@ -192,7 +188,6 @@ class InboxController(Controller):
         status_code=200,
         summary="Mark my notifications read up to up_to_id (the newest the app has shown); newer ones stay unread",
     )
-    @inject
     async def mark_all_read(
         self, request: MemberRequest, mark: FromDishka[MarkAllRead], data: JSONBody[ReadAllIn | None] = None
     ) -> ReadAllOut:
@@ -200,14 +195,12 @@ class InboxController(Controller):
         return ReadAllOut(True, done.marked, done.up_to_id, done.unread_count)
 
     @get("/preferences", summary="Which notification types I muted (never pushed), and the quiet hours")
-    @inject
     async def preferences(
         self, request: MemberRequest, read: FromDishka[GetNotificationPreferences]
     ) -> PreferencesOut:
         return preferences_out(await read(member_id=request.user.member_id))
 
     @put("/preferences", summary="Replace the set of muted notification types")
-    @inject
     async def change_preferences(
         self,
         request: MemberRequest,

@@ -4,11 +4,12 @@ fresh sign-in code sent to the member's phone. What is erased and what is kept: 
 from __future__ import annotations
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, Response, delete, get, post
+from dishka.integrations.litestar import FromDishka
+from litestar import Response, delete, get, post
 from litestar.params import JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.routes.identity import OtpSentOut, otp_sent_out
 from loopin.entrypoints.http.wire import MessageOut, client_address
 from loopin.usecases.privacy.erase import EraseMyAccount, RequestErasureCode
@@ -26,7 +27,7 @@ class EraseIn(msgspec.Struct):
     otp_code: str
 
 
-class PrivacyController(Controller):
+class PrivacyController(LoopinController):
     path = "/api/auth/me"
     tags = ["privacy"]
 
@@ -35,7 +36,6 @@ class PrivacyController(Controller):
         summary="A copy of my data (profile, devices, hosted events, requests, invitations, tickets, inbox, "
         "activity, and who else receives some of it); at most 5 an hour",
     )
-    @inject
     async def export(self, request: MemberRequest, export: FromDishka[ExportMyData]) -> Response[ExportOut]:
         data = await export(member_id=request.user.member_id)
         filename = f"loopin-data-{data.profile.id}-{data.generated_at:%Y%m%d}.json"
@@ -49,7 +49,6 @@ class PrivacyController(Controller):
         status_code=200,
         summary="Send a code to my phone to confirm deleting my account (same limits as sign-in)",
     )
-    @inject
     async def deletion_code(self, request: MemberRequest, send: FromDishka[RequestErasureCode]) -> OtpSentOut:
         sent = await send(member_id=request.user.member_id, client_address=client_address(request))
         return otp_sent_out(sent, "We sent a 4-digit code to your phone. Enter it to delete your account.")
@@ -60,7 +59,6 @@ class PrivacyController(Controller):
         summary="Delete my account for good, with the code from deletion-code; 409 while I host events with "
         "guests or hold paid tickets",
     )
-    @inject
     async def erase(
         self, request: MemberRequest, data: JSONBody[EraseIn], erase: FromDishka[EraseMyAccount]
     ) -> MessageOut:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, post
+from dishka.integrations.litestar import FromDishka
+from litestar import get, post
 from litestar.params import JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, PathId
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.attendance.checkin import CheckIn, CheckOut, ListAttendees
@@ -98,21 +99,26 @@ def door_out(v: DoorView, checking_in: bool) -> DoorOut:
     return DoorOut(True, message, v.already if checking_in else v.attendee.checked_in, attendee_out(v.attendee))
 
 
-class DoorController(Controller):
+async def _named_in_body(door: CheckIn | CheckOut, member_id: int, data: DoorIn) -> DoorView:
+    """``/api/attendances`` names the event and the guest in the body, the same way for both directions."""
+    return await door(
+        member_id=member_id, event_id=data.event_id, ticket_secret=data.ticket_secret, user_id=data.user_id
+    )
+
+
+class DoorController(LoopinController):
     path = "/api/events"
     tags = ["attendance"]
 
     # --- the door (host or staff) ---------------------------------------------------------------------------
 
     @get("/{event_id:int}/attendees", summary="Guests holding tickets, with codes and door state (host or staff)")
-    @inject
     async def attendees(
         self, request: MemberRequest, event_id: PathId, listing: FromDishka[ListAttendees]
     ) -> AttendeesOut:
         return attendees_out(await listing(member_id=request.user.member_id, event_id=event_id))
 
     @post("/{event_id:int}/check-in", status_code=200, summary="Check a guest in by ticket code (idempotent)")
-    @inject
     async def check_in_by_code(
         self,
         request: MemberRequest,
@@ -130,7 +136,6 @@ class DoorController(Controller):
         status_code=200,
         summary="Check a guest in by member id (idempotent)",
     )
-    @inject
     async def check_in_by_member(
         self,
         request: MemberRequest,
@@ -141,7 +146,6 @@ class DoorController(Controller):
         return door_out(await check_in(member_id=request.user.member_id, event_id=event_id, user_id=user_id), True)
 
     @post("/{event_id:int}/attendees/{user_id:int}/check-out", status_code=200, summary="Check a guest out")
-    @inject
     async def check_out_member(
         self,
         request: MemberRequest,
@@ -154,49 +158,31 @@ class DoorController(Controller):
         )
 
     @get("/{event_id:int}/check-ins", summary="Who is checked in now (host or staff)")
-    @inject
     async def check_ins(
         self, request: MemberRequest, event_id: PathId, listing: FromDishka[ListAttendees]
     ) -> CheckInsOut:
         found = await listing(member_id=request.user.member_id, event_id=event_id)
-        items = [
-            CheckedInOut(a.user_id, a.full_name, a.ticket_id, a.seats, a.checked_in_at) for a in found.checked_in
-        ]
+        items = [to_wire(CheckedInOut, a) for a in found.checked_in]
         return CheckInsOut(True, event_id, len(items), items)
 
 
-class AttendancesController(Controller):
+class AttendancesController(LoopinController):
     path = "/api/attendances"
     tags = ["attendances"]
 
     @post("/check-in", status_code=200, summary="Check a guest in (by ticket_secret or user_id); idempotent")
-    @inject
     async def check_in(
         self, request: MemberRequest, data: JSONBody[DoorIn], check_in: FromDishka[CheckIn]
     ) -> DoorOut:
-        view = await check_in(
-            member_id=request.user.member_id,
-            event_id=data.event_id,
-            ticket_secret=data.ticket_secret,
-            user_id=data.user_id,
-        )
-        return door_out(view, True)
+        return door_out(await _named_in_body(check_in, request.user.member_id, data), True)
 
     @post("/check-out", status_code=200, summary="Check a guest out (by ticket_secret or user_id)")
-    @inject
     async def check_out(
         self, request: MemberRequest, data: JSONBody[DoorIn], check_out: FromDishka[CheckOut]
     ) -> DoorOut:
-        view = await check_out(
-            member_id=request.user.member_id,
-            event_id=data.event_id,
-            ticket_secret=data.ticket_secret,
-            user_id=data.user_id,
-        )
-        return door_out(view, False)
+        return door_out(await _named_in_body(check_out, request.user.member_id, data), False)
 
     @get("/events/{event_id:int}", summary="An event's attendance records: every live ticket and its door state")
-    @inject
     async def event_records(
         self, request: MemberRequest, event_id: PathId, listing: FromDishka[ListAttendees]
     ) -> AttendeesOut:

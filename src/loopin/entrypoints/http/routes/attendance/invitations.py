@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, post, put
+from dishka.integrations.litestar import FromDishka
+from litestar import get, post, put
 from litestar.params import FromQuery, JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, Offset, PathId, QueryId
 from loopin.entrypoints.http.wire import to_wire, wall_clock
 from loopin.usecases.attendance.invitation_answers import ListMyInvitations, RespondToInvitation
@@ -131,14 +132,13 @@ def my_invitation_out(v: InvitationView) -> MyInvitationOut:
     )
 
 
-class InvitationController(Controller):
+class InvitationController(LoopinController):
     path = "/api/events"
     tags = ["attendance"]
 
     # --- invitations ----------------------------------------------------------------------------------------
 
     @get("/users/search", summary="Members to invite (host of event_id), with already_invited")
-    @inject
     async def search_users(
         self,
         request: MemberRequest,
@@ -155,7 +155,6 @@ class InvitationController(Controller):
         return SearchOut(True, page.total, page.offset, page.limit, hits)
 
     @post("/{event_id:int}/invitations", status_code=201, summary="Invite members (host); skipped ones are listed")
-    @inject
     async def invite(
         self,
         request: MemberRequest,
@@ -181,7 +180,6 @@ class InvitationController(Controller):
         )
 
     @get("/{event_id:int}/invitations", summary="The event's invitations (host or staff)")
-    @inject
     async def event_invitations(
         self,
         request: MemberRequest,
@@ -193,7 +191,6 @@ class InvitationController(Controller):
         return HostInvitationsOut(True, event_id, len(views), [host_invitation_out(v) for v in views])
 
     @get("/my-invitations", summary="Invitations I received, newest first (a top-level array)")
-    @inject
     async def my_invitations(
         self,
         request: MemberRequest,
@@ -203,7 +200,6 @@ class InvitationController(Controller):
         return [my_invitation_out(v) for v in await mine(member_id=request.user.member_id, status=status_filter)]
 
     @put("/invitations/{invite_id:int}/respond", summary="Answer an invitation: going or declined")
-    @inject
     async def respond(
         self,
         request: MemberRequest,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, delete, get, post, put
+from dishka.integrations.litestar import FromDishka
+from litestar import delete, get, post, put
 from litestar.params import FromQuery, JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, PathId
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.attendance.host_requests import (
@@ -126,14 +127,13 @@ def profile_out(p: RequesterProfile) -> RequesterProfileOut:
     )
 
 
-class JoinRequestController(Controller):
+class JoinRequestController(LoopinController):
     path = "/api/events"
     tags = ["attendance"]
 
     # --- join requests (guest) ------------------------------------------------------------------------------
 
     @post("/{event_id:int}/requests", status_code=201, summary="Ask to join an event")
-    @inject
     async def create_request(
         self,
         request: MemberRequest,
@@ -151,14 +151,12 @@ class JoinRequestController(Controller):
         return request_out(view)
 
     @get("/{event_id:int}/my-request", summary="My request for this event (404 when there is none)")
-    @inject
     async def my_request(
         self, request: MemberRequest, event_id: PathId, mine: FromDishka[GetMyRequest]
     ) -> RequestOut:
         return request_out(await mine(member_id=request.user.member_id, event_id=event_id))
 
     @delete("/{event_id:int}/my-request", status_code=200, summary="Withdraw my request")
-    @inject
     async def withdraw_request(
         self,
         request: MemberRequest,
@@ -168,7 +166,6 @@ class JoinRequestController(Controller):
         return request_out(await withdraw(member_id=request.user.member_id, event_id=event_id))
 
     @get("/my-requests", summary="All my requests, newest first")
-    @inject
     async def my_requests(
         self,
         request: MemberRequest,
@@ -181,7 +178,6 @@ class JoinRequestController(Controller):
     # --- join requests (host) -------------------------------------------------------------------------------
 
     @get("/{event_id:int}/requests", summary="The event's requests (host or staff), newest first")
-    @inject
     async def event_requests(
         self,
         request: MemberRequest,
@@ -193,7 +189,6 @@ class JoinRequestController(Controller):
         return RequestListOut(True, event_id, len(views), [request_out(v) for v in views])
 
     @get("/{event_id:int}/requests/{request_id:int}/profile", summary="A requester's profile (host or staff)")
-    @inject
     async def requester_profile(
         self,
         request: MemberRequest,
@@ -206,7 +201,6 @@ class JoinRequestController(Controller):
         )
 
     @put("/{event_id:int}/requests/{request_id:int}/accept", summary="Accept a request (host)")
-    @inject
     async def accept(
         self,
         request: MemberRequest,
@@ -224,7 +218,6 @@ class JoinRequestController(Controller):
         return request_out(view)
 
     @put("/{event_id:int}/requests/{request_id:int}/decline", summary="Decline a request (host)")
-    @inject
     async def decline(
         self,
         request: MemberRequest,
@@ -242,7 +235,6 @@ class JoinRequestController(Controller):
         return request_out(view)
 
     @post("/{event_id:int}/requests/bulk-action", status_code=200, summary="Accept or decline many requests")
-    @inject
     async def bulk(
         self,
         request: MemberRequest,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, post
+from dishka.integrations.litestar import FromDishka
+from litestar import get, post
 from litestar.params import JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import OptionalQueryId, PathId
 from loopin.entrypoints.http.wire import to_wire, wall_clock
 from loopin.usecases.attendance.tickets import (
@@ -18,7 +19,7 @@ from loopin.usecases.attendance.tickets import (
     GetMyTicket,
     ListMyTickets,
 )
-from loopin.usecases.attendance.views import TicketView
+from loopin.usecases.attendance.views import Cancelled, TicketView
 
 
 class ConfirmIn(msgspec.Struct):
@@ -70,7 +71,12 @@ def ticket_out(t: TicketView) -> TicketOut:
     )
 
 
-class TicketController(Controller):
+def cancelled_out(done: Cancelled, message: str) -> CancelledOut:
+    refund = None if done.refund_amount is None else str(done.refund_amount)
+    return to_wire(CancelledOut, done, success=True, message=message, status="cancelled", refund_amount=refund)
+
+
+class TicketController(LoopinController):
     path = "/api/events"
     tags = ["attendance"]
 
@@ -79,7 +85,6 @@ class TicketController(Controller):
     @post(
         "/{event_id:int}/confirm-attendance", status_code=200, summary="Confirm and get the ticket (free events)"
     )
-    @inject
     async def confirm(
         self,
         request: MemberRequest,
@@ -91,14 +96,12 @@ class TicketController(Controller):
         return ticket_out(await confirm(member_id=request.user.member_id, event_id=event_id, seats=seats))
 
     @get("/{event_id:int}/my-ticket", summary="My ticket for this event")
-    @inject
     async def my_ticket(
         self, request: MemberRequest, event_id: PathId, mine: FromDishka[GetMyTicket]
     ) -> TicketOut:
         return ticket_out(await mine(member_id=request.user.member_id, event_id=event_id))
 
     @get("/my-tickets", summary="All my live tickets, soonest event first (a top-level array)")
-    @inject
     async def my_tickets(
         self,
         request: MemberRequest,
@@ -108,18 +111,11 @@ class TicketController(Controller):
         return [ticket_out(t) for t in await mine(member_id=request.user.member_id, event_id=event_id)]
 
     @post("/{event_id:int}/cancel-attendance", status_code=200, summary="Cancel my ticket; frees its seats")
-    @inject
     async def cancel(
         self, request: MemberRequest, event_id: PathId, cancel: FromDishka[CancelAttendance]
     ) -> CancelledOut:
-        done = await cancel(member_id=request.user.member_id, event_id=event_id)
-        return to_wire(
-            CancelledOut,
-            done,
-            success=True,
-            message="Your attendance was cancelled.",
-            status="cancelled",
-            refund_amount=None if done.refund_amount is None else str(done.refund_amount),
+        return cancelled_out(
+            await cancel(member_id=request.user.member_id, event_id=event_id), "Your attendance was cancelled."
         )
 
     @post(
@@ -128,16 +124,10 @@ class TicketController(Controller):
         summary="Still coming? No: give my seats back in one call (the reminders' nudge; paid tickets are "
         "refunded as the refund policy says)",
     )
-    @inject
     async def release_seat(
         self, request: MemberRequest, event_id: PathId, cancel: FromDishka[CancelAttendance]
     ) -> CancelledOut:
-        done = await cancel(member_id=request.user.member_id, event_id=event_id)
-        return to_wire(
-            CancelledOut,
-            done,
-            success=True,
-            message="Your seat was released for someone else. Thanks for letting the host know.",
-            status="cancelled",
-            refund_amount=None if done.refund_amount is None else str(done.refund_amount),
+        return cancelled_out(
+            await cancel(member_id=request.user.member_id, event_id=event_id),
+            "Your seat was released for someone else. Thanks for letting the host know.",
         )

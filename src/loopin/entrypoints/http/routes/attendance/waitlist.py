@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, delete, get, post
+from dishka.integrations.litestar import FromDishka
+from litestar import delete, get, post
 from litestar.params import JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import PathId
 from loopin.entrypoints.http.routes.attendance.tickets import TicketOut, ticket_out
 from loopin.entrypoints.http.wire import to_wire
@@ -134,12 +135,11 @@ def entry_out(e: WaitlistEntryView) -> WaitlistEntryOut:
     )
 
 
-class WaitlistController(Controller):
+class WaitlistController(LoopinController):
     path = "/api/events"
     tags = ["waitlist"]
 
     @post("/{event_id:int}/waitlist", status_code=201, summary="Join the waitlist of a full event")
-    @inject
     async def join(
         self,
         request: MemberRequest,
@@ -151,14 +151,12 @@ class WaitlistController(Controller):
         return place_out(await join(member_id=request.user.member_id, event_id=event_id, seats=seats))
 
     @get("/{event_id:int}/waitlist/me", summary="My place on the waitlist (position, offer)")
-    @inject
     async def mine(
         self, request: MemberRequest, event_id: PathId, mine: FromDishka[GetMyWaitlistPlace]
     ) -> WaitlistPlaceOut:
         return place_out(await mine(member_id=request.user.member_id, event_id=event_id))
 
     @delete("/{event_id:int}/waitlist/me", status_code=200, summary="Leave the waitlist (or decline the offer)")
-    @inject
     async def leave(
         self, request: MemberRequest, event_id: PathId, leave: FromDishka[LeaveWaitlist]
     ) -> WaitlistPlaceOut:
@@ -169,7 +167,6 @@ class WaitlistController(Controller):
         status_code=200,
         summary="Take the seats offered to me: the ticket (free events) or the payment order holding them (paid)",
     )
-    @inject
     async def accept(
         self,
         request: MemberRequest,
@@ -184,7 +181,6 @@ class WaitlistController(Controller):
         return offer_taken_out(taken)
 
     @get("/{event_id:int}/waitlist", summary="The event's waitlist (host or staff): offers, then the line")
-    @inject
     async def line(
         self, request: MemberRequest, event_id: PathId, line: FromDishka[ListEventWaitlist]
     ) -> WaitlistOut:

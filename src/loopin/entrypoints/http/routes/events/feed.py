@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, Response, delete, get, post, put
+from dishka.integrations.litestar import FromDishka
+from litestar import Response, delete, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import MediaType, RequestEncodingType
 from litestar.params import Body, FromQuery, JSONBody, Parameter
@@ -23,15 +23,17 @@ from loopin.entrypoints.http.auth import (
     Session,
     optional_session,
 )
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, OptionalQueryId, PathId
 from loopin.entrypoints.http.routes.events.wire import EventOut, event_out
-from loopin.entrypoints.http.wire import MessageOut
+from loopin.entrypoints.http.wire import MessageOut, partial_update
 from loopin.usecases.events.browse import FeedFilters, GetShareUrl
 from loopin.usecases.events.create import CreateEvent, EventForm
 from loopin.usecases.events.hot_reads import ReadEvent, ReadFeed
 from loopin.usecases.events.manage import DeleteEvent, UpdateEvent
 from loopin.usecases.events.views import EventView, FeedPageView
 from loopin.usecases.platform.files import UploadedFile
+from loopin.usecases.shared.attributes import from_attributes
 
 MAX_CREATE_BYTES = 20 * 1024 * 1024  # three 5 MB covers and the text fields
 
@@ -182,10 +184,20 @@ def _text(value: object) -> str | None:
     return None if value is msgspec.UNSET or value is None else str(value)
 
 
-def _changes(d: EventUpdateIn) -> EventChanges:
-    def keep(value: Any) -> Any:
-        return KEEP if value is msgspec.UNSET else value
+def _place(d: CreateEventForm | EventUpdateIn) -> PlaceInput:
+    """The place as both forms name it: ``venue_name`` and the ``location_*`` keys."""
+    return PlaceInput(
+        venue_name=_text(d.venue_name),
+        address=_text(d.location_address),
+        city=_text(d.location_city),
+        latitude=_text(d.location_latitude),
+        longitude=_text(d.location_longitude),
+        place_id=_text(d.location_place_id),
+        country_code=_text(d.location_country_code),
+    )
 
+
+def _changes(d: EventUpdateIn) -> EventChanges:
     place_keys = (
         d.venue_name,
         d.location_address,
@@ -195,46 +207,15 @@ def _changes(d: EventUpdateIn) -> EventChanges:
         d.location_place_id,
         d.location_country_code,
     )
-    place: PlaceInput | Any = KEEP
-    if any(v is not msgspec.UNSET for v in place_keys):
-        place = PlaceInput(
-            venue_name=_text(d.venue_name),
-            address=_text(d.location_address),
-            city=_text(d.location_city),
-            latitude=_text(d.location_latitude),
-            longitude=_text(d.location_longitude),
-            place_id=_text(d.location_place_id),
-            country_code=_text(d.location_country_code),
-        )
-    return EventChanges(
-        title=keep(d.title),
-        description=keep(d.description),
-        start_time=keep(d.start_time),
-        end_time=keep(d.end_time),
-        duration_hours=keep(d.duration_hours),
-        timezone=keep(d.timezone),
-        venue_id=keep(d.venue_id),
-        place=place,
-        max_capacity=keep(d.max_capacity),
-        is_paid=keep(d.is_paid),
-        ticket_price=keep(d.ticket_price),
-        allow_plus_one=keep(d.allow_plus_one),
-        gst_number=keep(d.gst_number),
-        allowed_genders=keep(d.allowed_genders),
-        rsvp_expiry_policy=keep(d.rsvp_expiry_policy),
-        status=keep(d.status),
-        is_public=keep(d.is_public),
-        interest_ids=keep(d.event_interest_ids),
-        cover_images=keep(d.cover_images),
-    )
+    place = _place(d) if any(v is not msgspec.UNSET for v in place_keys) else KEEP
+    return partial_update(EventChanges, d, place=place, interest_ids=d.event_interest_ids)
 
 
-class EventController(Controller):
+class EventController(LoopinController):
     path = "/api/events"
     tags = ["events"]
 
     @get("/", opt=REVOCATION_IN_USE_CASE, summary="The feed: upcoming events the member may see, soonest first")
-    @inject
     async def feed(
         self,
         request: MemberRequest,
@@ -277,7 +258,6 @@ class EventController(Controller):
         request_max_body_size=MAX_CREATE_BYTES,
         summary="Create an event (the app's Go live): published at once unless publish=false",
     )
-    @inject
     async def create(
         self,
         request: MemberRequest,
@@ -288,39 +268,8 @@ class EventController(Controller):
         create: FromDishka[CreateEvent],
     ) -> EventOut:
         covers = [UploadedFile(f.filename or "", await f.read()) for f in data.cover_images]
-        view = await create(
-            member_id=request.user.member_id,
-            form=EventForm(
-                title=data.title,
-                description=data.description,
-                start_time=data.start_time,
-                duration_hours=data.duration_hours,
-                timezone=data.timezone,
-                venue_id=data.venue_id,
-                place=PlaceInput(
-                    venue_name=data.venue_name,
-                    address=data.location_address,
-                    city=data.location_city,
-                    latitude=data.location_latitude,
-                    longitude=data.location_longitude,
-                    place_id=data.location_place_id,
-                    country_code=data.location_country_code,
-                ),
-                venue_text=data.venue_text,
-                max_capacity=data.max_capacity,
-                is_paid=data.is_paid,
-                ticket_price=data.ticket_price,
-                allow_plus_one=data.allow_plus_one,
-                gst_number=data.gst_number,
-                allowed_genders=data.allowed_genders,
-                rsvp_expiry_policy=data.rsvp_expiry_policy,
-                status=data.status,
-                publish=data.publish,
-                is_public=data.is_public,
-                event_interest_ids=data.event_interest_ids,
-                cover_images=covers,
-            ),
-        )
+        form = from_attributes(EventForm, data, place=_place(data), cover_images=covers)
+        view = await create(member_id=request.user.member_id, form=form)
         return event_out(view, request.user)
 
     @get(
@@ -328,7 +277,6 @@ class EventController(Controller):
         opt=REVOCATION_IN_USE_CASE,
         summary="One event (404 for events the member may not see)",
     )
-    @inject
     async def detail(
         self, request: MemberRequest, event_id: PathId, read_event: FromDishka[ReadEvent]
     ) -> Response[EventOut]:
@@ -344,7 +292,6 @@ class EventController(Controller):
         )
 
     @put("/{event_id:int}", summary="Change an event (host or staff); only the keys sent change")
-    @inject
     async def update(
         self,
         request: MemberRequest,
@@ -356,7 +303,6 @@ class EventController(Controller):
         return EventUpdatedOut(True, "Event updated", event_out(view, request.user))
 
     @delete("/{event_id:int}", status_code=200, summary="Delete an event (host or staff; soft)")
-    @inject
     async def remove(
         self, request: MemberRequest, event_id: PathId, delete_event: FromDishka[DeleteEvent]
     ) -> MessageOut:
@@ -364,7 +310,6 @@ class EventController(Controller):
         return MessageOut(True, "Event deleted")
 
     @get("/{event_id:int}/share-url", opt=PUBLIC, summary="The event's share link (sign-in optional)")
-    @inject
     async def share_url(
         self,
         request: AnyRequest,

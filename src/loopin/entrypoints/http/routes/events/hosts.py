@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, post
+from dishka.integrations.litestar import FromDishka
+from litestar import get, post
 from litestar.params import JSONBody, QueryParameter
 
 from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Offset
 from loopin.entrypoints.http.wire import client_address, to_wire
 from loopin.usecases.events.hosts import BecomeAHost, ListHostLeads
@@ -66,12 +67,11 @@ def _lead_out(lead: HostLeadView) -> HostLeadAdminOut:
     return to_wire(HostLeadAdminOut, lead, created_at=lead.submitted_at)
 
 
-class HostController(Controller):
+class HostController(LoopinController):
     path = "/api/hosts"
     tags = ["hosts"]
 
     @post("/become-a-host", status_code=200, opt=PUBLIC, summary="Ask to become a host (no sign-in)")
-    @inject
     async def become_a_host(
         self, request: AnyRequest, data: JSONBody[HostLeadIn], become: FromDishka[BecomeAHost]
     ) -> HostLeadSubmittedOut:
@@ -88,13 +88,9 @@ class HostController(Controller):
             if done.created
             else "We already have your information; our team will contact you soon."
         )
-        out = HostLeadOut(
-            lead.id, lead.first_name, lead.last_name, lead.phone_number, lead.message, lead.submitted_at
-        )
-        return HostLeadSubmittedOut(True, message, out)
+        return HostLeadSubmittedOut(True, message, to_wire(HostLeadOut, lead))
 
     @get("/host-leads", summary="Host leads, newest first (staff)")
-    @inject
     async def host_leads(
         self,
         request: MemberRequest,

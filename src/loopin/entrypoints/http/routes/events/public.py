@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, Response, get
+from dishka.integrations.litestar import FromDishka
+from litestar import Response, get
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 
 from loopin.entrypoints.http.auth import PUBLIC
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Page
 from loopin.entrypoints.http.routes.events.wire import EventOut, InterestRefOut, event_out
 from loopin.usecases.events.public import CityEvents, CityPage, EventSeo, PublicEvent
@@ -37,7 +38,7 @@ class CityPageOut(msgspec.Struct):
     interest: InterestRefOut | None
 
 
-class PublicEventController(Controller):
+class PublicEventController(LoopinController):
     """Server-side rendered web pages read these at ``/api/public``, the app's share links at ``/api/events``."""
 
     path = "/api"
@@ -48,7 +49,6 @@ class PublicEventController(Controller):
         ["/public/events/{canonical_id:str}", "/events/canonical/{canonical_id:str}"],
         summary="A public event by its canonical id",
     )
-    @inject
     async def event(self, canonical_id: FromPath[str], public_event: FromDishka[PublicEvent]) -> EventOut:
         return event_out(await public_event(canonical_id=canonical_id))
 
@@ -57,7 +57,6 @@ class PublicEventController(Controller):
         summary="SEO metadata; 301 to the canonical URL on a stale slug",
         responses={301: ResponseSpec(None, description="A stale slug: Location holds the canonical URL.")},
     )
-    @inject
     async def seo(
         self,
         canonical_id: FromPath[str],
@@ -79,7 +78,6 @@ class PublicEventController(Controller):
         ],
         summary="A city's upcoming public events",
     )
-    @inject
     async def city(
         self,
         country_code: FromPath[str],

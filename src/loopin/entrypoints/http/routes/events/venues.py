@@ -6,13 +6,14 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, Response, get, post
+from dishka.integrations.litestar import FromDishka
+from litestar import Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from loopin.domain.events.place import VENUE_API_FIELDS, PlaceInput
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Offset, PathId
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues
@@ -63,12 +64,11 @@ def venue_out(v: VenueView) -> VenueOut:
     return to_wire(VenueOut, v, uuid=str(v.uuid), metadata=dict(v.metadata))
 
 
-class VenueController(Controller):
+class VenueController(LoopinController):
     path = "/api/events/venues"
     tags = ["events"]
 
     @get("/", summary="Active venues, by name")
-    @inject
     async def list_venues(
         self,
         request: MemberRequest,
@@ -88,7 +88,6 @@ class VenueController(Controller):
         summary="Add a venue; the same place again returns the stored one (200)",
         responses={200: ResponseSpec(VenueOut, description="This place was stored already: the stored venue.")},
     )
-    @inject
     async def create_venue(
         self, request: MemberRequest, data: JSONBody[VenueIn], create: FromDishka[CreateVenue]
     ) -> Response[VenueOut]:
@@ -111,6 +110,5 @@ class VenueController(Controller):
         return Response(venue_out(view), status_code=201 if created else 200)
 
     @get("/{venue_id:int}", summary="One active venue")
-    @inject
     async def get_venue(self, request: MemberRequest, venue_id: PathId, get_one: FromDishka[GetVenue]) -> VenueOut:
         return venue_out(await get_one(member_id=request.user.member_id, venue_id=venue_id))

@@ -7,14 +7,15 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, MediaType, get, post
+from dishka.integrations.litestar import FromDishka
+from litestar import MediaType, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect
 
 from loopin.adapters.payments.payu_protocol import FAILURE_PATH, NOTICE_REQUIRED, SUCCESS_PATH, WEBHOOK_PATH
 from loopin.domain.shared.errors import DomainError, ErrorKind
 from loopin.entrypoints.http.auth import PUBLIC, AnyRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.routes.payments import pages
 from loopin.entrypoints.http.routes.payments.browser import browser_form_post, form_operation, notice_schema
 from loopin.entrypoints.http.routes.payments.forms import MAX_NOTICE_BYTES, posted_fields
@@ -48,7 +49,7 @@ async def _browser(request: AnyRequest, source: str, path: str, handle: HandlePa
     return Redirect(_result_url(path, handled.status, handled.txnid), status_code=303)
 
 
-class PayUCallbackController(Controller):
+class PayUCallbackController(LoopinController):
     path = "/"
     tags = ["payments"]
     opt = PUBLIC
@@ -56,14 +57,12 @@ class PayUCallbackController(Controller):
     @browser_form_post(
         SUCCESS_PATH, summary="PayU success (surl): 303 to the result page", form=NOTICE, redirects=True
     )
-    @inject
     async def success(self, request: AnyRequest, handle: FromDishka[HandlePaymentNotice]) -> Redirect:
         return await _browser(request, "surl", SUCCESS_PATH, handle)
 
     @browser_form_post(
         FAILURE_PATH, summary="PayU failure (furl): 303 to the result page", form=NOTICE, redirects=True
     )
-    @inject
     async def failure(self, request: AnyRequest, handle: FromDishka[HandlePaymentNotice]) -> Redirect:
         return await _browser(request, "furl", FAILURE_PATH, handle)
 
@@ -90,7 +89,6 @@ class PayUCallbackController(Controller):
         summary="PayU webhook (server to server): 200 once the order is settled",
         operation_class=WebhookNotice,
     )
-    @inject
     async def webhook(self, request: AnyRequest, handle: FromDishka[HandlePaymentNotice]) -> NoticeOut:
         handled = await handle(source="webhook", fields=await posted_fields(request))
         return NoticeOut(success=True, order_id=handled.txnid, status=handled.status)

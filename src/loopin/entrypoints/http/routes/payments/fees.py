@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, put
+from dishka.integrations.litestar import FromDishka
+from litestar import get, put
 from litestar.params import JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.payments.fees import ChangePlatformFee, FeeView, GetPlatformFee
 
@@ -34,17 +35,15 @@ def fee_out(v: FeeView) -> FeeOut:
     )
 
 
-class PlatformFeeController(Controller):
+class PlatformFeeController(LoopinController):
     path = "/api/platform/fee"
     tags = ["payments"]
 
     @get("/", summary="The platform fee percentage")
-    @inject
     async def read(self, request: MemberRequest, read: FromDishka[GetPlatformFee]) -> FeeOut:
         return fee_out(await read(member_id=request.user.member_id))
 
     @put("/", summary="Change the platform fee (staff; audited; applies to orders created afterwards)")
-    @inject
     async def change(
         self, request: MemberRequest, data: JSONBody[FeeIn], change: FromDishka[ChangePlatformFee]
     ) -> FeeOut:

@@ -8,12 +8,13 @@ from decimal import Decimal
 from typing import Annotated, TypeAlias
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, post
+from dishka.integrations.litestar import FromDishka
+from litestar import get, post
 from litestar.params import JSONBody, PathParameter
 
 from loopin.domain.shared.errors import InvalidInput
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.payments.orders import CreatePaymentOrder, GetPaymentOrder
@@ -136,12 +137,11 @@ def _amount(raw: float | int | str | bool | None) -> Decimal:
     return Decimal(str(raw))
 
 
-class PaymentOrderController(Controller):
+class PaymentOrderController(LoopinController):
     path = "/api/payments/orders"
     tags = ["payments"]
 
     @post("/", status_code=201, summary="Start paying for a paid event: holds the seats, returns the PayU form")
-    @inject
     async def create(
         self, request: MemberRequest, data: JSONBody[CreateOrderIn], create: FromDishka[CreatePaymentOrder]
     ) -> CreatedOut:
@@ -155,7 +155,6 @@ class PaymentOrderController(Controller):
         return created_out(created)
 
     @get("/{order_id:str}", summary="The order (its owner or staff); settled on read when PayU already knows")
-    @inject
     async def read(
         self, request: MemberRequest, order_id: OrderReference, read: FromDishka[GetPaymentOrder]
     ) -> OrderDetailEnvelope:

@@ -4,18 +4,18 @@ back to ``surl``/``furl``."""
 
 from __future__ import annotations
 
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller
+from dishka.integrations.litestar import FromDishka
 
 from loopin.adapters.payments.sandbox import SANDBOX_CHECKOUT_PATH, SANDBOX_COMPLETE_PATH, SandboxGateway
 from loopin.entrypoints.http.auth import PUBLIC, AnyRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.routes.payments import pages
 from loopin.entrypoints.http.routes.payments.browser import browser_form_post, checkout_schema
 from loopin.entrypoints.http.routes.payments.forms import posted_fields
 from loopin.usecases.payments.ports import CHECKOUT_FIELDS
 
 
-class SandboxCheckoutController(Controller):
+class SandboxCheckoutController(LoopinController):
     """Development only: absent (and not in the document) when PayU is configured."""
 
     path = "/"
@@ -27,7 +27,6 @@ class SandboxCheckoutController(Controller):
         summary="Sandbox checkout page (stands in for PayU's): the order and Pay / Fail",
         form=checkout_schema(CHECKOUT_FIELDS),
     )
-    @inject
     async def checkout(self, request: AnyRequest, sandbox: FromDishka[SandboxGateway]) -> str:
         form = sandbox.read_checkout(await posted_fields(request))
         return pages.sandbox_checkout(form, SANDBOX_COMPLETE_PATH)
@@ -37,7 +36,6 @@ class SandboxCheckoutController(Controller):
         summary="Sandbox Pay / Fail: records the outcome, posts the signed response back to surl / furl",
         form=checkout_schema(CHECKOUT_FIELDS, outcome=True),
     )
-    @inject
     async def complete(self, request: AnyRequest, sandbox: FromDishka[SandboxGateway]) -> str:
         fields = await posted_fields(request)
         back = await sandbox.complete(fields, pay=fields.get("outcome") == "pay")

@@ -7,13 +7,14 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, Response, delete, get, post
+from dishka.integrations.litestar import FromDishka
+from litestar import Response, delete, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 
 from loopin.domain.payouts.bank_account import BankDetails
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import PathId
 from loopin.entrypoints.http.wire import MessageOut, to_wire
 from loopin.usecases.payouts.bank_accounts import (
@@ -64,7 +65,7 @@ def account_out(v: BankAccountView) -> BankAccountOut:
     return to_wire(BankAccountOut, v, is_verified=False)
 
 
-class BankAccountController(Controller):
+class BankAccountController(LoopinController):
     path = "/api/payouts/bank-accounts"
     tags = ["payouts"]
 
@@ -73,7 +74,6 @@ class BankAccountController(Controller):
         summary="Add a bank account for payouts (hosts only); the same account again answers the stored one (200)",
         responses={200: ResponseSpec(BankAccountEnvelope, description="This account was already added.")},
     )
-    @inject
     async def add(
         self, request: MemberRequest, data: JSONBody[BankAccountIn], add: FromDishka[AddBankAccount]
     ) -> Response[BankAccountEnvelope]:
@@ -90,13 +90,11 @@ class BankAccountController(Controller):
         return Response(body, status_code=201 if added.created else 200)
 
     @get("/", summary="My bank accounts: primary first, then newest")
-    @inject
     async def mine(self, request: MemberRequest, read: FromDishka[ListBankAccounts]) -> BankAccountListOut:
         found = await read(member_id=request.user.member_id)
         return BankAccountListOut(True, "Bank accounts retrieved successfully", [account_out(a) for a in found])
 
     @post("/{account_id:int}/primary", status_code=200, summary="Make this account the one payouts go to")
-    @inject
     async def make_primary(
         self, request: MemberRequest, account_id: PathId, make: FromDishka[MakePrimaryBankAccount]
     ) -> BankAccountEnvelope:
@@ -106,7 +104,6 @@ class BankAccountController(Controller):
     @delete(
         "/{account_id:int}", status_code=200, summary="Remove an account (not while a payout to it is in flight)"
     )
-    @inject
     async def remove(
         self, request: MemberRequest, account_id: PathId, remove: FromDishka[RemoveBankAccount]
     ) -> MessageOut:

@@ -7,12 +7,13 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, post
+from dishka.integrations.litestar import FromDishka
+from litestar import get, post
 from litestar.params import JSONBody, QueryParameter
 
 from loopin.domain.shared.money import CURRENCY
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, Offset, PathId
 from loopin.entrypoints.http.routes.payouts.wire import (
     PayoutEnvelope,
@@ -90,17 +91,15 @@ def summary_out(s: PayoutSummary) -> SummaryEnvelope:
     return SummaryEnvelope(True, "Payout summary retrieved", data)
 
 
-class PayoutController(Controller):
+class PayoutController(LoopinController):
     path = "/api/payouts"
     tags = ["payouts"]
 
     @get("/summary", summary="My earnings per event and in all, and what can be paid out now (hosts)")
-    @inject
     async def summary(self, request: MemberRequest, read: FromDishka[GetPayoutSummary]) -> SummaryEnvelope:
         return summary_out(await read(member_id=request.user.member_id))
 
     @get("/requests", summary="My payout requests, newest first")
-    @inject
     async def mine(
         self,
         request: MemberRequest,
@@ -112,7 +111,6 @@ class PayoutController(Controller):
         return payout_list_out(found, offset, limit)
 
     @post("/requests", status_code=201, summary="Ask to be paid the available balance (or part of it)")
-    @inject
     async def ask(
         self, request: MemberRequest, data: JSONBody[PayoutRequestIn], ask: FromDishka[RequestPayout]
     ) -> PayoutEnvelope:
@@ -122,7 +120,6 @@ class PayoutController(Controller):
         return PayoutEnvelope(True, "Payout request created", payout_out(payout))
 
     @post("/requests/{payout_id:int}/cancel", status_code=200, summary="Cancel my request before it is approved")
-    @inject
     async def cancel(
         self, request: MemberRequest, payout_id: PathId, cancel: FromDishka[CancelPayout]
     ) -> PayoutEnvelope:

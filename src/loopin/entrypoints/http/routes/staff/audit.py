@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get
+from dishka.integrations.litestar import FromDishka
+from litestar import get
 from litestar.params import QueryParameter
 
 from loopin.domain.audit.entry import AuditEntry
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import OptionalQueryId
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.audit.ports import AuditDay, AuditQuery
@@ -82,14 +83,13 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
-class StaffAuditController(Controller):
+class StaffAuditController(LoopinController):
     path = "/api/staff/audit"
     tags = ["staff"]
 
     @get(
         "/entries", summary="Audit entries, newest first; filters combine; page back with next_before_seq (staff)"
     )
-    @inject
     async def entries(
         self,
         request: MemberRequest,
@@ -123,7 +123,6 @@ class StaffAuditController(Controller):
         return AuditPageOut(True, f"Retrieved {len(page.entries)} audit entries", data)
 
     @get("/days", summary="Daily summaries per action, oldest first, at most a year at a time (staff)")
-    @inject
     async def days(
         self,
         request: MemberRequest,

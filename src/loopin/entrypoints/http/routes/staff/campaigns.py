@@ -7,13 +7,15 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, Response, get, post
+from dishka.integrations.litestar import FromDishka
+from litestar import Response, get, post
 from litestar.params import JSONBody, QueryParameter
 
 from loopin.domain.notifications.campaign import Audience, Campaign
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, OptionalQueryId, PathId
+from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.staff.campaigns import (
     MAX_PAGE,
     CampaignView,
@@ -126,22 +128,11 @@ def campaign_out(c: Campaign, view: CampaignView | None = None) -> CampaignOut:
     if view is not None:
         r = view.results
         results = ResultsOut(c.recipients, r.sent, r.pending, r.cancelled)
-    return CampaignOut(
-        id=c.id,
-        name=c.name,
-        template=c.template,
-        values=dict(c.values),
-        audience=AudienceOut(
-            a.city, list(a.interest_ids), a.hosts, a.attended_event_id, a.inactive_days, a.describe()
-        ),
-        status=c.status.value,
-        created_by=c.created_by,
-        sent_by=c.sent_by,
-        created_at=c.created_at,
-        started_at=c.started_at,
-        finished_at=c.finished_at,
-        cancelled_at=c.cancelled_at,
-        results=results,
+    audience = AudienceOut(
+        a.city, list(a.interest_ids), a.hosts, a.attended_event_id, a.inactive_days, a.describe()
+    )
+    return to_wire(
+        CampaignOut, c, values=dict(c.values), audience=audience, status=c.status.value, results=results
     )
 
 
@@ -149,12 +140,11 @@ def answer(view: CampaignView) -> CampaignAnswer:
     return CampaignAnswer(True, campaign_out(view.campaign, view))
 
 
-class StaffCampaignController(Controller):
+class StaffCampaignController(LoopinController):
     path = "/api/staff"
     tags = ["staff"]
 
     @get("/campaign-templates", summary="The templates a campaign can be composed from, with their variables")
-    @inject
     async def templates(self, request: MemberRequest, read: FromDishka[ListCampaignTemplates]) -> TemplatesOut:
         found = await read(member_id=request.user.member_id)
         return TemplatesOut(
@@ -172,7 +162,6 @@ class StaffCampaignController(Controller):
         )
 
     @post("/campaigns", summary="Compose a campaign (a draft): name, template, its values, audience rules")
-    @inject
     async def compose(
         self, request: MemberRequest, data: JSONBody[CampaignIn], compose: FromDishka[ComposeCampaign]
     ) -> Response[CampaignAnswer]:
@@ -194,7 +183,6 @@ class StaffCampaignController(Controller):
         return Response(answer(view), status_code=201)
 
     @get("/campaigns", summary="Campaigns, newest first; page back with before_id")
-    @inject
     async def campaigns(
         self,
         request: MemberRequest,
@@ -206,14 +194,12 @@ class StaffCampaignController(Controller):
         return CampaignListOut(True, [campaign_out(c) for c in found])
 
     @get("/campaigns/{campaign_id:int}", summary="A campaign and its results per recipient status")
-    @inject
     async def campaign(
         self, request: MemberRequest, campaign_id: PathId, read: FromDishka[GetCampaign]
     ) -> CampaignAnswer:
         return answer(await read(member_id=request.user.member_id, campaign_id=campaign_id))
 
     @post("/campaigns/{campaign_id:int}/preview", status_code=200, summary="Audience count and a rendered sample")
-    @inject
     async def preview(
         self, request: MemberRequest, campaign_id: PathId, preview: FromDishka[PreviewCampaign]
     ) -> PreviewOut:
@@ -226,14 +212,12 @@ class StaffCampaignController(Controller):
         status_code=202,
         summary="Send a draft: its audience is enrolled now and reached in batches (each member once)",
     )
-    @inject
     async def send(
         self, request: MemberRequest, campaign_id: PathId, send: FromDishka[SendCampaign]
     ) -> CampaignAnswer:
         return answer(await send(member_id=request.user.member_id, campaign_id=campaign_id))
 
     @post("/campaigns/{campaign_id:int}/cancel", status_code=200, summary="Cancel: the batches not yet sent stop")
-    @inject
     async def cancel(
         self, request: MemberRequest, campaign_id: PathId, cancel: FromDishka[CancelCampaign]
     ) -> CampaignAnswer:

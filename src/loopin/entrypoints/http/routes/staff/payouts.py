@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, post
+from dishka.integrations.litestar import FromDishka
+from litestar import get, post
 from litestar.params import JSONBody, QueryParameter
 
 from loopin.domain.payouts.payout import PayoutStatus
 from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Offset, PathId
 from loopin.entrypoints.http.routes.payouts.wire import PayoutEnvelope, PayoutListOut, payout_list_out, payout_out
 from loopin.usecases.payouts.requests import MAX_PAGE, CancelPayout
@@ -29,12 +30,11 @@ class ReasonIn(msgspec.Struct):
     reason: Text
 
 
-class StaffPayoutController(Controller):
+class StaffPayoutController(LoopinController):
     path = "/api/staff/payouts"
     tags = ["staff"]
 
     @get("/", summary="Payout requests, oldest first, optionally of one state (staff)")
-    @inject
     async def queue(
         self,
         request: MemberRequest,
@@ -47,7 +47,6 @@ class StaffPayoutController(Controller):
         return payout_list_out(found, offset, limit)
 
     @post("/{payout_id:int}/approve", status_code=200, summary="Approve: the payout goes to its sender (staff)")
-    @inject
     async def approve(
         self, request: MemberRequest, payout_id: PathId, approve: FromDishka[ApprovePayout]
     ) -> PayoutEnvelope:
@@ -55,7 +54,6 @@ class StaffPayoutController(Controller):
         return PayoutEnvelope(True, "Payout approved", payout_out(payout))
 
     @post("/{payout_id:int}/mark-paid", status_code=200, summary="Record the bank transfer's UTR (staff)")
-    @inject
     async def mark_paid(
         self, request: MemberRequest, payout_id: PathId, data: JSONBody[PaidIn], mark: FromDishka[MarkPayoutPaid]
     ) -> PayoutEnvelope:
@@ -63,7 +61,6 @@ class StaffPayoutController(Controller):
         return PayoutEnvelope(True, "Payout marked paid", payout_out(payout))
 
     @post("/{payout_id:int}/mark-failed", status_code=200, summary="The transfer failed: money back (staff)")
-    @inject
     async def mark_failed(
         self,
         request: MemberRequest,
@@ -77,7 +74,6 @@ class StaffPayoutController(Controller):
         )
 
     @post("/{payout_id:int}/cancel", status_code=200, summary="Cancel a payout not yet paid: money back (staff)")
-    @inject
     async def cancel(
         self, request: MemberRequest, payout_id: PathId, data: JSONBody[ReasonIn], cancel: FromDishka[CancelPayout]
     ) -> PayoutEnvelope:
