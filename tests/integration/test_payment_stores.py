@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.failures import DatabaseFailure, classify
-from loopin.domain.events.event import Event
+from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.identity.member import Member
 from loopin.domain.payments import ledger
 from loopin.domain.payments.fee import PlatformFeePolicy
@@ -365,14 +365,36 @@ async def test_seats_fit_or_nothing_changes(any_container: AsyncContainer, fakes
         assert await seats.hold(10**12, 1) is False
         assert await seats.hold(2**63 + 1, 1) is False
         await (await scope.get(UnitOfWork)).commit()
-    async with any_container() as scope:
-        stored = await scope.get(Event.__class__) if False else None
-    del stored
 
     async with any_container() as scope:
         back = await (await scope.get(EventRepository)).get(e.id)
     assert back is not None
     assert (back.seats_taken, back.seats_held, back.seats_left) == (3, 0, 2)
+
+
+@pytest.mark.parametrize("status", [EventStatus.CANCELLED, EventStatus.DRAFT, EventStatus.COMPLETED])
+async def test_seats_are_taken_and_held_only_on_a_listed_event(
+    any_container: AsyncContainer, fakes: Fakes, status: EventStatus
+) -> None:
+    """A confirmation that read the event as published before the host cancelled it must not take a seat once
+    the cancellation committed: the statement itself refuses an event no longer listed (or deleted)."""
+    _, e = await world(any_container, fakes, capacity=5)
+    async with any_container() as scope:
+        events = await scope.get(EventRepository)
+        stored = await events.get(e.id)
+        assert stored is not None
+        stored.status = status
+        await events.save(stored)
+        await (await scope.get(UnitOfWork)).commit()
+    async with any_container() as scope:
+        seats = await scope.get(SeatInventory)
+        assert await seats.take(e.id, 1) is False
+        assert await seats.hold(e.id, 1) is False
+        await (await scope.get(UnitOfWork)).commit()
+    async with any_container() as scope:
+        back = await (await scope.get(EventRepository)).get(e.id)
+    assert back is not None
+    assert (back.seats_taken, back.seats_held) == (0, 0)
 
 
 async def test_parallel_holds_never_exceed_the_capacity(any_container: AsyncContainer, fakes: Fakes) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from loopin.adapters.memory.events import EVENTS
 from loopin.adapters.memory.store import MemoryAdapter
-from loopin.domain.events.event import Event
+from loopin.domain.events.event import LISTED_STATUSES, Event
 from loopin.usecases.events.ports import SeatInventory
 
 
@@ -15,17 +15,24 @@ class MemorySeatInventory(MemoryAdapter, SeatInventory):
         event: Event | None = self._tx.read(EVENTS, event_id)
         return event
 
-    async def hold(self, event_id: int, seats: int) -> bool:
+    async def _fitting(self, event_id: int, seats: int) -> Event | None:
+        """The event, when it is listed (published or postponed, not deleted) and the seats fit."""
         event = await self._event(event_id)
-        if event is None or event.is_deleted or not event.has_seats_for(seats):
+        if event is None or event.is_deleted or event.status not in LISTED_STATUSES:
+            return None
+        return event if event.has_seats_for(seats) else None
+
+    async def hold(self, event_id: int, seats: int) -> bool:
+        event = await self._fitting(event_id, seats)
+        if event is None:
             return False
         event.seats_held += seats
         self._tx.write(EVENTS, event_id, event)
         return True
 
     async def take(self, event_id: int, seats: int) -> bool:
-        event = await self._event(event_id)
-        if event is None or not event.has_seats_for(seats):
+        event = await self._fitting(event_id, seats)
+        if event is None:
             return False
         event.seats_taken += seats
         self._tx.write(EVENTS, event_id, event)

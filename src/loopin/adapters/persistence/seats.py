@@ -1,6 +1,9 @@
 """The seat counters of events as single conditional ``UPDATE`` statements.
 
-``hold`` and ``take`` fit or do nothing (``max_capacity = 0 OR seats_taken + seats_held + n <= max_capacity``);
+``hold`` and ``take`` fit or do nothing (``max_capacity = 0 OR seats_taken + seats_held + n <= max_capacity``),
+and only on a listed event (published or postponed, not deleted): a confirmation or checkout that read the event
+before the host cancelled it cannot take a seat after the cancellation committed (the statement waits for that
+row lock and then reads the cancelled row);
 the releases refuse to go below zero. Changes the transaction made to the event through the repository are
 flushed first, so the condition reads them (a cancelled ticket's seats, a higher capacity). The row lock each
 takes lasts until the transaction ends, and nothing is read under it; the table's CHECK constraint backs the
@@ -9,10 +12,11 @@ arithmetic.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy import ColumnElement, and_, or_, update
 
 from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.orm import EventRow, is_storable_id
+from loopin.domain.events.event import LISTED_STATUSES
 from loopin.usecases.events.ports import SeatInventory
 
 E = EventRow
@@ -33,12 +37,11 @@ class SqlSeatInventory(SqlAdapter, SeatInventory):
         return await self._session.scalar(statement) is not None
 
     def _fits(self, seats: int) -> ColumnElement[bool]:
-        return or_(E.max_capacity == 0, E.seats_taken + E.seats_held + seats <= E.max_capacity)
+        listed = and_(E.deleted_at.is_(None), E.status.in_([s.value for s in LISTED_STATUSES]))
+        return and_(listed, or_(E.max_capacity == 0, E.seats_taken + E.seats_held + seats <= E.max_capacity))
 
     async def hold(self, event_id: int, seats: int) -> bool:
-        return await self._run(
-            event_id, E.deleted_at.is_(None), self._fits(seats), seats_held=E.seats_held + seats
-        )
+        return await self._run(event_id, self._fits(seats), seats_held=E.seats_held + seats)
 
     async def take(self, event_id: int, seats: int) -> bool:
         return await self._run(event_id, self._fits(seats), seats_taken=E.seats_taken + seats)

@@ -241,11 +241,13 @@ class SeatInventory(Protocol):
     from the statement to the commit. Taken + held never exceed the capacity (0: unlimited)."""
 
     async def hold(self, event_id: int, seats: int) -> bool:
-        """Holds seats for a checkout if they fit; False otherwise (nothing changed)."""
+        """Holds seats for a checkout if they fit on a listed event (published or postponed, not deleted); False
+        otherwise (nothing changed)."""
         ...
 
     async def take(self, event_id: int, seats: int) -> bool:
-        """Takes seats for a ticket if they fit; False otherwise (nothing changed)."""
+        """Takes seats for a ticket if they fit on a listed event (published or postponed, not deleted): a
+        cancellation committed while the caller decided wins. False otherwise (nothing changed)."""
         ...
 
     async def convert_held(self, event_id: int, seats: int) -> None:
