@@ -16,8 +16,11 @@ from loopin.domain.events.feed import FeedQuery
 from loopin.domain.events.venue import Venue
 from loopin.domain.events.visibility import Viewer
 from loopin.domain.identity.member import Member
-from loopin.usecases.events.ports import EventReader
-from tests.integration.events_support import event, members, store_events, store_venues, venue
+from loopin.usecases.events.config import EventsConfig
+from loopin.usecases.events.ports import EventReader, PlatformFees
+from loopin.usecases.events.views import ViewShape
+from loopin.usecases.platform.ports import FileStorage
+from tests.integration.events_support import event, full_event, members, store_events, store_venues, venue
 from tests.support import Fakes
 
 
@@ -137,3 +140,47 @@ async def test_the_upcoming_boundary_is_the_end_time(any_container: AsyncContain
         at_end = await reader.page(FeedQuery(), Viewer(None), stored.end_time)
     assert during.total == 1
     assert at_end.total == 0
+
+
+@pytest.mark.parametrize("viewer_kind", ["host1", "staff", "invited", "anonymous"])
+async def test_the_read_model_builds_the_views_the_records_make(
+    any_container: AsyncContainer, fakes: Fakes, viewer_kind: str
+) -> None:
+    """``page_views`` (rows straight into views, the feed's miss) equals ``page`` then ``ViewShape.of``, the
+    entity path, field for field: paid and free, with and without a venue, covers, unknown interests,
+    deleted, every status, several cities (and so the same bytes once presented)."""
+    now = fakes.clock.now()
+    people, _, stored = await world(any_container, now)
+    (berlin,) = await store_venues(
+        any_container, venue(now, "Tempelhof", "Berlin", country_code="de", latitude=52.47, longitude=13.40)
+    )
+    full = full_event(people[0], now, berlin.id)
+    full.interest_ids = (7, 1, 999)
+    await store_events(any_container, full)
+    private = frozenset(e.id for e in stored if not e.is_public)
+    viewer = {
+        "host1": Viewer(people[0].id),
+        "staff": Viewer(people[2].id, is_staff=True),
+        "invited": Viewer(people[3].id, granted=private),
+        "anonymous": Viewer.anonymous(),
+    }[viewer_kind]
+    async with any_container() as scope:
+        shape = ViewShape(
+            await scope.get(FileStorage),
+            (await scope.get(EventsConfig)).site_url,
+            await (await scope.get(PlatformFees)).policy(),
+        )
+        reader = await scope.get(EventReader)
+        seen = []
+        for query in QUERIES:
+            records = await reader.page(query, viewer, now)
+            views = await reader.page_views(query, viewer, now, shape)
+            assert views.total == records.total, query
+            assert views.views == [shape.of(r) for r in records.records], query
+            seen += views.views
+    assert {v.venue is None for v in seen} == {True, False}
+    if viewer_kind in ("host1", "staff"):
+        shown = next(v for v in seen if v.id == full.id)
+        assert shown.platform_fee > 0
+        assert len(shown.cover_images) == 2
+        assert [i.name for i in shown.interests] == ["Fitness", "Music"]  # known ones, by name

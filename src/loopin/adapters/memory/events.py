@@ -23,6 +23,7 @@ from loopin.usecases.events.ports import (
     HostLeadRepository,
     VenueRepository,
 )
+from loopin.usecases.events.views import ViewPage, ViewShape
 
 EVENTS, CANONICAL_IDS = "events", "event_canonical_ids"
 VENUES, VENUE_KEYS = "venues", "venue_keys"
@@ -130,6 +131,10 @@ class MemoryEventReader(MemoryAdapter, EventReader):
         )
         page = matching[query.offset : query.offset + query.limit]
         return EventPage(len(matching), [self._record(e) for e in page])
+
+    async def page_views(self, query: FeedQuery, viewer: Viewer, now: datetime, shape: ViewShape) -> ViewPage:
+        found = await self.page(query, viewer, now)
+        return ViewPage(found.total, [shape.of(r) for r in found.records])
 
     def _record(self, event: Event) -> EventRecord:
         member: Member | None = self._tx.read(MEMBERS, event.host_id)

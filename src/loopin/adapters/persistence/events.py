@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, false, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.identity import interest_from_row
@@ -25,13 +27,19 @@ from loopin.adapters.persistence.rows import RowRepository, copy_to_row, entity_
 from loopin.adapters.persistence.venues import venue_from_row
 from loopin.domain.events.event import (
     LISTED_STATUSES,
+    AllowedGenders,
     Event,
+    EventStatus,
+    RsvpExpiryPolicy,
 )
 from loopin.domain.events.feed import FeedQuery
+from loopin.domain.events.slugs import generate_slug
+from loopin.domain.events.venue import VenueType, city_slug
 from loopin.domain.events.visibility import Viewer
 from loopin.domain.identity.interest import EventInterest
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.events.ports import EventPage, EventReader, EventRecord, EventRepository, HostCard
+from loopin.usecases.events.views import InterestRef, VenueView, ViewPage, ViewShape
 
 
 def event_from_row(row: EventRow) -> Event:
@@ -104,17 +112,70 @@ class SqlEventReader(SqlAdapter, EventReader):
 
     async def page(self, query: FeedQuery, viewer: Viewer, now: datetime) -> EventPage:
         where = [_visible_to(viewer), *_filters(query, now)]
-        joins_venue = query.city is not None or query.country_code is not None
-        count = select(func.count()).select_from(EventRow)
-        if joins_venue:
-            count = count.join(VenueRow, VenueRow.id == EventRow.venue_id)
-        total = int(await self._session.scalar(count.where(*where)) or 0)
+        total = await self._total(query, where)
         if total <= query.offset:
             return EventPage(total, [])
         statement = (
             self._base().where(*where).order_by(EventRow.start_time, EventRow.id).offset(query.offset)
         ).limit(query.limit)
         return EventPage(total, await self._records(statement))
+
+    async def page_views(self, query: FeedQuery, viewer: Viewer, now: datetime, shape: ViewShape) -> ViewPage:
+        """The same three statements as ``page``, in Core: result rows straight into views, no ORM objects."""
+        where = [_visible_to(viewer), *_filters(query, now)]
+        total = await self._total(query, where)
+        if total <= query.offset:
+            return ViewPage(total, [])
+        statement = (
+            select(*_CARD_COLUMNS)
+            .select_from(EventRow)
+            .join(MemberRow, MemberRow.id == EventRow.host_id)
+            .outerjoin(VenueRow, VenueRow.id == EventRow.venue_id)
+            .where(*where)
+            .order_by(EventRow.start_time, EventRow.id)
+            .offset(query.offset)
+            .limit(query.limit)
+        )
+        connection = await self._session.connection()
+        rows = (await connection.execute(statement)).all()
+        interests = await self._interest_refs(connection, {i for row in rows for i in row.interest_ids or ()})
+        city_slugs: dict[str, str] = {}
+        views = []
+        for row in rows:
+            venue = _venue_view(row, city_slugs) if row.v_id is not None else None
+            picture_keys = row.host_picture_keys
+            chosen = sorted((interests[i] for i in row.interest_ids or () if i in interests), key=_by_name)
+            views.append(
+                shape.event(
+                    row,
+                    slug=generate_slug(row.title),
+                    status=EventStatus(row.status),
+                    is_deleted=row.deleted_at is not None,
+                    allowed_genders=AllowedGenders(row.allowed_genders).value,
+                    rsvp_expiry_policy=RsvpExpiryPolicy(row.rsvp_expiry_policy).value,
+                    host=HostCard(row.host_id, row.host_name, picture_keys[0] if picture_keys else None),
+                    venue=venue,
+                    interests=tuple(chosen),
+                )
+            )
+        return ViewPage(total, views)
+
+    async def _total(self, query: FeedQuery, where: list[ColumnElement[bool]]) -> int:
+        count = select(func.count()).select_from(EventRow)
+        if query.city is not None or query.country_code is not None:
+            count = count.join(VenueRow, VenueRow.id == EventRow.venue_id)
+        return int(await self._session.scalar(count.where(*where)) or 0)
+
+    @staticmethod
+    async def _interest_refs(connection: AsyncConnection, ids: set[int]) -> dict[int, InterestRef]:
+        if not ids:
+            return {}
+        found = await connection.execute(
+            select(EventInterestRow.id, EventInterestRow.name, EventInterestRow.slug).where(
+                EventInterestRow.id.in_(sorted(ids))
+            )
+        )
+        return {r.id: InterestRef(r.id, r.name, r.slug) for r in found}
 
     @staticmethod
     def _base() -> _RecordSelect:
@@ -144,6 +205,45 @@ class SqlEventReader(SqlAdapter, EventReader):
             return {}
         rows = await self._session.scalars(select(EventInterestRow).where(EventInterestRow.id.in_(ids)))
         return {r.id: interest_from_row(r) for r in rows}
+
+
+_CARD_COLUMNS = (
+    *EventRow.__table__.c,
+    MemberRow.name.label("host_name"),
+    MemberRow.picture_keys.label("host_picture_keys"),
+    *(c.label(f"v_{c.name}") for c in VenueRow.__table__.c),
+)
+
+
+def _by_name(interest: InterestRef) -> tuple[str, int]:
+    return interest.name, interest.id
+
+
+def _venue_view(row: Row[Any], city_slugs: dict[str, str]) -> VenueView:
+    """As ``VenueView.of(venue_from_row(...))``: the city's slug derived from the city (a page repeats few)."""
+    city = row.v_city
+    slug = city_slugs.get(city)
+    if slug is None:
+        slug = city_slugs[city] = city_slug(city)
+    latitude, longitude = row.v_latitude, row.v_longitude
+    return VenueView(
+        row.v_id,
+        row.v_uuid,
+        row.v_name,
+        row.v_address,
+        city,
+        slug,
+        row.v_country_code,
+        float(latitude) if latitude is not None else None,
+        float(longitude) if longitude is not None else None,
+        row.v_place_id,
+        VenueType(row.v_venue_type).value,
+        row.v_capacity,
+        {str(k): str(v) for k, v in (row.v_metadata or {}).items()},
+        row.v_is_active,
+        row.v_created_at,
+        row.v_updated_at,
+    )
 
 
 def _visible_to(viewer: Viewer) -> ColumnElement[bool]:

@@ -16,7 +16,7 @@ from loopin.domain.events.feed import MAX_LIMIT, FeedQuery
 from loopin.domain.events.visibility import Viewer
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import EventCache, EventReader, EventRecord, EventRepository, PlatformFees
-from loopin.usecases.events.views import EventView, FeedPageView
+from loopin.usecases.events.views import EventView, FeedPageView, ViewShape
 from loopin.usecases.platform.ports import FileStorage
 
 T = TypeVar("T")
@@ -104,18 +104,18 @@ class EventCatalog:
         self, query: FeedQuery, viewer: Viewer, cache_class: str, now: datetime, *, pin_own: bool = False
     ) -> FeedPageView:
         """From the database, not cached (the hot reads cache what they render instead)."""
-        found = await self.reader.page(query, viewer, now)
-        records = list(found.records)
-        own_elsewhere = found.total > query.offset + len(records) or query.offset > 0
+        shape = ViewShape(self.storage, self.config.site_url, await self.fees.policy())
+        found = await self.reader.page_views(query, viewer, now, shape)
+        views = found.views
+        own_elsewhere = found.total > query.offset + len(views) or query.offset > 0
         if pin_own and viewer.member_id is not None and cache_class != "public" and own_elsewhere:
-            own = await self.reader.page(
+            own = await self.reader.page_views(
                 FeedQuery(host_id=viewer.member_id, limit=min(self.config.pinned_own_events, MAX_LIMIT)),
                 viewer,
                 now,
+                shape,
             )
-            seen = {r.event.id for r in records}
-            records += [r for r in own.records if r.event.id not in seen]
-            records.sort(key=lambda r: (r.event.start_time, r.event.id))
-        fee = await self.fees.policy()
-        views = tuple(EventView.of(r, self.storage, self.config, fee) for r in records)
-        return FeedPageView(found.total, query.offset, query.limit, views)
+            seen = {v.id for v in views}
+            views += [v for v in own.views if v.id not in seen]
+            views.sort(key=lambda v: (v.start_time, v.id))
+        return FeedPageView(found.total, query.offset, query.limit, tuple(views))

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.events.feed import FeedQuery
@@ -27,6 +27,9 @@ from loopin.domain.events.venue import Venue, VenueType
 from loopin.domain.events.visibility import Viewer
 from loopin.domain.identity.interest import EventInterest
 from loopin.domain.identity.phone import PhoneNumber
+
+if TYPE_CHECKING:
+    from loopin.usecases.events.views import ViewPage, ViewShape
 
 T = TypeVar("T")
 
@@ -120,6 +123,11 @@ class EventReader(Protocol):
 
     async def page(self, query: FeedQuery, viewer: Viewer, now: datetime) -> EventPage:
         """Events ``viewer`` may find (``is_listed``) that match ``query``, soonest first, and their total."""
+        ...
+
+    async def page_views(self, query: FeedQuery, viewer: Viewer, now: datetime, shape: ViewShape) -> ViewPage:
+        """``page`` as a read model (the feed's miss): the same events' views, built by ``shape`` straight from
+        what is stored, no entities on the way."""
         ...
 
 

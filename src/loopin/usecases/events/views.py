@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from loopin.domain.events.event import EventStatus
 from loopin.domain.events.host_lead import HostLead
@@ -14,7 +16,7 @@ from loopin.domain.events.venue import Venue
 from loopin.domain.identity.interest import EventInterest
 from loopin.domain.shared.money import ZERO
 from loopin.usecases.events.config import EventsConfig
-from loopin.usecases.events.ports import EventRecord, SeatFee
+from loopin.usecases.events.ports import EventRecord, HostCard, SeatFee
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.attributes import from_attributes
 
@@ -115,24 +117,98 @@ class EventView:
 
     @classmethod
     def of(cls, record: EventRecord, storage: FileStorage, config: EventsConfig, fee: SeatFee) -> EventView:
-        e, venue = record.event, record.venue
-        path = canonical_path(
-            venue.country_code if venue else "in", venue.city_slug if venue else "unknown", e.slug, e.canonical_id
-        )
-        picture = record.host.picture_key
-        return from_attributes(
-            cls,
+        return ViewShape(storage, config.site_url, fee).of(record)
+
+
+@dataclass(frozen=True, slots=True)
+class ViewShape:
+    """What turns what is stored into what is shown (file URLs, the site's address, the fee buyers pay now).
+
+    One rule for both ways a view is built: from an ``EventRecord`` (``of``), and from the database's columns
+    by the feed's read model (``EventReader.page_views``), which builds no entities on the way.
+    """
+
+    storage: FileStorage
+    site_url: str
+    fee: SeatFee
+
+    def of(self, record: EventRecord) -> EventView:
+        e = record.event
+        return self.event(
             e,
-            canonical_path=path,
-            share_url=config.site_url.rstrip("/") + path,
-            host=HostView(record.host.id, record.host.name, storage.url_for(picture) if picture else None),
-            venue=VenueView.of(venue) if venue else None,
-            platform_fee=fee.fee_per_seat(e.ticket_price) if e.is_paid else ZERO,
+            slug=e.slug,
+            status=e.status,
+            is_deleted=e.is_deleted,
             allowed_genders=e.allowed_genders.value,
             rsvp_expiry_policy=e.rsvp_expiry_policy.value,
-            cover_images=tuple(storage.url_for(k) for k in e.cover_image_keys),
+            host=record.host,
+            venue=VenueView.of(record.venue) if record.venue else None,
             interests=tuple(InterestRef.of(i) for i in record.interests),
         )
+
+    def event(
+        self,
+        source: Any,
+        *,
+        slug: str,
+        status: EventStatus,
+        is_deleted: bool,
+        allowed_genders: str,
+        rsvp_expiry_policy: str,
+        host: HostCard,
+        venue: VenueView | None,
+        interests: tuple[InterestRef, ...],
+    ) -> EventView:
+        """``source`` carries the event's other fields under their own names (an ``Event``, a result row)."""
+        path = canonical_path(
+            venue.country_code if venue else "in",
+            venue.city_slug if venue else "unknown",
+            slug,
+            source.canonical_id,
+        )
+        url_for = self.storage.url_for
+        keys: Sequence[str] = source.cover_image_keys
+        return EventView(
+            source.id,
+            source.uuid,
+            source.canonical_id,
+            slug,
+            path,
+            self.site_url.rstrip("/") + path,
+            source.title,
+            source.description,
+            HostView(host.id, host.name, url_for(host.picture_key) if host.picture_key else None),
+            venue,
+            source.start_time,
+            source.end_time,
+            source.timezone,
+            source.max_capacity,
+            source.seats_taken,
+            source.seats_held,
+            source.requests_count,
+            source.is_paid,
+            source.ticket_price,
+            self.fee.fee_per_seat(source.ticket_price) if source.is_paid else ZERO,
+            source.allow_plus_one,
+            source.gst_number,
+            allowed_genders,
+            rsvp_expiry_policy,
+            tuple(url_for(k) for k in keys),
+            status,
+            source.is_public,
+            is_deleted,
+            interests,
+            source.created_at,
+            source.updated_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ViewPage:
+    """A page of the feed's read model: the total of the events matching, and the page's views."""
+
+    total: int
+    views: list[EventView]
 
 
 @dataclass(frozen=True, slots=True)
