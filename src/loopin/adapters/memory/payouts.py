@@ -17,7 +17,7 @@ from loopin.domain.payments.ledger import (
     LedgerTransaction,
     host_payable,
 )
-from loopin.domain.payouts.balance import EventFigures
+from loopin.domain.payouts.balance import MONEY_FIGURES, EventFigures
 from loopin.domain.payouts.bank_account import BankAccount
 from loopin.domain.payouts.errors import PayoutInFlight, UtrTaken
 from loopin.domain.payouts.ledger import PAYOUT_BANK, PAYOUTS_IN_FLIGHT
@@ -131,7 +131,7 @@ class MemoryHostEarnings(MemoryAdapter, HostEarnings):
                 event_id = t.event_of(e)
                 if event_id not in events:
                     continue
-                s = sums.setdefault(event_id, dict.fromkeys(_FIGURES, ZERO))
+                s = sums.setdefault(event_id, dict.fromkeys(MONEY_FIGURES, ZERO))
                 _add(s, t, e.account, e.amount, mine)
         found = [EventFigures(i, events[i].title, events[i].end_time, **s) for i, s in sums.items()]
         return sorted(found, key=lambda f: (f.ends_at, f.event_id))
@@ -144,9 +144,6 @@ class MemoryHostEarnings(MemoryAdapter, HostEarnings):
                     host = int(e.account.removeprefix(HOST_PAYABLE_PREFIX))
                     totals[host] = totals.get(host, ZERO) + e.amount
         return sorted(h for h, v in totals.items() if v != ZERO and h > after_id)[:limit]
-
-
-_FIGURES = ("gross_sales", "platform_fee", "refunds", "host_share", "in_flight", "paid_out")
 
 
 def _add(s: dict[str, Decimal], t: LedgerTransaction, account: str, amount: Decimal, mine: str) -> None:

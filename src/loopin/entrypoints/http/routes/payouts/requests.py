@@ -11,6 +11,7 @@ from dishka.integrations.litestar import FromDishka
 from litestar import get, post
 from litestar.params import JSONBody, QueryParameter
 
+from loopin.domain.payouts.balance import MONEY_FIGURES
 from loopin.domain.shared.money import CURRENCY
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
@@ -76,14 +77,11 @@ class SummaryEnvelope(msgspec.Struct):
     data: SummaryOut
 
 
-_MONEY = ("gross_sales", "platform_fee", "refunds", "host_share", "in_flight", "paid_out")
-
-
 def summary_out(s: PayoutSummary) -> SummaryEnvelope:
     b = s.balance
-    totals = TotalsOut(*(str(getattr(b, name)) for name in (*_MONEY, "pending", "available")))
+    totals = TotalsOut(*(str(getattr(b, name)) for name in (*MONEY_FIGURES, "pending", "available")))
     events = [
-        to_wire(EventBalanceOut, e, **{n: str(getattr(e, n)) for n in (*_MONEY, "balance", "available")})
+        to_wire(EventBalanceOut, e, **{n: str(getattr(e, n)) for n in (*MONEY_FIGURES, "balance", "available")})
         for e in s.events
     ]
     in_flight = payout_out(s.in_flight) if s.in_flight else None
