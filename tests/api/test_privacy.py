@@ -40,9 +40,12 @@ async def test_a_member_downloads_their_data(api: AsyncTestClient, fakes: Fakes)
     data = body["data"]
     assert set(data) == {
         "generated_at", "profile", "devices", "hosted_events", "requests", "invitations", "tickets",
-        "payment_orders", "notifications", "host_lead", "activity", "shared_with",
+        "payment_orders", "waitlist_places", "bank_accounts", "payouts", "notifications",
+        "notification_settings", "host_lead", "activity", "shared_with",
     }  # fmt: skip
     assert data["payment_orders"] == []
+    assert (data["waitlist_places"], data["bank_accounts"], data["payouts"]) == ([], [], [])
+    assert data["notification_settings"] == {"muted": [], "updated_at": None}
     assert (data["profile"]["phone_number"], data["profile"]["name"]) == (PHONE, "Asha Rao")
     assert data["profile"]["interests"]
     assert data["profile"]["pictures"][0].startswith("/api/media/")

@@ -148,6 +148,7 @@ class MemoryNotificationRepository(MemoryAdapter, NotificationRepository):
 
 
 PREFERENCES = "notification_preferences"
+CAMPAIGNS, CAMPAIGN_RECIPIENTS = "campaigns", "campaign_recipients"  # staff write them; erasure cancels deliveries
 
 
 class MemoryPreferenceRepository(MemoryAdapter, PreferenceRepository):

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from loopin.adapters.memory.attendance import REQUESTS, TICKETS
 from loopin.adapters.memory.events import EVENTS
 from loopin.adapters.memory.identity import MEMBERS
-from loopin.adapters.memory.notifications import PREFERENCES
+from loopin.adapters.memory.notifications import CAMPAIGN_RECIPIENTS, CAMPAIGNS, PREFERENCES
 from loopin.adapters.memory.store import MemoryAdapter, MemoryRows
 from loopin.domain.attendance.request import JoinRequest
 from loopin.domain.attendance.ticket import Ticket
@@ -18,8 +18,6 @@ from loopin.domain.notifications.campaign import Audience, Campaign, CampaignSta
 from loopin.domain.notifications.preferences import Preferences
 from loopin.domain.notifications.templates import NotificationKind
 from loopin.usecases.staff.ports import CampaignAudience, CampaignRepository, CampaignResults
-
-CAMPAIGNS, RECIPIENTS = "campaigns", "campaign_recipients"
 
 
 class MemoryCampaignRepository(MemoryRows[Campaign], CampaignRepository):
@@ -79,33 +77,35 @@ class MemoryCampaignAudience(MemoryAdapter, CampaignAudience):
     async def enroll(self, campaign_id: int, audience: Audience, kind: NotificationKind, now: datetime) -> int:
         added = 0
         for member_id in self._members(audience, kind, now):
-            await self._tx.lock(RECIPIENTS, (campaign_id, member_id))
-            if self._tx.read(RECIPIENTS, (campaign_id, member_id)) is None:
-                self._tx.write(RECIPIENTS, (campaign_id, member_id), (campaign_id, member_id, "pending"))
+            await self._tx.lock(CAMPAIGN_RECIPIENTS, (campaign_id, member_id))
+            if self._tx.read(CAMPAIGN_RECIPIENTS, (campaign_id, member_id)) is None:
+                self._tx.write(CAMPAIGN_RECIPIENTS, (campaign_id, member_id), (campaign_id, member_id, "pending"))
                 added += 1
         return added
 
     async def claim(self, campaign_id: int, limit: int) -> list[int]:
-        pending = sorted(r[1] for r in self._tx.rows(RECIPIENTS) if r[0] == campaign_id and r[2] == "pending")
+        pending = sorted(
+            r[1] for r in self._tx.rows(CAMPAIGN_RECIPIENTS) if r[0] == campaign_id and r[2] == "pending"
+        )
         claimed: list[int] = []
         for member_id in pending:
             if len(claimed) == limit:
                 break
-            if await self._tx.try_lock(RECIPIENTS, (campaign_id, member_id)):
-                current = self._tx.read(RECIPIENTS, (campaign_id, member_id))
+            if await self._tx.try_lock(CAMPAIGN_RECIPIENTS, (campaign_id, member_id)):
+                current = self._tx.read(CAMPAIGN_RECIPIENTS, (campaign_id, member_id))
                 if current is not None and current[2] == "pending":
                     claimed.append(member_id)
         return claimed
 
     async def mark(self, campaign_id: int, member_ids: Sequence[int], status: str, at: datetime) -> None:
         for member_id in member_ids:
-            self._tx.write(RECIPIENTS, (campaign_id, member_id), (campaign_id, member_id, status))
+            self._tx.write(CAMPAIGN_RECIPIENTS, (campaign_id, member_id), (campaign_id, member_id, status))
 
     async def drop_pending(self, campaign_id: int, at: datetime) -> int:
-        pending = [r[1] for r in self._tx.rows(RECIPIENTS) if r[0] == campaign_id and r[2] == "pending"]
+        pending = [r[1] for r in self._tx.rows(CAMPAIGN_RECIPIENTS) if r[0] == campaign_id and r[2] == "pending"]
         await self.mark(campaign_id, pending, "cancelled", at)
         return len(pending)
 
     async def results(self, campaign_id: int) -> CampaignResults:
-        statuses = [r[2] for r in self._tx.rows(RECIPIENTS) if r[0] == campaign_id]
+        statuses = [r[2] for r in self._tx.rows(CAMPAIGN_RECIPIENTS) if r[0] == campaign_id]
         return CampaignResults(statuses.count("pending"), statuses.count("sent"), statuses.count("cancelled"))

@@ -59,7 +59,7 @@ class SqlPayoutHosts(SqlAdapter, PayoutHosts):
         )
 
 
-def _account(row: BankAccountRow) -> BankAccount:
+def bank_account_from_row(row: BankAccountRow) -> BankAccount:
     return entity_from_row(BankAccount, row)
 
 
@@ -80,7 +80,7 @@ class SqlBankAccountRepository(SqlAdapter, BankAccountRepository):
             .where(BankAccountRow.id == account_id, BankAccountRow.host_id == host_id, BankAccountRow.is_active)
             .execution_options(populate_existing=True)
         )
-        return _account(row) if row else None
+        return bank_account_from_row(row) if row else None
 
     async def of_host(self, host_id: int) -> list[BankAccount]:
         rows = await self._session.scalars(
@@ -89,7 +89,7 @@ class SqlBankAccountRepository(SqlAdapter, BankAccountRepository):
             .order_by(BankAccountRow.is_primary.desc(), BankAccountRow.created_at.desc(), BankAccountRow.id.desc())
             .execution_options(populate_existing=True)
         )
-        return [_account(r) for r in rows]
+        return [bank_account_from_row(r) for r in rows]
 
     async def find(self, host_id: int, fingerprint: str) -> BankAccount | None:
         row = await self._session.scalar(
@@ -99,7 +99,7 @@ class SqlBankAccountRepository(SqlAdapter, BankAccountRepository):
                 BankAccountRow.is_active,
             )
         )
-        return _account(row) if row else None
+        return bank_account_from_row(row) if row else None
 
     async def save(self, account: BankAccount) -> None:
         await self._session.execute(
@@ -114,7 +114,7 @@ class SqlBankAccountRepository(SqlAdapter, BankAccountRepository):
         if not ids:
             return {}
         rows = await self._session.scalars(select(BankAccountRow).where(BankAccountRow.id.in_(ids)))
-        return {r.id: _account(r) for r in rows}
+        return {r.id: bank_account_from_row(r) for r in rows}
 
 
 def _payout(row: PayoutRequestRow) -> PayoutRequest:

@@ -45,7 +45,7 @@ from loopin.usecases.payouts import settlement as payout_settlement
 from loopin.usecases.payouts import staff as payout_staff
 from loopin.usecases.payouts import views as payout_views
 from loopin.usecases.platform import analytics, files
-from loopin.usecases.privacy import erase, export
+from loopin.usecases.privacy import commitments, erase, export
 from loopin.usecases.staff import audit_log, campaigns, console, sign_in
 from loopin.usecases.staff import catalog as staff_catalog
 
@@ -186,7 +186,13 @@ NOTIFICATIONS = (
 )
 PLATFORM = (analytics.RecordAnalyticsEvent, files.DeleteStoredFiles)
 AUDIT = (record.RecordAuditEntry, verify.VerifyAuditChain, summaries.SummarizeAuditDays)
-PRIVACY = (export.ExportMyData, erase.RequestErasureCode, erase.EraseMyAccount, erase.EndMemberSessions)
+PRIVACY = (
+    commitments.ErasureCommitments,
+    export.ExportMyData,
+    erase.RequestErasureCode,
+    erase.EraseMyAccount,
+    erase.EndMemberSessions,
+)
 STAFF = (
     audit_log.ReadAuditLog,
     audit_log.ReadAuditDays,

@@ -15,11 +15,10 @@ from datetime import datetime
 
 from loopin.domain.attendance.invitation import InvitationStatus
 from loopin.domain.attendance.request import RequestStatus
-from loopin.domain.attendance.ticket import PaymentStatus
 from loopin.domain.events.event import EventStatus
 from loopin.domain.identity.member import Access, Member
 from loopin.domain.identity.otp import OtpNotRequested, OtpOutcome, OtpRejected
-from loopin.domain.shared.errors import Conflict, InvalidInput
+from loopin.domain.shared.errors import InvalidInput
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.usecases.attendance import jobs as attendance_jobs
 from loopin.usecases.attendance.ports import (
@@ -27,7 +26,9 @@ from loopin.usecases.attendance.ports import (
     InvitationRepository,
     JoinRequestRepository,
     TicketRepository,
+    WaitlistRepository,
 )
+from loopin.usecases.attendance.seat_offers import SeatOffers
 from loopin.usecases.attendance.tickets import TicketDesk
 from loopin.usecases.events import jobs as event_jobs
 from loopin.usecases.events.ports import EventCache, EventRepository
@@ -36,19 +37,17 @@ from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.jobs import audited_member
 from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository, TokenRevocations
 from loopin.usecases.identity.request_otp import OtpSent, RequestOtp
-from loopin.usecases.payments.ports import PaymentOrderRepository
+from loopin.usecases.payouts.ports import BankAccountRepository
 from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.platform.files import delete_files
+from loopin.usecases.privacy.commitments import AccountHasCommitments, ErasureCommitments
 from loopin.usecases.privacy.ports import PersonalData
 from loopin.usecases.shared.ports import Clock, Job, JobQueue, UnitOfWork
 
+__all__ = ["AccountHasCommitments", "EraseMyAccount", "Erased", "RequestErasureCode"]
+
 END_SESSIONS = "identity.end_member_sessions"
-LIVE_EVENT = (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.POSTPONED)
 OPEN_REQUEST = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
-
-
-class AccountHasCommitments(Conflict):
-    code = "ACCOUNT_HAS_COMMITMENTS"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +75,15 @@ class EraseMyAccount:
     members: MemberRepository
     otps: OtpChallengeRepository
     personal: PersonalData
+    commitments: ErasureCommitments
     attendance: AttendanceReader
     events: EventRepository
     requests: JoinRequestRepository
     invitations: InvitationRepository
     tickets: TicketRepository
-    orders: PaymentOrderRepository
+    places: WaitlistRepository
+    offers: SeatOffers
+    accounts: BankAccountRepository
     desk: TicketDesk
     cache: EventCache
     jobs: JobQueue
@@ -96,7 +98,11 @@ class EraseMyAccount:
         await self._refuse_broken_commitments(member, now)  # before the code is used up
         await self._confirm(member, otp_code, now)
         cancelled = await self._leave_upcoming_events(member, now)
+        places = await self._leave_waitlists(member, now)
         removed = await self._remove_hosted_events(member, now)
+        for account in await self.accounts.of_host(member.id):
+            account.remove(now)
+            await self.accounts.save(account)
         pictures = member.erase(now)
         await self.members.save(member)
         traces = await self.personal.erase_traces(member.id, member.phone)
@@ -112,10 +118,14 @@ class EraseMyAccount:
                 at=now,
                 tickets_cancelled=cancelled,
                 events_removed=removed,
+                waitlist_places_left=places,
                 devices=traces.devices,
                 notifications=traces.notifications,
                 messages_blanked=traces.messages,
                 host_leads=traces.host_leads,
+                preferences=traces.preferences,
+                campaign_deliveries=traces.campaign_deliveries,
+                bank_accounts=traces.bank_accounts,
             )
         )
         self.uow.after_commit(self.cache.invalidate)
@@ -123,34 +133,10 @@ class EraseMyAccount:
         return Erased(member.id, cancelled, removed)
 
     async def _refuse_broken_commitments(self, member: Member, now: datetime) -> None:
-        hosting = [
-            e.id
-            for e in await self.personal.hosted_events(member.id)
-            if not e.deleted
-            and EventStatus(e.status) in LIVE_EVENT
-            and e.end_time > now
-            and e.seats_taken + e.seats_held > 0
-        ]
-        paid = [
-            c.event.id
-            for c in await self.attendance.member_tickets(member.id)
-            if c.ticket.is_live and c.ticket.payment_status is PaymentStatus.PAID and c.event.start_time > now
-        ]
-        paying = [r.order.event_id for r in await self.orders.of_member(member.id) if r.order.holds_seats]
-        reasons = []
-        if hosting:
-            reasons.append(f"cancel the events you host that have guests ({_ids(hosting)}), so they are told")
-        if paid:
-            reasons.append(f"cancel your paid tickets ({_ids(paid)}) for a refund")
-        if paying:
-            reasons.append(
-                f"finish or abandon your payment in progress ({_ids(paying)}); it closes by itself soon"
-            )
-        if reasons:
+        refusal = await self.commitments.broken_by_erasure(member, now)
+        if refusal is not None:
             await self.uow.commit()
-            raise AccountHasCommitments(
-                "Before your account can be deleted, please " + " and ".join(reasons) + "."
-            )
+            raise refusal
 
     async def _confirm(self, member: Member, otp_code: str, now: datetime) -> None:
         policy = self.config.otp
@@ -198,6 +184,26 @@ class EraseMyAccount:
                     self.jobs.enqueue(attendance_jobs.audited_invitation("declined", invitation, member.id, now))
         return cancelled
 
+    async def _leave_waitlists(self, member: Member, now: datetime) -> int:
+        """Live places leave the line (audited); an offer's held seats go to the next in line, as when a member
+        declines. The event is locked before the place, in the order the line's own use cases lock them."""
+        left = 0
+        for record in await self.personal.waitlist_places(member.id):
+            if not record.place.status.is_live:
+                continue
+            event = await self.events.get_for_update(record.place.event_id)
+            place = await self.places.lock_live(record.place.event_id, member.id)
+            if event is None or place is None:
+                continue
+            released = place.leave(now)
+            await self.places.save(place)
+            audited = attendance_jobs.audited_place("left", place, member.id, now, seats_released=released)
+            self.jobs.enqueue(audited)
+            if released:
+                await self.offers.give_back(event, released, now)
+            left += 1
+        return left
+
     async def _remove_hosted_events(self, member: Member, now: datetime) -> int:
         """Drafts and upcoming events nobody holds a seat for are deleted; past events stay (guests' history)."""
         removed = 0
@@ -212,10 +218,6 @@ class EraseMyAccount:
             self.jobs.enqueue(event_jobs.audited("deleted", event, member.id, now, reason="host_erased"))
             removed += 1
         return removed
-
-
-def _ids(ids: list[int]) -> str:
-    return ", ".join(f"#{i}" for i in ids)
 
 
 def end_sessions(member_id: int) -> Job:

@@ -13,23 +13,28 @@ from loopin.usecases.events.ports import HostLeadRepository
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.jobs import audited_member
 from loopin.usecases.identity.ports import InterestRepository
-from loopin.usecases.notifications.ports import NotificationRepository
+from loopin.usecases.notifications.ports import NotificationRepository, PreferenceRepository
 from loopin.usecases.payments.ports import OrderRecord, PaymentOrderRepository
+from loopin.usecases.payouts.ports import PayoutRepository
 from loopin.usecases.platform.ports import FileStorage, RateLimit, RateLimiter
 from loopin.usecases.privacy.ports import PersonalData
 from loopin.usecases.privacy.views import (
     ActivityData,
+    BankAccountData,
     DeviceData,
     HostLeadData,
     InvitationData,
     MemberExport,
     NotificationData,
+    NotificationSettingsData,
     PaymentOrderData,
+    PayoutData,
     Processor,
     ProfileData,
     RefundData,
     RequestData,
     TicketData,
+    WaitlistPlaceData,
 )
 from loopin.usecases.shared.attributes import from_attributes
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
@@ -37,6 +42,7 @@ from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 EXPORTS_PER_HOUR = RateLimit("data-export-hour", 5, 3600)
 ACTIVITY_LIMIT = 1000
 INBOX_LIMIT = 10_000
+PAYOUT_LIMIT = 10_000
 PROCESSORS = (
     Processor("Twilio", "sends the sign-in codes by SMS", "your phone number and the code"),
     Processor("OneSignal", "delivers push notifications", "your device's push id and the notification text"),
@@ -54,7 +60,9 @@ class ExportMyData:
     personal: PersonalData
     attendance: AttendanceReader
     orders: PaymentOrderRepository
+    payouts: PayoutRepository
     notifications: NotificationRepository
+    preferences: PreferenceRepository
     leads: HostLeadRepository
     audit: AuditLog
     storage: FileStorage
@@ -86,6 +94,7 @@ class ExportMyData:
             role=member.role.value,
         )
         lead = await self.leads.find_by_phone(member.phone)
+        settings = await self.preferences.get(member.id)
         activity = await self.audit.search(AuditQuery(actor_id=member.id, limit=ACTIVITY_LIMIT))
         export = MemberExport(
             generated_at=now,
@@ -129,10 +138,27 @@ class ExportMyData:
                 for c in await self.attendance.member_tickets(member.id)
             ],
             payment_orders=[payment_order_data(r) for r in await self.orders.of_member(member.id)],
+            waitlist_places=[
+                from_attributes(WaitlistPlaceData, r.place, event_title=r.event_title, status=r.place.status.value)
+                for r in await self.personal.waitlist_places(member.id)
+            ],
+            bank_accounts=[
+                from_attributes(BankAccountData, a, added_at=a.created_at)
+                for a in await self.personal.bank_accounts(member.id)
+            ],
+            payouts=[
+                from_attributes(
+                    PayoutData, p, amount=str(p.amount), status=p.status.value, requested_at=p.created_at
+                )
+                for p in (await self.payouts.of_host(member.id, offset=0, limit=PAYOUT_LIMIT)).payouts
+            ],
             notifications=[
                 from_attributes(NotificationData, n)
                 for n in await self.notifications.for_member(member.id, INBOX_LIMIT)
             ],
+            notification_settings=NotificationSettingsData(
+                sorted(k.value for k in settings.muted), settings.updated_at
+            ),
             host_lead=from_attributes(HostLeadData, lead, submitted_at=lead.created_at) if lead else None,
             activity=[from_attributes(ActivityData, e) for e in activity],
             shared_with=list(PROCESSORS),

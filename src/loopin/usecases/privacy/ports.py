@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from loopin.domain.attendance.waitlist import WaitlistPlace
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.notifications.device import Device
+from loopin.domain.payouts.bank_account import BankAccount
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,12 @@ class HostedEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class WaitlistRecord:
+    place: WaitlistPlace
+    event_title: str
+
+
+@dataclass(frozen=True, slots=True)
 class ErasedTraces:
     """How many rows the erasure removed or blanked (for the audit entry: counts, never contents)."""
 
@@ -34,6 +42,9 @@ class ErasedTraces:
     sign_in_codes: int
     host_leads: int
     messages: int  # request and invitation texts blanked
+    preferences: int  # the member's notification settings (0 or 1)
+    campaign_deliveries: int  # campaign messages still waiting to reach the member, cancelled
+    bank_accounts: int  # removed (never paid to) or emptied of their sealed number (paid to: kept as the record)
 
 
 class PersonalData(Protocol):
@@ -45,7 +56,18 @@ class PersonalData(Protocol):
         """Events the member hosts, deleted ones included, newest first."""
         ...
 
+    async def waitlist_places(self, member_id: int) -> list[WaitlistRecord]:
+        """Every place the member took on an event's waitlist, in any status, newest first."""
+        ...
+
+    async def bank_accounts(self, member_id: int) -> list[BankAccount]:
+        """Every bank account the member added, removed ones included, oldest first."""
+        ...
+
     async def erase_traces(self, member_id: int, phone: PhoneNumber) -> ErasedTraces:
-        """Removes what only served the member (devices, their inbox, the phone's sign-in code and host lead)
-        and blanks the texts they wrote to hosts (request messages) or received (invitation messages)."""
+        """Removes what only served the member (devices, their inbox, notification settings, the phone's sign-in
+        code and host lead, campaign messages not yet delivered, bank accounts never paid to), empties the bank
+        accounts payouts went to of their sealed number (what stays is the payout's record: bank, IFSC, last
+        four digits, holder), and blanks the texts they wrote to hosts (request messages) or received
+        (invitation messages)."""
         ...

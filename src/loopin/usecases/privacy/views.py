@@ -123,6 +123,51 @@ class NotificationData:
 
 
 @dataclass(frozen=True, slots=True)
+class WaitlistPlaceData:
+    event_id: int
+    event_title: str
+    seats: int
+    status: str
+    joined_at: datetime | None
+    offered_at: datetime | None
+    offer_expires_at: datetime | None
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationSettingsData:
+    muted: list[str]  # notification types never pushed to the member
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class BankAccountData:
+    """Never the account number: a copy in a downloads folder must not carry it; the last four digits name it."""
+
+    id: int
+    bank_name: str
+    ifsc_code: str
+    account_holder_name: str
+    last4: str
+    is_primary: bool
+    is_active: bool
+    added_at: datetime | None
+    removed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutData:
+    id: int
+    bank_account_id: int
+    amount: str
+    status: str
+    utr: str | None  # the bank's reference of the transfer
+    failure_reason: str
+    requested_at: datetime | None
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class HostLeadData:
     first_name: str
     last_name: str
@@ -150,7 +195,11 @@ class MemberExport:
     invitations: list[InvitationData]
     tickets: list[TicketData]
     payment_orders: list[PaymentOrderData]
+    waitlist_places: list[WaitlistPlaceData]
+    bank_accounts: list[BankAccountData]
+    payouts: list[PayoutData]
     notifications: list[NotificationData]
+    notification_settings: NotificationSettingsData
     host_lead: HostLeadData | None
     activity: list[ActivityData]  # the most recent ACTIVITY_LIMIT entries
     shared_with: list[Processor]

@@ -20,19 +20,8 @@ from loopin.usecases.payments.ports import Outcome
 from loopin.usecases.privacy.erase import AccountHasCommitments, EraseMyAccount, RequestErasureCode
 from loopin.usecases.privacy.export import ExportMyData
 from loopin.usecases.privacy.views import MemberExport
-from tests.unit.usecases.conftest import MakeWorld
-from tests.unit.usecases.payments.conftest import ScriptedGateway, paid_order, scripted, settle
+from tests.unit.usecases.payments.conftest import ScriptedGateway, paid_order, settle
 from tests.unit.usecases.world import World
-
-
-@pytest.fixture
-def gateway() -> ScriptedGateway:
-    return ScriptedGateway()
-
-
-@pytest.fixture
-async def world(make_world: MakeWorld, gateway: ScriptedGateway) -> World:
-    return await make_world(scripted(gateway))
 
 
 async def paid_event(world: World, host: Member, title: str = "Sunset Jam Session") -> Event:
