@@ -86,3 +86,14 @@ def test_rate_limited_with_its_own_message_and_code() -> None:
 def test_field_problems_are_values() -> None:
     assert FieldProblem("name", "x") == FieldProblem("name", "x")
     assert hash(FieldProblem("name", "x")) == hash(FieldProblem("name", "x"))
+
+
+def test_a_subclass_states_its_code_and_message_in_its_class_line_and_inherits_the_rest() -> None:
+    class GoneFishing(NotFound, code="GONE_FISHING", message="Gone fishing."): ...
+
+    assert (GoneFishing.kind, GoneFishing.code, GoneFishing().message) == (
+        ErrorKind.NOT_FOUND,
+        "GONE_FISHING",
+        "Gone fishing.",
+    )
+    assert (NotFound.code, NotFound.default_message) == ("NOT_FOUND", "Not found.")

@@ -14,10 +14,14 @@ from loopin.adapters.memory.payments import ORDERS, REFUNDS
 from loopin.adapters.memory.store import MemoryAdapter
 from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.identity.member import Member, MemberStatus
+from loopin.domain.identity.phone import digits_of
 from loopin.domain.payments.order import PaymentOrder
 from loopin.domain.payments.refund import Refund
 from loopin.domain.shared.money import ZERO
 from loopin.usecases.staff.ports import (
+    EVENT_SORTS,
+    MEMBER_SORTS,
+    ORDER_SORTS,
     EventDirectory,
     EventLine,
     MemberDirectory,
@@ -30,10 +34,6 @@ from loopin.usecases.staff.ports import (
 )
 
 T = TypeVar("T")
-
-
-def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
 
 
 def _page(found: Iterable[T], sortable: tuple[str, ...], page: PageRequest) -> Page[T]:
@@ -62,7 +62,7 @@ class MemoryMemberDirectory(MemoryAdapter, MemberDirectory):
         return found
 
     async def search(self, *, text: str, status: str | None, page: PageRequest) -> Page[MemberLine]:
-        digits = _digits(text)
+        digits = digits_of(text)
 
         def matches(m: Member) -> bool:
             if m.status is MemberStatus.ERASED or (status and m.status.value != status):
@@ -74,7 +74,7 @@ class MemoryMemberDirectory(MemoryAdapter, MemberDirectory):
             for m in self._tx.rows(MEMBERS)
             if matches(m)
         )
-        return _page(lines, ("joined_at", "name", "status", "promote_at"), page)
+        return _page(lines, MEMBER_SORTS, page)
 
 
 class MemoryEventDirectory(MemoryAdapter, EventDirectory):
@@ -112,7 +112,7 @@ class MemoryEventDirectory(MemoryAdapter, EventDirectory):
             for e in self._tx.rows(EVENTS)
             if matches(e)
         )
-        return _page(lines, ("start_time", "title", "status", "seats_taken"), page)
+        return _page(lines, EVENT_SORTS, page)
 
 
 class MemoryOrderDirectory(MemoryAdapter, OrderDirectory):
@@ -162,4 +162,4 @@ class MemoryOrderDirectory(MemoryAdapter, OrderDirectory):
             for o in self._tx.rows(ORDERS)
             if matches(o)
         )
-        return _page(lines, ("created_at", "amount", "status"), page)
+        return _page(lines, ORDER_SORTS, page)

@@ -19,6 +19,7 @@ from loopin.adapters.persistence.orm import (
     is_storable_id,
     like_anywhere,
 )
+from loopin.domain.identity.phone import digits_of
 from loopin.usecases.shared.attributes import from_attributes
 from loopin.usecases.staff.ports import (
     EventDirectory,
@@ -33,10 +34,6 @@ from loopin.usecases.staff.ports import (
 )
 
 T = TypeVar("T")
-
-
-def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
 
 
 def _number(text: str) -> int | None:
@@ -82,7 +79,7 @@ class SqlMemberDirectory(MemberDirectory):
             conditions.append(MemberRow.status == status)
         if text:
             matches: list[ColumnElement[bool]] = [MemberRow.name.ilike(like_anywhere(text))]
-            if digits := _digits(text):
+            if digits := digits_of(text):
                 matches.append(MemberRow.phone_number.like(like_anywhere(digits)))
             conditions.append(or_(*matches))
         sorts = {

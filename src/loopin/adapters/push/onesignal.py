@@ -16,11 +16,8 @@ ONESIGNAL_API = "https://api.onesignal.com"
 NOT_SUBSCRIBED = "All included players are not subscribed"
 
 
-class PushNotSent(Unavailable):
+class PushNotSent(Unavailable, code="PUSH_NOT_SENT", message="The push notification could not be sent."):
     """A provider failure: the notification job raises it and SAQ retries."""
-
-    code = "PUSH_NOT_SENT"
-    default_message = "The push notification could not be sent."
 
 
 class OneSignalPushSender(PushSender):

@@ -3,6 +3,4 @@ from __future__ import annotations
 from loopin.domain.shared.errors import Unavailable
 
 
-class SmsNotSent(Unavailable):
-    code = "SMS_NOT_SENT"
-    default_message = "We could not send the SMS. Please try again."
+class SmsNotSent(Unavailable, code="SMS_NOT_SENT", message="We could not send the SMS. Please try again."): ...

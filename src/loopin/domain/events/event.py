@@ -55,28 +55,19 @@ class RsvpExpiryPolicy(Enum):
     EVENT_START = "event_start"
 
 
-class EventNotFound(NotFound):
-    code = "EVENT_NOT_FOUND"
-    default_message = "Event not found."
+class EventNotFound(NotFound, code="EVENT_NOT_FOUND", message="Event not found."): ...
 
 
-class NotEventHost(Forbidden):
-    code = "NOT_EVENT_HOST"
-    default_message = "Only the host of this event can change it."
+class NotEventHost(Forbidden, code="NOT_EVENT_HOST", message="Only the host of this event can change it."): ...
 
 
-class InvalidStatusTransition(Conflict):
-    code = "INVALID_STATUS_TRANSITION"
+class InvalidStatusTransition(Conflict, code="INVALID_STATUS_TRANSITION"): ...
 
 
-class EventNotEditable(Conflict):
-    code = "EVENT_NOT_EDITABLE"
+class EventNotEditable(Conflict, code="EVENT_NOT_EDITABLE"): ...
 
 
-class CapacityExceeded(Refused):
-    code = "CAPACITY_EXCEEDED"
-    default_message = "Not enough seats left for this event."
-
+class CapacityExceeded(Refused, code="CAPACITY_EXCEEDED", message="Not enough seats left for this event."):
     def __init__(self, requested: int, available: int | None, message: str | None = None) -> None:
         self.requested = requested
         self.available = available

@@ -45,9 +45,7 @@ class VenueType(Enum):
     HYBRID = "hybrid"
 
 
-class VenueNotFound(NotFound):
-    code = "VENUE_NOT_FOUND"
-    default_message = "Venue not found."
+class VenueNotFound(NotFound, code="VENUE_NOT_FOUND", message="Venue not found."): ...
 
 
 @dataclass(slots=True)

@@ -37,28 +37,21 @@ class Access(Enum):
     STAFF = "staff"  # staff tools (host leads, the audit log): active staff and superusers only
 
 
-class MemberWaitlisted(Forbidden):
-    code = "WAITLISTED"
+class MemberWaitlisted(Forbidden, code="WAITLISTED"): ...
 
 
-class MemberDeactivated(Forbidden):
-    code = "ACCOUNT_DEACTIVATED"
-    default_message = "Your account has been deactivated. Please contact support."
+class MemberDeactivated(
+    Forbidden, code="ACCOUNT_DEACTIVATED", message="Your account has been deactivated. Please contact support."
+): ...
 
 
-class StaffOnly(Forbidden):
-    code = "STAFF_ONLY"
-    default_message = "Only staff can do this."
+class StaffOnly(Forbidden, code="STAFF_ONLY", message="Only staff can do this."): ...
 
 
-class MemberErased(Forbidden):
-    code = "ACCOUNT_ERASED"
-    default_message = "This account was deleted by its member."
+class MemberErased(Forbidden, code="ACCOUNT_ERASED", message="This account was deleted by its member."): ...
 
 
-class ProfileIncomplete(Forbidden):
-    code = "PROFILE_INCOMPLETE"
-    default_message = "Please complete your profile first."
+class ProfileIncomplete(Forbidden, code="PROFILE_INCOMPLETE", message="Please complete your profile first."): ...
 
 
 @dataclass(slots=True)

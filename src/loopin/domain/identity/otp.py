@@ -99,9 +99,7 @@ def _context(phone: PhoneNumber) -> str:
     return f"otp:{phone.e164}"
 
 
-class OtpRejected(Refused):
-    code = "OTP_INVALID"
-
+class OtpRejected(Refused, code="OTP_INVALID"):
     @classmethod
     def for_outcome(cls, outcome: OtpOutcome, attempts_left: int) -> OtpRejected:
         if outcome is OtpOutcome.WRONG_CODE and attempts_left > 0:
@@ -114,10 +112,8 @@ class OtpRejected(Refused):
         return cls("This code has already been used. Please request a new code.", code="OTP_ALREADY_USED")
 
 
-class OtpLocked(RateLimited):
+class OtpLocked(RateLimited, code="OTP_LOCKED"):
     """Too many wrong codes for this phone today, across all its codes."""
-
-    code = "OTP_LOCKED"
 
     def __init__(self, retry_after_seconds: int) -> None:
         minutes = max(1, -(-retry_after_seconds // 60))
@@ -129,6 +125,6 @@ class OtpLocked(RateLimited):
         )
 
 
-class OtpNotRequested(NotFound):
-    code = "OTP_NOT_FOUND"
-    default_message = "No code was requested for this number. Please request a new code."
+class OtpNotRequested(
+    NotFound, code="OTP_NOT_FOUND", message="No code was requested for this number. Please request a new code."
+): ...

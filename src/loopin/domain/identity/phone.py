@@ -59,3 +59,8 @@ def mask_phone(e164: str) -> str:
     if len(e164) <= 6:
         return "*" * len(e164)
     return e164[:3] + "*" * (len(e164) - 5) + e164[-2:]
+
+
+def digits_of(text: str) -> str:
+    """The digits of a searched text, as a stored E.164 number would contain them (``98123 45678``)."""
+    return "".join(ch for ch in text if ch.isdigit())

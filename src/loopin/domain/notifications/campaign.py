@@ -107,8 +107,7 @@ def checked_values(spec: Template, values: Mapping[str, object]) -> dict[str, st
     return clean
 
 
-class CampaignNotEditable(Conflict):
-    code = "CAMPAIGN_NOT_SENDABLE"
+class CampaignNotEditable(Conflict, code="CAMPAIGN_NOT_SENDABLE"): ...
 
 
 @dataclass(slots=True)

@@ -9,37 +9,28 @@ from __future__ import annotations
 from loopin.domain.shared.errors import Conflict, NotFound, Refused
 
 
-class OrderNotFound(NotFound):
-    code = "ORDER_NOT_FOUND"
-    default_message = "Payment order not found."
+class OrderNotFound(NotFound, code="ORDER_NOT_FOUND", message="Payment order not found."): ...
 
 
-class PaymentNotRequired(Refused):
-    code = "PAYMENT_NOT_REQUIRED"
-    default_message = "This event is free: it does not require payment."
+class PaymentNotRequired(
+    Refused, code="PAYMENT_NOT_REQUIRED", message="This event is free: it does not require payment."
+): ...
 
 
-class PriceChanged(Refused):
-    code = "PRICE_CHANGED"
+class PriceChanged(Refused, code="PRICE_CHANGED"): ...
 
 
-class InvalidOrderTransition(Conflict):
-    code = "INVALID_ORDER_TRANSITION"
+class InvalidOrderTransition(Conflict, code="INVALID_ORDER_TRANSITION"): ...
 
 
-class ForgedNotice(Refused):
+class ForgedNotice(
+    Refused, code="INVALID_PAYMENT_SIGNATURE", message="The payment response could not be verified."
+):
     """A callback or webhook whose signature (reverse hash) or merchant key does not verify."""
 
-    code = "INVALID_PAYMENT_SIGNATURE"
-    default_message = "The payment response could not be verified."
 
-
-class NoticeMismatch(Refused):
+class NoticeMismatch(Refused, code="PAYMENT_MISMATCH", message="The payment response does not match the order."):
     """A correctly signed notice that does not describe the stored order (another amount)."""
 
-    code = "PAYMENT_MISMATCH"
-    default_message = "The payment response does not match the order."
 
-
-class RefundNotAllowed(Conflict):
-    code = "REFUND_NOT_ALLOWED"
+class RefundNotAllowed(Conflict, code="REFUND_NOT_ALLOWED"): ...

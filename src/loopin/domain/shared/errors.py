@@ -23,11 +23,26 @@ class ErrorKind(Enum):
 
 
 class DomainError(Exception):
-    """Base of every expected failure; anything else is a bug and becomes a 500."""
+    """Base of every expected failure; anything else is a bug and becomes a 500.
+
+    A subclass states what it is in its class line, e.g. ``class TicketNotFound(NotFound,
+    code="TICKET_NOT_FOUND", message="Ticket not found."): ...``; what it leaves out it inherits.
+    """
 
     kind: ErrorKind = ErrorKind.INVALID
     code: str = "INVALID_REQUEST"
     default_message: str = "The request cannot be processed."
+
+    def __init_subclass__(
+        cls, *, kind: ErrorKind | None = None, code: str | None = None, message: str | None = None
+    ) -> None:
+        super().__init_subclass__()
+        if kind is not None:
+            cls.kind = kind
+        if code is not None:
+            cls.code = code
+        if message is not None:
+            cls.default_message = message
 
     def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
         self.message = message or self.default_message
@@ -42,11 +57,8 @@ class FieldProblem:
     message: str
 
 
-class InvalidInput(DomainError):
+class InvalidInput(DomainError, kind=ErrorKind.INVALID_INPUT, code="VALIDATION_ERROR"):
     """One or more fields failed validation; every problem is reported at once."""
-
-    kind = ErrorKind.INVALID_INPUT
-    code = "VALIDATION_ERROR"
 
     def __init__(self, problems: Sequence[FieldProblem], *, code: str | None = None) -> None:
         self.problems = tuple(problems)
@@ -57,47 +69,42 @@ class InvalidInput(DomainError):
         return cls([FieldProblem(field, message)], code=code)
 
 
-class Refused(DomainError):
+class Refused(DomainError, kind=ErrorKind.INVALID):
     """A business rule says no (400): the base of every context's refusals."""
 
-    kind = ErrorKind.INVALID
+
+class NotFound(DomainError, kind=ErrorKind.NOT_FOUND, code="NOT_FOUND", message="Not found."): ...
 
 
-class NotFound(DomainError):
-    kind = ErrorKind.NOT_FOUND
-    code = "NOT_FOUND"
-    default_message = "Not found."
+class Forbidden(
+    DomainError, kind=ErrorKind.FORBIDDEN, code="FORBIDDEN", message="You do not have permission to do this."
+): ...
 
 
-class Forbidden(DomainError):
-    kind = ErrorKind.FORBIDDEN
-    code = "FORBIDDEN"
-    default_message = "You do not have permission to do this."
+class Unauthenticated(
+    DomainError, kind=ErrorKind.UNAUTHENTICATED, code="NOT_AUTHENTICATED", message="Please log in again."
+): ...
 
 
-class Unauthenticated(DomainError):
-    kind = ErrorKind.UNAUTHENTICATED
-    code = "NOT_AUTHENTICATED"
-    default_message = "Please log in again."
+class Conflict(
+    DomainError, kind=ErrorKind.CONFLICT, code="CONFLICT", message="The request conflicts with the current state."
+): ...
 
 
-class Conflict(DomainError):
-    kind = ErrorKind.CONFLICT
-    code = "CONFLICT"
-    default_message = "The request conflicts with the current state."
-
-
-class RateLimited(DomainError):
-    kind = ErrorKind.RATE_LIMITED
-    code = "RATE_LIMITED"
-    default_message = "Too many requests. Please wait and try again."
-
+class RateLimited(
+    DomainError,
+    kind=ErrorKind.RATE_LIMITED,
+    code="RATE_LIMITED",
+    message="Too many requests. Please wait and try again.",
+):
     def __init__(self, retry_after_seconds: int, message: str | None = None, *, code: str | None = None) -> None:
         self.retry_after_seconds = max(1, retry_after_seconds)
         super().__init__(message, code=code)
 
 
-class Unavailable(DomainError):
-    kind = ErrorKind.UNAVAILABLE
-    code = "SERVICE_UNAVAILABLE"
-    default_message = "A service we depend on is unavailable. Please try again shortly."
+class Unavailable(
+    DomainError,
+    kind=ErrorKind.UNAVAILABLE,
+    code="SERVICE_UNAVAILABLE",
+    message="A service we depend on is unavailable. Please try again shortly.",
+): ...

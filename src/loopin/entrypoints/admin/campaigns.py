@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
+from dishka.integrations.litestar import FromDishka
 from litestar import get, post
 from litestar.params import Parameter
 from litestar.response import Redirect, Template
@@ -88,7 +88,6 @@ class CampaignAdminController(ConsoleController):
     path = "/admin/campaigns"
 
     @get("/")
-    @inject
     async def campaigns(
         self, request: AnyRequest, read: FromDishka[ListCampaigns], before_id: BeforeId = None
     ) -> Template:
@@ -100,13 +99,11 @@ class CampaignAdminController(ConsoleController):
         )
 
     @get("/templates")
-    @inject
     async def templates(self, request: AnyRequest, read: FromDishka[ListCampaignTemplates]) -> Template:
         found = await read(member_id=staff_id(request))
         return page(request, "campaign_templates.html", nav="campaigns", templates=found)
 
     @get("/new")
-    @inject
     async def new(
         self, request: AnyRequest, read: FromDishka[ListCampaignTemplates], template: Choice = None
     ) -> Template:
@@ -114,7 +111,6 @@ class CampaignAdminController(ConsoleController):
         return _compose_page(request, found, CampaignForm(template=template or found[0].key), [])
 
     @post("/new")
-    @inject
     async def compose(
         self,
         request: AnyRequest,
@@ -138,7 +134,6 @@ class CampaignAdminController(ConsoleController):
         return back_to(f"/admin/campaigns/{view.campaign.id}")
 
     @get("/{campaign_id:int}")
-    @inject
     async def campaign(
         self,
         request: AnyRequest,
@@ -152,7 +147,6 @@ class CampaignAdminController(ConsoleController):
         return page(request, "campaign.html", nav="campaigns", view=view, c=view.campaign, preview=shown)
 
     @post("/{campaign_id:int}/send", guards=[fresh_step_up])
-    @inject
     async def send(self, request: AnyRequest, campaign_id: PathId, send: FromDishka[SendCampaign]) -> Redirect:
         action = send(member_id=staff_id(request), campaign_id=campaign_id)
         return await done(
@@ -160,7 +154,6 @@ class CampaignAdminController(ConsoleController):
         )
 
     @post("/{campaign_id:int}/cancel")
-    @inject
     async def cancel(
         self, request: AnyRequest, campaign_id: PathId, cancel: FromDishka[CancelCampaign]
     ) -> Redirect:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from dishka.integrations.litestar import FromDishka, inject
+from dishka.integrations.litestar import FromDishka
 from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import Parameter
@@ -39,7 +39,6 @@ class EventAdminController(SearchScreen):
     screen = "events"
 
     @get("/{event_id:int}")
-    @inject
     async def detail(
         self, request: AnyRequest, event_id: PathId, view: FromDishka[ViewEvent], offset: Offset = 0
     ) -> Template:
@@ -49,7 +48,6 @@ class EventAdminController(SearchScreen):
         return page(request, "event.html", nav="events", file=found, event=found.event, orders_table=orders)
 
     @post("/{event_id:int}/unpublish")
-    @inject
     async def unpublish(
         self, request: AnyRequest, event_id: PathId, unpublish: FromDishka[UnpublishEvent]
     ) -> Redirect:
@@ -57,7 +55,6 @@ class EventAdminController(SearchScreen):
         return await done(request, action, "The event is a draft again: out of feeds and search.")
 
     @post("/{event_id:int}/cancel", guards=[fresh_step_up])
-    @inject
     async def cancel(self, request: AnyRequest, event_id: PathId, update: FromDishka[UpdateEvent]) -> Redirect:
         """The host's own cancellation, by staff: guests are told, every paid order refunded in full."""
         action = update(member_id=staff_id(request), event_id=event_id, changes=EventChanges(status="cancelled"))
@@ -70,7 +67,6 @@ class OrderAdminController(ConsoleController):
     path = "/admin/orders"
 
     @get("/")
-    @inject
     async def search(
         self,
         request: AnyRequest,
@@ -92,13 +88,11 @@ class OrderAdminController(ConsoleController):
         return listing(request, "orders.html", table, found, ORDER_SORTS, nav="orders", statuses=ORDER_STATUSES)
 
     @get("/{reference:str}")
-    @inject
     async def detail(self, request: AnyRequest, reference: Reference, view: FromDishka[ViewOrder]) -> Template:
         found = await view(staff_id=staff_id(request), reference=reference)
         return page(request, "order.html", nav="orders", file=found, order=found.order)
 
     @post("/{reference:str}/refund", guards=[fresh_step_up])
-    @inject
     async def refund(
         self, request: AnyRequest, reference: Reference, refund: FromDishka[RefundOrderAsStaff]
     ) -> Redirect:

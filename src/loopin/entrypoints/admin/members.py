@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from dishka.integrations.litestar import FromDishka, inject
+from dishka.integrations.litestar import FromDishka
 from litestar import get, post
 from litestar.response import Redirect, Template
 
@@ -24,7 +24,6 @@ class DashboardController(ConsoleController):
     path = "/admin"
 
     @get("/")
-    @inject
     async def dashboard(self, request: AnyRequest, read: FromDishka[ReadDashboard]) -> Template:
         return page(request, "dashboard.html", board=await read(staff_id=staff_id(request)), nav="dashboard")
 
@@ -35,14 +34,12 @@ class MemberController(SearchScreen):
     screen = "members"
 
     @get("/{member_id:int}")
-    @inject
     async def profile(self, request: AnyRequest, member_id: PathId, view: FromDishka[ViewMember]) -> Template:
         found = await view(staff_id=staff_id(request), member_id=member_id)
         me = found.member.id == staff_id(request)
         return page(request, "member.html", nav="members", member=found.member, activity=found.activity, me=me)
 
     @post("/admit")
-    @inject
     async def admit(
         self, request: AnyRequest, data: Annotated[PhoneIn, Form], admit: FromDishka[AdmitMember]
     ) -> Redirect:
@@ -56,7 +53,6 @@ class MemberController(SearchScreen):
         return back_to(f"/admin/members/{member.id}")
 
     @post("/{member_id:int}/deactivate", guards=[fresh_step_up])
-    @inject
     async def deactivate(
         self, request: AnyRequest, member_id: PathId, deactivate: FromDishka[DeactivateMember]
     ) -> Redirect:
@@ -64,7 +60,6 @@ class MemberController(SearchScreen):
         return await done(request, action, "The account is deactivated and its app sessions are ended.")
 
     @post("/{member_id:int}/reactivate")
-    @inject
     async def reactivate(
         self, request: AnyRequest, member_id: PathId, reactivate: FromDishka[ReactivateMember]
     ) -> Redirect:

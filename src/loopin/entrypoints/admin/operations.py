@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
+from dishka.integrations.litestar import FromDishka
 from litestar import get, post
 from litestar.params import Parameter
 from litestar.response import Redirect, Template
@@ -43,12 +43,10 @@ class FeeAdminController(ConsoleController):
     path = "/admin/fee"
 
     @get("/")
-    @inject
     async def current(self, request: AnyRequest, read: FromDishka[ReadFeeHistory]) -> Template:
         return page(request, "fee.html", nav="fee", history=await read(staff_id=staff_id(request)))
 
     @post("/change", guards=[fresh_step_up])
-    @inject
     async def change(
         self, request: AnyRequest, data: Annotated[FeeIn, Form], change: FromDishka[ChangePlatformFee]
     ) -> Redirect:
@@ -63,7 +61,6 @@ class AuditAdminController(ConsoleController):
     path = "/admin/audit"
 
     @get("/")
-    @inject
     async def entries(
         self,
         request: AnyRequest,
@@ -104,7 +101,6 @@ class AuditAdminController(ConsoleController):
         )
 
     @post("/verify")
-    @inject
     async def verify(self, request: AnyRequest, check: FromDishka[CheckAuditChain]) -> Redirect:
         report = await check(staff_id=staff_id(request))
         broken = report.broken
@@ -124,14 +120,12 @@ class LeadAdminController(ConsoleController):
     path = "/admin/leads"
 
     @get("/")
-    @inject
     async def leads(self, request: AnyRequest, read: FromDishka[ListHostLeads], offset: Offset = 0) -> Template:
         table = Table.of("/admin/leads", {}, "submitted_at", "desc", offset)
         total, leads = await read(member_id=staff_id(request), offset=table.offset, limit=table.limit)
         return page(request, "leads.html", nav="leads", leads=leads, table=table.counted(total, ("submitted_at",)))
 
     @post("/{lead_id:int}/mark")
-    @inject
     async def mark(
         self, request: AnyRequest, lead_id: PathId, data: Annotated[LeadIn, Form], mark: FromDishka[MarkHostLead]
     ) -> Redirect:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
+from dishka.integrations.litestar import FromDishka
 from litestar import get, post
 from litestar.response import Redirect, Template
 
@@ -42,7 +42,6 @@ class PayoutAdminController(ConsoleController):
     path = "/admin/payouts"
 
     @get("/")
-    @inject
     async def queue(
         self, request: AnyRequest, read: FromDishka[ListPayouts], status: Choice = None, offset: Offset = 0
     ) -> Template:
@@ -66,13 +65,11 @@ class PayoutAdminController(ConsoleController):
         )
 
     @get("/{payout_id:int}")
-    @inject
     async def payout(self, request: AnyRequest, payout_id: PathId, view: FromDishka[ViewPayout]) -> Template:
         found = await view(member_id=staff_id(request), payout_id=payout_id)
         return page(request, "payout.html", nav="payouts", payout=found)
 
     @post("/{payout_id:int}/approve", guards=[fresh_step_up])
-    @inject
     async def approve(
         self, request: AnyRequest, payout_id: PathId, approve: FromDishka[ApprovePayout]
     ) -> Redirect:
@@ -82,7 +79,6 @@ class PayoutAdminController(ConsoleController):
         )
 
     @post("/{payout_id:int}/mark-paid", guards=[fresh_step_up])
-    @inject
     async def mark_paid(
         self,
         request: AnyRequest,
@@ -94,7 +90,6 @@ class PayoutAdminController(ConsoleController):
         return await done(request, action, lambda p: f"Payout #{p.id} is paid (UTR {p.utr}); the host is told.")
 
     @post("/{payout_id:int}/mark-failed", guards=[fresh_step_up])
-    @inject
     async def mark_failed(
         self,
         request: AnyRequest,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, ClassVar, NamedTuple, TypeVar
 
-from litestar import Controller, get
+from litestar import get
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from loopin.domain.shared.errors import DomainError
 from loopin.entrypoints.admin.rendering import AnyRequest, Table, back_to, notify, page
 from loopin.entrypoints.admin.session import here, session_of, signed_in_staff
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.usecases.staff.desk import TextSearch
 from loopin.usecases.staff.ports import Page
 
@@ -38,7 +39,7 @@ async def paging(sort: Choice = None, order: Choice = None, offset: Offset = 0) 
     return Paging(sort, order, offset)
 
 
-class ConsoleController(Controller):
+class ConsoleController(LoopinController):
     """A console screen: signed-in staff only (each use case asks ``Access.STAFF`` again), never in the API's
     schema; its tables read their paging from the query string."""
 

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 import msgspec
-from dishka.integrations.litestar import FromDishka, inject
-from litestar import Controller, get, post
+from dishka.integrations.litestar import FromDishka
+from litestar import get, post
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
@@ -16,6 +16,7 @@ from loopin.domain.shared.errors import DomainError, ErrorKind
 from loopin.entrypoints.admin.rendering import AnyRequest, back_to, notify, page
 from loopin.entrypoints.admin.screen import Form
 from loopin.entrypoints.admin.session import rotate_session_id, safe_next, session_of, signed_in_staff
+from loopin.entrypoints.http.controller import LoopinController
 from loopin.usecases.identity.request_otp import RequestOtp
 from loopin.usecases.shared.ports import Clock
 from loopin.usecases.staff.sign_in import RequestStepUpCode, StaffSignIn, StaffStepUp
@@ -44,7 +45,7 @@ def _masked(phone: str) -> str:
         return "your phone"
 
 
-class SignInController(Controller):
+class SignInController(LoopinController):
     path = "/admin"
     include_in_schema = False
 
@@ -53,7 +54,6 @@ class SignInController(Controller):
         return page(request, "login.html", step="phone", next=safe_next(next_path), phone="")
 
     @post("/login")
-    @inject
     async def send_code(
         self,
         request: AnyRequest,
@@ -77,7 +77,6 @@ class SignInController(Controller):
         return page(request, "login.html", step="code", masked_phone=_masked(pending))
 
     @post("/login/code")
-    @inject
     async def verify_code(
         self,
         request: AnyRequest,
@@ -113,7 +112,7 @@ class SignInController(Controller):
         return back_to("/admin/login")
 
 
-class StepUpController(Controller):
+class StepUpController(LoopinController):
     """The fresh code: sent to the staff member's own phone, typed in here, good for five minutes."""
 
     path = "/admin/step-up"
@@ -132,7 +131,6 @@ class StepUpController(Controller):
         )
 
     @post("/send")
-    @inject
     async def send(
         self, request: AnyRequest, data: Annotated[CodeIn, Form], send: FromDishka[RequestStepUpCode]
     ) -> Redirect:
@@ -148,7 +146,6 @@ class StepUpController(Controller):
         return back_to(step_up_url(target))
 
     @post("/")
-    @inject
     async def confirm(
         self,
         request: AnyRequest,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from typing import Protocol
 
 from dishka import AsyncContainer
 
@@ -45,12 +46,39 @@ from loopin.usecases.staff.campaigns import (
 Handler = Callable[[AsyncContainer, Mapping[str, JsonScalar]], Awaitable[object]]
 
 
+class Sweep(Protocol):
+    """A scheduled job's use case: it finds its own work."""
+
+    async def __call__(self) -> object: ...
+
+
+class PayloadJob(Protocol):
+    """A use case that reads the job's payload as it is."""
+
+    async def __call__(self, *, payload: Mapping[str, JsonScalar]) -> object: ...
+
+
+def sweep(use_case: type[Sweep]) -> Handler:
+    async def run(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> object:
+        return await (await scope.get(use_case))()
+
+    return run
+
+
+def with_payload(use_case: type[PayloadJob]) -> Handler:
+    async def run(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> object:
+        return await (await scope.get(use_case))(payload=payload)
+
+    return run
+
+
+def _id(payload: Mapping[str, JsonScalar], key: str) -> int:
+    """A payload holds JSON scalars: its ids are read back as ints here."""
+    return int(str(payload[key]))
+
+
 async def _send_otp_sms(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> bool:
     return await (await scope.get(DeliverOtpSms))(phone=str(payload["phone"]), code=str(payload["code"]))
-
-
-async def _capture_analytics(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
-    await (await scope.get(RecordAnalyticsEvent))(payload=payload)
 
 
 async def _delete_files(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
@@ -58,16 +86,8 @@ async def _delete_files(scope: AsyncContainer, payload: Mapping[str, JsonScalar]
     await (await scope.get(DeleteStoredFiles))(keys=keys)
 
 
-async def _promote_due_members(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
-    return await (await scope.get(PromoteDueMembers))()
-
-
-async def _record_audit_entry(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> bool:
-    return await (await scope.get(RecordAuditEntry))(payload=payload)
-
-
 async def _end_member_sessions(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
-    await (await scope.get(EndMemberSessions))(member_id=int(str(payload["member_id"])))
+    await (await scope.get(EndMemberSessions))(member_id=_id(payload, "member_id"))
 
 
 async def _summarize_audit_days(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
@@ -77,61 +97,25 @@ async def _summarize_audit_days(scope: AsyncContainer, payload: Mapping[str, Jso
 # --- attendance and notifications ---
 
 
-async def _deliver_notification(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> bool:
-    return await (await scope.get(DeliverNotification))(payload=payload)
-
-
 async def _welcome_member(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> None:
-    await (await scope.get(WelcomeMember))(member_id=int(str(payload["member_id"])))
-
-
-async def _send_reminders(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
-    return await (await scope.get(SendReminders))()
+    await (await scope.get(WelcomeMember))(member_id=_id(payload, "member_id"))
 
 
 async def _send_campaign_batch(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
-    return await (await scope.get(SendCampaignBatch))(campaign_id=int(str(payload["campaign_id"])))
-
-
-async def _resume_campaigns(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
-    return await (await scope.get(ResumeCampaigns))()
-
-
-async def _push_due(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
-    return await (await scope.get(PushDueNotifications))()
-
-
-async def _expire_attendance(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
-    return await (await scope.get(ExpireOverdue))()
-
-
-async def _pass_on_seat_offers(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
-    return await (await scope.get(PassOnSeatOffers))()
+    return await (await scope.get(SendCampaignBatch))(campaign_id=_id(payload, "campaign_id"))
 
 
 # --- payments ---
 
 
-async def _expire_holds(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
-    return await (await scope.get(ExpireHolds))()
-
-
-async def _reconcile_orders(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
-    return await (await scope.get(ReconcileOrders))()
-
-
-async def _retry_refunds(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
-    return await (await scope.get(RetryRefunds))()
-
-
 async def _process_refund(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> str:
-    return await (await scope.get(ProcessRefund))(refund_id=int(str(payload["refund_id"])))
+    return await (await scope.get(ProcessRefund))(refund_id=_id(payload, "refund_id"))
 
 
 async def _refund_event(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
     actor = payload.get("actor_id")
     return await (await scope.get(RefundEventOrders))(
-        event_id=int(str(payload["event_id"])), actor_id=int(str(actor)) if actor is not None else None
+        event_id=_id(payload, "event_id"), actor_id=int(str(actor)) if actor is not None else None
     )
 
 
@@ -146,37 +130,33 @@ async def _refund_order(scope: AsyncContainer, payload: Mapping[str, JsonScalar]
 
 
 async def _send_payout(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> str:
-    return await (await scope.get(SendPayout))(payout_id=int(str(payload["payout_id"])))
-
-
-async def _propose_payouts(scope: AsyncContainer, payload: Mapping[str, JsonScalar]) -> int:
-    return await (await scope.get(ProposePayouts))()
+    return await (await scope.get(SendPayout))(payout_id=_id(payload, "payout_id"))
 
 
 HANDLERS: dict[str, Handler] = {
     identity_jobs.SEND_OTP_SMS: _send_otp_sms,
     files.DELETE_FILES: _delete_files,
-    identity_jobs.PROMOTE_DUE_MEMBERS: _promote_due_members,
-    analytics.CAPTURE: _capture_analytics,
-    RECORD_AUDIT_ENTRY: _record_audit_entry,
+    identity_jobs.PROMOTE_DUE_MEMBERS: sweep(PromoteDueMembers),
+    analytics.CAPTURE: with_payload(RecordAnalyticsEvent),
+    RECORD_AUDIT_ENTRY: with_payload(RecordAuditEntry),
     SUMMARIZE_AUDIT_DAYS: _summarize_audit_days,
     END_SESSIONS: _end_member_sessions,
-    DELIVER_NOTIFICATION: _deliver_notification,
-    PUSH_DUE: _push_due,
-    SEND_REMINDERS: _send_reminders,
+    DELIVER_NOTIFICATION: with_payload(DeliverNotification),
+    PUSH_DUE: sweep(PushDueNotifications),
+    SEND_REMINDERS: sweep(SendReminders),
     SEND_CAMPAIGN_BATCH: _send_campaign_batch,
-    RESUME_CAMPAIGNS: _resume_campaigns,
+    RESUME_CAMPAIGNS: sweep(ResumeCampaigns),
     identity_jobs.MEMBER_ADMITTED: _welcome_member,
-    EXPIRE_ATTENDANCE: _expire_attendance,
-    SEAT_OFFER_SWEEP: _pass_on_seat_offers,
-    payment_jobs.EXPIRE_HOLDS: _expire_holds,
-    payment_jobs.RECONCILE_ORDERS: _reconcile_orders,
-    payment_jobs.RETRY_REFUNDS: _retry_refunds,
+    EXPIRE_ATTENDANCE: sweep(ExpireOverdue),
+    SEAT_OFFER_SWEEP: sweep(PassOnSeatOffers),
+    payment_jobs.EXPIRE_HOLDS: sweep(ExpireHolds),
+    payment_jobs.RECONCILE_ORDERS: sweep(ReconcileOrders),
+    payment_jobs.RETRY_REFUNDS: sweep(RetryRefunds),
     payment_jobs.PROCESS_REFUND: _process_refund,
     payment_jobs.REFUND_EVENT: _refund_event,
     payment_jobs.REFUND_ORDER: _refund_order,
     payout_jobs.SEND_PAYOUT: _send_payout,
-    payout_jobs.PROPOSE_PAYOUTS: _propose_payouts,
+    payout_jobs.PROPOSE_PAYOUTS: sweep(ProposePayouts),
 }
 
 
