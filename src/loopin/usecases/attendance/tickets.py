@@ -1,4 +1,4 @@
-"""Confirming attendance, the guest's tickets, and cancelling them.
+"""Confirming attendance (``ConfirmAttendance``) through the desk every ticket is issued and given back by.
 
 Tickets take seats in exactly one place, ``TicketDesk.issue``, by one conditional statement
 (``SeatInventory.take``, or ``convert_held`` for a paid order's held seats), so no number of parallel
@@ -26,32 +26,28 @@ from datetime import datetime
 from loopin.domain.attendance.errors import (
     AlreadyConfirmed,
     ConfirmationExpired,
-    EventStarted,
     NoAcceptedRequest,
     PaymentRequired,
     SeatsUnavailable,
-    TicketNotFound,
 )
 from loopin.domain.attendance.invitation import Invitation, InvitationStatus
 from loopin.domain.attendance.request import JoinRequest, RequestStatus
 from loopin.domain.attendance.rules import check_plus_ones, check_seat_count, require_guest, require_open
 from loopin.domain.attendance.secret import TicketCodes
-from loopin.domain.attendance.ticket import PaymentStatus, Ticket, TicketSource
+from loopin.domain.attendance.ticket import Ticket, TicketGrant, TicketSource
 from loopin.domain.attendance.waitlist import WaitlistPlace
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.ports import (
-    AttendanceReader,
     EventBrief,
     InvitationRepository,
     JoinRequestRepository,
-    PaidTicketRefunds,
     TicketRepository,
 )
 from loopin.usecases.attendance.seat_offers import SeatOffers
-from loopin.usecases.attendance.views import Cancelled, TicketView
+from loopin.usecases.attendance.views import TicketView
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, EventRepository, SeatInventory, VenueRepository
 from loopin.usecases.identity.access import MemberAccess
@@ -68,6 +64,16 @@ class Eligibility:
     invitation: Invitation | None
     locked: bool = True  # False: read without locks; ``TicketDesk.issue`` locks and checks them after the seats
     settled: bool = False  # a paid order's: the ticket is issued on it whatever became of the request since
+
+    def grant(self, codes: TicketCodes, now: datetime, payment_order_id: str | None) -> TicketGrant:
+        return TicketGrant(
+            source=self.source,
+            codes=codes,
+            now=now,
+            request_id=self.request.id if self.request else None,
+            invitation_id=self.invitation.id if self.invitation else None,
+            payment_order_id=payment_order_id,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,31 +209,11 @@ class TicketDesk:
             check_plus_ones(event, seats)
         if late_payment:
             await self._take(event, seats)
-        request_id = eligibility.request.id if eligibility.request else None
-        invitation_id = eligibility.invitation.id if eligibility.invitation else None
+        grant = eligibility.grant(self.codes, now, payment_order_id)
         if existing is None:
-            ticket = Ticket.issue(
-                event.id,
-                member_id,
-                seats,
-                source=eligibility.source,
-                codes=self.codes,
-                now=now,
-                request_id=request_id,
-                invitation_id=invitation_id,
-                payment_order_id=payment_order_id,
-            )
-            ticket = await self.tickets.add(ticket)
+            ticket = await self.tickets.add(Ticket.issue(event.id, member_id, seats, **grant))
         else:
-            existing.reissue(
-                seats,
-                source=eligibility.source,
-                codes=self.codes,
-                now=now,
-                request_id=request_id,
-                invitation_id=invitation_id,
-                payment_order_id=payment_order_id,
-            )
+            existing.reissue(seats, **grant)
             ticket = existing
             await self.tickets.save(ticket)
         if from_hold:
@@ -342,68 +328,3 @@ class ConfirmAttendance:
         await self.desk.offers.turn(event, now)
         place = await self.desk.offers.places.lock_live(event.id, member_id)
         return place if place is not None and place.holds_seats else None
-
-
-@dataclass(frozen=True, slots=True)
-class GetMyTicket:
-    """Two queries: the caller, and their live ticket with its event."""
-
-    access: MemberAccess
-    reader: AttendanceReader
-    codes: TicketCodes
-    storage: FileStorage
-    uow: UnitOfWork
-
-    async def __call__(self, *, member_id: int, event_id: int) -> TicketView:
-        member = await self.access.load(member_id, Access.MEMBER)
-        cards = await self.reader.member_tickets(member.id, event_id)
-        await self.uow.commit()
-        if not cards:
-            raise TicketNotFound("You have no ticket for this event.")
-        return TicketView.of(cards[0].ticket, cards[0].event, self.codes, self.storage)
-
-
-@dataclass(frozen=True, slots=True)
-class ListMyTickets:
-    access: MemberAccess
-    reader: AttendanceReader
-    codes: TicketCodes
-    storage: FileStorage
-    uow: UnitOfWork
-
-    async def __call__(self, *, member_id: int, event_id: int | None = None) -> list[TicketView]:
-        member = await self.access.load(member_id, Access.MEMBER)
-        cards = await self.reader.member_tickets(member.id, event_id or None)
-        await self.uow.commit()
-        return [TicketView.of(c.ticket, c.event, self.codes, self.storage) for c in cards]
-
-
-@dataclass(frozen=True, slots=True)
-class CancelAttendance:
-    """The guest gives their seats back (before the event starts). Their request or invitation closes with
-    it: coming back means asking (or being invited) again. A paid ticket is refunded as the refund policy says
-    (in full until 24 hours before the start by default, nothing after)."""
-
-    access: MemberAccess
-    event_access: EventAccess
-    refunds: PaidTicketRefunds
-    tickets: TicketRepository
-    desk: TicketDesk
-    uow: UnitOfWork
-    clock: Clock
-
-    async def __call__(self, *, member_id: int, event_id: int) -> Cancelled:
-        member = await self.access.load(member_id, Access.MEMBER)
-        event = await self.event_access.visible(event_id, member, lock=True)
-        ticket = await self.tickets.lock(event.id, member.id)
-        if ticket is None or not ticket.is_live:
-            raise TicketNotFound("You have no ticket for this event.")
-        now = self.clock.now()
-        if now >= event.start_time:
-            raise EventStarted("The event has already started; the ticket can no longer be cancelled.")
-        refund_amount = None
-        if ticket.payment_status is PaymentStatus.PAID:
-            refund_amount = await self.refunds.for_cancellation(ticket=ticket, event=event, now=now)
-        released = await self.desk.take_back(event, ticket, member.id, now, guest_name=member.profile.name)
-        await self.uow.commit()
-        return Cancelled(ticket.id, event.id, released, event.seats_taken, refund_amount)

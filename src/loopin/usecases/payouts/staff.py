@@ -23,13 +23,14 @@ from loopin.usecases.payouts.ports import (
     AccountNumberVault,
     BankAccountRepository,
     PayoutInstruction,
+    PayoutPage,
     PayoutRepository,
     PayoutSender,
     SendOutcome,
 )
 from loopin.usecases.payouts.requests import MAX_PAGE
 from loopin.usecases.payouts.settlement import PayoutSettlement
-from loopin.usecases.payouts.views import PayoutListView, PayoutView
+from loopin.usecases.payouts.views import PayoutListView, PayoutView, PayoutViews
 from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
 
 Decision = Callable[[PayoutRequest, int, datetime], Awaitable[object]]
@@ -43,7 +44,7 @@ class StaffPayouts:
 
     access: MemberAccess
     payouts: PayoutRepository
-    accounts: BankAccountRepository
+    views: PayoutViews
     jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
@@ -69,14 +70,17 @@ class StaffPayouts:
         if payout is None:
             raise PayoutNotFound()
         await decision(payout, staff_id, self.clock.now())
-        [view] = await self.answer(payout)
-        return view
+        return await self.one(payout)
 
-    async def answer(self, *payouts: PayoutRequest) -> list[PayoutView]:
-        """Commits, then the payouts' views."""
+    async def one(self, payout: PayoutRequest) -> PayoutView:
+        """Commits, then the payout as staff see it."""
         await self.uow.commit()
-        accounts = await self.accounts.by_ids([p.bank_account_id for p in payouts])
-        return [PayoutView.of(p, accounts.get(p.bank_account_id)) for p in payouts]
+        return await self.views.one(payout)
+
+    async def page(self, page: PayoutPage) -> PayoutListView:
+        """Commits, then the page as staff see it."""
+        await self.uow.commit()
+        return await self.views.page(page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +101,7 @@ class ListPayouts:
         self.staff.looked(
             "payouts.viewed", staff_id, None, status=status and status.value, offset=offset, shown=shown
         )
-        return PayoutListView(page.total, await self.staff.answer(*page.payouts))
+        return await self.staff.page(page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +117,7 @@ class ViewPayout:
         if payout is None:
             raise PayoutNotFound()
         self.staff.looked("payout.viewed", staff_id, payout.id, status=payout.status.value)
-        [view] = await self.staff.answer(payout)
-        return view
+        return await self.staff.one(payout)
 
 
 @dataclass(frozen=True, slots=True)

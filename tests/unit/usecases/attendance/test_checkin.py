@@ -18,9 +18,10 @@ from loopin.domain.events.event import EventNotFound, EventStatus
 from loopin.domain.identity.member import Member, Role
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.attendance.checkin import CheckIn, CheckOut, ListAttendees
+from loopin.usecases.attendance.guest_tickets import CancelAttendance
 from loopin.usecases.attendance.host_requests import AcceptJoinRequest
 from loopin.usecases.attendance.requests import CreateJoinRequest
-from loopin.usecases.attendance.tickets import CancelAttendance, ConfirmAttendance
+from loopin.usecases.attendance.tickets import ConfirmAttendance
 from loopin.usecases.attendance.views import DoorView, TicketView
 from tests.unit.usecases.world import World
 

@@ -31,16 +31,12 @@ from loopin.domain.events.event import EventNotFound, RsvpExpiryPolicy
 from loopin.domain.identity.member import Member
 from loopin.domain.shared.errors import DomainError, InvalidInput
 from loopin.usecases.attendance.checkin import CheckIn
+from loopin.usecases.attendance.guest_tickets import CancelAttendance, GetMyTicket, ListMyTickets
 from loopin.usecases.attendance.host_requests import AcceptJoinRequest
 from loopin.usecases.attendance.invitation_answers import RespondToInvitation
 from loopin.usecases.attendance.invitations import SendInvitations
 from loopin.usecases.attendance.requests import CreateJoinRequest, GetMyRequest
-from loopin.usecases.attendance.tickets import (
-    CancelAttendance,
-    ConfirmAttendance,
-    GetMyTicket,
-    ListMyTickets,
-)
+from loopin.usecases.attendance.tickets import ConfirmAttendance
 from loopin.usecases.attendance.views import TicketView
 from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY
 from loopin.usecases.events.browse import GetEvent

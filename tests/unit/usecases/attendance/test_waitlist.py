@@ -21,9 +21,10 @@ from loopin.domain.attendance.errors import (
 from loopin.domain.events.changes import EventChanges
 from loopin.domain.events.event import Event, NotEventHost
 from loopin.domain.identity.member import Member
+from loopin.usecases.attendance.guest_tickets import CancelAttendance
 from loopin.usecases.attendance.host_requests import DeclineJoinRequest
 from loopin.usecases.attendance.requests import GetMyRequest
-from loopin.usecases.attendance.tickets import CancelAttendance, ConfirmAttendance
+from loopin.usecases.attendance.tickets import ConfirmAttendance
 from loopin.usecases.attendance.views import WaitlistPlaceView
 from loopin.usecases.attendance.waitlist import (
     AcceptSeatOffer,

@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 from loopin.domain.events.event import EventStatus
 from loopin.domain.identity.member import Member
+from loopin.usecases.attendance.guest_tickets import CancelAttendance
 from loopin.usecases.attendance.invitations import SendInvitations
 from loopin.usecases.attendance.reminders import SendReminders, when
 from loopin.usecases.attendance.requests import CreateJoinRequest
-from loopin.usecases.attendance.tickets import CancelAttendance, ConfirmAttendance
+from loopin.usecases.attendance.tickets import ConfirmAttendance
 from loopin.usecases.notifications.preferences import ChangeNotificationPreferences
 from tests.unit.usecases.world import World
 

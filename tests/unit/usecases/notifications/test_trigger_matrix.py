@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from loopin.domain.events.changes import EventChanges
 from loopin.domain.identity.member import MemberStatus
+from loopin.usecases.attendance.guest_tickets import CancelAttendance
 from loopin.usecases.attendance.invitation_answers import RespondToInvitation
 from loopin.usecases.attendance.invitations import SendInvitations
-from loopin.usecases.attendance.tickets import CancelAttendance, ConfirmAttendance
+from loopin.usecases.attendance.tickets import ConfirmAttendance
 from loopin.usecases.events.manage import UpdateEvent
 from loopin.usecases.identity.waitlist import PromoteDueMembers
 from loopin.usecases.notifications.devices import RegisterDevice

@@ -15,8 +15,9 @@ from loopin.domain.payments import ledger
 from loopin.domain.payments.order import OrderStatus
 from loopin.domain.payments.refund import Refund, RefundReason, RefundStatus
 from loopin.entrypoints.worker.registry import run_job
+from loopin.usecases.attendance.guest_tickets import CancelAttendance
 from loopin.usecases.attendance.ports import TicketRepository
-from loopin.usecases.attendance.tickets import CancelAttendance, ConfirmAttendance
+from loopin.usecases.attendance.tickets import ConfirmAttendance
 from loopin.usecases.events.manage import UpdateEvent
 from loopin.usecases.payments.jobs import PROCESS_REFUND, REFUND_EVENT, REFUND_ORDER
 from loopin.usecases.payments.ports import Ledger, Outcome, RefundRepository

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Member
+from loopin.usecases.attendance.guest_tickets import CancelAttendance, GetMyTicket
 from loopin.usecases.attendance.ports import OfferCheckout
-from loopin.usecases.attendance.tickets import CancelAttendance, GetMyTicket
 from loopin.usecases.attendance.views import WaitlistPlaceView
 from loopin.usecases.attendance.waitlist import AcceptSeatOffer, GetMyWaitlistPlace, JoinWaitlist
 from loopin.usecases.payments.holds import ExpireHolds

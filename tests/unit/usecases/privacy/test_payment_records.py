@@ -14,7 +14,7 @@ from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Member
 from loopin.domain.payments.order import OrderStatus
 from loopin.domain.payments.refund import RefundReason
-from loopin.usecases.attendance.tickets import CancelAttendance
+from loopin.usecases.attendance.guest_tickets import CancelAttendance
 from loopin.usecases.payments.holds import ExpireHolds
 from loopin.usecases.payments.ports import Outcome
 from loopin.usecases.privacy.erase import AccountHasCommitments, EraseMyAccount, RequestErasureCode

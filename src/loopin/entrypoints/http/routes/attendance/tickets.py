@@ -13,12 +13,8 @@ from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import OptionalQueryId, PathId
 from loopin.entrypoints.http.wire import to_wire, wall_clock
-from loopin.usecases.attendance.tickets import (
-    CancelAttendance,
-    ConfirmAttendance,
-    GetMyTicket,
-    ListMyTickets,
-)
+from loopin.usecases.attendance.guest_tickets import CancelAttendance, GetMyTicket, ListMyTickets
+from loopin.usecases.attendance.tickets import ConfirmAttendance
 from loopin.usecases.attendance.views import Cancelled, TicketView
 
 
