@@ -9,7 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from loopin.domain.identity.member import Member, Role
-from loopin.usecases.attendance.tickets import CancelAttendance
+from loopin.usecases.attendance.guest_tickets import CancelAttendance
 from loopin.usecases.attendance.waitlist import GetMyWaitlistPlace
 from loopin.usecases.audit.ports import AuditLog, AuditQuery
 from loopin.usecases.notifications.ports import PreferenceRepository
