@@ -47,6 +47,8 @@ async def test_approve_and_mark_paid_take_the_token_and_a_fresh_code(console: Ri
     assert refused.headers["location"] == f"/admin/step-up?next={here}"
     refused = await post_form(api, f"{here}/mark-paid", here, utr="SBIN426123456789")
     assert refused.headers["location"] == f"/admin/step-up?next={here}"
+    refused = await post_form(api, f"{here}/transfer-details", here)
+    assert refused.headers["location"] == f"/admin/step-up?next={here}"
     assert await status_of(payout_id) == "requested"
 
     fakes.clock.advance(timedelta(seconds=31))
@@ -58,6 +60,11 @@ async def test_approve_and_mark_paid_take_the_token_and_a_fresh_code(console: Ri
     approved = await post_form(api, f"{here}/approve", here)
     assert approved.headers["location"] == here
     assert await status_of(payout_id) == "approved"
+    transfer = await post_form(api, f"{here}/transfer-details", here)
+    assert transfer.status_code == 200
+    assert ACCOUNT["account_number"] in transfer.text  # the whole number, for the transfer by hand
+    assert f"LPPO{payout_id}" in transfer.text
+    assert transfer.headers["cache-control"] == "no-store"
     typo = await post_form(api, f"{here}/mark-paid", here, utr="12 3")
     assert typo.headers["location"] == here
     assert "The UTR is 6 to 30 letters or digits" in (await api.get(here)).text
@@ -70,6 +77,9 @@ async def test_approve_and_mark_paid_take_the_token_and_a_fresh_code(console: Ri
     late = await post_form(api, f"{here}/mark-failed", here, reason="Beneficiary account closed")
     assert late.headers["location"] == here
     assert await status_of(payout_id) == "paid"  # a paid payout stays paid
+    closed = await post_form(api, f"{here}/transfer-details", here)
+    assert closed.status_code == 409  # a paid payout's account is no one's business any more
+    assert ACCOUNT["account_number"] not in closed.text
     actions = [
         a
         for (a,) in await sql(
@@ -79,7 +89,8 @@ async def test_approve_and_mark_paid_take_the_token_and_a_fresh_code(console: Ri
         )
     ]
     assert actions[0] == "payout.requested"
-    assert {"payout.viewed", "payout.approved", "payout.paid"} <= set(actions)
+    assert {"payout.viewed", "payout.approved", "payout.account_shown", "payout.paid"} <= set(actions)
+    assert actions.count("payout.account_shown") == 1
     assert "payout.failed" not in actions
     assert (await p.summary(host))["totals"]["paid_out"] == "500.00"
 

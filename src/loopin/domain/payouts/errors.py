@@ -43,3 +43,10 @@ class UtrTaken(
     code="UTR_ALREADY_RECORDED",
     message="This bank reference (UTR) is already recorded for another payout.",
 ): ...
+
+
+class AccountNotShown(
+    Conflict,
+    code="PAYOUT_NOT_APPROVED",
+    message="The account number is shown only for an approved payout, to make its transfer.",
+): ...

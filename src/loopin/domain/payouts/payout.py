@@ -101,6 +101,11 @@ class PayoutRequest:
         if self.amount <= ZERO or sum((a.amount for a in self.allocations), ZERO) != self.amount:
             raise ValueError("a payout draws a positive amount, exactly its allocations")
 
+    @property
+    def reference(self) -> str:
+        """What the transfer carries as its remark and a payout API as its idempotency key."""
+        return f"LPPO{self.id}"
+
     @classmethod
     def draw(
         cls,

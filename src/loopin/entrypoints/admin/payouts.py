@@ -1,6 +1,7 @@
 """The payout queue by state (paged on the server, oldest first: the order staff work it in) and the payout's
-page: approve, record the bank transfer's UTR or its failure. Every decision needs a fresh code and goes through
-the payouts use cases, so it is locked, validated and audited exactly like ``/api/staff/payouts``."""
+page: approve, show the account number for the transfer, record the bank transfer's UTR or its failure. Every
+decision needs a fresh code and goes through the payouts use cases, so it is locked, validated and audited
+exactly like ``/api/staff/payouts``."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ from loopin.entrypoints.admin.rendering import AnyRequest, Table, page
 from loopin.entrypoints.admin.screen import Choice, ConsoleController, Form, Offset, done, staff_id
 from loopin.entrypoints.admin.session import fresh_step_up
 from loopin.entrypoints.http.params import PathId
-from loopin.usecases.payouts.staff import ApprovePayout, ListPayouts, MarkPayoutFailed, MarkPayoutPaid, ViewPayout
+from loopin.usecases.payouts.staff import (
+    ApprovePayout,
+    ListPayouts,
+    MarkPayoutFailed,
+    MarkPayoutPaid,
+    ShowTransferDetails,
+    ViewPayout,
+)
 
 QUEUES = ("requested", "approved", "paid", "failed", "cancelled", "all")
 
@@ -77,6 +85,15 @@ class PayoutAdminController(ConsoleController):
         return await done(
             request, action, lambda p: f"Payout #{p.id} is approved: send the transfer, then record its UTR here."
         )
+
+    @post("/{payout_id:int}/transfer-details", guards=[fresh_step_up])
+    async def transfer_details(
+        self, request: AnyRequest, payout_id: PathId, show: FromDishka[ShowTransferDetails]
+    ) -> Template:
+        """A page of its own (answered to a POST, never kept: every console page is no-store), so the number is
+        on screen only after a deliberate, fresh, audited click."""
+        details = await show(member_id=staff_id(request), payout_id=payout_id)
+        return page(request, "payout_transfer.html", nav="payouts", transfer=details)
 
     @post("/{payout_id:int}/mark-paid", guards=[fresh_step_up])
     async def mark_paid(

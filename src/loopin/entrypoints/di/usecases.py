@@ -170,6 +170,7 @@ PAYOUTS = (
     payout_staff.MarkPayoutPaid,
     payout_staff.MarkPayoutFailed,
     payout_staff.SendPayout,
+    payout_staff.ShowTransferDetails,
 )
 NOTIFICATIONS = (
     devices.RegisterDevice,

@@ -8,12 +8,13 @@ wins, the other is a 409 — except the same UTR recorded twice, which answers t
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from loopin.domain.audit.entry import JsonValue
 from loopin.domain.identity.member import Access
-from loopin.domain.payouts.errors import PayoutNotFound
+from loopin.domain.payouts.errors import AccountNotShown, PayoutNotFound
 from loopin.domain.payouts.payout import PayoutRequest, PayoutStatus, read_reason, read_utr
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.audit.record import audit_entry
@@ -121,6 +122,51 @@ class ViewPayout:
 
 
 @dataclass(frozen=True, slots=True)
+class TransferDetails:
+    """What a bank transfer by hand needs: the whole account number, for one approved payout."""
+
+    payout_id: int
+    amount: Decimal
+    reference: str
+    account_holder_name: str
+    account_number: str = field(repr=False)  # never in a log line or a traceback
+    ifsc_code: str = ""
+    bank_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ShowTransferDetails:
+    """The account number of an approved payout, opened from the vault for the staff member who makes the
+    transfer by hand (the manual sender). Not before approval (nobody needs it) nor after (nobody may). Each
+    showing is audited (``payout.account_shown``) and committed before the number leaves the use case."""
+
+    staff: StaffPayouts
+    payouts: PayoutRepository
+    accounts: BankAccountRepository
+    vault: AccountNumberVault
+
+    async def __call__(self, *, member_id: int, payout_id: int) -> TransferDetails:
+        staff_id = await self.staff.staff_id(member_id)
+        payout = await self.payouts.get(payout_id)
+        if payout is None:
+            raise PayoutNotFound()
+        if payout.status is not PayoutStatus.APPROVED:
+            raise AccountNotShown()
+        account = (await self.accounts.by_ids([payout.bank_account_id]))[payout.bank_account_id]
+        self.staff.looked("payout.account_shown", staff_id, payout.id, bank_account_id=account.id)
+        await self.staff.uow.commit()
+        return TransferDetails(
+            payout_id=payout.id,
+            amount=payout.amount,
+            reference=payout.reference,
+            account_holder_name=account.account_holder_name,
+            account_number=self.vault.open(account.sealed_number, host_id=account.host_id),
+            ifsc_code=account.ifsc_code,
+            bank_name=account.bank_name,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ApprovePayout:
     """Approved, the payout goes to its sender (a job after the commit): the manual sender leaves it to staff."""
 
@@ -186,7 +232,7 @@ class SendPayout:
             return "skipped"
         account = (await self.accounts.by_ids([payout.bank_account_id]))[payout.bank_account_id]
         instruction = PayoutInstruction(
-            reference=f"LPPO{payout.id}",
+            reference=payout.reference,
             amount=payout.amount,
             account_number=self.vault.open(account.sealed_number, host_id=account.host_id),
             ifsc_code=account.ifsc_code,

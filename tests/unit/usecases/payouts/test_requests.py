@@ -14,6 +14,7 @@ from dishka import Provider, Scope
 
 from loopin.domain.identity.member import Member, Role
 from loopin.domain.payouts.errors import (
+    AccountNotShown,
     BankAccountInUse,
     BankAccountNotFound,
     InvalidPayoutTransition,
@@ -31,6 +32,7 @@ from loopin.usecases.payouts.staff import (
     ListPayouts,
     MarkPayoutFailed,
     MarkPayoutPaid,
+    ShowTransferDetails,
     ViewPayout,
 )
 from loopin.usecases.payouts.views import PayoutView
@@ -98,6 +100,29 @@ async def test_approved_then_paid_with_the_utr_the_host_told(money: Money, staff
     ]
     assert "payout_paid" in await money.world.templates(money.host)
     await money.books_balance()
+
+
+async def test_the_account_number_is_shown_only_to_make_an_approved_transfer(money: Money, staff: Member) -> None:
+    await earned(money)
+    payout = await ask(money)
+    show = {"member_id": staff.id, "payout_id": payout.id}
+    with pytest.raises(AccountNotShown):
+        await money.world.run(ShowTransferDetails, **show)
+    await money.world.run(ApprovePayout, **show)
+    with pytest.raises(Forbidden):
+        await money.world.run(ShowTransferDetails, member_id=money.host.id, payout_id=payout.id)
+    details = await money.world.run(ShowTransferDetails, **show)
+    assert (details.account_number, details.ifsc_code, details.amount) == (
+        "123456789012",
+        "SBIN0001234",
+        D("300.00"),
+    )
+    assert details.reference == f"LPPO{payout.id}"
+    assert "123456789012" not in repr(details)
+    await money.world.run(MarkPayoutPaid, **show, utr="SBIN426123456789")
+    with pytest.raises(AccountNotShown):
+        await money.world.run(ShowTransferDetails, **show)
+    assert (await money.world.actions("payout_request", payout.id)).count("payout.account_shown") == 1
 
 
 async def test_a_failed_transfer_returns_the_money(money: Money, staff: Member) -> None:
