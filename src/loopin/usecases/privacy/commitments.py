@@ -20,8 +20,7 @@ from loopin.usecases.privacy.ports import PersonalData
 LIVE_EVENT = (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.POSTPONED)
 
 
-class AccountHasCommitments(Conflict):
-    code = "ACCOUNT_HAS_COMMITMENTS"
+class AccountHasCommitments(Conflict, code="ACCOUNT_HAS_COMMITMENTS"): ...
 
 
 @dataclass(frozen=True, slots=True)
