@@ -17,6 +17,7 @@ from loopin.entrypoints.admin.rendering import AnyRequest, back_to, notify, page
 from loopin.entrypoints.admin.screen import Form
 from loopin.entrypoints.admin.session import rotate_session_id, safe_next, session_of, signed_in_staff
 from loopin.entrypoints.http.controller import LoopinController
+from loopin.entrypoints.http.wire import client_address
 from loopin.usecases.identity.request_otp import RequestOtp
 from loopin.usecases.shared.ports import Clock
 from loopin.usecases.staff.sign_in import RequestStepUpCode, StaffSignIn, StaffStepUp
@@ -32,10 +33,6 @@ class PhoneIn(msgspec.Struct):
 class CodeIn(msgspec.Struct):
     otp_code: str = ""
     next: str = ""
-
-
-def _address(request: AnyRequest) -> str:
-    return request.client.host if request.client else ""
 
 
 def _masked(phone: str) -> str:
@@ -62,7 +59,7 @@ class SignInController(LoopinController):
     ) -> Template | Redirect:
         target = safe_next(data.next)
         try:
-            sent = await send(phone_number=data.phone_number, client_address=_address(request))
+            sent = await send(phone_number=data.phone_number, client_address=client_address(request))
         except DomainError as exc:
             error = exc.message
             return page(request, "login.html", step="phone", next=target, phone=data.phone_number, error=error)
@@ -89,7 +86,9 @@ class SignInController(LoopinController):
         if not isinstance(pending, str):
             return back_to("/admin/login")
         try:
-            staff = await sign_in(phone_number=pending, otp_code=data.otp_code, client_address=_address(request))
+            staff = await sign_in(
+                phone_number=pending, otp_code=data.otp_code, client_address=client_address(request)
+            )
         except DomainError as exc:
             if exc.kind is ErrorKind.FORBIDDEN or exc.kind is ErrorKind.NOT_FOUND:
                 request.scope["session"] = {}
@@ -137,7 +136,7 @@ class StepUpController(LoopinController):
         session = session_of(request)
         target = safe_next(data.next)
         try:
-            await send(staff_id=session["member_id"], client_address=_address(request))
+            await send(staff_id=session["member_id"], client_address=client_address(request))
         except DomainError as exc:
             notify(request, exc.message, "error")
         else:
@@ -160,7 +159,7 @@ class StepUpController(LoopinController):
                 staff_id=session["member_id"],
                 otp_code=data.otp_code,
                 purpose=target,
-                client_address=_address(request),
+                client_address=client_address(request),
             )
         except DomainError as exc:
             notify(request, exc.message, "error")
