@@ -14,7 +14,7 @@ from loopin.domain.attendance.errors import (
 )
 from loopin.domain.events.event import AllowedGenders, Event, EventNotFound, EventStatus, RsvpExpiryPolicy
 from loopin.domain.identity.profile import Gender
-from loopin.domain.shared.errors import InvalidInput
+from loopin.domain.shared.errors import InvalidInput, not_one_of
 
 MIN_SEATS, MAX_SEATS = 1, 10
 MESSAGE_MAX = 2000
@@ -101,5 +101,4 @@ def parse_policy(raw: str | None, field: str = "expiry_policy") -> RsvpExpiryPol
     try:
         return RsvpExpiryPolicy(value)
     except ValueError:
-        allowed = ", ".join(p.value for p in RsvpExpiryPolicy)
-        raise InvalidInput.single(field, f"{field} must be one of: {allowed}") from None
+        raise InvalidInput.single(field, not_one_of(RsvpExpiryPolicy, field)) from None

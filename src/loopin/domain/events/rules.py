@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from loopin.domain.events.event import AllowedGenders, EventStatus, RsvpExpiryPolicy
 from loopin.domain.events.problems import Problems
 from loopin.domain.events.venue import ADDRESS_MAX, CITY_MAX, NAME_MAX, PLACE_ID_MAX, VenueType
+from loopin.domain.shared.errors import not_one_of
 from loopin.domain.shared.ids import is_id, parse_int_array
 from loopin.domain.shared.money import ZERO, to_money
 
@@ -342,6 +343,5 @@ def _one_of(kind: type[Choice], text: str, field: str, code: str, problems: Prob
     try:
         return kind(text)
     except ValueError:
-        allowed = ", ".join(str(c.value) for c in kind)
-        problems.add(field, f"{field} must be one of: {allowed}", code)
+        problems.add(field, not_one_of(kind, field), code)
         return None

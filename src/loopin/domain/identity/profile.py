@@ -9,7 +9,7 @@ from datetime import date
 from enum import Enum
 
 from loopin.domain.shared.changes import KEEP, Keep
-from loopin.domain.shared.errors import FieldProblem, InvalidInput
+from loopin.domain.shared.errors import FieldProblem, InvalidInput, not_one_of
 
 MIN_AGE_YEARS = 18  # adults only: a child's data needs verifiable parental consent (DPDP Act s.9, docs/privacy.md)
 NAME_MIN, NAME_MAX = 2, 100
@@ -34,8 +34,7 @@ class Gender(Enum):
         try:
             return cls(value)
         except ValueError:
-            allowed = ", ".join(g.value for g in cls)
-            problems.append(FieldProblem("gender", f"Gender must be one of: {allowed}"))
+            problems.append(FieldProblem("gender", not_one_of(cls, "Gender")))
             return None
 
 

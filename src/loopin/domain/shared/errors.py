@@ -69,6 +69,11 @@ class InvalidInput(DomainError, kind=ErrorKind.INVALID_INPUT, code="VALIDATION_E
         return cls([FieldProblem(field, message)], code=code)
 
 
+def not_one_of(kind: type[Enum], label: str) -> str:
+    """What a client is told when it names a value ``kind`` does not have: every value it has."""
+    return f"{label} must be one of: {', '.join(str(member.value) for member in kind)}"
+
+
 class Refused(DomainError, kind=ErrorKind.INVALID):
     """A business rule says no (400): the base of every context's refusals."""
 
