@@ -30,6 +30,7 @@ from loopin.adapters.memory.notifications import RecordingPushSender
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.http.app import create_app
 from loopin.entrypoints.settings import Settings
+from loopin.usecases.events.ports import EventCache
 from loopin.usecases.identity.jobs import SEND_OTP_SMS
 from tests.api.attendance_rig import Rig
 from tests.integration.conftest import recording_provider
@@ -166,6 +167,25 @@ async def test_cached_feeds_and_details_send_no_sql(counted: Counted) -> None:
         assert again.status_code == 200
         assert again.content == first.content
         assert (seen.transactions, seen.texts) == (0, []), path
+
+
+async def test_a_feed_miss_reads_its_page_in_one_statement(counted: Counted) -> None:
+    """The cold page (issue 12): the events, their total and their interests in one SELECT; a page past the end
+    has no row to carry the total and counts on its own."""
+    rig = counted.rig
+    host, reader = await rig.members(2)
+    await rig.event(host)
+    for path, counts in (("/api/events", 0), ("/api/events?offset=500", 1)):
+        await (await rig.container.get(EventCache)).invalidate()  # a new generation: nothing kept for it
+        with counting(counted.engine) as seen:
+            answer = await rig.client.get(path, headers=reader.headers)
+        assert answer.status_code == 200, answer.text
+        pages = [t for t in seen.texts if t.startswith("SELECT events.id, events.uuid")]
+        assert len(pages) == 1, seen.texts
+        assert "count(*)" in pages[0]
+        assert "json_agg" in pages[0]
+        assert not [t for t in seen.texts if "event_interests" in t and t not in pages]
+        assert len([t for t in seen.texts if t.startswith("SELECT count(*)")]) == counts, seen.texts
 
 
 async def test_a_cached_detail_shows_the_host_their_number_and_no_one_else(counted: Counted) -> None:
