@@ -1134,8 +1134,10 @@ async def lifespan(_: Litestar) -> AsyncIterator[None]:
     url = os.environ["DATABASE_URL"]
     infra.engine = create_async_engine(
         url,
-        pool_size=int(os.environ.get("DB_POOL_SIZE", "10")),
-        max_overflow=int(os.environ.get("DB_MAX_OVERFLOW", "20")),
+        # as the API's engine (loopin.adapters.persistence.database.create_engine): the pool keeps every
+        # connection it opens, up to DB_POOL_SIZE + DB_MAX_OVERFLOW, instead of reopening overflow ones under load
+        pool_size=int(os.environ.get("DB_POOL_SIZE", "10")) + int(os.environ.get("DB_MAX_OVERFLOW", "20")),
+        max_overflow=0,
         pool_timeout=POOL_WAIT,
         connect_args={"server_settings": {"application_name": "loopin-floor", "timezone": "UTC"}},
     )

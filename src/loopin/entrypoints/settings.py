@@ -52,6 +52,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     jwt_lifetime_days: int = 30
     media_root: str = "var/media"
     queue_name: str = "loopin"
+    # Database connections per process: opened as needed up to db_pool_size + db_max_overflow, then kept
+    # (persistence.database.create_engine says why)
     db_pool_size: int = 10
     db_max_overflow: int = 20
     # Seconds a request waits for a free database (or Redis) connection before answering 503. Sized for a burst:

@@ -39,11 +39,17 @@ def _keep_row(session: Session, instance: Any) -> None:
 def create_engine(url: str, pool_size: int = 10, max_overflow: int = 20, pool_timeout: float = 30) -> AsyncEngine:
     """No pre-ping: it costs a round trip on every checkout. A connection the server dropped fails one request
     (SQLAlchemy then invalidates the pool), and ``pool_recycle`` retires connections before idle timeouts.
-    ``pool_timeout``: how long a request queues (first come, first served) for a connection before it fails."""
+    ``pool_timeout``: how long a request queues (first come, first served) for a connection before it fails.
+
+    The pool keeps every connection it opens, up to ``pool_size + max_overflow`` (the same ceiling): SQLAlchemy
+    closes an overflow connection whenever it comes back while ``pool_size`` others sit idle, and under load an
+    event loop hands connections back in bunches, so a busy process opened and closed several connections a
+    second, each paying the connect, asyncpg's type introspection for the JSON codecs and a new prepare of every
+    statement it then ran."""
     return create_async_engine(
         url,
-        pool_size=pool_size,
-        max_overflow=max_overflow,
+        pool_size=pool_size + max_overflow,
+        max_overflow=0,
         pool_timeout=pool_timeout,
         pool_recycle=1800,
         connect_args={"server_settings": {"application_name": "loopin", "timezone": "UTC"}},
