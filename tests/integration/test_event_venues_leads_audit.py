@@ -16,7 +16,7 @@ from loopin.entrypoints.settings import Settings
 from loopin.usecases.audit.ports import AuditLog
 from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY, RecordAuditEntry, audit_entry
 from loopin.usecases.events.ports import HostLeadRepository, VenueRepository
-from loopin.usecases.shared.ports import JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import UnitOfWork
 from tests.integration.conftest import running_worker
 from tests.integration.events_support import venue
 from tests.support import Fakes, fakes_provider
@@ -136,7 +136,7 @@ async def test_the_worker_records_audit_entries(queue_settings: Settings, fakes:
     try:
         async with running_worker(queue_settings, fakes_provider(fakes, inline_jobs=False)):
             async with container() as scope:
-                (await scope.get(JobQueue)).enqueue(
+                (await scope.get(UnitOfWork)).enqueue(
                     audit_entry(
                         "event.updated", actor_id=3, target_type="event", target_id=77, at=fakes.clock.now()
                     )

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from loopin.adapters.jobs.outbox import Outbox, OutboxAcknowledgements, OutboxMessage
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.identity.jobs import send_otp_sms
-from loopin.usecases.shared.ports import Job, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Job, UnitOfWork
 from tests.integration.conftest import phone
 from tests.support import Fakes
 
@@ -76,10 +76,10 @@ async def test_a_job_whose_payload_must_not_linger_is_sealed_at_rest(
 
 async def test_a_rolled_back_transaction_leaves_no_message(any_container: AsyncContainer) -> None:
     async with any_container() as scope:
-        (await scope.get(JobQueue)).enqueue(Job("test.dropped"))
+        (await scope.get(UnitOfWork)).enqueue(Job("test.dropped"))
         await (await scope.get(UnitOfWork)).rollback()
     async with any_container() as scope:
-        (await scope.get(JobQueue)).enqueue(Job("test.abandoned"))  # scope closed without commit
+        (await scope.get(UnitOfWork)).enqueue(Job("test.abandoned"))  # scope closed without commit
     assert await pending(any_container) == []
 
 

@@ -32,7 +32,7 @@ from loopin.entrypoints.http.app import create_app
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.audit.ports import AuditLog
 from loopin.usecases.notifications.ports import NotificationRepository
-from loopin.usecases.shared.ports import Clock, Job, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, Job, UnitOfWork
 from tests.api.attendance_rig import Rig
 from tests.integration.conftest import eventually, running_worker
 from tests.integration.relay_victim import AheadClock
@@ -57,7 +57,7 @@ async def store_while_queue_is_down(container: AsyncContainer, jobs: Sequence[Jo
     """Commits ``jobs`` through a unit of work whose dispatcher refuses everything, as with Redis down."""
     async with container() as scope:
         for job in jobs:
-            (await scope.get(JobQueue)).enqueue(job)
+            (await scope.get(UnitOfWork)).enqueue(job)
         await (await scope.get(UnitOfWork)).commit()
 
 

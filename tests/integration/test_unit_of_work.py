@@ -1,4 +1,4 @@
-"""UnitOfWork + JobQueue contract: jobs and effects leave only after, and only once per, commit (in-memory and
+"""UnitOfWork contract: jobs and effects leave only after, and only once per, commit (in-memory and
 SQL); jobs the queue refuses at commit time wait in the outbox."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from loopin.adapters.jobs.outbox import Outbox
 from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.domain.identity.member import Member
 from loopin.usecases.identity.ports import MemberRepository
-from loopin.usecases.shared.ports import Job, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Job, UnitOfWork
 from tests.integration.conftest import Recorded, phone
 from tests.support import Fakes
 
@@ -24,17 +24,17 @@ def sent(recorded: Recorded) -> list[Job]:
     ]
 
 
-async def ports(scope: AsyncContainer) -> tuple[MemberRepository, UnitOfWork, JobQueue]:
-    return await scope.get(MemberRepository), await scope.get(UnitOfWork), await scope.get(JobQueue)
+async def ports(scope: AsyncContainer) -> tuple[MemberRepository, UnitOfWork]:
+    return await scope.get(MemberRepository), await scope.get(UnitOfWork)
 
 
 async def test_commit_dispatches_the_jobs_once(recorded: Recorded, fakes: Fakes) -> None:
     first, second = Job("test.first", {"n": 1}), Job("test.second", {"flag": True}, key="k")
     async with recorded.container() as scope:
-        repo, uow, jobs = await ports(scope)
+        repo, uow = await ports(scope)
         await repo.add(Member.register(phone(1), now=fakes.clock.now()))
-        jobs.enqueue(first)
-        jobs.enqueue(second)
+        uow.enqueue(first)
+        uow.enqueue(second)
         assert recorded.dispatcher.jobs == []  # buffered while the transaction is open
         await uow.commit()
         assert sent(recorded) == [first, second]
@@ -46,9 +46,9 @@ async def test_commit_dispatches_the_jobs_once(recorded: Recorded, fakes: Fakes)
 
 async def test_rollback_drops_the_jobs_and_the_changes(recorded: Recorded, fakes: Fakes) -> None:
     async with recorded.container() as scope:
-        repo, uow, jobs = await ports(scope)
+        repo, uow = await ports(scope)
         await repo.add(Member.register(phone(1), now=fakes.clock.now()))
-        jobs.enqueue(Job("test.dropped"))
+        uow.enqueue(Job("test.dropped"))
         await uow.rollback()
         await uow.commit()  # a later commit of the same scope does not resurrect them
     assert recorded.dispatcher.jobs == []
@@ -58,9 +58,9 @@ async def test_rollback_drops_the_jobs_and_the_changes(recorded: Recorded, fakes
 
 async def test_scope_closed_without_commit_dispatches_nothing(recorded: Recorded, fakes: Fakes) -> None:
     async with recorded.container() as scope:
-        repo, _, jobs = await ports(scope)
+        repo, uow = await ports(scope)
         await repo.add(Member.register(phone(1), now=fakes.clock.now()))
-        jobs.enqueue(Job("test.abandoned"))
+        uow.enqueue(Job("test.abandoned"))
     assert recorded.dispatcher.jobs == []
     async with recorded.container() as scope:
         assert await (await scope.get(MemberRepository)).find_by_phone(phone(1)) is None
@@ -69,10 +69,10 @@ async def test_scope_closed_without_commit_dispatches_nothing(recorded: Recorded
 async def test_jobs_after_a_rollback_belong_to_the_next_commit(recorded: Recorded) -> None:
     kept = Job("test.kept")
     async with recorded.container() as scope:
-        _, uow, jobs = await ports(scope)
-        jobs.enqueue(Job("test.dropped"))
+        _, uow = await ports(scope)
+        uow.enqueue(Job("test.dropped"))
         await uow.rollback()
-        jobs.enqueue(kept)
+        uow.enqueue(kept)
         await uow.commit()
     assert sent(recorded) == [kept]
 
@@ -80,10 +80,10 @@ async def test_jobs_after_a_rollback_belong_to_the_next_commit(recorded: Recorde
 async def test_each_scope_has_its_own_job_buffer(recorded: Recorded) -> None:
     mine, theirs = Job("test.mine"), Job("test.theirs")
     async with recorded.container() as scope, recorded.container() as other:
-        _, uow, jobs = await ports(scope)
-        _, other_uow, other_jobs = await ports(other)
-        jobs.enqueue(mine)
-        other_jobs.enqueue(theirs)
+        _, uow = await ports(scope)
+        _, other_uow = await ports(other)
+        uow.enqueue(mine)
+        other_uow.enqueue(theirs)
         await other_uow.rollback()
         await uow.commit()
     assert sent(recorded) == [mine]
@@ -107,10 +107,10 @@ async def test_effects_run_after_the_commit_and_its_jobs(recorded: Recorded, fak
     effects = Effects(recorded)
     first, second = effects.named("first"), effects.named("second")
     async with recorded.container() as scope:
-        repo, uow, jobs = await ports(scope)
+        repo, uow = await ports(scope)
         await repo.add(Member.register(phone(1), now=fakes.clock.now()))
         uow.after_commit(first)
-        jobs.enqueue(Job("test.job"))
+        uow.enqueue(Job("test.job"))
         uow.after_commit(second)
         uow.after_commit(first)  # registered twice, runs once
         assert effects.ran == []
@@ -123,7 +123,7 @@ async def test_effects_run_after_the_commit_and_its_jobs(recorded: Recorded, fak
 async def test_rollback_drops_the_effects(recorded: Recorded) -> None:
     effects = Effects(recorded)
     async with recorded.container() as scope:
-        _, uow, _ = await ports(scope)
+        _, uow = await ports(scope)
         uow.after_commit(effects.named("dropped"))
         await uow.rollback()
         uow.after_commit(effects.named("kept"))
@@ -147,9 +147,9 @@ async def test_a_commit_whose_jobs_the_queue_refuses_succeeds_and_keeps_them(
     recorded.dispatcher.dispatch = refuse  # type: ignore[method-assign]
     kept = Job("test.kept", {"n": 1})
     async with recorded.container() as scope:
-        repo, uow, jobs = await ports(scope)
+        repo, uow = await ports(scope)
         await repo.add(Member.register(phone(1), now=fakes.clock.now()))
-        jobs.enqueue(kept)
+        uow.enqueue(kept)
         uow.after_commit(effects.named("cache"))
         await uow.commit()
     assert effects.ran == [("cache", 0)]
@@ -175,7 +175,7 @@ async def test_a_failing_effect_does_not_fail_the_commit(recorded: Recorded, fak
         raise RuntimeError("cache unreachable")
 
     async with recorded.container() as scope:
-        repo, uow, _ = await ports(scope)
+        repo, uow = await ports(scope)
         await repo.add(Member.register(phone(1), now=fakes.clock.now()))
         uow.after_commit(broken)
         uow.after_commit(effects.named("after"))

@@ -16,13 +16,13 @@ import structlog
 
 from loopin.adapters.jobs.outbox import Outbox
 from loopin.adapters.jobs.relay import OutboxRelay
-from loopin.usecases.shared.ports import Clock, Effect, Job, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, Effect, Job, UnitOfWork
 
 log = structlog.get_logger(__name__)
 
 
-class AfterCommit(JobQueue):
-    """One transaction's jobs (it implements the JobQueue port) and after-commit effects."""
+class AfterCommit:
+    """One transaction's jobs and after-commit effects."""
 
     __slots__ = ("_effects", "_jobs")
 
@@ -77,6 +77,9 @@ class BufferedUnitOfWork(UnitOfWork, ABC):
     async def rollback(self) -> None:
         self._pending.take()
         await self._rollback()
+
+    def enqueue(self, job: Job) -> None:
+        self._pending.enqueue(job)
 
     def after_commit(self, effect: Effect) -> None:
         self._pending.add(effect)

@@ -28,7 +28,7 @@ from loopin.usecases.payouts.ports import AccountNumberVault
 from loopin.usecases.platform.analytics import Pseudonyms
 from loopin.usecases.platform.creation_limits import CreationLimit
 from loopin.usecases.platform.ports import ImageInspector, RateLimit
-from loopin.usecases.shared.ports import Clock, JobQueue
+from loopin.usecases.shared.ports import Clock
 
 
 class CoreProvider(Provider):
@@ -113,7 +113,3 @@ class CoreProvider(Provider):
     pseudonyms = provide(Pseudonyms)
 
     after_commit = provide(AfterCommit, scope=Scope.REQUEST)
-
-    @provide(scope=Scope.REQUEST)
-    def job_queue(self, pending: AfterCommit) -> JobQueue:
-        return pending

@@ -23,7 +23,7 @@ from loopin.usecases.attendance.views import AttendeeList, AttendeeView, DoorVie
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 DOOR_STATUSES = frozenset({EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.COMPLETED})
 
@@ -62,7 +62,6 @@ class _Door:
     reader: AttendanceReader
     codes: TicketCodes
     storage: FileStorage
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
     config: AttendanceConfig
@@ -79,7 +78,7 @@ class _Door:
         result: DoorResult = ticket.check_in(now) if self.action == "checked_in" else ticket.check_out(now)
         if ticket.status is not before:
             await self.tickets.save(ticket)
-            self.jobs.enqueue(jobs.audited_ticket(self.action, ticket, member.id, now, by_code=user_id is None))
+            self.uow.enqueue(jobs.audited_ticket(self.action, ticket, member.id, now, by_code=user_id is None))
         cards = await self.reader.member_cards([ticket.member_id])  # in the transaction: no second one
         await self.uow.commit()
         card = cards.get(ticket.member_id) or MemberCard(ticket.member_id, "", None)

@@ -11,7 +11,7 @@ from loopin.usecases.attendance.ports import (
     JoinRequestRepository,
 )
 from loopin.usecases.events.ports import EventCache
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +22,6 @@ class ExpireOverdue:
     invitations: InvitationRepository
     requests: JoinRequestRepository
     cache: EventCache
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
     config: AttendanceConfig
@@ -33,12 +32,12 @@ class ExpireOverdue:
         for invitation in await self.invitations.lock_overdue(now, self.config.sweep_batch):
             if invitation.expire(now):
                 await self.invitations.save(invitation)
-                self.jobs.enqueue(jobs.audited_invitation("expired", invitation, None, now))
+                self.uow.enqueue(jobs.audited_invitation("expired", invitation, None, now))
                 expired += 1
         for request in await self.requests.lock_overdue(now, self.config.sweep_batch):
             if request.expire(now):
                 await self.requests.save(request)
-                self.jobs.enqueue(jobs.audited_request("expired", request, None, now))
+                self.uow.enqueue(jobs.audited_request("expired", request, None, now))
                 expired += 1
         if expired:
             self.uow.after_commit(self.cache.invalidate)

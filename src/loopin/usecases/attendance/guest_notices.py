@@ -9,7 +9,7 @@ from loopin.domain.events.event import Event, EventStatus
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.ports import AttendanceReader
 from loopin.usecases.events.ports import GuestNotices
-from loopin.usecases.shared.ports import JobQueue
+from loopin.usecases.shared.ports import UnitOfWork
 
 # what a guest must hear about (other edits, a new description or cover, are for the event page)
 GUEST_FACING = {"start_time": "the time", "end_time": "the end time", "venue": "the venue", "title": "the name"}
@@ -20,7 +20,7 @@ class TellGuests(GuestNotices):
     """The guests are the members holding a live ticket; each gets one notice per change."""
 
     reader: AttendanceReader
-    jobs: JobQueue
+    uow: UnitOfWork
 
     async def event_changed(self, *, event: Event, changed: Sequence[str]) -> int:
         values: dict[str, str] = {}
@@ -35,5 +35,5 @@ class TellGuests(GuestNotices):
             template, values = "event_updated", {"what": " and ".join(what)}
         guests = {ticket.member_id for ticket, _ in await self.reader.attendees(event.id)}
         for guest_id in sorted(guests):
-            self.jobs.enqueue(jobs.event_changed(template, event, guest_id, **values))
+            self.uow.enqueue(jobs.event_changed(template, event, guest_id, **values))
         return len(guests)

@@ -46,7 +46,7 @@ from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository
 from loopin.usecases.identity.views import InterestView
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +114,6 @@ class _HostDecision(ABC):
     reader: AttendanceReader
     storage: FileStorage
     cache: EventCache
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -163,8 +162,8 @@ class _HostDecision(ABC):
         if was_pending:
             event.request_closed(now)
             await self.events.save(event)
-        self.jobs.enqueue(jobs.audited_request(self.action, request, host_id, now))
-        self.jobs.enqueue(jobs.request_answered(request, event))
+        self.uow.enqueue(jobs.audited_request(self.action, request, host_id, now))
+        self.uow.enqueue(jobs.request_answered(request, event))
         self.uow.after_commit(self.cache.invalidate)
 
 
@@ -201,7 +200,6 @@ class BulkRequestAction:
     events: EventRepository
     requests: JoinRequestRepository
     cache: EventCache
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
     config: AttendanceConfig
@@ -255,8 +253,8 @@ class BulkRequestAction:
                 declined.append(request.id)
             await self.requests.save(request)
             event.request_closed(now)
-            self.jobs.enqueue(jobs.audited_request(request.status.value, request, host.id, now, bulk=True))
-            self.jobs.enqueue(jobs.request_answered(request, event))
+            self.uow.enqueue(jobs.audited_request(request.status.value, request, host.id, now, bulk=True))
+            self.uow.enqueue(jobs.request_answered(request, event))
         if accepted or declined:
             await self.events.save(event)
             self.uow.after_commit(self.cache.invalidate)

@@ -28,7 +28,7 @@ from loopin.usecases.attendance.views import (
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache
 from loopin.usecases.identity.access import MemberAccess
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,6 @@ class RespondToInvitation:
     invitations: InvitationRepository
     tickets: TicketRepository
     cache: EventCache
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -86,7 +85,7 @@ class RespondToInvitation:
         now = self.clock.now()
         if invitation.expire(now):
             await self.invitations.save(invitation)
-            self.jobs.enqueue(jobs.audited_invitation("expired", invitation, None, now))
+            self.uow.enqueue(jobs.audited_invitation("expired", invitation, None, now))
             self.uow.after_commit(self.cache.invalidate)
             await self.uow.commit()
             raise InvitationExpired()
@@ -98,10 +97,10 @@ class RespondToInvitation:
         changed = invitation.answer(going, now, has_ticket=has_ticket)
         if changed:
             await self.invitations.save(invitation)
-            self.jobs.enqueue(
+            self.uow.enqueue(
                 jobs.audited_invitation("accepted" if going else "declined", invitation, member.id, now)
             )
-            self.jobs.enqueue(jobs.invitation_answered(invitation, event, member.profile.name))
+            self.uow.enqueue(jobs.invitation_answered(invitation, event, member.profile.name))
             self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
         return InvitationAnswer(

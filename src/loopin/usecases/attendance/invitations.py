@@ -37,7 +37,7 @@ from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 SEARCH_MAX = 100
 
@@ -99,7 +99,6 @@ class SendInvitations:
     reader: AttendanceReader
     storage: FileStorage
     cache: EventCache
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
     config: AttendanceConfig
@@ -158,8 +157,8 @@ class SendInvitations:
                     invitation.resend(policy=policy, expires_at=expires_at, message=message, now=now)
                     await self.invitations.save(invitation)
                     action = "resent"
-                self.jobs.enqueue(jobs.audited_invitation(action, invitation, host.id, now))
-                self.jobs.enqueue(jobs.invited(invitation, event, host.profile.name))
+                self.uow.enqueue(jobs.audited_invitation(action, invitation, host.id, now))
+                self.uow.enqueue(jobs.invited(invitation, event, host.profile.name))
                 created.append(InvitationView.of(invitation, now, brief, invitee=card, storage=self.storage))
         if created:
             self.uow.after_commit(self.cache.invalidate)  # invitees may now see a private event

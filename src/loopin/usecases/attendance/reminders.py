@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from loopin.usecases.attendance.config import AttendanceConfig
 from loopin.usecases.attendance.ports import ReminderDue, ReminderLedger, ReminderSource
 from loopin.usecases.notifications.deliver import notification_job
-from loopin.usecases.shared.ports import Clock, Job, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, Job, UnitOfWork
 
 SEND_REMINDERS = "attendance.send_reminders"
 SOON = timedelta(hours=12)  # a ticket reminder this close to the start is urgent (and says "soon")
@@ -41,7 +41,6 @@ class SendReminders:
 
     source: ReminderSource
     ledger: ReminderLedger
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
     config: AttendanceConfig
@@ -71,7 +70,7 @@ class SendReminders:
         claimed = await self.ledger.claim(kind, [(d.event_id, d.member_id) for d in due], now)
         for d in due:
             if (d.event_id, d.member_id) in claimed:
-                self.jobs.enqueue(self._notice(kind, d, template, now))
+                self.uow.enqueue(self._notice(kind, d, template, now))
         await self.uow.commit()
         return len(claimed)
 

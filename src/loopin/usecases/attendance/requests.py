@@ -40,7 +40,7 @@ from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, EventRepository
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 ACCEPT_CODE = "CAPACITY_EXCEEDED"
 
@@ -57,7 +57,6 @@ class CreateJoinRequest:
     tickets: TicketRepository
     cache: EventCache
     storage: FileStorage
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -96,8 +95,8 @@ class CreateJoinRequest:
             request = await self.requests.add(request)
         event.request_opened(now)
         await self.events.save(event)
-        self.jobs.enqueue(jobs.audited_request(action, request, member.id, now))
-        self.jobs.enqueue(jobs.new_request(request, event, member.profile.name))
+        self.uow.enqueue(jobs.audited_request(action, request, member.id, now))
+        self.uow.enqueue(jobs.new_request(request, event, member.profile.name))
         self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
         return RequestView.of(
@@ -171,7 +170,6 @@ class WithdrawJoinRequest:
     tickets: TicketRepository
     cache: EventCache
     storage: FileStorage
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -189,7 +187,7 @@ class WithdrawJoinRequest:
             event.request_closed(now)
             await self.events.save(event)
         await self.requests.save(request)
-        self.jobs.enqueue(jobs.audited_request("withdrawn", request, member.id, now))
+        self.uow.enqueue(jobs.audited_request("withdrawn", request, member.id, now))
         self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
         return RequestView.of(

@@ -30,7 +30,7 @@ from loopin.usecases.attendance.ports import (
     WaitlistRepository,
 )
 from loopin.usecases.events.ports import EventCache, EventRepository, FreedSeats, SeatInventory
-from loopin.usecases.shared.ports import JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import UnitOfWork
 
 
 def offers_open(event: Event, now: datetime) -> bool:
@@ -54,7 +54,6 @@ class SeatOffers(FreedSeats):
     invitations: InvitationRepository
     tickets: TicketRepository
     cache: EventCache
-    jobs: JobQueue
     uow: UnitOfWork
     config: AttendanceConfig
 
@@ -68,8 +67,8 @@ class SeatOffers(FreedSeats):
             if place.expire_offer(now):
                 await self._give_back(event, place.seats)
                 await self.places.save(place)
-                self.jobs.enqueue(jobs.audited_place("expired", place, None, now))
-                self.jobs.enqueue(jobs.seat_offer_expired(place, event))
+                self.uow.enqueue(jobs.audited_place("expired", place, None, now))
+                self.uow.enqueue(jobs.seat_offer_expired(place, event))
         if line_closed(event, now):
             await self._close_line(event, now)
             return []
@@ -86,15 +85,15 @@ class SeatOffers(FreedSeats):
             if not await self._still_eligible(event, place.member_id, now):
                 place.lapse(now)
                 await self.places.save(place)
-                self.jobs.enqueue(jobs.audited_place("lapsed", place, None, now))
+                self.uow.enqueue(jobs.audited_place("lapsed", place, None, now))
                 continue
             if not await self.seats.hold(event.id, place.seats):
                 break  # the counters say otherwise than the locked row: leave it to the next turn
             event.seats_held += place.seats
             place.offer(now, self.config.offer_window.expires_at(now, event.start_time))
             await self.places.save(place)
-            self.jobs.enqueue(jobs.audited_place("offered", place, None, now))
-            self.jobs.enqueue(jobs.seat_offered(place, event))
+            self.uow.enqueue(jobs.audited_place("offered", place, None, now))
+            self.uow.enqueue(jobs.seat_offered(place, event))
             offered.append(place)
         if offered:
             self.uow.after_commit(self.cache.invalidate)  # seats left changed
@@ -122,11 +121,11 @@ class SeatOffers(FreedSeats):
         for place in await self.places.lock_waiting(event.id, self.config.waitlist_scan):
             place.lapse(now)
             await self.places.save(place)
-            self.jobs.enqueue(jobs.audited_place("lapsed", place, None, now, reason="event_closed"))
+            self.uow.enqueue(jobs.audited_place("lapsed", place, None, now, reason="event_closed"))
         for place in await self.places.lock_offered(event.id):
             await self._give_back(event, place.lapse(now))
             await self.places.save(place)
-            self.jobs.enqueue(jobs.audited_place("lapsed", place, None, now, reason="event_closed"))
+            self.uow.enqueue(jobs.audited_place("lapsed", place, None, now, reason="event_closed"))
 
     async def _still_eligible(self, event: Event, member_id: int, now: datetime) -> bool:
         """An accepted request or invitation, and no live ticket."""

@@ -52,7 +52,7 @@ from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, EventRepository, SeatInventory, VenueRepository
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,6 @@ class TicketDesk:
     offers: SeatOffers
     codes: TicketCodes
     cache: EventCache
-    jobs: JobQueue
     uow: UnitOfWork
 
     async def eligibility(self, event: Event, member_id: int, now: datetime, *, lock: bool = True) -> Eligibility:
@@ -154,8 +153,8 @@ class TicketDesk:
         if invitation is not None and invitation.status is InvitationStatus.ACCEPTED:
             invitation.withdrawn_by_guest(now)
             await self.invitations.save(invitation)
-        self.jobs.enqueue(jobs.audited_ticket("cancelled", ticket, member_id, now, seats_released=released))
-        self.jobs.enqueue(jobs.ticket_given_back(ticket, event, guest_name))
+        self.uow.enqueue(jobs.audited_ticket("cancelled", ticket, member_id, now, seats_released=released))
+        self.uow.enqueue(jobs.ticket_given_back(ticket, event, guest_name))
         self.uow.after_commit(self.cache.invalidate)
         await self.offers.turn(event, now)  # the freed seats go to the waitlist first
         return released
@@ -174,7 +173,7 @@ class TicketDesk:
         the offer's; the rest go to the next in line). Call with the event and the place locked."""
         surplus = place.accept(now, seats=seats)
         await self.offers.places.save(place)
-        self.jobs.enqueue(jobs.audited_place("accepted", place, place.member_id, now))
+        self.uow.enqueue(jobs.audited_place("accepted", place, place.member_id, now))
         ticket = await self.issue(
             event, place.member_id, place.seats, eligibility, now, existing=existing, from_hold=True
         )
@@ -226,8 +225,8 @@ class TicketDesk:
         if eligibility.request is not None and eligibility.request.status is RequestStatus.ACCEPTED:
             eligibility.request.ticket_issued(now)
             await self.requests.save(eligibility.request)
-        self.jobs.enqueue(jobs.audited_ticket("issued", ticket, member_id, now, paid=payment_order_id is not None))
-        self.jobs.enqueue(jobs.ticket_issued(ticket, event, paid=payment_order_id is not None))
+        self.uow.enqueue(jobs.audited_ticket("issued", ticket, member_id, now, paid=payment_order_id is not None))
+        self.uow.enqueue(jobs.ticket_issued(ticket, event, paid=payment_order_id is not None))
         self.uow.after_commit(self.cache.invalidate)  # the event's going count changed
         return ticket
 

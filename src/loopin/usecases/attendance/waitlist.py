@@ -40,7 +40,7 @@ from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventRepository, VenueRepository
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,6 @@ class JoinWaitlist:
     offers: SeatOffers
     places: WaitlistRepository
     tickets: TicketRepository
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -83,7 +82,7 @@ class JoinWaitlist:
             if eligibility.request is not None:
                 eligibility.request.wait_for_seat(now)
                 await self.desk.requests.save(eligibility.request)
-            self.jobs.enqueue(jobs.audited_place("joined", place, member.id, now))
+            self.uow.enqueue(jobs.audited_place("joined", place, member.id, now))
         position = await self.places.position(place) if place.status is PlaceStatus.WAITING else None
         await self.uow.commit()
         return WaitlistPlaceView.of(place, now, position)
@@ -97,7 +96,6 @@ class LeaveWaitlist:
     event_access: EventAccess
     offers: SeatOffers
     places: WaitlistRepository
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -110,7 +108,7 @@ class LeaveWaitlist:
             raise NotOnWaitlist()
         released = place.leave(now)
         await self.places.save(place)
-        self.jobs.enqueue(jobs.audited_place("left", place, member.id, now, seats_released=released))
+        self.uow.enqueue(jobs.audited_place("left", place, member.id, now, seats_released=released))
         if released:
             await self.offers.give_back(event, released, now)
         await self.uow.commit()
@@ -175,7 +173,6 @@ class AcceptSeatOffer:
     venues: VenueRepository
     codes: TicketCodes
     storage: FileStorage
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -194,7 +191,7 @@ class AcceptSeatOffer:
         except (NoAcceptedRequest, ConfirmationExpired):  # the host changed their mind: the seats pass on
             await self.offers.give_back(event, place.lapse(now), now)
             await self.places.save(place)
-            self.jobs.enqueue(jobs.audited_place("lapsed", place, None, now, reason="not_eligible"))
+            self.uow.enqueue(jobs.audited_place("lapsed", place, None, now, reason="not_eligible"))
             await self.uow.commit()
             raise
         if event.is_paid:

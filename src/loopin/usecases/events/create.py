@@ -26,7 +26,7 @@ from loopin.usecases.identity.interests import chosen_interests
 from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.platform.files import UploadedFile, discard
 from loopin.usecases.platform.ports import FileStorage, ImageInspector, RateLimiter
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 CREATE_STATUSES = (EventStatus.DRAFT, EventStatus.PUBLISHED)
 T = TypeVar("T")
@@ -83,7 +83,6 @@ class CreateEvent:
     inspector: ImageInspector
     limiter: RateLimiter
     uow: UnitOfWork
-    jobs: JobQueue
     clock: Clock
     config: EventsConfig
 
@@ -158,8 +157,8 @@ class CreateEvent:
                 cover_image_keys=tuple(keys),
             )
             await self.events.add(event)
-            self.jobs.enqueue(jobs.audited("created", event, member.id, now, title=event.title))
-            self.jobs.enqueue(jobs.tracked("event_created", event, member.id))
+            self.uow.enqueue(jobs.audited("created", event, member.id, now, title=event.title))
+            self.uow.enqueue(jobs.tracked("event_created", event, member.id))
             self.uow.after_commit(self.cache.invalidate)
             await self.uow.commit()
         except BaseException:

@@ -14,7 +14,7 @@ from loopin.usecases.events.ports import HostLeadRepository
 from loopin.usecases.events.views import HostLeadView
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.platform.ports import RateLimit, RateLimiter
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +54,12 @@ class ListHostLeads:
     access: MemberAccess
     leads: HostLeadRepository
     uow: UnitOfWork
-    jobs: JobQueue
     clock: Clock
 
     async def __call__(self, *, member_id: int, offset: int, limit: int) -> tuple[int, list[HostLeadView]]:
         await self.access.load(member_id, Access.STAFF)
         total, leads = await self.leads.list_recent(offset=offset, limit=limit)
-        self.jobs.enqueue(
+        self.uow.enqueue(
             audit_entry(
                 "host_leads.viewed",
                 actor_id=member_id,
@@ -86,7 +85,6 @@ class MarkHostLead:
     access: MemberAccess
     leads: HostLeadRepository
     uow: UnitOfWork
-    jobs: JobQueue
     clock: Clock
 
     async def __call__(
@@ -106,7 +104,7 @@ class MarkHostLead:
             now = self.clock.now()
             lead.updated_at = now
             await self.leads.save(lead)
-            self.jobs.enqueue(
+            self.uow.enqueue(
                 audit_entry(
                     "host_lead.marked",
                     actor_id=staff.id,

@@ -29,7 +29,7 @@ from loopin.usecases.identity.interests import chosen_interests
 from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.platform.files import delete_files
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,6 @@ class UpdateEvent:
     cache: EventCache
     storage: FileStorage
     uow: UnitOfWork
-    jobs: JobQueue
     clock: Clock
     config: EventsConfig
 
@@ -89,10 +88,10 @@ class UpdateEvent:
         await self.freed.event_changed(event=event, now=now)  # a higher capacity offers seats to the waitlist
         cancelled = "status" in done.changed and event.status is EventStatus.CANCELLED
         action = "cancelled" if cancelled else "updated"
-        self.jobs.enqueue(jobs.audited(action, event, member.id, now, changed=list(done.changed)))
-        self.jobs.enqueue(jobs.tracked(f"event_{action}", event, member.id, done.changed))
+        self.uow.enqueue(jobs.audited(action, event, member.id, now, changed=list(done.changed)))
+        self.uow.enqueue(jobs.tracked(f"event_{action}", event, member.id, done.changed))
         if done.removed_covers:
-            self.jobs.enqueue(delete_files(done.removed_covers))
+            self.uow.enqueue(delete_files(done.removed_covers))
         if cancelled:
             await self.refunds.event_cancelled(event_id=event.id, actor_id=member.id)
         await self.guests.event_changed(event=event, changed=done.changed)
@@ -113,7 +112,6 @@ class DeleteEvent:
     event_access: EventAccess
     cache: EventCache
     uow: UnitOfWork
-    jobs: JobQueue
     clock: Clock
 
     async def __call__(self, *, member_id: int, event_id: int) -> None:
@@ -129,9 +127,9 @@ class DeleteEvent:
         covers, event.cover_image_keys = event.cover_image_keys, ()
         await self.events.save(event)
         if covers:  # nobody can see a deleted event's covers: their files go too
-            self.jobs.enqueue(delete_files(covers))
-        self.jobs.enqueue(jobs.audited("deleted", event, member.id, now, title=event.title))
-        self.jobs.enqueue(jobs.tracked("event_deleted", event, member.id))
+            self.uow.enqueue(delete_files(covers))
+        self.uow.enqueue(jobs.audited("deleted", event, member.id, now, title=event.title))
+        self.uow.enqueue(jobs.tracked("event_deleted", event, member.id))
         self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
 
@@ -145,7 +143,6 @@ class UnpublishEvent:
     events: EventRepository
     cache: EventCache
     uow: UnitOfWork
-    jobs: JobQueue
     clock: Clock
 
     async def __call__(self, *, staff_id: int, event_id: int) -> Event:
@@ -156,7 +153,7 @@ class UnpublishEvent:
         now = self.clock.now()
         if event.unpublish(now):
             await self.events.save(event)
-            self.jobs.enqueue(jobs.audited("unpublished", event, staff.id, now))
+            self.uow.enqueue(jobs.audited("unpublished", event, staff.id, now))
             self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
         return event

@@ -9,7 +9,7 @@ from loopin.domain.shared.errors import Unauthenticated
 from loopin.usecases.identity import jobs
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import MemberRepository
-from loopin.usecases.shared.ports import Clock, JobQueue
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 class SessionEnded(Unauthenticated):
@@ -29,7 +29,7 @@ class MemberAccess:
 
     members: MemberRepository
     clock: Clock
-    jobs: JobQueue
+    uow: UnitOfWork
     config: IdentityConfig
 
     async def load(self, member_id: int, access: Access, *, for_update: bool = False) -> Member:
@@ -46,6 +46,6 @@ class MemberAccess:
             if member.promote_if_due(now):
                 await self.members.save(member)
                 for job in jobs.promoted(member.id, now):
-                    self.jobs.enqueue(job)
+                    self.uow.enqueue(job)
         member.require(access, self.config.waitlist)
         return member

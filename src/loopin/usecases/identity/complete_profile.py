@@ -29,7 +29,7 @@ from loopin.usecases.identity.views import ProfileView
 from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.platform.files import UploadedFile, delete_files, discard
 from loopin.usecases.platform.ports import FileStorage, ImageInspector
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,6 @@ class CompleteProfile:
     storage: FileStorage
     inspector: ImageInspector
     uow: UnitOfWork
-    jobs: JobQueue
     clock: Clock
     config: IdentityConfig
 
@@ -101,13 +100,13 @@ class CompleteProfile:
             admitted_now = waitlisted_now and member.promote_if_due(now)  # a zero-minute window: in at once
             await self.members.save(member)
             if replaced:
-                self.jobs.enqueue(delete_files(replaced))
-            self.jobs.enqueue(
+                self.uow.enqueue(delete_files(replaced))
+            self.uow.enqueue(
                 audited_member(
                     "profile_completed", member.id, actor_id=member.id, at=now, first_time=waitlisted_now
                 )
             )
-            self.jobs.enqueue(
+            self.uow.enqueue(
                 analytics_event(
                     "profile_completed",
                     member.id,
@@ -118,7 +117,7 @@ class CompleteProfile:
             )
             if admitted_now:
                 for job in promoted(member.id, now):
-                    self.jobs.enqueue(job)
+                    self.uow.enqueue(job)
             await self.uow.commit()
         except BaseException:
             await self.uow.rollback()

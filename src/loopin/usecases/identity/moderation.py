@@ -17,7 +17,7 @@ from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import MemberRepository, TokenRevocations
 from loopin.usecases.platform.analytics import analytics_event
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 class MemberNotFound(NotFound):
@@ -42,7 +42,6 @@ class DeactivateMember:
     members: MemberRepository
     revocations: TokenRevocations
     uow: UnitOfWork
-    jobs: JobQueue
     clock: Clock
     config: IdentityConfig
 
@@ -54,7 +53,7 @@ class DeactivateMember:
         now = self.clock.now()
         if member.deactivate(now):
             await self.members.save(member)
-            self.jobs.enqueue(jobs.audited_member("deactivated", member.id, actor_id=staff.id, at=now))
+            self.uow.enqueue(jobs.audited_member("deactivated", member.id, actor_id=staff.id, at=now))
 
             async def end_sessions() -> None:
                 until = now + self.config.session_lifetime
@@ -70,7 +69,6 @@ class ReactivateMember:
     access: MemberAccess
     members: MemberRepository
     uow: UnitOfWork
-    jobs: JobQueue
     clock: Clock
 
     async def __call__(self, *, staff_id: int, member_id: int) -> Member:
@@ -79,7 +77,7 @@ class ReactivateMember:
         now = self.clock.now()
         if member.reactivate(now):
             await self.members.save(member)
-            self.jobs.enqueue(
+            self.uow.enqueue(
                 jobs.audited_member(
                     "reactivated", member.id, actor_id=staff.id, at=now, status=member.status.value
                 )
@@ -98,7 +96,6 @@ class AppointStaff:
 
     members: MemberRepository
     uow: UnitOfWork
-    jobs: JobQueue
     clock: Clock
 
     async def __call__(self, *, phone_number: str, name: str = STAFF_NAME) -> Member:
@@ -111,9 +108,9 @@ class AppointStaff:
             member.status = MemberStatus.ACTIVE
             member.profile = Profile(name=name)
             member = await self.members.add(member)
-            self.jobs.enqueue(analytics_event("member_signed_up", member.id))
+            self.uow.enqueue(analytics_event("member_signed_up", member.id))
         if member.make_staff(now):
             await self.members.save(member)
-            self.jobs.enqueue(jobs.audited_member("made_staff", member.id, actor_id=None, at=now, by="operator"))
+            self.uow.enqueue(jobs.audited_member("made_staff", member.id, actor_id=None, at=now, by="operator"))
         await self.uow.commit()
         return member

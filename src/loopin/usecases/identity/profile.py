@@ -22,7 +22,7 @@ from loopin.usecases.identity.ports import InterestRepository, MemberRepository,
 from loopin.usecases.identity.views import ProfileView
 from loopin.usecases.platform.files import delete_files
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +120,6 @@ class UpdateProfile:
     interests: InterestRepository
     storage: FileStorage
     uow: UnitOfWork
-    jobs: JobQueue
     clock: Clock
     config: IdentityConfig
 
@@ -143,8 +142,8 @@ class UpdateProfile:
         member.updated_at = now
         await self.members.save(member)
         if removed:
-            self.jobs.enqueue(delete_files(removed))
-        self.jobs.enqueue(
+            self.uow.enqueue(delete_files(removed))
+        self.uow.enqueue(
             audited_member("profile_updated", member.id, actor_id=member.id, at=now, fields=[*changes.sent()])
         )
         await self.uow.commit()

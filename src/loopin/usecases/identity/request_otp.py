@@ -13,7 +13,7 @@ from loopin.usecases.identity import jobs
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import OtpChallengeRepository
 from loopin.usecases.platform.ports import RateLimiter
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,6 @@ class RequestOtp:
     otps: OtpChallengeRepository
     limiter: RateLimiter
     uow: UnitOfWork
-    jobs: JobQueue
     clock: Clock
     digest: KeyedDigest
     config: IdentityConfig
@@ -58,7 +57,7 @@ class RequestOtp:
             phone, code, now=now, policy=cfg.otp, digest=self.digest, requested_from=network
         )
         await self.otps.put(challenge)
-        self.jobs.enqueue(jobs.send_otp_sms(phone, code, int(now.timestamp() * 1000)))
+        self.uow.enqueue(jobs.send_otp_sms(phone, code, int(now.timestamp() * 1000)))
         await self.uow.commit()
         return OtpSent(
             phone_number=phone.e164,

@@ -15,7 +15,7 @@ from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository, TokenIssuer
 from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.platform.ports import RateLimiter
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,6 @@ class VerifyOtp:
     tokens: TokenIssuer
     limiter: RateLimiter
     uow: UnitOfWork
-    jobs: JobQueue
     clock: Clock
     digest: KeyedDigest
     config: IdentityConfig
@@ -96,17 +95,17 @@ class VerifyOtp:
                 await self.uow.commit()
                 raise AccountNotFound()
             member = await self.members.add(Member.register(phone, now=now))
-            self.jobs.enqueue(analytics_event("member_signed_up", member.id))
+            self.uow.enqueue(analytics_event("member_signed_up", member.id))
         if member.status is MemberStatus.DEACTIVATED:
             await self.uow.commit()
             raise MemberDeactivated()
         if member.promote_if_due(now):
             await self.members.save(member)
             for job in jobs.promoted(member.id, now):
-                self.jobs.enqueue(job)
+                self.uow.enqueue(job)
         issued = self.tokens.issue(member, now=now)
-        self.jobs.enqueue(analytics_event("otp_verified", member.id, new_account=created))
-        self.jobs.enqueue(
+        self.uow.enqueue(analytics_event("otp_verified", member.id, new_account=created))
+        self.uow.enqueue(
             jobs.audited_member("signed_in", member.id, actor_id=member.id, at=now, new_account=created)
         )
         await self.uow.commit()

@@ -12,7 +12,7 @@ from loopin.usecases.identity import jobs
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.platform.analytics import analytics_event
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +23,6 @@ class PromoteDueMembers:
 
     members: MemberRepository
     uow: UnitOfWork
-    jobs: JobQueue
     clock: Clock
 
     async def __call__(self) -> int:
@@ -35,7 +34,7 @@ class PromoteDueMembers:
                 if member.promote_if_due(now):
                     await self.members.save(member)
                     for job in jobs.promoted(member.id, now):
-                        self.jobs.enqueue(job)
+                        self.uow.enqueue(job)
                     promoted += 1
             await self.uow.commit()
             if len(batch) < self.batch_size:
@@ -50,7 +49,6 @@ class AdmitMember:
     access: MemberAccess
     members: MemberRepository
     uow: UnitOfWork
-    jobs: JobQueue
     clock: Clock
 
     async def __call__(self, *, phone_number: str, staff_id: int | None = None) -> Member:
@@ -64,10 +62,10 @@ class AdmitMember:
         now = self.clock.now()
         if member.admit(now):
             await self.members.save(member)
-            self.jobs.enqueue(analytics_event("member_promoted", member.id))
+            self.uow.enqueue(analytics_event("member_promoted", member.id))
             by = "operator" if staff_id is None else "staff"
-            self.jobs.enqueue(jobs.audited_member("admitted", member.id, actor_id=staff_id, at=now, by=by))
-            self.jobs.enqueue(jobs.admitted(member.id))
+            self.uow.enqueue(jobs.audited_member("admitted", member.id, actor_id=staff_id, at=now, by=by))
+            self.uow.enqueue(jobs.admitted(member.id))
         await self.uow.commit()
         return member
 

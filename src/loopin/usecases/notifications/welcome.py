@@ -6,18 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from loopin.usecases.notifications.deliver import notification_job
-from loopin.usecases.shared.ports import JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
 class WelcomeMember:
     """Job handler; the notification key is the member's, so a repeated admission welcomes once."""
 
-    jobs: JobQueue
     uow: UnitOfWork
 
     async def __call__(self, *, member_id: int) -> None:
-        self.jobs.enqueue(
-            notification_job("account_activated", recipient_id=member_id, key=f"welcome:{member_id}")
-        )
+        self.uow.enqueue(notification_job("account_activated", recipient_id=member_id, key=f"welcome:{member_id}"))
         await self.uow.commit()

@@ -15,7 +15,7 @@ from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.ports import FeeConfigCache, FeeConfigRepository
 from loopin.usecases.shared.attributes import from_attributes
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,6 @@ class ChangePlatformFee:
     configs: FeeConfigRepository
     cache: FeeConfigCache
     events: EventCache
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -84,7 +83,7 @@ class ChangePlatformFee:
         change = config.change(percentage, by=member.id, now=now, description=description)
         if change is not None:
             await self.configs.save(config)
-            self.jobs.enqueue(jobs.audited_fee(change, config, member.id, now))
+            self.uow.enqueue(jobs.audited_fee(change, config, member.id, now))
         self.uow.after_commit(self.cache.invalidate)  # even unchanged: a retry heals a failed invalidation
         self.uow.after_commit(self.events.invalidate)  # events show the fee
         await self.uow.commit()

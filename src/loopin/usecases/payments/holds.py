@@ -18,7 +18,7 @@ from loopin.usecases.events.ports import EventCache, EventRepository, SeatInvent
 from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.ports import PaymentOrderRepository, ReleasedHold
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ class HoldRelease:
     seats: SeatInventory
     events: EventRepository
     offers: SeatOffers
-    jobs: JobQueue
+    uow: UnitOfWork
 
     async def overdue(self, now: datetime, *, event_id: int | None, limit: int) -> list[ReleasedHold]:
         released = await self.orders.expire_overdue(now, event_id=event_id, limit=limit)
@@ -49,8 +49,8 @@ class HoldRelease:
             if hold.event_id not in titles:
                 event = await self.events.get(hold.event_id)
                 titles[hold.event_id] = event.title if event else "your event"
-            self.jobs.enqueue(jobs.audited_expiry(hold, now))
-            self.jobs.enqueue(jobs.payment_expired(hold, titles[hold.event_id]))
+            self.uow.enqueue(jobs.audited_expiry(hold, now))
+            self.uow.enqueue(jobs.payment_expired(hold, titles[hold.event_id]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from loopin.usecases.payments.ports import (
 )
 from loopin.usecases.payments.settlement import OrderSettlement
 from loopin.usecases.payments.views import NoticeHandled
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 SOURCES = frozenset({"surl", "furl", "webhook"})
 _EVIDENCE = ("txnid", "status", "amount", "mihpayid", "mode", "unmappedstatus", "error", "error_Message")
@@ -53,7 +53,6 @@ class HandlePaymentNotice:
     orders: PaymentOrderRepository
     settlement: OrderSettlement
     cache: EventCache
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -72,7 +71,7 @@ class HandlePaymentNotice:
             if await self.notices.record(
                 ReceivedNotice(key, source, claimed_txnid, False, claimed, evidence, now)
             ):
-                self.jobs.enqueue(
+                self.uow.enqueue(
                     jobs.audited_notice("forged", claimed_txnid, now, source=source, reason=refused.message)
                 )
             await self.uow.commit()
@@ -84,12 +83,12 @@ class HandlePaymentNotice:
         order = await self.orders.get(notice.txnid)
         if order is None:
             if fresh:
-                self.jobs.enqueue(jobs.audited_notice("unknown_order", notice.txnid, now, source=source))
+                self.uow.enqueue(jobs.audited_notice("unknown_order", notice.txnid, now, source=source))
             await self.uow.commit()
             raise OrderNotFound()
         if notice.amount != order.amount:
             if fresh:
-                self.jobs.enqueue(
+                self.uow.enqueue(
                     jobs.audited_notice("mismatch", notice.txnid, now, source=source, amount=str(notice.amount))
                 )
             await self.uow.commit()

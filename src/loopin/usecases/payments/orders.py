@@ -45,7 +45,7 @@ from loopin.usecases.payments.ports import (
 from loopin.usecases.payments.settlement import OrderSettlement
 from loopin.usecases.payments.views import OrderCreated, OrderView
 from loopin.usecases.shared.attributes import from_attributes
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,7 @@ class SeatOfferCheckout(PaidSeatOffers):
     orders: PaymentOrderRepository
     offers: SeatOffers
     desk: OrderDesk
-    jobs: JobQueue
+    uow: UnitOfWork
 
     async def open(self, offer: TakenOffer, *, now: datetime, base_url: str) -> OrderCreated:
         member, event, place = offer.member, offer.event, offer.place
@@ -113,10 +113,8 @@ class SeatOfferCheckout(PaidSeatOffers):
             raise Conflict("A checkout for this event was opened at the same moment. Please retry.") from None
         surplus = place.accept(now, seats=taken, payment_order_id=order.order_id)
         await self.offers.places.save(place)
-        self.jobs.enqueue(
-            attendance_jobs.audited_place("accepted", place, member.id, now, order_id=order.order_id)
-        )
-        self.jobs.enqueue(jobs.audited_order("created", order, member.id, now, source="waitlist"))
+        self.uow.enqueue(attendance_jobs.audited_place("accepted", place, member.id, now, order_id=order.order_id))
+        self.uow.enqueue(jobs.audited_order("created", order, member.id, now, source="waitlist"))
         if surplus:
             await self.offers.give_back(event, surplus, now)
         return self.desk.created(order, member, event, base_url, reused=False)
@@ -141,7 +139,6 @@ class CreatePaymentOrder:
     offer_checkout: SeatOfferCheckout
     order_desk: OrderDesk
     cache: EventCache
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
     config: PaymentsConfig
@@ -198,7 +195,7 @@ class CreatePaymentOrder:
             retried = not sold_out and await self._release_overdue(event, now)
             if not (retried and await self.seats.hold(event.id, seats)):
                 raise SeatsUnavailable(seats, 0, code="CAPACITY_FULL")  # what the snapshot showed is gone
-        self.jobs.enqueue(jobs.audited_order("created", order, member.id, now))
+        self.uow.enqueue(jobs.audited_order("created", order, member.id, now))
         self.uow.after_commit(self.cache.invalidate)  # seats left changed
         await self.uow.commit()
         return self.order_desk.created(order, member, event, base_url, reused=False)
@@ -239,7 +236,7 @@ class CreatePaymentOrder:
         order.expire(now)
         await self.orders.save(order)
         await self.seats.release_held(order.event_id, order.seats)
-        self.jobs.enqueue(jobs.audited_order("replaced", order, order.member_id, now, seats_released=order.seats))
+        self.uow.enqueue(jobs.audited_order("replaced", order, order.member_id, now, seats_released=order.seats))
         return order.seats
 
 

@@ -33,7 +33,7 @@ from loopin.usecases.payments.ports import (
     RefundReceipt,
     RefundRepository,
 )
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,7 @@ class Refunding:
     refunds: RefundRepository
     events: EventRepository
     ledger: Ledger
-    jobs: JobQueue
+    uow: UnitOfWork
 
     async def open(
         self,
@@ -75,9 +75,9 @@ class Refunding:
         owed = ledger.refund_owed(order, refund, now)
         if owed is not None:
             await self.ledger.record(owed)
-        self.jobs.enqueue(jobs.process_refund(refund))
-        self.jobs.enqueue(jobs.audited_order("refund_opened", order, actor_id, now, reason=reason.value))
-        self.jobs.enqueue(jobs.refund_opened(order, refund, event_title))
+        self.uow.enqueue(jobs.process_refund(refund))
+        self.uow.enqueue(jobs.audited_order("refund_opened", order, actor_id, now, reason=reason.value))
+        self.uow.enqueue(jobs.refund_opened(order, refund, event_title))
         return refund
 
 
@@ -106,10 +106,10 @@ class RefundOnEventCancellation(CancellationRefunds):
     """Events' ``UpdateEvent`` cancels through its port; the refunds follow as one job (``RefundEventOrders``),
     which leaves one job per order holding money."""
 
-    jobs: JobQueue
+    uow: UnitOfWork
 
     async def event_cancelled(self, *, event_id: int, actor_id: int) -> None:
-        self.jobs.enqueue(jobs.refund_event(event_id, actor_id))
+        self.uow.enqueue(jobs.refund_event(event_id, actor_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +117,12 @@ class RefundEventOrders:
     """Job, after an event is cancelled: one refund job per order holding money (each exactly once)."""
 
     orders: PaymentOrderRepository
-    jobs: JobQueue
     uow: UnitOfWork
 
     async def __call__(self, *, event_id: int, actor_id: int | None) -> int:
         references = await self.orders.captured_for_event(event_id)
         for reference in references:
-            self.jobs.enqueue(jobs.refund_order(reference, RefundReason.EVENT_CANCELLED.value, actor_id))
+            self.uow.enqueue(jobs.refund_order(reference, RefundReason.EVENT_CANCELLED.value, actor_id))
         await self.uow.commit()
         return len(references)
 
@@ -155,7 +154,6 @@ class ProcessRefund:
     orders: PaymentOrderRepository
     gateway: PaymentGateway
     ledger: Ledger
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -188,11 +186,9 @@ class ProcessRefund:
         await self.refunds.save(refund)
         if refund.status.value == "succeeded":
             await self.ledger.record(ledger.refund_paid(order, refund, now))
-            self.jobs.enqueue(jobs.refund_completed(order, refund))
+            self.uow.enqueue(jobs.refund_completed(order, refund))
         if refund.status.is_final:
-            self.jobs.enqueue(
-                jobs.audited_refund(refund.status.value, refund, order, now, message=receipt.message)
-            )
+            self.uow.enqueue(jobs.audited_refund(refund.status.value, refund, order, now, message=receipt.message))
         await self.uow.commit()
         return refund.status.value
 
@@ -213,7 +209,6 @@ class RetryRefunds:
     again."""
 
     refunds: RefundRepository
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
     config: PaymentsConfig
@@ -223,7 +218,7 @@ class RetryRefunds:
             updated_before=self.clock.now() - self.config.refund_retry_after, limit=self.config.sweep_batch
         )
         for refund_id in due:
-            self.jobs.enqueue(jobs.process_refund_by_id(refund_id))
+            self.uow.enqueue(jobs.process_refund_by_id(refund_id))
         await self.uow.commit()
         return len(due)
 

@@ -32,7 +32,7 @@ from loopin.usecases.payments.ports import (
     PaymentVerdict,
 )
 from loopin.usecases.payments.refunds import Refunding
-from loopin.usecases.shared.ports import JobQueue
+from loopin.usecases.shared.ports import UnitOfWork
 
 UNFULFILLABLE = (EventStatus.CANCELLED, EventStatus.COMPLETED)
 
@@ -54,7 +54,7 @@ class OrderSettlement:
     seats: SeatInventory
     refunding: Refunding
     ledger: Ledger
-    jobs: JobQueue
+    uow: UnitOfWork
     config: PaymentsConfig
 
     async def apply(self, reference: str, verdict: PaymentVerdict, now: datetime) -> Settled:
@@ -70,8 +70,8 @@ class OrderSettlement:
             await self.seats.release_held(order.event_id, order.seats)
             await self.desk.offers.pass_on(order.event_id, now)
             event = await self.events.get(order.event_id)
-            self.jobs.enqueue(jobs.audited_order("failed", order, None, now, reason=order.failure_reason))
-            self.jobs.enqueue(jobs.payment_failed(order, event.title if event else "your event"))
+            self.uow.enqueue(jobs.audited_order("failed", order, None, now, reason=order.failure_reason))
+            self.uow.enqueue(jobs.payment_failed(order, event.title if event else "your event"))
             changed = True
         elif verdict.outcome is Outcome.PENDING and order.status is OrderStatus.CREATED:
             order.mark_pending(now, now + self.config.payment_window)
@@ -80,7 +80,7 @@ class OrderSettlement:
             order.expire(now)
             await self.seats.release_held(order.event_id, order.seats)
             await self.desk.offers.pass_on(order.event_id, now)
-            self.jobs.enqueue(jobs.audited_order("expired", order, None, now, seats_released=order.seats))
+            self.uow.enqueue(jobs.audited_order("expired", order, None, now, seats_released=order.seats))
             changed = True
         await self.orders.save(order)
         return Settled(order, changed)
@@ -88,9 +88,7 @@ class OrderSettlement:
     async def _captured(self, order: PaymentOrder, verdict: PaymentVerdict, now: datetime) -> Settled:
         if verdict.amount != order.amount or not verdict.gateway_payment_id:
             await self.orders.save(order)
-            self.jobs.enqueue(
-                jobs.audited_order("amount_mismatch", order, None, now, captured=str(verdict.amount))
-            )
+            self.uow.enqueue(jobs.audited_order("amount_mismatch", order, None, now, captured=str(verdict.amount)))
             return Settled(order, False, mismatch=True)
         if order.status in (OrderStatus.PAID, OrderStatus.REFUNDED) or order.is_captured:
             await self.orders.save(order)
@@ -140,7 +138,7 @@ class OrderSettlement:
         order.mark_paid(capture, now)
         await self.orders.save(order)
         await self.ledger.record(ledger.payment_captured(order, now))
-        self.jobs.enqueue(
+        self.uow.enqueue(
             jobs.audited_order("paid", order, None, now, gateway_payment_id=capture.gateway_payment_id)
         )
 
@@ -148,5 +146,5 @@ class OrderSettlement:
         order.record_unfulfilled_capture(capture, now)
         await self.orders.save(order)
         await self.ledger.record(ledger.unfulfilled_capture(order, now))
-        self.jobs.enqueue(jobs.audited_order("captured_unfulfilled", order, None, now))
+        self.uow.enqueue(jobs.audited_order("captured_unfulfilled", order, None, now))
         await self.refunding.open(order, order.refundable_amount, RefundReason.UNFULFILLED, now, event_title)

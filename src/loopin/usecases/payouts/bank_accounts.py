@@ -26,7 +26,7 @@ from loopin.usecases.payouts.ports import (
     PayoutRepository,
 )
 from loopin.usecases.payouts.views import BankAccountAdded, BankAccountView
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 class TooManyAccounts(DomainError):
@@ -83,7 +83,6 @@ class AddBankAccount:
     accounts: BankAccountRepository
     host_accounts: HostAccounts
     vault: AccountNumberVault
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
     config: PayoutsConfig
@@ -119,7 +118,7 @@ class AddBankAccount:
                 updated_at=now,
             )
         )
-        self.jobs.enqueue(jobs.audited_account("added", account, member.id, now))
+        self.uow.enqueue(jobs.audited_account("added", account, member.id, now))
         await self.uow.commit()
         return BankAccountAdded(BankAccountView.of(account), created=True)
 
@@ -141,7 +140,6 @@ class ListBankAccounts:
 class MakePrimaryBankAccount:
     host_accounts: HostAccounts
     accounts: BankAccountRepository
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -152,7 +150,7 @@ class MakePrimaryBankAccount:
             await self.host_accounts.demote_primary(await self.accounts.of_host(account.host_id), now)
             account.make_primary(now)
             await self.accounts.save(account)
-            self.jobs.enqueue(jobs.audited_account("made_primary", account, member_id, now))
+            self.uow.enqueue(jobs.audited_account("made_primary", account, member_id, now))
         await self.uow.commit()
         return BankAccountView.of(account)
 
@@ -164,7 +162,6 @@ class RemoveBankAccount:
     host_accounts: HostAccounts
     accounts: BankAccountRepository
     payouts: PayoutRepository
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -182,5 +179,5 @@ class RemoveBankAccount:
                 successor = max(rest, key=lambda a: (a.created_at or now, a.id))
                 successor.make_primary(now)
                 await self.accounts.save(successor)
-        self.jobs.enqueue(jobs.audited_account("removed", account, member_id, now))
+        self.uow.enqueue(jobs.audited_account("removed", account, member_id, now))
         await self.uow.commit()

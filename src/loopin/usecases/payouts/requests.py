@@ -26,7 +26,7 @@ from loopin.usecases.payouts.config import PayoutsConfig
 from loopin.usecases.payouts.ports import BankAccountRepository, PayoutHosts, PayoutRepository, PayoutSender
 from loopin.usecases.payouts.settlement import PayoutSettlement
 from loopin.usecases.payouts.views import PayoutListView, PayoutView, PayoutViews
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 MAX_PAGE = 100
 
@@ -39,7 +39,7 @@ class PayoutDesk:
     balances: HostBalances
     book: Ledger
     sender: PayoutSender
-    jobs: JobQueue
+    uow: UnitOfWork
     clock: Clock
     config: PayoutsConfig
 
@@ -79,7 +79,7 @@ class PayoutDesk:
         )
         await self.book.record(ledger.payout_drawn(payout, now))
         action = "requested" if origin is PayoutOrigin.HOST else "proposed"
-        self.jobs.enqueue(jobs.audited_payout(action, payout, actor_id, now, available=str(available)))
+        self.uow.enqueue(jobs.audited_payout(action, payout, actor_id, now, available=str(available)))
         return payout
 
 

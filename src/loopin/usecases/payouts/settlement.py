@@ -11,7 +11,7 @@ from loopin.domain.payouts.payout import PayoutRequest, PayoutStatus
 from loopin.usecases.payments.ports import Ledger
 from loopin.usecases.payouts import jobs
 from loopin.usecases.payouts.ports import PayoutRepository
-from loopin.usecases.shared.ports import JobQueue
+from loopin.usecases.shared.ports import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +20,7 @@ class PayoutSettlement:
 
     payouts: PayoutRepository
     book: Ledger
-    jobs: JobQueue
+    uow: UnitOfWork
 
     async def paid(self, payout: PayoutRequest, utr: str, by: int | None, now: datetime) -> bool:
         """False when it was already paid with this very UTR (a retried call): nothing changes."""
@@ -29,14 +29,14 @@ class PayoutSettlement:
         payout.mark_paid(utr, by, now)
         await self.payouts.save(payout)
         await self.book.record(ledger.payout_paid(payout, now))
-        self.jobs.enqueue(jobs.audited_payout("paid", payout, by, now, utr=utr))
-        self.jobs.enqueue(jobs.payout_paid(payout))
+        self.uow.enqueue(jobs.audited_payout("paid", payout, by, now, utr=utr))
+        self.uow.enqueue(jobs.payout_paid(payout))
         return True
 
     async def failed(self, payout: PayoutRequest, reason: str, by: int | None, now: datetime) -> None:
         payout.mark_failed(reason, by, now)
         await self._returned(payout, by, now, "failed")
-        self.jobs.enqueue(jobs.payout_failed(payout))
+        self.uow.enqueue(jobs.payout_failed(payout))
 
     async def cancelled(self, payout: PayoutRequest, reason: str, by: int, now: datetime) -> None:
         payout.cancel(by, now, reason)
@@ -45,4 +45,4 @@ class PayoutSettlement:
     async def _returned(self, payout: PayoutRequest, by: int | None, now: datetime, action: str) -> None:
         await self.payouts.save(payout)
         await self.book.record(ledger.payout_returned(payout, now))
-        self.jobs.enqueue(jobs.audited_payout(action, payout, by, now, reason=payout.failure_reason))
+        self.uow.enqueue(jobs.audited_payout(action, payout, by, now, reason=payout.failure_reason))

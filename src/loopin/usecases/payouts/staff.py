@@ -32,7 +32,7 @@ from loopin.usecases.payouts.ports import (
 from loopin.usecases.payouts.requests import MAX_PAGE
 from loopin.usecases.payouts.settlement import PayoutSettlement
 from loopin.usecases.payouts.views import PayoutListView, PayoutView, PayoutViews
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 Decision = Callable[[PayoutRequest, int, datetime], Awaitable[object]]
 
@@ -46,7 +46,6 @@ class StaffPayouts:
     access: MemberAccess
     payouts: PayoutRepository
     views: PayoutViews
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -54,7 +53,7 @@ class StaffPayouts:
         return (await self.access.load(member_id, Access.STAFF)).id
 
     def looked(self, action: str, staff_id: int, payout_id: int | None, **details: JsonValue) -> None:
-        self.jobs.enqueue(
+        self.uow.enqueue(
             audit_entry(
                 action,
                 actor_id=staff_id,
@@ -172,7 +171,7 @@ class ApprovePayout:
 
     staff: StaffPayouts
     payouts: PayoutRepository
-    jobs: JobQueue
+    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int, payout_id: int) -> PayoutView:
         return await self.staff.decide(member_id, payout_id, self._approve)
@@ -180,8 +179,8 @@ class ApprovePayout:
     async def _approve(self, payout: PayoutRequest, staff_id: int, now: datetime) -> None:
         payout.approve(staff_id, now)
         await self.payouts.save(payout)
-        self.jobs.enqueue(jobs.audited_payout("approved", payout, staff_id, now))
-        self.jobs.enqueue(jobs.send_payout(payout.id))
+        self.uow.enqueue(jobs.audited_payout("approved", payout, staff_id, now))
+        self.uow.enqueue(jobs.send_payout(payout.id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +220,6 @@ class SendPayout:
     vault: AccountNumberVault
     sender: PayoutSender
     settlement: PayoutSettlement
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -243,7 +241,7 @@ class SendPayout:
         if receipt.outcome is SendOutcome.SUBMITTED:
             payout.sender_reference = receipt.reference
             await self.payouts.save(payout)
-            self.jobs.enqueue(jobs.audited_payout("submitted", payout, None, now, reference=receipt.reference))
+            self.uow.enqueue(jobs.audited_payout("submitted", payout, None, now, reference=receipt.reference))
         elif receipt.outcome is SendOutcome.PAID:
             await self.settlement.paid(payout, read_utr(receipt.utr), None, now)
         elif receipt.outcome is SendOutcome.FAILED:

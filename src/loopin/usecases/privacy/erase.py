@@ -42,7 +42,7 @@ from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.platform.files import delete_files
 from loopin.usecases.privacy.commitments import AccountHasCommitments, ErasureCommitments
 from loopin.usecases.privacy.ports import PersonalData
-from loopin.usecases.shared.ports import Clock, Job, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, Job, UnitOfWork
 
 __all__ = ["AccountHasCommitments", "EraseMyAccount", "Erased", "RequestErasureCode"]
 
@@ -86,7 +86,6 @@ class EraseMyAccount:
     accounts: BankAccountRepository
     desk: TicketDesk
     cache: EventCache
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
     digest: KeyedDigest
@@ -107,10 +106,10 @@ class EraseMyAccount:
         await self.members.save(member)
         traces = await self.personal.erase_traces(member.id, member.phone)
         if pictures:
-            self.jobs.enqueue(delete_files(pictures))
-        self.jobs.enqueue(end_sessions(member.id))
-        self.jobs.enqueue(analytics_event("account_deleted", member.id))
-        self.jobs.enqueue(
+            self.uow.enqueue(delete_files(pictures))
+        self.uow.enqueue(end_sessions(member.id))
+        self.uow.enqueue(analytics_event("account_deleted", member.id))
+        self.uow.enqueue(
             audited_member(
                 "erased",
                 member.id,
@@ -173,7 +172,7 @@ class EraseMyAccount:
                     event.request_closed(now)
                     await self.events.save(event)
                 await self.requests.save(request)
-                self.jobs.enqueue(attendance_jobs.audited_request("withdrawn", request, member.id, now))
+                self.uow.enqueue(attendance_jobs.audited_request("withdrawn", request, member.id, now))
         for invitation_card in await self.attendance.member_invitations(member.id):
             if invitation_card.invitation.status_at(now) is InvitationStatus.PENDING:
                 await self.events.get_for_update(invitation_card.invitation.event_id)
@@ -181,7 +180,7 @@ class EraseMyAccount:
                 if invitation is not None and invitation.status_at(now) is InvitationStatus.PENDING:
                     invitation.answer(False, now, has_ticket=False)
                     await self.invitations.save(invitation)
-                    self.jobs.enqueue(attendance_jobs.audited_invitation("declined", invitation, member.id, now))
+                    self.uow.enqueue(attendance_jobs.audited_invitation("declined", invitation, member.id, now))
         return cancelled
 
     async def _leave_waitlists(self, member: Member, now: datetime) -> int:
@@ -198,7 +197,7 @@ class EraseMyAccount:
             released = place.leave(now)
             await self.places.save(place)
             audited = attendance_jobs.audited_place("left", place, member.id, now, seats_released=released)
-            self.jobs.enqueue(audited)
+            self.uow.enqueue(audited)
             if released:
                 await self.offers.give_back(event, released, now)
             left += 1
@@ -215,7 +214,7 @@ class EraseMyAccount:
                 continue
             event.soft_delete(now)
             await self.events.save(event)
-            self.jobs.enqueue(event_jobs.audited("deleted", event, member.id, now, reason="host_erased"))
+            self.uow.enqueue(event_jobs.audited("deleted", event, member.id, now, reason="host_erased"))
             removed += 1
         return removed
 

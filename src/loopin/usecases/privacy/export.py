@@ -37,7 +37,7 @@ from loopin.usecases.privacy.views import (
     WaitlistPlaceData,
 )
 from loopin.usecases.shared.attributes import from_attributes
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 EXPORTS_PER_HOUR = RateLimit("data-export-hour", 5, 3600)
 ACTIVITY_LIMIT = 1000
@@ -67,7 +67,6 @@ class ExportMyData:
     audit: AuditLog
     storage: FileStorage
     limiter: RateLimiter
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -163,7 +162,7 @@ class ExportMyData:
             activity=[from_attributes(ActivityData, e) for e in activity],
             shared_with=list(PROCESSORS),
         )
-        self.jobs.enqueue(audited_member("data_exported", member.id, actor_id=member.id, at=now))
+        self.uow.enqueue(audited_member("data_exported", member.id, actor_id=member.id, at=now))
         await self.uow.commit()
         return export
 

@@ -20,7 +20,7 @@ class Clock(Protocol):
 class UnitOfWork(Protocol):
     """The use case's transaction, and what it leaves for after its commit.
 
-    ``commit`` stores the jobs enqueued during the transaction with its change (a transactional outbox), so
+    ``commit`` stores the jobs ``enqueue``d during the transaction with its change (a transactional outbox), so
     they are delivered at least once if and only if the change committed, whatever happens to the job queue;
     then it runs the effects registered with ``after_commit``. ``rollback`` drops both.
     """
@@ -28,6 +28,10 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+    def enqueue(self, job: Job) -> None:
+        """Buffers the job: it is stored with the commit and dropped on rollback."""
+        ...
 
     def after_commit(self, effect: Effect) -> None:
         """Runs ``effect`` once the transaction committed, never if it rolls back; registered twice, it runs once.
@@ -51,9 +55,3 @@ class Job:
     attempts: int = 5
     timeout_seconds: int = 30
     keep_result: bool = True  # False for payloads that must not linger (an OTP in an SMS body): sealed at rest
-
-
-class JobQueue(Protocol):
-    def enqueue(self, job: Job) -> None:
-        """Buffers the job; the unit of work stores it with the commit and drops it on rollback."""
-        ...

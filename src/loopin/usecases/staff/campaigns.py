@@ -23,7 +23,7 @@ from loopin.domain.notifications.templates import TEMPLATES, Rendered, Template
 from loopin.domain.shared.errors import InvalidInput, NotFound
 from loopin.usecases.notifications.deliver import push_due_job
 from loopin.usecases.notifications.ports import NotificationRepository
-from loopin.usecases.shared.ports import Clock, Job, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, Job, UnitOfWork
 from loopin.usecases.staff.desk import StaffDesk
 from loopin.usecases.staff.ports import CampaignAudience, CampaignRepository, CampaignResults
 
@@ -162,7 +162,7 @@ class SendCampaign(CampaignDesk):
             raise InvalidInput.single("audience", f"A campaign reaches at most {MAX_RECIPIENTS} members")
         campaign.recipients = await self.recipients.enroll(campaign.id, campaign.audience, kind, now)
         await self.campaigns.save(campaign)
-        self.jobs.enqueue(batch_job(campaign.id, 0))
+        self.uow.enqueue(batch_job(campaign.id, 0))
         self.audited("sent", campaign, staff, recipients=campaign.recipients)
         await self.uow.commit()
         return CampaignView(campaign, CampaignResults(campaign.recipients, 0, 0), campaign.audience.describe())
@@ -191,7 +191,6 @@ class SendCampaignBatch:
     recipients: CampaignAudience
     notifications: NotificationRepository
     quiet: QuietHours
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -230,8 +229,8 @@ class SendCampaignBatch:
         await self.recipients.mark(campaign.id, members, "sent", now)
         campaign.delivered(stored, now)
         await self.campaigns.save(campaign)
-        self.jobs.enqueue(batch_job(campaign.id, campaign.sent))
-        self.jobs.enqueue(push_due_job(f"campaign:{campaign.id}:push-after:{campaign.sent}"))
+        self.uow.enqueue(batch_job(campaign.id, campaign.sent))
+        self.uow.enqueue(push_due_job(f"campaign:{campaign.id}:push-after:{campaign.sent}"))
         await self.uow.commit()
         return len(members)
 
@@ -241,7 +240,6 @@ class ResumeCampaigns:
     """Sweep (every five minutes): a batch for every campaign still sending, should its chain have been lost."""
 
     campaigns: CampaignRepository
-    jobs: JobQueue
     uow: UnitOfWork
 
     async def __call__(self) -> int:
@@ -249,6 +247,6 @@ class ResumeCampaigns:
         for campaign_id in ids:
             campaign = await self.campaigns.get(campaign_id)
             if campaign is not None:
-                self.jobs.enqueue(batch_job(campaign.id, campaign.sent))
+                self.uow.enqueue(batch_job(campaign.id, campaign.sent))
         await self.uow.commit()
         return len(ids)

@@ -16,7 +16,7 @@ from loopin.domain.identity.member import Access, Member
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.audit.record import audit_entry
 from loopin.usecases.identity.access import MemberAccess
-from loopin.usecases.shared.ports import Clock, JobQueue, UnitOfWork
+from loopin.usecases.shared.ports import Clock, UnitOfWork
 from loopin.usecases.staff.ports import MAX_PAGE, Page, PageRequest
 
 L = TypeVar("L")
@@ -25,7 +25,6 @@ L = TypeVar("L")
 @dataclass(frozen=True, slots=True)
 class StaffDesk:
     access: MemberAccess
-    jobs: JobQueue
     uow: UnitOfWork
     clock: Clock
 
@@ -49,7 +48,7 @@ class StaffDesk:
             at=self.clock.now(),
             details=details,
         )
-        self.jobs.enqueue(entry)
+        self.uow.enqueue(entry)
 
 
 def checked_page(page: PageRequest, sorts: tuple[str, ...]) -> PageRequest:
