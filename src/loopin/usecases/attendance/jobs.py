@@ -15,7 +15,7 @@ from loopin.domain.attendance.waitlist import WaitlistPlace
 from loopin.domain.audit.entry import JsonValue
 from loopin.domain.events.event import Event
 from loopin.domain.notifications.templates import seats_text
-from loopin.usecases.audit.record import audited_change
+from loopin.usecases.audit.record import audited_change, facts_of
 from loopin.usecases.notifications.deliver import notification_job
 from loopin.usecases.shared.ports import Job
 
@@ -24,13 +24,7 @@ EXPIRE_ATTENDANCE = "attendance.expire_overdue"
 
 def audited_request(action: str, r: JoinRequest, actor_id: int | None, at: datetime, **details: JsonValue) -> Job:
     """``join_request.created|renewed|accepted|declined|withdrawn|expired``."""
-    facts: dict[str, JsonValue] = {
-        "event_id": r.event_id,
-        "requester_id": r.requester_id,
-        "status": r.status.value,
-        "seats_requested": r.seats_requested,
-        **details,
-    }
+    facts = facts_of(r, "event_id", "requester_id", "status", "seats_requested", **details)
     return audited_change("join_request", action, target_id=r.id, actor_id=actor_id, at=at, facts=facts)
 
 
@@ -38,27 +32,13 @@ def audited_invitation(
     action: str, i: Invitation, actor_id: int | None, at: datetime, **details: JsonValue
 ) -> Job:
     """``invitation.sent|resent|accepted|declined|expired``."""
-    facts: dict[str, JsonValue] = {
-        "event_id": i.event_id,
-        "invitee_id": i.invitee_id,
-        "status": i.status.value,
-        "expires_at": i.expires_at.isoformat(),
-        "expiry_policy": i.expiry_policy.value,
-        **details,
-    }
+    facts = facts_of(i, "event_id", "invitee_id", "status", "expires_at", "expiry_policy", **details)
     return audited_change("invitation", action, target_id=i.id, actor_id=actor_id, at=at, facts=facts)
 
 
 def audited_ticket(action: str, t: Ticket, actor_id: int | None, at: datetime, **details: JsonValue) -> Job:
     """``ticket.issued|cancelled|checked_in|checked_out`` (never the code)."""
-    facts: dict[str, JsonValue] = {
-        "event_id": t.event_id,
-        "member_id": t.member_id,
-        "seats": t.seats,
-        "status": t.status.value,
-        "source": t.source.value,
-        **details,
-    }
+    facts = facts_of(t, "event_id", "member_id", "seats", "status", "source", **details)
     return audited_change("ticket", action, target_id=t.id, actor_id=actor_id, at=at, facts=facts)
 
 
@@ -148,13 +128,7 @@ SEAT_OFFER_SWEEP = "attendance.pass_on_seat_offers"
 
 def audited_place(action: str, p: WaitlistPlace, actor_id: int | None, at: datetime, **details: JsonValue) -> Job:
     """``waitlist.joined|left|offered|accepted|expired|lapsed``."""
-    facts: dict[str, JsonValue] = {
-        "event_id": p.event_id,
-        "member_id": p.member_id,
-        "seats": p.seats,
-        "status": p.status.value,
-        **details,
-    }
+    facts = facts_of(p, "event_id", "member_id", "seats", "status", **details)
     if p.offer_expires_at is not None:
         facts["offer_expires_at"] = p.offer_expires_at.isoformat()
     return audited_change(

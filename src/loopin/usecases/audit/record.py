@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from enum import Enum
 
 from loopin.domain.audit.chain import AuditChain
 from loopin.domain.audit.entry import AuditEntry, JsonValue, plain_details
@@ -53,6 +55,24 @@ def audited_change(
     ``kind`` unless told)."""
     name, target = f"{kind}.{action}", target_type or kind
     return audit_entry(name, actor_id=actor_id, target_type=target, target_id=target_id, at=at, details=facts)
+
+
+def facts_of(record: object, *names: str, **details: JsonValue) -> dict[str, JsonValue]:
+    """The facts an entry keeps about ``record``: its attributes ``names`` (enums by value, times in ISO 8601,
+    amounts as text), then ``details``."""
+    return {**{name: _fact(getattr(record, name)) for name in names}, **details}
+
+
+def _fact(value: object) -> JsonValue:
+    if isinstance(value, Enum):
+        return _fact(value.value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"not an audit fact: {value!r}")
 
 
 def entry_from_payload(payload: Mapping[str, JsonScalar]) -> AuditEntry:

@@ -13,7 +13,7 @@ from loopin.domain.audit.entry import JsonValue
 from loopin.domain.payments.fee import FeeChange, PlatformFeeConfig
 from loopin.domain.payments.order import PaymentOrder
 from loopin.domain.payments.refund import Refund
-from loopin.usecases.audit.record import audited_change
+from loopin.usecases.audit.record import audited_change, facts_of
 from loopin.usecases.notifications.deliver import notification_job
 from loopin.usecases.payments.ports import ReleasedHold
 from loopin.usecases.shared.ports import Job
@@ -50,16 +50,7 @@ def refund_order(reference: str, reason: str, actor_id: int | None) -> Job:
 
 def audited_order(action: str, o: PaymentOrder, actor_id: int | None, at: datetime, **details: JsonValue) -> Job:
     """``payment_order.created|paid|failed|expired|captured_unfulfilled|refund_opened|…`` (never the hash)."""
-    facts: dict[str, JsonValue] = {
-        "order_id": o.order_id,
-        "event_id": o.event_id,
-        "member_id": o.member_id,
-        "status": o.status.value,
-        "amount": str(o.amount),
-        "seats": o.seats,
-        "gateway": o.gateway,
-        **details,
-    }
+    facts = facts_of(o, "order_id", "event_id", "member_id", "status", "amount", "seats", "gateway", **details)
     return audited_change("payment_order", action, target_id=o.id, actor_id=actor_id, at=at, facts=facts)
 
 
@@ -70,14 +61,7 @@ def audited_notice(action: str, txnid: str, at: datetime, **details: JsonValue) 
 
 
 def audited_refund(action: str, r: Refund, o: PaymentOrder, at: datetime, **details: JsonValue) -> Job:
-    facts: dict[str, JsonValue] = {
-        "order_id": o.order_id,
-        "amount": str(r.amount),
-        "reason": r.reason.value,
-        "status": r.status.value,
-        "attempts": r.attempts,
-        **details,
-    }
+    facts = facts_of(r, "amount", "reason", "status", "attempts", order_id=o.order_id, **details)
     return audited_change("refund", action, target_id=r.id, actor_id=None, at=at, facts=facts)
 
 
@@ -104,12 +88,7 @@ def _data(o: PaymentOrder) -> dict[str, str | int]:
 
 
 def audited_expiry(hold: ReleasedHold, at: datetime) -> Job:
-    facts: dict[str, JsonValue] = {
-        "order_id": hold.reference,
-        "event_id": hold.event_id,
-        "member_id": hold.member_id,
-        "seats_released": hold.seats,
-    }
+    facts = facts_of(hold, "event_id", "member_id", order_id=hold.reference, seats_released=hold.seats)
     return audited_change("payment_order", "expired", target_id=hold.order_id, actor_id=None, at=at, facts=facts)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from loopin.domain.audit.entry import JsonValue
 from loopin.domain.payouts.bank_account import BankAccount
 from loopin.domain.payouts.payout import PayoutRequest
-from loopin.usecases.audit.record import audited_change
+from loopin.usecases.audit.record import audited_change, facts_of
 from loopin.usecases.notifications.deliver import notification_job
 from loopin.usecases.shared.ports import Job
 
@@ -18,26 +18,14 @@ PROPOSE_PAYOUTS = "payouts.propose"
 
 def audited_account(action: str, a: BankAccount, actor_id: int, at: datetime) -> Job:
     """``bank_account.added|made_primary|removed``: the masked number only."""
-    facts: dict[str, JsonValue] = {
-        "host_id": a.host_id,
-        "bank_name": a.bank_name,
-        "account": a.masked_number,
-        "ifsc_code": a.ifsc_code,
-        "is_primary": a.is_primary,
-    }
+    facts = facts_of(a, "host_id", "bank_name", "ifsc_code", "is_primary", account=a.masked_number)
     return audited_change("bank_account", action, target_id=a.id, actor_id=actor_id, at=at, facts=facts)
 
 
 def audited_payout(action: str, p: PayoutRequest, actor_id: int | None, at: datetime, **details: JsonValue) -> Job:
     """``payout.requested|proposed|approved|submitted|paid|failed|cancelled``."""
-    facts: dict[str, JsonValue] = {
-        "host_id": p.host_id,
-        "bank_account_id": p.bank_account_id,
-        "amount": str(p.amount),
-        "status": p.status.value,
-        "allocations": [[a.event_id, str(a.amount)] for a in p.allocations],
-        **details,
-    }
+    allocations: JsonValue = [[a.event_id, str(a.amount)] for a in p.allocations]
+    facts = facts_of(p, "host_id", "bank_account_id", "amount", "status", allocations=allocations, **details)
     return audited_change(
         "payout", action, target_id=p.id, actor_id=actor_id, at=at, facts=facts, target_type="payout_request"
     )
