@@ -9,6 +9,7 @@
 #   SCENARIOS="feed detail" bash bench/run.sh      # "feed" = feed-cold, feed-cached, feed20-cold, feed20-cached
 #   RUSH_CONNECTIONS=2000 SCENARIOS=rush bash bench/run.sh   # every rush guest at once
 #   DURATION=15 CONNECTIONS=64 WORKERS=2 bash bench/run.sh
+#   PROFILE=1 QUICK=1 SCENARIOS="feed-cold door" bash bench/run.sh   # + where the API's CPU goes (py-spy), per scenario
 #
 # Scenarios (docs/benchmarks.md explains each): verify-otp, profile, feed-cold, feed-cached, feed20-cold,
 # feed20-cached, detail-cold, detail-cached, door, door-repeat, rush, pay (the paid rush: 2,000 buyers ordering
@@ -62,6 +63,8 @@ RUSH_GUESTS=${RUSH_GUESTS:-2000}  # members confirming once each, as fast as the
 RUSH_SEATS=${RUSH_SEATS:-500}     # ... for this many seats of a free event ...
 PAY_SEATS=${PAY_SEATS:-500}       # the paid rush: the same guests order this many seats of a paid event
 RUSH_CONNECTIONS=${RUSH_CONNECTIONS:-500}  # ... this many at a time (2000: every guest at once; see docs)
+PROFILE=${PROFILE:-}             # PROFILE=1: py-spy samples the API's workers in each measured run (bench/results/profiles/)
+PROFILE_RATE=${PROFILE_RATE:-97} # samples per second and process (py-spy's own CPU skews the figures: a separate run)
 RUSH_LIMIT=${RUSH_LIMIT:-150}     # seconds the rush may take before it counts as failed
 DOOR_GUESTS=${DOOR_GUESTS:-2000}  # tickets per door event (6 events): >= (warm-up + measured) * check-ins/s
 APP_PORT=${APP_PORT:-18080}      # phase "cache on"; phase "cache off" serves on these + 2
@@ -74,6 +77,7 @@ SERVER_CPUS=${SERVER_CPUS:-0-$((NCPU - 1))}
 
 RESULTS=bench/results
 RAW=$RESULTS/raw
+PROFILES=$RESULTS/profiles
 EVENTS=$RESULTS/events
 APP_PHONE_BASE=9800000000    # as bench/seed.py
 FLOOR_PHONE_BASE=9810000000
@@ -127,8 +131,8 @@ SECRET_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')  # a real random 
 export MEDIA_ROOT=$RESULTS/media
 export PYTHONDONTWRITEBYTECODE=1
 
-mkdir -p "$RAW" "$MEDIA_ROOT" "$EVENTS"
-rm -f "$RAW"/*.txt "$RESULTS"/*.log "$EVENTS"/*
+mkdir -p "$RAW" "$MEDIA_ROOT" "$EVENTS" "$PROFILES"
+rm -f "$RAW"/*.txt "$RESULTS"/*.log "$EVENTS"/* "$PROFILES"/*.txt
 
 SERVER_PIDS=()
 stop_pids() { # pid...: each server's whole process group, TERM then KILL
@@ -193,7 +197,25 @@ run_wrk() { # out seconds url script args... (WRK_CONNECTIONS overrides CONNECTI
   grep -q '^BENCH_JSON ' "$out" || { cat "$out" >&2; die "no BENCH_JSON line in $out"; }
 }
 
-settle() { "${UV[@]}" python bench/settle.py "$@"; }  # [--door-events ids --door-state going|checked_in]
+settle() { "${UV[@]}" python bench/settle.py "$@"; }
+
+PROFILER_PID=
+profile_start() { # target name [seconds]: with PROFILE=1, py-spy on this phase's API (its workers) in the background
+  PROFILER_PID=
+  [[ -n $PROFILE && $1 == api ]] || return 0
+  local session=${PHASE_PIDS[$PHASE]%% *} master
+  master=$(pgrep -s "$session" -f "bin/loopin serve" | head -n 1 || true)
+  [[ -n $master ]] || { log "profile: no API process in session $session"; return 0; }
+  "${UV[@]}" py-spy record --nonblocking --subprocesses --format raw --rate "$PROFILE_RATE" \
+    --duration "${3:-$DURATION}" --pid "$master" --output "$PROFILES/$2.txt" >"$PROFILES/$2.log" 2>&1 &
+  PROFILER_PID=$!
+}
+profile_stop() { # [now]: wait for py-spy's own --duration, or with "now" stop it (it writes what it sampled)
+  [[ -n $PROFILER_PID ]] || return 0
+  [[ ${1:-} == now ]] && kill -INT "$PROFILER_PID" 2>/dev/null
+  wait "$PROFILER_PID" || true
+  PROFILER_PID=
+}  # [--door-events ids --door-state going|checked_in]
 
 # Phase "on": the default EVENT_CACHE_TTL_SECONDS; phase "off": EVENT_CACHE_TTL_SECONDS=0 (feed-cold, detail-cold).
 phase_scenarios() { # phase: the selected scenarios it runs, in order
@@ -309,7 +331,9 @@ run_pair() { # scenario: the API then its floor, each warm-up + measured
         for phase in warmup measured; do
           out=$RAW/$scenario.$target.txt seconds=$DURATION
           if [[ $phase == warmup ]]; then out=$RAW/$scenario.$target.warmup.txt seconds=$WARMUP; fi
+          [[ $phase == measured ]] && profile_start "$target" "$scenario"
           run_wrk "$out" "$seconds" "$url" "$script" "${args[@]}" "$index" "$THREADS"
+          profile_stop
           index=$(next_index "$out")
         done
         if [[ $scenario == verify-otp ]]; then
@@ -333,7 +357,9 @@ scans were repeats): raise DOOR_GUESTS"
           PRIME_LIMIT=300 prime "$RAW/$scenario.$target.prime.txt" "$url" bench/lua/profile.lua "$tokens" 0 once
         fi
         run_wrk "$RAW/$scenario.$target.warmup.txt" "$WARMUP" "$url" bench/lua/profile.lua "$tokens" 0
+        profile_start "$target" "$scenario"
         run_wrk "$RAW/$scenario.$target.txt" "$DURATION" "$url" bench/lua/profile.lua "$tokens" 5000
+        profile_stop
         if [[ $target == api && $scenario != *-cold ]]; then  # latency at a light load, not at saturation
           WRK_CONNECTIONS=$LATENCY_CONNECTIONS run_wrk "$RAW/$scenario.api.latency.txt" "$DURATION" "$url" \
             bench/lua/profile.lua "$tokens" 7000
@@ -347,8 +373,10 @@ scans were repeats): raise DOOR_GUESTS"
         fi
         run_wrk "$RAW/$scenario.$target.warmup.txt" "$WARMUP" "$url" bench/lua/event_detail.lua \
           "$EVENTS/feed_tokens.txt" "$EVENTS/detail_ids.txt" 0
+        profile_start "$target" "$scenario"
         run_wrk "$RAW/$scenario.$target.txt" "$DURATION" "$url" bench/lua/event_detail.lua \
           "$EVENTS/feed_tokens.txt" "$EVENTS/detail_ids.txt" 5000
+        profile_stop
         if [[ $target == api && $scenario == detail-cached ]]; then
           WRK_CONNECTIONS=$LATENCY_CONNECTIONS run_wrk "$RAW/$scenario.api.latency.txt" "$DURATION" "$url" \
             bench/lua/event_detail.lua "$EVENTS/feed_tokens.txt" "$EVENTS/detail_ids.txt" 7000
@@ -383,7 +411,9 @@ run_rush() {
     run_burst "$RAW/rush.$target.warmup.txt" "$EVENTS/rush.warm-$target.txt" "${!warm_event}" \
       "http://127.0.0.1:$port/"
     settle
+    profile_start "$target" rush "$RUSH_LIMIT"
     run_burst "$RAW/rush.$target.txt" "$EVENTS/rush.$target.txt" "${!event}" "http://127.0.0.1:$port/"
+    profile_stop now
     settle rush-check --event-id "${!event}" >"$RAW/rush.$target.check.txt"
   done
 }
@@ -478,5 +508,9 @@ fi
   "connections); load average (1/5/15 min) before the run: $LOAD_BEFORE, after: $LOAD_AFTER." \
   "$dataset" \
   || status=$?
+if [[ -n $PROFILE ]]; then
+  "${UV[@]}" python bench/profile_report.py "$PROFILES"/*.txt >"$RESULTS/profiles.md" || true
+  log "profiles: $RESULTS/profiles.md (py-spy's collapsed stacks in $PROFILES)"
+fi
 log "done in $(($(date +%s) - started)) s; raw wrk output in $RAW, server logs in $RESULTS/*.log"
 exit "${status:-0}"
