@@ -245,3 +245,40 @@ async def test_a_members_first_read_uses_what_another_member_kept(counted: Count
         assert answer.content == kept.content
         assert (seen.transactions, len(seen.texts)) == (1, 3), (path, seen.texts)
         assert not any("venues" in text for text in seen.texts), seen.texts  # the page and the event join them
+
+
+async def test_a_sold_out_refusal_sends_no_sql_and_a_freed_seat_sells_at_once(counted: Counted) -> None:
+    """The rush (issue 12): once a refusal on the database path has marked the event sold out, the next
+    refusals are answered from Redis alone, with the same answer; the holder's retry still gets their ticket, and
+    the seat a cancellation frees is sold to the very next confirmation (its commit cleared the marker)."""
+    rig = counted.rig
+    host, holder, late, later, unkept = await rig.members(5)
+    event_ = await rig.event(host, max_capacity=1)
+    for guest in (holder, late, later, unkept):
+        await rig.accepted(host, guest, event_.id)
+    ticket = await rig.confirm(holder, event_.id)
+    assert ticket.status_code == 200, ticket.text
+    for guest in (holder, late, later):  # the app reads the profile at launch: it is kept
+        assert (await rig.client.get("/api/auth/profile", headers=guest.headers)).status_code == 200
+    first = await rig.confirm(late, event_.id)  # the database path, which marks the event
+    assert first.status_code == 400, first.text
+    assert first.json()["error_code"] == "CAPACITY_FULL"
+    await counted.relay.settle()
+    with counting(counted.engine) as seen:
+        answers = [await rig.confirm(guest, event_.id) for guest in (late, later, late)]
+    assert (seen.transactions, seen.texts) == (0, [])
+    assert all((a.status_code, a.json()) == (first.status_code, first.json()) for a in answers)
+    with counting(counted.engine) as seen:  # no kept profile: the database decides, the same answer
+        unkept_answer = await rig.confirm(unkept, event_.id)
+    assert (unkept_answer.status_code, unkept_answer.json()) == (first.status_code, first.json())
+    assert seen.texts
+    retried = await rig.confirm(holder, event_.id)  # a holder never gets the marker's refusal
+    assert (retried.status_code, retried.json()["ticket_id"]) == (200, ticket.json()["ticket_id"])
+
+    cancelled = await rig.client.post(f"/api/events/{event_.id}/cancel-attendance", headers=holder.headers)
+    assert cancelled.status_code == 200, cancelled.text
+    sold = await rig.confirm(later, event_.id)
+    assert sold.status_code == 200, sold.text
+    assert (await rig.stored_event(event_.id)).seats_taken == 1
+    again = await rig.confirm(late, event_.id)
+    assert (again.status_code, again.json()) == (first.status_code, first.json())

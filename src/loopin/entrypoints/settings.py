@@ -84,6 +84,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     site_url: str = "https://loopinsocial.in"  # share links and public event pages
     event_cache_ttl_seconds: int = 60
     profile_cache_ttl_seconds: int = 3600  # a member's rendered profile; every save of the member forgets it
+    sold_out_ttl_seconds: int = 10  # a sold-out marker's lifetime (its staleness when a clear is lost); 0: off
     events_max_per_member_per_day: int = 20  # creations per member: events and venues are shown to everyone
     venues_max_per_member_per_hour: int = 10
     web_concurrency: int = 2  # worker processes of ``loopin serve``

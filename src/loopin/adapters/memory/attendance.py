@@ -171,6 +171,9 @@ class MemoryTicketRepository(_PairTable[Ticket], TicketRepository):
             self._tx.write(TICKET_DIGESTS, ticket.secret_digest, ticket.id)
         await super().save(ticket)
 
+    async def holders(self, event_id: int) -> list[int]:
+        return [ticket.member_id for ticket in self._tx.rows(TICKETS) if ticket.event_id == event_id]
+
 
 def _card(member: Member | None, member_id: int) -> MemberCard:
     if member is None:

@@ -1,13 +1,24 @@
-"""In-memory event cache: entries are stored encoded, exactly as Redis would hold them, with expiry; the hot
-reads' rendered entries and viewer snapshots (immutable, their bytes already encoded) are kept as they are."""
+"""In-memory event cache and sold-out markers. Cache entries are stored encoded, exactly as Redis would hold
+them, with expiry; the hot reads' rendered entries and viewer snapshots (immutable, their bytes already
+encoded) are kept as they are."""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Collection
 from typing import TypeVar
 
 import msgspec
 
-from loopin.usecases.events.ports import EventCache, HotRead, Rendered, ViewerSnapshot
+from loopin.usecases.events.ports import (
+    EventCache,
+    HotRead,
+    Rendered,
+    SoldOut,
+    SoldOutCheck,
+    SoldOutEvents,
+    ViewerSnapshot,
+)
 from loopin.usecases.identity.ports import TokenRevocations
 from loopin.usecases.shared.ports import Clock
 
@@ -92,3 +103,31 @@ class MemoryEventCache(EventCache):
         self._generation += 1
         self._entries.clear()
         self._hot_entries.clear()
+
+
+class MemorySoldOutEvents(SoldOutEvents):
+    """The Redis markers' rules in this process: a marker counts while its opening is the event's, until its
+    lifetime (on the clock) ends."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._openings: dict[int, str] = {}
+        self._marked: dict[int, tuple[float, str, SoldOut, frozenset[int]]] = {}
+
+    async def check(self, event_id: int, member_id: int) -> SoldOutCheck:
+        opening = self._openings.setdefault(event_id, secrets.token_hex(8))
+        marked = self._marked.get(event_id)
+        if marked is None or marked[1] != opening or marked[0] <= self._clock.now().timestamp():
+            return SoldOutCheck(opening)
+        return SoldOutCheck(opening, marked[2], member_id in marked[3])
+
+    async def mark(
+        self, event_id: int, opening: str, sold_out: SoldOut, ticket_holders: Collection[int], ttl_seconds: int
+    ) -> None:
+        if ttl_seconds > 0 and self._openings.get(event_id) == opening:
+            expires = self._clock.now().timestamp() + ttl_seconds
+            self._marked[event_id] = (expires, opening, sold_out, frozenset(ticket_holders))
+
+    async def clear(self, event_id: int) -> None:
+        self._openings.pop(event_id, None)
+        self._marked.pop(event_id, None)

@@ -147,3 +147,6 @@ class SqlTicketRepository(RowRepository[Ticket, TicketRow], TicketRepository):
 
     async def lock_by_digest(self, secret_digest: str) -> Ticket | None:
         return await self._one(select(TicketRow).where(TicketRow.secret_digest == secret_digest), lock=True)
+
+    async def holders(self, event_id: int) -> list[int]:
+        return list(await self._session.scalars(select(TicketRow.member_id).where(TicketRow.event_id == event_id)))

@@ -45,6 +45,7 @@ class CoreProvider(Provider):
             timezone=settings.platform_timezone,
             site_url=settings.site_url,
             cache_ttl_seconds=settings.event_cache_ttl_seconds,
+            sold_out_ttl_seconds=settings.sold_out_ttl_seconds,
             events_per_member=CreationLimit(
                 RateLimit("create-event-day", settings.events_max_per_member_per_day, 24 * 3600), "events"
             ),

@@ -15,7 +15,7 @@ from loopin.adapters.jobs.dispatch import InProcessJobDispatcher, JobDispatcher
 from loopin.adapters.jobs.outbox import OutboxAcknowledgements, OutboxConfig
 from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.adapters.jobs.saq_dispatch import SaqJobDispatcher
-from loopin.adapters.memory.cache import MemoryEventCache
+from loopin.adapters.memory.cache import MemoryEventCache, MemorySoldOutEvents
 from loopin.adapters.memory.identity import MemoryProfileCache, MemoryTokenRevocations
 from loopin.adapters.memory.payments import MemoryFeeConfigCache
 from loopin.adapters.memory.platform import MemoryRateLimiter, RecordingAnalytics
@@ -36,6 +36,7 @@ from loopin.adapters.redis.health import RedisReadiness
 from loopin.adapters.redis.profile_cache import RedisProfileCache
 from loopin.adapters.redis.rate_limit import RedisRateLimiter
 from loopin.adapters.redis.revocations import RedisTokenRevocations
+from loopin.adapters.redis.sold_out import RedisSoldOutEvents
 from loopin.adapters.sms.console import ConsoleSmsSender
 from loopin.adapters.sms.twilio import TwilioSmsSender
 from loopin.adapters.storage.local_disk import LocalDiskStorage
@@ -43,7 +44,7 @@ from loopin.entrypoints.di.bindings import Binding, bind
 from loopin.entrypoints.health import Readiness, ReadinessCheck
 from loopin.entrypoints.settings import Settings
 from loopin.entrypoints.worker.registry import run_job
-from loopin.usecases.events.ports import EventCache
+from loopin.usecases.events.ports import EventCache, SoldOutEvents
 from loopin.usecases.identity.ports import ProfileCache, SmsSender, TokenRevocations
 from loopin.usecases.notifications.ports import PushSender
 from loopin.usecases.payments.ports import FeeConfigCache, PaymentGateway
@@ -56,6 +57,7 @@ SHARED_STATE = (
     Binding(TokenRevocations, RedisTokenRevocations, MemoryTokenRevocations),
     Binding(EventCache, RedisEventCache, MemoryEventCache),
     Binding(ProfileCache, RedisProfileCache, MemoryProfileCache),
+    Binding(SoldOutEvents, RedisSoldOutEvents, MemorySoldOutEvents),
     Binding(FeeConfigCache, RedisFeeConfigCache, MemoryFeeConfigCache),
     Binding(SandboxRecords, RedisSandboxRecords, MemorySandboxRecords),
 )

@@ -23,8 +23,26 @@ from loopin.usecases.attendance import (
 from loopin.usecases.attendance import waitlist as event_waitlist
 from loopin.usecases.attendance.ports import PaidSeatOffers, PaidTicketRefunds
 from loopin.usecases.audit import record, summaries, verify
-from loopin.usecases.events import access, browse, catalog, create, hosts, hot_reads, manage, public, venues
-from loopin.usecases.events.ports import CancellationRefunds, FreedSeats, GuestNotices, PlatformFees
+from loopin.usecases.events import (
+    access,
+    browse,
+    catalog,
+    create,
+    hosts,
+    hot_reads,
+    manage,
+    public,
+    sold_out,
+    venues,
+)
+from loopin.usecases.events.ports import (
+    CancellationRefunds,
+    EventRepository,
+    FreedSeats,
+    GuestNotices,
+    PlatformFees,
+    SeatInventory,
+)
 from loopin.usecases.identity import access as member_access
 from loopin.usecases.identity import (
     complete_profile,
@@ -250,6 +268,9 @@ class UseCaseProvider(Provider):
     use_cases = provide_all(*USE_CASES)
     # every use case's members repository forgets a saved member's kept profile after the commit
     members = decorate(profile.ProfileForgettingMembers, provides=MemberRepository)
+    # ... and every change of an event's seats or facts clears its sold-out marker after the commit
+    seats = decorate(sold_out.SoldOutClearingSeats, provides=SeatInventory)
+    events = decorate(sold_out.SoldOutClearingEvents, provides=EventRepository)
 
     def __init__(self) -> None:
         super().__init__()

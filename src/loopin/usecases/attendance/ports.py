@@ -149,6 +149,10 @@ class TicketRepository(Protocol):
 
     async def save(self, ticket: Ticket) -> None: ...
 
+    async def holders(self, event_id: int) -> list[int]:
+        """Every member with a ticket for the event, live or cancelled (one query)."""
+        ...
+
 
 class AttendanceReader(Protocol):
     """The read side: each method is one query (or two), whatever the number of rows."""

@@ -5,8 +5,10 @@ Tickets take seats in exactly one place, ``TicketDesk.issue``, by one conditiona
 confirmations can take more seats than ``max_capacity`` and ``seats_taken`` (the app's ``going_count``) is
 always the seats held by live tickets.
 
-Built for a rush (thousands confirming the seats of one event at once): a confirmation reads the event without
-its row lock, and a sold-out event refuses on that snapshot, so refusals never queue for the lock. Only those who
+Built for a rush (thousands confirming the seats of one event at once): once a refusal has marked the event sold
+out (``SoldOutEvents``), refusals are answered from that marker and the caller's kept profile, without SQL; before
+that, a confirmation reads the event without its row lock, and a sold-out event refuses on that snapshot (and
+marks it), so refusals never queue for the lock. Only those who
 can still win take it, by the seat statement itself; the ticket row and the venue for the answer are written or
 read before it, and after it only the member's own request or invitation is locked (and checked again) and the
 request written, then the outbox and the commit.
@@ -38,7 +40,7 @@ from loopin.domain.attendance.ticket import Ticket, TicketGrant, TicketSource
 from loopin.domain.attendance.waitlist import WaitlistPlace
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access
-from loopin.domain.shared.errors import Conflict
+from loopin.domain.shared.errors import Conflict, Unavailable
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.ports import (
     EventBrief,
@@ -49,8 +51,18 @@ from loopin.usecases.attendance.ports import (
 from loopin.usecases.attendance.seat_offers import SeatOffers
 from loopin.usecases.attendance.views import TicketView
 from loopin.usecases.events.access import EventAccess
-from loopin.usecases.events.ports import EventCache, EventRepository, SeatInventory, VenueRepository
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.events.config import EventsConfig
+from loopin.usecases.events.ports import (
+    EventCache,
+    EventRepository,
+    SeatInventory,
+    SoldOut,
+    SoldOutCheck,
+    SoldOutEvents,
+    VenueRepository,
+)
+from loopin.usecases.identity.access import MemberAccess, SessionEnded
+from loopin.usecases.identity.ports import ProfileCache
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
@@ -253,11 +265,18 @@ class ConfirmAttendance:
     venues: VenueRepository
     codes: TicketCodes
     storage: FileStorage
+    sold_out: SoldOutEvents
+    profiles: ProfileCache
+    config: EventsConfig
     uow: UnitOfWork
     clock: Clock
 
-    async def __call__(self, *, member_id: int, event_id: int, seats: int = 1) -> TicketView:
+    async def __call__(self, *, member_id: int, event_id: int, seats: int = 1, token_id: str = "") -> TicketView:
+        """``token_id``: the caller's session (a refusal on the sold-out marker checks its revocation)."""
         seats = check_seat_count(seats, "seats")
+        marker = await self.sold_out.check(event_id, member_id)  # before the event is read: see ``mark``
+        if marker.sold_out is not None and not marker.held_a_ticket:
+            await self._refuse_marked(marker.sold_out, member_id, token_id, seats)
         member = await self.access.load(member_id, Access.MEMBER)
         event = await self.event_access.visible(event_id, member)  # a snapshot: the seat statement decides
         now = self.clock.now()
@@ -271,6 +290,7 @@ class ConfirmAttendance:
             return await self._under_event_lock(member.id, event_id, seats, now)
         if not event.is_paid and not event.has_seats_for(seats):
             # sold out at a glance: refused on the snapshot, before the member's rows are read, without the lock
+            await self._mark(event, marker)
             raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
         eligibility = await self.desk.eligibility(event, member.id, now, lock=False)  # locked after the seats
         check_plus_ones(event, seats)
@@ -290,6 +310,34 @@ class ConfirmAttendance:
             return await self._again(ticket, seats, event)
         await self.uow.commit()
         return TicketView.of(ticket, brief, self.codes, self.storage)
+
+    async def _refuse_marked(self, sold_out: SoldOut, member_id: int, token_id: str, seats: int) -> None:
+        """A sold-out event's refusal without the database, when it is the answer the database path would give:
+        the caller is not its host, it has not started, they held no ticket for it (checked by the caller), and
+        they are an active member (their profile is kept: only active members' are, and every save of a member
+        forgets it). Otherwise, or when the cache cannot be reached, the database decides."""
+        if sold_out.host_id == member_id or self.clock.now() >= sold_out.start_time:
+            return
+        try:
+            kept = await self.profiles.read(member_id, token_id)
+        except Unavailable:
+            return
+        if kept.revoked:
+            raise SessionEnded()
+        if kept.body is not None:
+            raise SeatsUnavailable(seats, 0, code="CAPACITY_FULL")
+
+    async def _mark(self, event: Event, marker: SoldOutCheck) -> None:
+        """A refusal on the snapshot marks the event for the next ones when every seat is taken and the refusal
+        is everyone's (public, free, no seat held; published and not started: checked before). The ticket
+        holders are read after the event, under the opening read before it (``SoldOutEvents``)."""
+        ttl = self.config.sold_out_ttl_seconds
+        if marker.opening is None or marker.sold_out is not None or ttl <= 0:  # off, or marked already
+            return
+        if not event.is_full or event.seats_held or not event.is_public:
+            return
+        holders = await self.tickets.holders(event.id)
+        await self.sold_out.mark(event.id, marker.opening, SoldOut(event.host_id, event.start_time), holders, ttl)
 
     async def _again(self, ticket: Ticket, seats: int, event: Event) -> TicketView:
         """A retried confirmation: the same ticket again (another number of seats: cancel first)."""

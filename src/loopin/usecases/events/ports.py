@@ -14,7 +14,7 @@ event loaded with ``get_for_update``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -265,6 +265,49 @@ class SeatInventory(Protocol):
     async def release_held(self, event_id: int, seats: int) -> None: ...
 
     async def release_taken(self, event_id: int, seats: int) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SoldOut:
+    """What refusing a sold-out event needs to know of it without reading it: it is free, public, published and
+    not deleted, every seat is taken and none held (so no waitlist offer or checkout can give one back unseen),
+    and who hosts it and when it starts (the host and a late caller get their own answers)."""
+
+    host_id: int
+    start_time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SoldOutCheck:
+    """One round trip's worth: ``opening`` to ``mark`` the event with (``None`` when the markers cannot be
+    reached), the marker if one stands, and whether the member held a ticket (live or cancelled) when it was
+    set (they never get the marker's refusal: their own ticket answers them)."""
+
+    opening: str | None
+    sold_out: SoldOut | None = None
+    held_a_ticket: bool = False
+
+
+class SoldOutEvents(Protocol):
+    """Markers of sold-out events, so a rush's refusals need neither the event nor a database connection.
+
+    A marker stands from ``mark`` until the next ``clear`` of its event, or ``ttl_seconds``: every change of an
+    event's seats or facts clears it after its commit (``usecases/events/sold_out.py`` wraps the seat inventory
+    and the events repository so that no use case can forget). ``mark`` takes the ``opening`` a ``check`` read
+    *before* the caller read the event: a clear that ran since then makes the mark a no-op, so a marker never
+    outlives a change its setter did not see. When the markers cannot be reached, ``check`` answers no marker
+    and ``mark``/``clear`` do nothing (the marker's lifetime bounds a clear that was lost)."""
+
+    async def check(self, event_id: int, member_id: int) -> SoldOutCheck: ...
+
+    async def mark(
+        self, event_id: int, opening: str, sold_out: SoldOut, ticket_holders: Collection[int], ttl_seconds: int
+    ) -> None:
+        """``ticket_holders``: every member with a ticket for the event, live or cancelled, read after the
+        event."""
+        ...
+
+    async def clear(self, event_id: int) -> None: ...
 
 
 # --- what the payments context answers for events (it ranks above: events declares, payments implements) ---

@@ -89,7 +89,10 @@ class TicketController(LoopinController):
         data: JSONBody[ConfirmIn | None] = None,  # no body at all: every default (one seat)
     ) -> TicketOut:
         seats = (data or ConfirmIn()).seats
-        return ticket_out(await confirm(member_id=request.user.member_id, event_id=event_id, seats=seats))
+        user = request.user
+        return ticket_out(
+            await confirm(member_id=user.member_id, event_id=event_id, seats=seats, token_id=user.token_id)
+        )
 
     @get("/{event_id:int}/my-ticket", summary="My ticket for this event")
     async def my_ticket(

@@ -1,0 +1,64 @@
+"""SoldOutEvents contract (in-memory and Redis): a marker counts only under the opening read before it was set."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from dishka import AsyncContainer
+
+from loopin.usecases.events.ports import SoldOut, SoldOutEvents
+
+STARTS = datetime(2027, 1, 2, 18, 30, tzinfo=UTC)
+FULL = SoldOut(host_id=7, start_time=STARTS)
+
+
+async def markers_of(container: AsyncContainer) -> SoldOutEvents:
+    return await container.get(SoldOutEvents)
+
+
+async def test_a_mark_stands_for_everyone_but_the_ticket_holders(any_container: AsyncContainer) -> None:
+    markers = await markers_of(any_container)
+    first = await markers.check(101, 1)
+    assert first.opening is not None
+    assert (first.sold_out, first.held_a_ticket) == (None, False)
+    assert (await markers.check(101, 2)).opening == first.opening  # the same opening until a clear
+    await markers.mark(101, first.opening, FULL, [3, 4], ttl_seconds=60)
+    seen = await markers.check(101, 1)
+    assert (seen.opening, seen.sold_out, seen.held_a_ticket) == (first.opening, FULL, False)
+    assert (await markers.check(101, 3)).held_a_ticket
+    assert (await markers.check(101, 4)).held_a_ticket
+    assert (await markers.check(102, 1)).sold_out is None  # per event
+
+
+async def test_a_clear_voids_the_marker_and_every_mark_begun_before_it(any_container: AsyncContainer) -> None:
+    markers = await markers_of(any_container)
+    before = await markers.check(201, 1)
+    assert before.opening is not None
+    await markers.mark(201, before.opening, FULL, [3], ttl_seconds=60)
+    await markers.clear(201)
+    after = await markers.check(201, 1)
+    assert after.sold_out is None
+    assert after.opening is not None
+    assert after.opening != before.opening
+    # a reader that read the event before the change marks late: nothing stands
+    await markers.mark(201, before.opening, FULL, [3], ttl_seconds=60)
+    assert (await markers.check(201, 1)).sold_out is None
+    # one that began after it does
+    await markers.mark(201, after.opening, FULL, [], ttl_seconds=60)
+    assert (await markers.check(201, 3)).sold_out == FULL
+    assert not (await markers.check(201, 3)).held_a_ticket  # the holders are the last mark's
+
+
+async def test_markers_off_and_many_holders(any_container: AsyncContainer) -> None:
+    markers = await markers_of(any_container)
+    opening = (await markers.check(301, 1)).opening
+    assert opening is not None
+    await markers.mark(301, opening, FULL, [2], ttl_seconds=0)  # 0: markers are off
+    assert (await markers.check(301, 1)).sold_out is None
+    holders = list(range(10_000, 12_500))  # more than one batch of the Redis script
+    await markers.mark(301, opening, FULL, holders, ttl_seconds=60)
+    assert all([(await markers.check(301, m)).held_a_ticket for m in (10_000, 11_000, 12_499)])
+    assert not (await markers.check(301, 12_500)).held_a_ticket
+    await markers.clear(301)
+    await markers.clear(301)  # clearing nothing is fine
+    assert (await markers.check(301, 10_000)).sold_out is None
