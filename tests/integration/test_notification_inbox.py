@@ -163,3 +163,27 @@ async def test_preferences_round_trip(any_container: AsyncContainer, fakes: Fake
     async with any_container() as scope:
         assert (await (await scope.get(PreferenceRepository)).get(me.id)).muted == frozenset()
         await (await scope.get(UnitOfWork)).commit()
+
+
+async def test_old_notifications_go_oldest_first_passing_over_held_rows(
+    any_container: AsyncContainer, fakes: Fakes
+) -> None:
+    me, other = await members(any_container, fakes, 2)
+    for n in range(3):
+        await deliver(any_container, me.id, n)
+    await deliver(any_container, other.id, 9)
+    fakes.clock.advance(timedelta(days=10))
+    await deliver(any_container, me.id, 4)
+    oldest, *_ = sorted(await stored(any_container, me.id), key=lambda n: n.id)
+    cutoff = fakes.clock.now() - timedelta(days=5)
+    async with any_container() as holder:  # a push of the oldest in progress: its row is locked
+        assert await (await holder.get(NotificationRepository)).lock_by_key(oldest.key) is not None
+        async with any_container() as scope:
+            assert await (await scope.get(NotificationRepository)).delete_older_than(cutoff, 2) == 2
+            await (await scope.get(UnitOfWork)).commit()
+        await (await holder.get(UnitOfWork)).commit()
+    async with any_container() as scope:
+        assert await (await scope.get(NotificationRepository)).delete_older_than(cutoff, 10) == 2
+        await (await scope.get(UnitOfWork)).commit()
+    assert ["Jam 4" in n.body for n in await stored(any_container, me.id)] == [True]
+    assert await stored(any_container, other.id) == []

@@ -24,6 +24,7 @@ from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.identity.ports import MemberRepository, SmsSender
 from loopin.usecases.identity.request_otp import RequestOtp
 from loopin.usecases.notifications.deliver import PUSH_DUE
+from loopin.usecases.notifications.retention import PRUNE_INBOXES
 from loopin.usecases.payments import jobs as payment_jobs
 from loopin.usecases.payouts import jobs as payout_jobs
 from loopin.usecases.staff.campaigns import RESUME_CAMPAIGNS
@@ -126,6 +127,7 @@ async def test_the_worker_registers_every_job_and_the_waitlist_cron(
             payment_jobs.RECONCILE_ORDERS,
             payment_jobs.RETRY_REFUNDS,
             SUMMARIZE_AUDIT_DAYS,
+            PRUNE_INBOXES,
             payout_jobs.PROPOSE_PAYOUTS,
         ]
         assert worker.queue.name == queue_settings.queue_name

@@ -26,6 +26,7 @@ from loopin.domain.payments.refund import RefundPolicy
 from loopin.domain.shared.money import to_money
 from loopin.usecases.attendance.config import AttendanceConfig
 from loopin.usecases.identity.config import IdentityConfig
+from loopin.usecases.notifications.retention import InboxRetention
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payouts.config import PayoutsConfig
 from loopin.usecases.platform.ports import RateLimit
@@ -101,6 +102,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     quiet_hours_start: str = "22:00"  # non-urgent pushes wait (platform time zone) until quiet_hours_end
     quiet_hours_end: str = "08:00"  # equal to the start: no quiet hours
     reminder_hours_before: str = "24,2"  # ticket holders are reminded this many hours before the start
+    notification_retention_days: int = 90  # the inbox keeps a notification this long (a daily sweep)
     dev_staff_phone: str = "+919000000001"  # development only: made staff on start, for the console at /admin
     waitlist_offer_minutes: int = 120  # how long a freed seat is held for the next member on the waitlist
     waitlist_offer_min_minutes: int = 15  # ... near the start: half the time left, never less than this
@@ -125,6 +127,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return PayoutsConfig(
             settlement_delay=timedelta(hours=self.payout_settlement_hours), minimum=to_money(self.payout_minimum)
         )
+
+    def inbox_retention(self) -> InboxRetention:
+        if not 1 <= self.notification_retention_days <= 3650:
+            raise SettingsError("NOTIFICATION_RETENTION_DAYS is a number of days from 1 to 3650")
+        return InboxRetention(days=self.notification_retention_days)
 
     def attendance_config(self) -> AttendanceConfig:
         try:

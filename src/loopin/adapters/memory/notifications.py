@@ -146,6 +146,21 @@ class MemoryNotificationRepository(MemoryAdapter, NotificationRepository):
                     claimed.append(current)
         return claimed
 
+    async def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        old = sorted(
+            (n for n in self._tx.rows(NOTIFICATIONS) if n.created_at is not None and n.created_at < cutoff),
+            key=lambda n: n.id,
+        )
+        deleted = 0
+        for note in old:
+            if deleted == limit:
+                break
+            if await self._tx.try_lock(NOTIFICATIONS, note.id):
+                self._tx.delete(NOTIFICATIONS, note.id)
+                self._tx.delete(NOTIFICATION_KEYS, note.key)
+                deleted += 1
+        return deleted
+
 
 PREFERENCES = "notification_preferences"
 CAMPAIGNS, CAMPAIGN_RECIPIENTS = "campaigns", "campaign_recipients"  # staff write them; erasure cancels deliveries

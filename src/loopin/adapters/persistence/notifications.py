@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from loopin.adapters.persistence.database import SqlAdapter
@@ -217,6 +217,17 @@ class SqlNotificationRepository(SqlAdapter, NotificationRepository):
             execution_options={"populate_existing": True},
         )
         return [notification_from_row(r) for r in rows]
+
+    async def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        doomed = (
+            select(NotificationRow.id)
+            .where(NotificationRow.created_at < cutoff)
+            .order_by(NotificationRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        result = await self._session.execute(delete(NotificationRow).where(NotificationRow.id.in_(doomed)))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 class SqlPreferenceRepository(SqlAdapter, PreferenceRepository):

@@ -22,6 +22,7 @@ from loopin.usecases.audit.config import AuditConfig
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import TokenIssuer
+from loopin.usecases.notifications.retention import InboxRetention
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payouts.config import PayoutsConfig
 from loopin.usecases.payouts.ports import AccountNumberVault
@@ -57,6 +58,10 @@ class CoreProvider(Provider):
     @provide
     def quiet_hours(self, settings: Settings) -> QuietHours:
         return settings.quiet_hours()
+
+    @provide
+    def inbox_retention(self, settings: Settings) -> InboxRetention:
+        return settings.inbox_retention()
 
     @provide
     def attendance_config(self, settings: Settings) -> AttendanceConfig:

@@ -56,7 +56,7 @@ from loopin.usecases.identity import (
     waitlist,
 )
 from loopin.usecases.identity.ports import MemberRepository
-from loopin.usecases.notifications import deliver, devices, inbox, preferences, welcome
+from loopin.usecases.notifications import deliver, devices, inbox, preferences, retention, welcome
 from loopin.usecases.payments import fees, holds, notices, orders, reconcile, refunds, settlement
 from loopin.usecases.payouts import balances, bank_accounts
 from loopin.usecases.payouts import requests as payout_requests
@@ -202,6 +202,7 @@ NOTIFICATIONS = (
     inbox.MarkAllRead,
     preferences.GetNotificationPreferences,
     preferences.ChangeNotificationPreferences,
+    retention.PruneInboxes,
     welcome.WelcomeMember,
 )
 PLATFORM = (analytics.RecordAnalyticsEvent, files.DeleteStoredFiles)

@@ -55,6 +55,7 @@ from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.identity.moderation import AppointStaff
 from loopin.usecases.notifications.deliver import PUSH_DUE
+from loopin.usecases.notifications.retention import PRUNE_INBOXES
 from loopin.usecases.payments.jobs import EXPIRE_HOLDS, RECONCILE_ORDERS, RETRY_REFUNDS
 from loopin.usecases.shared.ports import Job
 from loopin.usecases.staff.campaigns import RESUME_CAMPAIGNS
@@ -112,6 +113,7 @@ def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # typ
                     (PUSH_DUE, 1),
                     (SEND_REMINDERS, 5),
                     (RESUME_CAMPAIGNS, 5),
+                    (PRUNE_INBOXES, 24 * 60),
                 ):
                     if sweeps % every == 0:
                         try:

@@ -23,6 +23,7 @@ from loopin.usecases.attendance.reminders import SEND_REMINDERS
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.notifications.deliver import PUSH_DUE
+from loopin.usecases.notifications.retention import PRUNE_INBOXES
 from loopin.usecases.payments import jobs as payment_jobs
 from loopin.usecases.payouts import jobs as payout_jobs
 from loopin.usecases.shared.ports import Job
@@ -74,6 +75,7 @@ def build_settings(
             CronJob(_task(payment_jobs.RETRY_REFUNDS), cron="*/10 * * * *", timeout=120, retries=1),
             # hourly, idempotent per day: closes yesterday (platform time zone) soon after its midnight
             CronJob(_task(SUMMARIZE_AUDIT_DAYS), cron="20 * * * *", timeout=600, retries=2),
+            CronJob(_task(PRUNE_INBOXES), cron="40 3 * * *", timeout=1800, retries=1),  # the inbox's retention
             # Mondays 04:00 UTC (09:30 IST): a payout proposed for each host with money and a primary account
             CronJob(_task(payout_jobs.PROPOSE_PAYOUTS), cron="0 4 * * 1", timeout=600, retries=1),
         ],

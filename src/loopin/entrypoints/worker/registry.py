@@ -23,6 +23,7 @@ from loopin.usecases.notifications.deliver import (
     DeliverNotification,
     PushDueNotifications,
 )
+from loopin.usecases.notifications.retention import PRUNE_INBOXES, PruneInboxes
 from loopin.usecases.notifications.welcome import WelcomeMember
 from loopin.usecases.payments import jobs as payment_jobs
 from loopin.usecases.payments.holds import ExpireHolds
@@ -143,6 +144,7 @@ HANDLERS: dict[str, Handler] = {
     END_SESSIONS: _end_member_sessions,
     DELIVER_NOTIFICATION: with_payload(DeliverNotification),
     PUSH_DUE: sweep(PushDueNotifications),
+    PRUNE_INBOXES: sweep(PruneInboxes),
     SEND_REMINDERS: sweep(SendReminders),
     SEND_CAMPAIGN_BATCH: _send_campaign_batch,
     RESUME_CAMPAIGNS: sweep(ResumeCampaigns),

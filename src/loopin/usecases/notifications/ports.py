@@ -75,6 +75,11 @@ class NotificationRepository(Protocol):
         transaction holds (``SKIP LOCKED``)."""
         ...
 
+    async def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        """Deletes up to ``limit`` notifications created before ``cutoff``, oldest first, passing over rows
+        another transaction holds; returns how many."""
+        ...
+
 
 class PreferenceRepository(Protocol):
     async def get(self, member_id: int) -> Preferences:
