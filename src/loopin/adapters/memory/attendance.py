@@ -146,9 +146,6 @@ class MemoryTicketRepository(_PairTable[Ticket], TicketRepository):
     def _pair(self, row: Ticket) -> tuple[int, int]:
         return (row.event_id, row.member_id)
 
-    async def find(self, event_id: int, member_id: int) -> Ticket | None:
-        return self._read(self._tx.read(TICKET_PAIRS, (event_id, member_id)))
-
     async def lock_by_digest(self, secret_digest: str) -> Ticket | None:
         row_id = self._tx.read(TICKET_DIGESTS, secret_digest)
         if row_id is None:
