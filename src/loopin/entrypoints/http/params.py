@@ -13,6 +13,7 @@ import msgspec
 from litestar.params import PathParameter, QueryParameter
 
 from loopin.domain.shared.ids import MAX_ID
+from loopin.usecases.shared.paging import MAX_PAGE
 
 ID_DESCRIPTION = "A positive 63-bit integer id."
 
@@ -21,5 +22,7 @@ QueryId: TypeAlias = Annotated[int, QueryParameter(ge=1, le=MAX_ID, description=
 OptionalQueryId: TypeAlias = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID, description=ID_DESCRIPTION)]
 Page: TypeAlias = Annotated[int, QueryParameter(ge=1, le=MAX_ID // 100, description="Page number, from 1.")]
 Offset: TypeAlias = Annotated[int, QueryParameter(ge=0, le=MAX_ID, description="Items to skip.")]
+PageSize: TypeAlias = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)]
+"""A list's ``limit``: the bound every paged use case checks (``usecases/shared/paging.py``)."""
 Id: TypeAlias = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID, description=ID_DESCRIPTION)]
 """An id inside a JSON body."""

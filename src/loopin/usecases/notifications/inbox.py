@@ -10,12 +10,11 @@ from dataclasses import dataclass
 
 from loopin.domain.identity.member import Access
 from loopin.domain.notifications.notification import Notification
-from loopin.domain.shared.errors import InvalidInput, NotFound
+from loopin.domain.shared.errors import NotFound
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.notifications.ports import NotificationRepository
+from loopin.usecases.shared.paging import page_size
 from loopin.usecases.shared.ports import Clock, UnitOfWork
-
-MAX_PAGE = 100
 
 
 class NotificationNotFound(NotFound):
@@ -47,8 +46,7 @@ class ListNotifications:
         self, *, member_id: int, before_id: int | None = None, unread_only: bool = False, limit: int = 30
     ) -> InboxPage:
         member = await self.access.load(member_id, Access.SELF)
-        if not 1 <= limit <= MAX_PAGE:
-            raise InvalidInput.single("limit", f"The page size is between 1 and {MAX_PAGE}")
+        page_size(limit)
         found = await self.notifications.page(
             member.id, before_id=before_id, unread_only=unread_only, limit=limit + 1
         )

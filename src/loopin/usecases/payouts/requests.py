@@ -26,9 +26,8 @@ from loopin.usecases.payouts.config import PayoutsConfig
 from loopin.usecases.payouts.ports import BankAccountRepository, PayoutHosts, PayoutRepository, PayoutSender
 from loopin.usecases.payouts.settlement import PayoutSettlement
 from loopin.usecases.payouts.views import PayoutListView, PayoutView, PayoutViews
+from loopin.usecases.shared.paging import page_size
 from loopin.usecases.shared.ports import Clock, UnitOfWork
-
-MAX_PAGE = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +121,7 @@ class ListMyPayouts:
 
     async def __call__(self, *, member_id: int, offset: int, limit: int) -> PayoutListView:
         member = await self.access.load(member_id, Access.MEMBER)
-        if not 1 <= limit <= MAX_PAGE:
-            raise InvalidInput.single("limit", f"The page size is between 1 and {MAX_PAGE}")
+        page_size(limit)
         listed = await self.views.page(await self.payouts.of_host(member.id, offset=offset, limit=limit))
         await self.uow.commit()
         return listed

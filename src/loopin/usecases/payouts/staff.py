@@ -16,7 +16,6 @@ from loopin.domain.audit.entry import JsonValue
 from loopin.domain.identity.member import Access
 from loopin.domain.payouts.errors import AccountNotShown, PayoutNotFound
 from loopin.domain.payouts.payout import PayoutRequest, PayoutStatus, read_reason, read_utr
-from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.audit.record import audit_entry
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.payouts import jobs
@@ -29,9 +28,9 @@ from loopin.usecases.payouts.ports import (
     PayoutSender,
     SendOutcome,
 )
-from loopin.usecases.payouts.requests import MAX_PAGE
 from loopin.usecases.payouts.settlement import PayoutSettlement
 from loopin.usecases.payouts.views import PayoutListView, PayoutView, PayoutViews
+from loopin.usecases.shared.paging import page_size
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 Decision = Callable[[PayoutRequest, int, datetime], Awaitable[object]]
@@ -94,8 +93,7 @@ class ListPayouts:
         self, *, member_id: int, status: PayoutStatus | None, offset: int, limit: int
     ) -> PayoutListView:
         staff_id = await self.staff.staff_id(member_id)
-        if not 1 <= limit <= MAX_PAGE:
-            raise InvalidInput.single("limit", f"The page size is between 1 and {MAX_PAGE}")
+        page_size(limit)
         page = await self.payouts.by_status(status, offset=offset, limit=limit)
         shown = len(page.payouts)
         self.staff.looked(

@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 from loopin.domain.audit.entry import AuditEntry, JsonValue
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.audit.ports import AuditDay, AuditDays, AuditLog, AuditQuery
+from loopin.usecases.shared.paging import page_size
 from loopin.usecases.staff.desk import StaffDesk
 
-MAX_PAGE = 100
 MAX_DAYS = 366
 
 
@@ -31,8 +31,7 @@ class ReadAuditLog(StaffDesk):
 
     async def __call__(self, *, member_id: int, query: AuditQuery) -> AuditPage:
         staff = await self.staff(member_id)
-        if not 1 <= query.limit <= MAX_PAGE:
-            raise InvalidInput.single("limit", f"The page size is between 1 and {MAX_PAGE}")
+        page_size(query.limit)
         if query.since is not None and query.until is not None and query.since >= query.until:
             raise InvalidInput.single("until", "The end of the window must come after its start")
         found = await self.log.search(replace(query, limit=query.limit + 1))

@@ -23,6 +23,7 @@ from loopin.domain.notifications.templates import TEMPLATES, Rendered, Template
 from loopin.domain.shared.errors import InvalidInput, NotFound
 from loopin.usecases.notifications.deliver import push_due_job
 from loopin.usecases.notifications.ports import NotificationRepository
+from loopin.usecases.shared.paging import page_size
 from loopin.usecases.shared.ports import Clock, Job, UnitOfWork
 from loopin.usecases.staff.desk import StaffDesk
 from loopin.usecases.staff.ports import CampaignAudience, CampaignRepository, CampaignResults
@@ -32,7 +33,6 @@ RESUME_CAMPAIGNS = "staff.resume_campaigns"
 BATCH_SIZE = 500
 MAX_RECIPIENTS = 200_000
 SAMPLE_IDS = 20
-MAX_PAGE = 100
 
 
 class CampaignNotFound(NotFound):
@@ -126,8 +126,7 @@ class GetCampaign(CampaignDesk):
 class ListCampaigns(CampaignDesk):
     async def __call__(self, *, member_id: int, before_id: int | None = None, limit: int = 50) -> list[Campaign]:
         await self.staff(member_id)
-        if not 1 <= limit <= MAX_PAGE:
-            raise InvalidInput.single("limit", f"The page size is between 1 and {MAX_PAGE}")
+        page_size(limit)
         found = await self.campaigns.recent(before_id, limit)
         await self.uow.commit()
         return found

@@ -16,8 +16,9 @@ from loopin.domain.identity.member import Access, Member
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.audit.record import audit_entry
 from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.shared.paging import page_size
 from loopin.usecases.shared.ports import Clock, UnitOfWork
-from loopin.usecases.staff.ports import MAX_PAGE, Page, PageRequest
+from loopin.usecases.staff.ports import Page, PageRequest
 
 L = TypeVar("L")
 
@@ -53,8 +54,7 @@ class StaffDesk:
 
 def checked_page(page: PageRequest, sorts: tuple[str, ...]) -> PageRequest:
     """The page as asked, or a 422 naming what is wrong; an unknown sort key falls back to the first one."""
-    if not 1 <= page.limit <= MAX_PAGE:
-        raise InvalidInput.single("limit", f"The page size is between 1 and {MAX_PAGE}")
+    page_size(page.limit)
     if not 0 <= page.offset <= 1_000_000:
         raise InvalidInput.single("offset", "The offset is between 0 and 1000000")
     sort = page.sort if page.sort in sorts else sorts[0]

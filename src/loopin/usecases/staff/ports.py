@@ -18,7 +18,6 @@ from loopin.domain.notifications.campaign import Audience, Campaign
 from loopin.domain.notifications.templates import NotificationKind
 
 T = TypeVar("T")
-MAX_PAGE = 100
 
 
 @dataclass(frozen=True, slots=True)

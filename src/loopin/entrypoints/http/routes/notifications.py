@@ -15,11 +15,10 @@ from loopin.domain.notifications.notification import Notification
 from loopin.domain.notifications.templates import NotificationKind
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
-from loopin.entrypoints.http.params import Id, OptionalQueryId, PathId
+from loopin.entrypoints.http.params import Id, OptionalQueryId, PageSize, PathId
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice
 from loopin.usecases.notifications.inbox import (
-    MAX_PAGE,
     CountUnread,
     ListNotifications,
     MarkAllRead,
@@ -165,7 +164,7 @@ class InboxController(LoopinController):
         read: FromDishka[ListNotifications],
         unread: Annotated[bool, QueryParameter(description="only unread ones")] = False,
         before_id: OptionalQueryId = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 30,
+        limit: PageSize = 30,
     ) -> InboxOut:
         page = await read(member_id=request.user.member_id, before_id=before_id, unread_only=unread, limit=limit)
         return InboxOut(

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 import msgspec
 from dishka.integrations.litestar import FromDishka
 from litestar import get, post
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import JSONBody
 
 from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
-from loopin.entrypoints.http.params import Offset
+from loopin.entrypoints.http.params import Offset, PageSize
 from loopin.entrypoints.http.wire import client_address, to_wire
 from loopin.usecases.events.hosts import BecomeAHost, ListHostLeads
 from loopin.usecases.events.views import HostLeadView
@@ -96,7 +95,7 @@ class HostController(LoopinController):
         request: MemberRequest,
         list_leads: FromDishka[ListHostLeads],
         offset: Offset = 0,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 50,
+        limit: PageSize = 50,
     ) -> HostLeadListOut:
         total, leads = await list_leads(member_id=request.user.member_id, offset=offset, limit=limit)
         return HostLeadListOut(

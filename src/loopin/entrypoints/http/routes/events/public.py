@@ -6,18 +6,18 @@ tokens are not even looked at.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from dishka.integrations.litestar import FromDishka
 from litestar import Response, get
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from loopin.entrypoints.http.auth import PUBLIC
 from loopin.entrypoints.http.controller import LoopinController
-from loopin.entrypoints.http.params import Page
+from loopin.entrypoints.http.params import Page, PageSize
 from loopin.entrypoints.http.routes.events.wire import EventOut, InterestRefOut, event_out
 from loopin.usecases.events.public import CityEvents, CityPage, EventSeo, PublicEvent
 
@@ -85,7 +85,7 @@ class PublicEventController(LoopinController):
         city_events: FromDishka[CityEvents],
         event_interest_slug: FromQuery[str | None] = None,
         page: Page = 1,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        limit: PageSize = 20,
     ) -> CityPageOut:
         found = await city_events(
             country_code=country_code, city=city_slug, interest_slug=event_interest_slug, page=page, limit=limit

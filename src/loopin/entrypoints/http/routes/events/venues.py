@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 import msgspec
 from dishka.integrations.litestar import FromDishka
 from litestar import Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody
 
 from loopin.domain.events.place import VENUE_API_FIELDS, PlaceInput
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
-from loopin.entrypoints.http.params import Offset, PathId
+from loopin.entrypoints.http.params import Offset, PageSize, PathId
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues
 from loopin.usecases.events.views import VenueView
@@ -76,7 +75,7 @@ class VenueController(LoopinController):
         city: FromQuery[str | None] = None,
         venue_type: FromQuery[str | None] = None,
         offset: Offset = 0,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        limit: PageSize = 20,
     ) -> VenueListOut:
         found = await list_venues(
             member_id=request.user.member_id, city=city, venue_type=venue_type, offset=offset, limit=limit

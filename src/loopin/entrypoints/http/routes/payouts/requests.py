@@ -4,18 +4,17 @@ cancelling a request staff have not approved yet."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 import msgspec
 from dishka.integrations.litestar import FromDishka
 from litestar import get, post
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import JSONBody
 
 from loopin.domain.payouts.balance import MONEY_FIGURES
 from loopin.domain.shared.money import CURRENCY
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
-from loopin.entrypoints.http.params import Id, Offset, PathId
+from loopin.entrypoints.http.params import Id, Offset, PageSize, PathId
 from loopin.entrypoints.http.routes.payouts.wire import (
     PayoutEnvelope,
     PayoutListOut,
@@ -26,7 +25,7 @@ from loopin.entrypoints.http.routes.payouts.wire import (
 )
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.payouts.balances import GetPayoutSummary
-from loopin.usecases.payouts.requests import MAX_PAGE, CancelPayout, ListMyPayouts, RequestPayout
+from loopin.usecases.payouts.requests import CancelPayout, ListMyPayouts, RequestPayout
 from loopin.usecases.payouts.views import PayoutSummary
 
 
@@ -103,7 +102,7 @@ class PayoutController(LoopinController):
         request: MemberRequest,
         read: FromDishka[ListMyPayouts],
         offset: Offset = 0,
-        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 20,
+        limit: PageSize = 20,
     ) -> PayoutListOut:
         found = await read(member_id=request.user.member_id, offset=offset, limit=limit)
         return payout_list_out(found, offset, limit)

@@ -14,10 +14,10 @@ from litestar.params import QueryParameter
 from loopin.domain.audit.entry import AuditEntry
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
-from loopin.entrypoints.http.params import OptionalQueryId
+from loopin.entrypoints.http.params import OptionalQueryId, PageSize
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.audit.ports import AuditDay, AuditQuery
-from loopin.usecases.staff.audit_log import MAX_PAGE, ReadAuditDays, ReadAuditLog
+from loopin.usecases.staff.audit_log import ReadAuditDays, ReadAuditLog
 
 
 class AuditEntryOut(msgspec.Struct):
@@ -106,7 +106,7 @@ class StaffAuditController(LoopinController):
         ] = None,
         until: Annotated[datetime | None, QueryParameter(description="before (exclusive)")] = None,
         before_seq: OptionalQueryId = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
+        limit: PageSize = 50,
     ) -> AuditPageOut:
         query = AuditQuery(
             target_type=target_type,

@@ -9,15 +9,14 @@ from typing import Annotated
 import msgspec
 from dishka.integrations.litestar import FromDishka
 from litestar import Response, get, post
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import JSONBody
 
 from loopin.domain.notifications.campaign import Audience, Campaign
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
-from loopin.entrypoints.http.params import Id, OptionalQueryId, PathId
+from loopin.entrypoints.http.params import Id, OptionalQueryId, PageSize, PathId
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.staff.campaigns import (
-    MAX_PAGE,
     CampaignView,
     CancelCampaign,
     ComposeCampaign,
@@ -188,7 +187,7 @@ class StaffCampaignController(LoopinController):
         request: MemberRequest,
         read: FromDishka[ListCampaigns],
         before_id: OptionalQueryId = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
+        limit: PageSize = 50,
     ) -> CampaignListOut:
         found = await read(member_id=request.user.member_id, before_id=before_id, limit=limit)
         return CampaignListOut(True, [campaign_out(c) for c in found])

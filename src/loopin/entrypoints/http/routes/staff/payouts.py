@@ -14,9 +14,9 @@ from litestar.params import JSONBody, QueryParameter
 from loopin.domain.payouts.payout import PayoutStatus
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
-from loopin.entrypoints.http.params import Offset, PathId
+from loopin.entrypoints.http.params import Offset, PageSize, PathId
 from loopin.entrypoints.http.routes.payouts.wire import PayoutEnvelope, PayoutListOut, payout_list_out, payout_out
-from loopin.usecases.payouts.requests import MAX_PAGE, CancelPayout
+from loopin.usecases.payouts.requests import CancelPayout
 from loopin.usecases.payouts.staff import ApprovePayout, ListPayouts, MarkPayoutFailed, MarkPayoutPaid
 
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
@@ -41,7 +41,7 @@ class StaffPayoutController(LoopinController):
         read: FromDishka[ListPayouts],
         status: Annotated[PayoutStatus | None, QueryParameter(description="requested, approved, paid...")] = None,
         offset: Offset = 0,
-        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
+        limit: PageSize = 50,
     ) -> PayoutListOut:
         found = await read(member_id=request.user.member_id, status=status, offset=offset, limit=limit)
         return payout_list_out(found, offset, limit)

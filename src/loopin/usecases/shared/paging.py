@@ -1,0 +1,15 @@
+"""Every paged list of the service answers at most ``MAX_PAGE`` items a page: one bound, checked in one place
+(the routes declare the same bound to the OpenAPI document through ``entrypoints/http/params.py``)."""
+
+from __future__ import annotations
+
+from loopin.domain.shared.errors import InvalidInput
+
+MAX_PAGE = 100
+
+
+def page_size(limit: int) -> int:
+    """``limit`` when it is a page size this service answers, else a 422 naming the bounds."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput.single("limit", f"The page size is between 1 and {MAX_PAGE}")
+    return limit
