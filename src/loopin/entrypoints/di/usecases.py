@@ -4,7 +4,9 @@ test fails for one left out."""
 
 from __future__ import annotations
 
-from dishka import Provider, Scope, decorate, provide_all
+from typing import Generic, TypeVar
+
+from dishka import AsyncContainer, Provider, Scope, decorate, provide, provide_all
 
 from loopin.entrypoints.di.bindings import Implementation
 from loopin.usecases.attendance import (
@@ -65,8 +67,11 @@ from loopin.usecases.payouts import staff as payout_staff
 from loopin.usecases.payouts import views as payout_views
 from loopin.usecases.platform import analytics, files
 from loopin.usecases.privacy import commitments, erase, export
+from loopin.usecases.shared.ports import Deferred
 from loopin.usecases.staff import audit_log, campaigns, console, sign_in
 from loopin.usecases.staff import catalog as staff_catalog
+
+T = TypeVar("T")
 
 IDENTITY = (
     member_access.MemberAccess,
@@ -93,6 +98,7 @@ EVENTS = (
     browse.ListFeed,
     browse.GetEvent,
     browse.GetShareUrl,
+    hot_reads.HotMiss,
     hot_reads.HotReads,
     hot_reads.ReadFeed,
     hot_reads.ReadEvent,
@@ -264,6 +270,19 @@ ANSWERED_ABOVE = (
 )
 
 
+class InScope(Generic[T]):
+    """``Deferred``: resolved from the request's own container when first called (and then kept by it)."""
+
+    __slots__ = ("_container", "_kind")
+
+    def __init__(self, container: AsyncContainer, kind: type[T]) -> None:
+        self._container = container
+        self._kind = kind
+
+    async def __call__(self) -> T:
+        return await self._container.get(self._kind)
+
+
 class UseCaseProvider(Provider):
     scope = Scope.REQUEST
     use_cases = provide_all(*USE_CASES)
@@ -272,6 +291,11 @@ class UseCaseProvider(Provider):
     # ... and every change of an event's seats or facts clears its sold-out marker after the commit
     seats = decorate(sold_out.SoldOutClearingSeats, provides=SeatInventory)
     events = decorate(sold_out.SoldOutClearingEvents, provides=EventRepository)
+
+    @provide
+    def hot_miss(self, container: AsyncContainer) -> Deferred[hot_reads.HotMiss]:
+        """A cache hit of the feed or an event never builds the session and repositories a miss reads with."""
+        return InScope(container, hot_reads.HotMiss)
 
     def __init__(self) -> None:
         super().__init__()

@@ -32,22 +32,31 @@ from loopin.usecases.events.ports import EventCache, HotRead, Rendered, ShownEve
 from loopin.usecases.events.views import EventView, FeedPageView
 from loopin.usecases.identity.access import MemberAccess, SessionEnded
 from loopin.usecases.identity.ports import TokenRevocations
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock, Deferred, UnitOfWork
 
 FeedPresenter = Callable[[FeedPageView], bytes]
 EventPresenter = Callable[[EventView, bool], bytes]  # the view, and whether the caller hosts it
 
 
 @dataclass(frozen=True, slots=True)
-class HotReads:
-    """What the feed and the detail share: the snapshot of the caller, read once per generation."""
+class HotMiss:
+    """What a read that missed needs: the database, in the use case's transaction."""
 
     access: MemberAccess
     event_access: EventAccess
     catalog: EventCatalog
+    uow: UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class HotReads:
+    """What the feed and the detail share: the snapshot of the caller, read once per generation. The database
+    side is built on a miss only (``Deferred``): a hit opens no session and builds no repository."""
+
     cache: EventCache
     config: EventsConfig
     revocations: TokenRevocations
+    database: Deferred[HotMiss]
 
     @property
     def ttl(self) -> int:
@@ -65,12 +74,12 @@ class HotReads:
             raise SessionEnded()
         return hot if hot is not None else HotRead(-1, None, tuple(None for _ in keys))
 
-    async def snapshot(self, member_id: int, generation: int) -> tuple[Member, ViewerSnapshot]:
+    async def snapshot(self, miss: HotMiss, member_id: int, generation: int) -> tuple[Member, ViewerSnapshot]:
         """The caller from the database (let in or refused, as every read), and their snapshot, kept."""
-        member = await self.access.load(member_id, Access.MEMBER)
-        viewer = await self.event_access.viewer(member)
+        member = await miss.access.load(member_id, Access.MEMBER)
+        viewer = await miss.event_access.viewer(member)
         snapshot = ViewerSnapshot(
-            generation, viewer.is_staff, await self.catalog.cache_class(viewer), tuple(sorted(viewer.granted))
+            generation, viewer.is_staff, await miss.catalog.cache_class(viewer), tuple(sorted(viewer.granted))
         )
         if self.ttl > 0:
             await self.cache.keep_viewer(member.id, snapshot, self.ttl)
@@ -82,7 +91,6 @@ class ReadFeed:
     """``ListFeed``, rendered: the same page for the same filters and caller, as the presenter encodes it."""
 
     reads: HotReads
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(
@@ -98,16 +106,17 @@ class ReadFeed:
             found = await self._kept(member_id, snapshot, rest, public)
             if found is not None:
                 return found
+        miss = await self.reads.database()
         if snapshot is None:  # a member's first read of this generation: who they are, then the page kept
-            _, snapshot = await self.reads.snapshot(member_id, generation)
+            _, snapshot = await self.reads.snapshot(miss, member_id, generation)
             found = await self._kept(member_id, snapshot, rest, public) if ttl > 0 else None
             if found is not None:
-                await self.uow.commit()
+                await miss.uow.commit()
                 return found
-        page = await self.reads.catalog.read_page(
+        page = await miss.catalog.read_page(
             query, snapshot.viewer(member_id), snapshot.cache_class, self.clock.now(), pin_own=pin_own
         )
-        await self.uow.commit()
+        await miss.uow.commit()
         body = present(page)
         if ttl > 0:
             key = f"hot-feed:{self._rendered_class(member_id, snapshot)}:{rest}"
@@ -136,7 +145,6 @@ class ReadEvent:
     """``GetEvent``, rendered: 404 for an event the caller may not see, decided on the kept facts on a hit."""
 
     reads: HotReads
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int, token_id: str, event_id: int, present: EventPresenter) -> bytes:
         cache, ttl = self.reads.cache, self.reads.ttl
@@ -148,12 +156,13 @@ class ReadEvent:
             entry = None
         if snapshot is not None and entry is not None and entry.shown is not None:
             return self._allowed(entry.shown, snapshot, member_id, entry.body)
-        member, snapshot = await self.reads.snapshot(member_id, generation)
+        miss = await self.reads.database()
+        member, snapshot = await self.reads.snapshot(miss, member_id, generation)
         if entry is not None and entry.shown is not None:  # their first read of this generation, a kept event
-            await self.uow.commit()
+            await miss.uow.commit()
             return self._allowed(entry.shown, snapshot, member.id, entry.body)
-        view = await self.reads.catalog.read_detail(event_id)
-        await self.uow.commit()
+        view = await miss.catalog.read_detail(event_id)
+        await miss.uow.commit()
         if view is None:
             raise EventNotFound()
         for_others = present(view, False)

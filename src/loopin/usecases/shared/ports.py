@@ -5,16 +5,24 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 JsonScalar = str | int | float | bool | None
 Effect = Callable[[], Awaitable[None]]
+T_co = TypeVar("T_co", covariant=True)
 
 
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, timezone-aware, in UTC."""
         ...
+
+
+class Deferred(Protocol[T_co]):
+    """A dependency built when first asked for, in the use case's own scope: what only a slow path needs (the
+    hot reads' database side, which a cache hit never opens)."""
+
+    async def __call__(self) -> T_co: ...
 
 
 class UnitOfWork(Protocol):
