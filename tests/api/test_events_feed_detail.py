@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 from tests.api.event_flows import (
     GUEST,
     HOST,
+    IST,
     OTHER,
     active_members,
     app_start_time,
@@ -139,8 +140,9 @@ async def test_feed_filters_and_paging_for_other_clients(api: AsyncTestClient, f
     assert await titles(status="published", limit="1") == ["Day 2"]
     assert await titles(status="draft") == []
     assert await titles(is_upcoming="false", limit="100") == ["Day 2", "Day 3", "Day 4", "Pune run"]
-    fakes.clock.advance(timedelta(days=3))
-    assert await titles(limit="10") == ["Day 4", "Pune run"]  # the first two are over
+    day_3 = (fakes.clock.now().astimezone(IST) + timedelta(days=3)).date()
+    fakes.clock.advance(datetime(day_3.year, day_3.month, day_3.day, 6, tzinfo=IST) - fakes.clock.now())
+    assert await titles(limit="10") == ["Day 4", "Pune run"]  # 06:00 of day 3: the first two are over
 
 
 @pytest.mark.parametrize(
