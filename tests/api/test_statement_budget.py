@@ -108,8 +108,12 @@ async def test_confirm_attendance_pays_one_insert(counted: Counted) -> None:
         confirmed = await rig.confirm(guest, event_.id)
     assert confirmed.status_code == 200, confirmed.text
     assert seen.touching_outbox() == ["INSERT"]
-    # 8 before the outbox: the request is read without a lock, then locked again after the seats (lock order)
-    assert (seen.transactions, len(seen.texts)) == (1, 9), seen.texts
+    # the request is read without a lock and written after the seats (lock order) by one conditional UPDATE;
+    # the outbox row goes in before the seats, so under the event's lock only the request's UPDATE runs
+    assert (seen.transactions, len(seen.texts)) == (1, 8), seen.texts
+    heads = [" ".join(t.split()[:2]).upper() for t in seen.texts[-3:]]
+    assert heads == ["INSERT INTO", "UPDATE EVENTS", "UPDATE JOIN_REQUESTS"], seen.texts[-3:]
+    assert "outbox" in seen.texts[-3]
 
 
 async def test_verify_otp_pays_one_insert(counted: Counted) -> None:

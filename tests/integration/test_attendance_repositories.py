@@ -412,3 +412,44 @@ async def test_public_events_need_no_grant(any_container: AsyncContainer, fakes:
     await put(any_container, TicketRepository, ticket(private, guest, now))
     async with any_container() as scope:
         assert await (await scope.get(EventAccessGrants)).granted_event_ids(guest.id) == frozenset({private.id})
+
+
+async def test_a_request_read_without_a_lock_is_saved_only_if_nobody_changed_it(
+    any_container: AsyncContainer, fakes: Fakes
+) -> None:
+    """The rush's confirmation marks its request by one conditional statement after the seats (issue 12)."""
+    host, guest = await members(any_container, fakes, "Host", "Asha")
+    event = await an_event(any_container, fakes, host)
+    now = fakes.clock.now()
+    request = JoinRequest.open(event.id, guest.id, 1, "", now)
+    request.accept(now, "", now + timedelta(days=1))
+    stored = await put(any_container, JoinRequestRepository, request)
+    later = now + timedelta(minutes=5)
+    async with any_container() as scope:
+        repo = await scope.get(JoinRequestRepository)
+        read = await repo.find(event.id, guest.id)
+        assert read is not None
+        stale_deadline = read.confirm_by - timedelta(hours=1) if read.confirm_by else None
+        read.ticket_issued(later)
+        assert not await repo.save_if_accepted(read, confirm_by=stale_deadline)  # another deadline: changed
+        assert await repo.save_if_accepted(read, confirm_by=now + timedelta(days=1))
+        await (await scope.get(UnitOfWork)).commit()
+    async with any_container() as scope:
+        found = await (await scope.get(JoinRequestRepository)).get(stored.id)
+        assert found is not None
+        assert (found.status, found.confirm_by, found.updated_at) == (RequestStatus.ACCEPTED, None, later)
+    async with any_container() as scope:  # declined since it was read: nothing is written
+        repo = await scope.get(JoinRequestRepository)
+        read = await repo.find(event.id, guest.id)
+        locked = await repo.lock(event.id, guest.id)
+        assert read is not None
+        assert locked is not None
+        locked.decline(later, "", has_ticket=False)
+        await repo.save(locked)
+        read.ticket_issued(later + timedelta(minutes=1))
+        assert not await repo.save_if_accepted(read, confirm_by=None)
+        await (await scope.get(UnitOfWork)).commit()
+    async with any_container() as scope:
+        found = await (await scope.get(JoinRequestRepository)).get(stored.id)
+        assert found is not None
+        assert found.status is RequestStatus.DECLINED

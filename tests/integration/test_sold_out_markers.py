@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from dishka import AsyncContainer
+from redis.asyncio import Redis
 
-from loopin.usecases.events.ports import SoldOut, SoldOutEvents
+from loopin.adapters.redis.sold_out import RedisSoldOutEvents
+from loopin.usecases.events.ports import SoldOut, SoldOutCheck, SoldOutEvents
 
 STARTS = datetime(2027, 1, 2, 18, 30, tzinfo=UTC)
 FULL = SoldOut(host_id=7, start_time=STARTS)
@@ -62,3 +64,16 @@ async def test_markers_off_and_many_holders(any_container: AsyncContainer) -> No
     await markers.clear(301)
     await markers.clear(301)  # clearing nothing is fine
     assert (await markers.check(301, 10_000)).sold_out is None
+
+
+async def test_unreachable_markers_leave_every_answer_to_the_database() -> None:
+    """Redis down: no marker stands and no opening is given (nothing is marked), and a clear does not fail the
+    change it follows (it was committed; the marker's lifetime bounds it)."""
+    redis = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    markers = RedisSoldOutEvents(redis)
+    try:
+        assert await markers.check(401, 1) == SoldOutCheck(None)
+        await markers.mark(401, "an opening", FULL, [2], ttl_seconds=60)
+        await markers.clear(401)
+    finally:
+        await redis.aclose()

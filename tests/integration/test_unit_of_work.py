@@ -181,3 +181,21 @@ async def test_a_failing_effect_does_not_fail_the_commit(recorded: Recorded, fak
         uow.after_commit(effects.named("after"))
         await uow.commit()
     assert effects.ran == [("after", 0)]
+
+
+async def test_staged_jobs_are_written_before_the_commit_and_dropped_by_a_rollback(recorded: Recorded) -> None:
+    """``stage`` writes the jobs so far into the outbox inside the transaction (the rush's seat statement comes
+    after it); they are dispatched with the commit's own, once, or dropped with a rollback."""
+    early, late, dropped = Job("test.early"), Job("test.late"), Job("test.dropped")
+    async with recorded.container() as scope:
+        _, uow = await ports(scope)
+        uow.enqueue(dropped)
+        await uow.stage()
+        await uow.rollback()
+        uow.enqueue(early)
+        await uow.stage()
+        assert recorded.dispatcher.jobs == []  # staged is not sent
+        uow.enqueue(late)
+        await uow.commit()
+        await uow.commit()
+    assert sent(recorded) == [early, late]

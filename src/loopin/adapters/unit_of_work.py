@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 
 import structlog
 
-from loopin.adapters.jobs.outbox import Outbox
+from loopin.adapters.jobs.outbox import Outbox, OutboxMessage
 from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.usecases.shared.ports import Clock, Effect, Job, UnitOfWork
 
@@ -37,6 +37,10 @@ class AfterCommit:
         if effect not in self._effects:  # an effect registered twice runs once
             self._effects.append(effect)
 
+    def take_jobs(self) -> list[Job]:
+        jobs, self._jobs = self._jobs, []
+        return jobs
+
     def take(self) -> tuple[list[Job], list[Effect]]:
         """Empties the buffer: what it held belongs to the commit (or rollback) that takes it."""
         jobs, effects = self._jobs, self._effects
@@ -52,6 +56,7 @@ class BufferedUnitOfWork(UnitOfWork, ABC):
         self._outbox = outbox
         self._relay = relay
         self._clock = clock
+        self._staged: list[OutboxMessage] = []  # jobs written to the outbox before the commit (``stage``)
 
     @abstractmethod
     async def _commit(self) -> None: ...
@@ -59,12 +64,19 @@ class BufferedUnitOfWork(UnitOfWork, ABC):
     @abstractmethod
     async def _rollback(self) -> None: ...
 
+    async def _write(self, jobs: list[Job]) -> list[OutboxMessage]:
+        if not jobs:  # a transaction without jobs pays nothing for the outbox
+            return []
+        now = self._clock.now()
+        return await self._outbox.add(jobs, now=now, hold_until=now + self._relay.hold)
+
+    async def stage(self) -> None:
+        self._staged += await self._write(self._pending.take_jobs())
+
     async def commit(self) -> None:
         jobs, effects = self._pending.take()
-        messages = []
-        if jobs:  # a transaction without jobs pays nothing for the outbox
-            now = self._clock.now()
-            messages = await self._outbox.add(jobs, now=now, hold_until=now + self._relay.hold)
+        messages, self._staged = self._staged, []
+        messages += await self._write(jobs)
         await self._commit()
         # Committed: from here on nothing raises, so no use case mistakes a saved change for a failed one.
         await self._relay.deliver_now(messages)
@@ -76,6 +88,7 @@ class BufferedUnitOfWork(UnitOfWork, ABC):
 
     async def rollback(self) -> None:
         self._pending.take()
+        self._staged = []
         await self._rollback()
 
     def enqueue(self, job: Job) -> None:

@@ -108,6 +108,13 @@ class MemoryJoinRequestRepository(_PairTable[JoinRequest], JoinRequestRepository
                     found.append(locked)
         return found
 
+    async def save_if_accepted(self, request: JoinRequest, *, confirm_by: datetime | None) -> bool:
+        stored = await self.lock_by_id(request.id)
+        if stored is None or stored.status is not RequestStatus.ACCEPTED or stored.confirm_by != confirm_by:
+            return False
+        await self.save(request)
+        return True
+
     async def lock_overdue(self, now: datetime, limit: int) -> list[JoinRequest]:
         return await self._lock_overdue(
             lambda r: r.status is RequestStatus.ACCEPTED and r.confirm_by is not None and r.confirm_by <= now,

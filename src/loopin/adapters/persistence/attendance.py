@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from loopin.adapters.persistence.orm import InvitationRow, JoinRequestRow, TicketRow
-from loopin.adapters.persistence.rows import RowRepository, copy_to_row, entity_from_row
+from loopin.adapters.persistence.rows import RowRepository, copy_to_row, entity_from_row, row_values
 from loopin.domain.attendance.invitation import Invitation, InvitationStatus
 from loopin.domain.attendance.request import JoinRequest, RequestStatus
 from loopin.domain.attendance.ticket import Ticket, TicketStatus
@@ -71,6 +71,21 @@ class SqlJoinRequestRepository(RowRepository[JoinRequest, JoinRequestRow], JoinR
             .order_by(JoinRequestRow.id),
             lock=True,
         )
+
+    async def save_if_accepted(self, request: JoinRequest, *, confirm_by: datetime | None) -> bool:
+        await self._session.flush()  # the condition must see what this transaction wrote to the request before
+        statement = (
+            update(JoinRequestRow)
+            .where(
+                JoinRequestRow.id == request.id,
+                JoinRequestRow.status == RequestStatus.ACCEPTED.value,
+                JoinRequestRow.confirm_by.is_not_distinct_from(confirm_by),
+            )
+            .values(**row_values(request))
+            .returning(JoinRequestRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        return await self._session.scalar(statement) is not None
 
     async def lock_overdue(self, now: datetime, limit: int) -> list[JoinRequest]:
         return await self._many(

@@ -105,6 +105,12 @@ class JoinRequestRepository(Protocol):
 
     async def save(self, request: JoinRequest) -> None: ...
 
+    async def save_if_accepted(self, request: JoinRequest, *, confirm_by: datetime | None) -> bool:
+        """Writes ``request`` in one statement (taking its row lock) only if the stored request is still accepted
+        with the confirmation deadline it was read with (``confirm_by``); False, nothing written, when another
+        transaction changed it since (then lock it and decide again)."""
+        ...
+
     async def lock_overdue(self, now: datetime, limit: int) -> list[JoinRequest]:
         """Accepted requests past their confirmation deadline, skipping rows another transaction holds."""
         ...

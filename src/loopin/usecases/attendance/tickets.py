@@ -9,9 +9,9 @@ Built for a rush (thousands confirming the seats of one event at once): once a r
 out (``SoldOutEvents``), refusals are answered from that marker and the caller's kept profile, without SQL; before
 that, a confirmation reads the event without its row lock, and a sold-out event refuses on that snapshot (and
 marks it), so refusals never queue for the lock. Only those who
-can still win take it, by the seat statement itself; the ticket row and the venue for the answer are written or
-read before it, and after it only the member's own request or invitation is locked (and checked again) and the
-request written, then the outbox and the commit.
+can still win take it, by the seat statement itself; the ticket row, the outbox rows and the venue for the answer
+are written or read before it, and after it only the member's own request is marked by one conditional statement
+(or, when it changed since it was read, and for an invitation, locked and checked again), then the commit.
 
 **One lock order: the event, then the ticket, then the request or invitation.** Host decisions, cancellations
 and seat offers lock the event first; a confirmation that locked the member's request before the seat statement
@@ -208,10 +208,10 @@ class TicketDesk:
         """``existing`` is the member's cancelled ticket for the event, if any (it is issued again), locked;
         ``from_hold``: the seats are the ones a paid order held. ``event`` keeps its counters in step.
 
-        The seats are taken after the ticket is written, so the event's row lock (which the seat statement takes)
-        is held only from there to the commit: the request or invitation read without a lock is locked then (and a
-        confirmation's checked again), the request marked; a ticket inserted for seats that turn out gone (or for
-        a request declined in between) is rolled back with the rest. A late
+        The seats are taken after the ticket and the outbox rows are written, so the event's row lock (which the
+        seat statement takes) is held only from there to the commit: the request read without a lock is marked
+        then (``_mark_request``); a ticket inserted for seats that turn out gone (or for a request declined in
+        between) is rolled back with the rest. A late
         payment (its hold expired) takes them first instead: its caller goes on in the same transaction when
         they are gone (``SeatsUnavailable`` before anything is written), to refund it. ``Conflict`` when the
         member's ticket was inserted at the same time by another confirmation."""
@@ -227,20 +227,33 @@ class TicketDesk:
             existing.reissue(seats, **grant)
             ticket = existing
             await self.tickets.save(ticket)
+        self.uow.enqueue(jobs.audited_ticket("issued", ticket, member_id, now, paid=payment_order_id is not None))
+        self.uow.enqueue(jobs.ticket_issued(ticket, event, paid=payment_order_id is not None))
+        self.uow.after_commit(self.cache.invalidate)  # the event's going count changed
         if from_hold:
             await self.seats.convert_held(event.id, seats)
             event.seats_held -= seats
             event.seats_taken += seats
         elif not late_payment:
+            await self.uow.stage()  # the outbox rows before the seats: under their lock, only the request
             await self._take(event, seats)
+        await self._mark_request(eligibility, event, member_id, now)
+        return ticket
+
+    async def _mark_request(self, eligibility: Eligibility, event: Event, member_id: int, now: datetime) -> None:
+        """The request the ticket came from is marked issued. Read without a lock (a confirmation's fast path),
+        it is written by one conditional statement if nobody changed it since; otherwise (or for an invitation)
+        it is locked and checked again (``_locked``: a host who declined in between wins)."""
+        request = eligibility.request
+        if request is not None and not eligibility.locked and not eligibility.settled:
+            confirm_by = request.confirm_by
+            request.ticket_issued(now)
+            if await self.requests.save_if_accepted(request, confirm_by=confirm_by):
+                return
         eligibility = await self._locked(eligibility, event, member_id, now)
         if eligibility.request is not None and eligibility.request.status is RequestStatus.ACCEPTED:
             eligibility.request.ticket_issued(now)
             await self.requests.save(eligibility.request)
-        self.uow.enqueue(jobs.audited_ticket("issued", ticket, member_id, now, paid=payment_order_id is not None))
-        self.uow.enqueue(jobs.ticket_issued(ticket, event, paid=payment_order_id is not None))
-        self.uow.after_commit(self.cache.invalidate)  # the event's going count changed
-        return ticket
 
     async def _take(self, event: Event, seats: int) -> None:
         if not await self.seats.take(event.id, seats):

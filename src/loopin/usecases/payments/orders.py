@@ -1,8 +1,8 @@
 """The app's two payment calls: create an order (holding its seats) and read it back.
 
-Creating checks everything a free confirmation checks, inserts the order, then holds the seats with one
-conditional statement (``SeatInventory.hold``) as the last statement before the outbox and the commit: nothing
-is read or written under the event's row lock but that. A sold-out event refuses without touching the lock,
+Creating checks everything a free confirmation checks, inserts the order and its outbox row, then holds the seats
+with one conditional statement (``SeatInventory.hold``) as the last statement before the commit: nothing is read
+or written under the event's row lock. A sold-out event refuses without touching the lock,
 right after reading it (its unlocked snapshot says so, and only this event's overdue holds, if any, are released
 first). An order inserted for seats that turn out gone is rolled back with the rest.
 """
@@ -191,12 +191,13 @@ class CreatePaymentOrder:
             if again is None:
                 raise
             return self.order_desk.created(again, member, event, base_url, reused=True)
+        self.uow.enqueue(jobs.audited_order("created", order, member.id, now))
+        self.uow.after_commit(self.cache.invalidate)  # seats left changed
+        await self.uow.stage()  # the outbox row before the hold: its lock lasts from the hold to the COMMIT
         if not await self.seats.hold(event.id, seats):  # lost the race for the last seats: overdue holds, once
             retried = not sold_out and await self._release_overdue(event, now)
             if not (retried and await self.seats.hold(event.id, seats)):
                 raise SeatsUnavailable(seats, 0, code="CAPACITY_FULL")  # what the snapshot showed is gone
-        self.uow.enqueue(jobs.audited_order("created", order, member.id, now))
-        self.uow.after_commit(self.cache.invalidate)  # seats left changed
         await self.uow.commit()
         return self.order_desk.created(order, member, event, base_url, reused=False)
 

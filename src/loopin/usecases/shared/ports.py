@@ -37,6 +37,12 @@ class UnitOfWork(Protocol):
 
     async def rollback(self) -> None: ...
 
+    async def stage(self) -> None:
+        """Writes the jobs enqueued so far into the outbox now, inside the transaction (``commit`` writes those
+        enqueued after): a use case whose last statement takes a contended row lock stages before it, so that
+        statement's lock is held only until the COMMIT right after it. Rolled back with the rest."""
+        ...
+
     def enqueue(self, job: Job) -> None:
         """Buffers the job: it is stored with the commit and dropped on rollback."""
         ...
