@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from loopin.adapters.persistence.orm import InvitationRow, JoinRequestRow, TicketRow
 from loopin.adapters.persistence.rows import RowRepository, copy_to_row, entity_from_row, row_values
@@ -146,6 +146,13 @@ class SqlInvitationRepository(RowRepository[Invitation, InvitationRow], Invitati
         )
 
 
+# The door's lock, built once (a check-in's statement construction cost as much as its ORM loading):
+# FOR NO KEY UPDATE as every ticket lock (SqlTicketRepository.no_key_update).
+_LOCK_BY_DIGEST = (
+    select(TicketRow).where(TicketRow.secret_digest == bindparam("digest")).with_for_update(key_share=True)
+)
+
+
 class SqlTicketRepository(RowRepository[Ticket, TicketRow], TicketRepository):
     no_key_update = True  # locked with the event and the request, in the same way (RowRepository.no_key_update)
 
@@ -161,7 +168,7 @@ class SqlTicketRepository(RowRepository[Ticket, TicketRow], TicketRepository):
         )
 
     async def lock_by_digest(self, secret_digest: str) -> Ticket | None:
-        return await self._one(select(TicketRow).where(TicketRow.secret_digest == secret_digest), lock=True)
+        return await self._one(_LOCK_BY_DIGEST, params={"digest": secret_digest})
 
     async def holders(self, event_id: int) -> list[int]:
         return list(await self._session.scalars(select(TicketRow.member_id).where(TicketRow.event_id == event_id)))

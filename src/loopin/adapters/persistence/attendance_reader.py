@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import BigInteger, Select, bindparam, exists, func, literal, select, union
+from sqlalchemy import BigInteger, Select, any_, bindparam, exists, func, literal, select, union
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
 from loopin.adapters.persistence.attendance import LIVE, invitation_from_row, request_from_row, ticket_from_row
@@ -41,6 +42,8 @@ from loopin.usecases.events.ports import EventAccessGrants
 # --- the read side -----------------------------------------------------------------------------------------
 
 _MEMBER_COLUMNS = (MemberRow.id, MemberRow.name, MemberRow.picture_keys[1], MemberRow.status)
+# Built once (the door reads a guest's card on every check-in): ``id = ANY($1)``, one array parameter.
+_CARDS = select(*_MEMBER_COLUMNS).where(MemberRow.id == any_(bindparam("ids", type_=ARRAY(BigInteger()))))
 
 T = TypeVar("T")
 Asked = TypeVar("Asked", JoinRequestRow, InvitationRow)
@@ -153,7 +156,7 @@ class SqlAttendanceReader(SqlAdapter, AttendanceReader):
     async def member_cards(self, member_ids: Sequence[int]) -> dict[int, MemberCard]:
         if not member_ids:
             return {}
-        rows = await self._session.execute(select(*_MEMBER_COLUMNS).where(MemberRow.id.in_(list(member_ids))))
+        rows = await self._session.execute(_CARDS, {"ids": list(member_ids)})
         return {r[0]: _card(r) for r in rows}
 
     async def search_members(

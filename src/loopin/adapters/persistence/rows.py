@@ -167,10 +167,13 @@ class RowRepository(SqlAdapter, Generic[E, Row]):
             return None
         return await self._one(select(self.row).where(self.row.id == row_id), lock=lock)  # type: ignore[attr-defined]
 
-    async def _one(self, statement: Select[Row], *, lock: bool = False) -> E | None:
+    async def _one(
+        self, statement: Select[Row], *, lock: bool = False, params: dict[str, Any] | None = None
+    ) -> E | None:
+        """``params``: the values of a statement built once with bound parameters (its lock built in too)."""
         if lock:
             statement = statement.with_for_update(key_share=self.no_key_update)
-        row = await self._session.scalar(statement, execution_options=_POPULATE)
+        row = await self._session.scalar(statement, params, execution_options=_POPULATE)
         return self._entity(row) if row is not None else None
 
     async def _many(self, statement: Select[Row], *, lock: bool = False, skip_locked: bool = False) -> list[E]:
