@@ -73,9 +73,7 @@ class ListHostLeads:
         return total, [HostLeadView.of(lead) for lead in leads]
 
 
-class HostLeadNotFound(NotFound):
-    code = "HOST_LEAD_NOT_FOUND"
-    default_message = "No such host lead."
+class HostLeadNotFound(NotFound, code="HOST_LEAD_NOT_FOUND", message="No such host lead."): ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,9 +25,7 @@ from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
-class InterestNotFound(NotFound):
-    code = "INTEREST_NOT_FOUND"
-    default_message = "Interest not found."
+class InterestNotFound(NotFound, code="INTEREST_NOT_FOUND", message="Interest not found."): ...
 
 
 async def shown_to_anyone(access: EventAccess, catalog: EventCatalog, canonical_id: str) -> EventView:

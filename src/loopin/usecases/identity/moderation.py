@@ -20,9 +20,7 @@ from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
-class MemberNotFound(NotFound):
-    code = "ACCOUNT_NOT_FOUND"
-    default_message = "No such member."
+class MemberNotFound(NotFound, code="ACCOUNT_NOT_FOUND", message="No such member."): ...
 
 
 async def _locked_member(members: MemberRepository, member_id: int) -> Member:

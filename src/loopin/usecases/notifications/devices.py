@@ -30,16 +30,16 @@ class RegisterDevice:
         return device
 
 
-class DeviceTaken(Conflict):
-    code = "DEVICE_REGISTERED_TO_ANOTHER_ACCOUNT"
-    default_message = (
-        "This phone receives notifications for another account. Log out of that account on this phone first."
-    )
+class DeviceTaken(
+    Conflict,
+    code="DEVICE_REGISTERED_TO_ANOTHER_ACCOUNT",
+    message="This phone receives notifications for another account. Log out of that account on this phone first.",
+): ...
 
 
-class DeviceNotFound(NotFound):
-    code = "DEVICE_NOT_FOUND"
-    default_message = "This device is not registered to your account."
+class DeviceNotFound(
+    NotFound, code="DEVICE_NOT_FOUND", message="This device is not registered to your account."
+): ...
 
 
 @dataclass(frozen=True, slots=True)

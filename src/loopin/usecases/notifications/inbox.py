@@ -17,9 +17,7 @@ from loopin.usecases.shared.paging import page_size
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
-class NotificationNotFound(NotFound):
-    code = "NOTIFICATION_NOT_FOUND"
-    default_message = "Notification not found."
+class NotificationNotFound(NotFound, code="NOTIFICATION_NOT_FOUND", message="Notification not found."): ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,11 +25,12 @@ from loopin.domain.shared.errors import Unavailable
 CHECKOUT_FIELDS = ("key", "txnid", "amount", "productinfo", "firstname", "email", "phone", "surl", "furl", "hash")
 
 
-class GatewayUnavailable(Unavailable):
+class GatewayUnavailable(
+    Unavailable,
+    code="PAYMENT_GATEWAY_UNAVAILABLE",
+    message="The payment gateway is not answering right now. Please try again shortly.",
+):
     """The gateway could not be reached or answered nonsense: nothing is decided, try again later."""
-
-    code = "PAYMENT_GATEWAY_UNAVAILABLE"
-    default_message = "The payment gateway is not answering right now. Please try again shortly."
 
 
 class Outcome(Enum):

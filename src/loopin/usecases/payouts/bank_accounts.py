@@ -29,8 +29,7 @@ from loopin.usecases.payouts.views import BankAccountAdded, BankAccountView
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
-class TooManyAccounts(DomainError):
-    code = "TOO_MANY_BANK_ACCOUNTS"
+class TooManyAccounts(DomainError, code="TOO_MANY_BANK_ACCOUNTS"): ...
 
 
 @dataclass(frozen=True, slots=True)

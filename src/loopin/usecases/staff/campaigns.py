@@ -35,9 +35,7 @@ MAX_RECIPIENTS = 200_000
 SAMPLE_IDS = 20
 
 
-class CampaignNotFound(NotFound):
-    code = "CAMPAIGN_NOT_FOUND"
-    default_message = "Campaign not found."
+class CampaignNotFound(NotFound, code="CAMPAIGN_NOT_FOUND", message="Campaign not found."): ...
 
 
 def batch_job(campaign_id: int, progress: int) -> Job:
