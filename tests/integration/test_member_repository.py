@@ -296,3 +296,15 @@ async def test_list_waitlisted_soonest_first(any_container: AsyncContainer, fake
         repo = await scope.get(MemberRepository)
         assert [m.id for m in await repo.list_waitlisted(10)] == [sooner.id, later.id]
         assert [m.id for m in await repo.list_waitlisted(1)] == [sooner.id]
+
+
+async def test_lock_by_phone_reads_the_member_under_its_lock(any_container: AsyncContainer, fakes: Fakes) -> None:
+    (member,) = await store_members(any_container, full_member(1, fakes.clock.now()))
+    async with any_container() as holder:
+        repo = await holder.get(MemberRepository)
+        assert await repo.lock_by_phone(phone(99)) is None
+        assert await repo.lock_by_phone(member.phone) == member
+        async with any_container() as other:  # the row is held: a second lock by phone waits
+            others = await other.get(MemberRepository)
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(others.lock_by_phone(member.phone), 0.3)

@@ -30,7 +30,7 @@ async def racing_world(request: pytest.FixtureRequest, make_world: MakeWorld) ->
             OtpChallengeRepository, MemoryOtpChallengeRepository, after={"get_for_update": point, "put": point}
         ),
         pause_provider(
-            MemberRepository, MemoryMemberRepository, after={"find_by_phone": point, "get": point, "add": point}
+            MemberRepository, MemoryMemberRepository, after={"lock_by_phone": point, "get": point, "add": point}
         ),
     )
 

@@ -60,7 +60,7 @@ async def test_a_request_holding_the_member_lock_makes_promotion_wait_not_duplic
 async def test_signing_in_never_undoes_a_deactivation_committed_meanwhile(make_world: MakeWorld) -> None:
     gate = Gate()
     world = await make_world(
-        pause_provider(MemberRepository, MemoryMemberRepository, after={"find_by_phone": gate}),
+        pause_provider(MemberRepository, MemoryMemberRepository, before={"lock_by_phone": gate}),
         waitlist_min_minutes=215,
         waitlist_max_minutes=215,
     )
@@ -78,7 +78,7 @@ async def test_signing_in_never_undoes_a_deactivation_committed_meanwhile(make_w
 async def test_a_promotion_is_recorded_once_when_sign_in_and_the_scheduler_race(make_world: MakeWorld) -> None:
     gate = Gate()
     world = await make_world(
-        pause_provider(MemberRepository, MemoryMemberRepository, after={"find_by_phone": gate}),
+        pause_provider(MemberRepository, MemoryMemberRepository, before={"lock_by_phone": gate}),
         waitlist_min_minutes=215,
         waitlist_max_minutes=215,
     )

@@ -40,6 +40,13 @@ class MemoryMemberRepository(MemoryAdapter, MemberRepository):
         member_id = self._tx.read(PHONES, phone.e164)
         return await self.get(member_id) if member_id is not None else None
 
+    async def lock_by_phone(self, phone: PhoneNumber) -> Member | None:
+        member_id = self._tx.read(PHONES, phone.e164)
+        if member_id is None:
+            return None
+        await self._tx.lock(MEMBERS, member_id)
+        return await self.get(member_id)
+
     async def add(self, member: Member) -> Member:
         await self._tx.lock(PHONES, member.phone.e164)  # a unique index: a concurrent add waits, then fails
         if self._tx.read(PHONES, member.phone.e164) is not None:

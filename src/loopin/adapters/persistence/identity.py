@@ -44,6 +44,7 @@ def _copy_to_row(member: Member, row: MemberRow) -> None:
 
 _MEMBERS = cast(Table, MemberRow.__table__)
 _ADD_MEMBER = insert(_MEMBERS).returning(_MEMBERS.c.id, _MEMBERS.c.created_at)
+_LOCK_BY_PHONE = select(MemberRow).where(MemberRow.phone_number == bindparam("phone")).with_for_update()
 
 
 def _live(member: Member | None) -> Member | None:
@@ -81,6 +82,9 @@ class SqlMemberRepository(RowRepository[Member, MemberRow], MemberRepository):
     async def find_by_phone(self, phone: PhoneNumber) -> Member | None:
         row = await self._session.scalar(select(MemberRow).where(MemberRow.phone_number == phone.e164))
         return member_from_row(row) if row else None
+
+    async def lock_by_phone(self, phone: PhoneNumber) -> Member | None:
+        return _live(await self._one(_LOCK_BY_PHONE, params={"phone": phone.e164}))
 
     async def lock_due_for_promotion(self, now: datetime, limit: int) -> list[Member]:
         return await self._many(

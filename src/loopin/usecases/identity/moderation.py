@@ -99,8 +99,7 @@ class AppointStaff:
     async def __call__(self, *, phone_number: str, name: str = STAFF_NAME) -> Member:
         phone = PhoneNumber.parse(phone_number)
         now = self.clock.now()
-        found = await self.members.find_by_phone(phone)
-        member = await self.members.get_for_update(found.id) if found else None
+        member = await self.members.lock_by_phone(phone)
         if member is None:
             member = Member.register(phone, now=now)
             member.status = MemberStatus.ACTIVE

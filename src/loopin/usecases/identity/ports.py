@@ -22,6 +22,10 @@ class MemberRepository(Protocol):
 
     async def find_by_phone(self, phone: PhoneNumber) -> Member | None: ...
 
+    async def lock_by_phone(self, phone: PhoneNumber) -> Member | None:
+        """Finds and locks the member with this phone until the transaction ends: one read, under the lock."""
+        ...
+
     async def add(self, member: Member) -> Member:
         """Stores a new member and returns it with its id; a second account for a phone is a Conflict."""
         ...

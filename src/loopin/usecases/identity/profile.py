@@ -96,6 +96,9 @@ class ProfileForgettingMembers(MemberRepository):
     async def find_by_phone(self, phone: PhoneNumber) -> Member | None:
         return await self._members.find_by_phone(phone)
 
+    async def lock_by_phone(self, phone: PhoneNumber) -> Member | None:
+        return await self._members.lock_by_phone(phone)
+
     async def add(self, member: Member) -> Member:
         return await self._members.add(member)
 

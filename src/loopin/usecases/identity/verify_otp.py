@@ -86,9 +86,8 @@ class VerifyOtp:
             raise OtpRejected.for_outcome(outcome, challenge.attempts_left(policy))
         await self.limiter.reset(wrong_codes, phone.e164)  # the phone's owner is in: the lockout ends
 
-        member = await self.members.find_by_phone(phone)
-        if member is not None:  # re-read under the row lock: a deactivation or a promotion may be committing
-            member = await self.members.get_for_update(member.id)
+        # read under the row lock: a deactivation or a promotion may be committing
+        member = await self.members.lock_by_phone(phone)
         created = member is None
         if member is None:
             if not create_account:

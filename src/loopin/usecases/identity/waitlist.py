@@ -55,8 +55,7 @@ class AdmitMember:
         if staff_id is not None:
             await self.access.load(staff_id, Access.STAFF)
         phone = PhoneNumber.parse(phone_number)
-        found = await self.members.find_by_phone(phone)
-        member = await self.members.get_for_update(found.id) if found else None
+        member = await self.members.lock_by_phone(phone)
         if member is None:
             raise NotFound(f"No member has the number {phone.masked()}.", code="ACCOUNT_NOT_FOUND")
         now = self.clock.now()
