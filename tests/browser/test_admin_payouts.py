@@ -79,6 +79,12 @@ async def test_approve_and_mark_a_payout_paid(
         await page.wait_for_selector("[data-testid=notice]")
         assert "approved" in await page.inner_text("[data-testid=notice]")
         assert (await page.inner_text("[data-testid=payout-status]")).lower() == "approved"
+        await page.click("[data-testid=transfer-details]")  # the whole number, to make the transfer by hand
+        await page.wait_for_selector("[data-testid=transfer-number]")
+        assert await page.inner_text("[data-testid=transfer-number]") == ACCOUNT["account_number"]
+        assert await page.inner_text("[data-testid=transfer-reference]") == f"LPPO{payout_id}"
+        await shot(page, "payout-transfer-desktop")
+        await page.goto(f"{base}/admin/payouts/{payout_id}")
 
         await sign_in(phone, base, fakes, STAFF_PHONE)  # a colleague on a phone sees the approved payout
         await phone.wait_for_selector("[data-testid=dashboard]")
