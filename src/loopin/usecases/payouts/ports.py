@@ -116,6 +116,11 @@ class PayoutInstruction:
     def __repr__(self) -> str:
         return f"PayoutInstruction({self.reference}, {self.amount}, {mask(self.account_number[-4:])})"
 
+    @classmethod
+    def for_payout(cls, payout: PayoutRequest, account: BankAccount, account_number: str) -> PayoutInstruction:
+        """``account_number``: opened from the vault by the caller, the one place it leaves it."""
+        return cls(payout.reference, payout.amount, account_number, account.ifsc_code, account.account_holder_name)
+
 
 class SendOutcome(Enum):
     MANUAL = "manual"  # nothing sent: staff transfer by hand and record the UTR

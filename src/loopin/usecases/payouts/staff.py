@@ -8,9 +8,8 @@ wins, the other is a 409 — except the same UTR recorded twice, which answers t
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from loopin.domain.audit.entry import JsonValue
 from loopin.domain.identity.member import Access
@@ -63,6 +62,12 @@ class StaffPayouts:
             )
         )
 
+    async def found(self, payout_id: int) -> PayoutRequest:
+        payout = await self.payouts.get(payout_id)
+        if payout is None:
+            raise PayoutNotFound()
+        return payout
+
     async def decide(self, member_id: int, payout_id: int, decision: Decision) -> PayoutView:
         staff_id = await self.staff_id(member_id)
         payout = await self.payouts.lock(payout_id)
@@ -107,28 +112,20 @@ class ViewPayout:
     """One payout for staff (the console's payout page), its account masked; the look is audited."""
 
     staff: StaffPayouts
-    payouts: PayoutRepository
 
     async def __call__(self, *, member_id: int, payout_id: int) -> PayoutView:
         staff_id = await self.staff.staff_id(member_id)
-        payout = await self.payouts.get(payout_id)
-        if payout is None:
-            raise PayoutNotFound()
+        payout = await self.staff.found(payout_id)
         self.staff.looked("payout.viewed", staff_id, payout.id, status=payout.status.value)
         return await self.staff.one(payout)
 
 
-@dataclass(frozen=True, slots=True)
-class TransferDetails:
-    """What a bank transfer by hand needs: the whole account number, for one approved payout."""
+@dataclass(frozen=True, slots=True, repr=False)  # the instruction's repr: never the whole number
+class TransferDetails(PayoutInstruction):
+    """A payout's instruction as a person at the bank's web form reads it: with the payout and the bank's name."""
 
     payout_id: int
-    amount: Decimal
-    reference: str
-    account_holder_name: str
-    account_number: str = field(repr=False)  # never in a log line or a traceback
-    ifsc_code: str = ""
-    bank_name: str = ""
+    bank_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,29 +135,20 @@ class ShowTransferDetails:
     showing is audited (``payout.account_shown``) and committed before the number leaves the use case."""
 
     staff: StaffPayouts
-    payouts: PayoutRepository
     accounts: BankAccountRepository
     vault: AccountNumberVault
 
     async def __call__(self, *, member_id: int, payout_id: int) -> TransferDetails:
         staff_id = await self.staff.staff_id(member_id)
-        payout = await self.payouts.get(payout_id)
-        if payout is None:
-            raise PayoutNotFound()
+        payout = await self.staff.found(payout_id)
         if payout.status is not PayoutStatus.APPROVED:
             raise AccountNotShown()
         account = (await self.accounts.by_ids([payout.bank_account_id]))[payout.bank_account_id]
         self.staff.looked("payout.account_shown", staff_id, payout.id, bank_account_id=account.id)
         await self.staff.uow.commit()
-        return TransferDetails(
-            payout_id=payout.id,
-            amount=payout.amount,
-            reference=payout.reference,
-            account_holder_name=account.account_holder_name,
-            account_number=self.vault.open(account.sealed_number, host_id=account.host_id),
-            ifsc_code=account.ifsc_code,
-            bank_name=account.bank_name,
-        )
+        number = self.vault.open(account.sealed_number, host_id=account.host_id)
+        instruction = PayoutInstruction.for_payout(payout, account, number)
+        return TransferDetails(**asdict(instruction), payout_id=payout.id, bank_name=account.bank_name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,13 +215,8 @@ class SendPayout:
             await self.uow.commit()
             return "skipped"
         account = (await self.accounts.by_ids([payout.bank_account_id]))[payout.bank_account_id]
-        instruction = PayoutInstruction(
-            reference=payout.reference,
-            amount=payout.amount,
-            account_number=self.vault.open(account.sealed_number, host_id=account.host_id),
-            ifsc_code=account.ifsc_code,
-            account_holder_name=account.account_holder_name,
-        )
+        number = self.vault.open(account.sealed_number, host_id=account.host_id)
+        instruction = PayoutInstruction.for_payout(payout, account, number)
         receipt = await self.sender.send(instruction)
         now = self.clock.now()
         if receipt.outcome is SendOutcome.SUBMITTED:
