@@ -105,6 +105,15 @@ class SeatOffers(FreedSeats):
         if event is not None:
             await self.turn(event, now)
 
+    async def leave(self, event: Event, place: WaitlistPlace, by: int, now: datetime) -> None:
+        """The member leaves the line or declines their offer (``by``: who did it), audited; the seats the offer
+        held go to the next in line at once. ``place`` is locked, live, and of ``event`` (locked first)."""
+        released = place.leave(now)
+        await self.places.save(place)
+        self.uow.enqueue(jobs.audited_place("left", place, by, now, seats_released=released))
+        if released:
+            await self.give_back(event, released, now)
+
     async def give_back(self, event: Event, seats: int, now: datetime) -> None:
         """An offer's held seats return (declined, lapsed, partly taken): the next in line gets their turn."""
         await self._give_back(event, seats)

@@ -106,11 +106,7 @@ class LeaveWaitlist:
         place = await self.places.lock_live(event.id, member.id)
         if place is None:
             raise NotOnWaitlist()
-        released = place.leave(now)
-        await self.places.save(place)
-        self.uow.enqueue(jobs.audited_place("left", place, member.id, now, seats_released=released))
-        if released:
-            await self.offers.give_back(event, released, now)
+        await self.offers.leave(event, place, member.id, now)
         await self.uow.commit()
         return WaitlistPlaceView.of(place, now)
 

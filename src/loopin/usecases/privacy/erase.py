@@ -194,12 +194,7 @@ class EraseMyAccount:
             place = await self.places.lock_live(record.place.event_id, member.id)
             if event is None or place is None:
                 continue
-            released = place.leave(now)
-            await self.places.save(place)
-            audited = attendance_jobs.audited_place("left", place, member.id, now, seats_released=released)
-            self.uow.enqueue(audited)
-            if released:
-                await self.offers.give_back(event, released, now)
+            await self.offers.leave(event, place, member.id, now)
             left += 1
         return left
 
