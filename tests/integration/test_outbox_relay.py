@@ -90,7 +90,11 @@ async def test_every_side_effect_of_calls_made_while_the_queue_was_down_happens_
         assert fakes.sms.sent == []
         host, guest = await rig.members(2)
         event = await rig.event(host)
-        await rig.accepted(host, guest, event.id)
+        asked = await rig.ask(guest, event.id, 1)
+        assert asked.status_code == 201, asked.text
+        fakes.clock.advance(timedelta(seconds=1))  # the acceptance happens after the request, as in life
+        accepted = await rig.accept(host, event.id, int(asked.json()["id"]))
+        assert accepted.status_code == 200, accepted.text
         confirmed = await rig.confirm(guest, event.id)
         assert confirmed.status_code == 200, confirmed.text
         waiting = await outbox_size(rig.container)

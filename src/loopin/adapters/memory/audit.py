@@ -32,7 +32,8 @@ class MemoryAuditLog(MemoryAdapter, AuditLog):
         self._tx.write(AUDIT_ENTRIES, entry.entry_id, entry)
 
     async def entries_for(self, target_type: str, target_id: int) -> list[AuditEntry]:
-        return [e for e in self._entries() if (e.target_type, e.target_id) == (target_type, target_id)]
+        mine = [e for e in self._entries() if (e.target_type, e.target_id) == (target_type, target_id)]
+        return sorted(mine, key=lambda e: (e.at, e.seq))
 
     async def search(self, query: AuditQuery) -> list[AuditEntry]:
         found = [e for e in reversed(self._entries()) if _matches(e, query)]

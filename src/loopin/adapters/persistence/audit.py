@@ -47,7 +47,7 @@ class SqlAuditLog(SqlAdapter, AuditLog):
         rows = await self._session.scalars(
             select(AuditEntryRow)
             .where(AuditEntryRow.target_type == target_type, AuditEntryRow.target_id == target_id)
-            .order_by(AuditEntryRow.seq)
+            .order_by(AuditEntryRow.at, AuditEntryRow.seq)
         )
         return [entry_from_row(r) for r in rows]
 

@@ -56,7 +56,9 @@ class AuditLog(Protocol):
         ...
 
     async def entries_for(self, target_type: str, target_id: int) -> list[AuditEntry]:
-        """Oldest first."""
+        """Oldest first: by when it happened, then by chain position. A worker records entries in the order their
+        jobs finish, which after a queue outage (the outbox's backlog handed over at once) need not be the order
+        the actions happened in."""
         ...
 
     async def search(self, query: AuditQuery) -> list[AuditEntry]:
