@@ -26,7 +26,9 @@ too.
   request (then invitation) ``FOR UPDATE``, the seat check, ``UPDATE`` of the event counter, ``INSERT`` of the
   ticket, ``UPDATE`` of the request, the venue row, ``COMMIT``, then Redis ``INCR`` of the cache generation.
 * ``POST /api/events/{id}/check-in``: member row, event row, ticket ``FOR UPDATE`` by the keyed digest of the
-  code, ``UPDATE`` of the ticket (a repeated scan changes nothing), ``COMMIT``, then the guest's card.
+  code, ``UPDATE`` of the ticket and ``INSERT`` of its audit job's outbox row (a repeated scan changes nothing
+  and writes neither), the guest's card, ``COMMIT``; then the job into SAQ's queue (SAQ's enqueue script, one
+  ``EVALSHA``) and the delivered outbox rows removed in one ``DELETE`` per half second, as the API does.
 * ``POST /api/payments/orders``: JWT check and revocation ``EXISTS``, the member row, the event row, the
   member's ticket and open order, the join request ``FOR UPDATE``, Redis ``GET`` of the fee, the conditional
   hold (``UPDATE events SET seats_held = seats_held + n WHERE … fits RETURNING``), ``INSERT`` of the order,
@@ -38,19 +40,23 @@ too.
   transaction and its three entries; ``COMMIT``, Redis ``INCR``; a 303 to the result page.
 
 Deliberately absent (the API does them; the difference is what the ratio measures): phone parsing/validation,
-the ``SELECT`` of an existing member by phone, the SAQ enqueue of analytics, audit and notification jobs after
-commit, the pool's pre-ping, request-id/access-log middleware, dependency injection and entity mapping, and
-statements whose result the API throws away (a second read of a row it already holds before writing it, the
-count of a host's own events when they are pinned into the feed).
+the ``SELECT`` of an existing member by phone, the outbox rows and SAQ enqueue of analytics, audit and
+notification jobs after commit (except the check-in's, which does both since issue 12's session 7), the pool's
+pre-ping, request-id/access-log middleware, dependency injection and entity mapping, and statements whose result
+the API throws away (a second read of a row it already holds before writing it, the count of a host's own events
+when they are pinned into the feed).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import json
 import os
 import re
 import secrets
+import time
 import unicodedata
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -72,6 +78,7 @@ from litestar.exceptions import (
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.types import BigInteger
 
@@ -839,11 +846,83 @@ async def confirm_attendance(request: Request[Any, Any, Any], event_id: int, dat
     )
 
 
+# The check-in's audit job, as the API sends it (issue 12, session 7: the same-work floor does the outbox and
+# queue work of the API's check-in): one outbox row INSERTed in the transaction; after COMMIT the SAQ job handed
+# to Redis with SAQ's own enqueue script (one EVALSHA, the same keys and job fields); the delivered rows removed
+# in one DELETE per half second, as the API's relay acknowledges them.
+OUTBOX_ROW = text(
+    "INSERT INTO outbox (id, name, body, sealed, created_at, available_at) "
+    "VALUES (:id, :name, :body, false, :now, :available_at)"
+)
+OUTBOX_DELIVERED = text("DELETE FROM outbox WHERE id = ANY(:ids)").bindparams(
+    bindparam("ids", type_=ARRAY(PG_UUID()))
+)
+OUTBOX_HOLD = timedelta(seconds=15)
+AUDIT_JOB = "audit.record_audit_entry"
+QUEUE = os.environ.get("QUEUE_NAME") or "loopin"
+SAQ_ENQUEUE = """
+if not redis.call('ZSCORE', KEYS[1], KEYS[2]) and redis.call('EXISTS', KEYS[4]) == 0 then
+    redis.call('SET', KEYS[2], ARGV[1])
+    redis.call('ZADD', KEYS[1], ARGV[2], KEYS[2])
+    if ARGV[2] == '0' then redis.call('RPUSH', KEYS[3], KEYS[2]) end
+    return 1
+else
+    return nil
+end
+"""
+
+
+class Outbox:
+    """The floor's share of the API's outbox relay: the enqueue script and the ids waiting for their DELETE."""
+
+    def __init__(self) -> None:
+        self.enqueue: Any = None
+        self.delivered: list[UUID] = []
+        self.flushing: asyncio.Task[None] | None = None
+
+
+outbox = Outbox()
+
+
+async def enqueue_job(name: str, kwargs: dict[str, Any], key: str) -> None:
+    if outbox.enqueue is None:
+        outbox.enqueue = infra.redis.register_script(SAQ_ENQUEUE)
+    job = {  # SAQ's Job.to_dict of the API's job: the fields that differ from SAQ's defaults
+        "function": name,
+        "kwargs": kwargs,
+        "queue": QUEUE,
+        "key": key,
+        "timeout": 30,
+        "retries": 8,
+        "retry_delay": 1.0,
+        "retry_backoff": 60,
+        "queued": int(time.time() * 1000),
+        "status": "queued",
+    }
+    keys = [f"saq:{QUEUE}:incomplete", f"saq:job:{QUEUE}:{key}", f"saq:{QUEUE}:queued", f"saq:abort:{key}"]
+    await outbox.enqueue(keys=keys, args=[msgspec.json.encode(job), 0])
+
+
+async def acknowledge_soon(message_id: UUID) -> None:
+    outbox.delivered.append(message_id)
+    if outbox.flushing is None or outbox.flushing.done():
+        outbox.flushing = asyncio.create_task(_acknowledge())
+
+
+async def _acknowledge() -> None:
+    while outbox.delivered:
+        await asyncio.sleep(0.5)
+        ids, outbox.delivered = outbox.delivered, []
+        async with infra.engine.begin() as conn:
+            await conn.execute(OUTBOX_DELIVERED, {"ids": ids})
+
+
 @post("/api/events/{event_id:int}/check-in", status_code=200)
 async def check_in(request: Request[Any, Any, Any], event_id: int, data: CheckInIn) -> DoorOut:
     claims = await session_claims(request)
     me = int(claims["user_id"])
     now = datetime.now(UTC)
+    job: tuple[UUID, dict[str, Any], str] | None = None
     async with infra.engine.connect() as conn:
         m = await active_member(conn, me)
         e = (await conn.execute(EVENT_ROW, {"id": event_id})).mappings().one_or_none()
@@ -869,8 +948,29 @@ async def check_in(request: Request[Any, Any, Any], event_id: int, data: CheckIn
         if not already:
             checked_in_at = checked_in_at or now
             await conn.execute(CHECK_IN, {"checked_in_at": checked_in_at, "now": now, "id": t["id"]})
-        await conn.commit()
+            entry_id = str(uuid4())
+            facts = {"event_id": event_id, "member_id": t["member_id"], "seats": t["seats"]}
+            facts |= {"status": "checked_in", "source": t["source"], "by_code": True}
+            payload = {
+                "entry_id": entry_id,
+                "actor_id": me,
+                "action": "ticket.checked_in",
+                "target_type": "ticket",
+                "target_id": t["id"],
+                "at": now.isoformat(),
+                "details": json.dumps(facts, sort_keys=True, default=str),
+            }
+            job = (uuid4(), payload, f"audit:{entry_id}")
+            body = msgspec.json.encode([payload, job[2], 8, 30, True])  # the API's outbox envelope
+            await conn.execute(
+                OUTBOX_ROW,
+                {"id": job[0], "name": AUDIT_JOB, "body": body, "now": now, "available_at": now + OUTBOX_HOLD},
+            )
         card = (await conn.execute(MEMBER_CARD, {"id": t["member_id"]})).mappings().one_or_none()
+        await conn.commit()
+    if job is not None:
+        await enqueue_job(AUDIT_JOB, job[1], job[2])
+        await acknowledge_soon(job[0])
     name = (card["name"] if card else "") or "Guest"
     return DoorOut(
         True,
