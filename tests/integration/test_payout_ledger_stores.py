@@ -77,9 +77,9 @@ async def test_payouts_round_trip_one_in_flight_per_host_and_a_utr_once(
         assert paid is not None
         assert (paid.status, paid.utr, paid.approved_by) == (PayoutStatus.PAID, "UTR000111", other.id)
         page = await repo.by_status(PayoutStatus.REQUESTED, offset=0, limit=10)
-        assert (page.total, [p.id for p in page.payouts]) == (1, [second.id])
+        assert (page.total, [p.id for p in page.rows]) == (1, [second.id])
         everything = await repo.by_status(None, offset=1, limit=10)
-        assert (everything.total, [p.id for p in everything.payouts]) == (2, [second.id])
+        assert (everything.total, [p.id for p in everything.rows]) == (2, [second.id])
         assert (await repo.of_host(host.id, offset=5, limit=10)).total == 1
         assert await repo.get(2**63) is None
         twin = await repo.lock(second.id)

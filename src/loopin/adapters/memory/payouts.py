@@ -28,9 +28,9 @@ from loopin.usecases.payouts.ports import (
     BankAccountRepository,
     HostEarnings,
     PayoutHosts,
-    PayoutPage,
     PayoutRepository,
 )
+from loopin.usecases.shared.paging import Page
 
 BANK_ACCOUNTS, PAYOUT_HOSTS, PAYOUTS = "bank_accounts", "payout_hosts", "payout_requests"
 
@@ -104,15 +104,15 @@ class MemoryPayoutRepository(MemoryRows[PayoutRequest], PayoutRepository):
             raise UtrTaken()
         await super().save(payout)
 
-    async def of_host(self, host_id: int, *, offset: int, limit: int) -> PayoutPage:
+    async def of_host(self, host_id: int, *, offset: int, limit: int) -> Page[PayoutRequest]:
         found = sorted((p for p in self._tx.rows(PAYOUTS) if p.host_id == host_id), key=lambda p: -p.id)
-        return PayoutPage(len(found), found[offset : offset + limit])
+        return Page(len(found), found[offset : offset + limit])
 
-    async def by_status(self, status: PayoutStatus | None, *, offset: int, limit: int) -> PayoutPage:
+    async def by_status(self, status: PayoutStatus | None, *, offset: int, limit: int) -> Page[PayoutRequest]:
         found = sorted(
             (p for p in self._tx.rows(PAYOUTS) if status is None or p.status is status), key=lambda p: p.id
         )
-        return PayoutPage(len(found), found[offset : offset + limit])
+        return Page(len(found), found[offset : offset + limit])
 
     async def in_flight_to(self, bank_account_id: int) -> bool:
         return any(p.bank_account_id == bank_account_id and p.status.in_flight for p in self._tx.rows(PAYOUTS))

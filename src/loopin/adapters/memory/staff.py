@@ -18,6 +18,7 @@ from loopin.domain.identity.phone import digits_of
 from loopin.domain.payments.order import PaymentOrder
 from loopin.domain.payments.refund import Refund
 from loopin.domain.shared.money import ZERO
+from loopin.usecases.shared.paging import Page
 from loopin.usecases.staff.ports import (
     EVENT_SORTS,
     MEMBER_SORTS,
@@ -28,7 +29,6 @@ from loopin.usecases.staff.ports import (
     MemberLine,
     OrderDirectory,
     OrderLine,
-    Page,
     PageRequest,
     Takings,
 )

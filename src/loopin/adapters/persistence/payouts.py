@@ -42,9 +42,9 @@ from loopin.usecases.payouts.ports import (
     BankAccountRepository,
     HostEarnings,
     PayoutHosts,
-    PayoutPage,
     PayoutRepository,
 )
+from loopin.usecases.shared.paging import Page
 
 IN_FLIGHT_VALUES = [s.value for s in IN_FLIGHT]
 
@@ -171,7 +171,7 @@ class SqlPayoutRepository(RowRepository[PayoutRequest, PayoutRequestRow], Payout
                 raise UtrTaken() from exc
             raise
 
-    async def _page(self, where: Any, order: Any, offset: int, limit: int) -> PayoutPage:
+    async def _page(self, where: Any, order: Any, offset: int, limit: int) -> Page[PayoutRequest]:
         rows = (
             await self._session.execute(
                 select(PayoutRequestRow, func.count().over())
@@ -183,14 +183,14 @@ class SqlPayoutRepository(RowRepository[PayoutRequest, PayoutRequestRow], Payout
             )
         ).all()
         if rows:
-            return PayoutPage(int(rows[0][1]), [_payout(r) for r, _ in rows])
+            return Page(int(rows[0][1]), [_payout(r) for r, _ in rows])
         total = await self._session.scalar(select(func.count()).select_from(PayoutRequestRow).where(where))
-        return PayoutPage(int(total or 0), [])
+        return Page(int(total or 0), [])
 
-    async def of_host(self, host_id: int, *, offset: int, limit: int) -> PayoutPage:
+    async def of_host(self, host_id: int, *, offset: int, limit: int) -> Page[PayoutRequest]:
         return await self._page(PayoutRequestRow.host_id == host_id, PayoutRequestRow.id.desc(), offset, limit)
 
-    async def by_status(self, status: PayoutStatus | None, *, offset: int, limit: int) -> PayoutPage:
+    async def by_status(self, status: PayoutStatus | None, *, offset: int, limit: int) -> Page[PayoutRequest]:
         where = literal(True) if status is None else PayoutRequestRow.status == status.value
         return await self._page(where, PayoutRequestRow.id.asc(), offset, limit)
 

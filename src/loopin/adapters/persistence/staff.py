@@ -21,6 +21,7 @@ from loopin.adapters.persistence.orm import (
 )
 from loopin.domain.identity.phone import digits_of
 from loopin.usecases.shared.attributes import from_attributes
+from loopin.usecases.shared.paging import Page
 from loopin.usecases.staff.ports import (
     EventDirectory,
     EventLine,
@@ -28,7 +29,6 @@ from loopin.usecases.staff.ports import (
     MemberLine,
     OrderDirectory,
     OrderLine,
-    Page,
     PageRequest,
     Takings,
 )

@@ -66,7 +66,7 @@ class PayoutAdminController(ConsoleController):
             request,
             "payouts.html",
             nav="payouts",
-            payouts=found.payouts,
+            payouts=found.rows,
             table=listed,
             status=shown,
             queues=QUEUES,

@@ -17,8 +17,8 @@ from loopin.domain.shared.errors import DomainError
 from loopin.entrypoints.admin.rendering import AnyRequest, Table, back_to, notify, page
 from loopin.entrypoints.admin.session import here, session_of, signed_in_staff
 from loopin.entrypoints.http.controller import LoopinController
+from loopin.usecases.shared.paging import Page
 from loopin.usecases.staff.desk import TextSearch
-from loopin.usecases.staff.ports import Page
 
 T = TypeVar("T")
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)

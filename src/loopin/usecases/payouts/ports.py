@@ -11,6 +11,7 @@ from typing import Protocol
 from loopin.domain.payouts.balance import EventFigures
 from loopin.domain.payouts.bank_account import BankAccount, mask
 from loopin.domain.payouts.payout import PayoutRequest, PayoutStatus
+from loopin.usecases.shared.paging import Page
 
 
 class AccountNumberVault(Protocol):
@@ -57,12 +58,6 @@ class BankAccountRepository(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class PayoutPage:
-    total: int
-    payouts: list[PayoutRequest]
-
-
 class PayoutRepository(Protocol):
     async def add(self, payout: PayoutRequest) -> PayoutRequest:
         """``PayoutInFlight`` when the host already has one requested or approved (a unique index)."""
@@ -76,11 +71,11 @@ class PayoutRepository(Protocol):
         """``UtrTaken`` when another payout already carries this UTR."""
         ...
 
-    async def of_host(self, host_id: int, *, offset: int, limit: int) -> PayoutPage:
+    async def of_host(self, host_id: int, *, offset: int, limit: int) -> Page[PayoutRequest]:
         """Newest first."""
         ...
 
-    async def by_status(self, status: PayoutStatus | None, *, offset: int, limit: int) -> PayoutPage:
+    async def by_status(self, status: PayoutStatus | None, *, offset: int, limit: int) -> Page[PayoutRequest]:
         """Oldest first (the queue staff work through)."""
         ...
 

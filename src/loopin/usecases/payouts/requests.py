@@ -25,8 +25,8 @@ from loopin.usecases.payouts.balances import HostBalances
 from loopin.usecases.payouts.config import PayoutsConfig
 from loopin.usecases.payouts.ports import BankAccountRepository, PayoutHosts, PayoutRepository, PayoutSender
 from loopin.usecases.payouts.settlement import PayoutSettlement
-from loopin.usecases.payouts.views import PayoutListView, PayoutView, PayoutViews
-from loopin.usecases.shared.paging import page_size
+from loopin.usecases.payouts.views import PayoutView, PayoutViews
+from loopin.usecases.shared.paging import Page, page_size
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
@@ -119,7 +119,7 @@ class ListMyPayouts:
     views: PayoutViews
     uow: UnitOfWork
 
-    async def __call__(self, *, member_id: int, offset: int, limit: int) -> PayoutListView:
+    async def __call__(self, *, member_id: int, offset: int, limit: int) -> Page[PayoutView]:
         member = await self.access.load(member_id, Access.MEMBER)
         page_size(limit)
         listed = await self.views.page(await self.payouts.of_host(member.id, offset=offset, limit=limit))

@@ -22,14 +22,13 @@ from loopin.usecases.payouts.ports import (
     AccountNumberVault,
     BankAccountRepository,
     PayoutInstruction,
-    PayoutPage,
     PayoutRepository,
     PayoutSender,
     SendOutcome,
 )
 from loopin.usecases.payouts.settlement import PayoutSettlement
-from loopin.usecases.payouts.views import PayoutListView, PayoutView, PayoutViews
-from loopin.usecases.shared.paging import page_size
+from loopin.usecases.payouts.views import PayoutView, PayoutViews
+from loopin.usecases.shared.paging import Page, page_size
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 Decision = Callable[[PayoutRequest, int, datetime], Awaitable[object]]
@@ -81,7 +80,7 @@ class StaffPayouts:
         await self.uow.commit()
         return await self.views.one(payout)
 
-    async def page(self, page: PayoutPage) -> PayoutListView:
+    async def page(self, page: Page[PayoutRequest]) -> Page[PayoutView]:
         """Commits, then the page as staff see it."""
         await self.uow.commit()
         return await self.views.page(page)
@@ -96,11 +95,11 @@ class ListPayouts:
 
     async def __call__(
         self, *, member_id: int, status: PayoutStatus | None, offset: int, limit: int
-    ) -> PayoutListView:
+    ) -> Page[PayoutView]:
         staff_id = await self.staff.staff_id(member_id)
         page_size(limit)
         page = await self.payouts.by_status(status, offset=offset, limit=limit)
-        shown = len(page.payouts)
+        shown = len(page.rows)
         self.staff.looked(
             "payouts.viewed", staff_id, None, status=status and status.value, offset=offset, shown=shown
         )

@@ -9,8 +9,9 @@ from decimal import Decimal
 from loopin.domain.payouts.balance import EventBalance, HostBalance
 from loopin.domain.payouts.bank_account import BankAccount
 from loopin.domain.payouts.payout import Allocation, PayoutRequest
-from loopin.usecases.payouts.ports import BankAccountRepository, PayoutPage
+from loopin.usecases.payouts.ports import BankAccountRepository
 from loopin.usecases.shared.attributes import from_attributes
+from loopin.usecases.shared.paging import Page
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +68,6 @@ class PayoutView:
 
 
 @dataclass(frozen=True, slots=True)
-class PayoutListView:
-    total: int
-    payouts: list[PayoutView]
-
-
-@dataclass(frozen=True, slots=True)
 class PayoutSummary:
     """The host's money screen."""
 
@@ -93,8 +88,6 @@ class PayoutViews:
         accounts = await self.accounts.by_ids([payout.bank_account_id])
         return PayoutView.of(payout, accounts.get(payout.bank_account_id))
 
-    async def page(self, page: PayoutPage) -> PayoutListView:
-        accounts = await self.accounts.by_ids([p.bank_account_id for p in page.payouts])
-        return PayoutListView(
-            page.total, [PayoutView.of(p, accounts.get(p.bank_account_id)) for p in page.payouts]
-        )
+    async def page(self, page: Page[PayoutRequest]) -> Page[PayoutView]:
+        accounts = await self.accounts.by_ids([p.bank_account_id for p in page.rows])
+        return Page(page.total, [PayoutView.of(p, accounts.get(p.bank_account_id)) for p in page.rows])

@@ -149,7 +149,7 @@ class ExportMyData:
                 from_attributes(
                     PayoutData, p, amount=str(p.amount), status=p.status.value, requested_at=p.created_at
                 )
-                for p in (await self.payouts.of_host(member.id, offset=0, limit=PAYOUT_LIMIT)).payouts
+                for p in (await self.payouts.of_host(member.id, offset=0, limit=PAYOUT_LIMIT)).rows
             ],
             notifications=[
                 from_attributes(NotificationData, n)

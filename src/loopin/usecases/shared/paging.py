@@ -3,9 +3,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
 from loopin.domain.shared.errors import InvalidInput
 
 MAX_PAGE = 100
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a list and the count of the whole list (every match, not only this page)."""
+
+    total: int
+    rows: list[T]
 
 
 def page_size(limit: int) -> int:

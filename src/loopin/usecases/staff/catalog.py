@@ -24,6 +24,7 @@ from loopin.usecases.events.ports import EventRepository
 from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.payments.fees import FeeView
 from loopin.usecases.payments.ports import FeeConfigRepository, PaymentOrderRepository, RefundRepository
+from loopin.usecases.shared.paging import Page
 from loopin.usecases.staff.desk import StaffDesk, TextSearch, checked_page, checked_status, checked_text
 from loopin.usecases.staff.ports import (
     EVENT_SORTS,
@@ -32,7 +33,6 @@ from loopin.usecases.staff.ports import (
     EventLine,
     OrderDirectory,
     OrderLine,
-    Page,
     PageRequest,
 )
 

@@ -16,9 +16,9 @@ from loopin.domain.identity.member import Access, Member
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.audit.record import audit_entry
 from loopin.usecases.identity.access import MemberAccess
-from loopin.usecases.shared.paging import page_size
+from loopin.usecases.shared.paging import Page, page_size
 from loopin.usecases.shared.ports import Clock, UnitOfWork
-from loopin.usecases.staff.ports import Page, PageRequest
+from loopin.usecases.staff.ports import PageRequest
 
 L = TypeVar("L")
 

@@ -12,12 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Generic, Protocol, TypeVar
+from typing import Protocol
 
 from loopin.domain.notifications.campaign import Audience, Campaign
 from loopin.domain.notifications.templates import NotificationKind
-
-T = TypeVar("T")
+from loopin.usecases.shared.paging import Page
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,12 +25,6 @@ class PageRequest:
     limit: int = 25
     sort: str = ""  # one of the port's sort keys; "" is the port's default
     descending: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    total: int  # every match, not only this page
-    rows: list[T]
 
 
 @dataclass(frozen=True, slots=True)

@@ -230,7 +230,7 @@ async def test_an_account_with_a_payout_in_flight_stays(money: Money, staff: Mem
     await money.world.run(ApprovePayout, member_id=staff.id, payout_id=payout.id)
     await money.world.run(MarkPayoutPaid, member_id=staff.id, payout_id=payout.id, utr="UTR0000000002")
     await money.world.run(RemoveBankAccount, member_id=money.host.id, account_id=account)
-    [listed] = (await money.world.run(ListMyPayouts, member_id=money.host.id, offset=0, limit=20)).payouts
+    [listed] = (await money.world.run(ListMyPayouts, member_id=money.host.id, offset=0, limit=20)).rows
     assert listed.bank_account is not None
     assert (listed.bank_account.is_active, listed.bank_account.masked_account_number) == (False, "XXXXXX9012")
 
@@ -247,9 +247,9 @@ async def test_staff_only_and_others_payouts_are_invisible(money: Money, staff: 
     with pytest.raises(PayoutNotFound):
         await money.world.run(ApprovePayout, member_id=staff.id, payout_id=payout.id + 1000)
     queue = await money.world.run(ListPayouts, member_id=staff.id, status=None, offset=0, limit=50)
-    assert [p.id for p in queue.payouts] == [payout.id]
+    assert [p.id for p in queue.rows] == [payout.id]
     mine = await money.world.run(ListMyPayouts, member_id=stranger.id, offset=0, limit=20)
-    assert mine.payouts == []
+    assert mine.rows == []
 
 
 async def test_staff_open_one_payout_masked_and_only_staff(money: Money, staff: Member) -> None:
@@ -285,7 +285,7 @@ async def test_the_weekly_proposal(money: Money) -> None:
     await no_account.sale(event)
     no_account.settle(event)
     assert await money.world.run(ProposePayouts) == 1
-    [proposed] = (await money.world.run(ListMyPayouts, member_id=money.host.id, offset=0, limit=20)).payouts
+    [proposed] = (await money.world.run(ListMyPayouts, member_id=money.host.id, offset=0, limit=20)).rows
     assert (proposed.origin, proposed.status, proposed.amount) == ("proposal", "requested", D("300.00"))
     assert await money.world.run(ProposePayouts) == 0  # in flight already
     await money.books_balance()
@@ -328,6 +328,6 @@ async def test_a_payout_api_settles_through_the_same_use_cases(
         f"LPPO{payout.id}",
     )
     assert "123456789012" not in repr(instruction)
-    [after] = (await world.run(ListMyPayouts, member_id=money.host.id, offset=0, limit=20)).payouts
+    [after] = (await world.run(ListMyPayouts, member_id=money.host.id, offset=0, limit=20)).rows
     assert after.status == status
     await money.books_balance()

@@ -12,7 +12,8 @@ from loopin.domain.shared.errors import InvalidInput
 from loopin.domain.shared.money import CURRENCY, to_money
 from loopin.entrypoints.http.routes.payouts.bank_accounts import BankAccountOut, account_out
 from loopin.entrypoints.http.wire import to_wire
-from loopin.usecases.payouts.views import PayoutListView, PayoutView
+from loopin.usecases.payouts.views import PayoutView
+from loopin.usecases.shared.paging import Page
 
 MAX_AMOUNT = Decimal("100000000")  # rupees: far above any payout; beyond it a number is not an amount
 
@@ -72,11 +73,11 @@ def payout_out(v: PayoutView) -> PayoutOut:
     )
 
 
-def payout_list_out(found: PayoutListView, offset: int, limit: int) -> PayoutListOut:
+def payout_list_out(found: Page[PayoutView], offset: int, limit: int) -> PayoutListOut:
     return PayoutListOut(
         True,
-        f"Retrieved {len(found.payouts)} payout requests",
-        [payout_out(p) for p in found.payouts],
+        f"Retrieved {len(found.rows)} payout requests",
+        [payout_out(p) for p in found.rows],
         PaginationOut(offset, limit, found.total),
     )
 
