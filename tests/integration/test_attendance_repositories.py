@@ -284,14 +284,13 @@ async def test_member_search_is_by_name_active_only_and_paged(any_container: Asy
     await store_members(any_container, waiting)
     async with any_container() as scope:
         reader = await scope.get(AttendanceReader)
-        total, found = await reader.search_members("ASH", host.id, 0, 2)
-        assert total == 3
-        assert [c.name for c in found] == ["asha rao", "Ashok 50%_off"]
-        total, found = await reader.search_members("ASH", host.id, 2, 2)
-        assert [c.name for c in found] == ["Ashwin"]
-        assert (await reader.search_members("%_", host.id, 0, 10))[0] == 1  # wildcards are literal
-        total, _ = await reader.search_members(None, host.id, 0, 10)
-        assert total == 4
+        found = await reader.search_members("ASH", host.id, 0, 2)
+        assert found.total == 3
+        assert [c.name for c in found.rows] == ["asha rao", "Ashok 50%_off"]
+        found = await reader.search_members("ASH", host.id, 2, 2)
+        assert [c.name for c in found.rows] == ["Ashwin"]
+        assert (await reader.search_members("%_", host.id, 0, 10)).total == 1  # wildcards are literal
+        assert (await reader.search_members(None, host.id, 0, 10)).total == 4
 
 
 async def test_grants_open_private_events_to_invited_accepted_and_ticketed_members(

@@ -84,12 +84,12 @@ async def test_listing_venues(any_container: AsyncContainer, fakes: Fakes) -> No
     await add_venue(any_container, venue(now, "Closed", "Mumbai", is_active=False))
     async with any_container() as scope:
         repo = await scope.get(VenueRepository)
-        total, found = await repo.list_active(city="mumbai", venue_type=None, offset=0, limit=10)
-        assert (total, [v.name for v in found]) == (2, ["a", "B"])
-        total, found = await repo.list_active(city=None, venue_type=VenueType.INDOOR, offset=1, limit=1)
-        assert (total, [v.name for v in found]) == (2, ["C"])
-        total, _ = await repo.list_active(city="%", venue_type=None, offset=0, limit=10)
-        assert total == 0  # a wildcard is a character, not a pattern
+        found = await repo.list_active(city="mumbai", venue_type=None, offset=0, limit=10)
+        assert (found.total, [v.name for v in found.rows]) == (2, ["a", "B"])
+        found = await repo.list_active(city=None, venue_type=VenueType.INDOOR, offset=1, limit=1)
+        assert (found.total, [v.name for v in found.rows]) == (2, ["C"])
+        found = await repo.list_active(city="%", venue_type=None, offset=0, limit=10)
+        assert found.total == 0  # a wildcard is a character, not a pattern
 
 
 async def test_one_lead_per_phone_even_at_once(any_container: AsyncContainer, fakes: Fakes) -> None:
@@ -109,10 +109,9 @@ async def test_one_lead_per_phone_even_at_once(any_container: AsyncContainer, fa
     async with any_container() as scope:
         repo = await scope.get(HostLeadRepository)
         found = await repo.find_by_phone(PhoneNumber("+919812345678"))
-        total, recent = await repo.list_recent(offset=0, limit=10)
+        recent = await repo.list_recent(offset=0, limit=10)
     assert found is not None
-    assert total == 1
-    assert recent == [found]
+    assert (recent.total, recent.rows) == (1, [found])
 
 
 async def test_audit_entries_are_appended_once(any_container: AsyncContainer, fakes: Fakes) -> None:

@@ -149,5 +149,5 @@ async def test_host_leads_are_locked_and_marked(any_container: AsyncContainer, f
         await (await scope.get(UnitOfWork)).commit()
         assert await leads.lock(2**63) is None
     async with any_container() as scope:
-        _, [stored] = await (await scope.get(HostLeadRepository)).list_recent(offset=0, limit=5)
+        [stored] = (await (await scope.get(HostLeadRepository)).list_recent(offset=0, limit=5)).rows
     assert (stored.is_contacted, stored.is_converted) == (True, True)

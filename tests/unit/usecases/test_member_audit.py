@@ -70,8 +70,7 @@ async def test_staff_reading_host_leads_is_audited(world: World) -> None:
     )
     staff = (await world.sign_in(phone(8))).member_id
     await world.change_member(staff, make_active_staff)
-    total, _ = await world.run(ListHostLeads, member_id=staff, offset=0, limit=10)
-    assert total == 1
+    assert (await world.run(ListHostLeads, member_id=staff, offset=0, limit=10)).total == 1
     assert await entries(world, action="host_leads.viewed") == [
         ("host_leads.viewed", staff, None, {"offset": 0, "limit": 10, "shown": 1})
     ]

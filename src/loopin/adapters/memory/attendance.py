@@ -33,6 +33,7 @@ from loopin.usecases.attendance.ports import (
     TicketRepository,
 )
 from loopin.usecases.events.ports import EventAccessGrants
+from loopin.usecases.shared.paging import Page
 
 REQUESTS, REQUEST_PAIRS = "join_requests", "join_request_pairs"
 INVITATIONS, INVITATION_PAIRS = "invitations", "invitation_pairs"
@@ -283,7 +284,7 @@ class MemoryAttendanceReader(MemoryAdapter, AttendanceReader):
 
     async def search_members(
         self, search: str | None, exclude_id: int, offset: int, limit: int
-    ) -> tuple[int, list[MemberCard]]:
+    ) -> Page[MemberCard]:
         needle = (search or "").casefold()
         matching = sorted(
             (
@@ -293,7 +294,7 @@ class MemoryAttendanceReader(MemoryAdapter, AttendanceReader):
             ),
             key=lambda c: (c.name.casefold(), c.id),
         )
-        return len(matching), matching[offset : offset + limit]
+        return Page.cut(matching, offset, limit)
 
     async def invited_among(self, event_id: int, member_ids: Sequence[int]) -> frozenset[int]:
         return frozenset(m for m in member_ids if self._tx.read(INVITATION_PAIRS, (event_id, m)) is not None)

@@ -24,6 +24,7 @@ from loopin.usecases.events.ports import (
     VenueRepository,
 )
 from loopin.usecases.events.views import ViewPage, ViewShape
+from loopin.usecases.shared.paging import Page
 
 EVENTS, CANONICAL_IDS = "events", "event_canonical_ids"
 VENUES, VENUE_KEYS = "venues", "venue_keys"
@@ -96,7 +97,7 @@ class MemoryVenueRepository(MemoryAdapter, VenueRepository):
 
     async def list_active(
         self, *, city: str | None, venue_type: VenueType | None, offset: int, limit: int
-    ) -> tuple[int, list[Venue]]:
+    ) -> Page[Venue]:
         needle = (city or "").strip().casefold()
         found = sorted(
             (
@@ -108,7 +109,7 @@ class MemoryVenueRepository(MemoryAdapter, VenueRepository):
             ),
             key=lambda v: (v.name.casefold(), v.id),
         )
-        return len(found), found[offset : offset + limit]
+        return Page.cut(found, offset, limit)
 
 
 class MemoryEventReader(MemoryAdapter, EventReader):
@@ -165,9 +166,9 @@ class MemoryHostLeadRepository(MemoryAdapter, HostLeadRepository):
         self._tx.write(HOST_LEADS, lead.id, lead)
         return lead, True
 
-    async def list_recent(self, *, offset: int, limit: int) -> tuple[int, list[HostLead]]:
+    async def list_recent(self, *, offset: int, limit: int) -> Page[HostLead]:
         leads = sorted(self._tx.rows(HOST_LEADS), key=lambda lead: lead.id, reverse=True)
-        return len(leads), leads[offset : offset + limit]
+        return Page.cut(leads, offset, limit)
 
     async def lock(self, lead_id: int) -> HostLead | None:
         await self._tx.lock(HOST_LEADS, lead_id)

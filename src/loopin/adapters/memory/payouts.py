@@ -106,13 +106,13 @@ class MemoryPayoutRepository(MemoryRows[PayoutRequest], PayoutRepository):
 
     async def of_host(self, host_id: int, *, offset: int, limit: int) -> Page[PayoutRequest]:
         found = sorted((p for p in self._tx.rows(PAYOUTS) if p.host_id == host_id), key=lambda p: -p.id)
-        return Page(len(found), found[offset : offset + limit])
+        return Page.cut(found, offset, limit)
 
     async def by_status(self, status: PayoutStatus | None, *, offset: int, limit: int) -> Page[PayoutRequest]:
         found = sorted(
             (p for p in self._tx.rows(PAYOUTS) if status is None or p.status is status), key=lambda p: p.id
         )
-        return Page(len(found), found[offset : offset + limit])
+        return Page.cut(found, offset, limit)
 
     async def in_flight_to(self, bank_account_id: int) -> bool:
         return any(p.bank_account_id == bank_account_id and p.status.in_flight for p in self._tx.rows(PAYOUTS))

@@ -47,7 +47,7 @@ def _page(found: Iterable[T], sortable: tuple[str, ...], page: PageRequest) -> P
     present.sort(key=lambda r: (key(r), tie(r)), reverse=page.descending)
     missing.sort(key=tie, reverse=page.descending)
     ordered = present + missing
-    return Page(len(ordered), ordered[page.offset : page.offset + page.limit])
+    return Page.cut(ordered, page.offset, page.limit)
 
 
 def _contains(haystack: str, needle: str) -> bool:

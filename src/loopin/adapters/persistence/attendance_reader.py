@@ -38,6 +38,7 @@ from loopin.usecases.attendance.ports import (
     TicketCard,
 )
 from loopin.usecases.events.ports import EventAccessGrants
+from loopin.usecases.shared.paging import Page
 
 # --- the read side -----------------------------------------------------------------------------------------
 
@@ -161,7 +162,7 @@ class SqlAttendanceReader(SqlAdapter, AttendanceReader):
 
     async def search_members(
         self, search: str | None, exclude_id: int, offset: int, limit: int
-    ) -> tuple[int, list[MemberCard]]:
+    ) -> Page[MemberCard]:
         where = [MemberRow.status == MemberStatus.ACTIVE.value, MemberRow.id != exclude_id]
         if search:
             where.append(MemberRow.name.ilike(like_anywhere(search), escape="\\"))
@@ -173,7 +174,7 @@ class SqlAttendanceReader(SqlAdapter, AttendanceReader):
             .offset(offset)
             .limit(limit)
         )
-        return total, [_card(r) for r in rows]
+        return Page(total, [_card(r) for r in rows])
 
     async def invited_among(self, event_id: int, member_ids: Sequence[int]) -> frozenset[int]:
         if not member_ids:

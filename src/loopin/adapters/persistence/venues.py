@@ -21,6 +21,7 @@ from loopin.domain.events.venue import Venue, VenueType
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.events.ports import HostLeadRepository, VenueRepository
+from loopin.usecases.shared.paging import Page
 
 
 def venue_from_row(row: VenueRow) -> Venue:
@@ -76,7 +77,7 @@ class SqlVenueRepository(SqlAdapter, VenueRepository):
 
     async def list_active(
         self, *, city: str | None, venue_type: VenueType | None, offset: int, limit: int
-    ) -> tuple[int, list[Venue]]:
+    ) -> Page[Venue]:
         where: list[ColumnElement[bool]] = [VenueRow.is_active.is_(True)]
         if city and city.strip():
             where.append(VenueRow.city.ilike(like_anywhere(city.strip()), escape="\\"))
@@ -90,7 +91,7 @@ class SqlVenueRepository(SqlAdapter, VenueRepository):
             .offset(offset)
             .limit(limit)
         )
-        return int(total or 0), [venue_from_row(r) for r in rows]
+        return Page(int(total or 0), [venue_from_row(r) for r in rows])
 
 
 def lead_from_row(row: HostLeadRow) -> HostLead:
@@ -128,12 +129,12 @@ class SqlHostLeadRepository(SqlAdapter, HostLeadRepository):
         lead.id = new_id
         return lead, True
 
-    async def list_recent(self, *, offset: int, limit: int) -> tuple[int, list[HostLead]]:
+    async def list_recent(self, *, offset: int, limit: int) -> Page[HostLead]:
         total = await self._session.scalar(select(func.count()).select_from(HostLeadRow))
         rows = await self._session.scalars(
             select(HostLeadRow).order_by(HostLeadRow.id.desc()).offset(offset).limit(limit)
         )
-        return int(total or 0), [lead_from_row(r) for r in rows]
+        return Page(int(total or 0), [lead_from_row(r) for r in rows])
 
     async def lock(self, lead_id: int) -> HostLead | None:
         if not is_storable_id(lead_id):

@@ -122,8 +122,9 @@ class LeadAdminController(ConsoleController):
     @get("/")
     async def leads(self, request: AnyRequest, read: FromDishka[ListHostLeads], offset: Offset = 0) -> Template:
         table = Table.of("/admin/leads", {}, "submitted_at", "desc", offset)
-        total, leads = await read(member_id=staff_id(request), offset=table.offset, limit=table.limit)
-        return page(request, "leads.html", nav="leads", leads=leads, table=table.counted(total, ("submitted_at",)))
+        found = await read(member_id=staff_id(request), offset=table.offset, limit=table.limit)
+        listed = table.counted(found.total, ("submitted_at",))
+        return page(request, "leads.html", nav="leads", leads=found.rows, table=listed)
 
     @post("/{lead_id:int}/mark")
     async def mark(

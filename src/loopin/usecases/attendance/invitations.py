@@ -75,16 +75,16 @@ class SearchInvitees:
             raise InvalidInput(problems)
         host = await self.access.load(member_id, Access.MEMBER)
         event = await self.event_access.hosted(event_id, host, refusal=HostOnly)
-        total, cards = await self.reader.search_members(search or None, host.id, offset, limit)
-        invited = await self.reader.invited_among(event.id, [c.id for c in cards])
+        found = await self.reader.search_members(search or None, host.id, offset, limit)
+        invited = await self.reader.invited_among(event.id, [c.id for c in found.rows])
         await self.uow.commit()
         hits = tuple(
             SearchHit(
                 c.id, c.name, self.storage.url_for(c.picture_key) if c.picture_key else None, c.id in invited
             )
-            for c in cards
+            for c in found.rows
         )
-        return SearchPage(total, offset, limit, hits)
+        return SearchPage(found.total, offset, limit, hits)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from loopin.domain.attendance.waitlist import WaitlistPlace
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Member
 from loopin.usecases.shared.attributes import from_attributes
+from loopin.usecases.shared.paging import Page
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +198,7 @@ class AttendanceReader(Protocol):
 
     async def search_members(
         self, search: str | None, exclude_id: int, offset: int, limit: int
-    ) -> tuple[int, list[MemberCard]]:
+    ) -> Page[MemberCard]:
         """Active members whose name contains ``search`` (any case), by name then id, and their total."""
         ...
 

@@ -14,6 +14,7 @@ from loopin.usecases.events.ports import HostLeadRepository
 from loopin.usecases.events.views import HostLeadView
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.platform.ports import RateLimit, RateLimiter
+from loopin.usecases.shared.paging import Page
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
@@ -56,9 +57,9 @@ class ListHostLeads:
     uow: UnitOfWork
     clock: Clock
 
-    async def __call__(self, *, member_id: int, offset: int, limit: int) -> tuple[int, list[HostLeadView]]:
+    async def __call__(self, *, member_id: int, offset: int, limit: int) -> Page[HostLeadView]:
         await self.access.load(member_id, Access.STAFF)
-        total, leads = await self.leads.list_recent(offset=offset, limit=limit)
+        leads = await self.leads.list_recent(offset=offset, limit=limit)
         self.uow.enqueue(
             audit_entry(
                 "host_leads.viewed",
@@ -66,11 +67,11 @@ class ListHostLeads:
                 target_type="host_leads",
                 target_id=None,
                 at=self.clock.now(),
-                details={"offset": offset, "limit": limit, "shown": len(leads)},
+                details={"offset": offset, "limit": limit, "shown": len(leads.rows)},
             )
         )
         await self.uow.commit()
-        return total, [HostLeadView.of(lead) for lead in leads]
+        return Page(leads.total, [HostLeadView.of(lead) for lead in leads.rows])
 
 
 class HostLeadNotFound(NotFound, code="HOST_LEAD_NOT_FOUND", message="No such host lead."): ...

@@ -27,6 +27,7 @@ from loopin.domain.events.venue import Venue, VenueType
 from loopin.domain.events.visibility import Viewer
 from loopin.domain.identity.interest import EventInterest
 from loopin.domain.identity.phone import PhoneNumber
+from loopin.usecases.shared.paging import Page
 
 if TYPE_CHECKING:
     from loopin.usecases.events.views import ViewPage, ViewShape
@@ -82,7 +83,7 @@ class VenueRepository(Protocol):
 
     async def list_active(
         self, *, city: str | None, venue_type: VenueType | None, offset: int, limit: int
-    ) -> tuple[int, list[Venue]]:
+    ) -> Page[Venue]:
         """Active venues, by name then id; ``city`` is a case-insensitive substring of the city."""
         ...
 
@@ -231,7 +232,7 @@ class HostLeadRepository(Protocol):
         """Stores the lead, or returns the one already stored for its phone (flag False), even in a race."""
         ...
 
-    async def list_recent(self, *, offset: int, limit: int) -> tuple[int, list[HostLead]]:
+    async def list_recent(self, *, offset: int, limit: int) -> Page[HostLead]:
         """Newest first."""
         ...
 

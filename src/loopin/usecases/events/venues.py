@@ -11,9 +11,10 @@ from loopin.domain.events.venue import Venue, VenueNotFound, VenueType
 from loopin.domain.identity.member import Access
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import VenueRepository
-from loopin.usecases.events.views import VenuePage, VenueView
+from loopin.usecases.events.views import VenueView
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.platform.ports import RateLimiter
+from loopin.usecases.shared.paging import Page
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
@@ -69,11 +70,11 @@ class ListVenues:
 
     async def __call__(
         self, *, member_id: int, city: str | None, venue_type: str | None, offset: int, limit: int
-    ) -> VenuePage:
+    ) -> Page[VenueView]:
         await self.access.load(member_id, Access.MEMBER)
         problems = Problems()
         kind: VenueType | None = parse_venue_type(venue_type, problems) if venue_type else None
         problems.raise_if_any()
-        total, found = await self.venues.list_active(city=city, venue_type=kind, offset=offset, limit=limit)
+        found = await self.venues.list_active(city=city, venue_type=kind, offset=offset, limit=limit)
         await self.uow.commit()
-        return VenuePage(total, offset, limit, tuple(VenueView.of(v) for v in found))
+        return Page(found.total, [VenueView.of(v) for v in found.rows])

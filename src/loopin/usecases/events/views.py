@@ -234,14 +234,6 @@ class ShareLink:
 
 
 @dataclass(frozen=True, slots=True)
-class VenuePage:
-    total: int
-    offset: int
-    limit: int
-    venues: tuple[VenueView, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class HostLeadView:
     id: int
     first_name: str

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -19,6 +20,11 @@ class Page(Generic[T]):
 
     total: int
     rows: list[T]
+
+    @classmethod
+    def cut(cls, ordered: Sequence[T], offset: int, limit: int) -> Page[T]:
+        """The page of a whole list already in its order (how the in-memory adapters answer)."""
+        return cls(len(ordered), list(ordered[offset : offset + limit]))
 
 
 def page_size(limit: int) -> int:

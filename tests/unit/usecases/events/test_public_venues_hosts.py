@@ -19,7 +19,8 @@ from loopin.usecases.events.hosts import BecomeAHost, HostLeadSubmitted, ListHos
 from loopin.usecases.events.manage import UpdateEvent
 from loopin.usecases.events.public import CityEvents, CityPage, EventSeo, InterestNotFound, PublicEvent, SeoPage
 from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues
-from loopin.usecases.events.views import VenuePage, VenueView
+from loopin.usecases.events.views import VenueView
+from loopin.usecases.shared.paging import Page
 from tests.unit.usecases.forms import start_in
 from tests.unit.usecases.world import World
 
@@ -105,10 +106,10 @@ async def test_venues_are_deduplicated_per_place(world: World) -> None:
     assert again.id == first.id
     view: VenueView = await world.run(GetVenue, member_id=member.id, venue_id=first.id)
     assert (view.city_slug, view.country_code) == ("bangalore", "in")
-    page: VenuePage = await world.run(
+    page: Page[VenueView] = await world.run(
         ListVenues, member_id=member.id, city="benga", venue_type=None, offset=0, limit=10
     )
-    assert [v.id for v in page.venues] == [first.id]
+    assert [v.id for v in page.rows] == [first.id]
     assert (
         await world.run(ListVenues, member_id=member.id, city="pune", venue_type=None, offset=0, limit=10)
     ).total == 0
@@ -166,9 +167,9 @@ async def test_only_staff_list_host_leads(world: World) -> None:
     member, staff = await world.member(1), await world.member(2, role=Role.STAFF)
     with pytest.raises(Forbidden):
         await world.run(ListHostLeads, member_id=member.id, offset=0, limit=10)
-    total, leads = await world.run(ListHostLeads, member_id=staff.id, offset=0, limit=10)
-    assert total == 2
-    assert [x.phone_number for x in leads] == ["+919812345679", "+919812345678"]  # newest first
+    leads = await world.run(ListHostLeads, member_id=staff.id, offset=0, limit=10)
+    assert leads.total == 2
+    assert [x.phone_number for x in leads.rows] == ["+919812345679", "+919812345678"]  # newest first
 
 
 async def test_recording_an_audit_entry_twice_writes_it_once(world: World) -> None:

@@ -97,7 +97,9 @@ class HostController(LoopinController):
         offset: Offset = 0,
         limit: PageSize = 50,
     ) -> HostLeadListOut:
-        total, leads = await list_leads(member_id=request.user.member_id, offset=offset, limit=limit)
+        leads = await list_leads(member_id=request.user.member_id, offset=offset, limit=limit)
         return HostLeadListOut(
-            True, f"Retrieved {len(leads)} host leads", HostLeadListData([_lead_out(x) for x in leads], total)
+            True,
+            f"Retrieved {len(leads.rows)} host leads",
+            HostLeadListData([_lead_out(x) for x in leads.rows], leads.total),
         )

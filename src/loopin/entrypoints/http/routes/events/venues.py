@@ -80,7 +80,7 @@ class VenueController(LoopinController):
         found = await list_venues(
             member_id=request.user.member_id, city=city, venue_type=venue_type, offset=offset, limit=limit
         )
-        return VenueListOut(True, found.total, found.offset, found.limit, [venue_out(v) for v in found.venues])
+        return VenueListOut(True, found.total, offset, limit, [venue_out(v) for v in found.rows])
 
     @post(
         "/",
