@@ -118,6 +118,7 @@ EVENTS = (
 ATTENDANCE = (
     seat_offers.SeatOffers,
     tickets.TicketDesk,
+    requests.RequestWithdrawal,
     guest_notices.TellGuests,
     requests.CreateJoinRequest,
     requests.GetMyRequest,

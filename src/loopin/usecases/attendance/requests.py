@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from loopin.domain.attendance.errors import (
     AlreadyConfirmed,
@@ -22,6 +23,7 @@ from loopin.domain.attendance.rules import (
     require_guest,
     require_open,
 )
+from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.ports import (
@@ -43,6 +45,23 @@ from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 ACCEPT_CODE = "CAPACITY_EXCEEDED"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestWithdrawal:
+    """A request taken back, by its member or by the erasure of their account: audited, and an accepted one
+    gives its place on the event back. ``event`` is locked before ``request``, as the hosts' use cases lock."""
+
+    events: EventRepository
+    requests: JoinRequestRepository
+    uow: UnitOfWork
+
+    async def withdraw(self, event: Event, request: JoinRequest, by: int, now: datetime) -> None:
+        if request.withdraw(now):
+            event.request_closed(now)
+            await self.events.save(event)
+        await self.requests.save(request)
+        self.uow.enqueue(jobs.audited_request("withdrawn", request, by, now))
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +184,8 @@ class WithdrawJoinRequest:
 
     access: MemberAccess
     event_access: EventAccess
-    events: EventRepository
     requests: JoinRequestRepository
+    withdrawal: RequestWithdrawal
     tickets: TicketRepository
     cache: EventCache
     storage: FileStorage
@@ -183,11 +202,7 @@ class WithdrawJoinRequest:
         if ticket is not None and ticket.is_live:
             raise TicketHeld()
         now = self.clock.now()
-        if request.withdraw(now):
-            event.request_closed(now)
-            await self.events.save(event)
-        await self.requests.save(request)
-        self.uow.enqueue(jobs.audited_request("withdrawn", request, member.id, now))
+        await self.withdrawal.withdraw(event, request, member.id, now)
         self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
         return RequestView.of(

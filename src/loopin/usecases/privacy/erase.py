@@ -28,6 +28,7 @@ from loopin.usecases.attendance.ports import (
     TicketRepository,
     WaitlistRepository,
 )
+from loopin.usecases.attendance.requests import RequestWithdrawal
 from loopin.usecases.attendance.seat_offers import SeatOffers
 from loopin.usecases.attendance.tickets import TicketDesk
 from loopin.usecases.events import jobs as event_jobs
@@ -79,6 +80,7 @@ class EraseMyAccount:
     attendance: AttendanceReader
     events: EventRepository
     requests: JoinRequestRepository
+    withdrawal: RequestWithdrawal
     invitations: InvitationRepository
     tickets: TicketRepository
     places: WaitlistRepository
@@ -168,11 +170,7 @@ class EraseMyAccount:
                 request = await self.requests.lock(request_card.request.event_id, member.id)
                 if event is None or request is None or request.status not in OPEN_REQUEST:
                     continue
-                if request.withdraw(now):
-                    event.request_closed(now)
-                    await self.events.save(event)
-                await self.requests.save(request)
-                self.uow.enqueue(attendance_jobs.audited_request("withdrawn", request, member.id, now))
+                await self.withdrawal.withdraw(event, request, member.id, now)
         for invitation_card in await self.attendance.member_invitations(member.id):
             if invitation_card.invitation.status_at(now) is InvitationStatus.PENDING:
                 await self.events.get_for_update(invitation_card.invitation.event_id)
