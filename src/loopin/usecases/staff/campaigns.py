@@ -53,7 +53,11 @@ def batch_job(campaign_id: int, progress: int) -> Job:
 class CampaignView:
     campaign: Campaign
     results: CampaignResults
-    audience: str
+
+    @property
+    def audience(self) -> str:
+        """Who the campaign reaches, in words."""
+        return self.campaign.audience.describe()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +66,10 @@ class CampaignPreview:
     count: int
     sample: Rendered
     sample_member_ids: list[int]
-    audience: str
+
+    @property
+    def audience(self) -> str:
+        return self.campaign.audience.describe()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +114,7 @@ class ComposeCampaign(CampaignDesk):
         )
         self.audited("created", campaign, staff, audience=audience.describe())
         await self.uow.commit()
-        return CampaignView(campaign, CampaignResults(0, 0, 0), audience.describe())
+        return CampaignView(campaign, CampaignResults(0, 0, 0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +124,7 @@ class GetCampaign(CampaignDesk):
         campaign = await self.campaign(campaign_id)
         results = await self.recipients.results(campaign.id)
         await self.uow.commit()
-        return CampaignView(campaign, results, campaign.audience.describe())
+        return CampaignView(campaign, results)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +149,7 @@ class PreviewCampaign(CampaignDesk):
         count = await self.recipients.count(campaign.audience, sample.kind, now)
         ids = await self.recipients.sample(campaign.audience, sample.kind, now, SAMPLE_IDS)
         await self.uow.commit()
-        return CampaignPreview(campaign, count, sample, ids, campaign.audience.describe())
+        return CampaignPreview(campaign, count, sample, ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +169,7 @@ class SendCampaign(CampaignDesk):
         self.uow.enqueue(batch_job(campaign.id, 0))
         self.audited("sent", campaign, staff, recipients=campaign.recipients)
         await self.uow.commit()
-        return CampaignView(campaign, CampaignResults(campaign.recipients, 0, 0), campaign.audience.describe())
+        return CampaignView(campaign, CampaignResults(campaign.recipients, 0, 0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +184,7 @@ class CancelCampaign(CampaignDesk):
         self.audited("cancelled", campaign, staff, sent=campaign.sent, dropped=dropped)
         results = await self.recipients.results(campaign.id)
         await self.uow.commit()
-        return CampaignView(campaign, results, campaign.audience.describe())
+        return CampaignView(campaign, results)
 
 
 @dataclass(frozen=True, slots=True)
