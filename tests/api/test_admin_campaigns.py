@@ -4,6 +4,8 @@ comes back as the form with its errors, never a 500. Jobs run inline, so a sent 
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 from loopin.entrypoints.admin.campaigns import CampaignForm
@@ -95,6 +97,30 @@ async def test_compose_preview_send_and_see_the_results(console: Rig) -> None:
     assert await campaign_rows() == [(campaign_id, "sent")]
     actions = {a for (a,) in await sql("SELECT action FROM audit_entries WHERE target_type = 'campaign'")}
     assert {"campaign.created", "campaign.sent"} <= actions
+
+
+async def test_the_form_notice_names_each_field_it_refuses(console: Rig) -> None:
+    """The notice above the form is read on its own: 'Nothing is saved yet. A whole number' did not say where."""
+    api, fakes = console.client, console.fakes
+    await appoint(console.container)
+    await sign_in(api, fakes)
+    new = "/admin/campaigns/new"
+    for fields, notice in (
+        (
+            {**DRAFT, "attended_event_id": "x", "inactive_days": "soon"},
+            "Nothing is saved yet. Ticket holders of event id: a whole number; "
+            "Inactive for at least (days): a whole number",
+        ),
+        ({**DRAFT, "name": ""}, "Nothing is saved yet. Campaign name: a name of 1 to 120 printable characters"),
+        ({**DRAFT, "v_headline": " "}, "Nothing is saved yet. Headline: "),
+    ):
+        answered = await post_form(api, new, new, **fields)
+        assert answered.status_code == 422, (fields, answered.status_code)
+        shown = re.search(r'data-testid="form-error">(.*?)</p>', answered.text, re.S)
+        assert shown is not None, answered.text
+        assert html.unescape(shown.group(1)).startswith(notice), shown.group(1)
+        assert '<label for="inactive_days">Inactive for at least (days)</label>' in answered.text
+    assert await campaign_rows() == []
 
 
 async def test_bad_input_is_the_form_with_its_errors_and_a_draft_can_be_cancelled(console: Rig) -> None:

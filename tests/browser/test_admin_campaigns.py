@@ -38,7 +38,7 @@ async def test_compose_preview_step_up_send_and_see_the_results(
         await page.fill("#interest_ids", "1")
         await page.click("[data-testid=compose-submit]")
         await page.wait_for_selector("[data-testid=form-error]")
-        assert "A whole number" in await page.inner_text("[data-testid=form-error]")
+        assert "Inactive for at least (days): a whole number" in await page.inner_text("[data-testid=form-error]")
         assert await page.input_value("#v_headline") == "Monsoon meetups"
         await shot(page, "campaign-form-error-desktop")
         await page.fill("#inactive_days", "")
