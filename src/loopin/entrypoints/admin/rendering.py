@@ -106,7 +106,12 @@ class Table:
 
     @property
     def previous(self) -> str | None:
-        return self.link(offset=max(self.offset - self.limit, 0)) if self.offset > 0 else None
+        """The page before; from past the end (an old link, an edited address), the last page."""
+        if self.offset <= 0:
+            return None
+        if self.total and self.offset >= self.total:
+            return self.link(offset=(self.total - 1) // self.limit * self.limit)
+        return self.link(offset=max(self.offset - self.limit, 0))
 
     @property
     def next(self) -> str | None:
@@ -114,7 +119,10 @@ class Table:
 
     @property
     def showing(self) -> str:
+        """Which rows are shown; nothing for an empty list, whose table row already says so."""
         if not self.total:
-            return "No matches"
+            return ""
+        if self.offset >= self.total:
+            return f"Nothing after row {self.total}"
         last = min(self.offset + self.limit, self.total)
         return f"{self.offset + 1}–{last} of {self.total}"
