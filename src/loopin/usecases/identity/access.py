@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from loopin.domain.identity.member import Access, Member
 from loopin.domain.shared.errors import Unauthenticated
@@ -43,9 +44,16 @@ class MemberAccess:
         if member.is_due_for_promotion(now):
             if not for_update:
                 member = await self.members.get_for_update(member_id) or member
-            if member.promote_if_due(now):
-                await self.members.save(member)
-                for job in jobs.promoted(member.id, now):
-                    self.uow.enqueue(job)
+            await self.promote(member, now)
         member.require(access, self.config.waitlist)
         return member
+
+    async def promote(self, member: Member, now: datetime) -> bool:
+        """Lets a locked ``member`` off the waitlist if their time has come: saved and announced (the promotion
+        jobs) in the caller's transaction. Whether they were promoted now."""
+        if not member.promote_if_due(now):
+            return False
+        await self.members.save(member)
+        for job in jobs.promoted(member.id, now):
+            self.uow.enqueue(job)
+        return True

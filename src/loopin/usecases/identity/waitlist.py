@@ -21,6 +21,7 @@ class PromoteDueMembers:
 
     batch_size = 200
 
+    access: MemberAccess
     members: MemberRepository
     uow: UnitOfWork
     clock: Clock
@@ -31,10 +32,7 @@ class PromoteDueMembers:
             now = self.clock.now()
             batch = await self.members.lock_due_for_promotion(now, self.batch_size)
             for member in batch:
-                if member.promote_if_due(now):
-                    await self.members.save(member)
-                    for job in jobs.promoted(member.id, now):
-                        self.uow.enqueue(job)
+                if await self.access.promote(member, now):
                     promoted += 1
             await self.uow.commit()
             if len(batch) < self.batch_size:
