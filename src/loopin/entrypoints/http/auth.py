@@ -3,8 +3,6 @@ whether the member may do the thing they asked is each use case's decision."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Final, TypeAlias
 
 from dishka import AsyncContainer
@@ -13,7 +11,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
 
-from loopin.adapters.security.jwt_tokens import JwtSessionTokens
+from loopin.adapters.security.jwt_tokens import JwtSessionTokens, SessionClaims
 from loopin.usecases.identity.ports import TokenRevocations
 
 PUBLIC: Final = {"public": True}  # a route's ``opt``: no session needed (the middleware's exclude key)
@@ -30,14 +28,7 @@ PUBLIC_PATHS = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Session:
-    member_id: int
-    phone_number: str
-    token_id: str
-    expires_at: datetime
-
-
+Session: TypeAlias = SessionClaims  # what a verified bearer token proves: a signed-in request's ``user``
 MemberRequest: TypeAlias = Request[Session, Any, Any]  # a request the middleware let through with a session
 AnyRequest: TypeAlias = Request[Any, Any, Any]
 
@@ -57,7 +48,7 @@ async def read_session(header: str, container: AsyncContainer, *, check_revocati
         raise NotAuthorizedException(
             "This session has ended (logged out or account deleted). Please log in again."
         )
-    return Session(claims.member_id, claims.phone_number, claims.token_id, claims.expires_at)
+    return claims
 
 
 async def optional_session(request: AnyRequest) -> Session | None:
