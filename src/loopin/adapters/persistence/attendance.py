@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 
-from loopin.adapters.persistence.orm import InvitationRow, JoinRequestRow, TicketRow
+from loopin.adapters.persistence.orm import InvitationRow, JoinRequestRow, TicketRow, is_storable_id
 from loopin.adapters.persistence.rows import RowRepository, copy_to_row, entity_from_row, row_values
 from loopin.domain.attendance.invitation import Invitation, InvitationStatus
 from loopin.domain.attendance.request import JoinRequest, RequestStatus
@@ -146,10 +147,17 @@ class SqlInvitationRepository(RowRepository[Invitation, InvitationRow], Invitati
         )
 
 
-# The door's lock, built once (a check-in's statement construction cost as much as its ORM loading):
-# FOR NO KEY UPDATE as every ticket lock (SqlTicketRepository.no_key_update).
+# The door's locks, Core statements of the table's columns built once (RowRepository._core_one: no ORM load, and
+# the check-in's save an UPDATE of what it changed): FOR NO KEY UPDATE as every ticket lock
+# (SqlTicketRepository.no_key_update).
+_TICKETS = cast(Table, TicketRow.__table__)
 _LOCK_BY_DIGEST = (
-    select(TicketRow).where(TicketRow.secret_digest == bindparam("digest")).with_for_update(key_share=True)
+    select(*_TICKETS.c).where(_TICKETS.c.secret_digest == bindparam("digest")).with_for_update(key_share=True)
+)
+_LOCK_BY_MEMBER = (
+    select(*_TICKETS.c)
+    .where(_TICKETS.c.event_id == bindparam("event_id"), _TICKETS.c.member_id == bindparam("member_id"))
+    .with_for_update(key_share=True)
 )
 
 
@@ -163,12 +171,12 @@ class SqlTicketRepository(RowRepository[Ticket, TicketRow], TicketRepository):
         return ticket_from_row(row) if row else None
 
     async def lock(self, event_id: int, member_id: int) -> Ticket | None:
-        return await self._one(
-            select(TicketRow).where(TicketRow.event_id == event_id, TicketRow.member_id == member_id), lock=True
-        )
+        if not (is_storable_id(event_id) and is_storable_id(member_id)):
+            return None
+        return await self._core_one(_LOCK_BY_MEMBER, {"event_id": event_id, "member_id": member_id})
 
     async def lock_by_digest(self, secret_digest: str) -> Ticket | None:
-        return await self._one(_LOCK_BY_DIGEST, params={"digest": secret_digest})
+        return await self._core_one(_LOCK_BY_DIGEST, {"digest": secret_digest})
 
     async def holders(self, event_id: int) -> list[int]:
         return list(await self._session.scalars(select(TicketRow.member_id).where(TicketRow.event_id == event_id)))
