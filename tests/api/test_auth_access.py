@@ -265,6 +265,25 @@ async def test_the_member_is_let_in_on_their_first_request_after_the_wait(
     assert [e.event for e in fakes.analytics.events].count("member_promoted") == 1
 
 
+async def test_the_feed_and_an_event_gate_as_every_route_and_let_the_member_in_after_the_wait(
+    gated_api: AsyncTestClient, fakes: Fakes
+) -> None:
+    """The hot reads read who is calling in one statement; whoever does not pass as they stand is loaded as
+    every route loads them: refused while waiting, let in (and promoted once) when the time has come."""
+    headers = bearer(await onboard(gated_api, fakes))
+    promote_at = datetime.fromisoformat(
+        (await gated_api.get("/api/auth/profile", headers=headers)).json()["waitlist_promote_at"]
+    )
+    for path in ("/api/events", "/api/events?limit=20", "/api/events/1"):
+        assert_error(await gated_api.get(path, headers=headers), 403, "WAITLISTED")
+    fakes.clock.advance(promote_at - fakes.clock.now())
+    response = await gated_api.get("/api/events", headers=headers)
+    assert response.status_code == 200, response.text
+    assert (await member_row()).status == "active"
+    assert_error(await gated_api.get("/api/events/1", headers=headers), 404, "EVENT_NOT_FOUND")
+    assert [e.event for e in fakes.analytics.events].count("member_promoted") == 1
+
+
 # --- deactivated accounts -----------------------------------------------------------------------------------
 
 
@@ -274,6 +293,15 @@ async def deactivate(phone_number: str = PHONE) -> None:
         "UPDATE members SET status = 'deactivated', promote_at = now() - interval '1 day' WHERE phone_number = :p",
         p=phone_number,
     )
+
+
+async def test_a_deactivated_member_is_refused_the_feed_and_events(
+    gated_api: AsyncTestClient, fakes: Fakes
+) -> None:
+    headers = bearer(await onboard(gated_api, fakes))
+    await deactivate()
+    for path in ("/api/events", "/api/events?limit=20", "/api/events/1"):
+        assert_error(await gated_api.get(path, headers=headers), 403, "ACCOUNT_DEACTIVATED")
 
 
 async def test_a_deactivated_member_is_refused_everywhere(

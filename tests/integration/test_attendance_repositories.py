@@ -20,7 +20,7 @@ from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.attendance.ticket import PaymentStatus, Ticket, TicketSource, TicketStatus
 from loopin.domain.events.event import Event, RsvpExpiryPolicy
 from loopin.domain.events.venue import Venue
-from loopin.domain.identity.member import Member, MemberStatus
+from loopin.domain.identity.member import Member, MemberStatus, Role
 from loopin.domain.identity.profile import Profile
 from loopin.domain.notifications.notification import Notification
 from loopin.domain.shared.errors import Conflict
@@ -30,7 +30,14 @@ from loopin.usecases.attendance.ports import (
     JoinRequestRepository,
     TicketRepository,
 )
-from loopin.usecases.events.ports import EventAccessGrants, EventRepository, VenueRepository
+from loopin.usecases.events.ports import (
+    EventAccessGrants,
+    EventRepository,
+    Readers,
+    ReaderStanding,
+    VenueRepository,
+)
+from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.notifications.ports import NotificationRepository
 from loopin.usecases.shared.ports import UnitOfWork
 from tests.factories import EventFactory, MemberFactory, ProfileFactory
@@ -399,6 +406,53 @@ async def test_a_notification_is_stored_once_per_key(any_container: AsyncContain
         [listed] = await repo.for_member(guest.id, 10)
         assert listed.pushed_at == now
         assert await repo.lock_by_key("notification:other") is None
+
+
+async def test_a_readers_standing_is_their_status_role_grants_and_hosting_in_one_read(
+    any_container: AsyncContainer, fakes: Fakes
+) -> None:
+    """``Readers`` answers what the member, ``EventAccessGrants`` and ``hosts_any`` answer one by one."""
+    host, guest, staff, idle = await members(any_container, fakes, "H", "G", "S", "I")
+    async with any_container() as scope:
+        repo = await scope.get(MemberRepository)
+        for who, change in ((staff, "staff"), (idle, "waitlist")):
+            stored = await repo.get(who.id)
+            assert stored is not None
+            if change == "staff":
+                stored.role = Role.STAFF
+            else:
+                stored.status = MemberStatus.WAITLISTED
+            await repo.save(stored)
+        await (await scope.get(UnitOfWork)).commit()
+    private = await an_event(any_container, fakes, host, is_public=False)
+    public = await an_event(any_container, fakes, host, is_public=True)
+    gone = await an_event(any_container, fakes, guest, is_public=True)
+    now = fakes.clock.now()
+    await put(any_container, TicketRepository, ticket(private, guest, now))
+    await put(any_container, TicketRepository, ticket(public, guest, now))
+    async with any_container() as scope:
+        events = await scope.get(EventRepository)
+        deleted = await events.get(gone.id)
+        assert deleted is not None
+        deleted.deleted_at = now
+        await events.save(deleted)
+        await (await scope.get(UnitOfWork)).commit()
+    async with any_container() as scope:
+        readers = await scope.get(Readers)
+        assert await readers.standing(host.id) == ReaderStanding(
+            MemberStatus.ACTIVE, Role.MEMBER, frozenset(), True
+        )
+        assert await readers.standing(guest.id) == ReaderStanding(
+            MemberStatus.ACTIVE, Role.MEMBER, frozenset({private.id}), False
+        )
+        assert await readers.standing(staff.id) == ReaderStanding(
+            MemberStatus.ACTIVE, Role.STAFF, frozenset(), False
+        )
+        assert await readers.standing(idle.id) == ReaderStanding(
+            MemberStatus.WAITLISTED, Role.MEMBER, frozenset(), False
+        )
+        assert await readers.standing(idle.id + 1000) is None
+        assert await readers.standing(2**63) is None
 
 
 async def test_public_events_need_no_grant(any_container: AsyncContainer, fakes: Fakes) -> None:

@@ -32,7 +32,7 @@ from loopin.usecases.attendance.ports import (
     TicketCard,
     TicketRepository,
 )
-from loopin.usecases.events.ports import EventAccessGrants
+from loopin.usecases.events.ports import EventAccessGrants, Readers, ReaderStanding
 from loopin.usecases.shared.paging import Page
 
 REQUESTS, REQUEST_PAIRS = "join_requests", "join_request_pairs"
@@ -333,3 +333,13 @@ class MemoryEventAccessGrants(MemoryAdapter, EventAccessGrants):
         }
         private = {i for i in granted if (e := self._tx.read(EVENTS, i)) is not None and not e.is_public}
         return frozenset(private)  # public events need no grant (and must not split caches)
+
+
+class MemoryReaders(MemoryAdapter, Readers):
+    async def standing(self, member_id: int) -> ReaderStanding | None:
+        member: Member | None = self._tx.read(MEMBERS, member_id)
+        if member is None:
+            return None
+        granted = await MemoryEventAccessGrants(self._tx).granted_event_ids(member_id)
+        hosts = any(e.host_id == member_id and not e.is_deleted for e in self._tx.rows(EVENTS))
+        return ReaderStanding(member.status, member.role, granted, hosts)

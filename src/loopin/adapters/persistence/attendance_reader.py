@@ -23,12 +23,13 @@ from loopin.adapters.persistence.orm import (
     MemberRow,
     TicketRow,
     VenueRow,
+    is_storable_id,
     like_anywhere,
 )
 from loopin.domain.attendance.invitation import Invitation, InvitationStatus
 from loopin.domain.attendance.request import JoinRequest, RequestStatus
 from loopin.domain.attendance.ticket import Ticket
-from loopin.domain.identity.member import MemberStatus
+from loopin.domain.identity.member import MemberStatus, Role
 from loopin.usecases.attendance.ports import (
     AttendanceReader,
     EventBrief,
@@ -37,7 +38,7 @@ from loopin.usecases.attendance.ports import (
     RequestCard,
     TicketCard,
 )
-from loopin.usecases.events.ports import EventAccessGrants
+from loopin.usecases.events.ports import EventAccessGrants, Readers, ReaderStanding
 from loopin.usecases.shared.paging import Page
 
 # --- the read side -----------------------------------------------------------------------------------------
@@ -211,19 +212,43 @@ class SqlEventAccessGrants(SqlAdapter, EventAccessGrants):
         return frozenset(await self._session.scalars(_GRANTED, {"member_id": member_id}))
 
 
+class SqlReaders(SqlAdapter, Readers):
+    """The member's status and role, their grants (as ``SqlEventAccessGrants``) and whether they host, in one
+    statement built once."""
+
+    async def standing(self, member_id: int) -> ReaderStanding | None:
+        if not is_storable_id(member_id):
+            return None
+        connection = await self._session.connection()
+        row = (await connection.execute(_STANDING, {"member_id": member_id})).first()
+        if row is None:
+            return None
+        status, role, granted, hosts = row
+        return ReaderStanding(MemberStatus(status), Role(role), frozenset(granted or ()), bool(hosts))
+
+
+# Built once, the member a parameter: building the union's subquery cost more CPU than running it.
+_MEMBER_ID = bindparam("member_id", type_=BigInteger)
+
+
 def _granted() -> Select[int]:
-    """Built once, the member a parameter: building the union's subquery cost more CPU than running it."""
-    member_id = bindparam("member_id", type_=BigInteger)
     invited = select(InvitationRow.event_id).where(
-        InvitationRow.invitee_id == member_id,
+        InvitationRow.invitee_id == _MEMBER_ID,
         InvitationRow.status.in_([InvitationStatus.PENDING.value, InvitationStatus.ACCEPTED.value]),
     )
     accepted = select(JoinRequestRow.event_id).where(
-        JoinRequestRow.requester_id == member_id, JoinRequestRow.status == RequestStatus.ACCEPTED.value
+        JoinRequestRow.requester_id == _MEMBER_ID, JoinRequestRow.status == RequestStatus.ACCEPTED.value
     )
-    ticketed = select(TicketRow.event_id).where(TicketRow.member_id == member_id, LIVE)
+    ticketed = select(TicketRow.event_id).where(TicketRow.member_id == _MEMBER_ID, LIVE)
     granted = union(invited, accepted, ticketed).subquery()
     return select(EventRow.id).where(EventRow.id.in_(select(granted)), EventRow.is_public.is_(False))
 
 
 _GRANTED = _granted()
+_GRANTED_IDS = _GRANTED.subquery()
+_STANDING = select(
+    MemberRow.status,
+    MemberRow.role,
+    select(func.array_agg(_GRANTED_IDS.c.id)).scalar_subquery(),
+    exists().where(EventRow.host_id == _MEMBER_ID, EventRow.deleted_at.is_(None)),
+).where(MemberRow.id == _MEMBER_ID)

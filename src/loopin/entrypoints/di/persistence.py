@@ -13,6 +13,7 @@ from loopin.adapters.memory.attendance import (
     MemoryEventAccessGrants,
     MemoryInvitationRepository,
     MemoryJoinRequestRepository,
+    MemoryReaders,
     MemoryTicketRepository,
 )
 from loopin.adapters.memory.attendance_reminders import MemoryReminderLedger, MemoryReminderSource
@@ -59,7 +60,7 @@ from loopin.adapters.persistence.attendance import (
     SqlJoinRequestRepository,
     SqlTicketRepository,
 )
-from loopin.adapters.persistence.attendance_reader import SqlAttendanceReader, SqlEventAccessGrants
+from loopin.adapters.persistence.attendance_reader import SqlAttendanceReader, SqlEventAccessGrants, SqlReaders
 from loopin.adapters.persistence.attendance_reminders import SqlReminderLedger, SqlReminderSource
 from loopin.adapters.persistence.audit import SqlAuditDays, SqlAuditLog
 from loopin.adapters.persistence.database import UseCaseSession, create_engine
@@ -113,6 +114,7 @@ from loopin.usecases.events.ports import (
     EventReader,
     EventRepository,
     HostLeadRepository,
+    Readers,
     SeatInventory,
     VenueRepository,
 )
@@ -147,6 +149,7 @@ PERSISTENCE = (
     Binding(EventRepository, SqlEventRepository, MemoryEventRepository),
     Binding(EventReader, SqlEventReader, MemoryEventReader),
     Binding(EventAccessGrants, SqlEventAccessGrants, MemoryEventAccessGrants),
+    Binding(Readers, SqlReaders, MemoryReaders),
     Binding(VenueRepository, SqlVenueRepository, MemoryVenueRepository),
     Binding(HostLeadRepository, SqlHostLeadRepository, MemoryHostLeadRepository),
     # attendance

@@ -22,6 +22,17 @@ from loopin.usecases.platform.ports import FileStorage
 T = TypeVar("T")
 
 
+def feed_class(viewer: Viewer, *, hosts: bool) -> str:
+    """Whose cached pages ``viewer`` may share, ``hosts`` saying whether they host an event not deleted."""
+    if viewer.is_staff:
+        return "staff"
+    if viewer.member_id is None:
+        return "public"
+    if viewer.granted or hosts:
+        return f"m{viewer.member_id}"
+    return "public"
+
+
 @dataclass(frozen=True, slots=True)
 class EventCatalog:
     """Event details and feed pages, read through the cache."""
@@ -38,14 +49,12 @@ class EventCatalog:
         return EventView.of(record, self.storage, self.config, await self.fees.policy())
 
     async def cache_class(self, viewer: Viewer) -> str:
-        """Whose cached pages ``viewer`` may share (see the module's docstring)."""
-        if viewer.is_staff:
-            return "staff"
-        if viewer.member_id is None:
-            return "public"
-        if viewer.granted or await self.events.hosts_any(viewer.member_id):
-            return f"m{viewer.member_id}"
-        return "public"
+        """Whose cached pages ``viewer`` may share (see the module's docstring); hosting is read only when the
+        answer depends on it."""
+        member_id = viewer.member_id
+        if member_id is None or viewer.is_staff or viewer.granted:
+            return feed_class(viewer, hosts=False)
+        return feed_class(viewer, hosts=await self.events.hosts_any(member_id))
 
     @property
     def _caching(self) -> bool:

@@ -22,13 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from loopin.domain.events.event import EventNotFound
-from loopin.domain.events.visibility import can_view
-from loopin.domain.identity.member import Access, Member
+from loopin.domain.events.visibility import Viewer, can_view
+from loopin.domain.identity.member import Access, passes
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.browse import FeedFilters
-from loopin.usecases.events.catalog import EventCatalog
+from loopin.usecases.events.catalog import EventCatalog, feed_class
 from loopin.usecases.events.config import EventsConfig
-from loopin.usecases.events.ports import EventCache, HotRead, Rendered, ShownEvent, ViewerSnapshot
+from loopin.usecases.events.ports import EventCache, HotRead, Readers, Rendered, ShownEvent, ViewerSnapshot
 from loopin.usecases.events.views import EventView, FeedPageView
 from loopin.usecases.identity.access import MemberAccess, SessionEnded
 from loopin.usecases.identity.ports import TokenRevocations
@@ -42,6 +42,7 @@ EventPresenter = Callable[[EventView, bool], bytes]  # the view, and whether the
 class HotMiss:
     """What a read that missed needs: the database, in the use case's transaction."""
 
+    readers: Readers
     access: MemberAccess
     event_access: EventAccess
     catalog: EventCatalog
@@ -74,16 +75,22 @@ class HotReads:
             raise SessionEnded()
         return hot if hot is not None else HotRead(-1, None, tuple(None for _ in keys))
 
-    async def snapshot(self, miss: HotMiss, member_id: int, generation: int) -> tuple[Member, ViewerSnapshot]:
-        """The caller from the database (let in or refused, as every read), and their snapshot, kept."""
-        member = await miss.access.load(member_id, Access.MEMBER)
-        viewer = await miss.event_access.viewer(member)
-        snapshot = ViewerSnapshot(
-            generation, viewer.is_staff, await miss.catalog.cache_class(viewer), tuple(sorted(viewer.granted))
-        )
+    async def snapshot(self, miss: HotMiss, member_id: int, generation: int) -> ViewerSnapshot:
+        """The caller from the database, and their snapshot, kept. A member who passes as they stand is read in
+        one go (``Readers``); anyone else is loaded as every use case loads them (refused, or let in off the
+        waitlist now and committed with the read)."""
+        standing = await miss.readers.standing(member_id)
+        if standing is not None and passes(Access.MEMBER, standing.status, standing.role):
+            staff = standing.role.is_staff
+            viewer = Viewer(member_id, staff, frozenset() if staff else standing.granted)
+            cache_class = feed_class(viewer, hosts=standing.hosts)
+        else:
+            viewer = await miss.event_access.viewer(await miss.access.load(member_id, Access.MEMBER))
+            cache_class = await miss.catalog.cache_class(viewer)
+        snapshot = ViewerSnapshot(generation, viewer.is_staff, cache_class, tuple(sorted(viewer.granted)))
         if self.ttl > 0:
-            await self.cache.keep_viewer(member.id, snapshot, self.ttl)
-        return member, snapshot
+            await self.cache.keep_viewer(member_id, snapshot, self.ttl)
+        return snapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +115,7 @@ class ReadFeed:
                 return found
         miss = await self.reads.database()
         if snapshot is None:  # a member's first read of this generation: who they are, then the page kept
-            _, snapshot = await self.reads.snapshot(miss, member_id, generation)
+            snapshot = await self.reads.snapshot(miss, member_id, generation)
             found = await self._kept(member_id, snapshot, rest, public) if ttl > 0 else None
             if found is not None:
                 await miss.uow.commit()
@@ -157,10 +164,10 @@ class ReadEvent:
         if snapshot is not None and entry is not None and entry.shown is not None:
             return self._allowed(entry.shown, snapshot, member_id, entry.body)
         miss = await self.reads.database()
-        member, snapshot = await self.reads.snapshot(miss, member_id, generation)
+        snapshot = await self.reads.snapshot(miss, member_id, generation)
         if entry is not None and entry.shown is not None:  # their first read of this generation, a kept event
             await miss.uow.commit()
-            return self._allowed(entry.shown, snapshot, member.id, entry.body)
+            return self._allowed(entry.shown, snapshot, member_id, entry.body)
         view = await miss.catalog.read_detail(event_id)
         await miss.uow.commit()
         if view is None:
@@ -169,9 +176,9 @@ class ReadEvent:
         if ttl > 0:  # kept whoever asked: the next caller's own visibility is checked on the facts beside it
             shown = ShownEvent(view.id, view.host_id, view.status, view.is_public, view.is_deleted)
             await cache.keep_rendered(key, Rendered(generation, for_others, shown), ttl)
-        if not can_view(view, snapshot.viewer(member.id)):
+        if not can_view(view, snapshot.viewer(member_id)):
             raise EventNotFound()
-        return present(view, True) if view.host_id == member.id else for_others
+        return present(view, True) if view.host_id == member_id else for_others
 
     @staticmethod
     def _allowed(shown: ShownEvent, snapshot: ViewerSnapshot, member_id: int, body: bytes) -> bytes:

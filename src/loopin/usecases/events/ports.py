@@ -26,6 +26,7 @@ from loopin.domain.events.host_lead import HostLead
 from loopin.domain.events.venue import Venue, VenueType
 from loopin.domain.events.visibility import Viewer
 from loopin.domain.identity.interest import EventInterest
+from loopin.domain.identity.member import MemberStatus, Role
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.usecases.shared.paging import Page
 
@@ -139,6 +140,26 @@ class EventAccessGrants(Protocol):
     """
 
     async def granted_event_ids(self, member_id: int) -> frozenset[int]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderStanding:
+    """Who is reading, as event reads need it: the member's status and role (whether they pass as they stand),
+    the private events opened to them (as ``EventAccessGrants``) and whether they host an event not deleted."""
+
+    status: MemberStatus
+    role: Role
+    granted: frozenset[int]
+    hosts: bool
+
+
+class Readers(Protocol):
+    """The hot reads' caller in one read (one statement in SQL), instead of the member, their grants and their
+    hosting one after the other. Implemented by attendance, as the grants."""
+
+    async def standing(self, member_id: int) -> ReaderStanding | None:
+        """``None``: no such member."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
