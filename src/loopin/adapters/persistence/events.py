@@ -7,13 +7,34 @@ with three: the count, the page, and the interests the page mentions.
 
 from __future__ import annotations
 
+import functools
 from collections import namedtuple
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
 import msgspec
-from sqlalchemy import ColumnElement, Select, Text, and_, any_, exists, false, func, or_, select, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ColumnElement,
+    DateTime,
+    Integer,
+    Select,
+    String,
+    Text,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import NullType
 
 from loopin.adapters.persistence.database import SqlAdapter
@@ -114,33 +135,26 @@ class SqlEventReader(SqlAdapter, EventReader):
         return records[0] if records else None
 
     async def page(self, query: FeedQuery, viewer: Viewer, now: datetime) -> EventPage:
-        where = [_visible_to(viewer), *_filters(query, now)]
-        total = await self._total(query, where)
+        bound, params = _bound(query, viewer, now)
+        statements = _statements(bound)
+        total = await self._total(statements, params)
         if total <= query.offset:
             return EventPage(total, [])
-        statement = (
-            self._base().where(*where).order_by(EventRow.start_time, EventRow.id).offset(query.offset)
-        ).limit(query.limit)
-        return EventPage(total, await self._records(statement))
+        statement = self._base().where(*statements.where).order_by(EventRow.start_time, EventRow.id)
+        statement = statement.offset(query.offset).limit(query.limit)
+        return EventPage(total, await self._records(statement.params(params)))
 
     async def page_views(self, query: FeedQuery, viewer: Viewer, now: datetime, shape: ViewShape) -> ViewPage:
         """``page`` as one statement, in Core: the page's rows with the total (a scalar subquery) and each
         event's interests (aggregated beside it) on every row, straight into views, no ORM objects. A page past
-        the last event has no row to carry the total: then a second statement counts."""
-        where = [_visible_to(viewer), *_filters(query, now)]
-        statement = (
-            select(*_CARD_COLUMNS, self._count(query, where).label("total"), _INTERESTS)
-            .select_from(EventRow)
-            .join(MemberRow, MemberRow.id == EventRow.host_id)
-            .outerjoin(VenueRow, VenueRow.id == EventRow.venue_id)
-            .where(*where)
-            .order_by(EventRow.start_time, EventRow.id)
-            .offset(query.offset)
-            .limit(query.limit)
-        )
-        rows = [_card(row) for row in await (await self._session.connection()).execute(statement)]
+        the last event has no row to carry the total: then a second statement counts. Both statements are built
+        once per shape of query (which conditions it has), its values bound."""
+        bound, params = _bound(query, viewer, now)
+        statements = _statements(bound)
+        connection = await self._session.connection()
+        rows = [_card(row) for row in await connection.execute(statements.page, params)]
         if not rows:
-            return ViewPage(await self._total(query, where) if query.offset > 0 else 0, [])
+            return ViewPage(await self._total(statements, params) if query.offset > 0 else 0, [])
         city_slugs: dict[str, str] = {}
         views = []
         for row in rows:
@@ -162,15 +176,8 @@ class SqlEventReader(SqlAdapter, EventReader):
             )
         return ViewPage(rows[0].total, views)
 
-    @staticmethod
-    def _count(query: FeedQuery, where: list[ColumnElement[bool]]) -> Select[int]:
-        count = select(func.count()).select_from(EventRow)
-        if query.city is not None or query.country_code is not None:
-            count = count.join(VenueRow, VenueRow.id == EventRow.venue_id)
-        return count.where(*where).correlate(None)
-
-    async def _total(self, query: FeedQuery, where: list[ColumnElement[bool]]) -> int:
-        return int(await self._session.scalar(self._count(query, where)) or 0)
+    async def _total(self, statements: _PageStatements, params: dict[str, Any]) -> int:
+        return int(await self._session.scalar(statements.count, params) or 0)
 
     @staticmethod
     def _base() -> _RecordSelect:
@@ -271,43 +278,118 @@ def _venue_view(row: Any, city_slugs: dict[str, str]) -> VenueView:
     )
 
 
-def _visible_to(viewer: Viewer) -> ColumnElement[bool]:
-    """``visibility.is_listed`` in SQL."""
-    alive = EventRow.deleted_at.is_(None)
+# --- a page's conditions, its statements built once per shape ----------------------------------------------
+
+_Shape = tuple[str, ...]
+_LISTED = sorted(s.value for s in LISTED_STATUSES)
+_IDS = ARRAY(BigInteger())
+_TEXTS = ARRAY(String())
+
+
+def _bound(query: FeedQuery, viewer: Viewer, now: datetime) -> tuple[_Shape, dict[str, Any]]:
+    """Which conditions a page has (its shape: the visibility rule's case and the filters given) and the values
+    bound into them. Ids no key can hold match nothing (and asyncpg would refuse to send them)."""
+    shape: list[str] = []
+    params: dict[str, Any] = {"offset": query.offset, "limit": query.limit}
     if viewer.is_staff:
-        return alive
-    reachable: ColumnElement[bool] = EventRow.is_public.is_(True)
-    granted = sorted(i for i in viewer.granted if is_storable_id(i))
-    if granted:
-        reachable = or_(reachable, EventRow.id.in_(granted))
-    listed = and_(EventRow.status.in_(sorted(s.value for s in LISTED_STATUSES)), reachable)
-    if viewer.member_id is not None and is_storable_id(viewer.member_id):
-        listed = or_(EventRow.host_id == viewer.member_id, listed)
-    return and_(alive, listed)
-
-
-def _filters(query: FeedQuery, now: datetime) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
+        shape.append("staff")
+    else:
+        params["listed"] = _LISTED
+        granted = sorted(i for i in viewer.granted if is_storable_id(i))
+        if granted:
+            shape.append("granted")
+            params["granted"] = granted
+        if viewer.member_id is not None and is_storable_id(viewer.member_id):
+            shape.append("member")
+            params["member_id"] = viewer.member_id
     if query.statuses:
-        where.append(EventRow.status.in_(sorted(s.value for s in query.statuses)))
+        shape.append("statuses")
+        params["statuses"] = sorted(s.value for s in query.statuses)
     if query.is_public is not None:
-        where.append(EventRow.is_public.is_(query.is_public))
+        shape.append("is_public")
+        params["is_public"] = query.is_public
     if query.host_id is not None:
-        where.append(EventRow.host_id == query.host_id if is_storable_id(query.host_id) else false())
+        shape.append("host" if is_storable_id(query.host_id) else "nothing")
+        params["host_id"] = query.host_id
     if query.upcoming:
-        where.append(EventRow.end_time > now)
+        shape.append("upcoming")
+        params["now"] = now
     if query.interest_id is not None:
-        where.append(
-            EventRow.interest_ids.contains([query.interest_id]) if is_storable_id(query.interest_id) else false()
-        )
+        shape.append("interest" if is_storable_id(query.interest_id) else "nothing")
+        params["interest"] = [query.interest_id]
     if query.city_slug is not None:
-        where.append(VenueRow.city_slug == query.city_slug)
+        shape.append("city")
+        params["city_slug"] = query.city_slug
     if query.country_code is not None:
-        where.append(VenueRow.country_code == query.country_code.lower())
+        shape.append("country")
+        params["country_code"] = query.country_code.lower()
     text = query.search_text
     if text is not None:
-        pattern = like_anywhere(text)
+        shape.append("search")
+        params["pattern"] = like_anywhere(text)
+    return tuple(shape), params
+
+
+def _where(shape: _Shape) -> list[ColumnElement[bool]]:
+    """``visibility.is_listed`` and the query's filters in SQL, for a shape of ``_bound``."""
+    alive = EventRow.deleted_at.is_(None)
+    where: list[ColumnElement[bool]] = [alive]
+    if "staff" not in shape:
+        reachable: ColumnElement[bool] = EventRow.is_public.is_(True)
+        if "granted" in shape:
+            reachable = or_(reachable, EventRow.id == any_(bindparam("granted", type_=_IDS)))
+        listed = and_(EventRow.status == any_(bindparam("listed", type_=_TEXTS)), reachable)
+        if "member" in shape:
+            listed = or_(EventRow.host_id == bindparam("member_id", type_=BigInteger()), listed)
+        where = [and_(alive, listed)]
+    if "statuses" in shape:
+        where.append(EventRow.status == any_(bindparam("statuses", type_=_TEXTS)))
+    if "is_public" in shape:
+        where.append(EventRow.is_public == bindparam("is_public", type_=Boolean()))
+    if "nothing" in shape:
+        where.append(false())
+    if "host" in shape:
+        where.append(EventRow.host_id == bindparam("host_id", type_=BigInteger()))
+    if "upcoming" in shape:
+        where.append(EventRow.end_time > bindparam("now", type_=DateTime(timezone=True)))
+    if "interest" in shape:
+        where.append(EventRow.interest_ids.contains(bindparam("interest", type_=_IDS)))
+    if "city" in shape:
+        where.append(VenueRow.city_slug == bindparam("city_slug", type_=String()))
+    if "country" in shape:
+        where.append(VenueRow.country_code == bindparam("country_code", type_=String()))
+    if "search" in shape:
+        pattern = bindparam("pattern", type_=String())
         where.append(
             or_(EventRow.title.ilike(pattern, escape="\\"), EventRow.description.ilike(pattern, escape="\\"))
         )
     return where
+
+
+@dataclass(frozen=True, slots=True)
+class _PageStatements:
+    where: list[ColumnElement[bool]]
+    count: Select[int]
+    page: Select[Any]
+
+
+@functools.lru_cache(maxsize=512)
+def _statements(shape: _Shape) -> _PageStatements:
+    """Building a page's statement (~60 columns, two subqueries) and its cache key cost more CPU than the
+    database took to run it: a shape's are built once, and SQLAlchemy's compiled cache keeps their SQL."""
+    where = _where(shape)
+    count = select(func.count()).select_from(EventRow)
+    if "city" in shape or "country" in shape:
+        count = count.join(VenueRow, VenueRow.id == EventRow.venue_id)
+    count = count.where(*where)
+    page = (
+        select(*_CARD_COLUMNS, count.correlate(None).scalar_subquery().label("total"), _INTERESTS)
+        .select_from(EventRow)
+        .join(MemberRow, MemberRow.id == EventRow.host_id)
+        .outerjoin(VenueRow, VenueRow.id == EventRow.venue_id)
+        .where(*where)
+        .order_by(EventRow.start_time, EventRow.id)
+        .offset(bindparam("offset", type_=Integer()))
+        .limit(bindparam("limit", type_=Integer()))
+    )
+    return _PageStatements(where, count, page)
