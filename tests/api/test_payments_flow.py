@@ -101,6 +101,32 @@ async def test_paying_in_the_sandbox_makes_the_order_paid_before_the_single_poll
     assert (event_out["going_count"], event_out["seats_left"], event_out["platform_fee"]) == (1, 9, "49.90")
 
 
+async def test_the_result_page_shows_the_order_s_own_status_never_its_address_s(pay: PaymentRig) -> None:
+    """The page after surl/furl is on this domain: a crafted link must not show 'Payment successful' for an
+    order that is not paid, or does not exist. The address keeps its status and txnid (the WebView matches on
+    them); the words come from the order."""
+    host, guest = await pay.rig.members(2)
+    event = await pay.paid_event(host, capacity=10)
+    await pay.eligible(host, [guest], event)
+    checkout = await pay.checkout(guest, event)
+    for path in ("/api/payments/payu/success", "/api/payments/payu/failure"):
+        for txnid in ("LP000000NOSUCHORDER1", "x" * 300, checkout.order_id):
+            page = await pay.client.get(path, params={"status": "paid", "txnid": txnid})
+            assert page.status_code == 200
+            assert "text/html" in page.headers["content-type"]
+            assert "Payment successful" not in page.text, (path, txnid)
+        unknown = await pay.client.get(path, params={"status": "paid", "txnid": "LP000000NOSUCHORDER1"})
+        assert "Payment not found" in unknown.text
+        created = await pay.client.get(path, params={"status": "failed", "txnid": checkout.order_id})
+        assert "Payment processing" in created.text  # not paid yet, not failed either
+    url, fields = await pay.press(checkout, "Pay")
+    answer = await pay.post_back(url, fields)
+    assert dict(httpx.URL(answer.headers["location"]).params) == {"status": "paid", "txnid": checkout.order_id}
+    failure = "/api/payments/payu/failure"
+    lied = await pay.client.get(failure, params={"status": "failed", "txnid": checkout.order_id})
+    assert "Payment successful" in lied.text  # the order is paid, whatever the address says
+
+
 async def test_a_failed_payment_releases_the_seats_and_can_be_retried(pay: PaymentRig) -> None:
     host, guest = await pay.rig.members(2)
     event = await pay.paid_event(host, capacity=1)

@@ -164,6 +164,7 @@ PAYMENTS = (
     orders.SeatOfferCheckout,
     orders.CreatePaymentOrder,
     orders.GetPaymentOrder,
+    orders.ReadPaymentResult,
     notices.HandlePaymentNotice,
     refunds.RefundEventOrders,
     refunds.RefundOrder,

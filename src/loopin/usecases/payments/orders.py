@@ -18,7 +18,7 @@ from loopin.domain.attendance.rules import check_plus_ones, check_seat_count, re
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access, Member
 from loopin.domain.payments.errors import OrderNotFound, PaymentNotRequired, PriceChanged
-from loopin.domain.payments.order import PaymentOrder
+from loopin.domain.payments.order import OrderStatus, PaymentOrder
 from loopin.domain.shared.errors import Conflict
 from loopin.domain.shared.money import to_money
 from loopin.usecases.attendance import jobs as attendance_jobs
@@ -46,6 +46,8 @@ from loopin.usecases.payments.settlement import OrderSettlement
 from loopin.usecases.payments.views import OrderCreated, OrderView
 from loopin.usecases.shared.attributes import from_attributes
 from loopin.usecases.shared.ports import Clock, UnitOfWork
+
+MAX_REFERENCE = 64  # txnids are 20 characters (PayU allows 25); a longer one names no order
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,3 +280,21 @@ class GetPaymentOrder:
             self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
         return settled.order
+
+
+@dataclass(frozen=True, slots=True)
+class ReadPaymentResult:
+    """The status the result page after surl/furl shows: the order's own, never the one in the page's address,
+    so a crafted link cannot show "Payment successful" on this domain for an order that is not paid. No sign-in
+    (the buyer's browser carries none); it tells only the status of an order whose txnid one already holds, and
+    settles nothing (the callback did, or the app's poll will). ``None``: no such order."""
+
+    orders: PaymentOrderRepository
+    uow: UnitOfWork
+
+    async def __call__(self, *, reference: str) -> OrderStatus | None:
+        if not (0 < len(reference) <= MAX_REFERENCE and reference.isascii() and reference.isalnum()):
+            return None
+        order = await self.orders.get(reference)
+        await self.uow.commit()
+        return order.status if order else None

@@ -20,6 +20,7 @@ from loopin.entrypoints.http.routes.payments import pages
 from loopin.entrypoints.http.routes.payments.browser import browser_form_post, form_operation, notice_schema
 from loopin.entrypoints.http.routes.payments.forms import MAX_NOTICE_BYTES, posted_fields
 from loopin.usecases.payments.notices import HandlePaymentNotice
+from loopin.usecases.payments.orders import ReadPaymentResult
 
 NOTICE = notice_schema([*NOTICE_REQUIRED, "mihpayid", "mode", "unmappedstatus", "error_Message"], NOTICE_REQUIRED)
 WebhookNotice = form_operation(NOTICE, also_json=True)
@@ -71,16 +72,20 @@ class PayUCallbackController(LoopinController):
         media_type=MediaType.HTML,
         summary="The result page after surl (the app's WebView stops here)",
     )
-    async def success_page(self, status: FromQuery[str] = "pending", txnid: FromQuery[str] = "") -> str:
-        return pages.result(status)
+    async def success_page(
+        self, read: FromDishka[ReadPaymentResult], status: FromQuery[str] = "pending", txnid: FromQuery[str] = ""
+    ) -> str:
+        return pages.result(await read(reference=txnid))
 
     @get(
         FAILURE_PATH,
         media_type=MediaType.HTML,
         summary="The result page after furl (the app's WebView stops here)",
     )
-    async def failure_page(self, status: FromQuery[str] = "failed", txnid: FromQuery[str] = "") -> str:
-        return pages.result(status)
+    async def failure_page(
+        self, read: FromDishka[ReadPaymentResult], status: FromQuery[str] = "failed", txnid: FromQuery[str] = ""
+    ) -> str:
+        return pages.result(await read(reference=txnid))
 
     @post(
         WEBHOOK_PATH,

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from html import escape
 
+from loopin.domain.payments.order import OrderStatus
+
 _STYLE = """
 body{margin:0;font-family:-apple-system,system-ui,Segoe UI,Roboto,sans-serif;background:#f4f1fb;color:#1d1633}
 main{max-width:420px;margin:32px auto;padding:0 16px}
@@ -101,8 +103,12 @@ RESULTS = {
 }
 
 
-def result(status: str) -> str:
-    kind, mark, title, text = RESULTS.get(status, RESULTS["pending"])
+NOT_FOUND = ("no", "?", "Payment not found", "We have no payment with this reference. Your orders are in the app.")
+
+
+def result(status: OrderStatus | None) -> str:
+    """The order's own status (``ReadPaymentResult``), never the one in the page's address."""
+    kind, mark, title, text = RESULTS[status.value] if status else NOT_FOUND
     body = (
         f'<div class="card result"><div class="icon {kind}">{mark}</div><h1>{escape(title)}</h1>'
         f'<p class="muted">{escape(text)}</p></div>'
