@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from loopin.domain.events.changes import EventChanges
+from loopin.domain.events.changes import AppliedChanges, EventChanges
 from loopin.domain.events.event import Event, EventNotFound, EventStatus
 from loopin.domain.events.problems import Problems
 from loopin.domain.events.venue import Venue
@@ -83,24 +84,28 @@ class UpdateEvent:
             event.venue_id = venue.id
         if done.status is not None and event.change_status(done.status, now):
             done.changed.append("status")
-        event.updated_at = now
-        await self.events.save(event)
-        await self.freed.event_changed(event=event, now=now)  # a higher capacity offers seats to the waitlist
-        cancelled = "status" in done.changed and event.status is EventStatus.CANCELLED
-        action = "cancelled" if cancelled else "updated"
-        self.uow.enqueue(jobs.audited(action, event, member.id, now, changed=list(done.changed)))
-        self.uow.enqueue(jobs.tracked(f"event_{action}", event, member.id, done.changed))
-        if done.removed_covers:
-            self.uow.enqueue(delete_files(done.removed_covers))
-        if cancelled:
-            await self.refunds.event_cancelled(event_id=event.id, actor_id=member.id)
-        await self.guests.event_changed(event=event, changed=done.changed)
-        self.uow.after_commit(self.cache.invalidate)
+        if done.changed:  # the same values sent again (the app's RSVP dialog) change, record and tell nothing
+            await self._save(event, done, member.id, now)
         await self.uow.commit()
         view = await self.catalog.detail(event.id)
         if view is None:
             raise EventNotFound()
         return view
+
+    async def _save(self, event: Event, done: AppliedChanges, member_id: int, now: datetime) -> None:
+        event.updated_at = now
+        await self.events.save(event)
+        await self.freed.event_changed(event=event, now=now)  # a higher capacity offers seats to the waitlist
+        cancelled = "status" in done.changed and event.status is EventStatus.CANCELLED
+        action = "cancelled" if cancelled else "updated"
+        self.uow.enqueue(jobs.audited(action, event, member_id, now, changed=list(done.changed)))
+        self.uow.enqueue(jobs.tracked(f"event_{action}", event, member_id, done.changed))
+        if done.removed_covers:
+            self.uow.enqueue(delete_files(done.removed_covers))
+        if cancelled:
+            await self.refunds.event_cancelled(event_id=event.id, actor_id=member_id)
+        await self.guests.event_changed(event=event, changed=done.changed)
+        self.uow.after_commit(self.cache.invalidate)
 
 
 @dataclass(frozen=True, slots=True)

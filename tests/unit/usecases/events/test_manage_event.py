@@ -45,6 +45,22 @@ async def test_the_apps_rsvp_deadline(world: World) -> None:
     assert entries[1].details["changed"] == ["rsvp_expiry_policy"]
 
 
+async def test_an_update_that_changes_nothing_records_nothing(world: World) -> None:
+    """The RSVP dialog sent again with the same deadline, or 'published' for a published event: no
+    'event.updated' with changed=[] in the audit log, and the event's updated_at stays."""
+    host = await world.member(1)
+    event = await world.create(host)
+    await update(world, host.id, event.id, rsvp_expiry_policy="48h")
+    before = (await world.stored_event(event.id)).updated_at
+    world.advance(timedelta(minutes=5))
+    view = await update(world, host.id, event.id, rsvp_expiry_policy="48h")
+    again = await update(world, host.id, event.id, status=EventStatus.PUBLISHED.value)
+    assert (view.rsvp_expiry_policy, again.status) == ("48h", EventStatus.PUBLISHED)
+    assert (await world.stored_event(event.id)).updated_at == before
+    entries = await world.audit("event", event.id)
+    assert [e.action for e in entries] == ["event.created", "event.updated"]
+
+
 async def test_partial_update_changes_only_what_was_sent(world: World) -> None:
     host = await world.member(1)
     event = await world.create(host, event_interest_ids="[1]")
