@@ -193,6 +193,23 @@ async def test_a_feed_miss_reads_its_page_in_one_statement(counted: Counted) -> 
         assert len([t for t in seen.texts if t.startswith("SELECT count(*)")]) == counts, seen.texts
 
 
+async def test_an_event_miss_reads_who_is_reading_and_the_event_in_two_statements(counted: Counted) -> None:
+    """The cold detail (issue 12): the reader's standing (member, grants, hosting) in one statement, the event with
+    its host, venue and interests in another, in one transaction."""
+    rig = counted.rig
+    host, reader = await rig.members(2)
+    event_ = await rig.event(host)
+    await (await rig.container.get(EventCache)).invalidate()
+    with counting(counted.engine) as seen:
+        answer = await rig.client.get(f"/api/events/{event_.id}", headers=reader.headers)
+    assert answer.status_code == 200, answer.text
+    texts = [t for t in seen.texts if "platform_fee_config" not in t]  # the fee: once per fee cache lifetime
+    assert (seen.transactions, len(texts)) == (1, 2), seen.texts
+    assert "array_agg" in texts[0]
+    assert "json_agg" in texts[1]
+    assert "venues" in texts[1]
+
+
 async def test_a_cached_detail_shows_the_host_their_number_and_no_one_else(counted: Counted) -> None:
     rig = counted.rig
     host, reader = await rig.members(2)

@@ -184,3 +184,35 @@ async def test_the_read_model_builds_the_views_the_records_make(
         assert shown.platform_fee > 0
         assert len(shown.cover_images) == 2
         assert [i.name for i in shown.interests] == ["Fitness", "Music"]  # known ones, by name
+
+
+async def test_the_read_model_builds_an_events_view_as_its_record_makes_it(
+    any_container: AsyncContainer, fakes: Fakes
+) -> None:
+    """``detail_view`` (one statement, the event's miss) equals ``record`` then ``ViewShape.of`` for every event
+    (deleted, draft, private, with and without a venue, paid, covers, unknown interests); none for no event."""
+    now = fakes.clock.now()
+    people, _, stored = await world(any_container, now)
+    (berlin,) = await store_venues(
+        any_container, venue(now, "Tempelhof", "Berlin", country_code="de", latitude=52.47, longitude=13.40)
+    )
+    full = full_event(people[0], now, berlin.id)
+    full.interest_ids = (7, 1, 999)
+    (full,) = await store_events(any_container, full)
+    async with any_container() as scope:
+        shape = ViewShape(
+            await scope.get(FileStorage),
+            (await scope.get(EventsConfig)).site_url,
+            await (await scope.get(PlatformFees)).policy(),
+        )
+        reader = await scope.get(EventReader)
+        for event_id in [e.id for e in stored] + [full.id]:
+            record = await reader.record(event_id)
+            assert record is not None
+            assert await reader.detail_view(event_id, shape) == shape.of(record), event_id
+        assert await reader.detail_view(999_999, shape) is None
+        assert await reader.detail_view(2**63, shape) is None
+        shown = await reader.detail_view(full.id, shape)
+    assert shown is not None
+    assert [i.name for i in shown.interests] == ["Fitness", "Music"]
+    assert {e.is_deleted for e in stored} == {True, False}

@@ -23,7 +23,7 @@ from loopin.usecases.events.ports import (
     HostLeadRepository,
     VenueRepository,
 )
-from loopin.usecases.events.views import ViewPage, ViewShape
+from loopin.usecases.events.views import EventView, ViewPage, ViewShape
 from loopin.usecases.shared.paging import Page
 
 EVENTS, CANONICAL_IDS = "events", "event_canonical_ids"
@@ -136,6 +136,10 @@ class MemoryEventReader(MemoryAdapter, EventReader):
     async def page_views(self, query: FeedQuery, viewer: Viewer, now: datetime, shape: ViewShape) -> ViewPage:
         found = await self.page(query, viewer, now)
         return ViewPage(found.total, [shape.of(r) for r in found.records])
+
+    async def detail_view(self, event_id: int, shape: ViewShape) -> EventView | None:
+        record = await self.record(event_id)
+        return shape.of(record) if record is not None else None
 
     def _record(self, event: Event) -> EventRecord:
         member: Member | None = self._tx.read(MEMBERS, event.host_id)

@@ -63,7 +63,7 @@ from loopin.domain.events.visibility import Viewer
 from loopin.domain.identity.interest import EventInterest
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.events.ports import EventPage, EventReader, EventRecord, EventRepository, HostCard
-from loopin.usecases.events.views import InterestRef, VenueView, ViewPage, ViewShape
+from loopin.usecases.events.views import EventView, InterestRef, VenueView, ViewPage, ViewShape
 
 
 def event_from_row(row: EventRow) -> Event:
@@ -156,25 +156,17 @@ class SqlEventReader(SqlAdapter, EventReader):
         if not rows:
             return ViewPage(await self._total(statements, params) if query.offset > 0 else 0, [])
         city_slugs: dict[str, str] = {}
-        views = []
-        for row in rows:
-            venue = _venue_view(row, city_slugs) if row.v_id is not None else None
-            picture_keys = row.host_picture_keys
-            chosen = sorted(_INTEREST_REFS(row.interests), key=_by_name) if row.interests else ()
-            views.append(
-                shape.event(
-                    row,
-                    slug=generate_slug(row.title),
-                    status=EventStatus(row.status),
-                    is_deleted=row.deleted_at is not None,
-                    allowed_genders=AllowedGenders(row.allowed_genders).value,
-                    rsvp_expiry_policy=RsvpExpiryPolicy(row.rsvp_expiry_policy).value,
-                    host=HostCard(row.host_id, row.host_name, picture_keys[0] if picture_keys else None),
-                    venue=venue,
-                    interests=tuple(chosen),
-                )
-            )
+        views = [_view(row, shape, city_slugs) for row in rows]
         return ViewPage(rows[0].total, views)
+
+    async def detail_view(self, event_id: int, shape: ViewShape) -> EventView | None:
+        """``record`` then ``shape.of`` as one statement built once: the event with its host, venue and
+        interests, straight into its view."""
+        if not is_storable_id(event_id):
+            return None
+        connection = await self._session.connection()
+        row = (await connection.execute(_DETAIL, {"event_id": event_id})).first()
+        return _view(_detail_card(row), shape, {}) if row is not None else None
 
     async def _total(self, statements: _PageStatements, params: dict[str, Any]) -> int:
         return int(await self._session.scalar(statements.count, params) or 0)
@@ -249,6 +241,37 @@ _card: Callable[[Any], Any] = cast(Any, namedtuple)(
 
 def _by_name(interest: InterestRef) -> tuple[str, int]:
     return interest.name, interest.id
+
+
+def _view(row: Any, shape: ViewShape, city_slugs: dict[str, str]) -> EventView:
+    """One row of ``_CARD_COLUMNS`` and ``_INTERESTS`` as ``shape.of`` would show its record."""
+    venue = _venue_view(row, city_slugs) if row.v_id is not None else None
+    picture_keys = row.host_picture_keys
+    chosen = sorted(_INTEREST_REFS(row.interests), key=_by_name) if row.interests else ()
+    return shape.event(
+        row,
+        slug=generate_slug(row.title),
+        status=EventStatus(row.status),
+        is_deleted=row.deleted_at is not None,
+        allowed_genders=AllowedGenders(row.allowed_genders).value,
+        rsvp_expiry_policy=RsvpExpiryPolicy(row.rsvp_expiry_policy).value,
+        host=HostCard(row.host_id, row.host_name, picture_keys[0] if picture_keys else None),
+        venue=venue,
+        interests=tuple(chosen),
+    )
+
+
+# One event (deleted ones too: visibility is the caller's rule), as a page's row without the total.
+_DETAIL = (
+    select(*_CARD_COLUMNS, _INTERESTS)
+    .select_from(EventRow)
+    .join(MemberRow, MemberRow.id == EventRow.host_id)
+    .outerjoin(VenueRow, VenueRow.id == EventRow.venue_id)
+    .where(EventRow.id == bindparam("event_id", type_=BigInteger()))
+)
+_detail_card: Callable[[Any], Any] = cast(Any, namedtuple)(
+    "_DetailCard", [*(c.name for c in _CARD_COLUMNS), "interests"]
+)._make
 
 
 def _venue_view(row: Any, city_slugs: dict[str, str]) -> VenueView:

@@ -48,6 +48,10 @@ class EventCatalog:
         """With the fee buyers pay on top of its price now (a fee change invalidates the cache)."""
         return EventView.of(record, self.storage, self.config, await self.fees.policy())
 
+    async def shape(self) -> ViewShape:
+        """How views are built now: file URLs, the site's address, the fee buyers pay on top of a price."""
+        return ViewShape(self.storage, self.config.site_url, await self.fees.policy())
+
     async def cache_class(self, viewer: Viewer) -> str:
         """Whose cached pages ``viewer`` may share (see the module's docstring); hosting is read only when the
         answer depends on it."""
@@ -82,8 +86,7 @@ class EventCatalog:
 
     async def read_detail(self, event_id: int) -> EventView | None:
         """From the database, not cached (the hot reads cache what they render instead)."""
-        record = await self.reader.record(event_id)
-        return await self.view(record) if record is not None else None
+        return await self.reader.detail_view(event_id, await self.shape())
 
     async def by_canonical_id(self, canonical_id: str) -> EventView | None:
         key = await self._key("canonical", canonical_id)
@@ -113,7 +116,7 @@ class EventCatalog:
         self, query: FeedQuery, viewer: Viewer, cache_class: str, now: datetime, *, pin_own: bool = False
     ) -> FeedPageView:
         """From the database, not cached (the hot reads cache what they render instead)."""
-        shape = ViewShape(self.storage, self.config.site_url, await self.fees.policy())
+        shape = await self.shape()
         found = await self.reader.page_views(query, viewer, now, shape)
         views = found.views
         own_elsewhere = found.total > query.offset + len(views) or query.offset > 0

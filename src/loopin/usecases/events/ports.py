@@ -31,7 +31,7 @@ from loopin.domain.identity.phone import PhoneNumber
 from loopin.usecases.shared.paging import Page
 
 if TYPE_CHECKING:
-    from loopin.usecases.events.views import ViewPage, ViewShape
+    from loopin.usecases.events.views import EventView, ViewPage, ViewShape
 
 T = TypeVar("T")
 
@@ -130,6 +130,10 @@ class EventReader(Protocol):
     async def page_views(self, query: FeedQuery, viewer: Viewer, now: datetime, shape: ViewShape) -> ViewPage:
         """``page`` as a read model (the feed's miss): the same events' views, built by ``shape`` straight from
         what is stored, no entities on the way."""
+        ...
+
+    async def detail_view(self, event_id: int, shape: ViewShape) -> EventView | None:
+        """``record`` then ``shape.of`` as a read model (an event's miss): deleted events too."""
         ...
 
 
