@@ -122,6 +122,23 @@ async def test_confirmation_refusals(rig: Rig) -> None:
     app_error(await rig.client.get(f"/api/events/{full.id}/my-ticket", headers=b.headers), 404, "TICKET_NOT_FOUND")
 
 
+async def test_a_logged_out_session_confirms_nothing(rig: Rig) -> None:
+    """The route leaves the revocation to the use case's first round trip (with the sold-out marker): a
+    logged-out guest is refused with the bearer check's answer, before and after the event is marked."""
+    host, guest, late, other = await rig.members(4)
+    event = await rig.event(host, max_capacity=1)
+    for member in (guest, late, other):
+        await rig.accepted(host, member, event.id)
+    assert (await rig.client.post("/api/auth/logout", headers=guest.headers)).status_code == 200
+    assert "logged out" in app_error(await rig.confirm(guest, event.id), 401, "NOT_AUTHENTICATED")["detail"]
+    assert (await rig.stored_event(event.id)).seats_taken == 0
+    app_object(await rig.confirm(other, event.id))
+    app_error(await rig.confirm(late, event.id), 400, "CAPACITY_FULL")  # marks the event sold out
+    assert (await rig.client.post("/api/auth/logout", headers=late.headers)).status_code == 200
+    assert "logged out" in app_error(await rig.confirm(late, event.id), 401, "NOT_AUTHENTICATED")["detail"]
+    app_error(await rig.confirm(guest, event.id), 401, "NOT_AUTHENTICATED")
+
+
 async def test_a_paid_event_asks_for_payment_and_sells_nothing(rig: Rig) -> None:
     host, guest = await rig.members(2)
     event = await rig.event(host, is_paid=True, ticket_price=Decimal("499.00"))

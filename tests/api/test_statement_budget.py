@@ -3,7 +3,8 @@
 Counted on the app's own engine: every statement and every transaction begun. Jobs go to a recorder (no worker
 runs here), so only the request's own work is counted. Before the outbox, confirm-attendance sent 7 statements
 and verify-otp 4, each in one transaction; the outbox adds one INSERT to a transaction with jobs, none to one
-without, and removes delivered messages in batches shared by many requests.
+without, and removes delivered messages in batches shared by many requests. Since its reads became one
+statement (issue 12, the rush), confirm-attendance sends 5.
 """
 
 from __future__ import annotations
@@ -108,9 +109,13 @@ async def test_confirm_attendance_pays_one_insert(counted: Counted) -> None:
         confirmed = await rig.confirm(guest, event_.id)
     assert confirmed.status_code == 200, confirmed.text
     assert seen.touching_outbox() == ["INSERT"]
-    # the request is read without a lock and written after the seats (lock order) by one conditional UPDATE;
-    # the outbox row goes in before the seats, so under the event's lock only the request's UPDATE runs
-    assert (seen.transactions, len(seen.texts)) == (1, 8), seen.texts
+    # the member, the event, the member's ticket, request and invitation and the venue's name are read by one
+    # statement (ConfirmationReader); the ticket goes in; the request is written after the seats (lock order)
+    # by one conditional UPDATE; the outbox row goes in before the seats, so under the event's lock only the
+    # request's UPDATE runs
+    assert (seen.transactions, len(seen.texts)) == (1, 5), seen.texts
+    assert "FROM members LEFT OUTER JOIN events" in seen.texts[0], seen.texts[0]
+    assert " ".join(seen.texts[1].split()[:3]).upper() == "INSERT INTO TICKETS", seen.texts[1]
     heads = [" ".join(t.split()[:2]).upper() for t in seen.texts[-3:]]
     assert heads == ["INSERT INTO", "UPDATE EVENTS", "UPDATE JOIN_REQUESTS"], seen.texts[-3:]
     assert "outbox" in seen.texts[-3]

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
-from loopin.adapters.memory.events import EVENTS, VENUES
-from loopin.adapters.memory.identity import MEMBERS
+from loopin.adapters.memory.events import EVENTS, VENUES, MemoryEventRepository
+from loopin.adapters.memory.identity import MEMBERS, MemoryMemberRepository
 from loopin.adapters.memory.store import MemoryAdapter, MemoryRows
 from loopin.domain.attendance.invitation import Invitation, InvitationStatus
 from loopin.domain.attendance.request import JoinRequest, RequestStatus
@@ -23,6 +23,8 @@ from loopin.domain.identity.member import Member
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.attendance.ports import (
     AttendanceReader,
+    ConfirmationFacts,
+    ConfirmationReader,
     EventBrief,
     InvitationCard,
     InvitationRepository,
@@ -178,6 +180,27 @@ class MemoryTicketRepository(_PairTable[Ticket], TicketRepository):
 
     async def holders(self, event_id: int) -> list[int]:
         return [ticket.member_id for ticket in self._tx.rows(TICKETS) if ticket.event_id == event_id]
+
+
+class MemoryConfirmationReader(MemoryAdapter, ConfirmationReader):
+    """The repositories' own reads, one after another (a transaction in memory has no round trips to save)."""
+
+    async def facts(self, event_id: int, member_id: int) -> ConfirmationFacts:
+        member = await MemoryMemberRepository(self._tx).get(member_id)
+        if member is None:
+            return ConfirmationFacts(None)
+        event = await MemoryEventRepository(self._tx).get(event_id)
+        if event is None:
+            return ConfirmationFacts(member)
+        venue: Venue | None = self._tx.read(VENUES, event.venue_id) if event.venue_id else None
+        return ConfirmationFacts(
+            member,
+            event,
+            await MemoryTicketRepository(self._tx).find(event_id, member_id),
+            await MemoryJoinRequestRepository(self._tx).find(event_id, member_id),
+            await MemoryInvitationRepository(self._tx).find(event_id, member_id),
+            venue.name if venue else None,
+        )
 
 
 def _card(member: Member | None, member_id: int) -> MemberCard:

@@ -109,17 +109,19 @@ class MemorySoldOutEvents(SoldOutEvents):
     """The Redis markers' rules in this process: a marker counts while its opening is the event's, until its
     lifetime (on the clock) ends."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, revocations: TokenRevocations) -> None:
         self._clock = clock
+        self._revocations = revocations
         self._openings: dict[int, str] = {}
         self._marked: dict[int, tuple[float, str, SoldOut, frozenset[int]]] = {}
 
-    async def check(self, event_id: int, member_id: int) -> SoldOutCheck:
+    async def check(self, event_id: int, member_id: int, token_id: str) -> SoldOutCheck:
+        revoked = await self._revocations.is_revoked(token_id, member_id)
         opening = self._openings.setdefault(event_id, secrets.token_hex(8))
         marked = self._marked.get(event_id)
         if marked is None or marked[1] != opening or marked[0] <= self._clock.now().timestamp():
-            return SoldOutCheck(opening)
-        return SoldOutCheck(opening, marked[2], member_id in marked[3])
+            return SoldOutCheck(opening, revoked=revoked)
+        return SoldOutCheck(opening, marked[2], member_id in marked[3], revoked=revoked)
 
     async def mark(
         self, event_id: int, opening: str, sold_out: SoldOut, ticket_holders: Collection[int], ttl_seconds: int

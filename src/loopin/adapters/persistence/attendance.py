@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from loopin.adapters.persistence.orm import InvitationRow, JoinRequestRow, TicketRow, is_storable_id
 from loopin.adapters.persistence.rows import RowRepository, copy_to_row, entity_from_row, row_values
@@ -39,6 +40,20 @@ def ticket_from_row(row: TicketRow) -> Ticket:
 
 
 # --- repositories ------------------------------------------------------------------------------------------
+
+
+_REQUESTS = cast(Table, JoinRequestRow.__table__)
+_CONFIRM_BY = _REQUESTS.c.confirm_by
+# Built once (every winner of a rush sends it); the columns to write come with the parameters.
+_SAVE_IF_ACCEPTED = (
+    update(_REQUESTS)
+    .where(
+        _REQUESTS.c.id == bindparam("where_id"),
+        _REQUESTS.c.status == RequestStatus.ACCEPTED.value,
+        _REQUESTS.c.confirm_by.is_not_distinct_from(bindparam("where_confirm_by", type_=_CONFIRM_BY.type)),
+    )
+    .returning(_REQUESTS.c.id)
+)
 
 
 class SqlJoinRequestRepository(RowRepository[JoinRequest, JoinRequestRow], JoinRequestRepository):
@@ -75,18 +90,9 @@ class SqlJoinRequestRepository(RowRepository[JoinRequest, JoinRequestRow], JoinR
 
     async def save_if_accepted(self, request: JoinRequest, *, confirm_by: datetime | None) -> bool:
         await self._session.flush()  # the condition must see what this transaction wrote to the request before
-        statement = (
-            update(JoinRequestRow)
-            .where(
-                JoinRequestRow.id == request.id,
-                JoinRequestRow.status == RequestStatus.ACCEPTED.value,
-                JoinRequestRow.confirm_by.is_not_distinct_from(confirm_by),
-            )
-            .values(**row_values(request))
-            .returning(JoinRequestRow.id)
-            .execution_options(synchronize_session=False)
-        )
-        return await self._session.scalar(statement) is not None
+        params = row_values(request)
+        params.update(where_id=request.id, where_confirm_by=confirm_by)
+        return await self._session.scalar(_SAVE_IF_ACCEPTED, params) is not None
 
     async def lock_overdue(self, now: datetime, limit: int) -> list[JoinRequest]:
         return await self._many(
@@ -159,10 +165,23 @@ _LOCK_BY_MEMBER = (
     .where(_TICKETS.c.event_id == bindparam("event_id"), _TICKETS.c.member_id == bindparam("member_id"))
     .with_for_update(key_share=True)
 )
+_ADD_TICKET = insert(_TICKETS).returning(_TICKETS.c.id)
 
 
 class SqlTicketRepository(RowRepository[Ticket, TicketRow], TicketRepository):
     no_key_update = True  # locked with the event and the request, in the same way (RowRepository.no_key_update)
+
+    async def add(self, ticket: Ticket) -> Ticket:
+        """One INSERT ... RETURNING built once, not the ORM's add and flush: every winner of a rush adds one.
+        A ``save`` later in the same use case reads the row first."""
+        values = row_values(ticket)
+        if ticket.created_at is not None:
+            values["created_at"] = ticket.created_at
+        try:
+            ticket.id = (await self._session.execute(_ADD_TICKET, values)).scalar_one()
+        except IntegrityError as exc:
+            raise self.conflict from exc
+        return ticket
 
     async def find(self, event_id: int, member_id: int) -> Ticket | None:
         row = await self._session.scalar(

@@ -52,6 +52,11 @@ def _live(member: Member | None) -> Member | None:
     return member if member is not None and member.status is not MemberStatus.ERASED else None
 
 
+def live_member_from_row(row: MemberRow) -> Member | None:
+    """The member the row holds, or nobody for an erased one (as every read of this repository)."""
+    return _live(member_from_row(row))
+
+
 class SqlMemberRepository(RowRepository[Member, MemberRow], MemberRepository):
     conflict = Conflict("An account with this phone number already exists.", code="ACCOUNT_EXISTS")
 

@@ -7,56 +7,60 @@ row lock and then reads the cancelled row);
 the releases refuse to go below zero. Changes the transaction made to the event through the repository are
 flushed first, so the condition reads them (a cancelled ticket's seats, a higher capacity). The row lock each
 takes lasts until the transaction ends, and nothing is read under it; the table's CHECK constraint backs the
-arithmetic.
+arithmetic. Each statement is built once, with bound parameters.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_, update
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, Integer, Table, Update, and_, bindparam, or_, update
 
 from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.orm import EventRow, is_storable_id
 from loopin.domain.events.event import LISTED_STATUSES
 from loopin.usecases.events.ports import SeatInventory
 
-E = EventRow
+_EVENTS = cast(Table, EventRow.__table__)
+E = _EVENTS.c
+_N = bindparam("n", type_=Integer)
+_LISTED = and_(E.deleted_at.is_(None), E.status.in_([s.value for s in LISTED_STATUSES]))
+_FITS = and_(_LISTED, or_(E.max_capacity == 0, E.seats_taken + E.seats_held + _N <= E.max_capacity))
+
+
+def _statement(condition: ColumnElement[bool], **values: Any) -> Update:
+    """Built once per process (a rush's winners each send one): the event by ``:event_id``, seats ``:n``."""
+    return update(_EVENTS).where(E.id == bindparam("event_id"), condition).values(**values).returning(E.id)
+
+
+_HOLD = _statement(_FITS, seats_held=E.seats_held + _N)
+_TAKE = _statement(_FITS, seats_taken=E.seats_taken + _N)
+_CONVERT = _statement(E.seats_held >= _N, seats_held=E.seats_held - _N, seats_taken=E.seats_taken + _N)
+_RELEASE_HELD = _statement(E.seats_held >= _N, seats_held=E.seats_held - _N)
+_RELEASE_TAKEN = _statement(E.seats_taken >= _N, seats_taken=E.seats_taken - _N)
 
 
 class SqlSeatInventory(SqlAdapter, SeatInventory):
-    async def _run(self, event_id: int, *conditions: ColumnElement[bool], **values: object) -> bool:
+    async def _run(self, statement: Update, event_id: int, seats: int) -> bool:
         if not is_storable_id(event_id):
             return False
         await self._session.flush()  # the statement must see what this transaction wrote to the event before
-        statement = (
-            update(E)
-            .where(E.id == event_id, *conditions)
-            .values(**values)
-            .returning(E.id)
-            .execution_options(synchronize_session=False)
-        )
-        return await self._session.scalar(statement) is not None
-
-    def _fits(self, seats: int) -> ColumnElement[bool]:
-        listed = and_(E.deleted_at.is_(None), E.status.in_([s.value for s in LISTED_STATUSES]))
-        return and_(listed, or_(E.max_capacity == 0, E.seats_taken + E.seats_held + seats <= E.max_capacity))
+        return await self._session.scalar(statement, {"event_id": event_id, "n": seats}) is not None
 
     async def hold(self, event_id: int, seats: int) -> bool:
-        return await self._run(event_id, self._fits(seats), seats_held=E.seats_held + seats)
+        return await self._run(_HOLD, event_id, seats)
 
     async def take(self, event_id: int, seats: int) -> bool:
-        return await self._run(event_id, self._fits(seats), seats_taken=E.seats_taken + seats)
+        return await self._run(_TAKE, event_id, seats)
 
     async def convert_held(self, event_id: int, seats: int) -> None:
-        changed = await self._run(
-            event_id, E.seats_held >= seats, seats_held=E.seats_held - seats, seats_taken=E.seats_taken + seats
-        )
-        if not changed:
+        if not await self._run(_CONVERT, event_id, seats):
             raise LookupError(f"event {event_id} does not hold {seats} seats")
 
     async def release_held(self, event_id: int, seats: int) -> None:
-        if not await self._run(event_id, E.seats_held >= seats, seats_held=E.seats_held - seats):
+        if not await self._run(_RELEASE_HELD, event_id, seats):
             raise LookupError(f"event {event_id} does not hold {seats} seats")
 
     async def release_taken(self, event_id: int, seats: int) -> None:
-        if not await self._run(event_id, E.seats_taken >= seats, seats_taken=E.seats_taken - seats):
+        if not await self._run(_RELEASE_TAKEN, event_id, seats):
             raise LookupError(f"event {event_id} has not {seats} seats taken")

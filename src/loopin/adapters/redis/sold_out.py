@@ -5,6 +5,9 @@
 - ``holders``: the members who held a ticket when it was set (a set), outliving ``full`` by a few seconds so a
   standing marker never meets a missing set.
 
+``check`` also reads the session's two revocation keys (``RedisTokenRevocations``), so a confirmation's bearer
+check costs no round trip of its own (as the hot reads' ``MGET``; the keys are in other slots, as theirs).
+
 A marker counts only while ``full`` carries the opening ``open`` holds: ``clear`` deletes the opening, so every
 marker set before it, and every mark still on its way from a reader that began before it, is void at once.
 ``check`` and ``mark`` are scripts (one round trip each, atomic).
@@ -21,6 +24,7 @@ import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from loopin.adapters.redis.revocations import RedisTokenRevocations
 from loopin.usecases.events.ports import SoldOut, SoldOutCheck, SoldOutEvents
 
 log = structlog.get_logger(__name__)
@@ -29,14 +33,15 @@ HOLDERS_GRACE_SECONDS = 5
 _BATCH = 1000  # members per SADD (Lua's unpack has a stack limit)
 
 _CHECK = """
+local revoked = redis.call('EXISTS', KEYS[4], KEYS[5])
 local opening = redis.call('GET', KEYS[1])
 if not opening then
   redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
-  return {ARGV[2], false, 0}
+  return {ARGV[2], false, 0, revoked}
 end
 local full = redis.call('GET', KEYS[2])
-if not full then return {opening, false, 0} end
-return {opening, full, redis.call('SISMEMBER', KEYS[3], ARGV[1])}
+if not full then return {opening, false, 0, revoked} end
+return {opening, full, redis.call('SISMEMBER', KEYS[3], ARGV[1]), revoked}
 """
 
 _MARK = """
@@ -73,10 +78,11 @@ class RedisSoldOutEvents(SoldOutEvents):
         tag = f"{self.prefix}:{{{event_id}}}"
         return [f"{tag}:open", f"{tag}:full", f"{tag}:holders"]
 
-    async def check(self, event_id: int, member_id: int) -> SoldOutCheck:
+    async def check(self, event_id: int, member_id: int, token_id: str) -> SoldOutCheck:
         args: list[str | int | bytes] = [member_id, secrets.token_hex(8), OPENING_TTL_SECONDS]
+        keys = [*self._keys(event_id), *RedisTokenRevocations.keys(token_id, member_id)]
         try:
-            raw_opening, raw_full, held = await self._check(keys=self._keys(event_id), args=args)
+            raw_opening, raw_full, held, revoked = await self._check(keys=keys, args=args)
         except RedisError:
             log.warning("sold-out markers unavailable", exc_info=True)
             return SoldOutCheck(None)
@@ -88,8 +94,8 @@ class RedisSoldOutEvents(SoldOutEvents):
             except msgspec.DecodeError:  # another release's shape: no marker
                 full = None
         if full is None or full.opening != opening:
-            return SoldOutCheck(opening)
-        return SoldOutCheck(opening, SoldOut(full.host_id, full.start_time), bool(held))
+            return SoldOutCheck(opening, revoked=bool(revoked))
+        return SoldOutCheck(opening, SoldOut(full.host_id, full.start_time), bool(held), revoked=bool(revoked))
 
     async def mark(
         self, event_id: int, opening: str, sold_out: SoldOut, ticket_holders: Collection[int], ttl_seconds: int

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from loopin.adapters.jobs.outbox import Outbox, OutboxAcknowledgements
 from loopin.adapters.memory.attendance import (
     MemoryAttendanceReader,
+    MemoryConfirmationReader,
     MemoryEventAccessGrants,
     MemoryInvitationRepository,
     MemoryJoinRequestRepository,
@@ -63,6 +64,7 @@ from loopin.adapters.persistence.attendance import (
 from loopin.adapters.persistence.attendance_reader import SqlAttendanceReader, SqlEventAccessGrants, SqlReaders
 from loopin.adapters.persistence.attendance_reminders import SqlReminderLedger, SqlReminderSource
 from loopin.adapters.persistence.audit import SqlAuditDays, SqlAuditLog
+from loopin.adapters.persistence.confirmations import SqlConfirmationReader
 from loopin.adapters.persistence.database import UseCaseSession, create_engine
 from loopin.adapters.persistence.events import SqlEventReader, SqlEventRepository
 from loopin.adapters.persistence.health import PostgresReadiness
@@ -101,6 +103,7 @@ from loopin.entrypoints.di.bindings import Binding, bind
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.attendance.ports import (
     AttendanceReader,
+    ConfirmationReader,
     InvitationRepository,
     JoinRequestRepository,
     ReminderLedger,
@@ -157,6 +160,7 @@ PERSISTENCE = (
     Binding(InvitationRepository, SqlInvitationRepository, MemoryInvitationRepository),
     Binding(TicketRepository, SqlTicketRepository, MemoryTicketRepository),
     Binding(AttendanceReader, SqlAttendanceReader, MemoryAttendanceReader),
+    Binding(ConfirmationReader, SqlConfirmationReader, MemoryConfirmationReader),
     Binding(WaitlistRepository, SqlWaitlistRepository, MemoryWaitlistRepository),
     Binding(SeatInventory, SqlSeatInventory, MemorySeatInventory),
     Binding(ReminderSource, SqlReminderSource, MemoryReminderSource),

@@ -161,6 +161,28 @@ class TicketRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class ConfirmationFacts:
+    """What a confirmation decides on, read together without locks: the caller (``None``: unknown or erased),
+    the event (``None``: not stored), the caller's ticket, join request and invitation for it, and the name of
+    its venue (for the ticket's answer)."""
+
+    member: Member | None
+    event: Event | None = None
+    ticket: Ticket | None = None
+    request: JoinRequest | None = None
+    invitation: Invitation | None = None
+    venue_name: str | None = None
+
+
+class ConfirmationReader(Protocol):
+    """One round trip for everything a rush's confirmation reads before it decides (the member, the event, the
+    member's ticket, request and invitation, the venue's name): the same entities the repositories answer,
+    each as its repository's ``get``/``find`` would, none locked."""
+
+    async def facts(self, event_id: int, member_id: int) -> ConfirmationFacts: ...
+
+
 class AttendanceReader(Protocol):
     """The read side: each method is one query (or two), whatever the number of rows."""
 

@@ -6,9 +6,11 @@ confirmations can take more seats than ``max_capacity`` and ``seats_taken`` (the
 always the seats held by live tickets.
 
 Built for a rush (thousands confirming the seats of one event at once): once a refusal has marked the event sold
-out (``SoldOutEvents``), refusals are answered from that marker and the caller's kept profile, without SQL; before
-that, a confirmation reads the event without its row lock, and a sold-out event refuses on that snapshot (and
-marks it), so refusals never queue for the lock. Only those who
+out (``SoldOutEvents``, whose round trip also carries the session's revocation check), refusals are answered
+from that marker and the caller's kept profile, without SQL; before that, a confirmation reads what it decides on
+(the member, the event without its row lock, the member's ticket, request and invitation, the venue's name) in
+one statement (``ConfirmationReader``), and a sold-out event refuses on that snapshot (and marks it), so refusals
+never queue for the lock. Only those who
 can still win take it, by the seat statement itself; the ticket row, the outbox rows and the venue for the answer
 are written or read before it, and after it only the member's own request is marked by one conditional statement
 (or, when it changed since it was read, and for an invitation, locked and checked again), then the commit.
@@ -43,6 +45,7 @@ from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import Conflict, Unavailable
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.ports import (
+    ConfirmationReader,
     EventBrief,
     InvitationRepository,
     JoinRequestRepository,
@@ -62,7 +65,7 @@ from loopin.usecases.events.ports import (
     VenueRepository,
 )
 from loopin.usecases.identity.access import MemberAccess, SessionEnded
-from loopin.usecases.identity.ports import ProfileCache
+from loopin.usecases.identity.ports import ProfileCache, TokenRevocations
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
@@ -86,6 +89,19 @@ class Eligibility:
             invitation_id=self.invitation.id if self.invitation else None,
             payment_order_id=payment_order_id,
         )
+
+
+def eligibility_of(
+    request: JoinRequest | None, invitation: Invitation | None, now: datetime, *, locked: bool
+) -> Eligibility:
+    """The member's request if accepted, else their invitation if accepted; else why not."""
+    if request is not None and request.status_at(now) is RequestStatus.ACCEPTED:
+        return Eligibility(TicketSource.REQUEST, request, None, locked=locked)
+    if invitation is not None and invitation.status is InvitationStatus.ACCEPTED:
+        return Eligibility(TicketSource.INVITATION, None, invitation, locked=locked)
+    if request is not None and request.status_at(now) is RequestStatus.EXPIRED:
+        raise ConfirmationExpired()
+    raise NoAcceptedRequest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +132,9 @@ class TicketDesk:
         requests = self.requests.lock if lock else self.requests.find
         request = await requests(event.id, member_id)
         if request is not None and request.status_at(now) is RequestStatus.ACCEPTED:
-            return Eligibility(TicketSource.REQUEST, request, None, locked=lock)
+            return eligibility_of(request, None, now, locked=lock)
         invitation = await (self.invitations.lock if lock else self.invitations.find)(event.id, member_id)
-        if invitation is not None and invitation.status is InvitationStatus.ACCEPTED:
-            return Eligibility(TicketSource.INVITATION, None, invitation, locked=lock)
-        if request is not None and request.status_at(now) is RequestStatus.EXPIRED:
-            raise ConfirmationExpired()
-        raise NoAcceptedRequest()
+        return eligibility_of(request, invitation, now, locked=lock)
 
     async def order_eligibility(self, event: Event, member_id: int) -> Eligibility:
         """For a paid order being settled: the order was created while the member was eligible and the money
@@ -273,29 +285,36 @@ class ConfirmAttendance:
 
     access: MemberAccess
     event_access: EventAccess
+    confirmations: ConfirmationReader
     desk: TicketDesk
     tickets: TicketRepository
     venues: VenueRepository
     codes: TicketCodes
     storage: FileStorage
     sold_out: SoldOutEvents
+    revocations: TokenRevocations
     profiles: ProfileCache
     config: EventsConfig
     uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, event_id: int, seats: int = 1, token_id: str = "") -> TicketView:
-        """``token_id``: the caller's session (a refusal on the sold-out marker checks its revocation)."""
+        """``token_id``: the caller's session, whose revocation is checked here (the route leaves it to this
+        round trip: ``REVOCATION_IN_USE_CASE``)."""
+        marker = await self.sold_out.check(event_id, member_id, token_id)  # before the event is read: see ``mark``
+        if marker.revoked or (marker.opening is None and await self.revocations.is_revoked(token_id, member_id)):
+            raise SessionEnded()
         seats = check_seat_count(seats, "seats")
-        marker = await self.sold_out.check(event_id, member_id)  # before the event is read: see ``mark``
         if marker.sold_out is not None and not marker.held_a_ticket:
             await self._refuse_marked(marker.sold_out, member_id, token_id, seats)
-        member = await self.access.load(member_id, Access.MEMBER)
-        event = await self.event_access.visible(event_id, member)  # a snapshot: the seat statement decides
+        facts = await self.confirmations.facts(event_id, member_id)  # one round trip, no lock
+        member = await self.access.admit(facts.member, Access.MEMBER)
+        # a snapshot: the seat statement decides
+        event = await self.event_access.require_visible(self.event_access.found(facts.event), member)
         now = self.clock.now()
-        ticket = await self.tickets.find(event.id, member.id)
+        ticket = facts.ticket
         if ticket is not None and ticket.is_live:
-            return await self._again(ticket, seats, event)
+            return await self._again(ticket, seats, EventBrief.of(event, facts.venue_name))
         require_guest(event, member.id)
         require_open(event, now)
         if ticket is not None or (event.seats_held and not event.is_paid):
@@ -305,14 +324,14 @@ class ConfirmAttendance:
             # sold out at a glance: refused on the snapshot, before the member's rows are read, without the lock
             await self._mark(event, marker)
             raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
-        eligibility = await self.desk.eligibility(event, member.id, now, lock=False)  # locked after the seats
+        eligibility = eligibility_of(facts.request, facts.invitation, now, locked=False)  # locked after the seats
         check_plus_ones(event, seats)
         if event.is_paid:
             raise PaymentRequired(
                 f"{event.title} is a paid event (₹{event.ticket_price} a seat): complete the payment to get "
                 "your ticket."
             )
-        brief = await brief_of(event, self.venues)
+        brief = EventBrief.of(event, facts.venue_name)
         try:
             ticket = await self.desk.issue(event, member.id, seats, eligibility, now)
         except Conflict:  # the same member confirmed twice at once and the other one inserted the ticket
@@ -320,7 +339,7 @@ class ConfirmAttendance:
             ticket = await self.tickets.find(event.id, member.id)
             if ticket is None or not ticket.is_live:
                 raise
-            return await self._again(ticket, seats, event)
+            return await self._again(ticket, seats, brief)
         await self.uow.commit()
         return TicketView.of(ticket, brief, self.codes, self.storage)
 
@@ -352,14 +371,13 @@ class ConfirmAttendance:
         holders = await self.tickets.holders(event.id)
         await self.sold_out.mark(event.id, marker.opening, SoldOut(event.host_id, event.start_time), holders, ttl)
 
-    async def _again(self, ticket: Ticket, seats: int, event: Event) -> TicketView:
+    async def _again(self, ticket: Ticket, seats: int, brief: EventBrief) -> TicketView:
         """A retried confirmation: the same ticket again (another number of seats: cancel first)."""
         if ticket.seats != seats:
             raise AlreadyConfirmed(
                 f"You already hold a ticket for {ticket.seats} seat{'s' if ticket.seats != 1 else ''}. "
                 "Cancel it first to change the number of seats."
             )
-        brief = await brief_of(event, self.venues)
         await self.uow.commit()
         return TicketView.of(ticket, brief, self.codes, self.storage)
 
@@ -370,7 +388,7 @@ class ConfirmAttendance:
         event = await self.event_access.existing(event_id, lock=True)
         ticket = await self.tickets.lock(event.id, member_id)
         if ticket is not None and ticket.is_live:
-            return await self._again(ticket, seats, event)
+            return await self._again(ticket, seats, await brief_of(event, self.venues))
         require_open(event, now)
         eligibility = await self.desk.eligibility(event, member_id, now)
         check_plus_ones(event, seats)

@@ -30,6 +30,11 @@ class EventAccess:
             event = await self.events.get_for_update(event_id)
         else:
             event = await self.events.get(event_id)
+        return self.found(event)
+
+    @staticmethod
+    def found(event: Event | None) -> Event:
+        """The event read elsewhere (``ConfirmationReader``) unless it is missing or deleted (404)."""
         if event is None or event.is_deleted:
             raise EventNotFound()
         return event

@@ -312,6 +312,7 @@ class SoldOutCheck:
     opening: str | None
     sold_out: SoldOut | None = None
     held_a_ticket: bool = False
+    revoked: bool = False  # the session's token or member was revoked (as ``TokenRevocations.is_revoked``)
 
 
 class SoldOutEvents(Protocol):
@@ -324,7 +325,11 @@ class SoldOutEvents(Protocol):
     outlives a change its setter did not see. When the markers cannot be reached, ``check`` answers no marker
     and ``mark``/``clear`` do nothing (the marker's lifetime bounds a clear that was lost)."""
 
-    async def check(self, event_id: int, member_id: int) -> SoldOutCheck: ...
+    async def check(self, event_id: int, member_id: int, token_id: str) -> SoldOutCheck:
+        """The event's marker and whether the session ``token_id`` was revoked, in one round trip; when the
+        markers cannot be reached, ``opening`` is ``None`` and the revocation is unknown (the caller asks
+        ``TokenRevocations``)."""
+        ...
 
     async def mark(
         self, event_id: int, opening: str, sold_out: SoldOut, ticket_holders: Collection[int], ttl_seconds: int

@@ -38,12 +38,17 @@ class MemberAccess:
             member = await self.members.get_for_update(member_id)
         else:
             member = await self.members.get(member_id)
+        return await self.admit(member, access, locked=for_update)
+
+    async def admit(self, member: Member | None, access: Access, *, locked: bool = False) -> Member:
+        """The caller as read elsewhere (``None``: not found), promoted when due and let through or refused
+        as ``load`` does; ``locked``: read under its row lock."""
         if member is None:
             raise Unauthenticated("Your account was not found. Please sign up again.", code="ACCOUNT_NOT_FOUND")
         now = self.clock.now()
         if member.is_due_for_promotion(now):
-            if not for_update:
-                member = await self.members.get_for_update(member_id) or member
+            if not locked:
+                member = await self.members.get_for_update(member.id) or member
             await self.promote(member, now)
         member.require(access, self.config.waitlist)
         return member

@@ -28,7 +28,7 @@ async def kept(world: World, *members: Member) -> None:
 
 
 async def marked(world: World, event_id: int) -> bool:
-    check = await (await world.get(SoldOutEvents)).check(event_id, 0)
+    check = await (await world.get(SoldOutEvents)).check(event_id, 0, "")
     return check.sold_out is not None
 
 

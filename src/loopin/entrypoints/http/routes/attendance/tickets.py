@@ -9,7 +9,7 @@ from dishka.integrations.litestar import FromDishka
 from litestar import get, post
 from litestar.params import JSONBody
 
-from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.auth import REVOCATION_IN_USE_CASE, MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import OptionalQueryId, PathId
 from loopin.entrypoints.http.wire import to_wire, wall_clock
@@ -79,7 +79,10 @@ class TicketController(LoopinController):
     # --- confirmation and tickets ---------------------------------------------------------------------------
 
     @post(
-        "/{event_id:int}/confirm-attendance", status_code=200, summary="Confirm and get the ticket (free events)"
+        "/{event_id:int}/confirm-attendance",
+        status_code=200,
+        opt=REVOCATION_IN_USE_CASE,  # read with the sold-out marker, in its round trip
+        summary="Confirm and get the ticket (free events)",
     )
     async def confirm(
         self,
