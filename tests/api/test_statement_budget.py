@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from loopin.entrypoints.http.app import create_app
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.events.ports import EventCache
 from loopin.usecases.identity.jobs import SEND_OTP_SMS
-from tests.api.attendance_rig import Rig
+from tests.api.attendance_rig import Rig, app_error, app_object
 from tests.integration.conftest import recording_provider
 from tests.support import Fakes, fakes_provider, push_provider
 
@@ -311,3 +312,29 @@ async def test_a_sold_out_refusal_sends_no_sql_and_a_freed_seat_sells_at_once(co
     assert (await rig.stored_event(event_.id)).seats_taken == 1
     again = await rig.confirm(late, event_.id)
     assert (again.status_code, again.json()) == (first.status_code, first.json())
+
+
+async def test_a_marked_sold_out_event_refuses_without_sql(counted: Counted) -> None:
+    """The rush (issue 12): once a refusal has marked the event, the next refusals are answered from Redis, free
+    confirmations and paid orders alike (a paid event sells out in held seats); a holder still gets their own."""
+    rig = counted.rig
+    host, holder, marking, late = await rig.members(4)
+    free = await rig.event(host, max_capacity=1)
+    paid = await rig.event(host, max_capacity=1, is_paid=True, ticket_price=Decimal("499.00"))
+    for guest in (holder, marking, late):
+        await rig.client.get("/api/auth/profile", headers=guest.headers)  # the app's launch: kept profiles
+        for event_ in (free, paid):
+            await rig.accepted(host, guest, event_.id)
+    held = app_object(await rig.confirm(holder, free.id))
+    body = {"event_id": paid.id, "amount": 499.0, "seats_count": 1}
+    order = app_object(await rig.client.post("/api/payments/orders", json=body, headers=holder.headers), 201)
+    app_error(await rig.confirm(marking, free.id), 400, "CAPACITY_FULL")  # the database path marks it
+    orders = "/api/payments/orders"
+    app_error(await rig.client.post(orders, json=body, headers=marking.headers), 400, "CAPACITY_FULL")
+    with counting(counted.engine) as seen:
+        app_error(await rig.confirm(late, free.id), 400, "CAPACITY_FULL")
+        app_error(await rig.client.post(orders, json=body, headers=late.headers), 400, "CAPACITY_FULL")
+    assert (seen.transactions, seen.texts) == (0, [])
+    assert app_object(await rig.confirm(holder, free.id))["ticket_id"] == held["ticket_id"]
+    again = app_object(await rig.client.post(orders, json=body, headers=holder.headers), 201)
+    assert again["data"]["order"]["order_id"] == order["data"]["order"]["order_id"]

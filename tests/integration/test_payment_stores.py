@@ -32,6 +32,7 @@ from loopin.usecases.payments.ports import (
     FeeConfigRepository,
     Ledger,
     NoticeLog,
+    OpenHolds,
     OpenOrderExists,
     PaymentOrderRepository,
     ReceivedNotice,
@@ -135,6 +136,29 @@ async def test_one_open_order_per_member_and_event(any_container: AsyncContainer
         found = await (await scope.get(PaymentOrderRepository)).open_for(e.id, people[1].id)
     assert found is not None
     assert found.order_id == again.order_id
+
+
+async def test_open_holds_are_the_orders_still_holding_seats(any_container: AsyncContainer, fakes: Fakes) -> None:
+    """What a paid event's sold-out marker is set with: who holds seats by an open order, how many, and when
+    the first of those holds runs out (an overdue one counts until it is released)."""
+    people, e = await world(any_container, fakes)
+    [other] = await store_events(any_container, event(people[0], fakes.clock.now(), is_paid=True))
+    async with any_container() as scope:
+        assert await (await scope.get(PaymentOrderRepository)).open_holds(e.id) == OpenHolds(frozenset(), 0, None)
+    soon = await add(any_container, new_order(e, people[1], fakes, seats=2, minutes=5))
+    await add(any_container, new_order(e, people[2], fakes, seats=1, minutes=15))
+    failed = await add(any_container, new_order(e, people[3], fakes, seats=3))
+    await add(any_container, new_order(other, people[3], fakes, seats=1, minutes=1))
+    async with any_container() as scope:
+        orders = await scope.get(PaymentOrderRepository)
+        locked = await orders.lock(failed.order_id)
+        assert locked is not None
+        locked.mark_failed("declined", fakes.clock.now())
+        await orders.save(locked)
+        await (await scope.get(UnitOfWork)).commit()
+    async with any_container() as scope:
+        holds = await (await scope.get(PaymentOrderRepository)).open_holds(e.id)
+    assert holds == OpenHolds(frozenset({people[1].id, people[2].id}), 3, soon.expires_at)
 
 
 async def test_expiry_releases_each_overdue_order_once_and_skips_held_ones(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from dishka import AsyncContainer
 from redis.asyncio import Redis
@@ -95,3 +96,14 @@ async def test_the_check_reads_the_sessions_revocation(any_container: AsyncConta
     assert (await markers.check(501, 2, "token-c")).sold_out == FULL  # marked: still read with the marker
     await revocations.revoke_member(2, until=now + timedelta(hours=1), now=now)
     assert (await markers.check(501, 2, "token-c")).revoked
+
+
+async def test_a_paid_events_marker_carries_its_price_and_plus_ones_rule(any_container: AsyncContainer) -> None:
+    markers = await markers_of(any_container)
+    opening = (await markers.check(601, 1, "t")).opening
+    assert opening is not None
+    paid = SoldOut(host_id=7, start_time=STARTS, ticket_price=Decimal("499.50"), allow_plus_one=False)
+    await markers.mark(601, opening, paid, [2], ttl_seconds=60)
+    assert (await markers.check(601, 1, "t")).sold_out == paid
+    assert (await markers.check(601, 2, "t")).held_a_ticket
+    assert FULL.ticket_price is None  # a free event's

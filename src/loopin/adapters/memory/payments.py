@@ -19,6 +19,7 @@ from loopin.usecases.payments.ports import (
     FeeConfigRepository,
     Ledger,
     NoticeLog,
+    OpenHolds,
     OpenOrderExists,
     OrderRecord,
     PaymentOrderRepository,
@@ -75,6 +76,14 @@ class MemoryPaymentOrderRepository(MemoryAdapter, PaymentOrderRepository):
         if self._tx.read(ORDERS, order.id) is None:
             raise LookupError(f"order {order.id} is not stored")
         self._tx.write(ORDERS, order.id, order)
+
+    async def open_holds(self, event_id: int) -> OpenHolds:
+        holding = [o for o in self._tx.rows(ORDERS) if o.event_id == event_id and o.holds_seats]
+        return OpenHolds(
+            frozenset(o.member_id for o in holding),
+            sum(o.seats for o in holding),
+            min((o.expires_at for o in holding), default=None),
+        )
 
     async def expire_overdue(self, now: datetime, *, event_id: int | None, limit: int) -> list[ReleasedHold]:
         released: list[ReleasedHold] = []

@@ -36,6 +36,7 @@ from loopin.usecases.payments.ports import (
     FeeConfigRepository,
     Ledger,
     NoticeLog,
+    OpenHolds,
     OpenOrderExists,
     OrderRecord,
     PaymentOrderRepository,
@@ -107,6 +108,20 @@ class SqlPaymentOrderRepository(RowRepository[PaymentOrder, PaymentOrderRow], Pa
                 PaymentOrderRow.member_id == member_id,
                 PaymentOrderRow.status.in_(OPEN),
             )
+        )
+
+    async def open_holds(self, event_id: int) -> OpenHolds:
+        rows = (
+            await self._session.execute(
+                select(PaymentOrderRow.member_id, PaymentOrderRow.seats, PaymentOrderRow.expires_at).where(
+                    PaymentOrderRow.event_id == event_id, PaymentOrderRow.status.in_(OPEN)
+                )
+            )
+        ).all()
+        return OpenHolds(
+            frozenset(r.member_id for r in rows),
+            sum(r.seats for r in rows),
+            min((r.expires_at for r in rows), default=None),
         )
 
     async def expire_overdue(self, now: datetime, *, event_id: int | None, limit: int) -> list[ReleasedHold]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Collection
 from datetime import datetime
+from decimal import Decimal
 
 import msgspec
 import structlog
@@ -60,6 +61,8 @@ class _Full(msgspec.Struct, array_like=True):
     opening: str
     host_id: int
     start_time: datetime
+    ticket_price: Decimal | None
+    allow_plus_one: bool
 
 
 _ENCODE = msgspec.msgpack.Encoder().encode
@@ -95,14 +98,17 @@ class RedisSoldOutEvents(SoldOutEvents):
                 full = None
         if full is None or full.opening != opening:
             return SoldOutCheck(opening, revoked=bool(revoked))
-        return SoldOutCheck(opening, SoldOut(full.host_id, full.start_time), bool(held), revoked=bool(revoked))
+        sold_out = SoldOut(full.host_id, full.start_time, full.ticket_price, full.allow_plus_one)
+        return SoldOutCheck(opening, sold_out, bool(held), revoked=bool(revoked))
 
     async def mark(
         self, event_id: int, opening: str, sold_out: SoldOut, ticket_holders: Collection[int], ttl_seconds: int
     ) -> None:
         if ttl_seconds <= 0:
             return
-        full = _ENCODE(_Full(opening, sold_out.host_id, sold_out.start_time))
+        full = _ENCODE(
+            _Full(opening, sold_out.host_id, sold_out.start_time, sold_out.ticket_price, sold_out.allow_plus_one)
+        )
         args: list[str | int | bytes] = [opening, full, ttl_seconds, _BATCH, *ticket_holders]
         try:
             await self._mark(keys=self._keys(event_id), args=args)

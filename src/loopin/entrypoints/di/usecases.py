@@ -22,6 +22,7 @@ from loopin.usecases.attendance import (
     seat_offers,
     tickets,
 )
+from loopin.usecases.attendance import sold_out as sold_out_refusals
 from loopin.usecases.attendance import waitlist as event_waitlist
 from loopin.usecases.attendance.ports import PaidSeatOffers, PaidTicketRefunds
 from loopin.usecases.audit import record, summaries, verify
@@ -117,6 +118,7 @@ EVENTS = (
 )
 ATTENDANCE = (
     seat_offers.SeatOffers,
+    sold_out_refusals.SoldOutRefusals,
     tickets.TicketDesk,
     requests.RequestWithdrawal,
     guest_notices.TellGuests,

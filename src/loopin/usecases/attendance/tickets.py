@@ -42,7 +42,7 @@ from loopin.domain.attendance.ticket import Ticket, TicketGrant, TicketSource
 from loopin.domain.attendance.waitlist import WaitlistPlace
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access
-from loopin.domain.shared.errors import Conflict, Unavailable
+from loopin.domain.shared.errors import Conflict
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.ports import (
     ConfirmationReader,
@@ -52,20 +52,17 @@ from loopin.usecases.attendance.ports import (
     TicketRepository,
 )
 from loopin.usecases.attendance.seat_offers import SeatOffers
+from loopin.usecases.attendance.sold_out import SoldOutRefusals
 from loopin.usecases.attendance.views import TicketView
 from loopin.usecases.events.access import EventAccess
-from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import (
     EventCache,
     EventRepository,
     SeatInventory,
-    SoldOut,
     SoldOutCheck,
-    SoldOutEvents,
     VenueRepository,
 )
-from loopin.usecases.identity.access import MemberAccess, SessionEnded
-from loopin.usecases.identity.ports import ProfileCache, TokenRevocations
+from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
@@ -291,22 +288,16 @@ class ConfirmAttendance:
     venues: VenueRepository
     codes: TicketCodes
     storage: FileStorage
-    sold_out: SoldOutEvents
-    revocations: TokenRevocations
-    profiles: ProfileCache
-    config: EventsConfig
+    refusals: SoldOutRefusals
     uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, event_id: int, seats: int = 1, token_id: str = "") -> TicketView:
         """``token_id``: the caller's session, whose revocation is checked here (the route leaves it to this
         round trip: ``REVOCATION_IN_USE_CASE``)."""
-        marker = await self.sold_out.check(event_id, member_id, token_id)  # before the event is read: see ``mark``
-        if marker.revoked or (marker.opening is None and await self.revocations.is_revoked(token_id, member_id)):
-            raise SessionEnded()
+        marker = await self.refusals.check(event_id, member_id, token_id)  # before the event is read: see ``mark``
         seats = check_seat_count(seats, "seats")
-        if marker.sold_out is not None and not marker.held_a_ticket:
-            await self._refuse_marked(marker.sold_out, member_id, token_id, seats)
+        await self.refusals.refuse(marker, member_id, token_id, seats)
         facts = await self.confirmations.facts(event_id, member_id)  # one round trip, no lock
         member = await self.access.admit(facts.member, Access.MEMBER)
         # a snapshot: the seat statement decides
@@ -343,33 +334,13 @@ class ConfirmAttendance:
         await self.uow.commit()
         return TicketView.of(ticket, brief, self.codes, self.storage)
 
-    async def _refuse_marked(self, sold_out: SoldOut, member_id: int, token_id: str, seats: int) -> None:
-        """A sold-out event's refusal without the database, when it is the answer the database path would give:
-        the caller is not its host, it has not started, they held no ticket for it (checked by the caller), and
-        they are an active member (their profile is kept: only active members' are, and every save of a member
-        forgets it). Otherwise, or when the cache cannot be reached, the database decides."""
-        if sold_out.host_id == member_id or self.clock.now() >= sold_out.start_time:
-            return
-        try:
-            kept = await self.profiles.read(member_id, token_id)
-        except Unavailable:
-            return
-        if kept.revoked:
-            raise SessionEnded()
-        if kept.body is not None:
-            raise SeatsUnavailable(seats, 0, code="CAPACITY_FULL")
-
     async def _mark(self, event: Event, marker: SoldOutCheck) -> None:
         """A refusal on the snapshot marks the event for the next ones when every seat is taken and the refusal
         is everyone's (public, free, no seat held; published and not started: checked before). The ticket
         holders are read after the event, under the opening read before it (``SoldOutEvents``)."""
-        ttl = self.config.sold_out_ttl_seconds
-        if marker.opening is None or marker.sold_out is not None or ttl <= 0:  # off, or marked already
+        if not self.refusals.may_mark(marker) or not event.is_full or event.seats_held or not event.is_public:
             return
-        if not event.is_full or event.seats_held or not event.is_public:
-            return
-        holders = await self.tickets.holders(event.id)
-        await self.sold_out.mark(event.id, marker.opening, SoldOut(event.host_id, event.start_time), holders, ttl)
+        await self.refusals.mark(event, marker, await self.tickets.holders(event.id))
 
     async def _again(self, ticket: Ticket, seats: int, brief: EventBrief) -> TicketView:
         """A retried confirmation: the same ticket again (another number of seats: cancel first)."""

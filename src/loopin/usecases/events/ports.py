@@ -295,12 +295,17 @@ class SeatInventory(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class SoldOut:
-    """What refusing a sold-out event needs to know of it without reading it: it is free, public, published and
-    not deleted, every seat is taken and none held (so no waitlist offer or checkout can give one back unseen),
-    and who hosts it and when it starts (the host and a late caller get their own answers)."""
+    """What refusing a sold-out event needs to know of it without reading it: it is public, published and not
+    deleted; free, every seat taken and none held (so no waitlist offer or checkout can give one back unseen),
+    or paid, every seat taken or held by an order (none by a waitlist offer) and none of those orders overdue
+    while it stands; and who hosts it and when it starts (the host and a late caller get their own answers)."""
 
     host_id: int
     start_time: datetime
+    # A paid event's (set by a refused order): what an order checks before the seats (its price, plus-ones).
+    # A free event's marker answers confirmations only, a paid event's orders only.
+    ticket_price: Decimal | None = None
+    allow_plus_one: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,9 +24,10 @@ from loopin.domain.shared.money import to_money
 from loopin.usecases.attendance import jobs as attendance_jobs
 from loopin.usecases.attendance.ports import OfferCheckout, PaidSeatOffers, TakenOffer, TicketRepository
 from loopin.usecases.attendance.seat_offers import SeatOffers
+from loopin.usecases.attendance.sold_out import SoldOutRefusals
 from loopin.usecases.attendance.tickets import TicketDesk
 from loopin.usecases.events.access import EventAccess
-from loopin.usecases.events.ports import EventCache, SeatInventory
+from loopin.usecases.events.ports import EventCache, SeatInventory, SoldOutCheck
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
@@ -141,16 +142,20 @@ class CreatePaymentOrder:
     offer_checkout: SeatOfferCheckout
     order_desk: OrderDesk
     cache: EventCache
+    refusals: SoldOutRefusals
     uow: UnitOfWork
     clock: Clock
     config: PaymentsConfig
 
     async def __call__(
-        self, *, member_id: int, event_id: int, amount: Decimal, seats: int, base_url: str
+        self, *, member_id: int, event_id: int, amount: Decimal, seats: int, base_url: str, token_id: str = ""
     ) -> OrderCreated:
         """``amount``: the base price per seat the app shows (without the fee); ``base_url``: this API's origin
-        as the caller reached it (used when PUBLIC_API_URL is unset)."""
+        as the caller reached it (used when PUBLIC_API_URL is unset); ``token_id``: the caller's session, whose
+        revocation is checked here (``REVOCATION_IN_USE_CASE``)."""
+        marker = await self.refusals.check(event_id, member_id, token_id)  # before the event is read
         seats = check_seat_count(seats, "seats_count")
+        await self.refusals.refuse(marker, member_id, token_id, seats, price=to_money(amount))
         member = await self.access.load(member_id, Access.MEMBER)
         event = await self.events.visible(event_id, member)
         now = self.clock.now()
@@ -176,6 +181,7 @@ class CreatePaymentOrder:
                 return offered
         sold_out = not event.has_seats_for(seats)
         if sold_out and not await self._release_overdue(event, now):  # at a glance, no lock: refused at once
+            await self._mark(event, marker)
             raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
         ticket = await self.tickets.find(event.id, member.id)
         if ticket is not None and ticket.is_live:
@@ -223,6 +229,17 @@ class CreatePaymentOrder:
         )
         await self.uow.commit()
         return created
+
+    async def _mark(self, event: Event, marker: SoldOutCheck) -> None:
+        """A refusal on the snapshot marks the event when nobody but a holder could be answered otherwise: public,
+        every seat taken or held, every held seat an order's (a waitlist offer's holder would get their offer;
+        its seats are not counted in the orders), none of them overdue (released above). The marker lasts until
+        the first hold runs out at most; its holders (they have an order to answer with) never get it."""
+        if not self.refusals.may_mark(marker) or not event.is_full or not event.is_public:
+            return
+        holds = await self.orders.open_holds(event.id)
+        if holds.seats == event.seats_held:
+            await self.refusals.mark(event, marker, holds.members, until=holds.first_expiry)
 
     async def _release_overdue(self, event: Event, now: datetime) -> bool:
         """This event's holds past their window go back (a refused hold retries once after this)."""

@@ -136,6 +136,16 @@ class OpenOrderExists(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class OpenHolds:
+    """An event's orders still holding seats: who holds them, how many seats in all, and when the first of
+    them runs out (``None`` without any)."""
+
+    members: frozenset[int]
+    seats: int
+    first_expiry: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class ReleasedHold:
     """An order that stopped holding its seats (expired) and the seats it gave back."""
 
@@ -175,6 +185,10 @@ class PaymentOrderRepository(Protocol):
 
     async def open_for(self, event_id: int, member_id: int) -> PaymentOrder | None:
         """The member's order for the event still holding seats (created or pending), if any."""
+        ...
+
+    async def open_holds(self, event_id: int) -> OpenHolds:
+        """Every order of the event still holding seats, overdue or not (one query)."""
         ...
 
     async def save(self, order: PaymentOrder) -> None:

@@ -13,7 +13,7 @@ from litestar import get, post
 from litestar.params import JSONBody, PathParameter
 
 from loopin.domain.shared.errors import InvalidInput
-from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.auth import REVOCATION_IN_USE_CASE, MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id
 from loopin.entrypoints.http.wire import to_wire
@@ -141,7 +141,12 @@ class PaymentOrderController(LoopinController):
     path = "/api/payments/orders"
     tags = ["payments"]
 
-    @post("/", status_code=201, summary="Start paying for a paid event: holds the seats, returns the PayU form")
+    @post(
+        "/",
+        status_code=201,
+        opt=REVOCATION_IN_USE_CASE,  # read with the sold-out marker, in its round trip
+        summary="Start paying for a paid event: holds the seats, returns the PayU form",
+    )
     async def create(
         self, request: MemberRequest, data: JSONBody[CreateOrderIn], create: FromDishka[CreatePaymentOrder]
     ) -> CreatedOut:
@@ -151,6 +156,7 @@ class PaymentOrderController(LoopinController):
             amount=_amount(data.amount),
             seats=data.seats_count,
             base_url=str(request.base_url),
+            token_id=request.user.token_id,
         )
         return created_out(created)
 
