@@ -22,17 +22,26 @@ too.
   beyond the page, their own page and its interests too), then ``SET ... EX``; for a private event not the
   caller's, the grants. The cached value is the wire object itself (decoded into its msgspec struct on a hit,
   encoded by Litestar).
-* ``POST /api/events/{id}/confirm-attendance``: member row, event ``FOR UPDATE``, the member's ticket, join
-  request (then invitation) ``FOR UPDATE``, the seat check, ``UPDATE`` of the event counter, ``INSERT`` of the
-  ticket, ``UPDATE`` of the request, the venue row, ``COMMIT``, then Redis ``INCR`` of the cache generation.
+* ``POST /api/events/{id}/confirm-attendance`` (as the API since issue 12's session 7): one Redis script, the
+  event's sold-out marker with the session's two revocation keys (no ``EXISTS`` of its own); a standing marker
+  (the caller not among its holders, not the host, before the start) refuses after one ``MGET`` of the caller's
+  revocation keys and kept profile, with no SQL. Otherwise one statement reads the member, the event, the
+  member's ticket, request and invitation and the venue's name; a sold-out event refuses on that snapshot (the
+  ticket holders and the mark script when it is now full); a winner ``INSERT``s the ticket and its two jobs'
+  outbox rows (audit, notification), takes the seats by one conditional ``UPDATE``, marks the request by one
+  conditional ``UPDATE``, ``COMMIT``s, then hands both jobs to SAQ (one ``EVALSHA`` each), ``INCR``s the cache
+  generation and ``DEL``s the marker; its outbox rows go with the next ``DELETE``.
 * ``POST /api/events/{id}/check-in``: member row, event row, ticket ``FOR UPDATE`` by the keyed digest of the
   code, ``UPDATE`` of the ticket and ``INSERT`` of its audit job's outbox row (a repeated scan changes nothing
   and writes neither), the guest's card, ``COMMIT``; then the job into SAQ's queue (SAQ's enqueue script, one
   ``EVALSHA``) and the delivered outbox rows removed in one ``DELETE`` per half second, as the API does.
-* ``POST /api/payments/orders``: JWT check and revocation ``EXISTS``, the member row, the event row, the
-  member's ticket and open order, the join request ``FOR UPDATE``, Redis ``GET`` of the fee, the conditional
-  hold (``UPDATE events SET seats_held = seats_held + n WHERE … fits RETURNING``), ``INSERT`` of the order,
-  ``COMMIT``, Redis ``INCR`` of the cache generation, then the signed PayU form (SHA-512).
+* ``POST /api/payments/orders`` (as the API since issue 12's session 7): the sold-out check with the
+  revocation as above (a paid event's marker also carries its price and plus-ones rule), then the member row,
+  the event row, the member's open order, the latest waitlist place when seats are held, on a sold-out snapshot
+  the overdue holds' release (one conditional ``UPDATE``) and, with none, the open holds and the mark script;
+  else the member's ticket and request (unlocked), Redis ``GET`` of the fee, ``INSERT`` of the order and of its
+  audit job's outbox row, the conditional hold, ``COMMIT``; then the job to SAQ, ``INCR``, the marker's ``DEL``,
+  and the signed PayU form (SHA-512).
 * ``POST /api/payments/payu/success``: the form, the reverse hash (SHA-512, constant-time compare), ``INSERT … ON
   CONFLICT DO NOTHING`` of the notice and ``COMMIT``, the order row, Redis ``GET`` of the sandbox's record (its
   verify), then in one transaction the order ``FOR UPDATE``, ``UPDATE`` to paid, the hold converted, the ticket
@@ -41,7 +50,8 @@ too.
 
 Deliberately absent (the API does them; the difference is what the ratio measures): phone parsing/validation,
 the ``SELECT`` of an existing member by phone, the outbox rows and SAQ enqueue of analytics, audit and
-notification jobs after commit (except the check-in's, which does both since issue 12's session 7), the pool's
+notification jobs after commit (except the check-in's, the confirmation's and the order's, which do both since
+issue 12's session 7), the pool's
 pre-ping, request-id/access-log middleware, dependency injection and entity mapping, and statements whose result
 the API throws away (a second read of a row it already holds before writing it, the count of a host's own events
 when they are pinned into the feed).
@@ -158,7 +168,6 @@ OWN_PAGE = text(
     f"{RECORDS} WHERE {LISTED} AND events.host_id = :m ORDER BY events.start_time, events.id LIMIT :limit"
 ).bindparams(bindparam("granted", type_=ARRAY(BigInteger)))
 EVENT_RECORD = text(f"{RECORDS} WHERE events.id = :id")
-LOCK_EVENT = text(f"SELECT {EVENT_COLUMNS} FROM events WHERE events.id = :id FOR UPDATE")  # noqa: S608
 EVENT_ROW = text(f"SELECT {EVENT_COLUMNS} FROM events WHERE events.id = :id")  # noqa: S608
 TICKET_COLUMNS = (
     "id, uuid, event_id, member_id, seats, source, nonce, secret_digest, status, payment_status, "
@@ -172,11 +181,6 @@ LOCK_REQUEST = text(
     "SELECT id, uuid, event_id, requester_id, status, message, host_message, seats_requested, confirm_by, "
     "decided_at, created_at, updated_at FROM join_requests WHERE event_id = :e AND requester_id = :m FOR UPDATE"
 )
-LOCK_INVITATION = text(
-    "SELECT id, uuid, event_id, invitee_id, host_id, status, message, expires_at, expiry_policy, answered_at, "
-    "created_at, updated_at FROM invitations WHERE event_id = :e AND invitee_id = :m FOR UPDATE"
-)
-TAKE_SEATS = text("UPDATE events SET seats_taken = :seats, updated_at = :now WHERE id = :id")
 INSERT_TICKET = text(
     "INSERT INTO tickets (uuid, event_id, member_id, seats, source, nonce, secret_digest, status, payment_status, "
     "payment_order_id, request_id, invitation_id, issued_at, checked_in_at, checked_out_at, cancelled_at, "
@@ -184,10 +188,6 @@ INSERT_TICKET = text(
     ":request_id, :invitation_id, :now, NULL, NULL, NULL, :now, :now) RETURNING id"
 )
 REQUEST_TICKETED = text("UPDATE join_requests SET confirm_by = NULL, updated_at = :now WHERE id = :id")
-VENUE_ROW = text(
-    "SELECT id, uuid, name, address, city, city_slug, country_code, latitude, longitude, place_id, match_key, "
-    "venue_type, capacity, metadata, is_active, created_by, created_at, updated_at FROM venues WHERE id = :id"
-)
 CHECK_IN = text(
     "UPDATE tickets SET status = 'checked_in', checked_in_at = :checked_in_at, checked_out_at = NULL, "
     "updated_at = :now WHERE id = :id"
@@ -414,7 +414,7 @@ def refused(_: Request[Any, Any, Any], exc: Refused) -> Response[dict[str, Any]]
 # --- helpers: the same rules and derivations the API applies ---------------------------------------------
 
 
-async def session_claims(request: Request[Any, Any, Any]) -> dict[str, Any]:
+async def session_claims(request: Request[Any, Any, Any], *, check_revocation: bool = True) -> dict[str, Any]:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer":
         raise NotAuthorizedException("Authentication required.")
@@ -429,7 +429,7 @@ async def session_claims(request: Request[Any, Any, Any]) -> dict[str, Any]:
         )
     except jwt.PyJWTError as exc:
         raise NotAuthorizedException("Invalid session.") from exc
-    if await infra.redis.exists(f"loopin:revoked:{claims['jti']}"):
+    if check_revocation and await infra.redis.exists(f"loopin:revoked:{claims['jti']}"):
         raise NotAuthorizedException("Logged out.")
     return claims
 
@@ -755,97 +755,6 @@ async def detail(request: Request[Any, Any, Any], event_id: int) -> EventOut:
     return event
 
 
-@post("/api/events/{event_id:int}/confirm-attendance", status_code=200)
-async def confirm_attendance(request: Request[Any, Any, Any], event_id: int, data: ConfirmIn) -> TicketOut:
-    claims = await session_claims(request)
-    me, seats = int(claims["user_id"]), data.seats
-    if not 1 <= seats <= 10:
-        raise ValidationException("seats must be between 1 and 10")
-    now = datetime.now(UTC)
-    async with infra.engine.connect() as conn:
-        await active_member(conn, me)
-        e = (await conn.execute(LOCK_EVENT, {"id": event_id})).mappings().one_or_none()
-        if e is None or e["deleted_at"] is not None:
-            raise NotFoundException("Event not found.")
-        hidden = e["host_id"] != me and (e["status"] == "draft" or not e["is_public"])
-        if hidden and (
-            e["status"] == "draft" or event_id not in set((await conn.execute(GRANTS, {"m": me})).scalars())
-        ):
-            raise NotFoundException("Event not found.")
-        t = (await conn.execute(LOCK_TICKET, {"e": event_id, "m": me})).mappings().one_or_none()
-        if t is not None and t["status"] != "cancelled":
-            raise Refused(409, "ALREADY_CONFIRMED", "You already hold a ticket.")  # (never in the rush)
-        if e["host_id"] == me:
-            raise Refused(400, "HOST_CANNOT_JOIN", "You host this event.")
-        if e["status"] != "published" or now >= e["start_time"]:
-            raise Refused(400, "EVENT_NOT_OPEN", "This event does not take guests right now.")
-        request_id = invitation_id = None
-        r = (await conn.execute(LOCK_REQUEST, {"e": event_id, "m": me})).mappings().one_or_none()
-        if r is not None and r["status"] == "accepted" and (r["confirm_by"] is None or now < r["confirm_by"]):
-            request_id = r["id"]
-        else:
-            i = (await conn.execute(LOCK_INVITATION, {"e": event_id, "m": me})).mappings().one_or_none()
-            if i is None or i["status"] != "accepted":
-                raise Refused(400, "NO_ACCEPTED_REQUEST", "You need an accepted request or invitation.")
-            invitation_id = i["id"]
-        if seats > 1 and not e["allow_plus_one"]:
-            raise Refused(400, "PLUS_ONES_NOT_ALLOWED", "This event does not allow plus-ones.")
-        if e["is_paid"]:
-            raise Refused(400, "PAYMENT_REQUIRED", "This is a paid event.")
-        capacity, taken = e["max_capacity"], e["seats_taken"]
-        if capacity and taken + seats > capacity:
-            left = max(0, capacity - taken)
-            raise Refused(400, "CAPACITY_FULL", f"Only {left} seats left; you asked for {seats}.")
-        await conn.execute(TAKE_SEATS, {"seats": taken + seats, "now": now, "id": event_id})
-        ticket_uuid, nonce = uuid4(), secrets.token_hex(16)
-        secret = ticket_secret(ticket_uuid, nonce)
-        ticket_id = (
-            await conn.execute(
-                INSERT_TICKET,
-                {
-                    "uuid": ticket_uuid,
-                    "e": event_id,
-                    "m": me,
-                    "seats": seats,
-                    "source": "request" if request_id else "invitation",
-                    "nonce": nonce,
-                    "digest": lookup_digest(secret),
-                    "request_id": request_id,
-                    "invitation_id": invitation_id,
-                    "now": now,
-                },
-            )
-        ).scalar_one()
-        if request_id is not None:
-            await conn.execute(REQUEST_TICKETED, {"now": now, "id": request_id})
-        venue = None
-        if e["venue_id"]:
-            venue = (await conn.execute(VENUE_ROW, {"id": e["venue_id"]})).mappings().one_or_none()
-        await conn.commit()
-    await infra.redis.incr(f"{CACHE}:generation")
-    covers = e["cover_image_keys"] or ()
-    return TicketOut(
-        success=True,
-        ticket_id=ticket_id,
-        event_id=event_id,
-        event_title=e["title"],
-        event_start_time=_wall_clock(e["start_time"], e["timezone"]),
-        event_end_time=_wall_clock(e["end_time"], e["timezone"]),
-        timezone=e["timezone"],
-        venue_name=venue["name"] if venue else None,
-        cover_image_url=f"{MEDIA_PREFIX}/{covers[0]}" if covers else None,
-        ticket_secret=secret,
-        qr_code_data=f"EVENT:{event_id}:TICKET:{secret}",
-        seats=seats,
-        is_paid=False,
-        payment_status="unpaid",
-        status="going",
-        checked_in=False,
-        checked_in_at=None,
-        created_at=now,
-    )
-
-
 # The check-in's audit job, as the API sends it (issue 12, session 7: the same-work floor does the outbox and
 # queue work of the API's check-in): one outbox row INSERTed in the transaction; after COMMIT the SAQ job handed
 # to Redis with SAQ's own enqueue script (one EVALSHA, the same keys and job fields); the delivered rows removed
@@ -915,6 +824,286 @@ async def _acknowledge() -> None:
         ids, outbox.delivered = outbox.delivered, []
         async with infra.engine.begin() as conn:
             await conn.execute(OUTBOX_DELIVERED, {"ids": ids})
+
+
+# The confirmation as the API does it since issue 12's session 7 (the lead's decision: the same SQL and Redis
+# work as the API's route). One Redis script before any SQL: the event's sold-out marker and the session's two
+# revocation keys. A standing marker (the caller not among its ticket holders, not the host, the event not
+# started) refuses after one MGET of the caller's revocation keys and kept profile, with no SQL. Otherwise one
+# statement reads the member, the event, the member's ticket, request and invitation and the venue's name; a
+# sold-out event refuses on that snapshot (and marks itself: the ticket holders, the mark script); a winner
+# inserts the ticket and its two jobs' outbox rows, takes the seats by one conditional UPDATE, marks the request
+# by one conditional UPDATE, COMMITs, then hands both jobs to SAQ (one EVALSHA each), bumps the cache
+# generation, clears the marker, and has its outbox rows removed with the next DELETE.
+SOLD_OUT = "floor:sold-out"
+SOLD_OUT_TTL = int(os.environ.get("SOLD_OUT_TTL_SECONDS") or "10")
+SOLD_OUT_CHECK = """
+local revoked = redis.call('EXISTS', KEYS[4], KEYS[5])
+local opening = redis.call('GET', KEYS[1])
+if not opening then
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+  return {ARGV[2], false, 0, revoked}
+end
+local full = redis.call('GET', KEYS[2])
+if not full then return {opening, false, 0, revoked} end
+return {opening, full, redis.call('SISMEMBER', KEYS[3], ARGV[1]), revoked}
+"""
+SOLD_OUT_MARK = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[3])
+for i = 5, #ARGV, tonumber(ARGV[4]) do
+  redis.call('SADD', KEYS[3], unpack(ARGV, i, math.min(i + tonumber(ARGV[4]) - 1, #ARGV)))
+end
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+redis.call('EXPIRE', KEYS[3], tonumber(ARGV[3]) + 5)
+return 1
+"""
+
+
+def _prefixed(alias: str, columns: str) -> str:
+    return ", ".join(f"{alias}.{c} AS {alias}_{c}" for c in columns.split(", "))
+
+
+MEMBER_COLUMNS = (
+    "id, phone_number, role, status, name, birth_date, gender, bio, location, interest_ids, picture_keys, "
+    "waitlisted_at, promote_at, password_hash, created_at, updated_at"
+)
+REQUEST_COLUMNS = (
+    "id, uuid, event_id, requester_id, status, message, host_message, seats_requested, confirm_by, decided_at, "
+    "created_at, updated_at"
+)
+INVITATION_COLUMNS = (
+    "id, uuid, event_id, invitee_id, host_id, status, message, expires_at, expiry_policy, answered_at, "
+    "created_at, updated_at"
+)
+CONFIRMATION_FACTS = text(  # the constant column lists above: no input is ever formatted into SQL here
+    f"SELECT {_prefixed('m', MEMBER_COLUMNS)}, {_prefixed('e', EVENT_COLUMNS.replace('events.', ''))}, "  # noqa: S608
+    f"e.seats_held AS e_seats_held, {_prefixed('t', TICKET_COLUMNS)}, {_prefixed('r', REQUEST_COLUMNS)}, "
+    f"{_prefixed('i', INVITATION_COLUMNS)}, v.name AS v_name "
+    "FROM members m LEFT JOIN events e ON e.id = :e "
+    "LEFT JOIN tickets t ON t.event_id = e.id AND t.member_id = m.id "
+    "LEFT JOIN join_requests r ON r.event_id = e.id AND r.requester_id = m.id "
+    "LEFT JOIN invitations i ON i.event_id = e.id AND i.invitee_id = m.id "
+    "LEFT JOIN venues v ON v.id = e.venue_id WHERE m.id = :m"
+)
+TAKE_IF_FITS = text(
+    "UPDATE events SET seats_taken = seats_taken + :n, updated_at = :now WHERE id = :id "
+    "AND deleted_at IS NULL AND status IN ('published', 'postponed') "
+    "AND (max_capacity = 0 OR seats_taken + seats_held + :n <= max_capacity) RETURNING id"
+)
+REQUEST_TICKETED_IF_ACCEPTED = text(
+    "UPDATE join_requests SET confirm_by = NULL, updated_at = :now WHERE id = :id AND status = 'accepted' "
+    "AND confirm_by IS NOT DISTINCT FROM :was RETURNING id"
+)
+TICKET_HOLDERS = text("SELECT member_id FROM tickets WHERE event_id = :e")
+NOTIFY_JOB = "notifications.deliver_notification"
+
+
+class SoldOutScripts:
+    check: Any = None
+    mark: Any = None
+
+
+sold_out = SoldOutScripts()
+
+
+def _sold_out_keys(event_id: int) -> list[str]:
+    tag = f"{SOLD_OUT}:{{{event_id}}}"
+    return [f"{tag}:open", f"{tag}:full", f"{tag}:holders"]
+
+
+def _confirm_jobs(ticket_id: int, me: int, e: Any, seats: int, source: str, now: datetime) -> list[Any]:
+    """The API's two jobs of an issued ticket (its audit entry, the guest's notification) and their outbox
+    rows, in the API's envelope."""
+    entry_id = str(uuid4())
+    facts = {"event_id": e["e_id"], "member_id": me, "seats": seats, "status": "going", "source": source}
+    audit = {
+        "entry_id": entry_id,
+        "actor_id": me,
+        "action": "ticket.issued",
+        "target_type": "ticket",
+        "target_id": ticket_id,
+        "at": now.isoformat(),
+        "details": json.dumps(facts | {"paid": False}, sort_keys=True, default=str),
+    }
+    seats_text = f"{seats} seat{'s' if seats != 1 else ''}"
+    key = f"notification:{uuid4()}"
+    wire = {"type": "reminder", "route": "ticket_detail", "event_id": e["e_id"], "ticket_id": ticket_id}
+    notify = {
+        "key": key,
+        "template": "ticket_confirmed",
+        "recipient_id": me,
+        "sender_id": None,
+        "kind": "reminder",
+        "title": f"You're going: {e['e_title']}",
+        "body": f"Your ticket for {seats_text} is confirmed. Show it at the door.",
+        "urgent": True,
+        "data": json.dumps({k: str(v) for k, v in wire.items()}, sort_keys=True),
+    }
+    return [
+        (uuid4(), AUDIT_JOB, audit, f"audit:{entry_id}", 8),
+        (uuid4(), NOTIFY_JOB, notify, key, 5),
+    ]
+
+
+async def _refused_on_marker(
+    event_id: int, me: int, jti: str, seats: int, now: datetime, *, price: Decimal | None = None
+) -> Any:
+    """The sold-out check (with the session's revocation); a refusal when a marker stands for the caller."""
+    if sold_out.check is None:
+        sold_out.check = infra.redis.register_script(SOLD_OUT_CHECK)
+    keys = [*_sold_out_keys(event_id), f"loopin:revoked:{jti}", f"loopin:revoked:member:{me}"]
+    opening, full, held, revoked = await sold_out.check(keys=keys, args=[me, secrets.token_hex(8), 24 * 3600])
+    if revoked:
+        raise NotAuthorizedException("Logged out.")
+    if not 1 <= seats <= 10:
+        raise ValidationException("seats must be between 1 and 10")
+    marker = msgspec.msgpack.decode(full) if full is not None else None
+    if marker is None or marker[0] != opening.decode() or held:
+        return opening.decode()
+    if marker[1] == me or now.timestamp() >= marker[2]:
+        return opening.decode()
+    kind = None if marker[3] is None else Decimal(marker[3])
+    if kind != price or (price is not None and seats > 1 and not marker[4]):  # a marker of the caller's kind
+        return opening.decode()
+    names = [f"loopin:revoked:{jti}", f"loopin:revoked:member:{me}"]
+    names += [f"loopin:profile:version:{me}", f"loopin:profile:{me}"]
+    token_revoked, member_revoked, _, kept = await infra.redis.mget(names)
+    if token_revoked is not None or member_revoked is not None:
+        raise NotAuthorizedException("Logged out.")
+    if kept is not None:
+        msgspec.msgpack.decode(kept)  # the API decodes the kept entry to compare its version
+    raise Refused(400, "CAPACITY_FULL", "This event is full.")
+
+
+async def _mark_sold_out(
+    conn: Any, e: Any, opening: str, holders: list[int], *, ttl: int = SOLD_OUT_TTL, price: Decimal | None = None
+) -> None:
+    if sold_out.mark is None:
+        sold_out.mark = infra.redis.register_script(SOLD_OUT_MARK)
+    if ttl <= 0:
+        return
+    p = "" if "id" in e else "e_"  # the order's event row, or the confirmation's joined one
+    facts = [opening, e[f"{p}host_id"], e[f"{p}start_time"].timestamp()]
+    full = msgspec.msgpack.encode([*facts, None if price is None else str(price), e[f"{p}allow_plus_one"]])
+    await sold_out.mark(keys=_sold_out_keys(e[f"{p}id"]), args=[opening, full, ttl, 1000, *holders])
+
+
+@post("/api/events/{event_id:int}/confirm-attendance", status_code=200)
+async def confirm_attendance(request: Request[Any, Any, Any], event_id: int, data: ConfirmIn) -> TicketOut:
+    claims = await session_claims(request, check_revocation=False)  # read in the sold-out check's round trip
+    me, seats = int(claims["user_id"]), data.seats
+    now = datetime.now(UTC)
+    opening = await _refused_on_marker(event_id, me, claims["jti"], seats, now)
+    async with infra.engine.connect() as conn:
+        f = (await conn.execute(CONFIRMATION_FACTS, {"e": event_id, "m": me})).mappings().one_or_none()
+        if f is None:
+            raise NotAuthorizedException("Account not found.")
+        if f["m_status"] != "active":
+            raise PermissionDeniedException("Members only.")
+        if f["e_id"] is None or f["e_deleted_at"] is not None:
+            raise NotFoundException("Event not found.")
+        host_id, status = f["e_host_id"], f["e_status"]
+        hidden = host_id != me and (status == "draft" or not f["e_is_public"])
+        if hidden and (
+            status == "draft" or event_id not in set((await conn.execute(GRANTS, {"m": me})).scalars())
+        ):
+            raise NotFoundException("Event not found.")
+        if f["t_id"] is not None and f["t_status"] != "cancelled":
+            raise Refused(409, "ALREADY_CONFIRMED", "You already hold a ticket.")  # (never in the rush)
+        if host_id == me:
+            raise Refused(400, "HOST_CANNOT_JOIN", "You host this event.")
+        if status != "published" or now >= f["e_start_time"]:
+            raise Refused(400, "EVENT_NOT_OPEN", "This event does not take guests right now.")
+        if f["t_id"] is not None or (f["e_seats_held"] and not f["e_is_paid"]):
+            raise Refused(409, "UNDER_LOCK", "(never in the bench: the API's event-locked path)")
+        capacity, taken, held = f["e_max_capacity"], f["e_seats_taken"], f["e_seats_held"]
+        if not f["e_is_paid"] and capacity and taken + held + seats > capacity:
+            if taken >= capacity and not held and f["e_is_public"] and SOLD_OUT_TTL > 0:
+                await _mark_sold_out(
+                    conn, f, opening, list((await conn.execute(TICKET_HOLDERS, {"e": event_id})).scalars())
+                )
+            left = max(0, capacity - taken - held)
+            raise Refused(400, "CAPACITY_FULL", f"Only {left} seats left; you asked for {seats}.")
+        request_id = invitation_id = None
+        confirm_by = f["r_confirm_by"]
+        if f["r_id"] is not None and f["r_status"] == "accepted" and (confirm_by is None or now < confirm_by):
+            request_id = f["r_id"]
+        elif f["i_id"] is not None and f["i_status"] == "accepted":
+            invitation_id = f["i_id"]
+        else:
+            raise Refused(400, "NO_ACCEPTED_REQUEST", "You need an accepted request or invitation.")
+        if seats > 1 and not f["e_allow_plus_one"]:
+            raise Refused(400, "PLUS_ONES_NOT_ALLOWED", "This event does not allow plus-ones.")
+        if f["e_is_paid"]:
+            raise Refused(400, "PAYMENT_REQUIRED", "This is a paid event.")
+        ticket_uuid, nonce = uuid4(), secrets.token_hex(16)
+        secret = ticket_secret(ticket_uuid, nonce)
+        source = "request" if request_id else "invitation"
+        ticket_id = (
+            await conn.execute(
+                INSERT_TICKET,
+                {
+                    "uuid": ticket_uuid,
+                    "e": event_id,
+                    "m": me,
+                    "seats": seats,
+                    "source": source,
+                    "nonce": nonce,
+                    "digest": lookup_digest(secret),
+                    "request_id": request_id,
+                    "invitation_id": invitation_id,
+                    "now": now,
+                },
+            )
+        ).scalar_one()
+        jobs = _confirm_jobs(ticket_id, me, f, seats, source, now)
+        rows = [
+            {
+                "id": job_id,
+                "name": name,
+                "body": msgspec.json.encode([payload, key, attempts, 30, True]),
+                "now": now,
+                "available_at": now + OUTBOX_HOLD,
+            }
+            for job_id, name, payload, key, attempts in jobs
+        ]
+        await conn.execute(OUTBOX_ROW, rows)
+        if (await conn.execute(TAKE_IF_FITS, {"n": seats, "now": now, "id": event_id})).first() is None:
+            raise Refused(400, "CAPACITY_FULL", "This event is full.")  # rolled back as the connection closes
+        if request_id is not None:
+            marked = await conn.execute(
+                REQUEST_TICKETED_IF_ACCEPTED, {"now": now, "id": request_id, "was": confirm_by}
+            )
+            if marked.first() is None:
+                raise Refused(409, "REQUEST_CHANGED", "(never in the bench: the API locks and checks again)")
+        await conn.commit()
+    for job_id, name, payload, key, _ in jobs:
+        await enqueue_job(name, payload, key)
+        await acknowledge_soon(job_id)
+    await infra.redis.incr(f"{CACHE}:generation")
+    await infra.redis.delete(*_sold_out_keys(event_id))
+    covers = f["e_cover_image_keys"] or ()
+    return TicketOut(
+        success=True,
+        ticket_id=ticket_id,
+        event_id=event_id,
+        event_title=f["e_title"],
+        event_start_time=_wall_clock(f["e_start_time"], f["e_timezone"]),
+        event_end_time=_wall_clock(f["e_end_time"], f["e_timezone"]),
+        timezone=f["e_timezone"],
+        venue_name=f["v_name"],
+        cover_image_url=f"{MEDIA_PREFIX}/{covers[0]}" if covers else None,
+        ticket_secret=secret,
+        qr_code_data=f"EVENT:{event_id}:TICKET:{secret}",
+        seats=seats,
+        is_paid=False,
+        payment_status="unpaid",
+        status="going",
+        checked_in=False,
+        checked_in_at=None,
+        created_at=now,
+    )
 
 
 @post("/api/events/{event_id:int}/check-in", status_code=200)
@@ -1005,8 +1194,26 @@ OPEN_ORDER = text(
     "AND status IN ('created', 'pending')"
 )
 HOLD = text(
-    "UPDATE events SET seats_held = seats_held + :n WHERE id = :id AND deleted_at IS NULL "
-    "AND (max_capacity = 0 OR seats_taken + seats_held + :n <= max_capacity) RETURNING seats_held"
+    "UPDATE events SET seats_held = seats_held + :n, updated_at = now() WHERE id = :id AND deleted_at IS NULL "
+    "AND status IN ('published', 'postponed') "
+    "AND (max_capacity = 0 OR seats_taken + seats_held + :n <= max_capacity) RETURNING id"
+)
+EVENT_ROW_HELD = text(f"SELECT {EVENT_COLUMNS}, events.seats_held FROM events WHERE events.id = :id")  # noqa: S608
+LATEST_PLACE = text(
+    "SELECT id, status, seats FROM waitlist_places WHERE event_id = :e AND member_id = :m ORDER BY id DESC LIMIT 1"
+)
+EXPIRE_OVERDUE = text(
+    "UPDATE payment_orders SET status = 'expired', updated_at = :now WHERE event_id = :e "
+    "AND status IN ('created', 'pending') AND expires_at <= :now RETURNING id, seats"
+)
+OPEN_HOLDS = text(
+    "SELECT member_id, seats, expires_at FROM payment_orders WHERE event_id = :e "
+    "AND status IN ('created', 'pending')"
+)
+MEMBER_TICKET = text(f"{TICKETS} WHERE event_id = :e AND member_id = :m")
+MEMBER_REQUEST = text(
+    "SELECT id, uuid, event_id, requester_id, status, message, host_message, seats_requested, confirm_by, "
+    "decided_at, created_at, updated_at FROM join_requests WHERE event_id = :e AND requester_id = :m"
 )
 INSERT_ORDER = text(
     "INSERT INTO payment_orders (order_id, uuid, event_id, member_id, host_id, seats, base_price, fee_percentage, "
@@ -1065,33 +1272,51 @@ class OrderOut(msgspec.Struct):
 
 @post("/api/payments/orders", status_code=201)
 async def create_order(request: Request[Any, Any, Any], data: OrderIn) -> OrderOut:
-    claims = await session_claims(request)
+    claims = await session_claims(request, check_revocation=False)  # read in the sold-out check's round trip
     me, seats, now = int(claims["user_id"]), data.seats_count, datetime.now(UTC)
-    if not 1 <= seats <= 10:
-        raise ValidationException("seats_count must be between 1 and 10")
+    price = Decimal(str(data.amount)).quantize(Decimal("0.01"))
+    opening = await _refused_on_marker(data.event_id, me, claims["jti"], seats, now, price=price)
     async with infra.engine.connect() as conn:
         member = await active_member(conn, me)
-        e = (await conn.execute(EVENT_ROW, {"id": data.event_id})).mappings().one_or_none()
+        e = (await conn.execute(EVENT_ROW_HELD, {"id": data.event_id})).mappings().one_or_none()
         if e is None or e["deleted_at"] is not None or (e["status"] == "draft" and e["host_id"] != me):
             raise NotFoundException("Event not found.")
         if not e["is_paid"]:
             raise Refused(400, "PAYMENT_NOT_REQUIRED", "This event is free: it does not require payment.")
         if e["host_id"] == me or e["status"] != "published" or now >= e["start_time"]:
             raise Refused(400, "EVENT_NOT_OPEN", "This event does not take guests right now.")
+        if seats > 1 and not e["allow_plus_one"]:
+            raise Refused(400, "PLUS_ONES_NOT_ALLOWED", "This event does not allow plus-ones.")
         base = e["ticket_price"]
-        if Decimal(str(data.amount)).quantize(Decimal("0.01")) != base:
+        if price != base:
             raise Refused(400, "PRICE_CHANGED", f"The price is now {base}.")
-        t = (await conn.execute(LOCK_TICKET.bindparams(), {"e": data.event_id, "m": me})).first()
-        if t is not None and t.status != "cancelled":
-            raise Refused(409, "ALREADY_CONFIRMED", "You already have a ticket for this event.")
         if (await conn.execute(OPEN_ORDER, {"e": data.event_id, "m": me})).first() is not None:
             raise Refused(409, "ORDER_OPEN", "(never in the bench)")
-        r = (await conn.execute(LOCK_REQUEST, {"e": data.event_id, "m": me})).mappings().one_or_none()
+        if e["seats_held"] and (await conn.execute(LATEST_PLACE, {"e": data.event_id, "m": me})).first():
+            raise Refused(409, "SEAT_OFFER", "(never in the bench: the API's seat offer path)")
+        capacity, spoken_for = e["max_capacity"], e["seats_taken"] + e["seats_held"]
+        if capacity and spoken_for + seats > capacity:
+            released = (await conn.execute(EXPIRE_OVERDUE, {"e": data.event_id, "now": now})).all()
+            if not released:  # the API's refusal: marks the event when every held seat is an open order's
+                if spoken_for >= capacity and e["is_public"] and SOLD_OUT_TTL > 0:
+                    holds = (await conn.execute(OPEN_HOLDS, {"e": data.event_id})).all()
+                    if sum(h.seats for h in holds) == e["seats_held"]:
+                        first = min((h.expires_at for h in holds), default=None)
+                        ttl = (
+                            SOLD_OUT_TTL
+                            if first is None
+                            else min(SOLD_OUT_TTL, int((first - now).total_seconds()))
+                        )
+                        await _mark_sold_out(conn, e, opening, [h.member_id for h in holds], ttl=ttl, price=base)
+                raise Refused(400, "CAPACITY_FULL", "This event is full.")
+            raise Refused(409, "RELEASED", "(never in the bench: overdue holds released)")
+        t = (await conn.execute(MEMBER_TICKET, {"e": data.event_id, "m": me})).first()
+        if t is not None and t.status != "cancelled":
+            raise Refused(409, "ALREADY_CONFIRMED", "You already have a ticket for this event.")
+        r = (await conn.execute(MEMBER_REQUEST, {"e": data.event_id, "m": me})).mappings().one_or_none()
         if r is None or r["status"] != "accepted":
             raise Refused(400, "NO_ACCEPTED_REQUEST", "You need an accepted request or invitation.")
         pct = Decimal(((await infra.redis.get("floor:fee")) or b"10.00").decode())
-        if (await conn.execute(HOLD, {"n": seats, "id": data.event_id})).first() is None:
-            raise Refused(400, "CAPACITY_FULL", "This event is full.")
         buyer = (base * (1 + pct / 100)).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
         amount, host_share = buyer * seats, base * seats
         reference = f"LP{now:%y%m%d}" + "".join(secrets.choice(ORDER_ALPHABET) for _ in range(12))
@@ -1116,8 +1341,31 @@ async def create_order(request: Request[Any, Any, Any], data: OrderIn) -> OrderO
                 },
             )
         ).scalar_one()
+        entry_id = str(uuid4())
+        facts = {"order_id": reference, "event_id": data.event_id, "member_id": me, "status": "created"}
+        facts |= {"amount": str(amount), "seats": seats, "gateway": "payu"}
+        audit = {
+            "entry_id": entry_id,
+            "actor_id": me,
+            "action": "payment_order.created",
+            "target_type": "payment_order",
+            "target_id": order_id,
+            "at": now.isoformat(),
+            "details": json.dumps(facts, sort_keys=True, default=str),
+        }
+        job = (uuid4(), audit, f"audit:{entry_id}")
+        body = msgspec.json.encode([audit, job[2], 8, 30, True])  # the API's outbox envelope
+        await conn.execute(
+            OUTBOX_ROW,
+            {"id": job[0], "name": AUDIT_JOB, "body": body, "now": now, "available_at": now + OUTBOX_HOLD},
+        )
+        if (await conn.execute(HOLD, {"n": seats, "id": data.event_id})).first() is None:
+            raise Refused(400, "CAPACITY_FULL", "This event is full.")  # rolled back as the connection closes
         await conn.commit()
+    await enqueue_job(AUDIT_JOB, job[1], job[2])
+    await acknowledge_soon(job[0])
     await infra.redis.incr(f"{CACHE}:generation")
+    await infra.redis.delete(*_sold_out_keys(data.event_id))
     origin = str(request.base_url).rstrip("/")
     payload = {
         "key": PAY_KEY,

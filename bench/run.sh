@@ -436,6 +436,11 @@ run_pay() { # the paid rush, then PayU's success callback of every order it held
 ${!event}), $RUSH_CONNECTIONS connections"
     run_burst "$RAW/pay.$target.warmup.txt" "$EVENTS/pay.warm-$target.txt" "${!warm}" "http://127.0.0.1:$port/" \
       order "$PAY_PRICE"
+    if [[ $target == api ]]; then  # the buyers opened the app first, as in the rush: their profiles are kept
+      cut -d' ' -f1 "$EVENTS/pay.$target.txt" >"$EVENTS/pay.$target.tokens.txt"
+      prime "$RAW/pay.$target.prime.txt" "http://127.0.0.1:$port/api/auth/profile" bench/lua/profile.lua \
+        "$EVENTS/pay.$target.tokens.txt" 0 once
+    fi
     settle
     run_burst "$RAW/pay.$target.txt" "$EVENTS/pay.$target.txt" "${!event}" "http://127.0.0.1:$port/" order "$PAY_PRICE"
     settle pay-check --event-id "${!event}" >"$RAW/pay.$target.held.txt"
