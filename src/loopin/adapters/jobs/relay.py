@@ -2,9 +2,10 @@
 
 Two paths, one guarantee (every stored job reaches the dispatcher at least once):
 
-- ``deliver_now``: right after a commit, the committing process hands over the jobs it just stored, so a job
-  starts as soon as it would have without an outbox. Delivered messages are removed in batches (one DELETE
-  for everything delivered within ``ack_delay``), so a request pays one INSERT and no DELETE of its own.
+- ``deliver_now``: right after a commit, the committing process hands over the jobs it just stored (all in
+  one call), so a job starts as soon as it would have without an outbox. Delivered messages are removed in
+  batches (one DELETE for everything delivered within ``ack_delay``), so a request pays one INSERT and no
+  DELETE of its own.
   What it could not hand over (Redis down) stays in the outbox.
 - ``run``: a loop (in the worker; in the API process when there is no worker) that claims due messages with
   ``SKIP LOCKED``, hands them over and deletes them in the claiming transaction; failures back off
@@ -58,22 +59,21 @@ class OutboxRelay:
         return self._config.hold
 
     async def deliver_now(self, messages: Sequence[OutboxMessage]) -> None:
-        """Best effort, never raises: a message not handed over here is the relay loop's."""
-        delivered: list[uuid.UUID] = []
-        for message in messages:
-            try:
-                await self._dispatcher.dispatch([message.job])
-            except Exception:
-                left = len(messages) - len(delivered)
-                log.warning(
-                    "jobs left in the outbox for the relay", job=message.job.name, left=left, exc_info=True
-                )
-                break
-            delivered.append(message.id)
-        if delivered:
-            self._delivered.extend(delivered)
-            if self._flushing is None or self._flushing.done():
-                self._flushing = asyncio.create_task(self._flush_soon())
+        """Best effort, never raises: a message not handed over here is the relay loop's. A commit's jobs are
+        handed over in one call (the SAQ dispatcher sends them in one round trip); should it fail, they all stay
+        for the relay loop, which hands over again what the failed call may have queued already: SAQ drops a
+        copy whose key is still pending, handlers are idempotent for the rest (at least once)."""
+        if not messages:
+            return
+        try:
+            await self._dispatcher.dispatch([message.job for message in messages])
+        except Exception:
+            names = [m.job.name for m in messages]
+            log.warning("jobs left in the outbox for the relay", jobs=names, exc_info=True)
+            return
+        self._delivered.extend(message.id for message in messages)
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush_soon())
 
     async def _flush_soon(self) -> None:
         while self._delivered:
