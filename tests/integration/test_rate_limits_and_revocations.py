@@ -85,6 +85,26 @@ async def test_retry_after_reads_a_limit_without_counting(any_container: AsyncCo
     assert await limiter.acquire([(PER_MINUTE, "a")], now=now + timedelta(seconds=21)) == 0
 
 
+async def test_retry_after_can_forget_a_subject_it_lets_in(any_container: AsyncContainer, fakes: Fakes) -> None:
+    """A right OTP code asks "is this phone locked?" and ends its wrong-code count in one step; a locked phone
+    keeps its count."""
+    limiter = await limiter_of(any_container)
+    now = fakes.clock.now()
+    assert await limiter.acquire([(PER_MINUTE, "a")], now=now) == 0
+    assert await limiter.acquire([(PER_MINUTE, "b")], now=now) == 0
+    assert await limiter.acquire([(PER_MINUTE, "b")], now=now) == 0
+    later = now + timedelta(seconds=1)
+    assert await limiter.retry_after(PER_MINUTE, "a", now=later, forget_if_free=True) == 0
+    assert await limiter.retry_after(PER_MINUTE, "b", now=later, forget_if_free=True) == 59
+    # "a" was forgotten: two more hits fit; "b" still holds its two
+    assert await limiter.acquire([(PER_MINUTE, "a")], now=later) == 0
+    assert await limiter.acquire([(PER_MINUTE, "a")], now=later) == 0
+    assert await limiter.acquire([(PER_MINUTE, "b")], now=later) == 59
+    # without forget_if_free nothing is forgotten
+    assert await limiter.retry_after(PER_MINUTE, "a", now=later) == 60
+    assert await limiter.acquire([(PER_MINUTE, "a")], now=later) == 60
+
+
 async def test_a_refused_call_counts_nothing(any_container: AsyncContainer, fakes: Fakes) -> None:
     limiter = await limiter_of(any_container)
     now = fakes.clock.now()

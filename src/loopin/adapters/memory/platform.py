@@ -34,11 +34,15 @@ class MemoryRateLimiter(RateLimiter):
                 self._hits[_key(limit, subject)].append(t)
             return 0
 
-    async def retry_after(self, limit: RateLimit, subject: str, *, now: datetime) -> int:
+    async def retry_after(
+        self, limit: RateLimit, subject: str, *, now: datetime, forget_if_free: bool = False
+    ) -> int:
         t = now.timestamp()
         async with self._lock:
             log = self._window(limit, subject, t)
             if len(log) < limit.limit:
+                if forget_if_free:
+                    self._hits.pop(_key(limit, subject), None)
                 return 0
             return max(1, int(-(-(log[len(log) - limit.limit] + limit.window_seconds - t) // 1)))
 

@@ -68,7 +68,9 @@ class VerifyOtp:
         if challenge is None:
             raise OtpNotRequested()
         wrong_codes = self.config.otp_wrong_codes
-        locked_for = await self.limiter.retry_after(wrong_codes, phone.e164, now=now)
+        # a right code ends the phone's wrong-code count: asked in the same round trip as whether it is locked
+        verifies = challenge.awaits(code, now=now, policy=policy, digest=self.digest)
+        locked_for = await self.limiter.retry_after(wrong_codes, phone.e164, now=now, forget_if_free=verifies)
         if locked_for and not challenge.allows_one_try_from(client_network(client_address)):
             raise OtpLocked(locked_for)
         outcome = challenge.attempt(code, now=now, policy=policy, digest=self.digest)
@@ -84,7 +86,8 @@ class VerifyOtp:
             if locked_for:
                 raise OtpLocked(locked_for)
             raise OtpRejected.for_outcome(outcome, challenge.attempts_left(policy))
-        await self.limiter.reset(wrong_codes, phone.e164)  # the phone's owner is in: the lockout ends
+        if locked_for:  # the one try of a locked phone was right: its owner is in, the lockout ends
+            await self.limiter.reset(wrong_codes, phone.e164)
 
         # read under the row lock: a deactivation or a promotion may be committing
         member = await self.members.lock_by_phone(phone)
