@@ -11,7 +11,10 @@ too.
 * ``GET /api/auth/profile``: JWT check (PyJWT, same claims), Redis ``EXISTS`` of the revocation key,
   ``SELECT`` of the member row by id, ``SELECT`` of the chosen interests by ids, in one transaction.
 * ``POST /api/auth/verify-otp``: ``SELECT ... FOR UPDATE`` of the OTP row, digest check, ``UPDATE`` (consumed),
-  ``INSERT`` of the member ``RETURNING id``, ``COMMIT``, then a session JWT.
+  ``INSERT`` of the member ``RETURNING id``, ``INSERT`` of the sign-in's three jobs' outbox rows (one
+  executemany), ``COMMIT``; then the jobs into SAQ's queue (SAQ's enqueue script per job, one pipelined round
+  trip, as the API's dispatcher), the delivered rows removed with the check-in's (one ``DELETE`` per half
+  second), and a session JWT.
 
 * ``GET /api/events`` (the feed, default page) and ``GET /api/events/{id}`` (the detail): JWT check and
   revocation ``EXISTS`` as above, then in one transaction the statements the API runs: the member row; for the
@@ -50,11 +53,11 @@ too.
 
 Deliberately absent (the API does them; the difference is what the ratio measures): phone parsing/validation,
 the ``SELECT`` of an existing member by phone, the outbox rows and SAQ enqueue of analytics, audit and
-notification jobs after commit (except the check-in's, the confirmation's and the order's, which do both since
-issue 12's session 7), the pool's
-pre-ping, request-id/access-log middleware, dependency injection and entity mapping, and statements whose result
-the API throws away (a second read of a row it already holds before writing it, the count of a host's own events
-when they are pinned into the feed).
+notification jobs after commit (except the check-in's, the confirmation's, the order's and the sign-in's, which
+do both since issue 12's session 7), the OTP wrong-code limiter's Redis call, the pool's pre-ping,
+request-id/access-log middleware, dependency injection and entity mapping, and statements whose result the API
+throws away (a second read of a row it already holds before writing it, the count of a host's own events when
+they are pinned into the feed).
 """
 
 from __future__ import annotations
@@ -86,6 +89,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.exceptions import NoScriptError
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
@@ -642,6 +646,54 @@ async def profile(request: Request[Any, Any, Any]) -> ProfileOut:
     )
 
 
+def sign_in_jobs(member_id: int, now: datetime) -> list[tuple[str, dict[str, Any], str | None, int]]:
+    """The jobs a first sign-in leaves, as the API's VerifyOtp builds them: (name, kwargs, key, attempts)."""
+    entry_id = str(uuid4())
+    audit = {
+        "entry_id": entry_id,
+        "actor_id": member_id,
+        "action": "member.signed_in",
+        "target_type": "member",
+        "target_id": member_id,
+        "at": now.isoformat(),
+        "details": json.dumps({"new_account": True}, sort_keys=True),
+    }
+    signed_up = {"event": "member_signed_up", "member_id": member_id, "capture_id": str(uuid4())}
+    verified = {"event": "otp_verified", "member_id": member_id, "capture_id": str(uuid4()), "new_account": True}
+    return [
+        ("platform.capture_analytics", signed_up, None, 3),
+        ("platform.capture_analytics", verified, None, 3),
+        (AUDIT_JOB, audit, f"audit:{entry_id}", 8),
+    ]
+
+
+async def enqueue_jobs(jobs: list[tuple[str, dict[str, Any], str, int]]) -> None:
+    """A commit's jobs as the API's dispatcher sends them: SAQ's enqueue script per job (EVALSHA), all in one
+    pipelined round trip; the script is loaded when Redis does not have it."""
+    sha = hashlib.sha1(SAQ_ENQUEUE.encode()).hexdigest()  # noqa: S324 - Redis names scripts by SHA-1
+    pipe = infra.redis.pipeline(transaction=False)
+    for name, kwargs, key, attempts in jobs:
+        job = {  # SAQ's Job.to_dict of the API's job, as Queue.serialize writes it
+            "function": name,
+            "kwargs": kwargs,
+            "queue": QUEUE,
+            "key": key,
+            "timeout": 30,
+            "retries": attempts,
+            "retry_delay": 1.0,
+            "retry_backoff": 60,
+            "queued": int(time.time() * 1000),
+            "status": "queued",
+        }
+        keys = (f"saq:{QUEUE}:incomplete", f"saq:job:{QUEUE}:{key}", f"saq:{QUEUE}:queued", f"saq:abort:{key}")
+        pipe.evalsha(sha, 4, *keys, json.dumps(job), 0)
+    try:
+        await pipe.execute()
+    except NoScriptError:
+        await infra.redis.script_load(SAQ_ENQUEUE)
+        await pipe.execute()
+
+
 @post("/api/auth/verify-otp", status_code=200)
 async def verify_otp(data: VerifyOtpIn) -> SessionOut:
     phone, code = data.phone_number, data.otp_code.strip()
@@ -659,7 +711,18 @@ async def verify_otp(data: VerifyOtpIn) -> SessionOut:
             raise ValidationException("Invalid code.")
         await conn.execute(CONSUME_OTP, {"phone": phone, "now": now})
         member_id = (await conn.execute(INSERT_MEMBER, {"phone": phone, "now": now})).scalar_one()
+        jobs, rows = [], []
+        for name, kwargs, key, attempts in sign_in_jobs(member_id, now):
+            row_id = uuid4()
+            key = key or f"job:{row_id.hex}"  # the outbox keys a keyless job by its row
+            jobs.append((name, kwargs, key, attempts))
+            body = msgspec.json.encode([kwargs, key, attempts, 30, True])  # the API's outbox envelope
+            rows.append({"id": row_id, "name": name, "body": body, "now": now, "available_at": now + OUTBOX_HOLD})
+        await conn.execute(OUTBOX_ROW, rows)  # one executemany, as the API's outbox INSERT of a commit's jobs
         await conn.commit()
+    await enqueue_jobs(jobs)
+    for row in rows:
+        await acknowledge_soon(row["id"])
     claims = {
         "user_id": member_id,
         "phone_number": phone,
