@@ -308,3 +308,43 @@ async def test_lock_by_phone_reads_the_member_under_its_lock(any_container: Asyn
             others = await other.get(MemberRepository)
             with pytest.raises(TimeoutError):
                 await asyncio.wait_for(others.lock_by_phone(member.phone), 0.3)
+
+
+async def test_a_member_locked_by_phone_is_saved(any_container: AsyncContainer, fakes: Fakes) -> None:
+    """``lock_by_phone`` then ``save`` (sign-in's promotion, admitting, appointing staff): the change is stored."""
+    (member,) = await store_members(any_container, waitlisted(1, fakes.clock.now() - timedelta(minutes=1)))
+    async with any_container() as scope:
+        repo = await scope.get(MemberRepository)
+        locked = await repo.lock_by_phone(member.phone)
+        assert locked is not None
+        assert locked.promote_if_due(fakes.clock.now())
+        locked.profile.name = "Renamed"
+        await repo.save(locked)
+        await (await scope.get(UnitOfWork)).commit()
+    async with any_container() as scope:
+        stored = await (await scope.get(MemberRepository)).get(member.id)
+    assert stored is not None
+    assert (stored.status, stored.profile.name) == (MemberStatus.ACTIVE, "Renamed")
+
+
+async def test_lock_by_phone_sees_a_change_committed_after_the_member_was_read(
+    any_container: AsyncContainer, fakes: Fakes
+) -> None:
+    """A use case that read the member earlier decides on what the lock protects, and reads it so afterwards."""
+    (member,) = await store_members(any_container, full_member(1, fakes.clock.now()))
+    async with any_container() as scope:
+        repo = await scope.get(MemberRepository)
+        assert await repo.get(member.id) is not None
+        async with any_container() as other:
+            others = await other.get(MemberRepository)
+            changed = await others.get_for_update(member.id)
+            assert changed is not None
+            changed.profile.name = "Changed meanwhile"
+            await others.save(changed)
+            await (await other.get(UnitOfWork)).commit()
+        locked = await repo.lock_by_phone(member.phone)
+        assert locked is not None
+        assert locked.profile.name == "Changed meanwhile"
+        again = await repo.get(member.id)
+        assert again is not None
+        assert again.profile.name == "Changed meanwhile"

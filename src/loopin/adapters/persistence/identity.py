@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
@@ -22,7 +22,7 @@ from loopin.domain.shared.errors import Conflict
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository, OtpChallengeRepository
 
 
-def member_from_row(row: MemberRow) -> Member:
+def member_from_row(row: MemberRow | Row[Any]) -> Member:
     profile = entity_from_row(Profile, row, gender=Gender(row.gender) if row.gender else None)
     return entity_from_row(
         Member, row, phone=PhoneNumber(row.phone_number or ""), profile=profile, joined_at=row.created_at
@@ -44,7 +44,8 @@ def _copy_to_row(member: Member, row: MemberRow) -> None:
 
 _MEMBERS = cast(Table, MemberRow.__table__)
 _ADD_MEMBER = insert(_MEMBERS).returning(_MEMBERS.c.id, _MEMBERS.c.created_at)
-_LOCK_BY_PHONE = select(MemberRow).where(MemberRow.phone_number == bindparam("phone")).with_for_update()
+# Every returning sign-in locks its member by phone: the table's columns straight into the entity (no ORM load)
+_LOCK_BY_PHONE = select(*_MEMBERS.c).where(_MEMBERS.c.phone_number == bindparam("phone")).with_for_update()
 
 
 def _live(member: Member | None) -> Member | None:
@@ -89,7 +90,7 @@ class SqlMemberRepository(RowRepository[Member, MemberRow], MemberRepository):
         return member_from_row(row) if row else None
 
     async def lock_by_phone(self, phone: PhoneNumber) -> Member | None:
-        return _live(await self._one(_LOCK_BY_PHONE, params={"phone": phone.e164}))
+        return _live(await self._core_one(_LOCK_BY_PHONE, {"phone": phone.e164}))
 
     async def lock_due_for_promotion(self, now: datetime, limit: int) -> list[Member]:
         return await self._many(
