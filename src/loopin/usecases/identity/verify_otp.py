@@ -11,6 +11,7 @@ from loopin.domain.shared.client_network import client_network
 from loopin.domain.shared.errors import InvalidInput, NotFound
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.usecases.identity import jobs
+from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository, TokenIssuer
 from loopin.usecases.platform.analytics import analytics_event
@@ -46,6 +47,7 @@ class VerifyOtp:
 
     otps: OtpChallengeRepository
     members: MemberRepository
+    access: MemberAccess
     tokens: TokenIssuer
     limiter: RateLimiter
     uow: UnitOfWork
@@ -101,10 +103,7 @@ class VerifyOtp:
         if member.status is MemberStatus.DEACTIVATED:
             await self.uow.commit()
             raise MemberDeactivated()
-        if member.promote_if_due(now):
-            await self.members.save(member)
-            for job in jobs.promoted(member.id, now):
-                self.uow.enqueue(job)
+        await self.access.promote(member, now)
         issued = self.tokens.issue(member, now=now)
         self.uow.enqueue(analytics_event("otp_verified", member.id, new_account=created))
         self.uow.enqueue(
