@@ -66,7 +66,8 @@ from loopin.adapters.persistence.attendance_reminders import SqlReminderLedger, 
 from loopin.adapters.persistence.audit import SqlAuditDays, SqlAuditLog
 from loopin.adapters.persistence.confirmations import SqlConfirmationReader
 from loopin.adapters.persistence.database import UseCaseSession, create_engine
-from loopin.adapters.persistence.events import SqlEventReader, SqlEventRepository
+from loopin.adapters.persistence.event_reader import SqlEventReader
+from loopin.adapters.persistence.events import SqlEventRepository
 from loopin.adapters.persistence.health import PostgresReadiness
 from loopin.adapters.persistence.identity import (
     SqlInterestRepository,
