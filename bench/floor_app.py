@@ -96,6 +96,11 @@ from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.types import BigInteger
 
+# The API's own Redis scripts, imported rather than copied: the floor sends exactly what the API sends.
+from loopin.adapters.jobs.saq_dispatch import ENQUEUE_SCRIPT as SAQ_ENQUEUE
+from loopin.adapters.redis.sold_out import CHECK_SCRIPT as SOLD_OUT_CHECK
+from loopin.adapters.redis.sold_out import MARK_SCRIPT as SOLD_OUT_MARK
+
 SECRET_KEY = os.environ["SECRET_KEY"]
 
 
@@ -832,16 +837,6 @@ OUTBOX_DELIVERED = text("DELETE FROM outbox WHERE id = ANY(:ids)").bindparams(
 OUTBOX_HOLD = timedelta(seconds=15)
 AUDIT_JOB = "audit.record_audit_entry"
 QUEUE = os.environ.get("QUEUE_NAME") or "loopin"
-SAQ_ENQUEUE = """
-if not redis.call('ZSCORE', KEYS[1], KEYS[2]) and redis.call('EXISTS', KEYS[4]) == 0 then
-    redis.call('SET', KEYS[2], ARGV[1])
-    redis.call('ZADD', KEYS[1], ARGV[2], KEYS[2])
-    if ARGV[2] == '0' then redis.call('RPUSH', KEYS[3], KEYS[2]) end
-    return 1
-else
-    return nil
-end
-"""
 
 
 class Outbox:
@@ -900,27 +895,6 @@ async def _acknowledge() -> None:
 # generation, clears the marker, and has its outbox rows removed with the next DELETE.
 SOLD_OUT = "floor:sold-out"
 SOLD_OUT_TTL = int(os.environ.get("SOLD_OUT_TTL_SECONDS") or "10")
-SOLD_OUT_CHECK = """
-local revoked = redis.call('EXISTS', KEYS[4], KEYS[5])
-local opening = redis.call('GET', KEYS[1])
-if not opening then
-  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
-  return {ARGV[2], false, 0, revoked}
-end
-local full = redis.call('GET', KEYS[2])
-if not full then return {opening, false, 0, revoked} end
-return {opening, full, redis.call('SISMEMBER', KEYS[3], ARGV[1]), revoked}
-"""
-SOLD_OUT_MARK = """
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[3])
-for i = 5, #ARGV, tonumber(ARGV[4]) do
-  redis.call('SADD', KEYS[3], unpack(ARGV, i, math.min(i + tonumber(ARGV[4]) - 1, #ARGV)))
-end
-redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
-redis.call('EXPIRE', KEYS[3], tonumber(ARGV[3]) + 5)
-return 1
-"""
 
 
 def _prefixed(alias: str, columns: str) -> str:

@@ -33,7 +33,7 @@ OPENING_TTL_SECONDS = 24 * 3600
 HOLDERS_GRACE_SECONDS = 5
 _BATCH = 1000  # members per SADD (Lua's unpack has a stack limit)
 
-_CHECK = """
+CHECK_SCRIPT = """
 local revoked = redis.call('EXISTS', KEYS[4], KEYS[5])
 local opening = redis.call('GET', KEYS[1])
 if not opening then
@@ -45,7 +45,7 @@ if not full then return {opening, false, 0, revoked} end
 return {opening, full, redis.call('SISMEMBER', KEYS[3], ARGV[1]), revoked}
 """
 
-_MARK = """
+MARK_SCRIPT = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[3])
 for i = 5, #ARGV, tonumber(ARGV[4]) do
@@ -74,8 +74,8 @@ class RedisSoldOutEvents(SoldOutEvents):
 
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._check = redis.register_script(_CHECK)
-        self._mark = redis.register_script(_MARK)
+        self._check = redis.register_script(CHECK_SCRIPT)
+        self._mark = redis.register_script(MARK_SCRIPT)
 
     def _keys(self, event_id: int) -> list[str]:
         tag = f"{self.prefix}:{{{event_id}}}"
