@@ -127,7 +127,8 @@ export ENVIRONMENT=development LOG_LEVEL=WARNING LOG_JSON=false
 # machine's PostgreSQL (max_connections 100) is shared with other work.
 export DB_POOL_SIZE=${DB_POOL_SIZE:-5} DB_MAX_OVERFLOW=${DB_MAX_OVERFLOW:-10}
 export SECRET_KEY
-SECRET_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')  # a real random key, new every run
+# A real random key, new every run; BENCH_SECRET_KEY fixes it, so bench/cpu_per_request.py can reuse the seeded data.
+SECRET_KEY=${BENCH_SECRET_KEY:-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')}
 export MEDIA_ROOT=$RESULTS/media
 export PYTHONDONTWRITEBYTECODE=1
 
