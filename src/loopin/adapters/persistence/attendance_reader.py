@@ -158,7 +158,7 @@ class SqlAttendanceReader(SqlAdapter, AttendanceReader):
     async def member_cards(self, member_ids: Sequence[int]) -> dict[int, MemberCard]:
         if not member_ids:
             return {}
-        rows = await self._session.execute(_CARDS, {"ids": list(member_ids)})
+        rows = await self._run_core(_CARDS, {"ids": list(member_ids)})
         return {r[0]: _card(r) for r in rows}
 
     async def search_members(

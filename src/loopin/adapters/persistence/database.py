@@ -7,8 +7,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy import Executable, Result, event
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import Session
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -28,6 +28,27 @@ class SqlAdapter:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def _run_core(self, statement: Executable, params: Any = None) -> Result[Any]:
+        """A Core statement (table columns, plain rows) on the transaction's connection: the SQL that
+        ``session.execute`` would send, without the ORM's set-up of every call (~25 µs a statement, measured
+        at the door). Not for statements that load mapped rows or that the session must see (ORM updates)."""
+        return await (await transaction_connection(self._session)).execute(statement, params)
+
+
+_CONNECTION = "loopin.connection"
+
+
+async def transaction_connection(session: AsyncSession) -> AsyncConnection:
+    """The connection of the session's transaction, asked of the session once per transaction (beginning one
+    when none is open) and kept in its ``info`` beside the transaction it belongs to."""
+    info = session.sync_session.info
+    held = info.get(_CONNECTION)
+    if held is not None and held[0] is session.sync_session.get_transaction():
+        return held[1]  # type: ignore[no-any-return]
+    connection = await session.connection()
+    info[_CONNECTION] = (session.sync_session.get_transaction(), connection)
+    return connection
 
 
 @event.listens_for(UseCaseSession, "loaded_as_persistent")

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from loopin.adapters.jobs.outbox import JobEnvelope, Outbox, OutboxAcknowledgements, OutboxMessage, new_messages
+from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.orm import OutboxRow
 from loopin.usecases.shared.ports import Job
 
@@ -27,9 +28,9 @@ def _among(ids: Sequence[uuid.UUID]) -> ColumnElement[bool]:
     return OutboxRow.id == any_(bindparam("ids", list(ids), type_=ARRAY(Uuid())))
 
 
-class SqlOutbox(Outbox):
+class SqlOutbox(SqlAdapter, Outbox):
     def __init__(self, session: AsyncSession, envelope: JobEnvelope) -> None:
-        self._session = session
+        super().__init__(session)
         self._envelope = envelope
 
     async def add(self, jobs: Sequence[Job], *, now: datetime, hold_until: datetime) -> list[OutboxMessage]:
@@ -51,7 +52,7 @@ class SqlOutbox(Outbox):
             )
         # Rows as parameters, not ``.values(rows)``: the statement is compiled once per process (a multi-row
         # VALUES literal is compiled again on every call), and SQLAlchemy still sends one INSERT for them all.
-        await self._session.execute(insert(_TABLE), rows)
+        await self._run_core(insert(_TABLE), rows)
         return messages
 
     async def claim(self, *, now: datetime, limit: int) -> list[OutboxMessage]:

@@ -219,7 +219,7 @@ class RowRepository(SqlAdapter, Generic[E, Row]):
     async def _core_one(self, statement: Select[Any], params: dict[str, Any]) -> E | None:
         """One row of ``statement`` (a Core select of the table's columns, built once, its lock built in) as an
         entity; a ``save`` of it then writes the columns it changed."""
-        row = (await self._session.execute(statement, params)).one_or_none()
+        row: Any = (await self._run_core(statement, params)).one_or_none()
         if row is None:
             return None
         held = self._held(row.id)
@@ -280,7 +280,7 @@ class RowRepository(SqlAdapter, Generic[E, Row]):
             return
         statement = self._core.update(frozenset(changed))
         try:
-            await self._session.execute(statement, {"row_id": entity.id, **changed})
+            await self._run_core(statement, {"row_id": entity.id, **changed})
         except IntegrityError as exc:
             raise Conflict(CONFLICT) from exc
         self._read[entity.id] = _Updated(read, changed)  # type: ignore[assignment]

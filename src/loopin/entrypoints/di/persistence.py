@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterable
 
 from dishka import Provider, Scope, provide
@@ -219,8 +220,16 @@ class PostgresProvider(Provider):
 
     @provide
     async def session(self, sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-        async with sessionmaker() as session:  # closing rolls back whatever the use case did not commit
+        """Closed only while a transaction is open (a use case that failed or only read): closing rolls it back
+        and hands the connection back, shielded from the request's cancellation as ``async with`` would. A
+        session whose use case committed holds no connection, and closing it would only detach the rows it read
+        (~70 µs a request, measured with the door's check-in: a task, a greenlet switch, the identity map)."""
+        session = sessionmaker()
+        try:
             yield session
+        finally:
+            if session.in_transaction():
+                await asyncio.shield(session.close())
 
     @provide(scope=Scope.APP)
     def readiness(self, engine: AsyncEngine) -> PostgresReadiness:
