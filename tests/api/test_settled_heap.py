@@ -7,7 +7,7 @@ import gc
 
 from litestar.testing import AsyncTestClient
 
-from loopin.entrypoints.http.app import create_app
+from loopin.entrypoints.http.app import YOUNG_GENERATION_THRESHOLD, create_app
 from loopin.entrypoints.settings import load_settings
 
 
@@ -18,3 +18,12 @@ async def test_the_start_up_heap_is_frozen_while_the_app_serves_and_released_aft
         assert gc.get_freeze_count() > 10_000  # the app, its container, the ORM's metadata...
         assert (await client.get("/health")).status_code == 200
     assert gc.get_freeze_count() == 0
+
+
+async def test_the_young_generation_is_collected_less_often_while_the_app_serves() -> None:
+    before = gc.get_threshold()
+    app = create_app(load_settings({}))
+    async with AsyncTestClient(app):
+        assert gc.get_threshold() == (YOUNG_GENERATION_THRESHOLD, *before[1:])
+        assert before[0] < YOUNG_GENERATION_THRESHOLD
+    assert gc.get_threshold() == before

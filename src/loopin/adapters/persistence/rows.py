@@ -3,6 +3,7 @@ as arrays. Each repository states only where its row and its entity differ."""
 
 from __future__ import annotations
 
+import operator
 import types
 import typing
 from collections.abc import Callable, Collection
@@ -28,8 +29,43 @@ Reader = Callable[[Any], Any]
 
 def entity_from_row(kind: type[T], row: object, **given: Any) -> T:
     """A ``kind`` from the row's columns of the same names (enum and tuple fields read back), except ``given``."""
-    readers = _readers(kind)
-    return kind(*[given[n] if n in given else readers[n](getattr(row, n)) for n in field_names(kind)])
+    key = (kind, *given) if given else kind
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = _RowPlan(kind, tuple(given))
+    return plan.entity(row, given)  # type: ignore[no-any-return]
+
+
+class _RowPlan:
+    """How rows become one kind of entity, worked out once per kind (and per set of ``given`` fields): the
+    columns read in one ``attrgetter`` call, the few that need a reader, where the given values go."""
+
+    __slots__ = ("_given_at", "_kind", "_read", "_readers")
+
+    def __init__(self, kind: type[Any], given: tuple[str, ...]) -> None:
+        names = field_names(kind)
+        readers = _readers(kind)
+        read = [n for n in names if n not in given]
+        self._kind = kind
+        self._read = operator.attrgetter(*read) if len(read) > 1 else _as_tuple(read)
+        self._readers = tuple((i, readers[n]) for i, n in enumerate(read) if readers[n] is not _same)
+        self._given_at = tuple((i, n) for i, n in enumerate(names) if n in given)
+
+    def entity(self, row: object, given: dict[str, Any]) -> Any:
+        values = list(self._read(row))
+        for index, reader in self._readers:
+            values[index] = reader(values[index])
+        for index, name in self._given_at:  # ascending: each lands where the constructor expects it
+            values.insert(index, given[name])
+        return self._kind(*values)
+
+
+def _as_tuple(names: list[str]) -> Callable[[object], tuple[Any, ...]]:
+    """``attrgetter`` of fewer than two names, as a tuple all the same."""
+    return lambda row: tuple(getattr(row, n) for n in names)
+
+
+_PLANS: dict[Any, _RowPlan] = {}
 
 
 def copy_to_row(

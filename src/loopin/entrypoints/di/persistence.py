@@ -220,16 +220,19 @@ class PostgresProvider(Provider):
 
     @provide
     async def session(self, sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-        """Closed only while a transaction is open (a use case that failed or only read): closing rolls it back
-        and hands the connection back, shielded from the request's cancellation as ``async with`` would. A
-        session whose use case committed holds no connection, and closing it would only detach the rows it read
-        (~70 µs a request, measured with the door's check-in: a task, a greenlet switch, the identity map)."""
+        """A session with a transaction open (its use case failed, or only read) is closed as ``async with``
+        closes it: rolled back and its connection handed back, shielded from the request's cancellation. One
+        whose use case committed holds no connection: closing it only lets go of its rows, which needs no I/O,
+        so it is closed at once, without the task and greenlet switch of the asynchronous close (the check-in's
+        request scope: 148 -> ~65 µs CPU, measured in-process)."""
         session = sessionmaker()
         try:
             yield session
         finally:
             if session.in_transaction():
                 await asyncio.shield(session.close())
+            else:
+                session.sync_session.close()
 
     @provide(scope=Scope.APP)
     def readiness(self, engine: AsyncEngine) -> PostgresReadiness:

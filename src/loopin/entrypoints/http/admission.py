@@ -34,11 +34,14 @@ def admission(limit: int, wait_seconds: float) -> Callable[[ASGIApp], ASGIApp]:
             gate = gates.get(loop)
             if gate is None:
                 gate = gates[loop] = asyncio.Semaphore(limit)
-            try:
-                async with asyncio.timeout(wait_seconds):
-                    await gate.acquire()
-            except TimeoutError:
-                raise Unavailable() from None
+            if gate.locked():  # only a request that has to wait pays for a timer
+                try:
+                    async with asyncio.timeout(wait_seconds):
+                        await gate.acquire()
+                except TimeoutError:
+                    raise Unavailable() from None
+            else:
+                await gate.acquire()
             try:
                 await app(scope, receive, send)
             finally:

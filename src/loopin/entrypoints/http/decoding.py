@@ -10,7 +10,7 @@ the decoder's stack.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -142,15 +142,18 @@ def _url_text_problem(raw: bytes) -> str | None:
 
 
 def refuse_unreadable_urls(app: ASGIApp) -> ASGIApp:
-    """The path and query string of every request follow the text rule (the body is the request class's)."""
+    """The path and query string of every request follow the text rule (the body is the request class's).
 
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+    A check before the app, not a wrapper around it: it hands back the app's own coroutine, so it adds no frame
+    that every resumption of the request would pass through."""
+
+    def middleware(scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if scope["type"] == ScopeType.HTTP:
             raw_path = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
             if problem := _url_text_problem(raw_path.split(b"?", 1)[0]):
                 raise _refuse("path", None, f"The path {problem}.")
             if problem := _url_text_problem(scope.get("query_string", b"")):
                 raise _refuse("query", None, f"Query parameters {problem}.")
-        await app(scope, receive, send)
+        return app(scope, receive, send)
 
     return middleware
