@@ -205,6 +205,39 @@ async def test_json_sent_as_another_content_type_is_refused_before_any_sms(rig: 
     assert response.status_code == 200, response.text
 
 
+# --- JSON is strict: a string is not a bool or a number ----------------------------------------------------
+
+
+async def test_a_string_where_json_wants_a_bool_or_a_number_is_a_422(rig: Rig) -> None:
+    """The app sends JSON booleans and numbers (client-contract 2.6); ``"false"`` must not quietly become False.
+    Forms stay lax: their fields are text by nature (the event form's ``is_paid=false`` keeps working)."""
+    host, guest = await rig.members(2)
+    event = await rig.event(host)
+    account = {
+        "bank_name": "State Bank of India",
+        "account_number": "123456789012",
+        "ifsc_code": "SBIN0001234",
+        "account_holder_name": "Asha Rao",
+    }
+    cases = [
+        ("POST", "/api/payouts/bank-accounts", host, account | {"is_primary": "false"}, "is_primary"),
+        ("POST", f"/api/events/{event.id}/requests", guest, {"seats_requested": "1"}, "seats_requested"),
+        ("POST", f"/api/events/{event.id}/invitations", host, {"user_ids": [str(guest.id)]}, "user_ids"),
+        ("POST", f"/api/events/{event.id}/confirm-attendance", guest, {"seats": "1"}, "seats"),
+        ("POST", "/api/attendances/check-in", host, {"event_id": str(event.id), "user_id": guest.id}, "event_id"),
+    ]
+    for method, url, who, body, field in cases:
+        response = await rig.client.request(method, url, headers=who.headers, json=body)
+        problem = app_error(response, 422, "VALIDATION_ERROR")
+        assert field in str(problem["detail"]), problem
+    accounts = await rig.client.get("/api/payouts/bank-accounts", headers=host.headers)
+    assert accounts.json()["data"] == [], accounts.text  # nothing was half-written
+    created = await rig.client.post(
+        "/api/events", headers=host.headers, files=multipart(app_form(rig.fakes, is_paid="false"))
+    )
+    assert created.status_code == 201, created.text
+
+
 # --- absurd event values ---------------------------------------------------------------------------------------
 
 ABSURD_CREATE = [

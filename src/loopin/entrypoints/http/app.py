@@ -20,7 +20,7 @@ from loopin.entrypoints.admin.console import SESSION_STORE, admin_router, sessio
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.http.admission import admission
 from loopin.entrypoints.http.auth import bearer_auth
-from loopin.entrypoints.http.decoding import LoopinRequest, decode_forms_first, refuse_unreadable_urls
+from loopin.entrypoints.http.decoding import LoopinRequest, decode_bodies_first, refuse_unreadable_urls
 from loopin.entrypoints.http.errors import EXCEPTION_HANDLERS
 from loopin.entrypoints.http.media import media_router
 from loopin.entrypoints.http.openapi import docs_assets_router, document_answers, openapi_config
@@ -223,7 +223,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             bearer_auth,
         ],
         request_class=LoopinRequest,
-        before_request=decode_forms_first,
+        before_request=decode_bodies_first,
         before_send=[stamp_request_id],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config(),

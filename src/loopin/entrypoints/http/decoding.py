@@ -124,13 +124,60 @@ class LoopinRequest(Request[Any, Any, Any]):
         return form
 
 
-async def decode_forms_first(request: Request[Any, Any, Any]) -> None:
-    """``before_request`` hook: Litestar's form extraction (multipart and url-encoded) reuses a form the request
-    already decoded, so decoding it here puts every form through ``LoopinRequest.form`` and its text rule."""
+async def decode_bodies_first(request: Request[Any, Any, Any]) -> None:
+    """``before_request`` hook, for the routes that take a body.
+
+    Forms: Litestar's form extraction (multipart and url-encoded) reuses a form the request already decoded, so
+    decoding it here puts every form through ``LoopinRequest.form`` and its text rule. Their fields are text by
+    nature, so Litestar's lax conversion (``"false"`` to False, ``"3"`` to 3) is what they need.
+
+    JSON: Litestar converts every parameter with ``strict=False``, the forms' rule, which would let ``"false"``
+    stand for a boolean and ``"1"`` for a number. JSON has types of its own and the app sends them (booleans as
+    booleans, numbers as numbers), so the body is first converted strictly to the route's type: a string where a
+    boolean or a number belongs is a 422 before any handler runs. The body was decoded once (the request keeps it);
+    this adds one conversion of a small value."""
     data = request.route_handler.parsed_fn_signature.parameters.get("data")
-    media_type = getattr(data.kwarg_definition, "media_type", None) if data is not None else None
-    if media_type in FORMS and request.content_type[0] == media_type:
-        await request.form()
+    if data is None:
+        return
+    media_type = getattr(data.kwarg_definition, "media_type", None)
+    if media_type in FORMS:
+        if request.content_type[0] == media_type:
+            await request.form()
+        return
+    if not await request.body() or _path_out_of_bounds(request):
+        return  # no body (the route's default, or Litestar's "missing"), or a path naming nothing: Litestar's 404
+    value = await request.json()
+    try:
+        msgspec.convert(
+            value,
+            data.annotation,
+            strict=True,
+            str_keys=True,
+            dec_hook=request.route_handler.default_deserializer,
+        )
+    except msgspec.ValidationError as exc:
+        message, _, where = str(exc).partition(" - at `$")
+        key = where.rstrip("`").lstrip(".") or None
+        raise _refuse("body", key, message) from exc
+
+
+def _path_out_of_bounds(request: Request[Any, Any, Any]) -> bool:
+    """A path parameter outside the bounds its route declares (an id past 2^63): Litestar's own conversion then
+    answers 404 (``errors.validation_error``), which must come before any complaint about the body."""
+    parameters = request.route_handler.parsed_fn_signature.parameters
+    for name, value in request.path_params.items():
+        declared = getattr(parameters.get(name), "kwarg_definition", None)
+        if not isinstance(value, int) or declared is None:
+            continue
+        ge, le, gt, lt = (getattr(declared, bound, None) for bound in ("ge", "le", "gt", "lt"))
+        if (
+            (ge is not None and value < ge)
+            or (le is not None and value > le)
+            or (gt is not None and value <= gt)
+            or (lt is not None and value >= lt)
+        ):
+            return True
+    return False
 
 
 def _url_text_problem(raw: bytes) -> str | None:
