@@ -10,6 +10,7 @@ from dishka import AsyncContainer
 
 from loopin.domain.identity.member import MemberStatus, Role
 from loopin.domain.identity.phone import PhoneNumber
+from loopin.entrypoints.admin.session import STEP_UP_VALID
 from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.shared.ports import UnitOfWork
 from tests.api import admin_console
@@ -140,6 +141,7 @@ async def test_deactivating_takes_a_fresh_code(console: Rig) -> None:
     await appoint(service_container)
     member_id = await waitlisted(service_container, fakes)
     await sign_in(api, fakes)
+    fakes.clock.advance(STEP_UP_VALID + timedelta(seconds=1))  # the sign-in's own code lapses
     profile = f"/admin/members/{member_id}"
     refused = await post_form(api, f"{profile}/deactivate", profile)
     assert refused.headers["location"] == f"/admin/step-up?next={profile}"
@@ -203,10 +205,33 @@ async def test_bad_input_is_a_page_not_a_crash(console: Rig) -> None:
     assert nul.status_code in (400, 422)
 
 
+async def test_signing_in_is_a_fresh_code_for_five_minutes(console: Rig) -> None:
+    """The sign-in code was typed seconds ago: a sensitive action right after it goes through without a second
+    code (which the 30-second resend rule would refuse to send), and the step-up page sends straight on."""
+    api, service_container, fakes = console.client, console.container, console.fakes
+    await appoint(service_container)
+    await sign_in(api, fakes)
+    texts = len(fakes.sms.sent)
+    page = await api.get("/admin/fee")
+    assert 'data-testid="change-fee"' in page.text
+    changed = await post_form(api, "/admin/fee/change", "/admin/fee", percentage="12")
+    assert changed.headers["location"] == "/admin/fee"
+    assert "12.00%" in (await api.get("/admin/fee")).text
+    onward = await api.get("/admin/step-up?next=/admin/fee", follow_redirects=False)
+    assert onward.status_code == 303, onward.text
+    assert onward.headers["location"] == "/admin/fee"
+    assert len(fakes.sms.sent) == texts  # no second code was needed
+    fakes.clock.advance(STEP_UP_VALID + timedelta(seconds=1))
+    refused = await post_form(api, "/admin/fee/change", "/admin/fee", percentage="15")
+    assert refused.headers["location"] == "/admin/step-up?next=/admin/fee"
+    assert (await api.get("/admin/step-up?next=/admin/fee")).status_code == 200
+
+
 async def test_the_fee_and_refunds_take_a_fresh_code(console: Rig) -> None:
     api, service_container, fakes = console.client, console.container, console.fakes
     await appoint(service_container)
     await sign_in(api, fakes)
+    fakes.clock.advance(STEP_UP_VALID + timedelta(seconds=1))  # the sign-in's own code lapses
     page = await api.get("/admin/fee")
     assert 'data-testid="change-fee"' not in page.text  # the form waits for a fresh code
     refused = await post_form(api, "/admin/fee/change", "/admin/fee", percentage="15")

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from playwright.async_api import Browser, BrowserContext, Page
 
+from loopin.entrypoints.admin.session import STEP_UP_VALID
 from tests.browser.conftest import ARTIFACTS
 from tests.support import Fakes
 
@@ -40,6 +41,11 @@ async def sign_in(page: Page, base: str, fakes: Fakes, phone: str) -> None:
     await page.wait_for_url("**/admin/login/code")
     await page.fill("#otp_code", fakes.sms.last_code_for(phone))
     await page.click("[data-testid=verify-code]")
+
+
+def sign_in_code_lapses(fakes: Fakes) -> None:
+    """Past the five minutes the sign-in's own code opens sensitive actions for: their forms wait for a step-up."""
+    fakes.clock.advance(STEP_UP_VALID + timedelta(seconds=1))
 
 
 async def step_up(page: Page, fakes: Fakes, phone: str) -> None:

@@ -10,7 +10,16 @@ from dishka import AsyncContainer
 from playwright.async_api import Browser
 
 from loopin.domain.identity.member import MemberStatus
-from tests.browser.admin_steps import DESKTOP, PHONE, new_page, no_horizontal_scroll, shot, sign_in, step_up
+from tests.browser.admin_steps import (
+    DESKTOP,
+    PHONE,
+    new_page,
+    no_horizontal_scroll,
+    shot,
+    sign_in,
+    sign_in_code_lapses,
+    step_up,
+)
 from tests.browser.test_admin_console import STAFF_PHONE, appoint, members
 from tests.live_server import LiveServer
 from tests.support import Fakes
@@ -27,6 +36,7 @@ async def test_compose_preview_step_up_send_and_see_the_results(
     try:
         await sign_in(page, base, fakes, STAFF_PHONE)
         await page.wait_for_selector("[data-testid=dashboard]")
+        sign_in_code_lapses(fakes)
         await page.click("nav.nav >> text=Campaigns")
         await page.wait_for_url("**/admin/campaigns")
         await page.click("[data-testid=new-campaign]")

@@ -13,7 +13,16 @@ from playwright.async_api import Browser, Page
 
 from loopin.domain.payments.fee import PlatformFeePolicy
 from loopin.usecases.events.hosts import BecomeAHost
-from tests.browser.admin_steps import DESKTOP, PHONE, new_page, no_horizontal_scroll, shot, sign_in, step_up
+from tests.browser.admin_steps import (
+    DESKTOP,
+    PHONE,
+    new_page,
+    no_horizontal_scroll,
+    shot,
+    sign_in,
+    sign_in_code_lapses,
+    step_up,
+)
 from tests.browser.test_admin_console import STAFF_PHONE, appoint
 from tests.browser.test_sandbox_checkout import member, paid_event, webview_form
 from tests.live_server import LiveServer
@@ -61,6 +70,7 @@ async def test_fee_change_with_step_up_and_a_cancellation_that_refunds(
         await sign_in(page, base, fakes, STAFF_PHONE)
         await page.wait_for_selector("[data-testid=dashboard]")
         assert await page.inner_text("[data-testid=sales-today]") == "₹548.90"
+        sign_in_code_lapses(fakes)
         await page.goto(f"{base}/admin/fee")
         assert await page.locator("[data-testid=change-fee]").count() == 0  # not without a fresh code
         await page.click("[data-testid=step-up-link]")

@@ -21,7 +21,7 @@ from loopin.usecases.shared.ports import Clock
 
 IDLE = timedelta(minutes=30)  # no click for this long: signed out
 ABSOLUTE = timedelta(hours=12)  # a working day at most, then a new code
-STEP_UP_VALID = timedelta(minutes=5)  # a fresh code covers the sensitive actions of the next five minutes
+STEP_UP_VALID = timedelta(minutes=5)  # a fresh code (the sign-in's too) covers the next five minutes
 _ROTATE = "admin_session_rotate"  # scope state: give this response's session a new id
 _NEW_ID = "admin_session_new_id"
 
@@ -153,10 +153,10 @@ async def fresh_step_up(connection: ASGIConnection[Any, Any, Any, Any], _: BaseR
 
 def step_up_fresh(session: dict[str, Any]) -> bool:
     """Whether a code was confirmed in the five minutes before this click (``seen_at``: the service's clock when
-    ``signed_in_staff`` let the request in)."""
-    stepped_up, now = session.get("step_up_at"), session.get("seen_at")
-    return (
-        isinstance(stepped_up, float | int)
-        and isinstance(now, float | int)
-        and now - stepped_up <= STEP_UP_VALID.total_seconds()
-    )
+    ``signed_in_staff`` let the request in). The sign-in's own code counts: it is the same proof as a step-up's,
+    typed seconds ago, and asking for a second one at once would only meet the 30-second resend rule."""
+    now = session.get("seen_at")
+    confirmed = [t for t in (session.get("auth_at"), session.get("step_up_at")) if isinstance(t, float | int)]
+    if not isinstance(now, float | int) or not confirmed:
+        return False
+    return now - max(confirmed) <= STEP_UP_VALID.total_seconds()

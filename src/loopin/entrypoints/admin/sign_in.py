@@ -15,7 +15,13 @@ from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared.errors import DomainError, ErrorKind
 from loopin.entrypoints.admin.rendering import AnyRequest, back_to, notify, page
 from loopin.entrypoints.admin.screen import Form
-from loopin.entrypoints.admin.session import rotate_session_id, safe_next, session_of, signed_in_staff
+from loopin.entrypoints.admin.session import (
+    rotate_session_id,
+    safe_next,
+    session_of,
+    signed_in_staff,
+    step_up_fresh,
+)
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.wire import client_address
 from loopin.usecases.identity.request_otp import RequestOtp
@@ -119,12 +125,15 @@ class StepUpController(LoopinController):
     guards = [signed_in_staff]
 
     @get("/")
-    async def step_up_page(self, request: AnyRequest, next_path: NextParam = None) -> Template:
+    async def step_up_page(self, request: AnyRequest, next_path: NextParam = None) -> Template | Redirect:
         session: dict[str, Any] = session_of(request)
+        target = safe_next(next_path)
+        if step_up_fresh(session):  # signed in or confirmed minutes ago: nothing to confirm yet
+            return back_to(target)
         return page(
             request,
             "step_up.html",
-            next=safe_next(next_path),
+            next=target,
             masked_phone=_masked(str(session.get("phone", ""))),
             sent=bool(session.get("step_up_sent")),
         )
