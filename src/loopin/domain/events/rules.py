@@ -88,9 +88,11 @@ def parse_timezone(raw: str | None, default: str, problems: Problems) -> ZoneInf
 def parse_start_time(
     raw: str | datetime | None, zone: ZoneInfo, now: datetime, problems: Problems, *, field: str = "start_time"
 ) -> datetime | None:
-    """ISO-8601. With ``Z`` or an offset it is that instant; without, it is the event's local wall-clock time."""
+    """ISO-8601. With ``Z`` or an offset it is that instant; without, it is the event's local wall-clock time.
+    The same rules read an end time (``field="end_time"``); the messages name the field that was sent."""
+    label = "End time" if field == "end_time" else "Start time"
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        problems.add(field, "Start time is required", "INVALID_DATETIME_FORMAT")
+        problems.add(field, f"{label} is required", "INVALID_DATETIME_FORMAT")
         return None
     if isinstance(raw, datetime):
         value = raw
@@ -100,7 +102,7 @@ def parse_start_time(
         except ValueError:
             problems.add(
                 field,
-                "Invalid start time; use ISO-8601 such as 2025-12-20T18:30:00Z or 2025-12-21T00:00:00+05:30",
+                f"Invalid {label.lower()}; use ISO-8601 such as 2025-12-20T18:30:00Z or 2025-12-21T00:00:00+05:30",
                 "INVALID_DATETIME_FORMAT",
             )
             return None
@@ -108,10 +110,10 @@ def parse_start_time(
         value = value.replace(tzinfo=zone)
     value = value.astimezone(now.tzinfo)
     if value <= now:
-        problems.add(field, "Start time must be in the future", "START_TIME_IN_PAST")
+        problems.add(field, f"{label} must be in the future", "START_TIME_IN_PAST")
         return None
     if value > now + FURTHEST_START:
-        problems.add(field, "Start time is too far in the future", "INVALID_DATETIME_FORMAT")
+        problems.add(field, f"{label} is too far in the future", "INVALID_DATETIME_FORMAT")
         return None
     return value
 

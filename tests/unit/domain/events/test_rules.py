@@ -221,3 +221,19 @@ def test_problems_raise_all_at_once_named_by_the_first_coded_one() -> None:
     assert raised.value.code == "TITLE_REQUIRED"
     assert [x.field for x in raised.value.problems] == ["x", "title", "venue_name"]
     Problems().raise_if_any()
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("2000-01-01T00:00:00Z", "End time must be in the future"),
+        ("soon", "Invalid end time; use ISO-8601 such as 2025-12-20T18:30:00Z or 2025-12-21T00:00:00+05:30"),
+        ("", "End time is required"),
+        ("9999-01-01T00:00:00Z", "End time is too far in the future"),
+    ],
+)
+def test_an_end_time_is_called_an_end_time(raw: str, message: str) -> None:
+    """The same rules read an event's end (``PUT`` with ``end_time``): the message names the field sent."""
+    p = Problems()
+    assert parse_start_time(raw, IST, NOW, p, field="end_time") is None
+    assert [(f.field, f.message) for f in p.items] == [("end_time", message)]
