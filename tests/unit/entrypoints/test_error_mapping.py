@@ -52,3 +52,17 @@ def test_database_errors_are_mapped_by_what_caused_them(error: Exception, status
     assert body["success"] is False
     assert body["error_code"] == code
     assert ("retry-after" in response.headers) == (status == 503)
+
+
+def test_a_bad_query_or_header_parameter_is_located_by_its_plain_name() -> None:
+    """The app shows ``detail`` stringified: ``["query", "limit"]``, never Litestar's ``ParamType.QUERY``."""
+
+    @get("/items")
+    async def items(limit: int = 10) -> dict[str, int]:
+        return {"limit": limit}
+
+    with TestClient(Litestar([items], exception_handlers=EXCEPTION_HANDLERS)) as client:
+        response = client.get("/items?limit=abc")
+    assert response.status_code == 422, response.text
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["query", "limit"]

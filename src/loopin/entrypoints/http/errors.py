@@ -4,6 +4,7 @@ a stable ``error_code``; validation failures are 422 with ``detail`` as a list o
 from __future__ import annotations
 
 import secrets
+from enum import Enum
 from typing import Any
 
 import structlog
@@ -67,7 +68,7 @@ def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Res
         return envelope(404, "Not found.", "NOT_FOUND")
     detail = [
         {
-            "loc": [str(item.get("source") or "body"), *([str(item["key"])] if item.get("key") else [])],
+            "loc": [_source(item.get("source")), *([str(item["key"])] if item.get("key") else [])],
             "msg": _clean(str(item.get("message") or exc.detail)),
             "type": "value_error",
         }
@@ -75,6 +76,14 @@ def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Res
         if isinstance(item, dict)
     ] or [{"loc": ["body"], "msg": _clean(str(exc.detail)), "type": "value_error"}]
     return envelope(HTTP_422_UNPROCESSABLE_ENTITY, detail, "VALIDATION_ERROR")
+
+
+def _source(source: object) -> str:
+    """Where the bad value was: ``body``, ``query``, ``header``… (Litestar names query and header parameters
+    by its ``ParamType`` enum, whose ``str`` is ``ParamType.QUERY``)."""
+    if isinstance(source, Enum):
+        return str(source.value)
+    return str(source or "body")
 
 
 def _clean(text: str) -> str:
