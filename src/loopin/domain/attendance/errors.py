@@ -93,7 +93,7 @@ class InvitationExpired(Refused, code="INVITATION_EXPIRED", message="This invita
 class NoAcceptedRequest(
     Refused,
     code="NO_ACCEPTED_REQUEST",
-    message="You need an accepted request or an accepted invitation to confirm attendance.",
+    message="You need an accepted request or an accepted invitation to this event first.",
 ): ...
 
 

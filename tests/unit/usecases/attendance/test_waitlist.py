@@ -84,8 +84,9 @@ async def test_who_may_not_join(world: World) -> None:
     host = await world.member(1)
     event, holders, _ = await full_event(world, host)
     stranger = await world.member(2)
-    with pytest.raises(NoAcceptedRequest):
+    with pytest.raises(NoAcceptedRequest) as refused:
         await join(world, stranger, event)
+    assert "confirm attendance" not in refused.value.message  # the same refusal answers joining the line
     with pytest.raises(AlreadyConfirmed):
         await join(world, holders[0], event)
     roomy = await world.event(host, max_capacity=5)
