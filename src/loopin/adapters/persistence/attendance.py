@@ -92,7 +92,7 @@ class SqlJoinRequestRepository(RowRepository[JoinRequest, JoinRequestRow], JoinR
         await self._session.flush()  # the condition must see what this transaction wrote to the request before
         params = row_values(request)
         params.update(where_id=request.id, where_confirm_by=confirm_by)
-        return await self._session.scalar(_SAVE_IF_ACCEPTED, params) is not None
+        return (await self._run_core(_SAVE_IF_ACCEPTED, params)).scalar() is not None
 
     async def lock_overdue(self, now: datetime, limit: int) -> list[JoinRequest]:
         return await self._many(
@@ -178,7 +178,7 @@ class SqlTicketRepository(RowRepository[Ticket, TicketRow], TicketRepository):
         if ticket.created_at is not None:
             values["created_at"] = ticket.created_at
         try:
-            ticket.id = (await self._session.execute(_ADD_TICKET, values)).scalar_one()
+            ticket.id = (await self._run_core(_ADD_TICKET, values)).scalar_one()
         except IntegrityError as exc:
             raise self.conflict from exc
         return ticket

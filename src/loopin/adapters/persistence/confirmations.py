@@ -94,7 +94,7 @@ class SqlConfirmationReader(SqlAdapter, ConfirmationReader):
         if not is_storable_id(member_id):
             return ConfirmationFacts(None)
         params = {"member_id": member_id, "event_id": event_id if is_storable_id(event_id) else None}
-        values = (await self._session.execute(_FACTS, params)).first()
+        values = (await self._run_core(_FACTS, params)).first()
         if values is None:
             return ConfirmationFacts(None)
         return ConfirmationFacts(

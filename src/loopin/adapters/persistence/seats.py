@@ -45,7 +45,7 @@ class SqlSeatInventory(SqlAdapter, SeatInventory):
         if not is_storable_id(event_id):
             return False
         await self._session.flush()  # the statement must see what this transaction wrote to the event before
-        return await self._session.scalar(statement, {"event_id": event_id, "n": seats}) is not None
+        return (await self._run_core(statement, {"event_id": event_id, "n": seats})).scalar() is not None
 
     async def hold(self, event_id: int, seats: int) -> bool:
         return await self._run(_HOLD, event_id, seats)
