@@ -298,6 +298,44 @@ async def test_list_waitlisted_soonest_first(any_container: AsyncContainer, fake
         assert [m.id for m in await repo.list_waitlisted(1)] == [sooner.id]
 
 
+async def test_add_if_phone_free_stores_a_new_member_and_nothing_for_a_taken_phone(
+    any_container: AsyncContainer, fakes: Fakes
+) -> None:
+    now = fakes.clock.now()
+    (holder,) = await store_members(any_container, full_member(1, now))
+    async with any_container() as scope:
+        repo = await scope.get(MemberRepository)
+        assert await repo.add_if_phone_free(Member.register(phone(1), now=now)) is None  # no error either
+        added = await repo.add_if_phone_free(Member.register(phone(2), now=now))
+        assert added is not None
+        assert added.id > holder.id
+        assert added.joined_at == now
+        assert await repo.lock_by_phone(phone(1)) == holder  # the transaction goes on after the taken phone
+        await (await scope.get(UnitOfWork)).commit()
+    async with any_container() as scope:
+        repo = await scope.get(MemberRepository)
+        assert await repo.find_by_phone(phone(2)) == added
+        assert await repo.find_by_phone(phone(1)) == holder
+
+
+async def test_add_if_phone_free_waits_for_a_parallel_add_of_the_phone(
+    any_container: AsyncContainer, fakes: Fakes
+) -> None:
+    """As the unique index does: the second insert waits for the first transaction, then finds the phone taken."""
+    now = fakes.clock.now()
+    async with any_container() as first:
+        repo = await first.get(MemberRepository)
+        stored = await repo.add_if_phone_free(Member.register(phone(1), now=now))
+        assert stored is not None
+        async with any_container() as second:
+            others = await second.get(MemberRepository)
+            waiting = asyncio.create_task(others.add_if_phone_free(Member.register(phone(1), now=now)))
+            await asyncio.sleep(0.2)
+            assert not waiting.done()
+            await (await first.get(UnitOfWork)).commit()
+            assert await asyncio.wait_for(waiting, 5) is None
+
+
 async def test_lock_by_phone_reads_the_member_under_its_lock(any_container: AsyncContainer, fakes: Fakes) -> None:
     (member,) = await store_members(any_container, full_member(1, fakes.clock.now()))
     async with any_container() as holder:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from dishka import AsyncContainer
 
 from loopin.domain.identity.interest import SEED_INTERESTS, slugify
+from loopin.domain.identity.member import Member
 from loopin.domain.identity.otp import OtpChallenge
-from loopin.usecases.identity.ports import InterestRepository, OtpChallengeRepository
+from loopin.usecases.identity.ports import InterestRepository, OtpChallengeRepository, SignInChallenge
 from loopin.usecases.shared.ports import UnitOfWork
-from tests.integration.conftest import phone
+from tests.integration.conftest import phone, store_members
 from tests.support import Fakes
 
 
@@ -42,6 +44,22 @@ async def test_challenge_round_trips(any_container: AsyncContainer, fakes: Fakes
         repo = await scope.get(OtpChallengeRepository)
         assert await repo.get_for_update(phone(1)) == stored
         assert await repo.get_for_update(phone(2)) == challenge(2, fakes, "b" * 64)
+
+
+async def test_lock_for_sign_in_says_whether_an_account_holds_the_phone(
+    any_container: AsyncContainer, fakes: Fakes
+) -> None:
+    await put_committed(any_container, challenge(1, fakes), challenge(2, fakes))
+    await store_members(any_container, Member.register(phone(1), now=fakes.clock.now()))
+    async with any_container() as scope:
+        repo = await scope.get(OtpChallengeRepository)
+        assert await repo.lock_for_sign_in(phone(3)) is None
+        assert await repo.lock_for_sign_in(phone(1)) == SignInChallenge(challenge(1, fakes), phone_taken=True)
+        assert await repo.lock_for_sign_in(phone(2)) == SignInChallenge(challenge(2, fakes), phone_taken=False)
+        async with any_container() as other:  # the challenge is held: a second sign-in of the phone waits
+            others = await other.get(OtpChallengeRepository)
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(others.lock_for_sign_in(phone(2)), 0.3)
 
 
 async def test_put_replaces_the_earlier_challenge(any_container: AsyncContainer, fakes: Fakes) -> None:

@@ -27,10 +27,14 @@ async def racing_world(request: pytest.FixtureRequest, make_world: MakeWorld) ->
     point = YieldPoint()
     return await make_world(
         pause_provider(
-            OtpChallengeRepository, MemoryOtpChallengeRepository, after={"get_for_update": point, "put": point}
+            OtpChallengeRepository,
+            MemoryOtpChallengeRepository,
+            after={"lock_for_sign_in": point, "put": point},
         ),
         pause_provider(
-            MemberRepository, MemoryMemberRepository, after={"lock_by_phone": point, "get": point, "add": point}
+            MemberRepository,
+            MemoryMemberRepository,
+            after={"lock_by_phone": point, "get": point, "add": point, "add_if_phone_free": point},
         ),
     )
 

@@ -13,8 +13,9 @@ import pytest
 
 from loopin.adapters.memory.identity import MemoryMemberRepository, MemoryOtpChallengeRepository
 from loopin.adapters.memory.notifications import MemoryDeviceRepository
-from loopin.domain.identity.member import MemberDeactivated, MemberStatus
+from loopin.domain.identity.member import MemberDeactivated, MemberStatus, Role
 from loopin.domain.identity.otp import OtpRejected
+from loopin.domain.identity.phone import PhoneNumber
 from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository
 from loopin.usecases.identity.profile import GetProfile
 from loopin.usecases.identity.request_otp import RequestOtp
@@ -22,6 +23,8 @@ from loopin.usecases.identity.verify_otp import SessionStarted
 from loopin.usecases.identity.waitlist import PromoteDueMembers
 from loopin.usecases.notifications.devices import DeactivateDevice, RegisterDevice
 from loopin.usecases.notifications.ports import DeviceRepository
+from loopin.usecases.shared.ports import UnitOfWork
+from tests.factories import MemberFactory
 from tests.unit.usecases.conftest import MakeWorld
 from tests.unit.usecases.interleavings import Gate, pause_provider, within
 from tests.unit.usecases.world import ADDRESS, PHONE, START, World, phone
@@ -94,6 +97,32 @@ async def test_a_promotion_is_recorded_once_when_sign_in_and_the_scheduler_race(
     assert len(world.analytics("member_promoted")) == 1
 
 
+async def test_an_account_stored_after_the_code_was_locked_is_signed_into_not_duplicated(
+    make_world: MakeWorld,
+) -> None:
+    """A first sign-in inserts its member without reading for one (the code's lock said the phone was free):
+    an account that holds the phone by then is locked and signed into instead, as a returning member's."""
+    gate = Gate()
+    world = await make_world(
+        pause_provider(OtpChallengeRepository, MemoryOtpChallengeRepository, after={"lock_for_sign_in": gate})
+    )
+    code = await world.request_code()
+    gate.arm()
+    sign_in = asyncio.create_task(world.verify(PHONE, code))
+    await within(gate.reached.wait())
+    holder = MemberFactory.build(
+        phone=PhoneNumber.parse(PHONE), status=MemberStatus.ACTIVE, role=Role.MEMBER, joined_at=START
+    )
+    async with world.container() as scope:
+        await (await scope.get(MemberRepository)).add(holder)
+        await (await scope.get(UnitOfWork)).commit()
+    gate.open()
+    session: SessionStarted = await within(sign_in)
+    assert (session.member_id, session.created) == (holder.id, False)
+    assert [m.id for m in await world.members_with_phone(PHONE)] == [holder.id]
+    assert world.analytics("member_signed_up") == []
+
+
 async def test_retiring_a_device_does_not_touch_it_after_it_moved_to_another_member(make_world: MakeWorld) -> None:
     """The retirement holds the device row: the phone changing hands waits for it, then wins."""
     gate = Gate()
@@ -124,7 +153,7 @@ async def test_a_new_code_issued_during_a_wrong_guess_still_works(make_world: Ma
         pause_provider(
             OtpChallengeRepository,
             MemoryOtpChallengeRepository,
-            after={"get_for_update": held},
+            after={"lock_for_sign_in": held},
             before={"put": putting},
         ),
     )

@@ -19,6 +19,7 @@ from loopin.usecases.identity.ports import (
     MemberRepository,
     OtpChallengeRepository,
     ProfileCache,
+    SignInChallenge,
     SmsSender,
     TokenRevocations,
 )
@@ -48,9 +49,14 @@ class MemoryMemberRepository(MemoryAdapter, MemberRepository):
         return await self.get(member_id)
 
     async def add(self, member: Member) -> Member:
-        await self._tx.lock(PHONES, member.phone.e164)  # a unique index: a concurrent add waits, then fails
-        if self._tx.read(PHONES, member.phone.e164) is not None:
+        if await self.add_if_phone_free(member) is None:
             raise Conflict("An account with this phone number already exists.", code="ACCOUNT_EXISTS")
+        return member
+
+    async def add_if_phone_free(self, member: Member) -> Member | None:
+        await self._tx.lock(PHONES, member.phone.e164)  # a unique index: a concurrent add waits, then finds it
+        if self._tx.read(PHONES, member.phone.e164) is not None:
+            return None
         member.id = self._tx.next_id(MEMBERS)
         self._tx.write(PHONES, member.phone.e164, member.id)
         self._tx.write(MEMBERS, member.id, member)
@@ -87,6 +93,12 @@ class MemoryOtpChallengeRepository(MemoryAdapter, OtpChallengeRepository):
         await self._tx.lock(OTPS, phone.e164)
         challenge: OtpChallenge | None = self._tx.read(OTPS, phone.e164)
         return challenge
+
+    async def lock_for_sign_in(self, phone: PhoneNumber) -> SignInChallenge | None:
+        challenge = await self.get_for_update(phone)
+        if challenge is None:
+            return None
+        return SignInChallenge(challenge, phone_taken=self._tx.read(PHONES, phone.e164) is not None)
 
     async def put(self, challenge: OtpChallenge) -> None:
         await self._tx.lock(OTPS, challenge.phone.e164)  # as the SQL upsert waits for the row lock

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, select
+from sqlalchemy import Row, Table, bindparam, exists, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
@@ -19,7 +19,12 @@ from loopin.domain.identity.otp import OtpChallenge
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.identity.profile import Gender, Profile
 from loopin.domain.shared.errors import Conflict
-from loopin.usecases.identity.ports import InterestRepository, MemberRepository, OtpChallengeRepository
+from loopin.usecases.identity.ports import (
+    InterestRepository,
+    MemberRepository,
+    OtpChallengeRepository,
+    SignInChallenge,
+)
 
 
 def member_from_row(row: MemberRow | Row[Any]) -> Member:
@@ -44,6 +49,12 @@ def _copy_to_row(member: Member, row: MemberRow) -> None:
 
 _MEMBERS = cast(Table, MemberRow.__table__)
 _ADD_MEMBER = insert(_MEMBERS).returning(_MEMBERS.c.id, _MEMBERS.c.created_at)
+# A first sign-in's member: stored unless the phone is taken (then no row, no error: the caller locks the holder)
+_ADD_MEMBER_IF_FREE = (
+    insert(_MEMBERS)
+    .on_conflict_do_nothing(index_elements=[_MEMBERS.c.phone_number])
+    .returning(_MEMBERS.c.id, _MEMBERS.c.created_at)
+)
 # Every returning sign-in locks its member by phone: the table's columns straight into the entity (no ORM load)
 _LOCK_BY_PHONE = select(*_MEMBERS.c).where(_MEMBERS.c.phone_number == bindparam("phone")).with_for_update()
 
@@ -77,6 +88,19 @@ class SqlMemberRepository(RowRepository[Member, MemberRow], MemberRepository):
             member.id, member.joined_at = (await self._session.execute(_ADD_MEMBER, values)).one()
         except IntegrityError as exc:
             raise self.conflict from exc
+        return member
+
+    async def add_if_phone_free(self, member: Member) -> Member | None:
+        values = _member_values(member)
+        if member.joined_at is not None:
+            values["created_at"] = member.joined_at
+        try:
+            stored = (await self._session.execute(_ADD_MEMBER_IF_FREE, values)).one_or_none()
+        except IntegrityError as exc:
+            raise self.conflict from exc
+        if stored is None:
+            return None
+        member.id, member.joined_at = stored
         return member
 
     async def get(self, member_id: int) -> Member | None:
@@ -113,6 +137,11 @@ class SqlMemberRepository(RowRepository[Member, MemberRow], MemberRepository):
 
 _OTP = cast(Table, OtpChallengeRow.__table__)
 _LOCK_OTP = select(*_OTP.c).where(_OTP.c.phone_number == bindparam("phone")).with_for_update()
+# The sign-in's lock of its challenge also says whether an account holds the phone (an index probe, no row read)
+_PHONE_TAKEN = exists().where(_MEMBERS.c.phone_number == bindparam("phone")).label("phone_taken")
+_LOCK_FOR_SIGN_IN = (
+    select(*_OTP.c, _PHONE_TAKEN).where(_OTP.c.phone_number == bindparam("phone")).with_for_update(of=_OTP)
+)
 _PUT_OTP = insert(_OTP)
 _PUT_OTP = _PUT_OTP.on_conflict_do_update(
     index_elements=[_OTP.c.phone_number],
@@ -127,6 +156,12 @@ class SqlOtpChallengeRepository(SqlAdapter, OtpChallengeRepository):
     async def get_for_update(self, phone: PhoneNumber) -> OtpChallenge | None:
         row = (await self._session.execute(_LOCK_OTP, {"phone": phone.e164})).one_or_none()
         return entity_from_row(OtpChallenge, row, phone=phone) if row else None
+
+    async def lock_for_sign_in(self, phone: PhoneNumber) -> SignInChallenge | None:
+        row = (await self._session.execute(_LOCK_FOR_SIGN_IN, {"phone": phone.e164})).one_or_none()
+        if row is None:
+            return None
+        return SignInChallenge(entity_from_row(OtpChallenge, row, phone=phone), phone_taken=row.phone_taken)
 
     async def put(self, challenge: OtpChallenge) -> None:
         values = row_values(challenge, skip=("phone",))

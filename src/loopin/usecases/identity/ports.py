@@ -30,6 +30,11 @@ class MemberRepository(Protocol):
         """Stores a new member and returns it with its id; a second account for a phone is a Conflict."""
         ...
 
+    async def add_if_phone_free(self, member: Member) -> Member | None:
+        """``add``, unless an account holds the phone: then nothing is stored (``None``). One statement for a
+        first sign-in, which expects a new phone and must not read for a member first."""
+        ...
+
     async def save(self, member: Member) -> None: ...
 
     async def lock_due_for_promotion(self, now: datetime, limit: int) -> list[Member]:
@@ -41,8 +46,22 @@ class MemberRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class SignInChallenge:
+    """A phone's challenge, locked, and whether an account held the phone when it was read (in the same
+    statement). ``phone_taken`` only orders the sign-in's next statement (insert a new member, or lock the
+    holder): the insert or the lock decides, so a stale answer costs a statement, never a wrong account."""
+
+    challenge: OtpChallenge
+    phone_taken: bool
+
+
 class OtpChallengeRepository(Protocol):
     async def get_for_update(self, phone: PhoneNumber) -> OtpChallenge | None: ...
+
+    async def lock_for_sign_in(self, phone: PhoneNumber) -> SignInChallenge | None:
+        """``get_for_update``, with whether an account holds the phone (``None``: no challenge)."""
+        ...
 
     async def put(self, challenge: OtpChallenge) -> None:
         """Stores the phone's challenge, replacing any earlier one."""

@@ -102,6 +102,9 @@ class ProfileForgettingMembers(MemberRepository):
     async def add(self, member: Member) -> Member:
         return await self._members.add(member)
 
+    async def add_if_phone_free(self, member: Member) -> Member | None:
+        return await self._members.add_if_phone_free(member)
+
     async def save(self, member: Member) -> None:
         await self._members.save(member)
         member_id = member.id

@@ -66,9 +66,10 @@ class VerifyOtp:
                 "otp_code", f"The code must be exactly {policy.length} digits", code="INVALID_OTP_FORMAT"
             )
         now = self.clock.now()
-        challenge = await self.otps.get_for_update(phone)
-        if challenge is None:
+        locked = await self.otps.lock_for_sign_in(phone)
+        if locked is None:
             raise OtpNotRequested()
+        challenge = locked.challenge
         wrong_codes = self.config.otp_wrong_codes
         # a right code ends the phone's wrong-code count: asked in the same round trip as whether it is locked
         verifies = challenge.awaits(code, now=now, policy=policy, digest=self.digest)
@@ -91,14 +92,20 @@ class VerifyOtp:
         if locked_for:  # the one try of a locked phone was right: its owner is in, the lockout ends
             await self.limiter.reset(wrong_codes, phone.e164)
 
-        # read under the row lock: a deactivation or a promotion may be committing
-        member = await self.members.lock_by_phone(phone)
-        created = member is None
+        member = None
+        if create_account and not locked.phone_taken:  # a first sign-in: its member inserted, nobody to read
+            member = await self.members.add_if_phone_free(Member.register(phone, now=now))
+        created = member is not None
+        if member is None:
+            # read under the row lock: a deactivation or a promotion may be committing
+            member = await self.members.lock_by_phone(phone)
         if member is None:
             if not create_account:
                 await self.uow.commit()
                 raise AccountNotFound()
             member = await self.members.add(Member.register(phone, now=now))
+            created = True
+        if created:
             self.uow.enqueue(analytics_event("member_signed_up", member.id))
         if member.status is MemberStatus.DEACTIVATED:
             await self.uow.commit()
