@@ -78,6 +78,33 @@ async def test_put_replaces_the_earlier_challenge(any_container: AsyncContainer,
         assert await (await scope.get(OtpChallengeRepository)).get_for_update(phone(1)) == replacement
 
 
+async def test_a_new_code_keeps_the_phone_s_wrong_codes(any_container: AsyncContainer, fakes: Fakes) -> None:
+    """``put`` stores the wrong codes it carries; ``put_new`` (a new code) keeps the stored ones: the lockout
+    counts wrong codes across a phone's codes."""
+    now = fakes.clock.now()
+    guessed = challenge(1, fakes)
+    guessed.wrong_codes = (now - timedelta(hours=2), now - timedelta(minutes=1, microseconds=5))
+    await put_committed(any_container, guessed)
+    async with any_container() as scope:
+        repo = await scope.get(OtpChallengeRepository)
+        await repo.put_new(challenge(1, fakes, "d" * 64))
+        await repo.put_new(challenge(2, fakes, "e" * 64))  # a phone's first code: nothing to keep
+        await (await scope.get(UnitOfWork)).commit()
+    async with any_container() as scope:
+        repo = await scope.get(OtpChallengeRepository)
+        replaced = await repo.get_for_update(phone(1))
+        assert replaced is not None
+        assert (replaced.code_digest, replaced.wrong_codes) == ("d" * 64, guessed.wrong_codes)
+        assert await repo.get_for_update(phone(2)) == challenge(2, fakes, "e" * 64)
+        replaced.forget_wrong_codes()
+        await repo.put(replaced)
+        await (await scope.get(UnitOfWork)).commit()
+    async with any_container() as scope:
+        stored = await (await scope.get(OtpChallengeRepository)).get_for_update(phone(1))
+        assert stored is not None
+        assert stored.wrong_codes == ()
+
+
 async def test_put_without_commit_leaves_nothing(any_container: AsyncContainer, fakes: Fakes) -> None:
     async with any_container() as scope:
         await (await scope.get(OtpChallengeRepository)).put(challenge(1, fakes))

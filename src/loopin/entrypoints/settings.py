@@ -19,7 +19,7 @@ import msgspec
 from dotenv import dotenv_values
 
 from loopin.domain.attendance.waitlist import OfferWindow
-from loopin.domain.identity.otp import OtpPolicy
+from loopin.domain.identity.otp import OtpPolicy, WrongCodeLimit
 from loopin.domain.identity.waitlist import WaitlistPolicy
 from loopin.domain.notifications.preferences import QuietHours
 from loopin.domain.payments.refund import RefundPolicy
@@ -186,7 +186,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             otp_resend_cooldown=RateLimit("otp-resend", 1, self.otp_resend_cooldown_seconds),
             otp_per_phone=RateLimit("otp-phone-hour", self.otp_max_per_phone_per_hour, 3600),
             otp_per_phone_daily=RateLimit("otp-phone-day", self.otp_max_per_phone_per_day, day),
-            otp_wrong_codes=RateLimit("otp-wrong-day", self.otp_max_wrong_codes_per_phone_per_day, day),
+            otp_wrong_codes=WrongCodeLimit(self.otp_max_wrong_codes_per_phone_per_day, timedelta(seconds=day)),
             otp_per_address=RateLimit("otp-address-hour", self.otp_max_per_address_per_hour, 3600),
             timezone=ZoneInfo(self.platform_timezone),
             session_lifetime=self.jwt_lifetime,

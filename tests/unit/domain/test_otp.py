@@ -10,7 +10,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from loopin.domain.identity import otp as otp_module
-from loopin.domain.identity.otp import OtpChallenge, OtpNotRequested, OtpOutcome, OtpPolicy, OtpRejected
+from loopin.domain.identity.otp import (
+    OtpChallenge,
+    OtpNotRequested,
+    OtpOutcome,
+    OtpPolicy,
+    OtpRejected,
+    WrongCodeLimit,
+)
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared import keyed_digest
 from loopin.domain.shared.errors import ErrorKind
@@ -68,6 +75,7 @@ def test_a_challenge_keeps_only_the_keyed_digest_of_the_code() -> None:
         "attempts",
         "consumed_at",
         "requested_from",
+        "wrong_codes",  # times only, never a code
     }
     expected = hmac.new(KEY, f"otp:{PHONE.e164}\x1f{CODE}".encode(), hashlib.sha256).hexdigest()
     assert challenge.code_digest == expected
@@ -224,3 +232,29 @@ def test_no_code_requested_is_a_not_found_error() -> None:
     assert error.kind is ErrorKind.NOT_FOUND
     assert error.code == "OTP_NOT_FOUND"
     assert "request a new code" in error.message
+
+
+DAY_LIMIT = WrongCodeLimit(3, timedelta(hours=24))
+
+
+def test_wrong_codes_lock_the_phone_until_the_oldest_counted_leaves_the_window() -> None:
+    challenge = issue()
+    for minutes in (0, 10, 20):
+        assert challenge.locked_for(NOW + timedelta(minutes=minutes), DAY_LIMIT) == 0
+        challenge.count_wrong_code(NOW + timedelta(minutes=minutes), DAY_LIMIT)
+    later = NOW + timedelta(minutes=30)
+    assert challenge.locked_for(later, DAY_LIMIT) == int(timedelta(hours=23, minutes=30).total_seconds())
+    challenge.count_wrong_code(later, DAY_LIMIT)  # locked: not counted, the lock does not grow
+    assert len(challenge.wrong_codes) == 3
+    assert challenge.locked_for(NOW + timedelta(hours=24), DAY_LIMIT) == 0  # the first left the window
+    assert challenge.locked_for(NOW + timedelta(hours=24) - timedelta(milliseconds=1), DAY_LIMIT) == 1
+
+
+def test_codes_past_the_window_are_dropped_when_a_wrong_code_is_counted() -> None:
+    challenge = issue()
+    challenge.wrong_codes = (NOW - timedelta(hours=25), NOW - timedelta(hours=1))
+    challenge.count_wrong_code(NOW, DAY_LIMIT)
+    assert challenge.wrong_codes == (NOW - timedelta(hours=1), NOW)
+    challenge.forget_wrong_codes()
+    assert challenge.wrong_codes == ()
+    assert challenge.locked_for(NOW, DAY_LIMIT) == 0

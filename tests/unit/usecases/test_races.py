@@ -154,7 +154,7 @@ async def test_a_new_code_issued_during_a_wrong_guess_still_works(make_world: Ma
             OtpChallengeRepository,
             MemoryOtpChallengeRepository,
             after={"lock_for_sign_in": held},
-            before={"put": putting},
+            before={"put_new": putting},
         ),
     )
     old = await world.request_code()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from loopin.adapters.memory.store import MemoryAdapter, MemoryTransaction
@@ -103,6 +103,12 @@ class MemoryOtpChallengeRepository(MemoryAdapter, OtpChallengeRepository):
     async def put(self, challenge: OtpChallenge) -> None:
         await self._tx.lock(OTPS, challenge.phone.e164)  # as the SQL upsert waits for the row lock
         self._tx.write(OTPS, challenge.phone.e164, challenge)
+
+    async def put_new(self, challenge: OtpChallenge) -> None:
+        await self._tx.lock(OTPS, challenge.phone.e164)
+        earlier: OtpChallenge | None = self._tx.read(OTPS, challenge.phone.e164)
+        kept = earlier.wrong_codes if earlier is not None else ()
+        self._tx.write(OTPS, challenge.phone.e164, replace(challenge, wrong_codes=kept))
 
 
 class MemoryInterestRepository(MemoryAdapter, InterestRepository):

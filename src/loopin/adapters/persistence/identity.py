@@ -147,6 +147,11 @@ _PUT_OTP = _PUT_OTP.on_conflict_do_update(
     index_elements=[_OTP.c.phone_number],
     set_={c.name: _PUT_OTP.excluded[c.name] for c in _OTP.c if not c.primary_key},
 )
+_PUT_NEW_OTP = insert(_OTP)  # a new code: the phone's wrong codes stay as they are
+_PUT_NEW_OTP = _PUT_NEW_OTP.on_conflict_do_update(
+    index_elements=[_OTP.c.phone_number],
+    set_={c.name: _PUT_NEW_OTP.excluded[c.name] for c in _OTP.c if not c.primary_key and c.name != "wrong_codes"},
+)
 
 
 class SqlOtpChallengeRepository(SqlAdapter, OtpChallengeRepository):
@@ -166,6 +171,10 @@ class SqlOtpChallengeRepository(SqlAdapter, OtpChallengeRepository):
     async def put(self, challenge: OtpChallenge) -> None:
         values = row_values(challenge, skip=("phone",))
         await self._session.execute(_PUT_OTP, {"phone_number": challenge.phone.e164, **values})
+
+    async def put_new(self, challenge: OtpChallenge) -> None:
+        values = row_values(challenge, skip=("phone",))
+        await self._session.execute(_PUT_NEW_OTP, {"phone_number": challenge.phone.e164, **values})
 
 
 def interest_from_row(row: EventInterestRow) -> EventInterest:

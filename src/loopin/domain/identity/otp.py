@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -41,6 +42,8 @@ class OtpChallenge:
     attempts: int = 0
     consumed_at: datetime | None = None
     requested_from: str = ""  # the client network that asked for the code (see domain.shared.client_network)
+    # The phone's wrong codes of the last window, across all its codes: a new code keeps them (the lockout)
+    wrong_codes: tuple[datetime, ...] = ()
 
     @classmethod
     def issue(
@@ -93,6 +96,32 @@ class OtpChallenge:
 
     def attempts_left(self, policy: OtpPolicy) -> int:
         return max(0, policy.max_attempts - self.attempts)
+
+    def locked_for(self, now: datetime, limit: WrongCodeLimit) -> int:
+        """Seconds until the phone's wrong codes in the window fall below the limit (0: the phone is not locked):
+        until the oldest of the last ``limit`` of them leaves the window."""
+        recent = sorted(t for t in self.wrong_codes if t > now - limit.window)
+        if len(recent) < limit.count:
+            return 0
+        wait = recent[len(recent) - limit.count] + limit.window - now
+        return max(1, math.ceil(wait.total_seconds()))
+
+    def count_wrong_code(self, now: datetime, limit: WrongCodeLimit) -> None:
+        """Counts a wrong code against the phone unless it is locked already; codes past the window are dropped."""
+        recent = tuple(t for t in self.wrong_codes if t > now - limit.window)
+        self.wrong_codes = (*recent, now) if len(recent) < limit.count else recent
+
+    def forget_wrong_codes(self) -> None:
+        """The phone's owner signed in: the day's count starts again."""
+        self.wrong_codes = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WrongCodeLimit:
+    """How many wrong codes a phone may send within a rolling window, across all its codes."""
+
+    count: int
+    window: timedelta
 
 
 def _context(phone: PhoneNumber) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from loopin.domain.identity.otp import OtpPolicy
+from loopin.domain.identity.otp import OtpPolicy, WrongCodeLimit
 from loopin.domain.identity.waitlist import WaitlistPolicy
 from loopin.usecases.platform.ports import RateLimit
 
@@ -18,7 +18,7 @@ class IdentityConfig:
     otp_resend_cooldown: RateLimit = field(default_factory=lambda: RateLimit("otp-resend", 1, 30))
     otp_per_phone: RateLimit = field(default_factory=lambda: RateLimit("otp-phone-hour", 5, 3600))
     otp_per_phone_daily: RateLimit = field(default_factory=lambda: RateLimit("otp-phone-day", 10, 24 * 3600))
-    otp_wrong_codes: RateLimit = field(default_factory=lambda: RateLimit("otp-wrong-day", 10, 24 * 3600))
+    otp_wrong_codes: WrongCodeLimit = field(default_factory=lambda: WrongCodeLimit(10, timedelta(days=1)))
     otp_per_address: RateLimit = field(default_factory=lambda: RateLimit("otp-address-hour", 20, 3600))
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Kolkata"))
     picture_max_bytes: int = 10 * 1024 * 1024

@@ -64,7 +64,12 @@ class OtpChallengeRepository(Protocol):
         ...
 
     async def put(self, challenge: OtpChallenge) -> None:
-        """Stores the phone's challenge, replacing any earlier one."""
+        """Stores the phone's challenge as it is (its wrong codes too), replacing any earlier one."""
+        ...
+
+    async def put_new(self, challenge: OtpChallenge) -> None:
+        """Stores a new code for the phone, replacing any earlier one but keeping the phone's wrong codes (the
+        lockout counts them across codes)."""
         ...
 
 

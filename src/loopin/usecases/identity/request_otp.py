@@ -56,7 +56,7 @@ class RequestOtp:
         challenge = OtpChallenge.issue(
             phone, code, now=now, policy=cfg.otp, digest=self.digest, requested_from=network
         )
-        await self.otps.put(challenge)
+        await self.otps.put_new(challenge)
         self.uow.enqueue(jobs.send_otp_sms(phone, code, int(now.timestamp() * 1000)))
         await self.uow.commit()
         return OtpSent(

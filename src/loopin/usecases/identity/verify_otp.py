@@ -15,7 +15,6 @@ from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository, TokenIssuer
 from loopin.usecases.platform.analytics import analytics_event
-from loopin.usecases.platform.ports import RateLimiter
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
@@ -39,17 +38,16 @@ class AccountNotFound(NotFound):
 class VerifyOtp:
     """Consumes the code exactly once: parallel calls with one code yield one session and one account.
 
-    Wrong codes are also counted per phone across all its codes (``otp_wrong_codes``); past that limit the
-    phone is locked until the day's wrong codes leave the window, except for one try of a fresh code typed in
-    from the network that asked for it. The phone's row lock serialises every verification of one phone, so
-    the count is exact under parallel guesses.
+    Wrong codes are also counted per phone across all its codes (``otp_wrong_codes``, kept on the challenge's
+    row: a new code keeps them); past that limit the phone is locked until the day's wrong codes leave the
+    window, except for one try of a fresh code typed in from the network that asked for it. The phone's row lock
+    serialises every verification of one phone, so the count is exact under parallel guesses.
     """
 
     otps: OtpChallengeRepository
     members: MemberRepository
     access: MemberAccess
     tokens: TokenIssuer
-    limiter: RateLimiter
     uow: UnitOfWork
     clock: Clock
     digest: KeyedDigest
@@ -71,26 +69,23 @@ class VerifyOtp:
             raise OtpNotRequested()
         challenge = locked.challenge
         wrong_codes = self.config.otp_wrong_codes
-        # a right code ends the phone's wrong-code count: asked in the same round trip as whether it is locked
-        verifies = challenge.awaits(code, now=now, policy=policy, digest=self.digest)
-        locked_for = await self.limiter.retry_after(wrong_codes, phone.e164, now=now, forget_if_free=verifies)
+        locked_for = challenge.locked_for(now, wrong_codes)
         if locked_for and not challenge.allows_one_try_from(client_network(client_address)):
             raise OtpLocked(locked_for)
         outcome = challenge.attempt(code, now=now, policy=policy, digest=self.digest)
         if outcome is OtpOutcome.WRONG_CODE:
             if locked_for:
                 challenge.spend(policy)
-            locked_for = await self.limiter.acquire([(wrong_codes, phone.e164)], now=now) or (
-                await self.limiter.retry_after(wrong_codes, phone.e164, now=now)
-            )
+            challenge.count_wrong_code(now, wrong_codes)
+            locked_for = challenge.locked_for(now, wrong_codes)
+        elif outcome is OtpOutcome.VERIFIED:  # its owner is in: the lockout, if any, ends
+            challenge.forget_wrong_codes()
         await self.otps.put(challenge)
         if outcome is not OtpOutcome.VERIFIED:
             await self.uow.commit()  # the wrong try counts even though the call fails
             if locked_for:
                 raise OtpLocked(locked_for)
             raise OtpRejected.for_outcome(outcome, challenge.attempts_left(policy))
-        if locked_for:  # the one try of a locked phone was right: its owner is in, the lockout ends
-            await self.limiter.reset(wrong_codes, phone.e164)
 
         member = None
         if create_account and not locked.phone_taken:  # a first sign-in: its member inserted, nobody to read

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from advanced_alchemy.base import DefaultBase, IdentityAuditBase
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, Index, Integer, String, text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, Index, Integer, String, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -42,6 +42,10 @@ class OtpChallengeRow(DefaultBase):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     consumed_at: Mapped[datetime | None]
     requested_from: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # the phone's wrong codes of the last window, across its codes (the lockout): a new code keeps them
+    wrong_codes: Mapped[list[datetime]] = mapped_column(
+        ARRAY(DateTime(timezone=True)), default=list, server_default="{}"
+    )
 
 
 class EventInterestRow(IdentityAuditBase):
