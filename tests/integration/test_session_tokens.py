@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import jwt
 import pytest
 
 from loopin.adapters.security import jwt_tokens
@@ -12,6 +13,7 @@ from loopin.adapters.security.jwt_tokens import CLOCK_SKEW_SECONDS, JwtSessionTo
 from tests.factories import MemberFactory
 
 SECRET = "a-test-secret-of-at-least-thirty-two-characters"
+PEM_KEY = "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----"
 
 
 def test_a_kept_token_expires_as_a_verified_one_would(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,3 +35,18 @@ def test_a_token_signed_with_another_key_is_refused_every_time() -> None:
     tokens = JwtSessionTokens(SECRET, lifetime=timedelta(minutes=10))
     assert tokens.read(token) is None
     assert tokens.read(token) is None
+
+
+@pytest.mark.parametrize("algorithm", ["HS256", "HS512"])  # the secret is long enough for HS512
+def test_a_minted_token_is_what_pyjwt_writes_for_its_claims(algorithm: str) -> None:
+    """Minting checks the server's key once instead of on every token: the token is the same bytes as
+    ``jwt.encode`` of its claims, and a key PyJWT refuses for HMAC is still refused."""
+    secret = SECRET * 2
+    tokens = JwtSessionTokens(secret, algorithm=algorithm, lifetime=timedelta(minutes=10))
+    issued = tokens.issue(MemberFactory.build(id=7), now=datetime.now(UTC))
+    claims = jwt.decode(issued.token, secret, algorithms=[algorithm], issuer="loopin")
+    assert issued.token == jwt.encode(claims, secret, algorithm=algorithm)
+    with pytest.raises(jwt.InvalidKeyError):
+        JwtSessionTokens(
+            "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----", lifetime=timedelta(minutes=1)
+        )

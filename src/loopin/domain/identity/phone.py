@@ -35,7 +35,7 @@ class PhoneNumber:
             parsed = phonenumbers.parse(text, DEFAULT_REGION)
         except phonenumbers.NumberParseException:
             parsed = None
-        if parsed is None or not phonenumbers.is_valid_number(parsed) or not _takes_sms(parsed):
+        if parsed is None or not _takes_sms(parsed):  # a mobile type is only given to a valid number
             raise InvalidInput.single(
                 field, "Enter a valid mobile number with its country code", code="INVALID_PHONE_NUMBER"
             )
@@ -50,7 +50,8 @@ class PhoneNumber:
 
 
 def _takes_sms(number: phonenumbers.PhoneNumber) -> bool:
-    """The code goes by SMS: landlines, toll-free and premium numbers cannot receive it."""
+    """The code goes by SMS: landlines, toll-free and premium numbers cannot receive it. ``number_type`` answers
+    UNKNOWN for a number that is not valid (the same check as ``is_valid_number``, which would repeat it)."""
     kind = phonenumbers.number_type(number)
     return kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
