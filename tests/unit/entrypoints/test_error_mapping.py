@@ -3,11 +3,15 @@ only a database that cannot serve is an outage (503 with Retry-After)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import pytest
-from litestar import Litestar, get
+from litestar import Litestar, get, post
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.testing import TestClient
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.entrypoints.http.errors import EXCEPTION_HANDLERS
 
 
@@ -66,3 +70,31 @@ def test_a_bad_query_or_header_parameter_is_located_by_its_plain_name() -> None:
     assert response.status_code == 422, response.text
     [problem] = response.json()["detail"]
     assert problem["loc"] == ["query", "limit"]
+
+
+def test_a_use_case_refusal_is_located_where_the_route_read_the_value() -> None:
+    """A use case names a field; the route's signature says whether it came in the query (by its wire name), a
+    header, the path or the body."""
+
+    @post("/items/{item_id:int}", status_code=200)
+    async def change(
+        item_id: FromPath[int],
+        data: JSONBody[dict[str, str]],
+        since: Annotated[str | None, QueryParameter(name="from")] = None,
+        mode: Annotated[str | None, HeaderParameter(name="x-mode")] = None,
+    ) -> None:
+        raise InvalidInput(
+            [FieldProblem(name, "refused") for name in ("since", "from", "mode", "item_id", "title", "item_id[0]")]
+        )
+
+    with TestClient(Litestar([change], exception_handlers=EXCEPTION_HANDLERS)) as client:
+        response = client.post("/items/7?from=x", json={"title": "t"})
+    assert response.status_code == 422, response.text
+    assert [problem["loc"] for problem in response.json()["detail"]] == [
+        ["query", "from"],
+        ["query", "from"],
+        ["header", "x-mode"],
+        ["path", "item_id"],
+        ["body", "title"],
+        ["body", "item_id[0]"],
+    ]

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import secrets
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.handlers import HTTPRouteHandler
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError
@@ -48,10 +50,14 @@ def envelope(status: int, detail: Any, code: str, headers: dict[str, str] | None
     return Response(body, status_code=status, headers=headers)
 
 
-def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+def domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     headers = None
     if isinstance(exc, InvalidInput):
-        detail: Any = [{"loc": ["body", p.field], "msg": p.message, "type": "value_error"} for p in exc.problems]
+        sources = _parameter_sources(request)
+        detail: Any = [
+            {"loc": [*sources.get(p.field, ("body", p.field))], "msg": p.message, "type": "value_error"}
+            for p in exc.problems
+        ]
         return envelope(HTTP_422_UNPROCESSABLE_ENTITY, detail, exc.code)
     if exc.kind is ErrorKind.RATE_LIMITED:
         headers = {"Retry-After": str(getattr(exc, "retry_after_seconds", 60))}
@@ -76,6 +82,34 @@ def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Res
         if isinstance(item, dict)
     ] or [{"loc": ["body"], "msg": _clean(str(exc.detail)), "type": "value_error"}]
     return envelope(HTTP_422_UNPROCESSABLE_ENTITY, detail, "VALIDATION_ERROR")
+
+
+def _parameter_sources(request: Request[Any, Any, Any]) -> dict[str, tuple[str, str]]:
+    """Where a use case's field came from when the route reads it as a parameter: the route's query, header,
+    cookie and path parameters by their Python name and by their name on the wire, each to (source, wire name).
+    A field no parameter carries came in the body."""
+    handler = request.scope.get("route_handler")
+    if not isinstance(handler, HTTPRouteHandler):
+        return {}
+    return _sources_of(handler, frozenset(request.scope.get("path_params") or ()))
+
+
+@lru_cache(maxsize=1024)
+def _sources_of(handler: HTTPRouteHandler, path_names: frozenset[str]) -> dict[str, tuple[str, str]]:
+    """Litestar's own reading of the handler's signature (the model it binds a request's parameters with),
+    built once per handler: only refusals pay for it."""
+    model = handler.create_kwargs_model(path_parameters=dict.fromkeys(path_names))  # type: ignore[arg-type]
+    sources: dict[str, tuple[str, str]] = {}
+    for parameters in (
+        model.expected_path_params,
+        model.expected_header_params,
+        model.expected_cookie_params,
+        model.expected_query_params,
+    ):
+        for parameter in parameters:
+            located = (_source(parameter.param_type), parameter.field_alias)
+            sources[parameter.field_name] = sources[parameter.field_alias] = located
+    return sources
 
 
 def _source(source: object) -> str:
