@@ -263,3 +263,16 @@ async def test_every_screen_answers_a_page(console: Rig) -> None:
         assert "text/html" in answer.headers["content-type"]
     assert (await api.get("/admin/orders?status=lost")).status_code == 422
     assert (await api.get("/admin/audit?target_id=0")).status_code == 400
+
+
+async def test_a_deleted_event_says_it_is_deleted_not_published(console: Rig) -> None:
+    api, fakes = console.client, console.fakes
+    host = await console.member()
+    event = await console.event(host)
+    assert (await api.delete(f"/api/events/{event.id}", headers=host.headers)).status_code == 200
+    await appoint(console.container)
+    await sign_in(api, fakes)
+    page = await api.get(f"/admin/events/{event.id}")
+    assert page.status_code == 200
+    assert "A deleted event can no longer be changed." in page.text
+    assert "A published event can no longer be changed." not in page.text
