@@ -158,6 +158,8 @@ async def test_feed_filters_and_paging_for_other_clients(api: AsyncTestClient, f
         {"search": "x" * 101},
         {"search": "jam\x00"},
         {"city": "pu\x00ne"},
+        {"city": "pu\x01ne"},
+        {"search": "jam\x01"},
         {"country_code": "abc"},
     ],
 )

@@ -68,8 +68,10 @@ class FeedFilters:
         search = " ".join((self.search or "").split())
         if len(search) > SEARCH_MAX:
             p.add("search", f"search must be at most {SEARCH_MAX} characters")
-        if any(ch < " " for ch in search) or any(ch < " " for ch in self.city or ""):
-            p.add("search", "search and city must not contain control characters")
+        if any(ch < " " for ch in search):
+            p.add("search", "search must not contain control characters")
+        if any(ch < " " for ch in self.city or ""):
+            p.add("city", "city must not contain control characters")
         if self.country_code is not None and len(self.country_code.strip()) != 2:
             p.add("country_code", "country_code must be a 2-letter country code")
         p.raise_if_any()
