@@ -68,43 +68,6 @@ async def test_several_limits_are_all_or_nothing(any_container: AsyncContainer, 
     assert await limiter.acquire(hits, now=now + timedelta(seconds=31)) == 3600 - 31
 
 
-async def test_retry_after_reads_a_limit_without_counting(any_container: AsyncContainer, fakes: Fakes) -> None:
-    """The OTP lockout asks "is this phone locked?" before it knows whether a guess is wrong."""
-    limiter = await limiter_of(any_container)
-    now = fakes.clock.now()
-    assert await limiter.retry_after(PER_MINUTE, "a", now=now) == 0
-    assert await limiter.acquire([(PER_MINUTE, "a")], now=now) == 0
-    for seconds in range(1, 10):  # reading many times counts nothing
-        assert await limiter.retry_after(PER_MINUTE, "a", now=now + timedelta(seconds=seconds)) == 0
-    assert await limiter.acquire([(PER_MINUTE, "a")], now=now + timedelta(seconds=10)) == 0
-    assert await limiter.retry_after(PER_MINUTE, "a", now=now + timedelta(seconds=20)) == 40
-    assert await limiter.retry_after(PER_MINUTE, "a", now=now + timedelta(seconds=20, milliseconds=500)) == 40
-    assert await limiter.retry_after(PER_MINUTE, "b", now=now + timedelta(seconds=20)) == 0
-    assert await limiter.retry_after(PER_MINUTE, "a", now=now + timedelta(seconds=60)) == 0
-    await limiter.reset(PER_MINUTE, "a")
-    assert await limiter.acquire([(PER_MINUTE, "a")], now=now + timedelta(seconds=21)) == 0
-
-
-async def test_retry_after_can_forget_a_subject_it_lets_in(any_container: AsyncContainer, fakes: Fakes) -> None:
-    """A right OTP code asks "is this phone locked?" and ends its wrong-code count in one step; a locked phone
-    keeps its count."""
-    limiter = await limiter_of(any_container)
-    now = fakes.clock.now()
-    assert await limiter.acquire([(PER_MINUTE, "a")], now=now) == 0
-    assert await limiter.acquire([(PER_MINUTE, "b")], now=now) == 0
-    assert await limiter.acquire([(PER_MINUTE, "b")], now=now) == 0
-    later = now + timedelta(seconds=1)
-    assert await limiter.retry_after(PER_MINUTE, "a", now=later, forget_if_free=True) == 0
-    assert await limiter.retry_after(PER_MINUTE, "b", now=later, forget_if_free=True) == 59
-    # "a" was forgotten: two more hits fit; "b" still holds its two
-    assert await limiter.acquire([(PER_MINUTE, "a")], now=later) == 0
-    assert await limiter.acquire([(PER_MINUTE, "a")], now=later) == 0
-    assert await limiter.acquire([(PER_MINUTE, "b")], now=later) == 59
-    # without forget_if_free nothing is forgotten
-    assert await limiter.retry_after(PER_MINUTE, "a", now=later) == 60
-    assert await limiter.acquire([(PER_MINUTE, "a")], now=later) == 60
-
-
 async def test_a_refused_call_counts_nothing(any_container: AsyncContainer, fakes: Fakes) -> None:
     limiter = await limiter_of(any_container)
     now = fakes.clock.now()
@@ -114,18 +77,6 @@ async def test_a_refused_call_counts_nothing(any_container: AsyncContainer, fake
         assert await limiter.acquire([(PER_MINUTE, "a")], now=now + timedelta(seconds=seconds)) > 0
     # had the refusals counted, the window would still be full at +61s
     assert await limiter.acquire([(PER_MINUTE, "a")], now=now + timedelta(seconds=61)) == 0
-
-
-async def test_reset_forgets_one_subject(any_container: AsyncContainer, fakes: Fakes) -> None:
-    limiter = await limiter_of(any_container)
-    now = fakes.clock.now()
-    for subject in ("a", "b"):
-        assert await limiter.acquire([(COOLDOWN, subject)], now=now) == 0
-        assert await limiter.acquire([(COOLDOWN, subject)], now=now) == 30
-    await limiter.reset(COOLDOWN, "a")
-    await limiter.reset(COOLDOWN, "never-used")
-    assert await limiter.acquire([(COOLDOWN, "a")], now=now) == 0
-    assert await limiter.acquire([(COOLDOWN, "b")], now=now) == 30
 
 
 async def test_concurrent_hits_never_exceed_the_limit(any_container: AsyncContainer, fakes: Fakes) -> None:

@@ -34,21 +34,6 @@ class MemoryRateLimiter(RateLimiter):
                 self._hits[_key(limit, subject)].append(t)
             return 0
 
-    async def retry_after(
-        self, limit: RateLimit, subject: str, *, now: datetime, forget_if_free: bool = False
-    ) -> int:
-        t = now.timestamp()
-        async with self._lock:
-            log = self._window(limit, subject, t)
-            if len(log) < limit.limit:
-                if forget_if_free:
-                    self._hits.pop(_key(limit, subject), None)
-                return 0
-            return max(1, int(-(-(log[len(log) - limit.limit] + limit.window_seconds - t) // 1)))
-
-    async def reset(self, limit: RateLimit, subject: str) -> None:
-        self._hits.pop(_key(limit, subject), None)
-
     def _window(self, limit: RateLimit, subject: str, t: float) -> list[float]:
         key = _key(limit, subject)
         kept = [h for h in self._hits[key] if h > t - limit.window_seconds]

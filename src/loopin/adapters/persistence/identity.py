@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Row, Table, bindparam, exists, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.exc import IntegrityError
 
 from loopin.adapters.persistence.database import SqlAdapter
@@ -48,7 +48,6 @@ def _copy_to_row(member: Member, row: MemberRow) -> None:
 
 
 _MEMBERS = cast(Table, MemberRow.__table__)
-_ADD_MEMBER = insert(_MEMBERS).returning(_MEMBERS.c.id, _MEMBERS.c.created_at)
 # A first sign-in's member: stored unless the phone is taken (then no row, no error: the caller locks the holder)
 _ADD_MEMBER_IF_FREE = (
     insert(_MEMBERS)
@@ -79,23 +78,18 @@ class SqlMemberRepository(RowRepository[Member, MemberRow], MemberRepository):
         _copy_to_row(member, row)
 
     async def add(self, member: Member) -> Member:
-        """One INSERT ... RETURNING built once, not the ORM's add and flush: every first sign-in adds a member
-        (less than half the CPU). A ``save`` later in the same use case reads the row first."""
-        values = _member_values(member)
-        if member.joined_at is not None:
-            values["created_at"] = member.joined_at
-        try:
-            member.id, member.joined_at = (await self._session.execute(_ADD_MEMBER, values)).one()
-        except IntegrityError as exc:
-            raise self.conflict from exc
+        if await self.add_if_phone_free(member) is None:
+            raise self.conflict
         return member
 
     async def add_if_phone_free(self, member: Member) -> Member | None:
+        """One INSERT ... ON CONFLICT DO NOTHING RETURNING built once, not the ORM's add and flush: every
+        first sign-in adds a member (less than half the CPU). A later ``save`` in the use case reads the row."""
         values = _member_values(member)
         if member.joined_at is not None:
             values["created_at"] = member.joined_at
         try:
-            stored = (await self._session.execute(_ADD_MEMBER_IF_FREE, values)).one_or_none()
+            stored: Any = (await self._run_core(_ADD_MEMBER_IF_FREE, values)).one_or_none()
         except IntegrityError as exc:
             raise self.conflict from exc
         if stored is None:
@@ -142,16 +136,19 @@ _PHONE_TAKEN = exists().where(_MEMBERS.c.phone_number == bindparam("phone")).lab
 _LOCK_FOR_SIGN_IN = (
     select(*_OTP.c, _PHONE_TAKEN).where(_OTP.c.phone_number == bindparam("phone")).with_for_update(of=_OTP)
 )
-_PUT_OTP = insert(_OTP)
-_PUT_OTP = _PUT_OTP.on_conflict_do_update(
-    index_elements=[_OTP.c.phone_number],
-    set_={c.name: _PUT_OTP.excluded[c.name] for c in _OTP.c if not c.primary_key},
-)
-_PUT_NEW_OTP = insert(_OTP)  # a new code: the phone's wrong codes stay as they are
-_PUT_NEW_OTP = _PUT_NEW_OTP.on_conflict_do_update(
-    index_elements=[_OTP.c.phone_number],
-    set_={c.name: _PUT_NEW_OTP.excluded[c.name] for c in _OTP.c if not c.primary_key and c.name != "wrong_codes"},
-)
+
+
+def _put_otp(*, keep: frozenset[str] = frozenset()) -> Insert:
+    """The phone's challenge stored over any earlier one, except the columns in ``keep``."""
+    statement = insert(_OTP)
+    return statement.on_conflict_do_update(
+        index_elements=[_OTP.c.phone_number],
+        set_={c.name: statement.excluded[c.name] for c in _OTP.c if not c.primary_key and c.name not in keep},
+    )
+
+
+_PUT_OTP = _put_otp()
+_PUT_NEW_OTP = _put_otp(keep=frozenset({"wrong_codes"}))  # a new code: the phone's wrong codes stay as they are
 
 
 class SqlOtpChallengeRepository(SqlAdapter, OtpChallengeRepository):
@@ -159,22 +156,22 @@ class SqlOtpChallengeRepository(SqlAdapter, OtpChallengeRepository):
     ORM identity map to keep in step (half the CPU of the ORM select and insert they replaced)."""
 
     async def get_for_update(self, phone: PhoneNumber) -> OtpChallenge | None:
-        row = (await self._session.execute(_LOCK_OTP, {"phone": phone.e164})).one_or_none()
+        row = (await self._run_core(_LOCK_OTP, {"phone": phone.e164})).one_or_none()
         return entity_from_row(OtpChallenge, row, phone=phone) if row else None
 
     async def lock_for_sign_in(self, phone: PhoneNumber) -> SignInChallenge | None:
-        row = (await self._session.execute(_LOCK_FOR_SIGN_IN, {"phone": phone.e164})).one_or_none()
+        row = (await self._run_core(_LOCK_FOR_SIGN_IN, {"phone": phone.e164})).one_or_none()
         if row is None:
             return None
         return SignInChallenge(entity_from_row(OtpChallenge, row, phone=phone), phone_taken=row.phone_taken)
 
     async def put(self, challenge: OtpChallenge) -> None:
         values = row_values(challenge, skip=("phone",))
-        await self._session.execute(_PUT_OTP, {"phone_number": challenge.phone.e164, **values})
+        await self._run_core(_PUT_OTP, {"phone_number": challenge.phone.e164, **values})
 
     async def put_new(self, challenge: OtpChallenge) -> None:
         values = row_values(challenge, skip=("phone",))
-        await self._session.execute(_PUT_NEW_OTP, {"phone_number": challenge.phone.e164, **values})
+        await self._run_core(_PUT_NEW_OTP, {"phone_number": challenge.phone.e164, **values})
 
 
 def interest_from_row(row: EventInterestRow) -> EventInterest:

@@ -35,30 +35,12 @@ end
 return 0
 """
 
-# KEYS: the sorted set of one (limit, subject). ARGV: now_ms, limit, window_ms, forget ('1': delete the set when
-# the limit allows a hit now). Never records a hit.
-_RETRY_AFTER = """
-local now = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local window = tonumber(ARGV[3])
-local hits = redis.call('ZCOUNT', KEYS[1], '(' .. (now - window), '+inf')
-if hits < limit then
-  if ARGV[4] == '1' then redis.call('DEL', KEYS[1]) end
-  return 0
-end
-local since = '(' .. (now - window)
-local oldest = redis.call('ZRANGEBYSCORE', KEYS[1], since, '+inf', 'WITHSCORES', 'LIMIT', hits - limit, 1)
-return tonumber(oldest[2]) + window - now
-"""
-
 
 class RedisRateLimiter(RateLimiter):
     prefix = "loopin:rl"
 
     def __init__(self, redis: Redis) -> None:
-        self._redis = redis
         self._script = redis.register_script(_ACQUIRE)
-        self._peek = redis.register_script(_RETRY_AFTER)
 
     async def acquire(self, hits: Sequence[tuple[RateLimit, str]], *, now: datetime) -> int:
         keys = [self._key(limit, subject) for limit, subject in hits]
@@ -70,19 +52,6 @@ class RedisRateLimiter(RateLimiter):
         except RedisError as exc:
             raise Unavailable() from exc
         return 0 if wait_ms <= 0 else max(1, -(-wait_ms // 1000))
-
-    async def retry_after(
-        self, limit: RateLimit, subject: str, *, now: datetime, forget_if_free: bool = False
-    ) -> int:
-        args = [int(now.timestamp() * 1000), limit.limit, limit.window_seconds * 1000, int(forget_if_free)]
-        try:
-            wait_ms = int(await self._peek(keys=[self._key(limit, subject)], args=args))
-        except RedisError as exc:
-            raise Unavailable() from exc
-        return 0 if wait_ms <= 0 else max(1, -(-wait_ms // 1000))
-
-    async def reset(self, limit: RateLimit, subject: str) -> None:
-        await self._redis.delete(self._key(limit, subject))
 
     def _key(self, limit: RateLimit, subject: str) -> str:
         return f"{self.prefix}:{limit.name}:{subject}"

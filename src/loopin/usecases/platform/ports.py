@@ -26,18 +26,6 @@ class RateLimiter(Protocol):
         """
         ...
 
-    async def retry_after(
-        self, limit: RateLimit, subject: str, *, now: datetime, forget_if_free: bool = False
-    ) -> int:
-        """The seconds until ``limit`` would allow a hit for ``subject`` (0: it would now); counts nothing.
-
-        ``forget_if_free``: when the answer is 0, the subject's hits are also forgotten, in the same step (as
-        ``reset``): a sign-in whose code is right ends its phone's wrong-code count in one round trip, not two.
-        """
-        ...
-
-    async def reset(self, limit: RateLimit, subject: str) -> None: ...
-
 
 class Analytics(Protocol):
     async def capture(
