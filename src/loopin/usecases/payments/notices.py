@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from loopin.domain.payments.errors import ForgedNotice, NoticeMismatch, OrderNotFound
 from loopin.domain.payments.order import OrderStatus
-from loopin.usecases.events.ports import EventCache
 from loopin.usecases.payments import jobs
 from loopin.usecases.payments.ports import (
     NoticeLog,
@@ -52,7 +51,6 @@ class HandlePaymentNotice:
     notices: NoticeLog
     orders: PaymentOrderRepository
     settlement: OrderSettlement
-    cache: EventCache
     uow: UnitOfWork
     clock: Clock
 
@@ -98,8 +96,6 @@ class HandlePaymentNotice:
             return NoticeHandled(order.order_id, order.status.value, changed=False)
         verdict = await self.gateway.verify(notice.txnid)  # GatewayUnavailable: 503, PayU retries
         settled = await self.settlement.apply(notice.txnid, verdict, self.clock.now())
-        if settled.changed:
-            self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
         if settled.mismatch:
             raise NoticeMismatch()

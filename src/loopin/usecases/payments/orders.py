@@ -270,7 +270,6 @@ class GetPaymentOrder:
     refunds: RefundRepository
     settlement: OrderSettlement
     gateway: PaymentGateway
-    cache: EventCache
     uow: UnitOfWork
     clock: Clock
 
@@ -293,8 +292,6 @@ class GetPaymentOrder:
         if verdict.outcome is Outcome.NOT_FOUND and not order.is_overdue(self.clock.now()):
             return order
         settled = await self.settlement.apply(order.order_id, verdict, self.clock.now())
-        if settled.changed:
-            self.uow.after_commit(self.cache.invalidate)
         await self.uow.commit()
         return settled.order
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loopin.usecases.events.ports import EventCache
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.ports import GatewayUnavailable, PaymentGateway, PaymentOrderRepository
 from loopin.usecases.payments.settlement import OrderSettlement
@@ -21,7 +20,6 @@ class ReconcileOrders:
     orders: PaymentOrderRepository
     gateway: PaymentGateway
     settlement: OrderSettlement
-    cache: EventCache
     uow: UnitOfWork
     clock: Clock
     config: PaymentsConfig
@@ -42,8 +40,6 @@ class ReconcileOrders:
             except GatewayUnavailable:
                 break  # the next run tries again
             settled = await self.settlement.apply(reference, verdict, self.clock.now())
-            if settled.changed:
-                self.uow.after_commit(self.cache.invalidate)
             await self.uow.commit()
             changed += settled.changed
         return changed

@@ -21,7 +21,7 @@ from loopin.domain.payments.order import Capture, OrderStatus, PaymentOrder
 from loopin.domain.payments.refund import RefundReason
 from loopin.usecases.attendance.ports import TicketRepository
 from loopin.usecases.attendance.tickets import TicketDesk
-from loopin.usecases.events.ports import EventRepository, SeatInventory
+from loopin.usecases.events.ports import EventCache, EventRepository, SeatInventory
 from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
@@ -54,10 +54,19 @@ class OrderSettlement:
     seats: SeatInventory
     refunding: Refunding
     ledger: Ledger
+    cache: EventCache
     uow: UnitOfWork
     config: PaymentsConfig
 
     async def apply(self, reference: str, verdict: PaymentVerdict, now: datetime) -> Settled:
+        """The order settled on ``verdict``; when that changed it (seats taken or freed, a ticket issued), the
+        events read after the commit show it: the event cache is invalidated then."""
+        settled = await self._settle(reference, verdict, now)
+        if settled.changed:
+            self.uow.after_commit(self.cache.invalidate)
+        return settled
+
+    async def _settle(self, reference: str, verdict: PaymentVerdict, now: datetime) -> Settled:
         order = await self.orders.lock(reference)
         if order is None:
             raise OrderNotFound()
