@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from loopin.domain.events.event import Event
 from loopin.domain.events.problems import Problems
 from loopin.usecases.events.config import EventsConfig
-from loopin.usecases.platform.files import IMAGE_EXTENSIONS, CheckedImage, UploadedFile, store_images
+from loopin.usecases.platform.files import (
+    CheckedImage,
+    ImageRefusal,
+    UploadedFile,
+    recognised_images,
+    store_images,
+)
 from loopin.usecases.platform.ports import FileStorage, ImageInspector
 
 FIELD = "cover_images"
@@ -19,19 +25,16 @@ def check_covers(
     if len(files) > Event.MAX_COVER_IMAGES:
         problems.add(FIELD, f"At most {Event.MAX_COVER_IMAGES} cover images per event", "TOO_MANY_COVER_IMAGES")
         return []
-    checked: list[CheckedImage] = []
+    images, refused = recognised_images(
+        files, inspector, min_bytes=config.cover_min_bytes, max_bytes=config.cover_max_bytes
+    )
     limit_mb = config.cover_max_bytes / (1024 * 1024)
-    for index, upload in enumerate(files, start=1):
-        size = len(upload.data)
-        if size > config.cover_max_bytes:
+    for index, why in refused:
+        if why is ImageRefusal.TOO_LARGE:
             problems.add(FIELD, f"Cover image {index} is larger than {limit_mb:g} MB", "INVALID_COVER_IMAGE")
-            continue
-        media_type = inspector.media_type(upload.data) if size >= config.cover_min_bytes else None
-        if media_type not in IMAGE_EXTENSIONS:
+        else:
             problems.add(FIELD, f"Cover image {index} is not a JPEG, PNG or WebP image", "INVALID_COVER_IMAGE")
-            continue
-        checked.append(CheckedImage(upload.data, media_type))
-    return checked
+    return images
 
 
 async def store_covers(storage: FileStorage, host_id: int, covers: Sequence[CheckedImage]) -> list[str]:

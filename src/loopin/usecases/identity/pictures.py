@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from loopin.domain.identity.profile import MAX_PICTURES, MIN_PICTURES
 from loopin.domain.shared.errors import FieldProblem
 from loopin.usecases.identity.config import IdentityConfig
-from loopin.usecases.platform.files import IMAGE_EXTENSIONS, CheckedImage, UploadedFile, store_images
+from loopin.usecases.platform.files import (
+    CheckedImage,
+    ImageRefusal,
+    UploadedFile,
+    recognised_images,
+    store_images,
+)
 from loopin.usecases.platform.ports import FileStorage, ImageInspector
 
 
@@ -21,19 +27,16 @@ def check_pictures(
     if len(files) > MAX_PICTURES:
         problems.append(FieldProblem(field, f"Maximum {MAX_PICTURES} profile pictures allowed"))
         return []
-    checked: list[CheckedImage] = []
+    images, refused = recognised_images(
+        files, inspector, min_bytes=config.picture_min_bytes, max_bytes=config.picture_max_bytes
+    )
     limit_mb = config.picture_max_bytes // (1024 * 1024)
-    for index, upload in enumerate(files, start=1):
-        size = len(upload.data)
-        if size > config.picture_max_bytes:
+    for index, why in refused:
+        if why is ImageRefusal.TOO_LARGE:
             problems.append(FieldProblem(field, f"Picture {index} is larger than {limit_mb} MB"))
-            continue
-        media_type = inspector.media_type(upload.data) if size >= config.picture_min_bytes else None
-        if media_type not in IMAGE_EXTENSIONS:
+        else:
             problems.append(FieldProblem(field, f"Picture {index} is not a JPEG, PNG or WebP image"))
-            continue
-        checked.append(CheckedImage(upload.data, media_type))
-    return checked
+    return images
 
 
 async def store_pictures(storage: FileStorage, member_id: int, pictures: Sequence[CheckedImage]) -> list[str]:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 
-from loopin.usecases.platform.ports import FileStorage
+from loopin.usecases.platform.ports import FileStorage, ImageInspector
 from loopin.usecases.shared.ports import Job
 
 DELETE_FILES = "platform.delete_files"
@@ -26,6 +27,33 @@ class CheckedImage:
 
     data: bytes
     media_type: str
+
+
+class ImageRefusal(Enum):
+    """Why an upload is not kept as an image; the use case words it for its own field."""
+
+    TOO_LARGE = "too_large"
+    NOT_AN_IMAGE = "not_an_image"  # not a JPEG, PNG or WebP by its bytes
+
+
+def recognised_images(
+    files: Sequence[UploadedFile], inspector: ImageInspector, *, min_bytes: int, max_bytes: int
+) -> tuple[list[CheckedImage], list[tuple[int, ImageRefusal]]]:
+    """The uploads that are images the app shows, and the others by their position (from 1) with why. An
+    upload over ``max_bytes`` is not inspected, nor is one under ``min_bytes``: no real picture is that small."""
+    images: list[CheckedImage] = []
+    refused: list[tuple[int, ImageRefusal]] = []
+    for index, upload in enumerate(files, start=1):
+        size = len(upload.data)
+        if size > max_bytes:
+            refused.append((index, ImageRefusal.TOO_LARGE))
+            continue
+        media_type = inspector.media_type(upload.data) if size >= min_bytes else None
+        if media_type not in IMAGE_EXTENSIONS:
+            refused.append((index, ImageRefusal.NOT_AN_IMAGE))
+            continue
+        images.append(CheckedImage(upload.data, media_type))
+    return images, refused
 
 
 async def store_images(storage: FileStorage, folder: str, images: Sequence[CheckedImage]) -> list[str]:
