@@ -20,7 +20,7 @@ from loopin.domain.attendance.ticket import Ticket, TicketStatus
 from loopin.domain.events.event import Event
 from loopin.domain.events.venue import Venue
 from loopin.domain.identity.member import Member
-from loopin.domain.shared.errors import Conflict
+from loopin.domain.shared.errors import ConcurrentChange
 from loopin.usecases.attendance.ports import (
     AttendanceReader,
     ConfirmationFacts,
@@ -68,7 +68,7 @@ class _PairTable(MemoryRows[Row], ABC):
         pair = self._pair(row)
         await self._tx.lock(self.pairs, pair)
         if self._tx.read(self.pairs, pair) is not None:
-            raise Conflict("This change conflicts with data saved at the same time. Please retry.")
+            raise ConcurrentChange()
         row.id = self._tx.next_id(self.table)
         await self._tx.lock(self.table, row.id)
         self._tx.write(self.pairs, pair, row.id)
@@ -166,7 +166,7 @@ class MemoryTicketRepository(_PairTable[Ticket], TicketRepository):
     async def add(self, ticket: Ticket) -> Ticket:
         await self._tx.lock(TICKET_DIGESTS, ticket.secret_digest)
         if self._tx.read(TICKET_DIGESTS, ticket.secret_digest) is not None:
-            raise Conflict("This change conflicts with data saved at the same time. Please retry.")
+            raise ConcurrentChange()
         stored = await super().add(ticket)
         self._tx.write(TICKET_DIGESTS, stored.secret_digest, stored.id)
         return stored

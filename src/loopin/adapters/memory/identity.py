@@ -9,10 +9,9 @@ from datetime import UTC, datetime
 
 from loopin.adapters.memory.store import MemoryAdapter, MemoryTransaction
 from loopin.domain.identity.interest import SEED_INTERESTS, EventInterest, slugify
-from loopin.domain.identity.member import Member, MemberStatus
+from loopin.domain.identity.member import AccountExists, Member, MemberStatus
 from loopin.domain.identity.otp import OtpChallenge
 from loopin.domain.identity.phone import PhoneNumber
-from loopin.domain.shared.errors import Conflict
 from loopin.usecases.identity.ports import (
     InterestRepository,
     KeptProfile,
@@ -50,7 +49,7 @@ class MemoryMemberRepository(MemoryAdapter, MemberRepository):
 
     async def add(self, member: Member) -> Member:
         if await self.add_if_phone_free(member) is None:
-            raise Conflict("An account with this phone number already exists.", code="ACCOUNT_EXISTS")
+            raise AccountExists()
         return member
 
     async def add_if_phone_free(self, member: Member) -> Member | None:

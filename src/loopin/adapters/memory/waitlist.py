@@ -12,7 +12,7 @@ from loopin.adapters.memory.store import MemoryAdapter
 from loopin.domain.attendance.waitlist import PlaceStatus, WaitlistPlace
 from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.identity.member import Member
-from loopin.domain.shared.errors import Conflict
+from loopin.domain.shared.errors import ConcurrentChange
 from loopin.usecases.attendance.ports import PlaceInLine, WaitlistRepository
 
 PLACES, LIVE_PLACES = "waitlist_places", "waitlist_live_places"
@@ -58,7 +58,7 @@ class MemoryWaitlistRepository(MemoryAdapter, WaitlistRepository):
         pair = (place.event_id, place.member_id)
         await self._tx.lock(LIVE_PLACES, pair)
         if self._tx.read(LIVE_PLACES, pair) is not None:
-            raise Conflict("This change conflicts with data saved at the same time. Please retry.")
+            raise ConcurrentChange()
         place.id = self._tx.next_id(PLACES)
         await self._tx.lock(PLACES, place.id)
         self._tx.write(LIVE_PLACES, pair, place.id)

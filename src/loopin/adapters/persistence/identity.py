@@ -14,11 +14,10 @@ from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.orm import EventInterestRow, MemberRow, OtpChallengeRow, is_storable_id
 from loopin.adapters.persistence.rows import RowRepository, entity_from_row, row_values
 from loopin.domain.identity.interest import EventInterest
-from loopin.domain.identity.member import Member, MemberStatus
+from loopin.domain.identity.member import AccountExists, Member, MemberStatus
 from loopin.domain.identity.otp import OtpChallenge
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.identity.profile import Gender, Profile
-from loopin.domain.shared.errors import Conflict
 from loopin.usecases.identity.ports import (
     InterestRepository,
     MemberRepository,
@@ -69,7 +68,7 @@ def live_member_from_row(row: MemberRow) -> Member | None:
 
 
 class SqlMemberRepository(RowRepository[Member, MemberRow], MemberRepository):
-    conflict = Conflict("An account with this phone number already exists.", code="ACCOUNT_EXISTS")
+    conflict = AccountExists()
 
     def _entity(self, row: MemberRow) -> Member:
         return member_from_row(row)

@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import instance_state
 
 from loopin.adapters.persistence.database import SqlAdapter
 from loopin.adapters.persistence.orm import is_storable_id
-from loopin.domain.shared.errors import Conflict
+from loopin.domain.shared.errors import ConcurrentChange, Conflict
 from loopin.usecases.shared.attributes import field_names
 
 T = TypeVar("T")
@@ -146,7 +146,6 @@ async def insert_row(session: AsyncSession, row: Any, created_at: datetime | Non
         raise conflict from exc
 
 
-CONFLICT = "This change conflicts with data saved at the same time. Please retry."
 _POPULATE = {"populate_existing": True}
 
 
@@ -203,7 +202,7 @@ class RowRepository(SqlAdapter, Generic[E, Row]):
 
     entity: type[E]
     row: type[Row]
-    conflict: ClassVar[Conflict] = Conflict(CONFLICT)
+    conflict: ClassVar[Conflict] = ConcurrentChange()
     # FOR NO KEY UPDATE, the lock an UPDATE takes anyway: it does not wait for the key-share locks that inserting
     # a row referencing this one takes (the foreign key check). For rows a rush inserts references to (events,
     # requests, invitations, tickets): a confirmation holds those key-share locks from its ticket insert to its
@@ -318,7 +317,7 @@ class RowRepository(SqlAdapter, Generic[E, Row]):
         try:
             await self._run_core(statement, {"row_id": entity.id, **changed})
         except IntegrityError as exc:
-            raise Conflict(CONFLICT) from exc
+            raise ConcurrentChange() from exc
         self._read[entity.id] = _Updated(read, changed)  # type: ignore[assignment]
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from loopin.adapters.jobs.outbox import Outbox
 from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.adapters.unit_of_work import AfterCommit, BufferedUnitOfWork
-from loopin.domain.shared.errors import Conflict
+from loopin.domain.shared.errors import ConcurrentChange
 from loopin.usecases.shared.ports import Clock
 
 
@@ -24,7 +24,7 @@ class SqlUnitOfWork(BufferedUnitOfWork):
             await self._session.commit()
         except IntegrityError as exc:
             await self._session.rollback()
-            raise Conflict("This change conflicts with data saved at the same time. Please retry.") from exc
+            raise ConcurrentChange() from exc
 
     async def _rollback(self) -> None:
         await self._session.rollback()

@@ -9,7 +9,7 @@ from enum import Enum
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.identity.profile import Profile
 from loopin.domain.identity.waitlist import WaitlistPolicy
-from loopin.domain.shared.errors import Forbidden
+from loopin.domain.shared.errors import Conflict, Forbidden
 
 
 class Role(Enum):
@@ -39,6 +39,11 @@ class Access(Enum):
     SELF = "self"  # own profile, devices and the interest list: onboarding and waitlisted members too
     MEMBER = "member"  # everything else: active members only
     STAFF = "staff"  # staff tools (host leads, the audit log): active staff and superusers only
+
+
+class AccountExists(
+    Conflict, code="ACCOUNT_EXISTS", message="An account with this phone number already exists."
+): ...
 
 
 class MemberWaitlisted(Forbidden, code="WAITLISTED"): ...

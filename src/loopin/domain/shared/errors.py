@@ -96,6 +96,10 @@ class Conflict(
 ): ...
 
 
+class ConcurrentChange(Conflict, message="This change conflicts with data saved at the same time. Please retry."):
+    """Another transaction wrote the same row or unique key first; the store refused the loser's write."""
+
+
 class RateLimited(
     DomainError,
     kind=ErrorKind.RATE_LIMITED,
