@@ -29,7 +29,7 @@ from loopin.adapters.persistence.orm import (
 from loopin.adapters.persistence.rows import RowRepository, copy_to_row, entity_from_row, row_values
 from loopin.domain.payments.fee import PlatformFeeConfig, PriceQuote
 from loopin.domain.payments.ledger import LedgerEntry, LedgerKind, LedgerTransaction, host_payable
-from loopin.domain.payments.order import OPEN_STATUSES, OrderStatus, PaymentOrder
+from loopin.domain.payments.order import EXPIRED_REASON, OPEN_STATUSES, OrderStatus, PaymentOrder, is_order_id
 from loopin.domain.payments.refund import Refund, RefundStatus
 from loopin.domain.shared.money import ZERO
 from loopin.usecases.payments.ports import (
@@ -46,8 +46,6 @@ from loopin.usecases.payments.ports import (
 )
 
 OPEN = [s.value for s in OPEN_STATUSES]
-EXPIRED_REASON = "The payment window closed before the payment completed."
-_REFERENCE_MAX = 25
 
 
 def order_from_row(row: PaymentOrderRow) -> PaymentOrder:
@@ -59,10 +57,6 @@ def _copy_order(o: PaymentOrder, row: PaymentOrderRow) -> None:
     copy_to_row(o, row, skip=("id", "created_at", "updated_at", "quote"))
     copy_to_row(o.quote, row, skip=())
     row.currency = o.currency
-
-
-def _storable(reference: str) -> bool:
-    return 0 < len(reference) <= _REFERENCE_MAX and reference.isascii() and reference.isalnum()
 
 
 class SqlPaymentOrderRepository(RowRepository[PaymentOrder, PaymentOrderRow], PaymentOrderRepository):
@@ -88,7 +82,7 @@ class SqlPaymentOrderRepository(RowRepository[PaymentOrder, PaymentOrderRow], Pa
         return order
 
     async def _by_reference(self, reference: str, *, lock: bool) -> PaymentOrder | None:
-        if not _storable(reference):
+        if not is_order_id(reference):
             return None
         return await self._one(select(PaymentOrderRow).where(PaymentOrderRow.order_id == reference), lock=lock)
 

@@ -32,6 +32,7 @@ from loopin.domain.shared.transitions import Transitions
 
 ORDER_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud to support without errors
 ORDER_ID_MAX = 25  # PayU's txnid limit
+EXPIRED_REASON = "The payment window closed before the payment completed."
 
 
 class OrderStatus(Enum):
@@ -66,6 +67,11 @@ def new_order_id(now: datetime) -> str:
     pipe-separated hashes), about 60 bits of randomness."""
     suffix = "".join(secrets.choice(ORDER_ID_ALPHABET) for _ in range(12))
     return f"LP{now:%y%m%d}{suffix}"
+
+
+def is_order_id(reference: str) -> bool:
+    """An order id PayU takes as a ``txnid``: ASCII letters and digits, at most ``ORDER_ID_MAX`` of them."""
+    return reference.isascii() and reference.isalnum() and len(reference) <= ORDER_ID_MAX
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +125,7 @@ class PaymentOrder:
         if expires_at <= now:
             raise ValueError("a payment window ends in the future")
         reference = order_id or new_order_id(now)
-        if not (reference.isascii() and reference.isalnum() and len(reference) <= ORDER_ID_MAX):
+        if not is_order_id(reference):
             raise ValueError("an order id is at most 25 ASCII letters and digits")
         return cls(
             id=0,
@@ -201,7 +207,7 @@ class PaymentOrder:
 
     def expire(self, now: datetime) -> None:
         self._move(OrderStatus.EXPIRED, now)
-        self.failure_reason = "The payment window closed before the payment completed."
+        self.failure_reason = EXPIRED_REASON
 
     def add_refund(self, amount: Decimal, now: datetime) -> None:
         """A refund was opened; the whole captured amount refunded makes the order ``refunded``."""
