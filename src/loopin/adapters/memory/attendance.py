@@ -120,7 +120,7 @@ class MemoryJoinRequestRepository(_PairTable[JoinRequest], JoinRequestRepository
 
     async def lock_overdue(self, now: datetime, limit: int) -> list[JoinRequest]:
         return await self._lock_overdue(
-            lambda r: r.status is RequestStatus.ACCEPTED and r.confirm_by is not None and r.confirm_by <= now,
+            lambda r: r.is_overdue(now),
             lambda r: (r.confirm_by, r.id),
             limit,
         )
@@ -144,7 +144,7 @@ class MemoryInvitationRepository(_PairTable[Invitation], InvitationRepository):
 
     async def lock_overdue(self, now: datetime, limit: int) -> list[Invitation]:
         return await self._lock_overdue(
-            lambda i: i.status is InvitationStatus.PENDING and i.expires_at <= now,
+            lambda i: i.is_overdue(now),
             lambda i: (i.expires_at, i.id),
             limit,
         )

@@ -64,9 +64,11 @@ class Invitation:
 
     def status_at(self, now: datetime) -> InvitationStatus:
         """A pending invitation past its deadline reads as expired before the sweep marks it."""
-        if self.status is InvitationStatus.PENDING and now >= self.expires_at:
-            return InvitationStatus.EXPIRED
-        return self.status
+        return InvitationStatus.EXPIRED if self.is_overdue(now) else self.status
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Pending past ``expires_at``: the next reader or the sweep expires it."""
+        return self.status is InvitationStatus.PENDING and now >= self.expires_at
 
     def is_open(self, now: datetime) -> bool:
         """Still answerable (pending or already answered, before the deadline)."""
@@ -100,11 +102,11 @@ class Invitation:
         return True
 
     def expire(self, now: datetime) -> bool:
-        if self.status is InvitationStatus.PENDING and now >= self.expires_at:
-            self.status = InvitationStatus.EXPIRED
-            self.updated_at = now
-            return True
-        return False
+        if not self.is_overdue(now):
+            return False
+        self.status = InvitationStatus.EXPIRED
+        self.updated_at = now
+        return True
 
     def withdrawn_by_guest(self, now: datetime) -> None:
         """The guest cancelled the ticket this invitation led to: they are no longer going."""

@@ -65,9 +65,11 @@ class JoinRequest:
 
     def status_at(self, now: datetime) -> RequestStatus:
         """What the member and the host see: an accepted request past its deadline reads as expired."""
-        if self.status is RequestStatus.ACCEPTED and self.confirm_by is not None and now >= self.confirm_by:
-            return RequestStatus.EXPIRED
-        return self.status
+        return RequestStatus.EXPIRED if self.is_overdue(now) else self.status
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Accepted and past ``confirm_by`` without a ticket: the next reader or the sweep expires it."""
+        return self.status is RequestStatus.ACCEPTED and self.confirm_by is not None and now >= self.confirm_by
 
     @property
     def is_pending(self) -> bool:
@@ -158,7 +160,7 @@ class JoinRequest:
     # --- the clock -------------------------------------------------------------------------------------------
 
     def expire(self, now: datetime) -> bool:
-        if self.status_at(now) is not RequestStatus.EXPIRED or self.status is RequestStatus.EXPIRED:
+        if not self.is_overdue(now):
             return False
         self.status = RequestStatus.EXPIRED
         self.updated_at = now
