@@ -133,7 +133,7 @@ class MemoryNotificationRepository(MemoryAdapter, NotificationRepository):
 
     async def lock_push_due(self, now: datetime, limit: int) -> list[Notification]:
         due = sorted(
-            (n for n in self._tx.rows(NOTIFICATIONS) if n.awaits_push and n.push_due_at and n.push_due_at <= now),
+            (n for n in self._tx.rows(NOTIFICATIONS) if n.is_push_due(now)),
             key=lambda n: (n.push_due_at, n.id),
         )
         claimed: list[Notification] = []

@@ -34,3 +34,7 @@ class Notification:
     @property
     def awaits_push(self) -> bool:
         return self.pushed_at is None and self.push_due_at is not None
+
+    def is_push_due(self, now: datetime) -> bool:
+        """Awaits its push and the quiet hours it was held for are over: push it now."""
+        return self.awaits_push and self.push_due_at is not None and self.push_due_at <= now

@@ -140,12 +140,7 @@ class DeliverNotification:
         await self.uow.commit()  # the in-app row exists whatever happens to the push
         notification = await self.notifications.lock_by_key(wanted.key)
         pushed = False
-        if (
-            notification is not None
-            and notification.awaits_push
-            and notification.push_due_at is not None
-            and notification.push_due_at <= self.clock.now()
-        ):
+        if notification is not None and notification.is_push_due(self.clock.now()):
             pushed = await self.pusher.send(notification)
         await self.uow.commit()
         return pushed
