@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from contextlib import suppress
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -192,14 +193,11 @@ def check_capacity(value: int | None, problems: Problems) -> int | None:
 def parse_price(raw: str | float | Decimal | None, problems: Problems) -> Decimal | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return ZERO
-    if isinstance(raw, bool):
-        problems.add("ticket_price", "Ticket price must be an amount in rupees", "INVALID_TICKET_PRICE")
-        return None
-    try:
-        return to_money(raw if isinstance(raw, str | Decimal) else repr(raw))
-    except ValueError:
-        problems.add("ticket_price", "Ticket price must be an amount in rupees", "INVALID_TICKET_PRICE")
-        return None
+    if not isinstance(raw, bool):  # JSON true and false are not amounts
+        with suppress(ValueError):
+            return to_money(raw if isinstance(raw, str | Decimal) else repr(raw))
+    problems.add("ticket_price", "Ticket price must be an amount in rupees", "INVALID_TICKET_PRICE")
+    return None
 
 
 def check_pricing(is_paid: bool, price: Decimal | None, problems: Problems) -> Decimal | None:
