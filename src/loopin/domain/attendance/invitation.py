@@ -102,11 +102,11 @@ class Invitation:
         return True
 
     def expire(self, now: datetime) -> bool:
-        if not self.is_overdue(now):
-            return False
-        self.status = InvitationStatus.EXPIRED
-        self.updated_at = now
-        return True
+        if self.is_overdue(now):
+            self.status = InvitationStatus.EXPIRED
+            self.updated_at = now
+            return True
+        return False
 
     def withdrawn_by_guest(self, now: datetime) -> None:
         """The guest cancelled the ticket this invitation led to: they are no longer going."""

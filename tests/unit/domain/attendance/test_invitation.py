@@ -77,14 +77,17 @@ def test_a_ticket_holder_cancels_the_attendance_rather_than_declining() -> None:
 
 def test_expire_marks_only_pending_invitations_past_their_deadline() -> None:
     i = invitation()
+    assert (i.is_overdue(LATER), i.is_overdue(EXPIRES)) == (False, True)
     assert i.expire(LATER) is False
     assert i.expire(EXPIRES) is True
+    assert i.is_overdue(EXPIRES) is False  # expired: nothing left for the sweep
     assert i.status is InvitationStatus.EXPIRED
     assert i.expire(EXPIRES) is False
     with pytest.raises(InvitationExpired):
         i.answer(True, EXPIRES, has_ticket=False)
     answered = invitation()
     answered.answer(True, LATER, has_ticket=False)
+    assert answered.is_overdue(EXPIRES) is False
     assert answered.expire(EXPIRES) is False
     assert answered.status is InvitationStatus.ACCEPTED
 

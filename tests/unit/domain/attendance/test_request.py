@@ -57,9 +57,11 @@ def test_an_accepted_request_reads_as_expired_after_its_deadline_until_a_ticket_
     assert r.status_at(DEADLINE - timedelta(seconds=1)) is RequestStatus.ACCEPTED
     assert r.status_at(DEADLINE) is RequestStatus.EXPIRED
     assert not r.can_confirm(DEADLINE, has_ticket=False)
+    assert (r.is_overdue(DEADLINE - timedelta(seconds=1)), r.is_overdue(DEADLINE)) == (False, True)
     assert r.expire(DEADLINE - timedelta(seconds=1)) is False
     assert r.expire(DEADLINE) is True
     assert r.status is RequestStatus.EXPIRED
+    assert r.is_overdue(DEADLINE) is False
     assert r.expire(DEADLINE) is False
 
     ticketed = pending()
@@ -67,6 +69,7 @@ def test_an_accepted_request_reads_as_expired_after_its_deadline_until_a_ticket_
     ticketed.ticket_issued(LATER)
     assert ticketed.confirm_by is None
     assert ticketed.status_at(DEADLINE + timedelta(days=30)) is RequestStatus.ACCEPTED
+    assert ticketed.is_overdue(DEADLINE + timedelta(days=30)) is False
     assert ticketed.expire(DEADLINE + timedelta(days=30)) is False
 
 

@@ -15,6 +15,7 @@ from loopin.domain.payments.order import (
     Capture,
     OrderStatus,
     PaymentOrder,
+    is_order_id,
     new_order_id,
     sources_of,
 )
@@ -108,6 +109,13 @@ def test_order_ids_are_short_unique_and_safe_in_a_payu_hash() -> None:
         assert len(reference) == 20 <= 25
         assert reference.isascii()
         assert reference.isalnum()
+        assert is_order_id(reference)
+
+
+@pytest.mark.parametrize("reference", ["", "A|B", "A" * 26, "ORDER-1", "LP\u0661\u0662"])
+def test_what_is_not_an_order_id(reference: str) -> None:
+    """Neither opened nor looked up: not ASCII letters and digits, or longer than PayU's txnid."""
+    assert not is_order_id(reference)
 
 
 def test_an_order_refuses_a_bad_id_a_past_window_or_nothing_to_charge() -> None:
