@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
 from loopin.domain.events.problems import Problems
 from loopin.domain.identity.phone import PhoneNumber
+from loopin.domain.identity.profile import is_person_name
 from loopin.domain.shared.errors import InvalidInput
 
 NAME_MAX = 100
 MESSAGE_MAX = 1000
-_NAME_PUNCTUATION = frozenset(" -'.’")
 
 
 @dataclass(slots=True)
@@ -34,13 +33,9 @@ def clean_lead_name(raw: str, field: str, problems: Problems) -> str:
         problems.add(field, f"{field} is required")
     elif len(name) > NAME_MAX:
         problems.add(field, f"{field} must be at most {NAME_MAX} characters")
-    elif not all(_is_name_char(ch) for ch in name) or not any(ch.isalpha() for ch in name):
+    elif not is_person_name(name):
         problems.add(field, f"{field} may contain only letters, spaces, hyphens, apostrophes and dots")
     return name
-
-
-def _is_name_char(ch: str) -> bool:
-    return ch in _NAME_PUNCTUATION or unicodedata.category(ch)[0] in ("L", "M")
 
 
 def new_lead(first_name: str, last_name: str, phone: str, message: str, *, now: datetime) -> HostLead:

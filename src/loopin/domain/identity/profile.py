@@ -63,15 +63,19 @@ def clean_name(raw: str, problems: list[FieldProblem]) -> str:
         problems.append(FieldProblem("name", f"Name must be at least {NAME_MIN} characters long"))
     elif len(name) > NAME_MAX:
         problems.append(FieldProblem("name", f"Name must be at most {NAME_MAX} characters long"))
-    elif not all(_is_name_char(ch) for ch in name) or not any(ch.isalpha() for ch in name):
+    elif not is_person_name(name):
         problems.append(
             FieldProblem("name", "Name may contain only letters, spaces, hyphens, apostrophes and dots")
         )
     return name
 
 
-def _is_name_char(ch: str) -> bool:
-    return ch in _NAME_PUNCTUATION or unicodedata.category(ch)[0] in ("L", "M")
+def is_person_name(name: str) -> bool:
+    """A member's or a host lead's name: letters of any script with their combining marks, the punctuation names
+    carry, and at least one letter."""
+    return all(ch in _NAME_PUNCTUATION or unicodedata.category(ch)[0] in ("L", "M") for ch in name) and any(
+        ch.isalpha() for ch in name
+    )
 
 
 def parse_birth_date(raw: str, today: date, problems: list[FieldProblem]) -> date | None:
