@@ -252,11 +252,12 @@ def _events() -> None:
 
 
 def _attendance() -> None:
-    """Attendance: invitations, join requests and tickets (one each per member and event), waitlist places (one
-    live per member and event; an offer's seats count in events.seats_held), reminders sent (each goes once).
+    """Attendance: invitations, join requests, tickets, waitlist places, reminders sent.
 
-    Tickets never store their code: a random nonce (the code is an HMAC of the ticket uuid and the nonce under a
-    server key) and a keyed digest of the code, unique, for the door's lookup.
+    One invitation, join request and ticket per member and event, and one live waitlist place (an offer's seats
+    count in events.seats_held); a reminder goes once. Tickets never store their code: a random nonce (the code
+    is an HMAC of the ticket uuid and the nonce under a server key) and a keyed digest of the code, unique, for
+    the door's lookup.
     """
     op.create_table(
         "invitations",
@@ -368,7 +369,7 @@ def _payments() -> None:
     indexes). The ledger is append-only (a trigger refuses UPDATE and DELETE) and each transaction's entries sum
     to zero (a deferred constraint trigger checks it at commit). Both raise plain exceptions (SQLSTATE P0001): a
     broken ledger is a bug of this service, never a client's conflict. A ledger transaction moves an order or a
-    payout (its key to payout_requests is added with the payouts).
+    payout (its foreign key to payout_requests comes with the payouts).
     """
     op.create_table(
         "payment_notices",
@@ -589,8 +590,11 @@ def _payouts() -> None:
 
 
 def _notifications() -> None:
-    """Notifications: push devices, the inbox (unread and push-due indexes; an urgent one ignores quiet hours),
-    muted types per member, staff campaigns and their recipients (one row per member reached)."""
+    """Notifications: push devices, the inbox, muted types per member, staff campaigns and their recipients.
+
+    The inbox keeps unread and push-due indexes (an urgent push is not deferred to the end of quiet hours); a
+    campaign has one recipient row per member reached.
+    """
     op.create_table(
         "devices",
         _id(),
@@ -667,11 +671,11 @@ def _notifications() -> None:
 
 
 def _audit() -> None:
-    """Audit: the log proves itself. Entries are hash-chained (seq, digest, previous_digest); daily summaries
-    anchor the chain's head.
+    """Audit: the append-only, hash-chained log and its daily summaries.
 
-    Triggers refuse UPDATE, DELETE and TRUNCATE on the log and its day tables: nothing in the application changes
-    them, and a change made by hand shows as a trigger that was dropped or disabled, besides breaking the chain.
+    Entries are chained (seq, digest, previous_digest); daily summaries anchor the chain's head. Triggers refuse
+    UPDATE, DELETE and TRUNCATE on the log and its day tables: nothing in the application changes them, and a
+    change made by hand shows as a trigger that was dropped or disabled, besides breaking the chain.
     """
     op.create_table(
         "audit_entries",
@@ -722,9 +726,11 @@ def _audit() -> None:
 
 
 def _outbox() -> None:
-    """Platform: the transactional outbox, jobs committed with the change that asked for them until relayed to
-    SAQ. ``available_at`` orders the relay's claims and holds a message back while its writer hands it over, or
-    after a failed relay (backoff)."""
+    """Platform: the transactional outbox.
+
+    Jobs committed with the change that asked for them, until relayed to SAQ. ``available_at`` orders the relay's
+    claims and holds a message back while its writer hands it over, or after a failed relay (backoff).
+    """
     op.create_table(
         "outbox",
         sa.Column("id", sa.Uuid(), primary_key=True),
