@@ -180,7 +180,7 @@ class SqlTicketRepository(RowRepository[Ticket, TicketRow], TicketRepository):
         try:
             ticket.id = (await self._run_core(_ADD_TICKET, values)).scalar_one()
         except IntegrityError as exc:
-            raise self.conflict from exc
+            raise self.conflict() from exc
         return ticket
 
     async def find(self, event_id: int, member_id: int) -> Ticket | None:

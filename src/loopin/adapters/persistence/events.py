@@ -23,9 +23,12 @@ def _copy_event(event: Event, row: EventRow) -> None:
     copy_to_row(event, row, skip=("id", "created_at", "updated_at", "seats_held"))
 
 
+class EventNotStored(Conflict, code="EVENT_CONFLICT", message="This event could not be stored. Please retry."): ...
+
+
 class SqlEventRepository(RowRepository[Event, EventRow], EventRepository):
     no_key_update = True  # a rush inserts tickets referencing it (RowRepository.no_key_update)
-    conflict = Conflict("This event could not be stored. Please retry.", code="EVENT_CONFLICT")
+    conflict = EventNotStored
 
     def _write(self, event: Event, row: EventRow) -> None:
         _copy_event(event, row)

@@ -68,7 +68,7 @@ def live_member_from_row(row: MemberRow) -> Member | None:
 
 
 class SqlMemberRepository(RowRepository[Member, MemberRow], MemberRepository):
-    conflict = AccountExists()
+    conflict = AccountExists
 
     def _entity(self, row: MemberRow) -> Member:
         return member_from_row(row)
@@ -78,7 +78,7 @@ class SqlMemberRepository(RowRepository[Member, MemberRow], MemberRepository):
 
     async def add(self, member: Member) -> Member:
         if await self.add_if_phone_free(member) is None:
-            raise self.conflict
+            raise self.conflict()
         return member
 
     async def add_if_phone_free(self, member: Member) -> Member | None:
@@ -90,7 +90,7 @@ class SqlMemberRepository(RowRepository[Member, MemberRow], MemberRepository):
         try:
             stored: Any = (await self._run_core(_ADD_MEMBER_IF_FREE, values)).one_or_none()
         except IntegrityError as exc:
-            raise self.conflict from exc
+            raise self.conflict() from exc
         if stored is None:
             return None
         member.id, member.joined_at = stored

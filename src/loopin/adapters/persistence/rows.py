@@ -134,7 +134,9 @@ async def stored_row(session: AsyncSession, kind: type[Row], row_id: int) -> Row
     return row
 
 
-async def insert_row(session: AsyncSession, row: Any, created_at: datetime | None, conflict: Conflict) -> None:
+async def insert_row(
+    session: AsyncSession, row: Any, created_at: datetime | None, conflict: type[Conflict]
+) -> None:
     """Adds the row and flushes it, so its id is known; dated like its entity when that has a date already.
     A constraint the row breaks (a unique pair written at the same time) is answered with ``conflict``."""
     if created_at is not None:
@@ -143,7 +145,7 @@ async def insert_row(session: AsyncSession, row: Any, created_at: datetime | Non
     try:
         await session.flush()
     except IntegrityError as exc:
-        raise conflict from exc
+        raise conflict() from exc
 
 
 _POPULATE = {"populate_existing": True}
@@ -202,7 +204,7 @@ class RowRepository(SqlAdapter, Generic[E, Row]):
 
     entity: type[E]
     row: type[Row]
-    conflict: ClassVar[Conflict] = ConcurrentChange()
+    conflict: ClassVar[type[Conflict]] = ConcurrentChange  # a new error each time: a raised one keeps its frames
     # FOR NO KEY UPDATE, the lock an UPDATE takes anyway: it does not wait for the key-share locks that inserting
     # a row referencing this one takes (the foreign key check). For rows a rush inserts references to (events,
     # requests, invitations, tickets): a confirmation holds those key-share locks from its ticket insert to its
