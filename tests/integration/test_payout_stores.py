@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from dishka import AsyncContainer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.domain.identity.member import Member
 from loopin.domain.payouts.bank_account import BankAccount
+from loopin.domain.shared.errors import ConcurrentChange
 from loopin.usecases.payouts.ports import AccountNumberVault, BankAccountRepository, PayoutHosts
 from loopin.usecases.shared.ports import UnitOfWork
 from tests.integration.events_support import members
@@ -89,6 +91,21 @@ async def test_bank_accounts_round_trip_and_list_primary_first(
         assert [a.id for a in await repo.of_host(host.id)] == [new.id, old.id]
         assert await repo.get(primary.id, host_id=host.id) is None
         assert (await repo.by_ids([primary.id, theirs.id]))[primary.id].is_active is False
+
+
+async def test_a_second_active_copy_or_a_second_primary_is_refused_alike(
+    any_container: AsyncContainer, fakes: Fakes
+) -> None:
+    """The use cases check first under the host lock; the store's own rule is the last word, said the same way."""
+    (host,) = await members(any_container, fakes.clock.now(), 1)
+    await account(any_container, host, fakes, primary=True)
+    with pytest.raises(ConcurrentChange) as copy:
+        await account(any_container, host, fakes, minutes=1)
+    with pytest.raises(ConcurrentChange) as second_primary:
+        await account(any_container, host, fakes, number="44445555666", primary=True, minutes=2)
+    assert copy.value.code == second_primary.value.code == "CONFLICT"
+    async with any_container() as scope:
+        assert len(await (await scope.get(BankAccountRepository)).of_host(host.id)) == 1
 
 
 async def test_the_host_lock_serialises_two_transactions(any_container: AsyncContainer, fakes: Fakes) -> None:

@@ -22,7 +22,7 @@ from loopin.domain.payouts.bank_account import BankAccount
 from loopin.domain.payouts.errors import PayoutInFlight, UtrTaken
 from loopin.domain.payouts.ledger import PAYOUT_BANK, PAYOUTS_IN_FLIGHT
 from loopin.domain.payouts.payout import PayoutRequest, PayoutStatus
-from loopin.domain.shared.errors import Conflict
+from loopin.domain.shared.errors import ConcurrentChange
 from loopin.domain.shared.money import ZERO
 from loopin.usecases.payouts.ports import (
     BankAccountRepository,
@@ -46,13 +46,15 @@ def _newest_primary_first(a: BankAccount) -> tuple[bool, float, int]:
 
 class MemoryBankAccountRepository(MemoryAdapter, BankAccountRepository):
     def _check(self, account: BankAccount) -> None:
+        """The SQL store's partial unique indexes (one active copy of an account, one primary per host), broken
+        as the SQL adapter reports it."""
         for other in self._tx.rows(BANK_ACCOUNTS):
             if other.id == account.id or other.host_id != account.host_id or not other.is_active:
                 continue
-            if account.is_active and other.fingerprint == account.fingerprint:
-                raise Conflict("This bank account is already added.")
-            if account.is_primary and other.is_primary:
-                raise Conflict("Another account is primary.")
+            if (account.is_active and other.fingerprint == account.fingerprint) or (
+                account.is_primary and other.is_primary
+            ):
+                raise ConcurrentChange()
 
     async def add(self, account: BankAccount) -> BankAccount:
         self._check(account)

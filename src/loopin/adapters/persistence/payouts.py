@@ -37,6 +37,7 @@ from loopin.domain.payouts.bank_account import BankAccount
 from loopin.domain.payouts.errors import PayoutInFlight, UtrTaken
 from loopin.domain.payouts.ledger import PAYOUT_BANK, PAYOUTS_IN_FLIGHT
 from loopin.domain.payouts.payout import IN_FLIGHT, Allocation, PayoutRequest, PayoutStatus
+from loopin.domain.shared.errors import ConcurrentChange
 from loopin.domain.shared.money import ZERO
 from loopin.usecases.payouts.ports import (
     BankAccountRepository,
@@ -67,9 +68,13 @@ class SqlBankAccountRepository(SqlAdapter, BankAccountRepository):
     async def add(self, account: BankAccount) -> BankAccount:
         values = row_values(account, skip=("id", "created_at", "updated_at"))
         values["created_at"] = account.created_at
-        account.id = int(
-            await self._session.scalar(insert(BankAccountRow).values(**values).returning(BankAccountRow.id)) or 0
-        )
+        try:
+            new_id = await self._session.scalar(
+                insert(BankAccountRow).values(**values).returning(BankAccountRow.id)
+            )
+        except IntegrityError as exc:  # a second active copy or a second primary (the partial unique indexes)
+            raise ConcurrentChange() from exc
+        account.id = int(new_id or 0)
         return account
 
     async def get(self, account_id: int, *, host_id: int) -> BankAccount | None:
