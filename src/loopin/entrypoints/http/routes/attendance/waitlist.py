@@ -17,6 +17,7 @@ from litestar.params import JSONBody
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import PathId
+from loopin.entrypoints.http.routes.attendance.checkout import PayuRedirectOut, order_figures
 from loopin.entrypoints.http.routes.attendance.tickets import TicketOut, ticket_out
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.attendance.ports import OfferCheckout
@@ -86,14 +87,9 @@ class OfferOrderOut(msgspec.Struct):
     created_at: datetime | None
 
 
-class PaymentFormOut(msgspec.Struct):
-    payu_url: str
-    payload: dict[str, str]
-
-
 class OfferOrderDataOut(msgspec.Struct):
     order: OfferOrderOut
-    payu_redirect: PaymentFormOut
+    payu_redirect: PayuRedirectOut
 
 
 class OfferCheckoutOut(msgspec.Struct):
@@ -108,14 +104,13 @@ class OfferCheckoutOut(msgspec.Struct):
 def offer_taken_out(taken: TicketView | OfferCheckout) -> TicketOut | OfferCheckoutOut:
     if isinstance(taken, TicketView):
         return ticket_out(taken)
-    money = {k: str(getattr(taken, k)) for k in ("amount", "base_price", "platform_fee", "fee_percentage")}
     return OfferCheckoutOut(
         success=True,
         message="Your seats are held for the payment: complete it within the time shown.",
         requires_payment=True,
         data=OfferOrderDataOut(
-            order=to_wire(OfferOrderOut, taken, seats_count=taken.seats, **money),
-            payu_redirect=PaymentFormOut(taken.payment_url, dict(taken.payment_fields)),
+            order=to_wire(OfferOrderOut, taken, **order_figures(taken)),
+            payu_redirect=PayuRedirectOut(taken.payment_url, dict(taken.payment_fields)),
         ),
     )
 

@@ -16,6 +16,7 @@ from loopin.domain.shared.errors import InvalidInput
 from loopin.entrypoints.http.auth import REVOCATION_IN_USE_CASE, MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id
+from loopin.entrypoints.http.routes.attendance.checkout import PayuRedirectOut, order_figures
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.payments.orders import CreatePaymentOrder, GetPaymentOrder
 from loopin.usecases.payments.views import OrderCreated, OrderView
@@ -47,11 +48,6 @@ class OrderOut(msgspec.Struct):
     fee_percentage: str
     expires_at: datetime
     created_at: datetime | None
-
-
-class PayuRedirectOut(msgspec.Struct):
-    payu_url: str
-    payload: dict[str, str]
 
 
 class CreatedDataOut(msgspec.Struct):
@@ -89,23 +85,12 @@ class OrderDetailEnvelope(msgspec.Struct):
     data: OrderDetailOut
 
 
-def _money(v: OrderView) -> dict[str, str | int]:
-    """Amounts as strings, and the app's name for the seats: where every order shape differs from the view."""
-    return {
-        "amount": str(v.amount),
-        "seats_count": v.seats,
-        "base_price": str(v.base_price),
-        "platform_fee": str(v.platform_fee),
-        "fee_percentage": str(v.fee_percentage),
-    }
-
-
 def created_out(c: OrderCreated) -> CreatedOut:
     return CreatedOut(
         success=True,
         message="Order ready: complete the payment within the time shown." if not c.reused else "Order resumed.",
         data=CreatedDataOut(
-            order=to_wire(OrderOut, c.order, **_money(c.order)),
+            order=to_wire(OrderOut, c.order, **order_figures(c.order)),
             payu_redirect=PayuRedirectOut(payu_url=c.checkout.url, payload=dict(c.checkout.fields)),
         ),
     )
@@ -118,7 +103,7 @@ def detail_out(v: OrderView) -> OrderDetailEnvelope:
         data=to_wire(
             OrderDetailOut,
             v,
-            **_money(v),
+            **order_figures(v),
             refunded_amount=str(v.refunded_amount),
             refunds=[to_wire(RefundOut, r, amount=str(r.amount)) for r in v.refunds],
         ),
