@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import msgspec
 from dishka.integrations.litestar import FromDishka
 from litestar import get, post
-from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
 from loopin.domain.notifications.campaign import Audience, CampaignStatus
@@ -18,7 +17,7 @@ from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.entrypoints.admin.rendering import PAGE_SIZE, AnyRequest, back_to, notify, page
 from loopin.entrypoints.admin.screen import Choice, ConsoleController, Form, done, staff_id
 from loopin.entrypoints.admin.session import fresh_step_up
-from loopin.entrypoints.http.params import PathId
+from loopin.entrypoints.http.params import OptionalQueryId, PathId
 from loopin.usecases.staff.campaigns import (
     CancelCampaign,
     ComposeCampaign,
@@ -28,8 +27,6 @@ from loopin.usecases.staff.campaigns import (
     PreviewCampaign,
     SendCampaign,
 )
-
-BeforeId = Annotated[int | None, Parameter(ge=1, le=2**63 - 1)]
 
 
 class CampaignForm(msgspec.Struct):
@@ -89,7 +86,7 @@ class CampaignAdminController(ConsoleController):
 
     @get("/")
     async def campaigns(
-        self, request: AnyRequest, read: FromDishka[ListCampaigns], before_id: BeforeId = None
+        self, request: AnyRequest, read: FromDishka[ListCampaigns], before_id: OptionalQueryId = None
     ) -> Template:
         found = await read(member_id=staff_id(request), before_id=before_id, limit=PAGE_SIZE + 1)
         shown = found[:PAGE_SIZE]

@@ -27,7 +27,7 @@ from loopin.usecases.payouts.staff import (
     ViewPayout,
 )
 
-QUEUES = ("requested", "approved", "paid", "failed", "cancelled", "all")
+QUEUES = (*(s.value for s in PayoutStatus), "all")
 
 
 class UtrIn(msgspec.Struct):
