@@ -81,22 +81,12 @@ def post_back(url: str, fields: Mapping[str, str]) -> str:
     return page("Returning to Loopin", body)
 
 
-CONFIRMING = "We are confirming your payment; the app will show it shortly."
+PROCESSING = ("wait", "…", "Payment processing", "We are confirming your payment; the app will show it shortly.")
 # (status) -> (icon class, mark, title, text); marks are plain text symbols every system font has (no emoji).
 RESULTS = {
     "paid": ("ok", "✓", "Payment successful", "Your ticket is ready in the app."),
-    "pending": (
-        "wait",
-        "…",
-        "Payment processing",
-        "We are confirming your payment; the app will show it shortly.",
-    ),
-    "created": (
-        "wait",
-        "…",
-        "Payment processing",
-        "We are confirming your payment; the app will show it shortly.",
-    ),
+    "pending": PROCESSING,
+    "created": PROCESSING,
     "failed": ("no", "✕", "Payment failed", "No money was taken. You can try again from the app."),
     "expired": ("no", "✕", "Checkout timed out", "Your seats were released. You can try again from the app."),
     "refunded": ("back", "↺", "Payment refunded", "The money is on its way back to you."),
