@@ -17,6 +17,7 @@ from loopin.entrypoints.http.params import Offset, PageSize, PathId
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues
 from loopin.usecases.events.views import VenueView
+from loopin.usecases.shared.attributes import from_attributes
 
 
 class VenueOut(msgspec.Struct):
@@ -90,22 +91,8 @@ class VenueController(LoopinController):
     async def create_venue(
         self, request: MemberRequest, data: JSONBody[VenueIn], create: FromDishka[CreateVenue]
     ) -> Response[VenueOut]:
-        view, created = await create(
-            member_id=request.user.member_id,
-            place=PlaceInput(
-                venue_name=data.name,
-                address=data.address,
-                city=data.city,
-                latitude=data.latitude,
-                longitude=data.longitude,
-                place_id=data.place_id,
-                country_code=data.country_code,
-                venue_type=data.venue_type,
-                capacity=data.capacity,
-                metadata=data.metadata,
-                fields=VENUE_API_FIELDS,
-            ),
-        )
+        place = from_attributes(PlaceInput, data, venue_name=data.name, fields=VENUE_API_FIELDS)
+        view, created = await create(member_id=request.user.member_id, place=place)
         return Response(venue_out(view), status_code=201 if created else 200)
 
     @get("/{venue_id:int}", summary="One active venue")
