@@ -50,14 +50,16 @@ def envelope(status: int, detail: Any, code: str, headers: dict[str, str] | None
     return Response(body, status_code=status, headers=headers)
 
 
+def problem(loc: list[str], msg: str) -> dict[str, Any]:
+    """One item of a 422's ``detail``: where the value was, and what is wrong with it."""
+    return {"loc": loc, "msg": msg, "type": "value_error"}
+
+
 def domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     headers = None
     if isinstance(exc, InvalidInput):
         sources = _parameter_sources(request)
-        detail: Any = [
-            {"loc": [*sources.get(p.field, ("body", p.field))], "msg": p.message, "type": "value_error"}
-            for p in exc.problems
-        ]
+        detail = [problem([*sources.get(p.field, ("body", p.field))], p.message) for p in exc.problems]
         return envelope(HTTP_422_UNPROCESSABLE_ENTITY, detail, exc.code)
     if exc.kind is ErrorKind.RATE_LIMITED:
         headers = {"Retry-After": str(getattr(exc, "retry_after_seconds", 60))}
@@ -73,14 +75,13 @@ def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Res
     if any(isinstance(item, dict) and item.get("source") == "path" and item.get("key") for item in items):
         return envelope(404, "Not found.", "NOT_FOUND")
     detail = [
-        {
-            "loc": [_source(item.get("source")), *([str(item["key"])] if item.get("key") else [])],
-            "msg": _clean(str(item.get("message") or exc.detail)),
-            "type": "value_error",
-        }
+        problem(
+            [_source(item.get("source")), *([str(item["key"])] if item.get("key") else [])],
+            _clean(str(item.get("message") or exc.detail)),
+        )
         for item in items
         if isinstance(item, dict)
-    ] or [{"loc": ["body"], "msg": _clean(str(exc.detail)), "type": "value_error"}]
+    ] or [problem(["body"], _clean(str(exc.detail)))]
     return envelope(HTTP_422_UNPROCESSABLE_ENTITY, detail, "VALIDATION_ERROR")
 
 
@@ -128,7 +129,7 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail else "Request failed"
     if status == 400 and detail == "Invalid multipart/form-data":  # e.g. a url-encoded form where files go
-        body = [{"loc": ["body"], "msg": "Send this form as multipart/form-data.", "type": "value_error"}]
+        body = [problem(["body"], "Send this form as multipart/form-data.")]
         return envelope(HTTP_422_UNPROCESSABLE_ENTITY, body, "VALIDATION_ERROR")
     if isinstance(exc, NotFoundException):  # Litestar's own texts can name paths on this server's disk
         detail = "Not found."
@@ -146,13 +147,7 @@ def database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response
     failure = classify(exc)
     if failure is DatabaseFailure.INPUT:
         log.warning("database refused a value", path=request.url.path, sqlstate=sqlstate(exc))
-        detail = [
-            {
-                "loc": ["request"],
-                "msg": "A value in this request is out of range or malformed.",
-                "type": "value_error",
-            }
-        ]
+        detail = [problem(["request"], "A value in this request is out of range or malformed.")]
         return envelope(HTTP_422_UNPROCESSABLE_ENTITY, detail, "VALIDATION_ERROR")
     if failure is DatabaseFailure.CONFLICT:
         return envelope(409, Conflict.default_message, Conflict.code)
