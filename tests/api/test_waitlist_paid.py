@@ -41,6 +41,9 @@ async def test_a_paid_offer_is_a_checkout_and_an_unpaid_one_passes_on(rig: Rig) 
     assert (checkout.order["seats_count"], checkout.order["status"]) == (1, "created")
     assert checkout.payload["txnid"] == checkout.order_id
     assert await pay.status(a, checkout.order_id) == "created"
+    read = app_object(await rig.client.get(f"/api/payments/orders/{checkout.order_id}", headers=a.headers))["data"]
+    assert checkout.order == {k: v for k, v in read.items() if k in checkout.order}  # the order's own answer
+    assert checkout.order["id"] == read["id"]  # the contract's REQUIRED data.order.id, as the order call gives it
     [(taken_seats, held)] = await sql("SELECT seats_taken, seats_held FROM events WHERE id = :e", e=event.id)
     assert (taken_seats, held) == (0, 1)
 

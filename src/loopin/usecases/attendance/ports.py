@@ -290,6 +290,7 @@ class WaitlistRepository(Protocol):
 class OfferCheckout:
     """A paid event's offer taken: the payment order now holding the offer's seats, and the gateway's form."""
 
+    id: int
     order_id: str
     event_id: int
     amount: Decimal

@@ -7,6 +7,7 @@ what is here."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
@@ -18,6 +19,28 @@ class PayuRedirectOut(msgspec.Struct):
 
     payu_url: str
     payload: dict[str, str]
+
+
+class OrderOut(msgspec.Struct):
+    id: int
+    order_id: str
+    event_id: int
+    amount: str
+    currency: str
+    status: str
+    seats_count: int
+    base_price: str
+    platform_fee: str
+    fee_percentage: str
+    expires_at: datetime
+    created_at: datetime | None
+
+
+class CreatedDataOut(msgspec.Struct):
+    """An order holding seats for its payment, and the form that pays it."""
+
+    order: OrderOut
+    payu_redirect: PayuRedirectOut
 
 
 class OrderFigures(Protocol):

@@ -17,7 +17,12 @@ from litestar.params import JSONBody
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import PathId
-from loopin.entrypoints.http.routes.attendance.checkout import PayuRedirectOut, order_figures
+from loopin.entrypoints.http.routes.attendance.checkout import (
+    CreatedDataOut,
+    OrderOut,
+    PayuRedirectOut,
+    order_figures,
+)
 from loopin.entrypoints.http.routes.attendance.tickets import TicketOut, ticket_out
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.attendance.ports import OfferCheckout
@@ -71,34 +76,13 @@ class WaitlistOut(msgspec.Struct):
     waitlist: list[WaitlistEntryOut]
 
 
-class OfferOrderOut(msgspec.Struct):
-    """The order as ``POST /api/payments/orders`` answers it (``GET /api/payments/orders/{order_id}`` reads it)."""
-
-    order_id: str
-    event_id: int
-    amount: str
-    currency: str
-    status: str
-    seats_count: int
-    base_price: str
-    platform_fee: str
-    fee_percentage: str
-    expires_at: datetime
-    created_at: datetime | None
-
-
-class OfferOrderDataOut(msgspec.Struct):
-    order: OfferOrderOut
-    payu_redirect: PayuRedirectOut
-
-
 class OfferCheckoutOut(msgspec.Struct):
     """A paid event's offer taken: pay through ``payu_redirect`` as for any order; the ticket follows."""
 
     success: bool
     message: str
     requires_payment: bool
-    data: OfferOrderDataOut
+    data: CreatedDataOut
 
 
 def offer_taken_out(taken: TicketView | OfferCheckout) -> TicketOut | OfferCheckoutOut:
@@ -108,8 +92,8 @@ def offer_taken_out(taken: TicketView | OfferCheckout) -> TicketOut | OfferCheck
         success=True,
         message="Your seats are held for the payment: complete it within the time shown.",
         requires_payment=True,
-        data=OfferOrderDataOut(
-            order=to_wire(OfferOrderOut, taken, **order_figures(taken)),
+        data=CreatedDataOut(
+            order=to_wire(OrderOut, taken, **order_figures(taken)),
             payu_redirect=PayuRedirectOut(taken.payment_url, dict(taken.payment_fields)),
         ),
     )

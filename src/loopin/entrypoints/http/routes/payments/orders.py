@@ -16,7 +16,12 @@ from loopin.domain.shared.errors import InvalidInput
 from loopin.entrypoints.http.auth import REVOCATION_IN_USE_CASE, MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id
-from loopin.entrypoints.http.routes.attendance.checkout import PayuRedirectOut, order_figures
+from loopin.entrypoints.http.routes.attendance.checkout import (
+    CreatedDataOut,
+    OrderOut,
+    PayuRedirectOut,
+    order_figures,
+)
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.payments.orders import CreatePaymentOrder, GetPaymentOrder
 from loopin.usecases.payments.views import OrderCreated, OrderView
@@ -33,26 +38,6 @@ class CreateOrderIn(msgspec.Struct):
     event_id: Id
     amount: float | int | str | bool | None  # anything JSON may carry: only a number is an amount
     seats_count: int = 1
-
-
-class OrderOut(msgspec.Struct):
-    id: int
-    order_id: str
-    event_id: int
-    amount: str
-    currency: str
-    status: str
-    seats_count: int
-    base_price: str
-    platform_fee: str
-    fee_percentage: str
-    expires_at: datetime
-    created_at: datetime | None
-
-
-class CreatedDataOut(msgspec.Struct):
-    order: OrderOut
-    payu_redirect: PayuRedirectOut
 
 
 class CreatedOut(msgspec.Struct):
