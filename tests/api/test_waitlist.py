@@ -74,7 +74,10 @@ async def test_a_walk_through_the_waitlist(inline_rig: Rig) -> None:
     assert [(e["user_id"], e["position"]) for e in line["waitlist"]] == [(a.id, 1), (b.id, 2)]
     assert line["total"] == 2
     assert all(e["full_name"] for e in line["waitlist"])
-    app_error(await rig.client.get(f"/api/events/{event_id}/waitlist", headers=a.headers), 403)
+    not_host = app_error(
+        await rig.client.get(f"/api/events/{event_id}/waitlist", headers=a.headers), 403, "NOT_HOST"
+    )
+    assert not_host["detail"] == "Only the host of this event can do this."  # a read's words, as the guest list's
     app_error(await take(rig, a, event_id), 404, "NO_SEAT_OFFER")
 
     app_object(await cancel(rig, holders[0], event_id))

@@ -13,6 +13,7 @@ from datetime import datetime
 from loopin.domain.attendance.errors import (
     AlreadyConfirmed,
     ConfirmationExpired,
+    HostOnly,
     NoAcceptedRequest,
     NoSeatOffer,
     NotOnWaitlist,
@@ -145,7 +146,7 @@ class ListEventWaitlist:
 
     async def __call__(self, *, member_id: int, event_id: int) -> list[WaitlistEntryView]:
         member = await self.access.load(member_id, Access.MEMBER)
-        event = await self.event_access.hosted(event_id, member, staff=True)
+        event = await self.event_access.hosted(event_id, member, staff=True, refusal=HostOnly)
         line = await self.places.line(event.id)
         await self.uow.commit()
         now = self.clock.now()

@@ -49,11 +49,13 @@ class EventAccess:
         member: Member,
         *,
         lock: bool = False,
+        refusal: type[NotEventHost],
         staff: bool = False,
-        refusal: type[NotEventHost] = NotEventHost,
     ) -> Event:
         """The event if ``member`` hosts it (or, with ``staff``, is staff): 404 when they may not even see it,
-        else ``refusal`` (403, with the code the caller's clients know)."""
+        else ``refusal`` (403, with the code and words the caller's clients know). No default: a default once
+        gave the waitlist's read the words of a change (``NOT_EVENT_HOST`` "…can change it."), where every
+        host-only read answers ``NOT_HOST`` "…can do this."."""
         event = await self.visible(event_id, member, lock=lock)
         if event.host_id != member.id and not (staff and member.is_staff):
             raise refusal()

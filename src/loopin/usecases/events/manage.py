@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from loopin.domain.events.changes import AppliedChanges, EventChanges
-from loopin.domain.events.event import Event, EventNotFound, EventStatus
+from loopin.domain.events.event import Event, EventNotFound, EventStatus, NotEventHost
 from loopin.domain.events.problems import Problems
 from loopin.domain.events.venue import Venue
 from loopin.domain.identity.member import Access
@@ -58,7 +58,7 @@ class UpdateEvent:
     async def __call__(self, *, member_id: int, event_id: int, changes: EventChanges) -> EventView:
         member = await self.access.load(member_id, Access.MEMBER)
         now = self.clock.now()
-        event = await self.event_access.hosted(event_id, member, lock=True, staff=True)
+        event = await self.event_access.hosted(event_id, member, lock=True, staff=True, refusal=NotEventHost)
         event.ensure_editable()
         problems = Problems()
         done = changes.apply_to(
@@ -122,7 +122,7 @@ class DeleteEvent:
     async def __call__(self, *, member_id: int, event_id: int) -> None:
         member = await self.access.load(member_id, Access.MEMBER)
         now = self.clock.now()
-        event = await self.event_access.hosted(event_id, member, lock=True, staff=True)
+        event = await self.event_access.hosted(event_id, member, lock=True, staff=True, refusal=NotEventHost)
         if event.has_guests and event.status is not EventStatus.CANCELLED:
             raise Conflict(
                 "Guests hold seats for this event. Cancel it first, so they are told and refunded.",
