@@ -21,9 +21,9 @@ STAFF_PHONE = "+919000000001"
 _TOKEN = re.compile(r'name="_csrf_token" value="([0-9a-f]+)"')
 
 
-async def appoint(container: AsyncContainer, phone: str = STAFF_PHONE) -> Member:
+async def appoint(container: AsyncContainer, phone: str = STAFF_PHONE, *, superuser: bool = False) -> Member:
     async with container() as scope:
-        member: Member = await (await scope.get(AppointStaff))(phone_number=phone)
+        member: Member = await (await scope.get(AppointStaff))(phone_number=phone, superuser=superuser)
     return member
 
 

@@ -102,7 +102,6 @@ PLAUSIBLE_BODIES: dict[str, dict[str, Any]] = {
     "POST /api/attendances/check-in": {"event_id": 1, "ticket_secret": "ABCD1234"},
     "POST /api/attendances/check-out": {"event_id": 1, "user_id": 1},
     "POST /api/payments/orders": {"event_id": 1, "amount": 499.0, "seats_count": 1},
-    "PUT /api/platform/fee": {"fee_percentage": "10.00", "description": "Standard"},
 }
 
 

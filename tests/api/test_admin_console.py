@@ -209,7 +209,7 @@ async def test_signing_in_is_a_fresh_code_for_five_minutes(console: Rig) -> None
     """The sign-in code was typed seconds ago: a sensitive action right after it goes through without a second
     code (which the 30-second resend rule would refuse to send), and the step-up page sends straight on."""
     api, service_container, fakes = console.client, console.container, console.fakes
-    await appoint(service_container)
+    await appoint(service_container, superuser=True)
     await sign_in(api, fakes)
     texts = len(fakes.sms.sent)
     page = await api.get("/admin/fee")
@@ -229,7 +229,7 @@ async def test_signing_in_is_a_fresh_code_for_five_minutes(console: Rig) -> None
 
 async def test_the_fee_and_refunds_take_a_fresh_code(console: Rig) -> None:
     api, service_container, fakes = console.client, console.container, console.fakes
-    await appoint(service_container)
+    await appoint(service_container, superuser=True)
     await sign_in(api, fakes)
     fakes.clock.advance(STEP_UP_VALID + timedelta(seconds=1))  # the sign-in's own code lapses
     page = await api.get("/admin/fee")
@@ -243,6 +243,28 @@ async def test_the_fee_and_refunds_take_a_fresh_code(console: Rig) -> None:
     assert cancel.headers["location"] == "/admin/step-up?next=/admin/events/1"
     assert (await api.get("/admin/orders/LP2612060000000000")).status_code == 404
     assert (await api.get("/admin/orders/not%20a%20txnid")).status_code == 404
+
+
+async def test_only_a_superuser_sees_the_fee_form_and_other_staff_change_nothing(console: Rig) -> None:
+    """Staff who are not superusers see the fee and its history, and one line saying who may change it; a post
+    of the form (crafted: they have none) is refused with that line and changes nothing."""
+    api, service_container, fakes = console.client, console.container, console.fakes
+    await appoint(service_container, superuser=True)
+    await sign_in(api, fakes)
+    await post_form(api, "/admin/fee/change", "/admin/fee", percentage="12", description="Festive")
+    assert (await post_form(api, "/admin/logout", "/admin")).status_code == 303
+    await appoint(service_container, MEMBER_PHONE)
+    await sign_in(api, fakes, MEMBER_PHONE)  # fresh: the sign-in's code counts for five minutes
+    page = await api.get("/admin/fee")
+    assert 'data-testid="change-fee"' not in page.text
+    assert "Only a superuser can change the platform fee." in page.text
+    assert "12.00%" in page.text
+    assert "Festive" in page.text  # the history
+    refused = await post_form(api, "/admin/fee/change", "/admin/fee", percentage="15")
+    assert refused.headers["location"] == "/admin/fee"
+    after = await api.get("/admin/fee")
+    assert 'data-testid="notice">Only a superuser can change the platform fee.' in after.text  # the refusal
+    assert 'data-testid="fee-now">12.00%' in after.text
 
 
 async def test_every_screen_answers_a_page(console: Rig) -> None:

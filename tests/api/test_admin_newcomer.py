@@ -1,5 +1,5 @@
 """``make run`` gives a newcomer a staff account at once: the development server makes ``DEV_STAFF_PHONE``
-staff on start (in the embedded in-memory mode, as ``make run`` serves it), and that number signs in to the
+a superuser on start (in the embedded in-memory mode, as ``make run`` serves it), and that number signs in to the
 console with the code the console SMS prints. Other environments never do."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.http.app import create_app
 from loopin.entrypoints.settings import Environment, Settings
-from tests.api.admin_console import STAFF_PHONE, sign_in
+from tests.api.admin_console import STAFF_PHONE, post_form, sign_in
 from tests.support import Fakes, fakes_provider
 
 
@@ -29,6 +29,11 @@ async def test_the_development_server_starts_with_a_staff_account(
             dashboard = await client.get("/admin")
             assert dashboard.status_code == 200
             assert 'data-testid="dashboard"' in dashboard.text
+            fee = await client.get("/admin/fee")  # a superuser: the newcomer can change the fee too
+            assert 'data-testid="change-fee"' in fee.text
+            changed = await post_form(client, "/admin/fee/change", "/admin/fee", percentage="12")
+            assert changed.headers["location"] == "/admin/fee"
+            assert 'data-testid="fee-now">12.00%' in (await client.get("/admin/fee")).text
     finally:
         await container.close()
 

@@ -23,9 +23,11 @@ from tests.support import Fakes
 STAFF_PHONE = "+919000000001"
 
 
-async def appoint(container: AsyncContainer) -> Member:
+async def appoint(container: AsyncContainer, *, superuser: bool = False) -> Member:
     async with container() as scope:
-        staff: Member = await (await scope.get(AppointStaff))(phone_number=STAFF_PHONE, name="Priya Ops")
+        staff: Member = await (await scope.get(AppointStaff))(
+            phone_number=STAFF_PHONE, name="Priya Ops", superuser=superuser
+        )
     return staff
 
 

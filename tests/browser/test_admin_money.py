@@ -58,7 +58,7 @@ async def bought_ticket(
 async def test_fee_change_with_step_up_and_a_cancellation_that_refunds(
     served_app: LiveServer, service_container: AsyncContainer, browser: Browser, fakes: Fakes
 ) -> None:
-    await appoint(service_container)
+    await appoint(service_container, superuser=True)  # only a superuser changes the fee
     base = served_app.url
     context, page = await new_page(browser, DESKTOP)
     try:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from click.testing import CliRunner, Result
 from dishka import AsyncContainer
 
-from loopin.domain.identity.member import Member, MemberStatus
+from loopin.domain.identity.member import Member, MemberStatus, Role
 from loopin.entrypoints.cli import main
 from loopin.usecases.identity.ports import MemberRepository
 from tests.integration.conftest import phone, store_members, waitlisted
@@ -39,6 +39,20 @@ async def test_staff_list_the_waitlist_and_let_a_member_in(
     assert onboarding.exit_code != 0
     assert "not completed their profile" in onboarding.output
     assert "nobody" in (await _invoke(runner, ["members", "list"])).output
+
+
+async def test_an_operator_appoints_the_first_superuser(service_container: AsyncContainer) -> None:
+    runner = CliRunner(env={"DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": "", "ENVIRONMENT": "test"})
+    staff = await _invoke(runner, ["members", "make-staff", phone(3).e164])
+    assert staff.exit_code == 0, staff.output
+    assert staff.output.strip().endswith("is staff")
+    boss = await _invoke(runner, ["members", "make-staff", "--superuser", phone(3).e164])
+    assert boss.exit_code == 0, boss.output
+    assert boss.output.strip().endswith("is superuser")
+    async with service_container() as scope:
+        member = await (await scope.get(MemberRepository)).find_by_phone(phone(3))
+    assert member is not None
+    assert member.role is Role.SUPERUSER
 
 
 async def test_the_embedded_default_says_why_there_is_nothing_to_promote() -> None:

@@ -9,6 +9,7 @@ inventory fits or refuses, never goes below zero. PostgreSQL also refuses unbala
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal as D
 
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from loopin.adapters.persistence.failures import DatabaseFailure, classify
 from loopin.domain.events.event import Event, EventStatus
-from loopin.domain.identity.member import Member
+from loopin.domain.identity.member import Member, Role
 from loopin.domain.payments import ledger
 from loopin.domain.payments.fee import PlatformFeePolicy
 from loopin.domain.payments.ledger import LedgerEntry, LedgerKind, LedgerTransaction
@@ -341,7 +342,8 @@ async def test_the_fee_config_is_one_row_with_a_default(any_container: AsyncCont
     async with any_container() as scope:
         configs = await scope.get(FeeConfigRepository)
         config = await configs.lock()
-        assert config.change("12.50", by=staff.id, now=fakes.clock.now(), description="festive") is not None
+        now, boss = fakes.clock.now(), replace(staff, role=Role.SUPERUSER)
+        assert config.change("12.50", by=boss, confirmed_at=now, now=now, description="festive") is not None
         await configs.save(config)
         await (await scope.get(UnitOfWork)).commit()
     async with any_container() as scope:

@@ -33,7 +33,7 @@ def dev(host: str, port: int) -> None:
         click.echo("New members are let in as soon as they complete their profile (development).")
     if settings.environment is Environment.DEVELOPMENT and settings.dev_staff_phone:
         click.echo(
-            f"Staff console: http://{host}:{port}/admin  (sign in as staff with {settings.dev_staff_phone}; "
+            f"Staff console: http://{host}:{port}/admin  (sign in as a superuser with {settings.dev_staff_phone}; "
             "the code is printed below)"
         )
     uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, **uvicorn_options(settings))
@@ -118,12 +118,13 @@ def members_promote(phone: str) -> None:
 
 @members.command("make-staff")
 @click.argument("phone")
-def members_make_staff(phone: str) -> None:
+@click.option("--superuser", is_flag=True, help="a superuser: staff who may also change the platform fee")
+def members_make_staff(phone: str, superuser: bool) -> None:
     """Give the member with PHONE the staff role (registering an account when the number has none): they can
-    then sign in to the console at /admin."""
+    then sign in to the console at /admin. With --superuser they may also change the platform fee there."""
     from loopin.usecases.identity.moderation import AppointStaff
 
-    member = _run_use_case(AppointStaff, phone_number=phone)
+    member = _run_use_case(AppointStaff, phone_number=phone, superuser=superuser)
     click.echo(f"member {member.id} ({member.phone.e164}) is {member.role.value}")
 
 

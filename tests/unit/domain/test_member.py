@@ -88,6 +88,17 @@ def test_staff_roles(role: Role, staff: bool) -> None:
     member = member_in(MemberStatus.ACTIVE)
     member.role = role
     assert member.is_staff is staff
+    assert member.is_superuser is (role is Role.SUPERUSER)
+
+
+def test_an_operator_makes_a_superuser_once_and_making_staff_never_demotes_one() -> None:
+    member = member_in(MemberStatus.ACTIVE)
+    later = NOW + timedelta(minutes=1)
+    assert member.make_superuser(later) is True
+    assert (member.role, member.updated_at, member.is_staff) == (Role.SUPERUSER, later, True)
+    assert member.make_superuser(NOW + timedelta(minutes=2)) is False
+    assert member.make_staff(NOW + timedelta(minutes=3)) is False
+    assert (member.role, member.updated_at) == (Role.SUPERUSER, later)
 
 
 def test_first_completion_waitlists_with_a_promotion_time_from_the_policy() -> None:

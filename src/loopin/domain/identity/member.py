@@ -88,6 +88,10 @@ class Member:
     def is_staff(self) -> bool:
         return self.role.is_staff
 
+    @property
+    def is_superuser(self) -> bool:
+        return self.role is Role.SUPERUSER
+
     def complete_profile(self, profile: Profile, *, now: datetime, waitlist: WaitlistPolicy) -> bool:
         """Replaces the profile; the first completion puts the member on the waitlist. Returns that fact."""
         first_time = self.status is MemberStatus.ONBOARDING
@@ -156,6 +160,14 @@ class Member:
         if self.is_staff:
             return False
         self.role = Role.STAFF
+        self.updated_at = now
+        return True
+
+    def make_superuser(self, now: datetime) -> bool:
+        """Staff who may also change what only a superuser may (the platform fee). False when already one."""
+        if self.is_superuser:
+            return False
+        self.role = Role.SUPERUSER
         self.updated_at = now
         return True
 

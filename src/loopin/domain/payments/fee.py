@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from loopin.domain.shared.errors import InvalidInput
+from loopin.domain.identity.member import Member
+from loopin.domain.identity.reauthentication import require_recent_code
+from loopin.domain.shared.errors import Forbidden, InvalidInput
 from loopin.domain.shared.money import CENT, ZERO, to_money
 
 DEFAULT_PERCENTAGE = Decimal("10.00")
@@ -103,6 +105,9 @@ def _base(value: Decimal) -> Decimal:
     return base
 
 
+class SuperuserOnly(Forbidden, code="SUPERUSER_ONLY", message="Only a superuser can change the platform fee."): ...
+
+
 @dataclass(frozen=True, slots=True)
 class FeeChange:
     """One change of the configured percentage, for the audit log."""
@@ -126,15 +131,31 @@ class PlatformFeeConfig:
     def policy(self) -> PlatformFeePolicy:
         return PlatformFeePolicy(self.percentage)
 
+    @staticmethod
+    def may_be_changed_by(member: Member) -> bool:
+        """Only a superuser changes the fee (spec decision 4); other staff see it and its history."""
+        return member.is_superuser
+
     def change(
-        self, percentage: Decimal | int | str, *, by: int, now: datetime, description: str | None = None
+        self,
+        percentage: Decimal | int | str,
+        *,
+        by: Member,
+        confirmed_at: datetime | None,
+        now: datetime,
+        description: str | None = None,
     ) -> FeeChange | None:
-        """None when nothing changes (the same percentage and description again)."""
+        """Only by a superuser who entered a code within the re-authentication window (``confirmed_at``: when
+        they last did) — the spec's "re-enters their password". None when nothing changes (the same percentage
+        and description again)."""
+        if not self.may_be_changed_by(by):
+            raise SuperuserOnly()
+        require_recent_code(confirmed_at, now)
         new = parse_percentage(percentage)
         text = self.description if description is None else description.strip()
         if new == self.percentage and text == self.description:
             return None
-        change = FeeChange(self.percentage, new, by, now)
+        change = FeeChange(self.percentage, new, by.id, now)
         self.percentage, self.description = new, text
-        self.updated_by, self.updated_at = by, now
+        self.updated_by, self.updated_at = by.id, now
         return change

@@ -1,5 +1,5 @@
-"""The platform fee (current, history, change with a fresh code), the audit log (filters, paging back, the
-chain's verification on demand) and the host leads (contacted, converted)."""
+"""The platform fee (current, history, change by a superuser with a fresh code), the audit log (filters, paging
+back, the chain's verification on demand) and the host leads (contacted, converted)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from loopin.entrypoints.admin.rendering import PAGE_SIZE, AnyRequest, Table, back_to, page
 from loopin.entrypoints.admin.screen import ConsoleController, Form, Offset, done, staff_id
-from loopin.entrypoints.admin.session import fresh_step_up, session_of
+from loopin.entrypoints.admin.session import confirmed_at, fresh_step_up, session_of
 from loopin.entrypoints.http.params import OptionalQueryId, PathId
 from loopin.usecases.audit.ports import AuditQuery
 from loopin.usecases.events.hosts import ListHostLeads, MarkHostLead
@@ -51,7 +51,10 @@ class FeeAdminController(ConsoleController):
         self, request: AnyRequest, data: Annotated[FeeIn, Form], change: FromDishka[ChangePlatformFee]
     ) -> Redirect:
         percentage, description = data.percentage.strip(), data.description or None
-        action = change(member_id=staff_id(request), percentage=percentage, description=description)
+        confirmed = confirmed_at(session_of(request))  # the guard sent a stale session to the step-up already
+        action = change(
+            member_id=staff_id(request), percentage=percentage, confirmed_at=confirmed, description=description
+        )
         return await done(
             request, action, lambda fee: f"The platform fee is {fee.percentage}% for every order from now on."
         )

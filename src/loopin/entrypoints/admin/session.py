@@ -7,7 +7,7 @@ to the step-up page. Times come from the service's clock, so tests move them lik
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -16,12 +16,13 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.types import Empty, Message, ScopeSession
 
+from loopin.domain.identity.reauthentication import REAUTHENTICATION_WINDOW, recently_confirmed
 from loopin.entrypoints.settings import Environment, Settings
 from loopin.usecases.shared.ports import Clock
 
 IDLE = timedelta(minutes=30)  # no click for this long: signed out
 ABSOLUTE = timedelta(hours=12)  # a working day at most, then a new code
-STEP_UP_VALID = timedelta(minutes=5)  # a fresh code (the sign-in's too) covers the next five minutes
+STEP_UP_VALID = REAUTHENTICATION_WINDOW  # a fresh code (the sign-in's too): the use cases' window, not a copy
 _ROTATE = "admin_session_rotate"  # scope state: give this response's session a new id
 _NEW_ID = "admin_session_new_id"
 
@@ -152,11 +153,18 @@ async def fresh_step_up(connection: ASGIConnection[Any, Any, Any, Any], _: BaseR
 
 
 def step_up_fresh(session: dict[str, Any]) -> bool:
-    """Whether a code was confirmed in the five minutes before this click (``seen_at``: the service's clock when
-    ``signed_in_staff`` let the request in). The sign-in's own code counts: it is the same proof as a step-up's,
-    typed seconds ago, and asking for a second one at once would only meet the 30-second resend rule."""
+    """Whether a code was confirmed within the re-authentication window before this click (``seen_at``: the
+    service's clock when ``signed_in_staff`` let the request in). The sign-in's own code counts: it is the same
+    proof as a step-up's, typed seconds ago, and asking for a second one at once would only meet the 30-second
+    resend rule."""
     now = session.get("seen_at")
-    confirmed = [t for t in (session.get("auth_at"), session.get("step_up_at")) if isinstance(t, float | int)]
-    if not isinstance(now, float | int) or not confirmed:
+    if not isinstance(now, float | int):
         return False
-    return now - max(confirmed) <= STEP_UP_VALID.total_seconds()
+    return recently_confirmed(confirmed_at(session), datetime.fromtimestamp(now, UTC))
+
+
+def confirmed_at(session: dict[str, Any]) -> datetime | None:
+    """When this staff member last entered a code: the later of the sign-in (``auth_at``) and the step-up
+    (``step_up_at``); what use cases that ask for a fresh code are given."""
+    confirmed = [t for t in (session.get("auth_at"), session.get("step_up_at")) if isinstance(t, float | int)]
+    return datetime.fromtimestamp(max(confirmed), UTC) if confirmed else None

@@ -161,15 +161,15 @@ def _settled_heap() -> Callable[[Litestar], contextlib.AbstractAsyncContextManag
 
 
 def _development_staff(settings: Settings, container: AsyncContainer):  # type: ignore[no-untyped-def]
-    """``make run``: a staff account exists from the start, so a newcomer can try the console at once
-    (``loopin dev`` prints its number; codes appear in the console SMS log)."""
+    """``make run``: a staff account exists from the start, a superuser, so a newcomer can try the whole console
+    at once, the platform fee included (``loopin dev`` prints its number; codes appear in the console SMS log)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         if settings.environment is Environment.DEVELOPMENT and settings.dev_staff_phone:
             try:
                 async with container() as scope:
-                    await (await scope.get(AppointStaff))(phone_number=settings.dev_staff_phone)
+                    await (await scope.get(AppointStaff))(phone_number=settings.dev_staff_phone, superuser=True)
             except Exception:
                 log.exception("could not create the development staff account")
         yield

@@ -90,13 +90,14 @@ STAFF_NAME = "Loopin Staff"
 @dataclass(frozen=True, slots=True)
 class AppointStaff:
     """An operator (``loopin members make-staff``, or the development server on start) makes the member with
-    this number staff, registering an active account first when the number has none. Idempotent."""
+    this number staff — with ``superuser``, a superuser (who alone may change the platform fee) — registering an
+    active account first when the number has none. Idempotent; it never takes a superuser's role away."""
 
     members: MemberRepository
     uow: UnitOfWork
     clock: Clock
 
-    async def __call__(self, *, phone_number: str, name: str = STAFF_NAME) -> Member:
+    async def __call__(self, *, phone_number: str, name: str = STAFF_NAME, superuser: bool = False) -> Member:
         phone = PhoneNumber.parse(phone_number)
         now = self.clock.now()
         member = await self.members.lock_by_phone(phone)
@@ -106,8 +107,17 @@ class AppointStaff:
             member.profile = Profile(name=name)
             member = await self.members.add(member)
             self.uow.enqueue(analytics_event("member_signed_up", member.id))
-        if member.make_staff(now):
+        made = [
+            action
+            for action, changed in (
+                ("made_staff", member.make_staff(now)),
+                ("made_superuser", superuser and member.make_superuser(now)),
+            )
+            if changed
+        ]
+        if made:
             await self.members.save(member)
-            self.uow.enqueue(jobs.audited_member("made_staff", member.id, actor_id=None, at=now, by="operator"))
+        for action in made:
+            self.uow.enqueue(jobs.audited_member(action, member.id, actor_id=None, at=now, by="operator"))
         await self.uow.commit()
         return member

@@ -1,4 +1,5 @@
-"""The platform fee: read through a one-hour cache, changed by staff (audited, the cache invalidated at once)."""
+"""The platform fee: read through a one-hour cache, changed by a superuser who has just entered a code (audited,
+the cache invalidated at once)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from decimal import Decimal
 
 from loopin.domain.identity.member import Access
 from loopin.domain.payments.fee import PlatformFeeConfig, PlatformFeePolicy
-from loopin.domain.shared.errors import Forbidden
 from loopin.usecases.events.ports import EventCache, PlatformFees
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.payments import jobs
@@ -63,7 +63,9 @@ class GetPlatformFee:
 
 @dataclass(frozen=True, slots=True)
 class ChangePlatformFee:
-    """Staff only. Takes effect for every order created after the commit; orders already made keep theirs."""
+    """A superuser with a fresh code (``confirmed_at``: when they last entered one; the console passes its
+    session's sign-in or step-up) changes the fee. Takes effect for every order created after the commit;
+    orders already made keep theirs. No API route calls it: a bearer token carries no fresh proof."""
 
     access: MemberAccess
     configs: FeeConfigRepository
@@ -73,14 +75,17 @@ class ChangePlatformFee:
     clock: Clock
 
     async def __call__(
-        self, *, member_id: int, percentage: Decimal | str, description: str | None = None
+        self,
+        *,
+        member_id: int,
+        percentage: Decimal | str,
+        confirmed_at: datetime | None,
+        description: str | None = None,
     ) -> FeeView:
         member = await self.access.load(member_id, Access.MEMBER)
-        if not member.is_staff:
-            raise Forbidden("Only staff can change the platform fee.", code="STAFF_ONLY")
         config = await self.configs.lock()
         now = self.clock.now()
-        change = config.change(percentage, by=member.id, now=now, description=description)
+        change = config.change(percentage, by=member, confirmed_at=confirmed_at, now=now, description=description)
         if change is not None:
             await self.configs.save(config)
             self.uow.enqueue(jobs.audited_fee(change, config, member.id, now))

@@ -151,6 +151,7 @@ class ViewOrder(StaffDesk):
 class FeeHistory:
     current: FeeView
     changes: list[AuditEntry]  # newest first: details old, new, description
+    may_change: bool  # the staff member reading it is a superuser (others see the fee, not the form)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,11 +160,11 @@ class ReadFeeHistory(StaffDesk):
     log: AuditLog
 
     async def __call__(self, *, staff_id: int) -> FeeHistory:
-        await self.staff(staff_id)
+        staff = await self.staff(staff_id)
         config = await self.configs.get()
         changes = await self.log.search(AuditQuery(action="platform_fee.changed", limit=FEE_HISTORY))
         await self.uow.commit()
-        return FeeHistory(FeeView.of(config), changes)
+        return FeeHistory(FeeView.of(config), changes, config.may_be_changed_by(staff))
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,16 @@ the residue is part of the fee and amount = host share + fee always.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
 
-from loopin.domain.payments.fee import PlatformFeeConfig, PlatformFeePolicy, parse_percentage
-from loopin.domain.shared.errors import InvalidInput
+from loopin.domain.identity.member import Member, MemberStatus, Role
+from loopin.domain.identity.phone import PhoneNumber
+from loopin.domain.identity.reauthentication import REAUTHENTICATION_WINDOW, ReauthenticationRequired
+from loopin.domain.payments.fee import PlatformFeeConfig, PlatformFeePolicy, SuperuserOnly, parse_percentage
+from loopin.domain.shared.errors import ErrorKind, InvalidInput
 
 # base, pct, seats, buyer price/seat, amount charged, host earning, the spec's recorded fee, its residue
 SPEC_TABLE = [
@@ -139,9 +142,16 @@ def test_the_policy_refuses_an_invalid_percentage() -> None:
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 
 
+def member(role: Role, member_id: int = 7) -> Member:
+    return Member(id=member_id, phone=PhoneNumber.parse("+919812345678"), role=role, status=MemberStatus.ACTIVE)
+
+
+BOSS = member(Role.SUPERUSER)
+
+
 def test_a_config_change_says_who_changed_what_from_what() -> None:
     config = PlatformFeeConfig()
-    change = config.change("12.50", by=7, now=NOW, description=" festive season ")
+    change = config.change("12.50", by=BOSS, confirmed_at=NOW, now=NOW, description=" festive season ")
     assert change is not None
     assert (change.old, change.new, change.changed_by, change.at) == (D("10.00"), D("12.50"), 7, NOW)
     assert (config.percentage, config.description, config.updated_by, config.updated_at) == (
@@ -155,12 +165,34 @@ def test_a_config_change_says_who_changed_what_from_what() -> None:
 
 def test_the_same_config_again_changes_nothing() -> None:
     config = PlatformFeeConfig()
-    assert config.change("10", by=7, now=NOW) is None
+    assert config.change("10", by=BOSS, confirmed_at=NOW, now=NOW) is None
     assert config.updated_by is None
 
 
 def test_an_invalid_change_leaves_the_config_as_it_was() -> None:
     config = PlatformFeeConfig()
     with pytest.raises(InvalidInput):
-        config.change("101", by=7, now=NOW)
+        config.change("101", by=BOSS, confirmed_at=NOW, now=NOW)
     assert config.percentage == D("10.00")
+
+
+@pytest.mark.parametrize("role", [Role.MEMBER, Role.STAFF])
+def test_only_a_superuser_changes_the_fee(role: Role) -> None:
+    config = PlatformFeeConfig()
+    assert not config.may_be_changed_by(member(role))
+    assert config.may_be_changed_by(BOSS)
+    with pytest.raises(SuperuserOnly) as refused:
+        config.change("12", by=member(role), confirmed_at=NOW, now=NOW)
+    assert (refused.value.kind, refused.value.code) == (ErrorKind.FORBIDDEN, "SUPERUSER_ONLY")
+    assert refused.value.message == "Only a superuser can change the platform fee."
+    assert (config.percentage, config.updated_by) == (D("10.00"), None)
+
+
+def test_a_superuser_changes_the_fee_only_with_a_code_entered_in_the_window() -> None:
+    config = PlatformFeeConfig()
+    for stale in (None, NOW - REAUTHENTICATION_WINDOW - timedelta(microseconds=1)):
+        with pytest.raises(ReauthenticationRequired) as refused:
+            config.change("12", by=BOSS, confirmed_at=stale, now=NOW)
+        assert (refused.value.kind, refused.value.code) == (ErrorKind.FORBIDDEN, "REAUTHENTICATION_REQUIRED")
+    assert config.percentage == D("10.00")
+    assert config.change("12", by=BOSS, confirmed_at=NOW - REAUTHENTICATION_WINDOW, now=NOW) is not None

@@ -8,14 +8,16 @@ from decimal import Decimal as D
 import pytest
 
 from loopin.domain.identity.member import Role
+from loopin.domain.identity.reauthentication import REAUTHENTICATION_WINDOW
 from loopin.domain.payments import ledger
 from loopin.domain.payments.order import OrderStatus
 from loopin.domain.payments.refund import RefundReason, RefundStatus
-from loopin.domain.shared.errors import Forbidden
+from loopin.domain.shared.errors import DomainError, ErrorKind
 from loopin.usecases.events.ports import EventCache
 from loopin.usecases.payments.fees import ChangePlatformFee, CurrentFee
 from loopin.usecases.payments.holds import ExpireHolds
 from loopin.usecases.payments.ports import (
+    FeeConfigRepository,
     Ledger,
     RefundOutcome,
     RefundReceipt,
@@ -107,22 +109,68 @@ async def test_the_sweep_expires_overdue_holds_once_and_tells_the_buyer(world: W
     assert "payment_order.expired" in await world.actions("payment_order", order.id)
 
 
-async def test_staff_change_the_fee_audited_and_it_applies_at_once(world: World) -> None:
-    staff = await world.member(9, role=Role.STAFF)
-    member = await world.member(8)
+async def test_a_superuser_with_a_fresh_code_changes_the_fee_audited_and_it_applies_at_once(
+    world: World, gateway: ScriptedGateway
+) -> None:
+    boss = await world.member(9, role=Role.SUPERUSER)
+    host = await world.member(1)
+    event = await world.event(host, is_paid=True, ticket_price=D("100.00"), max_capacity=5)
+    guest = await world.accepted_guest(host, event, 2)
     async with world.container() as scope:
         assert (await (await scope.get(CurrentFee)).policy()).percentage == D("10.00")  # now cached for an hour
     generation = await (await world.container.get(EventCache)).generation()
-    with pytest.raises(Forbidden):
-        await world.run(ChangePlatformFee, member_id=member.id, percentage="5")
-    await world.run(ChangePlatformFee, member_id=staff.id, percentage="7.50", description="launch offer")
+    confirmed = world.now - REAUTHENTICATION_WINDOW  # the oldest code that still counts
+    view = await world.run(
+        ChangePlatformFee, member_id=boss.id, percentage="7.50", description="launch offer", confirmed_at=confirmed
+    )
+    assert (view.percentage, view.description, view.updated_by) == (D("7.50"), "launch offer", boss.id)
     async with world.container() as scope:
-        assert (await (await scope.get(CurrentFee)).policy()).percentage == D("7.50")
+        assert (await (await scope.get(CurrentFee)).policy()).percentage == D("7.50")  # the cache was invalidated
     assert await (await world.container.get(EventCache)).generation() > generation  # events show the new fee
     [entry] = await world.audit("platform_fee_config", 1)
     assert (entry.action, entry.actor_id, entry.details["old"], entry.details["new"]) == (
         "platform_fee.changed",
-        staff.id,
+        boss.id,
         "10.00",
         "7.50",
     )
+    order = await world.order(guest, event)  # an order made after the change pays the new fee
+    assert (order.quote.fee_percentage, order.quote.platform_fee, order.amount) == (
+        D("7.50"),
+        D("7.50"),
+        D("107.50"),
+    )
+
+
+async def refused_change(world: World, member_id: int, code: str, **arguments: object) -> None:
+    """The change is refused with ``code`` and the fee, its history and the caches are as they were."""
+    generation = await (await world.container.get(EventCache)).generation()
+    arguments = {"percentage": "5", "confirmed_at": world.now, **arguments}
+    with pytest.raises(DomainError) as refused:
+        await world.run(ChangePlatformFee, member_id=member_id, **arguments)
+    kind = ErrorKind.INVALID_INPUT if code == "INVALID_FEE_PERCENTAGE" else ErrorKind.FORBIDDEN
+    assert (refused.value.kind, refused.value.code) == (kind, code)
+    async with world.container() as scope:
+        assert (await (await scope.get(FeeConfigRepository)).get()).percentage == D("10.00")
+    assert await world.audit("platform_fee_config", 1) == []
+    assert await (await world.container.get(EventCache)).generation() == generation
+
+
+async def test_only_a_superuser_changes_the_fee(world: World) -> None:
+    staff = await world.member(9, role=Role.STAFF)
+    member = await world.member(8)
+    await refused_change(world, staff.id, "SUPERUSER_ONLY")
+    await refused_change(world, member.id, "SUPERUSER_ONLY")  # a guest, even with a fresh code
+
+
+async def test_the_fee_takes_a_code_entered_in_the_last_five_minutes(world: World) -> None:
+    boss = await world.member(9, role=Role.SUPERUSER)
+    stale = world.now - REAUTHENTICATION_WINDOW - timedelta(seconds=1)
+    await refused_change(world, boss.id, "REAUTHENTICATION_REQUIRED", confirmed_at=stale)
+    await refused_change(world, boss.id, "REAUTHENTICATION_REQUIRED", confirmed_at=None)  # never entered one
+
+
+async def test_a_bad_percentage_changes_nothing(world: World) -> None:
+    boss = await world.member(9, role=Role.SUPERUSER)
+    for bad in ("100.01", "-1", "10.001", "ten", ""):
+        await refused_change(world, boss.id, "INVALID_FEE_PERCENTAGE", percentage=bad)

@@ -73,20 +73,31 @@ async def test_the_event_file_and_searches(world: World) -> None:
 
 
 async def test_the_fee_history_is_the_audit_logs_record_of_changes(world: World) -> None:
-    staff = await world.member(9, role=Role.STAFF)
-    await world.run(ChangePlatformFee, member_id=staff.id, percentage="12.5", description="Festive")
-    await world.run(ChangePlatformFee, member_id=staff.id, percentage="11")
-    history = await world.run(ReadFeeHistory, staff_id=staff.id)
+    boss = await world.member(9, role=Role.SUPERUSER)
+    staff = await world.member(8, role=Role.STAFF)
+    fresh = world.now
+    await world.run(
+        ChangePlatformFee, member_id=boss.id, percentage="12.5", description="Festive", confirmed_at=fresh
+    )
+    await world.run(ChangePlatformFee, member_id=boss.id, percentage="11", confirmed_at=fresh)
+    history = await world.run(ReadFeeHistory, staff_id=boss.id)
     assert history.current.percentage == D("11")
     assert [(e.details["old"], e.details["new"]) for e in history.changes] == [
         ("12.50", "11.00"),
         ("10.00", "12.50"),
     ]
+    assert history.may_change
+    seen_by_staff = await world.run(ReadFeeHistory, staff_id=staff.id)  # other staff see it all but the form
+    assert (seen_by_staff.current, seen_by_staff.changes, seen_by_staff.may_change) == (
+        history.current,
+        history.changes,
+        False,
+    )
 
 
 async def test_staff_check_the_chain_and_the_check_is_recorded(world: World) -> None:
-    staff = await world.member(9, role=Role.STAFF)
-    await world.run(ChangePlatformFee, member_id=staff.id, percentage="12")
+    staff = await world.member(9, role=Role.SUPERUSER)
+    await world.run(ChangePlatformFee, member_id=staff.id, percentage="12", confirmed_at=world.now)
     report = await world.run(CheckAuditChain, staff_id=staff.id)
     assert report.intact
     assert report.checked >= 1

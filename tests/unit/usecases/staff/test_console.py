@@ -35,6 +35,14 @@ async def test_an_operator_makes_staff_once_and_the_account_exists_at_once(world
     stored = await world.stored_member(first.id)
     assert (stored.role, stored.status, stored.profile.name) == (Role.STAFF, MemberStatus.ACTIVE, "Loopin Staff")
     assert await world.actions("member", first.id) == ["member.made_staff"]
+    boss = await world.run(AppointStaff, phone_number=STAFF_PHONE, superuser=True)  # staff become a superuser
+    again = await world.run(AppointStaff, phone_number=STAFF_PHONE)  # and making staff never demotes one
+    assert (boss.id, (await world.stored_member(first.id)).role) == (first.id, Role.SUPERUSER)
+    assert again.role is Role.SUPERUSER
+    assert await world.actions("member", first.id) == ["member.made_staff", "member.made_superuser"]
+    newcomer = await world.run(AppointStaff, phone_number="+919000000002", superuser=True)
+    assert (await world.stored_member(newcomer.id)).role is Role.SUPERUSER
+    assert await world.actions("member", newcomer.id) == ["member.made_staff", "member.made_superuser"]
 
 
 async def test_staff_sign_in_with_the_apps_code(world: World) -> None:

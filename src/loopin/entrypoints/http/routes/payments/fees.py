@@ -1,4 +1,5 @@
-"""``/api/platform/fee``: what buyers pay on top of a base price (any member), and its change (staff only)."""
+"""``/api/platform/fee``: what buyers pay on top of a base price (any member). Read only: the fee is changed in
+the staff console by a superuser who has just entered a code (a bearer token carries no fresh proof)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,12 @@ from datetime import datetime
 
 import msgspec
 from dishka.integrations.litestar import FromDishka
-from litestar import get, put
-from litestar.params import JSONBody
+from litestar import get
 
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.wire import to_wire
-from loopin.usecases.payments.fees import ChangePlatformFee, FeeView, GetPlatformFee
-
-
-class FeeIn(msgspec.Struct):
-    fee_percentage: str | float | int
-    description: str | None = None
+from loopin.usecases.payments.fees import FeeView, GetPlatformFee
 
 
 class FeeOut(msgspec.Struct):
@@ -42,13 +37,3 @@ class PlatformFeeController(LoopinController):
     @get("/", summary="The platform fee percentage")
     async def read(self, request: MemberRequest, read: FromDishka[GetPlatformFee]) -> FeeOut:
         return fee_out(await read(member_id=request.user.member_id))
-
-    @put("/", summary="Change the platform fee (staff; audited; applies to orders created afterwards)")
-    async def change(
-        self, request: MemberRequest, data: JSONBody[FeeIn], change: FromDishka[ChangePlatformFee]
-    ) -> FeeOut:
-        raw = data.fee_percentage
-        percentage = raw if isinstance(raw, str) else repr(raw)
-        return fee_out(
-            await change(member_id=request.user.member_id, percentage=percentage, description=data.description)
-        )
