@@ -252,6 +252,7 @@ async def test_only_a_superuser_sees_the_fee_form_and_other_staff_change_nothing
     await appoint(service_container, superuser=True)
     await sign_in(api, fakes)
     await post_form(api, "/admin/fee/change", "/admin/fee", percentage="12", description="Festive")
+    await post_form(api, "/admin/fee/change", "/admin/fee", percentage="12.00", description="Diwali")  # a note
     assert (await post_form(api, "/admin/logout", "/admin")).status_code == 303
     await appoint(service_container, MEMBER_PHONE)
     await sign_in(api, fakes, MEMBER_PHONE)  # fresh: the sign-in's code counts for five minutes
@@ -260,6 +261,8 @@ async def test_only_a_superuser_sees_the_fee_form_and_other_staff_change_nothing
     assert "Only a superuser can change the platform fee." in page.text
     assert "12.00%" in page.text
     assert "Festive" in page.text  # the history
+    assert "unchanged (new note)" in page.text
+    assert "Diwali" in page.text
     refused = await post_form(api, "/admin/fee/change", "/admin/fee", percentage="15")
     assert refused.headers["location"] == "/admin/fee"
     after = await api.get("/admin/fee")

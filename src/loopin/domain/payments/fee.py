@@ -110,12 +110,19 @@ class SuperuserOnly(Forbidden, code="SUPERUSER_ONLY", message="Only a superuser 
 
 @dataclass(frozen=True, slots=True)
 class FeeChange:
-    """One change of the configured percentage, for the audit log."""
+    """One change of the configured percentage or of its note (the description), for the audit log."""
 
     old: Decimal
     new: Decimal
     changed_by: int
     at: datetime
+    old_description: str = ""
+    new_description: str = ""
+
+    @property
+    def percentage_changed(self) -> bool:
+        """False when only the note changed (the same percentage with a new description)."""
+        return self.old != self.new
 
 
 @dataclass(slots=True)
@@ -155,7 +162,7 @@ class PlatformFeeConfig:
         text = self.description if description is None else description.strip()
         if new == self.percentage and text == self.description:
             return None
-        change = FeeChange(self.percentage, new, by.id, now)
+        change = FeeChange(self.percentage, new, by.id, now, self.description, text)
         self.percentage, self.description = new, text
         self.updated_by, self.updated_at = by.id, now
         return change

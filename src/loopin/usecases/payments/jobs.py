@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from loopin.domain.audit.entry import JsonValue
-from loopin.domain.payments.fee import FeeChange, PlatformFeeConfig
+from loopin.domain.payments.fee import FeeChange
 from loopin.domain.payments.order import PaymentOrder
 from loopin.domain.payments.refund import Refund
 from loopin.usecases.audit.record import audited_change, facts_of
@@ -65,16 +65,24 @@ def audited_refund(action: str, r: Refund, o: PaymentOrder, at: datetime, **deta
     return audited_change("refund", action, target_id=r.id, actor_id=None, at=at, facts=facts)
 
 
-def audited_fee(change: FeeChange, config: PlatformFeeConfig, actor_id: int, at: datetime) -> Job:
-    """``platform_fee.changed``: the old and new percentage."""
-    facts: dict[str, JsonValue] = {
-        "old": str(change.old),
-        "new": str(change.new),
-        "description": config.description,
-    }
+def audited_fee(change: FeeChange, actor_id: int, at: datetime) -> Job:
+    """``platform_fee.changed`` (the old and new percentage, and the note now) or, when only the note changed,
+    ``platform_fee.description_changed`` (the percentage it describes, the old note and the new) — never a
+    change "from 10.00 to 10.00"."""
+    facts: dict[str, JsonValue]
+    if change.percentage_changed:
+        action = "changed"
+        facts = {"old": str(change.old), "new": str(change.new), "description": change.new_description}
+    else:
+        action = "description_changed"
+        facts = {
+            "percentage": str(change.new),
+            "old_description": change.old_description,
+            "description": change.new_description,
+        }
     return audited_change(
         "platform_fee",
-        "changed",
+        action,
         target_id=1,
         actor_id=actor_id,
         at=at,

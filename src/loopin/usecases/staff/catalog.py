@@ -150,7 +150,7 @@ class ViewOrder(StaffDesk):
 @dataclass(frozen=True, slots=True)
 class FeeHistory:
     current: FeeView
-    changes: list[AuditEntry]  # newest first: details old, new, description
+    changes: list[AuditEntry]  # newest first: platform_fee.changed (old, new, description), .description_changed
     may_change: bool  # the staff member reading it is a superuser (others see the fee, not the form)
 
 
@@ -162,7 +162,7 @@ class ReadFeeHistory(StaffDesk):
     async def __call__(self, *, staff_id: int) -> FeeHistory:
         staff = await self.staff(staff_id)
         config = await self.configs.get()
-        changes = await self.log.search(AuditQuery(action="platform_fee.changed", limit=FEE_HISTORY))
+        changes = await self.log.search(AuditQuery(action="platform_fee.", limit=FEE_HISTORY))
         await self.uow.commit()
         return FeeHistory(FeeView.of(config), changes, config.may_be_changed_by(staff))
 

@@ -154,6 +154,11 @@ def test_a_config_change_says_who_changed_what_from_what() -> None:
     change = config.change("12.50", by=BOSS, confirmed_at=NOW, now=NOW, description=" festive season ")
     assert change is not None
     assert (change.old, change.new, change.changed_by, change.at) == (D("10.00"), D("12.50"), 7, NOW)
+    assert (change.old_description, change.new_description, change.percentage_changed) == (
+        "",
+        "festive season",
+        True,
+    )
     assert (config.percentage, config.description, config.updated_by, config.updated_at) == (
         D("12.50"),
         "festive season",
@@ -161,6 +166,13 @@ def test_a_config_change_says_who_changed_what_from_what() -> None:
         NOW,
     )
     assert config.policy == PlatformFeePolicy(D("12.50"))
+    noted = config.change("12.5", by=BOSS, confirmed_at=NOW, now=NOW, description="Diwali")
+    assert noted is not None
+    assert (noted.old_description, noted.new_description, noted.percentage_changed) == (
+        "festive season",
+        "Diwali",
+        False,
+    )
 
 
 def test_the_same_config_again_changes_nothing() -> None:

@@ -24,6 +24,7 @@ from loopin.usecases.payments.ports import (
     RefundRepository,
 )
 from loopin.usecases.payments.refunds import ProcessRefund, RefundEventOrders, RefundOrder
+from loopin.usecases.staff.catalog import ReadFeeHistory
 from tests.unit.usecases.payments.conftest import ScriptedGateway, paid_order
 from tests.unit.usecases.world import World
 
@@ -140,6 +141,21 @@ async def test_a_superuser_with_a_fresh_code_changes_the_fee_audited_and_it_appl
         D("7.50"),
         D("107.50"),
     )
+
+
+async def test_a_new_note_on_the_same_percentage_is_audited_as_a_note_change(world: World) -> None:
+    """Not ``platform_fee.changed old=10.00 new=10.00``: the entry says the note changed, and to what."""
+    boss = await world.member(9, role=Role.SUPERUSER)
+    await world.run(
+        ChangePlatformFee, member_id=boss.id, percentage="10.00", description="monsoon", confirmed_at=world.now
+    )
+    [entry] = await world.audit("platform_fee_config", 1)
+    assert (entry.action, entry.details) == (
+        "platform_fee.description_changed",
+        {"percentage": "10.00", "old_description": "", "description": "monsoon"},
+    )
+    history = await world.run(ReadFeeHistory, staff_id=boss.id)  # the console's history lists it too
+    assert [e.action for e in history.changes] == ["platform_fee.description_changed"]
 
 
 async def refused_change(world: World, member_id: int, code: str, **arguments: object) -> None:
