@@ -114,6 +114,9 @@ async def test_venues(api: AsyncTestClient, fakes: Fakes) -> None:
     assert_invalid(
         await api.post("/api/events/venues", headers=bearer(member), json={**body, "name": " "}), "name"
     )
+    for capacity in (-1, 2**31):  # named as sent: "capacity" (max_capacity is the event form's field)
+        too_big = await api.post("/api/events/venues", headers=bearer(member), json={**body, "capacity": capacity})
+        assert_invalid(too_big, "capacity", "INVALID_CAPACITY")
     assert_error(await api.get("/api/events/venues"), 401)
 
 

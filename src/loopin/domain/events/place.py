@@ -72,7 +72,7 @@ def venue_from_place(place: PlaceInput, problems: Problems, *, now: datetime, cr
     place_id = clean_place_id(place.place_id, problems, f.place_id)
     country = clean_country_code(place.country_code, problems, f.country_code)
     venue_type = parse_venue_type(place.venue_type, problems)
-    capacity = check_capacity(place.capacity if place.capacity is not None else 0, problems)
+    capacity = check_capacity(place.capacity if place.capacity is not None else 0, problems, "capacity")
     metadata = _clean_metadata(place.metadata, problems)
     if len(problems.items) > before or name is None or venue_type is None or capacity is None:
         return None

@@ -179,13 +179,12 @@ def parse_int(raw: str | int | None, field: str, default: int, problems: Problem
     return int(number)
 
 
-def check_capacity(value: int | None, problems: Problems) -> int | None:
+def check_capacity(value: int | None, problems: Problems, field: str = "max_capacity") -> int | None:
+    """``field`` is the name the value came under: an event's ``max_capacity``, a venue's ``capacity``."""
     if value is None:
         return None
     if not 0 <= value <= CAPACITY_MAX:
-        problems.add(
-            "max_capacity", f"Capacity must be between 0 (unlimited) and {CAPACITY_MAX}", "INVALID_CAPACITY"
-        )
+        problems.add(field, f"Capacity must be between 0 (unlimited) and {CAPACITY_MAX}", "INVALID_CAPACITY")
         return None
     return value
 
