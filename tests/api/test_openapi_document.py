@@ -8,6 +8,9 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from loopin.domain.shared.ids import MAX_ID
+from loopin.entrypoints.http.params import ID_DESCRIPTION
+
 PUBLIC = {
     ("post", "/api/auth/signup"),
     ("post", "/api/auth/login"),
@@ -105,3 +108,24 @@ def test_the_other_successes_are_documented_with_their_bodies(document: dict[str
     )
     assert "301" in document["paths"]["/api/public/events/{canonical_id}/seo"]["get"]["responses"]
     assert "503" in document["paths"]["/health/ready"]["get"]["responses"]
+
+
+def _bounded_integers(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, dict):
+        found = [node] if node.get("type") == "integer" and ("maximum" in node or "minimum" in node) else []
+        return found + [s for value in node.values() for s in _bounded_integers(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in _bounded_integers(value)]
+    return []
+
+
+def test_integer_bounds_are_the_exact_integers_the_server_checks(document: dict[str, Any]) -> None:
+    """A float bound is not the rule: 2^63 - 1 as a float is 2^63, which a generated client would send."""
+    bounded = _bounded_integers(document)
+    ids = [s for s in bounded if s.get("description") == ID_DESCRIPTION]
+    assert len(ids) > 40  # every id in a path, a query and a body
+    assert all((s["minimum"], s["maximum"]) == (1, MAX_ID) for s in ids), [
+        s for s in ids if s["maximum"] != MAX_ID
+    ]
+    floats = [s for s in bounded if any(isinstance(s.get(k), float) for k in ("minimum", "maximum"))]
+    assert floats == []
