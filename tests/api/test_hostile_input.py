@@ -185,6 +185,15 @@ async def test_nul_bytes_and_invalid_utf8_in_multipart_text_are_422(rig: Rig) ->
         app_error(response, 422, "VALIDATION_ERROR")
 
 
+async def test_a_form_of_too_many_parts_is_413_like_a_body_too_large(rig: Rig) -> None:
+    """Litestar stops reading a multipart body past its part limit and calls it a 400; it is a body too large."""
+    host = await rig.member()
+    form = multipart(app_form(rig.fakes)) + [(f"x{i}", (None, b"1")) for i in range(2_000)]
+    response = await rig.client.post("/api/events", headers=host.headers, files=form)
+    problem = app_error(response, 413, "PAYLOAD_TOO_LARGE")
+    assert "parts" in problem["detail"], problem
+
+
 def rig_onboarding() -> Any:
     from loopin.domain.identity.member import MemberStatus
 
