@@ -157,18 +157,14 @@ class Member:
 
     def make_staff(self, now: datetime) -> bool:
         """Staff run the console; a superuser stays one. False when already staff."""
-        if self.is_staff:
-            return False
-        self.role = Role.STAFF
-        self.updated_at = now
-        return True
+        return not self.is_staff and self._appoint(Role.STAFF, now)
 
     def make_superuser(self, now: datetime) -> bool:
         """Staff who may also change what only a superuser may (the platform fee). False when already one."""
-        if self.is_superuser:
-            return False
-        self.role = Role.SUPERUSER
-        self.updated_at = now
+        return not self.is_superuser and self._appoint(Role.SUPERUSER, now)
+
+    def _appoint(self, role: Role, now: datetime) -> bool:
+        self.role, self.updated_at = role, now
         return True
 
     def require(self, access: Access, waitlist: WaitlistPolicy) -> None:

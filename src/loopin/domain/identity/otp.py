@@ -100,7 +100,7 @@ class OtpChallenge:
     def locked_for(self, now: datetime, limit: WrongCodeLimit) -> int:
         """Seconds until the phone's wrong codes in the window fall below the limit (0: the phone is not locked):
         until the oldest of the last ``limit`` of them leaves the window."""
-        recent = sorted(t for t in self.wrong_codes if t > now - limit.window)
+        recent = sorted(self._wrong_codes_within(now, limit))
         if len(recent) < limit.count:
             return 0
         wait = recent[len(recent) - limit.count] + limit.window - now
@@ -108,8 +108,11 @@ class OtpChallenge:
 
     def count_wrong_code(self, now: datetime, limit: WrongCodeLimit) -> None:
         """Counts a wrong code against the phone unless it is locked already; codes past the window are dropped."""
-        recent = tuple(t for t in self.wrong_codes if t > now - limit.window)
+        recent = self._wrong_codes_within(now, limit)
         self.wrong_codes = (*recent, now) if len(recent) < limit.count else recent
+
+    def _wrong_codes_within(self, now: datetime, limit: WrongCodeLimit) -> tuple[datetime, ...]:
+        return tuple(t for t in self.wrong_codes if t > now - limit.window)
 
     def forget_wrong_codes(self) -> None:
         """The phone's owner signed in: the day's count starts again."""

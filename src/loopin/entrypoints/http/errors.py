@@ -131,7 +131,7 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if status == 400 and detail == "Invalid multipart/form-data":  # e.g. a url-encoded form where files go
         body = [problem(["body"], "Send this form as multipart/form-data.")]
         return envelope(HTTP_422_UNPROCESSABLE_ENTITY, body, "VALIDATION_ERROR")
-    if status == 400 and detail == "Request Entity Too Large":  # Litestar's multipart part limit (its own FIXME)
+    if status == 400 and detail == "Request Entity Too Large":  # Litestar's multipart part limit (400 until 3.0)
         status, detail = 413, "This form has too many parts."
     if isinstance(exc, NotFoundException):  # Litestar's own texts can name paths on this server's disk
         detail = "Not found."

@@ -7,6 +7,7 @@ nothing (``errors.validation_error``). Anywhere else (query, body) it is an out-
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, TypeAlias
 
 import msgspec
@@ -18,31 +19,19 @@ from loopin.usecases.shared.paging import MAX_PAGE
 ID_DESCRIPTION = "A positive 63-bit integer id."
 
 
-def _exact(low: int, high: int) -> dict[str, Any]:
-    """The document's bounds as the exact integers: Litestar writes ``ge``/``le`` as floats, and 2^63 - 1 as a
-    float is 2^63, one past the rule, which a client generated from the document would send."""
-    return {"minimum": low, "maximum": high}
+def _bounded(parameter: Callable[..., Any], low: int, high: int, **more: Any) -> Any:
+    """``parameter(ge=low, le=high, ...)``, with the document's bounds as the exact integers: Litestar writes
+    ``ge``/``le`` as floats, and 2^63 - 1 as a float is 2^63, one past the rule, which a client generated from the
+    document would send."""
+    return parameter(ge=low, le=high, schema_extra={"minimum": low, "maximum": high}, **more)
 
 
-PathId: TypeAlias = Annotated[
-    int, PathParameter(ge=1, le=MAX_ID, description=ID_DESCRIPTION, schema_extra=_exact(1, MAX_ID))
-]
-QueryId: TypeAlias = Annotated[
-    int, QueryParameter(ge=1, le=MAX_ID, description=ID_DESCRIPTION, schema_extra=_exact(1, MAX_ID))
-]
-OptionalQueryId: TypeAlias = Annotated[
-    int | None, QueryParameter(ge=1, le=MAX_ID, description=ID_DESCRIPTION, schema_extra=_exact(1, MAX_ID))
-]
-Page: TypeAlias = Annotated[
-    int,
-    QueryParameter(
-        ge=1, le=MAX_ID // 100, description="Page number, from 1.", schema_extra=_exact(1, MAX_ID // 100)
-    ),
-]
-Offset: TypeAlias = Annotated[
-    int, QueryParameter(ge=0, le=MAX_ID, description="Items to skip.", schema_extra=_exact(0, MAX_ID))
-]
-PageSize: TypeAlias = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE, schema_extra=_exact(1, MAX_PAGE))]
+PathId: TypeAlias = Annotated[int, _bounded(PathParameter, 1, MAX_ID, description=ID_DESCRIPTION)]
+QueryId: TypeAlias = Annotated[int, _bounded(QueryParameter, 1, MAX_ID, description=ID_DESCRIPTION)]
+OptionalQueryId: TypeAlias = Annotated[int | None, _bounded(QueryParameter, 1, MAX_ID, description=ID_DESCRIPTION)]
+Page: TypeAlias = Annotated[int, _bounded(QueryParameter, 1, MAX_ID // 100, description="Page number, from 1.")]
+Offset: TypeAlias = Annotated[int, _bounded(QueryParameter, 0, MAX_ID, description="Items to skip.")]
+PageSize: TypeAlias = Annotated[int, _bounded(QueryParameter, 1, MAX_PAGE)]
 """A list's ``limit``: the bound every paged use case checks (``usecases/shared/paging.py``)."""
 Id: TypeAlias = Annotated[
     int,
@@ -50,7 +39,7 @@ Id: TypeAlias = Annotated[
         ge=1,
         le=MAX_ID,
         description=ID_DESCRIPTION,
-        extra_json_schema={"description": ID_DESCRIPTION, "extra": _exact(1, MAX_ID)},  # Litestar's schema_extra
+        extra_json_schema={"extra": {"minimum": 1, "maximum": MAX_ID}},  # Litestar's schema_extra, as _bounded
     ),
 ]
 """An id inside a JSON body."""

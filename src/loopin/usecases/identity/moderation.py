@@ -107,14 +107,11 @@ class AppointStaff:
             member.profile = Profile(name=name)
             member = await self.members.add(member)
             self.uow.enqueue(analytics_event("member_signed_up", member.id))
-        made = [
-            action
-            for action, changed in (
-                ("made_staff", member.make_staff(now)),
-                ("made_superuser", superuser and member.make_superuser(now)),
-            )
-            if changed
-        ]
+        made: list[str] = []
+        if member.make_staff(now):
+            made.append("made_staff")
+        if superuser and member.make_superuser(now):
+            made.append("made_superuser")
         if made:
             await self.members.save(member)
         for action in made:
