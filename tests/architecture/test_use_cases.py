@@ -1,9 +1,13 @@
-"""Use cases are frozen dataclasses that dishka builds from their fields, and the container provides them all."""
+"""Use cases are frozen dataclasses that dishka builds from their fields, and the container provides them all.
+
+One that commits a transaction says so by its base: ``UseCase`` (``uow``), ``MemberUseCase`` (and ``access``).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
+import typing
 from pathlib import Path
 
 import pytest
@@ -11,6 +15,10 @@ import pytest
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.di.usecases import USE_CASES
 from loopin.entrypoints.settings import load_settings
+from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
+from loopin.usecases.shared.ports import UnitOfWork
+from loopin.usecases.shared.use_case import UseCase
 
 
 @pytest.mark.parametrize("use_case", USE_CASES, ids=lambda c: c.__name__)
@@ -63,3 +71,26 @@ def test_a_use_case_takes_keyword_arguments_only(use_case: type) -> None:
     params = list(inspect.signature(vars(owner)["__call__"]).parameters.values())[1:]
     positional = [p.name for p in params if p.kind is not inspect.Parameter.KEYWORD_ONLY]
     assert not positional, f"{use_case.__name__}.__call__ takes {positional} positionally"
+
+
+def declared_below(use_case: type, base: type, name: str) -> list[str]:
+    """The classes from ``use_case`` up to ``base`` (not included) that annotate ``name`` themselves."""
+    below = use_case.__mro__[: use_case.__mro__.index(base)] if base in use_case.__mro__ else use_case.__mro__
+    return [k.__name__ for k in below if name in vars(k).get("__annotations__", {})]
+
+
+@pytest.mark.parametrize("use_case", USE_CASES, ids=lambda c: c.__name__)
+def test_a_use_case_with_a_transaction_extends_the_use_case_base(use_case: type) -> None:
+    """The transaction rule and the caller's gate are declared once, on the base; a new use case copies the
+    shape it sees. Services without a ``__call__`` (``MemberAccess``, ``TicketDesk``, port implementations)
+    work inside their caller's transaction and keep their own ``uow``."""
+    if not any("__call__" in vars(k) for k in use_case.__mro__[:-1]):
+        return
+    hints = typing.get_type_hints(use_case.__init__)
+    if hints.get("uow") is not UnitOfWork:
+        return
+    assert issubclass(use_case, UseCase), f"{use_case.__name__} holds a uow: make it a UseCase"
+    assert not declared_below(use_case, UseCase, "uow"), f"{use_case.__name__} declares uow again"
+    if hints.get("access") is MemberAccess:
+        assert issubclass(use_case, MemberUseCase), f"{use_case.__name__} holds MemberAccess: a MemberUseCase"
+        assert not declared_below(use_case, MemberUseCase, "access"), f"{use_case.__name__} declares access again"

@@ -6,7 +6,6 @@ second scan of the same ticket, which then changes nothing and says ``already``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
@@ -21,23 +20,20 @@ from loopin.usecases.attendance.config import AttendanceConfig
 from loopin.usecases.attendance.ports import AttendanceReader, MemberCard, TicketRepository
 from loopin.usecases.attendance.views import AttendeeList, AttendeeView, DoorView
 from loopin.usecases.events.access import EventAccess
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 DOOR_STATUSES = frozenset({EventStatus.PUBLISHED, EventStatus.POSTPONED, EventStatus.COMPLETED})
 
 
-@dataclass(frozen=True, slots=True)
-class ListAttendees:
+class ListAttendees(MemberUseCase):
     """Live tickets with their codes (the app checks guests in from this list), seats and door state."""
 
-    access: MemberAccess
     event_access: EventAccess
     reader: AttendanceReader
     codes: TicketCodes
     storage: FileStorage
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int, event_id: int) -> AttendeeList:
         member = await self.access.load(member_id, Access.MEMBER)
@@ -48,21 +44,18 @@ class ListAttendees:
         return AttendeeList(event.id, attendees, event.seats_taken, sum(1 for a in attendees if a.checked_in))
 
 
-@dataclass(frozen=True, slots=True)
-class _Door:
+class _Door(MemberUseCase):
     """Who is at the door (``member_id``: the host or staff) scans a guest in or out: by ``ticket_secret`` (the
     code, or the QR payload ``EVENT:<id>:TICKET:<code>``) or by the guest's ``user_id``, exactly one of them.
     Check-in and check-out differ only in their ``action``."""
 
     action: ClassVar[str]
 
-    access: MemberAccess
     event_access: EventAccess
     tickets: TicketRepository
     reader: AttendanceReader
     codes: TicketCodes
     storage: FileStorage
-    uow: UnitOfWork
     clock: Clock
     config: AttendanceConfig
 
@@ -116,13 +109,11 @@ class _Door:
         return found
 
 
-@dataclass(frozen=True, slots=True)
 class CheckIn(_Door):
     """Idempotent: a second scan answers ``already`` and changes nothing."""
 
     action = "checked_in"
 
 
-@dataclass(frozen=True, slots=True)
 class CheckOut(_Door):
     action = "checked_out"

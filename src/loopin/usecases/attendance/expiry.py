@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.config import AttendanceConfig
 from loopin.usecases.attendance.ports import (
@@ -11,18 +9,17 @@ from loopin.usecases.attendance.ports import (
     JoinRequestRepository,
 )
 from loopin.usecases.events.ports import EventCache
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
+from loopin.usecases.shared.use_case import UseCase
 
 
-@dataclass(frozen=True, slots=True)
-class ExpireOverdue:
+class ExpireOverdue(UseCase):
     """Scheduled job: marks pending invitations and unconfirmed accepted requests past their deadlines as
     expired, a batch per run, skipping rows a request is working on. Returns how many it expired."""
 
     invitations: InvitationRepository
     requests: JoinRequestRepository
     cache: EventCache
-    uow: UnitOfWork
     clock: Clock
     config: AttendanceConfig
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from loopin.domain.attendance.errors import EventStarted, TicketNotFound
 from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.attendance.ticket import PaymentStatus
@@ -12,20 +10,17 @@ from loopin.usecases.attendance.ports import AttendanceReader, PaidTicketRefunds
 from loopin.usecases.attendance.tickets import TicketDesk
 from loopin.usecases.attendance.views import Cancelled, TicketView
 from loopin.usecases.events.access import EventAccess
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 
-@dataclass(frozen=True, slots=True)
-class GetMyTicket:
+class GetMyTicket(MemberUseCase):
     """Two queries: the caller, and their live ticket with its event."""
 
-    access: MemberAccess
     reader: AttendanceReader
     codes: TicketCodes
     storage: FileStorage
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int, event_id: int) -> TicketView:
         member = await self.access.load(member_id, Access.MEMBER)
@@ -36,13 +31,10 @@ class GetMyTicket:
         return TicketView.of(cards[0].ticket, cards[0].event, self.codes, self.storage)
 
 
-@dataclass(frozen=True, slots=True)
-class ListMyTickets:
-    access: MemberAccess
+class ListMyTickets(MemberUseCase):
     reader: AttendanceReader
     codes: TicketCodes
     storage: FileStorage
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int, event_id: int | None = None) -> list[TicketView]:
         member = await self.access.load(member_id, Access.MEMBER)
@@ -51,18 +43,15 @@ class ListMyTickets:
         return [TicketView.of(c.ticket, c.event, self.codes, self.storage) for c in cards]
 
 
-@dataclass(frozen=True, slots=True)
-class CancelAttendance:
+class CancelAttendance(MemberUseCase):
     """The guest gives their seats back (before the event starts). Their request or invitation closes with
     it: coming back means asking (or being invited) again. A paid ticket is refunded as the refund policy says
     (in full until 24 hours before the start by default, nothing after)."""
 
-    access: MemberAccess
     event_access: EventAccess
     refunds: PaidTicketRefunds
     tickets: TicketRepository
     desk: TicketDesk
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, event_id: int) -> Cancelled:

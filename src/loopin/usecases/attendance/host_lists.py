@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from abc import abstractmethod
 from datetime import datetime
 from typing import ClassVar, Generic, TypeVar
 
@@ -15,25 +14,22 @@ from loopin.domain.identity.member import Access
 from loopin.usecases.attendance.ports import AttendanceReader
 from loopin.usecases.attendance.views import HasStatus, having_status, status_filter
 from loopin.usecases.events.access import EventAccess
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 View = TypeVar("View", bound=HasStatus)
 
 
-@dataclass(frozen=True, slots=True)
-class HostedEventList(ABC, Generic[View]):
+class HostedEventList(MemberUseCase, Generic[View]):
     """Every status, or the one asked for (``status_filter``, 422 for an unknown one). Each list says only how
     it reads its rows."""
 
     statuses: ClassVar[type[RequestStatus] | type[InvitationStatus]]
 
-    access: MemberAccess
     event_access: EventAccess
     reader: AttendanceReader
     storage: FileStorage
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, event_id: int, status: str | None = None) -> list[View]:

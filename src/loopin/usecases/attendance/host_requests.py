@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
@@ -42,14 +41,13 @@ from loopin.usecases.attendance.views import (
 )
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, EventRepository
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository
 from loopin.usecases.identity.views import InterestView
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 
-@dataclass(frozen=True, slots=True)
 class ListEventRequests(HostedEventList[RequestView]):
     statuses = RequestStatus
 
@@ -60,17 +58,14 @@ class ListEventRequests(HostedEventList[RequestView]):
         ]
 
 
-@dataclass(frozen=True, slots=True)
-class GetRequesterProfile:
+class GetRequesterProfile(MemberUseCase):
     """What the host sees of someone who asked: the profile, and the phone number only once accepted."""
 
-    access: MemberAccess
     event_access: EventAccess
     requests: JoinRequestRepository
     members: MemberRepository
     interests: InterestRepository
     storage: FileStorage
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, event_id: int, request_id: int) -> RequesterProfile:
@@ -99,14 +94,12 @@ class GetRequesterProfile:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _HostDecision(ABC):
+class _HostDecision(MemberUseCase):
     """Accept and decline share their loading, their locks, their side effects and their answer; each says
     only how it changes the request (``_decide``)."""
 
     action: ClassVar[str]
 
-    access: MemberAccess
     event_access: EventAccess
     events: EventRepository
     requests: JoinRequestRepository
@@ -114,7 +107,6 @@ class _HostDecision(ABC):
     reader: AttendanceReader
     storage: FileStorage
     cache: EventCache
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(
@@ -167,7 +159,6 @@ class _HostDecision(ABC):
         self.uow.after_commit(self.cache.invalidate)
 
 
-@dataclass(frozen=True, slots=True)
 class AcceptJoinRequest(_HostDecision):
     """Accepting holds no seats (confirmations race for them under the event lock), but refuses a request
     that no longer fits in the seats left."""
@@ -181,7 +172,6 @@ class AcceptJoinRequest(_HostDecision):
         return request.accept(now, message, answer_deadline(event.rsvp_expiry_policy, now, event.start_time))
 
 
-@dataclass(frozen=True, slots=True)
 class DeclineJoinRequest(_HostDecision):
     action = "declined"
 
@@ -189,18 +179,15 @@ class DeclineJoinRequest(_HostDecision):
         return request.decline(now, message, has_ticket=await self._has_ticket(request))
 
 
-@dataclass(frozen=True, slots=True)
-class BulkRequestAction:
+class BulkRequestAction(MemberUseCase):
     """Accepts or declines many pending requests in one transaction. Ids that are not pending requests of the
     event are reported and left alone; a request that does not fit in the seats left is reported, not
     accepted (acceptance holds no seats, so each is checked against what is left now)."""
 
-    access: MemberAccess
     event_access: EventAccess
     events: EventRepository
     requests: JoinRequestRepository
     cache: EventCache
-    uow: UnitOfWork
     clock: Clock
     config: AttendanceConfig
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from loopin.domain.attendance.errors import InvitationExpired, InvitationNotFound
 from loopin.domain.attendance.invitation import InvitationStatus
 from loopin.domain.attendance.rules import (
@@ -27,15 +25,12 @@ from loopin.usecases.attendance.views import (
 )
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache
-from loopin.usecases.identity.access import MemberAccess
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.identity.member_use_case import MemberUseCase
+from loopin.usecases.shared.ports import Clock
 
 
-@dataclass(frozen=True, slots=True)
-class ListMyInvitations:
-    access: MemberAccess
+class ListMyInvitations(MemberUseCase):
     reader: AttendanceReader
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, status: str | None = None) -> list[InvitationView]:
@@ -57,17 +52,14 @@ def parse_response(raw: str) -> bool:
     raise InvalidInput.single("response", "response must be going or declined")
 
 
-@dataclass(frozen=True, slots=True)
-class RespondToInvitation:
+class RespondToInvitation(MemberUseCase):
     """``going`` accepts (no seats yet: free events then confirm, paid events pay); ``declined`` declines. An
     answer after the deadline records the expiry and answers ``INVITATION_EXPIRED``."""
 
-    access: MemberAccess
     event_access: EventAccess
     invitations: InvitationRepository
     tickets: TicketRepository
     cache: EventCache
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(

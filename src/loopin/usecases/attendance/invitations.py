@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from loopin.domain.attendance.errors import HostOnly
@@ -35,22 +34,19 @@ from loopin.usecases.attendance.views import (
 )
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 SEARCH_MAX = 100
 
 
-@dataclass(frozen=True, slots=True)
-class SearchInvitees:
+class SearchInvitees(MemberUseCase):
     """Active members by name for the host to invite, with ``already_invited``. Never phone numbers."""
 
-    access: MemberAccess
     event_access: EventAccess
     reader: AttendanceReader
     storage: FileStorage
-    uow: UnitOfWork
     config: AttendanceConfig
 
     async def __call__(
@@ -87,19 +83,16 @@ class SearchInvitees:
         return SearchPage(found.total, offset, limit, hits)
 
 
-@dataclass(frozen=True, slots=True)
-class SendInvitations:
+class SendInvitations(MemberUseCase):
     """Invites up to 50 members at once. Members who cannot be invited (unknown, inactive, the host, already
     invited, already asking or going) are reported in ``skipped`` with a reason, never as a failure of the
     whole call; an expired invitation is sent again."""
 
-    access: MemberAccess
     event_access: EventAccess
     invitations: InvitationRepository
     reader: AttendanceReader
     storage: FileStorage
     cache: EventCache
-    uow: UnitOfWork
     clock: Clock
     config: AttendanceConfig
 
@@ -166,7 +159,6 @@ class SendInvitations:
         return InvitationsSent(tuple(created), tuple(skipped))
 
 
-@dataclass(frozen=True, slots=True)
 class ListEventInvitations(HostedEventList[InvitationView]):
     statuses = InvitationStatus
 

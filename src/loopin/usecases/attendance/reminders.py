@@ -10,14 +10,14 @@ the nearest one only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from loopin.usecases.attendance.config import AttendanceConfig
 from loopin.usecases.attendance.ports import ReminderDue, ReminderLedger, ReminderSource
 from loopin.usecases.notifications.deliver import notification_job
-from loopin.usecases.shared.ports import Clock, Job, UnitOfWork
+from loopin.usecases.shared.ports import Clock, Job
+from loopin.usecases.shared.use_case import UseCase
 
 SEND_REMINDERS = "attendance.send_reminders"
 SOON = timedelta(hours=12)  # a ticket reminder this close to the start is urgent (and says "soon")
@@ -35,13 +35,11 @@ def reminder_key(kind: str, event_id: int, member_id: int) -> str:
     return f"reminder:{kind}:{event_id}:{member_id}"
 
 
-@dataclass(frozen=True, slots=True)
-class SendReminders:
+class SendReminders(UseCase):
     """Job (cron). Returns how many reminders this run sent."""
 
     source: ReminderSource
     ledger: ReminderLedger
-    uow: UnitOfWork
     clock: Clock
     config: AttendanceConfig
 

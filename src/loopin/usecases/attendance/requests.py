@@ -40,7 +40,7 @@ from loopin.usecases.attendance.views import (
 )
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, EventRepository
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
@@ -64,11 +64,9 @@ class RequestWithdrawal:
         self.uow.enqueue(jobs.audited_request("withdrawn", request, by, now))
 
 
-@dataclass(frozen=True, slots=True)
-class CreateJoinRequest:
+class CreateJoinRequest(MemberUseCase):
     """Asks to join. Renews a withdrawn, expired or (after a wait) declined request on the same row."""
 
-    access: MemberAccess
     event_access: EventAccess
     events: EventRepository
     requests: JoinRequestRepository
@@ -76,7 +74,6 @@ class CreateJoinRequest:
     tickets: TicketRepository
     cache: EventCache
     storage: FileStorage
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(
@@ -123,14 +120,11 @@ class CreateJoinRequest:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class GetMyRequest:
+class GetMyRequest(MemberUseCase):
     """The caller's request for one event: the app asks once per feed card, so two queries at most."""
 
-    access: MemberAccess
     reader: AttendanceReader
     storage: FileStorage
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, event_id: int) -> RequestView:
@@ -149,12 +143,9 @@ class GetMyRequest:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ListMyRequests:
-    access: MemberAccess
+class ListMyRequests(MemberUseCase):
     reader: AttendanceReader
     storage: FileStorage
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, status: str | None = None) -> list[RequestView]:
@@ -178,18 +169,15 @@ class ListMyRequests:
         return having_status(views, wanted)
 
 
-@dataclass(frozen=True, slots=True)
-class WithdrawJoinRequest:
+class WithdrawJoinRequest(MemberUseCase):
     """The member takes back a pending or accepted request (a ticket holder cancels the attendance instead)."""
 
-    access: MemberAccess
     event_access: EventAccess
     requests: JoinRequestRepository
     withdrawal: RequestWithdrawal
     tickets: TicketRepository
     cache: EventCache
     storage: FileStorage
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, event_id: int) -> RequestView:

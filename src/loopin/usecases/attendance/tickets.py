@@ -62,7 +62,7 @@ from loopin.usecases.events.ports import (
     SoldOutCheck,
     VenueRepository,
 )
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
@@ -275,12 +275,10 @@ async def brief_of(event: Event, venues: VenueRepository) -> EventBrief:
     return EventBrief.of(event, venue.name if venue else None)
 
 
-@dataclass(frozen=True, slots=True)
-class ConfirmAttendance:
+class ConfirmAttendance(MemberUseCase):
     """Turns an accepted request or invitation into a ticket (free events). The same confirmation again is
     answered with the same ticket; paid events answer ``PAYMENT_REQUIRED`` (the payment issues the ticket)."""
 
-    access: MemberAccess
     event_access: EventAccess
     confirmations: ConfirmationReader
     desk: TicketDesk
@@ -289,7 +287,6 @@ class ConfirmAttendance:
     codes: TicketCodes
     storage: FileStorage
     refusals: SoldOutRefusals
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, event_id: int, seats: int = 1, token_id: str = "") -> TicketView:

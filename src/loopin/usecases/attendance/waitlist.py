@@ -7,7 +7,6 @@ transaction at a time and offered seats are counted under the same lock as ticke
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from loopin.domain.attendance.errors import (
@@ -39,23 +38,21 @@ from loopin.usecases.attendance.tickets import TicketDesk, brief_of
 from loopin.usecases.attendance.views import TicketView, WaitlistEntryView, WaitlistPlaceView
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventRepository, VenueRepository
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
+from loopin.usecases.shared.use_case import UseCase
 
 
-@dataclass(frozen=True, slots=True)
-class JoinWaitlist:
+class JoinWaitlist(MemberUseCase):
     """Joins the line of a full event (``seats``: the accepted request's by default). Joining again answers the
     same place; an event with seats left answers ``SEATS_AVAILABLE`` (confirm instead)."""
 
-    access: MemberAccess
     event_access: EventAccess
     desk: TicketDesk
     offers: SeatOffers
     places: WaitlistRepository
     tickets: TicketRepository
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, event_id: int, seats: int | None = None) -> WaitlistPlaceView:
@@ -89,15 +86,12 @@ class JoinWaitlist:
         return WaitlistPlaceView.of(place, now, position)
 
 
-@dataclass(frozen=True, slots=True)
-class LeaveWaitlist:
+class LeaveWaitlist(MemberUseCase):
     """Leaves the line, or declines the offer: the held seats go to the next in line at once."""
 
-    access: MemberAccess
     event_access: EventAccess
     offers: SeatOffers
     places: WaitlistRepository
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, event_id: int) -> WaitlistPlaceView:
@@ -112,14 +106,11 @@ class LeaveWaitlist:
         return WaitlistPlaceView.of(place, now)
 
 
-@dataclass(frozen=True, slots=True)
-class GetMyWaitlistPlace:
+class GetMyWaitlistPlace(MemberUseCase):
     """The member's newest place for the event and, while waiting, its position."""
 
-    access: MemberAccess
     event_access: EventAccess
     places: WaitlistRepository
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, event_id: int) -> WaitlistPlaceView:
@@ -133,15 +124,12 @@ class GetMyWaitlistPlace:
         return WaitlistPlaceView.of(place, self.clock.now(), position)
 
 
-@dataclass(frozen=True, slots=True)
-class ListEventWaitlist:
+class ListEventWaitlist(MemberUseCase):
     """The host (or staff) reads the live line: open offers first, then the waiting, in order."""
 
-    access: MemberAccess
     event_access: EventAccess
     places: WaitlistRepository
     storage: FileStorage
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, event_id: int) -> list[WaitlistEntryView]:
@@ -153,14 +141,12 @@ class ListEventWaitlist:
         return [WaitlistEntryView.of(entry, now, self.storage) for entry in line]
 
 
-@dataclass(frozen=True, slots=True)
-class AcceptSeatOffer:
+class AcceptSeatOffer(MemberUseCase):
     """The member takes the seats offered to them (``seats``: at most the offer's, the rest pass on): a free
     event's ticket, or a paid event's payment order holding the seats for the payment window (``PaidSeatOffers``,
     answered by payments; ``base_url``: this API's origin, for the gateway's return addresses). An offer past
     its window has gone to the next in line (``SEAT_OFFER_EXPIRED``)."""
 
-    access: MemberAccess
     event_access: EventAccess
     desk: TicketDesk
     offers: SeatOffers
@@ -170,7 +156,6 @@ class AcceptSeatOffer:
     venues: VenueRepository
     codes: TicketCodes
     storage: FileStorage
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(
@@ -216,15 +201,13 @@ class AcceptSeatOffer:
         return place
 
 
-@dataclass(frozen=True, slots=True)
-class PassOnSeatOffers:
+class PassOnSeatOffers(UseCase):
     """Scheduled job (every minute): every event whose line needs a turn (an offer past its window, or a free
     seat while members wait) gets one, a transaction per event. Returns how many events it served."""
 
     events: EventRepository
     offers: SeatOffers
     places: WaitlistRepository
-    uow: UnitOfWork
     clock: Clock
     config: AttendanceConfig
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
@@ -13,7 +12,8 @@ from enum import Enum
 from loopin.domain.audit.chain import AuditChain
 from loopin.domain.audit.entry import AuditEntry, JsonValue, plain_details
 from loopin.usecases.audit.ports import AuditLog
-from loopin.usecases.shared.ports import Clock, Job, JsonScalar, UnitOfWork
+from loopin.usecases.shared.ports import Clock, Job, JsonScalar
+from loopin.usecases.shared.use_case import UseCase
 
 RECORD_AUDIT_ENTRY = "audit.record_audit_entry"
 
@@ -91,8 +91,7 @@ def entry_from_payload(payload: Mapping[str, JsonScalar]) -> AuditEntry:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class RecordAuditEntry:
+class RecordAuditEntry(UseCase):
     """Job handler: appends the entry to the chain, once (a retried job finds it there).
 
     Appends take the chain's lock, so two workers recording at once queue instead of both linking to the same
@@ -101,7 +100,6 @@ class RecordAuditEntry:
 
     log: AuditLog
     chain: AuditChain
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, payload: Mapping[str, JsonScalar]) -> bool:

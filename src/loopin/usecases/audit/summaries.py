@@ -7,21 +7,19 @@ when entries were recorded, which only ever moves forward, so a closed day never
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from loopin.usecases.audit.config import AuditConfig
 from loopin.usecases.audit.ports import AuditDay, AuditDays, AuditLog
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
+from loopin.usecases.shared.use_case import UseCase
 
 SUMMARIZE_AUDIT_DAYS = "audit.summarize_days"
 
 
-@dataclass(frozen=True, slots=True)
-class SummarizeAuditDays:
+class SummarizeAuditDays(UseCase):
     log: AuditLog
     days: AuditDays
-    uow: UnitOfWork
     clock: Clock
     config: AuditConfig
 

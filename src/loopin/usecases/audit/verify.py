@@ -8,7 +8,7 @@ from datetime import date
 from loopin.domain.audit.chain import AuditChain, ChainBreak, ChainHead
 from loopin.usecases.audit.config import AuditConfig
 from loopin.usecases.audit.ports import AuditDays, AuditLog
-from loopin.usecases.shared.ports import UnitOfWork
+from loopin.usecases.shared.use_case import UseCase
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,15 +24,13 @@ class ChainReport:
         return self.broken is None
 
 
-@dataclass(frozen=True, slots=True)
-class VerifyAuditChain:
+class VerifyAuditChain(UseCase):
     """Recomputes every digest in chain order, page by page, then checks the heads the daily summaries recorded:
     a day's head that is gone or different means entries were removed or rewritten after that day closed."""
 
     log: AuditLog
     days: AuditDays
     chain: AuditChain
-    uow: UnitOfWork
     config: AuditConfig
 
     async def __call__(self) -> ChainReport:

@@ -12,8 +12,8 @@ from loopin.domain.identity.member import Access, Member
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.catalog import EventCatalog
 from loopin.usecases.events.views import EventView, FeedPageView, ShareLink
-from loopin.usecases.identity.access import MemberAccess
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.identity.member_use_case import MemberUseCase
+from loopin.usecases.shared.ports import Clock
 
 MAX_OFFSET = 1_000_000
 
@@ -89,18 +89,15 @@ class FeedFilters:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ListFeed:
+class ListFeed(MemberUseCase):
     """Upcoming events the member may see, soonest first.
 
     The app sends no parameters; its page also carries the caller's own upcoming events even when they
     fall beyond it, because the app finds "my events" (the host dashboard) in the feed.
     """
 
-    access: MemberAccess
     event_access: EventAccess
     catalog: EventCatalog
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, filters: FeedFilters) -> FeedPageView:
@@ -115,12 +112,9 @@ class ListFeed:
         return page
 
 
-@dataclass(frozen=True, slots=True)
-class GetEvent:
-    access: MemberAccess
+class GetEvent(MemberUseCase):
     event_access: EventAccess
     catalog: EventCatalog
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int, event_id: int) -> EventView:
         member = await self.access.load(member_id, Access.MEMBER)
@@ -129,14 +123,11 @@ class GetEvent:
         return view
 
 
-@dataclass(frozen=True, slots=True)
-class GetShareUrl:
+class GetShareUrl(MemberUseCase):
     """Open without a session for public events; private and draft events need one that may see them."""
 
-    access: MemberAccess
     event_access: EventAccess
     catalog: EventCatalog
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int | None, event_id: int) -> ShareLink:
         member: Member | None = None

@@ -21,12 +21,12 @@ from loopin.usecases.events.covers import check_covers, store_covers
 from loopin.usecases.events.ports import EventCache, EventRecord, EventRepository, HostCard, VenueRepository
 from loopin.usecases.events.venues import active_venue
 from loopin.usecases.events.views import EventView
-from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.interests import chosen_interests
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.platform.files import UploadedFile, discard
 from loopin.usecases.platform.ports import FileStorage, ImageInspector, RateLimiter
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 CREATE_STATUSES = (EventStatus.DRAFT, EventStatus.PUBLISHED)
 T = TypeVar("T")
@@ -65,15 +65,13 @@ class EventForm:
     cover_images: Sequence[UploadedFile] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class CreateEvent:
+class CreateEvent(MemberUseCase):
     """Publishes at once: the app's create call *is* its "Go live" button, although it sends ``status=draft``.
 
     A client that wants a draft sends ``publish=false``. Every field is checked before anything is stored;
     covers are written before the commit and removed again if the transaction fails.
     """
 
-    access: MemberAccess
     events: EventRepository
     venues: VenueRepository
     interests: InterestRepository
@@ -82,7 +80,6 @@ class CreateEvent:
     storage: FileStorage
     inspector: ImageInspector
     limiter: RateLimiter
-    uow: UnitOfWork
     clock: Clock
     config: EventsConfig
 

@@ -12,10 +12,11 @@ from loopin.usecases.audit.record import audit_entry
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import HostLeadRepository
 from loopin.usecases.events.views import HostLeadView
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.platform.ports import RateLimit, RateLimiter
 from loopin.usecases.shared.paging import Page
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
+from loopin.usecases.shared.use_case import UseCase
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +25,11 @@ class HostLeadSubmitted:
     created: bool
 
 
-@dataclass(frozen=True, slots=True)
-class BecomeAHost:
+class BecomeAHost(UseCase):
     """One lead per phone number (normalised); a repeat returns the stored lead. Rate limited per address."""
 
     leads: HostLeadRepository
     limiter: RateLimiter
-    uow: UnitOfWork
     clock: Clock
     config: EventsConfig
 
@@ -48,13 +47,10 @@ class BecomeAHost:
         return HostLeadSubmitted(HostLeadView.of(stored), created)
 
 
-@dataclass(frozen=True, slots=True)
-class ListHostLeads:
+class ListHostLeads(MemberUseCase):
     """Staff read people's names and numbers here: each read is audited."""
 
-    access: MemberAccess
     leads: HostLeadRepository
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, offset: int, limit: int) -> Page[HostLeadView]:
@@ -77,13 +73,10 @@ class ListHostLeads:
 class HostLeadNotFound(NotFound, code="HOST_LEAD_NOT_FOUND", message="No such host lead."): ...
 
 
-@dataclass(frozen=True, slots=True)
-class MarkHostLead:
+class MarkHostLead(MemberUseCase):
     """Staff note how far a lead got: contacted, converted (a host now). Converting implies contacted."""
 
-    access: MemberAccess
     leads: HostLeadRepository
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from loopin.domain.events.changes import AppliedChanges, EventChanges
@@ -25,22 +24,20 @@ from loopin.usecases.events.ports import (
 )
 from loopin.usecases.events.venues import active_venue
 from loopin.usecases.events.views import EventView
-from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.interests import chosen_interests
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.platform.files import delete_files
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 
-@dataclass(frozen=True, slots=True)
-class UpdateEvent:
+class UpdateEvent(MemberUseCase):
     """Partial update. Status moves only along the lifecycle; cancelled and completed events are final;
     capacity never drops below the seats taken; the price is locked once anyone holds a seat. Cancelling
     refunds every paid guest in full (``CancellationRefunds``: one job per order, after the commit); guests
     hear of a new time or place, a postponement or a cancellation (``GuestNotices``)."""
 
-    access: MemberAccess
     events: EventRepository
     event_access: EventAccess
     venues: VenueRepository
@@ -51,7 +48,6 @@ class UpdateEvent:
     freed: FreedSeats
     cache: EventCache
     storage: FileStorage
-    uow: UnitOfWork
     clock: Clock
     config: EventsConfig
 
@@ -108,15 +104,12 @@ class UpdateEvent:
         self.uow.after_commit(self.cache.invalidate)
 
 
-@dataclass(frozen=True, slots=True)
-class DeleteEvent:
+class DeleteEvent(MemberUseCase):
     """Soft delete by the host or staff. An event guests hold seats for is cancelled first."""
 
-    access: MemberAccess
     events: EventRepository
     event_access: EventAccess
     cache: EventCache
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, event_id: int) -> None:
@@ -139,15 +132,12 @@ class DeleteEvent:
         await self.uow.commit()
 
 
-@dataclass(frozen=True, slots=True)
-class UnpublishEvent:
+class UnpublishEvent(MemberUseCase):
     """Staff take a published (or postponed) event out of feeds and search, back to a draft; an event guests
     hold seats for must be cancelled instead (``Event.unpublish``)."""
 
-    access: MemberAccess
     events: EventRepository
     cache: EventCache
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, staff_id: int, event_id: int) -> Event:

@@ -22,7 +22,8 @@ from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.seo import Json, breadcrumb, breadcrumb_list, schema_event, seo_of
 from loopin.usecases.events.views import EventView, FeedPageView, InterestRef
 from loopin.usecases.identity.ports import InterestRepository
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
+from loopin.usecases.shared.use_case import UseCase
 
 
 class InterestNotFound(NotFound, code="INTEREST_NOT_FOUND", message="Interest not found."): ...
@@ -34,11 +35,9 @@ async def shown_to_anyone(access: EventAccess, catalog: EventCatalog, canonical_
     return await access.require_visible(view, None)
 
 
-@dataclass(frozen=True, slots=True)
-class PublicEvent:
+class PublicEvent(UseCase):
     event_access: EventAccess
     catalog: EventCatalog
-    uow: UnitOfWork
 
     async def __call__(self, *, canonical_id: str) -> EventView:
         view = await shown_to_anyone(self.event_access, self.catalog, canonical_id)
@@ -54,11 +53,9 @@ class SeoPage:
     redirect_to: str | None  # the current canonical URL when the link used a stale city or slug
 
 
-@dataclass(frozen=True, slots=True)
-class EventSeo:
+class EventSeo(UseCase):
     event_access: EventAccess
     catalog: EventCatalog
-    uow: UnitOfWork
     config: EventsConfig
 
     async def __call__(
@@ -89,13 +86,11 @@ class CityPage:
     interest: InterestRef | None
 
 
-@dataclass(frozen=True, slots=True)
-class CityEvents:
+class CityEvents(UseCase):
     """Upcoming public events at venues in one city, soonest first; optionally of one interest."""
 
     catalog: EventCatalog
     interests: InterestRepository
-    uow: UnitOfWork
     clock: Clock
     config: EventsConfig
 

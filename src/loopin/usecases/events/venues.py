@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from loopin.domain.events.place import PlaceInput, venue_from_place
 from loopin.domain.events.problems import Problems
 from loopin.domain.events.rules import parse_venue_type
@@ -12,10 +10,10 @@ from loopin.domain.identity.member import Access
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.events.ports import VenueRepository
 from loopin.usecases.events.views import VenueView
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.platform.ports import RateLimiter
 from loopin.usecases.shared.paging import Page
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 
 async def active_venue(venues: VenueRepository, venue_id: int) -> Venue:
@@ -25,14 +23,11 @@ async def active_venue(venues: VenueRepository, venue_id: int) -> Venue:
     return venue
 
 
-@dataclass(frozen=True, slots=True)
-class CreateVenue:
+class CreateVenue(MemberUseCase):
     """Any active member may add a venue; the same place again returns the stored one (no duplicates)."""
 
-    access: MemberAccess
     venues: VenueRepository
     limiter: RateLimiter
-    uow: UnitOfWork
     clock: Clock
     config: EventsConfig
 
@@ -49,11 +44,8 @@ class CreateVenue:
         return VenueView.of(venue), created
 
 
-@dataclass(frozen=True, slots=True)
-class GetVenue:
-    access: MemberAccess
+class GetVenue(MemberUseCase):
     venues: VenueRepository
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int, venue_id: int) -> VenueView:
         await self.access.load(member_id, Access.MEMBER)
@@ -62,11 +54,8 @@ class GetVenue:
         return VenueView.of(venue)
 
 
-@dataclass(frozen=True, slots=True)
-class ListVenues:
-    access: MemberAccess
+class ListVenues(MemberUseCase):
     venues: VenueRepository
-    uow: UnitOfWork
 
     async def __call__(
         self, *, member_id: int, city: str | None, venue_type: str | None, offset: int, limit: int

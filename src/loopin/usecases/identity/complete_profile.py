@@ -19,17 +19,17 @@ from loopin.domain.identity.profile import (
     raise_if_any,
 )
 from loopin.domain.shared.errors import FieldProblem, Forbidden
-from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.interests import chosen_interests
 from loopin.usecases.identity.jobs import audited_member, promoted
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.identity.pictures import check_pictures, store_pictures
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository
 from loopin.usecases.identity.views import ProfileView
 from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.platform.files import UploadedFile, delete_files, discard
 from loopin.usecases.platform.ports import FileStorage, ImageInspector
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,16 +38,13 @@ class ProfileCompleted:
     waitlisted_now: bool
 
 
-@dataclass(frozen=True, slots=True)
-class CompleteProfile:
+class CompleteProfile(MemberUseCase):
     """Validates everything before touching storage; pictures replaced by a retry are removed after commit."""
 
-    access: MemberAccess
     members: MemberRepository
     interests: InterestRepository
     storage: FileStorage
     inspector: ImageInspector
-    uow: UnitOfWork
     clock: Clock
     config: IdentityConfig
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from loopin.domain.identity.interest import EventInterest
 from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import InvalidInput
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.identity.views import InterestView
-from loopin.usecases.shared.ports import UnitOfWork
 
 
 async def chosen_interests(interests: InterestRepository, ids: Sequence[int], field: str) -> list[EventInterest]:
@@ -24,13 +22,10 @@ async def chosen_interests(interests: InterestRepository, ids: Sequence[int], fi
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class ListEventInterests:
+class ListEventInterests(MemberUseCase):
     """Open to onboarding and waitlisted members: they need it to complete and edit their profile."""
 
-    access: MemberAccess
     interests: InterestRepository
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int) -> list[InterestView]:
         await self.access.load(member_id, Access.SELF)

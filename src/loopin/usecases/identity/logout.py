@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from loopin.usecases.identity import jobs
 from loopin.usecases.identity.ports import TokenRevocations
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
+from loopin.usecases.shared.use_case import UseCase
 
 
-@dataclass(frozen=True, slots=True)
-class Logout:
+class Logout(UseCase):
     revocations: TokenRevocations
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, token_id: str, expires_at: datetime) -> None:

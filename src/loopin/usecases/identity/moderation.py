@@ -6,18 +6,17 @@ deactivation (``docs/admin.md``), the use case only for the staff role.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from loopin.domain.identity.member import Access, Member, MemberStatus
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.identity.profile import Profile
 from loopin.domain.shared.errors import Conflict, NotFound
 from loopin.usecases.identity import jobs
-from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.config import IdentityConfig
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.identity.ports import MemberRepository, TokenRevocations
 from loopin.usecases.platform.analytics import analytics_event
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
+from loopin.usecases.shared.use_case import UseCase
 
 
 class MemberNotFound(NotFound, code="ACCOUNT_NOT_FOUND", message="No such member."): ...
@@ -30,16 +29,13 @@ async def _locked_member(members: MemberRepository, member_id: int) -> Member:
     return member
 
 
-@dataclass(frozen=True, slots=True)
-class DeactivateMember:
+class DeactivateMember(MemberUseCase):
     """Staff switch an account off: every use case refuses it from the next request on, and its app sessions
     are revoked once the change is committed. Staff cannot switch themselves off (nobody could undo it from
     the console they are locked out of)."""
 
-    access: MemberAccess
     members: MemberRepository
     revocations: TokenRevocations
-    uow: UnitOfWork
     clock: Clock
     config: IdentityConfig
 
@@ -62,11 +58,8 @@ class DeactivateMember:
         return member
 
 
-@dataclass(frozen=True, slots=True)
-class ReactivateMember:
-    access: MemberAccess
+class ReactivateMember(MemberUseCase):
     members: MemberRepository
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, staff_id: int, member_id: int) -> Member:
@@ -87,14 +80,12 @@ class ReactivateMember:
 STAFF_NAME = "Loopin Staff"
 
 
-@dataclass(frozen=True, slots=True)
-class AppointStaff:
+class AppointStaff(UseCase):
     """An operator (``loopin members make-staff``, or the development server on start) makes the member with
     this number staff — with ``superuser``, a superuser (who alone may change the platform fee) — registering an
     active account first when the number has none. Idempotent; it never takes a superuser's role away."""
 
     members: MemberRepository
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, phone_number: str, name: str = STAFF_NAME, superuser: bool = False) -> Member:

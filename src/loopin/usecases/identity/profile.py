@@ -14,10 +14,11 @@ from loopin.domain.identity.profile import (
 )
 from loopin.domain.shared.changes import Keep
 from loopin.domain.shared.errors import FieldProblem
-from loopin.usecases.identity.access import MemberAccess, SessionEnded
+from loopin.usecases.identity.access import SessionEnded
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.interests import chosen_interests
 from loopin.usecases.identity.jobs import audited_member
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.identity.ports import InterestRepository, MemberRepository, ProfileCache, TokenRevocations
 from loopin.usecases.identity.views import ProfileView
 from loopin.usecases.platform.files import delete_files
@@ -25,12 +26,9 @@ from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
-@dataclass(frozen=True, slots=True)
-class GetProfile:
-    access: MemberAccess
+class GetProfile(MemberUseCase):
     interests: InterestRepository
     storage: FileStorage
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int) -> ProfileView:
         member = await self.access.load(member_id, Access.SELF)
@@ -117,15 +115,12 @@ class ProfileForgettingMembers(MemberRepository):
         return await self._members.list_waitlisted(limit)
 
 
-@dataclass(frozen=True, slots=True)
-class UpdateProfile:
+class UpdateProfile(MemberUseCase):
     """Editing never admits anyone: status only moves through completion and the waitlist."""
 
-    access: MemberAccess
     members: MemberRepository
     interests: InterestRepository
     storage: FileStorage
-    uow: UnitOfWork
     clock: Clock
     config: IdentityConfig
 

@@ -13,7 +13,8 @@ from loopin.usecases.identity import jobs
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import OtpChallengeRepository
 from loopin.usecases.platform.ports import RateLimiter
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
+from loopin.usecases.shared.use_case import UseCase
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +24,11 @@ class OtpSent:
     resend_after_seconds: int
 
 
-@dataclass(frozen=True, slots=True)
-class RequestOtp:
+class RequestOtp(UseCase):
     """Issues a fresh code within the send limits; the answer is the same for new and existing numbers."""
 
     otps: OtpChallengeRepository
     limiter: RateLimiter
-    uow: UnitOfWork
     clock: Clock
     digest: KeyedDigest
     config: IdentityConfig

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.ports import OtpChallengeRepository, SmsSender
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
+from loopin.usecases.shared.use_case import UseCase
 
 
-@dataclass(frozen=True, slots=True)
-class DeliverOtpSms:
+class DeliverOtpSms(UseCase):
     """Sends the code only while it can still be used: a job delivered again after the code was used, replaced or
     expired (a relay retried after a crash) sends nothing. Returns whether it sent."""
 
     sms: SmsSender
     otps: OtpChallengeRepository
-    uow: UnitOfWork
     clock: Clock
     digest: KeyedDigest
     config: IdentityConfig

@@ -11,11 +11,11 @@ from loopin.domain.shared.client_network import client_network
 from loopin.domain.shared.errors import InvalidInput, NotFound
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.usecases.identity import jobs
-from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.config import IdentityConfig
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository, TokenIssuer
 from loopin.usecases.platform.analytics import analytics_event
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +34,7 @@ class AccountNotFound(NotFound):
     default_message = "There is no account for this number yet. Please sign up."
 
 
-@dataclass(frozen=True, slots=True)
-class VerifyOtp:
+class VerifyOtp(MemberUseCase):
     """Consumes the code exactly once: parallel calls with one code yield one session and one account.
 
     Wrong codes are also counted per phone across all its codes (``otp_wrong_codes``, kept on the challenge's
@@ -46,9 +45,7 @@ class VerifyOtp:
 
     otps: OtpChallengeRepository
     members: MemberRepository
-    access: MemberAccess
     tokens: TokenIssuer
-    uow: UnitOfWork
     clock: Clock
     digest: KeyedDigest
     config: IdentityConfig

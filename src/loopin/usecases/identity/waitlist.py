@@ -3,27 +3,23 @@ a member in at once or listing who waits (``loopin members``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from loopin.domain.identity.member import Access, Member
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared.errors import NotFound
 from loopin.usecases.identity import jobs
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.platform.analytics import analytics_event
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
+from loopin.usecases.shared.use_case import UseCase
 
 
-@dataclass(frozen=True, slots=True)
-class PromoteDueMembers:
+class PromoteDueMembers(MemberUseCase):
     """Promotes in small locked batches, one transaction each, so parallel workers never collide."""
 
     batch_size = 200
 
-    access: MemberAccess
     members: MemberRepository
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self) -> int:
@@ -39,14 +35,11 @@ class PromoteDueMembers:
                 return promoted
 
 
-@dataclass(frozen=True, slots=True)
-class AdmitMember:
+class AdmitMember(MemberUseCase):
     """Staff let a waitlisted member in now, by phone number: from the console (``staff_id``, checked to be
     staff and named in the audit log) or by an operator on the command line (no one signed in)."""
 
-    access: MemberAccess
     members: MemberRepository
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, phone_number: str, staff_id: int | None = None) -> Member:
@@ -67,10 +60,8 @@ class AdmitMember:
         return member
 
 
-@dataclass(frozen=True, slots=True)
-class ListWaitlistedMembers:
+class ListWaitlistedMembers(UseCase):
     members: MemberRepository
-    uow: UnitOfWork
 
     async def __call__(self, *, limit: int = 100) -> list[Member]:
         waiting = await self.members.list_waitlisted(limit)

@@ -25,7 +25,8 @@ from loopin.usecases.notifications.ports import (
     Push,
     PushSender,
 )
-from loopin.usecases.shared.ports import Clock, Job, JsonScalar, UnitOfWork
+from loopin.usecases.shared.ports import Clock, Job, JsonScalar
+from loopin.usecases.shared.use_case import UseCase
 
 DELIVER_NOTIFICATION = "notifications.deliver"
 PUSH_DUE = "notifications.push_due"
@@ -117,15 +118,13 @@ class PushOut:
         return pushed
 
 
-@dataclass(frozen=True, slots=True)
-class DeliverNotification:
+class DeliverNotification(UseCase):
     """Job handler. Returns whether a push went out in this run."""
 
     notifications: NotificationRepository
     preferences: PreferenceRepository
     pusher: PushOut
     quiet: QuietHours
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, payload: Mapping[str, JsonScalar]) -> bool:
@@ -146,14 +145,12 @@ class DeliverNotification:
         return pushed
 
 
-@dataclass(frozen=True, slots=True)
-class PushDueNotifications:
+class PushDueNotifications(UseCase):
     """Sweep (every minute, and after each campaign batch): pushes what the quiet hours deferred and what a
     campaign stored. Rows are claimed with ``SKIP LOCKED``, so sweeps in parallel push each once."""
 
     notifications: NotificationRepository
     pusher: PushOut
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self) -> int:

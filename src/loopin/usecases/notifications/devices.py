@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from loopin.domain.identity.member import Access
 from loopin.domain.notifications.device import Device, DevicePlatform, check_player_id
 from loopin.domain.shared.errors import Conflict, NotFound
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.notifications.ports import DeviceRepository
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 
-@dataclass(frozen=True, slots=True)
-class RegisterDevice:
-    access: MemberAccess
+class RegisterDevice(MemberUseCase):
     devices: DeviceRepository
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, player_id: str, platform: str) -> Device:
@@ -42,13 +37,10 @@ class DeviceNotFound(
 ): ...
 
 
-@dataclass(frozen=True, slots=True)
-class DeactivateDevice:
+class DeactivateDevice(MemberUseCase):
     """Only the member the device belongs to may retire it; anyone else sees 404, not someone else's device."""
 
-    access: MemberAccess
     devices: DeviceRepository
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, player_id: str) -> Device:

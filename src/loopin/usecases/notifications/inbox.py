@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from loopin.domain.identity.member import Access
 from loopin.domain.notifications.notification import Notification
 from loopin.domain.shared.errors import NotFound
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.notifications.ports import NotificationRepository
 from loopin.usecases.shared.paging import page_size
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 
 class NotificationNotFound(NotFound, code="NOTIFICATION_NOT_FOUND", message="Notification not found."): ...
@@ -34,11 +34,8 @@ class AllRead:
     unread_count: int
 
 
-@dataclass(frozen=True, slots=True)
-class ListNotifications:
-    access: MemberAccess
+class ListNotifications(MemberUseCase):
     notifications: NotificationRepository
-    uow: UnitOfWork
 
     async def __call__(
         self, *, member_id: int, before_id: int | None = None, unread_only: bool = False, limit: int = 30
@@ -54,11 +51,8 @@ class ListNotifications:
         return InboxPage(page, page[-1].id if more else None, unread)
 
 
-@dataclass(frozen=True, slots=True)
-class CountUnread:
-    access: MemberAccess
+class CountUnread(MemberUseCase):
     notifications: NotificationRepository
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int) -> int:
         member = await self.access.load(member_id, Access.SELF)
@@ -67,13 +61,10 @@ class CountUnread:
         return count
 
 
-@dataclass(frozen=True, slots=True)
-class MarkNotificationRead:
+class MarkNotificationRead(MemberUseCase):
     """Idempotent: marking a read notification again keeps its first read time."""
 
-    access: MemberAccess
     notifications: NotificationRepository
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, notification_id: int) -> Notification:
@@ -88,14 +79,11 @@ class MarkNotificationRead:
         return notification
 
 
-@dataclass(frozen=True, slots=True)
-class MarkAllRead:
+class MarkAllRead(MemberUseCase):
     """Up to a watermark: the app passes the newest id it has shown (``up_to_id``), so a notification that
     arrives while the member taps "mark all read" is not marked read unseen."""
 
-    access: MemberAccess
     notifications: NotificationRepository
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, up_to_id: int | None = None) -> AllRead:

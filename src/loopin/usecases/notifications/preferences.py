@@ -10,9 +10,9 @@ from loopin.domain.identity.member import Access
 from loopin.domain.notifications.preferences import Preferences, QuietHours
 from loopin.domain.notifications.templates import parse_kind
 from loopin.domain.shared.errors import InvalidInput
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.notifications.ports import PreferenceRepository
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 MAX_TYPES = 50
 
@@ -23,12 +23,9 @@ class PreferencesView:
     quiet: QuietHours
 
 
-@dataclass(frozen=True, slots=True)
-class GetNotificationPreferences:
-    access: MemberAccess
+class GetNotificationPreferences(MemberUseCase):
     preferences: PreferenceRepository
     quiet: QuietHours
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int) -> PreferencesView:
         member = await self.access.load(member_id, Access.SELF)
@@ -37,14 +34,11 @@ class GetNotificationPreferences:
         return PreferencesView(chosen, self.quiet)
 
 
-@dataclass(frozen=True, slots=True)
-class ChangeNotificationPreferences:
+class ChangeNotificationPreferences(MemberUseCase):
     """Replaces the set of muted types (an unknown or unmutable type is a 422, nothing changed)."""
 
-    access: MemberAccess
     preferences: PreferenceRepository
     quiet: QuietHours
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, muted: Sequence[str]) -> PreferencesView:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from loopin.usecases.notifications.ports import NotificationRepository
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
+from loopin.usecases.shared.use_case import UseCase
 
 PRUNE_INBOXES = "notifications.prune_inboxes"
 
@@ -19,14 +20,12 @@ class InboxRetention:
     batch: int = 1000  # rows per transaction: a short lock on each, however large the backlog
 
 
-@dataclass(frozen=True, slots=True)
-class PruneInboxes:
+class PruneInboxes(UseCase):
     """Sweep (daily). Notifications created before the retention go, read or not, a batch per transaction;
     rows another transaction holds (a push going out) wait for the next run. Returns how many went."""
 
     notifications: NotificationRepository
     retention: InboxRetention
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self) -> int:

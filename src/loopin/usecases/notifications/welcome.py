@@ -3,17 +3,12 @@ identity ranks below notifications, so it cannot build the notification itself).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from loopin.usecases.notifications.deliver import notification_job
-from loopin.usecases.shared.ports import UnitOfWork
+from loopin.usecases.shared.use_case import UseCase
 
 
-@dataclass(frozen=True, slots=True)
-class WelcomeMember:
+class WelcomeMember(UseCase):
     """Job handler; the notification key is the member's, so a repeated admission welcomes once."""
-
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int) -> None:
         self.uow.enqueue(notification_job("account_activated", recipient_id=member_id, key=f"welcome:{member_id}"))

@@ -10,12 +10,12 @@ from decimal import Decimal
 from loopin.domain.identity.member import Access
 from loopin.domain.payments.fee import PlatformFeeConfig, PlatformFeePolicy
 from loopin.usecases.events.ports import EventCache, PlatformFees
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.ports import FeeConfigCache, FeeConfigRepository
 from loopin.usecases.shared.attributes import from_attributes
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +46,10 @@ class CurrentFee(PlatformFees):
         return PlatformFeePolicy(percentage)
 
 
-@dataclass(frozen=True, slots=True)
-class GetPlatformFee:
+class GetPlatformFee(MemberUseCase):
     """What buyers pay on top of a base price (any member may know: the app shows it)."""
 
-    access: MemberAccess
     configs: FeeConfigRepository
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int) -> FeeView:
         await self.access.load(member_id, Access.MEMBER)
@@ -61,17 +58,14 @@ class GetPlatformFee:
         return FeeView.of(config)
 
 
-@dataclass(frozen=True, slots=True)
-class ChangePlatformFee:
+class ChangePlatformFee(MemberUseCase):
     """A superuser with a fresh code (``confirmed_at``: when they last entered one; the console passes its
     session's sign-in or step-up) changes the fee. Takes effect for every order created after the commit;
     orders already made keep theirs. No API route calls it: a bearer token carries no fresh proof."""
 
-    access: MemberAccess
     configs: FeeConfigRepository
     cache: FeeConfigCache
     events: EventCache
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(

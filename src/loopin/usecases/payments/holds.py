@@ -19,6 +19,7 @@ from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.ports import PaymentOrderRepository, ReleasedHold
 from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.use_case import UseCase
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +54,11 @@ class HoldRelease:
             self.uow.enqueue(jobs.payment_expired(hold, titles[hold.event_id]))
 
 
-@dataclass(frozen=True, slots=True)
-class ExpireHolds:
+class ExpireHolds(UseCase):
     """The scheduled sweep (every minute): every overdue order, in batches of one transaction each."""
 
     release: HoldRelease
     cache: EventCache
-    uow: UnitOfWork
     clock: Clock
     config: PaymentsConfig
 

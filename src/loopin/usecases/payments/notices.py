@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from loopin.domain.payments.errors import ForgedNotice, NoticeMismatch, OrderNotFound
 from loopin.domain.payments.order import OrderStatus
@@ -29,7 +28,8 @@ from loopin.usecases.payments.ports import (
 )
 from loopin.usecases.payments.settlement import OrderSettlement
 from loopin.usecases.payments.views import NoticeHandled
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
+from loopin.usecases.shared.use_case import UseCase
 
 SOURCES = frozenset({"surl", "furl", "webhook"})
 _EVIDENCE = ("txnid", "status", "amount", "mihpayid", "mode", "unmappedstatus", "error", "error_Message")
@@ -45,13 +45,11 @@ def _short(value: object, limit: int) -> str:
     return text[:limit]
 
 
-@dataclass(frozen=True, slots=True)
-class HandlePaymentNotice:
+class HandlePaymentNotice(UseCase):
     gateway: PaymentGateway
     notices: NoticeLog
     orders: PaymentOrderRepository
     settlement: OrderSettlement
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, source: str, fields: Mapping[str, str]) -> NoticeHandled:

@@ -28,7 +28,7 @@ from loopin.usecases.attendance.sold_out import SoldOutRefusals
 from loopin.usecases.attendance.tickets import TicketDesk
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, SeatInventory, SoldOutCheck
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.fees import CurrentFee
@@ -47,6 +47,7 @@ from loopin.usecases.payments.settlement import OrderSettlement
 from loopin.usecases.payments.views import OrderCreated, OrderView
 from loopin.usecases.shared.attributes import from_attributes
 from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.use_case import UseCase
 
 MAX_REFERENCE = 64  # txnids are 20 characters (PayU allows 25); a longer one names no order
 
@@ -130,9 +131,7 @@ class SeatOfferCheckout(PaidSeatOffers):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class CreatePaymentOrder:
-    access: MemberAccess
+class CreatePaymentOrder(MemberUseCase):
     events: EventAccess
     desk: TicketDesk
     tickets: TicketRepository
@@ -143,7 +142,6 @@ class CreatePaymentOrder:
     order_desk: OrderDesk
     cache: EventCache
     refusals: SoldOutRefusals
-    uow: UnitOfWork
     clock: Clock
     config: PaymentsConfig
 
@@ -260,17 +258,14 @@ class CreatePaymentOrder:
         return order.seats
 
 
-@dataclass(frozen=True, slots=True)
-class GetPaymentOrder:
+class GetPaymentOrder(MemberUseCase):
     """The owner or staff; anyone else gets 404. An order still open is settled on the spot when the gateway
     already knows its outcome (the app polls once, right after the checkout), or expired when overdue."""
 
-    access: MemberAccess
     orders: PaymentOrderRepository
     refunds: RefundRepository
     settlement: OrderSettlement
     gateway: PaymentGateway
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, reference: str) -> OrderView:
@@ -296,15 +291,13 @@ class GetPaymentOrder:
         return settled.order
 
 
-@dataclass(frozen=True, slots=True)
-class ReadPaymentResult:
+class ReadPaymentResult(UseCase):
     """The status the result page after surl/furl shows: the order's own, never the one in the page's address,
     so a crafted link cannot show "Payment successful" on this domain for an order that is not paid. No sign-in
     (the buyer's browser carries none); it tells only the status of an order whose txnid one already holds, and
     settles nothing (the callback did, or the app's poll will). ``None``: no such order."""
 
     orders: PaymentOrderRepository
-    uow: UnitOfWork
 
     async def __call__(self, *, reference: str) -> OrderStatus | None:
         if not (0 < len(reference) <= MAX_REFERENCE and reference.isascii() and reference.isalnum()):

@@ -7,20 +7,17 @@ no capture recorded; each at most every few minutes, least recently checked firs
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.ports import GatewayUnavailable, PaymentGateway, PaymentOrderRepository
 from loopin.usecases.payments.settlement import OrderSettlement
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
+from loopin.usecases.shared.use_case import UseCase
 
 
-@dataclass(frozen=True, slots=True)
-class ReconcileOrders:
+class ReconcileOrders(UseCase):
     orders: PaymentOrderRepository
     gateway: PaymentGateway
     settlement: OrderSettlement
-    uow: UnitOfWork
     clock: Clock
     config: PaymentsConfig
 

@@ -22,7 +22,7 @@ from loopin.domain.payments.refund import Refund, RefundReason, full_refund_key
 from loopin.domain.shared.money import ZERO
 from loopin.usecases.attendance.ports import PaidTicketRefunds
 from loopin.usecases.events.ports import CancellationRefunds, EventRepository
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.ports import (
@@ -34,6 +34,7 @@ from loopin.usecases.payments.ports import (
     RefundRepository,
 )
 from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.use_case import UseCase
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +113,10 @@ class RefundOnEventCancellation(CancellationRefunds):
         self.uow.enqueue(jobs.refund_event(event_id, actor_id))
 
 
-@dataclass(frozen=True, slots=True)
-class RefundEventOrders:
+class RefundEventOrders(UseCase):
     """Job, after an event is cancelled: one refund job per order holding money (each exactly once)."""
 
     orders: PaymentOrderRepository
-    uow: UnitOfWork
 
     async def __call__(self, *, event_id: int, actor_id: int | None) -> int:
         references = await self.orders.captured_for_event(event_id)
@@ -127,13 +126,11 @@ class RefundEventOrders:
         return len(references)
 
 
-@dataclass(frozen=True, slots=True)
-class RefundOrder:
+class RefundOrder(UseCase):
     """Job: refunds one order in full (a cancelled event). Run twice, it opens one refund."""
 
     orders: PaymentOrderRepository
     refunding: Refunding
-    uow: UnitOfWork
     clock: Clock
     config: PaymentsConfig
 
@@ -148,13 +145,11 @@ class RefundOrder:
         return refund
 
 
-@dataclass(frozen=True, slots=True)
-class ProcessRefund:
+class ProcessRefund(UseCase):
     refunds: RefundRepository
     orders: PaymentOrderRepository
     gateway: PaymentGateway
     ledger: Ledger
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, refund_id: int) -> str:
@@ -203,13 +198,11 @@ class ProcessRefund:
         # NOT_FOUND/DUPLICATE after a lookup: nothing known yet; the retry sweep asks again
 
 
-@dataclass(frozen=True, slots=True)
-class RetryRefunds:
+class RetryRefunds(UseCase):
     """Scheduled: refunds still pending (their job died) or requested (PayU still processing) get their job
     again."""
 
     refunds: RefundRepository
-    uow: UnitOfWork
     clock: Clock
     config: PaymentsConfig
 
@@ -223,15 +216,12 @@ class RetryRefunds:
         return len(due)
 
 
-@dataclass(frozen=True, slots=True)
-class RefundOrderAsStaff:
+class RefundOrderAsStaff(MemberUseCase):
     """Staff refund what is left of a paid order (the console asks for a fresh code first). The key is the
     order and what it had left, so a double click opens one refund; the gateway call is the refund's job."""
 
-    access: MemberAccess
     orders: PaymentOrderRepository
     refunding: Refunding
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, staff_id: int, reference: str) -> Refund:

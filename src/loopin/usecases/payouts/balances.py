@@ -7,11 +7,11 @@ from datetime import datetime
 
 from loopin.domain.identity.member import Access
 from loopin.domain.payouts.balance import EventBalance, HostBalance
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.payouts.config import PayoutsConfig
 from loopin.usecases.payouts.ports import HostEarnings, PayoutRepository
 from loopin.usecases.payouts.views import PayoutSummary, PayoutViews
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,15 +27,12 @@ class HostBalances:
         return HostBalance(host_id, tuple(EventBalance.of(f, now=now, delay=delay) for f in figures))
 
 
-@dataclass(frozen=True, slots=True)
-class GetPayoutSummary:
+class GetPayoutSummary(MemberUseCase):
     """``GET /api/payouts/summary``: totals, each event's figures, and the payout in flight if any."""
 
-    access: MemberAccess
     balances: HostBalances
     payouts: PayoutRepository
     views: PayoutViews
-    uow: UnitOfWork
     clock: Clock
     config: PayoutsConfig
 

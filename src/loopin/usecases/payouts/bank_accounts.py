@@ -16,6 +16,7 @@ from loopin.domain.payouts.errors import BankAccountInUse, BankAccountNotFound, 
 from loopin.domain.shared.errors import DomainError
 from loopin.usecases.events.ports import EventRepository
 from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.payouts import jobs
 from loopin.usecases.payouts.config import PayoutsConfig
 from loopin.usecases.payouts.ports import (
@@ -26,7 +27,8 @@ from loopin.usecases.payouts.ports import (
     PayoutRepository,
 )
 from loopin.usecases.payouts.views import BankAccountAdded, BankAccountView
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
+from loopin.usecases.shared.use_case import UseCase
 
 
 class TooManyAccounts(DomainError, code="TOO_MANY_BANK_ACCOUNTS"): ...
@@ -71,18 +73,15 @@ class HostAccounts:
                 await self.accounts.save(other)
 
 
-@dataclass(frozen=True, slots=True)
-class AddBankAccount:
+class AddBankAccount(MemberUseCase):
     """The app's ``POST /api/payouts/bank-accounts``. The first account becomes primary (the app always sends
     ``is_primary: false``); adding an account already there answers it unchanged (a retried submit)."""
 
-    access: MemberAccess
     hosts: HostCheck
     locks: PayoutHosts
     accounts: BankAccountRepository
     host_accounts: HostAccounts
     vault: AccountNumberVault
-    uow: UnitOfWork
     clock: Clock
     config: PayoutsConfig
 
@@ -122,11 +121,8 @@ class AddBankAccount:
         return BankAccountAdded(BankAccountView.of(account), created=True)
 
 
-@dataclass(frozen=True, slots=True)
-class ListBankAccounts:
-    access: MemberAccess
+class ListBankAccounts(MemberUseCase):
     accounts: BankAccountRepository
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int) -> list[BankAccountView]:
         member = await self.access.load(member_id, Access.MEMBER)
@@ -135,11 +131,9 @@ class ListBankAccounts:
         return [BankAccountView.of(a) for a in found]
 
 
-@dataclass(frozen=True, slots=True)
-class MakePrimaryBankAccount:
+class MakePrimaryBankAccount(UseCase):
     host_accounts: HostAccounts
     accounts: BankAccountRepository
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, account_id: int) -> BankAccountView:
@@ -154,14 +148,12 @@ class MakePrimaryBankAccount:
         return BankAccountView.of(account)
 
 
-@dataclass(frozen=True, slots=True)
-class RemoveBankAccount:
+class RemoveBankAccount(UseCase):
     """Soft removal (payouts keep pointing at it); a removed primary hands over to the newest other account."""
 
     host_accounts: HostAccounts
     accounts: BankAccountRepository
     payouts: PayoutRepository
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, account_id: int) -> None:

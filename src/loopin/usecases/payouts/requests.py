@@ -18,7 +18,7 @@ from loopin.domain.payouts.errors import BankAccountNotFound, NothingToPayOut, P
 from loopin.domain.payouts.payout import PayoutOrigin, PayoutRequest, PayoutStatus, read_reason
 from loopin.domain.shared.errors import InvalidInput
 from loopin.domain.shared.money import ZERO
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.payments.ports import Ledger
 from loopin.usecases.payouts import jobs
 from loopin.usecases.payouts.balances import HostBalances
@@ -28,6 +28,7 @@ from loopin.usecases.payouts.settlement import PayoutSettlement
 from loopin.usecases.payouts.views import PayoutView, PayoutViews
 from loopin.usecases.shared.paging import Page, page_size
 from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.use_case import UseCase
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +83,10 @@ class PayoutDesk:
         return payout
 
 
-@dataclass(frozen=True, slots=True)
-class RequestPayout:
-    access: MemberAccess
+class RequestPayout(MemberUseCase):
     locks: PayoutHosts
     accounts: BankAccountRepository
     desk: PayoutDesk
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int, bank_account_id: int | None, amount: Decimal | None) -> PayoutView:
         member = await self.access.load(member_id, Access.MEMBER)
@@ -112,12 +110,9 @@ class RequestPayout:
         return primary
 
 
-@dataclass(frozen=True, slots=True)
-class ListMyPayouts:
-    access: MemberAccess
+class ListMyPayouts(MemberUseCase):
     payouts: PayoutRepository
     views: PayoutViews
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int, offset: int, limit: int) -> Page[PayoutView]:
         member = await self.access.load(member_id, Access.MEMBER)
@@ -127,16 +122,13 @@ class ListMyPayouts:
         return listed
 
 
-@dataclass(frozen=True, slots=True)
-class CancelPayout:
+class CancelPayout(MemberUseCase):
     """The host, while it is only requested; staff, until it is paid. The money returns to the balance."""
 
-    access: MemberAccess
     locks: PayoutHosts
     payouts: PayoutRepository
     views: PayoutViews
     settlement: PayoutSettlement
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int, payout_id: int, reason: str = "") -> PayoutView:
@@ -161,8 +153,7 @@ class CancelPayout:
         return view
 
 
-@dataclass(frozen=True, slots=True)
-class ProposePayouts:
+class ProposePayouts(UseCase):
     """The weekly job: a payout proposed (``requested``, origin ``proposal``) for each host with at least the
     minimum available, a primary account and nothing in flight. Staff approve it like a host's request."""
 
@@ -171,7 +162,6 @@ class ProposePayouts:
     accounts: BankAccountRepository
     desk: PayoutDesk
     balances: HostBalances
-    uow: UnitOfWork
     config: PayoutsConfig
 
     async def __call__(self) -> int:

@@ -30,6 +30,7 @@ from loopin.usecases.payouts.settlement import PayoutSettlement
 from loopin.usecases.payouts.views import PayoutView, PayoutViews
 from loopin.usecases.shared.paging import Page, page_size
 from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.use_case import UseCase
 
 Decision = Callable[[PayoutRequest, int, datetime], Awaitable[object]]
 
@@ -150,13 +151,11 @@ class ShowTransferDetails:
         return TransferDetails(**asdict(instruction), payout_id=payout.id, bank_name=account.bank_name)
 
 
-@dataclass(frozen=True, slots=True)
-class ApprovePayout:
+class ApprovePayout(UseCase):
     """Approved, the payout goes to its sender (a job after the commit): the manual sender leaves it to staff."""
 
     staff: StaffPayouts
     payouts: PayoutRepository
-    uow: UnitOfWork
 
     async def __call__(self, *, member_id: int, payout_id: int) -> PayoutView:
         return await self.staff.decide(member_id, payout_id, self._approve)
@@ -194,8 +193,7 @@ class MarkPayoutFailed:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class SendPayout:
+class SendPayout(UseCase):
     """The ``payouts.send`` job: an approved payout handed to the ``PayoutSender`` once (its reference is the
     sender's idempotency key, so a retried job is recognised by a payout API). The manual sender answers
     MANUAL and nothing changes; an API's PAID/FAILED settle the payout as staff would."""
@@ -205,7 +203,6 @@ class SendPayout:
     vault: AccountNumberVault
     sender: PayoutSender
     settlement: PayoutSettlement
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, payout_id: int) -> str:

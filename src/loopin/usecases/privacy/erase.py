@@ -36,6 +36,7 @@ from loopin.usecases.events.ports import EventCache, EventRepository
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.identity.jobs import audited_member
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.identity.ports import MemberRepository, OtpChallengeRepository, TokenRevocations
 from loopin.usecases.identity.request_otp import OtpSent, RequestOtp
 from loopin.usecases.payouts.ports import BankAccountRepository
@@ -43,7 +44,7 @@ from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.platform.files import delete_files
 from loopin.usecases.privacy.commitments import AccountHasCommitments, ErasureCommitments
 from loopin.usecases.privacy.ports import PersonalData
-from loopin.usecases.shared.ports import Clock, Job, UnitOfWork
+from loopin.usecases.shared.ports import Clock, Job
 
 __all__ = ["AccountHasCommitments", "EraseMyAccount", "Erased", "RequestErasureCode"]
 
@@ -70,9 +71,7 @@ class Erased:
     removed_events: int
 
 
-@dataclass(frozen=True, slots=True)
-class EraseMyAccount:
-    access: MemberAccess
+class EraseMyAccount(MemberUseCase):
     members: MemberRepository
     otps: OtpChallengeRepository
     personal: PersonalData
@@ -88,7 +87,6 @@ class EraseMyAccount:
     accounts: BankAccountRepository
     desk: TicketDesk
     cache: EventCache
-    uow: UnitOfWork
     clock: Clock
     digest: KeyedDigest
     config: IdentityConfig

@@ -3,15 +3,13 @@ done, and who else received it). Everything is read in one transaction, so the c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import RateLimited
 from loopin.usecases.attendance.ports import AttendanceReader
 from loopin.usecases.audit.ports import AuditLog, AuditQuery
 from loopin.usecases.events.ports import HostLeadRepository
-from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.identity.jobs import audited_member
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.identity.ports import InterestRepository
 from loopin.usecases.notifications.ports import NotificationRepository, PreferenceRepository
 from loopin.usecases.payments.ports import OrderRecord, PaymentOrderRepository
@@ -37,7 +35,7 @@ from loopin.usecases.privacy.views import (
     WaitlistPlaceData,
 )
 from loopin.usecases.shared.attributes import from_attributes
-from loopin.usecases.shared.ports import Clock, UnitOfWork
+from loopin.usecases.shared.ports import Clock
 
 EXPORTS_PER_HOUR = RateLimit("data-export-hour", 5, 3600)
 ACTIVITY_LIMIT = 1000
@@ -53,9 +51,7 @@ PROCESSORS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ExportMyData:
-    access: MemberAccess
+class ExportMyData(MemberUseCase):
     interests: InterestRepository
     personal: PersonalData
     attendance: AttendanceReader
@@ -67,7 +63,6 @@ class ExportMyData:
     audit: AuditLog
     storage: FileStorage
     limiter: RateLimiter
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, member_id: int) -> MemberExport:

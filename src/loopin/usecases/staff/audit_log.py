@@ -25,7 +25,6 @@ class AuditPage:
     next_before_seq: int | None  # pass as ``before_seq`` for the next (older) page; None: no older entries
 
 
-@dataclass(frozen=True, slots=True)
 class ReadAuditLog(StaffDesk):
     log: AuditLog
 
@@ -57,7 +56,6 @@ def _filters(query: AuditQuery) -> dict[str, JsonValue]:
     }
 
 
-@dataclass(frozen=True, slots=True)
 class ReadAuditDays(StaffDesk):
     """Daily summaries per action (oldest first) over at most a year."""
 

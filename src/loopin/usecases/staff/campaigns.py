@@ -24,7 +24,8 @@ from loopin.domain.shared.errors import InvalidInput, NotFound
 from loopin.usecases.notifications.deliver import push_due_job
 from loopin.usecases.notifications.ports import NotificationRepository
 from loopin.usecases.shared.paging import page_size
-from loopin.usecases.shared.ports import Clock, Job, UnitOfWork
+from loopin.usecases.shared.ports import Clock, Job
+from loopin.usecases.shared.use_case import UseCase
 from loopin.usecases.staff.desk import StaffDesk
 from loopin.usecases.staff.ports import CampaignAudience, CampaignRepository, CampaignResults
 
@@ -72,7 +73,6 @@ class CampaignPreview:
         return self.campaign.audience.describe()
 
 
-@dataclass(frozen=True, slots=True)
 class ListCampaignTemplates(StaffDesk):
     async def __call__(self, *, member_id: int) -> list[Template]:
         await self.staff(member_id)
@@ -80,7 +80,6 @@ class ListCampaignTemplates(StaffDesk):
         return [t for t in TEMPLATES.values() if t.campaign]
 
 
-@dataclass(frozen=True, slots=True)
 class CampaignDesk(StaffDesk):
     """What the campaign use cases share besides the staff check: the campaigns, their recipients, one
     campaign found (or locked: a batch in flight is waited for) and what staff do to it audited."""
@@ -100,7 +99,6 @@ class CampaignDesk(StaffDesk):
         self.record(f"campaign.{action}", staff, "campaign", c.id, facts)
 
 
-@dataclass(frozen=True, slots=True)
 class ComposeCampaign(CampaignDesk):
     async def __call__(
         self, *, member_id: int, name: str, template: str, values: Mapping[str, object], audience: Audience
@@ -117,7 +115,6 @@ class ComposeCampaign(CampaignDesk):
         return CampaignView(campaign, CampaignResults(0, 0, 0))
 
 
-@dataclass(frozen=True, slots=True)
 class GetCampaign(CampaignDesk):
     async def __call__(self, *, member_id: int, campaign_id: int) -> CampaignView:
         await self.staff(member_id)
@@ -127,7 +124,6 @@ class GetCampaign(CampaignDesk):
         return CampaignView(campaign, results)
 
 
-@dataclass(frozen=True, slots=True)
 class ListCampaigns(CampaignDesk):
     async def __call__(self, *, member_id: int, before_id: int | None = None, limit: int = 50) -> list[Campaign]:
         await self.staff(member_id)
@@ -137,7 +133,6 @@ class ListCampaigns(CampaignDesk):
         return found
 
 
-@dataclass(frozen=True, slots=True)
 class PreviewCampaign(CampaignDesk):
     """The audience as it is now (the send counts it again) and the message as members will read it."""
 
@@ -152,7 +147,6 @@ class PreviewCampaign(CampaignDesk):
         return CampaignPreview(campaign, count, sample, ids)
 
 
-@dataclass(frozen=True, slots=True)
 class SendCampaign(CampaignDesk):
     """Enrolls the audience and queues the first batch; answers at once (202)."""
 
@@ -172,7 +166,6 @@ class SendCampaign(CampaignDesk):
         return CampaignView(campaign, CampaignResults(campaign.recipients, 0, 0))
 
 
-@dataclass(frozen=True, slots=True)
 class CancelCampaign(CampaignDesk):
     async def __call__(self, *, member_id: int, campaign_id: int) -> CampaignView:
         staff = await self.staff(member_id)
@@ -187,15 +180,13 @@ class CancelCampaign(CampaignDesk):
         return CampaignView(campaign, results)
 
 
-@dataclass(frozen=True, slots=True)
-class SendCampaignBatch:
+class SendCampaignBatch(UseCase):
     """Job. Returns how many recipients this batch reached (0: nothing left, or not sending)."""
 
     campaigns: CampaignRepository
     recipients: CampaignAudience
     notifications: NotificationRepository
     quiet: QuietHours
-    uow: UnitOfWork
     clock: Clock
 
     async def __call__(self, *, campaign_id: int, batch_size: int = BATCH_SIZE) -> int:
@@ -239,12 +230,10 @@ class SendCampaignBatch:
         return len(members)
 
 
-@dataclass(frozen=True, slots=True)
-class ResumeCampaigns:
+class ResumeCampaigns(UseCase):
     """Sweep (every five minutes): a batch for every campaign still sending, should its chain have been lost."""
 
     campaigns: CampaignRepository
-    uow: UnitOfWork
 
     async def __call__(self) -> int:
         ids = await self.campaigns.sending(1000)

@@ -42,7 +42,6 @@ EVENT_STATUSES = tuple(s.value for s in EventStatus)
 ORDER_STATUSES = tuple(s.value for s in OrderStatus)
 
 
-@dataclass(frozen=True, slots=True)
 class SearchEvents(StaffDesk, TextSearch[EventLine]):
     """By a part of the title or the host's name, or the event id, and status; deleted events too (marked)."""
 
@@ -63,7 +62,6 @@ class EventFile:
     orders: Page[OrderLine]
 
 
-@dataclass(frozen=True, slots=True)
 class ViewEvent(StaffDesk):
     events: EventRepository
     members: MemberRepository
@@ -93,7 +91,6 @@ class ViewEvent(StaffDesk):
         return found
 
 
-@dataclass(frozen=True, slots=True)
 class SearchOrders(StaffDesk):
     orders: OrderDirectory
 
@@ -125,7 +122,6 @@ class OrderFile:
     buyer: Member | None
 
 
-@dataclass(frozen=True, slots=True)
 class ViewOrder(StaffDesk):
     orders: PaymentOrderRepository
     refunds: RefundRepository
@@ -154,7 +150,6 @@ class FeeHistory:
     may_change: bool  # the staff member reading it is a superuser (others see the fee, not the form)
 
 
-@dataclass(frozen=True, slots=True)
 class ReadFeeHistory(StaffDesk):
     configs: FeeConfigRepository
     log: AuditLog
@@ -167,7 +162,6 @@ class ReadFeeHistory(StaffDesk):
         return FeeHistory(FeeView.of(config), changes, config.may_be_changed_by(staff))
 
 
-@dataclass(frozen=True, slots=True)
 class CheckAuditChain(StaffDesk):
     """Staff ask whether the log is intact (``loopin audit verify`` from the console)."""
 

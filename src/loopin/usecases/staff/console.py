@@ -46,7 +46,6 @@ class Dashboard:
     payouts_to_send: int  # approved, the transfer not recorded yet
 
 
-@dataclass(frozen=True, slots=True)
 class ReadDashboard(StaffDesk):
     members: MemberDirectory
     events: EventDirectory
@@ -78,7 +77,6 @@ class ReadDashboard(StaffDesk):
         return found
 
 
-@dataclass(frozen=True, slots=True)
 class SearchMembers(StaffDesk, TextSearch[MemberLine]):
     """By a part of the name or of the phone number, and status; never erased accounts."""
 
@@ -93,7 +91,6 @@ class MemberFile:
     activity: list[AuditEntry]  # the newest entries about them
 
 
-@dataclass(frozen=True, slots=True)
 class ViewMember(StaffDesk):
     """One member's profile and recent history; the look itself is recorded (``member.viewed_by_staff``)."""
 

@@ -8,14 +8,13 @@ reads them from every subclass's generated ``__init__`` whatever that module imp
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Generic, Protocol, TypeVar
 
 from loopin.domain.audit.entry import JsonValue
 from loopin.domain.identity.member import Access, Member
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.audit.record import audit_entry
-from loopin.usecases.identity.access import MemberAccess
+from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.shared.paging import Page, page_size
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 from loopin.usecases.staff.ports import PageRequest
@@ -23,10 +22,7 @@ from loopin.usecases.staff.ports import PageRequest
 L = TypeVar("L")
 
 
-@dataclass(frozen=True, slots=True)
-class StaffDesk:
-    access: MemberAccess
-    uow: UnitOfWork
+class StaffDesk(MemberUseCase):
     clock: Clock
 
     async def staff(self, member_id: int) -> Member:

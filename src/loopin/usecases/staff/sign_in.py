@@ -23,7 +23,6 @@ class StaffIdentity:
     name: str
 
 
-@dataclass(frozen=True, slots=True)
 class StaffSignIn(StaffDesk):
     verify: VerifyOtp
 
@@ -37,7 +36,6 @@ class StaffSignIn(StaffDesk):
         return StaffIdentity(staff.id, staff.phone.e164, staff.profile.name)
 
 
-@dataclass(frozen=True, slots=True)
 class StaffStepUp(StaffDesk):
     """The code must be the signed-in staff member's own: the phone comes from their account, not the form."""
 
@@ -53,7 +51,6 @@ class StaffStepUp(StaffDesk):
         await self.uow.commit()
 
 
-@dataclass(frozen=True, slots=True)
 class RequestStepUpCode(StaffDesk):
     """Sends a fresh code to the signed-in staff member's own number (read from their account), within the
     app's send limits."""
