@@ -4,12 +4,13 @@ query) and the server-to-server webhook (answered 2xx only once the order is set
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlencode
 
 import msgspec
 from dishka.integrations.litestar import FromDishka
 from litestar import MediaType, get, post
-from litestar.params import FromQuery
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect
 
 from loopin.adapters.payments.payu_protocol import FAILURE_PATH, NOTICE_REQUIRED, SUCCESS_PATH, WEBHOOK_PATH
@@ -24,6 +25,14 @@ from loopin.usecases.payments.orders import ReadPaymentResult
 
 NOTICE = notice_schema([*NOTICE_REQUIRED, "mihpayid", "mode", "unmappedstatus", "error_Message"], NOTICE_REQUIRED)
 WebhookNotice = form_operation(NOTICE, also_json=True)
+
+
+ResultStatus = Annotated[
+    str,
+    QueryParameter(
+        description="Kept in the address for the app's WebView; the page shows the order's own status."
+    ),
+]
 
 
 class NoticeOut(msgspec.Struct):
@@ -68,22 +77,12 @@ class PayUCallbackController(LoopinController):
         return await _browser(request, "furl", FAILURE_PATH, handle)
 
     @get(
-        SUCCESS_PATH,
+        [SUCCESS_PATH, FAILURE_PATH],
         media_type=MediaType.HTML,
-        summary="The result page after surl (the app's WebView stops here)",
+        summary="The result page after surl or furl (the app's WebView stops here)",
     )
-    async def success_page(
-        self, read: FromDishka[ReadPaymentResult], status: FromQuery[str] = "pending", txnid: FromQuery[str] = ""
-    ) -> str:
-        return pages.result(await read(reference=txnid))
-
-    @get(
-        FAILURE_PATH,
-        media_type=MediaType.HTML,
-        summary="The result page after furl (the app's WebView stops here)",
-    )
-    async def failure_page(
-        self, read: FromDishka[ReadPaymentResult], status: FromQuery[str] = "failed", txnid: FromQuery[str] = ""
+    async def result_page(
+        self, read: FromDishka[ReadPaymentResult], status: ResultStatus = "", txnid: FromQuery[str] = ""
     ) -> str:
         return pages.result(await read(reference=txnid))
 
