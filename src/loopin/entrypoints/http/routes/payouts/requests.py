@@ -34,29 +34,28 @@ class PayoutRequestIn(msgspec.Struct):
     amount: float | int | str | bool | None = None  # none: all that is available
 
 
-class EventBalanceOut(msgspec.Struct):
+class MoneyFiguresOut(msgspec.Struct):
+    """The ledger's figures (``MONEY_FIGURES``) as money strings: an event's own, or summed over the host's."""
+
+    gross_sales: str
+    platform_fee: str
+    refunds: str
+    host_share: str
+    in_flight: str
+    paid_out: str
+
+
+class EventBalanceOut(MoneyFiguresOut):
     event_id: int
     title: str
     ends_at: datetime
     settles_at: datetime
     settled: bool
-    gross_sales: str
-    platform_fee: str
-    refunds: str
-    host_share: str
-    in_flight: str
-    paid_out: str
     balance: str
     available: str
 
 
-class TotalsOut(msgspec.Struct):
-    gross_sales: str
-    platform_fee: str
-    refunds: str
-    host_share: str
-    in_flight: str
-    paid_out: str
+class TotalsOut(MoneyFiguresOut):
     pending: str
     available: str
 
@@ -76,13 +75,14 @@ class SummaryEnvelope(msgspec.Struct):
     data: SummaryOut
 
 
+def _money(figures: object, *more: str) -> dict[str, str]:
+    """The ``MONEY_FIGURES`` and ``more`` of ``figures`` (an event's or the host's balance), as strings."""
+    return {name: str(getattr(figures, name)) for name in (*MONEY_FIGURES, *more)}
+
+
 def summary_out(s: PayoutSummary) -> SummaryEnvelope:
-    b = s.balance
-    totals = TotalsOut(*(str(getattr(b, name)) for name in (*MONEY_FIGURES, "pending", "available")))
-    events = [
-        to_wire(EventBalanceOut, e, **{n: str(getattr(e, n)) for n in (*MONEY_FIGURES, "balance", "available")})
-        for e in s.events
-    ]
+    totals = TotalsOut(**_money(s.balance, "pending", "available"))
+    events = [to_wire(EventBalanceOut, e, **_money(e, "balance", "available")) for e in s.events]
     in_flight = payout_out(s.in_flight) if s.in_flight else None
     data = SummaryOut(CURRENCY, totals, str(s.minimum), s.settlement_delay_hours, events, in_flight)
     return SummaryEnvelope(True, "Payout summary retrieved", data)
