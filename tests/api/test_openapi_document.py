@@ -3,6 +3,7 @@ routes need no token, and the multipart forms with their required fields, types 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from loopin.domain.shared.ids import MAX_ID
 from loopin.entrypoints.http.params import ID_DESCRIPTION
+from tests.api.flows import assert_invalid
 
 PUBLIC = {
     ("post", "/api/auth/signup"),
@@ -129,3 +131,36 @@ def test_integer_bounds_are_the_exact_integers_the_server_checks(document: dict[
     ]
     floats = [s for s in bounded if any(isinstance(s.get(k), float) for k in ("minimum", "maximum"))]
     assert floats == []
+
+
+def _body_properties(document: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """Every JSON request body's property ``name``."""
+    found = []
+    for _, _, op in operations(document):
+        content = op.get("requestBody", {}).get("content", {})
+        if "application/json" in content:
+            body = resolve(document, content["application/json"]["schema"])
+            if name in body.get("properties", {}):
+                found.append(body["properties"][name])
+    return found
+
+
+@pytest.mark.parametrize(
+    ("field", "valid", "invalid"),
+    [("phone_number", "+91 (98123) 456-78", "+91 98123 4567x"), ("otp_code", "0042", "12a4")],
+)
+async def test_the_documented_phone_and_code_patterns_refuse_what_the_server_refuses(
+    api: AsyncTestClient, document: dict[str, Any], field: str, valid: str, invalid: str
+) -> None:
+    """schemathesis found both documented as any string; a client following the document now sends what the
+    server reads (the patterns come from the domain's phone and code rules)."""
+    properties = _body_properties(document, field)
+    assert len(properties) >= 2
+    [pattern] = {p["pattern"] for p in properties}
+    assert re.search(pattern, valid)
+    assert not re.search(pattern, invalid)
+    sent = {"phone_number": "+919812345678", "otp_code": "1234"}
+    accepted = await api.post("/api/auth/verify-otp", json=sent | {field: valid})
+    assert accepted.json()["error_code"] == "OTP_NOT_FOUND"  # read in full: only the code was never asked for
+    refused = await api.post("/api/auth/verify-otp", json=sent | {field: invalid})
+    assert_invalid(refused, field)

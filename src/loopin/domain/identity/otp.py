@@ -22,6 +22,11 @@ class OtpPolicy:
     def new_code(self) -> str:
         return f"{secrets.randbelow(10**self.length):0{self.length}d}"
 
+    @property
+    def code_pattern(self) -> str:
+        """The codes ``new_code`` makes, as a regular expression (for the API document)."""
+        return f"^[0-9]{{{self.length}}}$"
+
 
 class OtpOutcome(Enum):
     VERIFIED = "verified"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import phonenumbers
@@ -9,7 +10,11 @@ import phonenumbers
 from loopin.domain.shared.errors import InvalidInput
 
 DEFAULT_REGION = "IN"
-_STRIP = str.maketrans("", "", " -().\t")
+_SEPARATOR = r"[ \t().-]"  # written between the digits and ignored: +91 (98123) 456-78
+WRITTEN_FORM = rf"^{_SEPARATOR}*\+?{_SEPARATOR}*[0-9](?:[0-9]|{_SEPARATOR})*$"
+"""The form of a number the API documents: digits, an optional leading ``+``, separators. ``PhoneNumber.parse``
+also reads a few rarer forms (an extension, non-ASCII digits) and refuses a number so written that the numbering
+plan does not know as a mobile number."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +29,7 @@ class PhoneNumber:
 
     @classmethod
     def parse(cls, raw: str, *, field: str = "phone_number") -> PhoneNumber:
-        text = (raw or "").translate(_STRIP)
+        text = re.sub(_SEPARATOR, "", raw or "")
         if not text:
             raise InvalidInput.single(field, "Phone number is required", code="INVALID_PHONE_NUMBER")
         if text.startswith("00"):

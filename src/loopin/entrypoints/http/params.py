@@ -3,6 +3,8 @@ decoded, so no number a client makes up reaches a use case or the database drive
 
 An id outside the rule in the *path* names nothing: the answer is 404, as for any other path that names
 nothing (``errors.validation_error``). Anywhere else (query, body) it is an out-of-range number: 422.
+
+A phone number and a sign-in code are documented with the domain's patterns and checked by the use cases.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Annotated, Any, TypeAlias
 import msgspec
 from litestar.params import PathParameter, QueryParameter
 
+from loopin.domain.identity.otp import OtpPolicy
+from loopin.domain.identity.phone import WRITTEN_FORM
 from loopin.domain.shared.ids import MAX_ID
 from loopin.usecases.shared.paging import MAX_PAGE
 
@@ -43,3 +47,15 @@ Id: TypeAlias = Annotated[
     ),
 ]
 """An id inside a JSON body."""
+
+
+def _documented(pattern: str, description: str) -> msgspec.Meta:
+    """A string's pattern in the document only: the use case checks it and answers in its own words (a
+    ``Meta(pattern=...)`` would refuse first, with msgspec's)."""
+    return msgspec.Meta(extra_json_schema={"description": description, "extra": {"pattern": pattern}})
+
+
+PhoneNumberText: TypeAlias = Annotated[
+    str, _documented(WRITTEN_FORM, "A mobile number: +919812345678, or an Indian one without +91; spaces allowed.")
+]
+OtpCode: TypeAlias = Annotated[str, _documented(OtpPolicy().code_pattern, "The code sent by SMS.")]

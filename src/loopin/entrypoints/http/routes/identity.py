@@ -18,6 +18,7 @@ from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.domain.shared.ids import parse_int_array
 from loopin.entrypoints.http.auth import REVOCATION_IN_USE_CASE, AnyRequest, MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
+from loopin.entrypoints.http.params import OtpCode, PhoneNumberText
 from loopin.entrypoints.http.wire import MessageOut, client_address, partial_update, to_wire
 from loopin.usecases.identity.complete_profile import CompleteProfile
 from loopin.usecases.identity.interests import ListEventInterests
@@ -33,12 +34,12 @@ _encode = msgspec.json.Encoder().encode
 
 
 class PhoneIn(msgspec.Struct):
-    phone_number: str
+    phone_number: PhoneNumberText
 
 
 class VerifyOtpIn(msgspec.Struct):
-    phone_number: str
-    otp_code: str
+    phone_number: PhoneNumberText
+    otp_code: OtpCode
 
 
 class OtpSentData(msgspec.Struct):

@@ -10,6 +10,7 @@ from litestar.params import JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
+from loopin.entrypoints.http.params import OtpCode
 from loopin.entrypoints.http.routes.identity import OtpSentOut, otp_sent_out
 from loopin.entrypoints.http.wire import MessageOut, client_address
 from loopin.usecases.privacy.erase import EraseMyAccount, RequestErasureCode
@@ -24,7 +25,7 @@ class ExportOut(msgspec.Struct):
 
 
 class EraseIn(msgspec.Struct):
-    otp_code: str
+    otp_code: OtpCode
 
 
 class PrivacyController(LoopinController):

@@ -11,7 +11,7 @@ from litestar.params import JSONBody
 
 from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
-from loopin.entrypoints.http.params import Offset, PageSize
+from loopin.entrypoints.http.params import Offset, PageSize, PhoneNumberText
 from loopin.entrypoints.http.wire import client_address, to_wire
 from loopin.usecases.events.hosts import BecomeAHost, ListHostLeads
 from loopin.usecases.events.views import HostLeadView
@@ -58,7 +58,7 @@ class HostLeadListOut(msgspec.Struct):
 class HostLeadIn(msgspec.Struct):
     first_name: str
     last_name: str
-    phone_number: str
+    phone_number: PhoneNumberText
     message: str = ""
 
 
