@@ -63,7 +63,7 @@ from loopin.domain.identity.phone import PhoneNumber
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.settings import load_settings
 from loopin.usecases.attendance.ports import InvitationRepository
-from loopin.usecases.events.ports import EventRepository, VenueRepository
+from loopin.usecases.events.ports import EventRepository, SeatInventory, VenueRepository
 from loopin.usecases.shared.ports import UnitOfWork
 
 MEMBER_PREFIX = "+919790"  # bench/seed.py MEMBER_PHONE_BASE
@@ -388,7 +388,7 @@ async def seed(out: Path, plan: Plan) -> None:
         door_lines = []
         async with container() as scope:
             session = await scope.get(AsyncSession)
-            events_repo = await scope.get(EventRepository)
+            seats = await scope.get(SeatInventory)
             for event in door_events:
                 rows = []
                 host_token = tokens.issue(next(h for h in hosts if h.id == event.host_id), now=now).token
@@ -402,10 +402,7 @@ async def seed(out: Path, plan: Plan) -> None:
                     door_lines.append(f"{event.id} {host_token} {ticket.secret(codes)}")
                 session.add_all(rows)
                 await session.flush()
-                locked = await events_repo.get_for_update(event.id)
-                assert locked is not None
-                locked.take_seats(len(rows), now)  # going_count = seats held
-                await events_repo.save(locked)
+                assert await seats.take(event.id, len(rows))  # going_count = seats held
             await (await scope.get(UnitOfWork)).commit()
         log(f"door tickets: {len(door_lines)}")
         rng.shuffle(door_lines)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from dishka import AsyncContainer
 
-from loopin.domain.events.event import CapacityExceeded, Event
+from loopin.domain.events.event import Event
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.events.ports import EventRepository
 from loopin.usecases.shared.ports import UnitOfWork
@@ -53,7 +52,7 @@ async def test_save_writes_every_field_only_on_commit(any_container: AsyncContai
         e = await repo.get_for_update(stored.id)
         assert e is not None
         e.title = "Renamed"
-        e.take_seats(3, now)
+        e.seats_taken = 3
         e.request_opened(now)
         e.soft_delete(now + timedelta(seconds=1))
         await repo.save(e)
@@ -88,35 +87,6 @@ async def test_canonical_ids_and_hosting(any_container: AsyncContainer, fakes: F
         await (await scope.get(UnitOfWork)).commit()
     async with any_container() as scope:
         assert not await (await scope.get(EventRepository)).hosts_any(host.id)
-
-
-async def test_seats_are_taken_under_the_row_lock(any_container: AsyncContainer, fakes: Fakes) -> None:
-    """Concurrent takers queue on get_for_update: 8 takers of 2 seats on a 10-seat event, 5 succeed."""
-    now = fakes.clock.now()
-    (host,) = await members(any_container, now, 1)
-    (stored,) = await store_events(any_container, event(host, now, max_capacity=10))
-
-    async def take() -> bool:
-        async with any_container() as scope:
-            repo = await scope.get(EventRepository)
-            e = await repo.get_for_update(stored.id)
-            assert e is not None
-            await asyncio.sleep(0.01)  # hold the lock a moment so the others pile up behind it
-            try:
-                e.take_seats(2, now)
-            except CapacityExceeded:
-                await (await scope.get(UnitOfWork)).rollback()
-                return False
-            await repo.save(e)
-            await (await scope.get(UnitOfWork)).commit()
-            return True
-
-    results = await asyncio.gather(*(take() for _ in range(8)))
-    assert results.count(True) == 5
-    async with any_container() as scope:
-        final = await (await scope.get(EventRepository)).get(stored.id)
-    assert final is not None
-    assert final.seats_taken == 10
 
 
 async def test_the_store_refuses_seats_beyond_capacity(any_container: AsyncContainer, fakes: Fakes) -> None:

@@ -10,7 +10,7 @@ from enum import Enum
 from typing import ClassVar
 
 from loopin.domain.events.slugs import generate_slug, new_canonical_id
-from loopin.domain.shared.errors import Conflict, Forbidden, NotFound, Refused
+from loopin.domain.shared.errors import Conflict, Forbidden, NotFound
 from loopin.domain.shared.money import ZERO
 from loopin.domain.shared.transitions import Transitions
 
@@ -65,13 +65,6 @@ class InvalidStatusTransition(Conflict, code="INVALID_STATUS_TRANSITION"): ...
 
 
 class EventNotEditable(Conflict, code="EVENT_NOT_EDITABLE"): ...
-
-
-class CapacityExceeded(Refused, code="CAPACITY_EXCEEDED", message="Not enough seats left for this event."):
-    def __init__(self, requested: int, available: int | None, message: str | None = None) -> None:
-        self.requested = requested
-        self.available = available
-        super().__init__(message)
 
 
 @dataclass(slots=True)
@@ -254,16 +247,6 @@ class Event:
         self.updated_at = now
 
     # --- counters (attendance) -----------------------------------------------------------------------------
-
-    def take_seats(self, seats: int, now: datetime | None = None) -> None:
-        """Call on an event loaded with ``get_for_update``; raises ``CapacityExceeded`` when they do not fit."""
-        if seats < 1:
-            raise ValueError("take at least one seat")
-        if not self.has_seats_for(seats):
-            raise CapacityExceeded(seats, self.seats_left)
-        self.seats_taken += seats
-        if now is not None:
-            self.updated_at = now
 
     def release_seats(self, seats: int, now: datetime | None = None) -> None:
         if seats < 1 or seats > self.seats_taken:

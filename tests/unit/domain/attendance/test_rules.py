@@ -116,18 +116,18 @@ def test_gender_rule(allowed: AllowedGenders, admitted: set[Gender | None]) -> N
 
 def test_seats_left_is_counted_in_seats_and_zero_is_unlimited() -> None:
     e = event(max_capacity=5)
-    e.take_seats(3)
+    e.seats_taken = 3
     check_seats_left(e, 2, code="CAPACITY_EXCEEDED")
     with pytest.raises(SeatsUnavailable) as caught:
         check_seats_left(e, 3, code="CAPACITY_EXCEEDED")
     assert caught.value.code == "CAPACITY_EXCEEDED"
     assert (caught.value.requested, caught.value.available) == (3, 2)
     assert "Only 2 seats left" in caught.value.message
-    e.take_seats(2)
+    e.seats_taken = 5
     with pytest.raises(SeatsUnavailable, match="full"):
         check_seats_left(e, 1, code="CAPACITY_FULL")
     unlimited = event(max_capacity=0)
-    unlimited.take_seats(10)
+    unlimited.seats_taken = 10
     check_seats_left(unlimited, 10, code="CAPACITY_FULL")
 
 

@@ -9,7 +9,6 @@ import pytest
 
 from loopin.domain.events.event import (
     TRANSITIONS,
-    CapacityExceeded,
     Event,
     EventNotEditable,
     EventNotFound,
@@ -99,28 +98,22 @@ def test_final_and_deleted_events_are_not_editable() -> None:
 
 
 def test_seats_are_counted_against_capacity() -> None:
+    """Seats are taken by the seat inventory's statement; the event answers what is left and gives seats back."""
     event = make_event(max_capacity=5)
-    event.take_seats(3)
-    assert event.seats_left == 2
-    assert not event.is_full
-    with pytest.raises(CapacityExceeded) as raised:
-        event.take_seats(3)
-    assert raised.value.available == 2
-    assert event.seats_taken == 3
-    event.take_seats(2, NOW + timedelta(hours=1))
+    event.seats_taken = 3
+    assert (event.seats_left, event.is_full) == (2, False)
+    assert (event.has_seats_for(2), event.has_seats_for(3)) == (True, False)
+    event.seats_taken = 5
     assert event.is_full
-    assert event.updated_at == NOW + timedelta(hours=1)
-    event.release_seats(4)
-    assert event.seats_taken == 1
+    event.release_seats(4, NOW + timedelta(hours=1))
+    assert (event.seats_taken, event.updated_at) == (1, NOW + timedelta(hours=1))
     with pytest.raises(ValueError, match="release"):
         event.release_seats(2)
-    with pytest.raises(ValueError, match="at least one"):
-        event.take_seats(0)
 
 
 def test_unlimited_events_are_never_full() -> None:
     event = make_event(max_capacity=0)
-    event.take_seats(10_000)
+    event.seats_taken = 10_000
     assert event.seats_left is None
     assert not event.is_full
     assert event.has_seats_for(1_000_000)
@@ -139,7 +132,7 @@ def test_request_counter() -> None:
 
 def test_capacity_cannot_drop_below_seats_taken() -> None:
     event = make_event(max_capacity=10)
-    event.take_seats(4)
+    event.seats_taken = 4
     event.set_capacity(4)
     event.set_capacity(0)
     with pytest.raises(Conflict) as raised:
@@ -150,7 +143,7 @@ def test_capacity_cannot_drop_below_seats_taken() -> None:
 def test_price_is_locked_once_seats_are_taken() -> None:
     event = make_event(is_paid=True, ticket_price=Decimal("500.00"))
     event.set_pricing(True, Decimal("450.00"))
-    event.take_seats(1)
+    event.seats_taken = 1
     event.set_pricing(True, Decimal("450.00"))  # unchanged is fine
     with pytest.raises(Conflict) as raised:
         event.set_pricing(True, Decimal("400.00"))
