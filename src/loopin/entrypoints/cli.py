@@ -36,6 +36,12 @@ def dev(host: str, port: int) -> None:
             f"Staff console: http://{host}:{port}/admin  (sign in as a superuser with {settings.dev_staff_phone}; "
             "the code is printed below)"
         )
+    if settings.seeds_demo:
+        from loopin.entrypoints.demo import DEMO_HOST_PHONE, PLAN
+
+        click.echo(
+            f"Demo host: sign in as {DEMO_HOST_PHONE} — a past paid event with ₹{PLAN.host_share} ready to pay out"
+        )
     uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, **uvicorn_options(settings))
 
 

@@ -104,12 +104,28 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     reminder_hours_before: str = "24,2"  # ticket holders are reminded this many hours before the start
     notification_retention_days: int = 90  # the inbox keeps a notification this long (a daily sweep)
     dev_staff_phone: str = "+919000000001"  # development only: made staff on start, for the console at /admin
+    # development, embedded only: a demo host with a past paid event whose money is ready to pay out (unset: on)
+    dev_demo: bool | None = None
     waitlist_offer_minutes: int = 120  # how long a freed seat is held for the next member on the waitlist
     waitlist_offer_min_minutes: int = 15  # ... near the start: half the time left, never less than this
 
     @property
     def uses_twilio(self) -> bool:
         return bool(self.twilio_account_sid and self.twilio_auth_token)
+
+    @property
+    def seeds_demo(self) -> bool:
+        """Only the fully embedded development server (``make run``): its data lives and dies with the process,
+        so the demo is seeded once into an empty store; its jobs run in-process, where the seed waits for them; its
+        guests pay through the sandbox gateway.
+        Never on a database, never in tests or production."""
+        return (
+            self.dev_demo is not False
+            and self.environment is Environment.DEVELOPMENT
+            and not self.database_url
+            and not self.redis_url
+            and not self.uses_payu
+        )
 
     @property
     def uses_payu(self) -> bool:
@@ -222,6 +238,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             problems.append(
                 "FORWARDED_ALLOW_IPS must list the proxies' addresses: '*' lets any client claim any address"
             )
+        if self.dev_demo:
+            problems.append("DEV_DEMO is for the development server only (it seeds demo members and payments)")
         if not self.uses_payu:
             problems.append("PAYU_KEY and PAYU_SALT are required (the sandbox gateway is for development)")
         if self.payu_env not in ("test", "production"):

@@ -63,6 +63,28 @@ def test_development_lets_new_members_in_at_once() -> None:
         assert load_settings({"ENVIRONMENT": environment}).identity_config().waitlist == WaitlistPolicy(210, 240)
 
 
+def test_only_the_embedded_development_server_seeds_the_demo() -> None:
+    assert load_settings({}).seeds_demo  # make run: development, no database, no Redis, no PayU
+    assert not load_settings({"DEV_DEMO": "0"}).seeds_demo
+    for env in (
+        {"ENVIRONMENT": "test"},
+        {"ENVIRONMENT": "test", "DEV_DEMO": "1"},
+        {"ENVIRONMENT": "production", "DEV_DEMO": "1"},
+        PRODUCTION,
+        {"DATABASE_URL": "postgresql+asyncpg://db/loopin"},  # a database outlives the process: seeded again
+        {"REDIS_URL": "redis://redis/0"},  # jobs go to a worker: the seed could not wait for its codes
+        {"PAYU_KEY": "k", "PAYU_SALT": "s"},  # no sandbox gateway to pay with
+    ):
+        assert not load_settings(env).seeds_demo, env
+
+
+def test_production_refuses_the_demo() -> None:
+    load_settings(PRODUCTION).check()
+    load_settings(PRODUCTION | {"DEV_DEMO": "0"}).check()
+    with pytest.raises(SettingsError, match="DEV_DEMO"):
+        load_settings(PRODUCTION | {"DEV_DEMO": "1"}).check()
+
+
 def test_a_configured_window_applies_in_every_environment() -> None:
     for environment in ("development", "test", "production"):
         env = {"ENVIRONMENT": environment, "WAITLIST_MIN_MINUTES": "5", "WAITLIST_MAX_MINUTES": "7"}

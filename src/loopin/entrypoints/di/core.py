@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from dishka import Provider, Scope, from_context, provide
 
-from loopin.adapters.clock import SystemClock
+from loopin.adapters.clock import ShiftedClock, SystemClock
 from loopin.adapters.jobs.outbox import JobEnvelope, OutboxConfig
 from loopin.adapters.security.account_vault import AesGcmAccountVault
 from loopin.adapters.security.jwt_tokens import JwtSessionTokens
@@ -114,7 +114,11 @@ class CoreProvider(Provider):
     def token_issuer(self, tokens: JwtSessionTokens) -> TokenIssuer:
         return tokens
 
-    clock = provide(SystemClock, provides=Clock)
+    @provide
+    def clock(self, settings: Settings) -> Clock:
+        """Real time; the development demo's server gets a clock its seed can move (``entrypoints/demo.py``)."""
+        return ShiftedClock() if settings.seeds_demo else SystemClock()
+
     inspector = provide(MagicBytesImageInspector, provides=ImageInspector)
     pseudonyms = provide(Pseudonyms)
 

@@ -17,6 +17,7 @@ from litestar.config.cors import CORSConfig
 from loopin.adapters.jobs.background import in_background
 from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.entrypoints.admin.console import SESSION_STORE, admin_router, session_store, template_config
+from loopin.entrypoints.demo import DemoSeed
 from loopin.entrypoints.di import make_container
 from loopin.entrypoints.http.admission import admission
 from loopin.entrypoints.http.auth import bearer_auth
@@ -177,6 +178,25 @@ def _development_staff(settings: Settings, container: AsyncContainer):  # type: 
     return lifespan
 
 
+def _development_demo(settings: Settings, container: AsyncContainer):  # type: ignore[no-untyped-def]
+    """``make run``: a demo host whose past paid event's money is ready to pay out (``entrypoints/demo.py``),
+    seeded before the server answers anyone, so the payout screens can be walked at once."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        if settings.seeds_demo:
+            try:
+                seeded = await DemoSeed(container)()
+            except Exception:
+                log.exception("could not seed the development demo")
+            else:
+                if seeded is not None:
+                    log.info("development demo seeded", host_id=seeded.host_id, available=str(seeded.available))
+        yield
+
+    return lifespan
+
+
 def create_app(settings: Settings | None = None, container: AsyncContainer | None = None) -> Litestar:
     settings = settings or load_settings()
     settings.check()
@@ -232,6 +252,7 @@ def create_app(settings: Settings | None = None, container: AsyncContainer | Non
             _outbox_relay(settings, container),
             _in_process_scheduler(settings, container),
             _development_staff(settings, container),
+            _development_demo(settings, container),
             _settled_heap(),
         ],
         template_config=template_config(settings),
