@@ -81,6 +81,8 @@ async def test_a_citys_upcoming_events(api: AsyncTestClient, fakes: Fakes) -> No
     assert_error(await api.get("/api/public/cities/in/mumbai/events", params={"page": "0"}), 422)
     assert_error(await api.get("/api/public/cities/india/mumbai/events"), 422)
     assert (await api.get("/api/public/cities/in/pune/events")).json()["events"] == []
+    for path in (f"/api/public/cities/IN/{'a' * 3000}/events", "/api/events/seo/cities/in/%21%21%21/events"):
+        assert_error(await api.get(path), 404, "CITY_NOT_FOUND")
 
 
 async def test_venues(api: AsyncTestClient, fakes: Fakes) -> None:

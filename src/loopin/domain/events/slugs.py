@@ -10,8 +10,9 @@ import unicodedata
 BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 CANONICAL_ID_LENGTH = 8  # 62**8 ≈ 2.2e14 values, drawn from the OS random source: neither guessable nor ordered
 SLUG_MAX = 70
-CITY_SLUG_MAX = 100
+CITY_SLUG_MAX = 100  # a venue's city is at most 100 characters, so no city's slug is longer
 _CANONICAL_ID = re.compile(r"^[0-9A-Za-z]{5,12}$")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def new_canonical_id() -> str:
@@ -20,6 +21,11 @@ def new_canonical_id() -> str:
 
 def is_canonical_id(text: str) -> bool:
     return bool(_CANONICAL_ID.match(text))
+
+
+def is_city_slug(text: str) -> bool:
+    """Whether ``text`` could be a city's slug (any case): ``generate_slug``'s shape, ``CITY_SLUG_MAX`` at most."""
+    return len(text) <= CITY_SLUG_MAX and bool(_SLUG.fullmatch(text.lower()))
 
 
 @functools.lru_cache(maxsize=4096)

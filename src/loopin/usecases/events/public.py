@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from loopin.domain.events.event import EventStatus
 from loopin.domain.events.feed import MAX_LIMIT, FeedQuery
-from loopin.domain.events.slugs import is_canonical_id
+from loopin.domain.events.slugs import is_canonical_id, is_city_slug
 from loopin.domain.events.venue import KNOWN_CITIES, city_display_name, city_slug
 from loopin.domain.events.visibility import Viewer
 from loopin.domain.shared.errors import FieldProblem, InvalidInput, NotFound
@@ -27,6 +27,9 @@ from loopin.usecases.shared.use_case import UseCase
 
 
 class InterestNotFound(NotFound, code="INTEREST_NOT_FOUND", message="Interest not found."): ...
+
+
+class CityNotFound(NotFound, code="CITY_NOT_FOUND", message="City not found."): ...
 
 
 async def shown_to_anyone(access: EventAccess, catalog: EventCatalog, canonical_id: str) -> EventView:
@@ -87,7 +90,11 @@ class CityPage:
 
 
 class CityEvents(UseCase):
-    """Upcoming public events at venues in one city, soonest first; optionally of one interest."""
+    """Upcoming public events at venues in one city, soonest first; optionally of one interest.
+
+    A well-formed slug of a city with no events yet still gets its page; a path no city slug could be (too
+    long, or characters a slug never has) is 404, so the page never names a city nobody could have.
+    """
 
     catalog: EventCatalog
     interests: InterestRepository
@@ -106,6 +113,8 @@ class CityEvents(UseCase):
             problems.append(FieldProblem("country_code", "country_code must be a 2-letter country code"))
         if problems:
             raise InvalidInput(problems)
+        if not is_city_slug(city):
+            raise CityNotFound()
         cc, slug = country_code.lower(), city_slug(city)
         interest: InterestRef | None = None
         if interest_slug:

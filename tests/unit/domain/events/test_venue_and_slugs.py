@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from loopin.domain.events.slugs import canonical_path, generate_slug, is_canonical_id, new_canonical_id
+from loopin.domain.events.slugs import (
+    CITY_SLUG_MAX,
+    canonical_path,
+    generate_slug,
+    is_canonical_id,
+    is_city_slug,
+    new_canonical_id,
+)
 from loopin.domain.events.venue import Venue, city_display_name, city_slug, guess_city, match_key
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
@@ -41,6 +48,14 @@ def test_canonical_ids_are_random_base62() -> None:
     assert all(is_canonical_id(i) and len(i) == 8 for i in ids)
     assert not is_canonical_id("abc")
     assert not is_canonical_id("abc-def!")
+
+
+def test_a_city_slug_is_what_generate_slug_can_give_for_a_city() -> None:
+    longest = generate_slug("a" * 3000, CITY_SLUG_MAX)
+    for slug in ("mumbai", "new-delhi", "Bengaluru", "sector-17", longest):
+        assert is_city_slug(slug), slug
+    for text in ("", "a" * (CITY_SLUG_MAX + 1), "new delhi", "-pune", "pune-", "a--b", "café", "x\x00", "a/"):
+        assert not is_city_slug(text), text
 
 
 def test_canonical_path() -> None:

@@ -17,7 +17,15 @@ from loopin.domain.shared.errors import Forbidden, InvalidInput, RateLimited
 from loopin.usecases.audit.record import RecordAuditEntry, audit_entry
 from loopin.usecases.events.hosts import BecomeAHost, HostLeadSubmitted, ListHostLeads
 from loopin.usecases.events.manage import UpdateEvent
-from loopin.usecases.events.public import CityEvents, CityPage, EventSeo, InterestNotFound, PublicEvent, SeoPage
+from loopin.usecases.events.public import (
+    CityEvents,
+    CityNotFound,
+    CityPage,
+    EventSeo,
+    InterestNotFound,
+    PublicEvent,
+    SeoPage,
+)
 from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues
 from loopin.usecases.events.views import VenueView
 from loopin.usecases.shared.paging import Page
@@ -90,6 +98,14 @@ async def test_a_citys_upcoming_public_events(world: World) -> None:
     assert (await world.run(CityEvents, country_code="us", city="mumbai")).page.total == 0
     with pytest.raises(InvalidInput):
         await world.run(CityEvents, country_code="india", city="mumbai")
+
+
+async def test_a_path_no_city_slug_has_is_not_a_city_page(world: World) -> None:
+    """Only an unseen but well-formed city gets a page (with no events); anything else never names a city."""
+    assert (await world.run(CityEvents, country_code="in", city="jaipur")).seo["h1"] == "Events in Jaipur"
+    for city in ("a" * 3000, "a" * 101, "!!!", "new delhi", "café"):
+        with pytest.raises(CityNotFound):
+            await world.run(CityEvents, country_code="in", city=city)
 
 
 async def test_venues_are_deduplicated_per_place(world: World) -> None:
