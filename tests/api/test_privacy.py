@@ -103,7 +103,8 @@ async def test_two_deletions_at_once_with_one_code_delete_once(api: AsyncTestCli
 
 async def test_a_bad_confirmation_is_a_clear_4xx(api: AsyncTestClient, fakes: Fakes) -> None:
     token = str((await sign_in(api, fakes))["token"])
-    assert_error(await erase(api, token, "1234"), 400, "OTP_ALREADY_USED")  # the sign-in code is no confirmation
+    no_code = assert_error(await erase(api, token, "0000"), 404, "OTP_NOT_FOUND")  # the sign-in code's is used
+    assert no_code["detail"] == "Ask for a code first: it confirms that you want to delete your account."
     for body in ({}, {"otp_code": 1234}, {"otp_code": None}):
         response = await api.request("DELETE", "/api/auth/me", headers=bearer(token), json=body)
         assert response.status_code in (400, 422), response.text

@@ -143,7 +143,7 @@ class EraseMyAccount(MemberUseCase):
         if len(code) != policy.length or not code.isascii() or not code.isdigit():
             raise InvalidInput.single("otp_code", f"The code must be exactly {policy.length} digits")
         challenge = await self.otps.get_for_update(member.phone)
-        if challenge is None:
+        if challenge is None or challenge.consumed_at is not None:  # a used code is the one they signed in with
             raise OtpNotRequested("Ask for a code first: it confirms that you want to delete your account.")
         outcome = challenge.attempt(code, now=now, policy=policy, digest=self.digest)
         await self.otps.put(challenge)

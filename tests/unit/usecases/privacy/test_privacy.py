@@ -125,6 +125,16 @@ async def test_deleting_needs_a_fresh_code_from_the_members_own_phone(world: Wor
         await world.run(EraseMyAccount, member_id=me.id, otp_code=code)
 
 
+async def test_the_code_a_member_signed_in_with_is_no_deletion_code(world: World) -> None:
+    """The phone's only code is the sign-in one, already used: no deletion code was asked for."""
+    me = await world.member(1)
+    await world.run(VerifyOtp, phone_number=me.phone.e164, otp_code=await code_for_phone(world, me.phone.e164))
+    for code in ("0000", world.fakes.sms.last_code_for(me.phone.e164)):
+        with pytest.raises(OtpNotRequested, match="Ask for a code first"):
+            await world.run(EraseMyAccount, member_id=me.id, otp_code=code)
+    assert (await load(world, me.id)).status is MemberStatus.ACTIVE
+
+
 async def test_deleting_erases_the_person_and_keeps_the_records(world: World) -> None:
     me, _, ids = await a_full_life(world)
     storage = await world.container.get(FileStorage)
