@@ -72,6 +72,11 @@ OUT_OF_RANGE: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", f"/api/events/users/search?event_id={2**63}", None),
     ("GET", f"/api/events/my-tickets?event_id={2**63}", None),
     ("GET", f"/api/hosts/host-leads?offset={2**63}", None),
+    ("GET", "/api/events/users/search?event_id=1&offset=1000001", None),  # past the feed's bound: every list's
+    ("GET", "/api/events/users/search?event_id=1&limit=101", None),
+    ("GET", "/api/events/venues?offset=1000001", None),
+    ("GET", "/api/hosts/host-leads?offset=1000001", None),
+    ("GET", "/api/events?offset=1000001", None),
     ("GET", f"/api/public/cities/in/mumbai/events?page={2**63}", None),
     ("POST", "/api/events/venues", {"name": "Hall", "city": "Mumbai", "capacity": 2**63}),
     ("POST", "/api/events/venues", {"name": "Hall", "city": "Mumbai", "latitude": 1e308 * 10}),

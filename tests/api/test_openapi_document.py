@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from loopin.domain.shared.ids import MAX_ID
 from loopin.entrypoints.http.params import ID_DESCRIPTION
+from loopin.usecases.shared.paging import MAX_OFFSET, MAX_PAGE
 from tests.api.flows import assert_invalid
 
 PUBLIC = {
@@ -164,3 +165,16 @@ async def test_the_documented_phone_and_code_patterns_refuse_what_the_server_ref
     assert accepted.json()["error_code"] == "OTP_NOT_FOUND"  # read in full: only the code was never asked for
     refused = await api.post("/api/auth/verify-otp", json=sent | {field: invalid})
     assert_invalid(refused, field)
+
+
+def test_every_offset_and_limit_has_the_same_bounds(document: dict[str, Any]) -> None:
+    """One paging rule for every list: a route that declared its own (or none) let offset reach 2^63 - 1."""
+    bounds = {"offset": (0, MAX_OFFSET), "limit": (1, MAX_PAGE)}
+    seen = []
+    for method, path, op in operations(document):
+        for parameter in op.get("parameters", []):
+            if parameter["in"] == "query" and parameter["name"] in bounds:
+                schema = parameter["schema"]  # an optional one's bounds sit beside its oneOf
+                seen.append((method, path, parameter["name"], (schema.get("minimum"), schema.get("maximum"))))
+    assert len(seen) > 12
+    assert [s for s in seen if s[3] != bounds[s[2]]] == []

@@ -16,7 +16,6 @@ from loopin.entrypoints.admin.rendering import AnyRequest, Table, page
 from loopin.entrypoints.admin.screen import (
     Choice,
     ConsoleController,
-    Offset,
     Paging,
     SearchScreen,
     done,
@@ -24,7 +23,7 @@ from loopin.entrypoints.admin.screen import (
     staff_id,
 )
 from loopin.entrypoints.admin.session import fresh_step_up
-from loopin.entrypoints.http.params import OptionalQueryId, PathId
+from loopin.entrypoints.http.params import Offset, OptionalQueryId, PathId
 from loopin.usecases.events.manage import UnpublishEvent, UpdateEvent
 from loopin.usecases.payments.refunds import RefundOrderAsStaff
 from loopin.usecases.staff.catalog import ORDER_STATUSES, SearchEvents, SearchOrders, ViewEvent, ViewOrder

@@ -12,9 +12,9 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
 from loopin.entrypoints.admin.rendering import PAGE_SIZE, AnyRequest, Table, back_to, page
-from loopin.entrypoints.admin.screen import ConsoleController, Form, Offset, done, staff_id
+from loopin.entrypoints.admin.screen import ConsoleController, Form, done, staff_id
 from loopin.entrypoints.admin.session import confirmed_at, fresh_step_up, session_of
-from loopin.entrypoints.http.params import OptionalQueryId, PathId
+from loopin.entrypoints.http.params import Offset, OptionalQueryId, PathId
 from loopin.usecases.audit.ports import AuditQuery
 from loopin.usecases.events.hosts import ListHostLeads, MarkHostLead
 from loopin.usecases.events.views import HostLeadView

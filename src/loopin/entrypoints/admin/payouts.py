@@ -15,9 +15,9 @@ from litestar.response import Redirect, Template
 from loopin.domain.payouts.payout import PayoutStatus
 from loopin.domain.shared.errors import InvalidInput
 from loopin.entrypoints.admin.rendering import AnyRequest, Table, page
-from loopin.entrypoints.admin.screen import Choice, ConsoleController, Form, Offset, done, staff_id
+from loopin.entrypoints.admin.screen import Choice, ConsoleController, Form, done, staff_id
 from loopin.entrypoints.admin.session import fresh_step_up
-from loopin.entrypoints.http.params import PathId
+from loopin.entrypoints.http.params import Offset, PathId
 from loopin.usecases.payouts.staff import (
     ApprovePayout,
     ListPayouts,

@@ -17,6 +17,7 @@ from loopin.domain.shared.errors import DomainError
 from loopin.entrypoints.admin.rendering import AnyRequest, Table, back_to, notify, page
 from loopin.entrypoints.admin.session import here, session_of, signed_in_staff
 from loopin.entrypoints.http.controller import LoopinController
+from loopin.entrypoints.http.params import Offset
 from loopin.usecases.shared.paging import Page
 from loopin.usecases.staff.desk import TextSearch
 
@@ -24,7 +25,6 @@ T = TypeVar("T")
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 Text = Annotated[str | None, Parameter(max_length=100)]
 Choice = Annotated[str | None, Parameter(max_length=20)]
-Offset = Annotated[int, Parameter(ge=0, le=1_000_000)]
 
 
 class Paging(NamedTuple):

@@ -18,7 +18,7 @@ from litestar.params import PathParameter, QueryParameter
 from loopin.domain.identity.otp import OtpPolicy
 from loopin.domain.identity.phone import WRITTEN_FORM
 from loopin.domain.shared.ids import MAX_ID
-from loopin.usecases.shared.paging import MAX_PAGE
+from loopin.usecases.shared.paging import MAX_OFFSET, MAX_PAGE
 
 ID_DESCRIPTION = "A positive 63-bit integer id."
 
@@ -34,9 +34,16 @@ PathId: TypeAlias = Annotated[int, _bounded(PathParameter, 1, MAX_ID, descriptio
 QueryId: TypeAlias = Annotated[int, _bounded(QueryParameter, 1, MAX_ID, description=ID_DESCRIPTION)]
 OptionalQueryId: TypeAlias = Annotated[int | None, _bounded(QueryParameter, 1, MAX_ID, description=ID_DESCRIPTION)]
 Page: TypeAlias = Annotated[int, _bounded(QueryParameter, 1, MAX_ID // 100, description="Page number, from 1.")]
-Offset: TypeAlias = Annotated[int, _bounded(QueryParameter, 0, MAX_ID, description="Items to skip.")]
+Offset: TypeAlias = Annotated[int, _bounded(QueryParameter, 0, MAX_OFFSET, description="Items to skip.")]
+"""A list's ``offset``: the bound every paged use case checks (``usecases/shared/paging.py``)."""
+OptionalOffset: TypeAlias = Annotated[
+    int | None, _bounded(QueryParameter, 0, MAX_OFFSET, description="Items to skip.")
+]
+"""An ``offset`` whose absence means something (the feed's default page is the app's, cached)."""
 PageSize: TypeAlias = Annotated[int, _bounded(QueryParameter, 1, MAX_PAGE)]
 """A list's ``limit``: the bound every paged use case checks (``usecases/shared/paging.py``)."""
+OptionalPageSize: TypeAlias = Annotated[int | None, _bounded(QueryParameter, 1, MAX_PAGE)]
+"""A ``limit`` whose absence leaves the page size to the use case."""
 Id: TypeAlias = Annotated[
     int,
     msgspec.Meta(

@@ -36,6 +36,7 @@ from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache
 from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.platform.ports import FileStorage
+from loopin.usecases.shared.paging import MAX_OFFSET
 from loopin.usecases.shared.ports import Clock
 
 SEARCH_MAX = 100
@@ -60,8 +61,8 @@ class SearchInvitees(MemberUseCase):
     ) -> SearchPage:
         limit = self.config.search_default_limit if limit is None else limit
         problems: list[FieldProblem] = []
-        if offset < 0:
-            problems.append(FieldProblem("offset", "offset must be 0 or more"))
+        if not 0 <= offset <= MAX_OFFSET:
+            problems.append(FieldProblem("offset", f"offset must be between 0 and {MAX_OFFSET}"))
         if not 1 <= limit <= self.config.search_max_limit:
             problems.append(FieldProblem("limit", f"limit must be between 1 and {self.config.search_max_limit}"))
         search = " ".join((search or "").split())

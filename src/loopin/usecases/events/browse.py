@@ -13,9 +13,8 @@ from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.catalog import EventCatalog
 from loopin.usecases.events.views import EventView, FeedPageView, ShareLink
 from loopin.usecases.identity.member_use_case import MemberUseCase
+from loopin.usecases.shared.paging import MAX_OFFSET
 from loopin.usecases.shared.ports import Clock
-
-MAX_OFFSET = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from loopin.usecases.payouts.config import PayoutsConfig
 from loopin.usecases.payouts.ports import BankAccountRepository, PayoutHosts, PayoutRepository, PayoutSender
 from loopin.usecases.payouts.settlement import PayoutSettlement
 from loopin.usecases.payouts.views import PayoutView, PayoutViews
-from loopin.usecases.shared.paging import Page, page_size
+from loopin.usecases.shared.paging import Page, page_offset, page_size
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 from loopin.usecases.shared.use_case import UseCase
 
@@ -117,6 +117,7 @@ class ListMyPayouts(MemberUseCase):
     async def __call__(self, *, member_id: int, offset: int, limit: int) -> Page[PayoutView]:
         member = await self.access.load(member_id, Access.MEMBER)
         page_size(limit)
+        page_offset(offset)
         listed = await self.views.page(await self.payouts.of_host(member.id, offset=offset, limit=limit))
         await self.uow.commit()
         return listed

@@ -28,7 +28,7 @@ from loopin.usecases.payouts.ports import (
 )
 from loopin.usecases.payouts.settlement import PayoutSettlement
 from loopin.usecases.payouts.views import PayoutView, PayoutViews
-from loopin.usecases.shared.paging import Page, page_size
+from loopin.usecases.shared.paging import Page, page_offset, page_size
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 from loopin.usecases.shared.use_case import UseCase
 
@@ -99,6 +99,7 @@ class ListPayouts:
     ) -> Page[PayoutView]:
         staff_id = await self.staff.staff_id(member_id)
         page_size(limit)
+        page_offset(offset)
         page = await self.payouts.by_status(status, offset=offset, limit=limit)
         shown = len(page.rows)
         self.staff.looked(

@@ -1,5 +1,6 @@
-"""Every paged list of the service answers at most ``MAX_PAGE`` items a page: one bound, checked in one place
-(the routes declare the same bound to the OpenAPI document through ``entrypoints/http/params.py``)."""
+"""Every paged list of the service answers at most ``MAX_PAGE`` items a page and skips at most ``MAX_OFFSET``: one
+bound each, checked in one place (the routes declare the same bounds to the OpenAPI document through
+``entrypoints/http/params.py``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Generic, TypeVar
 from loopin.domain.shared.errors import InvalidInput
 
 MAX_PAGE = 100
+MAX_OFFSET = 1_000_000  # far past any list a person pages through; past it the database only counts rows to skip
 
 T = TypeVar("T")
 
@@ -32,3 +34,10 @@ def page_size(limit: int) -> int:
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput.single("limit", f"The page size is between 1 and {MAX_PAGE}")
     return limit
+
+
+def page_offset(offset: int) -> int:
+    """``offset`` when it is one this service skips to, else a 422 naming the bounds."""
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput.single("offset", f"The offset is between 0 and {MAX_OFFSET}")
+    return offset

@@ -15,7 +15,7 @@ from loopin.domain.identity.member import Access, Member
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.audit.record import audit_entry
 from loopin.usecases.identity.member_use_case import MemberUseCase
-from loopin.usecases.shared.paging import Page, page_size
+from loopin.usecases.shared.paging import Page, page_offset, page_size
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 from loopin.usecases.staff.ports import PageRequest
 
@@ -51,8 +51,7 @@ class StaffDesk(MemberUseCase):
 def checked_page(page: PageRequest, sorts: tuple[str, ...]) -> PageRequest:
     """The page as asked, or a 422 naming what is wrong; an unknown sort key falls back to the first one."""
     page_size(page.limit)
-    if not 0 <= page.offset <= 1_000_000:
-        raise InvalidInput.single("offset", "The offset is between 0 and 1000000")
+    page_offset(page.offset)
     sort = page.sort if page.sort in sorts else sorts[0]
     return PageRequest(page.offset, page.limit, sort, page.descending)
 

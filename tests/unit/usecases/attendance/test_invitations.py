@@ -58,7 +58,7 @@ async def test_search_finds_active_members_by_name_and_marks_the_invited(world: 
     )
     assert everyone.total == 3  # never the host, never a waitlisted member
     assert [h.full_name for h in everyone.hits] == ["Ashok Kumar", "Bina"]
-    for bad in ({"limit": 0}, {"offset": -1}):
+    for bad in ({"limit": 0}, {"offset": -1}, {"offset": 1_000_001}):
         with pytest.raises(InvalidInput):
             await world.run(SearchInvitees, member_id=host.id, event_id=event.id, **bad)
     with pytest.raises(HostOnly):

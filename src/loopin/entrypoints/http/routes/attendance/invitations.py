@@ -11,7 +11,7 @@ from litestar.params import FromQuery, JSONBody
 
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
-from loopin.entrypoints.http.params import Id, Offset, PathId, QueryId
+from loopin.entrypoints.http.params import Id, Offset, OptionalPageSize, PathId, QueryId
 from loopin.entrypoints.http.wire import to_wire, wall_clock
 from loopin.usecases.attendance.invitation_answers import ListMyInvitations, RespondToInvitation
 from loopin.usecases.attendance.invitations import ListEventInvitations, SearchInvitees, SendInvitations
@@ -145,7 +145,7 @@ class InvitationController(LoopinController):
         event_id: QueryId,
         search_invitees: FromDishka[SearchInvitees],
         offset: Offset = 0,
-        limit: FromQuery[int | None] = None,
+        limit: OptionalPageSize = None,
         search: FromQuery[str | None] = None,
     ) -> SearchOut:
         page = await search_invitees(

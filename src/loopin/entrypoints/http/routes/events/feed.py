@@ -24,7 +24,7 @@ from loopin.entrypoints.http.auth import (
     optional_session,
 )
 from loopin.entrypoints.http.controller import LoopinController
-from loopin.entrypoints.http.params import Id, OptionalQueryId, PathId
+from loopin.entrypoints.http.params import Id, OptionalOffset, OptionalPageSize, OptionalQueryId, PathId
 from loopin.entrypoints.http.routes.events.wire import EventOut, event_out
 from loopin.entrypoints.http.wire import MessageOut, partial_update
 from loopin.usecases.events.browse import FeedFilters, GetShareUrl
@@ -229,8 +229,8 @@ class EventController(LoopinController):
         city: FromQuery[str | None] = None,
         country_code: FromQuery[str | None] = None,
         search: FromQuery[str | None] = None,
-        offset: FromQuery[int | None] = None,
-        limit: FromQuery[int | None] = None,
+        offset: OptionalOffset = None,
+        limit: OptionalPageSize = None,
     ) -> Response[FeedOut]:
         session = request.user
         body = await read_feed(
