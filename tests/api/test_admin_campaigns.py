@@ -101,6 +101,23 @@ async def test_compose_preview_send_and_see_the_results(console: Rig) -> None:
     assert {"campaign.created", "campaign.sent"} <= actions
 
 
+async def test_a_campaign_that_reaches_no_one_offers_no_send(console: Rig) -> None:
+    api, fakes = console.client, console.fakes
+    await appoint(console.container)
+    await sign_in(api, fakes)
+    composed = await post_form(api, "/admin/campaigns/new", "/admin/campaigns/new", **DRAFT, city="Nowhere")
+    here = composed.headers["location"]
+    draft = (await api.get(here)).text  # the sign-in's code is fresh: a sendable draft would offer the send
+    assert '<strong data-testid="audience-count">0</strong> members' in draft
+    assert 'data-testid="send"' not in draft
+    assert "Send to 0" not in draft
+    assert "No member matches this audience now" in draft
+    refused = await post_form(api, f"{here}/send", here)  # a page left open while the audience emptied
+    assert refused.headers["location"] == here
+    assert "No member matches this audience now" in (await api.get(here)).text
+    assert [s for _, s in await campaign_rows()] == ["draft"]
+
+
 async def test_the_form_notice_names_each_field_it_refuses(console: Rig) -> None:
     """The notice above the form is read on its own: 'Nothing is saved yet. A whole number' did not say where."""
     api, fakes = console.client, console.fakes

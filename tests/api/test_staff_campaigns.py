@@ -46,6 +46,13 @@ async def test_staff_compose_preview_send_and_read_the_results(inline_rig: Rig) 
     listed = app_object(await rig.client.get("/api/staff/campaigns", headers=staff.headers))
     assert [c["id"] for c in listed["campaigns"]] == [campaign["id"]]
 
+    nowhere = {**DRAFT, "audience": {"city": "Nowhere"}}
+    empty = (await rig.client.post("/api/staff/campaigns", json=nowhere, headers=staff.headers)).json()["campaign"]
+    refused = app_error(
+        await rig.client.post(f"/api/staff/campaigns/{empty['id']}/send", headers=staff.headers), 422
+    )
+    assert "No member matches this audience" in refused["detail"][0]["msg"]
+
     # members are not staff
     app_error(await rig.client.get("/api/staff/campaigns", headers=members[0].headers), 403)
     app_error(await rig.client.post("/api/staff/campaigns", json=DRAFT, headers=members[0].headers), 403)

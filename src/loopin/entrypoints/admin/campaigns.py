@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from loopin.domain.notifications.campaign import Audience, CampaignStatus
 from loopin.domain.notifications.templates import Template as MessageTemplate
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
-from loopin.entrypoints.admin.rendering import PAGE_SIZE, AnyRequest, back_to, notify, page
+from loopin.entrypoints.admin.rendering import PAGE_SIZE, AnyRequest, back_to, counted, notify, page
 from loopin.entrypoints.admin.screen import Choice, ConsoleController, Form, done, staff_id
 from loopin.entrypoints.admin.session import fresh_step_up
 from loopin.entrypoints.http.params import OptionalQueryId, PathId
@@ -147,7 +147,9 @@ class CampaignAdminController(ConsoleController):
     async def send(self, request: AnyRequest, campaign_id: PathId, send: FromDishka[SendCampaign]) -> Redirect:
         action = send(member_id=staff_id(request), campaign_id=campaign_id)
         return await done(
-            request, action, lambda v: f"Campaign #{v.campaign.id} is sending to {v.campaign.recipients} members."
+            request,
+            action,
+            lambda v: f"Campaign #{v.campaign.id} is sending to {counted(v.campaign.recipients, 'member')}.",
         )
 
     @post("/{campaign_id:int}/cancel")
@@ -156,7 +158,9 @@ class CampaignAdminController(ConsoleController):
     ) -> Redirect:
         action = cancel(member_id=staff_id(request), campaign_id=campaign_id)
         return await done(
-            request, action, lambda v: f"Campaign #{v.campaign.id} is cancelled; {v.results.sent} members had it."
+            request,
+            action,
+            lambda v: f"Campaign #{v.campaign.id} is cancelled; {counted(v.results.sent, 'member')} had it.",
         )
 
 

@@ -36,7 +36,7 @@ from loopin.entrypoints.admin.events import EventAdminController, OrderAdminCont
 from loopin.entrypoints.admin.members import DashboardController, MemberController
 from loopin.entrypoints.admin.operations import AuditAdminController, FeeAdminController, LeadAdminController
 from loopin.entrypoints.admin.payouts import PayoutAdminController
-from loopin.entrypoints.admin.rendering import AnyRequest, back_to, notify, page
+from loopin.entrypoints.admin.rendering import AnyRequest, back_to, counted, notify, page, plural
 from loopin.entrypoints.admin.session import (
     SignInRequired,
     StepUpRequired,
@@ -79,6 +79,8 @@ def template_config(settings: Settings) -> TemplateConfig[JinjaTemplateEngine]:
             when=lambda moment: local_time(moment, zone),
             day=lambda moment: local_time(moment, zone, with_time=False),
             inr=inr,
+            plural=plural,
+            counted=counted,
         )
 
     return TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=filters)

@@ -28,6 +28,16 @@ SCREENS = (  # the navigation: (key, path, label)
 AnyRequest = Request[Any, Any, Any]
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """The noun for ``count`` of it: ``order`` for 1, ``orders`` otherwise (``nouns`` when not just an ``s``)."""
+    return noun if count == 1 else nouns or f"{noun}s"
+
+
+def counted(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 order``, ``2 orders``, ``1,200 members``: every count the console shows with its noun."""
+    return f"{count:,} {plural(count, noun, nouns)}"
+
+
 def notify(request: AnyRequest, text: str, kind: str = "ok") -> None:
     """A notice for the next page this browser shows (after a redirect)."""
     session = request.scope.get("session")

@@ -39,6 +39,18 @@ SAMPLE_IDS = 20
 class CampaignNotFound(NotFound, code="CAMPAIGN_NOT_FOUND", message="Campaign not found."): ...
 
 
+def audience_refusal(count: int) -> str | None:
+    """Why an audience of ``count`` members is not sent to, or None: the send refuses it, the preview says it."""
+    if count == 0:
+        return (
+            "No member matches this audience now, so there is no one to send it to: discard this draft or "
+            "compose one with other rules."
+        )
+    if count > MAX_RECIPIENTS:
+        return f"A campaign reaches at most {MAX_RECIPIENTS} members"
+    return None
+
+
 def batch_job(campaign_id: int, progress: int) -> Job:
     """Keyed by progress: the resume sweep and the chain asking for the same batch queue it once."""
     return Job(
@@ -71,6 +83,11 @@ class CampaignPreview:
     @property
     def audience(self) -> str:
         return self.campaign.audience.describe()
+
+    @property
+    def refusal(self) -> str | None:
+        """Why sending would be refused now (the console shows it instead of the send button)."""
+        return audience_refusal(self.count)
 
 
 class ListCampaignTemplates(StaffDesk):
@@ -156,8 +173,9 @@ class SendCampaign(CampaignDesk):
         now = self.clock.now()
         campaign.start(staff.id, now)
         kind = campaign.render().kind
-        if await self.recipients.count(campaign.audience, kind, now) > MAX_RECIPIENTS:
-            raise InvalidInput.single("audience", f"A campaign reaches at most {MAX_RECIPIENTS} members")
+        refusal = audience_refusal(await self.recipients.count(campaign.audience, kind, now))
+        if refusal is not None:
+            raise InvalidInput.single("audience", refusal)
         campaign.recipients = await self.recipients.enroll(campaign.id, campaign.audience, kind, now)
         await self.campaigns.save(campaign)
         self.uow.enqueue(batch_job(campaign.id, 0))

@@ -89,6 +89,17 @@ async def test_preview_renders_the_message_and_send_reaches_each_member_once(wor
         await world.run(CancelCampaign, member_id=staff.id, campaign_id=draft.campaign.id)
 
 
+async def test_a_campaign_that_reaches_no_one_is_not_sent(world: World) -> None:
+    staff = await world.member(1, role=Role.STAFF)
+    draft = await compose(world, staff.id, Audience.checked(city="Nowhere"))
+    assert (await world.run(PreviewCampaign, member_id=staff.id, campaign_id=draft.campaign.id)).count == 0
+    with pytest.raises(InvalidInput, match="No member matches this audience") as refused:
+        await world.run(SendCampaign, member_id=staff.id, campaign_id=draft.campaign.id)
+    assert [p.field for p in refused.value.problems] == ["audience"]
+    kept = await world.run(GetCampaign, member_id=staff.id, campaign_id=draft.campaign.id)
+    assert (kept.campaign.status, kept.campaign.recipients) == (CampaignStatus.DRAFT, 0)  # still a draft to edit
+
+
 async def test_cancel_stops_the_remaining_batches(recorded_world: World) -> None:
     world = recorded_world
     staff = await world.member(1, role=Role.STAFF)
