@@ -176,6 +176,16 @@ async def test_invalid_utf8_is_a_422(rig: Rig) -> None:
     app_error(response, 422, "VALIDATION_ERROR")
 
 
+async def test_an_unreadable_path_is_422_on_a_route_and_404_where_no_route_matches(rig: Rig) -> None:
+    """Routing comes first: a path that names no route is 404 like any unknown path, whatever its bytes (an id
+    route takes no ``1\x00``); on a route that takes text, the text rule answers 422 before the handler runs."""
+    member = await rig.member()
+    for url in ("/api/events/1%00", "/api/events/%ff%fe", "/api/nowhere/x%00y", "/api/events/1%00?search=a%00"):
+        app_error(await rig.client.get(url, headers=member.headers), 404, "NOT_FOUND")
+    for url in ("/api/payments/orders/LP%00x", "/api/public/events/%ff%fe", "/api/events/1?x=%ff"):
+        app_error(await rig.client.get(url, headers=member.headers), 422, "VALIDATION_ERROR")
+
+
 async def test_nul_bytes_and_invalid_utf8_in_multipart_text_are_422(rig: Rig) -> None:
     member = await rig.member(status=rig_onboarding())
     for bad in (b"Asha\x00Rao", b"Asha \xff Rao"):
