@@ -82,6 +82,9 @@ async def test_the_source_reads_live_tickets_of_published_events_in_the_window(
         assert due.start_time == near.start_time
         assert await source.ticket_holders(now + timedelta(hours=5), now + timedelta(hours=24), 100) == []
         assert await source.hosts_with_pending(now, now + timedelta(hours=24), 100) == []
+        [kickoff] = await source.hosts_with_guests(now, now + timedelta(hours=24), 100)  # not the cancelled one
+        assert (kickoff.event_id, kickoff.member_id, kickoff.count) == (near.id, host.id, 1)
+        assert await source.hosts_with_guests(now + timedelta(hours=5), now + timedelta(hours=24), 100) == []
         assert await source.invitees_expiring(now, now + timedelta(hours=24), 100) == []
         await (await scope.get(UnitOfWork)).commit()
 

@@ -53,6 +53,22 @@ class MemoryReminderSource(MemoryAdapter, ReminderSource):
         ]
         return sorted(due, key=lambda d: (d.start_time, d.event_id))[:limit]
 
+    async def hosts_with_guests(
+        self, starts_after: datetime, starts_until: datetime, limit: int
+    ) -> list[ReminderDue]:
+        events = self._events(lambda e: starts_after < e.start_time <= starts_until)
+        guests: dict[int, int] = {}
+        for row in self._tx.rows(TICKETS):
+            ticket: Ticket = row
+            if ticket.event_id in events and ticket.is_live:
+                guests[ticket.event_id] = guests.get(ticket.event_id, 0) + 1
+        due = [
+            ReminderDue(e.id, e.title, e.host_id, e.start_time, e.timezone, count=guests[e.id])
+            for e in events.values()
+            if e.id in guests
+        ]
+        return sorted(due, key=lambda d: (d.start_time, d.event_id))[:limit]
+
     async def invitees_expiring(self, after: datetime, until: datetime, limit: int) -> list[ReminderDue]:
         events = self._events(lambda e: True)
         due = []

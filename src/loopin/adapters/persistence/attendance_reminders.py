@@ -51,6 +51,20 @@ class SqlReminderSource(SqlAdapter, ReminderSource):
         )
         return [ReminderDue(e, t, h, s, z, count=n) for e, t, h, s, z, n in rows]
 
+    async def hosts_with_guests(
+        self, starts_after: datetime, starts_until: datetime, limit: int
+    ) -> list[ReminderDue]:
+        guests = func.count(TicketRow.id)
+        rows = await self._session.execute(
+            select(EventRow.id, EventRow.title, EventRow.host_id, EventRow.start_time, EventRow.timezone, guests)
+            .join(TicketRow, TicketRow.event_id == EventRow.id)
+            .where(*ON, LIVE, EventRow.start_time > starts_after, EventRow.start_time <= starts_until)
+            .group_by(EventRow.id)
+            .order_by(EventRow.start_time, EventRow.id)
+            .limit(limit)
+        )
+        return [ReminderDue(e, t, h, s, z, count=n) for e, t, h, s, z, n in rows]
+
     async def invitees_expiring(self, after: datetime, until: datetime, limit: int) -> list[ReminderDue]:
         rows = await self._session.execute(
             select(

@@ -216,6 +216,9 @@ _ALL = (
        when=str),
     _t("reminder_pending_requests", K.REMINDER, "event_requests", "{count} waiting: {event_name}",
        "{count} join requests for {event_name} are waiting for your answer.", event_name=str, count=int),
+    _t("reminder_check_in", K.REMINDER, "check_in", "{event_name} has started",
+       "{count} guests hold tickets for {event_name}. Open the scanner to check them in at the door.", urgent=True,
+       event_name=str, count=int),
     _t("reminder_invitation_expiring", K.REMINDER, "event_invites", "Invitation expiring: {event_name}",
        "Your invitation to {event_name} expires {when}. Answer it before it lapses.", event_name=str, when=str),
     # campaigns (staff)

@@ -23,6 +23,7 @@ class AttendanceConfig:
     )
     host_pending_notice: timedelta = timedelta(hours=24)  # hosts with requests still waiting, before the start
     invitation_expiry_notice: timedelta = timedelta(hours=6)  # invitees, before their invitation lapses
+    kickoff_grace: timedelta = timedelta(hours=1)  # a host's "open the scanner" is not sent later than this
     reminder_batch: int = 1000  # reminders of one kind claimed per transaction
     offer_window: OfferWindow = field(default_factory=OfferWindow)  # how long a freed seat is held for the next
     waitlist_scan: int = 500  # waiting places one turn of the line looks at (first fit, in line order)

@@ -343,8 +343,8 @@ class PaidTicketRefunds(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class ReminderDue:
-    """Someone to remind of an event: a ticket holder, a host with requests waiting (``count`` of them), an
-    invitee whose invitation lapses at ``deadline``."""
+    """Someone to remind of an event: a ticket holder, a host with requests waiting or guests arriving
+    (``count`` of them), an invitee whose invitation lapses at ``deadline``."""
 
     event_id: int
     event_title: str
@@ -368,6 +368,12 @@ class ReminderSource(Protocol):
         self, starts_after: datetime, starts_until: datetime, limit: int
     ) -> list[ReminderDue]:
         """Hosts of events starting in the window that still have pending join requests (``count``)."""
+        ...
+
+    async def hosts_with_guests(
+        self, starts_after: datetime, starts_until: datetime, limit: int
+    ) -> list[ReminderDue]:
+        """Hosts of events starting in the window that have guests with live tickets (``count`` of them)."""
         ...
 
     async def invitees_expiring(self, after: datetime, until: datetime, limit: int) -> list[ReminderDue]:

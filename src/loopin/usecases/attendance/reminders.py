@@ -1,5 +1,6 @@
 """Scheduled reminders (every five minutes): ticket holders before the start (24 h and 2 h by default), hosts
-whose join requests still wait as the event nears, invitees whose invitation is about to lapse.
+whose join requests still wait as the event nears, hosts at the start of an event guests hold tickets for (open
+the scanner), invitees whose invitation is about to lapse.
 
 Each reminder goes out exactly once per person, event and kind, however often the scheduler runs, even twice
 at once or retried: the sent-marker row (``ReminderLedger.claim``) and the reminder's notification job commit in
@@ -56,6 +57,10 @@ class SendReminders(UseCase):
             now, now + self.config.host_pending_notice, self.config.reminder_batch
         )
         sent += await self._send("host_pending", hosts, "reminder_pending_requests", now)
+        starting = await self.source.hosts_with_guests(
+            now - self.config.kickoff_grace, now, self.config.reminder_batch
+        )
+        sent += await self._send("host_kickoff", starting, "reminder_check_in", now)
         invitees = await self.source.invitees_expiring(
             now, now + self.config.invitation_expiry_notice, self.config.reminder_batch
         )
@@ -76,7 +81,7 @@ class SendReminders(UseCase):
     def _notice(kind: str, d: ReminderDue, template: str, now: datetime) -> Job:
         values: dict[str, object] = {"event_name": d.event_title}
         ticket = kind.startswith("ticket_")  # "still coming?": the app offers POST /api/events/{id}/release-seat
-        if template == "reminder_pending_requests":
+        if template in ("reminder_pending_requests", "reminder_check_in"):
             values["count"] = d.count
         elif template == "reminder_invitation_expiring":
             values["when"] = when(d.deadline or d.start_time, d.timezone, now)

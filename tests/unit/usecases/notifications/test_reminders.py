@@ -84,6 +84,8 @@ async def test_a_day_of_events_reminds_everyone_exactly_once(world: World) -> No
         key(host, tonight.id, "host_pending"),
         key(host, tomorrow.id, "host_pending"),
         key(invitee, tomorrow.id, "invitation_expiring"),
+        # the host, as each event with guests starts: open the scanner (not for the cancelled one)
+        *(key(host, e.id, "host_kickoff") for e in (soon, tonight, tomorrow, now_ish)),
     }
     assert set(reminders) == expected
     assert all(count == 1 for count in reminders.values()), reminders
@@ -92,14 +94,49 @@ async def test_a_day_of_events_reminds_everyone_exactly_once(world: World) -> No
     assert sent_at[key(g_tomorrow, tomorrow.id, "ticket_2h")] == [start + 28 * H]
     assert sent_at[key(host, tomorrow.id, "host_pending")] == [start + 6 * H]
     assert sent_at[key(invitee, tomorrow.id, "invitation_expiring")] == [start + 24 * H]
+    assert sent_at[key(host, tomorrow.id, "host_kickoff")] == [start + 30 * H]
     [host_note] = [
         n
         for n in await world.notifications(host)
-        if n.data.get("reminder") and n.data["event_id"] == str(tomorrow.id)
+        if n.data.get("reminder") == "host_pending" and n.data["event_id"] == str(tomorrow.id)
     ]
     assert host_note.title == "2 waiting: Tomorrow"
     # the muted guest has the reminders in the inbox, and none on the phone
     assert all(muted.id not in p.player_ids for p in world.push.sent[pushes_before:])
+
+
+async def test_a_host_is_told_to_open_the_scanner_when_an_event_with_guests_starts(world: World) -> None:
+    """Spec platform.md §3.6 B14 (kickoff): the host, at the start, routed to the app's ``check_in`` screen;
+    an event nobody holds a ticket for, or one that started over an hour ago, sends nothing."""
+    host = await world.member(1, name="Host")
+    party = await world.event(host, title="Party", starts_in=H, max_capacity=20)
+    empty = await world.event(host, title="Nobody yet", starts_in=H, max_capacity=20)
+    await guests_with_tickets(world, host, party.id, [2, 3])
+    world.advance(H - timedelta(minutes=5))
+    await world.run(SendReminders)
+    assert not [n for n in await world.notifications(host) if n.data.get("reminder") == "host_kickoff"]
+
+    world.advance(timedelta(minutes=5))
+    await world.run(SendReminders)
+    world.advance(timedelta(minutes=5))
+    await world.run(SendReminders)
+
+    [kickoff] = [n for n in await world.notifications(host) if n.data.get("reminder") == "host_kickoff"]
+    assert kickoff.data["route"] == "check_in"
+    assert kickoff.data["event_id"] == str(party.id)
+    assert kickoff.title == "Party has started"
+    assert "2 guests" in kickoff.body
+    assert "action" not in kickoff.data  # the host has no seat to release
+    assert empty.id != party.id
+
+
+async def test_a_kickoff_missed_by_over_an_hour_is_not_sent_late(world: World) -> None:
+    host = await world.member(1, name="Host")
+    party = await world.event(host, title="Party", starts_in=H, max_capacity=20)
+    await guests_with_tickets(world, host, party.id, [2])
+    world.advance(2 * H)  # the scheduler was down through the start
+    await world.run(SendReminders)
+    assert not [n for n in await world.notifications(host) if n.data.get("reminder") == "host_kickoff"]
 
 
 async def test_the_reminder_says_when_on_the_events_wall_clock() -> None:
