@@ -195,6 +195,8 @@ _ALL = (
     # payouts (the payouts context sends these)
     _t("payout_paid", K.PAYOUT, "payouts", "Payout sent",
        "₹{amount} has been sent to your bank account (reference {utr}).", amount=str, utr=str),
+    _t("payout_account_missing", K.PAYOUT, "payouts", "Add a bank account to get paid",
+       "₹{amount} from your events is ready to be paid out. Add a bank account so we can send it.", amount=str),
     _t("payout_failed", K.PAYOUT, "payouts", "Payout failed",
        "Your payout of ₹{amount} could not be completed: {reason} The amount is back in your available balance.",
        amount=str, reason=str),

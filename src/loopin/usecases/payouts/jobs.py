@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from loopin.domain.audit.entry import JsonValue
 from loopin.domain.payouts.bank_account import BankAccount
@@ -44,6 +45,16 @@ def _data(p: PayoutRequest) -> dict[str, str | int]:
 def payout_paid(p: PayoutRequest) -> Job:
     return notification_job(
         "payout_paid", recipient_id=p.host_id, values={"amount": str(p.amount), "utr": p.utr}, data=_data(p)
+    )
+
+
+def payout_account_missing(host_id: int, available: Decimal, at: datetime) -> Job:
+    """The weekly proposal found money for a host with no account to pay it into (one notice per run's day)."""
+    return notification_job(
+        "payout_account_missing",
+        recipient_id=host_id,
+        values={"amount": str(available)},
+        key=f"payout-account-missing:{host_id}:{at.date().isoformat()}",
     )
 
 

@@ -156,21 +156,29 @@ class CancelPayout(MemberUseCase):
 
 class ProposePayouts(UseCase):
     """The weekly job: a payout proposed (``requested``, origin ``proposal``) for each host with at least the
-    minimum available, a primary account and nothing in flight. Staff approve it like a host's request."""
+    minimum available, a primary account and nothing in flight. Staff approve it like a host's request. A host
+    with that much available and no account is reminded to add one (spec B15), once per run."""
 
     payouts: PayoutRepository
     locks: PayoutHosts
     accounts: BankAccountRepository
     desk: PayoutDesk
     balances: HostBalances
+    clock: Clock
     config: PayoutsConfig
 
     async def __call__(self) -> int:
         proposed = 0
+        now = self.clock.now()
         for host_id in await self.balances.earnings.hosts_with_money(after_id=0, limit=self.config.proposal_batch):
             await self.locks.lock(host_id)
             primary = next((a for a in await self.accounts.of_host(host_id) if a.is_primary), None)
-            if primary is None or await self.payouts.in_flight_of(host_id) is not None:
+            if primary is None:
+                available = (await self.balances.of(host_id, now)).available
+                if available >= self.config.minimum:
+                    self.uow.enqueue(jobs.payout_account_missing(host_id, available, now))
+                continue
+            if await self.payouts.in_flight_of(host_id) is not None:
                 continue
             try:
                 await self.desk.draw(host_id, primary, None, PayoutOrigin.PROPOSAL, None)

@@ -291,6 +291,35 @@ async def test_the_weekly_proposal(money: Money) -> None:
     await money.books_balance()
 
 
+async def test_the_weekly_proposal_reminds_a_host_without_a_bank_account(money: Money) -> None:
+    """Spec platform.md §3.6 B15: money waits for a host who has no account to pay it into; they are told,
+    once per weekly run (a second run the same day sends nothing more), and hosts who have one are not."""
+    await earned(money)
+    no_account = Money(money.world, money.gateway, await money.world.member(2), guests=500)
+    event = await no_account.event()
+    await no_account.sale(event)
+    no_account.settle(event)
+    await money.world.run(ProposePayouts)
+    await money.world.run(ProposePayouts)
+
+    reminders = [
+        n for n in await money.world.notifications(no_account.host) if n.template == "payout_account_missing"
+    ]
+    assert len(reminders) == 1
+    [reminder] = reminders
+    assert "₹100.00" in reminder.body
+    assert reminder.data["route"] == "payouts"
+    assert "payout_account_missing" not in await money.world.templates(money.host)
+
+
+async def test_no_bank_account_reminder_while_nothing_is_available(money: Money) -> None:
+    no_account = Money(money.world, money.gateway, await money.world.member(2), guests=500)
+    event = await no_account.event()
+    await no_account.sale(event)  # the event has not ended: nothing is available yet
+    await money.world.run(ProposePayouts)
+    assert "payout_account_missing" not in await money.world.templates(no_account.host)
+
+
 @dataclass
 class ApiSender(PayoutSender):
     """A payout API: takes the transfer, then confirms it (as RazorpayX would, by webhook or poll)."""
