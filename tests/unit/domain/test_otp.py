@@ -20,7 +20,7 @@ from loopin.domain.identity.otp import (
 )
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared import keyed_digest
-from loopin.domain.shared.errors import ErrorKind
+from loopin.domain.shared.errors import ErrorKind, InvalidInput
 from loopin.domain.shared.keyed_digest import KeyedDigest
 
 NOW = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)
@@ -63,6 +63,21 @@ def test_new_code_comes_from_secrets_over_the_whole_range_zero_padded(monkeypatc
     assert POLICY.new_code() == "0007"
     assert OtpPolicy(length=6).new_code() == "000007"
     assert bounds == [10_000, 1_000_000]
+
+
+def test_the_policy_reads_a_typed_code_without_its_surrounding_spaces() -> None:
+    assert POLICY.read_code(" 0421\t") == "0421"
+    assert OtpPolicy(length=6).read_code("004821") == "004821"
+
+
+@pytest.mark.parametrize("text", ["", "123", "12345", "12a4", "12 4", "١٢٣٤", "１２３４", "+123", "1.23"])
+def test_the_policy_refuses_anything_but_its_length_in_ascii_digits(text: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        POLICY.read_code(text)
+    assert caught.value.code == "INVALID_OTP_FORMAT"
+    assert [(p.field, p.message) for p in caught.value.problems] == [
+        ("otp_code", "The code must be exactly 4 digits")
+    ]
 
 
 def test_a_challenge_keeps_only_the_keyed_digest_of_the_code() -> None:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from loopin.domain.identity.phone import PhoneNumber
-from loopin.domain.shared.errors import NotFound, RateLimited, Refused
+from loopin.domain.shared.errors import InvalidInput, NotFound, RateLimited, Refused
 from loopin.domain.shared.keyed_digest import KeyedDigest
 
 
@@ -21,6 +21,16 @@ class OtpPolicy:
 
     def new_code(self) -> str:
         return f"{secrets.randbelow(10**self.length):0{self.length}d}"
+
+    def read_code(self, text: str) -> str:
+        """The code a person typed, as ``new_code`` makes them (surrounding spaces dropped). Anything else is
+        refused before a challenge is touched, so a typo never uses up a try."""
+        code = text.strip()
+        if len(code) != self.length or not code.isascii() or not code.isdigit():
+            raise InvalidInput.single(
+                "otp_code", f"The code must be exactly {self.length} digits", code="INVALID_OTP_FORMAT"
+            )
+        return code
 
     @property
     def code_pattern(self) -> str:

@@ -8,7 +8,7 @@ from loopin.domain.identity.member import Member, MemberDeactivated, MemberStatu
 from loopin.domain.identity.otp import OtpLocked, OtpNotRequested, OtpOutcome, OtpRejected
 from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.shared.client_network import client_network
-from loopin.domain.shared.errors import InvalidInput, NotFound
+from loopin.domain.shared.errors import NotFound
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.usecases.identity import jobs
 from loopin.usecases.identity.config import IdentityConfig
@@ -55,11 +55,7 @@ class VerifyOtp(MemberUseCase):
     ) -> SessionStarted:
         phone = PhoneNumber.parse(phone_number)
         policy = self.config.otp
-        code = otp_code.strip()
-        if len(code) != policy.length or not code.isascii() or not code.isdigit():
-            raise InvalidInput.single(
-                "otp_code", f"The code must be exactly {policy.length} digits", code="INVALID_OTP_FORMAT"
-            )
+        code = policy.read_code(otp_code)
         now = self.clock.now()
         locked = await self.otps.lock_for_sign_in(phone)
         if locked is None:

@@ -18,7 +18,6 @@ from loopin.domain.attendance.request import RequestStatus
 from loopin.domain.events.event import EventStatus
 from loopin.domain.identity.member import Access, Member
 from loopin.domain.identity.otp import OtpNotRequested, OtpOutcome, OtpRejected
-from loopin.domain.shared.errors import InvalidInput
 from loopin.domain.shared.keyed_digest import KeyedDigest
 from loopin.usecases.attendance import jobs as attendance_jobs
 from loopin.usecases.attendance.ports import (
@@ -139,9 +138,7 @@ class EraseMyAccount(MemberUseCase):
 
     async def _confirm(self, member: Member, otp_code: str, now: datetime) -> None:
         policy = self.config.otp
-        code = otp_code.strip()
-        if len(code) != policy.length or not code.isascii() or not code.isdigit():
-            raise InvalidInput.single("otp_code", f"The code must be exactly {policy.length} digits")
+        code = policy.read_code(otp_code)
         challenge = await self.otps.get_for_update(member.phone)
         if challenge is None or challenge.consumed_at is not None:  # a used code is the one they signed in with
             raise OtpNotRequested("Ask for a code first: it confirms that you want to delete your account.")

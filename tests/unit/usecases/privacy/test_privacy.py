@@ -12,7 +12,7 @@ from loopin.domain.attendance.ticket import PaymentStatus
 from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.identity.member import ERASED_NAME, Access, Member, MemberStatus
 from loopin.domain.identity.otp import OtpNotRequested, OtpRejected
-from loopin.domain.shared.errors import RateLimited, Unauthenticated
+from loopin.domain.shared.errors import InvalidInput, RateLimited, Unauthenticated
 from loopin.usecases.attendance.invitations import SendInvitations
 from loopin.usecases.attendance.ports import TicketRepository
 from loopin.usecases.attendance.requests import CreateJoinRequest
@@ -133,6 +133,19 @@ async def test_the_code_a_member_signed_in_with_is_no_deletion_code(world: World
         with pytest.raises(OtpNotRequested, match="Ask for a code first"):
             await world.run(EraseMyAccount, member_id=me.id, otp_code=code)
     assert (await load(world, me.id)).status is MemberStatus.ACTIVE
+
+
+@pytest.mark.parametrize("code", ["123", "12a4", "١٢٣٤"])
+async def test_a_malformed_deletion_code_is_refused_as_at_sign_in_without_using_a_try(
+    world: World, code: str
+) -> None:
+    me = await world.member(1)
+    right = await code_for(world, me)
+    with pytest.raises(InvalidInput) as caught:
+        await world.run(EraseMyAccount, member_id=me.id, otp_code=code)
+    assert caught.value.code == "INVALID_OTP_FORMAT"  # the one reading of a code: OtpPolicy.read_code
+    assert caught.value.problems[0].field == "otp_code"
+    await world.run(EraseMyAccount, member_id=me.id, otp_code=f" {right} ")
 
 
 async def test_deleting_erases_the_person_and_keeps_the_records(world: World) -> None:
