@@ -9,7 +9,6 @@ from loopin.domain.events.problems import Problems
 from loopin.usecases.events.config import EventsConfig
 from loopin.usecases.platform.files import (
     CheckedImage,
-    ImageRefusal,
     UploadedFile,
     recognised_images,
     store_images,
@@ -28,12 +27,8 @@ def check_covers(
     images, refused = recognised_images(
         files, inspector, min_bytes=config.cover_min_bytes, max_bytes=config.cover_max_bytes
     )
-    limit_mb = config.cover_max_bytes / (1024 * 1024)
     for index, why in refused:
-        if why is ImageRefusal.TOO_LARGE:
-            problems.add(FIELD, f"Cover image {index} is larger than {limit_mb:g} MB", "INVALID_COVER_IMAGE")
-        else:
-            problems.add(FIELD, f"Cover image {index} is not a JPEG, PNG or WebP image", "INVALID_COVER_IMAGE")
+        problems.add(FIELD, why.words(f"Cover image {index}", config.cover_max_bytes), "INVALID_COVER_IMAGE")
     return images
 
 

@@ -9,7 +9,6 @@ from loopin.domain.shared.errors import FieldProblem
 from loopin.usecases.identity.config import IdentityConfig
 from loopin.usecases.platform.files import (
     CheckedImage,
-    ImageRefusal,
     UploadedFile,
     recognised_images,
     store_images,
@@ -30,12 +29,8 @@ def check_pictures(
     images, refused = recognised_images(
         files, inspector, min_bytes=config.picture_min_bytes, max_bytes=config.picture_max_bytes
     )
-    limit_mb = config.picture_max_bytes // (1024 * 1024)
     for index, why in refused:
-        if why is ImageRefusal.TOO_LARGE:
-            problems.append(FieldProblem(field, f"Picture {index} is larger than {limit_mb} MB"))
-        else:
-            problems.append(FieldProblem(field, f"Picture {index} is not a JPEG, PNG or WebP image"))
+        problems.append(FieldProblem(field, why.words(f"Picture {index}", config.picture_max_bytes)))
     return images
 
 

@@ -30,10 +30,17 @@ class CheckedImage:
 
 
 class ImageRefusal(Enum):
-    """Why an upload is not kept as an image; the use case words it for its own field."""
+    """Why an upload is not kept as an image."""
 
     TOO_LARGE = "too_large"
     NOT_AN_IMAGE = "not_an_image"  # not a JPEG, PNG or WebP by its bytes
+
+    def words(self, upload: str, max_bytes: int) -> str:
+        """What the member is told about ``upload`` (``"Picture 2"``): one wording for every image field, the
+        limit in megabytes as it is (1.5 MB, not rounded down to 1)."""
+        if self is ImageRefusal.TOO_LARGE:
+            return f"{upload} is larger than {max_bytes / (1024 * 1024):g} MB"
+        return f"{upload} is not a JPEG, PNG or WebP image"
 
 
 def recognised_images(
