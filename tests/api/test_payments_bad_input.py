@@ -115,7 +115,8 @@ async def test_only_eligible_guests_of_an_open_event_may_order(
 async def test_a_guest_with_a_ticket_cannot_order_again(setup: Setup) -> None:
     pay, _, guest, event = setup
     checkout = await pay.pay(guest, event)
-    app_error(await pay.order(guest, event), 409, "ALREADY_CONFIRMED")
+    refused = app_error(await pay.order(guest, event), 409, "ALREADY_CONFIRMED")
+    assert refused["detail"] == "You already hold a ticket for this event."  # as asking or joining the line says
     assert await pay.status(guest, checkout.order_id) == "paid"
 
 

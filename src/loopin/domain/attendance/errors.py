@@ -102,7 +102,9 @@ class ConfirmationExpired(
 ): ...
 
 
-class AlreadyConfirmed(Conflict, code="ALREADY_CONFIRMED"): ...
+class AlreadyConfirmed(
+    Conflict, code="ALREADY_CONFIRMED", message="You already hold a ticket for this event."
+): ...
 
 
 class PaymentRequired(

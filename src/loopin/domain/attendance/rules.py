@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from loopin.domain.attendance.errors import (
+    AlreadyConfirmed,
     EventNotOpen,
     EventStarted,
     GenderNotAllowed,
@@ -12,6 +13,7 @@ from loopin.domain.attendance.errors import (
     PlusOnesNotAllowed,
     SeatsUnavailable,
 )
+from loopin.domain.attendance.ticket import Ticket
 from loopin.domain.events.event import AllowedGenders, Event, EventNotFound, EventStatus, RsvpExpiryPolicy
 from loopin.domain.identity.profile import Gender
 from loopin.domain.shared.errors import InvalidInput, not_one_of
@@ -52,6 +54,12 @@ def check_text(raw: str | None, field: str, limit: int) -> str:
 def require_guest(event: Event, member_id: int) -> None:
     if event.host_id == member_id:
         raise HostCannotJoin()
+
+
+def require_no_ticket(ticket: Ticket | None) -> None:
+    """A member with a live ticket does not ask, join the line or pay again: one ticket per member and event."""
+    if ticket is not None and ticket.is_live:
+        raise AlreadyConfirmed()
 
 
 def require_open(event: Event, now: datetime) -> None:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from loopin.domain.attendance.errors import (
-    AlreadyConfirmed,
     AlreadyInvited,
     RequestNotFound,
     TicketHeld,
@@ -21,6 +20,7 @@ from loopin.domain.attendance.rules import (
     check_seats_left,
     check_text,
     require_guest,
+    require_no_ticket,
     require_open,
 )
 from loopin.domain.events.event import Event
@@ -89,8 +89,7 @@ class CreateJoinRequest(MemberUseCase):
         check_gender(event, member.profile.gender)
         check_plus_ones(event, seats)
         ticket = await self.tickets.find(event.id, member.id)
-        if ticket is not None and ticket.is_live:
-            raise AlreadyConfirmed("You already hold a ticket for this event.")
+        require_no_ticket(ticket)
         invitation = await self.invitations.lock(event.id, member.id)
         if invitation is not None and invitation.status_at(now) in (
             InvitationStatus.PENDING,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from loopin.domain.attendance.errors import (
-    AlreadyConfirmed,
     ConfirmationExpired,
     HostOnly,
     NoAcceptedRequest,
@@ -19,7 +18,13 @@ from loopin.domain.attendance.errors import (
     SeatOfferExpired,
     SeatsAvailable,
 )
-from loopin.domain.attendance.rules import check_plus_ones, check_seat_count, require_guest, require_open
+from loopin.domain.attendance.rules import (
+    check_plus_ones,
+    check_seat_count,
+    require_guest,
+    require_no_ticket,
+    require_open,
+)
 from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.attendance.waitlist import PlaceStatus, WaitlistPlace
 from loopin.domain.events.event import Event
@@ -62,8 +67,7 @@ class JoinWaitlist(MemberUseCase):
         require_guest(event, member.id)
         require_open(event, now)
         ticket = await self.tickets.lock(event.id, member.id)
-        if ticket is not None and ticket.is_live:
-            raise AlreadyConfirmed("You already hold a ticket for this event.")
+        require_no_ticket(ticket)
         eligibility = await self.desk.eligibility(event, member.id, now)
         if seats is None:
             seats = eligibility.request.seats_requested if eligibility.request else 1

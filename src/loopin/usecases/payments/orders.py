@@ -13,8 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from loopin.domain.attendance.errors import AlreadyConfirmed, MoreSeatsThanOffered, SeatsUnavailable
-from loopin.domain.attendance.rules import check_plus_ones, check_seat_count, require_guest, require_open
+from loopin.domain.attendance.errors import MoreSeatsThanOffered, SeatsUnavailable
+from loopin.domain.attendance.rules import (
+    check_plus_ones,
+    check_seat_count,
+    require_guest,
+    require_no_ticket,
+    require_open,
+)
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access, Member
 from loopin.domain.payments.errors import OrderNotFound, PaymentNotRequired, PriceChanged
@@ -182,8 +188,7 @@ class CreatePaymentOrder(MemberUseCase):
             await self._mark(event, marker)
             raise SeatsUnavailable(seats, event.seats_left, code="CAPACITY_FULL")
         ticket = await self.tickets.find(event.id, member.id)
-        if ticket is not None and ticket.is_live:
-            raise AlreadyConfirmed("You already have a ticket for this event.")
+        require_no_ticket(ticket)
         # Read, not locked: creating an order writes neither, and the request may not be locked before the
         # event's row (the one lock order, usecases/attendance/tickets.py); settlement issues on the order.
         await self.desk.eligibility(event, member.id, now, lock=False)

@@ -8,6 +8,7 @@ import pytest
 
 from loopin.domain.attendance.errors import (
     AlreadyAccepted,
+    AlreadyConfirmed,
     AlreadyInvited,
     DuplicateRequest,
     EventNotOpen,
@@ -146,6 +147,9 @@ async def test_one_live_request_per_member_and_event(world: World) -> None:
     with pytest.raises(AlreadyAccepted):
         await ask(world, guest.id, event.id)
     assert (await world.reload(event)).requests_count == 0
+    await world.run(ConfirmAttendance, member_id=guest.id, event_id=event.id, seats=1)
+    with pytest.raises(AlreadyConfirmed, match=r"^You already hold a ticket for this event\.$"):
+        await ask(world, guest.id, event.id)
 
 
 async def test_withdrawn_requests_are_renewed_at_once_on_the_same_row(world: World) -> None:

@@ -88,7 +88,7 @@ async def test_who_may_not_join(world: World) -> None:
     with pytest.raises(NoAcceptedRequest) as refused:
         await join(world, stranger, event)
     assert "confirm attendance" not in refused.value.message  # the same refusal answers joining the line
-    with pytest.raises(AlreadyConfirmed):
+    with pytest.raises(AlreadyConfirmed, match=r"^You already hold a ticket for this event\.$"):
         await join(world, holders[0], event)
     roomy = await world.event(host, max_capacity=5)
     guest = await world.accepted_guest(host, roomy, 3)  # seats left: confirm instead
