@@ -28,14 +28,16 @@ async def test_logout_answers_success_and_ends_the_session(api: AsyncTestClient,
     assert response.status_code == 200, response.text
     assert response.json() == {"success": True, "message": "Logged out successfully"}
 
+    details = set()
     for method, path in [
-        ("GET", "/api/auth/profile"),
+        ("GET", "/api/auth/profile"),  # a kept read that checks the revocation itself (SessionEnded)
         ("PUT", "/api/auth/profile"),
-        ("GET", "/api/auth/event-interests"),
+        ("GET", "/api/auth/event-interests"),  # the bearer check's own
         ("POST", LOGOUT),
     ]:
         refused = await api.request(method, path, headers=headers, json={} if method == "PUT" else None)
-        assert "logged out" in assert_error(refused, 401, "NOT_AUTHENTICATED")["detail"]
+        details.add(assert_error(refused, 401, "NOT_AUTHENTICATED")["detail"])
+    assert details == {"This session has ended (logged out or account deleted). Please log in again."}
 
 
 async def test_logout_ends_only_that_session(api: AsyncTestClient, fakes: Fakes) -> None:

@@ -12,6 +12,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
 
 from loopin.adapters.security.jwt_tokens import JwtSessionTokens, SessionClaims
+from loopin.usecases.identity.access import SessionEnded
 from loopin.usecases.identity.ports import TokenRevocations
 
 PUBLIC: Final = {"public": True}  # a route's ``opt``: no session needed (the middleware's exclude key)
@@ -45,9 +46,7 @@ async def read_session(header: str, container: AsyncContainer, *, check_revocati
     if check_revocation and await (await container.get(TokenRevocations)).is_revoked(
         claims.token_id, claims.member_id
     ):
-        raise NotAuthorizedException(
-            "This session has ended (logged out or account deleted). Please log in again."
-        )
+        raise NotAuthorizedException(SessionEnded.default_message)
     return claims
 
 

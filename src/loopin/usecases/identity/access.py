@@ -14,8 +14,8 @@ from loopin.usecases.shared.ports import Clock, UnitOfWork
 
 
 class SessionEnded(Unauthenticated):
-    """A revoked session, refused by a read that folds the revocation check into its own round trip (the same
-    answer as the bearer check's)."""
+    """A revoked session, refused by a read that folds the revocation check into its own round trip. The bearer
+    check (entrypoints/http/auth.py) answers a revoked token with these same words."""
 
     default_message = "This session has ended (logged out or account deleted). Please log in again."
 
