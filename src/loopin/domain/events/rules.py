@@ -324,9 +324,15 @@ def parse_coordinate(raw: str | float | None, field: str, bound: float, problems
     return round(value, 6)
 
 
+def is_country_code(text: str) -> bool:
+    """Two ASCII letters, either case (ISO 3166-1 alpha-2): what a venue stores, lowercased, and so the only
+    country a feed or a city page can be asked for."""
+    return len(text) == 2 and text.isascii() and text.isalpha()
+
+
 def clean_country_code(raw: str | None, problems: Problems, field: str = "location_country_code") -> str:
     text = (raw or "").strip().lower() or "in"
-    if not re.fullmatch(r"[a-z]{2}", text):
+    if not is_country_code(text):
         problems.add(field, f"{field} must be a 2-letter country code such as IN", "VALIDATION_ERROR")
         return "in"
     return text

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from loopin.domain.events.event import EventStatus
 from loopin.domain.events.feed import DEFAULT_LIMIT, MAX_LIMIT, SEARCH_MAX, FeedQuery
 from loopin.domain.events.problems import Problems
-from loopin.domain.events.rules import parse_status
+from loopin.domain.events.rules import is_country_code, parse_status
 from loopin.domain.identity.member import Access, Member
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.catalog import EventCatalog
@@ -71,7 +71,7 @@ class FeedFilters:
             p.add("search", "search must not contain control characters")
         if any(ch < " " for ch in self.city or ""):
             p.add("city", "city must not contain control characters")
-        if self.country_code is not None and len(self.country_code.strip()) != 2:
+        if self.country_code is not None and not is_country_code(self.country_code.strip()):
             p.add("country_code", "country_code must be a 2-letter country code")
         p.raise_if_any()
         return FeedQuery(

@@ -13,9 +13,11 @@ from loopin.domain.events.problems import Problems
 from loopin.domain.events.rules import (
     check_capacity,
     check_pricing,
+    clean_country_code,
     clean_description,
     clean_gst_number,
     clean_title,
+    is_country_code,
     parse_allowed_genders,
     parse_bool,
     parse_coordinate,
@@ -237,3 +239,17 @@ def test_an_end_time_is_called_an_end_time(raw: str, message: str) -> None:
     p = Problems()
     assert parse_start_time(raw, IST, NOW, p, field="end_time") is None
     assert [(f.field, f.message) for f in p.items] == [("end_time", message)]
+
+
+@pytest.mark.parametrize("text", ["in", "IN", "Us"])
+def test_a_country_code_is_two_ascii_letters(text: str) -> None:
+    assert is_country_code(text)
+    problems = Problems()
+    assert clean_country_code(f" {text} ", problems) == text.lower()
+    assert not problems
+
+
+@pytest.mark.parametrize("text", ["ind", "i", "12", "i1", "éé", "\u212ak", "i "])
+def test_anything_else_is_not_a_country_code(text: str) -> None:
+    """The feed filter, the city page and a venue read a country by this one rule."""
+    assert not is_country_code(text)

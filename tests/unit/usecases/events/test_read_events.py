@@ -97,6 +97,8 @@ async def test_feed_filters(world: World) -> None:
         {"status": "bogus"},
         {"search": "x" * 101},
         {"country_code": "ind"},
+        {"country_code": "12"},  # two characters, not two letters: refused as a venue's country code is
+        {"country_code": "é1"},
     ],
 )
 async def test_bad_feed_parameters(world: World, params: dict[str, object]) -> None:
