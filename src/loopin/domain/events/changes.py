@@ -17,11 +17,13 @@ from loopin.domain.events.place import PlaceInput, venue_from_place
 from loopin.domain.events.problems import Problems
 from loopin.domain.events.rules import (
     DURATION_MAX_HOURS,
+    DURATION_MIN_HOURS,
     check_capacity,
     check_pricing,
     clean_description,
     clean_gst_number,
     clean_title,
+    is_event_length,
     parse_allowed_genders,
     parse_duration,
     parse_interest_ids,
@@ -155,8 +157,12 @@ class EventChanges:
             if parsed_end is None:
                 return
             end = parsed_end
-        if end <= start or end - start > timedelta(hours=DURATION_MAX_HOURS):
-            p.add("end_time", "The event must end after it starts, within a week", "INVALID_DURATION")
+        if not is_event_length((end - start) / timedelta(hours=1)):
+            p.add(
+                "end_time",
+                f"The event must last between {DURATION_MIN_HOURS:g} and {DURATION_MAX_HOURS:g} hours",
+                "INVALID_DURATION",
+            )
             return
         done.note("timezone", event.timezone, zone.key)
         done.note("start_time", event.start_time, start)

@@ -119,6 +119,11 @@ def parse_start_time(
     return value
 
 
+def is_event_length(hours: float) -> bool:
+    """An event lasts 15 minutes to a week, whether its length is sent as ``duration_hours`` or as an end time."""
+    return DURATION_MIN_HOURS <= hours <= DURATION_MAX_HOURS
+
+
 def parse_duration(raw: str | float | None, problems: Problems) -> timedelta | None:
     """Hours as a decimal (``3.0``); at least 15 minutes, at most a week; kept to the minute."""
     hours: float | None
@@ -134,7 +139,7 @@ def parse_duration(raw: str | float | None, problems: Problems) -> timedelta | N
     if hours is None or not math.isfinite(hours):
         problems.add("duration_hours", "Duration must be a number of hours, e.g. 3.0", "INVALID_DURATION")
         return None
-    if not DURATION_MIN_HOURS <= hours <= DURATION_MAX_HOURS:
+    if not is_event_length(hours):
         problems.add(
             "duration_hours",
             f"Duration must be between {DURATION_MIN_HOURS:g} and {DURATION_MAX_HOURS:g} hours",

@@ -116,6 +116,24 @@ async def test_moving_the_event_in_time_and_place(world: World) -> None:
     assert raised.value.code == "INVALID_DURATION"
 
 
+@pytest.mark.parametrize(("minutes", "accepted"), [(5, False), (14, False), (15, True), (7 * 24 * 60, True)])
+async def test_an_end_time_gives_a_length_a_duration_may_have(world: World, minutes: int, accepted: bool) -> None:
+    """15 minutes to a week, whether the length comes as duration_hours or as an end_time (is_event_length)."""
+    host = await world.member(1)
+    event = await world.create(host)
+    end = event.start_time + timedelta(minutes=minutes)
+    if accepted:
+        assert (await update(world, host.id, event.id, end_time=end.isoformat())).end_time == end
+        return
+    with pytest.raises(InvalidInput) as raised:
+        await update(world, host.id, event.id, end_time=end.isoformat())
+    assert raised.value.code == "INVALID_DURATION"
+    assert [p.message for p in raised.value.problems] == ["The event must last between 0.25 and 168 hours"]
+    with pytest.raises(InvalidInput) as raised:
+        await update(world, host.id, event.id, duration_hours=minutes / 60)
+    assert raised.value.code == "INVALID_DURATION"
+
+
 async def test_bad_input_changes_nothing(world: World) -> None:
     host = await world.member(1)
     event = await world.create(host)
