@@ -330,7 +330,7 @@ class MemoryAttendanceReader(MemoryAdapter, AttendanceReader):
                 continue
             row_id = self._tx.read(REQUEST_PAIRS, (event_id, member_id))
             request: JoinRequest | None = self._tx.read(REQUESTS, row_id) if row_id is not None else None
-            if request is not None and request.status in (RequestStatus.PENDING, RequestStatus.ACCEPTED):
+            if request is not None and request.status.is_open:
                 engaged[member_id] = "requested"
         return engaged
 

@@ -27,7 +27,7 @@ from loopin.adapters.persistence.orm import (
     like_anywhere,
 )
 from loopin.domain.attendance.invitation import Invitation, InvitationStatus
-from loopin.domain.attendance.request import JoinRequest, RequestStatus
+from loopin.domain.attendance.request import OPEN_REQUEST, JoinRequest, RequestStatus
 from loopin.domain.attendance.ticket import Ticket
 from loopin.domain.identity.member import MemberStatus, Role
 from loopin.usecases.attendance.ports import (
@@ -195,7 +195,7 @@ class SqlAttendanceReader(SqlAdapter, AttendanceReader):
         requested = select(JoinRequestRow.requester_id, literal("requested").label("why")).where(
             JoinRequestRow.event_id == event_id,
             JoinRequestRow.requester_id.in_(ids),
-            JoinRequestRow.status.in_([RequestStatus.PENDING.value, RequestStatus.ACCEPTED.value]),
+            JoinRequestRow.status.in_(sorted(s.value for s in OPEN_REQUEST)),
         )
         engaged: dict[int, str] = {}
         for member_id, why in await self._session.execute(union(going, requested)):

@@ -40,6 +40,15 @@ class RequestStatus(Enum):
     def parse(cls, raw: str) -> RequestStatus:
         return cls(raw.strip().lower())
 
+    @property
+    def is_open(self) -> bool:
+        """Still standing (waiting for the host, or accepted): it may be withdrawn or declined, and it counts
+        as the member having asked."""
+        return self in OPEN_REQUEST
+
+
+OPEN_REQUEST: frozenset[RequestStatus] = frozenset({RequestStatus.PENDING, RequestStatus.ACCEPTED})
+
 
 @dataclass(slots=True)
 class JoinRequest:
@@ -105,7 +114,7 @@ class JoinRequest:
 
     def withdraw(self, now: datetime) -> bool:
         """Pending or accepted (not ticketed: the caller checks) → cancelled. Returns whether it was pending."""
-        if self.status not in (RequestStatus.PENDING, RequestStatus.ACCEPTED):
+        if not self.status.is_open:
             raise RequestNotPending(f"This request is {self.status_at(now).value}; there is nothing to withdraw.")
         was_pending = self.is_pending
         self.status = RequestStatus.CANCELLED
@@ -139,7 +148,7 @@ class JoinRequest:
         """Pending, or accepted without a ticket (the host changed their mind). False when already declined."""
         if self.status is RequestStatus.DECLINED:
             return False
-        if self.status not in (RequestStatus.PENDING, RequestStatus.ACCEPTED):
+        if not self.status.is_open:
             raise RequestNotPending(f"This request is {self.status_at(now).value}; it can no longer be declined.")
         if has_ticket:
             raise RequestNotPending("This guest already holds a ticket; the request can no longer be declined.")

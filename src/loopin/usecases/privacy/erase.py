@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from loopin.domain.attendance.invitation import InvitationStatus
-from loopin.domain.attendance.request import RequestStatus
 from loopin.domain.events.event import EventStatus
 from loopin.domain.identity.member import Access, Member
 from loopin.domain.identity.otp import OtpNotRequested, OtpOutcome, OtpRejected
@@ -48,7 +47,6 @@ from loopin.usecases.shared.ports import Clock, Job
 __all__ = ["AccountHasCommitments", "EraseMyAccount", "Erased", "RequestErasureCode"]
 
 END_SESSIONS = "identity.end_member_sessions"
-OPEN_REQUEST = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,10 +158,10 @@ class EraseMyAccount(MemberUseCase):
                     await self.desk.take_back(event, ticket, member.id, now)
                     cancelled += 1
         for request_card in await self.attendance.member_requests(member.id):
-            if request_card.request.status_at(now) in (RequestStatus.PENDING, RequestStatus.ACCEPTED):
+            if request_card.request.status_at(now).is_open:
                 event = await self.events.get_for_update(request_card.request.event_id)
                 request = await self.requests.lock(request_card.request.event_id, member.id)
-                if event is None or request is None or request.status not in OPEN_REQUEST:
+                if event is None or request is None or not request.status.is_open:
                     continue
                 await self.withdrawal.withdraw(event, request, member.id, now)
         for invitation_card in await self.attendance.member_invitations(member.id):

@@ -12,7 +12,7 @@ from loopin.domain.attendance.errors import (
     RequestDeclinedRecently,
     RequestNotPending,
 )
-from loopin.domain.attendance.request import DECLINED_RENEWAL_WAIT, JoinRequest, RequestStatus
+from loopin.domain.attendance.request import DECLINED_RENEWAL_WAIT, OPEN_REQUEST, JoinRequest, RequestStatus
 
 NOW = datetime(2030, 1, 1, 12, tzinfo=UTC)
 LATER = NOW + timedelta(hours=1)
@@ -156,3 +156,9 @@ def test_statuses_parse_from_the_wire() -> None:
     assert RequestStatus.parse(" Accepted ") is RequestStatus.ACCEPTED
     with pytest.raises(ValueError, match="bogus"):
         RequestStatus.parse("bogus")
+
+
+def test_an_open_request_is_pending_or_accepted() -> None:
+    """The one set (OPEN_REQUEST) withdrawing, declining, an erasure and both readers' "requested" go by."""
+    assert {s for s in RequestStatus if s.is_open} == OPEN_REQUEST
+    assert {RequestStatus.PENDING, RequestStatus.ACCEPTED} == OPEN_REQUEST
