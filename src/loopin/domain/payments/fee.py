@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from loopin.domain.identity.member import Member
 from loopin.domain.identity.reauthentication import require_recent_code
 from loopin.domain.shared.errors import Forbidden, InvalidInput
-from loopin.domain.shared.money import CENT, ZERO, to_money
+from loopin.domain.shared.money import CENT, ZERO, in_paise, to_money
 
 DEFAULT_PERCENTAGE = Decimal("10.00")
 MIN_PERCENTAGE, MAX_PERCENTAGE = Decimal("0.00"), Decimal("100.00")
@@ -74,7 +74,7 @@ class PlatformFeePolicy:
     def buyer_price(self, base_price: Decimal) -> Decimal:
         """What one seat costs the buyer: ``round2(base x (1 + pct/100))``."""
         base = _base(base_price)
-        return (base * (1 + self.multiplier)).quantize(CENT, rounding=ROUND_HALF_UP)
+        return in_paise(base * (1 + self.multiplier))
 
     def fee_per_seat(self, base_price: Decimal) -> Decimal:
         """The fee the app shows next to the price (``platform_fee`` on events)."""

@@ -26,12 +26,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import Enum
 
 from loopin.domain.payments.order import PaymentOrder
 from loopin.domain.payments.refund import Refund, RefundReason
-from loopin.domain.shared.money import CENT, CURRENCY, ZERO
+from loopin.domain.shared.money import CENT, CURRENCY, ZERO, in_paise
 
 PLATFORM_FEE_REVENUE = "platform_fee_revenue"
 REFUNDS_PAYABLE = "refunds_payable"
@@ -137,7 +137,7 @@ def refund_owed(order: PaymentOrder, refund: Refund, at: datetime) -> LedgerTran
     if refund.reason is RefundReason.UNFULFILLED:
         return None
     q = order.quote
-    platform_part = (q.platform_fee * refund.amount / q.amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    platform_part = in_paise(q.platform_fee * refund.amount / q.amount)
     return _movement(
         order,
         f"refund:{refund.idempotency_key}:owed",

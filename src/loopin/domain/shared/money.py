@@ -20,4 +20,9 @@ def to_money(value: Decimal | int | str) -> Decimal:
         raise ValueError(f"not a finite amount: {value!r}")
     if amount.adjusted() >= MAX_DIGITS:
         raise ValueError(f"not a plausible amount: {value!r}")
+    return in_paise(amount)
+
+
+def in_paise(amount: Decimal) -> Decimal:
+    """The one rounding of money: to the paisa, half up (prices with the fee, a refund's platform part)."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)

@@ -16,6 +16,7 @@ from loopin.domain.identity.phone import PhoneNumber
 from loopin.domain.identity.reauthentication import REAUTHENTICATION_WINDOW, ReauthenticationRequired
 from loopin.domain.payments.fee import PlatformFeeConfig, PlatformFeePolicy, SuperuserOnly, parse_percentage
 from loopin.domain.shared.errors import ErrorKind, InvalidInput
+from loopin.domain.shared.money import in_paise, to_money
 
 # base, pct, seats, buyer price/seat, amount charged, host earning, the spec's recorded fee, its residue
 SPEC_TABLE = [
@@ -90,6 +91,14 @@ def test_the_default_is_ten_percent_and_the_integration_guides_549_is_wrong() ->
 )
 def test_rounding_edges(base: str, pct: str, expected: str) -> None:
     assert PlatformFeePolicy(D(pct)).buyer_price(D(base)) == D(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("0.005", "0.01"), ("2.675", "2.68"), ("-0.005", "-0.01"), ("1.004", "1.00")]
+)
+def test_money_is_rounded_to_the_paisa_half_up_in_one_place(raw: str, expected: str) -> None:
+    """in_paise: read amounts (to_money), buyer prices and a partial refund's platform part all round by it."""
+    assert in_paise(D(raw)) == to_money(raw) == D(expected)
 
 
 def test_a_zero_price_costs_nothing_and_owes_nothing() -> None:
