@@ -84,6 +84,10 @@ async def test_events_are_searched_and_counted_by_start(any_container: AsyncCont
         assert [e.id for e in drafts.rows] == [stored[1].id]
         by_id = await directory.search(text=str(stored[2].id), status=None, page=PageRequest(0, 10, "title"))
         assert stored[2].id in [e.id for e in by_id.rows]
+        padded = await directory.search(text=f"00{stored[2].id}", status=None, page=PageRequest(0, 10, "title"))
+        assert [e.id for e in padded.rows] == [stored[2].id]  # read as a number, on both stores (read_id)
+        arabic = str(stored[2].id).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+        assert (await directory.search(text=arabic, status=None, page=PageRequest())).total == 0  # ids are ASCII
         huge = await directory.search(text="9" * 30, status=None, page=PageRequest(0, 10, "title"))
         assert huge.total == 0
 

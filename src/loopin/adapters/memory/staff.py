@@ -17,6 +17,7 @@ from loopin.domain.identity.member import Member, MemberStatus
 from loopin.domain.identity.phone import digits_of
 from loopin.domain.payments.order import PaymentOrder
 from loopin.domain.payments.refund import Refund
+from loopin.domain.shared.ids import read_id
 from loopin.domain.shared.money import ZERO
 from loopin.usecases.shared.paging import Page
 from loopin.usecases.staff.ports import (
@@ -92,7 +93,7 @@ class MemoryEventDirectory(MemoryAdapter, EventDirectory):
             if status and e.status.value != status:
                 return False
             host = names.get(e.host_id, "")
-            return not text or _contains(e.title, text) or _contains(host, text) or text == str(e.id)
+            return not text or _contains(e.title, text) or _contains(host, text) or read_id(text) == e.id
 
         lines = (
             EventLine(

@@ -20,6 +20,7 @@ from loopin.adapters.persistence.orm import (
     like_anywhere,
 )
 from loopin.domain.identity.phone import digits_of
+from loopin.domain.shared.ids import read_id
 from loopin.usecases.shared.attributes import from_attributes
 from loopin.usecases.shared.paging import Page
 from loopin.usecases.staff.ports import (
@@ -34,11 +35,6 @@ from loopin.usecases.staff.ports import (
 )
 
 T = TypeVar("T")
-
-
-def _number(text: str) -> int | None:
-    value = int(text) if text.isdigit() and len(text) < 20 else None
-    return value if value is not None and is_storable_id(value) else None
 
 
 async def _page(
@@ -119,7 +115,7 @@ class SqlEventDirectory(EventDirectory):
                 EventRow.title.ilike(like_anywhere(text)),
                 MemberRow.name.ilike(like_anywhere(text)),
             ]
-            if (number := _number(text)) is not None:
+            if (number := read_id(text)) is not None:
                 matches.append(EventRow.id == number)
             conditions.append(or_(*matches))
         statement = (

@@ -17,6 +17,18 @@ def is_id(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
+def read_id(text: str) -> int | None:
+    """The id a text names (ASCII digits, leading zeros allowed: ``"042"`` is 42), or None when it names none:
+    ``int`` alone would also read ``"٤٢"``, ``" 42"`` or ``"4_2"``."""
+    if not text.isascii() or not text.isdigit():
+        return None
+    significant = text.lstrip("0")
+    if len(significant) > len(str(MAX_ID)):
+        return None
+    value = int(significant or "0")
+    return value if is_id(value) else None
+
+
 def parse_int_array(raw: str) -> list[int] | None:
     """A JSON array of whole numbers sent as text (multipart fields such as ``[1,4,7]``); None when it is not one.
     Whether each number can be an id is the caller's rule (an unknown interest and a malformed list read
