@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from loopin.domain.events.event import EventStatus
 from loopin.domain.events.feed import MAX_LIMIT, FeedQuery
+from loopin.domain.events.rules import is_country_code
 from loopin.domain.events.slugs import is_canonical_id, is_city_slug
 from loopin.domain.events.venue import KNOWN_CITIES, city_display_name, city_slug
 from loopin.domain.events.visibility import Viewer
@@ -109,7 +110,7 @@ class CityEvents(UseCase):
             problems.append(FieldProblem("page", "page must be 1 or more"))
         if not 1 <= limit <= MAX_LIMIT:
             problems.append(FieldProblem("limit", f"limit must be between 1 and {MAX_LIMIT}"))
-        if len(country_code) != 2 or not country_code.isalpha():
+        if not is_country_code(country_code):
             problems.append(FieldProblem("country_code", "country_code must be a 2-letter country code"))
         if problems:
             raise InvalidInput(problems)
