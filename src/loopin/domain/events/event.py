@@ -67,6 +67,10 @@ class InvalidStatusTransition(Conflict, code="INVALID_STATUS_TRANSITION"): ...
 class EventNotEditable(Conflict, code="EVENT_NOT_EDITABLE"): ...
 
 
+class EventHasGuests(Conflict, code="EVENT_HAS_GUESTS"):
+    """Someone holds or is paying for a seat: the event is cancelled first, so they are told and refunded."""
+
+
 @dataclass(slots=True)
 class Event:
     """Times are UTC instants; ``timezone`` is where the event happens (its wall clock, shown to the app).
@@ -213,9 +217,8 @@ class Event:
         if self.status.is_final:
             raise InvalidStatusTransition(f"A {self.status.value} event cannot be unpublished.")
         if self.has_guests:
-            raise Conflict(
-                "Guests hold seats for this event: cancel it instead, so they are told and refunded.",
-                code="EVENT_HAS_GUESTS",
+            raise EventHasGuests(
+                "Guests hold seats for this event: cancel it instead, so they are told and refunded."
             )
         self.status = EventStatus.DRAFT
         self.updated_at = now

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from loopin.domain.events.changes import AppliedChanges, EventChanges
-from loopin.domain.events.event import Event, EventNotFound, EventStatus, NotEventHost
+from loopin.domain.events.event import Event, EventHasGuests, EventNotFound, EventStatus, NotEventHost
 from loopin.domain.events.problems import Problems
 from loopin.domain.events.venue import Venue
 from loopin.domain.identity.member import Access
-from loopin.domain.shared.errors import Conflict
 from loopin.usecases.events import jobs
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.catalog import EventCatalog
@@ -117,9 +116,8 @@ class DeleteEvent(MemberUseCase):
         now = self.clock.now()
         event = await self.event_access.hosted(event_id, member, lock=True, staff=True, refusal=NotEventHost)
         if event.has_guests and event.status is not EventStatus.CANCELLED:
-            raise Conflict(
-                "Guests hold seats for this event. Cancel it first, so they are told and refunded.",
-                code="EVENT_HAS_GUESTS",
+            raise EventHasGuests(
+                "Guests hold seats for this event. Cancel it first, so they are told and refunded."
             )
         event.soft_delete(now)
         covers, event.cover_image_keys = event.cover_image_keys, ()

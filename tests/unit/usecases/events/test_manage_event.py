@@ -10,6 +10,7 @@ import pytest
 from loopin.domain.events.changes import EventChanges
 from loopin.domain.events.event import (
     AllowedGenders,
+    EventHasGuests,
     EventNotEditable,
     EventNotFound,
     EventStatus,
@@ -253,7 +254,7 @@ async def test_an_event_guests_hold_seats_for_is_cancelled_before_it_is_deleted(
     host = await world.member(1)
     event = await world.create(host)
     await world.change_event(event.id, seats_taken=2)
-    with pytest.raises(Conflict) as raised:
+    with pytest.raises(EventHasGuests) as raised:
         await world.run(DeleteEvent, member_id=host.id, event_id=event.id)
     assert raised.value.code == "EVENT_HAS_GUESTS"
     await update(world, host.id, event.id, status="cancelled")
