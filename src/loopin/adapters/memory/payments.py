@@ -12,7 +12,7 @@ from loopin.domain.events.event import Event
 from loopin.domain.payments.fee import PlatformFeeConfig
 from loopin.domain.payments.ledger import LedgerTransaction, host_payable
 from loopin.domain.payments.order import OPEN_STATUSES, OrderStatus, PaymentOrder
-from loopin.domain.payments.refund import Refund, RefundStatus
+from loopin.domain.payments.refund import UNFINISHED_REFUND, Refund
 from loopin.domain.shared.money import ZERO
 from loopin.usecases.payments.ports import (
     FeeConfigCache,
@@ -166,9 +166,7 @@ class MemoryRefundRepository(MemoryAdapter, RefundRepository):
             (
                 r
                 for r in self._tx.rows(REFUNDS)
-                if r.status in (RefundStatus.PENDING, RefundStatus.REQUESTED)
-                and r.updated_at is not None
-                and r.updated_at <= updated_before
+                if r.status in UNFINISHED_REFUND and r.updated_at is not None and r.updated_at <= updated_before
             ),
             key=lambda r: (r.updated_at, r.id),
         )

@@ -30,7 +30,7 @@ from loopin.adapters.persistence.rows import RowRepository, copy_to_row, entity_
 from loopin.domain.payments.fee import PlatformFeeConfig, PriceQuote
 from loopin.domain.payments.ledger import LedgerEntry, LedgerKind, LedgerTransaction, host_payable
 from loopin.domain.payments.order import EXPIRED_REASON, OPEN_STATUSES, OrderStatus, PaymentOrder, is_order_id
-from loopin.domain.payments.refund import Refund, RefundStatus
+from loopin.domain.payments.refund import UNFINISHED_REFUND, Refund
 from loopin.domain.shared.money import ZERO
 from loopin.usecases.payments.ports import (
     FeeConfigRepository,
@@ -255,7 +255,7 @@ class SqlRefundRepository(SqlAdapter, RefundRepository):
         rows = await self._session.scalars(
             select(RefundRow.id)
             .where(
-                RefundRow.status.in_([RefundStatus.PENDING.value, RefundStatus.REQUESTED.value]),
+                RefundRow.status.in_(sorted(s.value for s in UNFINISHED_REFUND)),
                 RefundRow.updated_at <= updated_before,
             )
             .order_by(RefundRow.updated_at, RefundRow.id)

@@ -46,6 +46,10 @@ class RefundStatus(Enum):
         return self in (RefundStatus.SUCCEEDED, RefundStatus.FAILED)
 
 
+UNFINISHED_REFUND: frozenset[RefundStatus] = frozenset(s for s in RefundStatus if not s.is_final)
+"""The refunds the retry sweep picks up (both stores, and the partial index ``ix_refunds_unfinished``)."""
+
+
 TRANSITIONS = Transitions(
     {
         RefundStatus.PENDING: {RefundStatus.REQUESTED, RefundStatus.SUCCEEDED, RefundStatus.FAILED},

@@ -7,10 +7,12 @@ from decimal import Decimal as D
 
 import pytest
 
+from loopin.adapters.persistence.orm.payments import RefundRow
 from loopin.domain.payments.errors import RefundNotAllowed
 from loopin.domain.payments.fee import PlatformFeePolicy
 from loopin.domain.payments.order import Capture, PaymentOrder
 from loopin.domain.payments.refund import (
+    UNFINISHED_REFUND,
     Refund,
     RefundPolicy,
     RefundReason,
@@ -125,3 +127,12 @@ def test_a_refused_refund_is_final() -> None:
     assert r.status.is_final
     with pytest.raises(RefundNotAllowed):
         r.accepted("1", NOW)
+
+
+def test_the_sweep_retries_every_refund_not_final() -> None:
+    """UNFINISHED_REFUND: what both stores' ``unfinished`` read, and the partial index's predicate."""
+    assert {RefundStatus.PENDING, RefundStatus.REQUESTED} == UNFINISHED_REFUND
+    (index,) = [i for i in RefundRow.__table__.indexes if i.name == "ix_refunds_unfinished"]
+    predicate = str(index.dialect_options["postgresql"]["where"])
+    values = ", ".join(f"'{v}'" for v in sorted(s.value for s in UNFINISHED_REFUND))
+    assert predicate == f"status IN ({values})"
