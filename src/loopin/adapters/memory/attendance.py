@@ -14,7 +14,7 @@ from typing import Any, ClassVar, TypeVar
 from loopin.adapters.memory.events import EVENTS, VENUES, MemoryEventRepository
 from loopin.adapters.memory.identity import MEMBERS, MemoryMemberRepository
 from loopin.adapters.memory.store import MemoryAdapter, MemoryRows
-from loopin.domain.attendance.invitation import Invitation, InvitationStatus
+from loopin.domain.attendance.invitation import GRANTING_INVITATION, Invitation
 from loopin.domain.attendance.request import JoinRequest, RequestStatus
 from loopin.domain.attendance.ticket import Ticket, TicketStatus
 from loopin.domain.events.event import Event
@@ -342,7 +342,7 @@ class MemoryEventAccessGrants(MemoryAdapter, EventAccessGrants):
         granted = {
             i.event_id
             for i in self._tx.rows(INVITATIONS)
-            if i.invitee_id == member_id and i.status in (InvitationStatus.PENDING, InvitationStatus.ACCEPTED)
+            if i.invitee_id == member_id and i.status in GRANTING_INVITATION
         }
         granted |= {
             r.event_id

@@ -26,7 +26,7 @@ from loopin.adapters.persistence.orm import (
     is_storable_id,
     like_anywhere,
 )
-from loopin.domain.attendance.invitation import Invitation, InvitationStatus
+from loopin.domain.attendance.invitation import GRANTING_INVITATION, Invitation
 from loopin.domain.attendance.request import OPEN_REQUEST, JoinRequest, RequestStatus
 from loopin.domain.attendance.ticket import Ticket
 from loopin.domain.identity.member import MemberStatus, Role
@@ -234,7 +234,7 @@ _MEMBER_ID = bindparam("member_id", type_=BigInteger)
 def _granted() -> Select[int]:
     invited = select(InvitationRow.event_id).where(
         InvitationRow.invitee_id == _MEMBER_ID,
-        InvitationRow.status.in_([InvitationStatus.PENDING.value, InvitationStatus.ACCEPTED.value]),
+        InvitationRow.status.in_(sorted(s.value for s in GRANTING_INVITATION)),
     )
     accepted = select(JoinRequestRow.event_id).where(
         JoinRequestRow.requester_id == _MEMBER_ID, JoinRequestRow.status == RequestStatus.ACCEPTED.value

@@ -32,6 +32,10 @@ class InvitationStatus(Enum):
         return cls(raw.strip().lower())
 
 
+GRANTING_INVITATION: frozenset[InvitationStatus] = frozenset({InvitationStatus.PENDING, InvitationStatus.ACCEPTED})
+"""Invitations that open a private event to the invitee (``EventAccessGrants``, on both stores)."""
+
+
 @dataclass(slots=True)
 class Invitation:
     id: int

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from loopin.domain.attendance.errors import InvitationExpired, TicketHeld
-from loopin.domain.attendance.invitation import Invitation, InvitationStatus
+from loopin.domain.attendance.invitation import GRANTING_INVITATION, Invitation, InvitationStatus
 from loopin.domain.events.event import RsvpExpiryPolicy
 
 NOW = datetime(2030, 1, 1, 12, tzinfo=UTC)
@@ -108,3 +108,8 @@ def test_only_an_expired_invitation_is_sent_again() -> None:
     accepted = invitation()
     accepted.answer(True, LATER, has_ticket=False)
     assert not accepted.can_resend(EXPIRES)
+
+
+def test_a_pending_or_accepted_invitation_opens_the_private_event() -> None:
+    """GRANTING_INVITATION: the one set both stores' EventAccessGrants read (a declined or lapsed one does not)."""
+    assert {InvitationStatus.PENDING, InvitationStatus.ACCEPTED} == GRANTING_INVITATION
