@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from loopin.domain.identity.phone import PhoneNumber, mask_phone
+from loopin.domain.identity.phone import PhoneNumber, digits_of, mask_phone
 from loopin.domain.shared.errors import ErrorKind, InvalidInput
 
 E164 = "+919812345678"
@@ -104,3 +104,11 @@ def test_numbers_that_cannot_receive_an_sms_are_refused(raw: str) -> None:
 @pytest.mark.parametrize("raw", ["+1 650 253 0000", "+44 7911 123456"])
 def test_mobile_numbers_of_other_countries_are_accepted(raw: str) -> None:
     assert PhoneNumber.parse(raw).e164 == "+" + "".join(ch for ch in raw if ch.isdigit())
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"), [("+91 98123-45678", "919812345678"), ("98123 ٤٥", "98123"), ("Asha ²", ""), ("", "")]
+)
+def test_the_digits_of_a_text_are_those_a_stored_number_holds(text: str, digits: str) -> None:
+    """ASCII digits only (an E.164 number has no others): the staff phone search and PayU's phone field."""
+    assert digits_of(text) == digits

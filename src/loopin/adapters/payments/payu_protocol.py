@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
+from loopin.domain.identity.phone import digits_of
 from loopin.domain.payments.errors import ForgedNotice
 from loopin.domain.shared.money import CENT
 from loopin.usecases.payments.ports import CheckoutRequest, Outcome, PaymentNotice
@@ -114,7 +115,7 @@ def checkout_fields(signer: PayUSigner, request: CheckoutRequest) -> dict[str, s
         "productinfo": clean_text(request.productinfo, LIMITS["productinfo"]) or "Event ticket",
         "firstname": clean_text(request.firstname, LIMITS["firstname"]) or "Guest",
         "email": email,
-        "phone": "".join(c for c in request.phone if c.isascii() and c.isdigit())[: LIMITS["phone"]],
+        "phone": digits_of(request.phone)[: LIMITS["phone"]],
         "surl": base + SUCCESS_PATH,
         "furl": base + FAILURE_PATH,
     }

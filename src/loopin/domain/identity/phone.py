@@ -68,5 +68,6 @@ def mask_phone(e164: str) -> str:
 
 
 def digits_of(text: str) -> str:
-    """The digits of a searched text, as a stored E.164 number would contain them (``98123 45678``)."""
-    return "".join(ch for ch in text if ch.isdigit())
+    """The digits of a text as a stored E.164 number holds them (``98123 45678``): ASCII only, since
+    ``str.isdigit`` also takes ``٤`` or ``²``, which no stored number contains."""
+    return "".join(ch for ch in text if ch.isascii() and ch.isdigit())
