@@ -15,8 +15,10 @@ from loopin.domain.attendance.errors import (
 )
 from loopin.domain.attendance.ticket import Ticket
 from loopin.domain.events.event import AllowedGenders, Event, EventNotFound, EventStatus, RsvpExpiryPolicy
+from loopin.domain.events.problems import Problems
+from loopin.domain.events.rules import parse_rsvp_policy
 from loopin.domain.identity.profile import Gender
-from loopin.domain.shared.errors import InvalidInput, not_one_of
+from loopin.domain.shared.errors import InvalidInput
 
 MIN_SEATS, MAX_SEATS = 1, 10
 MESSAGE_MAX = 2000
@@ -105,8 +107,9 @@ def answer_deadline(policy: RsvpExpiryPolicy, at: datetime, event_start: datetim
 
 
 def parse_policy(raw: str | None, field: str = "expiry_policy") -> RsvpExpiryPolicy:
-    value = (raw or RsvpExpiryPolicy.HOURS_48.value).strip().lower()
-    try:
-        return RsvpExpiryPolicy(value)
-    except ValueError:
-        raise InvalidInput.single(field, not_one_of(RsvpExpiryPolicy, field)) from None
+    """An invitation's policy, 48h when not sent; read as an event's ``rsvp_expiry_policy`` is."""
+    problems = Problems()
+    policy = parse_rsvp_policy(raw or RsvpExpiryPolicy.HOURS_48.value, problems, field)
+    problems.raise_if_any()
+    assert policy is not None  # no problem was found
+    return policy

@@ -241,9 +241,12 @@ def parse_allowed_genders(raw: str | None, problems: Problems) -> AllowedGenders
     return _one_of(AllowedGenders, text, "allowed_genders", "INVALID_ALLOWED_GENDERS", problems)
 
 
-def parse_rsvp_policy(raw: str | None, problems: Problems) -> RsvpExpiryPolicy | None:
+def parse_rsvp_policy(
+    raw: str | None, problems: Problems, field: str = "rsvp_expiry_policy"
+) -> RsvpExpiryPolicy | None:
+    """An event's RSVP policy, and an invitation's (``expiry_policy``): one reading, one error code."""
     text = (raw or "").strip().lower()
-    return _one_of(RsvpExpiryPolicy, text, "rsvp_expiry_policy", "INVALID_RSVP_EXPIRY_POLICY", problems)
+    return _one_of(RsvpExpiryPolicy, text, field, "INVALID_RSVP_EXPIRY_POLICY", problems)
 
 
 def parse_status(raw: str | None, problems: Problems) -> EventStatus | None:

@@ -26,6 +26,8 @@ from loopin.domain.attendance.rules import (
     require_open,
 )
 from loopin.domain.events.event import AllowedGenders, Event, EventNotFound, EventStatus, RsvpExpiryPolicy
+from loopin.domain.events.problems import Problems
+from loopin.domain.events.rules import parse_rsvp_policy
 from loopin.domain.identity.profile import Gender
 from loopin.domain.shared.errors import InvalidInput
 
@@ -152,3 +154,9 @@ def test_expiry_policies_parse_with_48h_as_default() -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_policy("3d")
     assert caught.value.problems[0].field == "expiry_policy"
+    assert caught.value.code == "INVALID_RSVP_EXPIRY_POLICY"  # as an event's rsvp_expiry_policy: one reading
+    events = Problems()
+    assert parse_rsvp_policy("3d", events) is None
+    assert [p.message for p in events.items] == [
+        m.replace("expiry_policy", "rsvp_expiry_policy") for m in (p.message for p in caught.value.problems)
+    ]
