@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from dishka import AsyncContainer
 
-from loopin.domain.events.event import Event
+from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.events.ports import EventRepository
 from loopin.usecases.shared.ports import UnitOfWork
@@ -135,3 +136,55 @@ async def test_find_duplicate(any_container: AsyncContainer, fakes: Fakes) -> No
         assert await repo.find_duplicate(host.id, "Jam!", stored.start_time, now - timedelta(minutes=10)) is None
         later = stored.start_time + timedelta(minutes=1)
         assert await repo.find_duplicate(host.id, "Jam", later, now - timedelta(minutes=10)) is None
+
+
+async def test_lock_ended_finds_published_events_that_ended_and_skips_held_ones(
+    any_container: AsyncContainer, fakes: Fakes
+) -> None:
+    now = fakes.clock.now()
+    (host,) = await members(any_container, now, 1)
+    published = EventStatus.PUBLISHED
+    held, first, second, third, on_the_line, later = await store_events(
+        any_container,
+        *(event(host, now, days=d, status=published) for d in (-3, -4, -2.5, -2, 0)),
+        event(host, now, days=1, status=published),
+    )
+    on_the_line_end = on_the_line.end_time
+    others = await store_events(
+        any_container,
+        *(event(host, now, days=-5, status=s) for s in (EventStatus.DRAFT, EventStatus.POSTPONED)),
+        event(host, now, days=-5, status=EventStatus.CANCELLED),
+        event(host, now, days=-5, status=EventStatus.COMPLETED),
+        event(host, now, days=-5, status=published, deleted_at=now),
+    )
+    assert len(others) == 5
+    taken, release = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with any_container() as scope:
+            await (await scope.get(EventRepository)).get_for_update(held.id)
+            taken.set()
+            await release.wait()
+            await (await scope.get(UnitOfWork)).rollback()
+
+    holder = asyncio.create_task(hold())
+    await asyncio.wait_for(taken.wait(), 10)
+    try:
+        async with any_container() as scope:
+            repo = await scope.get(EventRepository)
+            found = await repo.lock_ended(on_the_line_end, 10)  # ended before: not the one ending right then
+            assert [e.id for e in found] == [first.id, second.id, third.id]  # earliest end first; held skipped
+            assert [e.id for e in await repo.lock_ended(on_the_line_end, 2)] == [first.id, second.id]
+            await (await scope.get(UnitOfWork)).rollback()
+    finally:
+        release.set()
+        await holder
+    async with any_container() as scope:
+        repo = await scope.get(EventRepository)
+        found = await repo.lock_ended(on_the_line_end + timedelta(microseconds=1), 10)
+        assert [e.id for e in found] == [first.id, held.id, second.id, third.id, on_the_line.id]
+        assert later.id not in [e.id for e in found]
+        async with any_container() as other:  # the rows stay locked until this transaction ends
+            assert await (await other.get(EventRepository)).lock_ended(now, 10) == []
+            await (await other.get(UnitOfWork)).rollback()
+        await (await scope.get(UnitOfWork)).rollback()

@@ -20,6 +20,7 @@ from loopin.entrypoints.worker.registry import HANDLERS
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE, SEAT_OFFER_SWEEP
 from loopin.usecases.attendance.reminders import SEND_REMINDERS
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
+from loopin.usecases.events.jobs import COMPLETE_ENDED
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.identity.ports import MemberRepository, SmsSender
 from loopin.usecases.identity.request_otp import RequestOtp
@@ -122,6 +123,7 @@ async def test_the_worker_registers_every_job_and_the_waitlist_cron(
             PUSH_DUE,
             SEND_REMINDERS,
             RESUME_CAMPAIGNS,
+            COMPLETE_ENDED,
             SEAT_OFFER_SWEEP,
             payment_jobs.EXPIRE_HOLDS,
             payment_jobs.RECONCILE_ORDERS,

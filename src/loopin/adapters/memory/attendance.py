@@ -7,9 +7,9 @@ insert), row locks by id, a unique lookup index on ticket code digests, ``SKIP L
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
 from loopin.adapters.memory.events import EVENTS, VENUES, MemoryEventRepository
 from loopin.adapters.memory.identity import MEMBERS, MemoryMemberRepository
@@ -79,20 +79,6 @@ class _PairTable(MemoryRows[Row], ABC):
         if self._read(row.id) is None:
             raise LookupError(f"{self.table} {row.id} is not stored")
         self._tx.write(self.table, row.id, row)
-
-    async def _lock_overdue(
-        self, is_due: Callable[[Row], bool], order: Callable[[Row], Any], limit: int
-    ) -> list[Row]:
-        """The due rows in ``order``, up to ``limit``, skipping those another transaction holds."""
-        locked: list[Row] = []
-        for row in sorted(filter(is_due, self._tx.rows(self.table)), key=order):
-            if len(locked) >= limit:
-                break
-            if await self._tx.try_lock(self.table, row.id):
-                fresh = self._read(row.id)  # read again under the lock
-                if fresh is not None:
-                    locked.append(fresh)
-        return locked
 
 
 class MemoryJoinRequestRepository(_PairTable[JoinRequest], JoinRequestRepository):

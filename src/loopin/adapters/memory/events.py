@@ -6,7 +6,7 @@ from datetime import datetime
 
 from loopin.adapters.memory.identity import INTERESTS, MEMBERS
 from loopin.adapters.memory.store import MemoryAdapter, MemoryRows
-from loopin.domain.events.event import Event
+from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.events.feed import FeedQuery
 from loopin.domain.events.host_lead import HostLead
 from loopin.domain.events.venue import Venue, VenueType
@@ -36,6 +36,13 @@ class MemoryEventRepository(MemoryRows[Event], EventRepository):
 
     async def get_for_update(self, event_id: int) -> Event | None:
         return await self._locked(event_id)
+
+    async def lock_ended(self, ended_before: datetime, limit: int) -> list[Event]:
+        return await self._lock_overdue(
+            lambda e: e.status is EventStatus.PUBLISHED and not e.is_deleted and e.end_time < ended_before,
+            lambda e: (e.end_time, e.id),
+            limit,
+        )
 
     async def add(self, event: Event) -> Event:
         await self._tx.lock(CANONICAL_IDS, event.canonical_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 from collections import defaultdict
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from loopin.adapters.jobs.outbox import Outbox
@@ -135,6 +135,19 @@ class MemoryRows(MemoryAdapter, Generic[E]):
     async def _locked(self, key: Hashable) -> E | None:
         await self._tx.lock(self.table, key)
         return self._read(key)
+
+    async def _lock_overdue(self, is_due: Callable[[E], bool], order: Callable[[E], Any], limit: int) -> list[E]:
+        """The due rows in ``order``, up to ``limit``, skipping those another transaction holds (a sweep's
+        ``SKIP LOCKED``)."""
+        locked: list[E] = []
+        for row in sorted(filter(is_due, self._tx.rows(self.table)), key=order):
+            if len(locked) >= limit:
+                break
+            if await self._tx.try_lock(self.table, row.id):
+                fresh = self._read(row.id)  # read again under the lock
+                if fresh is not None and is_due(fresh):
+                    locked.append(fresh)
+        return locked
 
     async def get(self, entity_id: int) -> E | None:
         return self._read(entity_id)

@@ -9,7 +9,7 @@ from sqlalchemy import exists, select
 
 from loopin.adapters.persistence.orm import EventRow
 from loopin.adapters.persistence.rows import RowRepository, copy_to_row, entity_from_row
-from loopin.domain.events.event import Event
+from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.shared.errors import Conflict
 from loopin.usecases.events.ports import EventRepository
 
@@ -42,6 +42,19 @@ class SqlEventRepository(RowRepository[Event, EventRow], EventRepository):
 
     async def get_for_update(self, event_id: int) -> Event | None:
         return await self._get(event_id, lock=True)
+
+    async def lock_ended(self, ended_before: datetime, limit: int) -> list[Event]:
+        return await self._many(
+            select(EventRow)
+            .where(
+                EventRow.status == EventStatus.PUBLISHED.value,
+                EventRow.deleted_at.is_(None),
+                EventRow.end_time < ended_before,
+            )
+            .order_by(EventRow.end_time, EventRow.id)
+            .limit(limit),
+            skip_locked=True,
+        )
 
     async def canonical_id_taken(self, canonical_id: str) -> bool:
         return bool(await self._session.scalar(select(exists().where(EventRow.canonical_id == canonical_id))))

@@ -37,6 +37,9 @@ TRANSITIONS = Transitions(
 )
 # Statuses other members find in feeds and search (the host and staff see every status).
 LISTED_STATUSES: frozenset[EventStatus] = frozenset({EventStatus.PUBLISHED, EventStatus.POSTPONED})
+# The door checks guests in until this long after the end (docs/attendance.md "The door"); the scheduled
+# completion waits for it, so nobody at the door finds the event over.
+CHECK_IN_AFTER_END = timedelta(hours=12)
 
 
 class AllowedGenders(Enum):
@@ -181,6 +184,11 @@ class Event:
     def duration(self) -> timedelta:
         return self.end_time - self.start_time
 
+    @property
+    def completes_at(self) -> datetime:
+        """The last moment its door admits guests; the scheduled completion comes after it."""
+        return self.end_time + CHECK_IN_AFTER_END
+
     def is_upcoming(self, now: datetime) -> bool:
         """Not over yet: it may already have started."""
         return self.end_time > now
@@ -207,6 +215,15 @@ class Event:
         self.status = new
         self.updated_at = now
         return True
+
+    def complete(self, now: datetime) -> bool:
+        """The scheduled completion: a published event whose door has closed (past ``completes_at``) is completed.
+        Returns whether it changed; nothing changes for one completed already (a rerun), one not due yet, a
+        draft (it never happened), a cancelled event (final), a postponed one (its times are the old ones: it
+        waits to be published again with new ones, or cancelled) or a deleted one."""
+        if self.is_deleted or self.status is not EventStatus.PUBLISHED or now <= self.completes_at:
+            return False
+        return self.change_status(EventStatus.COMPLETED, now)
 
     def unpublish(self, now: datetime) -> bool:
         """Staff take an event out of feeds and search (back to a draft its host can fix and publish again).

@@ -54,6 +54,7 @@ from loopin.entrypoints.worker.registry import run_job
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE, SEAT_OFFER_SWEEP
 from loopin.usecases.attendance.reminders import SEND_REMINDERS
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
+from loopin.usecases.events.jobs import COMPLETE_ENDED
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.identity.moderation import AppointStaff
 from loopin.usecases.notifications.deliver import PUSH_DUE
@@ -108,7 +109,8 @@ def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # typ
                 except Exception:
                     log.exception("waitlist offer sweep failed")
                 sweeps += 1
-                # payments: holds past their window, lost callbacks, unfinished refunds; deferred pushes, reminders
+                # payments: holds past their window, lost callbacks, unfinished refunds; deferred pushes,
+                # reminders; ended events completed once their door has closed
                 for name, every in (
                     (EXPIRE_HOLDS, 1),
                     (RECONCILE_ORDERS, 5),
@@ -116,6 +118,7 @@ def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # typ
                     (PUSH_DUE, 1),
                     (SEND_REMINDERS, 5),
                     (RESUME_CAMPAIGNS, 5),
+                    (COMPLETE_ENDED, 5),
                     (PRUNE_INBOXES, 24 * 60),
                 ):
                     if sweeps % every == 0:

@@ -21,6 +21,7 @@ from loopin.entrypoints.worker.registry import HANDLERS, run_job
 from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE, SEAT_OFFER_SWEEP
 from loopin.usecases.attendance.reminders import SEND_REMINDERS
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
+from loopin.usecases.events.jobs import COMPLETE_ENDED
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.notifications.deliver import PUSH_DUE
 from loopin.usecases.notifications.retention import PRUNE_INBOXES
@@ -69,6 +70,7 @@ def build_settings(
             CronJob(_task(PUSH_DUE), cron="* * * * *", timeout=300, retries=1),  # pushes the quiet hours held
             CronJob(_task(SEND_REMINDERS), cron="*/5 * * * *", timeout=240, retries=1),  # once each, by markers
             CronJob(_task(RESUME_CAMPAIGNS), cron="*/5 * * * *", timeout=120, retries=1),  # lost batch chains
+            CronJob(_task(COMPLETE_ENDED), cron="*/5 * * * *", timeout=240, retries=1),  # events past their door
             CronJob(_task(SEAT_OFFER_SWEEP), cron="* * * * *", timeout=120, retries=1),  # waitlist offers
             CronJob(_task(payment_jobs.EXPIRE_HOLDS), cron="* * * * *", timeout=120, retries=1),  # seat holds
             CronJob(_task(payment_jobs.RECONCILE_ORDERS), cron="*/5 * * * *", timeout=240, retries=1),

@@ -14,6 +14,8 @@ from loopin.usecases.attendance.reminders import SEND_REMINDERS, SendReminders
 from loopin.usecases.attendance.waitlist import PassOnSeatOffers
 from loopin.usecases.audit.record import RECORD_AUDIT_ENTRY, RecordAuditEntry
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS, SummarizeAuditDays
+from loopin.usecases.events.completion import CompleteEndedEvents
+from loopin.usecases.events.jobs import COMPLETE_ENDED
 from loopin.usecases.identity import jobs as identity_jobs
 from loopin.usecases.identity.sms import DeliverOtpSms
 from loopin.usecases.identity.waitlist import PromoteDueMembers
@@ -149,6 +151,7 @@ HANDLERS: dict[str, Handler] = {
     SEND_CAMPAIGN_BATCH: _send_campaign_batch,
     RESUME_CAMPAIGNS: sweep(ResumeCampaigns),
     identity_jobs.MEMBER_ADMITTED: _welcome_member,
+    COMPLETE_ENDED: sweep(CompleteEndedEvents),
     EXPIRE_ATTENDANCE: sweep(ExpireOverdue),
     SEAT_OFFER_SWEEP: sweep(PassOnSeatOffers),
     payment_jobs.EXPIRE_HOLDS: sweep(ExpireHolds),

@@ -17,6 +17,7 @@ class EventsConfig:
     cover_min_bytes: int = 100
     cache_ttl_seconds: int = 60  # bounds staleness the generation cannot see (a host renaming themselves)
     sold_out_ttl_seconds: int = 10  # a sold-out marker's lifetime: bounds it when a clear was lost (0: off)
+    completion_batch: int = 200  # ended events completed per transaction by the scheduled job
     pinned_own_events: int = 100  # the app's feed always carries the caller's own upcoming events
     lead_limit_per_address_per_hour: int = 10
     duplicate_window: timedelta = field(default_factory=lambda: timedelta(minutes=10))  # retried creates

@@ -12,10 +12,12 @@ from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.shared.ports import Job
 
 TARGET = "event"
+COMPLETE_ENDED = "events.complete_ended"
 
 
-def audited(action: str, event: Event, actor_id: int, at: datetime, **details: JsonValue) -> Job:
-    """``event.created``, ``event.updated``, ``event.cancelled``, ``event.deleted``."""
+def audited(action: str, event: Event, actor_id: int | None, at: datetime, **details: JsonValue) -> Job:
+    """``event.created``, ``event.updated``, ``event.cancelled``, ``event.deleted``; ``event.completed`` by the
+    scheduled completion (no actor)."""
     facts: dict[str, JsonValue] = {"status": event.status.value, "host_id": event.host_id, **details}
     return audit_entry(
         f"event.{action}", actor_id=actor_id, target_type=TARGET, target_id=event.id, at=at, details=facts

@@ -50,6 +50,12 @@ class EventRepository(Protocol):
         """
         ...
 
+    async def lock_ended(self, ended_before: datetime, limit: int) -> list[Event]:
+        """Published events, not deleted, that ended before ``ended_before``: earliest end first (then id), at
+        most ``limit``, each locked as ``get_for_update`` locks it; rows another transaction holds are skipped
+        (``SKIP LOCKED``), never waited for. The scheduled completion's batch."""
+        ...
+
     async def add(self, event: Event) -> Event:
         """Stores a new event and returns it with its id."""
         ...

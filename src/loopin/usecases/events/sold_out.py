@@ -75,6 +75,9 @@ class SoldOutClearingEvents(EventRepository):
     async def get_for_update(self, event_id: int) -> Event | None:
         return await self._events.get_for_update(event_id)
 
+    async def lock_ended(self, ended_before: datetime, limit: int) -> list[Event]:
+        return await self._events.lock_ended(ended_before, limit)
+
     async def add(self, event: Event) -> Event:
         return await self._events.add(event)
 

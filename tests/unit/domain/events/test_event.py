@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from loopin.domain.events.event import (
+    CHECK_IN_AFTER_END,
     TRANSITIONS,
     Event,
     EventNotEditable,
@@ -154,3 +155,30 @@ def test_upcoming_until_it_ends() -> None:
     event = make_event()
     assert event.is_upcoming(event.start_time + timedelta(hours=2))
     assert not event.is_upcoming(event.end_time)
+
+
+def test_a_published_event_completes_once_its_door_has_closed() -> None:
+    event = make_event(status=EventStatus.PUBLISHED)
+    assert event.completes_at == event.end_time + CHECK_IN_AFTER_END == event.end_time + timedelta(hours=12)
+    for early in (event.start_time, event.end_time, event.completes_at):  # the door admits guests until then
+        assert event.complete(early) is False
+        assert event.status is EventStatus.PUBLISHED
+    closed = event.completes_at + timedelta(microseconds=1)
+    assert event.complete(closed) is True
+    assert (event.status, event.updated_at) == (EventStatus.COMPLETED, closed)
+    assert event.complete(closed + timedelta(days=1)) is False  # a rerun changes nothing
+    assert event.updated_at == closed
+
+
+@pytest.mark.parametrize("status", [EventStatus.DRAFT, EventStatus.POSTPONED, EventStatus.CANCELLED])
+def test_only_a_published_event_completes(status: EventStatus) -> None:
+    event = make_event(status=status)
+    assert event.complete(event.completes_at + timedelta(days=30)) is False
+    assert event.status is status
+
+
+def test_a_deleted_event_never_completes() -> None:
+    event = make_event(status=EventStatus.PUBLISHED)
+    event.soft_delete(NOW)
+    assert event.complete(event.completes_at + timedelta(days=30)) is False
+    assert event.status is EventStatus.PUBLISHED

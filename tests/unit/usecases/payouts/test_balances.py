@@ -10,8 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal as D
 
+from loopin.domain.events.event import CHECK_IN_AFTER_END, EventStatus
 from loopin.domain.identity.member import Role
 from loopin.domain.payouts.balance import EventBalance
+from loopin.usecases.events.completion import CompleteEndedEvents
 from loopin.usecases.payouts.requests import RequestPayout
 from loopin.usecases.payouts.staff import ApprovePayout, MarkPayoutPaid
 from tests.unit.usecases.payouts.conftest import SETTLEMENT, Money
@@ -135,3 +137,15 @@ async def test_the_worked_example_of_docs_payouts(money: Money) -> None:
         "platform_fee_revenue": D("-99.80"),
         "payout_bank": D("-998.00"),
     }
+
+
+async def test_a_completed_event_still_pays_its_host(money: Money) -> None:
+    event = await money.event()
+    await money.sale(event, seats=2)
+    money.world.advance(event.end_time + CHECK_IN_AFTER_END + timedelta(seconds=1) - money.world.now)
+    assert await money.world.run(CompleteEndedEvents) == 1
+    assert (await money.world.reload(event)).status is EventStatus.COMPLETED
+    money.settle(event)
+    s = await money.summary()
+    assert (s.balance.available, [e.event_id for e in s.events]) == (D("200.00"), [event.id])
+    await money.books_balance()
