@@ -205,13 +205,17 @@ class Event:
             raise EventNotEditable(f"A {self.status.value} event can no longer be changed.")
 
     def change_status(self, new: EventStatus, now: datetime) -> bool:
-        """Returns whether the status changed; the same status again is a no-op."""
+        """Returns whether the status changed; the same status again is a no-op. Completed only once it has
+        ended: a completed event cannot be cancelled, so completing one ahead would keep its guests from the
+        refunds a cancellation gives."""
         if new is self.status:
             return False
         allowed = TRANSITIONS[self.status]
         if new not in allowed:
             hint = f" Allowed: {', '.join(sorted(s.value for s in allowed))}." if allowed else ""
             raise InvalidStatusTransition(f"An event cannot go from {self.status.value} to {new.value}.{hint}")
+        if new is EventStatus.COMPLETED and now < self.end_time:
+            raise InvalidStatusTransition("An event can be marked completed only once it has ended.")
         self.status = new
         self.updated_at = now
         return True

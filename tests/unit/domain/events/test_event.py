@@ -63,9 +63,20 @@ def test_an_event_must_end_after_it_starts() -> None:
 )
 def test_allowed_transitions(start: EventStatus, end: EventStatus) -> None:
     event = make_event(status=start)
-    assert event.change_status(end, NOW + timedelta(minutes=1)) is True
+    at = event.end_time if end is EventStatus.COMPLETED else NOW + timedelta(minutes=1)
+    assert event.change_status(end, at) is True
     assert event.status is end
-    assert event.updated_at == NOW + timedelta(minutes=1)
+    assert event.updated_at == at
+
+
+def test_an_event_is_marked_completed_only_once_it_has_ended() -> None:
+    """Completed is final and cannot be cancelled: a host completing ahead would keep guests from refunds."""
+    event = make_event(status=EventStatus.PUBLISHED)
+    for early in (NOW, event.start_time, event.end_time - timedelta(seconds=1)):
+        with pytest.raises(InvalidStatusTransition, match="once it has ended"):
+            event.change_status(EventStatus.COMPLETED, early)
+        assert event.status is EventStatus.PUBLISHED
+    assert event.change_status(EventStatus.COMPLETED, event.end_time) is True
 
 
 def test_every_other_transition_is_refused() -> None:
