@@ -65,6 +65,13 @@ class EventRow(IdentityAuditBase):
         Index("ix_events_feed", "start_time", "id", postgresql_where=text("deleted_at IS NULL")),
         Index("ix_events_host", "host_id", "start_time"),
         Index("ix_events_interest_ids", "interest_ids", postgresql_using="gin"),
+        # The scheduled completion: published events by end (SqlEventRepository.lock_ended).
+        Index(
+            "ix_events_ended",
+            "end_time",
+            "id",
+            postgresql_where=text("status = 'published' AND deleted_at IS NULL"),
+        ),
     )
 
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
