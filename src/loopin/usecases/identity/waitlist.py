@@ -11,10 +11,11 @@ from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.platform.analytics import analytics_event
 from loopin.usecases.shared.ports import Clock
+from loopin.usecases.shared.sweep import Batch, Sweep
 from loopin.usecases.shared.use_case import UseCase
 
 
-class PromoteDueMembers(MemberUseCase):
+class PromoteDueMembers(MemberUseCase, Sweep):
     """Promotes in small locked batches, one transaction each, so parallel workers never collide."""
 
     batch_size = 200
@@ -22,17 +23,14 @@ class PromoteDueMembers(MemberUseCase):
     members: MemberRepository
     clock: Clock
 
-    async def __call__(self) -> int:
+    async def sweep_batch(self) -> Batch:
+        now = self.clock.now()
+        batch = await self.members.lock_due_for_promotion(now, self.batch_size)
         promoted = 0
-        while True:
-            now = self.clock.now()
-            batch = await self.members.lock_due_for_promotion(now, self.batch_size)
-            for member in batch:
-                if await self.access.promote(member, now):
-                    promoted += 1
-            await self.uow.commit()
-            if len(batch) < self.batch_size:
-                return promoted
+        for member in batch:
+            if await self.access.promote(member, now):
+                promoted += 1
+        return Batch(len(batch), promoted)
 
 
 class AdmitMember(MemberUseCase):

@@ -26,6 +26,7 @@ from loopin.usecases.notifications.ports import (
     PushSender,
 )
 from loopin.usecases.shared.ports import Clock, Job, JsonScalar
+from loopin.usecases.shared.sweep import Batch, Sweep
 from loopin.usecases.shared.use_case import UseCase
 
 DELIVER_NOTIFICATION = "notifications.deliver"
@@ -145,20 +146,21 @@ class DeliverNotification(UseCase):
         return pushed
 
 
-class PushDueNotifications(UseCase):
+class PushDueNotifications(Sweep):
     """Sweep (every minute, and after each campaign batch): pushes what the quiet hours deferred and what a
-    campaign stored. Rows are claimed with ``SKIP LOCKED``, so sweeps in parallel push each once."""
+    campaign stored. Rows are claimed with ``SKIP LOCKED``, so sweeps in parallel push each once. Every row a
+    batch takes is settled (marked pushed, whether a phone got it) or the provider's failure ends the run (the
+    job retries), so a full batch never comes back. Returns how many pushes went out."""
+
+    batch_size = PUSH_BATCH
 
     notifications: NotificationRepository
     pusher: PushOut
     clock: Clock
 
-    async def __call__(self) -> int:
+    async def sweep_batch(self) -> Batch:
+        due = await self.notifications.lock_push_due(self.clock.now(), self.batch_size)
         pushed = 0
-        while True:
-            due = await self.notifications.lock_push_due(self.clock.now(), PUSH_BATCH)
-            for notification in due:
-                pushed += int(await self.pusher.send(notification))
-            await self.uow.commit()
-            if len(due) < PUSH_BATCH:
-                return pushed
+        for notification in due:
+            pushed += int(await self.pusher.send(notification))
+        return Batch(len(due), len(due), counted=pushed)

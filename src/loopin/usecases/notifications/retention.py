@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from loopin.usecases.notifications.ports import NotificationRepository
 from loopin.usecases.shared.ports import Clock
-from loopin.usecases.shared.use_case import UseCase
+from loopin.usecases.shared.sweep import Batch, Sweep
 
 PRUNE_INBOXES = "notifications.prune_inboxes"
 
@@ -20,7 +20,7 @@ class InboxRetention:
     batch: int = 1000  # rows per transaction: a short lock on each, however large the backlog
 
 
-class PruneInboxes(UseCase):
+class PruneInboxes(Sweep):
     """Sweep (daily). Notifications created before the retention go, read or not, a batch per transaction;
     rows another transaction holds (a push going out) wait for the next run. Returns how many went."""
 
@@ -28,12 +28,11 @@ class PruneInboxes(UseCase):
     retention: InboxRetention
     clock: Clock
 
-    async def __call__(self) -> int:
+    @property
+    def batch_size(self) -> int:
+        return self.retention.batch
+
+    async def sweep_batch(self) -> Batch:
         cutoff = self.clock.now() - timedelta(days=self.retention.days)
-        pruned = 0
-        while True:
-            gone = await self.notifications.delete_older_than(cutoff, self.retention.batch)
-            await self.uow.commit()
-            pruned += gone
-            if gone < self.retention.batch:
-                return pruned
+        gone = await self.notifications.delete_older_than(cutoff, self.retention.batch)
+        return Batch(gone, gone)

@@ -19,7 +19,7 @@ from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.ports import PaymentOrderRepository, ReleasedHold
 from loopin.usecases.shared.ports import Clock, UnitOfWork
-from loopin.usecases.shared.use_case import UseCase
+from loopin.usecases.shared.sweep import Batch, Sweep
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ class HoldRelease:
             self.uow.enqueue(jobs.payment_expired(hold, titles[hold.event_id]))
 
 
-class ExpireHolds(UseCase):
+class ExpireHolds(Sweep):
     """The scheduled sweep (every minute): every overdue order, in batches of one transaction each."""
 
     release: HoldRelease
@@ -62,14 +62,12 @@ class ExpireHolds(UseCase):
     clock: Clock
     config: PaymentsConfig
 
-    async def __call__(self) -> int:
-        total = 0
-        while True:
-            released = await self.release.overdue(self.clock.now(), event_id=None, limit=self.config.sweep_batch)
-            if released:
-                self.uow.after_commit(self.cache.invalidate)
-            await self.uow.commit()
-            total += len(released)
-            if len(released) < self.config.sweep_batch:
-                break
-        return total
+    @property
+    def batch_size(self) -> int:
+        return self.config.sweep_batch
+
+    async def sweep_batch(self) -> Batch:
+        released = await self.release.overdue(self.clock.now(), event_id=None, limit=self.config.sweep_batch)
+        if released:
+            self.uow.after_commit(self.cache.invalidate)
+        return Batch(len(released), len(released))
