@@ -35,6 +35,7 @@ from loopin.entrypoints.settings import Settings
 from loopin.usecases.events.ports import EventCache
 from loopin.usecases.identity.jobs import SEND_OTP_SMS
 from tests.api.attendance_rig import Rig, app_error, app_object
+from tests.api.payments_rig import PaymentRig
 from tests.integration.conftest import recording_provider
 from tests.support import Fakes, fakes_provider, push_provider
 
@@ -339,3 +340,32 @@ async def test_a_marked_sold_out_event_refuses_without_sql(counted: Counted) -> 
     assert app_object(await rig.confirm(holder, free.id))["ticket_id"] == held["ticket_id"]
     again = app_object(await rig.client.post(orders, json=body, headers=holder.headers), 201)
     assert again["data"]["order"]["order_id"] == order["data"]["order"]["order_id"]
+
+
+async def test_a_paid_callback_marks_only_the_request_under_the_seats_lock(counted: Counted) -> None:
+    """The paid rush's second half: PayU's success notice is recorded and committed first, then one transaction
+    settles the order. Every write but the request's goes before the held seats are converted, so the event's row
+    lock (which every callback of the rush waits for) is held over one statement and the commit. A replay is
+    recognised by its record and the order's state: two statements."""
+    rig = counted.rig
+    pay = PaymentRig(rig)
+    host, guest = await rig.members(2)
+    event_ = await pay.paid_event(host, capacity=5)
+    await pay.eligible(host, [guest], event_)
+    url, fields = await pay.press(await pay.checkout(guest, event_), "Pay")
+    await counted.relay.settle()
+    with counting(counted.engine) as seen:
+        answer = await pay.post_back(url, fields)
+    assert answer.status_code == 303, answer.text
+    heads = [" ".join(t.split()[:3]).upper() for t in seen.texts]
+    # the notice; the order (then locked after the gateway's verify), the event, the buyer, the member's ticket
+    # and request; the order paid and its ledger transaction (three entries, one statement), the ticket, the jobs
+    assert heads[:2] == ["INSERT INTO PAYMENT_NOTICES", "SELECT PAYMENT_ORDERS.ID, PAYMENT_ORDERS.ORDER_ID,"]
+    assert (seen.transactions, len(seen.texts)) == (2, 14), seen.texts
+    assert "FOR UPDATE" in seen.texts[2]
+    assert heads[-3:] == ["INSERT INTO OUTBOX", "UPDATE EVENTS SET", "UPDATE JOIN_REQUESTS SET"], heads
+    assert heads.index("UPDATE PAYMENT_ORDERS SET") < heads.index("UPDATE EVENTS SET")
+    with counting(counted.engine) as seen:
+        replay = await pay.post_back(url, fields)
+    assert (replay.status_code, replay.headers["location"]) == (303, answer.headers["location"])
+    assert (seen.transactions, len(seen.texts)) == (2, 2), seen.texts

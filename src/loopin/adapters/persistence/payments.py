@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
@@ -46,6 +46,22 @@ from loopin.usecases.payments.ports import (
 )
 
 OPEN = [s.value for s in OPEN_STATUSES]
+# An order by its txnid, read and locked as Core statements built once (RowRepository._core_one: no ORM load, and
+# a save sends an UPDATE of what it changed at once): every notice reads its order, and a settlement's writes go
+# before the seat statement, under the event's lock (OrderSettlement).
+_ORDERS = cast(Table, PaymentOrderRow.__table__)
+_BY_REFERENCE = select(*_ORDERS.c).where(_ORDERS.c.order_id == bindparam("reference"))
+_LOCK_BY_REFERENCE = _BY_REFERENCE.with_for_update()
+# Written by every notice and every capture: Core statements built once, the values with the parameters.
+_NOTICES = cast(Table, PaymentNoticeRow.__table__)
+_RECORD_NOTICE = insert(_NOTICES).on_conflict_do_nothing(index_elements=[_NOTICES.c.key]).returning(_NOTICES.c.id)
+_TRANSACTIONS = cast(Table, LedgerTransactionRow.__table__)
+_ADD_TRANSACTION = (
+    insert(_TRANSACTIONS)
+    .on_conflict_do_nothing(index_elements=[_TRANSACTIONS.c.key])
+    .returning(_TRANSACTIONS.c.id)
+)
+_ADD_ENTRIES = insert(cast(Table, LedgerEntryRow.__table__))
 
 
 def order_from_row(row: PaymentOrderRow) -> PaymentOrder:
@@ -84,7 +100,7 @@ class SqlPaymentOrderRepository(RowRepository[PaymentOrder, PaymentOrderRow], Pa
     async def _by_reference(self, reference: str, *, lock: bool) -> PaymentOrder | None:
         if not is_order_id(reference):
             return None
-        return await self._one(select(PaymentOrderRow).where(PaymentOrderRow.order_id == reference), lock=lock)
+        return await self._core_one(_LOCK_BY_REFERENCE if lock else _BY_REFERENCE, {"reference": reference})
 
     async def get(self, reference: str) -> PaymentOrder | None:
         return await self._by_reference(reference, lock=False)
@@ -267,24 +283,20 @@ class SqlRefundRepository(SqlAdapter, RefundRepository):
 class SqlLedger(SqlAdapter, Ledger):
     async def record(self, transaction: LedgerTransaction) -> bool:
         t = transaction
-        txn_id = await self._session.scalar(
-            insert(LedgerTransactionRow)
-            .values(
-                key=t.key,
-                kind=t.kind.value,
-                event_id=t.event_id,
-                order_id=t.order_id,
-                payout_id=t.payout_id,
-                currency=t.currency,
-                at=t.at,
-            )
-            .on_conflict_do_nothing(index_elements=[LedgerTransactionRow.key])
-            .returning(LedgerTransactionRow.id)
-        )
+        values = {
+            "key": t.key,
+            "kind": t.kind.value,
+            "event_id": t.event_id,
+            "order_id": t.order_id,
+            "payout_id": t.payout_id,
+            "currency": t.currency,
+            "at": t.at,
+        }
+        txn_id = (await self._run_core(_ADD_TRANSACTION, values)).scalar()
         if txn_id is None:
             return False
-        await self._session.execute(
-            insert(LedgerEntryRow),
+        await self._run_core(
+            _ADD_ENTRIES,
             [
                 {"transaction_id": txn_id, "account": e.account, "amount": e.amount, "event_id": t.event_of(e)}
                 for e in t.entries
@@ -322,21 +334,16 @@ class SqlLedger(SqlAdapter, Ledger):
 
 class SqlNoticeLog(SqlAdapter, NoticeLog):
     async def record(self, notice: ReceivedNotice) -> bool:
-        statement = (
-            insert(PaymentNoticeRow)
-            .values(
-                key=notice.key,
-                source=notice.source,
-                txnid=notice.txnid[:64],
-                verified=notice.verified,
-                outcome=notice.outcome[:16],
-                details=dict(notice.details),
-                received_at=notice.received_at,
-            )
-            .on_conflict_do_nothing(index_elements=[PaymentNoticeRow.key])
-            .returning(PaymentNoticeRow.id)
-        )
-        return await self._session.scalar(statement) is not None
+        values = {
+            "key": notice.key,
+            "source": notice.source,
+            "txnid": notice.txnid[:64],
+            "verified": notice.verified,
+            "outcome": notice.outcome[:16],
+            "details": dict(notice.details),
+            "received_at": notice.received_at,
+        }
+        return (await self._run_core(_RECORD_NOTICE, values)).scalar() is not None
 
     async def count(self, txnid: str) -> int:
         return int(

@@ -220,7 +220,8 @@ class TicketDesk:
         The seats are taken after the ticket and the outbox rows are written, so the event's row lock (which the
         seat statement takes) is held only from there to the commit: the request read without a lock is marked
         then (``_mark_request``); a ticket inserted for seats that turn out gone (or for a request declined in
-        between) is rolled back with the rest. A late
+        between) is rolled back with the rest. A paid order's held seats are converted the same way (its
+        settlement wrote the order and the ledger before). A late
         payment (its hold expired) takes them first instead: its caller goes on in the same transaction when
         they are gone (``SeatsUnavailable`` before anything is written), to refund it. ``Conflict`` when the
         member's ticket was inserted at the same time by another confirmation."""
@@ -240,6 +241,8 @@ class TicketDesk:
         self.uow.enqueue(jobs.ticket_issued(ticket, event, paid=payment_order_id is not None))
         self.uow.after_commit(self.cache.invalidate)  # the event's going count changed
         if from_hold:
+            if payment_order_id is not None:
+                await self.uow.stage()  # the outbox rows before the seats, as a confirmation's
             await self.seats.convert_held(event.id, seats)
             event.seats_held -= seats
             event.seats_taken += seats
@@ -250,11 +253,12 @@ class TicketDesk:
         return ticket
 
     async def _mark_request(self, eligibility: Eligibility, event: Event, member_id: int, now: datetime) -> None:
-        """The request the ticket came from is marked issued. Read without a lock (a confirmation's fast path),
-        it is written by one conditional statement if nobody changed it since; otherwise (or for an invitation)
-        it is locked and checked again (``_locked``: a host who declined in between wins)."""
+        """The request the ticket came from is marked issued. Read without a lock (a confirmation's fast path, a
+        paid order's settlement), it is written by one conditional statement if nobody changed it since;
+        otherwise (or for an invitation) it is locked and checked again (``_locked``: a host who declined in
+        between wins a confirmation; a paid order's ticket stands, marking the request only if still accepted)."""
         request = eligibility.request
-        if request is not None and not eligibility.locked and not eligibility.settled:
+        if request is not None and not eligibility.locked:
             confirm_by = request.confirm_by
             request.ticket_issued(now)
             if await self.requests.save_if_accepted(request, confirm_by=confirm_by):

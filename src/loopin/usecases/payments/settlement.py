@@ -128,12 +128,16 @@ class OrderSettlement:
     async def _fulfil(
         self, order: PaymentOrder, event: Event, capture: Capture, now: datetime, *, from_hold: bool
     ) -> None:
-        """The ticket first: it takes (or converts) the seats and raises ``SeatsUnavailable`` before anything
-        is written when a late payment finds them gone."""
+        """A late payment's ticket first: it takes the seats and raises ``SeatsUnavailable`` before anything is
+        written when they are gone. Held seats cannot be refused, so the order and its ledger are written
+        before the ticket converts them: the event's row lock (from the seat statement to the commit) then
+        covers only the request's mark, as in a confirmation (``TicketDesk.issue``)."""
         existing = await self.tickets.lock(event.id, order.member_id)
         if existing is not None and existing.is_live:
             raise SeatsUnavailable(order.seats, 0)  # already holds a ticket (paid through another order)
         eligibility = await self.desk.order_eligibility(event, order.member_id)
+        if from_hold:
+            await self._paid(order, capture, now)
         await self.desk.issue(
             event,
             order.member_id,
@@ -144,6 +148,10 @@ class OrderSettlement:
             payment_order_id=order.order_id,
             from_hold=from_hold,
         )
+        if not from_hold:
+            await self._paid(order, capture, now)
+
+    async def _paid(self, order: PaymentOrder, capture: Capture, now: datetime) -> None:
         order.mark_paid(capture, now)
         await self.orders.save(order)
         await self.ledger.record(ledger.payment_captured(order, now))
