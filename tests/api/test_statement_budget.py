@@ -358,11 +358,13 @@ async def test_a_paid_callback_marks_only_the_request_under_the_seats_lock(count
         answer = await pay.post_back(url, fields)
     assert answer.status_code == 303, answer.text
     heads = [" ".join(t.split()[:3]).upper() for t in seen.texts]
-    # the notice; the order (then locked after the gateway's verify), the event, the buyer, the member's ticket
-    # and request; the order paid and its ledger transaction (three entries, one statement), the ticket, the jobs
+    # the notice; the order (then locked after the gateway's verify); the event, the buyer and their request and
+    # invitation in one read (ConfirmationReader); the member's ticket, locked; the order paid and its ledger
+    # transaction (three entries, one statement), the ticket, the jobs
     assert heads[:2] == ["INSERT INTO PAYMENT_NOTICES", "SELECT PAYMENT_ORDERS.ID, PAYMENT_ORDERS.ORDER_ID,"]
-    assert (seen.transactions, len(seen.texts)) == (2, 14), seen.texts
+    assert (seen.transactions, len(seen.texts)) == (2, 12), seen.texts
     assert "FOR UPDATE" in seen.texts[2]
+    assert "FROM members LEFT OUTER JOIN events" in seen.texts[3], seen.texts[3]
     assert heads[-3:] == ["INSERT INTO OUTBOX", "UPDATE EVENTS SET", "UPDATE JOIN_REQUESTS SET"], heads
     assert heads.index("UPDATE PAYMENT_ORDERS SET") < heads.index("UPDATE EVENTS SET")
     with counting(counted.engine) as seen:

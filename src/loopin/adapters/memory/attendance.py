@@ -172,9 +172,9 @@ class MemoryConfirmationReader(MemoryAdapter, ConfirmationReader):
     """The repositories' own reads, one after another (a transaction in memory has no round trips to save)."""
 
     async def facts(self, event_id: int, member_id: int) -> ConfirmationFacts:
-        member = await MemoryMemberRepository(self._tx).get(member_id)
-        if member is None:
+        if self._tx.read(MEMBERS, member_id) is None:  # no row to join to (an erased member's row still is one)
             return ConfirmationFacts(None)
+        member = await MemoryMemberRepository(self._tx).get(member_id)
         event = await MemoryEventRepository(self._tx).get(event_id)
         if event is None:
             return ConfirmationFacts(member)

@@ -101,6 +101,15 @@ def eligibility_of(
     raise NoAcceptedRequest()
 
 
+def order_eligibility(request: JoinRequest | None, invitation: Invitation | None) -> Eligibility:
+    """For a paid order being settled (the member's request and invitation as read without locks): the order was
+    created while the member was eligible and the money is in, so whatever became of the request or invitation
+    since, the ticket is issued on it (``issue`` marks the request after the seats)."""
+    if request is not None:
+        return Eligibility(TicketSource.REQUEST, request, None, locked=False, settled=True)
+    return Eligibility(TicketSource.INVITATION, None, invitation, locked=False, settled=True)
+
+
 @dataclass(frozen=True, slots=True)
 class TicketDesk:
     """Issues tickets inside the caller's transaction, then the caller commits (the event cache is told after
@@ -132,16 +141,6 @@ class TicketDesk:
             return eligibility_of(request, None, now, locked=lock)
         invitation = await (self.invitations.lock if lock else self.invitations.find)(event.id, member_id)
         return eligibility_of(request, invitation, now, locked=lock)
-
-    async def order_eligibility(self, event: Event, member_id: int) -> Eligibility:
-        """For a paid order being settled: the order was created while the member was eligible and the money
-        is in, so whatever became of the request or invitation since, the ticket is issued on it (``issue``
-        locks the request after the seats, to mark it)."""
-        request = await self.requests.find(event.id, member_id)
-        if request is not None:
-            return Eligibility(TicketSource.REQUEST, request, None, locked=False, settled=True)
-        invitation = await self.invitations.find(event.id, member_id)
-        return Eligibility(TicketSource.INVITATION, None, invitation, locked=False, settled=True)
 
     async def _locked(self, eligibility: Eligibility, event: Event, member_id: int, now: datetime) -> Eligibility:
         """The eligibility read without locks, locked (after the event's row, in the one lock order) and, for a

@@ -19,10 +19,9 @@ from loopin.domain.payments import ledger
 from loopin.domain.payments.errors import OrderNotFound
 from loopin.domain.payments.order import Capture, OrderStatus, PaymentOrder
 from loopin.domain.payments.refund import RefundReason
-from loopin.usecases.attendance.ports import TicketRepository
-from loopin.usecases.attendance.tickets import TicketDesk
+from loopin.usecases.attendance.ports import ConfirmationReader, TicketRepository
+from loopin.usecases.attendance.tickets import Eligibility, TicketDesk, order_eligibility
 from loopin.usecases.events.ports import EventCache, EventRepository, SeatInventory
-from loopin.usecases.identity.ports import MemberRepository
 from loopin.usecases.payments import jobs
 from loopin.usecases.payments.config import PaymentsConfig
 from loopin.usecases.payments.ports import (
@@ -48,7 +47,7 @@ class Settled:
 class OrderSettlement:
     orders: PaymentOrderRepository
     events: EventRepository
-    members: MemberRepository
+    confirmations: ConfirmationReader
     tickets: TicketRepository
     desk: TicketDesk
     seats: SeatInventory
@@ -103,8 +102,9 @@ class OrderSettlement:
             await self.orders.save(order)
             return Settled(order, False)
         capture = Capture(verdict.gateway_payment_id, verdict.amount, verdict.bank_ref_num)
-        event = await self.events.get(order.event_id)
-        buyer = await self.members.get(order.member_id)
+        # the event, the buyer (None: erased) and their request and invitation, in one read without locks
+        facts = await self.confirmations.facts(order.event_id, order.member_id)
+        event, buyer = facts.event, facts.member
         fulfillable = (
             event is not None
             and not event.is_deleted
@@ -114,7 +114,8 @@ class OrderSettlement:
         )
         if event is not None and fulfillable and order.status is not OrderStatus.FAILED:
             try:
-                await self._fulfil(order, event, capture, now, from_hold=order.holds_seats)
+                eligibility = order_eligibility(facts.request, facts.invitation)
+                await self._fulfil(order, event, eligibility, capture, now, from_hold=order.holds_seats)
                 return Settled(order, True)
             except SeatsUnavailable:
                 pass  # the seats went to someone else while this payment was late: refund it
@@ -126,7 +127,14 @@ class OrderSettlement:
         return Settled(order, True)
 
     async def _fulfil(
-        self, order: PaymentOrder, event: Event, capture: Capture, now: datetime, *, from_hold: bool
+        self,
+        order: PaymentOrder,
+        event: Event,
+        eligibility: Eligibility,
+        capture: Capture,
+        now: datetime,
+        *,
+        from_hold: bool,
     ) -> None:
         """A late payment's ticket first: it takes the seats and raises ``SeatsUnavailable`` before anything is
         written when they are gone. Held seats cannot be refused, so the order and its ledger are written
@@ -135,7 +143,6 @@ class OrderSettlement:
         existing = await self.tickets.lock(event.id, order.member_id)
         if existing is not None and existing.is_live:
             raise SeatsUnavailable(order.seats, 0)  # already holds a ticket (paid through another order)
-        eligibility = await self.desk.order_eligibility(event, order.member_id)
         if from_hold:
             await self._paid(order, capture, now)
         await self.desk.issue(
