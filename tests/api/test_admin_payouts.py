@@ -101,7 +101,7 @@ async def test_a_failed_transfer_from_the_console_and_bad_input(console: Rig) ->
     api, fakes = console.client, console.fakes
     p = PayoutRig(console)
     host = await console.member()
-    await p.earned(host, price="300.00")
+    await p.earned(host, price="1500.00")
     payout_id = app_object(await p.ask(host), 201)["data"]["id"]
     await appoint(console.container)
     await sign_in(api, fakes)
@@ -111,8 +111,9 @@ async def test_a_failed_transfer_from_the_console_and_bad_input(console: Rig) ->
     failed = await post_form(api, f"{here}/mark-failed", here, reason="Beneficiary account closed")
     assert failed.headers["location"] == here
     assert await status_of(payout_id) == "failed"
-    assert "back in the host&#39;s balance" in (await api.get(here)).text
-    assert (await p.summary(host))["totals"]["available"] == "300.00"
+    shown = (await api.get(here)).text
+    assert "₹1,500.00 is back in the host&#39;s balance" in shown  # as the page shows the amount
+    assert (await p.summary(host))["totals"]["available"] == "1500.00"
     assert '<strong data-testid="payouts-due">0</strong>' in (await api.get("/admin")).text
 
     assert (await api.get(f"/admin/payouts/{2**63}")).status_code == 404

@@ -11,7 +11,6 @@ the API's JSON envelope. Decisions: ``docs/admin.md``.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,7 +35,7 @@ from loopin.entrypoints.admin.events import EventAdminController, OrderAdminCont
 from loopin.entrypoints.admin.members import DashboardController, MemberController
 from loopin.entrypoints.admin.operations import AuditAdminController, FeeAdminController, LeadAdminController
 from loopin.entrypoints.admin.payouts import PayoutAdminController
-from loopin.entrypoints.admin.rendering import AnyRequest, back_to, counted, notify, page, plural
+from loopin.entrypoints.admin.rendering import AnyRequest, back_to, counted, inr, notify, page, plural
 from loopin.entrypoints.admin.session import (
     SignInRequired,
     StepUpRequired,
@@ -92,10 +91,6 @@ def local_time(moment: datetime | None, zone: ZoneInfo, *, with_time: bool = Tru
         return "—"
     local = moment.astimezone(zone)
     return local.strftime("%-d %b %Y, %H:%M %Z" if with_time else "%-d %b %Y")
-
-
-def inr(amount: Decimal | int | None) -> str:
-    return "—" if amount is None else f"₹{Decimal(amount):,.2f}"
 
 
 def session_store(settings: Settings) -> Store:

@@ -12,7 +12,7 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
 from loopin.domain.events.changes import EventChanges
-from loopin.entrypoints.admin.rendering import AnyRequest, Table, page
+from loopin.entrypoints.admin.rendering import AnyRequest, Table, inr, page
 from loopin.entrypoints.admin.screen import (
     Choice,
     ConsoleController,
@@ -97,5 +97,5 @@ class OrderAdminController(ConsoleController):
     ) -> Redirect:
         action = refund(staff_id=staff_id(request), reference=reference)
         return await done(
-            request, action, lambda opened: f"A refund of ₹{opened.amount:,.2f} is {opened.status.value}."
+            request, action, lambda opened: f"A refund of {inr(opened.amount)} is {opened.status.value}."
         )

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from loopin.domain.payouts.payout import PayoutStatus
 from loopin.domain.shared.errors import InvalidInput
-from loopin.entrypoints.admin.rendering import AnyRequest, Table, page
+from loopin.entrypoints.admin.rendering import AnyRequest, Table, inr, page
 from loopin.entrypoints.admin.screen import Choice, ConsoleController, Form, done, staff_id
 from loopin.entrypoints.admin.session import fresh_step_up
 from loopin.entrypoints.http.params import Offset, PathId
@@ -116,5 +116,5 @@ class PayoutAdminController(ConsoleController):
     ) -> Redirect:
         action = mark(member_id=staff_id(request), payout_id=payout_id, reason=data.reason)
         return await done(
-            request, action, lambda p: f"Payout #{p.id} failed: ₹{p.amount} is back in the host's balance."
+            request, action, lambda p: f"Payout #{p.id} failed: {inr(p.amount)} is back in the host's balance."
         )

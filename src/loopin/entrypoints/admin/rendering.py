@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -36,6 +37,11 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
 def counted(count: int, noun: str, nouns: str | None = None) -> str:
     """``1 order``, ``2 orders``, ``1,200 members``: every count the console shows with its noun."""
     return f"{count:,} {plural(count, noun, nouns)}"
+
+
+def inr(amount: Decimal | int | None) -> str:
+    """Rupees as every console page and notice shows them: ``₹1,500.00``."""
+    return "—" if amount is None else f"₹{Decimal(amount):,.2f}"
 
 
 def notify(request: AnyRequest, text: str, kind: str = "ok") -> None:
