@@ -42,5 +42,4 @@ class GetPayoutSummary(MemberUseCase):
         in_flight = await self.payouts.in_flight_of(member.id)
         view = await self.views.one(in_flight) if in_flight is not None else None
         await self.uow.commit()
-        hours = int(self.config.settlement_delay.total_seconds() // 3600)
-        return PayoutSummary(balance, balance.events, self.config.minimum, hours, view)
+        return PayoutSummary(balance, balance.events, self.config.minimum, self.config.settlement_hours, view)

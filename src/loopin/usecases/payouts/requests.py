@@ -61,10 +61,10 @@ class PayoutDesk:
                 f"You can be paid at most ₹{available} right now.", code="AMOUNT_ABOVE_AVAILABLE"
             )
         wanted = available if amount is None else amount
-        if wanted <= ZERO or wanted < self.config.minimum:
+        if not self.config.pays_out(wanted):
             raise NothingToPayOut(
                 f"Payouts start at ₹{self.config.minimum}; available now: ₹{available}. Earnings become available "
-                f"{int(self.config.settlement_delay.total_seconds() // 3600)} hours after an event ends."
+                f"{self.config.settlement_hours} hours after an event ends."
             )
         allocations = balance.allocate(amount)
         payout = await self.payouts.add(
@@ -175,7 +175,7 @@ class ProposePayouts(UseCase):
             primary = next((a for a in await self.accounts.of_host(host_id) if a.is_primary), None)
             if primary is None:
                 available = (await self.balances.of(host_id, now)).available
-                if available >= self.config.minimum:
+                if self.config.pays_out(available):
                     self.uow.enqueue(jobs.payout_account_missing(host_id, available, now))
                 continue
             if await self.payouts.in_flight_of(host_id) is not None:

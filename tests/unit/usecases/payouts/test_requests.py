@@ -24,7 +24,9 @@ from loopin.domain.payouts.errors import (
     UtrTaken,
 )
 from loopin.domain.shared.errors import Forbidden, InvalidInput
+from loopin.domain.shared.money import ZERO
 from loopin.usecases.payouts.bank_accounts import RemoveBankAccount
+from loopin.usecases.payouts.config import PayoutsConfig
 from loopin.usecases.payouts.ports import PayoutInstruction, PayoutSender, SendOutcome, SendReceipt
 from loopin.usecases.payouts.requests import CancelPayout, ListMyPayouts, ProposePayouts, RequestPayout
 from loopin.usecases.payouts.staff import (
@@ -318,6 +320,25 @@ async def test_no_bank_account_reminder_while_nothing_is_available(money: Money)
     await no_account.sale(event)  # the event has not ended: nothing is available yet
     await money.world.run(ProposePayouts)
     assert "payout_account_missing" not in await money.world.templates(no_account.host)
+
+
+async def test_with_no_minimum_still_no_reminder_while_nothing_is_available(
+    make_world: MakeWorld, gateway: ScriptedGateway
+) -> None:
+    """A minimum set to nothing (``LOOPIN_PAYOUT_MINIMUM=0``) does not make ₹0 worth paying out: the host's
+    request refuses it, and the weekly proposal does not remind anyone to add an account for it."""
+    provider = Provider(scope=Scope.APP)
+    provider.provide(lambda: PayoutsConfig(minimum=ZERO), provides=PayoutsConfig, override=True)
+    world = await make_world(scripted(gateway), provider)
+    money = Money(world, gateway, await world.member(1))
+    no_account = Money(world, gateway, await world.member(2), guests=500)
+    await no_account.sale(await no_account.event())  # the event has not ended: nothing is available yet
+    await world.run(ProposePayouts)
+    assert "payout_account_missing" not in await world.templates(no_account.host)
+    await money.sale(await money.event())
+    await money.account()
+    with pytest.raises(NothingToPayOut):
+        await ask(money)
 
 
 @dataclass
