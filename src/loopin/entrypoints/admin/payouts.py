@@ -13,7 +13,6 @@ from litestar import get, post
 from litestar.response import Redirect, Template
 
 from loopin.domain.payouts.payout import PayoutStatus
-from loopin.domain.shared.errors import InvalidInput
 from loopin.entrypoints.admin.rendering import AnyRequest, Table, inr, page
 from loopin.entrypoints.admin.screen import Choice, ConsoleController, Form, done, staff_id
 from loopin.entrypoints.admin.session import fresh_step_up
@@ -26,6 +25,7 @@ from loopin.usecases.payouts.staff import (
     ShowTransferDetails,
     ViewPayout,
 )
+from loopin.usecases.staff.desk import checked_status
 
 QUEUES = (*(s.value for s in PayoutStatus), "all")
 
@@ -39,11 +39,7 @@ class ReasonIn(msgspec.Struct):
 
 
 def _queue(raw: str | None) -> str:
-    if not raw:
-        return "requested"
-    if raw not in QUEUES:
-        raise InvalidInput.single("status", f"The status is one of {', '.join(QUEUES)}.")
-    return raw
+    return checked_status(raw or None, QUEUES) or PayoutStatus.REQUESTED.value
 
 
 class PayoutAdminController(ConsoleController):
