@@ -294,10 +294,12 @@ async def test_a_deleted_event_says_it_is_deleted_not_published(console: Rig) ->
     api, fakes = console.client, console.fakes
     host = await console.member()
     event = await console.event(host)
-    assert (await api.delete(f"/api/events/{event.id}", headers=host.headers)).status_code == 200
     await appoint(console.container)
     await sign_in(api, fakes)
+    assert 'data-testid="unpublish"' in (await api.get(f"/admin/events/{event.id}")).text  # listed, no guests
+    assert (await api.delete(f"/api/events/{event.id}", headers=host.headers)).status_code == 200
     page = await api.get(f"/admin/events/{event.id}")
     assert page.status_code == 200
+    assert 'data-testid="unpublish"' not in page.text
     assert "A deleted event can no longer be changed." in page.text
     assert "A published event can no longer be changed." not in page.text

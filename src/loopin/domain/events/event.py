@@ -26,6 +26,10 @@ class EventStatus(Enum):
     def is_final(self) -> bool:
         return self in (EventStatus.CANCELLED, EventStatus.COMPLETED)
 
+    @property
+    def is_listed(self) -> bool:
+        return self in LISTED_STATUSES
+
 
 # The only moves a status can make; cancelled and completed are final.
 TRANSITIONS = Transitions(

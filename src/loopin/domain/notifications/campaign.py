@@ -25,6 +25,11 @@ class CampaignStatus(Enum):
     SENT = "sent"
     CANCELLED = "cancelled"
 
+    @property
+    def is_open(self) -> bool:
+        """Not over yet: a draft can be discarded, a campaign still sending can be stopped."""
+        return self in (CampaignStatus.DRAFT, CampaignStatus.SENDING)
+
 
 @dataclass(frozen=True, slots=True)
 class Audience:
@@ -155,7 +160,7 @@ class Campaign:
         self.status, self.sent_by, self.started_at, self.updated_at = CampaignStatus.SENDING, staff_id, now, now
 
     def cancel(self, now: datetime) -> None:
-        if self.status not in (CampaignStatus.DRAFT, CampaignStatus.SENDING):
+        if not self.status.is_open:
             raise CampaignNotEditable(f"This campaign is already {self.status.value}.")
         self.status, self.cancelled_at, self.updated_at = CampaignStatus.CANCELLED, now, now
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from loopin.domain.payouts.balance import EventBalance, HostBalance
 from loopin.domain.payouts.bank_account import BankAccount
-from loopin.domain.payouts.payout import Allocation, PayoutRequest
+from loopin.domain.payouts.payout import Allocation, PayoutRequest, PayoutStatus
 from loopin.usecases.payouts.ports import BankAccountRepository
 from loopin.usecases.shared.attributes import from_attributes
 from loopin.usecases.shared.paging import Page
@@ -55,6 +55,11 @@ class PayoutView:
     closed_at: datetime | None
     created_at: datetime | None
     updated_at: datetime | None
+
+    @property
+    def in_flight(self) -> bool:
+        """Still to be decided by staff (approved, or paid or failed), as ``PayoutStatus.in_flight`` says."""
+        return PayoutStatus(self.status).in_flight
 
     @classmethod
     def of(cls, p: PayoutRequest, account: BankAccount | None) -> PayoutView:
