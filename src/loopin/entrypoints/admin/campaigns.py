@@ -88,11 +88,15 @@ class CampaignAdminController(ConsoleController):
     async def campaigns(
         self, request: AnyRequest, read: FromDishka[ListCampaigns], before_id: OptionalQueryId = None
     ) -> Template:
-        found = await read(member_id=staff_id(request), before_id=before_id, limit=PAGE_SIZE + 1)
-        shown = found[:PAGE_SIZE]
-        older = f"/admin/campaigns?before_id={shown[-1].id}" if len(found) > PAGE_SIZE else None
+        found = await read(member_id=staff_id(request), before_id=before_id, limit=PAGE_SIZE)
+        older = f"/admin/campaigns?before_id={found.next_before_id}" if found.next_before_id else None
         return page(
-            request, "campaigns.html", nav="campaigns", campaigns=shown, older=older, paged=before_id is not None
+            request,
+            "campaigns.html",
+            nav="campaigns",
+            campaigns=found.campaigns,
+            older=older,
+            paged=before_id is not None,
         )
 
     @get("/templates")

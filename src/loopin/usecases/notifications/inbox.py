@@ -13,7 +13,7 @@ from loopin.domain.notifications.notification import Notification
 from loopin.domain.shared.errors import NotFound
 from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.notifications.ports import NotificationRepository
-from loopin.usecases.shared.paging import page_size
+from loopin.usecases.shared.paging import older_than, page_size
 from loopin.usecases.shared.ports import Clock
 
 
@@ -47,8 +47,8 @@ class ListNotifications(MemberUseCase):
         )
         unread = await self.notifications.unread_count(member.id)
         await self.uow.commit()
-        page, more = found[:limit], len(found) > limit
-        return InboxPage(page, page[-1].id if more else None, unread)
+        page, last = older_than(found, limit)
+        return InboxPage(page, last.id if last else None, unread)
 
 
 class CountUnread(MemberUseCase):

@@ -41,3 +41,10 @@ def page_offset(offset: int) -> int:
     if not 0 <= offset <= MAX_OFFSET:
         raise InvalidInput.single("offset", f"The offset is between 0 and {MAX_OFFSET}")
     return offset
+
+
+def older_than(found: Sequence[T], limit: int) -> tuple[list[T], T | None]:
+    """A newest-first page read as ``limit + 1`` rows: the page, and its last row when older rows follow (what
+    the next page is read before); None when this page is the oldest."""
+    page = list(found[:limit])
+    return page, page[-1] if len(found) > limit and page else None

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from loopin.domain.audit.entry import AuditEntry, JsonValue
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.audit.ports import AuditDay, AuditDays, AuditLog, AuditQuery
-from loopin.usecases.shared.paging import page_size
+from loopin.usecases.shared.paging import older_than, page_size
 from loopin.usecases.staff.desk import StaffDesk
 
 MAX_DAYS = 366
@@ -34,10 +34,10 @@ class ReadAuditLog(StaffDesk):
         if query.since is not None and query.until is not None and query.since >= query.until:
             raise InvalidInput.single("until", "The end of the window must come after its start")
         found = await self.log.search(replace(query, limit=query.limit + 1))
-        page, more = found[: query.limit], len(found) > query.limit
+        page, last = older_than(found, query.limit)
         self.record("audit.read", staff, "audit_log", None, _filters(query))
         await self.uow.commit()
-        return AuditPage(page, page[-1].seq if more and page else None)
+        return AuditPage(page, last.seq if last else None)
 
 
 def _filters(query: AuditQuery) -> dict[str, JsonValue]:

@@ -23,7 +23,7 @@ from loopin.domain.notifications.templates import TEMPLATES, Rendered, Template
 from loopin.domain.shared.errors import InvalidInput, NotFound
 from loopin.usecases.notifications.deliver import push_due_job
 from loopin.usecases.notifications.ports import NotificationRepository
-from loopin.usecases.shared.paging import page_size
+from loopin.usecases.shared.paging import older_than, page_size
 from loopin.usecases.shared.ports import Clock, Job
 from loopin.usecases.shared.use_case import UseCase
 from loopin.usecases.staff.desk import StaffDesk
@@ -141,13 +141,20 @@ class GetCampaign(CampaignDesk):
         return CampaignView(campaign, results)
 
 
+@dataclass(frozen=True, slots=True)
+class CampaignPage:
+    campaigns: list[Campaign]
+    next_before_id: int | None  # pass as ``before_id`` for the next (older) page; None: no older campaigns
+
+
 class ListCampaigns(CampaignDesk):
-    async def __call__(self, *, member_id: int, before_id: int | None = None, limit: int = 50) -> list[Campaign]:
+    async def __call__(self, *, member_id: int, before_id: int | None = None, limit: int = 50) -> CampaignPage:
         await self.staff(member_id)
         page_size(limit)
-        found = await self.campaigns.recent(before_id, limit)
+        found = await self.campaigns.recent(before_id, limit + 1)
         await self.uow.commit()
-        return found
+        page, last = older_than(found, limit)
+        return CampaignPage(page, last.id if last else None)
 
 
 class PreviewCampaign(CampaignDesk):

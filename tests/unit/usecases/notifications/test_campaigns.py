@@ -16,6 +16,7 @@ from loopin.usecases.staff.campaigns import (
     CancelCampaign,
     ComposeCampaign,
     GetCampaign,
+    ListCampaigns,
     PreviewCampaign,
     SendCampaign,
     SendCampaignBatch,
@@ -139,3 +140,18 @@ async def test_only_staff_compose_and_bad_drafts_are_refused(world: World) -> No
     for rules in ({"city": " "}, {"inactive_days": 0}, {"interest_ids": (0,)}, {"attended_event_id": 2**63}):
         with pytest.raises(InvalidInput):
             Audience.checked(**rules)  # type: ignore[arg-type]
+
+
+async def test_campaigns_page_back_newest_first_with_the_next_cursor(world: World) -> None:
+    """The list reads one campaign more than the page to know whether older ones follow, as the inbox and the
+    audit log do (``older_than``): a full last page has no cursor, and a page size at the largest allowed works."""
+    staff = await world.member(1, role=Role.STAFF)
+    made = [(await compose(world, staff.id)).campaign.id for _ in range(5)]
+    first = await world.run(ListCampaigns, member_id=staff.id, limit=2)
+    assert [c.id for c in first.campaigns] == made[::-1][:2]
+    assert first.next_before_id == made[::-1][1]
+    second = await world.run(ListCampaigns, member_id=staff.id, before_id=first.next_before_id, limit=3)
+    assert [c.id for c in second.campaigns] == made[::-1][2:]
+    assert second.next_before_id is None
+    everything = await world.run(ListCampaigns, member_id=staff.id, limit=100)
+    assert ([c.id for c in everything.campaigns], everything.next_before_id) == (made[::-1], None)

@@ -190,7 +190,7 @@ class StaffCampaignController(LoopinController):
         limit: PageSize = 50,
     ) -> CampaignListOut:
         found = await read(member_id=request.user.member_id, before_id=before_id, limit=limit)
-        return CampaignListOut(True, [campaign_out(c) for c in found])
+        return CampaignListOut(True, [campaign_out(c) for c in found.campaigns])
 
     @get("/campaigns/{campaign_id:int}", summary="A campaign and its results per recipient status")
     async def campaign(
