@@ -8,11 +8,17 @@ from datetime import timedelta
 
 from dishka import AsyncContainer
 
+from loopin.domain.attendance.request import JoinRequest
 from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.attendance.ticket import Ticket, TicketSource
 from loopin.domain.events.event import EventStatus
 from loopin.domain.identity.member import Member
-from loopin.usecases.attendance.ports import ReminderLedger, ReminderSource, TicketRepository
+from loopin.usecases.attendance.ports import (
+    JoinRequestRepository,
+    ReminderLedger,
+    ReminderSource,
+    TicketRepository,
+)
 from loopin.usecases.attendance.reminders import SendReminders
 from loopin.usecases.events.ports import EventRepository
 from loopin.usecases.notifications.ports import NotificationRepository
@@ -82,6 +88,20 @@ async def test_the_source_reads_live_tickets_of_published_events_in_the_window(
         assert due.start_time == near.start_time
         assert await source.ticket_holders(now + timedelta(hours=5), now + timedelta(hours=24), 100) == []
         assert await source.hosts_with_pending(now, now + timedelta(hours=24), 100) == []
+        await (await scope.get(UnitOfWork)).commit()
+    asker, other = await store_members(
+        any_container, Member.register(phone(3), now=now), Member.register(phone(4), now=now)
+    )
+    async with any_container() as scope:
+        requests = await scope.get(JoinRequestRepository)
+        for member in (asker, other):
+            await requests.add(JoinRequest.open(near.id, member.id, 1, "", now))
+        await requests.add(JoinRequest.open(far.id, asker.id, 1, "", now))
+        await (await scope.get(UnitOfWork)).commit()
+    async with any_container() as scope:
+        source = await scope.get(ReminderSource)
+        [waiting] = await source.hosts_with_pending(now, now + timedelta(hours=24), 100)  # not the far one
+        assert (waiting.event_id, waiting.member_id, waiting.count) == (near.id, host.id, 2)
         [kickoff] = await source.hosts_with_guests(now, now + timedelta(hours=24), 100)  # not the cancelled one
         assert (kickoff.event_id, kickoff.member_id, kickoff.count) == (near.id, host.id, 1)
         assert await source.hosts_with_guests(now + timedelta(hours=5), now + timedelta(hours=24), 100) == []

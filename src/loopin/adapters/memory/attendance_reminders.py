@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -40,32 +41,26 @@ class MemoryReminderSource(MemoryAdapter, ReminderSource):
     async def hosts_with_pending(
         self, starts_after: datetime, starts_until: datetime, limit: int
     ) -> list[ReminderDue]:
-        events = self._events(lambda e: starts_after < e.start_time <= starts_until)
-        waiting: dict[int, int] = {}
-        for r in self._tx.rows(REQUESTS):
-            request: JoinRequest = r
-            if request.event_id in events and request.status is RequestStatus.PENDING:
-                waiting[request.event_id] = waiting.get(request.event_id, 0) + 1
-        due = [
-            ReminderDue(e.id, e.title, e.host_id, e.start_time, e.timezone, count=waiting[e.id])
-            for e in events.values()
-            if e.id in waiting
-        ]
-        return sorted(due, key=lambda d: (d.start_time, d.event_id))[:limit]
+        pending: list[JoinRequest] = [r for r in self._tx.rows(REQUESTS) if r.status is RequestStatus.PENDING]
+        return self._hosts_counting([r.event_id for r in pending], starts_after, starts_until, limit)
 
     async def hosts_with_guests(
         self, starts_after: datetime, starts_until: datetime, limit: int
     ) -> list[ReminderDue]:
+        live: list[Ticket] = [t for t in self._tx.rows(TICKETS) if t.is_live]
+        return self._hosts_counting([t.event_id for t in live], starts_after, starts_until, limit)
+
+    def _hosts_counting(
+        self, counted: list[int], starts_after: datetime, starts_until: datetime, limit: int
+    ) -> list[ReminderDue]:
+        """Each host of an event starting in the window with at least one counted row (by event id), and how
+        many."""
         events = self._events(lambda e: starts_after < e.start_time <= starts_until)
-        guests: dict[int, int] = {}
-        for row in self._tx.rows(TICKETS):
-            ticket: Ticket = row
-            if ticket.event_id in events and ticket.is_live:
-                guests[ticket.event_id] = guests.get(ticket.event_id, 0) + 1
+        counts = Counter(event_id for event_id in counted if event_id in events)
         due = [
-            ReminderDue(e.id, e.title, e.host_id, e.start_time, e.timezone, count=guests[e.id])
+            ReminderDue(e.id, e.title, e.host_id, e.start_time, e.timezone, count=counts[e.id])
             for e in events.values()
-            if e.id in guests
+            if e.id in counts
         ]
         return sorted(due, key=lambda d: (d.start_time, d.event_id))[:limit]
 

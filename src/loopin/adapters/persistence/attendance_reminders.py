@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from loopin.adapters.persistence.attendance import LIVE
@@ -35,30 +35,34 @@ class SqlReminderSource(SqlAdapter, ReminderSource):
     async def hosts_with_pending(
         self, starts_after: datetime, starts_until: datetime, limit: int
     ) -> list[ReminderDue]:
-        waiting = func.count(JoinRequestRow.id)
-        rows = await self._session.execute(
-            select(EventRow.id, EventRow.title, EventRow.host_id, EventRow.start_time, EventRow.timezone, waiting)
-            .join(JoinRequestRow, JoinRequestRow.event_id == EventRow.id)
-            .where(
-                *ON,
-                JoinRequestRow.status == RequestStatus.PENDING.value,
-                EventRow.start_time > starts_after,
-                EventRow.start_time <= starts_until,
-            )
-            .group_by(EventRow.id)
-            .order_by(EventRow.start_time, EventRow.id)
-            .limit(limit)
-        )
-        return [ReminderDue(e, t, h, s, z, count=n) for e, t, h, s, z, n in rows]
+        pending = JoinRequestRow.status == RequestStatus.PENDING.value
+        return await self._hosts_counting(JoinRequestRow, pending, starts_after, starts_until, limit)
 
     async def hosts_with_guests(
         self, starts_after: datetime, starts_until: datetime, limit: int
     ) -> list[ReminderDue]:
-        guests = func.count(TicketRow.id)
+        return await self._hosts_counting(TicketRow, LIVE, starts_after, starts_until, limit)
+
+    async def _hosts_counting(
+        self,
+        row: type[JoinRequestRow] | type[TicketRow],
+        counted: ColumnElement[bool],
+        starts_after: datetime,
+        starts_until: datetime,
+        limit: int,
+    ) -> list[ReminderDue]:
+        """Each host of an event starting in the window with at least one ``counted`` row, and how many."""
         rows = await self._session.execute(
-            select(EventRow.id, EventRow.title, EventRow.host_id, EventRow.start_time, EventRow.timezone, guests)
-            .join(TicketRow, TicketRow.event_id == EventRow.id)
-            .where(*ON, LIVE, EventRow.start_time > starts_after, EventRow.start_time <= starts_until)
+            select(
+                EventRow.id,
+                EventRow.title,
+                EventRow.host_id,
+                EventRow.start_time,
+                EventRow.timezone,
+                func.count(row.id),
+            )
+            .join(row, row.event_id == EventRow.id)
+            .where(*ON, counted, EventRow.start_time > starts_after, EventRow.start_time <= starts_until)
             .group_by(EventRow.id)
             .order_by(EventRow.start_time, EventRow.id)
             .limit(limit)
