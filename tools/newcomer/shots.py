@@ -169,6 +169,12 @@ def main() -> int:
                     return href
             return None
 
+        def shoot_or_skip(name: str, path: str | None, expect: str, why: str) -> None:
+            if path:
+                shoot(name, path, expect)
+            else:
+                print(f"skip   {name:22} ({why})")
+
         # -- every screen of the console (routes of src/loopin/entrypoints/admin/*.py)
         shoot("dashboard", "/admin", "/admin")
         shoot("members", "/admin/members", "/admin/members")
@@ -184,25 +190,16 @@ def main() -> int:
         order = first_link("/admin/orders", r"/admin/orders/[A-Za-z0-9]+")
         if not order and env.get("ORDER_TXNID"):
             order = f"/admin/orders/{env['ORDER_TXNID']}"
-        if order:
-            shoot("order", order, "/admin/orders/")
-        else:
-            print("skip   order                  (no order: run walk.sh first)")
+        shoot_or_skip("order", order, "/admin/orders/", "no order: run walk.sh first")
         shoot("payouts", "/admin/payouts", "/admin/payouts")
         shoot("payouts_all", "/admin/payouts?status=all", "/admin/payouts")
         payout = first_link("/admin/payouts?status=all", r"/admin/payouts/\d+")
-        if payout:
-            shoot("payout", payout, "/admin/payouts/")
-        else:
-            print("skip   payout                 (no payout: money settles 48 h after an event ends)")
+        shoot_or_skip("payout", payout, "/admin/payouts/", "no payout: walk.sh pays the demo host's out")
         shoot("campaigns", "/admin/campaigns", "/admin/campaigns")
         shoot("campaign_new", "/admin/campaigns/new", "/admin/campaigns/new")
         shoot("campaign_templates", "/admin/campaigns/templates", "/admin/campaigns/templates")
         campaign = first_link("/admin/campaigns", r"/admin/campaigns/\d+")
-        if campaign:
-            shoot("campaign", campaign, "/admin/campaigns/")
-        else:
-            print("skip   campaign               (no campaign: run walk.sh first)")
+        shoot_or_skip("campaign", campaign, "/admin/campaigns/", "no campaign: run walk.sh first")
         shoot("fee", "/admin/fee", "/admin/fee")
         shoot("audit", "/admin/audit", "/admin/audit")
         shoot("audit_filtered", "/admin/audit?action=payment_order.", "/admin/audit")

@@ -27,7 +27,7 @@ class CompleteEndedEvents(Sweep):
 
     async def sweep_batch(self) -> Batch:
         now = self.clock.now()
-        batch = await self.events.lock_ended(now - CHECK_IN_AFTER_END, self.config.completion_batch)
+        batch = await self.events.lock_ended(now - CHECK_IN_AFTER_END, self.batch_size)
         completed = 0
         for event in batch:
             if event.complete(now):

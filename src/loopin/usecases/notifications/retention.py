@@ -34,5 +34,5 @@ class PruneInboxes(Sweep):
 
     async def sweep_batch(self) -> Batch:
         cutoff = self.clock.now() - timedelta(days=self.retention.days)
-        gone = await self.notifications.delete_older_than(cutoff, self.retention.batch)
+        gone = await self.notifications.delete_older_than(cutoff, self.batch_size)
         return Batch(gone, gone)

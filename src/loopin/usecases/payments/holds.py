@@ -67,7 +67,7 @@ class ExpireHolds(Sweep):
         return self.config.sweep_batch
 
     async def sweep_batch(self) -> Batch:
-        released = await self.release.overdue(self.clock.now(), event_id=None, limit=self.config.sweep_batch)
+        released = await self.release.overdue(self.clock.now(), event_id=None, limit=self.batch_size)
         if released:
             self.uow.after_commit(self.cache.invalidate)
         return Batch(len(released), len(released))
