@@ -92,7 +92,6 @@ PLAN = DemoPlan()
 @dataclass(frozen=True, slots=True)
 class DemoSeeded:
     host_id: int
-    event_id: int
     available: Decimal
 
 
@@ -121,17 +120,17 @@ class DemoSeed:
         clock.advance(-back)
         try:
             with _quiet(sms):
-                seeded = await self._in_the_past(sms)
+                host_id = await self._in_the_past(sms)
                 await self._settle()  # every job of the seed runs on the moved clock, as it would have then
         finally:
             clock.advance(back)
-        if seeded is None:
+        if host_id is None:
             return None
-        host_id, event_id = seeded
         summary = await self._run(GetPayoutSummary, member_id=host_id)
-        return DemoSeeded(host_id, event_id, summary.balance.available)
+        return DemoSeeded(host_id, summary.balance.available)
 
-    async def _in_the_past(self, sms: SmsOutbox) -> tuple[int, int] | None:
+    async def _in_the_past(self, sms: SmsOutbox) -> int | None:
+        """The demo host's id; None when the host had an account already."""
         plan = self._plan
         host_id = await self._member(sms, DEMO_HOST_PHONE, DEMO_HOST_NAME, "female")
         if host_id is None:
@@ -173,7 +172,7 @@ class DemoSeed:
             await self._run(HandlePaymentNotice, source="surl", fields=paid.fields)
             if guest.checked_in:  # the door opens hours before the start
                 await self._run(CheckIn, member_id=host_id, event_id=event.id, user_id=guest_id)
-        return host_id, event.id
+        return host_id
 
     async def _member(self, sms: SmsOutbox, phone: str, name: str, gender: str) -> int | None:
         """Signs up as the app does (the code from the SMS) and completes the profile; None when the number
