@@ -81,11 +81,10 @@ class _Door(MemberUseCase):
         if event.status not in DOOR_STATUSES:
             raise CheckInClosed(f"This event is {event.status.value}; its door is closed.")
         opens = event.start_time - self.config.check_in_opens_before
-        closes = event.end_time + self.config.check_in_closes_after
         if now < opens:
             hours = round(self.config.check_in_opens_before.total_seconds() / 3600)
             raise CheckInClosed(f"Check-in opens {hours} hours before the event starts.")
-        if now > closes:
+        if now > event.completes_at:
             raise CheckInClosed("Check-in for this event has closed.")
 
     async def _ticket(self, event: Event, ticket_secret: str | None, user_id: int | None) -> Ticket:

@@ -6,13 +6,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from loopin.domain.attendance.waitlist import OfferWindow
-from loopin.domain.events.event import CHECK_IN_AFTER_END
 
 
 @dataclass(frozen=True, slots=True)
 class AttendanceConfig:
     check_in_opens_before: timedelta = timedelta(hours=12)  # door staff may scan from this long before start
-    check_in_closes_after: timedelta = CHECK_IN_AFTER_END  # ... until this long after the end (then it completes)
     sweep_batch: int = 500  # expiries handled per transaction by the scheduled job
     search_default_limit: int = 50
     search_max_limit: int = 100
