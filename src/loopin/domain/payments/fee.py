@@ -116,8 +116,8 @@ class FeeChange:
     new: Decimal
     changed_by: int
     at: datetime
-    old_description: str = ""
-    new_description: str = ""
+    old_description: str
+    new_description: str
 
     @property
     def percentage_changed(self) -> bool:

@@ -82,7 +82,7 @@ class ChangePlatformFee(MemberUseCase):
         change = config.change(percentage, by=member, confirmed_at=confirmed_at, now=now, description=description)
         if change is not None:
             await self.configs.save(config)
-            self.uow.enqueue(jobs.audited_fee(change, member.id, now))
+            self.uow.enqueue(jobs.audited_fee(change))
         self.uow.after_commit(self.cache.invalidate)  # even unchanged: a retry heals a failed invalidation
         self.uow.after_commit(self.events.invalidate)  # events show the fee
         await self.uow.commit()

@@ -65,7 +65,7 @@ def audited_refund(action: str, r: Refund, o: PaymentOrder, at: datetime, **deta
     return audited_change("refund", action, target_id=r.id, actor_id=None, at=at, facts=facts)
 
 
-def audited_fee(change: FeeChange, actor_id: int, at: datetime) -> Job:
+def audited_fee(change: FeeChange) -> Job:
     """``platform_fee.changed`` (the old and new percentage, and the note now) or, when only the note changed,
     ``platform_fee.description_changed`` (the percentage it describes, the old note and the new) — never a
     change "from 10.00 to 10.00"."""
@@ -84,8 +84,8 @@ def audited_fee(change: FeeChange, actor_id: int, at: datetime) -> Job:
         "platform_fee",
         action,
         target_id=1,
-        actor_id=actor_id,
-        at=at,
+        actor_id=change.changed_by,
+        at=change.at,
         facts=facts,
         target_type="platform_fee_config",
     )
