@@ -24,7 +24,7 @@ from loopin.domain.attendance.rules import (
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Access, Member
 from loopin.domain.payments.errors import OrderNotFound, PaymentNotRequired, PriceChanged
-from loopin.domain.payments.order import OrderStatus, PaymentOrder
+from loopin.domain.payments.order import OrderStatus, PaymentOrder, is_order_id
 from loopin.domain.shared.errors import Conflict
 from loopin.domain.shared.money import to_money
 from loopin.usecases.attendance import jobs as attendance_jobs
@@ -54,8 +54,6 @@ from loopin.usecases.payments.views import OrderCreated, OrderView
 from loopin.usecases.shared.attributes import from_attributes
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 from loopin.usecases.shared.use_case import UseCase
-
-MAX_REFERENCE = 64  # txnids are 20 characters (PayU allows 25); a longer one names no order
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +303,7 @@ class ReadPaymentResult(UseCase):
     orders: PaymentOrderRepository
 
     async def __call__(self, *, reference: str) -> OrderStatus | None:
-        if not (0 < len(reference) <= MAX_REFERENCE and reference.isascii() and reference.isalnum()):
+        if not is_order_id(reference):
             return None
         order = await self.orders.get(reference)
         await self.uow.commit()
