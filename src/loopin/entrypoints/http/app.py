@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncIterator, Callable
@@ -50,21 +49,10 @@ from loopin.entrypoints.http.routes.staff.campaigns import StaffCampaignControll
 from loopin.entrypoints.http.routes.staff.payouts import StaffPayoutController
 from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Environment, Settings, load_settings
-from loopin.entrypoints.worker.registry import run_job
-from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE, SEAT_OFFER_SWEEP
-from loopin.usecases.attendance.reminders import SEND_REMINDERS
-from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
-from loopin.usecases.events.jobs import COMPLETE_ENDED
-from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
+from loopin.entrypoints.worker.schedule import run_on_minute_clock
 from loopin.usecases.identity.moderation import AppointStaff
-from loopin.usecases.notifications.deliver import PUSH_DUE
-from loopin.usecases.notifications.retention import PRUNE_INBOXES
-from loopin.usecases.payments.jobs import EXPIRE_HOLDS, RECONCILE_ORDERS, RETRY_REFUNDS
-from loopin.usecases.shared.ports import Job
-from loopin.usecases.staff.campaigns import RESUME_CAMPAIGNS
 
 log = structlog.get_logger("loopin.app")
-PROMOTION_INTERVAL_SECONDS = 60.0
 YOUNG_GENERATION_THRESHOLD = 10_000
 
 
@@ -84,54 +72,14 @@ def _outbox_relay(settings: Settings, container: AsyncContainer):  # type: ignor
 
 
 def _in_process_scheduler(settings: Settings, container: AsyncContainer):  # type: ignore[no-untyped-def]
-    """Embedded mode has no SAQ worker, so the waitlist sweep runs here on a timer."""
+    """Embedded mode has no SAQ worker, so the periodic jobs run here, on the worker's schedule."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         if settings.redis_url:
             yield
             return
-
-        async def sweep() -> None:
-            sweeps = 0
-            while True:
-                await asyncio.sleep(PROMOTION_INTERVAL_SECONDS)
-                try:
-                    await run_job(container, Job(PROMOTE_DUE_MEMBERS))
-                except Exception:
-                    log.exception("waitlist sweep failed")
-                try:  # attendance: expire invitations and unconfirmed acceptances
-                    await run_job(container, Job(EXPIRE_ATTENDANCE))
-                except Exception:
-                    log.exception("attendance expiry sweep failed")
-                try:  # the event waitlists: offers past their window pass on, free seats go to the line
-                    await run_job(container, Job(SEAT_OFFER_SWEEP))
-                except Exception:
-                    log.exception("waitlist offer sweep failed")
-                sweeps += 1
-                # payments: holds past their window, lost callbacks, unfinished refunds; deferred pushes,
-                # reminders; ended events completed once their door has closed
-                for name, every in (
-                    (EXPIRE_HOLDS, 1),
-                    (RECONCILE_ORDERS, 5),
-                    (RETRY_REFUNDS, 10),
-                    (PUSH_DUE, 1),
-                    (SEND_REMINDERS, 5),
-                    (RESUME_CAMPAIGNS, 5),
-                    (COMPLETE_ENDED, 5),
-                    (PRUNE_INBOXES, 24 * 60),
-                ):
-                    if sweeps % every == 0:
-                        try:
-                            await run_job(container, Job(name))
-                        except Exception:
-                            log.exception("sweep failed", job=name)
-                try:  # closes the audit days that ended (a no-op until one does)
-                    await run_job(container, Job(SUMMARIZE_AUDIT_DAYS))
-                except Exception:
-                    log.exception("audit summary sweep failed")
-
-        async with in_background(sweep(), name="embedded-sweeps"):
+        async with in_background(run_on_minute_clock(container), name="embedded-schedule"):
             yield
 
     return lifespan

@@ -18,17 +18,8 @@ from loopin.entrypoints.di import make_container
 from loopin.entrypoints.logging import configure_logging
 from loopin.entrypoints.settings import Settings, load_settings
 from loopin.entrypoints.worker.registry import HANDLERS, run_job
-from loopin.usecases.attendance.jobs import EXPIRE_ATTENDANCE, SEAT_OFFER_SWEEP
-from loopin.usecases.attendance.reminders import SEND_REMINDERS
-from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
-from loopin.usecases.events.jobs import COMPLETE_ENDED
-from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
-from loopin.usecases.notifications.deliver import PUSH_DUE
-from loopin.usecases.notifications.retention import PRUNE_INBOXES
-from loopin.usecases.payments import jobs as payment_jobs
-from loopin.usecases.payouts import jobs as payout_jobs
+from loopin.entrypoints.worker.schedule import SCHEDULE
 from loopin.usecases.shared.ports import Job
-from loopin.usecases.staff.campaigns import RESUME_CAMPAIGNS
 
 
 def _task(name: str) -> Callable[..., Awaitable[object]]:
@@ -60,27 +51,10 @@ def build_settings(
         await ctx["container"].close()  # type: ignore[typeddict-item]
 
     functions = [(name, _task(name)) for name in HANDLERS]
-    promote = _task(PROMOTE_DUE_MEMBERS)
     return {
         "queue": Queue.from_url(settings.redis_url, name=settings.queue_name),
         "functions": functions,
-        "cron_jobs": [
-            CronJob(promote, cron="* * * * *", timeout=120, retries=1),
-            CronJob(_task(EXPIRE_ATTENDANCE), cron="* * * * *", timeout=120, retries=1),  # invitations, requests
-            CronJob(_task(PUSH_DUE), cron="* * * * *", timeout=300, retries=1),  # pushes the quiet hours held
-            CronJob(_task(SEND_REMINDERS), cron="*/5 * * * *", timeout=240, retries=1),  # once each, by markers
-            CronJob(_task(RESUME_CAMPAIGNS), cron="*/5 * * * *", timeout=120, retries=1),  # lost batch chains
-            CronJob(_task(COMPLETE_ENDED), cron="*/5 * * * *", timeout=240, retries=1),  # events past their door
-            CronJob(_task(SEAT_OFFER_SWEEP), cron="* * * * *", timeout=120, retries=1),  # waitlist offers
-            CronJob(_task(payment_jobs.EXPIRE_HOLDS), cron="* * * * *", timeout=120, retries=1),  # seat holds
-            CronJob(_task(payment_jobs.RECONCILE_ORDERS), cron="*/5 * * * *", timeout=240, retries=1),
-            CronJob(_task(payment_jobs.RETRY_REFUNDS), cron="*/10 * * * *", timeout=120, retries=1),
-            # hourly, idempotent per day: closes yesterday (platform time zone) soon after its midnight
-            CronJob(_task(SUMMARIZE_AUDIT_DAYS), cron="20 * * * *", timeout=600, retries=2),
-            CronJob(_task(PRUNE_INBOXES), cron="40 3 * * *", timeout=1800, retries=1),  # the inbox's retention
-            # Mondays 04:00 UTC (09:30 IST): a payout proposed for each host with money and a primary account
-            CronJob(_task(payout_jobs.PROPOSE_PAYOUTS), cron="0 4 * * 1", timeout=600, retries=1),
-        ],
+        "cron_jobs": [CronJob(_task(p.job), cron=p.cron, timeout=p.timeout, retries=p.retries) for p in SCHEDULE],
         "concurrency": 20,
         "startup": startup,
         "shutdown": shutdown,

@@ -1,0 +1,74 @@
+"""The periodic jobs' one table: what the worker registers and what embedded mode runs on its minute clock."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from croniter import croniter
+
+from loopin.entrypoints.worker import schedule
+from loopin.entrypoints.worker.registry import HANDLERS
+from loopin.entrypoints.worker.schedule import SCHEDULE, due_at
+from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
+from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
+from loopin.usecases.notifications.retention import PRUNE_INBOXES
+from loopin.usecases.payments import jobs as payment_jobs
+from loopin.usecases.payouts import jobs as payout_jobs
+from loopin.usecases.shared.ports import Job
+
+EVERY_MINUTE = [p.job for p in SCHEDULE if p.cron == "* * * * *"]
+
+
+def test_every_periodic_job_has_a_handler_and_a_valid_schedule() -> None:
+    assert len({p.job for p in SCHEDULE}) == len(SCHEDULE)
+    for periodic in SCHEDULE:
+        assert periodic.job in HANDLERS
+        assert croniter.is_valid(periodic.cron), periodic
+
+
+def test_an_ordinary_minute_runs_only_the_minute_jobs() -> None:
+    assert due_at(datetime(2026, 12, 8, 9, 7, tzinfo=UTC)) == EVERY_MINUTE
+
+
+def test_the_weekly_payout_proposal_runs_on_monday_at_four_with_the_five_and_ten_minute_jobs() -> None:
+    due = due_at(datetime(2026, 12, 7, 4, 0, tzinfo=UTC))  # a Monday
+    assert payout_jobs.PROPOSE_PAYOUTS in due
+    assert payment_jobs.RECONCILE_ORDERS in due
+    assert payment_jobs.RETRY_REFUNDS in due
+    assert SUMMARIZE_AUDIT_DAYS not in due
+    assert payout_jobs.PROPOSE_PAYOUTS not in due_at(datetime(2026, 12, 8, 4, 0, tzinfo=UTC))
+
+
+def test_the_daily_and_hourly_jobs_run_at_their_minute() -> None:
+    assert PRUNE_INBOXES in due_at(datetime(2026, 12, 8, 3, 40, tzinfo=UTC))
+    assert SUMMARIZE_AUDIT_DAYS in due_at(datetime(2026, 12, 8, 17, 20, tzinfo=UTC))
+    assert payment_jobs.RETRY_REFUNDS not in due_at(datetime(2026, 12, 8, 17, 25, tzinfo=UTC))
+
+
+async def test_the_embedded_clock_runs_what_is_due_and_a_failure_does_not_stop_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ran: list[str] = []
+    ticks = 0
+
+    async def run_job(container: Any, job: Job) -> None:
+        ran.append(job.name)
+        if job.name == PROMOTE_DUE_MEMBERS:
+            raise RuntimeError("the waitlist sweep failed")
+
+    async def one_minute(seconds: float) -> None:
+        nonlocal ticks
+        assert 0 < seconds <= 60
+        ticks += 1
+        if ticks > 1:
+            raise asyncio.CancelledError
+
+    monkeypatch.setattr(schedule, "run_job", run_job)
+    monkeypatch.setattr(schedule.asyncio, "sleep", one_minute)
+    with pytest.raises(asyncio.CancelledError):
+        await schedule.run_on_minute_clock(container=None)  # type: ignore[arg-type]
+    assert ran[0] == PROMOTE_DUE_MEMBERS
+    assert set(EVERY_MINUTE) <= set(ran)
