@@ -11,7 +11,7 @@ import msgspec
 import pytest
 from litestar import Litestar, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, JSONBody
 from litestar.testing import TestClient
 
 from loopin.entrypoints.http.decoding import LoopinRequest, decode_bodies_first, refuse_unreadable_urls
@@ -35,7 +35,7 @@ class Seats(msgspec.Struct):
 
 
 @post("/seats", status_code=200)
-async def seats(data: Seats) -> dict[str, object]:
+async def seats(data: JSONBody[Seats]) -> dict[str, object]:
     return {"seats": data.seats, "is_primary": data.is_primary}
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import pytest
 from litestar import Litestar, get, post
-from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.testing import TestClient
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -62,7 +62,7 @@ def test_a_bad_query_or_header_parameter_is_located_by_its_plain_name() -> None:
     """The app shows ``detail`` stringified: ``["query", "limit"]``, never Litestar's ``ParamType.QUERY``."""
 
     @get("/items")
-    async def items(limit: int = 10) -> dict[str, int]:
+    async def items(limit: FromQuery[int] = 10) -> dict[str, int]:
         return {"limit": limit}
 
     with TestClient(Litestar([items], exception_handlers=EXCEPTION_HANDLERS)) as client:
