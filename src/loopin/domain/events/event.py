@@ -24,7 +24,7 @@ class EventStatus(Enum):
 
     @property
     def is_final(self) -> bool:
-        return self in (EventStatus.CANCELLED, EventStatus.COMPLETED)
+        return TRANSITIONS.is_final(self)
 
     @property
     def is_listed(self) -> bool:

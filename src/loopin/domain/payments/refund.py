@@ -43,11 +43,7 @@ class RefundStatus(Enum):
 
     @property
     def is_final(self) -> bool:
-        return self in (RefundStatus.SUCCEEDED, RefundStatus.FAILED)
-
-
-UNFINISHED_REFUND: frozenset[RefundStatus] = frozenset(s for s in RefundStatus if not s.is_final)
-"""The refunds the retry sweep picks up (both stores, and the partial index ``ix_refunds_unfinished``)."""
+        return TRANSITIONS.is_final(self)
 
 
 TRANSITIONS = Transitions(
@@ -56,6 +52,9 @@ TRANSITIONS = Transitions(
         RefundStatus.REQUESTED: {RefundStatus.SUCCEEDED, RefundStatus.FAILED},
     }
 )
+
+UNFINISHED_REFUND: frozenset[RefundStatus] = frozenset(s for s in RefundStatus if not s.is_final)
+"""The refunds the retry sweep picks up (both stores, and the partial index ``ix_refunds_unfinished``)."""
 
 
 def new_refund_token() -> str:

@@ -23,6 +23,10 @@ class Transitions(Generic[S]):
     def allows(self, source: S, target: S) -> bool:
         return target in self[source]
 
+    def is_final(self, status: S) -> bool:
+        """Nothing follows it: the table, not a second list beside it, says which statuses end a lifecycle."""
+        return not self[status]
+
     def sources_of(self, target: S) -> frozenset[S]:
         """The statuses ``target`` is reached from (the WHERE of a conditional update)."""
         return frozenset(source for source, targets in self._moves.items() if target in targets)

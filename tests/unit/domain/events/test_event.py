@@ -91,6 +91,10 @@ def test_every_other_transition_is_refused() -> None:
         assert event.status is start
 
 
+def test_the_final_statuses_are_those_the_table_leads_nowhere_from() -> None:
+    assert {s for s in EventStatus if s.is_final} == {EventStatus.CANCELLED, EventStatus.COMPLETED}
+
+
 def test_same_status_is_a_no_op() -> None:
     event = make_event(status=EventStatus.CANCELLED)
     assert event.change_status(EventStatus.CANCELLED, NOW) is False
