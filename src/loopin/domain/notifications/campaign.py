@@ -14,6 +14,7 @@ from enum import Enum
 from loopin.domain.notifications.templates import TEMPLATES, Rendered, Template, TemplateError
 from loopin.domain.shared.errors import Conflict, FieldProblem, InvalidInput
 from loopin.domain.shared.ids import is_id
+from loopin.domain.shared.transitions import Transitions
 
 NAME_MAX, CITY_MAX, VALUE_MAX = 120, 100, 1000
 INTERESTS_MAX, INACTIVE_DAYS_MAX = 50, 3650
@@ -28,7 +29,15 @@ class CampaignStatus(Enum):
     @property
     def is_open(self) -> bool:
         """Not over yet: a draft can be discarded, a campaign still sending can be stopped."""
-        return self in (CampaignStatus.DRAFT, CampaignStatus.SENDING)
+        return not TRANSITIONS.is_final(self)
+
+
+TRANSITIONS = Transitions(
+    {
+        CampaignStatus.DRAFT: {CampaignStatus.SENDING, CampaignStatus.CANCELLED},
+        CampaignStatus.SENDING: {CampaignStatus.SENT, CampaignStatus.CANCELLED},
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +164,7 @@ class Campaign:
         return campaign_template(self.template).render(self.values)
 
     def start(self, staff_id: int, now: datetime) -> None:
-        if self.status is not CampaignStatus.DRAFT:
+        if not TRANSITIONS.allows(self.status, CampaignStatus.SENDING):
             raise CampaignNotEditable(f"This campaign is {self.status.value}; only a draft can be sent.")
         self.status, self.sent_by, self.started_at, self.updated_at = CampaignStatus.SENDING, staff_id, now, now
 
@@ -169,5 +178,5 @@ class Campaign:
         self.updated_at = now
 
     def finish(self, now: datetime) -> None:
-        if self.status is CampaignStatus.SENDING:
+        if TRANSITIONS.allows(self.status, CampaignStatus.SENT):
             self.status, self.finished_at, self.updated_at = CampaignStatus.SENT, now, now

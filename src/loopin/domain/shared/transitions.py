@@ -1,4 +1,5 @@
-"""A lifecycle's table of moves (events, payment orders, refunds, payouts each check theirs against one)."""
+"""A lifecycle's table of moves (events, campaigns, payment orders, refunds, payouts each check theirs against
+one)."""
 
 from __future__ import annotations
 
