@@ -37,16 +37,17 @@ class PayoutStatus(Enum):
 
     @property
     def in_flight(self) -> bool:
-        return self in IN_FLIGHT
+        """Not final yet: its draw is still on its way to the bank."""
+        return not TRANSITIONS.is_final(self)
 
 
-IN_FLIGHT: frozenset[PayoutStatus] = frozenset({PayoutStatus.REQUESTED, PayoutStatus.APPROVED})
 TRANSITIONS = Transitions(
     {
         PayoutStatus.REQUESTED: {PayoutStatus.APPROVED, PayoutStatus.CANCELLED},
         PayoutStatus.APPROVED: {PayoutStatus.PAID, PayoutStatus.FAILED, PayoutStatus.CANCELLED},
     }
 )
+IN_FLIGHT: frozenset[PayoutStatus] = frozenset(s for s in PayoutStatus if s.in_flight)
 
 
 class PayoutOrigin(Enum):
