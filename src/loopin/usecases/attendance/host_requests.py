@@ -26,13 +26,13 @@ from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.config import AttendanceConfig
-from loopin.usecases.attendance.host_lists import HostedEventList
 from loopin.usecases.attendance.ports import (
     AttendanceReader,
     JoinRequestRepository,
     TicketRepository,
 )
 from loopin.usecases.attendance.requests import ACCEPT_CODE
+from loopin.usecases.attendance.status_lists import HostedEventList
 from loopin.usecases.attendance.views import (
     BulkOutcome,
     RequesterProfile,

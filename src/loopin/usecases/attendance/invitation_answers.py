@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from loopin.domain.attendance.errors import InvitationExpired, InvitationNotFound
 from loopin.domain.attendance.invitation import InvitationStatus
 from loopin.domain.attendance.rules import (
     check_seats_left,
     require_open,
 )
-from loopin.domain.identity.member import Access
+from loopin.domain.identity.member import Access, Member
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.ports import (
-    AttendanceReader,
     EventBrief,
     InvitationRepository,
     TicketRepository,
 )
+from loopin.usecases.attendance.status_lists import MemberList
 from loopin.usecases.attendance.views import (
     InvitationAnswer,
     InvitationView,
-    having_status,
-    status_filter,
 )
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache
@@ -29,18 +29,12 @@ from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.shared.ports import Clock
 
 
-class ListMyInvitations(MemberUseCase):
-    reader: AttendanceReader
-    clock: Clock
+class ListMyInvitations(MemberList[InvitationView]):
+    statuses = InvitationStatus
 
-    async def __call__(self, *, member_id: int, status: str | None = None) -> list[InvitationView]:
-        wanted = status_filter(InvitationStatus, status)
-        member = await self.access.load(member_id, Access.MEMBER)
+    async def _views(self, member: Member, now: datetime) -> list[InvitationView]:
         cards = await self.reader.member_invitations(member.id)
-        await self.uow.commit()
-        now = self.clock.now()
-        views = [InvitationView.of(c.invitation, now, c.event, host_name=c.host_name) for c in cards]
-        return having_status(views, wanted)
+        return [InvitationView.of(c.invitation, now, c.event, host_name=c.host_name) for c in cards]
 
 
 def parse_response(raw: str) -> bool:

@@ -19,12 +19,12 @@ from loopin.domain.identity.member import Access
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.config import AttendanceConfig
-from loopin.usecases.attendance.host_lists import HostedEventList
 from loopin.usecases.attendance.ports import (
     AttendanceReader,
     EventBrief,
     InvitationRepository,
 )
+from loopin.usecases.attendance.status_lists import HostedEventList
 from loopin.usecases.attendance.views import (
     InvitationsSent,
     InvitationView,

@@ -24,7 +24,7 @@ from loopin.domain.attendance.rules import (
     require_open,
 )
 from loopin.domain.events.event import Event
-from loopin.domain.identity.member import Access
+from loopin.domain.identity.member import Access, Member
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.ports import (
     AttendanceReader,
@@ -33,10 +33,9 @@ from loopin.usecases.attendance.ports import (
     MemberCard,
     TicketRepository,
 )
+from loopin.usecases.attendance.status_lists import MemberList
 from loopin.usecases.attendance.views import (
     RequestView,
-    having_status,
-    status_filter,
 )
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache, EventRepository
@@ -132,40 +131,18 @@ class GetMyRequest(MemberUseCase):
         await self.uow.commit()
         if card is None or card.event_deleted:
             raise RequestNotFound("You have not asked to join this event.")
-        return RequestView.of(
-            card.request,
-            self.clock.now(),
-            event_title=card.event_title,
-            has_ticket=card.has_ticket,
-            requester=MemberCard.of(member),
-            storage=self.storage,
-        )
+        return RequestView.of_card(card, self.clock.now(), MemberCard.of(member), self.storage)
 
 
-class ListMyRequests(MemberUseCase):
-    reader: AttendanceReader
+class ListMyRequests(MemberList[RequestView]):
+    statuses = RequestStatus
+
     storage: FileStorage
-    clock: Clock
 
-    async def __call__(self, *, member_id: int, status: str | None = None) -> list[RequestView]:
-        wanted = status_filter(RequestStatus, status)
-        member = await self.access.load(member_id, Access.MEMBER)
+    async def _views(self, member: Member, now: datetime) -> list[RequestView]:
+        mine = MemberCard.of(member)
         cards = await self.reader.member_requests(member.id)
-        await self.uow.commit()
-        now, mine = self.clock.now(), MemberCard.of(member)
-        views = [
-            RequestView.of(
-                c.request,
-                now,
-                event_title=c.event_title,
-                has_ticket=c.has_ticket,
-                requester=mine,
-                storage=self.storage,
-            )
-            for c in cards
-            if not c.event_deleted
-        ]
-        return having_status(views, wanted)
+        return [RequestView.of_card(c, now, mine, self.storage) for c in cards if not c.event_deleted]
 
 
 class WithdrawJoinRequest(MemberUseCase):

@@ -15,7 +15,7 @@ from loopin.domain.attendance.secret import TicketCodes
 from loopin.domain.attendance.ticket import Ticket
 from loopin.domain.attendance.waitlist import PlaceStatus, WaitlistPlace
 from loopin.domain.shared.errors import InvalidInput
-from loopin.usecases.attendance.ports import EventBrief, MemberCard, PlaceInLine
+from loopin.usecases.attendance.ports import EventBrief, MemberCard, PlaceInLine, RequestCard
 from loopin.usecases.identity.views import InterestView
 from loopin.usecases.platform.ports import FileStorage
 from loopin.usecases.shared.attributes import from_attributes
@@ -99,6 +99,18 @@ class RequestView:
             picture_url=picture_url(storage, requester.picture_key) if requester and storage else None,
             status=r.status_at(now).value,
             can_confirm=r.can_confirm(now, has_ticket=has_ticket),
+        )
+
+    @classmethod
+    def of_card(cls, card: RequestCard, now: datetime, requester: MemberCard, storage: FileStorage) -> RequestView:
+        """The requester's own request as read with its event (one of their list, or the one for an event)."""
+        return cls.of(
+            card.request,
+            now,
+            event_title=card.event_title,
+            has_ticket=card.has_ticket,
+            requester=requester,
+            storage=storage,
         )
 
 
