@@ -31,6 +31,7 @@ from loopin.usecases.attendance.views import (
     SearchHit,
     SearchPage,
     distinct_ids,
+    picture_url,
 )
 from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache
@@ -76,10 +77,7 @@ class SearchInvitees(MemberUseCase):
         invited = await self.reader.invited_among(event.id, [c.id for c in found.rows])
         await self.uow.commit()
         hits = tuple(
-            SearchHit(
-                c.id, c.name, self.storage.url_for(c.picture_key) if c.picture_key else None, c.id in invited
-            )
-            for c in found.rows
+            SearchHit(c.id, c.name, picture_url(self.storage, c.picture_key), c.id in invited) for c in found.rows
         )
         return SearchPage(found.total, offset, limit, hits)
 
