@@ -74,7 +74,11 @@ class InvalidStatusTransition(Conflict, code="INVALID_STATUS_TRANSITION"): ...
 class EventNotEditable(Conflict, code="EVENT_NOT_EDITABLE"): ...
 
 
-class EventHasGuests(Conflict, code="EVENT_HAS_GUESTS"):
+class EventHasGuests(
+    Conflict,
+    code="EVENT_HAS_GUESTS",
+    message="Guests hold seats for this event: cancel it first, so they are told and refunded.",
+):
     """Someone holds or is paying for a seat: the event is cancelled first, so they are told and refunded."""
 
 
@@ -242,9 +246,7 @@ class Event:
         if self.status.is_final:
             raise InvalidStatusTransition(f"A {self.status.value} event cannot be unpublished.")
         if self.has_guests:
-            raise EventHasGuests(
-                "Guests hold seats for this event: cancel it instead, so they are told and refunded."
-            )
+            raise EventHasGuests()
         self.status = EventStatus.DRAFT
         self.updated_at = now
         return True
@@ -269,8 +271,11 @@ class Event:
         self.ticket_price = ticket_price
 
     def soft_delete(self, now: datetime) -> None:
+        """An event guests hold seats for is cancelled first, so they are told and refunded."""
         if self.is_deleted:
             raise EventNotFound()
+        if self.has_guests and self.status is not EventStatus.CANCELLED:
+            raise EventHasGuests()
         self.deleted_at = now
         self.updated_at = now
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from loopin.domain.events.changes import AppliedChanges, EventChanges
-from loopin.domain.events.event import Event, EventHasGuests, EventNotFound, EventStatus, NotEventHost
+from loopin.domain.events.event import Event, EventNotFound, EventStatus, NotEventHost
 from loopin.domain.events.problems import Problems
 from loopin.domain.events.venue import Venue
 from loopin.domain.identity.member import Access
@@ -115,10 +115,6 @@ class DeleteEvent(MemberUseCase):
         member = await self.access.load(member_id, Access.MEMBER)
         now = self.clock.now()
         event = await self.event_access.hosted(event_id, member, lock=True, staff=True, refusal=NotEventHost)
-        if event.has_guests and event.status is not EventStatus.CANCELLED:
-            raise EventHasGuests(
-                "Guests hold seats for this event. Cancel it first, so they are told and refunded."
-            )
         event.soft_delete(now)
         covers, event.cover_image_keys = event.cover_image_keys, ()
         await self.events.save(event)
