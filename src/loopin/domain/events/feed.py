@@ -11,7 +11,6 @@ from loopin.domain.events.visibility import Viewer, is_listed
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
-SEARCH_MAX = 100
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,11 @@ class Problems:
         self.items.append(FieldProblem(field, message))
         self.codes.append(code)
 
+    def note(self, problem: FieldProblem | None) -> None:
+        """Adds a problem a shared check found (None: it found none)."""
+        if problem is not None:
+            self.add(problem.field, problem.message)
+
     def __bool__(self) -> bool:
         return bool(self.items)
 

@@ -37,10 +37,8 @@ from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.ports import EventCache
 from loopin.usecases.identity.member_use_case import MemberUseCase
 from loopin.usecases.platform.ports import FileStorage
-from loopin.usecases.shared.paging import MAX_OFFSET
+from loopin.usecases.shared.paging import offset_problem, search_problem, search_terms
 from loopin.usecases.shared.ports import Clock
-
-SEARCH_MAX = 100
 
 
 class SearchInvitees(MemberUseCase):
@@ -61,14 +59,10 @@ class SearchInvitees(MemberUseCase):
         limit: int | None = None,
     ) -> SearchPage:
         limit = self.config.search_default_limit if limit is None else limit
-        problems: list[FieldProblem] = []
-        if not 0 <= offset <= MAX_OFFSET:
-            problems.append(FieldProblem("offset", f"offset must be between 0 and {MAX_OFFSET}"))
+        search = search_terms(search)
+        problems = [p for p in (offset_problem(offset), search_problem(search)) if p is not None]
         if not 1 <= limit <= self.config.search_max_limit:
             problems.append(FieldProblem("limit", f"limit must be between 1 and {self.config.search_max_limit}"))
-        search = " ".join((search or "").split())
-        if len(search) > SEARCH_MAX:
-            problems.append(FieldProblem("search", f"search must be at most {SEARCH_MAX} characters"))
         if problems:
             raise InvalidInput(problems)
         host = await self.access.load(member_id, Access.MEMBER)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from loopin.domain.events.event import EventStatus
-from loopin.domain.events.feed import DEFAULT_LIMIT, MAX_LIMIT, SEARCH_MAX, FeedQuery
+from loopin.domain.events.feed import DEFAULT_LIMIT, MAX_LIMIT, FeedQuery
 from loopin.domain.events.problems import Problems
 from loopin.domain.events.rules import is_country_code, parse_status
 from loopin.domain.identity.member import Access, Member
@@ -13,7 +13,7 @@ from loopin.usecases.events.access import EventAccess
 from loopin.usecases.events.catalog import EventCatalog
 from loopin.usecases.events.views import EventView, FeedPageView, ShareLink
 from loopin.usecases.identity.member_use_case import MemberUseCase
-from loopin.usecases.shared.paging import MAX_OFFSET
+from loopin.usecases.shared.paging import offset_problem, search_problem, search_terms
 from loopin.usecases.shared.ports import Clock
 
 
@@ -60,15 +60,11 @@ class FeedFilters:
                     statuses.append(status)
         offset = 0 if self.offset is None else self.offset
         limit = DEFAULT_LIMIT if self.limit is None else self.limit
-        if not 0 <= offset <= MAX_OFFSET:
-            p.add("offset", f"offset must be between 0 and {MAX_OFFSET}")
+        p.note(offset_problem(offset))
         if not 1 <= limit <= MAX_LIMIT:
             p.add("limit", f"limit must be between 1 and {MAX_LIMIT}")
-        search = " ".join((self.search or "").split())
-        if len(search) > SEARCH_MAX:
-            p.add("search", f"search must be at most {SEARCH_MAX} characters")
-        if any(ch < " " for ch in search):
-            p.add("search", "search must not contain control characters")
+        search = search_terms(self.search)
+        p.note(search_problem(search))
         if any(ch < " " for ch in self.city or ""):
             p.add("city", "city must not contain control characters")
         if self.country_code is not None and not is_country_code(self.country_code.strip()):

@@ -1,6 +1,6 @@
-"""Every paged list of the service answers at most ``MAX_PAGE`` items a page and skips at most ``MAX_OFFSET``: one
-bound each, checked in one place (the routes declare the same bounds to the OpenAPI document through
-``entrypoints/http/params.py``)."""
+"""Every paged list of the service answers at most ``MAX_PAGE`` items a page, skips at most ``MAX_OFFSET`` and
+searches for at most ``SEARCH_MAX`` characters: one bound each, checked in one place (the routes declare the same
+bounds to the OpenAPI document through ``entrypoints/http/params.py``)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from loopin.domain.shared.errors import InvalidInput
+from loopin.domain.shared.errors import FieldProblem, InvalidInput
 
 MAX_PAGE = 100
 MAX_OFFSET = 1_000_000  # far past any list a person pages through; past it the database only counts rows to skip
+SEARCH_MAX = 100
 
 T = TypeVar("T")
 
@@ -36,11 +37,32 @@ def page_size(limit: int) -> int:
     return limit
 
 
+def offset_problem(offset: int) -> FieldProblem | None:
+    """None when ``offset`` is one this service skips to, else the problem naming the bounds."""
+    return (
+        None if 0 <= offset <= MAX_OFFSET else FieldProblem("offset", f"The offset is between 0 and {MAX_OFFSET}")
+    )
+
+
 def page_offset(offset: int) -> int:
     """``offset`` when it is one this service skips to, else a 422 naming the bounds."""
-    if not 0 <= offset <= MAX_OFFSET:
-        raise InvalidInput.single("offset", f"The offset is between 0 and {MAX_OFFSET}")
+    if (problem := offset_problem(offset)) is not None:
+        raise InvalidInput([problem])
     return offset
+
+
+def search_terms(raw: str | None) -> str:
+    """What a search box matches on: its words, one space apart."""
+    return " ".join((raw or "").split())
+
+
+def search_problem(terms: str) -> FieldProblem | None:
+    """None when ``terms`` (already ``search_terms``) can be searched for, else why not."""
+    if len(terms) > SEARCH_MAX:
+        return FieldProblem("search", f"search must be at most {SEARCH_MAX} characters")
+    if any(ch < " " for ch in terms):
+        return FieldProblem("search", "search must not contain control characters")
+    return None
 
 
 def older_than(found: Sequence[T], limit: int) -> tuple[list[T], T | None]:
