@@ -19,6 +19,7 @@ from loopin.domain.payments.order import PaymentOrder
 from loopin.domain.payments.refund import Refund
 from loopin.domain.shared.ids import read_id
 from loopin.domain.shared.money import ZERO
+from loopin.usecases.shared.attributes import from_attributes
 from loopin.usecases.shared.paging import Page
 from loopin.usecases.staff.ports import (
     EVENT_SORTS,
@@ -71,7 +72,14 @@ class MemoryMemberDirectory(MemoryAdapter, MemberDirectory):
             return not text or _contains(m.profile.name, text) or bool(digits and digits in m.phone.e164)
 
         lines = (
-            MemberLine(m.id, m.phone.e164, m.profile.name, m.status.value, m.role.value, m.joined_at, m.promote_at)
+            from_attributes(
+                MemberLine,
+                m,
+                phone_number=m.phone.e164,
+                name=m.profile.name,
+                status=m.status.value,
+                role=m.role.value,
+            )
             for m in self._tx.rows(MEMBERS)
             if matches(m)
         )
@@ -96,19 +104,8 @@ class MemoryEventDirectory(MemoryAdapter, EventDirectory):
             return not text or _contains(e.title, text) or _contains(host, text) or read_id(text) == e.id
 
         lines = (
-            EventLine(
-                e.id,
-                e.title,
-                e.host_id,
-                names.get(e.host_id, ""),
-                e.start_time,
-                e.timezone,
-                e.status.value,
-                e.is_paid,
-                e.ticket_price,
-                e.seats_taken,
-                e.max_capacity,
-                e.is_deleted,
+            from_attributes(
+                EventLine, e, host_name=names.get(e.host_id, ""), status=e.status.value, deleted=e.is_deleted
             )
             for e in self._tx.rows(EVENTS)
             if matches(e)
@@ -147,18 +144,13 @@ class MemoryOrderDirectory(MemoryAdapter, OrderDirectory):
             )
 
         lines = (
-            OrderLine(
-                o.id,
-                o.order_id,
-                o.event_id,
-                titles.get(o.event_id, ""),
-                o.member_id,
-                names.get(o.member_id, ""),
-                o.amount,
-                o.captured_amount,
-                o.refunded_amount,
-                o.status.value,
-                o.created_at or datetime.min.replace(tzinfo=UTC),
+            from_attributes(
+                OrderLine,
+                o,
+                event_title=titles.get(o.event_id, ""),
+                member_name=names.get(o.member_id, ""),
+                status=o.status.value,
+                created_at=o.created_at or datetime.min.replace(tzinfo=UTC),
             )
             for o in self._tx.rows(ORDERS)
             if matches(o)
