@@ -95,16 +95,12 @@ class SqlJoinRequestRepository(RowRepository[JoinRequest, JoinRequestRow], JoinR
         return (await self._run_core(_SAVE_IF_ACCEPTED, params)).scalar() is not None
 
     async def lock_overdue(self, now: datetime, limit: int) -> list[JoinRequest]:
-        return await self._many(
-            select(JoinRequestRow)
-            .where(
-                JoinRequestRow.status == RequestStatus.ACCEPTED.value,
-                JoinRequestRow.confirm_by.is_not(None),
-                JoinRequestRow.confirm_by <= now,
-            )
-            .order_by(JoinRequestRow.confirm_by, JoinRequestRow.id)
-            .limit(limit),
-            skip_locked=True,
+        return await self._lock_overdue(
+            JoinRequestRow.status == RequestStatus.ACCEPTED.value,
+            JoinRequestRow.confirm_by.is_not(None),
+            JoinRequestRow.confirm_by <= now,
+            order=JoinRequestRow.confirm_by,
+            limit=limit,
         )
 
 
@@ -144,12 +140,11 @@ class SqlInvitationRepository(RowRepository[Invitation, InvitationRow], Invitati
         return {i.invitee_id: i for i in invitations}
 
     async def lock_overdue(self, now: datetime, limit: int) -> list[Invitation]:
-        return await self._many(
-            select(InvitationRow)
-            .where(InvitationRow.status == InvitationStatus.PENDING.value, InvitationRow.expires_at <= now)
-            .order_by(InvitationRow.expires_at, InvitationRow.id)
-            .limit(limit),
-            skip_locked=True,
+        return await self._lock_overdue(
+            InvitationRow.status == InvitationStatus.PENDING.value,
+            InvitationRow.expires_at <= now,
+            order=InvitationRow.expires_at,
+            limit=limit,
         )
 
 

@@ -44,16 +44,12 @@ class SqlEventRepository(RowRepository[Event, EventRow], EventRepository):
         return await self._get(event_id, lock=True)
 
     async def lock_ended(self, ended_before: datetime, limit: int) -> list[Event]:
-        return await self._many(
-            select(EventRow)
-            .where(
-                EventRow.status == EventStatus.PUBLISHED.value,
-                EventRow.deleted_at.is_(None),
-                EventRow.end_time < ended_before,
-            )
-            .order_by(EventRow.end_time, EventRow.id)
-            .limit(limit),
-            skip_locked=True,
+        return await self._lock_overdue(
+            EventRow.status == EventStatus.PUBLISHED.value,
+            EventRow.deleted_at.is_(None),
+            EventRow.end_time < ended_before,
+            order=EventRow.end_time,
+            limit=limit,
         )
 
     async def canonical_id_taken(self, canonical_id: str) -> bool:

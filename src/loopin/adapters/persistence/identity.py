@@ -110,12 +110,11 @@ class SqlMemberRepository(RowRepository[Member, MemberRow], MemberRepository):
         return _live(await self._core_one(_LOCK_BY_PHONE, {"phone": phone.e164}))
 
     async def lock_due_for_promotion(self, now: datetime, limit: int) -> list[Member]:
-        return await self._many(
-            select(MemberRow)
-            .where(MemberRow.status == MemberStatus.WAITLISTED.value, MemberRow.promote_at <= now)
-            .order_by(MemberRow.promote_at)
-            .limit(limit),
-            skip_locked=True,
+        return await self._lock_overdue(
+            MemberRow.status == MemberStatus.WAITLISTED.value,
+            MemberRow.promote_at <= now,
+            order=MemberRow.promote_at,
+            limit=limit,
         )
 
     async def list_waitlisted(self, limit: int) -> list[Member]:

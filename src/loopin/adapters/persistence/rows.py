@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from sqlalchemy import Select, Table, Update, bindparam, inspect, select, update
+from sqlalchemy import ColumnElement, Select, Table, Update, bindparam, inspect, select, update
 from sqlalchemy.engine import Row as CoreRow
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -285,6 +285,12 @@ class RowRepository(SqlAdapter, Generic[E, Row]):
             statement = statement.with_for_update(skip_locked=skip_locked, key_share=self.no_key_update)
         rows = await self._session.scalars(statement, execution_options=_POPULATE)
         return [self._entity(r) for r in rows]
+
+    async def _lock_overdue(self, *due: ColumnElement[bool], order: Any, limit: int) -> list[E]:
+        """A sweep's batch: up to ``limit`` rows matching ``due``, by ``order`` then id, skipping those another
+        transaction holds (``SKIP LOCKED``)."""
+        row: Any = self.row
+        return await self._many(select(row).where(*due).order_by(order, row.id).limit(limit), skip_locked=True)
 
     async def add(self, entity: E) -> E:
         row = self.row()
