@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from loopin.adapters.memory.events import EVENTS
-from loopin.adapters.memory.payments import LEDGER
+from loopin.adapters.memory.payments.ledger import LEDGER
 from loopin.adapters.memory.store import MemoryAdapter, MemoryRows
 from loopin.domain.events.event import Event
 from loopin.domain.payments.ledger import (

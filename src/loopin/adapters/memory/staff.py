@@ -10,7 +10,8 @@ from typing import TypeVar
 
 from loopin.adapters.memory.events import EVENTS
 from loopin.adapters.memory.identity import MEMBERS
-from loopin.adapters.memory.payments import ORDERS, REFUNDS
+from loopin.adapters.memory.payments.orders import ORDERS
+from loopin.adapters.memory.payments.refunds import REFUNDS
 from loopin.adapters.memory.store import MemoryAdapter
 from loopin.domain.events.event import Event, EventStatus
 from loopin.domain.identity.member import Member, MemberStatus

@@ -38,13 +38,11 @@ from loopin.adapters.memory.notifications import (
     MemoryPreferenceRepository,
 )
 from loopin.adapters.memory.outbox import MemoryOutbox, MemoryOutboxAcknowledgements
-from loopin.adapters.memory.payments import (
-    MemoryFeeConfigRepository,
-    MemoryLedger,
-    MemoryNoticeLog,
-    MemoryPaymentOrderRepository,
-    MemoryRefundRepository,
-)
+from loopin.adapters.memory.payments.fees import MemoryFeeConfigRepository
+from loopin.adapters.memory.payments.ledger import MemoryLedger
+from loopin.adapters.memory.payments.notices import MemoryNoticeLog
+from loopin.adapters.memory.payments.orders import MemoryPaymentOrderRepository
+from loopin.adapters.memory.payments.refunds import MemoryRefundRepository
 from loopin.adapters.memory.payouts import (
     MemoryBankAccountRepository,
     MemoryHostEarnings,
@@ -81,13 +79,11 @@ from loopin.adapters.persistence.notifications import (
     SqlPreferenceRepository,
 )
 from loopin.adapters.persistence.outbox import SqlOutbox, SqlOutboxAcknowledgements
-from loopin.adapters.persistence.payments import (
-    SqlFeeConfigRepository,
-    SqlLedger,
-    SqlNoticeLog,
-    SqlPaymentOrderRepository,
-    SqlRefundRepository,
-)
+from loopin.adapters.persistence.payments.fees import SqlFeeConfigRepository
+from loopin.adapters.persistence.payments.ledger import SqlLedger
+from loopin.adapters.persistence.payments.notices import SqlNoticeLog
+from loopin.adapters.persistence.payments.orders import SqlPaymentOrderRepository
+from loopin.adapters.persistence.payments.refunds import SqlRefundRepository
 from loopin.adapters.persistence.payouts import (
     SqlBankAccountRepository,
     SqlHostEarnings,

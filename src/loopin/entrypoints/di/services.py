@@ -17,7 +17,7 @@ from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.adapters.jobs.saq_dispatch import SaqJobDispatcher
 from loopin.adapters.memory.cache import MemoryEventCache, MemorySoldOutEvents
 from loopin.adapters.memory.identity import MemoryProfileCache, MemoryTokenRevocations
-from loopin.adapters.memory.payments import MemoryFeeConfigCache
+from loopin.adapters.memory.payments.fees import MemoryFeeConfigCache
 from loopin.adapters.memory.platform import MemoryRateLimiter, RecordingAnalytics
 from loopin.adapters.payments.payu import PayUGateway
 from loopin.adapters.payments.sandbox import (

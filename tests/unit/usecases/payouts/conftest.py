@@ -10,7 +10,7 @@ from decimal import Decimal as D
 import pytest
 from dishka import AsyncContainer
 
-from loopin.adapters.memory.payments import LEDGER
+from loopin.adapters.memory.payments.ledger import LEDGER
 from loopin.domain.events.event import Event
 from loopin.domain.identity.member import Member, Role
 from loopin.domain.payments import ledger

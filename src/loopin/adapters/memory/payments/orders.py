@@ -1,37 +1,25 @@
-"""In-memory payment orders, refunds, ledger, notice log, fee config and fee cache (the rules of the SQL
-adapters: a unique open order per member and event, unique keys, conditional expiry that skips locked rows)."""
+"""In-memory payment orders (the rules of the SQL adapter: a unique open order per member and event, conditional
+expiry that skips locked rows)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from loopin.adapters.memory.events import EVENTS
+from loopin.adapters.memory.payments.refunds import REFUNDS
 from loopin.adapters.memory.store import MemoryAdapter
 from loopin.domain.events.event import Event
-from loopin.domain.payments.fee import PlatformFeeConfig
-from loopin.domain.payments.ledger import LedgerTransaction, host_payable
 from loopin.domain.payments.order import OPEN_STATUSES, OrderStatus, PaymentOrder
-from loopin.domain.payments.refund import UNFINISHED_REFUND, Refund
 from loopin.domain.shared.money import ZERO
 from loopin.usecases.payments.ports import (
-    FeeConfigCache,
-    FeeConfigRepository,
-    Ledger,
-    NoticeLog,
     OpenHolds,
     OpenOrderExists,
     OrderRecord,
     PaymentOrderRepository,
-    ReceivedNotice,
-    RefundRepository,
     ReleasedHold,
 )
-from loopin.usecases.shared.ports import Clock
 
 ORDERS, ORDER_REFS, OPEN_ORDERS = "payment_orders", "payment_order_refs", "payment_open_orders"
-REFUNDS, REFUND_KEYS = "refunds", "refund_keys"
-LEDGER, NOTICES, FEE_CONFIG = "ledger_transactions", "payment_notices", "platform_fee_config"
 
 
 class MemoryPaymentOrderRepository(MemoryAdapter, PaymentOrderRepository):
@@ -134,103 +122,3 @@ class MemoryPaymentOrderRepository(MemoryAdapter, PaymentOrderRepository):
             key=lambda o: (o.checked_at is not None, o.checked_at or o.created_at, o.id),
         )
         return [o.order_id for o in found[:limit]]
-
-
-class MemoryRefundRepository(MemoryAdapter, RefundRepository):
-    async def add(self, refund: Refund) -> tuple[Refund, bool]:
-        await self._tx.lock(REFUND_KEYS, refund.idempotency_key)
-        existing_id = self._tx.read(REFUND_KEYS, refund.idempotency_key)
-        if existing_id is not None:
-            existing: Refund = self._tx.read(REFUNDS, existing_id)
-            return existing, False
-        refund.id = self._tx.next_id(REFUNDS)
-        self._tx.write(REFUND_KEYS, refund.idempotency_key, refund.id)
-        self._tx.write(REFUNDS, refund.id, refund)
-        return refund, True
-
-    async def lock(self, refund_id: int) -> Refund | None:
-        await self._tx.lock(REFUNDS, refund_id)
-        refund: Refund | None = self._tx.read(REFUNDS, refund_id)
-        return refund
-
-    async def for_order(self, order_id: int) -> list[Refund]:
-        return sorted((r for r in self._tx.rows(REFUNDS) if r.order_id == order_id), key=lambda r: r.id)
-
-    async def save(self, refund: Refund) -> None:
-        if self._tx.read(REFUNDS, refund.id) is None:
-            raise LookupError(f"refund {refund.id} is not stored")
-        self._tx.write(REFUNDS, refund.id, refund)
-
-    async def unfinished(self, *, updated_before: datetime, limit: int) -> list[int]:
-        found = sorted(
-            (
-                r
-                for r in self._tx.rows(REFUNDS)
-                if r.status in UNFINISHED_REFUND and r.updated_at is not None and r.updated_at <= updated_before
-            ),
-            key=lambda r: (r.updated_at, r.id),
-        )
-        return [r.id for r in found[:limit]]
-
-
-class MemoryLedger(MemoryAdapter, Ledger):
-    async def record(self, transaction: LedgerTransaction) -> bool:
-        return await self._tx.insert_once(LEDGER, transaction.key, transaction)
-
-    async def transactions(self, *, event_id: int) -> list[LedgerTransaction]:
-        found = [t for t in self._tx.rows(LEDGER) if t.event_id == event_id]
-        return sorted(found, key=lambda t: (t.at, t.key))
-
-    async def host_share(self, host_id: int, event_id: int) -> Decimal:
-        account = host_payable(host_id)
-        entries = (
-            e.amount
-            for t in self._tx.rows(LEDGER)
-            for e in t.entries
-            if e.account == account and t.event_of(e) == event_id
-        )
-        return -sum(entries, ZERO)
-
-
-class MemoryNoticeLog(MemoryAdapter, NoticeLog):
-    async def record(self, notice: ReceivedNotice) -> bool:
-        return await self._tx.insert_once(NOTICES, notice.key, notice)
-
-    async def count(self, txnid: str) -> int:
-        return sum(1 for n in self._tx.rows(NOTICES) if n.txnid == txnid)
-
-
-class MemoryFeeConfigRepository(MemoryAdapter, FeeConfigRepository):
-    async def get(self) -> PlatformFeeConfig:
-        config: PlatformFeeConfig | None = self._tx.read(FEE_CONFIG, 1)
-        return config or PlatformFeeConfig()
-
-    async def lock(self) -> PlatformFeeConfig:
-        await self._tx.lock(FEE_CONFIG, 1)
-        return await self.get()
-
-    async def save(self, config: PlatformFeeConfig) -> None:
-        self._tx.write(FEE_CONFIG, 1, config)
-
-
-class MemoryFeeConfigCache(FeeConfigCache):
-    """Process-wide (APP scope), entries expire as in Redis."""
-
-    def __init__(self, clock: Clock) -> None:
-        self._clock = clock
-        self._generation = 0
-        self._entry: tuple[int, float, Decimal] | None = None
-
-    async def get(self) -> tuple[int, Decimal | None]:
-        entry = self._entry
-        if entry is None or entry[0] != self._generation or entry[1] <= self._clock.now().timestamp():
-            return self._generation, None
-        return self._generation, entry[2]
-
-    async def put(self, generation: int, percentage: Decimal, ttl_seconds: int) -> None:
-        if ttl_seconds > 0 and generation == self._generation:
-            self._entry = (generation, self._clock.now().timestamp() + ttl_seconds, percentage)
-
-    async def invalidate(self) -> None:
-        self._generation += 1
-        self._entry = None
