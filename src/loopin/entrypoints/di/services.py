@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
-from dishka import AsyncContainer, Provider, Scope, provide
+from dishka import AsyncContainer, Provider, Scope, decorate, provide
 from redis.asyncio import BlockingConnectionPool, Redis
 from saq import Queue
 
 from loopin.adapters.analytics.posthog import PostHogAnalytics
 from loopin.adapters.jobs.dispatch import InProcessJobDispatcher, JobDispatcher
-from loopin.adapters.jobs.outbox import OutboxAcknowledgements, OutboxConfig
 from loopin.adapters.jobs.relay import OutboxRelay
 from loopin.adapters.jobs.saq_dispatch import SaqJobDispatcher
 from loopin.adapters.memory.cache import MemoryEventCache, MemorySoldOutEvents
@@ -50,7 +49,6 @@ from loopin.usecases.notifications.ports import PushSender
 from loopin.usecases.payments.ports import FeeConfigCache, PaymentGateway
 from loopin.usecases.payouts.ports import PayoutSender
 from loopin.usecases.platform.ports import Analytics, FileStorage, RateLimiter
-from loopin.usecases.shared.ports import Clock
 
 SHARED_STATE = (
     Binding(RateLimiter, RedisRateLimiter, MemoryRateLimiter),
@@ -171,20 +169,14 @@ class InProcessJobsProvider(Provider):
 
 
 class RelayProvider(Provider):
-    """The outbox relay over whichever dispatcher is bound; closed before the database it writes to."""
+    """The outbox relay over whichever dispatcher is bound, built from its constructor; closed before the
+    database it writes to (a container closes what it built in the reverse order)."""
 
     scope = Scope.APP
+    relay = provide(OutboxRelay)
 
-    @provide
-    async def relay(
-        self,
-        container: AsyncContainer,
-        dispatcher: JobDispatcher,
-        acknowledgements: OutboxAcknowledgements,
-        clock: Clock,
-        config: OutboxConfig,
-    ) -> AsyncIterator[OutboxRelay]:
-        relay = OutboxRelay(container, dispatcher, acknowledgements, clock, config)
+    @decorate
+    async def closed_with_the_container(self, relay: OutboxRelay) -> AsyncIterator[OutboxRelay]:
         yield relay
         await relay.close()
 
