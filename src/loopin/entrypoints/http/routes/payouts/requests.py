@@ -19,6 +19,7 @@ from loopin.entrypoints.http.routes.payouts.wire import (
     PayoutEnvelope,
     PayoutListOut,
     PayoutOut,
+    payout_answer,
     payout_list_out,
     payout_out,
     read_amount,
@@ -114,11 +115,11 @@ class PayoutController(LoopinController):
         payout = await ask(
             member_id=request.user.member_id, bank_account_id=data.bank_account_id, amount=read_amount(data.amount)
         )
-        return PayoutEnvelope(True, "Payout request created", payout_out(payout))
+        return payout_answer("Payout request created", payout)
 
     @post("/requests/{payout_id:int}/cancel", status_code=200, summary="Cancel my request before it is approved")
     async def cancel(
         self, request: MemberRequest, payout_id: PathId, cancel: FromDishka[CancelPayout]
     ) -> PayoutEnvelope:
         payout = await cancel(member_id=request.user.member_id, payout_id=payout_id)
-        return PayoutEnvelope(True, "Payout request cancelled", payout_out(payout))
+        return payout_answer("Payout request cancelled", payout)

@@ -73,6 +73,11 @@ def payout_out(v: PayoutView) -> PayoutOut:
     )
 
 
+def payout_answer(message: str, v: PayoutView) -> PayoutEnvelope:
+    """The answer of every call that creates or moves a payout, the host's and staff's alike."""
+    return PayoutEnvelope(True, message, payout_out(v))
+
+
 def payout_list_out(found: Page[PayoutView], offset: int, limit: int) -> PayoutListOut:
     return PayoutListOut(
         True,

@@ -15,7 +15,12 @@ from loopin.domain.payouts.payout import PayoutStatus
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Offset, PageSize, PathId
-from loopin.entrypoints.http.routes.payouts.wire import PayoutEnvelope, PayoutListOut, payout_list_out, payout_out
+from loopin.entrypoints.http.routes.payouts.wire import (
+    PayoutEnvelope,
+    PayoutListOut,
+    payout_answer,
+    payout_list_out,
+)
 from loopin.usecases.payouts.requests import CancelPayout
 from loopin.usecases.payouts.staff import ApprovePayout, ListPayouts, MarkPayoutFailed, MarkPayoutPaid
 
@@ -51,14 +56,14 @@ class StaffPayoutController(LoopinController):
         self, request: MemberRequest, payout_id: PathId, approve: FromDishka[ApprovePayout]
     ) -> PayoutEnvelope:
         payout = await approve(member_id=request.user.member_id, payout_id=payout_id)
-        return PayoutEnvelope(True, "Payout approved", payout_out(payout))
+        return payout_answer("Payout approved", payout)
 
     @post("/{payout_id:int}/mark-paid", status_code=200, summary="Record the bank transfer's UTR (staff)")
     async def mark_paid(
         self, request: MemberRequest, payout_id: PathId, data: JSONBody[PaidIn], mark: FromDishka[MarkPayoutPaid]
     ) -> PayoutEnvelope:
         payout = await mark(member_id=request.user.member_id, payout_id=payout_id, utr=data.utr)
-        return PayoutEnvelope(True, "Payout marked paid", payout_out(payout))
+        return payout_answer("Payout marked paid", payout)
 
     @post("/{payout_id:int}/mark-failed", status_code=200, summary="The transfer failed: money back (staff)")
     async def mark_failed(
@@ -69,15 +74,11 @@ class StaffPayoutController(LoopinController):
         mark: FromDishka[MarkPayoutFailed],
     ) -> PayoutEnvelope:
         payout = await mark(member_id=request.user.member_id, payout_id=payout_id, reason=data.reason)
-        return PayoutEnvelope(
-            True, "Payout marked failed; the amount is back in the host's balance", payout_out(payout)
-        )
+        return payout_answer("Payout marked failed; the amount is back in the host's balance", payout)
 
     @post("/{payout_id:int}/cancel", status_code=200, summary="Cancel a payout not yet paid: money back (staff)")
     async def cancel(
         self, request: MemberRequest, payout_id: PathId, data: JSONBody[ReasonIn], cancel: FromDishka[CancelPayout]
     ) -> PayoutEnvelope:
         payout = await cancel(member_id=request.user.member_id, payout_id=payout_id, reason=data.reason)
-        return PayoutEnvelope(
-            True, "Payout cancelled; the amount is back in the host's balance", payout_out(payout)
-        )
+        return payout_answer("Payout cancelled; the amount is back in the host's balance", payout)
