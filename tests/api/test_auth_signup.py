@@ -46,6 +46,7 @@ async def test_signup_sends_a_four_digit_code_and_answers_the_contract_shape(
     response = await api.post(SIGNUP, json={"phone_number": PHONE})
     assert response.status_code == 200, response.text
     assert_code_sent(response.json())
+    assert response.json()["message"] == "We sent a 4-digit code to your phone. Enter it to continue."
 
     assert sms_count(fakes) == 1
     code = fakes.sms.last_code_for(PHONE)
@@ -66,6 +67,7 @@ async def test_login_is_the_same_send_under_the_older_path(api: AsyncTestClient,
     response = await api.post(LOGIN, json={"phone_number": "09812345678"})
     assert response.status_code == 200, response.text
     assert_code_sent(response.json())
+    assert response.json()["message"] == "We sent a 4-digit code to your phone."
     code = fakes.sms.last_code_for(PHONE)
     verified = await api.post(VERIFY, json={"phone_number": PHONE, "otp_code": code})
     assert verified.status_code == 200, verified.text

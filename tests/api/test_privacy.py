@@ -17,6 +17,7 @@ async def deletion_code(api: AsyncTestClient, fakes: Fakes, token: str) -> str:
     sent = await api.post("/api/auth/me/deletion-code", headers=bearer(token))
     assert sent.status_code == 200, sent.text
     assert sent.json()["data"]["phone_number"] == PHONE
+    assert sent.json()["message"] == "We sent a 4-digit code to your phone. Enter it to delete your account."
     return fakes.sms.last_code_for(PHONE)
 
 

@@ -13,6 +13,7 @@ from litestar.datastructures import UploadFile
 from litestar.enums import MediaType, RequestEncodingType
 from litestar.params import Body, JSONBody, Parameter
 
+from loopin.domain.identity.otp import OtpPolicy
 from loopin.domain.identity.profile import ProfileChanges
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.domain.shared.ids import parse_int_array
@@ -202,7 +203,9 @@ def _completed_out(p: ProfileView) -> ProfileCompletedData:
     )
 
 
-def otp_sent_out(sent: OtpSent, message: str) -> OtpSentOut:
+def otp_sent_out(sent: OtpSent, next_step: str = "") -> OtpSentOut:
+    """Says a code went out, and its length as the policy makes it (``OtpCode`` documents the same pattern)."""
+    message = f"We sent a {OtpPolicy().length}-digit code to your phone. {next_step}".rstrip()
     data = OtpSentData(sent.phone_number, True, sent.expires_in_seconds, sent.resend_after_seconds)
     return OtpSentOut(success=True, message=message, data=data)
 
@@ -247,14 +250,14 @@ class AuthController(LoopinController):
         self, request: AnyRequest, data: JSONBody[PhoneIn], request_otp: FromDishka[RequestOtp]
     ) -> OtpSentOut:
         sent = await request_otp(phone_number=data.phone_number, client_address=client_address(request))
-        return otp_sent_out(sent, "We sent a 4-digit code to your phone. Enter it to continue.")
+        return otp_sent_out(sent, "Enter it to continue.")
 
     @post("/login", status_code=200, summary="Send a sign-in code (older route, same as signup)")
     async def login(
         self, request: AnyRequest, data: JSONBody[PhoneIn], request_otp: FromDishka[RequestOtp]
     ) -> OtpSentOut:
         sent = await request_otp(phone_number=data.phone_number, client_address=client_address(request))
-        return otp_sent_out(sent, "We sent a 4-digit code to your phone.")
+        return otp_sent_out(sent)
 
     @post("/verify-otp", status_code=200, summary="Verify the code; creates the account on first sign-in")
     async def verify_otp(

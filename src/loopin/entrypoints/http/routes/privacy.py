@@ -52,7 +52,7 @@ class PrivacyController(LoopinController):
     )
     async def deletion_code(self, request: MemberRequest, send: FromDishka[RequestErasureCode]) -> OtpSentOut:
         sent = await send(member_id=request.user.member_id, client_address=client_address(request))
-        return otp_sent_out(sent, "We sent a 4-digit code to your phone. Enter it to delete your account.")
+        return otp_sent_out(sent, "Enter it to delete your account.")
 
     @delete(
         "/",
