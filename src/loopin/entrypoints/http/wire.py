@@ -22,6 +22,16 @@ class MessageOut(msgspec.Struct):
     message: str
 
 
+class PagedOut(msgspec.Struct):
+    """A paged list as the app reads it: how many match in all and which slice this is; a subclass adds the
+    slice itself as ``data`` (after these keys, as the app has always received them)."""
+
+    success: bool
+    total: int
+    offset: int
+    limit: int
+
+
 def to_wire(out: type[Out], view: object, **wire_only: Any) -> Out:
     """``out`` filled from the use case's ``view`` by name, except the fields ``wire_only`` gives (an envelope
     flag, a renamed or twin field, a local time, a number as a string).

@@ -12,7 +12,7 @@ from litestar.params import FromQuery, JSONBody
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, Offset, OptionalPageSize, PathId, QueryId
-from loopin.entrypoints.http.wire import to_wire, wall_clock
+from loopin.entrypoints.http.wire import PagedOut, to_wire, wall_clock
 from loopin.usecases.attendance.invitation_answers import ListMyInvitations, RespondToInvitation
 from loopin.usecases.attendance.invitations import ListEventInvitations, SearchInvitees, SendInvitations
 from loopin.usecases.attendance.views import InvitationView
@@ -110,11 +110,7 @@ class SearchHitOut(msgspec.Struct):
     already_invited: bool
 
 
-class SearchOut(msgspec.Struct):
-    success: bool
-    total: int
-    offset: int
-    limit: int
+class SearchOut(PagedOut):
     data: list[SearchHitOut]
 
 

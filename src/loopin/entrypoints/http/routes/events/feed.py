@@ -26,7 +26,7 @@ from loopin.entrypoints.http.auth import (
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, OptionalOffset, OptionalPageSize, OptionalQueryId, PathId
 from loopin.entrypoints.http.routes.events.wire import EventOut, event_out
-from loopin.entrypoints.http.wire import MessageOut, partial_update
+from loopin.entrypoints.http.wire import MessageOut, PagedOut, partial_update
 from loopin.usecases.events.browse import FeedFilters, GetShareUrl
 from loopin.usecases.events.create import CreateEvent, EventForm
 from loopin.usecases.events.hot_reads import ReadEvent, ReadFeed
@@ -38,11 +38,7 @@ from loopin.usecases.shared.attributes import from_attributes
 MAX_CREATE_BYTES = 20 * 1024 * 1024  # three 5 MB covers and the text fields
 
 
-class FeedOut(msgspec.Struct):
-    success: bool
-    total: int
-    offset: int
-    limit: int
+class FeedOut(PagedOut):
     data: list[EventOut]
 
 

@@ -14,7 +14,7 @@ from loopin.domain.events.place import VENUE_API_FIELDS, PlaceInput
 from loopin.entrypoints.http.auth import MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Offset, PageSize, PathId
-from loopin.entrypoints.http.wire import to_wire
+from loopin.entrypoints.http.wire import PagedOut, to_wire
 from loopin.usecases.events.venues import CreateVenue, GetVenue, ListVenues
 from loopin.usecases.events.views import VenueView
 from loopin.usecases.shared.attributes import from_attributes
@@ -39,11 +39,7 @@ class VenueOut(msgspec.Struct):
     updated_at: datetime | None
 
 
-class VenueListOut(msgspec.Struct):
-    success: bool
-    total: int
-    offset: int
-    limit: int
+class VenueListOut(PagedOut):
     data: list[VenueOut]
 
 
