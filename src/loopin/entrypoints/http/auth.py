@@ -8,8 +8,10 @@ from typing import Any, Final, TypeAlias
 from dishka import AsyncContainer
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
+from litestar.params import SkipValidation
 
 from loopin.adapters.security.jwt_tokens import JwtSessionTokens, SessionClaims
 from loopin.usecases.identity.access import SessionEnded
@@ -32,6 +34,16 @@ PUBLIC_PATHS = [
 Session: TypeAlias = SessionClaims  # what a verified bearer token proves: a signed-in request's ``user``
 MemberRequest: TypeAlias = Request[Session, Any, Any]  # a request the middleware let through with a session
 AnyRequest: TypeAlias = Request[Any, Any, Any]
+Caller: TypeAlias = NamedDependency[SkipValidation[int]]
+"""The signed-in member a handler acts for (``member_id`` of its use case): ``caller: Caller``. A handler that
+needs more of the request (its token id, base URL, client address) takes ``request: MemberRequest`` instead."""
+
+
+def _caller(request: MemberRequest) -> int:
+    return request.user.member_id
+
+
+CALLER: Final = {"caller": Provide(_caller, sync_to_thread=False)}  # the app controller's ``dependencies``
 
 
 async def read_session(header: str, container: AsyncContainer, *, check_revocation: bool = True) -> Session:

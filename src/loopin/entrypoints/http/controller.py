@@ -9,10 +9,15 @@ from dishka.integrations.litestar import inject
 from litestar import Controller
 from litestar.handlers import HTTPRouteHandler
 
+from loopin.entrypoints.http.auth import CALLER
+
 
 class LoopinController(Controller):
     """Wraps each handler the subclass declares in dishka's ``inject`` once, when the class is defined (dishka's
-    own ``DishkaRouter`` wraps the class again for every application built, and tests build hundreds)."""
+    own ``DishkaRouter`` wraps the class again for every application built, and tests build hundreds).
+    A handler's ``caller: Caller`` is the signed-in member's id (``auth.CALLER``)."""
+
+    dependencies = CALLER
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -17,7 +17,7 @@ from loopin.domain.identity.otp import OtpPolicy
 from loopin.domain.identity.profile import ProfileChanges
 from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.domain.shared.ids import parse_int_array
-from loopin.entrypoints.http.auth import REVOCATION_IN_USE_CASE, AnyRequest, MemberRequest
+from loopin.entrypoints.http.auth import REVOCATION_IN_USE_CASE, AnyRequest, Caller, MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import OtpCode, PhoneNumberText
 from loopin.entrypoints.http.wire import MessageOut, client_address, partial_update, to_wire
@@ -284,9 +284,9 @@ class AuthController(LoopinController):
 
     @get("/event-interests", summary="Interests to choose from (open to waitlisted members)")
     async def event_interests(
-        self, request: MemberRequest, list_interests: FromDishka[ListEventInterests]
+        self, caller: Caller, list_interests: FromDishka[ListEventInterests]
     ) -> InterestListOut:
-        found = await list_interests(member_id=request.user.member_id)
+        found = await list_interests(member_id=caller)
         return InterestListOut(True, "Event interests retrieved successfully", [_interest_out(i) for i in found])
 
     @post(
@@ -297,7 +297,7 @@ class AuthController(LoopinController):
     )
     async def complete_profile(
         self,
-        request: MemberRequest,
+        caller: Caller,
         data: Annotated[
             CompleteProfileForm,
             Body(
@@ -308,7 +308,7 @@ class AuthController(LoopinController):
     ) -> ProfileCompletedOut:
         pictures = [UploadedFile(f.filename or "", await f.read()) for f in data.profile_pictures]
         done = await complete(
-            member_id=request.user.member_id,
+            member_id=caller,
             phone_number=data.phone_number,
             name=data.name,
             birth_date=data.birth_date,
@@ -339,14 +339,14 @@ class AuthController(LoopinController):
     @put("/profile", summary="Edit the profile; only the keys sent change")
     async def update_profile(
         self,
-        request: MemberRequest,
+        caller: Caller,
         data: JSONBody[ProfileUpdateIn],
         update: FromDishka[UpdateProfile],
     ) -> ProfileOut:
         changes = partial_update(
             ProfileChanges, data, interest_ids=data.event_interests, picture_urls=data.profile_pictures
         )
-        return _profile_out(await update(member_id=request.user.member_id, changes=changes))
+        return _profile_out(await update(member_id=caller, changes=changes))
 
     @post("/logout", status_code=200, summary="End this session: the token stops working")
     async def logout(self, request: MemberRequest, logout: FromDishka[Logout]) -> MessageOut:

@@ -13,7 +13,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from loopin.domain.notifications.notification import Notification
 from loopin.domain.notifications.templates import NotificationKind
-from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.auth import Caller
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, OptionalQueryId, PageSize, PathId
 from loopin.entrypoints.http.wire import to_wire
@@ -50,23 +50,21 @@ class DeviceController(LoopinController):
     @post("/register", summary="Register this phone for push (waitlisted members too)")
     async def register(
         self,
-        request: MemberRequest,
+        caller: Caller,
         data: JSONBody[RegisterDeviceIn],
         register: FromDishka[RegisterDevice],
     ) -> Response[DeviceOut]:
-        device = await register(
-            member_id=request.user.member_id, player_id=data.onesignal_player_id, platform=data.platform
-        )
+        device = await register(member_id=caller, player_id=data.onesignal_player_id, platform=data.platform)
         return Response(DeviceOut(True, "Device registered", device.id, device.is_active), status_code=201)
 
     @delete("/{player_id:str}", status_code=200, summary="Stop push to this phone (at logout)")
     async def deactivate(
         self,
-        request: MemberRequest,
+        caller: Caller,
         player_id: FromPath[str],
         deactivate: FromDishka[DeactivateDevice],
     ) -> DeviceOut:
-        device = await deactivate(member_id=request.user.member_id, player_id=player_id)
+        device = await deactivate(member_id=caller, player_id=player_id)
         return DeviceOut(True, "Device deactivated", device.id, device.is_active)
 
 
@@ -160,26 +158,26 @@ class InboxController(LoopinController):
     @get("/", summary="My notifications, newest first; page back with next_before_id")
     async def inbox(
         self,
-        request: MemberRequest,
+        caller: Caller,
         read: FromDishka[ListNotifications],
         unread: Annotated[bool, QueryParameter(description="only unread ones")] = False,
         before_id: OptionalQueryId = None,
         limit: PageSize = 30,
     ) -> InboxOut:
-        page = await read(member_id=request.user.member_id, before_id=before_id, unread_only=unread, limit=limit)
+        page = await read(member_id=caller, before_id=before_id, unread_only=unread, limit=limit)
         return InboxOut(
             True, [notification_out(n) for n in page.notifications], page.next_before_id, page.unread_count
         )
 
     @get("/unread-count", summary="How many of my notifications are unread")
-    async def unread_count(self, request: MemberRequest, count: FromDishka[CountUnread]) -> UnreadOut:
-        return UnreadOut(True, await count(member_id=request.user.member_id))
+    async def unread_count(self, caller: Caller, count: FromDishka[CountUnread]) -> UnreadOut:
+        return UnreadOut(True, await count(member_id=caller))
 
     @post("/{notification_id:int}/read", status_code=200, summary="Mark one of my notifications read")
     async def mark_read(
-        self, request: MemberRequest, notification_id: PathId, mark: FromDishka[MarkNotificationRead]
+        self, caller: Caller, notification_id: PathId, mark: FromDishka[MarkNotificationRead]
     ) -> ReadOut:
-        notification = await mark(member_id=request.user.member_id, notification_id=notification_id)
+        notification = await mark(member_id=caller, notification_id=notification_id)
         return ReadOut(True, notification_out(notification))
 
     @post(
@@ -188,22 +186,20 @@ class InboxController(LoopinController):
         summary="Mark my notifications read up to up_to_id (the newest the app has shown); newer ones stay unread",
     )
     async def mark_all_read(
-        self, request: MemberRequest, mark: FromDishka[MarkAllRead], data: JSONBody[ReadAllIn | None] = None
+        self, caller: Caller, mark: FromDishka[MarkAllRead], data: JSONBody[ReadAllIn | None] = None
     ) -> ReadAllOut:
-        done = await mark(member_id=request.user.member_id, up_to_id=data.up_to_id if data else None)
+        done = await mark(member_id=caller, up_to_id=data.up_to_id if data else None)
         return ReadAllOut(True, done.marked, done.up_to_id, done.unread_count)
 
     @get("/preferences", summary="Which notification types I muted (never pushed), and the quiet hours")
-    async def preferences(
-        self, request: MemberRequest, read: FromDishka[GetNotificationPreferences]
-    ) -> PreferencesOut:
-        return preferences_out(await read(member_id=request.user.member_id))
+    async def preferences(self, caller: Caller, read: FromDishka[GetNotificationPreferences]) -> PreferencesOut:
+        return preferences_out(await read(member_id=caller))
 
     @put("/preferences", summary="Replace the set of muted notification types")
     async def change_preferences(
         self,
-        request: MemberRequest,
+        caller: Caller,
         data: JSONBody[PreferencesIn],
         change: FromDishka[ChangeNotificationPreferences],
     ) -> PreferencesOut:
-        return preferences_out(await change(member_id=request.user.member_id, muted=data.muted))
+        return preferences_out(await change(member_id=caller, muted=data.muted))

@@ -8,7 +8,7 @@ from dishka.integrations.litestar import FromDishka
 from litestar import Response, delete, get, post
 from litestar.params import JSONBody
 
-from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.auth import Caller, MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import OtpCode
 from loopin.entrypoints.http.routes.identity import OtpSentOut, otp_sent_out
@@ -37,8 +37,8 @@ class PrivacyController(LoopinController):
         summary="A copy of my data (profile, devices, hosted events, requests, invitations, tickets, inbox, "
         "activity, and who else receives some of it); at most 5 an hour",
     )
-    async def export(self, request: MemberRequest, export: FromDishka[ExportMyData]) -> Response[ExportOut]:
-        data = await export(member_id=request.user.member_id)
+    async def export(self, caller: Caller, export: FromDishka[ExportMyData]) -> Response[ExportOut]:
+        data = await export(member_id=caller)
         filename = f"loopin-data-{data.profile.id}-{data.generated_at:%Y%m%d}.json"
         return Response(
             ExportOut(True, "Here is a copy of your data.", data),
@@ -61,9 +61,9 @@ class PrivacyController(LoopinController):
         "guests or hold paid tickets",
     )
     async def erase(
-        self, request: MemberRequest, data: JSONBody[EraseIn], erase: FromDishka[EraseMyAccount]
+        self, caller: Caller, data: JSONBody[EraseIn], erase: FromDishka[EraseMyAccount]
     ) -> MessageOut:
-        await erase(member_id=request.user.member_id, otp_code=data.otp_code)
+        await erase(member_id=caller, otp_code=data.otp_code)
         return MessageOut(
             True, "Your account has been deleted. Records the law requires us to keep no longer name you."
         )

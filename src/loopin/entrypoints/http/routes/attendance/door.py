@@ -14,7 +14,7 @@ from dishka.integrations.litestar import FromDishka
 from litestar import get, post
 from litestar.params import JSONBody
 
-from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.auth import Caller
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, PathId
 from loopin.entrypoints.http.wire import to_wire
@@ -114,21 +114,19 @@ class DoorController(LoopinController):
 
     @get("/{event_id:int}/attendees", summary="Guests holding tickets, with codes and door state (host or staff)")
     async def attendees(
-        self, request: MemberRequest, event_id: PathId, listing: FromDishka[ListAttendees]
+        self, caller: Caller, event_id: PathId, listing: FromDishka[ListAttendees]
     ) -> AttendeesOut:
-        return attendees_out(await listing(member_id=request.user.member_id, event_id=event_id))
+        return attendees_out(await listing(member_id=caller, event_id=event_id))
 
     @post("/{event_id:int}/check-in", status_code=200, summary="Check a guest in by ticket code (idempotent)")
     async def check_in_by_code(
         self,
-        request: MemberRequest,
+        caller: Caller,
         event_id: PathId,
         data: JSONBody[CheckInIn],
         check_in: FromDishka[CheckIn],
     ) -> DoorOut:
-        view = await check_in(
-            member_id=request.user.member_id, event_id=event_id, ticket_secret=data.ticket_secret
-        )
+        view = await check_in(member_id=caller, event_id=event_id, ticket_secret=data.ticket_secret)
         return door_out(view, True)
 
     @post(
@@ -138,30 +136,26 @@ class DoorController(LoopinController):
     )
     async def check_in_by_member(
         self,
-        request: MemberRequest,
+        caller: Caller,
         event_id: PathId,
         user_id: PathId,
         check_in: FromDishka[CheckIn],
     ) -> DoorOut:
-        return door_out(await check_in(member_id=request.user.member_id, event_id=event_id, user_id=user_id), True)
+        return door_out(await check_in(member_id=caller, event_id=event_id, user_id=user_id), True)
 
     @post("/{event_id:int}/attendees/{user_id:int}/check-out", status_code=200, summary="Check a guest out")
     async def check_out_member(
         self,
-        request: MemberRequest,
+        caller: Caller,
         event_id: PathId,
         user_id: PathId,
         check_out: FromDishka[CheckOut],
     ) -> DoorOut:
-        return door_out(
-            await check_out(member_id=request.user.member_id, event_id=event_id, user_id=user_id), False
-        )
+        return door_out(await check_out(member_id=caller, event_id=event_id, user_id=user_id), False)
 
     @get("/{event_id:int}/check-ins", summary="Who is checked in now (host or staff)")
-    async def check_ins(
-        self, request: MemberRequest, event_id: PathId, listing: FromDishka[ListAttendees]
-    ) -> CheckInsOut:
-        found = await listing(member_id=request.user.member_id, event_id=event_id)
+    async def check_ins(self, caller: Caller, event_id: PathId, listing: FromDishka[ListAttendees]) -> CheckInsOut:
+        found = await listing(member_id=caller, event_id=event_id)
         items = [to_wire(CheckedInOut, a) for a in found.checked_in]
         return CheckInsOut(True, event_id, len(items), items)
 
@@ -171,19 +165,15 @@ class AttendancesController(LoopinController):
     tags = ["attendances"]
 
     @post("/check-in", status_code=200, summary="Check a guest in (by ticket_secret or user_id); idempotent")
-    async def check_in(
-        self, request: MemberRequest, data: JSONBody[DoorIn], check_in: FromDishka[CheckIn]
-    ) -> DoorOut:
-        return door_out(await _named_in_body(check_in, request.user.member_id, data), True)
+    async def check_in(self, caller: Caller, data: JSONBody[DoorIn], check_in: FromDishka[CheckIn]) -> DoorOut:
+        return door_out(await _named_in_body(check_in, caller, data), True)
 
     @post("/check-out", status_code=200, summary="Check a guest out (by ticket_secret or user_id)")
-    async def check_out(
-        self, request: MemberRequest, data: JSONBody[DoorIn], check_out: FromDishka[CheckOut]
-    ) -> DoorOut:
-        return door_out(await _named_in_body(check_out, request.user.member_id, data), False)
+    async def check_out(self, caller: Caller, data: JSONBody[DoorIn], check_out: FromDishka[CheckOut]) -> DoorOut:
+        return door_out(await _named_in_body(check_out, caller, data), False)
 
     @get("/events/{event_id:int}", summary="An event's attendance records: every live ticket and its door state")
     async def event_records(
-        self, request: MemberRequest, event_id: PathId, listing: FromDishka[ListAttendees]
+        self, caller: Caller, event_id: PathId, listing: FromDishka[ListAttendees]
     ) -> AttendeesOut:
-        return attendees_out(await listing(member_id=request.user.member_id, event_id=event_id))
+        return attendees_out(await listing(member_id=caller, event_id=event_id))

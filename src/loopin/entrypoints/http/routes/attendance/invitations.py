@@ -9,7 +9,7 @@ from dishka.integrations.litestar import FromDishka
 from litestar import get, post, put
 from litestar.params import FromQuery, JSONBody
 
-from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.auth import Caller
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, Offset, OptionalPageSize, PathId, QueryId
 from loopin.entrypoints.http.wire import PagedOut, to_wire, wall_clock
@@ -137,7 +137,7 @@ class InvitationController(LoopinController):
     @get("/users/search", summary="Members to invite (host of event_id), with already_invited")
     async def search_users(
         self,
-        request: MemberRequest,
+        caller: Caller,
         event_id: QueryId,
         search_invitees: FromDishka[SearchInvitees],
         offset: Offset = 0,
@@ -145,7 +145,7 @@ class InvitationController(LoopinController):
         search: FromQuery[str | None] = None,
     ) -> SearchOut:
         page = await search_invitees(
-            member_id=request.user.member_id, event_id=event_id, search=search, offset=offset, limit=limit
+            member_id=caller, event_id=event_id, search=search, offset=offset, limit=limit
         )
         hits = [SearchHitOut(h.id, h.id, h.full_name, None, h.picture_url, h.already_invited) for h in page.hits]
         return SearchOut(True, page.total, page.offset, page.limit, hits)
@@ -153,13 +153,13 @@ class InvitationController(LoopinController):
     @post("/{event_id:int}/invitations", status_code=201, summary="Invite members (host); skipped ones are listed")
     async def invite(
         self,
-        request: MemberRequest,
+        caller: Caller,
         event_id: PathId,
         data: JSONBody[InviteIn],
         send: FromDishka[SendInvitations],
     ) -> InvitesSentOut:
         sent = await send(
-            member_id=request.user.member_id,
+            member_id=caller,
             event_id=event_id,
             user_ids=data.user_ids,
             expiry_policy=data.expiry_policy,
@@ -178,33 +178,33 @@ class InvitationController(LoopinController):
     @get("/{event_id:int}/invitations", summary="The event's invitations (host or staff)")
     async def event_invitations(
         self,
-        request: MemberRequest,
+        caller: Caller,
         event_id: PathId,
         listing: FromDishka[ListEventInvitations],
         status_filter: FromQuery[str | None] = None,
     ) -> HostInvitationsOut:
-        views = await listing(member_id=request.user.member_id, event_id=event_id, status=status_filter)
+        views = await listing(member_id=caller, event_id=event_id, status=status_filter)
         return HostInvitationsOut(True, event_id, len(views), [host_invitation_out(v) for v in views])
 
     @get("/my-invitations", summary="Invitations I received, newest first (a top-level array)")
     async def my_invitations(
         self,
-        request: MemberRequest,
+        caller: Caller,
         mine: FromDishka[ListMyInvitations],
         status_filter: FromQuery[str | None] = None,
     ) -> list[MyInvitationOut]:
-        return [my_invitation_out(v) for v in await mine(member_id=request.user.member_id, status=status_filter)]
+        return [my_invitation_out(v) for v in await mine(member_id=caller, status=status_filter)]
 
     @put("/invitations/{invite_id:int}/respond", summary="Answer an invitation: going or declined")
     async def respond(
         self,
-        request: MemberRequest,
+        caller: Caller,
         invite_id: PathId,
         data: JSONBody[RespondIn],
         respond: FromDishka[RespondToInvitation],
     ) -> RespondOut:
         answer = await respond(
-            member_id=request.user.member_id, invitation_id=invite_id, response=data.response, message=data.message
+            member_id=caller, invitation_id=invite_id, response=data.response, message=data.message
         )
         going = answer.invitation.status == "accepted"
         if not going:

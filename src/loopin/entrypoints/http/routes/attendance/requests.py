@@ -9,7 +9,7 @@ from dishka.integrations.litestar import FromDishka
 from litestar import delete, get, post, put
 from litestar.params import FromQuery, JSONBody
 
-from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.auth import Caller
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, PathId
 from loopin.entrypoints.http.wire import to_wire
@@ -136,14 +136,14 @@ class JoinRequestController(LoopinController):
     @post("/{event_id:int}/requests", status_code=201, summary="Ask to join an event")
     async def create_request(
         self,
-        request: MemberRequest,
+        caller: Caller,
         event_id: PathId,
         create: FromDishka[CreateJoinRequest],
         data: JSONBody[JoinRequestIn | None] = None,  # no body at all: every default
     ) -> RequestOut:
         ask = data or JoinRequestIn()
         view = await create(
-            member_id=request.user.member_id,
+            member_id=caller,
             event_id=event_id,
             seats_requested=ask.seats_requested,
             message=ask.message,
@@ -151,28 +151,26 @@ class JoinRequestController(LoopinController):
         return request_out(view)
 
     @get("/{event_id:int}/my-request", summary="My request for this event (404 when there is none)")
-    async def my_request(
-        self, request: MemberRequest, event_id: PathId, mine: FromDishka[GetMyRequest]
-    ) -> RequestOut:
-        return request_out(await mine(member_id=request.user.member_id, event_id=event_id))
+    async def my_request(self, caller: Caller, event_id: PathId, mine: FromDishka[GetMyRequest]) -> RequestOut:
+        return request_out(await mine(member_id=caller, event_id=event_id))
 
     @delete("/{event_id:int}/my-request", status_code=200, summary="Withdraw my request")
     async def withdraw_request(
         self,
-        request: MemberRequest,
+        caller: Caller,
         event_id: PathId,
         withdraw: FromDishka[WithdrawJoinRequest],
     ) -> RequestOut:
-        return request_out(await withdraw(member_id=request.user.member_id, event_id=event_id))
+        return request_out(await withdraw(member_id=caller, event_id=event_id))
 
     @get("/my-requests", summary="All my requests, newest first")
     async def my_requests(
         self,
-        request: MemberRequest,
+        caller: Caller,
         mine: FromDishka[ListMyRequests],
         status_filter: FromQuery[str | None] = None,
     ) -> RequestListOut:
-        views = await mine(member_id=request.user.member_id, status=status_filter)
+        views = await mine(member_id=caller, status=status_filter)
         return RequestListOut(True, None, len(views), [request_out(v) for v in views])
 
     # --- join requests (host) -------------------------------------------------------------------------------
@@ -180,37 +178,35 @@ class JoinRequestController(LoopinController):
     @get("/{event_id:int}/requests", summary="The event's requests (host or staff), newest first")
     async def event_requests(
         self,
-        request: MemberRequest,
+        caller: Caller,
         event_id: PathId,
         listing: FromDishka[ListEventRequests],
         status_filter: FromQuery[str | None] = None,
     ) -> RequestListOut:
-        views = await listing(member_id=request.user.member_id, event_id=event_id, status=status_filter)
+        views = await listing(member_id=caller, event_id=event_id, status=status_filter)
         return RequestListOut(True, event_id, len(views), [request_out(v) for v in views])
 
     @get("/{event_id:int}/requests/{request_id:int}/profile", summary="A requester's profile (host or staff)")
     async def requester_profile(
         self,
-        request: MemberRequest,
+        caller: Caller,
         event_id: PathId,
         request_id: PathId,
         profile: FromDishka[GetRequesterProfile],
     ) -> RequesterProfileOut:
-        return profile_out(
-            await profile(member_id=request.user.member_id, event_id=event_id, request_id=request_id)
-        )
+        return profile_out(await profile(member_id=caller, event_id=event_id, request_id=request_id))
 
     @put("/{event_id:int}/requests/{request_id:int}/accept", summary="Accept a request (host)")
     async def accept(
         self,
-        request: MemberRequest,
+        caller: Caller,
         event_id: PathId,
         request_id: PathId,
         accept: FromDishka[AcceptJoinRequest],
         data: JSONBody[HostMessageIn | None] = None,
     ) -> RequestOut:
         view = await accept(
-            member_id=request.user.member_id,
+            member_id=caller,
             event_id=event_id,
             request_id=request_id,
             host_message=data.host_message if data else None,
@@ -220,14 +216,14 @@ class JoinRequestController(LoopinController):
     @put("/{event_id:int}/requests/{request_id:int}/decline", summary="Decline a request (host)")
     async def decline(
         self,
-        request: MemberRequest,
+        caller: Caller,
         event_id: PathId,
         request_id: PathId,
         decline: FromDishka[DeclineJoinRequest],
         data: JSONBody[HostMessageIn | None] = None,
     ) -> RequestOut:
         view = await decline(
-            member_id=request.user.member_id,
+            member_id=caller,
             event_id=event_id,
             request_id=request_id,
             host_message=data.host_message if data else None,
@@ -237,13 +233,13 @@ class JoinRequestController(LoopinController):
     @post("/{event_id:int}/requests/bulk-action", status_code=200, summary="Accept or decline many requests")
     async def bulk(
         self,
-        request: MemberRequest,
+        caller: Caller,
         event_id: PathId,
         data: JSONBody[BulkActionIn],
         bulk: FromDishka[BulkRequestAction],
     ) -> BulkOut:
         done = await bulk(
-            member_id=request.user.member_id,
+            member_id=caller,
             event_id=event_id,
             request_ids=data.request_ids,
             action=data.action,

@@ -9,7 +9,7 @@ from dishka.integrations.litestar import FromDishka
 from litestar import get, post
 from litestar.params import JSONBody
 
-from loopin.entrypoints.http.auth import REVOCATION_IN_USE_CASE, MemberRequest
+from loopin.entrypoints.http.auth import REVOCATION_IN_USE_CASE, Caller, MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import OptionalQueryId, PathId
 from loopin.entrypoints.http.wire import to_wire, wall_clock
@@ -98,27 +98,21 @@ class TicketController(LoopinController):
         )
 
     @get("/{event_id:int}/my-ticket", summary="My ticket for this event")
-    async def my_ticket(
-        self, request: MemberRequest, event_id: PathId, mine: FromDishka[GetMyTicket]
-    ) -> TicketOut:
-        return ticket_out(await mine(member_id=request.user.member_id, event_id=event_id))
+    async def my_ticket(self, caller: Caller, event_id: PathId, mine: FromDishka[GetMyTicket]) -> TicketOut:
+        return ticket_out(await mine(member_id=caller, event_id=event_id))
 
     @get("/my-tickets", summary="All my live tickets, soonest event first (a top-level array)")
     async def my_tickets(
         self,
-        request: MemberRequest,
+        caller: Caller,
         mine: FromDishka[ListMyTickets],
         event_id: OptionalQueryId = None,
     ) -> list[TicketOut]:
-        return [ticket_out(t) for t in await mine(member_id=request.user.member_id, event_id=event_id)]
+        return [ticket_out(t) for t in await mine(member_id=caller, event_id=event_id)]
 
     @post("/{event_id:int}/cancel-attendance", status_code=200, summary="Cancel my ticket; frees its seats")
-    async def cancel(
-        self, request: MemberRequest, event_id: PathId, cancel: FromDishka[CancelAttendance]
-    ) -> CancelledOut:
-        return cancelled_out(
-            await cancel(member_id=request.user.member_id, event_id=event_id), "Your attendance was cancelled."
-        )
+    async def cancel(self, caller: Caller, event_id: PathId, cancel: FromDishka[CancelAttendance]) -> CancelledOut:
+        return cancelled_out(await cancel(member_id=caller, event_id=event_id), "Your attendance was cancelled.")
 
     @post(
         "/{event_id:int}/release-seat",
@@ -127,9 +121,9 @@ class TicketController(LoopinController):
         "refunded as the refund policy says)",
     )
     async def release_seat(
-        self, request: MemberRequest, event_id: PathId, cancel: FromDishka[CancelAttendance]
+        self, caller: Caller, event_id: PathId, cancel: FromDishka[CancelAttendance]
     ) -> CancelledOut:
         return cancelled_out(
-            await cancel(member_id=request.user.member_id, event_id=event_id),
+            await cancel(member_id=caller, event_id=event_id),
             "Your seat was released for someone else. Thanks for letting the host know.",
         )

@@ -14,7 +14,7 @@ from dishka.integrations.litestar import FromDishka
 from litestar import delete, get, post
 from litestar.params import JSONBody
 
-from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.auth import Caller, MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import PathId
 from loopin.entrypoints.http.routes.attendance.checkout import (
@@ -121,25 +121,23 @@ class WaitlistController(LoopinController):
     @post("/{event_id:int}/waitlist", status_code=201, summary="Join the waitlist of a full event")
     async def join(
         self,
-        request: MemberRequest,
+        caller: Caller,
         event_id: PathId,
         join: FromDishka[JoinWaitlist],
         data: JSONBody[WaitlistJoinIn | None] = None,
     ) -> WaitlistPlaceOut:
         seats = (data or WaitlistJoinIn()).seats
-        return place_out(await join(member_id=request.user.member_id, event_id=event_id, seats=seats))
+        return place_out(await join(member_id=caller, event_id=event_id, seats=seats))
 
     @get("/{event_id:int}/waitlist/me", summary="My place on the waitlist (position, offer)")
     async def mine(
-        self, request: MemberRequest, event_id: PathId, mine: FromDishka[GetMyWaitlistPlace]
+        self, caller: Caller, event_id: PathId, mine: FromDishka[GetMyWaitlistPlace]
     ) -> WaitlistPlaceOut:
-        return place_out(await mine(member_id=request.user.member_id, event_id=event_id))
+        return place_out(await mine(member_id=caller, event_id=event_id))
 
     @delete("/{event_id:int}/waitlist/me", status_code=200, summary="Leave the waitlist (or decline the offer)")
-    async def leave(
-        self, request: MemberRequest, event_id: PathId, leave: FromDishka[LeaveWaitlist]
-    ) -> WaitlistPlaceOut:
-        return place_out(await leave(member_id=request.user.member_id, event_id=event_id))
+    async def leave(self, caller: Caller, event_id: PathId, leave: FromDishka[LeaveWaitlist]) -> WaitlistPlaceOut:
+        return place_out(await leave(member_id=caller, event_id=event_id))
 
     @post(
         "/{event_id:int}/waitlist/offer/accept",
@@ -160,8 +158,6 @@ class WaitlistController(LoopinController):
         return offer_taken_out(taken)
 
     @get("/{event_id:int}/waitlist", summary="The event's waitlist (host or staff): offers, then the line")
-    async def line(
-        self, request: MemberRequest, event_id: PathId, line: FromDishka[ListEventWaitlist]
-    ) -> WaitlistOut:
-        entries = await line(member_id=request.user.member_id, event_id=event_id)
+    async def line(self, caller: Caller, event_id: PathId, line: FromDishka[ListEventWaitlist]) -> WaitlistOut:
+        entries = await line(member_id=caller, event_id=event_id)
         return WaitlistOut(True, event_id, len(entries), [entry_out(e) for e in entries])

@@ -19,6 +19,7 @@ from loopin.entrypoints.http.auth import (
     PUBLIC,
     REVOCATION_IN_USE_CASE,
     AnyRequest,
+    Caller,
     MemberRequest,
     Session,
     optional_session,
@@ -299,10 +300,8 @@ class EventController(LoopinController):
         return EventUpdatedOut(True, "Event updated", event_out(view, request.user))
 
     @delete("/{event_id:int}", status_code=200, summary="Delete an event (host or staff; soft)")
-    async def remove(
-        self, request: MemberRequest, event_id: PathId, delete_event: FromDishka[DeleteEvent]
-    ) -> MessageOut:
-        await delete_event(member_id=request.user.member_id, event_id=event_id)
+    async def remove(self, caller: Caller, event_id: PathId, delete_event: FromDishka[DeleteEvent]) -> MessageOut:
+        await delete_event(member_id=caller, event_id=event_id)
         return MessageOut(True, "Event deleted")
 
     @get("/{event_id:int}/share-url", opt=PUBLIC, summary="The event's share link (sign-in optional)")

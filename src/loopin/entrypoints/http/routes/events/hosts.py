@@ -9,7 +9,7 @@ from dishka.integrations.litestar import FromDishka
 from litestar import get, post
 from litestar.params import JSONBody
 
-from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, MemberRequest
+from loopin.entrypoints.http.auth import PUBLIC, AnyRequest, Caller
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Offset, PageSize, PhoneNumberText
 from loopin.entrypoints.http.wire import client_address, to_wire
@@ -92,12 +92,12 @@ class HostController(LoopinController):
     @get("/host-leads", summary="Host leads, newest first (staff)")
     async def host_leads(
         self,
-        request: MemberRequest,
+        caller: Caller,
         list_leads: FromDishka[ListHostLeads],
         offset: Offset = 0,
         limit: PageSize = 50,
     ) -> HostLeadListOut:
-        leads = await list_leads(member_id=request.user.member_id, offset=offset, limit=limit)
+        leads = await list_leads(member_id=caller, offset=offset, limit=limit)
         return HostLeadListOut(
             True,
             f"Retrieved {len(leads.rows)} host leads",

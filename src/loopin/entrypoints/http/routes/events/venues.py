@@ -11,7 +11,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, JSONBody
 
 from loopin.domain.events.place import VENUE_API_FIELDS, PlaceInput
-from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.auth import Caller
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Offset, PageSize, PathId
 from loopin.entrypoints.http.wire import PagedOut, to_wire
@@ -67,16 +67,14 @@ class VenueController(LoopinController):
     @get("/", summary="Active venues, by name")
     async def list_venues(
         self,
-        request: MemberRequest,
+        caller: Caller,
         list_venues: FromDishka[ListVenues],
         city: FromQuery[str | None] = None,
         venue_type: FromQuery[str | None] = None,
         offset: Offset = 0,
         limit: PageSize = 20,
     ) -> VenueListOut:
-        found = await list_venues(
-            member_id=request.user.member_id, city=city, venue_type=venue_type, offset=offset, limit=limit
-        )
+        found = await list_venues(member_id=caller, city=city, venue_type=venue_type, offset=offset, limit=limit)
         return VenueListOut(True, found.total, offset, limit, [venue_out(v) for v in found.rows])
 
     @post(
@@ -85,12 +83,12 @@ class VenueController(LoopinController):
         responses={200: ResponseSpec(VenueOut, description="This place was stored already: the stored venue.")},
     )
     async def create_venue(
-        self, request: MemberRequest, data: JSONBody[VenueIn], create: FromDishka[CreateVenue]
+        self, caller: Caller, data: JSONBody[VenueIn], create: FromDishka[CreateVenue]
     ) -> Response[VenueOut]:
         place = from_attributes(PlaceInput, data, venue_name=data.name, fields=VENUE_API_FIELDS)
-        view, created = await create(member_id=request.user.member_id, place=place)
+        view, created = await create(member_id=caller, place=place)
         return Response(venue_out(view), status_code=201 if created else 200)
 
     @get("/{venue_id:int}", summary="One active venue")
-    async def get_venue(self, request: MemberRequest, venue_id: PathId, get_one: FromDishka[GetVenue]) -> VenueOut:
-        return venue_out(await get_one(member_id=request.user.member_id, venue_id=venue_id))
+    async def get_venue(self, caller: Caller, venue_id: PathId, get_one: FromDishka[GetVenue]) -> VenueOut:
+        return venue_out(await get_one(member_id=caller, venue_id=venue_id))

@@ -9,7 +9,7 @@ import msgspec
 from dishka.integrations.litestar import FromDishka
 from litestar import get
 
-from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.auth import Caller
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.wire import to_wire
 from loopin.usecases.payments.fees import FeeView, GetPlatformFee
@@ -35,5 +35,5 @@ class PlatformFeeController(LoopinController):
     tags = ["payments"]
 
     @get("/", summary="The platform fee percentage")
-    async def read(self, request: MemberRequest, read: FromDishka[GetPlatformFee]) -> FeeOut:
-        return fee_out(await read(member_id=request.user.member_id))
+    async def read(self, caller: Caller, read: FromDishka[GetPlatformFee]) -> FeeOut:
+        return fee_out(await read(member_id=caller))

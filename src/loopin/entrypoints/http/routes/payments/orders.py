@@ -13,7 +13,7 @@ from litestar import get, post
 from litestar.params import JSONBody, PathParameter
 
 from loopin.domain.shared.errors import InvalidInput
-from loopin.entrypoints.http.auth import REVOCATION_IN_USE_CASE, MemberRequest
+from loopin.entrypoints.http.auth import REVOCATION_IN_USE_CASE, Caller, MemberRequest
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id
 from loopin.entrypoints.http.routes.attendance.checkout import (
@@ -132,6 +132,6 @@ class PaymentOrderController(LoopinController):
 
     @get("/{order_id:str}", summary="The order (its owner or staff); settled on read when PayU already knows")
     async def read(
-        self, request: MemberRequest, order_id: OrderReference, read: FromDishka[GetPaymentOrder]
+        self, caller: Caller, order_id: OrderReference, read: FromDishka[GetPaymentOrder]
     ) -> OrderDetailEnvelope:
-        return detail_out(await read(member_id=request.user.member_id, reference=order_id))
+        return detail_out(await read(member_id=caller, reference=order_id))

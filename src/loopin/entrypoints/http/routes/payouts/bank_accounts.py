@@ -13,7 +13,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 
 from loopin.domain.payouts.bank_account import BankDetails
-from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.auth import Caller
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import PathId
 from loopin.entrypoints.http.wire import MessageOut, to_wire
@@ -75,7 +75,7 @@ class BankAccountController(LoopinController):
         responses={200: ResponseSpec(BankAccountEnvelope, description="This account was already added.")},
     )
     async def add(
-        self, request: MemberRequest, data: JSONBody[BankAccountIn], add: FromDishka[AddBankAccount]
+        self, caller: Caller, data: JSONBody[BankAccountIn], add: FromDishka[AddBankAccount]
     ) -> Response[BankAccountEnvelope]:
         details = BankDetails.parse(
             bank_name=data.bank_name,
@@ -84,28 +84,28 @@ class BankAccountController(LoopinController):
             account_holder_name=data.account_holder_name,
             is_primary=data.is_primary,
         )
-        added = await add(member_id=request.user.member_id, details=details)
+        added = await add(member_id=caller, details=details)
         message = "Bank account created successfully" if added.created else "This bank account is already added"
         body = BankAccountEnvelope(True, message, account_out(added.account))
         return Response(body, status_code=201 if added.created else 200)
 
     @get("/", summary="My bank accounts: primary first, then newest")
-    async def mine(self, request: MemberRequest, read: FromDishka[ListBankAccounts]) -> BankAccountListOut:
-        found = await read(member_id=request.user.member_id)
+    async def mine(self, caller: Caller, read: FromDishka[ListBankAccounts]) -> BankAccountListOut:
+        found = await read(member_id=caller)
         return BankAccountListOut(True, "Bank accounts retrieved successfully", [account_out(a) for a in found])
 
     @post("/{account_id:int}/primary", status_code=200, summary="Make this account the one payouts go to")
     async def make_primary(
-        self, request: MemberRequest, account_id: PathId, make: FromDishka[MakePrimaryBankAccount]
+        self, caller: Caller, account_id: PathId, make: FromDishka[MakePrimaryBankAccount]
     ) -> BankAccountEnvelope:
-        account = await make(member_id=request.user.member_id, account_id=account_id)
+        account = await make(member_id=caller, account_id=account_id)
         return BankAccountEnvelope(True, "Primary bank account changed", account_out(account))
 
     @delete(
         "/{account_id:int}", status_code=200, summary="Remove an account (not while a payout to it is in flight)"
     )
     async def remove(
-        self, request: MemberRequest, account_id: PathId, remove: FromDishka[RemoveBankAccount]
+        self, caller: Caller, account_id: PathId, remove: FromDishka[RemoveBankAccount]
     ) -> MessageOut:
-        await remove(member_id=request.user.member_id, account_id=account_id)
+        await remove(member_id=caller, account_id=account_id)
         return MessageOut(True, "Bank account removed")

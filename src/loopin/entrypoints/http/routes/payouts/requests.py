@@ -12,7 +12,7 @@ from litestar.params import JSONBody
 
 from loopin.domain.payouts.balance import MONEY_FIGURES
 from loopin.domain.shared.money import CURRENCY
-from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.auth import Caller
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, Offset, PageSize, PathId
 from loopin.entrypoints.http.routes.payouts.wire import (
@@ -94,32 +94,28 @@ class PayoutController(LoopinController):
     tags = ["payouts"]
 
     @get("/summary", summary="My earnings per event and in all, and what can be paid out now (hosts)")
-    async def summary(self, request: MemberRequest, read: FromDishka[GetPayoutSummary]) -> SummaryEnvelope:
-        return summary_out(await read(member_id=request.user.member_id))
+    async def summary(self, caller: Caller, read: FromDishka[GetPayoutSummary]) -> SummaryEnvelope:
+        return summary_out(await read(member_id=caller))
 
     @get("/requests", summary="My payout requests, newest first")
     async def mine(
         self,
-        request: MemberRequest,
+        caller: Caller,
         read: FromDishka[ListMyPayouts],
         offset: Offset = 0,
         limit: PageSize = 20,
     ) -> PayoutListOut:
-        found = await read(member_id=request.user.member_id, offset=offset, limit=limit)
+        found = await read(member_id=caller, offset=offset, limit=limit)
         return payout_list_out(found, offset, limit)
 
     @post("/requests", status_code=201, summary="Ask to be paid the available balance (or part of it)")
     async def ask(
-        self, request: MemberRequest, data: JSONBody[PayoutRequestIn], ask: FromDishka[RequestPayout]
+        self, caller: Caller, data: JSONBody[PayoutRequestIn], ask: FromDishka[RequestPayout]
     ) -> PayoutEnvelope:
-        payout = await ask(
-            member_id=request.user.member_id, bank_account_id=data.bank_account_id, amount=read_amount(data.amount)
-        )
+        payout = await ask(member_id=caller, bank_account_id=data.bank_account_id, amount=read_amount(data.amount))
         return payout_answer("Payout request created", payout)
 
     @post("/requests/{payout_id:int}/cancel", status_code=200, summary="Cancel my request before it is approved")
-    async def cancel(
-        self, request: MemberRequest, payout_id: PathId, cancel: FromDishka[CancelPayout]
-    ) -> PayoutEnvelope:
-        payout = await cancel(member_id=request.user.member_id, payout_id=payout_id)
+    async def cancel(self, caller: Caller, payout_id: PathId, cancel: FromDishka[CancelPayout]) -> PayoutEnvelope:
+        payout = await cancel(member_id=caller, payout_id=payout_id)
         return payout_answer("Payout request cancelled", payout)

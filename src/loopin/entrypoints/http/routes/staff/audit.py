@@ -12,7 +12,7 @@ from litestar import get
 from litestar.params import QueryParameter
 
 from loopin.domain.audit.entry import AuditEntry
-from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.auth import Caller
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import OptionalQueryId, PageSize
 from loopin.entrypoints.http.wire import to_wire
@@ -92,7 +92,7 @@ class StaffAuditController(LoopinController):
     )
     async def entries(
         self,
-        request: MemberRequest,
+        caller: Caller,
         read: FromDishka[ReadAuditLog],
         target_type: Annotated[str | None, QueryParameter(min_length=1, max_length=64)] = None,
         target_id: OptionalQueryId = None,
@@ -118,17 +118,17 @@ class StaffAuditController(LoopinController):
             before_seq=before_seq,
             limit=limit,
         )
-        page = await read(member_id=request.user.member_id, query=query)
+        page = await read(member_id=caller, query=query)
         data = AuditPageData([_entry_out(e) for e in page.entries], page.next_before_seq)
         return AuditPageOut(True, f"Retrieved {len(page.entries)} audit entries", data)
 
     @get("/days", summary="Daily summaries per action, oldest first, at most a year at a time (staff)")
     async def days(
         self,
-        request: MemberRequest,
+        caller: Caller,
         read: FromDishka[ReadAuditDays],
         first: Annotated[date, QueryParameter(name="from")],
         last: Annotated[date, QueryParameter(name="to")],
     ) -> AuditDaysOut:
-        found = await read(member_id=request.user.member_id, first=first, last=last)
+        found = await read(member_id=caller, first=first, last=last)
         return AuditDaysOut(True, f"Retrieved {len(found)} days", [_day_out(d) for d in found])

@@ -12,7 +12,7 @@ from litestar import Response, get, post
 from litestar.params import JSONBody
 
 from loopin.domain.notifications.campaign import Audience, Campaign
-from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.auth import Caller
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Id, OptionalQueryId, PageSize, PathId
 from loopin.entrypoints.http.wire import to_wire
@@ -144,8 +144,8 @@ class StaffCampaignController(LoopinController):
     tags = ["staff"]
 
     @get("/campaign-templates", summary="The templates a campaign can be composed from, with their variables")
-    async def templates(self, request: MemberRequest, read: FromDishka[ListCampaignTemplates]) -> TemplatesOut:
-        found = await read(member_id=request.user.member_id)
+    async def templates(self, caller: Caller, read: FromDishka[ListCampaignTemplates]) -> TemplatesOut:
+        found = await read(member_id=caller)
         return TemplatesOut(
             True,
             [
@@ -162,7 +162,7 @@ class StaffCampaignController(LoopinController):
 
     @post("/campaigns", summary="Compose a campaign (a draft): name, template, its values, audience rules")
     async def compose(
-        self, request: MemberRequest, data: JSONBody[CampaignIn], compose: FromDishka[ComposeCampaign]
+        self, caller: Caller, data: JSONBody[CampaignIn], compose: FromDishka[ComposeCampaign]
     ) -> Response[CampaignAnswer]:
         a = data.audience
         audience = Audience.checked(
@@ -173,7 +173,7 @@ class StaffCampaignController(LoopinController):
             inactive_days=a.inactive_days,
         )
         view = await compose(
-            member_id=request.user.member_id,
+            member_id=caller,
             name=data.name,
             template=data.template,
             values=data.values,
@@ -184,25 +184,23 @@ class StaffCampaignController(LoopinController):
     @get("/campaigns", summary="Campaigns, newest first; page back with before_id")
     async def campaigns(
         self,
-        request: MemberRequest,
+        caller: Caller,
         read: FromDishka[ListCampaigns],
         before_id: OptionalQueryId = None,
         limit: PageSize = 50,
     ) -> CampaignListOut:
-        found = await read(member_id=request.user.member_id, before_id=before_id, limit=limit)
+        found = await read(member_id=caller, before_id=before_id, limit=limit)
         return CampaignListOut(True, [campaign_out(c) for c in found.campaigns])
 
     @get("/campaigns/{campaign_id:int}", summary="A campaign and its results per recipient status")
-    async def campaign(
-        self, request: MemberRequest, campaign_id: PathId, read: FromDishka[GetCampaign]
-    ) -> CampaignAnswer:
-        return answer(await read(member_id=request.user.member_id, campaign_id=campaign_id))
+    async def campaign(self, caller: Caller, campaign_id: PathId, read: FromDishka[GetCampaign]) -> CampaignAnswer:
+        return answer(await read(member_id=caller, campaign_id=campaign_id))
 
     @post("/campaigns/{campaign_id:int}/preview", status_code=200, summary="Audience count and a rendered sample")
     async def preview(
-        self, request: MemberRequest, campaign_id: PathId, preview: FromDishka[PreviewCampaign]
+        self, caller: Caller, campaign_id: PathId, preview: FromDishka[PreviewCampaign]
     ) -> PreviewOut:
-        p = await preview(member_id=request.user.member_id, campaign_id=campaign_id)
+        p = await preview(member_id=caller, campaign_id=campaign_id)
         sample = SampleOut(p.sample.kind.value, p.sample.title, p.sample.body, p.sample.route)
         return PreviewOut(True, p.campaign.id, p.count, p.audience, sample, p.sample_member_ids)
 
@@ -211,13 +209,11 @@ class StaffCampaignController(LoopinController):
         status_code=202,
         summary="Send a draft: its audience is enrolled now and reached in batches (each member once)",
     )
-    async def send(
-        self, request: MemberRequest, campaign_id: PathId, send: FromDishka[SendCampaign]
-    ) -> CampaignAnswer:
-        return answer(await send(member_id=request.user.member_id, campaign_id=campaign_id))
+    async def send(self, caller: Caller, campaign_id: PathId, send: FromDishka[SendCampaign]) -> CampaignAnswer:
+        return answer(await send(member_id=caller, campaign_id=campaign_id))
 
     @post("/campaigns/{campaign_id:int}/cancel", status_code=200, summary="Cancel: the batches not yet sent stop")
     async def cancel(
-        self, request: MemberRequest, campaign_id: PathId, cancel: FromDishka[CancelCampaign]
+        self, caller: Caller, campaign_id: PathId, cancel: FromDishka[CancelCampaign]
     ) -> CampaignAnswer:
-        return answer(await cancel(member_id=request.user.member_id, campaign_id=campaign_id))
+        return answer(await cancel(member_id=caller, campaign_id=campaign_id))

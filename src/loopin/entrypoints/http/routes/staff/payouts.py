@@ -12,7 +12,7 @@ from litestar import get, post
 from litestar.params import JSONBody, QueryParameter
 
 from loopin.domain.payouts.payout import PayoutStatus
-from loopin.entrypoints.http.auth import MemberRequest
+from loopin.entrypoints.http.auth import Caller
 from loopin.entrypoints.http.controller import LoopinController
 from loopin.entrypoints.http.params import Offset, PageSize, PathId
 from loopin.entrypoints.http.routes.payouts.wire import (
@@ -42,43 +42,43 @@ class StaffPayoutController(LoopinController):
     @get("/", summary="Payout requests, oldest first, optionally of one state (staff)")
     async def queue(
         self,
-        request: MemberRequest,
+        caller: Caller,
         read: FromDishka[ListPayouts],
         status: Annotated[PayoutStatus | None, QueryParameter(description="requested, approved, paid...")] = None,
         offset: Offset = 0,
         limit: PageSize = 50,
     ) -> PayoutListOut:
-        found = await read(member_id=request.user.member_id, status=status, offset=offset, limit=limit)
+        found = await read(member_id=caller, status=status, offset=offset, limit=limit)
         return payout_list_out(found, offset, limit)
 
     @post("/{payout_id:int}/approve", status_code=200, summary="Approve: the payout goes to its sender (staff)")
     async def approve(
-        self, request: MemberRequest, payout_id: PathId, approve: FromDishka[ApprovePayout]
+        self, caller: Caller, payout_id: PathId, approve: FromDishka[ApprovePayout]
     ) -> PayoutEnvelope:
-        payout = await approve(member_id=request.user.member_id, payout_id=payout_id)
+        payout = await approve(member_id=caller, payout_id=payout_id)
         return payout_answer("Payout approved", payout)
 
     @post("/{payout_id:int}/mark-paid", status_code=200, summary="Record the bank transfer's UTR (staff)")
     async def mark_paid(
-        self, request: MemberRequest, payout_id: PathId, data: JSONBody[PaidIn], mark: FromDishka[MarkPayoutPaid]
+        self, caller: Caller, payout_id: PathId, data: JSONBody[PaidIn], mark: FromDishka[MarkPayoutPaid]
     ) -> PayoutEnvelope:
-        payout = await mark(member_id=request.user.member_id, payout_id=payout_id, utr=data.utr)
+        payout = await mark(member_id=caller, payout_id=payout_id, utr=data.utr)
         return payout_answer("Payout marked paid", payout)
 
     @post("/{payout_id:int}/mark-failed", status_code=200, summary="The transfer failed: money back (staff)")
     async def mark_failed(
         self,
-        request: MemberRequest,
+        caller: Caller,
         payout_id: PathId,
         data: JSONBody[ReasonIn],
         mark: FromDishka[MarkPayoutFailed],
     ) -> PayoutEnvelope:
-        payout = await mark(member_id=request.user.member_id, payout_id=payout_id, reason=data.reason)
+        payout = await mark(member_id=caller, payout_id=payout_id, reason=data.reason)
         return payout_answer("Payout marked failed; the amount is back in the host's balance", payout)
 
     @post("/{payout_id:int}/cancel", status_code=200, summary="Cancel a payout not yet paid: money back (staff)")
     async def cancel(
-        self, request: MemberRequest, payout_id: PathId, data: JSONBody[ReasonIn], cancel: FromDishka[CancelPayout]
+        self, caller: Caller, payout_id: PathId, data: JSONBody[ReasonIn], cancel: FromDishka[CancelPayout]
     ) -> PayoutEnvelope:
-        payout = await cancel(member_id=request.user.member_id, payout_id=payout_id, reason=data.reason)
+        payout = await cancel(member_id=caller, payout_id=payout_id, reason=data.reason)
         return payout_answer("Payout cancelled; the amount is back in the host's balance", payout)
