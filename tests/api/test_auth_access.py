@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,14 +13,16 @@ import pytest
 from dishka import AsyncContainer
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Request, get
+from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
 from loopin.domain.identity.member import Access
 from loopin.entrypoints.http.app import create_app
-from loopin.entrypoints.http.auth import Session
+from loopin.entrypoints.http.auth import PUBLIC_PATHS, Session
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.identity.access import MemberAccess
 from loopin.usecases.shared.ports import UnitOfWork
+from tests.api import hostile
 from tests.api.flows import (
     PHONE,
     assert_error,
@@ -342,3 +345,21 @@ async def test_a_deactivated_member_cannot_sign_in_but_signup_does_not_tell(
     response = await api.post("/api/auth/verify-login", json={"phone_number": PHONE, "otp_code": code})
     assert_error(response, 403, "ACCOUNT_DEACTIVATED")
     assert (await member_row()).status == "deactivated"
+
+
+def test_no_route_open_without_a_session_reads_the_caller() -> None:
+    """``caller`` is the session's member id: a route the middleware lets through without a session (``PUBLIC``
+    or a public path) would fail on it, so such routes read an optional session instead."""
+    handlers = [
+        (route.path, handler)
+        for route in hostile._app().routes
+        if isinstance(route, HTTPRoute)
+        for handler in route.route_handlers
+    ]
+    open_ones = [
+        (path, h) for path, h in handlers if h.opt.get("public") or any(re.match(p, path) for p in PUBLIC_PATHS)
+    ]
+    takes_caller = {(path, h.name) for path, h in handlers if "caller" in h.parsed_fn_signature.parameters}
+    assert len(open_ones) >= 8
+    assert len(takes_caller) >= 60
+    assert [(path, h.name) for path, h in open_ones if (path, h.name) in takes_caller] == []
