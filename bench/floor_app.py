@@ -47,9 +47,10 @@ too.
   and the signed PayU form (SHA-512).
 * ``POST /api/payments/payu/success``: the form, the reverse hash (SHA-512, constant-time compare), ``INSERT … ON
   CONFLICT DO NOTHING`` of the notice and ``COMMIT``, the order row, Redis ``GET`` of the sandbox's record (its
-  verify), then in one transaction the order ``FOR UPDATE``, ``UPDATE`` to paid, the hold converted, the ticket
-  and request ``FOR UPDATE``, ``INSERT`` of the ticket, ``UPDATE`` of the request, ``INSERT`` of the ledger
-  transaction and its three entries; ``COMMIT``, Redis ``INCR``; a 303 to the result page.
+  verify), then in one transaction the order ``FOR UPDATE``, ``UPDATE`` to paid, the ticket and request ``FOR
+  UPDATE``, ``INSERT`` of the ticket, ``UPDATE`` of the request, ``INSERT`` of the ledger transaction and its
+  three entries, the hold converted last (the event row's lock held only to the commit, as the API's);
+  ``COMMIT``, Redis ``INCR``; a 303 to the result page.
 
 Deliberately absent (the API does them; the difference is what the ratio measures): phone parsing/validation,
 the ``SELECT`` of an existing member by phone, the outbox rows and SAQ enqueue of analytics, audit and
@@ -1458,7 +1459,6 @@ async def payment_success(request: Request[Any, Any, Any]) -> Response[str]:
                     ORDER_PAID,
                     {"pid": verdict["mihpayid"], "bank": verdict["bank_ref_num"], "now": now, "id": o["id"]},
                 )
-                await conn.execute(CONVERT, {"n": o["seats"], "id": o["event_id"]})
                 await conn.execute(LOCK_TICKET, {"e": o["event_id"], "m": o["member_id"]})
                 r = (await conn.execute(LOCK_REQUEST, {"e": o["event_id"], "m": o["member_id"]})).mappings().one()
                 ticket_uuid, nonce = uuid4(), secrets.token_hex(16)
@@ -1501,6 +1501,8 @@ async def payment_success(request: Request[Any, Any, Any]) -> Response[str]:
                         },
                     ],
                 )
+                # last, as the API does: the event row's lock is held from here to the commit only
+                await conn.execute(CONVERT, {"n": o["seats"], "id": o["event_id"]})
             status = "paid"
         else:
             status = o["status"]
