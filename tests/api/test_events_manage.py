@@ -171,7 +171,12 @@ async def test_an_event_with_guests_is_cancelled_before_it_is_deleted(api: Async
     (host,) = await active_members(api, fakes, HOST)
     event = await create_event(api, fakes, host)
     await sql("UPDATE events SET seats_taken = 2 WHERE id = :id", id=event["id"])
-    assert_error(await api.delete(f"/api/events/{event['id']}", headers=bearer(host)), 409, "EVENT_HAS_GUESTS")
+    refused = assert_error(
+        await api.delete(f"/api/events/{event['id']}", headers=bearer(host)), 409, "EVENT_HAS_GUESTS"
+    )
+    assert (
+        refused["message"] == "Guests hold seats for this event. Cancel it first, so they are told and refunded."
+    )
     assert_error(
         await api.put(f"/api/events/{event['id']}", headers=bearer(host), json={"max_capacity": 1}),
         409,

@@ -77,7 +77,7 @@ class EventNotEditable(Conflict, code="EVENT_NOT_EDITABLE"): ...
 class EventHasGuests(
     Conflict,
     code="EVENT_HAS_GUESTS",
-    message="Guests hold seats for this event: cancel it first, so they are told and refunded.",
+    message="Guests hold seats for this event. Cancel it first, so they are told and refunded.",
 ):
     """Someone holds or is paying for a seat: the event is cancelled first, so they are told and refunded."""
 

@@ -257,6 +257,9 @@ async def test_an_event_guests_hold_seats_for_is_cancelled_before_it_is_deleted(
     with pytest.raises(EventHasGuests) as raised:
         await world.run(DeleteEvent, member_id=host.id, event_id=event.id)
     assert raised.value.code == "EVENT_HAS_GUESTS"
+    assert (
+        raised.value.message == "Guests hold seats for this event. Cancel it first, so they are told and refunded."
+    )
     await update(world, host.id, event.id, status="cancelled")
     await world.run(DeleteEvent, member_id=host.id, event_id=event.id)
     assert (await world.stored_event(event.id)).is_deleted
