@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +11,7 @@ from croniter import croniter
 
 from loopin.entrypoints.worker import schedule
 from loopin.entrypoints.worker.registry import HANDLERS
-from loopin.entrypoints.worker.schedule import SCHEDULE, due_at
+from loopin.entrypoints.worker.schedule import SCHEDULE, due_at, due_between
 from loopin.usecases.audit.summaries import SUMMARIZE_AUDIT_DAYS
 from loopin.usecases.identity.jobs import PROMOTE_DUE_MEMBERS
 from loopin.usecases.notifications.retention import PRUNE_INBOXES
@@ -51,6 +51,7 @@ def test_the_daily_and_hourly_jobs_run_at_their_minute() -> None:
 async def test_the_embedded_clock_runs_what_is_due_and_a_failure_does_not_stop_the_rest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    readings = iter([datetime(2026, 12, 8, 9, 6, 59, tzinfo=UTC), datetime(2026, 12, 8, 9, 7, 0, tzinfo=UTC)])
     ran: list[str] = []
     ticks = 0
 
@@ -69,6 +70,39 @@ async def test_the_embedded_clock_runs_what_is_due_and_a_failure_does_not_stop_t
     monkeypatch.setattr(schedule, "run_job", run_job)
     monkeypatch.setattr(schedule.asyncio, "sleep", one_minute)
     with pytest.raises(asyncio.CancelledError):
-        await schedule.run_on_minute_clock(container=None)  # type: ignore[arg-type]
-    assert ran[0] == PROMOTE_DUE_MEMBERS
-    assert set(EVERY_MINUTE) <= set(ran)
+        await schedule.run_on_minute_clock(container=None, now=lambda: next(readings))  # type: ignore[arg-type]
+    assert ran == EVERY_MINUTE
+
+
+async def test_minutes_a_long_run_slept_through_are_made_up_each_job_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    readings = iter(
+        [
+            datetime(2026, 12, 7, 3, 58, 30, tzinfo=UTC),  # started (a Monday)
+            datetime(2026, 12, 7, 4, 3, 0, tzinfo=UTC),  # woke five minutes later: 03:59 ... 04:03 are due
+        ]
+    )
+    ran: list[str] = []
+    ticks = 0
+
+    async def run_job(container: Any, job: Job) -> None:
+        ran.append(job.name)
+
+    async def one_minute(seconds: float) -> None:
+        nonlocal ticks
+        ticks += 1
+        if ticks > 1:
+            raise asyncio.CancelledError
+
+    monkeypatch.setattr(schedule, "run_job", run_job)
+    monkeypatch.setattr(schedule.asyncio, "sleep", one_minute)
+    with pytest.raises(asyncio.CancelledError):
+        await schedule.run_on_minute_clock(container=None, now=lambda: next(readings))  # type: ignore[arg-type]
+    assert payout_jobs.PROPOSE_PAYOUTS in ran
+    assert payment_jobs.RECONCILE_ORDERS in ran
+    assert len(ran) == len(set(ran))
+
+
+def test_a_clock_that_went_back_runs_nothing_twice() -> None:
+    later = datetime(2026, 12, 7, 4, 0, tzinfo=UTC)
+    assert due_between(later, later - timedelta(minutes=3)) == []
+    assert due_between(later, later) == []

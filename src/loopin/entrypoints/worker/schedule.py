@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import structlog
 from croniter import croniter
@@ -57,18 +58,40 @@ SCHEDULE: tuple[Periodic, ...] = (
 )
 
 
+CATCH_UP = timedelta(days=1)  # the most a late clock makes up for (a process suspended longer skips the rest)
+
+
 def due_at(minute: datetime) -> list[str]:
     """The jobs whose schedule names this minute, in table order."""
-    return [p.job for p in SCHEDULE if croniter.match(p.cron, minute)]
+    return due_between(minute - timedelta(minutes=1), minute)
 
 
-async def run_on_minute_clock(container: AsyncContainer) -> None:
-    """Embedded mode's scheduler: at each minute boundary, runs what is due there, one job after another. A job
-    that fails is logged and tried again at its next minute, as the worker's one retry would."""
+def due_between(after: datetime, until: datetime) -> list[str]:
+    """The jobs whose schedule names a minute after ``after`` and up to ``until``, each once, in table order."""
+    minutes: list[datetime] = []
+    minute = max(after, until - CATCH_UP)
+    while minute < until:
+        minute += timedelta(minutes=1)
+        minutes.append(minute)
+    return [p.job for p in SCHEDULE if any(croniter.match(p.cron, m) for m in minutes)]
+
+
+def _minute(now: datetime) -> datetime:
+    return now.replace(second=0, microsecond=0)
+
+
+async def run_on_minute_clock(
+    container: AsyncContainer, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> None:
+    """Embedded mode's scheduler: at each minute boundary, runs what is due, one job after another. Minutes a
+    long run slept through are made up (a Monday 04:00 is not lost to a slow 03:59), each job once. A job that
+    fails is logged and tried again at its next minute, as the worker's one retry would."""
+    last = _minute(now())
     while True:
         await asyncio.sleep(60 - time.time() % 60)
-        minute = datetime.now(UTC).replace(second=0, microsecond=0)
-        for name in due_at(minute):
+        minute = _minute(now())
+        due, last = due_between(last, minute), max(last, minute)
+        for name in due:
             try:
                 await run_job(container, Job(name))
             except Exception:
