@@ -52,10 +52,10 @@ async def test_save_writes_every_field_only_on_commit(any_container: AsyncContai
         repo = await scope.get(EventRepository)
         e = await repo.get_for_update(stored.id)
         assert e is not None
+        e.soft_delete(now + timedelta(seconds=1))  # while nobody holds a seat: the domain refuses it after
         e.title = "Renamed"
         e.seats_taken = 3
         e.request_opened(now)
-        e.soft_delete(now + timedelta(seconds=1))
         await repo.save(e)
         async with any_container() as other:  # not visible before the commit
             before = await (await other.get(EventRepository)).get(stored.id)

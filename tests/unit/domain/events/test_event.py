@@ -11,6 +11,7 @@ from loopin.domain.events.event import (
     CHECK_IN_AFTER_END,
     TRANSITIONS,
     Event,
+    EventHasGuests,
     EventNotEditable,
     EventNotFound,
     EventStatus,
@@ -111,6 +112,16 @@ def test_final_and_deleted_events_are_not_editable() -> None:
     with pytest.raises(EventNotFound):
         deleted.soft_delete(NOW)
     make_event(status=EventStatus.POSTPONED).ensure_editable()
+
+
+def test_an_event_guests_hold_seats_for_is_deleted_only_once_cancelled() -> None:
+    held = make_event(status=EventStatus.PUBLISHED, max_capacity=10, seats_taken=2)
+    with pytest.raises(EventHasGuests):
+        held.soft_delete(NOW)
+    assert held.deleted_at is None
+    held.change_status(EventStatus.CANCELLED, NOW)
+    held.soft_delete(NOW)
+    assert held.is_deleted
 
 
 def test_seats_are_counted_against_capacity() -> None:
