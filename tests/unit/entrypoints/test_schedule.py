@@ -48,55 +48,43 @@ def test_the_daily_and_hourly_jobs_run_at_their_minute() -> None:
     assert payment_jobs.RETRY_REFUNDS not in due_at(datetime(2026, 12, 8, 17, 25, tzinfo=UTC))
 
 
+async def one_wake_up(
+    monkeypatch: pytest.MonkeyPatch, started: datetime, woke: datetime, failing: str | None = None
+) -> list[str]:
+    """Runs the embedded clock from ``started`` through one wake-up at ``woke``; the jobs it ran, in order."""
+    readings = iter([started, woke])
+    ran: list[str] = []
+    sleeps = 0
+
+    async def run_job(container: Any, job: Job) -> None:
+        ran.append(job.name)
+        if job.name == failing:
+            raise RuntimeError(f"{failing} failed")
+
+    async def sleep(seconds: float) -> None:
+        nonlocal sleeps
+        assert 0 < seconds <= 60
+        sleeps += 1
+        if sleeps > 1:
+            raise asyncio.CancelledError
+
+    monkeypatch.setattr(schedule, "run_job", run_job)
+    monkeypatch.setattr(schedule.asyncio, "sleep", sleep)
+    with pytest.raises(asyncio.CancelledError):
+        await schedule.run_on_minute_clock(container=None, now=lambda: next(readings))  # type: ignore[arg-type]
+    return ran
+
+
 async def test_the_embedded_clock_runs_what_is_due_and_a_failure_does_not_stop_the_rest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    readings = iter([datetime(2026, 12, 8, 9, 6, 59, tzinfo=UTC), datetime(2026, 12, 8, 9, 7, 0, tzinfo=UTC)])
-    ran: list[str] = []
-    ticks = 0
-
-    async def run_job(container: Any, job: Job) -> None:
-        ran.append(job.name)
-        if job.name == PROMOTE_DUE_MEMBERS:
-            raise RuntimeError("the waitlist sweep failed")
-
-    async def one_minute(seconds: float) -> None:
-        nonlocal ticks
-        assert 0 < seconds <= 60
-        ticks += 1
-        if ticks > 1:
-            raise asyncio.CancelledError
-
-    monkeypatch.setattr(schedule, "run_job", run_job)
-    monkeypatch.setattr(schedule.asyncio, "sleep", one_minute)
-    with pytest.raises(asyncio.CancelledError):
-        await schedule.run_on_minute_clock(container=None, now=lambda: next(readings))  # type: ignore[arg-type]
-    assert ran == EVERY_MINUTE
+    started, woke = datetime(2026, 12, 8, 9, 6, 59, tzinfo=UTC), datetime(2026, 12, 8, 9, 7, 0, tzinfo=UTC)
+    assert await one_wake_up(monkeypatch, started, woke, failing=PROMOTE_DUE_MEMBERS) == EVERY_MINUTE
 
 
 async def test_minutes_a_long_run_slept_through_are_made_up_each_job_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    readings = iter(
-        [
-            datetime(2026, 12, 7, 3, 58, 30, tzinfo=UTC),  # started (a Monday)
-            datetime(2026, 12, 7, 4, 3, 0, tzinfo=UTC),  # woke five minutes later: 03:59 ... 04:03 are due
-        ]
-    )
-    ran: list[str] = []
-    ticks = 0
-
-    async def run_job(container: Any, job: Job) -> None:
-        ran.append(job.name)
-
-    async def one_minute(seconds: float) -> None:
-        nonlocal ticks
-        ticks += 1
-        if ticks > 1:
-            raise asyncio.CancelledError
-
-    monkeypatch.setattr(schedule, "run_job", run_job)
-    monkeypatch.setattr(schedule.asyncio, "sleep", one_minute)
-    with pytest.raises(asyncio.CancelledError):
-        await schedule.run_on_minute_clock(container=None, now=lambda: next(readings))  # type: ignore[arg-type]
+    started = datetime(2026, 12, 7, 3, 58, 30, tzinfo=UTC)  # a Monday
+    ran = await one_wake_up(monkeypatch, started, woke=datetime(2026, 12, 7, 4, 3, 0, tzinfo=UTC))  # 03:59-04:03
     assert payout_jobs.PROPOSE_PAYOUTS in ran
     assert payment_jobs.RECONCILE_ORDERS in ran
     assert len(ran) == len(set(ran))
