@@ -49,6 +49,8 @@ async def test_the_door_stays_open_until_the_event_completes_then_it_is_final(in
         await rig.client.put(url, json={"status": "cancelled"}, headers=host.headers), 409, "EVENT_NOT_EDITABLE"
     )
     app_error(await rig.ask(late, event.id), 400, "EVENT_NOT_OPEN")
+    kept = app_error(await rig.client.delete(url, headers=host.headers), 409, "EVENT_HAS_GUESTS")
+    assert kept["message"] == "Guests attended this event: it stays, as their record of it."
     [(status, updated)] = await sql("SELECT status, updated_at FROM events WHERE id = :e", e=event.id)
     assert (status, updated) == ("completed", rig.fakes.clock.now())
     [(actor, details)] = await sql(

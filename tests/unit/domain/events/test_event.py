@@ -124,6 +124,17 @@ def test_an_event_guests_hold_seats_for_is_deleted_only_once_cancelled() -> None
     assert held.is_deleted
 
 
+def test_an_event_guests_attended_stays_and_says_so() -> None:
+    attended = make_event(status=EventStatus.COMPLETED, max_capacity=10, seats_taken=2)
+    with pytest.raises(EventHasGuests) as refused:
+        attended.soft_delete(NOW)
+    assert refused.value.message == "Guests attended this event: it stays, as their record of it."
+    assert attended.deleted_at is None
+    nobody_came = make_event(status=EventStatus.COMPLETED)
+    nobody_came.soft_delete(NOW)
+    assert nobody_came.is_deleted
+
+
 def test_seats_are_counted_against_capacity() -> None:
     """Seats are taken by the seat inventory's statement; the event answers what is left and gives seats back."""
     event = make_event(max_capacity=5)
