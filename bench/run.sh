@@ -522,9 +522,12 @@ fi
   "connections); load average (1/5/15 min) before the run: $LOAD_BEFORE, after: $LOAD_AFTER." \
   "$dataset" \
   || status=$?
-if [[ -n $PROFILE ]]; then
-  "${UV[@]}" python bench/profile_report.py "$PROFILES"/*.txt >"$RESULTS/profiles.md" || true
+profiles=("$PROFILES"/*.txt)
+if [[ -n $PROFILE && -e ${profiles[0]} ]]; then
+  "${UV[@]}" python bench/profile_report.py "${profiles[@]}" >"$RESULTS/profiles.md" || true
   log "profiles: $RESULTS/profiles.md (py-spy's collapsed stacks in $PROFILES)"
+elif [[ -n $PROFILE ]]; then
+  log "no profiles: PROFILE samples the wrk scenarios; the rush and pay bursts are not sampled"
 fi
 log "done in $(($(date +%s) - started)) s; raw wrk output in $RAW, server logs in $RESULTS/*.log"
 exit "${status:-0}"
