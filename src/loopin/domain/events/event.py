@@ -271,13 +271,13 @@ class Event:
         self.ticket_price = ticket_price
 
     def soft_delete(self, now: datetime) -> None:
-        """An event guests hold seats for is cancelled first, so they are told and refunded; one they attended
-        (completed) stays, as their record of it, and cannot be cancelled any more."""
+        """An event guests hold seats for is cancelled first, so they are told and refunded; one that has ended
+        (completed, or about to be) stays, as its guests' record of it."""
         if self.is_deleted:
             raise EventNotFound()
-        if self.has_guests and self.status is EventStatus.COMPLETED:
-            raise EventHasGuests("Guests attended this event: it stays, as their record of it.")
         if self.has_guests and self.status is not EventStatus.CANCELLED:
+            if self.status is EventStatus.COMPLETED or now >= self.end_time:
+                raise EventHasGuests("Guests attended this event: it stays, as their record of it.")
             raise EventHasGuests()
         self.deleted_at = now
         self.updated_at = now

@@ -130,6 +130,10 @@ def test_an_event_guests_attended_stays_and_says_so() -> None:
         attended.soft_delete(NOW)
     assert refused.value.message == "Guests attended this event: it stays, as their record of it."
     assert attended.deleted_at is None
+    ended = make_event(status=EventStatus.PUBLISHED, max_capacity=10, seats_taken=2)  # not completed yet
+    with pytest.raises(EventHasGuests) as refused:
+        ended.soft_delete(ended.end_time)
+    assert refused.value.message == "Guests attended this event: it stays, as their record of it."
     nobody_came = make_event(status=EventStatus.COMPLETED)
     nobody_came.soft_delete(NOW)
     assert nobody_came.is_deleted
