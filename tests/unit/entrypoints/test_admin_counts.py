@@ -8,11 +8,12 @@ from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
-from loopin.entrypoints.admin.console import TEMPLATES, template_config
+from loopin.entrypoints.admin.console import template_config
 from loopin.entrypoints.admin.rendering import counted
 from loopin.entrypoints.settings import Settings
 from loopin.usecases.staff.console import Dashboard
 from loopin.usecases.staff.ports import Takings
+from tests.unit.entrypoints.console_templates import template_matches
 
 
 def test_a_count_and_its_noun() -> None:
@@ -33,11 +34,7 @@ def test_the_dashboard_says_1_order_and_1_refund(memory_settings: Settings) -> N
 
 def test_no_template_spells_a_plural_after_a_count_by_hand() -> None:
     by_hand = re.compile(r"== 1 else|\}\} (orders|refunds|members|entries|anchors)\b")
-    found = [
-        (page.name, match.group(0))
-        for page in TEMPLATES.rglob("*.html")
-        for match in by_hand.finditer(page.read_text())
-    ]
+    found = template_matches(by_hand)
     assert found == []
 
 
