@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from loopin.adapters.memory.attendance import INVITATIONS, REQUESTS, TICKETS
 from loopin.adapters.memory.events import EVENTS
 from loopin.adapters.memory.store import MemoryAdapter
 from loopin.domain.attendance.invitation import Invitation, InvitationStatus
-from loopin.domain.attendance.request import JoinRequest, RequestStatus
+from loopin.domain.attendance.request import RequestStatus
 from loopin.domain.attendance.ticket import Ticket
 from loopin.domain.events.event import Event, EventStatus
 from loopin.usecases.attendance.ports import ReminderDue, ReminderLedger, ReminderSource
@@ -41,17 +41,17 @@ class MemoryReminderSource(MemoryAdapter, ReminderSource):
     async def hosts_with_pending(
         self, starts_after: datetime, starts_until: datetime, limit: int
     ) -> list[ReminderDue]:
-        pending: list[JoinRequest] = [r for r in self._tx.rows(REQUESTS) if r.status is RequestStatus.PENDING]
-        return self._hosts_counting([r.event_id for r in pending], starts_after, starts_until, limit)
+        pending = (r.event_id for r in self._tx.rows(REQUESTS) if r.status is RequestStatus.PENDING)
+        return self._hosts_counting(pending, starts_after, starts_until, limit)
 
     async def hosts_with_guests(
         self, starts_after: datetime, starts_until: datetime, limit: int
     ) -> list[ReminderDue]:
-        live: list[Ticket] = [t for t in self._tx.rows(TICKETS) if t.is_live]
-        return self._hosts_counting([t.event_id for t in live], starts_after, starts_until, limit)
+        live = (t.event_id for t in self._tx.rows(TICKETS) if t.is_live)
+        return self._hosts_counting(live, starts_after, starts_until, limit)
 
     def _hosts_counting(
-        self, counted: list[int], starts_after: datetime, starts_until: datetime, limit: int
+        self, counted: Iterable[int], starts_after: datetime, starts_until: datetime, limit: int
     ) -> list[ReminderDue]:
         """Each host of an event starting in the window with at least one counted row (by event id), and how
         many."""
