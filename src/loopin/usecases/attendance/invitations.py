@@ -15,8 +15,8 @@ from loopin.domain.attendance.rules import (
     require_open,
 )
 from loopin.domain.events.event import Event
+from loopin.domain.events.problems import Problems
 from loopin.domain.identity.member import Access
-from loopin.domain.shared.errors import FieldProblem, InvalidInput
 from loopin.usecases.attendance import jobs
 from loopin.usecases.attendance.config import AttendanceConfig
 from loopin.usecases.attendance.ports import (
@@ -60,11 +60,12 @@ class SearchInvitees(MemberUseCase):
     ) -> SearchPage:
         limit = self.config.search_default_limit if limit is None else limit
         search = search_terms(search)
-        problems = [p for p in (offset_problem(offset), search_problem(search)) if p is not None]
+        problems = Problems()
+        problems.note(offset_problem(offset))
         if not 1 <= limit <= self.config.search_max_limit:
-            problems.append(FieldProblem("limit", f"limit must be between 1 and {self.config.search_max_limit}"))
-        if problems:
-            raise InvalidInput(problems)
+            problems.add("limit", f"limit must be between 1 and {self.config.search_max_limit}")
+        problems.note(search_problem(search))
+        problems.raise_if_any()
         host = await self.access.load(member_id, Access.MEMBER)
         event = await self.event_access.hosted(event_id, host, refusal=HostOnly)
         found = await self.reader.search_members(search or None, host.id, offset, limit)
