@@ -15,7 +15,7 @@ from loopin.domain.identity.member import Access, Member
 from loopin.domain.shared.errors import InvalidInput
 from loopin.usecases.audit.record import audit_entry
 from loopin.usecases.identity.member_use_case import MemberUseCase
-from loopin.usecases.shared.paging import Page, page_offset, page_size
+from loopin.usecases.shared.paging import SEARCH_MAX, Page, page_offset, page_size, search_terms
 from loopin.usecases.shared.ports import Clock, UnitOfWork
 from loopin.usecases.staff.ports import PageRequest
 
@@ -56,8 +56,8 @@ def checked_page(page: PageRequest, sorts: tuple[str, ...]) -> PageRequest:
     return PageRequest(page.offset, page.limit, sort, page.descending)
 
 
-def checked_text(text: str, field: str = "q", limit: int = 100) -> str:
-    cleaned = " ".join(text.split())
+def checked_text(text: str, field: str = "q", limit: int = SEARCH_MAX) -> str:
+    cleaned = search_terms(text)
     if len(cleaned) > limit:
         raise InvalidInput.single(field, f"Search for at most {limit} characters")
     return cleaned
