@@ -276,7 +276,7 @@ class Event:
         if self.is_deleted:
             raise EventNotFound()
         if self.has_guests and self.status is not EventStatus.CANCELLED:
-            if self.status is EventStatus.COMPLETED or now >= self.end_time:
+            if self.status is EventStatus.COMPLETED or not self.is_upcoming(now):
                 raise EventHasGuests("Guests attended this event: it stays, as their record of it.")
             raise EventHasGuests()
         self.deleted_at = now
