@@ -58,7 +58,8 @@ class PayoutView:
 
     @property
     def in_flight(self) -> bool:
-        """Still to be decided by staff (approved, or paid or failed), as ``PayoutStatus.in_flight`` says."""
+        """Requested or approved (``PayoutStatus.in_flight``): staff have yet to approve it, or mark it paid
+        or failed."""
         return PayoutStatus(self.status).in_flight
 
     @classmethod
